@@ -1,0 +1,66 @@
+// Package model holds podunit's records as pure data: what a container is
+// (its immutable Config, fixed at create) and what it is doing (its State,
+// which changes). No I/O happens here.
+package model
+
+import "time"
+
+// Container is one container record. ID, Name, Image, ImageID, Created and
+// Config are immutable after create; State changes through Transition.
+type Container struct {
+	ID      string    `json:"id"`      // required: 64 hex digits
+	Name    string    `json:"name"`    // required, unique
+	Image   string    `json:"image"`   // required: the image as the user named it
+	ImageID string    `json:"imageId"` // required
+	Created time.Time `json:"created"` // required
+	Config  Config    `json:"config"`
+	State   State     `json:"state"`
+}
+
+// Config is what the user asked for at create. Optional fields may be empty.
+type Config struct {
+	Entrypoint  []string          `json:"entrypoint,omitempty"` // as given (--entrypoint), else the image's
+	Cmd         []string          `json:"cmd,omitempty"`        // as given after the image, else the image's
+	Env         []string          `json:"env,omitempty"`        // final KEY=VALUE list, image env merged
+	Labels      map[string]string `json:"labels,omitempty"`
+	WorkingDir  string            `json:"workingDir,omitempty"`
+	User        string            `json:"user,omitempty"`
+	Hostname    string            `json:"hostname,omitempty"`
+	Mounts      []Mount           `json:"mounts,omitempty"` // binds
+	Tmpfs       []string          `json:"tmpfs,omitempty"`  // "/path[:opts]"
+	ReadOnly    bool              `json:"readOnly,omitempty"`
+	Privileged  bool              `json:"privileged,omitempty"`
+	CapAdd      []string          `json:"capAdd,omitempty"`
+	CapDrop     []string          `json:"capDrop,omitempty"`
+	StopSignal  string            `json:"stopSignal,omitempty"` // e.g. "SIGTERM"
+	StopTimeout uint              `json:"stopTimeout"`          // seconds
+	Restart     string            `json:"restart,omitempty"`    // no, on-failure[:N], always, unless-stopped
+	Remove      bool              `json:"remove,omitempty"`     // --rm
+	SdNotify    string            `json:"sdNotify,omitempty"`   // "" (podunit says READY), "container", "ignore"
+	Runtime     string            `json:"runtime,omitempty"`    // crun or runc, or a path
+}
+
+// Args is the argv the container runs: entrypoint followed by cmd.
+func (c *Config) Args() []string {
+	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
+}
+
+// Mount is a bind mount from the host.
+type Mount struct {
+	Source      string   `json:"source"`
+	Destination string   `json:"destination"`
+	ReadOnly    bool     `json:"readOnly,omitempty"`
+	Options     []string `json:"options,omitempty"`
+}
+
+// State is what the container is doing; the engine derives it from the
+// machine (runtime state, systemd) and records it here.
+type State struct {
+	Status     Status    `json:"status"`
+	Pid        int       `json:"pid,omitempty"`
+	ExitCode   int       `json:"exitCode"`
+	StartedAt  time.Time `json:"startedAt"`
+	FinishedAt time.Time `json:"finishedAt"`
+	Unit       string    `json:"unit,omitempty"`  // the systemd unit running it, if any
+	Error      string    `json:"error,omitempty"` // why the last start failed
+}

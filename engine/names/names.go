@@ -1,0 +1,84 @@
+// Package names holds podunit's one grammar for object names and IDs, and
+// derives systemd unit names from them.
+//
+// A name is 1 to 253 characters from [a-zA-Z0-9_.-], starting with a letter
+// or digit (Podman's rule). An ID is 64 lowercase hex digits; any unique
+// prefix of an ID may stand for it on the command line.
+package names
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// MaxNameLen is the longest name accepted.
+const MaxNameLen = 253
+
+// maxUnitLen is systemd's limit on a unit name (UNIT_NAME_MAX - 1).
+const maxUnitLen = 255
+
+var (
+	nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+	idRE   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// Validate checks name against the grammar; kind ("container", "pod") names
+// the object in the error.
+func Validate(kind, name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("%s name must not be empty: %w", kind, errdefs.ErrInvalidArgument)
+	case len(name) > MaxNameLen:
+		return fmt.Errorf("%s name %.40q… is %d characters, longer than %d: %w",
+			kind, name, len(name), MaxNameLen, errdefs.ErrInvalidArgument)
+	case !nameRE.MatchString(name):
+		return fmt.Errorf("%s name %s is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w",
+			kind, strconv.Quote(name), errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// IsID reports whether s is a full 64-hex-digit ID.
+func IsID(s string) bool { return idRE.MatchString(s) }
+
+// NewID returns a fresh random ID. It never returns an ID whose first 12
+// characters are all digits, so a short ID is never mistaken for a number.
+func NewID() string {
+	for {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			panic("names: no randomness: " + err.Error())
+		}
+		id := hex.EncodeToString(b[:])
+		if _, err := strconv.ParseUint(id[:12], 10, 64); err != nil {
+			return id
+		}
+	}
+}
+
+// ShortID is the 12-character form used in tables.
+func ShortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// RandomName returns a generated container name for when none was given.
+func RandomName(id string) string { return "podunit-" + ShortID(id) }
+
+// ContainerUnit is the transient systemd unit that runs a container. A valid
+// name only holds characters legal in unit names, so no escaping is needed;
+// a name too long for a unit falls back to the container's ID.
+func ContainerUnit(name, id string) string {
+	u := "podunit-" + name + ".service"
+	if len(u) > maxUnitLen || Validate("container", name) != nil {
+		u = "podunit-" + id + ".service"
+	}
+	return u
+}

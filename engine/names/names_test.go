@@ -1,0 +1,59 @@
+package names
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+func TestValidate(t *testing.T) {
+	good := []string{"web", "a", "Web_1.x-y", "0db", strings.Repeat("a", MaxNameLen)}
+	bad := []string{"", "-web", ".web", "_web", "a/b", "a\nb", "a b", "a:b", "ä", "a%b",
+		strings.Repeat("a", MaxNameLen+1), "web\x00"}
+	for _, n := range good {
+		if err := Validate("container", n); err != nil {
+			t.Errorf("Validate(%q) = %v, want nil", n, err)
+		}
+	}
+	for _, n := range bad {
+		err := Validate("container", n)
+		if !errdefs.IsInvalidArgument(err) {
+			t.Errorf("Validate(%q) = %v, want invalid argument", n, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "container name") {
+			t.Errorf("Validate(%q) error %q does not name the kind", n, err)
+		}
+	}
+}
+
+func TestNewIDIsUniqueHexAndNotNumeric(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 1000; i++ {
+		id := NewID()
+		if !IsID(id) {
+			t.Fatalf("NewID() = %q, not 64 hex digits", id)
+		}
+		if seen[id] {
+			t.Fatalf("NewID() repeated %q", id)
+		}
+		seen[id] = true
+		if strings.Trim(ShortID(id), "0123456789") == "" {
+			t.Fatalf("short ID %q is all digits", ShortID(id))
+		}
+	}
+}
+
+func TestContainerUnit(t *testing.T) {
+	id := NewID()
+	if got := ContainerUnit("web", id); got != "podunit-web.service" {
+		t.Errorf("ContainerUnit(web) = %q", got)
+	}
+	long := strings.Repeat("a", MaxNameLen)
+	if got := ContainerUnit(long, id); got != "podunit-"+id+".service" {
+		t.Errorf("ContainerUnit(253 chars) = %q, want ID fallback", got)
+	}
+	if got := ContainerUnit("a\n[Service]", id); strings.ContainsAny(got, "\n[") {
+		t.Errorf("ContainerUnit let an invalid name through: %q", got)
+	}
+}

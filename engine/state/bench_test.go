@@ -1,0 +1,49 @@
+package state
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"testing"
+)
+
+// BenchmarkOpen is what every CLI command pays: open an existing database
+// (schema current) and close it.
+func BenchmarkOpen(b *testing.B) {
+	s, path := openTemp(b)
+	s.Close()
+	for b.Loop() {
+		s, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
+
+// BenchmarkContainerGet resolves a container among 1000 by each kind of
+// reference.
+func BenchmarkContainerGet(b *testing.B) {
+	s, _ := openTemp(b)
+	for i := 0; i < 1000; i++ {
+		if err := s.AddContainer(ctx, minimal(hashID(i), "c"+strconv.Itoa(i))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	refs := map[string]string{"name": "c500", "id": hashID(500), "prefix": hashID(500)[:12]}
+	for kind, ref := range refs {
+		b.Run(kind, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Container(ctx, ref); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// hashID is a well-spread ID made from i.
+func hashID(i int) string {
+	h := sha256.Sum256([]byte(strconv.Itoa(i)))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,137 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// AddContainer records a new container. Its ID and name must both be free.
+func (s *Store) AddContainer(ctx context.Context, c *model.Container) error {
+	if err := checkRecord(c); err != nil {
+		return err
+	}
+	data, err := encode(c)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, "add container "+c.Name, func(tx *sql.Tx) error {
+		if err := checkFree(ctx, tx, c.ID, c.Name, ""); err != nil {
+			return err
+		}
+		return insert(ctx, tx, c, data)
+	})
+}
+
+// UpdateContainer changes the container with the given full ID in one
+// write transaction: it reads the record, lets fn change it, and writes it
+// back. An error from fn aborts the update and comes back as it is. fn runs
+// while this process holds the database's write lock, so it must be quick
+// and must not use the Store. fn may rename the container; it may not
+// change its ID.
+func (s *Store) UpdateContainer(ctx context.Context, id string, fn func(c *model.Container) error) (*model.Container, error) {
+	var out *model.Container
+	err := s.inTx(ctx, "update container "+shortID(id), func(tx *sql.Tx) error {
+		c, err := byID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		old := c.Name
+		if err := fn(c); err != nil {
+			return err
+		}
+		if err := checkUpdate(ctx, tx, id, old, c); err != nil {
+			return err
+		}
+		out = c
+		return update(ctx, tx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RemoveContainer deletes the container with the given full ID.
+func (s *Store) RemoveContainer(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("remove container %s: %w", shortID(id), err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("remove container %s: %w", shortID(id), err)
+	}
+	if n == 0 {
+		return notFoundID(id)
+	}
+	return nil
+}
+
+// checkUpdate refuses a change of ID, a renaming onto a taken name, and a
+// record the store cannot key.
+func checkUpdate(ctx context.Context, tx *sql.Tx, id, oldName string, c *model.Container) error {
+	if c.ID != id {
+		return fmt.Errorf("container %s: ID cannot change (to %q): %w",
+			shortID(id), c.ID, errdefs.ErrInvalidArgument)
+	}
+	if err := checkRecord(c); err != nil {
+		return err
+	}
+	if c.Name == oldName {
+		return nil
+	}
+	return checkFree(ctx, tx, "", c.Name, id)
+}
+
+// checkFree fails with ErrAlreadyExists when a container other than self
+// has the ID id or the name name.
+func checkFree(ctx context.Context, tx *sql.Tx, id, name, self string) error {
+	var gotID, gotName string
+	err := tx.QueryRowContext(ctx,
+		`SELECT id, name FROM containers WHERE (id = ? OR name = ?) AND id <> ? LIMIT 1`,
+		id, name, self).Scan(&gotID, &gotName)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("container %s: %w", name, err)
+	case gotName == name:
+		return fmt.Errorf("container name %q is already in use by %s: %w",
+			name, shortID(gotID), errdefs.ErrAlreadyExists)
+	default:
+		return fmt.Errorf("container ID %s is already in use by container %q: %w",
+			id, gotName, errdefs.ErrAlreadyExists)
+	}
+}
+
+// insert writes a new row for c.
+func insert(ctx context.Context, tx *sql.Tx, c *model.Container, data string) error {
+	_, err := tx.ExecContext(ctx,
+		`INSERT INTO containers (id, name, created, data) VALUES (?, ?, ?, ?)`,
+		c.ID, c.Name, c.Created.UnixNano(), data)
+	if err != nil {
+		return fmt.Errorf("add container %s: %w", c.Name, err)
+	}
+	return nil
+}
+
+// update writes c over its row, putting c's times in UTC as stored.
+func update(ctx context.Context, tx *sql.Tx, c *model.Container) error {
+	toUTC(c)
+	data, err := encode(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx,
+		`UPDATE containers SET name = ?, created = ?, data = ? WHERE id = ?`,
+		c.Name, c.Created.UnixNano(), data, c.ID)
+	if err != nil {
+		return fmt.Errorf("update container %s: %w", c.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/model"
+)
+
+// openTemp opens a fresh store in a temporary directory.
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state", "podunit.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+// testID is a valid ID made from n, after an optional hex prefix.
+func testID(prefix string, n int) string {
+	s := fmt.Sprintf("%s%064x", prefix, n)
+	return s[:64]
+}
+
+// minimal is a container with only the required fields set.
+func minimal(id, name string) *model.Container {
+	return &model.Container{
+		ID: id, Name: name, Image: "busybox", ImageID: testID("", 999),
+		Created: time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC),
+		State:   model.State{Status: model.Created},
+	}
+}
+
+// full is a container with every field set, times in UTC.
+func full(id, name string) *model.Container {
+	c := minimal(id, name)
+	c.Config = model.Config{
+		Entrypoint: []string{"/bin/sh", "-c"}, Cmd: []string{"exit 3"},
+		Env: []string{"PATH=/bin", "A=b"}, Labels: map[string]string{"k": "v"},
+		WorkingDir: "/srv", User: "1000:1000", Hostname: "box",
+		Mounts: []model.Mount{{Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}}},
+		Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, Privileged: true,
+		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
+		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
+		SdNotify: "container", Runtime: "crun",
+	}
+	c.State = model.State{
+		Status: model.Exited, Pid: 4242, ExitCode: 3,
+		StartedAt:  time.Date(2025, 1, 2, 3, 4, 6, 123456789, time.UTC),
+		FinishedAt: time.Date(2025, 1, 2, 3, 4, 9, 987654321, time.UTC),
+		Unit:       "podunit-" + name + ".service", Error: "last start failed",
+	}
+	return c
+}
+
+// requireAllSet fails when any field under v is its zero value, so that a
+// field added to the model later must be added to full too.
+func requireAllSet(t *testing.T, v reflect.Value, path string) {
+	t.Helper()
+	if v.Type() == reflect.TypeOf(time.Time{}) || v.Kind() != reflect.Struct {
+		if v.IsZero() || (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.Len() == 0 {
+			t.Errorf("full() leaves %s unset", path)
+		}
+		if v.Kind() == reflect.Slice && v.Len() > 0 && v.Index(0).Kind() == reflect.Struct {
+			requireAllSet(t, v.Index(0), path+"[0]")
+		}
+		return
+	}
+	for i := 0; i < v.NumField(); i++ {
+		requireAllSet(t, v.Field(i), path+"."+v.Type().Field(i).Name)
+	}
+}
+
+// mustGet reads ref and fails the test on error.
+func mustGet(t *testing.T, s *Store, ref string) *model.Container {
+	t.Helper()
+	c, err := s.Container(context.Background(), ref)
+	if err != nil {
+		t.Fatalf("Container(%q): %v", ref, err)
+	}
+	return c
+}

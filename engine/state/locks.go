@@ -1,0 +1,144 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// Locks hands out exclusive per-object locks shared by every podunit
+// process: an flock(2) on dir/<id>.lock. The kernel drops a dead process's
+// locks, so a SIGKILL never leaves a stale one. Goroutines of one process
+// queue on an in-process gate first, so only one of them at a time waits
+// on the file.
+type Locks struct {
+	dir   string
+	mu    sync.Mutex
+	gates map[string]*gate
+}
+
+// NewLocks keeps lock files in dir, creating it if needed. A directory on
+// tmpfs (under the run root) suits: locks need not outlive a boot.
+func NewLocks(dir string) (*Locks, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("lock directory %s: %w", dir, err)
+	}
+	return &Locks{dir: dir, gates: map[string]*gate{}}, nil
+}
+
+// Lock takes the lock on id, waiting until it is free or ctx is done. The
+// returned unlock releases it; calling unlock more than once is harmless.
+func (l *Locks) Lock(ctx context.Context, id string) (unlock func(), err error) {
+	return l.lock(ctx, id, true)
+}
+
+// TryLock takes the lock on id if it is free, and fails with ErrConflict
+// if another process or goroutine holds it.
+func (l *Locks) TryLock(id string) (unlock func(), err error) {
+	return l.lock(context.Background(), id, false)
+}
+
+// LockAll takes the locks on every id, in sorted order so that two callers
+// with overlapping sets cannot deadlock. On failure it holds none of them.
+func (l *Locks) LockAll(ctx context.Context, ids []string) (unlock func(), err error) {
+	var held []func()
+	release := func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			held[i]()
+		}
+	}
+	for _, id := range sortedUnique(ids) {
+		u, err := l.Lock(ctx, id)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		held = append(held, u)
+	}
+	return onceFunc(release), nil
+}
+
+// Remove deletes id's lock file. Call it only while holding the lock, as
+// the last step before unlock, once the object itself is gone: a command
+// arriving after the removal locks a fresh file at once, and one already
+// waiting moves to that fresh file when it wakes.
+func (l *Locks) Remove(id string) error {
+	if err := checkLockID(id); err != nil {
+		return err
+	}
+	err := os.Remove(l.path(id))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("lock %s: %w", id, err)
+	}
+	return nil
+}
+
+// lock takes id's in-process gate, then its file lock.
+func (l *Locks) lock(ctx context.Context, id string, wait bool) (func(), error) {
+	if err := checkLockID(id); err != nil {
+		return nil, err
+	}
+	if err := l.enter(ctx, id, wait); err != nil {
+		return nil, lockErr(id, err)
+	}
+	f, err := lockFile(ctx, l.path(id), wait)
+	if err != nil {
+		l.leave(id)
+		return nil, lockErr(id, err)
+	}
+	return onceFunc(func() {
+		unlockFile(f)
+		l.leave(id)
+	}), nil
+}
+
+// lockErr names the lock in err, and classes a held lock as a conflict.
+func lockErr(id string, err error) error {
+	if errors.Is(err, errHeld) {
+		return fmt.Errorf("%s is locked by another podunit command: %w", id, errdefs.ErrConflict)
+	}
+	return fmt.Errorf("lock %s: %w", id, err)
+}
+
+// path is id's lock file.
+func (l *Locks) path(id string) string {
+	return filepath.Join(l.dir, id+".lock")
+}
+
+// checkLockID refuses an id that is not a plain file name.
+func checkLockID(id string) error {
+	ok := id != "" && id != "." && id != ".." && len(id) <= 255
+	for i := 0; ok && i < len(id); i++ {
+		ok = id[i] != '/' && id[i] > ' ' && id[i] < 0x7f
+	}
+	if !ok {
+		return fmt.Errorf("lock name %q is invalid: %w", id, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// sortedUnique is ids sorted, without repeats, in a new slice.
+func sortedUnique(ids []string) []string {
+	out := append([]string(nil), ids...)
+	sort.Strings(out)
+	n := 0
+	for i, id := range out {
+		if i == 0 || id != out[n-1] {
+			out[n] = id
+			n++
+		}
+	}
+	return out[:n]
+}
+
+// onceFunc is fn made safe to call more than once.
+func onceFunc(fn func()) func() {
+	var once sync.Once
+	return func() { once.Do(fn) }
+}

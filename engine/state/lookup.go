@@ -1,0 +1,113 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// byRef finds the rows a reference may mean, best first: an exact ID, then
+// an exact name, then ID prefixes. ?2 and ?3 bound the prefix range; two
+// rows are enough to tell a unique prefix from an ambiguous one.
+const byRef = `SELECT id, name, data FROM containers
+	WHERE id = ?1 OR name = ?1 OR (id >= ?2 AND id < ?3)
+	ORDER BY id = ?1 DESC, name = ?1 DESC, id
+	LIMIT 2`
+
+// Container finds a container by exact name, full ID, or unique ID prefix.
+func (s *Store) Container(ctx context.Context, ref string) (*model.Container, error) {
+	if ref == "" {
+		return nil, fmt.Errorf("container name or ID is empty: %w", errdefs.ErrInvalidArgument)
+	}
+	lo, hi := prefixRange(ref)
+	rows, err := s.db.QueryContext(ctx, byRef, ref, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("container %q: %w", ref, err)
+	}
+	defer rows.Close()
+	var m []match
+	for rows.Next() {
+		var r match
+		if err := rows.Scan(&r.id, &r.name, &r.data); err != nil {
+			return nil, fmt.Errorf("container %q: %w", ref, err)
+		}
+		m = append(m, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("container %q: %w", ref, err)
+	}
+	return pick(ref, m)
+}
+
+// match is one row byRef found.
+type match struct{ id, name, data string }
+
+// pick chooses among byRef's rows.
+func pick(ref string, m []match) (*model.Container, error) {
+	switch {
+	case len(m) == 0:
+		return nil, fmt.Errorf("no container with name or ID %q found: %w", ref, errdefs.ErrNotFound)
+	case m[0].id == ref || m[0].name == ref || len(m) == 1:
+		return decode(m[0].id, m[0].data)
+	default:
+		return nil, fmt.Errorf("container ID prefix %q is ambiguous: it matches %s, %s and maybe more: %w",
+			ref, shortID(m[0].id), shortID(m[1].id), errdefs.ErrInvalidArgument)
+	}
+}
+
+// prefixRange is the range of IDs that start with ref: every ID is lowercase
+// hex, and 'g' sorts after every hex digit. A ref that cannot begin an ID
+// gets an empty range.
+func prefixRange(ref string) (lo, hi string) {
+	if len(ref) > idLen || !isHex(ref) {
+		return "", ""
+	}
+	return ref, ref + "g"
+}
+
+// Containers lists every container, oldest first (ties by ID).
+func (s *Store) Containers(ctx context.Context) ([]*model.Container, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM containers ORDER BY created, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Container
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, fmt.Errorf("list containers: %w", err)
+		}
+		c, err := decode(id, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	return out, nil
+}
+
+// byID reads the container with the given full ID.
+func byID(ctx context.Context, q querier, id string) (*model.Container, error) {
+	var data string
+	err := q.QueryRowContext(ctx, `SELECT data FROM containers WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFoundID(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", shortID(id), err)
+	}
+	return decode(id, data)
+}
+
+// notFoundID is the error for a full ID that names no container.
+func notFoundID(id string) error {
+	return fmt.Errorf("no container with ID %q found: %w", id, errdefs.ErrNotFound)
+}

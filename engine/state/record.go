@@ -1,0 +1,72 @@
+package state
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// idLen is the length of a full ID: 64 lowercase hex digits.
+const idLen = 64
+
+// checkRecord refuses a container the store cannot key.
+func checkRecord(c *model.Container) error {
+	switch {
+	case c == nil:
+		return fmt.Errorf("container record is nil: %w", errdefs.ErrInvalidArgument)
+	case len(c.ID) != idLen || !isHex(c.ID):
+		return fmt.Errorf("container %q: ID %q is not %d hex digits: %w",
+			c.Name, c.ID, idLen, errdefs.ErrInvalidArgument)
+	case c.Name == "":
+		return fmt.Errorf("container %s: name is empty: %w", shortID(c.ID), errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// isHex reports whether s is non-empty and all lowercase hex digits.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// shortID is the 12-character form of an ID that messages show.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// toUTC puts c's times in UTC, so stored records are the same whatever the
+// writer's time zone.
+func toUTC(c *model.Container) {
+	c.Created = c.Created.UTC()
+	c.State.StartedAt = c.State.StartedAt.UTC()
+	c.State.FinishedAt = c.State.FinishedAt.UTC()
+}
+
+// encode is the stored form of c, with its times in UTC; c is unchanged.
+func encode(c *model.Container) (string, error) {
+	cp := *c
+	toUTC(&cp)
+	b, err := json.Marshal(&cp)
+	if err != nil {
+		return "", fmt.Errorf("container %s: encode: %w", c.Name, err)
+	}
+	return string(b), nil
+}
+
+// decode reads a stored record.
+func decode(id, data string) (*model.Container, error) {
+	c := new(model.Container)
+	if err := json.Unmarshal([]byte(data), c); err != nil {
+		return nil, fmt.Errorf("container %s: stored record is corrupt: %w", shortID(id), err)
+	}
+	return c, nil
+}

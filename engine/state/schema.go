@@ -1,0 +1,85 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// migrations[i] takes the schema from version i to version i+1; the
+// database's PRAGMA user_version is the number applied. Append only: never
+// edit an entry that has shipped.
+var migrations = []string{
+	// 1: containers, one row each; data is the JSON of model.Container.
+	`CREATE TABLE containers (
+		id      TEXT PRIMARY KEY,
+		name    TEXT UNIQUE NOT NULL,
+		created INTEGER NOT NULL,
+		data    TEXT NOT NULL
+	)`,
+}
+
+// querier is what *sql.DB and *sql.Tx share for reading one row.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// migrate brings the schema up to date. The common case, a current schema,
+// costs one read of the header.
+func (s *Store) migrate(ctx context.Context) error {
+	v, err := userVersion(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	if v == len(migrations) {
+		return nil
+	}
+	if err := knownVersion(v); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "schema upgrade", func(tx *sql.Tx) error {
+		return upgrade(ctx, tx)
+	})
+}
+
+// upgrade applies the migrations the database lacks. It reads the version
+// again under the write lock, as another process may have upgraded first.
+func upgrade(ctx context.Context, tx *sql.Tx) error {
+	v, err := userVersion(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := knownVersion(v); err != nil {
+		return err
+	}
+	for i := v; i < len(migrations); i++ {
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("schema upgrade to version %d: %w", i+1, err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations)))
+	if err != nil {
+		return fmt.Errorf("schema upgrade: set version: %w", err)
+	}
+	return nil
+}
+
+// knownVersion refuses a database written by a newer podunit.
+func knownVersion(v int) error {
+	if v > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this podunit knows (%d): %w",
+			v, len(migrations), errdefs.ErrNotImplemented)
+	}
+	return nil
+}
+
+// userVersion reads the schema version.
+func userVersion(ctx context.Context, q querier) (int, error) {
+	var v int
+	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}

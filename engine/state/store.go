@@ -1,0 +1,95 @@
+// Package state is podunit's record of its objects: one SQLite database that
+// every podunit process opens for the length of one command, and per-object
+// file locks through which concurrent commands take turns.
+//
+// The database runs in WAL mode with synchronous=NORMAL, so a process killed
+// at any point leaves the last committed transaction intact. Every write is a
+// BEGIN IMMEDIATE transaction: a writer takes the write lock before it reads,
+// so two processes never deadlock upgrading read locks, and a waiting writer
+// sleeps in SQLite's busy handler for up to busyTimeout.
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// busyTimeout is how long, in milliseconds, a statement waits for another
+// process's lock before it fails with SQLITE_BUSY.
+const busyTimeout = "10000"
+
+// Store is the state database. It is safe for concurrent use by goroutines;
+// it holds one connection, so calls from one process run one at a time.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens the database at path, creating it and its directory if needed,
+// and brings its schema up to date. It is cheap when the database exists.
+func Open(path string) (*Store, error) {
+	if path == "" || strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("state database path %q: must be non-empty and without '?': %w",
+			path, errdefs.ErrInvalidArgument)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("state database %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("state database %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("state database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsn is the driver's name for the database at path: the connection
+// pragmas, and BEGIN IMMEDIATE for every transaction.
+func dsn(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+busyTimeout+")")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	return path + "?" + q.Encode()
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("state database %s: close: %w", s.path, err)
+	}
+	return nil
+}
+
+// inTx runs fn in one write transaction and commits it, or rolls it back
+// when fn fails. fn's error comes back as it is; what names the operation
+// in begin and commit errors.
+func (s *Store) inTx(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", what, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}

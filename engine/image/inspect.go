@@ -1,0 +1,158 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"go.podman.io/image/v5/docker/reference"
+	istorage "go.podman.io/image/v5/storage"
+	"go.podman.io/storage"
+)
+
+// Summary is one line of `podunit images`.
+type Summary struct {
+	ID      string
+	Names   []string // full references: "localhost/bb:latest"
+	Digest  string
+	Created time.Time
+	Size    int64
+}
+
+// Inspect is the JSON shape of podman's `image inspect` (a subset).
+type Inspect struct {
+	ID           string `json:"Id"`
+	Digest       string
+	RepoTags     []string
+	RepoDigests  []string
+	Created      time.Time
+	Config       ImageConfig
+	Architecture string
+	Os           string
+	Size         int64
+	RootFS       RootFS
+	Labels       map[string]string
+	ManifestType string
+}
+
+// RootFS lists an image's layers by diff ID.
+type RootFS struct {
+	Type   string
+	Layers []string
+}
+
+// List returns every image, newest first, then by ID.
+func (s *Store) List(ctx context.Context) ([]Summary, error) {
+	imgs, err := s.store.Images()
+	if err != nil {
+		return nil, fmt.Errorf("listing images: %w", err)
+	}
+	out := make([]Summary, 0, len(imgs))
+	for i := range imgs {
+		size, err := s.store.ImageSize(imgs[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: size: %w", imgs[i].ID, err)
+		}
+		out = append(out, Summary{ID: imgs[i].ID, Names: slices.Clone(imgs[i].Names),
+			Digest: imgs[i].Digest.String(), Created: imgs[i].Created.UTC(), Size: size})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.After(out[j].Created)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Inspect returns the details of the image nameOrID names (see Resolve).
+func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) {
+	img, _, err := s.lookup(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	cfg, mt, err := s.readImage(ctx, img.ID)
+	if err != nil {
+		return nil, err
+	}
+	size, err := s.store.ImageSize(img.ID)
+	if err != nil {
+		return nil, fmt.Errorf("image %s: size: %w", img.ID, err)
+	}
+	c := cfg.Config
+	return &Inspect{
+		ID: img.ID, Digest: img.Digest.String(),
+		RepoTags: nonNil(img.Names), RepoDigests: repoDigests(img),
+		Created: img.Created.UTC(),
+		Config: ImageConfig{Env: c.Env, Cmd: c.Cmd, Entrypoint: c.Entrypoint, WorkingDir: c.WorkingDir,
+			User: c.User, StopSignal: c.StopSignal, Labels: c.Labels},
+		Architecture: cfg.Architecture, Os: cfg.OS, Size: size,
+		RootFS: RootFS{Type: cfg.RootFS.Type, Layers: diffIDs(cfg)},
+		Labels: c.Labels, ManifestType: mt,
+	}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return slices.Clone(s)
+}
+
+func diffIDs(cfg *imgspecv1.Image) []string {
+	out := make([]string, 0, len(cfg.RootFS.DiffIDs))
+	for _, d := range cfg.RootFS.DiffIDs {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+// repoDigests pairs each repository the image is named in with each of its digests.
+func repoDigests(img *storage.Image) []string {
+	out := []string{}
+	for _, n := range img.Names {
+		named, err := reference.ParseNormalizedNamed(n)
+		if err != nil {
+			continue
+		}
+		for _, d := range img.Digests {
+			rd := named.Name() + "@" + d.String()
+			if !slices.Contains(out, rd) {
+				out = append(out, rd)
+			}
+		}
+	}
+	return out
+}
+
+// ociConfig reads the image's configuration, converted to OCI form.
+func (s *Store) ociConfig(ctx context.Context, id string) (*imgspecv1.Image, error) {
+	cfg, _, err := s.readImage(ctx, id)
+	return cfg, err
+}
+
+// readImage reads the image's configuration, converted to OCI form, and its
+// manifest's MIME type.
+func (s *Store) readImage(ctx context.Context, id string) (*imgspecv1.Image, string, error) {
+	ref, err := istorage.Transport.NewStoreReference(s.store, nil, id)
+	if err != nil {
+		return nil, "", fmt.Errorf("image %s: %w", id, err)
+	}
+	img, err := ref.NewImage(ctx, s.sys)
+	if err != nil {
+		return nil, "", fmt.Errorf("image %s: opening: %w", id, err)
+	}
+	defer img.Close()
+	cfg, err := img.OCIConfig(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("image %s: reading config: %w", id, err)
+	}
+	_, mt, err := img.Manifest(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("image %s: reading manifest: %w", id, err)
+	}
+	return cfg, mt, nil
+}

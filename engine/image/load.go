@@ -1,0 +1,201 @@
+package image
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime"
+	"time"
+
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/podunit/podunit/engine/errdefs"
+	"go.podman.io/image/v5/copy"
+	dockerarchive "go.podman.io/image/v5/docker/archive"
+	"go.podman.io/image/v5/docker/reference"
+	ocilayout "go.podman.io/image/v5/oci/layout"
+	istorage "go.podman.io/image/v5/storage"
+	"go.podman.io/image/v5/tarball"
+	"go.podman.io/image/v5/types"
+)
+
+// Import makes an image from a rootfs tarball (as `podman import`): one layer,
+// a configuration with only OS, architecture and creation time, and the name
+// name normalised ("bb" → "localhost/bb:latest"; "" leaves it unnamed).
+func (s *Store) Import(ctx context.Context, tarPath, name string) (string, error) {
+	var names []string
+	if name != "" {
+		full, err := NormalizeName(name)
+		if err != nil {
+			return "", err
+		}
+		names = []string{full}
+	}
+	if _, err := scanArchive(tarPath); err != nil {
+		return "", invalidFile("importing", tarPath, err)
+	}
+	ref, err := tarball.NewReference([]string{tarPath}, nil)
+	if err != nil {
+		return "", invalidFile("importing", tarPath, err)
+	}
+	now := time.Now().UTC()
+	cfg := imgspecv1.Image{Created: &now, Platform: imgspecv1.Platform{OS: "linux", Architecture: runtime.GOARCH}}
+	if err := ref.(tarball.ConfigUpdater).ConfigUpdate(cfg, nil); err != nil {
+		return "", fmt.Errorf("importing %s: %w", tarPath, err)
+	}
+	id, err := s.copyImage(ctx, ref, names, nil)
+	if err != nil {
+		return "", fmt.Errorf("importing %s: %w", tarPath, err)
+	}
+	return id, nil
+}
+
+// invalidFile classes a failure to read the user's file p: missing is
+// errdefs.ErrNotFound, anything else errdefs.ErrInvalidArgument.
+func invalidFile(verb, p string, err error) error {
+	class := errdefs.ErrInvalidArgument
+	if errors.Is(err, fs.ErrNotExist) {
+		class = errdefs.ErrNotFound
+	}
+	return fmt.Errorf("%s %s: %w: %w", verb, p, class, err)
+}
+
+// Load copies the images of a docker-archive or oci-archive (detected, and
+// possibly compressed) into the store, and returns their names: full
+// references, or "sha256:<id>" for an image without one.
+func (s *Store) Load(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
+	kind, err := scanArchive(archive)
+	if err != nil {
+		return nil, invalidFile("loading", archive, err)
+	}
+	switch kind {
+	case kindDockerArchive:
+		return s.loadDockerArchive(ctx, archive, progress)
+	case kindOCIArchive:
+		return s.loadOCIArchive(ctx, archive, progress)
+	}
+	return nil, invalidFile("loading", archive, fmt.Errorf("neither a docker-archive nor an oci-archive"))
+}
+
+func (s *Store) loadDockerArchive(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
+	r, err := dockerarchive.NewReader(s.sys, archive)
+	if err != nil {
+		return nil, invalidFile("loading", archive, err)
+	}
+	defer r.Close()
+	groups, err := r.List()
+	if err != nil {
+		return nil, invalidFile("loading", archive, err)
+	}
+	var loaded []string
+	for _, refs := range groups {
+		var names []string
+		for _, ref := range refs {
+			if named := ref.DockerReference(); named != nil {
+				names = append(names, named.String())
+			}
+		}
+		id, err := s.copyImage(ctx, refs[0], names, progress)
+		if err != nil {
+			return loaded, fmt.Errorf("loading %s: %w", archive, err)
+		}
+		loaded = append(loaded, namesOrID(names, id)...)
+	}
+	return loaded, nil
+}
+
+func (s *Store) loadOCIArchive(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
+	dir, err := os.MkdirTemp(bigTempDir(), "podunit-load-")
+	if err != nil {
+		return nil, fmt.Errorf("loading %s: %w", archive, err)
+	}
+	defer os.RemoveAll(dir)
+	if err := extractLayout(archive, dir); err != nil {
+		return nil, invalidFile("loading", archive, err)
+	}
+	list, err := ocilayout.List(dir)
+	if err != nil {
+		return nil, invalidFile("loading", archive, err)
+	}
+	var loaded []string
+	for _, item := range list {
+		names := ociNames(item.ManifestDescriptor.Annotations)
+		id, err := s.copyImage(ctx, item.Reference, names, progress)
+		if err != nil {
+			return loaded, fmt.Errorf("loading %s: %w", archive, err)
+		}
+		loaded = append(loaded, namesOrID(names, id)...)
+	}
+	return loaded, nil
+}
+
+// ociNames is the normalised name an OCI index entry carries, as podman reads
+// it: containerd's annotation first, then org.opencontainers.image.ref.name.
+func ociNames(annotations map[string]string) []string {
+	name := annotations["io.containerd.image.name"]
+	if name == "" {
+		name = annotations[imgspecv1.AnnotationRefName]
+	}
+	if name == "" {
+		return nil
+	}
+	full, err := NormalizeName(name)
+	if err != nil {
+		return nil
+	}
+	return []string{full}
+}
+
+func namesOrID(names []string, id string) []string {
+	if len(names) == 0 {
+		return []string{"sha256:" + id}
+	}
+	return names
+}
+
+// copyImage copies src into the store under names (the first one at copy
+// time, the others added after) and returns the image's ID.
+func (s *Store) copyImage(ctx context.Context, src types.ImageReference, names []string, progress io.Writer) (string, error) {
+	dest, err := s.destination(ctx, src, names)
+	if err != nil {
+		return "", err
+	}
+	pc, err := policyContext()
+	if err != nil {
+		return "", err
+	}
+	defer pc.Destroy()
+	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress}); err != nil {
+		return "", fmt.Errorf("copying image: %w", err)
+	}
+	img, err := istorage.Transport.GetStoreImage(s.store, dest)
+	if err != nil {
+		return "", fmt.Errorf("finding the copied image: %w", err)
+	}
+	if len(names) > 1 {
+		if err := s.store.AddNames(img.ID, names[1:]); err != nil {
+			return "", fmt.Errorf("naming image %s: %w", img.ID, err)
+		}
+	}
+	return img.ID, nil
+}
+
+// destination is the storage reference to copy src to: by its first name,
+// or by its ID (the config digest) when it has none.
+func (s *Store) destination(ctx context.Context, src types.ImageReference, names []string) (types.ImageReference, error) {
+	if len(names) > 0 {
+		named, err := reference.ParseNormalizedNamed(names[0])
+		if err != nil {
+			return nil, fmt.Errorf("image name %q: %w: %w", names[0], errdefs.ErrInvalidArgument, err)
+		}
+		return istorage.Transport.NewStoreReference(s.store, named, "")
+	}
+	img, err := src.NewImage(ctx, s.sys)
+	if err != nil {
+		return nil, fmt.Errorf("reading image: %w", err)
+	}
+	defer img.Close()
+	return istorage.Transport.NewStoreReference(s.store, nil, img.ConfigInfo().Digest.Encoded())
+}

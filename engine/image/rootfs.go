@@ -1,0 +1,113 @@
+package image
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"go.podman.io/storage"
+)
+
+// containerMetadata is podman's storage-container metadata, so that
+// `podman ps --external` can show podunit's rootfs for what they are.
+type containerMetadata struct {
+	ImageName  string `json:"image-name"`
+	ImageID    string `json:"image-id"`
+	Name       string `json:"name"`
+	CreatedAt  int64  `json:"created-at"`
+	MountLabel string `json:"mountlabel,omitempty"`
+}
+
+// CreateRootfs creates the storage container with ID containerID (64 hex
+// digits, podunit's own container ID) on the image with ID imageID.
+func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containerName string) error {
+	if len(containerID) != 64 || !isHex(containerID) {
+		return fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
+	}
+	img, err := s.store.Image(imageID)
+	if err != nil || img.ID != imageID {
+		return fmt.Errorf("image ID %q not found: %w", imageID, errdefs.ErrNotFound)
+	}
+	meta := containerMetadata{ImageID: img.ID, Name: containerName, CreatedAt: time.Now().Unix()}
+	if len(img.Names) > 0 {
+		meta.ImageName = img.Names[0]
+	}
+	metaJSON, err := json.Marshal(meta)
+	if err != nil {
+		return fmt.Errorf("container %s: metadata: %w", containerID, err)
+	}
+	var names []string
+	if containerName != "" {
+		names = []string{containerName}
+	}
+	_, err = s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), nil)
+	if errors.Is(err, storage.ErrDuplicateID) || errors.Is(err, storage.ErrDuplicateName) {
+		return fmt.Errorf("rootfs for container %q (%s): %w: %w", containerName, containerID, errdefs.ErrAlreadyExists, err)
+	}
+	if err != nil {
+		return fmt.Errorf("creating rootfs for container %q (%s): %w", containerName, containerID, err)
+	}
+	return nil
+}
+
+// Mount mounts the container's rootfs (counted: each Mount needs an Unmount)
+// and returns its path.
+func (s *Store) Mount(containerID string) (string, error) {
+	if !s.RootfsExists(containerID) {
+		return "", rootfsNotFound(containerID)
+	}
+	p, err := s.store.Mount(containerID, "")
+	if err != nil {
+		return "", fmt.Errorf("mounting rootfs of container %s: %w", containerID, err)
+	}
+	return p, nil
+}
+
+// Unmount releases one Mount of the container's rootfs, or all of them with
+// force. Unmounting a rootfs that is not mounted is not an error.
+func (s *Store) Unmount(containerID string, force bool) error {
+	if !s.RootfsExists(containerID) {
+		return rootfsNotFound(containerID)
+	}
+	n, err := s.store.Mounted(containerID)
+	if err != nil {
+		return fmt.Errorf("rootfs of container %s: mount count: %w", containerID, err)
+	}
+	if n == 0 { // storage would count below zero
+		return nil
+	}
+	_, err = s.store.Unmount(containerID, force)
+	if err != nil && !errors.Is(err, storage.ErrLayerNotMounted) {
+		return fmt.Errorf("unmounting rootfs of container %s: %w", containerID, err)
+	}
+	return nil
+}
+
+// DeleteRootfs unmounts (force) and deletes the container's rootfs. A missing
+// rootfs is not an error, so a re-run after a crash completes the job.
+func (s *Store) DeleteRootfs(containerID string) error {
+	if !s.RootfsExists(containerID) {
+		return nil
+	}
+	if err := s.Unmount(containerID, true); err != nil && !errdefs.IsNotFound(err) {
+		return err
+	}
+	err := s.store.DeleteContainer(containerID)
+	if err != nil && !errors.Is(err, storage.ErrContainerUnknown) {
+		return fmt.Errorf("deleting rootfs of container %s: %w", containerID, err)
+	}
+	return nil
+}
+
+// RootfsExists reports whether the storage container with exactly this ID exists.
+func (s *Store) RootfsExists(containerID string) bool {
+	c, err := s.store.Container(containerID)
+	return err == nil && c.ID == containerID
+}
+
+func rootfsNotFound(containerID string) error {
+	return fmt.Errorf("rootfs of container %s not found: %w", containerID, errdefs.ErrNotFound)
+}

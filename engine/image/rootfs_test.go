@@ -1,0 +1,156 @@
+package image
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/moby/sys/mountinfo"
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/test/testimage"
+)
+
+func TestRootfsVFS(t *testing.T) { testRootfs(t, "vfs") }
+
+func TestRootfsOverlay(t *testing.T) { testRootfs(t, "overlay") }
+
+func testRootfs(t *testing.T, driver string) {
+	s := newStore(t, driver)
+	load(t, s, fixtures.dockerArchive)
+	img, err := s.Resolve(ctx, "busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ctrID(7)
+	if err := s.CreateRootfs(ctx, img.ID, id, "web"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.RootfsExists(id) || s.RootfsExists(id[:12]) || s.RootfsExists("web") {
+		t.Fatal("RootfsExists must match the exact ID only")
+	}
+	p := mountAndCheck(t, s, id, driver)
+	if err := s.Unmount(id, false); err != nil {
+		t.Fatal(err)
+	}
+	checkNotMounted(t, s, p)
+	if err := s.Unmount(id, false); err != nil {
+		t.Errorf("Unmount of an unmounted rootfs: %v", err)
+	}
+	p = mountAndCheck(t, s, id, driver)
+	mountAndCheck(t, s, id, driver) // a second, counted mount
+	if err := s.DeleteRootfs(id); err != nil {
+		t.Fatal(err)
+	}
+	checkNotMounted(t, s, p)
+	if s.RootfsExists(id) {
+		t.Error("rootfs exists after DeleteRootfs")
+	}
+	if _, err := os.Stat(p); !os.IsNotExist(err) {
+		t.Errorf("rootfs dir %s left behind: %v", p, err)
+	}
+	if err := s.DeleteRootfs(id); err != nil {
+		t.Errorf("second DeleteRootfs: %v", err)
+	}
+	if _, err := s.Mount(id); !errdefs.IsNotFound(err) {
+		t.Errorf("Mount of a deleted rootfs: %v", err)
+	}
+}
+
+// mountAndCheck mounts the rootfs and checks it holds busybox (and, on
+// overlay, is a mount point).
+func mountAndCheck(t *testing.T, s *Store, id, driver string) string {
+	t.Helper()
+	p, err := s.Mount(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(p, "bin/busybox"))
+	bb, _ := os.Stat(testimage.BusyboxPath)
+	if err != nil || st.Size() != bb.Size() || st.Mode().Perm() != 0o755 {
+		t.Fatalf("%s/bin/busybox: %v, %v", p, st, err)
+	}
+	if target, err := os.Readlink(filepath.Join(p, "bin/sh")); err != nil || target != "busybox" {
+		t.Errorf("bin/sh -> %q, %v", target, err)
+	}
+	if driver == "overlay" && !mounted(t, p) {
+		t.Errorf("%s is not a mount point", p)
+	}
+	return p
+}
+
+func checkNotMounted(t *testing.T, s *Store, p string) {
+	t.Helper()
+	if mounted(t, p) {
+		t.Errorf("%s still mounted", p)
+	}
+	if n, err := s.store.Mounted(ctrID(7)); err == nil && n != 0 {
+		t.Errorf("mount count %d, want 0", n)
+	}
+}
+
+// mounted reports whether /proc/self/mountinfo lists p as a mount point.
+func mounted(t *testing.T, p string) bool {
+	t.Helper()
+	ms, err := mountinfo.GetMounts(mountinfo.SingleEntryFilter(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ms) > 0
+}
+
+func TestCreateRootfsErrors(t *testing.T) {
+	s := newStore(t, "vfs")
+	load(t, s, fixtures.ociArchive)
+	img, err := s.Resolve(ctx, "busybox:oci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, "short", "a"); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("bad container ID: %v", err)
+	}
+	if err := s.CreateRootfs(ctx, ctrID(9), ctrID(1), "a"); !errdefs.IsNotFound(err) {
+		t.Errorf("unknown image: %v", err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "b"); !errdefs.IsAlreadyExists(err) {
+		t.Errorf("duplicate ID: %v", err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(2), "a"); !errdefs.IsAlreadyExists(err) {
+		t.Errorf("duplicate name: %v", err)
+	}
+	if _, err := s.Mount(ctrID(3)); !errdefs.IsNotFound(err) {
+		t.Errorf("Mount of an unknown rootfs: %v", err)
+	}
+	if err := s.Unmount(ctrID(3), false); !errdefs.IsNotFound(err) {
+		t.Errorf("Unmount of an unknown rootfs: %v", err)
+	}
+}
+
+func TestCloseKeepsMounts(t *testing.T) {
+	s := newStore(t, "overlay")
+	load(t, s, fixtures.ociArchive)
+	img, err := s.Resolve(ctx, "busybox:oci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(7), "c"); err != nil {
+		t.Fatal(err)
+	}
+	p := mountAndCheck(t, s, ctrID(7), "overlay")
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close with a mounted rootfs: %v", err)
+	}
+	if !mounted(t, p) {
+		t.Fatal("Close unmounted a rootfs in use")
+	}
+	s2, err := Open(Config{Root: s.Root(), RunRoot: s.RunRoot(), Driver: "overlay"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s2.DeleteRootfs(ctrID(7)); err != nil {
+		t.Fatal(err)
+	}
+	checkNotMounted(t, s2, p)
+}

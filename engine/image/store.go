@@ -1,0 +1,97 @@
+// Package image is podunit's image and rootfs store: the only importer of
+// containers/storage and containers/image. It keeps images in the same
+// containers/storage that podman, buildah and skopeo use (storage.conf), and
+// gives each container a storage container as its rootfs.
+//
+// Nothing here prints: progress goes to an io.Writer the caller passes in.
+package image
+
+import (
+	"errors"
+	"fmt"
+
+	"go.podman.io/image/v5/signature"
+	"go.podman.io/image/v5/types"
+	"go.podman.io/storage"
+	stypes "go.podman.io/storage/types"
+)
+
+// Config names the storage to open. Empty fields take storage.conf's values
+// (storage.DefaultStoreOptions).
+type Config struct {
+	Root, RunRoot, Driver string
+	DriverOptions         []string
+}
+
+// Store is an open image and rootfs store.
+type Store struct {
+	store storage.Store
+	sys   *types.SystemContext
+}
+
+// Open opens (creating if needed) the storage named by cfg.
+func Open(cfg Config) (*Store, error) {
+	opts, err := storeOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := storage.GetStore(opts)
+	if err != nil {
+		return nil, fmt.Errorf("opening storage at %s (driver %q): %w", opts.GraphRoot, opts.GraphDriverName, err)
+	}
+	return &Store{store: st, sys: &types.SystemContext{}}, nil
+}
+
+// storeOptions merges cfg over storage.conf's defaults.
+func storeOptions(cfg Config) (stypes.StoreOptions, error) {
+	opts, err := storage.DefaultStoreOptions()
+	if err != nil {
+		return opts, fmt.Errorf("reading storage defaults: %w", err)
+	}
+	if cfg.Root != "" {
+		opts.GraphRoot = cfg.Root
+		opts.ImageStore = ""
+	}
+	if cfg.RunRoot != "" {
+		opts.RunRoot = cfg.RunRoot
+	}
+	if cfg.Driver != "" && cfg.Driver != opts.GraphDriverName {
+		// storage.conf's options belong to its own driver.
+		opts.GraphDriverName = cfg.Driver
+		opts.GraphDriverOptions = nil
+	}
+	if cfg.DriverOptions != nil {
+		opts.GraphDriverOptions = cfg.DriverOptions
+	}
+	return opts, nil
+}
+
+// Close shuts the store down without unmounting layers that containers still
+// use: a running container keeps its rootfs.
+func (s *Store) Close() error {
+	_, err := s.store.Shutdown(false)
+	if err != nil && !errors.Is(err, storage.ErrLayerUsedByContainer) {
+		return fmt.Errorf("closing storage: %w", err)
+	}
+	return nil
+}
+
+// Root is the storage's graph root.
+func (s *Store) Root() string { return s.store.GraphRoot() }
+
+// RunRoot is the storage's run root.
+func (s *Store) RunRoot() string { return s.store.RunRoot() }
+
+// Driver is the storage's graph driver name.
+func (s *Store) Driver() string { return s.store.GraphDriverName() }
+
+// policyContext accepts any image: Import and Load read local files the user
+// named, as `podman load` does with the default policy.
+func policyContext() (*signature.PolicyContext, error) {
+	p := &signature.Policy{Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()}}
+	pc, err := signature.NewPolicyContext(p)
+	if err != nil {
+		return nil, fmt.Errorf("creating signature policy: %w", err)
+	}
+	return pc, nil
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+)
+
+// app holds what every command shares: the global flags, the streams and,
+// once a command needs it, the open engine.
+type app struct {
+	in       *os.File
+	out, err io.Writer
+	cfg      engine.Config
+	eng      *engine.Engine
+	exitCode int // set by commands that pass a container's code through
+}
+
+func newApp(in *os.File, out, errw io.Writer) *app {
+	return &app{in: in, out: out, err: errw}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "podunit",
+		Short:         "Run pods and containers as systemd units",
+		Long:          "podunit runs containers on crun or runc with images in containers/storage;\nevery detached container is a systemd unit.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.setLogLevel()
+		},
+	}
+	root.SetOut(a.out)
+	root.SetErr(a.err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nSee 'podunit --help'", err)
+	})
+	f := root.PersistentFlags()
+	f.StringVar(&a.cfg.StorageRoot, "root", "", "storage root directory (default from storage.conf)")
+	f.StringVar(&a.cfg.StorageRunRoot, "runroot", "", "storage run-state directory (default from storage.conf)")
+	f.StringVar(&a.cfg.StorageDriver, "storage-driver", "", "storage driver (default from storage.conf)")
+	f.StringArrayVar(&a.cfg.StorageOpts, "storage-opt", nil, "storage driver option")
+	f.StringVar(&a.cfg.Runtime, "runtime", "", "OCI runtime: crun, runc or a path (default crun if installed, else runc)")
+	f.StringVar(&a.cfg.LogLevel, "log-level", "warn", "log level: trace, debug, info, warn, error, fatal or panic")
+	a.addCommands(root)
+	return root
+}
+
+func (a *app) setLogLevel() error {
+	lvl, err := logrus.ParseLevel(a.cfg.LogLevel)
+	if err != nil {
+		return fmt.Errorf("invalid --log-level %q: want trace, debug, info, warn, error, fatal or panic", a.cfg.LogLevel)
+	}
+	logrus.SetLevel(lvl)
+	logrus.SetOutput(a.err)
+	return nil
+}
+
+// engine opens the engine on first use.
+func (a *app) engine() (*engine.Engine, error) {
+	if a.eng != nil {
+		return a.eng, nil
+	}
+	eng, err := engine.New(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.eng = eng
+	return eng, nil
+}
+
+func (a *app) close() {
+	if a.eng != nil {
+		_ = a.eng.Close()
+	}
+}
+
+// ctx is the context commands run under.
+func (a *app) ctx(cmd *cobra.Command) context.Context {
+	if c := cmd.Context(); c != nil {
+		return c
+	}
+	return context.Background()
+}
+
+const version = "0.1.0"

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// createFlags are the flags run and create share.
+type createFlags struct {
+	name, workdir, user, hostname, entrypoint string
+	env, envFiles, labels, volumes, tmpfs     []string
+	capAdd, capDrop                           []string
+	rm, readOnly, privileged, replace         bool
+	stopSignal, restart, sdnotify             string
+	stopTimeout                               uint
+}
+
+func (f *createFlags) register(fs *pflag.FlagSet) {
+	fs.SetInterspersed(false) // everything after the image is the container's command
+	fs.StringVar(&f.name, "name", "", "name of the container")
+	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable (KEY=VALUE, or KEY to take it from here)")
+	fs.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a file")
+	fs.StringArrayVarP(&f.labels, "label", "l", nil, "set a label (KEY=VALUE)")
+	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "bind mount a host path: /host:/ctr[:ro|rw]")
+	fs.StringArrayVar(&f.tmpfs, "tmpfs", nil, "mount a tmpfs: /path[:options]")
+	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
+	fs.StringVarP(&f.user, "user", "u", "", "user[:group] to run as")
+	fs.StringVar(&f.entrypoint, "entrypoint", "", "override the image's entrypoint")
+	fs.StringVarP(&f.hostname, "hostname", "h", "", "the container's host name")
+	fs.BoolVar(&f.rm, "rm", false, "remove the container when it exits")
+	fs.BoolVar(&f.readOnly, "read-only", false, "mount the root filesystem read-only")
+	fs.StringSliceVar(&f.capAdd, "cap-add", nil, "add capabilities")
+	fs.StringSliceVar(&f.capDrop, "cap-drop", nil, "drop capabilities")
+	fs.BoolVar(&f.privileged, "privileged", false, "give the container all capabilities and devices")
+	fs.StringVar(&f.stopSignal, "stop-signal", "", "signal that stops the container (default SIGTERM)")
+	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before SIGKILL")
+	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
+	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
+	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
+	fs.Bool("help", false, "help for this command")
+}
+
+// options turns the flags and the positional arguments into engine options.
+func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateOptions, error) {
+	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace,
+		Environ: os.LookupEnv}
+	if cmd.Flags().Changed("entrypoint") {
+		ep, err := parseEntrypoint(f.entrypoint)
+		if err != nil {
+			return o, err
+		}
+		o.Entrypoint = &ep
+	}
+	for _, file := range f.envFiles {
+		env, err := readEnvFile(file)
+		if err != nil {
+			return o, err
+		}
+		o.Env = append(o.Env, env...)
+	}
+	o.Env = append(o.Env, f.env...)
+	labels, err := parseLabels(f.labels)
+	if err != nil {
+		return o, err
+	}
+	mounts, err := parseVolumes(f.volumes)
+	if err != nil {
+		return o, err
+	}
+	sd := f.sdnotify
+	if sd == "conmon" {
+		sd = ""
+	}
+	o.Config = model.Config{Labels: labels, WorkingDir: f.workdir, User: f.user, Hostname: f.hostname,
+		Mounts: mounts, Tmpfs: f.tmpfs, ReadOnly: f.readOnly, Privileged: f.privileged,
+		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
+		Restart: f.restart, Remove: f.rm, SdNotify: sd}
+	return o, nil
+}
+
+// parseEntrypoint accepts a plain command or a JSON array, as Podman does.
+func parseEntrypoint(s string) ([]string, error) {
+	if strings.HasPrefix(strings.TrimSpace(s), "[") {
+		var ep []string
+		if err := jsonUnmarshal([]byte(s), &ep); err != nil {
+			return nil, fmt.Errorf("--entrypoint %q: not a JSON array of strings: %v", s, err)
+		}
+		return ep, nil
+	}
+	if s == "" {
+		return []string{}, nil
+	}
+	return []string{s}, nil
+}
+
+func parseLabels(list []string) (map[string]string, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	labels := map[string]string{}
+	for _, l := range list {
+		k, v, _ := strings.Cut(l, "=")
+		if k == "" {
+			return nil, fmt.Errorf("label %q has no key", l)
+		}
+		labels[k] = v
+	}
+	return labels, nil
+}
+
+// parseVolumes reads -v SRC:DST[:OPTS] bind mounts.
+func parseVolumes(list []string) ([]model.Mount, error) {
+	var mounts []model.Mount
+	for _, v := range list {
+		parts := strings.Split(v, ":")
+		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+			return nil, fmt.Errorf("volume %q: want /host/path:/container/path[:ro|rw]", v)
+		}
+		m := model.Mount{Source: parts[0], Destination: parts[1]}
+		if len(parts) == 3 {
+			for _, opt := range strings.Split(parts[2], ",") {
+				switch opt {
+				case "ro":
+					m.ReadOnly = true
+				case "rw":
+				case "z", "Z", "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
+					if opt != "z" && opt != "Z" {
+						m.Options = append(m.Options, opt)
+					}
+				default:
+					return nil, fmt.Errorf("volume %q: unknown option %q", v, opt)
+				}
+			}
+		}
+		mounts = append(mounts, m)
+	}
+	return mounts, nil
+}
+
+// readEnvFile reads KEY=VALUE lines; blank lines and # comments are skipped.
+func readEnvFile(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--env-file: %w", err)
+	}
+	defer f.Close()
+	var env []string
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		if strings.HasPrefix(text, "=") {
+			return nil, fmt.Errorf("%s:%d: variable has no name: %q", path, line, text)
+		}
+		env = append(env, text)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return env, nil
+}
+
+func (a *app) createCommand() *cobra.Command {
+	var f createFlags
+	cmd := &cobra.Command{
+		Use:   "create [flags] IMAGE [COMMAND [ARG...]]",
+		Short: "Create a container without starting it",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := f.options(cmd, args)
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			c, err := eng.Create(a.ctx(cmd), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.out, c.ID)
+			return nil
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/oci"
+)
+
+// Podman's exit codes for the engine's own failures.
+const (
+	exitEngine     = 125 // podunit itself failed, or the input was bad
+	exitCannotExec = 126 // the container's command cannot be invoked
+	exitNotFound   = 127 // the container's command does not exist
+)
+
+// exitError carries an exit code chosen by a command (exists, rm).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCodeOf maps an error to the process exit code.
+func exitCodeOf(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if x, ok := oci.IsExecError(err); ok {
+		return x.Code
+	}
+	return exitEngine
+}
+
+// errorText drops the class suffix the engine's wrapping leaves when it
+// only repeats what the message says (": not found" after "… not found").
+func errorText(err error) string {
+	msg := err.Error()
+	for _, class := range []error{errdefs.ErrNotFound, errdefs.ErrInvalidArgument, errdefs.ErrConflict,
+		errdefs.ErrAlreadyExists, errdefs.ErrUnavailable, errdefs.ErrNotImplemented} {
+		suffix := ": " + class.Error()
+		if strings.HasSuffix(msg, suffix) && strings.Contains(strings.TrimSuffix(msg, suffix), class.Error()) {
+			return strings.TrimSuffix(msg, suffix)
+		}
+	}
+	return msg
+}

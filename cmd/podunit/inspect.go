@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// inspectData is a container in `podman inspect`'s shape.
+type inspectData struct {
+	ID         string          `json:"Id"`
+	Created    time.Time       `json:"Created"`
+	Path       string          `json:"Path"`
+	Args       []string        `json:"Args"`
+	State      inspectState    `json:"State"`
+	Image      string          `json:"Image"`
+	ImageName  string          `json:"ImageName"`
+	Name       string          `json:"Name"`
+	OCIRuntime string          `json:"OCIRuntime"`
+	Unit       string          `json:"Unit"`
+	Mounts     []inspectMount  `json:"Mounts"`
+	Config     inspectConfig   `json:"Config"`
+	HostConfig inspectHostConf `json:"HostConfig"`
+}
+
+type inspectState struct {
+	Status     string    `json:"Status"`
+	Running    bool      `json:"Running"`
+	Paused     bool      `json:"Paused"`
+	Restarting bool      `json:"Restarting"`
+	OOMKilled  bool      `json:"OOMKilled"`
+	Dead       bool      `json:"Dead"`
+	Pid        int       `json:"Pid"`
+	ExitCode   int       `json:"ExitCode"`
+	Error      string    `json:"Error"`
+	StartedAt  time.Time `json:"StartedAt"`
+	FinishedAt time.Time `json:"FinishedAt"`
+}
+
+type inspectMount struct {
+	Type        string `json:"Type"`
+	Source      string `json:"Source"`
+	Destination string `json:"Destination"`
+	RW          bool   `json:"RW"`
+}
+
+type inspectConfig struct {
+	Hostname    string            `json:"Hostname"`
+	User        string            `json:"User"`
+	Env         []string          `json:"Env"`
+	Cmd         []string          `json:"Cmd"`
+	Entrypoint  []string          `json:"Entrypoint"`
+	WorkingDir  string            `json:"WorkingDir"`
+	Labels      map[string]string `json:"Labels"`
+	Image       string            `json:"Image"`
+	StopSignal  string            `json:"StopSignal"`
+	StopTimeout uint              `json:"StopTimeout"`
+}
+
+type inspectHostConf struct {
+	RestartPolicy  restartPolicy `json:"RestartPolicy"`
+	AutoRemove     bool          `json:"AutoRemove"`
+	Privileged     bool          `json:"Privileged"`
+	ReadonlyRootfs bool          `json:"ReadonlyRootfs"`
+	CapAdd         []string      `json:"CapAdd"`
+	CapDrop        []string      `json:"CapDrop"`
+	Tmpfs          []string      `json:"Tmpfs"`
+}
+
+type restartPolicy struct {
+	Name              string `json:"Name"`
+	MaximumRetryCount uint   `json:"MaximumRetryCount"`
+}
+
+func newInspectData(c *model.Container) inspectData {
+	args := c.Config.Args()
+	d := inspectData{ID: c.ID, Created: c.Created, Args: args[1:], Path: args[0],
+		Image: c.ImageID, ImageName: c.Image, Name: c.Name, OCIRuntime: c.Config.Runtime, Unit: c.State.Unit,
+		Mounts: []inspectMount{},
+		State: inspectState{Status: string(c.State.Status), Running: c.State.Status == model.Running,
+			Pid: c.State.Pid, ExitCode: c.State.ExitCode, Error: c.State.Error,
+			StartedAt: c.State.StartedAt, FinishedAt: c.State.FinishedAt},
+		Config: inspectConfig{Hostname: c.Config.Hostname, User: c.Config.User, Env: c.Config.Env,
+			Cmd: c.Config.Cmd, Entrypoint: c.Config.Entrypoint, WorkingDir: c.Config.WorkingDir,
+			Labels: c.Config.Labels, Image: c.Image, StopSignal: c.Config.StopSignal, StopTimeout: c.Config.StopTimeout},
+		HostConfig: inspectHostConf{RestartPolicy: parseRestart(c.Config.Restart), AutoRemove: c.Config.Remove,
+			Privileged: c.Config.Privileged, ReadonlyRootfs: c.Config.ReadOnly,
+			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
+	}
+	if d.Config.Hostname == "" {
+		d.Config.Hostname = c.ID[:12]
+	}
+	for _, m := range c.Config.Mounts {
+		d.Mounts = append(d.Mounts, inspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, RW: !m.ReadOnly})
+	}
+	return d
+}
+
+func parseRestart(p string) restartPolicy {
+	name, n, _ := strings.Cut(p, ":")
+	r := restartPolicy{Name: name}
+	fmt.Sscan(n, &r.MaximumRetryCount)
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (a *app) inspectCommand() *cobra.Command {
+	var format, kind string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] NAME [NAME...]",
+		Short: "Show containers (or images) as JSON",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			var out []any
+			var firstErr error
+			for _, ref := range args {
+				v, err := a.inspectOne(cmd, ref, kind)
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				out = append(out, v)
+			}
+			_ = eng
+			if err := a.writeInspect(format, out); err != nil {
+				return err
+			}
+			return firstErr
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
+	cmd.Flags().StringVarP(&kind, "type", "t", "all", "what to inspect: container, image or all")
+	return cmd
+}
+
+// inspectOne finds ref as a container, or (kind all or image) as an image.
+func (a *app) inspectOne(cmd *cobra.Command, ref, kind string) (any, error) {
+	eng, _ := a.engine()
+	if kind == "container" || kind == "all" {
+		c, err := eng.Container(a.ctx(cmd), ref)
+		if err == nil {
+			return newInspectData(c), nil
+		}
+		if kind == "container" || !errdefs.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	if kind != "image" && kind != "all" {
+		return nil, fmt.Errorf("--type %q: want container, image or all: %w", kind, errdefs.ErrInvalidArgument)
+	}
+	img, err := eng.Images().Inspect(a.ctx(cmd), ref)
+	if errdefs.IsNotFound(err) && kind == "all" {
+		return nil, fmt.Errorf("no such object: %q: %w", ref, errdefs.ErrNotFound)
+	}
+	return img, err
+}
+
+// writeInspect prints a JSON array (always, even empty), or a template per object.
+func (a *app) writeInspect(format string, objs []any) error {
+	if objs == nil {
+		objs = []any{}
+	}
+	if format == "" || format == "json" {
+		return writeJSON(a.out, objs)
+	}
+	return writeTable(a.out, "inspect", format, nil, nil, objs, true)
+}

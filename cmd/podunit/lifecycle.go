@@ -1,0 +1,222 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// requireSystemd says clearly that detached work needs systemd.
+func requireSystemd(what string) error {
+	if systemd.Available() {
+		return nil
+	}
+	return fmt.Errorf("%s needs systemd as the init system (PID 1), and it is not running here: "+
+		"run the container attached instead: %w", what, errdefs.ErrUnavailable)
+}
+
+// forEach runs fn on every argument, reports each failure and carries on,
+// as Podman's multi-container verbs do.
+func (a *app) forEach(args []string, fn func(ref string) error) error {
+	var last error
+	for _, ref := range args {
+		if err := fn(ref); err != nil {
+			if last != nil {
+				fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
+			}
+			last = err
+			continue
+		}
+		fmt.Fprintln(a.out, ref)
+	}
+	return last
+}
+
+func (a *app) startCommand() *cobra.Command {
+	var attach, interactive bool
+	cmd := &cobra.Command{
+		Use:   "start [flags] CONTAINER [CONTAINER...]",
+		Short: "Start containers: as systemd units, or attached with -a",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			if attach {
+				if len(args) != 1 {
+					return fmt.Errorf("start --attach takes exactly one container")
+				}
+				stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
+				if interactive {
+					stdio.In = a.in
+				}
+				code, err := eng.StartAttached(a.ctx(cmd), args[0], stdio)
+				a.exitCode = code
+				return err
+			}
+			if err := requireSystemd("start (without --attach)"); err != nil {
+				return err
+			}
+			return a.forEach(args, func(ref string) error {
+				_, err := eng.StartUnit(a.ctx(cmd), ref)
+				return err
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
+	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
+	return cmd
+}
+
+func (a *app) stopCommand() *cobra.Command {
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   "stop [flags] CONTAINER [CONTAINER...]",
+		Short: "Stop running containers (through systemd for unit containers)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			var t *uint
+			if cmd.Flags().Changed("time") {
+				t = &timeout
+			}
+			return a.forEach(args, func(ref string) error {
+				_, err := eng.Stop(a.ctx(cmd), ref, t)
+				return err
+			})
+		},
+	}
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	return cmd
+}
+
+func (a *app) killCommand() *cobra.Command {
+	var signal string
+	cmd := &cobra.Command{
+		Use:   "kill [flags] CONTAINER [CONTAINER...]",
+		Short: "Send a signal to running containers",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sig, err := engine.ParseSignal(signal)
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return a.forEach(args, func(ref string) error {
+				_, err := eng.Kill(a.ctx(cmd), ref, sig)
+				return err
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send")
+	return cmd
+}
+
+func (a *app) restartCommand() *cobra.Command {
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   "restart [flags] CONTAINER [CONTAINER...]",
+		Short: "Restart containers as systemd units",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := requireSystemd("restart"); err != nil {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			var t *uint
+			if cmd.Flags().Changed("time") {
+				t = &timeout
+			}
+			return a.forEach(args, func(ref string) error {
+				_, err := eng.Restart(a.ctx(cmd), ref, t)
+				return err
+			})
+		},
+	}
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	return cmd
+}
+
+func (a *app) rmCommand() *cobra.Command {
+	var force bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:     "rm [flags] CONTAINER [CONTAINER...]",
+		Aliases: []string{"remove"},
+		Short:   "Remove containers",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			o := engine.RemoveOptions{Force: force}
+			if cmd.Flags().Changed("time") {
+				o.Timeout = &timeout
+			}
+			return a.forEach(args, func(ref string) error {
+				return eng.Remove(a.ctx(cmd), ref, o)
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "stop a running container first")
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for a stop before killing (with -f)")
+	return cmd
+}
+
+func (a *app) waitCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "wait CONTAINER [CONTAINER...]",
+		Short: "Wait for containers to stop and print their exit codes",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			for _, ref := range args {
+				code, err := eng.Wait(a.ctx(cmd), ref)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.out, code)
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) containerExistsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exists CONTAINER",
+		Short: "Exit 0 if the container exists, 1 if not",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			_, err = eng.Container(a.ctx(cmd), args[0])
+			if errdefs.IsNotFound(err) {
+				a.exitCode = 1
+				return nil
+			}
+			return err
+		},
+	}
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.podman.io/common/pkg/timetype"
+
+	"github.com/podunit/podunit/engine"
+)
+
+func (a *app) logsCommand() *cobra.Command {
+	var o engine.LogOptions
+	var since string
+	cmd := &cobra.Command{
+		Use:   "logs [flags] CONTAINER",
+		Short: "Show a container's output, kept in the journal under its unit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if since != "" {
+				t, err := parseSince(since)
+				if err != nil {
+					return err
+				}
+				o.Since = t
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.Logs(a.ctx(cmd), args[0], o, a.out, a.err)
+		},
+	}
+	cmd.Flags().BoolVarP(&o.Follow, "follow", "f", false, "keep printing new output")
+	cmd.Flags().IntVarP(&o.Tail, "tail", "n", -1, "print only the last N lines (-1: all)")
+	cmd.Flags().StringVar(&since, "since", "", "only output since a time: RFC 3339, Unix seconds or a duration such as 10m")
+	return cmd
+}
+
+// parseSince accepts what `podman logs --since` does.
+func parseSince(s string) (time.Time, error) {
+	ts, err := timetype.GetTimestamp(s, time.Now())
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--since %q: %v", s, err)
+	}
+	sec, nsec, err := timetype.ParseTimestamps(ts, 0)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--since %q: %v", s, err)
+	}
+	return time.Unix(sec, nsec), nil
+}
+
+func (a *app) execCommand() *cobra.Command {
+	var o engine.ExecOptions
+	var interactive bool
+	cmd := &cobra.Command{
+		Use:   "exec [flags] CONTAINER COMMAND [ARG...]",
+		Short: "Run a process in a running container",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			o.Args = args[1:]
+			stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
+			if interactive {
+				stdio.In = a.in
+			}
+			code, err := eng.Exec(a.ctx(cmd), args[0], o, stdio)
+			a.exitCode = code
+			return err
+		},
+	}
+	fs := cmd.Flags()
+	fs.SetInterspersed(false)
+	fs.StringArrayVarP(&o.Env, "env", "e", nil, "set an environment variable")
+	fs.StringVarP(&o.WorkingDir, "workdir", "w", "", "working directory")
+	fs.StringVarP(&o.User, "user", "u", "", "user[:group]")
+	fs.BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
+	fs.BoolVarP(&o.Tty, "tty", "t", false, "allocate a terminal")
+	return cmd
+}
+
+// unitStartCommand is what a container's unit runs as ExecStart=.
+func (a *app) unitStartCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    "unit-start ID",
+		Short:  "Start a container inside its systemd unit (run by systemd)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.UnitStart(a.ctx(cmd), args[0])
+		},
+	}
+}
+
+// cleanupCommand is what a container's unit runs as ExecStopPost=.
+func (a *app) cleanupCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    "cleanup ID",
+		Short:  "Record a container's exit and release it (run by systemd)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.Cleanup(a.ctx(cmd), args[0], os.Getenv("EXIT_CODE"), os.Getenv("EXIT_STATUS"))
+		},
+	}
+}

@@ -1,0 +1,31 @@
+// Command podunit is the CLI of podunit, a daemonless pod engine whose
+// containers and pods are systemd units.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"go.podman.io/storage/pkg/reexec"
+)
+
+func main() {
+	if reexec.Init() {
+		return
+	}
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes one command line and returns the process exit code.
+func run(args []string) int {
+	app := newApp(os.Stdin, os.Stdout, os.Stderr)
+	root := app.rootCommand()
+	root.SetArgs(args)
+	err := root.Execute()
+	app.close()
+	if err == nil {
+		return app.exitCode
+	}
+	fmt.Fprintf(os.Stderr, "Error: %s\n", errorText(err))
+	return exitCodeOf(err)
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/docker/go-units"
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+)
+
+// psRow is one line of `ps`: the fields templates and JSON can use.
+type psRow struct {
+	ID           string            `json:"Id"`
+	Image        string            `json:"Image"`
+	ImageID      string            `json:"ImageID"`
+	Command      string            `json:"-"`
+	Cmd          []string          `json:"Command"`
+	CreatedHuman string            `json:"-"`
+	Created      int64             `json:"Created"`
+	CreatedAt    string            `json:"CreatedAt"`
+	Status       string            `json:"Status"`
+	State        string            `json:"State"`
+	ExitCode     int               `json:"ExitCode"`
+	Exited       bool              `json:"Exited"`
+	Pid          int               `json:"Pid"`
+	Names        string            `json:"-"`
+	NameList     []string          `json:"Names"`
+	Labels       map[string]string `json:"Labels"`
+	Unit         string            `json:"Unit"`
+	Ports        string            `json:"-"`
+}
+
+func newPsRow(c *model.Container, noTrunc bool, now time.Time) psRow {
+	id, cmd := c.ID, strings.Join(c.Config.Args(), " ")
+	if !noTrunc {
+		id = names.ShortID(id)
+		if len(cmd) > 20 {
+			cmd = cmd[:17] + "..."
+		}
+	}
+	return psRow{
+		ID: id, Image: c.Image, ImageID: c.ImageID, Command: cmd, Cmd: c.Config.Args(),
+		CreatedHuman: units.HumanDuration(now.Sub(c.Created)) + " ago",
+		Created:      c.Created.Unix(), CreatedAt: c.Created.Format(time.RFC3339Nano),
+		Status: statusText(c, now), State: string(c.State.Status), ExitCode: c.State.ExitCode,
+		Exited: c.State.Status == model.Exited, Pid: c.State.Pid, Names: c.Name, NameList: []string{c.Name},
+		Labels: c.Config.Labels, Unit: c.State.Unit,
+	}
+}
+
+// statusText is Podman's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago".
+func statusText(c *model.Container, now time.Time) string {
+	switch c.State.Status {
+	case model.Running:
+		return "Up " + units.HumanDuration(now.Sub(c.State.StartedAt))
+	case model.Exited:
+		return fmt.Sprintf("Exited (%d) %s ago", c.State.ExitCode, units.HumanDuration(now.Sub(c.State.FinishedAt)))
+	case model.Created:
+		return "Created"
+	case model.Stopping:
+		return "Stopping"
+	}
+	return string(c.State.Status)
+}
+
+const psDefaultFormat = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+
+var psHeaders = map[string]string{"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "Names": "NAMES"}
+
+func (a *app) psCommand() *cobra.Command {
+	var all, quiet, noTrunc, noHeading bool
+	var format string
+	var filters []string
+	cmd := &cobra.Command{
+		Use:   "ps [flags]",
+		Short: "List containers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			match, err := parseFilters(filters)
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			list, err := eng.Containers(a.ctx(cmd))
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			rows := []psRow{}
+			for _, c := range list {
+				if (all || c.State.Status == model.Running || len(filters) > 0) && match(c) {
+					rows = append(rows, newPsRow(c, noTrunc, now))
+				}
+			}
+			switch {
+			case quiet:
+				for _, r := range rows {
+					fmt.Fprintln(a.out, r.ID)
+				}
+				return nil
+			case format == "json":
+				return writeJSON(a.out, rows)
+			}
+			if format == "" {
+				format = psDefaultFormat
+			}
+			return writeTable(a.out, "ps", format, psRow{}, psHeaders, rows, noHeading)
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&all, "all", "a", false, "show all containers, not only running ones")
+	fs.BoolVarP(&quiet, "quiet", "q", false, "print only the container IDs")
+	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
+	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
+	fs.StringVar(&format, "format", "", "Go template or json")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, id=PREFIX, label=KEY[=VALUE], status=STATUS")
+	return cmd
+}
+
+// parseFilters builds the ps filter: same keys OR together, except label,
+// which ANDs; different keys AND (podman-ps(1)).
+func parseFilters(list []string) (func(*model.Container) bool, error) {
+	byKey := map[string][]string{}
+	for _, f := range list {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, fmt.Errorf("invalid filter %q: want KEY=VALUE", f)
+		}
+		switch k {
+		case "name", "id", "label", "status":
+		default:
+			return nil, fmt.Errorf("invalid filter %q: unknown key %q (name, id, label, status)", f, k)
+		}
+		if k == "name" {
+			if _, err := regexp.Compile(v); err != nil {
+				return nil, fmt.Errorf("invalid filter %q: %v", f, err)
+			}
+		}
+		if k == "status" && !validStatusFilter(v) {
+			return nil, fmt.Errorf("invalid filter %q: status must be created, running, stopping, exited or removing", f)
+		}
+		byKey[k] = append(byKey[k], v)
+	}
+	return func(c *model.Container) bool {
+		return anyOf(byKey["name"], func(v string) bool { return regexp.MustCompile(v).MatchString(c.Name) }) &&
+			anyOf(byKey["id"], func(v string) bool { return strings.HasPrefix(c.ID, v) }) &&
+			anyOf(byKey["status"], func(v string) bool { return statusMatches(c.State.Status, v) }) &&
+			allOf(byKey["label"], func(v string) bool { return labelMatches(c.Config.Labels, v) })
+	}, nil
+}
+
+func validStatusFilter(v string) bool {
+	switch v {
+	case "created", "running", "stopping", "exited", "removing", "stopped":
+		return true
+	}
+	return false
+}
+
+func statusMatches(s model.Status, v string) bool {
+	return string(s) == v || (v == "stopped" && s == model.Exited)
+}
+
+func labelMatches(labels map[string]string, v string) bool {
+	k, want, hasValue := strings.Cut(v, "=")
+	got, ok := labels[k]
+	return ok && (!hasValue || got == want)
+}
+
+func anyOf(vals []string, f func(string) bool) bool {
+	if len(vals) == 0 {
+		return true
+	}
+	for _, v := range vals {
+		if f(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func allOf(vals []string, f func(string) bool) bool {
+	for _, v := range vals {
+		if !f(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

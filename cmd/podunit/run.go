@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/model"
+)
+
+func (a *app) runCommand() *cobra.Command {
+	var f createFlags
+	var detach, interactive, tty bool
+	cmd := &cobra.Command{
+		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
+		Short: "Run a command in a new container",
+		Long: "Run a command in a new container. Attached, podunit waits for it and exits with its code;\n" +
+			"with -d it becomes a transient systemd unit whose main process is the container's init.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := f.options(cmd, args)
+			if err != nil {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			if detach {
+				if err := requireSystemd("run -d"); err != nil {
+					return err
+				}
+			}
+			c, err := eng.Create(a.ctx(cmd), o)
+			if err != nil {
+				return err
+			}
+			if detach {
+				return a.startDetached(cmd, eng, c)
+			}
+			return a.runAttached(cmd, eng, c, interactive)
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background as a systemd unit and print the container ID")
+	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
+	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "allocate a terminal (not supported yet)")
+	return cmd
+}
+
+func (a *app) startDetached(cmd *cobra.Command, eng *engine.Engine, c *model.Container) error {
+	_, err := eng.StartUnit(a.ctx(cmd), c.ID)
+	if err != nil {
+		a.removeIfRm(eng, c)
+		return err
+	}
+	fmt.Fprintln(a.out, c.ID)
+	return nil
+}
+
+func (a *app) runAttached(cmd *cobra.Command, eng *engine.Engine, c *model.Container, interactive bool) error {
+	stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
+	if interactive {
+		stdio.In = a.in
+	}
+	code, err := eng.StartAttached(a.ctx(cmd), c.ID, stdio)
+	if err != nil {
+		a.removeIfRm(eng, c)
+		return err
+	}
+	a.exitCode = code
+	return nil
+}
+
+// removeIfRm removes an --rm container whose start failed.
+func (a *app) removeIfRm(eng *engine.Engine, c *model.Container) {
+	if c.Config.Remove {
+		_ = eng.Remove(context.Background(), c.ID, engine.RemoveOptions{Force: true})
+	}
+}

@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/spec"
+)
+
+// prepare mounts the container's rootfs and writes its bundle, ready for
+// the runtime's create. It returns the bundle directory and the runtime.
+func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string) (string, *oci.Runtime, error) {
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err != nil {
+		return "", nil, err
+	}
+	// A previous run may have left runtime state behind (a crash, a kill).
+	if err := rt.Delete(ctx, c.ID, true); err != nil {
+		return "", nil, err
+	}
+	rootfs, err := e.images.Mount(c.ID)
+	if err != nil {
+		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
+	}
+	s, err := spec.Generate(specInput(c, rootfs, cgroupsPath))
+	if err != nil {
+		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
+	bundle := e.bundleDir(c.ID)
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		return "", nil, err
+	}
+	data, err := json.MarshalIndent(s, "", "\t")
+	if err != nil {
+		return "", nil, err
+	}
+	if err := writeFileAtomic(filepath.Join(bundle, "config.json"), data, 0o600); err != nil {
+		return "", nil, err
+	}
+	return bundle, rt, nil
+}
+
+func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
+	cfg := &c.Config
+	in := spec.Input{
+		ID: c.ID, Name: c.Name, Rootfs: rootfs, Args: cfg.Args(), Env: cfg.Env,
+		WorkingDir: cfg.WorkingDir, User: cfg.User, Hostname: cfg.Hostname,
+		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
+		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
+		Labels: cfg.Labels, CgroupsPath: cgroupsPath,
+	}
+	if in.Hostname == "" {
+		in.Hostname = c.ID[:12]
+	}
+	for _, m := range cfg.Mounts {
+		in.Mounts = append(in.Mounts, spec.Mount{Source: m.Source, Destination: m.Destination,
+			ReadOnly: m.ReadOnly, Options: m.Options})
+	}
+	return in
+}
+
+// writeFileAtomic writes data to a temporary file, syncs it and renames it
+// into place, so a crash leaves the old file or the new one, never half.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// release undoes prepare: runtime state, rootfs mount, bundle. Each step is
+// idempotent so a re-run after a crash finishes it.
+func (e *Engine) release(ctx context.Context, c *model.Container) error {
+	var first error
+	if rt, err := e.runtimeFor(c.Config.Runtime); err == nil {
+		first = rt.Delete(ctx, c.ID, true)
+	}
+	if e.images.RootfsExists(c.ID) {
+		if err := e.images.Unmount(c.ID, true); err != nil && first == nil {
+			first = err
+		}
+	}
+	if err := os.RemoveAll(e.bundleDir(c.ID)); err != nil && first == nil {
+		first = err
+	}
+	return first
+}

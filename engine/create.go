@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+)
+
+// CreateOptions is what `podunit create` and `run` are asked for.
+type CreateOptions struct {
+	Name       string
+	Image      string
+	Cmd        []string  // everything after the image; empty: the image's
+	Entrypoint *[]string // nil: the image's; set (even empty): replaces it and the image's Cmd
+	Env        []string  // KEY=VALUE (or KEY, taken from Environ) in order: later wins
+	Environ    func(string) (string, bool)
+	Replace    bool // --replace: remove an existing container of that name first
+	model.Config
+}
+
+// Create makes a container: its record, then its rootfs. The record comes
+// first so that a crash leaves something `rm` can finish.
+func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container, error) {
+	img, err := e.images.Resolve(ctx, o.Image)
+	if err != nil {
+		return nil, err
+	}
+	c, err := e.newContainer(o, img)
+	if err != nil {
+		return nil, err
+	}
+	if o.Replace {
+		if err := e.replace(ctx, c.Name); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.store.AddContainer(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := e.images.CreateRootfs(ctx, img.ID, c.ID, c.Name); err != nil {
+		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
+		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
+	}
+	return c, nil
+}
+
+func (e *Engine) replace(ctx context.Context, name string) error {
+	err := e.Remove(ctx, name, RemoveOptions{Force: true})
+	if errdefs.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func (e *Engine) newContainer(o CreateOptions, img *image.Image) (*model.Container, error) {
+	id := names.NewID()
+	if o.Name == "" {
+		o.Name = names.RandomName(id)
+	}
+	if err := names.Validate("container", o.Name); err != nil {
+		return nil, err
+	}
+	cfg := o.Config
+	if err := e.completeConfig(&cfg, o, img); err != nil {
+		return nil, fmt.Errorf("container %q: %w", o.Name, err)
+	}
+	return &model.Container{
+		ID: id, Name: o.Name, Image: o.Image, ImageID: img.ID,
+		Created: time.Now().UTC(), Config: cfg,
+		State: model.State{Status: model.Created},
+	}, nil
+}
+
+// completeConfig fills in what the image supplies and checks what the user gave.
+func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.Image) error {
+	cfg.Entrypoint, cfg.Cmd = img.Config.Entrypoint, img.Config.Cmd
+	if o.Entrypoint != nil {
+		cfg.Entrypoint, cfg.Cmd = *o.Entrypoint, nil
+	}
+	if len(o.Cmd) > 0 {
+		cfg.Cmd = o.Cmd
+	}
+	if len(cfg.Args()) == 0 {
+		return fmt.Errorf("no command: the image %q has none and none was given: %w", o.Image, errdefs.ErrInvalidArgument)
+	}
+	env, err := mergeEnv(img.Config.Env, o.Env, o.Environ)
+	if err != nil {
+		return err
+	}
+	cfg.Env = env
+	if cfg.WorkingDir == "" {
+		cfg.WorkingDir = img.Config.WorkingDir
+	}
+	if cfg.User == "" {
+		cfg.User = img.Config.User
+	}
+	if cfg.StopSignal == "" {
+		cfg.StopSignal = img.Config.StopSignal
+	}
+	if cfg.Runtime == "" {
+		rt, err := e.runtimeFor("")
+		if err != nil {
+			return err
+		}
+		cfg.Runtime = rt.Name
+	}
+	return validateConfig(cfg)
+}
+
+// mergeEnv applies user settings over the image's, keeping first-seen order.
+func mergeEnv(base, user []string, environ func(string) (string, bool)) ([]string, error) {
+	out := append([]string{}, base...)
+	index := map[string]int{}
+	for i, kv := range out {
+		k, _, _ := strings.Cut(kv, "=")
+		index[k] = i
+	}
+	for _, kv := range user {
+		k, v, ok := strings.Cut(kv, "=")
+		if k == "" || strings.ContainsAny(k, "\x00") {
+			return nil, fmt.Errorf("environment variable %q has no name: %w", kv, errdefs.ErrInvalidArgument)
+		}
+		if !ok {
+			if environ == nil {
+				continue
+			}
+			if v, ok = environ(k); !ok {
+				continue
+			}
+		}
+		if i, seen := index[k]; seen {
+			out[i] = k + "=" + v
+			continue
+		}
+		index[k] = len(out)
+		out = append(out, k+"="+v)
+	}
+	return out, nil
+}
+
+func validateConfig(cfg *model.Config) error {
+	if err := validateRestart(cfg.Restart); err != nil {
+		return err
+	}
+	if cfg.Remove && cfg.Restart != "" && cfg.Restart != "no" {
+		return fmt.Errorf("the --rm option conflicts with --restart=%s: %w", cfg.Restart, errdefs.ErrInvalidArgument)
+	}
+	switch cfg.SdNotify {
+	case "", "conmon", "container", "ignore":
+	default:
+		return fmt.Errorf("--sdnotify=%s: want container, conmon or ignore: %w", cfg.SdNotify, errdefs.ErrInvalidArgument)
+	}
+	if cfg.StopSignal != "" {
+		if _, err := ParseSignal(cfg.StopSignal); err != nil {
+			return err
+		}
+	}
+	for _, m := range cfg.Mounts {
+		if err := validateBind(m); err != nil {
+			return err
+		}
+	}
+	for _, t := range cfg.Tmpfs {
+		if dst, _, _ := strings.Cut(t, ":"); !filepath.IsAbs(dst) {
+			return fmt.Errorf("--tmpfs %q: the path must be absolute: %w", t, errdefs.ErrInvalidArgument)
+		}
+	}
+	return nil
+}
+
+func validateBind(m model.Mount) error {
+	if !filepath.IsAbs(m.Destination) {
+		return fmt.Errorf("volume %s:%s: the container path must be absolute: %w", m.Source, m.Destination, errdefs.ErrInvalidArgument)
+	}
+	if !filepath.IsAbs(m.Source) {
+		return fmt.Errorf("volume %s:%s: named volumes are not supported yet, the host path must be absolute: %w",
+			m.Source, m.Destination, errdefs.ErrInvalidArgument)
+	}
+	if _, err := os.Stat(m.Source); err != nil {
+		return fmt.Errorf("volume %s:%s: the host path does not exist: %w", m.Source, m.Destination, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// validateRestart accepts Podman's restart policies.
+func validateRestart(p string) error {
+	base, n, hasN := strings.Cut(p, ":")
+	switch {
+	case p == "" || p == "no" || p == "always" || p == "unless-stopped":
+		return nil
+	case base == "on-failure" && (!hasN || isDigits(n)):
+		return nil
+	}
+	return fmt.Errorf("invalid restart policy %q: want no, on-failure[:N], always or unless-stopped: %w", p, errdefs.ErrInvalidArgument)
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// ParseSignal accepts a signal by name (KILL, SIGKILL, kill) or number.
+func ParseSignal(s string) (unix.Signal, error) {
+	up := strings.ToUpper(strings.TrimSpace(s))
+	if isDigits(up) {
+		var n int
+		fmt.Sscan(up, &n)
+		if n > 0 && n < 65 {
+			return unix.Signal(n), nil
+		}
+	} else {
+		if !strings.HasPrefix(up, "SIG") {
+			up = "SIG" + up
+		}
+		if sig := unix.SignalNum(up); sig != 0 {
+			return sig, nil
+		}
+	}
+	return 0, fmt.Errorf("invalid signal %q: %w", s, errdefs.ErrInvalidArgument)
+}
+
+var errStopped = errors.New("stopped")

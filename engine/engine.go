@@ -1,0 +1,131 @@
+// Package engine wires podunit's adapters (image storage, the state store,
+// the OCI runtime, systemd) into the container life cycle. Every CLI verb is
+// one Engine method; nothing here prints, exits or reads flags.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/state"
+)
+
+// Config says where everything lives. Empty storage fields take the
+// defaults of storage.conf, as Podman does.
+type Config struct {
+	StorageRoot    string   // --root
+	StorageRunRoot string   // --runroot
+	StorageDriver  string   // --storage-driver
+	StorageOpts    []string // --storage-opt
+	Runtime        string   // --runtime: crun, runc or a path; "" picks crun, else runc
+	LogLevel       string   // --log-level, handed on to unit commands
+	// Self is the podunit binary that systemd units run (ExecStart=,
+	// ExecStopPost=); "" means this process's own executable.
+	Self string
+}
+
+// Engine is one open engine: a storage, a state store and a runtime.
+type Engine struct {
+	cfg     Config
+	images  *image.Store
+	store   *state.Store
+	locks   *state.Locks
+	runDir  string // <runroot>/podunit: bundles
+	runtime *oci.Runtime
+}
+
+// New opens the storage and the state store named by cfg.
+func New(cfg Config) (*Engine, error) {
+	imgs, err := image.Open(image.Config{Root: cfg.StorageRoot, RunRoot: cfg.StorageRunRoot,
+		Driver: cfg.StorageDriver, DriverOptions: cfg.StorageOpts})
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{cfg: cfg, images: imgs}
+	if err := e.openState(); err != nil {
+		_ = imgs.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Engine) openState() error {
+	e.cfg.StorageRoot, e.cfg.StorageRunRoot = e.images.Root(), e.images.RunRoot()
+	e.cfg.StorageDriver = e.images.Driver()
+	e.runDir = filepath.Join(e.cfg.StorageRunRoot, "podunit")
+	store, err := state.Open(filepath.Join(e.cfg.StorageRoot, "podunit", "state.db"))
+	if err != nil {
+		return err
+	}
+	e.store = store
+	if e.locks, err = state.NewLocks(filepath.Join(e.runDir, "locks")); err != nil {
+		return err
+	}
+	if e.cfg.Self == "" {
+		if e.cfg.Self, err = os.Executable(); err != nil {
+			return fmt.Errorf("finding the podunit binary: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close releases the storage and the state store.
+func (e *Engine) Close() error {
+	var first error
+	if e.store != nil {
+		first = e.store.Close()
+	}
+	if err := e.images.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// Images is the image store, for the image verbs.
+func (e *Engine) Images() *image.Store { return e.images }
+
+// runtimeFor finds the OCI runtime a container uses.
+func (e *Engine) runtimeFor(name string) (*oci.Runtime, error) {
+	if name == "" {
+		name = e.cfg.Runtime
+	}
+	if name == "" {
+		name = "crun"
+		if _, err := oci.Find("crun", ""); err != nil {
+			name = "runc"
+		}
+	}
+	root := filepath.Join(e.runDir, "runtime", filepath.Base(name))
+	return oci.Find(name, root)
+}
+
+// bundleDir is where a container's config.json and runtime logs live.
+func (e *Engine) bundleDir(id string) string {
+	return filepath.Join(e.runDir, "containers", id)
+}
+
+// unitArgs is the podunit command line a unit runs for verb on container id,
+// with this engine's configuration spelled out so the unit finds the same
+// storage and state.
+func (e *Engine) unitArgs(verb, id string) []string {
+	args := []string{e.cfg.Self, "--root", e.cfg.StorageRoot, "--runroot", e.cfg.StorageRunRoot}
+	if e.cfg.StorageDriver != "" {
+		args = append(args, "--storage-driver", e.cfg.StorageDriver)
+	}
+	for _, o := range e.cfg.StorageOpts {
+		args = append(args, "--storage-opt", o)
+	}
+	if e.cfg.LogLevel != "" {
+		args = append(args, "--log-level", e.cfg.LogLevel)
+	}
+	return append(args, "container", verb, id)
+}
+
+// lock takes the container's lock, honouring ctx.
+func (e *Engine) lock(ctx context.Context, id string) (func(), error) {
+	return e.locks.Lock(ctx, id)
+}

@@ -1,0 +1,201 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// Stop stops a running container with its stop signal, then SIGKILL after
+// timeout (nil: the container's own stop timeout). A unit-run container is
+// stopped through systemd, so systemd's view and ours stay one.
+func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Container, error) {
+	c, err := e.container(ctx, ref)
+	if err != nil || c.State.Status != model.Running {
+		return c, err
+	}
+	if c.State.Unit != "" && systemd.Available() {
+		return e.stopUnit(ctx, c, timeout)
+	}
+	return e.stopAttached(ctx, c, timeout)
+}
+
+// container finds a container and brings its status up to date.
+func (e *Engine) container(ctx context.Context, ref string) (*model.Container, error) {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return e.Refresh(ctx, c.ID)
+}
+
+func (e *Engine) stopUnit(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	// systemd 252 cannot change a loaded unit's TimeoutStopSec=, so a shorter
+	// -t is ours to enforce: the stop job sends the stop signal, and when the
+	// time is up SIGKILL finishes it; the job then runs ExecStopPost= as usual.
+	done := make(chan error, 1)
+	go func() { done <- conn.Stop(ctx, c.State.Unit) }()
+	if timeout != nil {
+		select {
+		case err = <-done:
+		case <-time.After(time.Duration(*timeout) * time.Second):
+			_ = conn.Kill(ctx, c.State.Unit, "all", unix.SIGKILL)
+			err = <-done
+		}
+	} else {
+		err = <-done
+	}
+	if err != nil && !errdefs.IsNotFound(err) {
+		return nil, err
+	}
+	return e.Refresh(ctx, c.ID)
+}
+
+// stopAttached stops a container run in the foreground by another podunit
+// process; that process records the exit. If it is gone too, we finish.
+func (e *Engine) stopAttached(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
+	sig, err := ParseSignal(c.Config.StopSignal)
+	if err != nil || c.Config.StopSignal == "" {
+		sig = unix.SIGTERM
+	}
+	wait := time.Duration(c.Config.StopTimeout) * time.Second
+	if c.Config.StopTimeout == 0 {
+		wait = defaultStopTimeout * time.Second
+	}
+	if timeout != nil {
+		wait = time.Duration(*timeout) * time.Second
+	}
+	_ = unix.Kill(c.State.Pid, sig)
+	if !waitGone(c.State.Pid, wait) {
+		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
+		waitGone(c.State.Pid, 5*time.Second)
+	}
+	return e.waitRecorded(ctx, c.ID, 3*time.Second)
+}
+
+// waitRecorded gives the owning process time to record the exit, and
+// records it itself when nobody does.
+func (e *Engine) waitRecorded(ctx context.Context, id string, limit time.Duration) (*model.Container, error) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		c, err := e.store.Container(ctx, id)
+		if err != nil || c.State.Status != model.Running {
+			return c, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return e.Refresh(ctx, id)
+}
+
+// waitGone polls until pid no longer exists or limit passes.
+func waitGone(pid int, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		if !alive(pid) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Kill sends sig to a running container's init (through systemd for a unit).
+func (e *Engine) Kill(ctx context.Context, ref string, sig unix.Signal) (*model.Container, error) {
+	c, err := e.container(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if c.State.Status != model.Running {
+		return nil, fmt.Errorf("can only kill running containers: container %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
+	}
+	if c.State.Unit != "" && systemd.Available() {
+		conn, err := systemd.Connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		return c, conn.Kill(ctx, c.State.Unit, "main", sig)
+	}
+	if err := unix.Kill(c.State.Pid, sig); err != nil {
+		return nil, fmt.Errorf("killing container %q: %w", c.Name, err)
+	}
+	return c, nil
+}
+
+// Restart stops a container if it runs and starts it again, detached.
+func (e *Engine) Restart(ctx context.Context, ref string, timeout *uint) (*model.Container, error) {
+	c, err := e.Stop(ctx, ref, timeout)
+	if err != nil {
+		return nil, err
+	}
+	return e.StartUnit(ctx, c.ID)
+}
+
+// RemoveOptions are rm's flags.
+type RemoveOptions struct {
+	Force   bool  // stop a running container first
+	Timeout *uint // stop timeout for Force
+}
+
+// Remove deletes a container: its unit, runtime state, rootfs and record.
+// A running one needs Force. The record moves to "removing" first, so a
+// crash half way leaves something a second rm finishes.
+func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error {
+	c, err := e.container(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if c.State.Status == model.Running || c.State.Status == model.Stopping {
+		if !o.Force {
+			return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)
+		}
+		if _, err := e.Stop(ctx, c.ID, o.Timeout); err != nil {
+			return err
+		}
+	}
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err = e.store.Container(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if c.State.Status == model.Running {
+		return fmt.Errorf("container %q was started again while being removed: %w", c.Name, errdefs.ErrConflict)
+	}
+	return e.removeLocked(ctx, c)
+}
+
+// removeLocked removes c; the caller holds c's lock.
+func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
+	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		return c.State.Transition(model.Removing)
+	}); err != nil {
+		return fmt.Errorf("removing container %q: %w", c.Name, err)
+	}
+	if err := e.release(ctx, c); err != nil {
+		return err
+	}
+	if err := e.images.DeleteRootfs(c.ID); err != nil {
+		return err
+	}
+	if err := e.store.RemoveContainer(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/spec"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// Container returns one container, its status brought up to date.
+func (e *Engine) Container(ctx context.Context, ref string) (*model.Container, error) {
+	return e.container(ctx, ref)
+}
+
+// Containers lists every container, statuses brought up to date.
+func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
+	all, err := e.store.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range all {
+		if c.State.Status == model.Running {
+			if fresh, err := e.Refresh(ctx, c.ID); err == nil {
+				all[i] = fresh
+			}
+		}
+	}
+	return all, nil
+}
+
+// Wait blocks until the container is not running and returns its exit code.
+func (e *Engine) Wait(ctx context.Context, ref string) (int, error) {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return 0, err
+	}
+	for {
+		cur, err := e.Refresh(ctx, c.ID)
+		if errdefs.IsNotFound(err) {
+			return c.State.ExitCode, nil // removed (--rm) after it ended
+		}
+		if err != nil {
+			return 0, err
+		}
+		if cur.State.Status == model.Exited {
+			return cur.State.ExitCode, nil
+		}
+		c = cur
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// LogOptions are `podunit logs` flags.
+type LogOptions struct {
+	Follow bool
+	Tail   int // <0: all
+	Since  time.Time
+}
+
+// Logs writes a container's output, which lives in the journal under its unit.
+func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, stderr io.Writer) error {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if !systemd.Available() {
+		return fmt.Errorf("logs of container %q: the journal is not available here (systemd is not running): %w",
+			c.Name, errdefs.ErrUnavailable)
+	}
+	unit := c.State.Unit
+	if unit == "" {
+		unit = names.ContainerUnit(c.Name, c.ID)
+	}
+	// The unit's name outlives the container: earlier containers of the same
+	// name logged under it too, so read only what came after this one's create.
+	since := o.Since
+	if since.Before(c.Created) {
+		since = c.Created
+	}
+	return systemd.Logs(ctx, systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since}, stdout, stderr)
+}
+
+// ExecOptions are `podunit exec` flags.
+type ExecOptions struct {
+	Args       []string
+	Env        []string
+	WorkingDir string
+	User       string
+	Tty        bool
+}
+
+// Exec runs a process in a running container and returns its exit code.
+func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdio) (int, error) {
+	c, err := e.container(ctx, ref)
+	if err != nil {
+		return 0, err
+	}
+	if c.State.Status != model.Running {
+		return 0, fmt.Errorf("can only exec in a running container: %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
+	}
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err != nil {
+		return 0, err
+	}
+	user := o.User
+	if user == "" {
+		user = c.Config.User
+	}
+	if user != "" {
+		u, err := spec.ResolveUser("/proc/"+strconv.Itoa(c.State.Pid)+"/root", user)
+		if err != nil {
+			return 0, err
+		}
+		user = strconv.Itoa(int(u.UID)) + ":" + strconv.Itoa(int(u.GID))
+	}
+	wd := o.WorkingDir
+	logDir := e.bundleDir(c.ID)
+	if _, err := os.Stat(logDir); err != nil {
+		logDir = os.TempDir()
+	}
+	return rt.Exec(ctx, c.ID, oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: wd, User: user,
+		Tty: o.Tty, LogDir: logDir}, stdio)
+}

@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// Refresh brings a container's recorded status in line with the machine:
+// a "running" container whose init is gone, and whose unit (if any) is not
+// about to record the exit itself, is recorded as exited.
+func (e *Engine) Refresh(ctx context.Context, id string) (*model.Container, error) {
+	c, err := e.store.Container(ctx, id)
+	if err != nil || c.State.Status != model.Running || alive(c.State.Pid) {
+		return c, err
+	}
+	code, settled := e.exitFromUnit(ctx, c)
+	if !settled {
+		return c, nil
+	}
+	return e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		if c.State.Status != model.Running || alive(c.State.Pid) {
+			return nil
+		}
+		c.State.Status, c.State.Pid, c.State.ExitCode = model.Exited, 0, code
+		c.State.FinishedAt = time.Now().UTC()
+		return nil
+	})
+}
+
+// exitFromUnit asks systemd about a dead container's unit: settled is false
+// while the unit is still active or changing (its ExecStopPost= will record
+// the exit, or systemd is restarting it).
+func (e *Engine) exitFromUnit(ctx context.Context, c *model.Container) (code int, settled bool) {
+	if c.State.Unit == "" || !systemd.Available() {
+		return -1, true
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return -1, true
+	}
+	defer conn.Close()
+	st, err := conn.State(ctx, c.State.Unit)
+	if err != nil {
+		return -1, true
+	}
+	switch st.ActiveState {
+	case "active", "activating", "deactivating", "reloading":
+		return 0, false
+	}
+	return -1, true
+}
+
+// alive reports whether pid is a live (not zombie) process.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command, which is in parentheses and may hold spaces.
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+		return s[i+2] != 'Z' && s[i+2] != 'X'
+	}
+	return true
+}

@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// defaultStopTimeout is Podman's, in seconds.
+const defaultStopTimeout = 10
+
+// StartUnit starts a created or exited container detached, as a transient
+// systemd unit whose main process becomes the container's init. It returns
+// once systemd reports the start job's result.
+func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, error) {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if c, err = e.Refresh(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if c.State.Status == model.Running {
+		return c, nil // Podman: starting a running container is no error
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	startErr := conn.StartTransient(ctx, e.transientFor(c))
+	if errdefs.IsAlreadyExists(startErr) {
+		startErr = conn.Start(ctx, names.ContainerUnit(c.Name, c.ID))
+	}
+	after, err := e.store.Container(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if startErr != nil {
+		return after, startFailure(after, startErr)
+	}
+	return after, nil
+}
+
+// startFailure prefers the reason the unit recorded over systemd's job result.
+func startFailure(c *model.Container, jobErr error) error {
+	if c.State.Error == "" {
+		return jobErr
+	}
+	if c.State.ExitCode == 126 || c.State.ExitCode == 127 {
+		return &oci.ExecError{Code: c.State.ExitCode, Msg: c.State.Error}
+	}
+	return fmt.Errorf("container %q: %s", c.Name, c.State.Error)
+}
+
+// transientFor is the unit that runs container c.
+func (e *Engine) transientFor(c *model.Container) systemd.Transient {
+	timeout := time.Duration(c.Config.StopTimeout) * time.Second
+	if timeout == 0 {
+		timeout = defaultStopTimeout * time.Second
+	}
+	sig, _ := ParseSignal(c.Config.StopSignal)
+	if c.Config.StopSignal == "" {
+		sig = 15
+	}
+	return systemd.Transient{
+		Name:             names.ContainerUnit(c.Name, c.ID),
+		Description:      "podunit container " + c.Name,
+		ExecStart:        e.unitArgs("unit-start", c.ID),
+		ExecStopPost:     [][]string{e.unitArgs("cleanup", c.ID)},
+		Type:             "notify",
+		NotifyAccess:     "all",
+		Delegate:         true,
+		KillMode:         "mixed",
+		KillSignal:       int(sig),
+		TimeoutStopSec:   timeout,
+		Restart:          systemdRestart(c.Config.Restart),
+		SyslogIdentifier: c.Name,
+		CollectMode:      "inactive-or-failed",
+	}
+}
+
+// systemdRestart maps Podman's --restart onto systemd's Restart=.
+func systemdRestart(p string) string {
+	switch base, _, _ := strings.Cut(p, ":"); base {
+	case "always", "unless-stopped":
+		return "always"
+	case "on-failure":
+		return "on-failure"
+	}
+	return "no"
+}
+
+// UnitStart runs inside the container's unit (its ExecStart): it creates and
+// starts the container in a child of the unit's cgroup, tells systemd the
+// container's init is the main process and returns. Its stdio, the unit's
+// journal streams, become the container's.
+func (e *Engine) UnitStart(ctx context.Context, id string) error {
+	unlock, err := e.lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.store.Container(ctx, id)
+	if err != nil {
+		return err
+	}
+	pid, err := e.createAndStart(ctx, c)
+	if err != nil {
+		e.recordFailure(c.ID, err)
+		return err
+	}
+	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		c.State.Status, c.State.Pid, c.State.Error = model.Running, pid, ""
+		c.State.Unit, c.State.StartedAt, c.State.ExitCode = os.Getenv("podunit_unit"), time.Now().UTC(), 0
+		if c.State.Unit == "" {
+			c.State.Unit = names.ContainerUnit(c.Name, c.ID)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	notify := "MAINPID=" + strconv.Itoa(pid)
+	if c.Config.SdNotify != "container" {
+		notify += "\nREADY=1"
+	}
+	_, err = systemd.Notify(notify)
+	return err
+}
+
+func (e *Engine) createAndStart(ctx context.Context, c *model.Container) (int, error) {
+	own, err := systemd.OwnCgroup()
+	if err != nil {
+		return 0, err
+	}
+	bundle, rt, err := e.prepare(ctx, c, own+"/container")
+	if err != nil {
+		return 0, err
+	}
+	stdio := oci.Stdio{Out: os.Stdout, Err: os.Stderr}
+	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
+	if err != nil {
+		return 0, err
+	}
+	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
+		_ = rt.Delete(ctx, c.ID, true)
+		return 0, err
+	}
+	return pid, nil
+}
+
+// Cleanup runs as the unit's ExecStopPost=: it records the exit status
+// systemd hands over ($EXIT_CODE, $EXIT_STATUS), releases the runtime state
+// and the rootfs mount, and removes an --rm container.
+func (e *Engine) Cleanup(ctx context.Context, id string, exitCode, exitStatus string) error {
+	unlock, err := e.lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	c, err := e.store.Container(ctx, id)
+	if err != nil {
+		return err
+	}
+	code := unitExitCode(exitCode, exitStatus)
+	c, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		if c.State.Status == model.Exited && c.State.Error != "" {
+			return nil // UnitStart recorded why it failed; keep that
+		}
+		c.State.Status, c.State.Pid = model.Exited, 0
+		c.State.ExitCode, c.State.FinishedAt = code, time.Now().UTC()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := e.release(ctx, c); err != nil {
+		return err
+	}
+	if c.Config.Remove {
+		return e.removeLocked(ctx, c)
+	}
+	return nil
+}
+
+// unitExitCode turns systemd's $EXIT_CODE/$EXIT_STATUS into a shell exit code.
+func unitExitCode(exitCode, exitStatus string) int {
+	switch exitCode {
+	case "exited":
+		if n, err := strconv.Atoi(exitStatus); err == nil {
+			return n
+		}
+	case "killed", "dumped":
+		if sig, err := ParseSignal(exitStatus); err == nil {
+			return 128 + int(sig)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,82 @@
+package systemd
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+
+	sdbus "github.com/coreos/go-systemd/v22/dbus"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// jobFunc enqueues one systemd job and reports its result on ch.
+type jobFunc func(ctx context.Context, ch chan<- string) (int, error)
+
+// runJob enqueues a job and waits for its result. A result other than
+// "done" is an error naming the unit and the result.
+func runJob(ctx context.Context, op, unit string, enqueue jobFunc) error {
+	// Buffered: go-systemd's dispatcher must never block on us, even after
+	// we gave up waiting.
+	ch := make(chan string, 1)
+	if _, err := enqueue(ctx, ch); err != nil {
+		return wrap(op, unit, err)
+	}
+	select {
+	case result := <-ch:
+		return jobResult(op, unit, result)
+	case <-ctx.Done():
+		return wrap(op, unit, ctx.Err())
+	}
+}
+
+// jobResult turns a job result into an error unless it is "done".
+func jobResult(op, unit, result string) error {
+	switch result {
+	case "done":
+		return nil
+	case "canceled", "dependency":
+		return fmt.Errorf("%s unit %s: job %s: %w", op, unit, result, errdefs.ErrConflict)
+	case "timeout":
+		return fmt.Errorf("%s unit %s: job %s: %w", op, unit, result, errdefs.ErrUnavailable)
+	default: // failed, skipped, invalid, assert, unsupported, once, frozen
+		return fmt.Errorf("%s unit %s: job %s", op, unit, result)
+	}
+}
+
+// Start starts a unit and waits until its start job finishes.
+func (c *Conn) Start(ctx context.Context, unit string) error {
+	return runJob(ctx, "start", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+		return c.bus.StartUnitContext(ctx, unit, "replace", ch)
+	})
+}
+
+// Stop stops a unit and waits until its stop job finishes. A unit that is
+// not loaded is errdefs.ErrNotFound.
+func (c *Conn) Stop(ctx context.Context, unit string) error {
+	return runJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+		return c.bus.StopUnitContext(ctx, unit, "replace", ch)
+	})
+}
+
+// Restart restarts a unit (starting it if inactive) and waits for the job.
+func (c *Conn) Restart(ctx context.Context, unit string) error {
+	return runJob(ctx, "restart", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+		return c.bus.RestartUnitContext(ctx, unit, "replace", ch)
+	})
+}
+
+// Kill sends sig to the unit's main process (who "main") or to all of its
+// processes (who "all"). It does not wait for them to exit.
+func (c *Conn) Kill(ctx context.Context, unit, who string, sig syscall.Signal) error {
+	if who != "main" && who != "all" {
+		return fmt.Errorf("kill unit %s: who %q is not main or all: %w", unit, who, errdefs.ErrInvalidArgument)
+	}
+	return wrap("kill", unit, c.bus.KillUnitWithTarget(ctx, unit, sdbus.Who(who), int32(sig)))
+}
+
+// ResetFailed resets the unit's failed state and its restart counters, so a
+// failed transient unit can be collected and its name reused.
+func (c *Conn) ResetFailed(ctx context.Context, unit string) error {
+	return wrap("reset-failed", unit, c.bus.ResetFailedUnitContext(ctx, unit))
+}

@@ -1,0 +1,260 @@
+package systemd
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// The tests named TestInSystemd* run inside a sandbox systemd (TestSystemd).
+
+func TestConnectWithoutSystemd(t *testing.T) {
+	if Available() {
+		t.Skip("systemd is running here")
+	}
+	_, err := Connect(context.Background())
+	if !errdefs.IsUnavailable(err) || !strings.Contains(err.Error(), "PID 1 is not systemd") {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+}
+
+// notifyUnit is a Type=notify unit run by the test binary as start helper;
+// its ExecStopPost appends "$EXIT_STATUS $SERVICE_RESULT" to work/stoppost.
+func notifyUnit(name, work string) Transient {
+	return Transient{
+		Name:         name,
+		Description:  "podunit test " + name,
+		ExecStart:    []string{filepath.Join(filepath.Dir(work), "systemd.test")},
+		ExecStopPost: [][]string{{"/bin/sh", filepath.Join(work, "stoppost.sh")}},
+		Environment:  []string{envHelper + "=notify-sleep", "HELPER_DIR=" + work},
+		Type:         "notify", NotifyAccess: "all", Delegate: true, KillMode: "mixed",
+		Restart: "on-failure", RestartSec: 100 * time.Millisecond,
+		TimeoutStartSec: 30 * time.Second, TimeoutStopSec: 10 * time.Second,
+		SyslogIdentifier: name, CollectMode: "inactive-or-failed",
+	}
+}
+
+func TestInSystemdLifecycle(t *testing.T) {
+	dir, c := inSandbox(t)
+	ctx := context.Background()
+	work := mkdir(t, dir, "life")
+	unit := "podunit-test-life.service"
+	writeStopPost(t, work)
+	if err := c.StartTransient(ctx, notifyUnit(unit, work)); err != nil {
+		t.Fatal(err)
+	}
+	first := checkRunning(t, c, unit, work)
+
+	err := c.StartTransient(ctx, notifyUnit(unit, work))
+	if !errdefs.IsAlreadyExists(err) || !strings.Contains(err.Error(), unit) {
+		t.Errorf("second StartTransient: %v, want ErrAlreadyExists naming the unit", err)
+	}
+
+	os.Remove(filepath.Join(work, "mainpid"))
+	if err := c.Kill(ctx, unit, "main", syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	s := waitState(t, c, unit, func(s *UnitState) bool { return s.NRestarts == 1 && s.ActiveState == "active" })
+	if second := checkRunning(t, c, unit, work); second == first || s.MainPID == first {
+		t.Errorf("main PID %d unchanged after restart", first)
+	}
+
+	if err := c.SetProperties(ctx, unit, true, Property{Name: "CPUWeight", Value: uint64(50)}); err != nil {
+		t.Fatal(err)
+	}
+	err = c.SetProperties(ctx, unit, true, Property{Name: "TimeoutStopUSec", Value: uint64(5e6)})
+	if !errdefs.IsInvalidArgument(err) {
+		t.Errorf("setting TimeoutStopUSec of a loaded unit: %v, want ErrInvalidArgument", err)
+	}
+	if err := c.Stop(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, c, unit, func(s *UnitState) bool { return s.LoadState == "not-found" })
+	// The container must be systemd's own child (an orphan it reaped), or
+	// systemd does not wait for it on stop: KillMode=mixed then sends
+	// SIGKILL right after SIGTERM, and $EXIT_STATUS may be empty.
+	if jl, _ := exec.Command("journalctl", "-u", unit, "-o", "cat").Output(); strings.Contains(string(jl), "not our child") {
+		t.Errorf("systemd supervises an alien main PID:\n%s", jl)
+	}
+	want := "KILL signal\nTERM success\n"
+	if got := readFile(t, filepath.Join(work, "stoppost")); got != want {
+		t.Errorf("ExecStopPost saw %q, want %q", got, want)
+	}
+}
+
+// writeStopPost writes work/stoppost.sh, which appends the exit status and
+// result that systemd passes to ExecStopPost to work/stoppost, and "alive"
+// if the main process is still there.
+func writeStopPost(t *testing.T, work string) {
+	t.Helper()
+	script := "cd " + work + "\n" +
+		`pid=$(cat mainpid 2>/dev/null); alive=""` + "\n" +
+		`[ -n "$pid" ] && [ -e /proc/$pid ] && alive=" alive"` + "\n" +
+		`echo "$EXIT_STATUS $SERVICE_RESULT$alive" >>stoppost` + "\n"
+	if err := os.WriteFile(filepath.Join(work, "stoppost.sh"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkRunning checks that the unit is active with the helper's sleep as its
+// main process, in the unit's own cgroup, and returns the main PID.
+func checkRunning(t *testing.T, c *Conn, unit, work string) int {
+	t.Helper()
+	s, err := c.State(context.Background(), unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(readFile(t, filepath.Join(work, "mainpid")))
+	if s.ActiveState != "active" || s.SubState != "running" || s.MainPID != pid || pid == 0 {
+		t.Fatalf("state %+v, want active/running with main PID %d", s, pid)
+	}
+	if comm := readFile(t, "/proc/"+strconv.Itoa(pid)+"/comm"); comm != "sleep\n" {
+		t.Errorf("main process is %q, want sleep", comm)
+	}
+	if cg := readFile(t, filepath.Join(work, "cgroup")); cg != s.ControlGroup || !strings.HasSuffix(cg, "/"+unit) {
+		t.Errorf("helper's cgroup %q, unit's %q", cg, s.ControlGroup)
+	}
+	return pid
+}
+
+// TestInSystemdGracefulStop: a container that takes its time on SIGTERM
+// gets it, and its exit status reaches ExecStopPost.
+func TestInSystemdGracefulStop(t *testing.T) {
+	dir, c := inSandbox(t)
+	work := mkdir(t, dir, "graceful")
+	unit := "podunit-test-graceful.service"
+	writeStopPost(t, work)
+	tr := notifyUnit(unit, work)
+	tr.Environment = append(tr.Environment, `HELPER_CMD=/bin/sh -c 'trap "sleep 0.5; exit 4" TERM; while :; do sleep 0.05; done'`)
+	if err := c.StartTransient(context.Background(), tr); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, c, unit, func(s *UnitState) bool { return s.ActiveState == "active" })
+	if err := c.Stop(context.Background(), unit); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(work, "stoppost")); got != "4 exit-code\n" {
+		t.Errorf("ExecStopPost saw %q, want the container's own exit 4", got)
+	}
+}
+
+func TestInSystemdFailingUnitIsCollected(t *testing.T) {
+	dir, c := inSandbox(t)
+	work := mkdir(t, dir, "fail")
+	unit := "podunit-test-fail.service"
+	writeStopPost(t, work)
+	tr := notifyUnit(unit, work)
+	tr.ExecStart, tr.Restart = []string{"/bin/sh", "-c", "exit 7"}, "no"
+	err := c.StartTransient(context.Background(), tr)
+	if err == nil || !strings.Contains(err.Error(), unit) || !strings.Contains(err.Error(), "failed") {
+		t.Fatalf("StartTransient of a failing unit: %v", err)
+	}
+	waitState(t, c, unit, func(s *UnitState) bool { return s.LoadState == "not-found" })
+	if got := readFile(t, filepath.Join(work, "stoppost")); got != "7 exit-code\n" {
+		t.Errorf("ExecStopPost saw %q", got)
+	}
+}
+
+func TestInSystemdUnknownUnit(t *testing.T) {
+	_, c := inSandbox(t)
+	ctx := context.Background()
+	unit := "podunit-test-nope.service"
+	for op, err := range map[string]error{
+		"stop":         c.Stop(ctx, unit),
+		"start":        c.Start(ctx, unit),
+		"kill":         c.Kill(ctx, unit, "all", syscall.SIGTERM),
+		"reset-failed": c.ResetFailed(ctx, unit),
+	} {
+		if !errdefs.IsNotFound(err) || !strings.Contains(err.Error(), unit) {
+			t.Errorf("%s: %v, want ErrNotFound naming the unit", op, err)
+		}
+	}
+	s, err := c.State(ctx, unit)
+	if err != nil || s.LoadState != "not-found" {
+		t.Errorf("State: %+v, %v", s, err)
+	}
+}
+
+func TestInSystemdLogs(t *testing.T) {
+	_, c := inSandbox(t)
+	unit := "podunit-test-logs.service"
+	err := c.StartTransient(context.Background(), Transient{
+		Name:      unit,
+		ExecStart: []string{"/bin/sh", "-c", `echo one; echo two; echo "<3>oops"; echo three`},
+		Type:      "oneshot", SyslogIdentifier: "logs", CollectMode: "inactive-or-failed",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLogs(t, LogOptions{Unit: unit, Tail: -1}, "one\ntwo\nthree\n", "oops\n")
+	checkLogs(t, LogOptions{Unit: unit, Tail: 2}, "three\n", "oops\n")
+	checkLogs(t, LogOptions{Unit: unit, Tail: 1, Identifier: "logs"}, "three\n", "")
+	checkLogs(t, LogOptions{Unit: unit, Tail: -1, Since: time.Now().Add(time.Hour)}, "", "")
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	err = Logs(ctx, LogOptions{Unit: unit, Tail: -1, Follow: true}, &out, &errOut)
+	if err != nil || out.String() != "one\ntwo\nthree\n" {
+		t.Errorf("follow: %q, %v", out.String(), err)
+	}
+}
+
+// checkLogs polls Logs until it returns what is wanted: journald stores a
+// stream's lines a moment after the unit wrote them.
+func checkLogs(t *testing.T, opts LogOptions, wantOut, wantErr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		out.Reset()
+		errOut.Reset()
+		if err := Logs(context.Background(), opts, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() == wantOut && errOut.String() == wantErr {
+			return
+		}
+	}
+	t.Errorf("Logs(%+v): stdout %q, stderr %q; want %q, %q", opts, out.String(), errOut.String(), wantOut, wantErr)
+}
+
+// waitState polls the unit's state until ok accepts it.
+func waitState(t *testing.T, c *Conn, unit string, ok func(*UnitState) bool) *UnitState {
+	t.Helper()
+	var s *UnitState
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if s, err = c.State(context.Background(), unit); err == nil && ok(s) {
+			return s
+		}
+	}
+	t.Fatalf("unit %s: last state %+v, %v", unit, s, err)
+	return nil
+}
+
+func mkdir(t *testing.T, dir, name string) string {
+	t.Helper()
+	d, err := os.MkdirTemp(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,120 @@
+package systemd
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	sdbus "github.com/coreos/go-systemd/v22/dbus"
+	"github.com/godbus/dbus/v5"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// Transient describes a transient service unit. Zero fields are left to
+// systemd's defaults.
+type Transient struct {
+	Name        string // required, with its suffix: "podunit-web.service"
+	Description string
+
+	ExecStart    []string   // required argv; ExecStart[0] is an absolute path
+	ExecStopPost [][]string // argv lists, run in order after the service stopped
+	Environment  []string   // "KEY=value"
+
+	Type         string // "notify", "simple", "oneshot", ...
+	NotifyAccess string // "all", "main", "exec", "none"
+	Delegate     bool   // hand the unit's cgroup subtree to the service
+	KillMode     string // "mixed", "control-group", "process", "none"
+	KillSignal   int    // 0: SIGTERM
+
+	TimeoutStartSec time.Duration
+	TimeoutStopSec  time.Duration
+
+	Restart            string // "no", "on-failure", "always", ...
+	RestartSec         time.Duration
+	StartLimitBurst    uint32        // 0: systemd's default
+	StartLimitInterval time.Duration // 0: systemd's default
+
+	SyslogIdentifier string
+	Slice            string // e.g. "machine.slice"
+	CollectMode      string // "inactive-or-failed": failed units do not linger
+	RemainAfterExit  bool
+}
+
+// execCommand is one entry of an Exec*= property, D-Bus type (sasb). The
+// boolean is systemd's "ignore failure" (the "-" prefix); go-systemd calls it
+// UncleanIsFailure, which reads the other way round.
+type execCommand struct {
+	Path          string
+	Argv          []string
+	IgnoreFailure bool
+}
+
+// StartTransient creates the transient unit and starts it (job mode "fail"),
+// waiting for the start job: for Type=notify, until READY=1 arrives or the
+// start fails. A unit of that name that is loaded already is
+// errdefs.ErrAlreadyExists.
+func (c *Conn) StartTransient(ctx context.Context, t Transient) error {
+	props, err := t.properties()
+	if err != nil {
+		return err
+	}
+	return runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
+		return c.bus.StartTransientUnitContext(ctx, t.Name, "fail", props, ch)
+	})
+}
+
+// properties validates t and turns its set fields into unit properties.
+func (t Transient) properties() ([]sdbus.Property, error) {
+	if t.Name == "" || len(t.ExecStart) == 0 || t.ExecStart[0] == "" {
+		return nil, fmt.Errorf("transient unit %q: a name and ExecStart are required: %w", t.Name, errdefs.ErrInvalidArgument)
+	}
+	for _, argv := range t.ExecStopPost {
+		if len(argv) == 0 || argv[0] == "" {
+			return nil, fmt.Errorf("transient unit %s: empty ExecStopPost command: %w", t.Name, errdefs.ErrInvalidArgument)
+		}
+	}
+	p := propList{}
+	p.add("Description", t.Description, t.Description != "")
+	p.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
+	p.add("ExecStopPost", execCommands(t.ExecStopPost), len(t.ExecStopPost) > 0)
+	p.add("Environment", t.Environment, len(t.Environment) > 0)
+	p.add("Type", t.Type, t.Type != "")
+	p.add("NotifyAccess", t.NotifyAccess, t.NotifyAccess != "")
+	p.add("Delegate", t.Delegate, t.Delegate)
+	p.add("KillMode", t.KillMode, t.KillMode != "")
+	p.add("KillSignal", int32(t.KillSignal), t.KillSignal != 0)
+	p.add("TimeoutStartUSec", usec(t.TimeoutStartSec), t.TimeoutStartSec > 0)
+	p.add("TimeoutStopUSec", usec(t.TimeoutStopSec), t.TimeoutStopSec > 0)
+	p.add("Restart", t.Restart, t.Restart != "")
+	p.add("RestartUSec", usec(t.RestartSec), t.RestartSec > 0)
+	p.add("StartLimitBurst", t.StartLimitBurst, t.StartLimitBurst > 0)
+	p.add("StartLimitIntervalUSec", usec(t.StartLimitInterval), t.StartLimitInterval > 0)
+	p.add("SyslogIdentifier", t.SyslogIdentifier, t.SyslogIdentifier != "")
+	p.add("Slice", t.Slice, t.Slice != "")
+	p.add("CollectMode", t.CollectMode, t.CollectMode != "")
+	p.add("RemainAfterExit", t.RemainAfterExit, t.RemainAfterExit)
+	return p, nil
+}
+
+// propList collects unit properties.
+type propList []sdbus.Property
+
+// add appends the property when set is true.
+func (p *propList) add(name string, value any, set bool) {
+	if set {
+		*p = append(*p, sdbus.Property{Name: name, Value: dbus.MakeVariant(value)})
+	}
+}
+
+// execCommands converts argv lists into an Exec*= property value.
+func execCommands(argvs [][]string) []execCommand {
+	cmds := make([]execCommand, 0, len(argvs))
+	for _, argv := range argvs {
+		cmds = append(cmds, execCommand{Path: argv[0], Argv: argv})
+	}
+	return cmds
+}
+
+// usec converts a duration to systemd's microseconds (D-Bus type t).
+func usec(d time.Duration) uint64 { return uint64(d / time.Microsecond) }

@@ -1,0 +1,51 @@
+package systemd
+
+import (
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+func TestTransientProperties(t *testing.T) {
+	tr := Transient{
+		Name: "a.service", ExecStart: []string{"/bin/true"},
+		ExecStopPost:   [][]string{{"/bin/echo", "x"}},
+		Type:           "notify",
+		Delegate:       true,
+		KillSignal:     15,
+		TimeoutStopSec: 10 * time.Second,
+	}
+	props, err := tr.properties()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, p := range props {
+		got[p.Name] = p.Value.Signature().String()
+	}
+	want := map[string]string{
+		"ExecStart": "a(sasb)", "ExecStopPost": "a(sasb)", "Type": "s",
+		"Delegate": "b", "KillSignal": "i", "TimeoutStopUSec": "t",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for name, sig := range want {
+		if got[name] != sig {
+			t.Errorf("%s: signature %q, want %q", name, got[name], sig)
+		}
+	}
+}
+
+func TestTransientInvalid(t *testing.T) {
+	for _, tr := range []Transient{
+		{ExecStart: []string{"/bin/true"}},
+		{Name: "a.service"},
+		{Name: "a.service", ExecStart: []string{"/bin/true"}, ExecStopPost: [][]string{{}}},
+	} {
+		if _, err := tr.properties(); !errdefs.IsInvalidArgument(err) {
+			t.Errorf("%+v: got %v", tr, err)
+		}
+	}
+}

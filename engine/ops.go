@@ -32,7 +32,11 @@ func (e *Engine) container(ctx context.Context, ref string) (*model.Container, e
 	if err != nil {
 		return nil, err
 	}
-	return e.Refresh(ctx, c.ID)
+	c, err = e.Refresh(ctx, c.ID)
+	if errdefs.IsNotFound(err) {
+		return nil, fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
+	}
+	return c, err
 }
 
 func (e *Engine) stopUnit(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
@@ -172,6 +176,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 	}
 	defer unlock()
 	c, err = e.store.Container(ctx, c.ID)
+	if errdefs.IsNotFound(err) {
+		return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
+	}
 	if err != nil {
 		return err
 	}

@@ -60,9 +60,6 @@ func (a *app) startCommand() *cobra.Command {
 				a.exitCode = code
 				return err
 			}
-			if err := requireSystemd("start (without --attach)"); err != nil {
-				return err
-			}
 			return a.forEach(args, func(ref string) error {
 				_, err := eng.StartUnit(a.ctx(cmd), ref)
 				return err

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 
-	"go.podman.io/storage/pkg/reexec"
+	"github.com/podunit/podunit/engine/image"
 )
 
 func main() {
-	if reexec.Init() {
+	if image.ReexecInit() {
 		return
 	}
 	os.Exit(run(os.Args[1:]))

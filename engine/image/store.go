@@ -13,6 +13,7 @@ import (
 	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
+	"go.podman.io/storage/pkg/reexec"
 	stypes "go.podman.io/storage/types"
 )
 
@@ -95,3 +96,8 @@ func policyContext() (*signature.PolicyContext, error) {
 	}
 	return pc, nil
 }
+
+// ReexecInit must run first in every main that links this package: storage
+// re-executes the binary for some work (chroot'ed archive extraction), and
+// in such a child it runs that work and returns true; main must then return.
+func ReexecInit() bool { return reexec.Init() }

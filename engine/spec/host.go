@@ -59,8 +59,20 @@ var probeHost = sync.OnceValues(func() (host, error) {
 	if err != nil {
 		return host{}, fmt.Errorf("listing the kernel's capabilities: %w", err)
 	}
+	// A privileged container gets what the kernel knows and this process may
+	// hand on: its own bounding set (here, for one, CAP_SYS_RESOURCE is missing,
+	// and asking the runtime for it fails the whole create).
+	own, err := capability.NewPid2(0)
+	if err == nil {
+		err = own.Load()
+	}
+	if err != nil {
+		return host{}, fmt.Errorf("reading this process's capabilities: %w", err)
+	}
 	for _, c := range list {
-		h.caps = append(h.caps, "CAP_"+strings.ToUpper(c.String()))
+		if own.Get(capability.BOUNDING, c) {
+			h.caps = append(h.caps, "CAP_"+strings.ToUpper(c.String()))
+		}
 	}
 	slices.Sort(h.caps)
 	for name, res := range rlimitTypes {

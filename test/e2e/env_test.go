@@ -38,6 +38,13 @@ func newEnv(t testing.TB, sb *harness.Sandbox, runtime string) *env {
 	return e
 }
 
+// on returns the env bound to t, for use inside a subtest.
+func (e *env) on(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
+}
+
 // globals are the flags that keep this env apart from every other.
 func (e *env) globals() []string {
 	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", filepath.Join(e.dir, "run"),

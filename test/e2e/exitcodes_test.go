@@ -23,8 +23,10 @@ var exitCodeCases = []struct {
 }
 
 func checkExitCodes(t *testing.T, e *env) {
+	e = e.on(t)
 	for _, c := range exitCodeCases {
 		t.Run(c.name, func(t *testing.T) {
+			e := e.on(t)
 			r := e.run(c.args...)
 			if r.code != c.want {
 				t.Fatalf("podunit %s: exit %d, want %d\nstderr: %s", strings.Join(c.args, " "), r.code, c.want, r.err)
@@ -46,6 +48,7 @@ func TestExitCodesOnHostWithRunc(t *testing.T) {
 	checkExitCodes(t, e)
 	t.Run("SIGKILL gives 137", func(t *testing.T) { checkKilled137(t, e) })
 	t.Run("run -d without systemd says so", func(t *testing.T) {
+		e := e.on(t)
 		r := e.run("run", "-d", "bb", "true")
 		if r.code != 125 || !strings.Contains(r.err, "systemd") {
 			t.Fatalf("run -d on a host without systemd: exit %d, stderr %q", r.code, r.err)
@@ -59,6 +62,7 @@ func TestExitCodesOnHostWithRunc(t *testing.T) {
 // checkKilled137 kills an attached container from a second podunit and
 // checks that the first exits 137 and the record agrees.
 func checkKilled137(t *testing.T, e *env) {
+	e = e.on(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := e.command(ctx, "run", "--name", "victim", "bb", "sleep", "600")

@@ -23,6 +23,7 @@ func TestUnderSystemd(t *testing.T) {
 			t.Run("restart on failure", func(t *testing.T) { checkRestartOnFailure(t, e) })
 			t.Run("stop through systemctl and podunit", func(t *testing.T) { checkStops(t, e) })
 			t.Run("missing command detached", func(t *testing.T) {
+				e := e.on(t)
 				r := e.run("run", "-d", "--name", "nocmd", "bb", "no-such-command")
 				if r.code != 127 {
 					t.Fatalf("run -d of a missing command: exit %d, want 127; stderr %q", r.code, r.err)
@@ -37,6 +38,7 @@ func TestUnderSystemd(t *testing.T) {
 }
 
 func checkDetached(t *testing.T, e *env) {
+	e = e.on(t)
 	unit := "podunit-web.service"
 	e.sb.DumpOnFailure(t, unit)
 	id := strings.TrimSpace(e.must("run", "-d", "--name", "web", "bb", "sh", "-c",
@@ -106,6 +108,7 @@ func checkGone(t *testing.T, e *env, id, unit string) {
 }
 
 func checkRestartOnFailure(t *testing.T, e *env) {
+	e = e.on(t)
 	unit := "podunit-flaky.service"
 	e.sb.DumpOnFailure(t, unit)
 	e.must("run", "-d", "--name", "flaky", "--restart", "on-failure", "bb", "sleep", "600")
@@ -124,6 +127,7 @@ func checkRestartOnFailure(t *testing.T, e *env) {
 }
 
 func checkStops(t *testing.T, e *env) {
+	e = e.on(t)
 	unit := "podunit-svc.service"
 	e.sb.DumpOnFailure(t, unit)
 	e.must("run", "-d", "--name", "svc", "--stop-signal", "KILL", "bb", "sleep", "600")

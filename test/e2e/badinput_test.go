@@ -1,0 +1,69 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInputChangesNothing feeds podunit bad input: each must print an
+// Error: line naming the thing, exit 125, and leave containers and images
+// exactly as they were.
+func TestBadInputChangesNothing(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "taken", "bb", "true")
+	corrupt := filepath.Join(e.dir, "corrupt.tar")
+	if err := os.WriteFile(corrupt, []byte("this is not an image archive\x00\x01\x02"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		args  []string
+		names string // what the error must mention
+	}{
+		{"unknown image", []string{"run", "--rm", "no-such-image"}, "no-such-image"},
+		{"duplicate name", []string{"create", "--name", "taken", "bb"}, "taken"},
+		{"name with slash", []string{"create", "--name", "a/b", "bb"}, "a/b"},
+		{"name with newline", []string{"create", "--name", "a\nb", "bb"}, `a\nb`},
+		{"name too long", []string{"create", "--name", strings.Repeat("n", 254), "bb"}, "254"},
+		{"corrupt archive", []string{"load", "-i", corrupt}, corrupt},
+		{"corrupt rootfs tarball", []string{"image", "import", corrupt, "junk"}, corrupt},
+		{"unknown flag", []string{"ps", "--no-such-flag"}, "--no-such-flag"},
+		{"unknown container", []string{"start", "no-such-ctr"}, "no-such-ctr"},
+		{"bad restart policy", []string{"create", "--restart", "sometimes", "bb", "true"}, "sometimes"},
+		{"bad signal", []string{"kill", "-s", "SIGNOPE", "taken"}, "SIGNOPE"},
+		{"bad bind source", []string{"create", "-v", "/no/such/dir:/x", "bb", "true"}, "/no/such/dir"},
+		{"bad filter", []string{"ps", "--filter", "colour=red"}, "colour"},
+		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
+		{"unknown user", []string{"run", "--rm", "-u", "nobody-here", "bb", "true"}, "nobody-here"},
+	}
+	before := snapshot(e)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := e.on(t)
+			r := e.run(c.args...)
+			if r.code != 125 {
+				t.Errorf("exit %d, want 125; stderr %q", r.code, r.err)
+			}
+			if !strings.HasPrefix(r.err, "Error: ") && !strings.Contains(r.err, "\nError: ") {
+				t.Errorf("no Error: line: %q", r.err)
+			}
+			if !strings.Contains(r.err, c.names) {
+				t.Errorf("the error does not name %q: %q", c.names, r.err)
+			}
+			if after := snapshot(e); after != before {
+				t.Errorf("state changed:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+// snapshot is what bad input must not change: containers, images, layers.
+func snapshot(e *env) string {
+	ps := e.must("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}")
+	imgs := e.must("images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}")
+	layers, _ := os.ReadDir(filepath.Join(e.dir, "root", "overlay"))
+	return ps + imgs + strings.Repeat("L", len(layers))
+}

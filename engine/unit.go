@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -114,6 +115,10 @@ func (e *Engine) UnitStart(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	unit, err := ownUnit()
+	if err != nil {
+		return err
+	}
 	pid, err := e.createAndStart(ctx, c)
 	if err != nil {
 		e.recordFailure(c.ID, err)
@@ -121,10 +126,7 @@ func (e *Engine) UnitStart(ctx context.Context, id string) error {
 	}
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		c.State.Status, c.State.Pid, c.State.Error = model.Running, pid, ""
-		c.State.Unit, c.State.StartedAt, c.State.ExitCode = os.Getenv("podunit_unit"), time.Now().UTC(), 0
-		if c.State.Unit == "" {
-			c.State.Unit = names.ContainerUnit(c.Name, c.ID)
-		}
+		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
 		return nil
 	}); err != nil {
 		return err
@@ -135,6 +137,37 @@ func (e *Engine) UnitStart(ctx context.Context, id string) error {
 	}
 	_, err = systemd.Notify(notify)
 	return err
+}
+
+// ownUnit is the unit this process runs in: $PODUNIT_SYSTEMD_UNIT when a
+// unit file sets it, else the last element of our cgroup path.
+func ownUnit() (string, error) {
+	if u := os.Getenv("PODUNIT_SYSTEMD_UNIT"); u != "" {
+		return u, nil
+	}
+	cg, err := systemd.OwnCgroup()
+	if err != nil {
+		return "", err
+	}
+	u := path.Base(cg)
+	if !strings.HasSuffix(u, ".service") {
+		return "", fmt.Errorf("not running in a systemd service (cgroup %s): --unit is for a unit's ExecStart=: %w",
+			cg, errdefs.ErrInvalidArgument)
+	}
+	return u, nil
+}
+
+// RunInUnit creates a container and starts it in the unit this process runs
+// in, as `podunit run --unit` in a unit file's ExecStart= does.
+func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Container, error) {
+	if _, err := ownUnit(); err != nil {
+		return nil, err
+	}
+	c, err := e.Create(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return c, e.UnitStart(ctx, c.ID)
 }
 
 func (e *Engine) createAndStart(ctx context.Context, c *model.Container) (int, error) {

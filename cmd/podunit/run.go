@@ -8,12 +8,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 )
 
 func (a *app) runCommand() *cobra.Command {
 	var f createFlags
-	var detach, interactive, tty bool
+	var detach, interactive, tty, inUnit bool
 	cmd := &cobra.Command{
 		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container",
@@ -21,12 +22,19 @@ func (a *app) runCommand() *cobra.Command {
 			"with -d it becomes a transient systemd unit whose main process is the container's init.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if tty {
+				return fmt.Errorf("--tty is not supported yet: %w", errdefs.ErrNotImplemented)
+			}
 			o, err := f.options(cmd, args)
 			if err != nil {
 				return err
 			}
 			eng, err := a.engine()
 			if err != nil {
+				return err
+			}
+			if inUnit {
+				_, err := eng.RunInUnit(a.ctx(cmd), o)
 				return err
 			}
 			if detach {
@@ -48,6 +56,7 @@ func (a *app) runCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background as a systemd unit and print the container ID")
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "allocate a terminal (not supported yet)")
+	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	return cmd
 }
 

@@ -22,6 +22,7 @@ func TestUnderSystemd(t *testing.T) {
 			t.Run("detached container is the unit's main process", func(t *testing.T) { checkDetached(t, e) })
 			t.Run("restart on failure", func(t *testing.T) { checkRestartOnFailure(t, e) })
 			t.Run("stop through systemctl and podunit", func(t *testing.T) { checkStops(t, e) })
+			t.Run("unit file runs a container with run --unit", func(t *testing.T) { checkUnitFile(t, e) })
 			t.Run("missing command detached", func(t *testing.T) {
 				e := e.on(t)
 				r := e.run("run", "-d", "--name", "nocmd", "bb", "no-such-command")
@@ -156,5 +157,38 @@ func assertStopped(t *testing.T, e *env, name, unit, code string) {
 	row := e.must("ps", "-a", "--filter", "name=^"+name+"$", "--format", "{{.Status}}")
 	if !regexp.MustCompile(`^Exited \(` + code + `\) `).MatchString(row) {
 		t.Fatalf("ps -a after stop: %q, want Exited (%s)", row, code)
+	}
+}
+
+// checkUnitFile runs a container from a hand-written unit file, the way
+// generated units do: run --unit in ExecStart=, cleanup in ExecStopPost=.
+func checkUnitFile(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "hand-" + e.runtime + ".service"
+	e.sb.DumpOnFailure(t, unit)
+	podunit := e.bin + " " + strings.Join(e.globals(), " ")
+	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/%s <<'EOF'
+[Service]
+Type=notify
+NotifyAccess=all
+Delegate=yes
+KillMode=mixed
+KillSignal=SIGKILL
+ExecStart=%s run --unit --replace --rm --name hand bb sh -c "echo in-unit; exec sleep 600"
+ExecStopPost=%s container cleanup hand
+EOF
+systemctl daemon-reload`, unit, podunit, podunit))
+	e.sb.Run(t, "systemctl", "start", unit)
+	mainPID := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "MainPID", unit))
+	if got := e.field("hand", "{{.State.Pid}} {{.State.Status}} {{.Unit}}"); got != mainPID+" running "+unit {
+		t.Fatalf("inspect: %q, MainPID %s", got, mainPID)
+	}
+	e.sb.Run(t, "systemctl", "restart", unit)
+	if pid := e.field("hand", "{{.State.Pid}}"); pid == mainPID {
+		t.Fatalf("restart kept pid %s", pid)
+	}
+	e.sb.Run(t, "systemctl", "stop", unit)
+	if r := e.run("container", "exists", "hand"); r.code != 1 {
+		t.Fatalf("--rm container still exists after systemctl stop (exit %d)", r.code)
 	}
 }

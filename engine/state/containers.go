@@ -10,7 +10,10 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
-// AddContainer records a new container. Its ID and name must both be free.
+// AddContainer records a new container. Its ID and name must both be free,
+// and its Config.Pod, if set, must be an existing pod's full ID: that is
+// checked in the same transaction as the insert, so a concurrent RemovePod
+// cannot leave the container a member of a pod that is gone.
 func (s *Store) AddContainer(ctx context.Context, c *model.Container) error {
 	if err := checkRecord(c); err != nil {
 		return err
@@ -21,6 +24,9 @@ func (s *Store) AddContainer(ctx context.Context, c *model.Container) error {
 	}
 	return s.inTx(ctx, "add container "+c.Name, func(tx *sql.Tx) error {
 		if err := checkFree(ctx, tx, c.ID, c.Name, ""); err != nil {
+			return err
+		}
+		if err := checkPodExists(ctx, tx, podOf(c)); err != nil {
 			return err
 		}
 		return insert(ctx, tx, c, data)
@@ -36,24 +42,59 @@ func (s *Store) AddContainer(ctx context.Context, c *model.Container) error {
 func (s *Store) UpdateContainer(ctx context.Context, id string, fn func(c *model.Container) error) (*model.Container, error) {
 	var out *model.Container
 	err := s.inTx(ctx, "update container "+shortID(id), func(tx *sql.Tx) error {
-		c, err := byID(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		old := c.Name
-		if err := fn(c); err != nil {
-			return err
-		}
-		if err := checkUpdate(ctx, tx, id, old, c); err != nil {
-			return err
-		}
+		c, err := updateOne(ctx, tx, id, fn)
 		out = c
-		return update(ctx, tx, c)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// UpdateContainers is UpdateContainer for several containers in one write
+// transaction: fn runs once for each ID, in order, and the changed records
+// come back in the same order. An error from fn, or an ID that names no
+// container, aborts the whole batch and nothing is written. The same rules
+// as for UpdateContainer bind fn.
+func (s *Store) UpdateContainers(ctx context.Context, ids []string, fn func(c *model.Container) error) ([]*model.Container, error) {
+	out := make([]*model.Container, 0, len(ids))
+	err := s.inTx(ctx, fmt.Sprintf("update %d containers", len(ids)), func(tx *sql.Tx) error {
+		for _, id := range ids {
+			c, err := updateOne(ctx, tx, id, fn)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// updateOne reads the container with the given full ID, lets fn change it,
+// checks the change and writes it back, all in tx.
+func updateOne(ctx context.Context, tx *sql.Tx, id string, fn func(c *model.Container) error) (*model.Container, error) {
+	c, err := byID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	oldName, oldPod := c.Name, podOf(c)
+	if err := fn(c); err != nil {
+		return nil, err
+	}
+	if err := checkUpdate(ctx, tx, id, oldName, c); err != nil {
+		return nil, err
+	}
+	if podOf(c) != oldPod {
+		if err := checkPodExists(ctx, tx, podOf(c)); err != nil {
+			return nil, err
+		}
+	}
+	return c, update(ctx, tx, c)
 }
 
 // RemoveContainer deletes the container with the given full ID.
@@ -112,8 +153,8 @@ func checkFree(ctx context.Context, tx *sql.Tx, id, name, self string) error {
 // insert writes a new row for c.
 func insert(ctx context.Context, tx *sql.Tx, c *model.Container, data string) error {
 	_, err := tx.ExecContext(ctx,
-		`INSERT INTO containers (id, name, created, data) VALUES (?, ?, ?, ?)`,
-		c.ID, c.Name, c.Created.UnixNano(), data)
+		`INSERT INTO containers (id, name, created, pod, data) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.Created.UnixNano(), podOf(c), data)
 	if err != nil {
 		return fmt.Errorf("add container %s: %w", c.Name, err)
 	}
@@ -128,10 +169,13 @@ func update(ctx context.Context, tx *sql.Tx, c *model.Container) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx,
-		`UPDATE containers SET name = ?, created = ?, data = ? WHERE id = ?`,
-		c.Name, c.Created.UnixNano(), data, c.ID)
+		`UPDATE containers SET name = ?, created = ?, pod = ?, data = ? WHERE id = ?`,
+		c.Name, c.Created.UnixNano(), podOf(c), data, c.ID)
 	if err != nil {
 		return fmt.Errorf("update container %s: %w", c.Name, err)
 	}
 	return nil
 }
+
+// podOf is the full ID of the pod c belongs to, or "" for none.
+func podOf(c *model.Container) string { return c.Config.Pod }

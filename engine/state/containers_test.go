@@ -106,6 +106,7 @@ func TestExactMatchBeatsPrefix(t *testing.T) {
 func TestUpdateRoundTripsEveryField(t *testing.T) {
 	s, _ := openTemp(t)
 	id := testID("", 1)
+	addFullPod(t, s)
 	mustAdd(t, s, minimal(id, "web"))
 	want := full(id, "web")
 	requireAllSet(t, reflectValue(want), "Container")
@@ -143,6 +144,7 @@ func TestTimesAreStoredInUTC(t *testing.T) {
 func TestUpdateErrorLeavesRowUnchanged(t *testing.T) {
 	s, _ := openTemp(t)
 	id := testID("", 1)
+	addFullPod(t, s)
 	mustAdd(t, s, full(id, "web"))
 	boom := errors.New("boom")
 	_, err := s.UpdateContainer(ctx, id, func(c *model.Container) error {

@@ -38,7 +38,17 @@ func minimal(id, name string) *model.Container {
 	}
 }
 
-// full is a container with every field set, times in UTC.
+// fullPodID is the pod full's containers belong to; addFullPod adds it.
+var fullPodID = testID("f0d", 500)
+
+// addFullPod adds the pod full's containers belong to.
+func addFullPod(t *testing.T, s *Store) {
+	t.Helper()
+	mustAddPod(t, s, minimalPod(fullPodID, "fullpod"))
+}
+
+// full is a container with every field set, times in UTC. Its pod is
+// fullPodID, which must exist (addFullPod) before it is stored.
 func full(id, name string) *model.Container {
 	c := minimal(id, name)
 	c.Config = model.Config{
@@ -49,7 +59,7 @@ func full(id, name string) *model.Container {
 		Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, Privileged: true,
 		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
-		SdNotify: "container", Runtime: "crun",
+		SdNotify: "container", Runtime: "crun", Pod: fullPodID,
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,
@@ -86,4 +96,45 @@ func mustGet(t *testing.T, s *Store, ref string) *model.Container {
 		t.Fatalf("Container(%q): %v", ref, err)
 	}
 	return c
+}
+
+// minimalPod is a pod with only the required fields set.
+func minimalPod(id, name string) *model.Pod {
+	return &model.Pod{ID: id, Name: name, Created: time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)}
+}
+
+// fullPod is a pod with every field set, times in UTC.
+func fullPod(id, name string) *model.Pod {
+	p := minimalPod(id, name)
+	p.Config = model.PodConfig{
+		Labels: map[string]string{"k": "v"}, Share: []string{"net", "ipc", "uts"},
+		Hostname: "podhost", ExitPolicy: "stop", Memory: 64 << 20, CPUs: 1.5,
+	}
+	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice"}
+	return p
+}
+
+// member is a minimal container in the pod with the given ID.
+func member(id, name, podID string) *model.Container {
+	c := minimal(id, name)
+	c.Config.Pod = podID
+	return c
+}
+
+// mustAddPod adds p and fails the test on error.
+func mustAddPod(t *testing.T, s *Store, p *model.Pod) {
+	t.Helper()
+	if err := s.AddPod(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// mustGetPod reads ref and fails the test on error.
+func mustGetPod(t *testing.T, s *Store, ref string) *model.Pod {
+	t.Helper()
+	p, err := s.Pod(context.Background(), ref)
+	if err != nil {
+		t.Fatalf("Pod(%q): %v", ref, err)
+	}
+	return p
 }

@@ -10,52 +10,61 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
-// byRef finds the rows a reference may mean, best first: an exact ID, then
-// an exact name, then ID prefixes. ?2 and ?3 bound the prefix range; two
-// rows are enough to tell a unique prefix from an ambiguous one.
-const byRef = `SELECT id, name, data FROM containers
+// byRef finds the rows of table %s a reference may mean, best first: an
+// exact ID, then an exact name, then ID prefixes. ?2 and ?3 bound the prefix
+// range; two rows are enough to tell a unique prefix from an ambiguous one.
+const byRef = `SELECT id, name, data FROM %s
 	WHERE id = ?1 OR name = ?1 OR (id >= ?2 AND id < ?3)
 	ORDER BY id = ?1 DESC, name = ?1 DESC, id
 	LIMIT 2`
 
 // Container finds a container by exact name, full ID, or unique ID prefix.
 func (s *Store) Container(ctx context.Context, ref string) (*model.Container, error) {
+	m, err := s.find(ctx, "container", "containers", ref)
+	if err != nil {
+		return nil, err
+	}
+	return decode(m.id, m.data)
+}
+
+// find resolves ref among table's rows; kind names the object in errors.
+func (s *Store) find(ctx context.Context, kind, table, ref string) (match, error) {
 	if ref == "" {
-		return nil, fmt.Errorf("container name or ID is empty: %w", errdefs.ErrInvalidArgument)
+		return match{}, fmt.Errorf("%s name or ID is empty: %w", kind, errdefs.ErrInvalidArgument)
 	}
 	lo, hi := prefixRange(ref)
-	rows, err := s.db.QueryContext(ctx, byRef, ref, lo, hi)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(byRef, table), ref, lo, hi)
 	if err != nil {
-		return nil, fmt.Errorf("container %q: %w", ref, err)
+		return match{}, fmt.Errorf("%s %q: %w", kind, ref, err)
 	}
 	defer rows.Close()
 	var m []match
 	for rows.Next() {
 		var r match
 		if err := rows.Scan(&r.id, &r.name, &r.data); err != nil {
-			return nil, fmt.Errorf("container %q: %w", ref, err)
+			return match{}, fmt.Errorf("%s %q: %w", kind, ref, err)
 		}
 		m = append(m, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("container %q: %w", ref, err)
+		return match{}, fmt.Errorf("%s %q: %w", kind, ref, err)
 	}
-	return pick(ref, m)
+	return pick(kind, ref, m)
 }
 
 // match is one row byRef found.
 type match struct{ id, name, data string }
 
 // pick chooses among byRef's rows.
-func pick(ref string, m []match) (*model.Container, error) {
+func pick(kind, ref string, m []match) (match, error) {
 	switch {
 	case len(m) == 0:
-		return nil, fmt.Errorf("no container with name or ID %q found: %w", ref, errdefs.ErrNotFound)
+		return match{}, fmt.Errorf("no %s with name or ID %q found: %w", kind, ref, errdefs.ErrNotFound)
 	case m[0].id == ref || m[0].name == ref || len(m) == 1:
-		return decode(m[0].id, m[0].data)
+		return m[0], nil
 	default:
-		return nil, fmt.Errorf("container ID prefix %q is ambiguous: it matches %s, %s and maybe more: %w",
-			ref, shortID(m[0].id), shortID(m[1].id), errdefs.ErrInvalidArgument)
+		return match{}, fmt.Errorf("%s ID prefix %q is ambiguous: it matches %s, %s and maybe more: %w",
+			kind, ref, shortID(m[0].id), shortID(m[1].id), errdefs.ErrInvalidArgument)
 	}
 }
 
@@ -71,16 +80,32 @@ func prefixRange(ref string) (lo, hi string) {
 
 // Containers lists every container, oldest first (ties by ID).
 func (s *Store) Containers(ctx context.Context) ([]*model.Container, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM containers ORDER BY created, id`)
+	return s.listContainers(ctx, "list containers", `SELECT id, data FROM containers ORDER BY created, id`)
+}
+
+// PodContainers lists the containers whose Config.Pod is podID, oldest
+// first (ties by ID). A pod with no members, or no such pod, has none.
+func (s *Store) PodContainers(ctx context.Context, podID string) ([]*model.Container, error) {
+	if podID == "" {
+		return nil, fmt.Errorf("pod ID is empty: %w", errdefs.ErrInvalidArgument)
+	}
+	return s.listContainers(ctx, "list containers of pod "+shortID(podID),
+		`SELECT id, data FROM containers WHERE pod = ? ORDER BY created, id`, podID)
+}
+
+// listContainers decodes the (id, data) rows query selects; what names the
+// listing in errors.
+func (s *Store) listContainers(ctx context.Context, what, query string, args ...any) ([]*model.Container, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*model.Container
 	for rows.Next() {
 		var id, data string
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("list containers: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		c, err := decode(id, data)
 		if err != nil {
@@ -89,7 +114,7 @@ func (s *Store) Containers(ctx context.Context) ([]*model.Container, error) {
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list containers: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
 }

@@ -19,6 +19,19 @@ var migrations = []string{
 		created INTEGER NOT NULL,
 		data    TEXT NOT NULL
 	)`,
+	// 2: pods, one row each; data is the JSON of model.Pod. Pod names are
+	// their own namespace: a pod and a container may share a name.
+	`CREATE TABLE pods (
+		id      TEXT PRIMARY KEY,
+		name    TEXT UNIQUE NOT NULL,
+		created INTEGER NOT NULL,
+		data    TEXT NOT NULL
+	)`,
+	// 3: each container's pod (Config.Pod, "" for none), indexed so that a
+	// pod's members are found without reading every record.
+	`ALTER TABLE containers ADD COLUMN pod TEXT NOT NULL DEFAULT '';
+	UPDATE containers SET pod = coalesce(json_extract(data, '$.config.pod'), '');
+	CREATE INDEX containers_pod ON containers (pod, created, id)`,
 }
 
 // querier is what *sql.DB and *sql.Tx share for reading one row.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/spec"
@@ -27,7 +29,15 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
-	s, err := spec.Generate(specInput(c, rootfs, cgroupsPath))
+	in := specInput(c, rootfs, cgroupsPath)
+	if c.Config.Pod != "" {
+		ns, err := e.podNamespacesFor(ctx, c)
+		if err != nil {
+			return "", nil, err
+		}
+		in.Namespaces = memberNamespaces(ns)
+	}
+	s, err := spec.Generate(in)
 	if err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
@@ -43,6 +53,20 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, err
 	}
 	return bundle, rt, nil
+}
+
+// memberNamespaces is a pod member's namespace list: the pod's shared ones
+// joined by path, everything else fresh.
+func memberNamespaces(shared []nsEntry) []specs.LinuxNamespace {
+	kinds := map[string]specs.LinuxNamespaceType{"net": specs.NetworkNamespace, "ipc": specs.IPCNamespace, "uts": specs.UTSNamespace}
+	list := []specs.LinuxNamespace{{Type: specs.PIDNamespace}, {Type: specs.MountNamespace}}
+	if _, err := os.Stat("/proc/self/ns/cgroup"); err == nil {
+		list = append(list, specs.LinuxNamespace{Type: specs.CgroupNamespace})
+	}
+	for _, n := range shared {
+		list = append(list, specs.LinuxNamespace{Type: kinds[n.kind], Path: n.path})
+	}
+	return list
 }
 
 func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {

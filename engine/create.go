@@ -25,7 +25,8 @@ type CreateOptions struct {
 	Entrypoint *[]string // nil: the image's; set (even empty): replaces it and the image's Cmd
 	Env        []string  // KEY=VALUE (or KEY, taken from Environ) in order: later wins
 	Environ    func(string) (string, bool)
-	Replace    bool // --replace: remove an existing container of that name first
+	Replace    bool   // --replace: remove an existing container of that name first
+	Pod        string // --pod: a pod's name or ID, or "new:NAME" to create it
 	model.Config
 }
 
@@ -38,6 +39,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	}
 	c, err := e.newContainer(o, img)
 	if err != nil {
+		return nil, err
+	}
+	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
 	if o.Replace {
@@ -53,6 +57,25 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
 	return c, nil
+}
+
+// podFor resolves --pod to a pod ID, creating the pod for "new:NAME".
+func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	if name, ok := strings.CutPrefix(ref, "new:"); ok {
+		p, err := e.PodCreate(ctx, PodCreateOptions{Name: name})
+		if err != nil {
+			return "", err
+		}
+		return p.ID, nil
+	}
+	p, err := e.store.Pod(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	return p.ID, nil
 }
 
 func (e *Engine) replace(ctx context.Context, name string) error {

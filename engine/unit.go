@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -21,13 +22,11 @@ const defaultStopTimeout = 10
 
 // StartUnit starts a created or exited container detached, as a transient
 // systemd unit whose main process becomes the container's init. It returns
-// once systemd reports the start job's result.
+// once systemd reports the start job's result. A pod member first brings
+// its pod up.
 func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, error) {
-	c, err := e.store.Container(ctx, ref)
+	c, err := e.container(ctx, ref)
 	if err != nil {
-		return nil, err
-	}
-	if c, err = e.Refresh(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	if c.State.Status == model.Running {
@@ -38,18 +37,42 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 		return nil, err
 	}
 	defer conn.Close()
-	startErr := conn.StartTransient(ctx, e.transientFor(c))
-	if errdefs.IsAlreadyExists(startErr) {
-		startErr = conn.Start(ctx, names.ContainerUnit(c.Name, c.ID))
+	var p *model.Pod
+	if c.Config.Pod != "" {
+		if p, err = e.store.Pod(ctx, c.Config.Pod); err != nil {
+			return nil, err
+		}
+		if err := e.podUp(ctx, conn, p); err != nil {
+			return nil, err
+		}
 	}
-	after, err := e.store.Container(ctx, c.ID)
+	if e.initialized(c) {
+		err = errors.Join(e.releaseInitialized(ctx, []*model.Container{c})...)
+	} else {
+		err = e.startUnit(ctx, conn, c, p, false)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if startErr != nil {
-		return after, startFailure(after, startErr)
+	return e.store.Container(ctx, c.ID)
+}
+
+// startUnit starts c's transient unit (in pod p's slice, bound to its unit,
+// when p is set); with initOnly the unit only creates the container.
+func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
+	t := e.transientFor(c, p, initOnly)
+	err := conn.StartTransient(ctx, t)
+	if errdefs.IsAlreadyExists(err) {
+		err = conn.Start(ctx, t.Name)
 	}
-	return after, nil
+	if err == nil {
+		return nil
+	}
+	after, lerr := e.store.Container(ctx, c.ID)
+	if lerr != nil {
+		return err
+	}
+	return startFailure(after, err)
 }
 
 // startFailure prefers the reason the unit recorded over systemd's job result.
@@ -64,7 +87,7 @@ func startFailure(c *model.Container, jobErr error) error {
 }
 
 // transientFor is the unit that runs container c.
-func (e *Engine) transientFor(c *model.Container) systemd.Transient {
+func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) systemd.Transient {
 	timeout := time.Duration(c.Config.StopTimeout) * time.Second
 	if timeout == 0 {
 		timeout = defaultStopTimeout * time.Second
@@ -73,10 +96,14 @@ func (e *Engine) transientFor(c *model.Container) systemd.Transient {
 	if c.Config.StopSignal == "" {
 		sig = 15
 	}
-	return systemd.Transient{
+	start := e.unitArgs("unit-start", c.ID)
+	if initOnly {
+		start = append(start[:len(start)-1], "--init", c.ID)
+	}
+	t := systemd.Transient{
 		Name:             names.ContainerUnit(c.Name, c.ID),
 		Description:      "podunit container " + c.Name,
-		ExecStart:        e.unitArgs("unit-start", c.ID),
+		ExecStart:        start,
 		ExecStopPost:     [][]string{e.unitArgs("cleanup", c.ID)},
 		Type:             "notify",
 		NotifyAccess:     "all",
@@ -88,6 +115,11 @@ func (e *Engine) transientFor(c *model.Container) systemd.Transient {
 		SyslogIdentifier: c.Name,
 		CollectMode:      "inactive-or-failed",
 	}
+	if p != nil {
+		pod := names.PodUnit(p.Name, p.ID)
+		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)
+	}
+	return t
 }
 
 // systemdRestart maps Podman's --restart onto systemd's Restart=.
@@ -105,7 +137,7 @@ func systemdRestart(p string) string {
 // starts the container in a child of the unit's cgroup, tells systemd the
 // container's init is the main process and returns. Its stdio, the unit's
 // journal streams, become the container's.
-func (e *Engine) UnitStart(ctx context.Context, id string) error {
+func (e *Engine) UnitStart(ctx context.Context, id string, initOnly bool) error {
 	unlock, err := e.lock(ctx, id)
 	if err != nil {
 		return err
@@ -119,13 +151,17 @@ func (e *Engine) UnitStart(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	pid, err := e.createAndStart(ctx, c)
+	pid, err := e.createAndStart(ctx, c, !initOnly)
 	if err != nil {
 		e.recordFailure(c.ID, err)
 		return err
 	}
+	status := model.Running
+	if initOnly {
+		status = model.Created
+	}
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
-		c.State.Status, c.State.Pid, c.State.Error = model.Running, pid, ""
+		c.State.Status, c.State.Pid, c.State.Error = status, pid, ""
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
 		return nil
 	}); err != nil {
@@ -167,10 +203,10 @@ func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Contain
 	if err != nil {
 		return nil, err
 	}
-	return c, e.UnitStart(ctx, c.ID)
+	return c, e.UnitStart(ctx, c.ID, false)
 }
 
-func (e *Engine) createAndStart(ctx context.Context, c *model.Container) (int, error) {
+func (e *Engine) createAndStart(ctx context.Context, c *model.Container, start bool) (int, error) {
 	own, err := systemd.OwnCgroup()
 	if err != nil {
 		return 0, err
@@ -183,6 +219,9 @@ func (e *Engine) createAndStart(ctx context.Context, c *model.Container) (int, e
 	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
 	if err != nil {
 		return 0, err
+	}
+	if !start {
+		return pid, nil
 	}
 	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)

@@ -18,6 +18,6 @@ func (a *app) addCommands(root *cobra.Command) {
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
-	root.AddCommand(containerCmd, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
+	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand())
 }

@@ -19,7 +19,7 @@ type createFlags struct {
 	env, envFiles, labels, volumes, tmpfs     []string
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
-	stopSignal, restart, sdnotify             string
+	stopSignal, restart, sdnotify, pod        string
 	stopTimeout                               uint
 }
 
@@ -45,12 +45,13 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
+	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
 	fs.Bool("help", false, "help for this command")
 }
 
 // options turns the flags and the positional arguments into engine options.
 func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateOptions, error) {
-	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace,
+	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace, Pod: f.pod,
 		Environ: os.LookupEnv}
 	if cmd.Flags().Changed("entrypoint") {
 		ep, err := parseEntrypoint(f.entrypoint)

@@ -86,7 +86,8 @@ func (a *app) execCommand() *cobra.Command {
 
 // unitStartCommand is what a container's unit runs as ExecStart=.
 func (a *app) unitStartCommand() *cobra.Command {
-	return &cobra.Command{
+	var initOnly bool
+	cmd := &cobra.Command{
 		Use:    "unit-start ID",
 		Short:  "Start a container inside its systemd unit (run by systemd)",
 		Hidden: true,
@@ -96,9 +97,11 @@ func (a *app) unitStartCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return eng.UnitStart(a.ctx(cmd), args[0])
+			return eng.UnitStart(a.ctx(cmd), args[0], initOnly)
 		},
 	}
+	cmd.Flags().BoolVar(&initOnly, "init", false, "only create the container (pod init)")
+	return cmd
 }
 
 // cleanupCommand is what a container's unit runs as ExecStopPost=.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,7 +83,7 @@ func (a *app) psCommand() *cobra.Command {
 		Short: "List containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := parseFilters(filters)
+			match, err := parseFilters(filters, containerStatuses)
 			if err != nil {
 				return err
 			}
@@ -97,7 +98,7 @@ func (a *app) psCommand() *cobra.Command {
 			now := time.Now()
 			rows := []psRow{}
 			for _, c := range list {
-				if (all || c.State.Status == model.Running || len(filters) > 0) && match(c) {
+				if (all || c.State.Status == model.Running || hasStatusFilter(filters)) && match(containerFilterable(c)) {
 					rows = append(rows, newPsRow(c, noTrunc, now))
 				}
 			}
@@ -126,9 +127,17 @@ func (a *app) psCommand() *cobra.Command {
 	return cmd
 }
 
-// parseFilters builds the ps filter: same keys OR together, except label,
-// which ANDs; different keys AND (podman-ps(1)).
-func parseFilters(list []string) (func(*model.Container) bool, error) {
+// filterable is what filters look at, for containers and pods alike.
+type filterable struct {
+	name, id, status string
+	labels           map[string]string
+}
+
+var containerStatuses = []string{"created", "running", "stopping", "exited", "removing", "stopped"}
+
+// parseFilters builds a --filter predicate: same keys OR together, except
+// label, which ANDs; different keys AND (podman-ps(1)).
+func parseFilters(list []string, statuses []string) (func(filterable) bool, error) {
 	byKey := map[string][]string{}
 	for _, f := range list {
 		k, v, ok := strings.Cut(f, "=")
@@ -145,29 +154,31 @@ func parseFilters(list []string) (func(*model.Container) bool, error) {
 				return nil, fmt.Errorf("invalid filter %q: %v", f, err)
 			}
 		}
-		if k == "status" && !validStatusFilter(v) {
-			return nil, fmt.Errorf("invalid filter %q: status must be created, running, stopping, exited or removing", f)
+		if k == "status" && !slices.Contains(statuses, v) {
+			return nil, fmt.Errorf("invalid filter %q: status must be one of %s", f, strings.Join(statuses, ", "))
 		}
 		byKey[k] = append(byKey[k], v)
 	}
-	return func(c *model.Container) bool {
-		return anyOf(byKey["name"], func(v string) bool { return regexp.MustCompile(v).MatchString(c.Name) }) &&
-			anyOf(byKey["id"], func(v string) bool { return strings.HasPrefix(c.ID, v) }) &&
-			anyOf(byKey["status"], func(v string) bool { return statusMatches(c.State.Status, v) }) &&
-			allOf(byKey["label"], func(v string) bool { return labelMatches(c.Config.Labels, v) })
+	return func(x filterable) bool {
+		return anyOf(byKey["name"], func(v string) bool { return regexp.MustCompile(v).MatchString(x.name) }) &&
+			anyOf(byKey["id"], func(v string) bool { return strings.HasPrefix(x.id, v) }) &&
+			anyOf(byKey["status"], func(v string) bool { return x.status == v || v == "stopped" && x.status == "exited" }) &&
+			allOf(byKey["label"], func(v string) bool { return labelMatches(x.labels, v) })
 	}, nil
 }
 
-func validStatusFilter(v string) bool {
-	switch v {
-	case "created", "running", "stopping", "exited", "removing", "stopped":
-		return true
+// hasStatusFilter: a status filter lists every container it matches, -a or not.
+func hasStatusFilter(filters []string) bool {
+	for _, f := range filters {
+		if strings.HasPrefix(f, "status=") {
+			return true
+		}
 	}
 	return false
 }
 
-func statusMatches(s model.Status, v string) bool {
-	return string(s) == v || (v == "stopped" && s == model.Exited)
+func containerFilterable(c *model.Container) filterable {
+	return filterable{name: c.Name, id: c.ID, status: string(c.State.Status), labels: c.Config.Labels}
 }
 
 func labelMatches(labels map[string]string, v string) bool {

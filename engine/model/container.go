@@ -38,6 +38,7 @@ type Config struct {
 	Remove      bool              `json:"remove,omitempty"`     // --rm
 	SdNotify    string            `json:"sdNotify,omitempty"`   // "" (podunit says READY), "container", "ignore"
 	Runtime     string            `json:"runtime,omitempty"`    // crun or runc, or a path
+	Pod         string            `json:"pod,omitempty"`        // the ID of the pod it belongs to
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

@@ -45,3 +45,23 @@ func TestArgs(t *testing.T) {
 		t.Fatal("Args() aliases Entrypoint")
 	}
 }
+
+func TestPodStatus(t *testing.T) {
+	cases := []struct {
+		members []Status
+		want    string
+	}{
+		{nil, "Created"},
+		{[]Status{Created, Created}, "Created"},
+		{[]Status{Running, Running}, "Running"},
+		{[]Status{Running, Exited}, "Degraded"},
+		{[]Status{Running, Created}, "Degraded"},
+		{[]Status{Exited, Exited}, "Exited"},
+		{[]Status{Exited, Created}, "Exited"},
+	}
+	for _, c := range cases {
+		if got := PodStatus(c.members); got != c.want {
+			t.Errorf("PodStatus(%v) = %s, want %s", c.members, got, c.want)
+		}
+	}
+}

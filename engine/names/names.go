@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
@@ -81,4 +82,39 @@ func ContainerUnit(name, id string) string {
 		u = "podunit-" + id + ".service"
 	}
 	return u
+}
+
+// PodUnit is the systemd unit of a started pod: NAME-pod.service, as Quadlet
+// names the unit of NAME.pod, so generated and transient pods agree.
+func PodUnit(name, id string) string {
+	u := name + "-pod.service"
+	if len(u) > maxUnitLen || Validate("pod", name) != nil {
+		u = "podunit-pod-" + id + ".service"
+	}
+	return u
+}
+
+// PodSlice is the slice that holds a pod's members: podunit-NAME.slice, a
+// child of podunit.slice. A "-" in the name is escaped ("\x2d") so that it
+// does not make a deeper slice.
+func PodSlice(name, id string) string {
+	esc := strings.ReplaceAll(name, "-", `\x2d`)
+	u := "podunit-" + esc + ".slice"
+	if len(u) > maxUnitLen || Validate("pod", name) != nil {
+		u = "podunit-" + id + ".slice"
+	}
+	return u
+}
+
+// SliceCgroup is the cgroup path systemd gives a unit inside a slice:
+// every ancestor slice of the dash-separated prefix, then the slice, then
+// the unit ("podunit-web.slice" → /podunit.slice/podunit-web.slice/UNIT).
+func SliceCgroup(slice, unit string) string {
+	base := strings.TrimSuffix(slice, ".slice")
+	parts := strings.Split(base, "-")
+	path := ""
+	for i := range parts {
+		path += "/" + strings.Join(parts[:i+1], "-") + ".slice"
+	}
+	return path + "/" + unit
 }

@@ -57,3 +57,19 @@ func TestContainerUnit(t *testing.T) {
 		t.Errorf("ContainerUnit let an invalid name through: %q", got)
 	}
 }
+
+func TestPodUnitAndSlice(t *testing.T) {
+	id := NewID()
+	if got := PodUnit("web", id); got != "web-pod.service" {
+		t.Errorf("PodUnit = %q", got)
+	}
+	if got := PodSlice("my-pod", id); got != `podunit-my\x2dpod.slice` {
+		t.Errorf("PodSlice = %q", got)
+	}
+	if got := SliceCgroup(PodSlice("my-pod", id), "podunit-a.service"); got != `/podunit.slice/podunit-my\x2dpod.slice/podunit-a.service` {
+		t.Errorf("SliceCgroup = %q", got)
+	}
+	if got := PodUnit(strings.Repeat("p", MaxNameLen), id); got != "podunit-pod-"+id+".service" {
+		t.Errorf("PodUnit(long) = %q", got)
+	}
+}

@@ -3,6 +3,7 @@ package systemd
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	sdbus "github.com/coreos/go-systemd/v22/dbus"
@@ -39,6 +40,11 @@ type Transient struct {
 	Slice            string // e.g. "machine.slice"
 	CollectMode      string // "inactive-or-failed": failed units do not linger
 	RemainAfterExit  bool
+
+	// Dependencies, by unit name: a pod member BindsTo= and After= its pod.
+	After, Before, BindsTo, Wants []string
+	// Properties are set as given (resource limits of a slice, say).
+	Properties []Property
 }
 
 // execCommand is one entry of an Exec*= property, D-Bus type (sasb). The
@@ -66,7 +72,8 @@ func (c *Conn) StartTransient(ctx context.Context, t Transient) error {
 
 // properties validates t and turns its set fields into unit properties.
 func (t Transient) properties() ([]sdbus.Property, error) {
-	if t.Name == "" || len(t.ExecStart) == 0 || t.ExecStart[0] == "" {
+	service := strings.HasSuffix(t.Name, ".service")
+	if t.Name == "" || service && (len(t.ExecStart) == 0 || t.ExecStart[0] == "") {
 		return nil, fmt.Errorf("transient unit %q: a name and ExecStart are required: %w", t.Name, errdefs.ErrInvalidArgument)
 	}
 	for _, argv := range t.ExecStopPost {
@@ -76,7 +83,7 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	}
 	p := propList{}
 	p.add("Description", t.Description, t.Description != "")
-	p.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
+	p.add("ExecStart", execCommands([][]string{t.ExecStart}), len(t.ExecStart) > 0)
 	p.add("ExecStopPost", execCommands(t.ExecStopPost), len(t.ExecStopPost) > 0)
 	p.add("Environment", t.Environment, len(t.Environment) > 0)
 	p.add("Type", t.Type, t.Type != "")
@@ -94,6 +101,13 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	p.add("Slice", t.Slice, t.Slice != "")
 	p.add("CollectMode", t.CollectMode, t.CollectMode != "")
 	p.add("RemainAfterExit", t.RemainAfterExit, t.RemainAfterExit)
+	p.add("After", t.After, len(t.After) > 0)
+	p.add("Before", t.Before, len(t.Before) > 0)
+	p.add("BindsTo", t.BindsTo, len(t.BindsTo) > 0)
+	p.add("Wants", t.Wants, len(t.Wants) > 0)
+	for _, prop := range t.Properties {
+		p.add(prop.Name, prop.Value, true)
+	}
 	return p, nil
 }
 

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+)
+
+// podInspectData is a pod in `podman pod inspect`'s shape.
+type podInspectData struct {
+	ID               string            `json:"Id"`
+	Name             string            `json:"Name"`
+	Created          time.Time         `json:"Created"`
+	State            string            `json:"State"`
+	Hostname         string            `json:"Hostname"`
+	Labels           map[string]string `json:"Labels"`
+	ExitPolicy       string            `json:"ExitPolicy"`
+	SharedNamespaces []string          `json:"SharedNamespaces"`
+	CgroupParent     string            `json:"CgroupParent"`
+	Unit             string            `json:"Unit"`
+	NumContainers    int               `json:"NumContainers"`
+	Containers       []podMember       `json:"Containers"`
+	MemoryLimit      int64             `json:"MemoryLimit"`
+	CPUs             float64           `json:"CPUs"`
+}
+
+func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
+	row := newPodRow(p, members, true, time.Now())
+	return podInspectData{ID: p.ID, Name: p.Name, Created: p.Created, State: row.Status,
+		Hostname: p.Config.Hostname, Labels: p.Config.Labels, ExitPolicy: p.Config.ExitPolicy,
+		SharedNamespaces: p.Config.Share, CgroupParent: names.PodSlice(p.Name, p.ID),
+		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: row.Containers,
+		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs}
+}
+
+func (a *app) podInspectCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "inspect [flags] POD [POD...]",
+		Short: "Show pods as JSON",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			var out []any
+			var firstErr error
+			for _, ref := range args {
+				p, err := eng.Pod(a.ctx(cmd), ref)
+				var members []*model.Container
+				if err == nil {
+					members, err = eng.PodContainers(a.ctx(cmd), p)
+				}
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				out = append(out, newPodInspect(p, members))
+			}
+			if err := a.writeInspect(format, out); err != nil {
+				return err
+			}
+			return firstErr
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
+	return cmd
+}
+
+func (a *app) podTopCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "top POD",
+		Short: "List the processes of a pod's running members",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			procs, err := eng.PodTop(a.ctx(cmd), args[0])
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(w, "CONTAINER\tUSER\tPID\tPPID\tCOMMAND")
+			for _, p := range procs {
+				fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\n", p.Container, p.User, p.PID, p.PPID, p.Command)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+// podUnitStartCommand is what a pod's unit runs as ExecStart=.
+func (a *app) podUnitStartCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:    "unit-start POD",
+		Short:  "Pin a pod's namespaces inside its unit (run by systemd)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.PodUnitStart(a.ctx(cmd), args[0])
+		},
+	}
+}
+
+// podUnitStopCommand is what a pod's unit runs as ExecStopPost=.
+func (a *app) podUnitStopCommand() *cobra.Command {
+	var rm bool
+	cmd := &cobra.Command{
+		Use:    "unit-stop POD",
+		Short:  "Tear down a pod's namespaces (run by systemd)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.PodUnitStop(a.ctx(cmd), args[0], rm)
+		},
+	}
+	cmd.Flags().BoolVar(&rm, "rm", false, "also remove the pod and its containers")
+	return cmd
+}

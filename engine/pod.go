@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/network"
+)
+
+// PodCreateOptions is what `pod create` is asked for.
+type PodCreateOptions struct {
+	Name    string
+	Replace bool
+	model.PodConfig
+}
+
+// defaultShare is what a pod's members share unless told otherwise (Podman's
+// default, less cgroup: each member has its own cgroup in the pod's slice).
+var defaultShare = []string{network.IPC, network.Net, network.UTS}
+
+// PodCreate records a new pod. Nothing runs for it until it starts.
+func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod, error) {
+	id := names.NewID()
+	if o.Name == "" {
+		o.Name = "pod-" + names.ShortID(id)
+	}
+	if err := names.Validate("pod", o.Name); err != nil {
+		return nil, err
+	}
+	cfg := o.PodConfig
+	if err := completePodConfig(&cfg); err != nil {
+		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
+	}
+	if o.Replace {
+		if err := e.PodRemove(ctx, o.Name, true, nil); err != nil && !errdefs.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	p := &model.Pod{ID: id, Name: o.Name, Created: time.Now().UTC(), Config: cfg}
+	if err := e.store.AddPod(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func completePodConfig(cfg *model.PodConfig) error {
+	if cfg.Share == nil {
+		cfg.Share = append([]string{}, defaultShare...)
+	}
+	for _, ns := range cfg.Share {
+		switch ns {
+		case network.Net, network.IPC, network.UTS:
+		case "pid":
+			return fmt.Errorf("--share pid needs a holder process, which podunit does not start yet: %w", errdefs.ErrNotImplemented)
+		default:
+			return fmt.Errorf("--share %q: want net, ipc or uts: %w", ns, errdefs.ErrInvalidArgument)
+		}
+	}
+	if cfg.Hostname != "" && !cfg.Shares(network.UTS) {
+		return fmt.Errorf("--hostname needs the UTS namespace shared: %w", errdefs.ErrInvalidArgument)
+	}
+	switch cfg.ExitPolicy {
+	case "":
+		cfg.ExitPolicy = "continue"
+	case "continue", "stop":
+	default:
+		return fmt.Errorf("--exit-policy %q: want continue or stop: %w", cfg.ExitPolicy, errdefs.ErrInvalidArgument)
+	}
+	if cfg.Memory < 0 || cfg.CPUs < 0 {
+		return fmt.Errorf("--memory and --cpus must not be negative: %w", errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// Pod finds a pod by name, ID or unique ID prefix.
+func (e *Engine) Pod(ctx context.Context, ref string) (*model.Pod, error) {
+	return e.store.Pod(ctx, ref)
+}
+
+// Pods lists every pod.
+func (e *Engine) Pods(ctx context.Context) ([]*model.Pod, error) {
+	return e.store.Pods(ctx)
+}
+
+// PodContainers lists a pod's members in creation order (the order they
+// start in), their statuses brought up to date.
+func (e *Engine) PodContainers(ctx context.Context, p *model.Pod) ([]*model.Container, error) {
+	members, err := e.store.PodContainers(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range members {
+		if c.State.Status == model.Running {
+			if fresh, err := e.Refresh(ctx, c.ID); err == nil {
+				members[i] = fresh
+			}
+		}
+	}
+	return members, nil
+}
+
+// HasContainer reports whether the container ref belongs to the pod.
+func (e *Engine) HasContainer(ctx context.Context, p *model.Pod, ref string) (bool, error) {
+	c, err := e.store.Container(ctx, ref)
+	if errdefs.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil && c.Config.Pod == p.ID, err
+}
+
+// PodStatus maps each member's ID to its status, and gives the pod's.
+func (e *Engine) PodStatus(ctx context.Context, p *model.Pod) (map[string]model.Status, string, error) {
+	members, err := e.PodContainers(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	byID := make(map[string]model.Status, len(members))
+	var all []model.Status
+	for _, c := range members {
+		byID[c.ID] = c.State.Status
+		all = append(all, c.State.Status)
+	}
+	return byID, model.PodStatus(all), nil
+}
+
+// podDir is where a pod's pinned namespaces live.
+func (e *Engine) podDir(p *model.Pod) string {
+	return filepath.Join(e.runDir, "pods", p.ID)
+}
+
+// podNamespaces is where a pod's shared namespaces are pinned.
+func (e *Engine) podNamespaces(p *model.Pod) network.Pinned {
+	return network.Pinned{Dir: filepath.Join(e.podDir(p), "ns")}
+}
+
+// lockPod takes the pod's lock. The order is always pod, then member: a
+// container command never waits for a pod lock while holding its own.
+func (e *Engine) lockPod(ctx context.Context, p *model.Pod) (func(), error) {
+	return e.locks.Lock(ctx, "pod-"+p.ID)
+}

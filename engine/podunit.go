@@ -1,0 +1,148 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/network"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// podTransient is the unit of a started pod: a oneshot that pins the pod's
+// namespaces (ExecStart=) and tears them down (ExecStopPost=); no process
+// stays. Its members BindsTo= and After= it, so stopping it stops them first.
+func (e *Engine) podTransient(p *model.Pod) systemd.Transient {
+	return systemd.Transient{
+		Name:            names.PodUnit(p.Name, p.ID),
+		Description:     "podunit pod " + p.Name,
+		ExecStart:       e.podUnitArgs("unit-start", p.ID),
+		ExecStopPost:    [][]string{e.podUnitArgs("unit-stop", p.ID)},
+		Type:            "oneshot",
+		RemainAfterExit: true,
+		Slice:           names.PodSlice(p.Name, p.ID),
+		CollectMode:     "inactive-or-failed",
+	}
+}
+
+// podSlice is the slice of a pod's units, with the pod's resource limits.
+func podSlice(p *model.Pod) systemd.Transient {
+	t := systemd.Transient{Name: names.PodSlice(p.Name, p.ID), Description: "podunit pod " + p.Name}
+	if p.Config.Memory > 0 {
+		t.Properties = append(t.Properties,
+			systemd.Property{Name: "MemoryMax", Value: uint64(p.Config.Memory)},
+			systemd.Property{Name: "MemoryLimit", Value: uint64(p.Config.Memory)})
+	}
+	if p.Config.CPUs > 0 {
+		t.Properties = append(t.Properties, systemd.Property{Name: "CPUQuotaPerSecUSec",
+			Value: uint64(p.Config.CPUs * float64(time.Second/time.Microsecond))})
+	}
+	return t
+}
+
+func (e *Engine) podUnitArgs(verb, id string) []string {
+	args := e.unitArgs(verb, id)
+	args[len(args)-3] = "pod" // unitArgs ends with "container", verb, id
+	return args
+}
+
+// podUp starts the pod's slice and unit unless they are active.
+func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) error {
+	slice := podSlice(p)
+	if len(slice.Properties) > 0 {
+		if err := startUnlessActive(ctx, conn, slice); err != nil {
+			return err
+		}
+	}
+	return startUnlessActive(ctx, conn, e.podTransient(p))
+}
+
+func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {
+	st, err := conn.State(ctx, t.Name)
+	if err != nil {
+		return err
+	}
+	if st.ActiveState == "active" {
+		return nil
+	}
+	err = conn.StartTransient(ctx, t)
+	if errdefs.IsAlreadyExists(err) {
+		err = conn.Start(ctx, t.Name)
+	}
+	return err
+}
+
+// PodUnitStart runs as the pod unit's ExecStart=: it pins the shared
+// namespaces and records that the pod is up.
+func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
+	p, err := e.store.Pod(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if _, err := network.Pin(e.podNamespaces(p).Dir, p.Config.Share, p.Config.Hostname); err != nil {
+		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	unit := os.Getenv("PODUNIT_SYSTEMD_UNIT")
+	if unit == "" {
+		unit, _ = ownUnit()
+	}
+	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+		p.State.NamespacesPinned, p.State.Unit = true, unit
+		return nil
+	})
+	return err
+}
+
+// PodUnitStop runs as the pod unit's ExecStopPost=, after systemd stopped
+// the members bound to it: it tears the namespaces down. With remove (units
+// written by the generator) the pod and its members are removed too.
+func (e *Engine) PodUnitStop(ctx context.Context, ref string, remove bool) error {
+	p, err := e.store.Pod(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if err := network.Unpin(e.podNamespaces(p).Dir); err != nil {
+		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	_ = os.Remove(e.podDir(p))
+	if remove {
+		return e.removePodRecords(ctx, p)
+	}
+	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+		p.State.NamespacesPinned, p.State.Unit = false, ""
+		return nil
+	})
+	return err
+}
+
+// podNamespacesFor is the namespace list of a pod member's spec: the pod's
+// pinned ones by path, fresh ones for the rest.
+func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]nsEntry, error) {
+	p, err := e.store.Pod(ctx, c.Config.Pod)
+	if err != nil {
+		return nil, err
+	}
+	pinned := e.podNamespaces(p)
+	var out []nsEntry
+	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
+		if !p.Config.Shares(kind) {
+			out = append(out, nsEntry{kind: kind})
+			continue
+		}
+		var st unix.Statfs_t
+		if unix.Statfs(pinned.Path(kind), &st) != nil || st.Type != unix.NSFS_MAGIC {
+			return nil, fmt.Errorf("pod %q is not started: its %s namespace is not there: %w", p.Name, kind, errdefs.ErrConflict)
+		}
+		out = append(out, nsEntry{kind: kind, path: pinned.Path(kind)})
+	}
+	return out, nil
+}
+
+// nsEntry is one namespace of a member: path "" means a fresh one.
+type nsEntry struct{ kind, path string }

@@ -1,0 +1,230 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestPods runs pods under the harness's systemd with crun.
+func TestPods(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	t.Run("three members share namespaces and nothing else runs", func(t *testing.T) { checkPodShares(t, e) })
+	t.Run("init creates without starting", func(t *testing.T) { checkPodInit(t, e) })
+	t.Run("a bad member is named and the others start", func(t *testing.T) { checkPodBadMember(t, e) })
+	for _, verb := range [][]string{{"pod", "stop"}, {"pod", "kill", "-s", "KILL"}, {"pod", "rm", "-f", "-t", "0"}} {
+		t.Run(strings.Join(verb, " ")+" leaves nothing", func(t *testing.T) { checkPodTeardown(t, e, verb) })
+	}
+	t.Run("systemctl stop of the pod unit", func(t *testing.T) { checkPodSystemctlStop(t, e) })
+	t.Run("concurrent pod and member commands", func(t *testing.T) { checkPodConcurrency(t, e) })
+	t.Run("bad input", func(t *testing.T) { checkPodBadInput(t, e) })
+}
+
+// newPod creates pod name with members running the given shell scripts.
+func newPod(e *env, name string, scripts ...string) {
+	e.t.Helper()
+	e.must("pod", "create", "--name", name, "--hostname", name+"-host")
+	e.t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", name) })
+	for i, s := range scripts {
+		e.must("create", "--pod", name, "--name", fmt.Sprintf("%s-m%d", name, i), "--stop-signal", "KILL", "bb", "sh", "-c", s)
+	}
+}
+
+func checkPodShares(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "web-pod.service", "podunit-web-m0.service", "podunit-web-m1.service")
+	newPod(e, "web",
+		"echo hello-from-m0 > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp",
+		"until wget -qO- http://127.0.0.1:8080/ 2>/dev/null; do sleep 0.1; done; hostname; exec sleep 600",
+		"hostname; exec sleep 600")
+	e.must("pod", "start", "web")
+	eventually(t, 15*time.Second, "m1 to reach m0 over the pod's loopback", func() bool {
+		return strings.Contains(e.run("logs", "web-m1").out, "hello-from-m0")
+	})
+	for _, m := range []string{"web-m1", "web-m2"} {
+		m := m
+		eventually(t, 10*time.Second, m+" to print its host name", func() bool {
+			return strings.Contains(e.run("logs", m).out, "web-host")
+		})
+	}
+	var netns []string
+	for i := 0; i < 3; i++ {
+		pid := e.field(fmt.Sprintf("web-m%d", i), "{{.State.Pid}}")
+		netns = append(netns, strings.TrimSpace(e.sh("readlink /proc/"+pid+"/ns/net")))
+	}
+	if netns[0] != netns[1] || netns[1] != netns[2] || netns[0] == strings.TrimSpace(e.sh("readlink /proc/self/ns/net")) {
+		t.Fatalf("members' network namespaces: %v", netns)
+	}
+	if others := podCgroupStrangers(e, "web"); others != "" {
+		t.Fatalf("processes in the pod's slice besides the members':\n%s", others)
+	}
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "web Running 3\n" {
+		t.Fatalf("pod ps: %q", got)
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "web")
+}
+
+// podCgroupStrangers lists processes in the pod's slice that are not a
+// member's init or its descendants (no pause, no podunit, no runtime).
+func podCgroupStrangers(e *env, pod string) string {
+	script := `for p in /proc/[0-9]*; do
+		if grep -q "podunit-` + pod + `.slice" $p/cgroup 2>/dev/null; then
+			c=$(cat $p/comm); case $c in sh|httpd|sleep|wget) ;; *) echo ${p#/proc/} $c;; esac
+		fi
+	done`
+	return strings.TrimSpace(e.sh(script))
+}
+
+func checkPodInit(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "ini", "exec sleep 600", "exec sleep 600")
+	e.must("pod", "init", "ini")
+	for _, m := range []string{"ini-m0", "ini-m1"} {
+		if st := e.field(m, "{{.State.Status}}"); st != "created" {
+			t.Errorf("%s after pod init: %s", m, st)
+		}
+		id := e.field(m, "{{.ID}}")
+		state := e.sh(fmt.Sprintf("crun --root %s/run/podunit/runtime/crun state %s", e.dir, id))
+		if !strings.Contains(state, `"status": "created"`) {
+			t.Errorf("runtime state of %s after pod init:\n%s", m, state)
+		}
+	}
+	e.must("pod", "start", "ini")
+	for _, m := range []string{"ini-m0", "ini-m1"} {
+		if st := e.field(m, "{{.State.Status}}"); st != "running" {
+			t.Errorf("%s after pod start: %s", m, st)
+		}
+		pid := e.field(m, "{{.State.Pid}}")
+		if comm := strings.TrimSpace(e.sh("cat /proc/" + pid + "/comm")); comm != "sleep" {
+			t.Errorf("%s runs %q, want sleep", m, comm)
+		}
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "ini")
+}
+
+func checkPodBadMember(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "mixed", "exec sleep 600", "exec sleep 600")
+	e.must("create", "--pod", "mixed", "--name", "mixed-bad", "bb", "no-such-command")
+	r := e.run("pod", "start", "mixed")
+	if r.code == 0 || !strings.Contains(r.err, `"mixed-bad"`) || strings.Contains(r.err, "mixed-m0") {
+		t.Fatalf("pod start with a bad member: exit %d, stderr %q", r.code, r.err)
+	}
+	for _, m := range []string{"mixed-m0", "mixed-m1"} {
+		if st := e.field(m, "{{.State.Status}}"); st != "running" {
+			t.Errorf("%s: %s", m, st)
+		}
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "mixed")
+}
+
+func checkPodTeardown(t *testing.T, e *env, verb []string) {
+	e = e.on(t)
+	newPod(e, "gone", "exec sleep 600", "exec sleep 600", "exec sleep 600")
+	e.must("pod", "start", "gone")
+	podID := e.must("pod", "inspect", "--format", "{{.ID}}", "gone")
+	e.must(append(verb, "gone")...)
+	if verb[1] == "kill" {
+		eventually(t, 10*time.Second, "members to exit", func() bool {
+			return e.must("ps", "-q", "--filter", "name=gone") == ""
+		})
+		e.must("pod", "stop", "gone")
+	}
+	podID = strings.TrimSpace(podID)
+	if m := e.sh("grep -c -e " + podID + " /proc/self/mountinfo || true"); strings.TrimSpace(m) != "0" {
+		t.Errorf("mounts of the pod remain")
+	}
+	if out := e.sh("ls " + e.dir + "/run/podunit/pods 2>/dev/null || true"); strings.Contains(out, podID) {
+		t.Errorf("pinned namespaces remain in the run root: %s", out)
+	}
+	if list := e.sh("crun --root " + e.dir + "/run/podunit/runtime/crun list -q"); strings.TrimSpace(list) != "" {
+		t.Errorf("runtime state remains: %s", list)
+	}
+	eventually(t, 10*time.Second, "no unit of the pod", func() bool {
+		out := e.sh("systemctl list-units --all --no-legend 'gone-pod.service' 'podunit-gone-*' | grep -v -e inactive -e not-found || true")
+		return strings.TrimSpace(out) == ""
+	})
+	e.run("pod", "rm", "-f", "-t", "0", "gone")
+}
+
+func checkPodSystemctlStop(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "sys", "exec sleep 600", "exec sleep 600")
+	e.must("pod", "start", "sys")
+	e.sb.Run(t, "systemctl", "stop", "sys-pod.service")
+	if got := e.must("pod", "ps", "--format", "{{.Status}}"); got != "Exited\n" {
+		t.Errorf("pod ps after systemctl stop: %q", got)
+	}
+	for _, m := range []string{"sys-m0", "sys-m1"} {
+		out, _, _, _ := e.sb.Exec("systemctl", "is-active", "podunit-"+m+".service")
+		if st := e.field(m, "{{.State.Status}}"); st != "exited" || strings.TrimSpace(out) == "active" {
+			t.Errorf("%s after systemctl stop of the pod: %s, unit %s", m, st, out)
+		}
+	}
+	e.must("pod", "start", "sys")
+	if got := e.must("pod", "ps", "--format", "{{.Status}}"); got != "Running\n" {
+		t.Errorf("pod ps after pod start: %q", got)
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "sys")
+}
+
+func checkPodConcurrency(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "race", "exec sleep 600", "exec sleep 600", "exec sleep 600")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for round := 0; round < 10; round++ {
+			var wg sync.WaitGroup
+			for _, args := range [][]string{{"pod", "start", "race"}, {"pod", "stop", "-t", "0", "race"},
+				{"stop", "-t", "0", "race-m0"}, {"start", "race-m1"}} {
+				wg.Add(1)
+				go func() { defer wg.Done(); e.run(args...) }()
+			}
+			wg.Wait()
+		}
+		e.run("rm", "-f", "-t", "0", "race-m2")
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("pod and member commands did not finish within 60 s: deadlock?")
+	}
+	e.must("pod", "stop", "-t", "0", "race")
+	checkAgreement(t, e)
+	e.must("pod", "rm", "-f", "-t", "0", "race")
+}
+
+func checkPodBadInput(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "busy", "exec sleep 600")
+	e.must("pod", "start", "busy")
+	cases := []struct {
+		args  []string
+		names string
+	}{
+		{[]string{"pod", "start", "no-such-pod"}, "no-such-pod"},
+		{[]string{"pod", "create", "--name", "busy"}, "busy"},
+		{[]string{"create", "--pod", "no-such-pod", "bb", "true"}, "no-such-pod"},
+		{[]string{"pod", "rm", "busy"}, "busy"},
+		{[]string{"pod", "create", "--share", "net,bogus"}, "bogus"},
+	}
+	before := e.must("pod", "ps", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Status}}") + e.must("ps", "-a", "--no-trunc", "-q")
+	for _, c := range cases {
+		r := e.run(c.args...)
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, c.names) {
+			t.Errorf("podunit %s: exit %d, stderr %q", strings.Join(c.args, " "), r.code, r.err)
+		}
+	}
+	after := e.must("pod", "ps", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Status}}") + e.must("ps", "-a", "--no-trunc", "-q")
+	if before != after {
+		t.Errorf("bad input changed state:\n%s\n---\n%s", before, after)
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "busy")
+}

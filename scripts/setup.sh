@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# setup.sh: make a Debian 12 machine ready to build and test podunit, as root.
+# Idempotent and quick on a re-run: it asks apt only when a package is missing.
+#   - Debian packages: OCI runtimes, busybox for test images, CNI plugins, systemd
+#     (the tests boot it in namespaces), the race detector's C compiler, ...
+#   - Go >= 1.26 (from /usr/local/go; Debian's own is too old), then `go mod download`.
+set -euo pipefail
+
+packages=(
+	crun runc busybox-static catatonit containernetworking-plugins iptables uidmap
+	hyperfine util-linux iproute2 dbus git make gcc ca-certificates
+	systemd procps
+)
+go_min=1.26
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'; }
+
+install_packages() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		installed "$p" || missing+=("$p")
+	done
+	if [ "${#missing[@]}" -eq 0 ]; then
+		say "Debian packages: all ${#packages[@]} present"
+		return
+	fi
+	[ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}); run this as root"
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	for p in "${missing[@]}"; do
+		installed "$p" || die "apt-get did not install $p"
+	done
+}
+
+check_go() {
+	case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$PATH" ;; esac
+	command -v go >/dev/null || die "no Go toolchain: install Go >= $go_min in /usr/local/go"
+	local v
+	v=$(go env GOVERSION) # go1.26.8
+	v=${v#go}
+	local major=${v%%.*} rest=${v#*.}
+	local minor=${rest%%.*}
+	local want_major=${go_min%%.*} want_minor=${go_min#*.}
+	if [ "$major" -lt "$want_major" ] || { [ "$major" -eq "$want_major" ] && [ "${minor%%[!0-9]*}" -lt "$want_minor" ]; }; then
+		die "Go $v at $(command -v go) is older than $go_min"
+	fi
+	say "Go $v ($(command -v go))"
+}
+
+download_modules() {
+	cd "$(dirname "${BASH_SOURCE[0]}")/.."
+	go mod download
+	say "Go modules downloaded"
+}
+
+install_packages
+check_go
+download_modules

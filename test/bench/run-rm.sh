@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# run-rm.sh: median wall time of `podunit run --rm IMAGE true` beside the raw
+# runtime (`crun run`, `runc run`) on the same rootfs, and Podman 4.3.1 when it is
+# installed, measured side by side with hyperfine. As root, after `make build`.
+#
+# On a host whose PID 1 is not systemd, crun needs the cgroup hierarchies a booted
+# systemd mounts, so everything is measured inside test/sandbox.sh's systemd too.
+# Output: hyperfine's tables and a summary of ratios (podunit / raw runtime).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin="$top/bin/podunit"
+work=/var/lib/podunit-bench
+runs=${RUNS:-30}
+[ -x "$bin" ] || { echo "run-rm.sh: build first (make build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in sh true; do ln -s busybox "$work/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+
+# The raw runtimes' bundle: the runtime's own default spec, running true.
+mkdir -p "$work/bundle"
+cp -a "$work/rootfs" "$work/bundle/rootfs"
+(cd "$work/bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"true"/' config.json)
+
+podunit() { "$bin" --root "$work/podunit/root" --runroot "$work/podunit/run" "$@"; }
+podunit image import "$work/rootfs.tar" bench >/dev/null
+have_podman=""
+if command -v podman >/dev/null; then
+	have_podman=1
+	pm=(podman --root "$work/podman/root" --runroot "$work/podman/run" --events-backend none)
+	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
+fi
+
+measure() { # runtime, where ("host" or "sandbox"), exec prefix
+	local rt=$1 where=$2; shift 2
+	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
+		"$@ $bin --root $work/podunit/root --runroot $work/podunit/run --runtime $rt run --rm bench true")
+	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none localhost/bench true")
+	echo "== $rt on the $where"
+	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
+	python3 - "$work/$rt-$where.json" "$rt" "$where" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+raw, ours = r[0]["median"], r[1]["median"]
+line = f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
+if len(r) > 2:
+    line += f", podman {r[2]['median']*1000:.1f} ms = {r[2]['median']/raw:.2f}x"
+print(line)
+open("/var/lib/podunit-bench/summary.txt", "a").write(line + "\n")
+PY
+}
+
+: >"$work/summary.txt"
+[ -d /run/systemd/system ] || measure runc host
+if [ -d /run/systemd/system ]; then
+	measure crun systemd; measure runc systemd
+else
+	sb=$("$top/test/sandbox.sh" start)
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	prefix="$top/test/sandbox.sh exec $sb"
+	measure crun sandbox "$prefix"
+	measure runc sandbox "$prefix"
+fi
+echo; echo "== medians"; cat "$work/summary.txt"

@@ -1,0 +1,91 @@
+package harness
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// BuildTags are the build tags every podunit binary is built with (the Makefile's TAGS).
+const BuildTags = "containers_image_openpgp,exclude_graphdriver_btrfs"
+
+var podunitBuild struct {
+	once sync.Once
+	path string
+	out  []byte
+	err  error
+}
+
+// BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags and
+// CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
+// the binary's path, which is the same inside a sandbox. A build failure fails the
+// test with the compiler's output. The folder outlives the test binary; the first
+// TempDir or BuildPodunit of a later test binary removes it.
+func BuildPodunit(t testing.TB) string {
+	t.Helper()
+	podunitBuild.once.Do(func() {
+		podunitBuild.path, podunitBuild.out, podunitBuild.err = buildPodunit()
+	})
+	if podunitBuild.err != nil {
+		t.Fatalf("harness: building ./cmd/podunit: %v\n%s", podunitBuild.err, podunitBuild.out)
+	}
+	return podunitBuild.path
+}
+
+func buildPodunit() (string, []byte, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	staleOnce.Do(removeStale)
+	dir := filepath.Join(testRoot, fmt.Sprintf("p%d-build", os.Getpid()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "podunit")
+	out, err := goBuild(root, "./cmd/podunit", bin)
+	return bin, out, err
+}
+
+// goBuild builds the package pkg of the module at root into the file bin.
+func goBuild(root, pkg, bin string) ([]byte, error) {
+	cmd := exec.Command(goTool(), "build", "-tags", BuildTags, "-o", bin, pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	return cmd.CombinedOutput()
+}
+
+// moduleRoot is the folder of the go.mod governing the test's working directory.
+func moduleRoot() (string, error) {
+	out, err := exec.Command(goTool(), "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("go env GOMOD: not inside a module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// goTool finds the go command: go test puts $GOROOT/bin first on PATH, and the
+// project's machines keep Go in /usr/local/go.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return "/usr/local/go/bin/go"
+}
+
+// RequireRoot fails the test unless it runs as root. These tests boot systemd in
+// namespaces and must run in CI, so they fail rather than skip.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatalf("harness: this test needs root (it boots systemd in new namespaces); run it as root, e.g. sudo make test")
+	}
+}

@@ -1,0 +1,300 @@
+// Package harness boots a real systemd as PID 1 in fresh PID and mount (and, with
+// Options.Net, network) namespaces, so that end-to-end tests can drive systemctl,
+// journalctl, generators and D-Bus for real on a machine whose own PID 1 is not
+// systemd, and in CI.
+//
+// The recipe itself lives in test/sandbox.sh (its __boot step), which make demo uses
+// too: one recipe for both. Inside a sandbox /run, /tmp, /var/tmp, /dev/shm,
+// /etc/systemd/system and /var/log/journal are private tmpfs; everything else is the
+// host's file system, so test data belongs under TempDir (/var/lib/podunit-test).
+//
+// Only one sandbox runs on a machine at a time: two systemds would fight over the same
+// host cgroup paths (/system.slice/X.service). Boot takes an exclusive flock on
+// /run/lock/podunit-harness.lock and holds it until the sandbox is gone, across
+// Reboot; test binaries of different packages therefore queue for it.
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	bootTimeout     = 30 * time.Second
+	poweroffTimeout = 30 * time.Second
+	pollInterval    = 50 * time.Millisecond
+	sigPoweroff     = syscall.Signal(34 + 4) // SIGRTMIN+4: systemd starts poweroff.target
+)
+
+// Options say how a sandbox is booted.
+type Options struct {
+	// Net gives the sandbox a network namespace of its own, with loopback up.
+	Net bool
+	// Binds are "SRC:DST" host paths (folders or files, absolute, no spaces) bound
+	// over DST inside, after the tmpfs mounts. Bind a folder kept across Reboot onto
+	// /etc/systemd/system to keep installed and enabled units.
+	Binds []string
+}
+
+// Sandbox is a booted systemd. Its methods are not safe for concurrent use with Reboot.
+type Sandbox struct {
+	PID int // the sandbox systemd's PID on the host
+
+	opts    Options
+	lock    *os.File
+	logPath string        // systemd's own console output, appended by every boot
+	cmd     *exec.Cmd     // unshare, parent of PID
+	done    chan struct{} // closed once cmd has exited and been waited for
+	waitErr error
+	pidNS   string // readlink /proc/PID/ns/pid
+}
+
+// Boot boots a sandbox, waits until systemd reports running or degraded, and registers
+// a cleanup that powers it off and waits until all of its processes are gone. It fails
+// the test, with the reason, if the sandbox does not come up within 30 seconds.
+func Boot(t testing.TB, opts Options) *Sandbox {
+	t.Helper()
+	RequireRoot(t)
+	if err := checkBinds(opts.Binds); err != nil {
+		t.Fatalf("harness: %v", err)
+	}
+	s := &Sandbox{opts: opts, logPath: filepath.Join(TempDir(t), "systemd.log")}
+	s.lock = acquireLock(t)
+	t.Cleanup(func() {
+		s.shutdown(t)
+		releaseLock(s.lock)
+	})
+	s.start(t)
+	return s
+}
+
+// Reboot powers the sandbox off and boots it again with the same Options. Only what
+// lives on the host file system (Binds, TempDir) survives; the machine-wide lock is
+// kept throughout.
+func (s *Sandbox) Reboot(t testing.TB) {
+	t.Helper()
+	s.shutdown(t)
+	s.start(t)
+}
+
+func checkBinds(binds []string) error {
+	for _, b := range binds {
+		src, dst, ok := strings.Cut(b, ":")
+		if !ok || !filepath.IsAbs(src) || !filepath.IsAbs(dst) || strings.ContainsAny(b, " \t\n") || strings.Contains(dst, ":") {
+			return fmt.Errorf("bind %q: want SRC:DST, both absolute, without spaces or further colons", b)
+		}
+		if _, err := os.Stat(src); err != nil {
+			return fmt.Errorf("bind %q: %w", b, err)
+		}
+	}
+	return nil
+}
+
+// scriptPath finds test/sandbox.sh next to this package's source, or through the
+// module root when the source path is not absolute (a -trimpath build).
+func scriptPath() string {
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		return filepath.Join(filepath.Dir(file), "..", "sandbox.sh")
+	}
+	root, _ := moduleRoot()
+	return filepath.Join(root, "test", "sandbox.sh")
+}
+
+func (s *Sandbox) start(t testing.TB) {
+	t.Helper()
+	began := time.Now()
+	if err := s.spawn(); err != nil {
+		t.Fatalf("harness: starting the sandbox: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout)
+	defer cancel()
+	if err := s.waitRunning(ctx); err != nil {
+		why := s.bootDiagnosis()
+		s.shutdown(t)
+		t.Fatalf("harness: sandbox did not boot: %v\n%s", err, why)
+	}
+	writeLockOwner(s.lock, s.PID, s.pidNS)
+	t.Logf("harness: sandbox systemd (pid %d) running after %v", s.PID, time.Since(began).Round(time.Millisecond))
+}
+
+func (s *Sandbox) spawn() error {
+	script := scriptPath()
+	if _, err := os.Stat(script); err != nil {
+		return err
+	}
+	log, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	args := []string{"--pid", "--mount", "--fork", "--mount-proc", "--kill-child=SIGKILL"}
+	if s.opts.Net {
+		args = append(args, "--net")
+	}
+	cmd := exec.Command("unshare", append(args, "sh", script, "__boot")...)
+	cmd.Env = s.bootEnv()
+	cmd.Stdout, cmd.Stderr = log, log
+	// Pdeathsig: should this test binary die (a -timeout panic), unshare gets
+	// SIGKILL, and its --kill-child takes the sandbox's systemd with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	if err := startOnLockedThread(cmd); err != nil {
+		return err
+	}
+	s.cmd, s.PID, s.pidNS, s.waitErr = cmd, 0, "", nil
+	s.done = make(chan struct{})
+	go func(done chan struct{}) {
+		s.waitErr = cmd.Wait()
+		close(done)
+	}(s.done)
+	return nil
+}
+
+func (s *Sandbox) bootEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SANDBOX_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "SANDBOX_BINDS="+strings.Join(s.opts.Binds, " "), "SANDBOX_LOG="+s.logPath)
+	if s.opts.Net {
+		env = append(env, "SANDBOX_NET=1")
+	}
+	return env
+}
+
+// waitRunning finds systemd (unshare's child, once the boot script has exec'd it)
+// and polls `systemctl is-system-running` until it says running or degraded.
+func (s *Sandbox) waitRunning(ctx context.Context) error {
+	state := ""
+	for {
+		if s.exited() {
+			return fmt.Errorf("systemd exited (%v)", s.waitErr)
+		}
+		if s.PID == 0 {
+			s.findSystemd()
+		}
+		if s.PID != 0 {
+			state = s.systemState(ctx)
+			if state == "running" || state == "degraded" {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no running systemd within %v (pid %d, last state %q)", bootTimeout, s.PID, state)
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+func (s *Sandbox) findSystemd() {
+	for _, pid := range children(s.cmd.Process.Pid) {
+		if comm(pid) == "systemd" {
+			if ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err == nil {
+				s.PID, s.pidNS = pid, ns
+			}
+		}
+	}
+}
+
+func (s *Sandbox) systemState(ctx context.Context) string {
+	out, _ := s.Command(ctx, "systemctl", "is-system-running").Output()
+	return strings.TrimSpace(string(out))
+}
+
+func (s *Sandbox) exited() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// bootDiagnosis gathers what tells why a boot did not finish.
+func (s *Sandbox) bootDiagnosis() string {
+	var b strings.Builder
+	if s.PID != 0 && !s.exited() {
+		for _, args := range [][]string{
+			{"systemctl", "list-jobs", "--no-pager"},
+			{"systemctl", "--failed", "--no-pager"},
+			{"journalctl", "-b", "--no-pager", "-n", "80"},
+		} {
+			out, errOut, _, _ := s.Exec(args[0], args[1:]...)
+			fmt.Fprintf(&b, "$ %s\n%s%s\n", strings.Join(args, " "), out, errOut)
+		}
+	}
+	log, _ := os.ReadFile(s.logPath)
+	fmt.Fprintf(&b, "systemd's output (%s), last lines:\n%s", s.logPath, tail(string(log), 40))
+	return b.String()
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// shutdown powers the sandbox off, kills it if poweroff takes over 30 seconds, and
+// waits until no process of its PID namespace is left. It can be called twice.
+func (s *Sandbox) shutdown(t testing.TB) {
+	t.Helper()
+	if s.cmd == nil {
+		return
+	}
+	began := time.Now()
+	s.poweroff()
+	if !s.waitExit(poweroffTimeout) {
+		t.Errorf("harness: sandbox (pid %d) still up %v after poweroff; killing it", s.PID, poweroffTimeout)
+		killPID(s.PID)
+		killPID(s.cmd.Process.Pid)
+		<-s.done
+	}
+	if left := reapNamespace(s.pidNS); len(left) > 0 {
+		t.Errorf("harness: processes of sandbox %d remain after poweroff: %v", s.PID, left)
+	}
+	t.Logf("harness: sandbox systemd (pid %d) gone after %v", s.PID, time.Since(began).Round(time.Millisecond))
+	s.cmd = nil
+}
+
+// waitExit waits for the sandbox to exit, meanwhile clearing away processes that
+// Command entered into it (see killEntered), also those that arrive late.
+func (s *Sandbox) waitExit(timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.done:
+			return true
+		case <-deadline:
+			return false
+		case <-tick.C:
+			killEntered(s.pidNS, s.PID)
+		}
+	}
+}
+
+func (s *Sandbox) poweroff() {
+	if s.exited() || s.PID == 0 {
+		killPID(s.cmd.Process.Pid) // still in the boot script, or already gone
+		return
+	}
+	killEntered(s.pidNS, s.PID)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Command(ctx, "systemctl", "poweroff").Run(); err != nil {
+		_ = syscall.Kill(s.PID, sigPoweroff)
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/oci"
+)
+
+func TestParseVolumes(t *testing.T) {
+	got, err := parseVolumes([]string{"/h:/c", "/a:/b:ro", "/x:/y:rw,rshared,Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[1].ReadOnly != true || got[0].ReadOnly || len(got[2].Options) != 1 || got[2].Options[0] != "rshared" {
+		t.Fatalf("parseVolumes = %+v", got)
+	}
+	for _, bad := range []string{"/only", ":/c", "/h:", "/h:/c:bogus", "/a:/b:c:d"} {
+		if _, err := parseVolumes([]string{bad}); err == nil {
+			t.Errorf("parseVolumes(%q) accepted", bad)
+		}
+	}
+}
+
+func TestFiltersOrSameKeysAndLabels(t *testing.T) {
+	match, err := parseFilters([]string{"name=^a", "name=^b", "label=x=1", "label=y"}, containerStatuses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := map[string]string{"x": "1", "y": ""}
+	cases := []struct {
+		f    filterable
+		want bool
+	}{
+		{filterable{name: "a1", labels: both}, true},
+		{filterable{name: "b1", labels: both}, true},
+		{filterable{name: "c1", labels: both}, false},
+		{filterable{name: "a1", labels: map[string]string{"x": "1"}}, false},
+		{filterable{name: "a1", labels: map[string]string{"x": "2", "y": ""}}, false},
+	}
+	for _, c := range cases {
+		if got := match(c.f); got != c.want {
+			t.Errorf("match(%+v) = %v, want %v", c.f, got, c.want)
+		}
+	}
+	for _, bad := range [][]string{{"name"}, {"colour=red"}, {"status=sleeping"}, {"name=("}} {
+		if _, err := parseFilters(bad, containerStatuses); err == nil {
+			t.Errorf("parseFilters(%q) accepted", bad)
+		}
+	}
+	st, _ := parseFilters([]string{"status=stopped"}, containerStatuses)
+	if !st(filterable{status: string(model.Exited)}) {
+		t.Error("status=stopped does not match exited containers")
+	}
+}
+
+func TestReadEnvFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "env")
+	os.WriteFile(path, []byte("# comment\nA=1\n\n  B=two words  \nC\n"), 0o600)
+	env, err := readEnvFile(path)
+	if err != nil || fmt.Sprint(env) != "[A=1 B=two words C]" {
+		t.Fatalf("readEnvFile = %q, %v", env, err)
+	}
+	os.WriteFile(path, []byte("A=1\n=oops\n"), 0o600)
+	if _, err := readEnvFile(path); err == nil || !regexpMatch(`env:2:`, err.Error()) {
+		t.Fatalf("a nameless variable gave %v, want an error naming line 2", err)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		err  error
+		want int
+	}{
+		{errors.New("plain"), 125},
+		{fmt.Errorf("wrapped: %w", &oci.ExecError{Code: 127, Msg: "x"}), 127},
+		{&oci.ExecError{Code: 126, Msg: "x"}, 126},
+		{&exitError{code: 1, err: errors.New("x")}, 1},
+	}
+	for _, c := range cases {
+		if got := exitCodeOf(c.err); got != c.want {
+			t.Errorf("exitCodeOf(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+	err := fmt.Errorf("image %q not found: %w", "x", errdefs.ErrNotFound)
+	if got := errorText(err); got != `image "x" not found` {
+		t.Errorf("errorText = %q", got)
+	}
+	err = fmt.Errorf("container %q is running: %w", "x", errdefs.ErrConflict)
+	if got := errorText(err); got != `container "x" is running: conflict` {
+		t.Errorf("errorText dropped a class the text does not say: %q", got)
+	}
+}
+
+func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }

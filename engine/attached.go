@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -19,11 +19,12 @@ import (
 type Stdio = oci.Stdio
 
 // StartAttached runs a created or exited container in the foreground of this
-// process, without systemd: podunit becomes the subreaper of the container's
-// init, forwards signals to it, waits for it and returns its exit code
-// (128+n after signal n). Exec failures come back as *oci.ExecError.
+// process, without systemd: one `<runtime> run` creates the container with
+// this process's stdio, passes on the signals podunit gets, waits for it and
+// deletes it. It returns the container's exit code (128+n after signal n);
+// exec failures come back as *oci.ExecError.
 func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (int, error) {
-	c, rt, bundle, err := e.createAttached(ctx, ref, stdio)
+	c, rt, bundle, err := e.prepareAttached(ctx, ref)
 	if err != nil {
 		return 0, err
 	}
@@ -31,26 +32,54 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
-	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
-		code := 125
-		if x, ok := oci.IsExecError(err); ok {
-			code = x.Code
-		}
-		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
-		reap(c.State.Pid)
-		e.finish(c.ID, code, err.Error())
-		return code, err
+	running, err := rt.Run(ctx, c.ID, bundle, stdio)
+	if err != nil {
+		return e.failAttached(c.ID, err)
 	}
-	done := make(chan struct{})
-	go forwardSignals(sigs, c.State.Pid, done)
-	code := reap(c.State.Pid)
-	close(done)
+	exited := make(chan struct{})
+	var code int
+	var waitErr error
+	go func() { code, waitErr = running.Wait(); close(exited) }()
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				_ = running.Signal(s.(syscall.Signal))
+			case <-exited:
+				return
+			}
+		}
+	}()
+	pid, err := running.Pid(filepath.Join(bundle, "pidfile"), exited)
+	if err == nil {
+		err = e.recordRunning(ctx, c.ID, pid)
+	}
+	<-exited
+	if waitErr != nil {
+		return e.failAttached(c.ID, waitErr)
+	}
+	if err != nil {
+		return e.failAttached(c.ID, err)
+	}
 	return code, e.finish(c.ID, code, "")
 }
 
-// createAttached takes the container from created/exited to a created
-// runtime container whose init is this process's child (by subreaping).
-func (e *Engine) createAttached(ctx context.Context, ref string, stdio Stdio) (*model.Container, *oci.Runtime, string, error) {
+// failAttached records a failed attached run and returns its exit code:
+// 126 or 127 for an exec failure, else 125.
+func (e *Engine) failAttached(id string, cause error) (int, error) {
+	code := 125
+	if x, ok := oci.IsExecError(cause); ok {
+		code = x.Code
+	}
+	if err := e.finish(id, code, cause.Error()); err != nil {
+		return code, errors.Join(cause, err)
+	}
+	return code, cause
+}
+
+// prepareAttached takes the lock, checks the container may start and writes
+// its bundle.
+func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Container, *oci.Runtime, string, error) {
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
 		return nil, nil, "", err
@@ -66,20 +95,18 @@ func (e *Engine) createAttached(ctx context.Context, ref string, stdio Stdio) (*
 	if c.State.Status == model.Running || c.State.Status == model.Stopping {
 		return nil, nil, "", fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
-	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		return nil, nil, "", fmt.Errorf("becoming a subreaper: %w", err)
-	}
 	bundle, rt, err := e.prepare(ctx, c, attachedCgroup(c.ID))
-	if err != nil {
-		return nil, nil, "", err
-	}
-	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
 	if err != nil {
 		_ = e.release(context.WithoutCancel(ctx), c)
 		e.recordFailure(c.ID, err)
 		return nil, nil, "", err
 	}
-	c, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+	return c, rt, bundle, nil
+}
+
+// recordRunning notes the container's init pid once the runtime wrote it.
+func (e *Engine) recordRunning(ctx context.Context, id string, pid int) error {
+	_, err := e.store.UpdateContainer(ctx, id, func(c *model.Container) error {
 		if err := c.State.Transition(model.Running); err != nil {
 			return err
 		}
@@ -87,50 +114,13 @@ func (e *Engine) createAttached(ctx context.Context, ref string, stdio Stdio) (*
 		c.State.StartedAt, c.State.ExitCode = time.Now().UTC(), 0
 		return nil
 	})
-	return c, rt, bundle, err
+	return err
 }
 
 // attachedCgroup is where a container run in the foreground lives when no
 // unit owns it (a cgroupfs path, as Podman's cgroupfs manager uses).
 func attachedCgroup(id string) string {
 	return "/podunit/" + id
-}
-
-// reap waits for pid, a child of this process (directly or by subreaping),
-// and returns its exit code the shell's way.
-func reap(pid int) int {
-	for {
-		var ws unix.WaitStatus
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 125
-		}
-		return exitCode(ws)
-	}
-}
-
-func exitCode(ws unix.WaitStatus) int {
-	switch {
-	case ws.Exited():
-		return ws.ExitStatus()
-	case ws.Signaled():
-		return 128 + int(ws.Signal())
-	}
-	return 125
-}
-
-func forwardSignals(sigs <-chan os.Signal, pid int, done <-chan struct{}) {
-	for {
-		select {
-		case s := <-sigs:
-			_ = unix.Kill(pid, s.(syscall.Signal))
-		case <-done:
-			return
-		}
-	}
 }
 
 // finish records that the container ended with code, releases what prepare

@@ -13,7 +13,10 @@ func main() {
 	if image.ReexecInit() {
 		return
 	}
-	os.Exit(run(os.Args[1:]))
+	stop := startProfile()
+	code := run(os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the process exit code.

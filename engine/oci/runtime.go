@@ -125,7 +125,7 @@ func (r *Runtime) Kill(ctx context.Context, id string, sig syscall.Signal, all b
 // a running one first. A container the runtime does not know is not an error,
 // so a re-run after a crash finishes the job.
 func (r *Runtime) Delete(ctx context.Context, id string, force bool) error {
-	if _, err := r.State(ctx, id); errdefs.IsNotFound(err) {
+	if !r.Exists(id) {
 		return nil
 	}
 	args := []string{"delete"}
@@ -133,12 +133,18 @@ func (r *Runtime) Delete(ctx context.Context, id string, force bool) error {
 		args = append(args, "--force")
 	}
 	err := r.run(ctx, append(args, id)...)
-	if err != nil {
-		if _, serr := r.State(ctx, id); errdefs.IsNotFound(serr) {
-			return nil
-		}
+	if err != nil && !r.Exists(id) {
+		return nil
 	}
 	return err
+}
+
+// Exists reports whether the runtime keeps state for the container: both
+// crun and runc keep a directory named after it under their root. Looking
+// costs a stat, where asking the runtime costs a process.
+func (r *Runtime) Exists(id string) bool {
+	_, err := os.Stat(filepath.Join(r.Root, id))
+	return err == nil
 }
 
 // State is the runtime's view of one container.

@@ -16,7 +16,7 @@ runs=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 # a previous run's overlay mounts (podman's, ours) must go before its files
-grep -o " $work/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+grep -o -e " $work/[^ ]*" -e " /run/podunit-bench/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 rm -rf "$work"
 mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
 cp /bin/busybox "$work/rootfs/bin/"
@@ -29,21 +29,24 @@ mkdir -p "$work/bundle"
 cp -a "$work/rootfs" "$work/bundle/rootfs"
 (cd "$work/bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"true"/' config.json)
 
-podunit() { "$bin" --root "$work/podunit/root" --runroot "$work/podunit/run" "$@"; }
+# run roots on tmpfs, as storage.conf's defaults (/run/containers/storage) are
+runs_dir=/run/podunit-bench
+rm -rf "$runs_dir"
+podunit() { "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" "$@"; }
 podunit image import "$work/rootfs.tar" bench >/dev/null
 have_podman=""
 if command -v podman >/dev/null; then
 	have_podman=1
 	# podman's own storage and state, apart from podunit's; no CAP_SYS_RESOURCE here,
 	# so its default nofile limit must be brought down to what this process has
-	pm=(podman --root "$work/podman/root" --runroot "$work/podman/run" --events-backend none)
+	pm=(podman --root "$work/podman/root" --runroot "$runs_dir/podman" --events-backend none)
 	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
 fi
 
 measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	local rt=$1 where=$2; shift 2
 	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
-		"$@ $bin --root $work/podunit/root --runroot $work/podunit/run --runtime $rt run --rm bench true")
+		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm bench true")
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"

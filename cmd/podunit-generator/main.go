@@ -1,0 +1,70 @@
+// Command podunit-generator is podunit's systemd generator (see
+// systemd.generator(7)): it turns .container, .pod, .volume, .network and
+// .image files into service units at boot and at every daemon-reload.
+//
+//	podunit-generator [--user] [--dryrun] NORMAL_DIR [EARLY_DIR LATE_DIR]
+//
+// Installed as a user generator (argv[0] containing "user") or run with
+// --user, it reads the user's search path.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/podunit/podunit/generator"
+)
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+func run(argv []string, stdout, stderr io.Writer) int {
+	user := strings.Contains(argv[0], "user")
+	dryrun := false
+	var dirs []string
+	for _, a := range argv[1:] {
+		switch a {
+		case "--user", "-user":
+			user = true
+		case "--dryrun", "-dryrun":
+			dryrun = true
+		default:
+			dirs = append(dirs, a)
+		}
+	}
+	if !dryrun && len(dirs) != 1 && len(dirs) != 3 {
+		fmt.Fprintln(stderr, "usage: podunit-generator [--user] [--dryrun] NORMAL_DIR [EARLY_DIR LATE_DIR]")
+		return 2
+	}
+	logw, closeLog := io.Writer(stderr), func() {}
+	if !dryrun {
+		logw, closeLog = generator.KmsgWriter(stderr)
+	}
+	defer closeLog()
+	home, _ := os.UserHomeDir()
+	cfg := generator.DefaultConfig(user, generator.Env{Getenv: os.Getenv, UID: os.Getuid(), Home: home})
+	res, err := generator.Generate(cfg)
+	if err != nil {
+		fmt.Fprintln(logw, err)
+		return 1
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(logw, e)
+	}
+	if dryrun {
+		err = res.Print(stdout)
+	} else {
+		err = res.Write(dirs[0])
+	}
+	if err != nil {
+		fmt.Fprintln(logw, err)
+		return 1
+	}
+	if len(res.Errors) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,138 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// brokenCorpus copies testdata/broken to a temporary directory and adds
+// the files too big or too binary to commit.
+func brokenCorpus(t *testing.T) string {
+	dir := t.TempDir()
+	ents, err := os.ReadDir("testdata/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		data, err := os.ReadFile(filepath.Join("testdata/broken", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, e.Name()), data)
+	}
+	write(t, filepath.Join(dir, "binary.container"), []byte("\x7fELF\x02\x01\x01\x00\x00\x00junk\n"))
+	huge := bytes.Repeat([]byte("# padding line to make a ten megabyte file ........................\n"), 10<<20/68)
+	write(t, filepath.Join(dir, "huge.container"), append([]byte("[Container]\nImage=busybox\n"), huge...))
+	return dir
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrokenCorpus runs the generator over a directory of broken files and
+// valid ones: each broken file gets exactly one FILE:LINE error (golden),
+// and every valid file is still generated.
+func TestBrokenCorpus(t *testing.T) {
+	dir := brokenCorpus(t)
+	res, err := Generate(Config{Dirs: []string{dir}, Binary: DefaultBinary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perFile := map[string]int{}
+	var msgs bytes.Buffer
+	for _, e := range res.Errors {
+		var ue *unitfile.Error
+		if !errors.As(e, &ue) || ue.Line < 1 {
+			t.Errorf("error without FILE:LINE: %v", e)
+			continue
+		}
+		perFile[filepath.Base(ue.File)]++
+		msgs.WriteString(strings.ReplaceAll(e.Error(), dir, "SRC") + "\n")
+	}
+	for name, n := range perFile {
+		if n != 1 {
+			t.Errorf("%s: %d errors, want 1", name, n)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	var units []string
+	for _, u := range res.Units {
+		units = append(units, u.Name)
+	}
+	for _, e := range ents {
+		ok := strings.HasPrefix(e.Name(), "ok")
+		if !ok && perFile[e.Name()] == 0 {
+			t.Errorf("%s: broken file gave no error", e.Name())
+		}
+		if ok && perFile[e.Name()] != 0 {
+			t.Errorf("%s: valid file gave an error", e.Name())
+		}
+	}
+	if got := strings.Join(units, " "); got != "ok-pod.service ok-volume.service ok.service ok2.service" {
+		t.Errorf("generated %s, want every valid file's unit", got)
+	}
+	if len(perFile) < 20 {
+		t.Errorf("corpus has %d broken files, want at least 20", len(perFile))
+	}
+	msgs.WriteString("=== units ===\n" + strings.Join(units, "\n") + "\n")
+	checkGolden(t, "testdata/broken.golden", msgs.Bytes())
+}
+
+// TestGeneratorBinary runs the built generator: units and [Install] links
+// land in the output directory, errors on stderr, exit status 1.
+func TestGeneratorBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a binary")
+	}
+	bin := filepath.Join(t.TempDir(), "podunit-generator")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/podunit-generator")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out := t.TempDir()
+	cmd := exec.Command(bin, out, out, out)
+	cmd.Env = append(os.Environ(), "PODUNIT_UNIT_DIRS="+brokenCorpus(t))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1", err)
+	}
+	if _, err := os.Lstat(filepath.Join(out, "multi-user.target.wants/ok.service")); err != nil {
+		t.Errorf("install symlink: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "ok.service")); err != nil {
+		t.Errorf("unit: %v", err)
+	}
+	dry := exec.Command(bin, "--dryrun")
+	dry.Env = append(os.Environ(), "PODUNIT_UNIT_DIRS=testdata/golden/pod")
+	stdout, err := dry.Output()
+	if err != nil || !bytes.Contains(stdout, []byte("---web-pod.service---")) {
+		t.Errorf("--dryrun: %v\n%s", err, stdout)
+	}
+}
+
+// TestNoHeavyDeps keeps the generator binary free of D-Bus, storage and SQLite.
+func TestNoHeavyDeps(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../cmd/podunit-generator").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"go.podman.io/", "godbus", "go-systemd/v22/dbus", "modernc.org/sqlite", "github.com/podunit/podunit/engine"} {
+		if bytes.Contains(out, []byte(bad)) {
+			t.Errorf("podunit-generator links %s", bad)
+		}
+	}
+}

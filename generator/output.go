@@ -1,0 +1,107 @@
+package generator
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+)
+
+// Write puts the result's units and symlinks into dir, each through a
+// temporary name and a rename, so systemd never reads half a unit. It
+// returns the first error but writes everything it can. The files are
+// written in parallel: the work is system calls.
+func (r *Result) Write(dir string) error {
+	jobs := make([]func() error, 0, len(r.Units)+len(r.Links))
+	for _, u := range r.Units {
+		jobs = append(jobs, func() error { return writeFile(filepath.Join(dir, u.Name), u.Data) })
+	}
+	dirs := map[string]bool{}
+	for _, l := range r.Links {
+		path := filepath.Join(dir, l.Path)
+		if d := filepath.Dir(path); !dirs[d] {
+			dirs[d] = true
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+		}
+		jobs = append(jobs, func() error { return writeLink(path, l.Target) })
+	}
+	return parallel(jobs)
+}
+
+// parallel runs the jobs on a few goroutines (the work is system calls)
+// and returns the first error in job order.
+func parallel(jobs []func() error) error {
+	errs := make([]error, len(jobs))
+	workers := min(2*runtime.GOMAXPROCS(0), 8, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(jobs); i = int(next.Add(1)) - 1 {
+				errs[i] = jobs[i]()
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func tmpName(path string) string {
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp"+strconv.Itoa(os.Getpid()))
+}
+
+func writeFile(path string, data []byte) error {
+	tmp := tmpName(path)
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+func writeLink(path, target string) error {
+	tmp := tmpName(path)
+	if err := os.Symlink(target, tmp); err != nil {
+		_ = os.Remove(tmp)
+		if err = os.Symlink(target, tmp); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// Print writes the result as --dryrun shows it: each unit under a
+// "---NAME---" line, then each symlink as "---PATH -> TARGET---".
+func (r *Result) Print(w io.Writer) error {
+	for _, u := range r.Units {
+		if _, err := fmt.Fprintf(w, "---%s---\n%s\n", u.Name, u.Data); err != nil {
+			return err
+		}
+	}
+	for _, l := range r.Links {
+		if _, err := fmt.Fprintf(w, "---%s -> %s---\n", l.Path, l.Target); err != nil {
+			return err
+		}
+	}
+	return nil
+}

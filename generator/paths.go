@@ -1,0 +1,67 @@
+// Package generator turns podunit's declarative source files (.container,
+// .pod, .volume, .network, .image) into systemd units, as a systemd
+// generator does: it finds the sources on a search path, applies drop-ins
+// and templates, translates them (package quadlet), enables [Install]
+// with symlinks and writes the units. It prints nothing and exits nowhere:
+// the caller (cmd/podunit-generator, `podunit generate check`) does.
+package generator
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config says where to read sources and how to translate them.
+type Config struct {
+	Dirs   []string // search roots, highest precedence first
+	Skip   []string // directories not to descend into (/etc/podunit/systemd/users)
+	Binary string   // podunit's absolute path in Exec lines
+	User   bool     // units for a user manager
+	Only   []string // when set, report only units and errors of these source files
+}
+
+// DefaultBinary is podunit's path in generated units.
+const DefaultBinary = "/usr/bin/podunit"
+
+// Env is what the search path depends on, passed in rather than read here.
+type Env struct {
+	Getenv func(string) string
+	UID    int
+	Home   string
+}
+
+// DefaultConfig returns the configuration for a system or a user manager:
+// the search path (replaced by $PODUNIT_UNIT_DIRS, colon-separated) and
+// the binary ($PODUNIT_BINARY).
+func DefaultConfig(user bool, env Env) Config {
+	cfg := Config{User: user, Binary: DefaultBinary}
+	if b := env.Getenv("PODUNIT_BINARY"); b != "" {
+		cfg.Binary = b
+	}
+	if dirs := env.Getenv("PODUNIT_UNIT_DIRS"); dirs != "" {
+		for _, d := range strings.Split(dirs, ":") {
+			if d != "" {
+				cfg.Dirs = append(cfg.Dirs, d)
+			}
+		}
+		return cfg
+	}
+	if !user {
+		cfg.Dirs = []string{"/run/podunit/systemd", "/etc/podunit/systemd", "/usr/share/podunit/systemd"}
+		cfg.Skip = []string{"/etc/podunit/systemd/users"}
+		return cfg
+	}
+	if rt := env.Getenv("XDG_RUNTIME_DIR"); rt != "" {
+		cfg.Dirs = append(cfg.Dirs, filepath.Join(rt, "podunit/systemd"))
+	}
+	config := env.Getenv("XDG_CONFIG_HOME")
+	if config == "" && env.Home != "" {
+		config = filepath.Join(env.Home, ".config")
+	}
+	if config != "" {
+		cfg.Dirs = append(cfg.Dirs, filepath.Join(config, "podunit/systemd"))
+	}
+	cfg.Dirs = append(cfg.Dirs, filepath.Join("/etc/podunit/systemd/users", strconv.Itoa(env.UID)))
+	return cfg
+}

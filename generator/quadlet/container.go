@@ -1,0 +1,239 @@
+package quadlet
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// stopMargin is added to StopTimeout= for TimeoutStopSec=, so that
+// ExecStopPost= has time after the container's own stop timeout.
+const stopMargin = 10
+
+func (t *translator) container() error {
+	img, ok := t.last("Image")
+	if !ok {
+		return unitfile.Errorf(t.sec.File, t.sec.Line, "[Container] has no Image= key")
+	}
+	image := unitfile.Arg{Text: img.Value}
+	if strings.HasSuffix(img.Value, ".image") {
+		id, err := t.ref(img, img.Value, "Requires", "After")
+		if err != nil {
+			return err
+		}
+		image = id.Object
+	}
+	t.networkOnline()
+	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.podmanArgs} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	t.args = append(t.args, image)
+	if e, ok := t.last("Exec"); ok {
+		w, err := words(e)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal(w...)...)
+	}
+	return t.ctrService()
+}
+
+func (t *translator) ctrPod() error {
+	e, ok := t.last("Pod")
+	if !ok {
+		return nil
+	}
+	if !strings.HasSuffix(e.Value, ".pod") {
+		return errf(e, "Pod= names a .pod file (web.pod)")
+	}
+	id, err := t.ref(e, e.Value, "BindsTo", "After")
+	if err != nil {
+		return err
+	}
+	t.pod = id.Service
+	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
+	return nil
+}
+
+func (t *translator) ctrNotify() error {
+	e, ok := t.last("Notify")
+	if ok && strings.EqualFold(e.Value, "healthy") {
+		return errf(e, "health checks are not supported yet; use yes or no")
+	}
+	on, err := t.boolean("Notify")
+	if on {
+		t.args = append(t.args, unitfile.Literal("--sdnotify", "container")...)
+	}
+	return err
+}
+
+func (t *translator) ctrFlags() error {
+	t.flag("Entrypoint", "--entrypoint")
+	t.flag("HostName", "-h")
+	t.flag("WorkingDir", "-w")
+	ro, err := t.boolean("ReadOnly")
+	if ro {
+		t.args = append(t.args, unitfile.Arg{Text: "--read-only"})
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.flagWords("Environment", "-e"); err != nil {
+		return err
+	}
+	for _, e := range t.sec.All("EnvironmentFile") {
+		t.args = append(t.args, unitfile.Literal("--env-file", t.hostPath(e.Value))...)
+	}
+	if err := t.labels(); err != nil {
+		return err
+	}
+	if err := t.flagWords("AddCapability", "--cap-add"); err != nil {
+		return err
+	}
+	return t.flagWords("DropCapability", "--cap-drop")
+}
+
+func (t *translator) ctrUser() error {
+	u, hasUser := t.last("User")
+	g, hasGroup := t.last("Group")
+	switch {
+	case hasGroup && !hasUser:
+		return errf(g, "Group= needs User=")
+	case hasGroup:
+		t.args = append(t.args, unitfile.Literal("-u", u.Value+":"+g.Value)...)
+	case hasUser:
+		t.args = append(t.args, unitfile.Literal("-u", u.Value)...)
+	}
+	return nil
+}
+
+func (t *translator) ctrStop() error {
+	if e, ok := t.last("StopSignal"); ok {
+		sig, err := signal(e)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal("--stop-signal", sig)...)
+	}
+	if e, ok := t.last("StopTimeout"); ok {
+		n, err := seconds(e)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal("--stop-timeout", strconv.Itoa(n))...)
+	}
+	return nil
+}
+
+// ctrMounts translates Volume=, Mount= and Tmpfs=.
+func (t *translator) ctrMounts() error {
+	if err := t.volumes(); err != nil {
+		return err
+	}
+	for _, e := range t.sec.All("Mount") {
+		args, err := t.mount(e)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, args...)
+	}
+	t.flagEach("Tmpfs", "--tmpfs")
+	return nil
+}
+
+// volumes translates Volume=SRC:DST[:OPTS]: a .volume source becomes that
+// volume's name and a dependency; ./ and ../ sources are made absolute
+// against the source file's directory.
+func (t *translator) volumes() error {
+	for _, e := range t.sec.All("Volume") {
+		src, rest, hasDst := strings.Cut(e.Value, ":")
+		if !hasDst {
+			t.args = append(t.args, unitfile.Literal("-v", e.Value)...)
+			continue
+		}
+		name, err := t.volumeSource(e, src)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal("-v", name+":"+rest)...)
+	}
+	return nil
+}
+
+func (t *translator) volumeSource(e unitfile.Entry, src string) (string, error) {
+	switch {
+	case strings.HasSuffix(src, ".volume"):
+		id, err := t.ref(e, src, "Requires", "After")
+		return id.Object.Text, err
+	}
+	return t.hostPath(src), nil
+}
+
+// hostPath makes a ./ or ../ path absolute against the source's directory.
+func (t *translator) hostPath(p string) string {
+	if strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || p == "." || p == ".." {
+		return filepath.Join(t.dir, p)
+	}
+	return p
+}
+
+// ctrNetwork translates Network= (a .network file, or a mode or name) and
+// PublishPort=.
+func (t *translator) ctrNetwork() error {
+	if err := t.networks(); err != nil {
+		return err
+	}
+	t.flagEach("PublishPort", "-p")
+	return nil
+}
+
+func (t *translator) networks() error {
+	for _, e := range t.sec.All("Network") {
+		name, opts, hasOpts := strings.Cut(e.Value, ":")
+		if strings.HasSuffix(name, ".network") {
+			id, err := t.ref(e, name, "Requires", "After")
+			if err != nil {
+				return err
+			}
+			name = id.Object.Text
+		}
+		if hasOpts {
+			name += ":" + opts
+		}
+		t.args = append(t.args, unitfile.Literal("--network", name)...)
+	}
+	return nil
+}
+
+func (t *translator) ctrService() error {
+	svc := t.out.Section("Service")
+	t.out.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
+	if _, ok := svc.Lookup("KillMode"); !ok {
+		t.out.Add("Service", "KillMode", "mixed")
+	}
+	t.out.Add("Service", "Delegate", "yes")
+	t.out.Add("Service", "Type", "notify")
+	t.out.Add("Service", "NotifyAccess", "all")
+	if _, ok := svc.Lookup("SyslogIdentifier"); !ok {
+		t.out.Add("Service", "SyslogIdentifier", "%N")
+	}
+	if e, ok := t.last("StopSignal"); ok {
+		sig, _ := signal(e)
+		t.out.Add("Service", "KillSignal", sig)
+	}
+	if e, ok := t.last("StopTimeout"); ok {
+		if _, set := svc.Lookup("TimeoutStopSec"); !set {
+			n, _ := seconds(e)
+			t.out.Add("Service", "TimeoutStopSec", strconv.Itoa(n+stopMargin))
+		}
+	}
+	if err := t.exec("ExecStart", t.args); err != nil {
+		return err
+	}
+	return t.exec("ExecStopPost", append(t.cmd("container", "cleanup"), t.id.Object))
+}

@@ -1,0 +1,147 @@
+// Package quadlet translates Quadlet-style source files (.container, .pod,
+// .volume, .network, .image; podman-systemd.unit(5)) into systemd service
+// units that run podunit. It is pure: parsed files in, parsed units out; the
+// generator package finds the files, resolves references and writes units.
+package quadlet
+
+import (
+	"strings"
+
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// Kind is a source file's type, named by its extension.
+type Kind string
+
+// The source kinds, in the order their units are translated: a kind may
+// reference only kinds before it.
+const (
+	Image     Kind = "image"
+	Volume    Kind = "volume"
+	Network   Kind = "network"
+	Pod       Kind = "pod"
+	Container Kind = "container"
+)
+
+// Kinds lists every kind in translation order.
+var Kinds = []Kind{Image, Volume, Network, Pod, Container}
+
+// Section is the [Kind] section name of k ("Container").
+func (k Kind) Section() string { return strings.ToUpper(string(k[:1])) + string(k[1:]) }
+
+// KindOf returns the kind of a source file name by its extension.
+func KindOf(name string) (Kind, bool) {
+	for _, k := range Kinds {
+		if strings.HasSuffix(name, "."+string(k)) && len(name) > len(k)+1 {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// Ident is what other files need to know about a source to reference it:
+// its service's name and the name of the object it makes.
+type Ident struct {
+	File    string // source base name: web.container
+	Kind    Kind
+	Base    string // name without extension: web, web@a, web@
+	Service string // unit name: web.service, web-pod.service
+	Object  unitfile.Arg
+}
+
+// Template reports whether the source is a template (web@.container) and
+// Instance whether it is an instance of one (web@a.container).
+func (id Ident) Template() bool { return strings.HasSuffix(id.Base, "@") }
+
+// Instance reports whether the source names an instance (web@a).
+func (id Ident) Instance() bool {
+	i := strings.IndexByte(id.Base, '@')
+	return i > 0 && i < len(id.Base)-1
+}
+
+// nameKeys is the key naming each kind's object.
+var nameKeys = map[Kind]string{
+	Container: "ContainerName", Pod: "PodName", Volume: "VolumeName", Network: "NetworkName", Image: "Image",
+}
+
+// Identify derives a source's Ident from its file name and content.
+func Identify(file string, f *unitfile.File) (Ident, error) {
+	kind, ok := KindOf(file)
+	if !ok {
+		return Ident{}, unitfile.Errorf(f.Path, 1, "%s: not a .container, .pod, .volume, .network or .image file", file)
+	}
+	id := Ident{File: file, Kind: kind, Base: strings.TrimSuffix(file, "."+string(kind))}
+	sec := f.Section(kind.Section())
+	if sec == nil {
+		return id, unitfile.Errorf(f.Path, 1, "no [%s] section", kind.Section())
+	}
+	if strings.Contains(id.Base, "@") && kind != Container {
+		return id, unitfile.Errorf(f.Path, sec.Line, "templates (name@.%s) are supported for .container files only", kind)
+	}
+	if err := id.setService(sec); err != nil {
+		return id, err
+	}
+	return id, id.setObject(sec)
+}
+
+func (id *Ident) setService(sec *unitfile.Section) error {
+	id.Service = id.Base + ".service"
+	if id.Kind != Container {
+		id.Service = id.Base + "-" + string(id.Kind) + ".service"
+	}
+	if e, ok := sec.Lookup("ServiceName"); ok {
+		if strings.Contains(id.Base, "@") {
+			return unitfile.Errorf(e.File, e.Line, "ServiceName= cannot rename a template or an instance")
+		}
+		id.Service = strings.TrimSuffix(e.Value, ".service") + ".service"
+		if !ValidUnitName(id.Service) {
+			return unitfile.Errorf(e.File, e.Line, "ServiceName=%s: not a valid unit name", e.Value)
+		}
+		return nil
+	}
+	if !ValidUnitName(id.Service) {
+		return unitfile.Errorf(sec.File, sec.Line, "%s: file name does not make a valid unit name (%s)", id.File, id.Service)
+	}
+	return nil
+}
+
+func (id *Ident) setObject(sec *unitfile.Section) error {
+	key := nameKeys[id.Kind]
+	e, ok := sec.Lookup(key)
+	switch {
+	case ok && e.Value != "":
+		id.Object = unitfile.Arg{Text: e.Value}
+	case id.Kind == Image:
+		return unitfile.Errorf(sec.File, sec.Line, "[Image] has no Image= key")
+	case id.Kind == Container && strings.Contains(id.Base, "@"):
+		id.Object = unitfile.Arg{Text: "systemd-%p_%i", Spec: true}
+	case id.Kind == Container:
+		id.Object = unitfile.Arg{Text: "systemd-%N", Spec: true}
+	default:
+		id.Object = unitfile.Arg{Text: "systemd-" + id.Base}
+	}
+	return nil
+}
+
+// ValidUnitName reports whether name is a valid systemd unit name with a
+// type suffix (unit_name_is_valid(): [A-Za-z0-9:_.\-@], at most 255
+// bytes, one @ at most, not first).
+func ValidUnitName(name string) bool {
+	dot := strings.LastIndexByte(name, '.')
+	if len(name) > 255 || dot <= 0 || dot == len(name)-1 || strings.Count(name, "@") > 1 || name[0] == '@' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(":_.\\-@", c) >= 0) {
+			return false
+		}
+	}
+	suffix := name[dot+1:]
+	for i := 0; i < len(suffix); i++ {
+		if c := suffix[i]; !(c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}

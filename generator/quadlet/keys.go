@@ -1,0 +1,126 @@
+package quadlet
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// supported lists the keys of each kind's section that podunit translates.
+var supported = map[Kind][]string{
+	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
+		"Exec", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
+		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
+	Pod:     {"HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
+	Volume:  {"Device", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "VolumeName"},
+	Network: {"Gateway", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
+	Image:   {"Image", "PodmanArgs", "ServiceName"},
+}
+
+// last returns the last non-empty value of key.
+func (t *translator) last(key string) (unitfile.Entry, bool) {
+	e, ok := t.sec.Lookup(key)
+	return e, ok && e.Value != ""
+}
+
+// flag adds "flag value" for the last value of key.
+func (t *translator) flag(key, flag string) {
+	if e, ok := t.last(key); ok {
+		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+	}
+}
+
+// flagEach adds "flag value" for every value of key (one per line).
+func (t *translator) flagEach(key, flag string) {
+	for _, e := range t.sec.All(key) {
+		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+	}
+}
+
+// flagWords adds "flag word" for every word of every value of key,
+// split with systemd's quoting rules.
+func (t *translator) flagWords(key, flag string) error {
+	for _, e := range t.sec.All(key) {
+		words, err := words(e)
+		if err != nil {
+			return err
+		}
+		for _, w := range words {
+			t.args = append(t.args, unitfile.Literal(flag, w)...)
+		}
+	}
+	return nil
+}
+
+// podmanArgs appends PodmanArgs= words as they are.
+func (t *translator) podmanArgs() error {
+	for _, e := range t.sec.All("PodmanArgs") {
+		words, err := words(e)
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal(words...)...)
+	}
+	return nil
+}
+
+// words splits e's value with systemd's rules.
+func words(e unitfile.Entry) ([]string, error) {
+	w, err := unitfile.SplitWords(e.Value)
+	if err != nil {
+		return nil, errf(e, "%v", err)
+	}
+	return w, nil
+}
+
+// boolean reads key as a systemd boolean.
+func (t *translator) boolean(key string) (bool, error) {
+	e, ok := t.last(key)
+	if !ok {
+		return false, nil
+	}
+	switch strings.ToLower(e.Value) {
+	case "1", "yes", "y", "true", "t", "on":
+		return true, nil
+	case "0", "no", "n", "false", "f", "off":
+		return false, nil
+	}
+	return false, errf(e, "not a boolean (yes, no, true, false, on, off, 1, 0)")
+}
+
+// label adds -l for every Label= word.
+func (t *translator) labels() error { return t.flagWords("Label", "-l") }
+
+// seconds reads key as a non-negative integer.
+func seconds(e unitfile.Entry) (int, error) {
+	n, err := strconv.Atoi(e.Value)
+	if err != nil || n < 0 || n > 1<<30 {
+		return 0, errf(e, "not a whole number of seconds")
+	}
+	return n, nil
+}
+
+// signals are the names StopSignal= accepts (signal(7), x86-64 numbers).
+var signals = map[string]int{
+	"HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "TRAP": 5, "ABRT": 6, "BUS": 7, "FPE": 8, "KILL": 9,
+	"USR1": 10, "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15, "STKFLT": 16, "CHLD": 17,
+	"CONT": 18, "STOP": 19, "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "XCPU": 24, "XFSZ": 25,
+	"VTALRM": 26, "PROF": 27, "WINCH": 28, "IO": 29, "PWR": 30, "SYS": 31,
+}
+
+// signal normalises a StopSignal= value to SIGNAME.
+func signal(e unitfile.Entry) (string, error) {
+	v := strings.TrimPrefix(strings.ToUpper(e.Value), "SIG")
+	if _, ok := signals[v]; ok {
+		return "SIG" + v, nil
+	}
+	if n, err := strconv.Atoi(e.Value); err == nil {
+		for name, num := range signals {
+			if num == n {
+				return "SIG" + name, nil
+			}
+		}
+	}
+	return "", errf(e, "not a signal name (TERM, SIGINT, …) or number")
+}

@@ -1,0 +1,214 @@
+package quadlet
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// Resolver answers for a referenced source file name (web.pod): its Ident,
+// or an error saying it is missing or broken.
+type Resolver func(file string) (Ident, error)
+
+// Options are the environment a translation is for.
+type Options struct {
+	Binary string // absolute path of podunit in Exec lines
+	User   bool   // for a user manager (no network-online.target)
+}
+
+// Unit is a translated source: its service and where it depends.
+type Unit struct {
+	Ident
+	File    *unitfile.File
+	Install Install
+	Pod     string // service of the pod a container joins, or ""
+}
+
+// translator holds one translation's state.
+type translator struct {
+	id   Ident
+	src  *unitfile.File
+	sec  *unitfile.Section
+	out  *unitfile.File
+	dir  string
+	res  Resolver
+	opt  Options
+	args []unitfile.Arg
+	deps [][2]string // [key, unit] added to [Unit]
+	pod  string
+}
+
+// Translate turns one source (drop-ins already merged) into its unit. dir
+// is the source's directory, for relative paths.
+func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Options) (*Unit, error) {
+	t := &translator{id: id, src: src, sec: src.Section(id.Kind.Section()), dir: dir, res: res, opt: opt}
+	if err := t.checkKeys(); err != nil {
+		return nil, err
+	}
+	t.out = src.Clone()
+	t.out.Remove(id.Kind.Section())
+	if err := t.rewriteDeps(); err != nil {
+		return nil, err
+	}
+	if err := t.checkService(); err != nil {
+		return nil, err
+	}
+	var err error
+	switch id.Kind {
+	case Container:
+		err = t.container()
+	case Pod:
+		err = t.podUnit()
+	case Volume:
+		err = t.volume()
+	case Network:
+		err = t.network()
+	case Image:
+		err = t.image()
+	}
+	if err != nil {
+		return nil, err
+	}
+	inst, err := parseInstall(t.out.Section("Install"), id)
+	if err != nil {
+		return nil, err
+	}
+	t.finishUnit()
+	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod}, nil
+}
+
+// checkKeys refuses keys the kind does not support, naming the line.
+func (t *translator) checkKeys() error {
+	keys := supported[t.id.Kind]
+	for _, e := range t.sec.Entries {
+		if !slices.Contains(keys, e.Key) {
+			return unitfile.Errorf(e.File, e.Line, "unsupported key %s= in [%s] (podunit supports: %s)",
+				e.Key, t.sec.Name, strings.Join(keys, ", "))
+		}
+	}
+	return nil
+}
+
+// reserved are [Service] keys the generator sets itself.
+var reserved = map[Kind][]string{
+	Container: {"ExecStart", "ExecStop", "Type", "NotifyAccess", "Delegate"},
+	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost", "Type", "RemainAfterExit"},
+	Volume:    {"ExecStart", "Type", "RemainAfterExit"},
+	Network:   {"ExecStart", "Type", "RemainAfterExit"},
+	Image:     {"ExecStart", "Type", "RemainAfterExit"},
+}
+
+func (t *translator) checkService() error {
+	sec := t.out.Section("Service")
+	if sec == nil {
+		return nil
+	}
+	for _, e := range sec.Entries {
+		if slices.Contains(reserved[t.id.Kind], e.Key) {
+			return unitfile.Errorf(e.File, e.Line, "[Service] %s= is set by podunit-generator for a .%s file; use the [%s] keys",
+				e.Key, t.id.Kind, t.id.Kind.Section())
+		}
+		if e.Key == "KillMode" && t.id.Kind == Container && e.Value != "mixed" && e.Value != "control-group" {
+			return unitfile.Errorf(e.File, e.Line, "[Service] KillMode=%s: a container unit needs mixed or control-group", e.Value)
+		}
+	}
+	return nil
+}
+
+// depKeys are the [Unit] settings whose .container/.pod/… names are
+// rewritten to the generated service names.
+var depKeys = []string{"Wants", "Requires", "Requisite", "BindsTo", "PartOf", "Upholds", "Conflicts",
+	"Before", "After", "OnFailure", "OnSuccess", "PropagatesReloadTo", "ReloadPropagatedFrom", "JoinsNamespaceOf"}
+
+func (t *translator) rewriteDeps() error {
+	sec := t.out.Section("Unit")
+	if sec == nil {
+		return nil
+	}
+	for i, e := range sec.Entries {
+		if !slices.Contains(depKeys, e.Key) {
+			continue
+		}
+		words := strings.Fields(e.Value)
+		changed := false
+		for j, w := range words {
+			if _, ok := KindOf(w); !ok {
+				continue
+			}
+			ref, err := t.res(w)
+			if err != nil {
+				return unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, w, err)
+			}
+			words[j], changed = ref.Service, true
+		}
+		if changed {
+			sec.Entries[i].Value = strings.Join(words, " ")
+		}
+	}
+	return nil
+}
+
+// finishUnit puts [Unit] first, with SourcePath= and the dependencies,
+// and drops [Install], which the generator applies itself as symlinks
+// (a generated unit cannot be enabled; systemd 252 warns about UpheldBy=).
+func (t *translator) finishUnit() {
+	u := t.out.Ensure("Unit")
+	t.out.Remove("Unit")
+	t.out.Remove("Install")
+	t.out.Sections = append([]*unitfile.Section{u}, t.out.Sections...)
+	entries := []unitfile.Entry{{Key: "SourcePath", Value: t.src.Path}}
+	entries = append(entries, u.Entries...)
+	for _, d := range t.deps {
+		entries = append(entries, unitfile.Entry{Key: d[0], Value: d[1]})
+	}
+	u.Entries = entries
+}
+
+// dep records [Unit] key=unit once.
+func (t *translator) dep(unit string, keys ...string) {
+	for _, k := range keys {
+		d := [2]string{k, unit}
+		if !slices.Contains(t.deps, d) {
+			t.deps = append(t.deps, d)
+		}
+	}
+}
+
+// networkOnline orders a unit that needs the network after it is up.
+func (t *translator) networkOnline() {
+	if !t.opt.User {
+		t.dep("network-online.target", "Wants", "After")
+	}
+}
+
+// ref resolves a referenced file named by entry e and records the deps.
+func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, error) {
+	id, err := t.res(file)
+	if err != nil {
+		return id, unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, e.Value, err)
+	}
+	t.dep(id.Service, keys...)
+	return id, nil
+}
+
+// errf is an error at entry e.
+func errf(e unitfile.Entry, format string, args ...any) error {
+	return unitfile.Errorf(e.File, e.Line, "%s=%s: %s", e.Key, e.Value, fmt.Sprintf(format, args...))
+}
+
+// exec adds key=argv to [Service].
+func (t *translator) exec(key string, args []unitfile.Arg) error {
+	line, err := unitfile.ExecLine(args)
+	if err != nil {
+		return unitfile.Errorf(t.src.Path, t.sec.Line, "%s: %v", key, err)
+	}
+	t.out.Add("Service", key, line)
+	return nil
+}
+
+// cmd starts an argv with the podunit binary.
+func (t *translator) cmd(words ...string) []unitfile.Arg {
+	return unitfile.Literal(append([]string{t.opt.Binary}, words...)...)
+}

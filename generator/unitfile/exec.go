@@ -1,0 +1,141 @@
+package unitfile
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Arg is one word of a command line a generator builds. Text is the exact
+// argv element wanted; with Spec set, Text is written as it is, so that the
+// generator's own specifiers (%N, %n) reach systemd. Values read from users'
+// files are never Spec.
+type Arg struct {
+	Text string
+	Spec bool
+}
+
+// Literal wraps words as literal Args.
+func Literal(words ...string) []Arg {
+	out := make([]Arg, len(words))
+	for i, w := range words {
+		out[i] = Arg{Text: w}
+	}
+	return out
+}
+
+// ErrNUL is returned for a value holding a NUL byte, which no argv can carry.
+var ErrNUL = errors.New("value holds a NUL byte")
+
+// ExecWord quotes a literal argv element for an Exec= line: % becomes %%
+// (no specifier), $ becomes $$ (no environment expansion), and the rest is
+// QuoteWord's quoting. systemd splits and unescapes an Exec= line first,
+// then resolves specifiers in each word, then variables when it runs it, so
+// the three layers do not interfere.
+func ExecWord(w string) (string, error) {
+	if strings.IndexByte(w, 0) >= 0 {
+		return "", ErrNUL
+	}
+	if strings.ContainsAny(w, "%$") {
+		w = strings.NewReplacer("%", "%%", "$", "$$").Replace(w)
+	}
+	return QuoteWord(w), nil
+}
+
+// ExecLine joins args into the value of an Exec= setting.
+func ExecLine(args []Arg) (string, error) {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if a.Spec {
+			b.WriteString(a.Text)
+			continue
+		}
+		q, err := ExecWord(a.Text)
+		if err != nil {
+			return "", fmt.Errorf("argument %d: %w", i, err)
+		}
+		b.WriteString(q)
+	}
+	return b.String(), nil
+}
+
+// SplitExec reads an Exec= value back into the argv systemd will run, for
+// checking a generator's output. spec resolves a specifier letter (%%
+// is always "%"); a $ that is not $$ is an error, since literal arguments
+// never leave one, as are command separators (" ; ") and prefixes on the
+// executable ("-", "@", "+", "!", ":").
+func SplitExec(value string, spec func(c byte) (string, bool)) ([]string, error) {
+	for _, f := range strings.Fields(value) {
+		if f == ";" {
+			return nil, errors.New("command separator ; in Exec line")
+		}
+	}
+	words, err := SplitWords(value)
+	if err != nil {
+		return nil, err
+	}
+	if len(words) == 0 {
+		return nil, errors.New("empty Exec line")
+	}
+	if value[0] != '"' && strings.IndexByte("-@+!:", value[0]) >= 0 {
+		return nil, fmt.Errorf("executable has a prefix %q", value[0])
+	}
+	for i, w := range words {
+		if words[i], err = resolveWord(w, spec); err != nil {
+			return nil, fmt.Errorf("word %d %q: %w", i, w, err)
+		}
+	}
+	return words, nil
+}
+
+func resolveWord(w string, spec func(c byte) (string, bool)) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 >= len(w) {
+			return "", errors.New("lone % at the end")
+		}
+		i++
+		if w[i] == '%' {
+			b.WriteByte('%')
+			continue
+		}
+		v, ok := "", false
+		if spec != nil {
+			v, ok = spec(w[i])
+		}
+		if !ok {
+			return "", fmt.Errorf("unexpected specifier %%%c", w[i])
+		}
+		b.WriteString(v)
+	}
+	return unDollar(b.String())
+}
+
+// unDollar turns $$ into $ and refuses any variable reference.
+func unDollar(w string) (string, error) {
+	if !strings.Contains(w, "$") {
+		return w, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if w[i] != '$' {
+			b.WriteByte(w[i])
+			continue
+		}
+		if i+1 < len(w) && w[i+1] == '$' {
+			b.WriteByte('$')
+			i++
+			continue
+		}
+		return "", errors.New("environment variable reference")
+	}
+	return b.String(), nil
+}

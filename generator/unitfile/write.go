@@ -1,0 +1,40 @@
+package unitfile
+
+import (
+	"bytes"
+	"io"
+)
+
+// Write writes f as a unit file: each header line as a "# " comment, then
+// each section and its entries in order, a blank line between sections.
+// Values are written as they are: callers quote what they build (QuoteWord,
+// ExecLine); values that came from Parse cannot hold a line break.
+func Write(w io.Writer, header []string, f *File) error {
+	_, err := w.Write(Bytes(header, f))
+	return err
+}
+
+// Bytes returns what Write writes.
+func Bytes(header []string, f *File) []byte {
+	var b bytes.Buffer
+	for _, h := range header {
+		b.WriteString("# ")
+		b.WriteString(h)
+		b.WriteByte('\n')
+	}
+	for i, s := range f.Sections {
+		if i > 0 || len(header) > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('[')
+		b.WriteString(s.Name)
+		b.WriteString("]\n")
+		for _, e := range s.Entries {
+			b.WriteString(e.Key)
+			b.WriteByte('=')
+			b.WriteString(e.Value)
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes()
+}

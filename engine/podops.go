@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 
@@ -180,12 +181,21 @@ func (e *Engine) podDown(ctx context.Context, p *model.Pod) error {
 	if !systemd.Available() {
 		return e.PodUnitStop(ctx, p.ID, false)
 	}
+	unit := p.State.Unit // a unit file's (pod-NAME.service, NAME-pod.service) or ours
+	if unit == "" {
+		unit = names.PodUnit(p.Name, p.ID)
+	}
+	if unit == os.Getenv("PODUNIT_SYSTEMD_UNIT") {
+		// We run inside that unit (pod create --replace in its ExecStartPre=):
+		// asking systemd to stop it would wait on ourselves.
+		return e.PodUnitStop(ctx, p.ID, false)
+	}
 	conn, err := systemd.Connect(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	err = conn.Stop(ctx, names.PodUnit(p.Name, p.ID))
+	err = conn.Stop(ctx, unit)
 	if errdefs.IsNotFound(err) {
 		return e.PodUnitStop(ctx, p.ID, false) // never started, or a crash: finish here
 	}

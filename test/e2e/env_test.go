@@ -22,6 +22,8 @@ type env struct {
 	bin     string
 	dir     string
 	runtime string
+	// noGlobals: use storage.conf's default paths and runtime (boot tests)
+	noGlobals bool
 }
 
 // result is one podunit invocation's outcome.
@@ -47,6 +49,9 @@ func (e *env) on(t testing.TB) *env {
 
 // globals are the flags that keep this env apart from every other.
 func (e *env) globals() []string {
+	if e.noGlobals {
+		return nil
+	}
 	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", filepath.Join(e.dir, "run"),
 		"--storage-driver", "overlay", "--runtime", e.runtime}
 }

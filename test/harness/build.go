@@ -13,30 +13,43 @@ import (
 // BuildTags are the build tags every podunit binary is built with (the Makefile's TAGS).
 const BuildTags = "containers_image_openpgp,exclude_graphdriver_btrfs"
 
-var podunitBuild struct {
+type build struct {
 	once sync.Once
 	path string
 	out  []byte
 	err  error
 }
 
+var (
+	buildsMu sync.Mutex
+	builds   = map[string]*build{}
+)
+
 // BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags and
 // CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
 // the binary's path, which is the same inside a sandbox. A build failure fails the
 // test with the compiler's output. The folder outlives the test binary; the first
 // TempDir or BuildPodunit of a later test binary removes it.
-func BuildPodunit(t testing.TB) string {
+func BuildPodunit(t testing.TB) string { return BuildCommand(t, "podunit") }
+
+// BuildCommand builds ./cmd/NAME the way BuildPodunit builds podunit.
+func BuildCommand(t testing.TB, name string) string {
 	t.Helper()
-	podunitBuild.once.Do(func() {
-		podunitBuild.path, podunitBuild.out, podunitBuild.err = buildPodunit()
-	})
-	if podunitBuild.err != nil {
-		t.Fatalf("harness: building ./cmd/podunit: %v\n%s", podunitBuild.err, podunitBuild.out)
+	buildsMu.Lock()
+	b := builds[name]
+	if b == nil {
+		b = &build{}
+		builds[name] = b
 	}
-	return podunitBuild.path
+	buildsMu.Unlock()
+	b.once.Do(func() { b.path, b.out, b.err = buildCommand(name) })
+	if b.err != nil {
+		t.Fatalf("harness: building ./cmd/%s: %v\n%s", name, b.err, b.out)
+	}
+	return b.path
 }
 
-func buildPodunit() (string, []byte, error) {
+func buildCommand(name string) (string, []byte, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", nil, err
@@ -46,8 +59,8 @@ func buildPodunit() (string, []byte, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", nil, err
 	}
-	bin := filepath.Join(dir, "podunit")
-	out, err := goBuild(root, "./cmd/podunit", bin)
+	bin := filepath.Join(dir, name)
+	out, err := goBuild(root, "./cmd/"+name, bin)
 	return bin, out, err
 }
 

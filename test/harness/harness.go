@@ -42,6 +42,9 @@ type Options struct {
 	// over DST inside, after the tmpfs mounts. Bind a folder kept across Reboot onto
 	// /etc/systemd/system to keep installed and enabled units.
 	Binds []string
+	// Env is added to systemd's own environment, which systemd hands to
+	// generators (PODUNIT_BINARY, say).
+	Env []string
 }
 
 // Sandbox is a booted systemd. Its methods are not safe for concurrent use with Reboot.
@@ -164,6 +167,7 @@ func (s *Sandbox) bootEnv() []string {
 			env = append(env, kv)
 		}
 	}
+	env = append(env, s.opts.Env...)
 	env = append(env, "SANDBOX_BINDS="+strings.Join(s.opts.Binds, " "), "SANDBOX_LOG="+s.logPath)
 	if s.opts.Net {
 		env = append(env, "SANDBOX_NET=1")

@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+	"github.com/podunit/podunit/test/testimage"
+)
+
+// quadletFiles are the sources the boot test puts in /etc/podunit/systemd.
+var quadletFiles = map[string]string{
+	"web.pod": `[Pod]
+PodName=web
+HostName=webhost
+
+[Install]
+WantedBy=multi-user.target
+`,
+	"web-srv.container": `[Container]
+Image=bb
+Pod=web.pod
+Exec=sh -c "echo served > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp"
+StopSignal=KILL
+`,
+	"web-cli.container": `[Container]
+Image=bb
+Pod=web.pod
+Exec=sh -c "until wget -qO- http://127.0.0.1:8080/; do sleep 0.2; done; echo fetched-from-$(hostname); exec sleep 600"
+StopSignal=KILL
+
+[Service]
+Restart=on-failure
+`,
+	"solo.container": `[Container]
+Image=bb
+ContainerName=solo
+Exec=sh -c "echo solo-v1; exec sleep 600"
+StopSignal=KILL
+
+[Install]
+WantedBy=multi-user.target
+`,
+}
+
+// bootEnv prepares what a host that installed podunit has: the generator in
+// systemd's generator directory, source files in /etc/podunit/systemd, and an
+// image in the default storage (a test directory bound over it).
+func bootEnv(t *testing.T) (harness.Options, *env, string) {
+	bin := harness.BuildPodunit(t)
+	gen := harness.BuildCommand(t, "podunit-generator")
+	dir := harness.TempDir(t)
+	gens, sources, storage := filepath.Join(dir, "generators"), filepath.Join(dir, "quadlet"), filepath.Join(dir, "storage")
+	for _, d := range []string{gens, sources, storage} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(gen, filepath.Join(gens, "podunit-system-generator")); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range quadletFiles {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	host := &env{t: t, bin: bin, dir: dir, runtime: "crun"}
+	tar := filepath.Join(dir, "rootfs.tar")
+	if err := testimage.RootfsTar(tar); err != nil {
+		t.Fatal(err)
+	}
+	host.must("--root", storage, "--runroot", filepath.Join(dir, "hostrun"), "image", "import", tar, "bb")
+	opts := harness.Options{
+		Binds: []string{gens + ":/etc/systemd/system-generators", sources + ":/etc/podunit/systemd",
+			storage + ":/var/lib/containers/storage"},
+		Env: []string{"PODUNIT_BINARY=" + bin},
+	}
+	return opts, host, sources
+}
+
+// TestBootStartsGeneratedUnits boots systemd with Quadlet-format sources and
+// checks the pod and the standalone container are up at multi-user.target.
+func TestBootStartsGeneratedUnits(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "web-pod.service", "web-srv.service", "web-cli.service", "solo.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	for _, u := range []string{"web-pod.service", "web-srv.service", "web-cli.service", "solo.service"} {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	eventually(t, 20*time.Second, "the pod's client to reach its server", func() bool {
+		out, _, _, _ := sb.Exec("journalctl", "-u", "web-cli.service", "-o", "cat", "--no-pager")
+		return strings.Contains(out, "fetched-from-webhost")
+	})
+	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); !strings.Contains(got, "solo running") ||
+		!strings.Contains(got, "systemd-web-srv running") || !strings.Contains(got, "systemd-web-cli running") {
+		t.Fatalf("podunit ps at boot:\n%s", got)
+	}
+
+	t.Run("systemctl restart of the pod unit", func(t *testing.T) {
+		before := e.field("systemd-web-srv", "{{.State.Pid}}")
+		sb.Run(t, "systemctl", "restart", "web-pod.service")
+		sb.Run(t, "systemctl", "start", "web-srv.service", "web-cli.service")
+		if after := e.field("systemd-web-srv", "{{.State.Pid}}"); after == before {
+			t.Fatalf("the member kept pid %s across a pod restart", after)
+		}
+	})
+	t.Run("a killed member is restarted by systemd", func(t *testing.T) {
+		pid := e.field("systemd-web-cli", "{{.State.Pid}}")
+		sb.Run(t, "kill", "-9", pid)
+		eventually(t, 20*time.Second, "web-cli restarted", func() bool {
+			out, _, _, _ := sb.Exec("systemctl", "show", "-P", "NRestarts", "web-cli.service")
+			r := e.run("inspect", "--format", "{{.State.Pid}} {{.State.Status}}", "systemd-web-cli")
+			return strings.TrimSpace(out) != "0" && !strings.HasPrefix(r.out, pid+" ") && strings.Contains(r.out, "running")
+		})
+	})
+	t.Run("a changed file takes effect after daemon-reload and restart", func(t *testing.T) {
+		text := strings.ReplaceAll(quadletFiles["solo.container"], "solo-v1", "solo-v2")
+		if err := os.WriteFile(filepath.Join(sources, "solo.container"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sb.Run(t, "systemctl", "daemon-reload")
+		sb.Run(t, "systemctl", "restart", "solo.service")
+		eventually(t, 10*time.Second, "solo-v2 in the journal", func() bool {
+			out, _, _, _ := sb.Exec("journalctl", "-u", "solo.service", "-o", "cat", "--no-pager")
+			return strings.Contains(out, "solo-v2")
+		})
+	})
+	t.Run("stop leaves nothing", func(t *testing.T) {
+		sb.Run(t, "systemctl", "stop", "web-pod.service", "solo.service")
+		if got := e.must("ps", "-a", "-q"); got != "" {
+			t.Errorf("containers remain after stop: %q", got)
+		}
+		if got := e.must("pod", "ps", "-q"); got != "" {
+			t.Errorf("pods remain after stop: %q", got)
+		}
+		if m := strings.TrimSpace(e.sh("grep -c /run/containers/storage/podunit/pods /proc/self/mountinfo || true")); m != "0" {
+			t.Errorf("pinned namespaces remain mounted")
+		}
+	})
+}
+
+// defaultEnv runs podunit in a sandbox with storage.conf's default paths.
+type defaultEnv struct {
+	t   testing.TB
+	sb  *harness.Sandbox
+	bin string
+}
+
+func (d *defaultEnv) env() *env {
+	return &env{t: d.t, sb: d.sb, bin: d.bin, noGlobals: true}
+}
+func (d *defaultEnv) must(args ...string) string     { return d.env().must(args...) }
+func (d *defaultEnv) run(args ...string) result      { return d.env().run(args...) }
+func (d *defaultEnv) field(name, tmpl string) string { return d.env().field(name, tmpl) }
+func (d *defaultEnv) sh(script string) string        { return d.env().sh(script) }

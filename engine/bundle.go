@@ -25,6 +25,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err := rt.Delete(ctx, c.ID, true); err != nil {
 		return "", nil, err
 	}
+	if c, err = e.withVolumes(ctx, c); err != nil {
+		return "", nil, err
+	}
 	rootfs, err := e.images.Mount(c.ID)
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
@@ -81,9 +84,11 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 	if in.Hostname == "" {
 		in.Hostname = c.ID[:12]
 	}
+	// A named volume's Source is its host directory by now (withVolumes);
+	// nocopy is for copy-up, not for the mount.
 	for _, m := range cfg.Mounts {
 		in.Mounts = append(in.Mounts, spec.Mount{Source: m.Source, Destination: m.Destination,
-			ReadOnly: m.ReadOnly, Options: m.Options})
+			ReadOnly: m.ReadOnly, Options: mountOptions(m)})
 	}
 	return in
 }

@@ -56,6 +56,10 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
+	if err := e.attachVolumes(ctx, c); err != nil {
+		_ = e.removeLocked(context.WithoutCancel(ctx), c)
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
 	return c, nil
 }
 
@@ -206,8 +210,18 @@ func validateBind(m model.Mount) error {
 	if !filepath.IsAbs(m.Destination) {
 		return fmt.Errorf("volume %s:%s: the container path must be absolute: %w", m.Source, m.Destination, errdefs.ErrInvalidArgument)
 	}
+	switch m.Type {
+	case model.MountVolume:
+		if err := names.Validate("volume", m.Source); err != nil {
+			return fmt.Errorf("volume %s:%s: %w", m.Source, m.Destination, err)
+		}
+		return nil
+	case "", model.MountBind:
+	default:
+		return fmt.Errorf("mount type %q: want bind or volume: %w", m.Type, errdefs.ErrInvalidArgument)
+	}
 	if !filepath.IsAbs(m.Source) {
-		return fmt.Errorf("volume %s:%s: named volumes are not supported yet, the host path must be absolute: %w",
+		return fmt.Errorf("volume %s:%s: the host path must be absolute: %w",
 			m.Source, m.Destination, errdefs.ErrInvalidArgument)
 	}
 	if _, err := os.Stat(m.Source); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 type createFlags struct {
 	name, workdir, user, hostname, entrypoint string
 	env, envFiles, labels, volumes, tmpfs     []string
+	mounts                                    []string
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod        string
@@ -29,8 +31,9 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable (KEY=VALUE, or KEY to take it from here)")
 	fs.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a file")
 	fs.StringArrayVarP(&f.labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "bind mount a host path: /host:/ctr[:ro|rw]")
+	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "bind mount a host path or a named volume: /host:/ctr[:ro|rw] or NAME:/ctr[:ro|rw|nocopy]")
 	fs.StringArrayVar(&f.tmpfs, "tmpfs", nil, "mount a tmpfs: /path[:options]")
+	fs.StringArrayVar(&f.mounts, "mount", nil, "attach a mount: type=bind|volume|tmpfs,source=…,target=…[,ro][,…]")
 	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
 	fs.StringVarP(&f.user, "user", "u", "", "user[:group] to run as")
 	fs.StringVar(&f.entrypoint, "entrypoint", "", "override the image's entrypoint")
@@ -76,12 +79,17 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if err != nil {
 		return o, err
 	}
+	more, tmpfs, err := parseMounts(f.mounts)
+	if err != nil {
+		return o, err
+	}
+	mounts = append(mounts, more...)
 	sd := f.sdnotify
 	if sd == "conmon" {
 		sd = ""
 	}
 	o.Config = model.Config{Labels: labels, WorkingDir: f.workdir, User: f.user, Hostname: f.hostname,
-		Mounts: mounts, Tmpfs: f.tmpfs, ReadOnly: f.readOnly, Privileged: f.privileged,
+		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
 	return o, nil
@@ -117,25 +125,39 @@ func parseLabels(list []string) (map[string]string, error) {
 	return labels, nil
 }
 
-// parseVolumes reads -v SRC:DST[:OPTS] bind mounts.
+// parseVolumes reads -v SRC:DST[:OPTS]: a SRC starting with / or . is a
+// host path (bind mount), anything else a named volume.
 func parseVolumes(list []string) ([]model.Mount, error) {
 	var mounts []model.Mount
 	for _, v := range list {
 		parts := strings.Split(v, ":")
 		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-			return nil, fmt.Errorf("volume %q: want /host/path:/container/path[:ro|rw]", v)
+			return nil, fmt.Errorf("volume %q: want /host/path:/container/path[:OPTS] or NAME:/container/path[:OPTS]", v)
 		}
-		m := model.Mount{Source: parts[0], Destination: parts[1]}
+		m := model.Mount{Type: model.MountBind, Source: parts[0], Destination: parts[1]}
+		switch {
+		case strings.HasPrefix(m.Source, "."):
+			abs, err := filepath.Abs(m.Source)
+			if err != nil {
+				return nil, fmt.Errorf("volume %q: %v", v, err)
+			}
+			m.Source = abs
+		case !strings.HasPrefix(m.Source, "/"):
+			m.Type = model.MountVolume
+		}
 		if len(parts) == 3 {
 			for _, opt := range strings.Split(parts[2], ",") {
 				switch opt {
 				case "ro":
 					m.ReadOnly = true
-				case "rw":
-				case "z", "Z", "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
-					if opt != "z" && opt != "Z" {
-						m.Options = append(m.Options, opt)
+				case "rw", "z", "Z", "copy":
+				case "nocopy":
+					if m.Type != model.MountVolume {
+						return nil, fmt.Errorf("volume %q: nocopy is for named volumes only", v)
 					}
+					m.Options = append(m.Options, opt)
+				case "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
+					m.Options = append(m.Options, opt)
 				default:
 					return nil, fmt.Errorf("volume %q: unknown option %q", v, opt)
 				}

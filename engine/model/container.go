@@ -46,8 +46,11 @@ func (c *Config) Args() []string {
 	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
 }
 
-// Mount is a bind mount from the host.
+// Mount is a bind mount from the host, or a named volume.
 type Mount struct {
+	// Type is "bind" (also when empty) or "volume"; for a volume, Source
+	// is the volume's name.
+	Type        string   `json:"type,omitempty"`
 	Source      string   `json:"source"`
 	Destination string   `json:"destination"`
 	ReadOnly    bool     `json:"readOnly,omitempty"`

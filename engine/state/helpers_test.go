@@ -55,7 +55,7 @@ func full(id, name string) *model.Container {
 		Entrypoint: []string{"/bin/sh", "-c"}, Cmd: []string{"exit 3"},
 		Env: []string{"PATH=/bin", "A=b"}, Labels: map[string]string{"k": "v"},
 		WorkingDir: "/srv", User: "1000:1000", Hostname: "box",
-		Mounts: []model.Mount{{Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}}},
+		Mounts: []model.Mount{{Type: "bind", Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}}},
 		Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, Privileged: true,
 		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,

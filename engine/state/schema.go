@@ -32,6 +32,13 @@ var migrations = []string{
 	`ALTER TABLE containers ADD COLUMN pod TEXT NOT NULL DEFAULT '';
 	UPDATE containers SET pod = coalesce(json_extract(data, '$.config.pod'), '');
 	CREATE INDEX containers_pod ON containers (pod, created, id)`,
+	// 4: named volumes, one row each; data is the JSON of model.Volume.
+	// Which containers use a volume is read from their mounts.
+	`CREATE TABLE volumes (
+		name    TEXT PRIMARY KEY,
+		created INTEGER NOT NULL,
+		data    TEXT NOT NULL
+	)`,
 }
 
 // querier is what *sql.DB and *sql.Tx share for reading one row.

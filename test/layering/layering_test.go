@@ -63,6 +63,8 @@ var allowedInternal = map[string][]string{
 	"engine/state":   {"engine/errdefs", "engine/model"},
 	"engine/systemd": {"engine/errdefs"},
 	"engine/image":   {"engine/errdefs"},
+	"engine/volume":  {"engine/errdefs"},
+	"engine/network": {},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

@@ -1,0 +1,276 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/volume"
+)
+
+// VolumeCreateOptions is what `volume create` is asked for.
+type VolumeCreateOptions struct {
+	Name           string            // "" generates a 64-hex-digit name, as Podman does
+	Driver         string            // "" or "local", the only driver
+	Labels         map[string]string // -l
+	Options        map[string]string // --opt: type=tmpfs|none, o=…, device=…, uid=, gid=
+	IgnoreIfExists bool              // --ignore: a volume of that name is success, unchanged
+}
+
+// volumeDir is where volumes live: <graphroot>/podunit/volumes.
+func (e *Engine) volumeDir() volume.Dir {
+	return volume.Dir(filepath.Join(e.cfg.StorageRoot, "podunit", "volumes"))
+}
+
+// lockVolume takes a volume's lock. A volume lock is never held while
+// waiting for a container's lock.
+func (e *Engine) lockVolume(ctx context.Context, name string) (func(), error) {
+	return e.locks.Lock(ctx, "volume-"+name)
+}
+
+// VolumeCreate records a volume, then makes its directory. A crash in
+// between leaves a record whose directory the first use makes.
+func (e *Engine) VolumeCreate(ctx context.Context, o VolumeCreateOptions) (*model.Volume, error) {
+	if o.Name == "" {
+		o.Name = names.NewID()
+	}
+	if err := names.Validate("volume", o.Name); err != nil {
+		return nil, err
+	}
+	if o.IgnoreIfExists {
+		if v, err := e.store.Volume(ctx, o.Name); err == nil {
+			return v, nil
+		}
+	}
+	if o.Driver != "" && o.Driver != "local" {
+		return nil, fmt.Errorf("volume driver %q: podunit has only the local driver: %w", o.Driver, errdefs.ErrInvalidArgument)
+	}
+	opts, err := volume.Parse(o.Options)
+	if err != nil {
+		return nil, fmt.Errorf("volume %s: %w", o.Name, err)
+	}
+	unlock, err := e.lockVolume(ctx, o.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	v := &model.Volume{Name: o.Name, Driver: "local", Created: time.Now().UTC(), Labels: o.Labels,
+		Options: o.Options, Mountpoint: e.volumeDir().Mountpoint(o.Name, opts), NeedsCopyUp: opts.Type == ""}
+	if err := e.store.AddVolume(ctx, v); err != nil {
+		if errdefs.IsAlreadyExists(err) && o.IgnoreIfExists {
+			return e.store.Volume(ctx, o.Name)
+		}
+		return nil, err
+	}
+	if err := e.volumeDir().Create(o.Name, opts); err != nil {
+		_ = e.store.RemoveVolume(context.WithoutCancel(ctx), o.Name)
+		return nil, err
+	}
+	return v, nil
+}
+
+// Volume finds a volume by name.
+func (e *Engine) Volume(ctx context.Context, name string) (*model.Volume, error) {
+	return e.store.Volume(ctx, name)
+}
+
+// Volumes lists every volume by name.
+func (e *Engine) Volumes(ctx context.Context) ([]*model.Volume, error) {
+	return e.store.Volumes(ctx)
+}
+
+// VolumeExists reports whether a volume of that name exists.
+func (e *Engine) VolumeExists(ctx context.Context, name string) (bool, error) {
+	_, err := e.store.Volume(ctx, name)
+	if errdefs.IsNotFound(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// VolumeUsers lists the containers that mount a volume.
+func (e *Engine) VolumeUsers(ctx context.Context, name string) ([]*model.Container, error) {
+	return e.store.VolumeUsers(ctx, name)
+}
+
+// VolumeRemove deletes a volume: its record, then its directory (a crash
+// in between leaves a directory the next create of that name clears). A
+// volume in use is refused with ErrConflict naming its users; with force,
+// the users are removed first if none is running, as `podman volume rm -f`
+// does, less stopping running ones.
+func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) error {
+	if _, err := e.store.Volume(ctx, name); err != nil {
+		return err
+	}
+	if force {
+		if err := e.removeVolumeUsers(ctx, name); err != nil {
+			return err
+		}
+	}
+	unlock, err := e.lockVolume(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := e.store.RemoveVolume(ctx, name); err != nil {
+		return err
+	}
+	return e.volumeDir().Remove(name)
+}
+
+// removeVolumeUsers removes the containers that use a volume, after
+// checking that none of them runs, so a refusal changes nothing.
+func (e *Engine) removeVolumeUsers(ctx context.Context, name string) error {
+	users, err := e.store.VolumeUsers(ctx, name)
+	if err != nil {
+		return err
+	}
+	for i, c := range users {
+		if users[i], err = e.container(ctx, c.ID); err != nil {
+			return err
+		}
+		if s := users[i].State.Status; s == model.Running || s == model.Stopping {
+			return fmt.Errorf("volume %s is being used by container %q, which is %s: stop it first: %w",
+				name, c.Name, s, errdefs.ErrConflict)
+		}
+	}
+	for _, c := range users {
+		if err := e.Remove(ctx, c.ID, RemoveOptions{}); err != nil && !errdefs.IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+// VolumePrune removes every volume no container uses and returns their
+// names. A volume that gains a user meanwhile is left.
+func (e *Engine) VolumePrune(ctx context.Context) ([]string, error) {
+	all, err := e.store.Volumes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, v := range all {
+		err := e.VolumeRemove(ctx, v.Name, false)
+		switch {
+		case err == nil:
+			removed = append(removed, v.Name)
+		case !errdefs.IsConflict(err) && !errdefs.IsNotFound(err):
+			return removed, err
+		}
+	}
+	return removed, nil
+}
+
+// attachVolumes readies a new container's named volumes, once its record
+// and rootfs exist: it creates those missing (as Podman does) and fills a
+// volume no container has used yet with the image's content at the
+// mount's path, unless the mount says nocopy.
+func (e *Engine) attachVolumes(ctx context.Context, c *model.Container) error {
+	for _, m := range c.Config.Mounts {
+		if m.Type != model.MountVolume {
+			continue
+		}
+		v, err := e.VolumeCreate(ctx, VolumeCreateOptions{Name: m.Source, IgnoreIfExists: true})
+		if err != nil {
+			return err
+		}
+		if v.NeedsCopyUp && !slices.Contains(m.Options, "nocopy") {
+			if err := e.copyUp(ctx, c, v.Name, m.Destination); err != nil {
+				return fmt.Errorf("volume %s: %w", v.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// copyUp copies the content of path in c's image into the volume, under
+// the volume's lock, and records that the volume has had its copy-up.
+func (e *Engine) copyUp(ctx context.Context, c *model.Container, name, path string) error {
+	unlock, err := e.lockVolume(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	v, err := e.store.Volume(ctx, name)
+	if err != nil || !v.NeedsCopyUp {
+		return err
+	}
+	opts, err := volume.Parse(v.Options)
+	if err != nil {
+		return err
+	}
+	mp, err := e.volumeDir().Ready(name, opts)
+	if err != nil {
+		return err
+	}
+	rootfs, err := e.images.Mount(c.ID)
+	if err != nil {
+		return err
+	}
+	_, err = volume.CopyUp(rootfs, path, mp)
+	if uerr := e.images.Unmount(c.ID, false); err == nil {
+		err = uerr
+	}
+	if err != nil {
+		return err
+	}
+	_, err = e.store.UpdateVolume(ctx, name, func(v *model.Volume) error {
+		v.NeedsCopyUp = false
+		return nil
+	})
+	return err
+}
+
+// withVolumes returns c with each named volume mount's Source set to the
+// volume's host directory, each volume made ready first: created if it is
+// missing, its directory remade, its tmpfs mounted (a tmpfs volume is
+// mounted at first use and stays mounted until `volume rm` or a reboot).
+// c itself is unchanged.
+func (e *Engine) withVolumes(ctx context.Context, c *model.Container) (*model.Container, error) {
+	if !slices.ContainsFunc(c.Config.Mounts, func(m model.Mount) bool { return m.Type == model.MountVolume }) {
+		return c, nil
+	}
+	cp := *c
+	cp.Config.Mounts = slices.Clone(c.Config.Mounts)
+	for i, m := range cp.Config.Mounts {
+		if m.Type != model.MountVolume {
+			continue
+		}
+		mp, err := e.readyVolume(ctx, m.Source)
+		if err != nil {
+			return nil, fmt.Errorf("container %q: volume %s: %w", c.Name, m.Source, err)
+		}
+		cp.Config.Mounts[i].Source = mp
+	}
+	return &cp, nil
+}
+
+// readyVolume makes a volume usable and returns its mountpoint.
+func (e *Engine) readyVolume(ctx context.Context, name string) (string, error) {
+	v, err := e.VolumeCreate(ctx, VolumeCreateOptions{Name: name, IgnoreIfExists: true})
+	if err != nil {
+		return "", err
+	}
+	opts, err := volume.Parse(v.Options)
+	if err != nil {
+		return "", err
+	}
+	unlock, err := e.lockVolume(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	return e.volumeDir().Ready(name, opts)
+}
+
+// mountOptions are a mount's options for the runtime: without nocopy,
+// which is for copy-up.
+func mountOptions(m model.Mount) []string {
+	return slices.DeleteFunc(slices.Clone(m.Options), func(o string) bool { return o == "nocopy" })
+}

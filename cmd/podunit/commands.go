@@ -19,5 +19,5 @@ func (a *app) addCommands(root *cobra.Command) {
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
 	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
-		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.volumeCommand())
+		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 }

@@ -21,7 +21,7 @@ type createFlags struct {
 	mounts                                    []string
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
-	stopSignal, restart, sdnotify, pod        string
+	stopSignal, restart, sdnotify, pod, pull  string
 	stopTimeout                               uint
 }
 
@@ -49,6 +49,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
 	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
+	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -206,6 +207,9 @@ func (a *app) createCommand() *cobra.Command {
 			}
 			eng, err := a.engine()
 			if err != nil {
+				return err
+			}
+			if err := a.pullIfNeeded(cmd, o.Image, f.pull); err != nil {
 				return err
 			}
 			c, err := eng.Create(a.ctx(cmd), o)

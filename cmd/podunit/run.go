@@ -33,6 +33,9 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := a.pullIfNeeded(cmd, o.Image, f.pull); err != nil {
+				return err
+			}
 			if inUnit {
 				_, err := eng.RunInUnit(a.ctx(cmd), o)
 				return err

@@ -39,15 +39,7 @@ func (s *Store) Resolve(ctx context.Context, nameOrID string) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.ociConfig(ctx, img.ID)
-	if err != nil {
-		return nil, err
-	}
-	c := cfg.Config
-	return &Image{ID: img.ID, Name: used, Config: ImageConfig{
-		Env: c.Env, Cmd: c.Cmd, Entrypoint: c.Entrypoint, WorkingDir: c.WorkingDir,
-		User: c.User, StopSignal: c.StopSignal, Labels: c.Labels,
-	}}, nil
+	return s.image(ctx, img.ID, used)
 }
 
 // lookup returns the storage image nameOrID names and the name (or ID) that matched.

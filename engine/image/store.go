@@ -22,12 +22,17 @@ import (
 type Config struct {
 	Root, RunRoot, Driver string
 	DriverOptions         []string
+	// Registry configuration for Pull and Push; empty takes the system's
+	// (registries.conf, $CONTAINERS_REGISTRIES_CONF; policy.json; auth.json,
+	// $REGISTRY_AUTH_FILE), as podman does.
+	RegistriesConf, SignaturePolicyPath, AuthFile string
 }
 
 // Store is an open image and rootfs store.
 type Store struct {
 	store storage.Store
 	sys   *types.SystemContext
+	reg   RegistryOptions // Config's registry files, under each call's own
 }
 
 // Open opens (creating if needed) the storage named by cfg.
@@ -40,7 +45,9 @@ func Open(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening storage at %s (driver %q): %w", opts.GraphRoot, opts.GraphDriverName, err)
 	}
-	return &Store{store: st, sys: &types.SystemContext{}}, nil
+	reg := RegistryOptions{RegistriesConf: cfg.RegistriesConf, SignaturePolicyPath: cfg.SignaturePolicyPath,
+		AuthFile: cfg.AuthFile}
+	return &Store{store: st, sys: &types.SystemContext{}, reg: reg}, nil
 }
 
 // storeOptions merges cfg over storage.conf's defaults.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,10 @@ func newEnv(t testing.TB, sb *harness.Sandbox, runtime string) *env {
 	t.Helper()
 	harness.RequireRoot(t)
 	e := &env{t: t, sb: sb, bin: harness.BuildPodunit(t), dir: harness.TempDir(t), runtime: runtime}
+	conf := []byte("unqualified-search-registries = []\n")
+	if err := os.WriteFile(filepath.Join(e.dir, "registries.conf"), conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(e.removeAll)
 	return e
 }
@@ -58,10 +63,17 @@ func (e *env) globals() []string {
 
 func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 	full := append(e.globals(), args...)
+	var cmd *exec.Cmd
 	if e.sb != nil {
-		return e.sb.Command(ctx, e.bin, full...)
+		cmd = e.sb.Command(ctx, e.bin, full...)
+	} else {
+		cmd = exec.CommandContext(ctx, e.bin, full...)
 	}
-	return exec.CommandContext(ctx, e.bin, full...)
+	// No registry but the tests' own: a short name must never reach the network.
+	if e.dir != "" {
+		cmd.Env = append(os.Environ(), "CONTAINERS_REGISTRIES_CONF="+filepath.Join(e.dir, "registries.conf"))
+	}
+	return cmd
 }
 
 // run runs podunit with args and returns what it printed and its exit code.

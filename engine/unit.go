@@ -137,14 +137,17 @@ func systemdRestart(p string) string {
 // starts the container in a child of the unit's cgroup, tells systemd the
 // container's init is the main process and returns. Its stdio, the unit's
 // journal streams, become the container's.
-func (e *Engine) UnitStart(ctx context.Context, id string, initOnly bool) error {
-	unlock, err := e.lock(ctx, id)
+func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return err
+	}
+	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := e.store.Container(ctx, id)
-	if err != nil {
+	if c, err = e.store.Container(ctx, c.ID); err != nil {
 		return err
 	}
 	unit, err := ownUnit()
@@ -233,14 +236,17 @@ func (e *Engine) createAndStart(ctx context.Context, c *model.Container, start b
 // Cleanup runs as the unit's ExecStopPost=: it records the exit status
 // systemd hands over ($EXIT_CODE, $EXIT_STATUS), releases the runtime state
 // and the rootfs mount, and removes an --rm container.
-func (e *Engine) Cleanup(ctx context.Context, id string, exitCode, exitStatus string) error {
-	unlock, err := e.lock(ctx, id)
+func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus string) error {
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		return err
+	}
+	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	c, err := e.store.Container(ctx, id)
-	if err != nil {
+	if c, err = e.store.Container(ctx, c.ID); err != nil {
 		return err
 	}
 	code := unitExitCode(exitCode, exitStatus)

@@ -14,7 +14,7 @@ import (
 // generateCommand is `podunit generate`; `check` is its first verb.
 func (a *app) generateCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "generate", Short: "Generate and check systemd units"}
-	cmd.AddCommand(a.generateCheckCommand())
+	cmd.AddCommand(a.generateCheckCommand(), a.generateSystemdCommand())
 	return cmd
 }
 

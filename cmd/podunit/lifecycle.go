@@ -38,7 +38,7 @@ func (a *app) forEach(args []string, fn func(ref string) error) error {
 }
 
 func (a *app) startCommand() *cobra.Command {
-	var attach, interactive bool
+	var attach, interactive, inUnit bool
 	cmd := &cobra.Command{
 		Use:   "start [flags] CONTAINER [CONTAINER...]",
 		Short: "Start containers: as systemd units, or attached with -a",
@@ -47,6 +47,12 @@ func (a *app) startCommand() *cobra.Command {
 			eng, err := a.engine()
 			if err != nil {
 				return err
+			}
+			if inUnit {
+				if len(args) != 1 {
+					return fmt.Errorf("start --unit takes exactly one container")
+				}
+				return eng.UnitStart(a.ctx(cmd), args[0], false)
 			}
 			if attach {
 				if len(args) != 1 {
@@ -67,6 +73,7 @@ func (a *app) startCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
+	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	return cmd
 }

@@ -157,3 +157,62 @@ func (d *defaultEnv) must(args ...string) string     { return d.env().must(args.
 func (d *defaultEnv) run(args ...string) result      { return d.env().run(args...) }
 func (d *defaultEnv) field(name, tmpl string) string { return d.env().field(name, tmpl) }
 func (d *defaultEnv) sh(script string) string        { return d.env().sh(script) }
+
+// TestGenerateSystemdSurvivesReboot writes units with generate systemd
+// --new, enables them and reboots the harness's systemd.
+func TestGenerateSystemdSurvivesReboot(t *testing.T) {
+	bin := harness.BuildPodunit(t)
+	dir := harness.TempDir(t)
+	units, storage := filepath.Join(dir, "units"), filepath.Join(dir, "storage")
+	for _, d := range []string{units, storage} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	host := &env{t: t, bin: bin, dir: dir, runtime: "crun"}
+	tar := filepath.Join(dir, "rootfs.tar")
+	if err := testimage.RootfsTar(tar); err != nil {
+		t.Fatal(err)
+	}
+	host.must("--root", storage, "--runroot", filepath.Join(dir, "hostrun"), "image", "import", tar, "bb")
+	sb := harness.Boot(t, harness.Options{Binds: []string{units + ":/etc/systemd/system", storage + ":/var/lib/containers/storage"}})
+	sb.DumpOnFailure(t, "pod-shop.service", "container-front.service", "container-probe.service")
+	e := &defaultEnv{t: t, sb: sb, bin: bin}
+	e.must("pod", "create", "--name", "shop", "--hostname", "shop")
+	e.must("create", "--pod", "shop", "--name", "front", "--stop-signal", "KILL", "bb", "sh", "-c",
+		"echo generated > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp")
+	e.must("create", "--pod", "shop", "--name", "probe", "--stop-signal", "KILL", "bb", "sh", "-c",
+		"until wget -qO- http://127.0.0.1:8080/; do sleep 0.2; done; exec sleep 600")
+	written := e.sh("cd /etc/systemd/system && " + bin + " generate systemd --files --new shop")
+	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service"} {
+		if !strings.Contains(written, "/etc/systemd/system/"+u) {
+			t.Fatalf("generate systemd --files wrote:\n%s", written)
+		}
+		if out, errOut, code, _ := sb.Exec("systemd-analyze", "verify", "--man=no", "/etc/systemd/system/"+u); code != 0 || errOut != "" {
+			t.Errorf("systemd-analyze verify %s: exit %d\n%s%s", u, code, out, errOut)
+		}
+	}
+	sb.Run(t, "systemctl", "daemon-reload")
+	sb.Run(t, "systemctl", "enable", "--now", "pod-shop.service")
+	checkShopRuns(t, e, sb)
+	sb.Reboot(t)
+	checkShopRuns(t, e, sb)
+	sb.Run(t, "systemctl", "disable", "--now", "pod-shop.service")
+	if got := e.must("ps", "-a", "-q"); got != "" {
+		t.Errorf("containers remain after the pod's unit stopped: %q", got)
+	}
+}
+
+func checkShopRuns(t *testing.T, e *defaultEnv, sb *harness.Sandbox) {
+	t.Helper()
+	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service"} {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	eventually(t, 20*time.Second, "probe to fetch from front", func() bool {
+		out, _, _, _ := sb.Exec("journalctl", "-b", "-u", "container-probe.service", "-o", "cat", "--no-pager")
+		return strings.Contains(out, "generated")
+	})
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "shop Running 2\n" {
+		t.Fatalf("pod ps: %q", got)
+	}
+}

@@ -1,0 +1,159 @@
+package export
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func fixture() (*model.Pod, []*model.Container) {
+	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := &model.Pod{ID: "p1", Name: "shop", Created: created, Config: model.PodConfig{
+		Share: []string{"ipc", "net", "uts"}, Hostname: "shop", Labels: map[string]string{"tier": "web", "a": "b c"},
+		ExitPolicy: "continue", Memory: 64 << 20, CPUs: 1.5}}
+	web := &model.Container{ID: "c1", Name: "front", Image: "localhost/bb:latest", Created: created,
+		Config: model.Config{Cmd: []string{"httpd", "-f", "-p", "8080"}, Env: []string{"PATH=/bin", "GREETING=50% off $now"},
+		Labels: map[string]string{"x": "1"}, WorkingDir: "/srv", User: "app", StopSignal: "SIGTERM", StopTimeout: 5,
+		Mounts:  []model.Mount{{Source: "/var/www", Destination: "/srv", ReadOnly: true}},
+		Tmpfs:   []string{"/tmp:size=1m"}, ReadOnly: true, CapDrop: []string{"NET_RAW"}, Runtime: "crun", Pod: "p1"}}
+	probe := &model.Container{ID: "c2", Name: "probe", Image: "bb", Created: created,
+		Config: model.Config{Entrypoint: []string{"sh", "-c"}, Cmd: []string{`wget -qO- "127.0.0.1:8080"; sleep 600`},
+			StopTimeout: 10, Runtime: "runc", Pod: "p1"}}
+	return p, []*model.Container{web, probe}
+}
+
+func TestGolden(t *testing.T) {
+	p, members := fixture()
+	cases := map[string]Options{
+		"pod-existing": {},
+		"pod-new":      {New: true, Binary: "/opt/podunit", RestartPolicy: "always", RestartSec: 3, After: []string{"db.service"}},
+	}
+	for name, o := range cases {
+		units, err := Pod(p, members, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		for _, u := range units {
+			got.WriteString("---" + u.Name + "---\n")
+			got.Write(u.Text)
+		}
+		path := filepath.Join("testdata", name+".golden")
+		if *update {
+			if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%s: output differs from %s:\n%s", name, path, got.String())
+		}
+	}
+}
+
+func TestNewRunLineRoundTrips(t *testing.T) {
+	p, members := fixture()
+	u, err := Container(members[0], p, Options{New: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv := execStart(t, u)
+	want := []string{"/usr/bin/podunit", "--runtime", "crun", "run", "--unit", "--replace", "--rm", "--name", "front",
+		"-e", "PATH=/bin", "-e", "GREETING=50% off $now", "-l", "x=1", "-v", "/var/www:/srv:ro", "--tmpfs", "/tmp:size=1m",
+		"-w", "/srv", "-u", "app", "--stop-signal", "SIGTERM", "--stop-timeout", "5", "--read-only",
+		"--cap-drop", "NET_RAW", "--pod", "shop", "--entrypoint", "[]", "localhost/bb:latest", "httpd", "-f", "-p", "8080"}
+	if !slices.Equal(argv, want) {
+		t.Fatalf("ExecStart argv:\n got %q\nwant %q", argv, want)
+	}
+}
+
+func TestRefusesWhatCannotBeWritten(t *testing.T) {
+	_, members := fixture()
+	bad := *members[0]
+	bad.Name = "a\n[Service]"
+	if _, err := Container(&bad, nil, Options{}); err == nil {
+		t.Error("a name with a newline was written")
+	}
+	bad = *members[0]
+	bad.Config.StopSignal = "TERM\nExecStart=/bin/evil"
+	if _, err := Container(&bad, nil, Options{}); err == nil {
+		t.Error("a stop signal with a newline was written")
+	}
+	if _, err := Container(members[0], nil, Options{RestartPolicy: "sometimes"}); err == nil {
+		t.Error("an unknown restart policy was written")
+	}
+}
+
+// execStart parses a unit and splits its ExecStart= into argv.
+func execStart(t testing.TB, u Unit) []string {
+	t.Helper()
+	f, err := unitfile.Parse(u.Name, u.Text)
+	if err != nil {
+		t.Fatalf("%s does not parse: %v\n%s", u.Name, err, u.Text)
+	}
+	e, ok := f.Section("Service").Lookup("ExecStart")
+	if !ok {
+		t.Fatalf("%s has no ExecStart", u.Name)
+	}
+	argv, err := unitfile.SplitExec(e.Value, func(c byte) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatalf("ExecStart %q does not split: %v", e.Value, err)
+	}
+	return argv
+}
+
+// FuzzValuesCannotAddDirectives puts arbitrary text in every value a user
+// controls and checks the unit keeps exactly its sections and keys, and
+// that ExecStart= still runs exactly the intended argv.
+func FuzzValuesCannotAddDirectives(f *testing.F) {
+	for _, seed := range []string{"plain", "a\nb", "[Service]", "%n %% $HOME ${X}", `"quoted' \`, "x\r\nExecStart=/bin/sh", "\\\n"} {
+		f.Add(seed, seed, seed)
+	}
+	f.Fuzz(func(t *testing.T, env, label, arg string) {
+		_, members := fixture()
+		c := *members[0]
+		c.Config.Pod = ""
+		c.Config.Env = []string{"K=" + env}
+		c.Config.Labels = map[string]string{"k": label}
+		c.Config.Cmd = []string{arg, env}
+		c.Config.Mounts = []model.Mount{{Source: "/" + label, Destination: "/" + arg}}
+		u, err := Container(&c, nil, Options{New: true})
+		if err != nil {
+			return // refusing is allowed; writing something else is not
+		}
+		f, perr := unitfile.Parse(u.Name, u.Text)
+		if perr != nil {
+			t.Fatalf("output does not parse: %v\n%s", perr, u.Text)
+		}
+		var sections []string
+		for _, s := range f.Sections {
+			sections = append(sections, s.Name)
+		}
+		if !slices.Equal(sections, []string{"Unit", "Service", "Install"}) {
+			t.Fatalf("sections %q\n%s", sections, u.Text)
+		}
+		for _, e := range f.Section("Service").Entries {
+			if !slices.Contains([]string{"Environment", "Restart", "TimeoutStopSec", "Type", "NotifyAccess", "Delegate",
+				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStopPost", "KillSignal"}, e.Key) {
+				t.Fatalf("unexpected key %q\n%s", e.Key, u.Text)
+			}
+		}
+		argv := execStart(t, u)
+		want := append([]string{"/usr/bin/podunit", "--runtime", "crun"}, append([]string{"run", "--unit", "--replace", "--rm"}, runFlags(&c, nil)...)...)
+		if !slices.Equal(argv, want) {
+			t.Fatalf("argv changed:\n got %q\nwant %q", argv, want)
+		}
+	})
+}

@@ -1,0 +1,65 @@
+package export
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/podunit/podunit/engine/model"
+)
+
+// runFlags rebuilds `podunit run` flags, image and command from a
+// container's recorded configuration, so that running them makes the same
+// container again (on this host or another).
+func runFlags(c *model.Container, pod *model.Pod) []string {
+	cfg := &c.Config
+	args := []string{"--name", c.Name}
+	add := func(flag string, vals ...string) {
+		for _, v := range vals {
+			args = append(args, flag, v)
+		}
+	}
+	add("-e", cfg.Env...)
+	for _, k := range slices.Sorted(maps.Keys(cfg.Labels)) {
+		add("-l", k+"="+cfg.Labels[k])
+	}
+	for _, m := range cfg.Mounts {
+		v := m.Source + ":" + m.Destination
+		if m.ReadOnly {
+			v += ":ro"
+		}
+		add("-v", v)
+	}
+	add("--tmpfs", cfg.Tmpfs...)
+	optional := [][2]string{{"-w", cfg.WorkingDir}, {"-u", cfg.User}, {"-h", cfg.Hostname},
+		{"--stop-signal", cfg.StopSignal}, {"--sdnotify", cfg.SdNotify}}
+	for _, kv := range optional {
+		if kv[1] != "" {
+			add(kv[0], kv[1])
+		}
+	}
+	add("--stop-timeout", strconv.FormatUint(uint64(cfg.StopTimeout), 10))
+	if cfg.ReadOnly {
+		args = append(args, "--read-only")
+	}
+	if cfg.Privileged {
+		args = append(args, "--privileged")
+	}
+	add("--cap-add", cfg.CapAdd...)
+	add("--cap-drop", cfg.CapDrop...)
+	if pod != nil {
+		add("--pod", pod.Name)
+	}
+	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
+	add("--entrypoint", string(ep))
+	args = append(args, c.Image)
+	return append(args, cfg.Cmd...)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

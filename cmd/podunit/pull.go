@@ -75,6 +75,7 @@ func (a *app) pullCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			defer extendStartTimeout()() // .image units pull in ExecStart=
 			for _, ref := range args {
 				img, err := eng.Images().Pull(a.ctx(cmd), ref,
 					image.PullOptions{Policy: policy, Progress: a.progress(quiet), RegistryOptions: reg})
@@ -191,6 +192,7 @@ func (a *app) pullIfNeeded(cmd *cobra.Command, img, policy string) error {
 	if policy == image.PullNever {
 		progress = nil
 	}
+	defer extendStartTimeout()()
 	_, err = eng.Images().Pull(a.ctx(cmd), img, image.PullOptions{Policy: policy, Progress: progress})
 	return err
 }

@@ -10,6 +10,7 @@ packages=(
 	crun runc busybox-static catatonit containernetworking-plugins iptables uidmap
 	hyperfine util-linux iproute2 dbus git make gcc ca-certificates
 	systemd procps
+	golang-github-containers-common # /etc/containers/policy.json, shared with podman, skopeo, buildah
 )
 go_min=1.26
 

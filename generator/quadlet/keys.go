@@ -15,7 +15,7 @@ var supported = map[Kind][]string{
 	Pod:     {"HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
 	Volume:  {"Device", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "VolumeName"},
 	Network: {"Gateway", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
-	Image:   {"Image", "PodmanArgs", "ServiceName"},
+	Image:   {"Image", "PodmanArgs", "ServiceName", "TLSVerify"},
 }
 
 // last returns the last non-empty value of key.

@@ -1,6 +1,7 @@
 package quadlet
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
@@ -135,6 +136,13 @@ func (t *translator) network() error {
 func (t *translator) image() error {
 	t.networkOnline()
 	t.args = t.cmd("pull")
+	if _, set := t.last("TLSVerify"); set {
+		verify, err := t.boolean("TLSVerify")
+		if err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Literal(fmt.Sprintf("--tls-verify=%t", verify))...)
+	}
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}

@@ -216,3 +216,53 @@ func checkShopRuns(t *testing.T, e *defaultEnv, sb *harness.Sandbox) {
 		t.Fatalf("pod ps: %q", got)
 	}
 }
+
+// TestBootPullsImagesAndMakesVolumes boots with a .container whose image
+// comes from an .image file (pulled from a registry on 127.0.0.1 at boot)
+// and whose volume comes from a .volume file.
+func TestBootPullsImagesAndMakesVolumes(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	for name := range quadletFiles {
+		if err := os.Remove(filepath.Join(sources, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg := testimage.StartRegistry(t)
+	ref := reg + "/podunit/pulled:1"
+	testimage.PushImage(t, ref, testimage.Config{Labels: map[string]string{"from": "registry"}})
+	files := map[string]string{
+		"base.image": "[Image]\nImage=" + ref + "\nTLSVerify=false\n",
+		"data.volume": "[Volume]\nVolumeName=appdata\nLabel=tier=db\n",
+		"app.container": `[Container]
+Image=base.image
+ContainerName=app
+Volume=data.volume:/data
+Exec=sh -c "echo kept > /data/file; echo app-up; exec sleep 600"
+StopSignal=KILL
+
+[Install]
+WantedBy=multi-user.target
+`,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "app.service", "base-image.service", "data-volume.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.WaitActive(t, "app.service", "active", 60*time.Second)
+	for _, u := range []string{"base-image.service", "data-volume.service"} {
+		sb.WaitActive(t, u, "active", 5*time.Second)
+	}
+	if got := e.field("app", "{{.ImageName}} {{.State.Status}}"); got != ref+" running" {
+		t.Fatalf("inspect app: %q", got)
+	}
+	if got := e.must("volume", "ls", "--format", "{{.Name}}"); got != "appdata\n" {
+		t.Fatalf("volume ls: %q", got)
+	}
+	eventually(t, 10*time.Second, "the container to write into its volume", func() bool {
+		return strings.Contains(e.sh("cat /var/lib/containers/storage/podunit/volumes/appdata/_data/file 2>/dev/null || true"), "kept")
+	})
+}

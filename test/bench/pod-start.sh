@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# pod-start.sh: median wall time from `pod create` with 3 members to all 3
+# running, for podunit and (when installed) Podman 4.3.1, under a real systemd
+# (test/sandbox.sh where PID 1 is not systemd), and the resident memory of every
+# process that runs for a pod besides its members. As root, after `make build`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin="$top/bin/podunit"
+work=/var/lib/podunit-bench-pod
+runs=${RUNS:-10}
+[ -x "$bin" ] || { echo "pod-start.sh: build first (make build)" >&2; exit 1; }
+
+grep -o -e " $work/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in sh sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+
+inside() { "$@"; }
+if [ ! -d /run/systemd/system ]; then
+	sb=$("$top/test/sandbox.sh" start)
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
+fi
+pu="$bin --root $work/podunit --runroot /run/podunit-bench-pod --runtime crun"
+inside $pu image import "$work/rootfs.tar" bench >/dev/null
+pu_up="$pu pod create --name p >/dev/null && for m in a b c; do $pu create --pod p --name \$m --stop-signal KILL bench sleep 600 >/dev/null; done && $pu pod start p >/dev/null"
+pu_down="$pu pod rm -f -t 0 p >/dev/null 2>&1 || true"
+cmds=("$pu_up")
+prep=("$pu_down")
+if command -v podman >/dev/null; then
+	pm="podman --root $work/podman --runroot /run/podunit-bench-pod-podman --events-backend none"
+	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
+	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
+	cmds+=("$pm pod create --name p >/dev/null && for m in a b c; do $pm create --pod p --name \$m $ul --network none localhost/bench sleep 600 >/dev/null; done && $pm pod start p >/dev/null")
+	prep+=("$pm pod rm -f -t 0 p >/dev/null 2>&1 || true")
+fi
+for i in "${!cmds[@]}"; do
+	inside hyperfine --runs "$runs" --prepare "sh -c '${prep[$i]}'" --export-json "$work/pod-$i.json" "sh -c '${cmds[$i]}'"
+done
+# what runs for the pod besides its members: everything in the pod's slice or
+# cgroups that is not a member's sleep (podunit), and podman's conmon + infra
+inside sh -c "$pu_down"
+inside sh -c "$pu_up"
+echo "== processes in podunit's pod slice that are not members:"
+inside sh -c 'for p in /proc/[0-9]*; do grep -q "podunit-p.slice" $p/cgroup 2>/dev/null || continue; c=$(cat $p/comm); [ "$c" = sleep ] || echo "${p#/proc/} $c $(grep VmRSS $p/status)"; done; echo "(end)"'
+inside sh -c "$pu_down"
+if [ "${#cmds[@]}" -gt 1 ]; then
+	inside sh -c "${prep[1]}"
+	inside sh -c "${cmds[1]}"
+	echo "== podman's per-pod processes (conmon, infra):"
+	inside sh -c 'for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); case $c in conmon|catatonit|podman-pause) echo "${p#/proc/} $c $(grep VmRSS $p/status)";; esac; done'
+	inside sh -c "${prep[1]}"
+fi
+python3 - "$work" <<'PY'
+import json, sys, glob
+for f in sorted(glob.glob(sys.argv[1] + "/pod-*.json")):
+    r = json.load(open(f))["results"][0]
+    print(f"{'podunit' if f.endswith('-0.json') else 'podman'}: pod create + 3 members + pod start, median {r['median']*1000:.0f} ms")
+PY

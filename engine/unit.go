@@ -154,7 +154,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
-	pid, err := e.createAndStart(ctx, c, !initOnly)
+	pid, err := e.createAndStart(ctx, c, unit, !initOnly)
 	if err != nil {
 		e.recordFailure(c.ID, err)
 		return err
@@ -209,7 +209,7 @@ func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Contain
 	return c, e.UnitStart(ctx, c.ID, false)
 }
 
-func (e *Engine) createAndStart(ctx context.Context, c *model.Container, start bool) (int, error) {
+func (e *Engine) createAndStart(ctx context.Context, c *model.Container, unit string, start bool) (int, error) {
 	own, err := systemd.OwnCgroup()
 	if err != nil {
 		return 0, err
@@ -218,7 +218,13 @@ func (e *Engine) createAndStart(ctx context.Context, c *model.Container, start b
 	if err != nil {
 		return 0, err
 	}
+	// stdout is the unit's own journal stream; stderr gets a stream of its
+	// own at priority 3, so logs can tell them apart.
 	stdio := oci.Stdio{Out: os.Stdout, Err: os.Stderr}
+	if errStream, err := systemd.JournalStream(c.Name, unit, 3); err == nil {
+		defer errStream.Close()
+		stdio.Err = errStream
+	}
 	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
 	if err != nil {
 		return 0, err

@@ -108,36 +108,10 @@ func (a *app) imagesCommand() *cobra.Command {
 }
 
 func (a *app) imageInspectCommand() *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
-		Use:   "inspect [flags] IMAGE [IMAGE...]",
-		Short: "Show images as JSON",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			var out []any
-			var firstErr error
-			for _, ref := range args {
-				img, err := eng.Images().Inspect(a.ctx(cmd), ref)
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-					continue
-				}
-				out = append(out, img)
-			}
-			if err := a.writeInspect(format, out); err != nil {
-				return err
-			}
-			return firstErr
-		},
-	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
-	return cmd
+	return a.inspectVerb("inspect [flags] IMAGE [IMAGE...]", "Show images as JSON",
+		func(cmd *cobra.Command, ref string) (any, error) {
+			return a.eng.Images().Inspect(a.ctx(cmd), ref)
+		})
 }
 
 func (a *app) rmiCommand() *cobra.Command {

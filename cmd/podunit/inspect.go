@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -116,29 +117,36 @@ func nonNil(s []string) []string {
 }
 
 func (a *app) inspectCommand() *cobra.Command {
-	var format, kind string
+	var kind string
+	cmd := a.inspectVerb("inspect [flags] NAME [NAME...]", "Show containers (or images) as JSON",
+		func(cmd *cobra.Command, ref string) (any, error) { return a.inspectOne(cmd, ref, kind) })
+	cmd.Flags().StringVarP(&kind, "type", "t", "all", "what to inspect: container, image or all")
+	return cmd
+}
+
+// inspectVerb builds an inspect command: every argument is looked up with
+// find, the found ones print as one JSON array (or through --format), and
+// the first failure is the command's error, as Podman's inspect does.
+func (a *app) inspectVerb(use, short string, find func(cmd *cobra.Command, ref string) (any, error)) *cobra.Command {
+	var format string
 	cmd := &cobra.Command{
-		Use:   "inspect [flags] NAME [NAME...]",
-		Short: "Show containers (or images) as JSON",
+		Use:   use,
+		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
+			if _, err := a.engine(); err != nil {
 				return err
 			}
-			var out []any
+			out := []any{}
 			var firstErr error
 			for _, ref := range args {
-				v, err := a.inspectOne(cmd, ref, kind)
+				v, err := find(cmd, ref)
 				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
+					firstErr = cmp.Or(firstErr, err)
 					continue
 				}
 				out = append(out, v)
 			}
-			_ = eng
 			if err := a.writeInspect(format, out); err != nil {
 				return err
 			}
@@ -146,7 +154,6 @@ func (a *app) inspectCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
-	cmd.Flags().StringVarP(&kind, "type", "t", "all", "what to inspect: container, image or all")
 	return cmd
 }
 

@@ -39,40 +39,18 @@ func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
 }
 
 func (a *app) podInspectCommand() *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
-		Use:   "inspect [flags] POD [POD...]",
-		Short: "Show pods as JSON",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
+	return a.inspectVerb("inspect [flags] POD [POD...]", "Show pods as JSON",
+		func(cmd *cobra.Command, ref string) (any, error) {
+			p, err := a.eng.Pod(a.ctx(cmd), ref)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			var out []any
-			var firstErr error
-			for _, ref := range args {
-				p, err := eng.Pod(a.ctx(cmd), ref)
-				var members []*model.Container
-				if err == nil {
-					members, err = eng.PodContainers(a.ctx(cmd), p)
-				}
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-					continue
-				}
-				out = append(out, newPodInspect(p, members))
+			members, err := a.eng.PodContainers(a.ctx(cmd), p)
+			if err != nil {
+				return nil, err
 			}
-			if err := a.writeInspect(format, out); err != nil {
-				return err
-			}
-			return firstErr
-		},
-	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
-	return cmd
+			return newPodInspect(p, members), nil
+		})
 }
 
 func (a *app) podTopCommand() *cobra.Command {

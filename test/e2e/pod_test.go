@@ -24,6 +24,7 @@ func TestPods(t *testing.T) {
 	t.Run("systemctl stop of the pod unit", func(t *testing.T) { checkPodSystemctlStop(t, e) })
 	t.Run("concurrent pod and member commands", func(t *testing.T) { checkPodConcurrency(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkPodBadInput(t, e) })
+	t.Run("limits on the pod's slice and --pod new:", func(t *testing.T) { checkPodLimits(t, e) })
 }
 
 // newPod creates pod name with members running the given shell scripts.
@@ -227,4 +228,25 @@ func checkPodBadInput(t *testing.T, e *env) {
 		t.Errorf("bad input changed state:\n%s\n---\n%s", before, after)
 	}
 	e.must("pod", "rm", "-f", "-t", "0", "busy")
+}
+
+func checkPodLimits(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "--pod", "new:lim", "--name", "lim-m0", "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "lim") })
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.NumberOfContainers}}"); !strings.Contains(got, "lim 1") {
+		t.Fatalf("--pod new:lim did not make the pod: %q", got)
+	}
+	e.must("pod", "rm", "-f", "lim")
+	e.must("pod", "create", "--name", "lim", "--memory", "64m", "--cpus", "0.5")
+	e.must("create", "--pod", "lim", "--name", "lim-m0", "--stop-signal", "KILL", "bb", "sleep", "600")
+	e.must("pod", "start", "lim")
+	got := e.sb.Run(t, "systemctl", "show", "-p", "MemoryMax", "-p", "CPUQuotaPerSecUSec", "podunit-lim.slice")
+	if !strings.Contains(got, "MemoryMax=67108864") || !strings.Contains(got, "CPUQuotaPerSecUSec=500ms") {
+		t.Fatalf("the pod's slice:\n%s", got)
+	}
+	cg := e.sh("cat /proc/" + e.field("lim-m0", "{{.State.Pid}}") + "/cgroup")
+	if !strings.Contains(cg, "/podunit.slice/podunit-lim.slice/") {
+		t.Fatalf("the member is not in the pod's slice:\n%s", cg)
+	}
 }

@@ -83,7 +83,9 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	}
 	p := propList{}
 	p.add("Description", t.Description, t.Description != "")
-	p.add("ExecStart", execCommands([][]string{t.ExecStart}), len(t.ExecStart) > 0)
+	if len(t.ExecStart) > 0 { // a slice has none
+		p.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
+	}
 	p.add("ExecStopPost", execCommands(t.ExecStopPost), len(t.ExecStopPost) > 0)
 	p.add("Environment", t.Environment, len(t.Environment) > 0)
 	p.add("Type", t.Type, t.Type != "")

@@ -49,3 +49,21 @@ func TestTransientInvalid(t *testing.T) {
 		}
 	}
 }
+
+func TestSliceNeedsNoExecStart(t *testing.T) {
+	props, err := Transient{Name: "podunit-x.slice", Properties: []Property{{Name: "MemoryMax", Value: uint64(1 << 26)}}}.properties()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range props {
+		if p.Name == "ExecStart" {
+			t.Fatalf("a slice got ExecStart: %v", p.Value)
+		}
+	}
+	if len(props) != 1 || props[0].Name != "MemoryMax" {
+		t.Fatalf("slice properties: %+v", props)
+	}
+	if _, err := (Transient{Name: "x.service"}).properties(); err == nil {
+		t.Fatal("a service without ExecStart was accepted")
+	}
+}

@@ -13,12 +13,35 @@ PREFIX ?= /usr
 DESTDIR ?=
 BINDIR := $(PREFIX)/bin
 LIBEXECDIR := $(PREFIX)/libexec/podunit
-GENERATORDIR := $(PREFIX)/lib/systemd/system-generators
+MANDIR := $(PREFIX)/share/man
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+# Debian's zsh directory; Fedora and upstream zsh use site-functions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR := $(PREFIX)/share/fish/vendor_completions.d
+# systemd's directories as `pkg-config systemd` names them (Debian 12: /lib/systemd/...),
+# else /lib/systemd; each can be set on the command line.
+systemd_dir = $(or $(shell pkg-config --variable=$(1) systemd 2>/dev/null),$(2))
+UNITDIR ?= $(call systemd_dir,systemdsystemunitdir,/lib/systemd/system)
+GENERATORDIR ?= $(call systemd_dir,systemdsystemgeneratordir,/lib/systemd/system-generators)
+USERGENERATORDIR ?= $(call systemd_dir,systemdusergeneratordir,/lib/systemd/user-generators)
+PRESETDIR ?= $(call systemd_dir,systemdsystempresetdir,/lib/systemd/system-preset)
+TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
+
+VERSION := $(shell sed -n 's/^const version = "\(.*\)"/\1/p' cmd/podunit/app.go)
+# man pages carry this date (cobra/doc reads SOURCE_DATE_EPOCH): the last commit's, for reproducible pages
+export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),1767225600)
+# the package tree: make install with Debian 12's layout; packaging/nfpm.yaml maps
+# its lib/systemd onto /usr/lib/systemd for the rpm
+DIST ?= dist
+STAGE := $(DIST)/root
+STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/system-generators \
+	USERGENERATORDIR=/usr/lib/systemd/user-generators PRESETDIR=/lib/systemd/system-preset \
+	TMPFILESDIR=/usr/lib/tmpfiles.d ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 
 BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build test vet demo install clean FORCE
+.PHONY: help setup build test vet demo man install uninstall package-root deb rpm clean FORCE
 
 help: ## list the targets
 	@echo "podunit make targets:"
@@ -41,13 +64,53 @@ test: setup vet ## setup, vet, then every test with -race (e2e tests need root: 
 demo: setup build ## setup, build, then run test/demo.sh
 	bash test/demo.sh
 
-install: build ## install under DESTDIR and PREFIX (default /usr)
+man: bin/podunit ## generate the man pages into bin/man (commands from the cobra tree, docs/man/*.md)
+	rm -rf bin/man
+	bin/podunit internal man bin/man docs/man/*.md
+
+install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's parts where pkg-config says
 	install -D -m 0755 bin/podunit $(DESTDIR)$(BINDIR)/podunit
-ifneq ($(wildcard cmd/podunit-generator/*.go),)
 	install -D -m 0755 bin/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-generator
-	install -d $(DESTDIR)$(GENERATORDIR)
+	install -d $(DESTDIR)$(GENERATORDIR) $(DESTDIR)$(USERGENERATORDIR)
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(GENERATORDIR)/podunit-system-generator
-endif
+	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator
+	install -D -m 0644 units/podunit-restart.service $(DESTDIR)$(UNITDIR)/podunit-restart.service
+	install -D -m 0644 units/90-podunit.preset $(DESTDIR)$(PRESETDIR)/90-podunit.preset
+	install -D -m 0644 units/podunit.conf $(DESTDIR)$(TMPFILESDIR)/podunit.conf
+	for page in bin/man/*.[158]; do \
+		sec=$${page##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
+		gzip -9n < $$page > $(DESTDIR)$(MANDIR)/man$$sec/$${page##*/}.gz; \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$$sec/$${page##*/}.gz; \
+	done
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	bin/podunit completion bash > $(DESTDIR)$(BASHCOMPDIR)/podunit
+	bin/podunit completion zsh > $(DESTDIR)$(ZSHCOMPDIR)/_podunit
+	bin/podunit completion fish > $(DESTDIR)$(FISHCOMPDIR)/podunit.fish
+	chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/podunit $(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish
+
+uninstall: ## remove what install installed (same DESTDIR, PREFIX and directories)
+	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-generator \
+		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
+		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
+		$(DESTDIR)$(TMPFILESDIR)/podunit.conf $(DESTDIR)$(BASHCOMPDIR)/podunit \
+		$(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish \
+		$(DESTDIR)$(MANDIR)/man1/podunit.1.gz $(DESTDIR)$(MANDIR)/man1/podunit-*.1.gz \
+		$(DESTDIR)$(MANDIR)/man5/podunit-systemd.unit.5.gz $(DESTDIR)$(MANDIR)/man8/podunit-generator.8.gz
+	-rmdir $(DESTDIR)$(LIBEXECDIR)
+
+package-root: ## make install into $(DIST)/root with Debian 12's layout (what deb and rpm package)
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) $(STAGE_DIRS)
+	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-generator
+	install -D -m 0644 packaging/copyright $(STAGE)/usr/share/doc/podunit/copyright
+	gzip -9n < packaging/changelog > $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz
+	chmod 0644 $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz
+
+deb: package-root ## build $(DIST)/podunit_VERSION_ARCH.deb with nfpm (go tool)
+	STAGE=$(abspath $(STAGE)) VERSION=$(VERSION) GOARCH=$$($(GO) env GOARCH) $(GO) tool nfpm pkg -f packaging/nfpm.yaml -p deb -t $(DIST)/
+
+rpm: package-root ## build $(DIST)/podunit-VERSION-1.ARCH.rpm with nfpm (go tool)
+	STAGE=$(abspath $(STAGE)) VERSION=$(VERSION) GOARCH=$$($(GO) env GOARCH) $(GO) tool nfpm pkg -f packaging/nfpm.yaml -p rpm -t $(DIST)/
 
 clean: ## remove build output
 	rm -rf bin dist

@@ -11,6 +11,9 @@ packages=(
 	hyperfine util-linux iproute2 dbus git make gcc ca-certificates
 	systemd procps
 	golang-github-containers-common # /etc/containers/policy.json, shared with podman, skopeo, buildah
+	# make install/deb/rpm and test/e2e/package_test.go: systemd's directories, the
+	# package linters, rpm -qlp, man, bash completion's helpers, strip
+	pkg-config lintian rpm rpmlint man-db bash-completion binutils
 )
 go_min=1.26
 

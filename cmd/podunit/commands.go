@@ -20,4 +20,5 @@ func (a *app) addCommands(root *cobra.Command) {
 	containerCmd.AddCommand(ps)
 	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
+	a.addSupportCommands(root)
 }

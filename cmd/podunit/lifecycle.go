@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	enames "github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
@@ -38,15 +41,29 @@ func (a *app) forEach(args []string, fn func(ref string) error) error {
 }
 
 func (a *app) startCommand() *cobra.Command {
-	var attach, interactive, inUnit bool
+	var attach, interactive, inUnit, all bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "start [flags] CONTAINER [CONTAINER...]",
 		Short: "Start containers: as systemd units, or attached with -a",
-		Args:  cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if all {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
+			}
+			if all {
+				if attach || inUnit {
+					return fmt.Errorf("start --all cannot be combined with --attach or --unit")
+				}
+				if args, err = a.startable(cmd, eng, filters); err != nil {
+					return err
+				}
 			}
 			if inUnit {
 				if len(args) != 1 {
@@ -75,7 +92,42 @@ func (a *app) startCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
 	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
+	cmd.Flags().BoolVar(&all, "all", false, "start every stopped container that no unit file manages")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "with --all, only containers matching: restart-policy=POLICY (repeat to allow several)")
 	return cmd
+}
+
+// startable lists the containers `start --all` starts: created or exited, not
+// managed by a unit file (their last unit is not their transient one), and
+// with one of the restart policies the filters name, if any. Transient units
+// do not survive a reboot; podunit-restart.service calls this at boot.
+func (a *app) startable(cmd *cobra.Command, eng *engine.Engine, filters []string) ([]string, error) {
+	policies := map[string]bool{}
+	for _, f := range filters {
+		key, val, ok := strings.Cut(f, "=")
+		if !ok || key != "restart-policy" {
+			return nil, fmt.Errorf("invalid --filter %q: only restart-policy=POLICY is supported: %w", f, errdefs.ErrInvalidArgument)
+		}
+		policies[val] = true
+	}
+	cs, err := eng.Containers(a.ctx(cmd))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, c := range cs {
+		policy, _, _ := strings.Cut(c.Config.Restart, ":")
+		if policy == "" {
+			policy = "no"
+		}
+		unitFile := c.State.Unit != "" && c.State.Unit != enames.ContainerUnit(c.Name, c.ID)
+		stopped := c.State.Status == model.Created || c.State.Status == model.Exited
+		if !stopped || unitFile || len(policies) > 0 && !policies[policy] {
+			continue
+		}
+		names = append(names, c.Name)
+	}
+	return names, nil
 }
 
 func (a *app) stopCommand() *cobra.Command {

@@ -41,7 +41,7 @@ STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/
 BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup build test vet demo man install uninstall package-root deb rpm clean FORCE
+.PHONY: help setup build test fuzz vet demo man install uninstall package-root deb rpm clean FORCE
 
 help: ## list the targets
 	@echo "podunit make targets:"
@@ -58,8 +58,21 @@ bin/%: FORCE # go decides what is stale
 vet: ## go vet with the build tags
 	$(GO) vet -tags $(TAGS) ./...
 
-test: setup vet ## setup, vet, then every test with -race (e2e tests need root: they boot systemd)
+test: setup vet ## setup, vet, then every test with -race (e2e tests need root: they boot systemd), then brief fuzzing
 	$(GOTEST) ./...
+	$(MAKE) --no-print-directory fuzz
+
+# The fuzz targets that guard unit files: no value may add a directive or a section
+# or change the argv systemd runs. Their seed corpora run in every `go test`;
+# this searches a little further each time. FUZZTIME=2m for a longer look.
+FUZZTIME ?= 8s
+FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet FuzzExecWord:./generator/unitfile \
+	FuzzParseRoundTrip:./generator/unitfile FuzzValuesCannotAddDirectives:./generator/export
+fuzz: ## run each unit-file fuzz target for FUZZTIME (default 8s)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} ($${t#*:}, $(FUZZTIME))"; \
+		$(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:}; \
+	done
 
 demo: setup build ## setup, build, then run test/demo.sh
 	bash test/demo.sh

@@ -33,20 +33,16 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
 	in := specInput(c, rootfs, cgroupsPath)
-	if c.Config.Pod != "" {
-		ns, err := e.podNamespacesFor(ctx, c)
-		if err != nil {
-			return "", nil, err
-		}
-		in.Namespaces = memberNamespaces(ns)
+	bundle := e.bundleDir(c.ID)
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		return "", nil, err
+	}
+	if err := e.setupNetwork(ctx, c, &in, bundle); err != nil {
+		return "", nil, err
 	}
 	s, err := spec.Generate(in)
 	if err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
-	}
-	bundle := e.bundleDir(c.ID)
-	if err := os.MkdirAll(bundle, 0o700); err != nil {
-		return "", nil, err
 	}
 	data, err := json.MarshalIndent(s, "", "\t")
 	if err != nil {
@@ -119,12 +115,15 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// release undoes prepare: runtime state, rootfs mount, bundle. Each step is
+// release undoes prepare: runtime state, network, rootfs mount, bundle. Each step is
 // idempotent so a re-run after a crash finishes it.
 func (e *Engine) release(ctx context.Context, c *model.Container) error {
 	var first error
 	if rt, err := e.runtimeFor(c.Config.Runtime); err == nil {
 		first = rt.Delete(ctx, c.ID, true)
+	}
+	if err := e.teardownNetwork(ctx, c); err != nil && first == nil {
+		first = err
 	}
 	if e.images.RootfsExists(c.ID) {
 		if err := e.images.Unmount(c.ID, true); err != nil && first == nil {

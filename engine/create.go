@@ -25,8 +25,10 @@ type CreateOptions struct {
 	Entrypoint *[]string // nil: the image's; set (even empty): replaces it and the image's Cmd
 	Env        []string  // KEY=VALUE (or KEY, taken from Environ) in order: later wins
 	Environ    func(string) (string, bool)
-	Replace    bool   // --replace: remove an existing container of that name first
-	Pod        string // --pod: a pod's name or ID, or "new:NAME" to create it
+	Replace    bool     // --replace: remove an existing container of that name first
+	Pod        string   // --pod: a pod's name or ID, or "new:NAME" to create it
+	Network    string   // --network: a network's name, bridge, none, host, container:NAME, ns:PATH; "" containers.conf's
+	Publish    []string // -p/--publish: [ip:][hostPort:]containerPort[/proto]
 	model.Config
 }
 
@@ -43,6 +45,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	}
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
+	}
+	if err := e.containerNetwork(ctx, &c.Config, o); err != nil {
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	if o.Replace {
 		if err := e.replace(ctx, c.Name); err != nil {

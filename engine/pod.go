@@ -16,6 +16,8 @@ import (
 type PodCreateOptions struct {
 	Name    string
 	Replace bool
+	Network string   // --network: a network's name, bridge, none or host; "" containers.conf's
+	Publish []string // -p/--publish
 	model.PodConfig
 }
 
@@ -34,6 +36,9 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	}
 	cfg := o.PodConfig
 	if err := completePodConfig(&cfg); err != nil {
+		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
+	}
+	if err := e.podNetwork(ctx, &cfg, o.Network, o.Publish); err != nil {
 		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
 	}
 	if o.Replace {

@@ -85,18 +85,57 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := network.Pin(e.podNamespaces(p).Dir, p.Config.Share, p.Config.Hostname); err != nil {
+	pinned, err := network.Pin(e.podNamespaces(p).Dir, p.Config.Share, p.Config.Hostname)
+	if err != nil {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	ip := ""
+	if p.Config.Shares(network.Net) && isCNI(p.Config.Network) {
+		// a re-start after a crash: finish the old attachment's teardown first
+		_ = e.networks().Detach(ctx, p.Config.Network, p.ID, pinned.Path(network.Net), cniPorts(p.Config.Ports))
+		ip, err = e.networks().Attach(ctx, p.Config.Network, p.ID, pinned.Path(network.Net), cniPorts(p.Config.Ports))
+		if err != nil {
+			_ = network.Unpin(pinned.Dir)
+			return fmt.Errorf("pod %q: %w", p.Name, err)
+		}
 	}
 	unit := os.Getenv("PODUNIT_SYSTEMD_UNIT")
 	if unit == "" {
 		unit, _ = ownUnit()
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
-		p.State.NamespacesPinned, p.State.Unit = true, unit
+		p.State.NamespacesPinned, p.State.Unit, p.State.IP = true, unit, ip
 		return nil
 	})
+	if err == nil && ip != "" {
+		err = e.refreshHosts(ctx, p.Config.Network, "")
+	}
 	return err
+}
+
+// podDetach runs CNI DEL for the pod's network (on its pinned namespace
+// while it is there) and forgets its address.
+func (e *Engine) podDetach(ctx context.Context, p *model.Pod) error {
+	if !p.Config.Shares(network.Net) || !isCNI(p.Config.Network) {
+		return nil
+	}
+	pinned, path := e.podNamespaces(p), ""
+	if pinned.Has(network.Net) {
+		path = pinned.Path(network.Net)
+	}
+	if err := e.networks().Detach(ctx, p.Config.Network, p.ID, path, cniPorts(p.Config.Ports)); err != nil {
+		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	if p.State.IP == "" {
+		return nil
+	}
+	if _, err := e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+		p.State.IP = ""
+		return nil
+	}); err != nil {
+		return err
+	}
+	return e.refreshHosts(ctx, p.Config.Network, "")
 }
 
 // PodUnitStop runs as the pod unit's ExecStopPost=, after systemd stopped
@@ -105,6 +144,9 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 func (e *Engine) PodUnitStop(ctx context.Context, ref string, remove bool) error {
 	p, err := e.store.Pod(ctx, ref)
 	if err != nil {
+		return err
+	}
+	if err := e.podDetach(ctx, p); err != nil {
 		return err
 	}
 	if err := network.Unpin(e.podNamespaces(p).Dir); err != nil {
@@ -131,6 +173,9 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 	pinned := e.podNamespaces(p)
 	var out []nsEntry
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
+		if kind == network.Net && p.Config.Network == "host" {
+			continue // no network namespace: the host's
+		}
 		if !p.Config.Shares(kind) {
 			out = append(out, nsEntry{kind: kind})
 			continue

@@ -18,7 +18,8 @@ import (
 type createFlags struct {
 	name, workdir, user, hostname, entrypoint string
 	env, envFiles, labels, volumes, tmpfs     []string
-	mounts                                    []string
+	mounts, publish                           []string
+	network                                   string
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
@@ -49,6 +50,10 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
 	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
+	fs.StringVar(&f.network, "network", "", "network: a network's name, bridge, none, host, container:NAME, ns:PATH (default: containers.conf's, else bridge)")
+	fs.StringVar(&f.network, "net", "", "alias of --network")
+	_ = fs.MarkHidden("net")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
 	fs.Bool("help", false, "help for this command")
 }
@@ -56,7 +61,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 // options turns the flags and the positional arguments into engine options.
 func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateOptions, error) {
 	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace, Pod: f.pod,
-		Environ: os.LookupEnv}
+		Network: f.network, Publish: f.publish, Environ: os.LookupEnv}
 	if cmd.Flags().Changed("entrypoint") {
 		ep, err := parseEntrypoint(f.entrypoint)
 		if err != nil {

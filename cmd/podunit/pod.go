@@ -65,6 +65,8 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.StringVarP(&memory, "memory", "m", "", "memory limit of the whole pod (its slice's MemoryMax=), e.g. 512m")
 	fs.Float64Var(&o.CPUs, "cpus", 0, "CPU limit of the whole pod (its slice's CPUQuota=), e.g. 1.5")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
+	fs.StringVar(&o.Network, "network", "", "the pod's network: a network's name, bridge, none or host (default: containers.conf's, else bridge)")
+	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }
 

@@ -39,6 +39,10 @@ type Config struct {
 	SdNotify    string            `json:"sdNotify,omitempty"`   // "" (podunit says READY), "container", "ignore"
 	Runtime     string            `json:"runtime,omitempty"`    // crun or runc, or a path
 	Pod         string            `json:"pod,omitempty"`        // the ID of the pod it belongs to
+	// Network is "none", "host", "container:ID", "ns:PATH" or a network's
+	// name; "" for a pod member (it has the pod's).
+	Network string        `json:"network,omitempty"`
+	Ports   []PortMapping `json:"ports,omitempty"` // published ports (-p), one per port
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.
@@ -67,4 +71,14 @@ type State struct {
 	FinishedAt time.Time `json:"finishedAt"`
 	Unit       string    `json:"unit,omitempty"`  // the systemd unit running it, if any
 	Error      string    `json:"error,omitempty"` // why the last start failed
+	IP         string    `json:"ip,omitempty"`    // its address on its network, while attached
+}
+
+// PortMapping publishes one container port on the host; HostIP "" means
+// every address. Protocol is tcp or udp.
+type PortMapping struct {
+	HostIP        string `json:"hostIP,omitempty"`
+	HostPort      uint16 `json:"hostPort"`
+	ContainerPort uint16 `json:"containerPort"`
+	Protocol      string `json:"protocol"`
 }

@@ -20,6 +20,8 @@ type PodConfig struct {
 	ExitPolicy string            `json:"exitPolicy,omitempty"` // "continue" (default) or "stop"
 	Memory     int64             `json:"memory,omitempty"`     // bytes; the pod slice's MemoryMax=
 	CPUs       float64           `json:"cpus,omitempty"`       // the pod slice's CPUQuota=
+	Network    string            `json:"network,omitempty"`    // "none", "host" or a network's name
+	Ports      []PortMapping     `json:"ports,omitempty"`      // published ports (-p)
 }
 
 // PodState is what the pod's own machinery is doing. The pod's status as
@@ -27,6 +29,7 @@ type PodConfig struct {
 type PodState struct {
 	NamespacesPinned bool   `json:"namespacesPinned"` // net/ipc/uts bind mounts exist
 	Unit             string `json:"unit,omitempty"`   // the pod's systemd unit, while started
+	IP               string `json:"ip,omitempty"`     // its address on its network, while attached
 }
 
 // Shares reports whether the pod's members share namespace ns.

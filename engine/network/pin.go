@@ -1,6 +1,8 @@
 // Package network holds a pod's shared namespaces without a process: each is
 // created by a throw-away OS thread and kept alive by a bind mount of its
-// nsfs file under the run root. Later: CNI networks and published ports.
+// nsfs file under the run root. Networks are CNI conflists (libcni and the
+// distribution's plugins) attached to such pinned namespaces, with
+// published ports through the portmap plugin.
 package network
 
 import (
@@ -172,3 +174,6 @@ func Unpin(dir string) error {
 	}
 	return os.RemoveAll(dir)
 }
+
+// Has reports whether kind is a pinned namespace.
+func (p Pinned) Has(kind string) bool { return p.pinned([]string{kind}) }

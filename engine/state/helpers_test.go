@@ -60,12 +60,13 @@ func full(id, name string) *model.Container {
 		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
 		SdNotify: "container", Runtime: "crun", Pod: fullPodID,
+		Network: "webnet", Ports: []model.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,
 		StartedAt:  time.Date(2025, 1, 2, 3, 4, 6, 123456789, time.UTC),
 		FinishedAt: time.Date(2025, 1, 2, 3, 4, 9, 987654321, time.UTC),
-		Unit:       "podunit-" + name + ".service", Error: "last start failed",
+		Unit:       "podunit-" + name + ".service", Error: "last start failed", IP: "10.89.0.2",
 	}
 	return c
 }
@@ -109,8 +110,9 @@ func fullPod(id, name string) *model.Pod {
 	p.Config = model.PodConfig{
 		Labels: map[string]string{"k": "v"}, Share: []string{"net", "ipc", "uts"},
 		Hostname: "podhost", ExitPolicy: "stop", Memory: 64 << 20, CPUs: 1.5,
+		Network: "webnet", Ports: []model.PortMapping{{HostIP: "0.0.0.0", HostPort: 53, ContainerPort: 53, Protocol: "udp"}},
 	}
-	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice"}
+	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3"}
 	return p
 }
 

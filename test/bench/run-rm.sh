@@ -46,7 +46,7 @@ fi
 measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	local rt=$1 where=$2; shift 2
 	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
-		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm bench true")
+		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true")
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"

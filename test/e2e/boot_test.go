@@ -231,7 +231,7 @@ func TestBootPullsImagesAndMakesVolumes(t *testing.T) {
 	ref := reg + "/podunit/pulled:1"
 	testimage.PushImage(t, ref, testimage.Config{Labels: map[string]string{"from": "registry"}})
 	files := map[string]string{
-		"base.image": "[Image]\nImage=" + ref + "\nTLSVerify=false\n",
+		"base.image":  "[Image]\nImage=" + ref + "\nTLSVerify=false\n",
 		"data.volume": "[Volume]\nVolumeName=appdata\nLabel=tier=db\n",
 		"app.container": `[Container]
 Image=base.image

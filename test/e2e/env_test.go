@@ -41,6 +41,13 @@ func newEnv(t testing.TB, sb *harness.Sandbox, runtime string) *env {
 	if err := os.WriteFile(filepath.Join(e.dir, "registries.conf"), conf, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// No bridge, veth or iptables rule in the host's namespace: containers
+	// default to a network namespace of their own with only lo. Network
+	// tests opt in with --network, inside a sandbox with its own namespace.
+	conf = []byte("[containers]\nnetns = \"none\"\n")
+	if err := os.WriteFile(filepath.Join(e.dir, "containers.conf"), conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(e.removeAll)
 	return e
 }
@@ -71,7 +78,8 @@ func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 	}
 	// No registry but the tests' own: a short name must never reach the network.
 	if e.dir != "" {
-		cmd.Env = append(os.Environ(), "CONTAINERS_REGISTRIES_CONF="+filepath.Join(e.dir, "registries.conf"))
+		cmd.Env = append(os.Environ(), "CONTAINERS_REGISTRIES_CONF="+filepath.Join(e.dir, "registries.conf"),
+			"CONTAINERS_CONF="+filepath.Join(e.dir, "containers.conf"))
 	}
 	return cmd
 }

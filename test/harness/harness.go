@@ -37,6 +37,7 @@ const (
 // Options say how a sandbox is booted.
 type Options struct {
 	// Net gives the sandbox a network namespace of its own, with loopback up.
+	// Without it, containers.conf inside says netns = "none" (see noNetworks).
 	Net bool
 	// Binds are "SRC:DST" host paths (folders or files, absolute, no spaces) bound
 	// over DST inside, after the tmpfs mounts. Bind a folder kept across Reboot onto
@@ -69,6 +70,9 @@ func Boot(t testing.TB, opts Options) *Sandbox {
 	if err := checkBinds(opts.Binds); err != nil {
 		t.Fatalf("harness: %v", err)
 	}
+	if !opts.Net {
+		opts.Binds = noNetworks(t, opts.Binds)
+	}
 	s := &Sandbox{opts: opts, logPath: filepath.Join(TempDir(t), "systemd.log")}
 	s.lock = acquireLock(t)
 	t.Cleanup(func() {
@@ -77,6 +81,41 @@ func Boot(t testing.TB, opts Options) *Sandbox {
 	})
 	s.start(t)
 	return s
+}
+
+// vendorContainersConf is read by podunit (and podman) for the default network.
+const (
+	vendorContainersConf = "/usr/share/containers/containers.conf"
+	adminContainersConf  = "/etc/containers/containers.conf"
+)
+
+// noNetworks binds, in a sandbox sharing the host's network namespace, a
+// containers.conf with netns = "none" over the vendor file, so that units
+// started by the sandbox's systemd (which do not inherit the test's
+// CONTAINERS_CONF) create no bridge, veth or iptables rule on the host.
+func noNetworks(t testing.TB, binds []string) []string {
+	t.Helper()
+	// Without the vendor file there is nothing to bind over, and units would
+	// take the default bridge in the host's namespace: refuse instead.
+	if _, err := os.Stat(vendorContainersConf); err != nil {
+		t.Fatalf("harness: %s is missing (scripts/setup.sh installs it): without it a sandbox "+
+			"sharing the host's network namespace would put bridges there", vendorContainersConf)
+	}
+	for _, b := range binds {
+		if strings.HasSuffix(b, ":"+vendorContainersConf) {
+			return binds
+		}
+	}
+	conf := filepath.Join(TempDir(t), "containers.conf")
+	if err := os.WriteFile(conf, []byte("[containers]\nnetns = \"none\"\n"), 0o644); err != nil {
+		t.Fatalf("harness: %v", err)
+	}
+	out := append(append([]string{}, binds...), conf+":"+vendorContainersConf)
+	// the admin's file overrides the vendor's: cover it too where it exists
+	if _, err := os.Stat(adminContainersConf); err == nil {
+		out = append(out, conf+":"+adminContainersConf)
+	}
+	return out
 }
 
 // Reboot powers the sandbox off and boots it again with the same Options. Only what

@@ -1,0 +1,358 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/network"
+)
+
+// Network is one network as the network verbs show it.
+type Network = network.Network
+
+// NetworkCreateOptions is what `network create` is asked for.
+type NetworkCreateOptions struct {
+	Name           string // "" picks podunitN
+	Subnet         string // "" picks the first free 10.89.N.0/24
+	Gateway        string // "" is the subnet's first address
+	Internal       bool
+	Labels         map[string]string
+	IgnoreIfExists bool // --ignore: an existing network of that name is no error
+}
+
+// networks is the CNI network manager: conflists in the graph root, leases
+// and libcni's cache in the run root.
+func (e *Engine) networks() *network.Manager {
+	return network.NewManager(filepath.Join(e.cfg.StorageRoot, "podunit", "networks"), filepath.Join(e.runDir, "cni"))
+}
+
+// NetworkCreate adds a bridge network.
+func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Network, error) {
+	unlock, err := e.locks.Lock(ctx, "networks")
+	if err != nil {
+		return Network{}, err
+	}
+	defer unlock()
+	m := e.networks()
+	if o.Name != "" {
+		if err := names.Validate("network", o.Name); err != nil {
+			return Network{}, err
+		}
+		if n, err := m.Get(o.Name); err == nil {
+			if o.IgnoreIfExists {
+				return n, nil
+			}
+			return n, fmt.Errorf("network %q: %w", o.Name, errdefs.ErrAlreadyExists)
+		}
+	}
+	existing, err := m.List()
+	if err != nil {
+		return Network{}, err
+	}
+	n, err := newNetwork(o, existing)
+	if err != nil {
+		return n, err
+	}
+	return n, m.Add(n)
+}
+
+// newNetwork fills in the name, bridge, subnet and gateway not given.
+func newNetwork(o NetworkCreateOptions, existing []Network) (Network, error) {
+	n := Network{Name: o.Name, ID: names.NewID(), Driver: "bridge", Subnet: o.Subnet, Gateway: o.Gateway,
+		Internal: o.Internal, Labels: o.Labels, Created: time.Now().UTC()}
+	used := map[string]bool{}
+	for _, x := range existing {
+		used[x.Name], used[x.Bridge], used["subnet "+x.Subnet] = true, true, true
+	}
+	for i := 1; n.Bridge == ""; i++ {
+		if b := "podunit" + strconv.Itoa(i); !used[b] {
+			n.Bridge = b
+		}
+	}
+	if n.Name == "" {
+		n.Name = n.Bridge
+	}
+	for i := 1; n.Subnet == "" && i < 256; i++ {
+		if s := fmt.Sprintf("10.89.%d.0/24", i); !used["subnet "+s] {
+			n.Subnet = s
+		}
+	}
+	if n.Subnet == "" {
+		return n, fmt.Errorf("no free subnet in 10.89.0.0/16: give --subnet: %w", errdefs.ErrConflict)
+	}
+	_, ipnet, err := net.ParseCIDR(n.Subnet)
+	if err != nil {
+		return n, fmt.Errorf("--subnet %q: %w", n.Subnet, errdefs.ErrInvalidArgument)
+	}
+	n.Subnet = ipnet.String()
+	if n.Gateway == "" {
+		gw := append(net.IP{}, ipnet.IP.To4()...)
+		gw[3]++
+		n.Gateway = gw.String()
+	}
+	return n, nil
+}
+
+// Network finds a network by name.
+func (e *Engine) Network(ctx context.Context, name string) (Network, error) {
+	return e.networks().Get(name)
+}
+
+// Networks lists every network by name.
+func (e *Engine) Networks(ctx context.Context) ([]Network, error) {
+	return e.networks().List()
+}
+
+// NetworkUsers are the containers and pods configured to use network name.
+func (e *Engine) NetworkUsers(ctx context.Context, name string) ([]*model.Container, []*model.Pod, error) {
+	all, err := e.store.Containers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cs []*model.Container
+	for _, c := range all {
+		if c.Config.Network == name {
+			cs = append(cs, c)
+		}
+	}
+	pods, err := e.store.Pods(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ps []*model.Pod
+	for _, p := range pods {
+		if p.Config.Network == name {
+			ps = append(ps, p)
+		}
+	}
+	return cs, ps, nil
+}
+
+// NetworkRemove removes a network. One in use needs force, which removes
+// its containers and pods first (as Podman's network rm -f does).
+func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, timeout *uint) error {
+	n, err := e.networks().Get(name)
+	if err != nil {
+		return err
+	}
+	cs, ps, err := e.NetworkUsers(ctx, name)
+	if err != nil {
+		return err
+	}
+	if !force && len(cs)+len(ps) > 0 {
+		var users []string
+		for _, c := range cs {
+			users = append(users, c.Name)
+		}
+		for _, p := range ps {
+			users = append(users, "pod "+p.Name)
+		}
+		return fmt.Errorf("network %q is used by %s: remove them first or use -f: %w", name, strings.Join(users, ", "), errdefs.ErrConflict)
+	}
+	var errs []error
+	for _, p := range ps {
+		if err := e.PodRemove(ctx, p.ID, true, timeout); err != nil && !errdefs.IsNotFound(err) {
+			errs = append(errs, err)
+		}
+	}
+	for _, c := range cs {
+		if err := e.Remove(ctx, c.ID, RemoveOptions{Force: true, Timeout: timeout}); err != nil && !errdefs.IsNotFound(err) {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if err := e.networks().Remove(n); err != nil {
+		return err
+	}
+	return network.RemoveSharedChains()
+}
+
+// NetworkPrune removes every network no container or pod uses, but the
+// default one; it returns their names.
+func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
+	list, err := e.networks().List()
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, n := range list {
+		cs, ps, err := e.NetworkUsers(ctx, n.Name)
+		if err != nil {
+			return removed, err
+		}
+		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 {
+			continue
+		}
+		if err := e.NetworkRemove(ctx, n.Name, false, nil); err != nil {
+			return removed, err
+		}
+		removed = append(removed, n.Name)
+	}
+	return removed, nil
+}
+
+// isCNI reports whether a container's or pod's network mode is a network's name.
+func isCNI(mode string) bool {
+	switch {
+	case mode == "", mode == "none", mode == "host":
+		return false
+	case strings.HasPrefix(mode, "container:"), strings.HasPrefix(mode, "ns:"):
+		return false
+	}
+	return true
+}
+
+// networkMode resolves --network: "" takes containers.conf's default;
+// bridge (and private) is the default network, created on first use; a
+// name must be an existing network's.
+func (e *Engine) networkMode(ctx context.Context, flag string) (string, error) {
+	d, err := network.ReadDefaults(network.ConfFiles())
+	if err != nil {
+		return "", err
+	}
+	mode := flag
+	if mode == "" {
+		mode = d.NetNS
+	}
+	switch {
+	case mode == "none", mode == "host":
+		return mode, nil
+	case mode == "", mode == "bridge", mode == "private":
+		return d.DefaultNetwork, e.ensureNetwork(ctx, d.DefaultNetwork)
+	case mode == "slirp4netns" || mode == "pasta" || strings.HasPrefix(mode, "slirp4netns:") || strings.HasPrefix(mode, "pasta:"):
+		return "", fmt.Errorf("--network %s: podunit runs rootful bridges only: %w", mode, errdefs.ErrNotImplemented)
+	case strings.HasPrefix(mode, "container:"):
+		c, err := e.store.Container(ctx, strings.TrimPrefix(mode, "container:"))
+		if err != nil {
+			return "", fmt.Errorf("--network %s: %w", mode, err)
+		}
+		return "container:" + c.ID, nil
+	case strings.HasPrefix(mode, "ns:"):
+		if !filepath.IsAbs(strings.TrimPrefix(mode, "ns:")) {
+			return "", fmt.Errorf("--network %s: want ns:/absolute/path: %w", mode, errdefs.ErrInvalidArgument)
+		}
+		return mode, nil
+	}
+	if _, err := e.networks().Get(mode); err != nil {
+		return "", fmt.Errorf("--network %s: %w", mode, err)
+	}
+	return mode, nil
+}
+
+// ensureNetwork creates the default network on first use.
+func (e *Engine) ensureNetwork(ctx context.Context, name string) error {
+	m := e.networks()
+	if _, err := m.Get(name); !errdefs.IsNotFound(err) {
+		return err
+	}
+	if name != network.DefaultName {
+		return fmt.Errorf("default network %q (containers.conf default_network): %w", name, errdefs.ErrNotFound)
+	}
+	n := network.DefaultNetwork(names.NewID())
+	n.Created = time.Now().UTC()
+	if err := m.Add(n); err != nil && !errdefs.IsAlreadyExists(err) {
+		return err
+	}
+	return nil
+}
+
+// ParsePublish reads -p/--publish values into one mapping per port.
+func ParsePublish(list []string) ([]model.PortMapping, error) {
+	var out []model.PortMapping
+	for _, s := range list {
+		ms, err := network.ParsePublish(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, model.PortMapping(m))
+		}
+	}
+	return out, nil
+}
+
+func cniPorts(list []model.PortMapping) []network.PortMapping {
+	var out []network.PortMapping
+	for _, m := range list {
+		out = append(out, network.PortMapping(m))
+	}
+	return out
+}
+
+// Ports are the published ports of a container: its own, or its pod's.
+func (e *Engine) Ports(ctx context.Context, c *model.Container) ([]network.PortMapping, error) {
+	if c.Config.Pod == "" {
+		return cniPorts(c.Config.Ports), nil
+	}
+	p, err := e.store.Pod(ctx, c.Config.Pod)
+	if err != nil {
+		return nil, err
+	}
+	return cniPorts(p.Config.Ports), nil
+}
+
+// containerNetwork resolves --network and --publish into cfg. A pod
+// member has its pod's network and ports.
+func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o CreateOptions) error {
+	if cfg.Pod != "" {
+		if o.Network != "" || len(o.Publish) > 0 {
+			return fmt.Errorf("a pod member uses its pod's network: give --network and --publish to pod create: %w", errdefs.ErrInvalidArgument)
+		}
+		return nil
+	}
+	mode, err := e.networkMode(ctx, o.Network)
+	if err != nil {
+		return err
+	}
+	ports, err := ParsePublish(o.Publish)
+	if err != nil {
+		return err
+	}
+	if len(ports) > 0 && !isCNI(mode) {
+		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
+	}
+	cfg.Network, cfg.Ports = mode, ports
+	return nil
+}
+
+// podNetwork resolves a pod's --network and --publish: none, host or a
+// network's name. With host the pod does not share a network namespace:
+// its members have the host's.
+func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag string, publish []string) error {
+	mode, err := e.networkMode(ctx, flag)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(mode, "container:") || strings.HasPrefix(mode, "ns:") {
+		return fmt.Errorf("--network %s: a pod takes a network's name, bridge, none or host: %w", flag, errdefs.ErrInvalidArgument)
+	}
+	ports, err := ParsePublish(publish)
+	if err != nil {
+		return err
+	}
+	if len(ports) > 0 && (!isCNI(mode) || !cfg.Shares(network.Net)) {
+		return fmt.Errorf("--publish needs a bridge network shared by the pod: %w", errdefs.ErrInvalidArgument)
+	}
+	if mode == "host" {
+		var share []string
+		for _, k := range cfg.Share {
+			if k != network.Net {
+				share = append(share, k)
+			}
+		}
+		cfg.Share = share
+	}
+	cfg.Network, cfg.Ports = mode, ports
+	return nil
+}

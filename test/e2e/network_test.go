@@ -1,0 +1,211 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestNetwork runs bridge networks, published ports and their teardown in
+// a sandbox with a network namespace of its own: every bridge, veth and
+// iptables rule lives there, and all traffic stays inside it.
+func TestNetwork(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{Net: true})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	before := netSnapshot(e)
+	e.must("network", "create", "webnet")
+	e.must("network", "create", "--internal", "intnet")
+	t.Run("ls inspect exists", func(t *testing.T) { checkNetworkVerbs(t, e) })
+	t.Run("http by address and by name on a user network", func(t *testing.T) { checkNetworkHTTP(t, e) })
+	t.Run("an internal network cannot reach the host", func(t *testing.T) { checkNetworkInternal(t, e) })
+	t.Run("a published port reaches the container", func(t *testing.T) { checkNetworkPublish(t, e) })
+	t.Run("a pod's published port reaches its member", func(t *testing.T) { checkNetworkPodPublish(t, e) })
+	t.Run("the default bridge is made on first use", func(t *testing.T) { checkNetworkDefault(t, e) })
+	t.Run("rm and network rm leave nothing behind", func(t *testing.T) { checkNetworkTeardown(t, e, before) })
+}
+
+// httpd is a container script serving text at / on port 80.
+func httpd(text string) string {
+	return "mkdir -p /www && echo " + text + " > /www/index.html && exec httpd -f -p 80 -h /www"
+}
+
+// fetch is a shell command that fetches url (busybox wget's -T crashes:
+// timeout bounds it instead).
+func fetch(url string) string { return "timeout 5 wget -qO- " + url }
+
+func ipOf(e *env, name string) string {
+	e.t.Helper()
+	out := e.must("exec", name, "sh", "-c", "ip -4 -o addr show eth0")
+	m := regexp.MustCompile(`inet (\d+\.\d+\.\d+\.\d+)/`).FindStringSubmatch(out)
+	if m == nil {
+		e.t.Fatalf("no IPv4 address on %s's eth0: %q", name, out)
+	}
+	return m[1]
+}
+
+func checkNetworkVerbs(t *testing.T, e *env) {
+	e = e.on(t)
+	if got := e.must("network", "ls", "--format", "{{.Name}} {{.Driver}}"); got != "intnet bridge\nwebnet bridge\n" {
+		t.Fatalf("network ls: %q", got)
+	}
+	if got := e.must("network", "ls", "-q", "--filter", "name=^web"); got != "webnet\n" {
+		t.Fatalf("network ls -q --filter name=^web: %q", got)
+	}
+	if got := e.must("network", "inspect", "--format", "{{.Internal}} {{range .Subnets}}{{.Gateway}}{{end}}", "intnet"); !strings.HasPrefix(got, "true 10.89.") {
+		t.Fatalf("network inspect intnet: %q", got)
+	}
+	if r := e.run("network", "exists", "nosuch"); r.code != 1 {
+		t.Fatalf("network exists nosuch: exit %d", r.code)
+	}
+	e.must("network", "exists", "webnet")
+	e.must("network", "create", "--ignore", "webnet")
+	if r := e.run("network", "create", "webnet"); r.code == 0 {
+		t.Fatal("network create of an existing name succeeded")
+	}
+}
+
+func checkNetworkHTTP(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "-d", "--name", "srv", "--network", "webnet", "bb", "sh", "-c", httpd("hello-srv"))
+	ip := ipOf(e, "srv")
+	e.must("run", "-d", "--name", "cli", "--network", "webnet", "bb", "sleep", "600")
+	eventually(t, 10*time.Second, "cli to fetch from srv by address and by name", func() bool {
+		r := e.run("exec", "cli", "sh", "-c", fetch("http://"+ip+"/")+" && "+fetch("http://srv/"))
+		return r.code == 0 && strings.Count(r.out, "hello-srv") == 2
+	})
+	// srv started first: its hosts file learnt cli's name when cli started.
+	if hosts := e.must("exec", "srv", "cat", "/etc/hosts"); !strings.Contains(hosts, ipOf(e, "cli")+"\t") || !strings.Contains(hosts, "cli") {
+		t.Fatalf("srv's /etc/hosts does not name cli:\n%s", hosts)
+	}
+	out := e.must("run", "--rm", "--network", "webnet", "bb", "sh", "-c", fetch("http://srv/"))
+	if !strings.Contains(out, "hello-srv") {
+		t.Fatalf("an attached --rm container fetched %q", out)
+	}
+	e.must("rm", "-f", "-t", "0", "cli")
+	if hosts := e.must("exec", "srv", "cat", "/etc/hosts"); strings.Contains(hosts, "cli") {
+		t.Fatalf("srv's /etc/hosts still names cli after its removal:\n%s", hosts)
+	}
+}
+
+// checkNetworkInternal serves from the sandbox's own namespace on every
+// address and fetches it through webnet's gateway: from webnet it works,
+// from intnet (no route, no bridge address) it must not.
+func checkNetworkInternal(t *testing.T, e *env) {
+	e = e.on(t)
+	dir := harness.TempDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("host-listener\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := e.sb.Command(ctx, "busybox", "httpd", "-f", "-p", "0.0.0.0:18099", "-h", dir)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = srv.Wait() })
+	gw := strings.TrimSpace(e.must("network", "inspect", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}", "webnet"))
+	intGW := strings.TrimSpace(e.must("network", "inspect", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}", "intnet"))
+	url := "http://" + gw + ":18099/"
+	eventually(t, 10*time.Second, "a webnet container to reach the host's listener (control)", func() bool {
+		r := e.run("run", "--rm", "--network", "webnet", "bb", "sh", "-c", fetch(url))
+		return r.code == 0 && strings.Contains(r.out, "host-listener")
+	})
+	for _, u := range []string{url, "http://" + intGW + ":18099/"} {
+		r := e.run("run", "--rm", "--network", "intnet", "bb", "sh", "-c", fetch(u))
+		if r.code == 0 || strings.Contains(r.out, "host-listener") {
+			t.Fatalf("an intnet container reached the host at %s: exit %d, %q", u, r.code, r.out)
+		}
+	}
+	if routes := e.must("run", "--rm", "--network", "intnet", "bb", "sh", "-c", "ip route"); strings.Contains(routes, "default") {
+		t.Fatalf("an intnet container has a default route:\n%s", routes)
+	}
+}
+
+func sandboxFetch(e *env, url string) (string, bool) {
+	out, _, code, err := e.sb.Exec("busybox", "timeout", "5", "busybox", "wget", "-qO-", url)
+	return out, err == nil && code == 0
+}
+
+func checkNetworkPublish(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "-d", "--name", "pub", "--network", "webnet", "-p", "127.0.0.1:18080:80", "bb", "sh", "-c", httpd("hello-pub"))
+	if got := e.must("port", "pub"); got != "80/tcp -> 127.0.0.1:18080\n" {
+		t.Fatalf("port pub: %q", got)
+	}
+	eventually(t, 10*time.Second, "127.0.0.1:18080 to answer from the sandbox", func() bool {
+		out, ok := sandboxFetch(e, "http://127.0.0.1:18080/")
+		return ok && strings.Contains(out, "hello-pub")
+	})
+	if r := e.run("run", "--rm", "--network", "none", "-p", "18085:80", "bb", "true"); r.code != 125 {
+		t.Fatalf("-p with --network none: exit %d, want 125", r.code)
+	}
+}
+
+func checkNetworkPodPublish(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "ppod-pod.service")
+	e.must("pod", "create", "--name", "ppod", "--network", "webnet", "-p", "127.0.0.1:18081:80")
+	e.must("create", "--pod", "ppod", "--name", "ppod-web", "bb", "sh", "-c", httpd("hello-pod"))
+	e.must("create", "--pod", "ppod", "--name", "ppod-idle", "bb", "sleep", "600")
+	e.must("pod", "start", "ppod")
+	eventually(t, 10*time.Second, "127.0.0.1:18081 to answer from the pod's member", func() bool {
+		out, ok := sandboxFetch(e, "http://127.0.0.1:18081/")
+		return ok && strings.Contains(out, "hello-pod")
+	})
+	if got := e.must("port", "ppod-idle"); got != "80/tcp -> 127.0.0.1:18081\n" {
+		t.Fatalf("port ppod-idle: %q", got)
+	}
+	out := e.must("run", "--rm", "--network", "webnet", "bb", "sh", "-c", fetch("http://ppod-web/"))
+	if !strings.Contains(out, "hello-pod") {
+		t.Fatalf("fetching the pod member by name: %q", out)
+	}
+	if r := e.run("create", "--pod", "ppod", "--network", "webnet", "bb", "true"); r.code != 125 {
+		t.Fatalf("--network on a pod member: exit %d, want 125", r.code)
+	}
+}
+
+func checkNetworkDefault(t *testing.T, e *env) {
+	e = e.on(t)
+	out := e.must("run", "--rm", "--network", "bridge", "bb", "sh", "-c", "ip -4 -o addr show eth0")
+	if !strings.Contains(out, "inet 10.89.0.") {
+		t.Fatalf("a container on the default bridge: %q", out)
+	}
+	if got := e.must("network", "inspect", "--format", "{{.NetworkInterface}} {{range .Subnets}}{{.Subnet}}{{end}}", "podunit"); got != "podunit0 10.89.0.0/24\n" {
+		t.Fatalf("the default network: %q", got)
+	}
+}
+
+func checkNetworkTeardown(t *testing.T, e *env, before string) {
+	e = e.on(t)
+	if r := e.run("network", "rm", "webnet"); r.code == 0 || !strings.Contains(r.err, "srv") {
+		t.Fatalf("network rm of a network in use: exit %d, %q", r.code, r.err)
+	}
+	e.removeAll()
+	e.must("pod", "rm", "-f", "-t", "0", "ppod")
+	e.must("network", "rm", "webnet", "intnet", "podunit")
+	if after := netSnapshot(e); after != before {
+		t.Fatalf("the sandbox's network is not as before:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// netSnapshot is what the networks leave in the sandbox's namespace: the
+// iptables rules and non-builtin chains, the links, and the leases.
+func netSnapshot(e *env) string {
+	var keep []string
+	for _, l := range strings.Split(e.sh("iptables-save 2>/dev/null || true"), "\n") {
+		if strings.HasPrefix(l, "-A ") || (strings.HasPrefix(l, ":") && strings.Contains(l, " - [")) {
+			keep = append(keep, l)
+		}
+	}
+	slices.Sort(keep)
+	links := e.sh("ip -o link | awk '{print $2}'")
+	leases := e.sh("find " + filepath.Join(e.dir, "run", "podunit", "cni", "networks") + " -type f 2>/dev/null | grep -v -e '/lock$' -e last_reserved_ip || true")
+	return "rules:\n" + strings.Join(keep, "\n") + "\nlinks:\n" + links + "leases:\n" + leases
+}

@@ -36,6 +36,11 @@ func ExecWord(w string) (string, error) {
 	if strings.IndexByte(w, 0) >= 0 {
 		return "", ErrNUL
 	}
+	if w == ";" {
+		// systemd takes a lone ";" as a command separator, quoted or not;
+		// "\;" is its escape for a literal one (systemd.service(5)).
+		return `\;`, nil
+	}
 	if strings.ContainsAny(w, "%$") {
 		w = strings.NewReplacer("%", "%%", "$", "$$").Replace(w)
 	}
@@ -68,12 +73,16 @@ func ExecLine(args []Arg) (string, error) {
 // never leave one, as are command separators (" ; ") and prefixes on the
 // executable ("-", "@", "+", "!", ":").
 func SplitExec(value string, spec func(c byte) (string, bool)) ([]string, error) {
-	for _, f := range strings.Fields(value) {
-		if f == ";" {
+	tokens := rawTokens(value)
+	for i, tok := range tokens {
+		switch tok {
+		case ";", `";"`, "';'":
 			return nil, errors.New("command separator ; in Exec line")
+		case `\;`:
+			tokens[i] = `";"` // the escaped literal: one argument ";"
 		}
 	}
-	words, err := SplitWords(value)
+	words, err := SplitWords(strings.Join(tokens, " "))
 	if err != nil {
 		return nil, err
 	}
@@ -138,4 +147,38 @@ func unDollar(w string) (string, error) {
 		return "", errors.New("environment variable reference")
 	}
 	return b.String(), nil
+}
+
+// rawTokens splits an Exec= value at unquoted blanks, keeping each word as
+// written (quotes and escapes included), which is what systemd compares
+// with ";" to find command separators.
+func rawTokens(value string) []string {
+	var out []string
+	var cur strings.Builder
+	var quote byte
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		switch {
+		case c == '\\' && i+1 < len(value):
+			cur.WriteByte(c)
+			i++
+			cur.WriteByte(value[i])
+			continue
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case quote == 0 && (c == ' ' || c == '\t'):
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+			continue
+		}
+		cur.WriteByte(c)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
 }

@@ -159,3 +159,19 @@ func sameFile(a, b *File) bool {
 	}
 	return true
 }
+
+func TestLoneSemicolonIsEscaped(t *testing.T) {
+	w, err := ExecWord(";")
+	if err != nil || w != `\;` {
+		t.Fatalf(`ExecWord(";") = %q, %v; want \; (a quoted ";" is still a command separator to systemd)`, w, err)
+	}
+	got, err := SplitExec(`/bin/find . -exec rm {} \;`, nil)
+	if err != nil || len(got) != 6 || got[5] != ";" {
+		t.Fatalf("SplitExec of an escaped semicolon: %q, %v", got, err)
+	}
+	for _, sep := range []string{`/bin/a ; /bin/b`, `/bin/a ";" /bin/b`} {
+		if _, err := SplitExec(sep, nil); err == nil {
+			t.Errorf("SplitExec(%q) did not see the command separator", sep)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +266,46 @@ WantedBy=multi-user.target
 	eventually(t, 10*time.Second, "the container to write into its volume", func() bool {
 		return strings.Contains(e.sh("cat /var/lib/containers/storage/podunit/volumes/appdata/_data/file 2>/dev/null || true"), "kept")
 	})
+}
+
+// TestBootMakesNetworks boots, in a sandbox with its own network namespace,
+// a .network file and a .container on it: the network exists before the
+// container starts, which gets an address in the network's subnet.
+func TestBootMakesNetworks(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	for name := range quadletFiles {
+		if err := os.Remove(filepath.Join(sources, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"front.network": "[Network]\nSubnet=10.89.77.0/24\nLabel=tier=front\n",
+		"srv.container": "[Container]\nImage=bb\nContainerName=srv\nNetwork=front.network\n" +
+			"Exec=sh -c \"" + httpd("on-front") + "\"\nStopSignal=KILL\n\n[Install]\nWantedBy=multi-user.target\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.Net = true
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "srv.service", "front-network.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.WaitActive(t, "srv.service", "active", 30*time.Second)
+	sb.WaitActive(t, "front-network.service", "active", 5*time.Second)
+	if got := e.must("network", "ls", "--format", "{{.Name}}"); !strings.Contains(got, "systemd-front") {
+		t.Fatalf("network ls at boot: %q", got)
+	}
+	addr := e.must("exec", "srv", "sh", "-c", "ip -4 -o addr show eth0")
+	if !strings.Contains(addr, "inet 10.89.77.") {
+		t.Fatalf("srv's address is not in the .network's subnet: %q", addr)
+	}
+	ip := regexp.MustCompile(`inet (\S+)/`).FindStringSubmatch(addr)[1]
+	eventually(t, 10*time.Second, "srv to serve on its network", func() bool {
+		out, _, _, _ := sb.Exec("sh", "-c", fetch("http://"+ip+"/"))
+		return strings.Contains(out, "on-front")
+	})
+	sb.Run(t, "systemctl", "stop", "srv.service")
+	e.must("network", "rm", "systemd-front")
 }

@@ -54,16 +54,23 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	return bundle, rt, nil
 }
 
-// memberNamespaces is a pod member's namespace list: the pod's shared ones
-// joined by path, everything else fresh.
+// memberNamespaces is a container's namespace list: the given ones (joined
+// by path, or fresh where the path is empty), a fresh mount (and cgroup)
+// namespace, and a fresh PID namespace unless a pid entry is given.
 func memberNamespaces(shared []nsEntry) []specs.LinuxNamespace {
-	kinds := map[string]specs.LinuxNamespaceType{"net": specs.NetworkNamespace, "ipc": specs.IPCNamespace, "uts": specs.UTSNamespace}
-	list := []specs.LinuxNamespace{{Type: specs.PIDNamespace}, {Type: specs.MountNamespace}}
+	kinds := map[string]specs.LinuxNamespaceType{"net": specs.NetworkNamespace, "ipc": specs.IPCNamespace,
+		"uts": specs.UTSNamespace, "pid": specs.PIDNamespace}
+	list := []specs.LinuxNamespace{{Type: specs.MountNamespace}}
 	if _, err := os.Stat("/proc/self/ns/cgroup"); err == nil {
 		list = append(list, specs.LinuxNamespace{Type: specs.CgroupNamespace})
 	}
+	pid := false
 	for _, n := range shared {
 		list = append(list, specs.LinuxNamespace{Type: kinds[n.kind], Path: n.path})
+		pid = pid || n.kind == "pid"
+	}
+	if !pid { // never the host's: a fresh one unless a pod shares its own
+		list = append(list, specs.LinuxNamespace{Type: specs.PIDNamespace})
 	}
 	return list
 }

@@ -60,8 +60,7 @@ func completePodConfig(cfg *model.PodConfig) error {
 	for _, ns := range cfg.Share {
 		switch ns {
 		case network.Net, network.IPC, network.UTS:
-		case "pid":
-			return fmt.Errorf("--share pid needs a holder process, which podunit does not start yet: %w", errdefs.ErrNotImplemented)
+		case network.PID: // held by catatonit while the pod is started
 		default:
 			return fmt.Errorf("--share %q: want net, ipc or uts: %w", ns, errdefs.ErrInvalidArgument)
 		}

@@ -85,9 +85,16 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
-	pinned, err := network.Pin(e.podNamespaces(p).Dir, p.Config.Share, p.Config.Hostname)
+	pinned, err := network.Pin(e.podNamespaces(p).Dir, pinnable(p.Config.Share), p.Config.Hostname)
 	if err != nil {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	holder := p.State.HolderPid
+	if p.Config.Shares(network.PID) && !network.HolderAlive(holder) {
+		if holder, err = network.StartPIDHolder(); err != nil {
+			_ = network.Unpin(pinned.Dir)
+			return fmt.Errorf("pod %q: %w", p.Name, err)
+		}
 	}
 	ip := ""
 	if p.Config.Shares(network.Net) && isCNI(p.Config.Network) {
@@ -104,13 +111,25 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 		unit, _ = ownUnit()
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
-		p.State.NamespacesPinned, p.State.Unit, p.State.IP = true, unit, ip
+		p.State.NamespacesPinned, p.State.Unit, p.State.IP, p.State.HolderPid = true, unit, ip, holder
 		return nil
 	})
 	if err == nil && ip != "" {
 		err = e.refreshHosts(ctx, p.Config.Network, "")
 	}
 	return err
+}
+
+// pinnable is the namespaces a pod pins without a process: all it shares
+// but PID, which a holder keeps.
+func pinnable(share []string) []string {
+	var out []string
+	for _, ns := range share {
+		if ns != network.PID {
+			out = append(out, ns)
+		}
+	}
+	return out
 }
 
 // podDetach runs CNI DEL for the pod's network (on its pinned namespace
@@ -153,11 +172,12 @@ func (e *Engine) PodUnitStop(ctx context.Context, ref string, remove bool) error
 		return fmt.Errorf("pod %q: %w", p.Name, err)
 	}
 	_ = os.Remove(e.podDir(p))
+	network.StopPIDHolder(p.State.HolderPid)
 	if remove {
 		return e.removePodRecords(ctx, p)
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
-		p.State.NamespacesPinned, p.State.Unit = false, ""
+		p.State.NamespacesPinned, p.State.Unit, p.State.HolderPid = false, "", 0
 		return nil
 	})
 	return err
@@ -186,7 +206,13 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 		}
 		out = append(out, nsEntry{kind: kind, path: pinned.Path(kind)})
 	}
-	return out, nil
+	if !p.Config.Shares(network.PID) {
+		return append(out, nsEntry{kind: network.PID}), nil
+	}
+	if !network.HolderAlive(p.State.HolderPid) {
+		return nil, fmt.Errorf("pod %q is not started: the holder of its PID namespace is not running: %w", p.Name, errdefs.ErrConflict)
+	}
+	return append(out, nsEntry{kind: network.PID, path: network.PIDNamespacePath(p.State.HolderPid)}), nil
 }
 
 // nsEntry is one namespace of a member: path "" means a fresh one.

@@ -28,6 +28,7 @@ type PodConfig struct {
 // shown (Running, Degraded, Exited …) is derived from its members.
 type PodState struct {
 	NamespacesPinned bool   `json:"namespacesPinned"` // net/ipc/uts bind mounts exist
+	HolderPid        int    `json:"holderPid,omitempty"` // catatonit holding a shared PID namespace
 	Unit             string `json:"unit,omitempty"`   // the pod's systemd unit, while started
 	IP               string `json:"ip,omitempty"`     // its address on its network, while attached
 }

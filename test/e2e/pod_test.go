@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,7 @@ func TestPods(t *testing.T) {
 	t.Run("concurrent pod and member commands", func(t *testing.T) { checkPodConcurrency(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkPodBadInput(t, e) })
 	t.Run("limits on the pod's slice and --pod new:", func(t *testing.T) { checkPodLimits(t, e) })
+	t.Run("--share pid: one holder, members see each other", func(t *testing.T) { checkPodSharePID(t, e) })
 }
 
 // newPod creates pod name with members running the given shell scripts.
@@ -248,5 +250,26 @@ func checkPodLimits(t *testing.T, e *env) {
 	cg := e.sh("cat /proc/" + e.field("lim-m0", "{{.State.Pid}}") + "/cgroup")
 	if !strings.Contains(cg, "/podunit.slice/podunit-lim.slice/") {
 		t.Fatalf("the member is not in the pod's slice:\n%s", cg)
+	}
+}
+
+func checkPodSharePID(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("pod", "create", "--name", "pids", "--share", "net,ipc,uts,pid")
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "pids") })
+	e.must("create", "--pod", "pids", "--name", "pids-a", "--stop-signal", "KILL", "bb", "sleep", "601")
+	e.must("create", "--pod", "pids", "--name", "pids-b", "--stop-signal", "KILL", "bb", "sleep", "602")
+	e.must("pod", "start", "pids")
+	ps := e.must("exec", "pids-b", "ps", "-o", "pid,comm,args")
+	if !strings.Contains(ps, "sleep 601") || !regexp.MustCompile(`(?m)^\s*1\s+catatonit`).MatchString(ps) {
+		t.Fatalf("a member does not see the pod's shared PID namespace:\n%s", ps)
+	}
+	holders := e.sh(`for p in /proc/[0-9]*; do grep -q "podunit-pids.slice" $p/cgroup 2>/dev/null || continue; c=$(cat $p/comm); [ "$c" = sleep ] || echo $c; done`)
+	if strings.TrimSpace(holders) != "catatonit" {
+		t.Fatalf("processes in the pod's slice besides the members: %q, want one catatonit", holders)
+	}
+	e.must("pod", "stop", "-t", "0", "pids")
+	if left := e.sh("pgrep -x catatonit || true"); strings.TrimSpace(left) != "" {
+		t.Fatalf("the PID namespace holder outlived pod stop: %s", left)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
+	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/names"
 )
@@ -207,19 +208,8 @@ func (a *app) loadCommand() *cobra.Command {
 }
 
 func (a *app) imageExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists IMAGE",
-		Short: "Exit 0 if the image exists, 1 if not",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			if _, err := eng.Images().Resolve(a.ctx(cmd), args[0]); err != nil {
-				a.exitCode = 1
-			}
-			return nil
-		},
-	}
+	return a.existsVerb("image", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+		_, err := eng.Images().Resolve(a.ctx(cmd), ref)
+		return err
+	})
 }

@@ -258,21 +258,8 @@ func (a *app) waitCommand() *cobra.Command {
 }
 
 func (a *app) containerExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists CONTAINER",
-		Short: "Exit 0 if the container exists, 1 if not",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			_, err = eng.Container(a.ctx(cmd), args[0])
-			if errdefs.IsNotFound(err) {
-				a.exitCode = 1
-				return nil
-			}
-			return err
-		},
-	}
+	return a.existsVerb("container", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+		_, err := eng.Container(a.ctx(cmd), ref)
+		return err
+	})
 }

@@ -241,46 +241,13 @@ func (a *app) networkRmCommand() *cobra.Command {
 }
 
 func (a *app) networkExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists NETWORK",
-		Short: "Exit 0 if the network exists, 1 if not",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			_, err = eng.Network(a.ctx(cmd), args[0])
-			if errdefs.IsNotFound(err) {
-				a.exitCode = 1
-				return nil
-			}
-			return err
-		},
-	}
+	return a.existsVerb("network", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+		_, err := eng.Network(a.ctx(cmd), ref)
+		return err
+	})
 }
 
 func (a *app) networkPruneCommand() *cobra.Command {
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [flags]",
-		Short: "Remove every network no container or pod uses (but the default)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !a.confirm("WARNING! This will remove all networks not used by at least one container.") {
-				return nil
-			}
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			removed, err := eng.NetworkPrune(a.ctx(cmd))
-			for _, n := range removed {
-				fmt.Fprintln(a.out, n)
-			}
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	return cmd
+	return a.pruneVerb("networks", "Remove every network no container or pod uses (but the default)",
+		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.NetworkPrune(a.ctx(cmd)) })
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
-	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 )
@@ -165,23 +164,10 @@ func changedUint(cmd *cobra.Command, name string, v uint) *uint {
 }
 
 func (a *app) podExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists POD",
-		Short: "Exit 0 if the pod exists, 1 if not",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			_, err = eng.Pod(a.ctx(cmd), args[0])
-			if errdefs.IsNotFound(err) {
-				a.exitCode = 1
-				return nil
-			}
-			return err
-		},
-	}
+	return a.existsVerb("pod", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+		_, err := eng.Pod(a.ctx(cmd), ref)
+		return err
+	})
 }
 
 // podRow is one line of `pod ps`.

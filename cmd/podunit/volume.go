@@ -304,47 +304,18 @@ func volumeNames(cmd *cobra.Command, a *app, eng *engine.Engine) ([]string, erro
 }
 
 func (a *app) volumeExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists VOLUME",
-		Short: "Exit 0 if the volume exists, 1 if not",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			ok, err := eng.VolumeExists(a.ctx(cmd), args[0])
-			if err == nil && !ok {
-				a.exitCode = 1
-			}
-			return err
-		},
-	}
+	return a.existsVerb("volume", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+		ok, err := eng.VolumeExists(a.ctx(cmd), ref)
+		if err == nil && !ok {
+			err = errdefs.ErrNotFound
+		}
+		return err
+	})
 }
 
 func (a *app) volumePruneCommand() *cobra.Command {
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [flags]",
-		Short: "Remove every volume no container uses",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !a.confirm("WARNING! This will remove all volumes not used by at least one container.") {
-				return nil
-			}
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			removed, err := eng.VolumePrune(a.ctx(cmd))
-			for _, n := range removed {
-				fmt.Fprintln(a.out, n)
-			}
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	return cmd
+	return a.pruneVerb("volumes", "Remove every volume no container uses",
+		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.VolumePrune(a.ctx(cmd)) })
 }
 
 // confirm asks a yes/no question on the terminal; anything but y is no.

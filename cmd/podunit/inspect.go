@@ -27,6 +27,28 @@ type inspectData struct {
 	Mounts     []inspectMount  `json:"Mounts"`
 	Config     inspectConfig   `json:"Config"`
 	HostConfig inspectHostConf `json:"HostConfig"`
+	// NetworkSettings: the container's address and published ports.
+	NetworkSettings inspectNetwork `json:"NetworkSettings"`
+}
+
+type inspectNetwork struct {
+	IPAddress string                   `json:"IPAddress"`
+	Ports     map[string][]inspectPort `json:"Ports"`
+	Network   string                   `json:"Network"`
+}
+
+type inspectPort struct {
+	HostIP   string `json:"HostIp"`
+	HostPort string `json:"HostPort"`
+}
+
+func newInspectNetwork(c *model.Container) inspectNetwork {
+	n := inspectNetwork{IPAddress: c.State.IP, Network: c.Config.Network, Ports: map[string][]inspectPort{}}
+	for _, p := range c.Config.Ports {
+		key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
+		n.Ports[key] = append(n.Ports[key], inspectPort{HostIP: p.HostIP, HostPort: fmt.Sprint(p.HostPort)})
+	}
+	return n
 }
 
 type inspectState struct {
@@ -93,6 +115,7 @@ func newInspectData(c *model.Container) inspectData {
 			Privileged: c.Config.Privileged, ReadonlyRootfs: c.Config.ReadOnly,
 			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
 	}
+	d.NetworkSettings = newInspectNetwork(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,8 +53,21 @@ func newPsRow(c *model.Container, noTrunc bool, now time.Time) psRow {
 		Created:      c.Created.Unix(), CreatedAt: c.Created.Format(time.RFC3339Nano),
 		Status: statusText(c, now), State: string(c.State.Status), ExitCode: c.State.ExitCode,
 		Exited: c.State.Status == model.Exited, Pid: c.State.Pid, Names: c.Name, NameList: []string{c.Name},
-		Labels: c.Config.Labels, Unit: c.State.Unit,
+		Labels: c.Config.Labels, Unit: c.State.Unit, Ports: portsText(c.Config.Ports),
 	}
+}
+
+// portsText is Podman's PORTS column: "127.0.0.1:8080->80/tcp, 0.0.0.0:53->53/udp".
+func portsText(ports []model.PortMapping) string {
+	var parts []string
+	for _, p := range ports {
+		ip := p.HostIP
+		if ip == "" {
+			ip = "0.0.0.0"
+		}
+		parts = append(parts, fmt.Sprintf("%s->%d/%s", net.JoinHostPort(ip, strconv.Itoa(int(p.HostPort))), p.ContainerPort, p.Protocol))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // statusText is Podman's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago".

@@ -139,6 +139,13 @@ func checkNetworkPublish(t *testing.T, e *env) {
 	if got := e.must("port", "pub"); got != "80/tcp -> 127.0.0.1:18080\n" {
 		t.Fatalf("port pub: %q", got)
 	}
+	if got := e.must("ps", "--filter", "name=^pub$", "--format", "{{.Ports}}"); got != "127.0.0.1:18080->80/tcp\n" {
+		t.Fatalf("ps PORTS: %q", got)
+	}
+	got := e.field("pub", `{{.NetworkSettings.IPAddress}} {{range $p, $b := .NetworkSettings.Ports}}{{$p}}={{(index $b 0).HostPort}}{{end}}`)
+	if !regexp.MustCompile(`^10\.89\.\d+\.\d+ 80/tcp=18080$`).MatchString(got) {
+		t.Fatalf("inspect NetworkSettings: %q", got)
+	}
 	eventually(t, 10*time.Second, "127.0.0.1:18080 to answer from the sandbox", func() bool {
 		out, ok := sandboxFetch(e, "http://127.0.0.1:18080/")
 		return ok && strings.Contains(out, "hello-pub")

@@ -20,7 +20,7 @@ grep -o -e " $work/[^ ]*" -e " /run/podunit-bench/[^ ]*" /proc/self/mountinfo | 
 rm -rf "$work"
 mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
 cp /bin/busybox "$work/rootfs/bin/"
-for a in sh true; do ln -s busybox "$work/rootfs/bin/$a"; done
+for a in sh true sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 
@@ -34,6 +34,29 @@ runs_dir=/run/podunit-bench
 rm -rf "$runs_dir"
 podunit() { "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" "$@"; }
 podunit image import "$work/rootfs.tar" bench >/dev/null
+# The raw runtimes again with podunit's own hardened spec (seccomp profile,
+# masked paths, capabilities, cgroup, pids limit), to tell podunit's own cost
+# from the cost of its security defaults: copied from a running container.
+podunit --runtime runc run --name spec-probe --network none bench sleep 30 >/dev/null 2>&1 &
+for _ in $(seq 100); do
+	cfg=$(ls "$runs_dir"/podunit/podunit/containers/*/config.json 2>/dev/null | head -1 || true)
+	[ -n "$cfg" ] && break
+	sleep 0.05
+done
+mkdir -p "$work/hardened"
+python3 - "$cfg" "$work/hardened/config.json" "$work/bundle/rootfs" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["root"]["path"] = sys.argv[3]
+s["process"]["args"] = ["true"]
+s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]  # podunit's hosts/resolv.conf binds
+s["linux"]["cgroupsPath"] = "/podunit-bench-raw"
+json.dump(s, open(sys.argv[2], "w"))
+PY
+podunit kill spec-probe >/dev/null 2>&1 || true
+wait || true
+podunit rm -f spec-probe >/dev/null 2>&1 || true
+
 have_podman=""
 if command -v podman >/dev/null; then
 	have_podman=1
@@ -46,17 +69,19 @@ fi
 measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	local rt=$1 where=$2; shift 2
 	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
-		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true")
+		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true"
+		"$@ $rt --root $work/raw-$rt run --bundle $work/hardened bench-hardened")
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
 	python3 - "$work/$rt-$where.json" "$rt" "$where" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-raw, ours = r[0]["median"], r[1]["median"]
-line = f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
-if len(r) > 2:
-    line += f", podman {r[2]['median']*1000:.1f} ms = {r[2]['median']/raw:.2f}x"
+raw, ours, hard = r[0]["median"], r[1]["median"], r[2]["median"]
+line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
+        f" (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
+if len(r) > 3:
+    line += f", podman {r[3]['median']*1000:.1f} ms = {r[3]['median']/raw:.2f}x"
 print(line)
 open("/var/lib/podunit-bench/summary.txt", "a").write(line + "\n")
 PY

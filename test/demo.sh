@@ -13,8 +13,8 @@ demo=/var/lib/podunit-demo
 inside() { "$@"; }
 sandbox=""
 if [ ! -d /run/systemd/system ]; then
-	echo "== PID 1 is not systemd here: booting one in namespaces (test/sandbox.sh)"
-	sandbox=$("$here/sandbox.sh" start)
+	echo "== PID 1 is not systemd here: booting one in namespaces (test/sandbox.sh), with a network namespace of its own"
+	sandbox=$("$here/sandbox.sh" start --net) # its own network namespace: bridges and rules stay inside
 	inside() { "$here/sandbox.sh" exec "$sandbox" "$@"; }
 fi
 cleanup() {

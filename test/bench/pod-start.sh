@@ -21,13 +21,13 @@ tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 
 inside() { "$@"; }
 if [ ! -d /run/systemd/system ]; then
-	sb=$("$top/test/sandbox.sh" start)
+	sb=$("$top/test/sandbox.sh" start --net) # bridges and rules, if any, stay inside
 	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
 	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
 fi
 pu="$bin --root $work/podunit --runroot /run/podunit-bench-pod --runtime crun"
 inside $pu image import "$work/rootfs.tar" bench >/dev/null
-pu_up="$pu pod create --name p >/dev/null && for m in a b c; do $pu create --pod p --name \$m --stop-signal KILL bench sleep 600 >/dev/null; done && $pu pod start p >/dev/null"
+pu_up="$pu pod create --network none --name p >/dev/null && for m in a b c; do $pu create --pod p --name \$m --stop-signal KILL bench sleep 600 >/dev/null; done && $pu pod start p >/dev/null"
 pu_down="$pu pod rm -f -t 0 p >/dev/null 2>&1 || true"
 cmds=("$pu_up")
 prep=("$pu_down")
@@ -35,7 +35,7 @@ if command -v podman >/dev/null; then
 	pm="podman --root $work/podman --runroot /run/podunit-bench-pod-podman --events-backend none"
 	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
 	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
-	cmds+=("$pm pod create --name p >/dev/null && for m in a b c; do $pm create --pod p --name \$m $ul --network none localhost/bench sleep 600 >/dev/null; done && $pm pod start p >/dev/null")
+	cmds+=("$pm pod create --network none --name p >/dev/null && for m in a b c; do $pm create --pod p --name \$m $ul --network none localhost/bench sleep 600 >/dev/null; done && $pm pod start p >/dev/null")
 	prep+=("$pm pod rm -f -t 0 p >/dev/null 2>&1 || true")
 fi
 for i in "${!cmds[@]}"; do

@@ -92,7 +92,7 @@ PY
 if [ -d /run/systemd/system ]; then
 	measure crun systemd; measure runc systemd
 else
-	sb=$("$top/test/sandbox.sh" start)
+	sb=$("$top/test/sandbox.sh" start --net) # bridges and rules, if any, stay inside
 	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
 	prefix="$top/test/sandbox.sh exec $sb"
 	measure crun sandbox "$prefix"

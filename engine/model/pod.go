@@ -27,10 +27,10 @@ type PodConfig struct {
 // PodState is what the pod's own machinery is doing. The pod's status as
 // shown (Running, Degraded, Exited …) is derived from its members.
 type PodState struct {
-	NamespacesPinned bool   `json:"namespacesPinned"` // net/ipc/uts bind mounts exist
+	NamespacesPinned bool   `json:"namespacesPinned"`    // net/ipc/uts bind mounts exist
 	HolderPid        int    `json:"holderPid,omitempty"` // catatonit holding a shared PID namespace
-	Unit             string `json:"unit,omitempty"`   // the pod's systemd unit, while started
-	IP               string `json:"ip,omitempty"`     // its address on its network, while attached
+	Unit             string `json:"unit,omitempty"`      // the pod's systemd unit, while started
+	IP               string `json:"ip,omitempty"`        // its address on its network, while attached
 }
 
 // Shares reports whether the pod's members share namespace ns.

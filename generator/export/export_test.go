@@ -22,9 +22,9 @@ func fixture() (*model.Pod, []*model.Container) {
 		ExitPolicy: "continue", Memory: 64 << 20, CPUs: 1.5}}
 	web := &model.Container{ID: "c1", Name: "front", Image: "localhost/bb:latest", Created: created,
 		Config: model.Config{Cmd: []string{"httpd", "-f", "-p", "8080"}, Env: []string{"PATH=/bin", "GREETING=50% off $now"},
-		Labels: map[string]string{"x": "1"}, WorkingDir: "/srv", User: "app", StopSignal: "SIGTERM", StopTimeout: 5,
-		Mounts:  []model.Mount{{Source: "/var/www", Destination: "/srv", ReadOnly: true}},
-		Tmpfs:   []string{"/tmp:size=1m"}, ReadOnly: true, CapDrop: []string{"NET_RAW"}, Runtime: "crun", Pod: "p1"}}
+			Labels: map[string]string{"x": "1"}, WorkingDir: "/srv", User: "app", StopSignal: "SIGTERM", StopTimeout: 5,
+			Mounts: []model.Mount{{Source: "/var/www", Destination: "/srv", ReadOnly: true}},
+			Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, CapDrop: []string{"NET_RAW"}, Runtime: "crun", Pod: "p1"}}
 	probe := &model.Container{ID: "c2", Name: "probe", Image: "bb", Created: created,
 		Config: model.Config{Entrypoint: []string{"sh", "-c"}, Cmd: []string{`wget -qO- "127.0.0.1:8080"; sleep 600`},
 			StopTimeout: 10, Runtime: "runc", Pod: "p1"}}

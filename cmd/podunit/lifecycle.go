@@ -131,24 +131,28 @@ func (a *app) startable(cmd *cobra.Command, eng *engine.Engine, filters []string
 }
 
 func (a *app) stopCommand() *cobra.Command {
+	return a.containerTimeoutVerb("stop", "Stop running containers (through systemd for unit containers)",
+		func(cmd *cobra.Command, eng *engine.Engine, ref string, t *uint) error {
+			_, err := eng.Stop(a.ctx(cmd), ref, t)
+			return err
+		})
+}
+
+// containerTimeoutVerb builds a verb on containers that takes -t/--time,
+// the seconds to wait for a stop before SIGKILL (nil: each one's own).
+func (a *app) containerTimeoutVerb(verb, short string, fn func(cmd *cobra.Command, eng *engine.Engine, ref string, t *uint) error) *cobra.Command {
 	var timeout uint
 	cmd := &cobra.Command{
-		Use:   "stop [flags] CONTAINER [CONTAINER...]",
-		Short: "Stop running containers (through systemd for unit containers)",
+		Use:   verb + " [flags] CONTAINER [CONTAINER...]",
+		Short: short,
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
 			}
-			var t *uint
-			if cmd.Flags().Changed("time") {
-				t = &timeout
-			}
-			return a.forEach(args, func(ref string) error {
-				_, err := eng.Stop(a.ctx(cmd), ref, t)
-				return err
-			})
+			t := changedUint(cmd, "time", timeout)
+			return a.forEach(args, func(ref string) error { return fn(cmd, eng, ref, t) })
 		},
 	}
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
@@ -181,31 +185,14 @@ func (a *app) killCommand() *cobra.Command {
 }
 
 func (a *app) restartCommand() *cobra.Command {
-	var timeout uint
-	cmd := &cobra.Command{
-		Use:   "restart [flags] CONTAINER [CONTAINER...]",
-		Short: "Restart containers as systemd units",
-		Args:  cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return a.containerTimeoutVerb("restart", "Restart containers as systemd units",
+		func(cmd *cobra.Command, eng *engine.Engine, ref string, t *uint) error {
 			if err := requireSystemd("restart"); err != nil {
 				return err
 			}
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			var t *uint
-			if cmd.Flags().Changed("time") {
-				t = &timeout
-			}
-			return a.forEach(args, func(ref string) error {
-				_, err := eng.Restart(a.ctx(cmd), ref, t)
-				return err
-			})
-		},
-	}
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
-	return cmd
+			_, err := eng.Restart(a.ctx(cmd), ref, t)
+			return err
+		})
 }
 
 func (a *app) rmCommand() *cobra.Command {

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -76,6 +77,11 @@ func writeFile(path string, data []byte) error {
 }
 
 func writeLink(path, target string) error {
+	// A symlink comes into being whole, so where none is in the way (the
+	// usual case: systemd hands generators empty directories) one call does.
+	if err := os.Symlink(target, path); err == nil || !errors.Is(err, os.ErrExist) {
+		return err
+	}
 	tmp := tmpName(path)
 	if err := os.Symlink(target, tmp); err != nil {
 		_ = os.Remove(tmp)

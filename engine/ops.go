@@ -166,7 +166,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		if !o.Force {
 			return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)
 		}
-		if _, err := e.Stop(ctx, c.ID, o.Timeout); err != nil {
+		if _, err := e.Stop(ctx, c.ID, o.Timeout); errdefs.IsNotFound(err) {
+			return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
+		} else if err != nil {
 			return err
 		}
 	}

@@ -69,6 +69,9 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 		return nil
 	}
 	after, lerr := e.store.Container(ctx, c.ID)
+	if errdefs.IsNotFound(lerr) {
+		return fmt.Errorf("container %q was removed by another command while it started: %w", c.Name, errdefs.ErrConflict)
+	}
 	if lerr != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ func TestNetwork(t *testing.T) {
 	t.Run("a published port reaches the container", func(t *testing.T) { checkNetworkPublish(t, e) })
 	t.Run("a pod's published port reaches its member", func(t *testing.T) { checkNetworkPodPublish(t, e) })
 	t.Run("the default bridge is made on first use", func(t *testing.T) { checkNetworkDefault(t, e) })
+	t.Run("none, host and container:NAME", func(t *testing.T) { checkNetworkModes(t, e) })
 	t.Run("rm and network rm leave nothing behind", func(t *testing.T) { checkNetworkTeardown(t, e, before) })
 }
 
@@ -216,3 +217,24 @@ func netSnapshot(e *env) string {
 	leases := e.sh("find " + filepath.Join(e.dir, "run", "podunit", "cni", "networks") + " -type f 2>/dev/null | grep -v -e '/lock$' -e last_reserved_ip || true")
 	return "rules:\n" + strings.Join(keep, "\n") + "\nlinks:\n" + links + "leases:\n" + leases
 }
+
+func checkNetworkModes(t *testing.T, e *env) {
+	e = e.on(t)
+	links := e.must("run", "--rm", "--network", "none", "bb", "sh", "-c", "ls /sys/class/net")
+	if strings.Fields(links)[0] != "lo" || len(strings.Fields(links)) != 1 {
+		t.Errorf("--network none has interfaces %q, want only lo", links)
+	}
+	hostNS := strings.TrimSpace(e.sh("readlink /proc/self/ns/net"))
+	if got := netNS(e.must("run", "--rm", "--network", "host", "bb", "ls", "-l", "/proc/self/ns/net")); got != hostNS {
+		t.Errorf("--network host is in %s, the host is in %s", got, hostNS)
+	}
+	e.must("run", "-d", "--name", "nsbase", "--network", "webnet", "bb", "sleep", "600")
+	baseNS := strings.TrimSpace(e.sh("readlink /proc/" + e.field("nsbase", "{{.State.Pid}}") + "/ns/net"))
+	if got := netNS(e.must("run", "--rm", "--network", "container:nsbase", "bb", "ls", "-l", "/proc/self/ns/net")); got != baseNS || got == hostNS {
+		t.Errorf("--network container:nsbase is in %s, nsbase in %s", got, baseNS)
+	}
+	e.must("rm", "-f", "-t", "0", "nsbase")
+}
+
+// netNS picks "net:[N]" out of ls -l or readlink output.
+func netNS(out string) string { return regexp.MustCompile(`net:\[\d+\]`).FindString(out) }

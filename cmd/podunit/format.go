@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,4 +41,28 @@ func writeTable(w io.Writer, name, format string, zero any, headers map[string]s
 		return fmt.Errorf("--format %q: %w", format, err)
 	}
 	return nil
+}
+
+// listOutput says how a list command prints its rows.
+type listOutput struct {
+	name, format, defaultFormat string
+	quiet, noHeading            bool
+	headers                     map[string]string // column titles that differ from field names
+}
+
+// printList prints rows the way podman's list commands do: one key per line
+// with -q, a JSON array with --format json, else a Go template (the command's
+// aligned table by default).
+func printList[R any](a *app, o listOutput, rows []R, key func(R) string) error {
+	switch {
+	case o.quiet:
+		for _, r := range rows {
+			fmt.Fprintln(a.out, key(r))
+		}
+		return nil
+	case o.format == "json":
+		return writeJSON(a.out, rows)
+	}
+	var zero R
+	return writeTable(a.out, o.name, cmp.Or(o.format, o.defaultFormat), zero, o.headers, rows, o.noHeading)
 }

@@ -125,19 +125,9 @@ func (a *app) networkLsCommand() *cobra.Command {
 					rows = append(rows, r)
 				}
 			}
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(a.out, r.Name)
-				}
-				return nil
-			case format == "json":
-				return writeJSON(a.out, rows)
-			case format == "":
-				format = networkLsFormat
-			}
-			return writeTable(a.out, "network ls", format, networkRow{},
-				map[string]string{"ID": "NETWORK ID"}, rows, noHeading)
+			return printList(a, listOutput{name: "network ls", format: format, defaultFormat: networkLsFormat,
+				quiet: quiet, noHeading: noHeading, headers: map[string]string{"ID": "NETWORK ID"}},
+				rows, func(r networkRow) string { return r.Name })
 		},
 	}
 	fs := cmd.Flags()

@@ -257,20 +257,10 @@ func (a *app) podPsCommand() *cobra.Command {
 					rows = append(rows, r)
 				}
 			}
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(a.out, r.ID)
-				}
-				return nil
-			case format == "json":
-				return writeJSON(a.out, rows)
-			case format == "":
-				format = podPsFormat
-			}
-			return writeTable(a.out, "pod ps", format, podRow{},
-				map[string]string{"ID": "POD ID", "CreatedHuman": "CREATED", "InfraID": "INFRA ID",
-					"NumberOfContainers": "# OF CONTAINERS"}, rows, noHeading)
+			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: podPsFormat,
+				quiet: quiet, noHeading: noHeading, headers: map[string]string{"ID": "POD ID",
+					"CreatedHuman": "CREATED", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}},
+				rows, func(r podRow) string { return r.ID })
 		},
 	}
 	fs := cmd.Flags()

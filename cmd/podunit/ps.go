@@ -117,19 +117,8 @@ func (a *app) psCommand() *cobra.Command {
 					rows = append(rows, newPsRow(c, noTrunc, now))
 				}
 			}
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(a.out, r.ID)
-				}
-				return nil
-			case format == "json":
-				return writeJSON(a.out, rows)
-			}
-			if format == "" {
-				format = psDefaultFormat
-			}
-			return writeTable(a.out, "ps", format, psRow{}, psHeaders, rows, noHeading)
+			return printList(a, listOutput{name: "ps", format: format, defaultFormat: psDefaultFormat,
+				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID })
 		},
 	}
 	fs := cmd.Flags()

@@ -149,19 +149,9 @@ func (a *app) volumeLsCommand() *cobra.Command {
 				return err
 			}
 			rows := slices.DeleteFunc(all, func(r volumeRow) bool { return !match(r) })
-			switch {
-			case quiet:
-				for _, r := range rows {
-					fmt.Fprintln(a.out, r.Name)
-				}
-				return nil
-			case format == "json":
-				return writeJSON(a.out, rows)
-			case format == "":
-				format = volumeLsFormat
-			}
-			return writeTable(a.out, "volume ls", format, volumeRow{},
-				map[string]string{"Name": "VOLUME NAME"}, rows, noHeading)
+			return printList(a, listOutput{name: "volume ls", format: format, defaultFormat: volumeLsFormat,
+				quiet: quiet, noHeading: noHeading, headers: map[string]string{"Name": "VOLUME NAME"}},
+				rows, func(r volumeRow) string { return r.Name })
 		},
 	}
 	fs := cmd.Flags()

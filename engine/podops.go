@@ -241,6 +241,9 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 		if err := e.podDown(ctx, p); err != nil {
 			return err
 		}
+		if err := sliceDown(ctx, p); err != nil {
+			return err
+		}
 		return e.removePodRecords(ctx, p)
 	})
 }

@@ -31,19 +31,23 @@ func (e *Engine) podTransient(p *model.Pod) systemd.Transient {
 	}
 }
 
-// podSlice is the slice of a pod's units, with the pod's resource limits.
+// unlimited is systemd's "infinity" for MemoryMax= and CPUQuotaPerSecUSec=.
+const unlimited = ^uint64(0)
+
+// podSlice is the slice of a pod's units with the pod's resource limits. Every
+// limit is set, "infinity" where the pod has none, so that a slice left from
+// an earlier pod of the same name never lends it limits it does not have.
 func podSlice(p *model.Pod) systemd.Transient {
-	t := systemd.Transient{Name: names.PodSlice(p.Name, p.ID), Description: "podunit pod " + p.Name}
+	memory, quota := unlimited, unlimited
 	if p.Config.Memory > 0 {
-		t.Properties = append(t.Properties,
-			systemd.Property{Name: "MemoryMax", Value: uint64(p.Config.Memory)},
-			systemd.Property{Name: "MemoryLimit", Value: uint64(p.Config.Memory)})
+		memory = uint64(p.Config.Memory)
 	}
 	if p.Config.CPUs > 0 {
-		t.Properties = append(t.Properties, systemd.Property{Name: "CPUQuotaPerSecUSec",
-			Value: uint64(p.Config.CPUs * float64(time.Second/time.Microsecond))})
+		quota = uint64(p.Config.CPUs * float64(time.Second/time.Microsecond))
 	}
-	return t
+	return systemd.Transient{Name: names.PodSlice(p.Name, p.ID), Description: "podunit pod " + p.Name,
+		Properties: []systemd.Property{{Name: "MemoryMax", Value: memory}, {Name: "MemoryLimit", Value: memory},
+			{Name: "CPUQuotaPerSecUSec", Value: quota}}}
 }
 
 func (e *Engine) podUnitArgs(verb, id string) []string {
@@ -52,15 +56,48 @@ func (e *Engine) podUnitArgs(verb, id string) []string {
 	return args
 }
 
-// podUp starts the pod's slice and unit unless they are active.
+// podUp brings up the pod's slice with the pod's limits, then its unit.
 func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) error {
-	slice := podSlice(p)
-	if len(slice.Properties) > 0 {
-		if err := startUnlessActive(ctx, conn, slice); err != nil {
-			return err
-		}
+	if err := sliceUp(ctx, conn, podSlice(p)); err != nil {
+		return err
 	}
 	return startUnlessActive(ctx, conn, e.podTransient(p))
+}
+
+// sliceUp starts slice t with its limits or, where it is already active
+// (members still stopping, or a slice systemd made on reference), sets them.
+func sliceUp(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {
+	st, err := conn.State(ctx, t.Name)
+	if err != nil {
+		return err
+	}
+	if st.ActiveState == "active" {
+		return conn.SetProperties(ctx, t.Name, true, t.Properties...)
+	}
+	err = conn.StartTransient(ctx, t)
+	if !errdefs.IsAlreadyExists(err) {
+		return err
+	}
+	if err := conn.SetProperties(ctx, t.Name, true, t.Properties...); err != nil {
+		return err
+	}
+	return conn.Start(ctx, t.Name)
+}
+
+// sliceDown stops pod p's slice, so that nothing of it outlives the pod.
+func sliceDown(ctx context.Context, p *model.Pod) error {
+	if !systemd.Available() {
+		return nil
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.Stop(ctx, names.PodSlice(p.Name, p.ID)); err != nil && !errdefs.IsNotFound(err) {
+		return fmt.Errorf("pod %q: %w", p.Name, err)
+	}
+	return nil
 }
 
 func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {

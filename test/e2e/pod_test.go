@@ -251,6 +251,27 @@ func checkPodLimits(t *testing.T, e *env) {
 	if !strings.Contains(cg, "/podunit.slice/podunit-lim.slice/") {
 		t.Fatalf("the member is not in the pod's slice:\n%s", cg)
 	}
+	// pod rm takes the slice with it, and a pod re-made under the same name
+	// gets its own limits, none where it has none.
+	for _, c := range []struct {
+		flags []string
+		want  [2]string
+	}{
+		{[]string{"--memory", "32m"}, [2]string{"MemoryMax=33554432", "CPUQuotaPerSecUSec=infinity"}},
+		{nil, [2]string{"MemoryMax=infinity", "CPUQuotaPerSecUSec=infinity"}},
+	} {
+		e.must("pod", "rm", "-f", "-t", "0", "lim")
+		if state := e.sb.Run(t, "systemctl", "show", "-p", "ActiveState", "podunit-lim.slice"); !strings.Contains(state, "=inactive") {
+			t.Fatalf("pod rm left the pod's slice: %s", state)
+		}
+		e.must(append([]string{"pod", "create", "--name", "lim"}, c.flags...)...)
+		e.must("create", "--pod", "lim", "--name", "lim-m0", "--stop-signal", "KILL", "bb", "sleep", "600")
+		e.must("pod", "start", "lim")
+		got := e.sb.Run(t, "systemctl", "show", "-p", "MemoryMax", "-p", "CPUQuotaPerSecUSec", "podunit-lim.slice")
+		if !strings.Contains(got, c.want[0]) || !strings.Contains(got, c.want[1]) {
+			t.Fatalf("pod re-made with %q: the pod's slice has\n%s\nwant\n%s", c.flags, got, c.want)
+		}
+	}
 }
 
 func checkPodSharePID(t *testing.T, e *env) {

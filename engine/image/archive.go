@@ -111,12 +111,3 @@ func extractFile(dst string, r io.Reader) error {
 	}
 	return f.Close()
 }
-
-// bigTempDir is where large temporary files go, as containers/image decides:
-// $TMPDIR, else /var/tmp.
-func bigTempDir() string {
-	if d := os.Getenv("TMPDIR"); d != "" {
-		return d
-	}
-	return "/var/tmp"
-}

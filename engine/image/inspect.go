@@ -46,6 +46,9 @@ type RootFS struct {
 
 // List returns every image, newest first, then by ID.
 func (s *Store) List(ctx context.Context) ([]Summary, error) {
+	// What a crashed import or load left is no image to list. A failure to
+	// clear it up here is the next import's or load's to report.
+	_ = s.RecoverOps()
 	imgs, err := s.store.Images()
 	if err != nil {
 		return nil, fmt.Errorf("listing images: %w", err)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -45,7 +45,12 @@ func (s *Store) Import(ctx context.Context, tarPath, name string) (string, error
 	if err := ref.(tarball.ConfigUpdater).ConfigUpdate(cfg, nil); err != nil {
 		return "", fmt.Errorf("importing %s: %w", tarPath, err)
 	}
-	id, err := s.copyImage(ctx, ref, names, nil)
+	o, err := s.beginOp()
+	if err != nil {
+		return "", err
+	}
+	defer o.end()
+	id, err := s.copyImage(ctx, o, ref, names, nil)
 	if err != nil {
 		return "", fmt.Errorf("importing %s: %w", tarPath, err)
 	}
@@ -70,17 +75,22 @@ func (s *Store) Load(ctx context.Context, archive string, progress io.Writer) ([
 	if err != nil {
 		return nil, invalidFile("loading", archive, err)
 	}
+	o, err := s.beginOp()
+	if err != nil {
+		return nil, err
+	}
+	defer o.end()
 	switch kind {
 	case kindDockerArchive:
-		return s.loadDockerArchive(ctx, archive, progress)
+		return s.loadDockerArchive(ctx, o, archive, progress)
 	case kindOCIArchive:
-		return s.loadOCIArchive(ctx, archive, progress)
+		return s.loadOCIArchive(ctx, o, archive, progress)
 	}
 	return nil, invalidFile("loading", archive, fmt.Errorf("neither a docker-archive nor an oci-archive"))
 }
 
-func (s *Store) loadDockerArchive(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
-	r, err := dockerarchive.NewReader(s.sys, archive)
+func (s *Store) loadDockerArchive(ctx context.Context, o *op, archive string, progress io.Writer) ([]string, error) {
+	r, err := dockerarchive.NewReader(o.sys, archive)
 	if err != nil {
 		return nil, invalidFile("loading", archive, err)
 	}
@@ -97,7 +107,7 @@ func (s *Store) loadDockerArchive(ctx context.Context, archive string, progress 
 				names = append(names, named.String())
 			}
 		}
-		id, err := s.copyImage(ctx, refs[0], names, progress)
+		id, err := s.copyImage(ctx, o, refs[0], names, progress)
 		if err != nil {
 			return loaded, fmt.Errorf("loading %s: %w", archive, err)
 		}
@@ -106,12 +116,8 @@ func (s *Store) loadDockerArchive(ctx context.Context, archive string, progress 
 	return loaded, nil
 }
 
-func (s *Store) loadOCIArchive(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
-	dir, err := os.MkdirTemp(bigTempDir(), "podunit-load-")
-	if err != nil {
-		return nil, fmt.Errorf("loading %s: %w", archive, err)
-	}
-	defer os.RemoveAll(dir)
+func (s *Store) loadOCIArchive(ctx context.Context, o *op, archive string, progress io.Writer) ([]string, error) {
+	dir := filepath.Join(o.dir, "layout")
 	if err := extractLayout(archive, dir); err != nil {
 		return nil, invalidFile("loading", archive, err)
 	}
@@ -122,7 +128,7 @@ func (s *Store) loadOCIArchive(ctx context.Context, archive string, progress io.
 	var loaded []string
 	for _, item := range list {
 		names := ociNames(item.ManifestDescriptor.Annotations)
-		id, err := s.copyImage(ctx, item.Reference, names, progress)
+		id, err := s.copyImage(ctx, o, item.Reference, names, progress)
 		if err != nil {
 			return loaded, fmt.Errorf("loading %s: %w", archive, err)
 		}
@@ -156,10 +162,18 @@ func namesOrID(names []string, id string) []string {
 }
 
 // copyImage copies src into the store under names (the first one at copy
-// time, the others added after) and returns the image's ID.
-func (s *Store) copyImage(ctx context.Context, src types.ImageReference, names []string, progress io.Writer) (string, error) {
-	dest, err := s.destination(ctx, src, names)
+// time, the others added after) and returns the image's ID. The ID is known
+// (the config's digest) and recorded in o before anything is written.
+func (s *Store) copyImage(ctx context.Context, o *op, src types.ImageReference, names []string, progress io.Writer) (string, error) {
+	id, err := configID(ctx, o.sys, src)
 	if err != nil {
+		return "", err
+	}
+	dest, err := s.destination(names, id)
+	if err != nil {
+		return "", err
+	}
+	if err := s.intend(o, id); err != nil {
 		return "", err
 	}
 	pc, err := policyContext()
@@ -167,35 +181,37 @@ func (s *Store) copyImage(ctx context.Context, src types.ImageReference, names [
 		return "", err
 	}
 	defer pc.Destroy()
-	if _, err := copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress}); err != nil {
+	opts := &copy.Options{ReportWriter: progress, SourceCtx: o.sys, DestinationCtx: o.sys}
+	if _, err := copy.Image(ctx, pc, dest, src, opts); err != nil {
 		return "", fmt.Errorf("copying image: %w", err)
 	}
-	img, err := istorage.Transport.GetStoreImage(s.store, dest)
-	if err != nil {
-		return "", fmt.Errorf("finding the copied image: %w", err)
-	}
 	if len(names) > 1 {
-		if err := s.store.AddNames(img.ID, names[1:]); err != nil {
-			return "", fmt.Errorf("naming image %s: %w", img.ID, err)
+		if err := s.store.AddNames(id, names[1:]); err != nil {
+			return "", fmt.Errorf("naming image %s: %w", id, err)
 		}
 	}
-	return img.ID, nil
+	return id, nil
 }
 
-// destination is the storage reference to copy src to: by its first name,
-// or by its ID (the config digest) when it has none.
-func (s *Store) destination(ctx context.Context, src types.ImageReference, names []string) (types.ImageReference, error) {
-	if len(names) > 0 {
-		named, err := reference.ParseNormalizedNamed(names[0])
-		if err != nil {
-			return nil, fmt.Errorf("image name %q: %w: %w", names[0], errdefs.ErrInvalidArgument, err)
-		}
-		return istorage.Transport.NewStoreReference(s.store, named, "")
-	}
-	img, err := src.NewImage(ctx, s.sys)
+// configID is the ID src's image gets in the store: its config's digest.
+func configID(ctx context.Context, sys *types.SystemContext, src types.ImageReference) (string, error) {
+	img, err := src.NewImage(ctx, sys)
 	if err != nil {
-		return nil, fmt.Errorf("reading image: %w", err)
+		return "", fmt.Errorf("reading image: %w", err)
 	}
 	defer img.Close()
-	return istorage.Transport.NewStoreReference(s.store, nil, img.ConfigInfo().Digest.Encoded())
+	return img.ConfigInfo().Digest.Encoded(), nil
+}
+
+// destination is the storage reference to copy an image to, with image ID id:
+// by its first name, or by the ID alone when it has none.
+func (s *Store) destination(names []string, id string) (types.ImageReference, error) {
+	if len(names) == 0 {
+		return istorage.Transport.NewStoreReference(s.store, nil, id)
+	}
+	named, err := reference.ParseNormalizedNamed(names[0])
+	if err != nil {
+		return nil, fmt.Errorf("image name %q: %w: %w", names[0], errdefs.ErrInvalidArgument, err)
+	}
+	return istorage.Transport.NewStoreReference(s.store, named, id)
 }

@@ -179,7 +179,12 @@ func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, 
 	if progress != nil {
 		fmt.Fprintf(progress, "Trying to pull %s...\n", named)
 	}
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: s.sys})
+	o, err := s.beginOp() // its directory takes containers/image's temporary files
+	if err != nil {
+		return "", err
+	}
+	defer o.end()
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys})
 	if err != nil {
 		return "", err
 	}

@@ -1,13 +1,19 @@
 package e2e
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/podunit/podunit/test/testimage"
 )
 
 // TestCrashesLeaveWhatARerunFinishes kills podunit with SIGKILL at many
@@ -79,5 +85,86 @@ func checkNothingLeft(t *testing.T, e *env) {
 	states, _ := filepath.Glob(filepath.Join(e.dir, "run", "podunit", "runtime", "runc", "*"))
 	if len(states) > 0 {
 		t.Errorf("runtime state remains: %v", states)
+	}
+}
+
+// TestCrashedImportLeavesNoImage kills image import and load at many points;
+// what a killed one wrote is gone by the next images listing: no nameless
+// image, no scratch directory (defect: dangling <none> images and
+// container_images_storage* directories).
+func TestCrashedImportLeavesNoImage(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	const trials = 60
+	tars := make([]string, trials+2)
+	for i := range tars { // each layer new, so that no import is a quick re-use
+		tars[i] = filepath.Join(e.dir, fmt.Sprintf("rootfs%d.tar", i))
+		uniqueRootfs(t, tars[i])
+	}
+	e.must("image", "import", tars[trials], "first") // the store is made
+	start := time.Now()
+	e.must("image", "import", tars[trials+1], "timed")
+	took := time.Since(start)
+	for i := 0; i < trials; i++ { // the image is made and named near the end
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := e.command(ctx, "image", "import", tars[i], fmt.Sprintf("k%d", i))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(took/2 + took*time.Duration(i)/trials*2/3)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		cancel()
+	}
+	listed := e.must("images", "--format", "{{.Repository}}:{{.Tag}}")
+	t.Logf("import takes %v; images after the kills:\n%s", took, listed)
+	if strings.Contains(listed, "<none>") {
+		t.Errorf("killed imports left nameless images:\n%s", listed)
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.dir, "root", "podunit-tmp", "*")); len(left) > 0 {
+		t.Errorf("killed imports left scratch space: %v", left)
+	}
+}
+
+// uniqueRootfs writes the test rootfs with a file of 4 MiB of random bytes
+// added: a layer no other import shares.
+func uniqueRootfs(t *testing.T, path string) {
+	t.Helper()
+	base := path + ".base"
+	if err := testimage.RootfsTar(base); err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	tr := tar.NewReader(bytes.NewReader(in))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(tw, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	noise := make([]byte, 4<<20)
+	_, _ = rand.Read(noise)
+	if err := tw.WriteHeader(&tar.Header{Name: "noise", Mode: 0o644, Size: int64(len(noise)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = tw.Write(noise)
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,96 @@
+package image
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// crashOp leaves an op directory as a SIGKILLed command would: its lock file
+// unlocked (the process is gone), an intent log naming ids, and a temporary
+// file of containers/image's.
+func crashOp(t *testing.T, s *Store, ids ...string) string {
+	t.Helper()
+	o, err := s.beginOp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(o.dir, "container_images_storage123")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var log []byte
+	for _, id := range ids {
+		log = append(log, id+"\n"...)
+	}
+	if err := os.WriteFile(filepath.Join(o.dir, opIntentLog), log, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_ = o.lock.Close() // the kernel drops a dead process's flock
+	return o.dir
+}
+
+func TestRecoverOpsRemovesWhatACrashedImportLeft(t *testing.T) {
+	s := newStore(t, "vfs")
+	unnamed, err := s.Import(ctx, fixtures.rootfsTar, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := load(t, s, fixtures.dockerArchive)[0]
+	namedImg, err := s.Resolve(ctx, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	running, err := s.beginOp() // a live op: its lock is held
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.end()
+	stale := crashOp(t, s, unnamed, namedImg.ID, "0000000000000000000000000000000000000000000000000000000000000000")
+
+	if err := s.RecoverOps(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.Image(unnamed); err == nil {
+		t.Errorf("the nameless image %s a crashed op meant to make is still there", unnamed)
+	}
+	if _, err := s.store.Image(namedImg.ID); err != nil {
+		t.Errorf("a named image listed by a crashed op was removed: %v", err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the crashed op's directory remains: %v", err)
+	}
+	if _, err := os.Stat(running.dir); err != nil {
+		t.Errorf("a running op's directory was touched: %v", err)
+	}
+}
+
+func TestRecoverOpsKeepsAnImageAContainerUses(t *testing.T) {
+	s := newStore(t, "vfs")
+	id, err := s.Import(ctx, fixtures.rootfsTar, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRootfs(ctx, id, "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	crashOp(t, s, id)
+	if err := s.RecoverOps(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.Image(id); err != nil {
+		t.Errorf("an image a container uses was removed: %v", err)
+	}
+}
+
+func TestImportLeavesNoScratchSpace(t *testing.T) {
+	s := newStore(t, "vfs")
+	if _, err := s.Import(ctx, fixtures.rootfsTar, "bb"); err != nil {
+		t.Fatal(err)
+	}
+	load(t, s, fixtures.ociArchive)
+	left, _ := os.ReadDir(s.opsDir())
+	if len(left) != 0 {
+		t.Errorf("%s holds %d entries after import and load", s.opsDir(), len(left))
+	}
+}

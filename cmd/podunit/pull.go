@@ -49,9 +49,17 @@ func (f *registryFlags) options(cmd *cobra.Command) (image.RegistryOptions, erro
 }
 
 // progress is where copy progress goes: stderr, or nowhere with -q.
+// containers/image draws bars on a terminal and plain lines elsewhere; a
+// terminal without a size (a pty whose window was never set) would get no
+// bars and no lines, so it is handed over as a plain writer.
 func (a *app) progress(quiet bool) io.Writer {
 	if quiet {
 		return nil
+	}
+	if f, ok := a.err.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, h, err := term.GetSize(int(f.Fd())); err != nil || w == 0 || h == 0 {
+			return struct{ io.Writer }{f}
+		}
 	}
 	return a.err
 }
@@ -64,7 +72,8 @@ func (a *app) pullCommand() *cobra.Command {
 		Use:   "pull [flags] IMAGE [IMAGE...]",
 		Short: "Pull images from a registry",
 		Long: "Pull images from a registry into local storage and print their IDs. Short names resolve\n" +
-			"through registries.conf ($CONTAINERS_REGISTRIES_CONF), as in podman.",
+			"through registries.conf ($CONTAINERS_REGISTRIES_CONF), as in podman. Other sources:\n" +
+			"docker://REF, docker-archive:PATH, oci-archive:PATH, oci:DIR[:NAME], dir:DIR.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg, err := rf.options(cmd)

@@ -59,11 +59,17 @@ func ParsePullPolicy(p string) (string, error) {
 // wrap an errdefs class: ErrNotFound (no such image, or none local with
 // PullNever), ErrUnavailable (registry unreachable or refusing),
 // ErrInvalidArgument (bad name or policy, or the signature policy rejects it).
+// "docker://REF" is a registry reference; docker-archive:PATH,
+// oci-archive:PATH, oci:DIR[:NAME] and dir:DIR are copied in as podman does.
 func (s *Store) Pull(ctx context.Context, name string, o PullOptions) (*Image, error) {
 	policy, err := ParsePullPolicy(o.Policy)
 	if err != nil {
 		return nil, err
 	}
+	if transport, rest, ok := localSource(name); ok {
+		return s.pullLocal(ctx, transport, rest, o)
+	}
+	name = strings.TrimPrefix(name, "docker://")
 	local, used, err := s.lookupForPull(name)
 	if err != nil {
 		return nil, err

@@ -151,6 +151,8 @@ func TestPullOnHostWithRunc(t *testing.T) {
 		r.failReg(e, []string{"push", "--signature-policy", r.accept, "nothere", dest}, "nothere", "not found")
 	})
 	t.Run("save and load", func(t *testing.T) { checkSave(t, e) })
+	t.Run("progress on terminals", func(t *testing.T) { checkPullProgress(t, e, r, ref) })
+	t.Run("from every transport", func(t *testing.T) { checkPullTransports(t, e, r) })
 }
 
 func checkSave(t *testing.T, e *env) {

@@ -22,9 +22,10 @@ type Output struct {
 // Result is what a run produced: units, enablement symlinks and one error
 // per broken source (each an *unitfile.Error naming file and line).
 type Result struct {
-	Units  []Output       // sorted by Name
-	Links  []quadlet.Link // sorted by Path
-	Errors []error        // sorted by file, then line
+	Units    []Output       // sorted by Name
+	Links    []quadlet.Link // sorted by Path
+	Errors   []error        // sorted by file, then line
+	Warnings []error        // of generated units, each an *unitfile.Error; sorted as Errors
 }
 
 // Header is the comment that opens every generated unit.
@@ -181,6 +182,7 @@ func (g *run) result() *Result {
 		if e.unit == nil || !g.wanted(e.src.path) {
 			continue
 		}
+		r.Warnings = append(r.Warnings, e.unit.Warnings...)
 		data := unitfile.Bytes([]string{Header}, e.unit.File)
 		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
 		for _, l := range e.unit.Install.Links(e.id.Service) {
@@ -204,6 +206,7 @@ func (g *run) result() *Result {
 		}
 	}
 	sortErrors(r.Errors)
+	sortErrors(r.Warnings)
 	return r
 }
 

@@ -93,7 +93,7 @@ func (id *Ident) setService(sec *unitfile.Section) error {
 		if strings.Contains(id.Base, "@") {
 			return unitfile.Errorf(e.File, e.Line, "ServiceName= cannot rename a template or an instance")
 		}
-		id.Service = strings.TrimSuffix(e.Value, ".service") + ".service"
+		id.Service = strings.TrimSuffix(unitfile.Unquote(e.Value), ".service") + ".service"
 		if !ValidUnitName(id.Service) {
 			return unitfile.Errorf(e.File, e.Line, "ServiceName=%s: not a valid unit name", e.Value)
 		}
@@ -109,8 +109,8 @@ func (id *Ident) setObject(sec *unitfile.Section) error {
 	key := nameKeys[id.Kind]
 	e, ok := sec.Lookup(key)
 	switch {
-	case ok && e.Value != "":
-		id.Object = unitfile.Arg{Text: e.Value}
+	case ok && unitfile.Unquote(e.Value) != "":
+		id.Object = unitfile.Arg{Text: unitfile.Unquote(e.Value), Spec: true}
 	case id.Kind == Image:
 		return unitfile.Errorf(sec.File, sec.Line, "[Image] has no Image= key")
 	case id.Kind == Container && strings.Contains(id.Base, "@"):

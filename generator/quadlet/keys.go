@@ -18,23 +18,36 @@ var supported = map[Kind][]string{
 	Image:   {"Image", "PodmanArgs", "ServiceName", "TLSVerify"},
 }
 
-// last returns the last non-empty value of key.
+// last returns the last non-empty value of key, a quoted value unquoted
+// (Image="localhost/img" is localhost/img).
 func (t *translator) last(key string) (unitfile.Entry, bool) {
 	e, ok := t.sec.Lookup(key)
+	e.Value = unitfile.Unquote(e.Value)
 	return e, ok && e.Value != ""
 }
 
-// flag adds "flag value" for the last value of key.
+// all returns every value of key (an empty one resets the list), each
+// unquoted as last does.
+func (t *translator) all(key string) []unitfile.Entry {
+	es := t.sec.All(key)
+	for i := range es {
+		es[i].Value = unitfile.Unquote(es[i].Value)
+	}
+	return es
+}
+
+// flag adds "flag value" for the last value of key. Values are systemd
+// values: their specifiers are systemd's to expand (unitfile.Value).
 func (t *translator) flag(key, flag string) {
 	if e, ok := t.last(key); ok {
-		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+		t.args = append(t.args, unitfile.Value(flag, e.Value)...)
 	}
 }
 
 // flagEach adds "flag value" for every value of key (one per line).
 func (t *translator) flagEach(key, flag string) {
-	for _, e := range t.sec.All(key) {
-		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+	for _, e := range t.all(key) {
+		t.args = append(t.args, unitfile.Value(flag, e.Value)...)
 	}
 }
 
@@ -42,12 +55,12 @@ func (t *translator) flagEach(key, flag string) {
 // split with systemd's quoting rules.
 func (t *translator) flagWords(key, flag string) error {
 	for _, e := range t.sec.All(key) {
-		words, err := words(e)
+		words, err := t.words(e)
 		if err != nil {
 			return err
 		}
 		for _, w := range words {
-			t.args = append(t.args, unitfile.Literal(flag, w)...)
+			t.args = append(t.args, unitfile.Value(flag, w)...)
 		}
 	}
 	return nil
@@ -56,20 +69,24 @@ func (t *translator) flagWords(key, flag string) error {
 // podmanArgs appends PodmanArgs= words as they are.
 func (t *translator) podmanArgs() error {
 	for _, e := range t.sec.All("PodmanArgs") {
-		words, err := words(e)
+		words, err := t.words(e)
 		if err != nil {
 			return err
 		}
-		t.args = append(t.args, unitfile.Literal(words...)...)
+		t.args = append(t.args, unitfile.Value(words...)...)
 	}
 	return nil
 }
 
-// words splits e's value with systemd's rules.
-func words(e unitfile.Entry) ([]string, error) {
-	w, err := unitfile.SplitWords(e.Value)
+// words splits e's value with systemd's rules; an unknown escape is kept
+// and warned about, as systemd and Quadlet do.
+func (t *translator) words(e unitfile.Entry) ([]string, error) {
+	w, warns, err := unitfile.SplitWordsRelaxed(e.Value)
 	if err != nil {
 		return nil, errf(e, "%v", err)
+	}
+	for _, msg := range warns {
+		t.warnf(e, "%s", msg)
 	}
 	return w, nil
 }

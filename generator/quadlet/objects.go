@@ -32,7 +32,7 @@ func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
 	}
 	switch kv["type"] {
 	case "tmpfs":
-		return unitfile.Literal("--tmpfs", dst), nil
+		return unitfile.Value("--tmpfs", dst), nil
 	case "bind", "volume":
 		if src == "" {
 			return nil, errf(e, "mount has no source=")
@@ -45,7 +45,7 @@ func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
 		if ro {
 			v += ":ro"
 		}
-		return unitfile.Literal("-v", v), nil
+		return unitfile.Value("-v", v), nil
 	}
 	return nil, errf(e, "mount type %q is not supported (bind, volume, tmpfs)", kv["type"])
 }
@@ -104,7 +104,7 @@ func (t *translator) volume() error {
 	}
 	for _, o := range [][2]string{{"Type", "type="}, {"Device", "device="}, {"Options", "o="}} {
 		if e, ok := t.last(o[0]); ok {
-			t.args = append(t.args, unitfile.Literal("--opt", o[1]+e.Value)...)
+			t.args = append(t.args, unitfile.Value("--opt", o[1]+e.Value)...)
 		}
 	}
 	if err := t.podmanArgs(); err != nil {

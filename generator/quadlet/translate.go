@@ -21,23 +21,25 @@ type Options struct {
 // Unit is a translated source: its service and where it depends.
 type Unit struct {
 	Ident
-	File    *unitfile.File
-	Install Install
-	Pod     string // service of the pod a container joins, or ""
+	File     *unitfile.File
+	Install  Install
+	Pod      string  // service of the pod a container joins, or ""
+	Warnings []error // each an *unitfile.Error: generated, but worth fixing
 }
 
 // translator holds one translation's state.
 type translator struct {
-	id   Ident
-	src  *unitfile.File
-	sec  *unitfile.Section
-	out  *unitfile.File
-	dir  string
-	res  Resolver
-	opt  Options
-	args []unitfile.Arg
-	deps [][2]string // [key, unit] added to [Unit]
-	pod  string
+	id    Ident
+	src   *unitfile.File
+	sec   *unitfile.Section
+	out   *unitfile.File
+	dir   string
+	res   Resolver
+	opt   Options
+	args  []unitfile.Arg
+	deps  [][2]string // [key, unit] added to [Unit]
+	pod   string
+	warns []error
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -45,6 +47,9 @@ type translator struct {
 func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Options) (*Unit, error) {
 	t := &translator{id: id, src: src, sec: src.Section(id.Kind.Section()), dir: dir, res: res, opt: opt}
 	if err := t.checkKeys(); err != nil {
+		return nil, err
+	}
+	if err := t.checkValues(); err != nil {
 		return nil, err
 	}
 	t.out = src.Clone()
@@ -76,7 +81,10 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		return nil, err
 	}
 	t.finishUnit()
-	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod}, nil
+	for _, w := range src.Warnings {
+		t.warns = append(t.warns, w)
+	}
+	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Warnings: t.warns}, nil
 }
 
 // checkKeys refuses keys the kind does not support, naming the line.
@@ -86,6 +94,18 @@ func (t *translator) checkKeys() error {
 		if !slices.Contains(keys, e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "unsupported key %s= in [%s] (podunit supports: %s)",
 				e.Key, t.sec.Name, strings.Join(keys, ", "))
+		}
+	}
+	return nil
+}
+
+// checkValues refuses a value with a % systemd cannot resolve: every
+// value of the section reaches an Exec= line, where systemd expands
+// specifiers as it does in Quadlet's units.
+func (t *translator) checkValues() error {
+	for _, e := range t.sec.Entries {
+		if err := unitfile.CheckSpecifiers(e.Value); err != nil {
+			return errf(e, "%v", err)
 		}
 	}
 	return nil
@@ -158,7 +178,7 @@ func (t *translator) finishUnit() {
 	t.out.Remove("Unit")
 	t.out.Remove("Install")
 	t.out.Sections = append([]*unitfile.Section{u}, t.out.Sections...)
-	entries := []unitfile.Entry{{Key: "SourcePath", Value: t.src.Path}}
+	entries := []unitfile.Entry{{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")}}
 	entries = append(entries, u.Entries...)
 	for _, d := range t.deps {
 		entries = append(entries, unitfile.Entry{Key: d[0], Value: d[1]})
@@ -189,8 +209,18 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	if err != nil {
 		return id, unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, e.Value, err)
 	}
+	if id.Object.Spec && unitfile.HasExpansion(id.Object.Text) {
+		// systemd would expand them in this unit, not in the one that makes the object
+		return id, errf(e, "%s names its %s %q with systemd specifiers or variables; a name another file uses must be plain",
+			file, id.Kind, id.Object.Text)
+	}
 	t.dep(id.Service, keys...)
 	return id, nil
+}
+
+// warnf records a warning at entry e.
+func (t *translator) warnf(e unitfile.Entry, format string, args ...any) {
+	t.warns = append(t.warns, unitfile.Errorf(e.File, e.Line, "%s=%s: %s", e.Key, e.Value, fmt.Sprintf(format, args...)))
 }
 
 // errf is an error at entry e.

@@ -24,6 +24,8 @@ func (t *translator) container() error {
 			return err
 		}
 		image = id.Object
+	} else {
+		t.warnShortName(img)
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
@@ -215,6 +217,16 @@ func (t *translator) ctrNetwork() error {
 func (t *translator) networks() error {
 	for _, e := range t.all("Network") {
 		name, opts, hasOpts := strings.Cut(e.Value, ":")
+		if strings.HasSuffix(name, ".container") {
+			if hasOpts {
+				return errf(e, "options are not supported when joining another container's network")
+			}
+			id, err := t.ref(e, name, "Requires", "After")
+			if err != nil {
+				return err
+			}
+			name = "container:" + id.Object.Text
+		}
 		if strings.HasSuffix(name, ".network") {
 			id, err := t.ref(e, name, "Requires", "After")
 			if err != nil {

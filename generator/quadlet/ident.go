@@ -73,7 +73,9 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 	id := Ident{File: file, Kind: kind, Base: strings.TrimSuffix(file, "."+string(kind))}
 	sec := f.Section(kind.Section())
 	if sec == nil {
-		return id, unitfile.Errorf(f.Path, 1, "no [%s] section", kind.Section())
+		// as with Quadlet, a missing section is an empty one
+		sec = f.Ensure(kind.Section())
+		sec.Line = 1
 	}
 	if strings.Contains(id.Base, "@") && kind != Container {
 		return id, unitfile.Errorf(f.Path, sec.Line, "templates (name@.%s) are supported for .container files only", kind)

@@ -97,7 +97,12 @@ func (t *translator) boolean(key string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	switch strings.ToLower(e.Value) {
+	return parseBool(e)
+}
+
+// parseBool reads e's value as a systemd boolean.
+func parseBool(e unitfile.Entry) (bool, error) {
+	switch strings.ToLower(unitfile.Unquote(e.Value)) {
 	case "1", "yes", "y", "true", "t", "on":
 		return true, nil
 	case "0", "no", "n", "false", "f", "off":

@@ -98,6 +98,9 @@ func (t *translator) podUnit() error {
 }
 
 func (t *translator) volume() error {
+	if err := t.checkDevice(); err != nil {
+		return err
+	}
 	t.args = t.cmd("volume", "create", "--ignore")
 	if err := t.labels(); err != nil {
 		return err
@@ -114,6 +117,9 @@ func (t *translator) volume() error {
 }
 
 func (t *translator) network() error {
+	if err := t.checkSubnets(); err != nil {
+		return err
+	}
 	t.args = t.cmd("network", "create", "--ignore")
 	internal, err := t.boolean("Internal")
 	if err != nil {

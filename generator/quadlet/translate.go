@@ -40,6 +40,8 @@ type translator struct {
 	deps  [][2]string // [key, unit] added to [Unit]
 	pod   string
 	warns []error
+
+	noDefaultDeps bool // [Quadlet] DefaultDependencies=no
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -52,8 +54,12 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	if err := t.checkValues(); err != nil {
 		return nil, err
 	}
+	if err := t.checkQuadlet(); err != nil {
+		return nil, err
+	}
 	t.out = src.Clone()
 	t.out.Remove(id.Kind.Section())
+	t.out.Remove("Quadlet")
 	if err := t.rewriteDeps(); err != nil {
 		return nil, err
 	}
@@ -198,7 +204,7 @@ func (t *translator) dep(unit string, keys ...string) {
 
 // networkOnline orders a unit that needs the network after it is up.
 func (t *translator) networkOnline() {
-	if !t.opt.User {
+	if !t.opt.User && !t.noDefaultDeps {
 		t.dep("network-online.target", "Wants", "After")
 	}
 }
@@ -208,6 +214,10 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	id, err := t.res(file)
 	if err != nil {
 		return id, unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, e.Value, err)
+	}
+	if id.Kind == Container && !strings.Contains(id.Object.Text, "%%") {
+		// the unit's own name is known here, as Quadlet resolves it
+		id.Object.Text = strings.ReplaceAll(id.Object.Text, "%N", strings.TrimSuffix(id.Service, ".service"))
 	}
 	if id.Object.Spec && unitfile.HasExpansion(id.Object.Text) {
 		// systemd would expand them in this unit, not in the one that makes the object

@@ -26,6 +26,7 @@ type Result struct {
 	Links    []quadlet.Link // sorted by Path
 	Errors   []error        // sorted by file, then line
 	Warnings []error        // of generated units, each an *unitfile.Error; sorted as Errors
+	Sources  []string       // every source file read (and wanted), sorted
 }
 
 // Header is the comment that opens every generated unit.
@@ -179,6 +180,9 @@ func (g *run) result() *Result {
 	r := &Result{}
 	links := map[string]quadlet.Link{}
 	for _, e := range g.entries {
+		if g.wanted(e.src.path) {
+			r.Sources = append(r.Sources, e.src.path)
+		}
 		if e.unit == nil || !g.wanted(e.src.path) {
 			continue
 		}
@@ -197,6 +201,7 @@ func (g *run) result() *Result {
 	for _, l := range links {
 		r.Links = append(r.Links, l)
 	}
+	sort.Strings(r.Sources)
 	sort.Slice(r.Units, func(i, j int) bool { return r.Units[i].Name < r.Units[j].Name })
 	sort.Slice(r.Links, func(i, j int) bool { return r.Links[i].Path < r.Links[j].Path })
 	for _, err := range g.errs {

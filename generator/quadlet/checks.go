@@ -47,8 +47,16 @@ func (t *translator) checkSubnets() error {
 	return nil
 }
 
-// checkDevice refuses Type= and Options= without Device=, as Quadlet does.
+// checkDevice refuses Type= and Options= without Device=, as Quadlet does,
+// and a Driver= other than local, the one podunit has (Driver=image
+// without Image= is Quadlet's own error).
 func (t *translator) checkDevice() error {
+	if e, ok := t.last("Driver"); ok && e.Value != "local" {
+		if e.Value == "image" {
+			return errf(e, "Driver=image needs Image= (and podunit has only the local driver)")
+		}
+		return errf(e, "podunit has only the local volume driver")
+	}
 	if _, ok := t.last("Device"); ok {
 		return nil
 	}

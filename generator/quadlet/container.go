@@ -59,7 +59,9 @@ func (t *translator) ctrPod() error {
 	}
 	t.pod = id.Service
 	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
-	return nil
+	// podunit pods have no volumes of their own: a pod's Volume= goes to
+	// every member, which is what Podman's pod volumes amount to
+	return t.volumeArgs(id.Volumes, id.Dir)
 }
 
 func (t *translator) ctrNotify() error {
@@ -152,7 +154,17 @@ func (t *translator) ctrMounts() error {
 // volume's name and a dependency; ./ and ../ sources are made absolute
 // against the source file's directory.
 func (t *translator) volumes() error {
-	for _, e := range t.all("Volume") {
+	return t.volumeArgs(t.sec.All("Volume"), t.dir)
+}
+
+// volumeArgs translates Volume= entries written in a source in dir (a
+// pod's, for its members).
+func (t *translator) volumeArgs(es []unitfile.Entry, dir string) error {
+	own := t.dir
+	t.dir = dir
+	defer func() { t.dir = own }()
+	for _, e := range es {
+		e.Value = unitfile.Unquote(e.Value)
 		src, rest, hasDst := strings.Cut(e.Value, ":")
 		if !hasDst {
 			t.args = append(t.args, unitfile.Value("-v", e.Value)...)

@@ -5,6 +5,7 @@
 package quadlet
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
@@ -47,6 +48,9 @@ type Ident struct {
 	Base    string // name without extension: web, web@a, web@
 	Service string // unit name: web.service, web-pod.service
 	Object  unitfile.Arg
+	Tag     unitfile.Arg     // [Image] ImageTag=: the name other files use instead of Object
+	Volumes []unitfile.Entry // [Pod] Volume=, which each member mounts
+	Dir     string           // the source's directory, for Volumes' relative paths
 }
 
 // Template reports whether the source is a template (web@.container) and
@@ -82,6 +86,12 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 	}
 	if err := id.setService(sec); err != nil {
 		return id, err
+	}
+	if kind == Pod {
+		id.Volumes, id.Dir = sec.All("Volume"), filepath.Dir(f.Path)
+	}
+	if e, ok := sec.Lookup("ImageTag"); ok && kind == Image && unitfile.Unquote(e.Value) != "" {
+		id.Tag = unitfile.Arg{Text: unitfile.Unquote(e.Value), Spec: true}
 	}
 	return id, id.setObject(sec)
 }

@@ -12,10 +12,10 @@ var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
 		"Exec", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
 		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
-	Pod:     {"HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
-	Volume:  {"Device", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "VolumeName"},
+	Pod:     {"ExitPolicy", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
+	Volume:  {"Device", "Driver", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
-	Image:   {"Image", "PodmanArgs", "ServiceName", "TLSVerify"},
+	Image:   {"AuthFile", "Creds", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},
 }
 
 // last returns the last non-empty value of key, a quoted value unquoted

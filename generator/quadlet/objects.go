@@ -73,6 +73,9 @@ func (t *translator) oneshot(start []unitfile.Arg) error {
 func (t *translator) podUnit() error {
 	t.networkOnline()
 	t.args = append(t.cmd("pod", "create", "--replace", "--name"), t.id.Object)
+	if err := t.exitPolicy(); err != nil {
+		return err
+	}
 	t.flag("HostName", "--hostname")
 	if err := t.labels(); err != nil {
 		return err
@@ -81,12 +84,15 @@ func (t *translator) podUnit() error {
 	if err := t.networks(); err != nil {
 		return err
 	}
-	if err := t.volumes(); err != nil {
-		return err
-	}
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}
+	// Volume= is checked here, with its dependencies, and given to each member
+	n := len(t.args)
+	if err := t.volumes(); err != nil {
+		return err
+	}
+	t.args = t.args[:n]
 	t.out.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
 	if err := t.exec("ExecStartPre", t.args); err != nil {
 		return err
@@ -102,6 +108,9 @@ func (t *translator) volume() error {
 		return err
 	}
 	t.args = t.cmd("volume", "create", "--ignore")
+	if err := t.volumeOwner(); err != nil {
+		return err
+	}
 	if err := t.labels(); err != nil {
 		return err
 	}
@@ -149,6 +158,9 @@ func (t *translator) image() error {
 		}
 		t.args = append(t.args, unitfile.Literal(fmt.Sprintf("--tls-verify=%t", verify))...)
 	}
+	t.flag("AuthFile", "--authfile")
+	t.flag("Creds", "--creds")
+	t.flag("Policy", "--policy")
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}

@@ -215,6 +215,9 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	if err != nil {
 		return id, unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, e.Value, err)
 	}
+	if id.Tag.Text != "" {
+		id.Object = id.Tag
+	}
 	if id.Kind == Container && !strings.Contains(id.Object.Text, "%%") {
 		// the unit's own name is known here, as Quadlet resolves it
 		id.Object.Text = strings.ReplaceAll(id.Object.Text, "%N", strings.TrimSuffix(id.Service, ".service"))

@@ -4,18 +4,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
 // supported lists the keys of each kind's section that podunit translates.
 var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
-		"Exec", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
+		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
 		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
-	Pod:     {"ExitPolicy", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
-	Volume:  {"Device", "Driver", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
-	Network: {"Gateway", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
-	Image:   {"AuthFile", "Creds", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},
+	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
+	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
+	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
+	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},
 }
 
 // last returns the last non-empty value of key, a quoted value unquoted
@@ -66,16 +67,32 @@ func (t *translator) flagWords(key, flag string) error {
 	return nil
 }
 
-// podmanArgs appends PodmanArgs= words as they are.
+// verbs are the podunit verbs each kind's PodmanArgs= are flags of.
+var verbs = map[Kind]string{Container: "run", Pod: "pod create", Volume: "volume create", Network: "network create", Image: "pull"}
+
+// podmanArgs appends PodmanArgs= words, each checked against the flags of
+// the podunit verb they are given to.
 func (t *translator) podmanArgs() error {
-	for _, e := range t.sec.All("PodmanArgs") {
+	words, err := t.flagArgs("PodmanArgs", verbs[t.id.Kind])
+	t.args = append(t.args, words...)
+	return err
+}
+
+// flagArgs reads key's words, which must be flags of verb (with their
+// values) as podunit's own flag table has them.
+func (t *translator) flagArgs(key, verb string) ([]unitfile.Arg, error) {
+	var out []unitfile.Arg
+	for _, e := range t.sec.All(key) {
 		words, err := t.words(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		t.args = append(t.args, unitfile.Value(words...)...)
+		if err := cliflags.Check(verb, words); err != nil {
+			return nil, errf(e, "%v", err)
+		}
+		out = append(out, unitfile.Value(words...)...)
 	}
-	return nil
+	return out, nil
 }
 
 // words splits e's value with systemd's rules; an unknown escape is kept

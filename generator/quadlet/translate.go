@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -41,7 +42,8 @@ type translator struct {
 	pod   string
 	warns []error
 
-	noDefaultDeps bool // [Quadlet] DefaultDependencies=no
+	noDefaultDeps bool           // [Quadlet] DefaultDependencies=no
+	globals       []unitfile.Arg // GlobalArgs=, after the binary in every command
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -67,6 +69,9 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		return nil, err
 	}
 	var err error
+	if t.globals, err = t.flagArgs("GlobalArgs", cliflags.Global); err != nil {
+		return nil, err
+	}
 	switch id.Kind {
 	case Container:
 		err = t.container()
@@ -251,7 +256,8 @@ func (t *translator) exec(key string, args []unitfile.Arg) error {
 	return nil
 }
 
-// cmd starts an argv with the podunit binary.
+// cmd starts an argv with the podunit binary and GlobalArgs=.
 func (t *translator) cmd(words ...string) []unitfile.Arg {
-	return unitfile.Literal(append([]string{t.opt.Binary}, words...)...)
+	argv := append(unitfile.Literal(t.opt.Binary), t.globals...)
+	return append(argv, unitfile.Literal(words...)...)
 }

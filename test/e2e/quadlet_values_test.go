@@ -43,6 +43,7 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 		"vals.container": "[Container]\nImage=\"bb\"\nContainerName=vals\nVolume=%h/data:/data\n" +
 			"Exec=sh -c \"cat /data/marker; echo 100%%; exec sleep 600\"\nStopSignal=KILL\n",
 		"inst@.container": "[Container]\nImage=bb\nContainerName=inst-%i\nEnvironment=I=%i\n" +
+			"GlobalArgs=--log-level=info\nPodmanArgs=-e FROM_ARGS=%i-args\n" +
 			"Exec=sh -c \"echo I=$$I; exec sleep 600\"\nStopSignal=KILL\n",
 	}
 	replaceSources(t, sources, files)
@@ -67,7 +68,7 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 	eventually(t, 10*time.Second, "the instance to see I=bar", func() bool {
 		return strings.Contains(journal("inst@bar.service"), "I=bar\n")
 	})
-	if got := e.must("exec", "inst-bar", "sh", "-c", "echo $I"); got != "bar\n" {
+	if got := e.must("exec", "inst-bar", "sh", "-c", "echo $I $FROM_ARGS"); got != "bar bar-args\n" {
 		t.Errorf("environment in inst-bar: %q", got)
 	}
 	if got := e.field("vals", "{{.ImageName}}"); got == "" || strings.Contains(got, "\"") {

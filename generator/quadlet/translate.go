@@ -189,12 +189,21 @@ func (t *translator) finishUnit() {
 	t.out.Remove("Unit")
 	t.out.Remove("Install")
 	t.out.Sections = append([]*unitfile.Section{u}, t.out.Sections...)
-	entries := []unitfile.Entry{{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")}}
-	entries = append(entries, u.Entries...)
+	// The default dependencies come before the file's own [Unit] lines, so
+	// that an empty After= or Wants= there resets them, as with Quadlet;
+	// the ones a key implies (Pod=, Volume=x.volume) come after.
+	var first, last []unitfile.Entry
 	for _, d := range t.deps {
-		entries = append(entries, unitfile.Entry{Key: d[0], Value: d[1]})
+		e := unitfile.Entry{Key: d[0], Value: d[1]}
+		if d[1] == "network-online.target" {
+			first = append(first, e)
+		} else {
+			last = append(last, e)
+		}
 	}
-	u.Entries = entries
+	entries := append(first, unitfile.Entry{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")})
+	entries = append(entries, u.Entries...)
+	u.Entries = append(entries, last...)
 }
 
 // dep records [Unit] key=unit once.

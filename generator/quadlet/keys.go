@@ -60,11 +60,29 @@ func (t *translator) flagWords(key, flag string) error {
 		if err != nil {
 			return err
 		}
+		if key == "Environment" || key == "Label" {
+			t.warnUnquoted(e, words)
+		}
 		for _, w := range words {
 			t.args = append(t.args, unitfile.Value(flag, w)...)
 		}
 	}
 	return nil
+}
+
+// warnUnquoted warns, as Quadlet does, about a word without "=" after a
+// KEY=VALUE word of the same line: most likely the rest of a value whose
+// blanks were not quoted (Label=rule=Host(x) && Path(y)).
+func (t *translator) warnUnquoted(e unitfile.Entry, words []string) {
+	assigned := false
+	for _, w := range words {
+		if strings.Contains(w, "=") {
+			assigned = true
+		} else if assigned {
+			t.warnf(e, "%q has no = and follows a KEY=VALUE: quote a value with blanks (%s=\"KEY=a b\")", w, e.Key)
+			return
+		}
+	}
 }
 
 // verbs are the podunit verbs each kind's PodmanArgs= are flags of.

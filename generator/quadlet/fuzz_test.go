@@ -119,3 +119,66 @@ func wantArgv(in *unitfile.File) []string {
 	want = append(want, "img")
 	return append(want, split("Exec")...)
 }
+
+// FuzzAnyKey puts an arbitrary value into any supported key of any kind
+// and checks what every translation must keep: the unit has only [Unit]
+// and [Service], every Exec line splits as systemd splits it, with a
+// binary first and only specifiers systemd resolves, and no value adds a
+// [Service] key the generator does not write.
+func FuzzAnyKey(f *testing.F) {
+	f.Add(uint8(0), uint8(0), "%h/data:/data")
+	f.Add(uint8(1), uint8(3), "\"a b\" ; \\n")
+	f.Add(uint8(4), uint8(2), "--root=%t/x $X")
+	f.Fuzz(func(t *testing.T, kindN, keyN uint8, value string) {
+		kind := Kinds[int(kindN)%len(Kinds)]
+		keys := supported[kind]
+		key := keys[int(keyN)%len(keys)]
+		src := "[" + kind.Section() + "]\n"
+		if key != "Image" && (kind == Container || kind == Image) {
+			src += "Image=img\n"
+		}
+		in, err := unitfile.Parse("/s/x."+string(kind), []byte(src+key+"="+value+"\n"))
+		if err != nil || strings.ContainsAny(value, "\r\n") {
+			return
+		}
+		id, err := Identify("x."+string(kind), in)
+		if err != nil {
+			return
+		}
+		u, err := Translate(id, in, "/s", noRefs, Options{Binary: "/usr/bin/podunit"})
+		if err != nil {
+			return
+		}
+		checkAnyUnit(t, u)
+	})
+}
+
+func checkAnyUnit(t *testing.T, u *Unit) {
+	text := unitfile.Bytes([]string{"h"}, u.File)
+	out, err := unitfile.Parse("out", text)
+	if err != nil {
+		t.Fatalf("generated unit does not parse: %v\n%s", err, text)
+	}
+	for _, s := range out.Sections {
+		if s.Name != "Unit" && s.Name != "Service" {
+			t.Fatalf("section [%s]\n%s", s.Name, text)
+		}
+	}
+	written := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "KillSignal",
+		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStopPost"}
+	for _, e := range out.Section("Service").Entries {
+		if !slices.Contains(written, e.Key) {
+			t.Fatalf("unexpected [Service] %s=%s", e.Key, e.Value)
+		}
+		if !strings.HasPrefix(e.Key, "Exec") {
+			continue
+		}
+		argv, err := unitfile.SplitExecRaw(e.Value)
+		if err != nil || argv[0] != "/usr/bin/podunit" {
+			t.Fatalf("%s=%s: %q, %v", e.Key, e.Value, argv, err)
+		}
+		if err := unitfile.CheckSpecifiers(e.Value); err != nil {
+			t.Fatalf("%s=%s: %v", e.Key, e.Value, err)
+		}
+	}
+}

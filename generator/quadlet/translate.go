@@ -102,10 +102,15 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 func (t *translator) checkKeys() error {
 	keys := supported[t.id.Kind]
 	for _, e := range t.sec.Entries {
-		if !slices.Contains(keys, e.Key) {
-			return unitfile.Errorf(e.File, e.Line, "unsupported key %s= in [%s] (podunit supports: %s)",
-				e.Key, t.sec.Name, strings.Join(keys, ", "))
+		if slices.Contains(keys, e.Key) {
+			continue
 		}
+		if knownToQuadlet(t.id.Kind, e.Key) {
+			return unitfile.Errorf(e.File, e.Line, "[%s] %s= is a Quadlet key podunit does not support yet (podunit supports: %s)",
+				t.sec.Name, e.Key, strings.Join(keys, ", "))
+		}
+		return unitfile.Errorf(e.File, e.Line, "unknown key %s= in [%s] (neither Quadlet nor podunit has it; podunit supports: %s)",
+			e.Key, t.sec.Name, strings.Join(keys, ", "))
 	}
 	return nil
 }

@@ -185,7 +185,12 @@ func (t *translator) volumeSource(e unitfile.Entry, src string) (string, error) 
 		id, err := t.ref(e, src, "Requires", "After")
 		return id.Object.Text, err
 	}
-	return t.hostPath(src), nil
+	src = t.hostPath(src)
+	if strings.HasPrefix(src, "/") {
+		// as Quadlet: the file system holding a bind mount's source first
+		t.dep(unitfile.QuoteWord(src), "RequiresMountsFor")
+	}
+	return src, nil
 }
 
 // hostPath makes a ./ or ../ path absolute against the source's directory

@@ -66,7 +66,7 @@ test: setup vet ## setup, vet, then every test with -race (e2e tests need root: 
 # or change the argv systemd runs. Their seed corpora run in every `go test`;
 # this searches a little further each time. FUZZTIME=2m for a longer look.
 FUZZTIME ?= 8s
-FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet FuzzExecWord:./generator/unitfile \
+FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet FuzzAnyKey:./generator/quadlet FuzzExecWord:./generator/unitfile \
 	FuzzParseRoundTrip:./generator/unitfile FuzzValuesCannotAddDirectives:./generator/export
 fuzz: ## run each unit-file fuzz target for FUZZTIME (default 8s)
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -42,7 +42,8 @@ func write(t *testing.T, path string, data []byte) {
 
 // TestBrokenCorpus runs the generator over a directory of broken files and
 // valid ones: each broken file gets exactly one FILE:LINE error (golden),
-// and every valid file is still generated.
+// every valid file is still generated, and the ok-warn-* ones, which
+// Quadlet warns about, with a FILE:LINE warning.
 func TestBrokenCorpus(t *testing.T) {
 	dir := brokenCorpus(t)
 	res, err := Generate(Config{Dirs: []string{dir}, Binary: DefaultBinary})
@@ -65,6 +66,17 @@ func TestBrokenCorpus(t *testing.T) {
 			t.Errorf("%s: %d errors, want 1", name, n)
 		}
 	}
+	warned := map[string]bool{}
+	msgs.WriteString("=== warnings ===\n")
+	for _, w := range res.Warnings {
+		var ue *unitfile.Error
+		if !errors.As(w, &ue) || ue.Line < 1 {
+			t.Errorf("warning without FILE:LINE: %v", w)
+			continue
+		}
+		warned[filepath.Base(ue.File)] = true
+		msgs.WriteString(strings.ReplaceAll(w.Error(), dir, "SRC") + "\n")
+	}
 	ents, _ := os.ReadDir(dir)
 	var units []string
 	for _, u := range res.Units {
@@ -78,8 +90,11 @@ func TestBrokenCorpus(t *testing.T) {
 		if ok && perFile[e.Name()] != 0 {
 			t.Errorf("%s: valid file gave an error", e.Name())
 		}
+		if strings.HasPrefix(e.Name(), "ok-warn") && !warned[e.Name()] {
+			t.Errorf("%s: no warning", e.Name())
+		}
 	}
-	if got := strings.Join(units, " "); got != "ok-pod.service ok-volume.service ok.service ok2.service" {
+	if got := strings.Join(units, " "); got != "ok-no-section-volume.service ok-pod.service ok-spec-name-pod.service ok-volume.service ok-warn-blank-continuation.service ok-warn-escape.service ok-warn-unquoted.service ok.service ok2.service" {
 		t.Errorf("generated %s, want every valid file's unit", got)
 	}
 	if len(perFile) < 20 {

@@ -22,9 +22,11 @@ type Output struct {
 // Result is what a run produced: units, enablement symlinks and one error
 // per broken source (each an *unitfile.Error naming file and line).
 type Result struct {
-	Units  []Output       // sorted by Name
-	Links  []quadlet.Link // sorted by Path
-	Errors []error        // sorted by file, then line
+	Units    []Output       // sorted by Name
+	Links    []quadlet.Link // sorted by Path
+	Errors   []error        // sorted by file, then line
+	Warnings []error        // of generated units, each an *unitfile.Error; sorted as Errors
+	Sources  []string       // every source file read (and wanted), sorted
 }
 
 // Header is the comment that opens every generated unit.
@@ -178,9 +180,13 @@ func (g *run) result() *Result {
 	r := &Result{}
 	links := map[string]quadlet.Link{}
 	for _, e := range g.entries {
+		if g.wanted(e.src.path) {
+			r.Sources = append(r.Sources, e.src.path)
+		}
 		if e.unit == nil || !g.wanted(e.src.path) {
 			continue
 		}
+		r.Warnings = append(r.Warnings, e.unit.Warnings...)
 		data := unitfile.Bytes([]string{Header}, e.unit.File)
 		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
 		for _, l := range e.unit.Install.Links(e.id.Service) {
@@ -195,6 +201,7 @@ func (g *run) result() *Result {
 	for _, l := range links {
 		r.Links = append(r.Links, l)
 	}
+	sort.Strings(r.Sources)
 	sort.Slice(r.Units, func(i, j int) bool { return r.Units[i].Name < r.Units[j].Name })
 	sort.Slice(r.Links, func(i, j int) bool { return r.Links[i].Path < r.Links[j].Path })
 	for _, err := range g.errs {
@@ -204,6 +211,7 @@ func (g *run) result() *Result {
 		}
 	}
 	sortErrors(r.Errors)
+	sortErrors(r.Warnings)
 	return r
 }
 

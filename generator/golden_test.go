@@ -37,6 +37,12 @@ func render(res *Result, dir string) []byte {
 	for _, e := range res.Errors {
 		fmt.Fprintln(&b, e)
 	}
+	if len(res.Warnings) > 0 {
+		b.WriteString("=== warnings ===\n")
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(&b, w)
+	}
 	abs, _ := filepath.Abs(dir)
 	return bytes.ReplaceAll(b.Bytes(), []byte(abs), []byte("SRC"))
 }

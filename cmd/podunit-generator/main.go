@@ -54,6 +54,9 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	for _, e := range res.Errors {
 		fmt.Fprintln(logw, e)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(logw, "warning:", w)
+	}
 	if dryrun {
 		err = res.Print(stdout)
 	} else {

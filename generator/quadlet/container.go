@@ -17,13 +17,15 @@ func (t *translator) container() error {
 	if !ok {
 		return unitfile.Errorf(t.sec.File, t.sec.Line, "[Container] has no Image= key")
 	}
-	image := unitfile.Arg{Text: img.Value}
+	image := unitfile.Arg{Text: img.Value, Spec: true}
 	if strings.HasSuffix(img.Value, ".image") {
 		id, err := t.ref(img, img.Value, "Requires", "After")
 		if err != nil {
 			return err
 		}
 		image = id.Object
+	} else {
+		t.warnShortName(img)
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
@@ -33,12 +35,12 @@ func (t *translator) container() error {
 		}
 	}
 	t.args = append(t.args, image)
-	if e, ok := t.last("Exec"); ok {
-		w, err := words(e)
+	if e, ok := t.sec.Lookup("Exec"); ok && e.Value != "" {
+		w, err := t.words(e)
 		if err != nil {
 			return err
 		}
-		t.args = append(t.args, unitfile.Literal(w...)...)
+		t.args = append(t.args, unitfile.Value(w...)...)
 	}
 	return t.ctrService()
 }
@@ -57,7 +59,9 @@ func (t *translator) ctrPod() error {
 	}
 	t.pod = id.Service
 	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
-	return nil
+	// podunit pods have no volumes of their own: a pod's Volume= goes to
+	// every member, which is what Podman's pod volumes amount to
+	return t.volumeArgs(id.Volumes, id.Dir)
 }
 
 func (t *translator) ctrNotify() error {
@@ -86,8 +90,8 @@ func (t *translator) ctrFlags() error {
 	if err := t.flagWords("Environment", "-e"); err != nil {
 		return err
 	}
-	for _, e := range t.sec.All("EnvironmentFile") {
-		t.args = append(t.args, unitfile.Literal("--env-file", t.hostPath(e.Value))...)
+	if err := t.envFiles(); err != nil {
+		return err
 	}
 	if err := t.labels(); err != nil {
 		return err
@@ -105,9 +109,9 @@ func (t *translator) ctrUser() error {
 	case hasGroup && !hasUser:
 		return errf(g, "Group= needs User=")
 	case hasGroup:
-		t.args = append(t.args, unitfile.Literal("-u", u.Value+":"+g.Value)...)
+		t.args = append(t.args, unitfile.Value("-u", u.Value+":"+g.Value)...)
 	case hasUser:
-		t.args = append(t.args, unitfile.Literal("-u", u.Value)...)
+		t.args = append(t.args, unitfile.Value("-u", u.Value)...)
 	}
 	return nil
 }
@@ -135,7 +139,7 @@ func (t *translator) ctrMounts() error {
 	if err := t.volumes(); err != nil {
 		return err
 	}
-	for _, e := range t.sec.All("Mount") {
+	for _, e := range t.all("Mount") {
 		args, err := t.mount(e)
 		if err != nil {
 			return err
@@ -150,17 +154,27 @@ func (t *translator) ctrMounts() error {
 // volume's name and a dependency; ./ and ../ sources are made absolute
 // against the source file's directory.
 func (t *translator) volumes() error {
-	for _, e := range t.sec.All("Volume") {
+	return t.volumeArgs(t.sec.All("Volume"), t.dir)
+}
+
+// volumeArgs translates Volume= entries written in a source in dir (a
+// pod's, for its members).
+func (t *translator) volumeArgs(es []unitfile.Entry, dir string) error {
+	own := t.dir
+	t.dir = dir
+	defer func() { t.dir = own }()
+	for _, e := range es {
+		e.Value = unitfile.Unquote(e.Value)
 		src, rest, hasDst := strings.Cut(e.Value, ":")
 		if !hasDst {
-			t.args = append(t.args, unitfile.Literal("-v", e.Value)...)
+			t.args = append(t.args, unitfile.Value("-v", e.Value)...)
 			continue
 		}
 		name, err := t.volumeSource(e, src)
 		if err != nil {
 			return err
 		}
-		t.args = append(t.args, unitfile.Literal("-v", name+":"+rest)...)
+		t.args = append(t.args, unitfile.Value("-v", name+":"+rest)...)
 	}
 	return nil
 }
@@ -171,15 +185,40 @@ func (t *translator) volumeSource(e unitfile.Entry, src string) (string, error) 
 		id, err := t.ref(e, src, "Requires", "After")
 		return id.Object.Text, err
 	}
-	return t.hostPath(src), nil
+	src = t.hostPath(src)
+	if strings.HasPrefix(src, "/") {
+		// as Quadlet: the file system holding a bind mount's source first
+		t.dep(unitfile.QuoteWord(src), "RequiresMountsFor")
+	}
+	return src, nil
 }
 
-// hostPath makes a ./ or ../ path absolute against the source's directory.
+// hostPath makes a ./ or ../ path absolute against the source's directory
+// (escaped: it is a literal joined to a systemd value).
 func (t *translator) hostPath(p string) string {
 	if strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || p == "." || p == ".." {
-		return filepath.Join(t.dir, p)
+		return filepath.Join(unitfile.EscapeLiteral(t.dir), p)
 	}
 	return p
+}
+
+// envFiles translates EnvironmentFile=: each word a path, a relative one
+// taken from the source's directory unless it starts with a specifier
+// (%h/app.env), as Quadlet does.
+func (t *translator) envFiles() error {
+	for _, e := range t.sec.All("EnvironmentFile") {
+		paths, err := t.words(e)
+		if err != nil {
+			return err
+		}
+		for _, p := range paths {
+			if !filepath.IsAbs(p) && !(strings.HasPrefix(p, "%") && !strings.HasPrefix(p, "%%")) {
+				p = filepath.Join(unitfile.EscapeLiteral(t.dir), p)
+			}
+			t.args = append(t.args, unitfile.Value("--env-file", p)...)
+		}
+	}
+	return nil
 }
 
 // ctrNetwork translates Network= (a .network file, or a mode or name) and
@@ -193,8 +232,18 @@ func (t *translator) ctrNetwork() error {
 }
 
 func (t *translator) networks() error {
-	for _, e := range t.sec.All("Network") {
+	for _, e := range t.all("Network") {
 		name, opts, hasOpts := strings.Cut(e.Value, ":")
+		if strings.HasSuffix(name, ".container") {
+			if hasOpts {
+				return errf(e, "options are not supported when joining another container's network")
+			}
+			id, err := t.ref(e, name, "Requires", "After")
+			if err != nil {
+				return err
+			}
+			name = "container:" + id.Object.Text
+		}
 		if strings.HasSuffix(name, ".network") {
 			id, err := t.ref(e, name, "Requires", "After")
 			if err != nil {
@@ -205,7 +254,7 @@ func (t *translator) networks() error {
 		if hasOpts {
 			name += ":" + opts
 		}
-		t.args = append(t.args, unitfile.Literal("--network", name)...)
+		t.args = append(t.args, unitfile.Value("--network", name)...)
 	}
 	return nil
 }

@@ -17,12 +17,16 @@ var errNoRef = unitfile.Errorf("", 0, "no references in this test")
 // user would (a name, a label, an environment variable, a host path, Exec
 // arguments), translates it, and reads the unit back with the parser and a
 // systemd-compatible Exec splitter: it must have exactly the sections and
-// keys the generator writes, and ExecStart's argv must be the intended one.
+// keys the generator writes, ExecStart= must split into exactly the
+// intended words (each value a word of its own, its specifiers and
+// variables left for systemd, as Quadlet leaves them), and every % in it
+// must be one systemd resolves.
 func FuzzContainerValues(f *testing.F) {
 	f.Add("web", "v", "x", "/srv", "arg")
-	f.Add("a%nb", "$HOME", "100%", "/p ath", "\n[Service]\nExecStart=/bin/evil")
+	f.Add("a%nb", "$HOME", "100%%", "/p ath", "\n[Service]\nExecStart=/bin/evil")
 	f.Add("x\\", "\"q\"", "'", "/a\\b", "; rm -rf /")
 	f.Add("[Service]", "a\tb", "${X}", "%h/data", "\\x41 \x80")
+	f.Add("web-%i", "\\.", "I=%i", "\"%h/d\"", "echo 100%% $X")
 	f.Fuzz(func(t *testing.T, name, label, env, path, arg string) {
 		if strings.ContainsAny(name+path, "\r\n") {
 			// written raw into the source, a line break makes another file
@@ -70,42 +74,111 @@ func checkUnit(t *testing.T, u *Unit, in *unitfile.File) {
 	if n := len(out.Section("Service").Entries); n != len(wantKeys) {
 		t.Fatalf("%d [Service] entries, want %d", n, len(wantKeys))
 	}
-	c := in.Section("Container")
-	get := func(k string) string { e, _ := c.Lookup(k); return e.Value }
-	name := get("ContainerName")
 	start, _ := out.Section("Service").Lookup("ExecStart")
-	argv, err := unitfile.SplitExec(start.Value, spec)
+	if err := unitfile.CheckSpecifiers(start.Value); err != nil {
+		t.Fatalf("ExecStart=%s: systemd would refuse it: %v", start.Value, err)
+	}
+	argv, err := unitfile.SplitExecRaw(start.Value)
 	if err != nil {
 		t.Fatalf("ExecStart=%s: %v", start.Value, err)
 	}
-	arg, _ := unitfile.SplitWords(get("Exec"))
-	lbl, _ := unitfile.SplitWords(get("Label"))
-	env, _ := unitfile.SplitWords(get("Environment"))
-	vol := get("Volume")
-	if strings.HasPrefix(vol, "./") || strings.HasPrefix(vol, "../") || strings.HasPrefix(vol, ".:") || strings.HasPrefix(vol, "..:") {
-		return // made absolute on purpose
+	want := wantArgv(in)
+	if want == nil {
+		return
 	}
+	if !reflect.DeepEqual(argv, want) {
+		t.Fatalf("argv\n got %q\nwant %q\nline %s", argv, want, start.Value)
+	}
+}
+
+// wantArgv is the ExecStart= words the fuzzed source must give, before
+// systemd expands specifiers and variables; nil when the volume path is
+// made absolute on purpose.
+func wantArgv(in *unitfile.File) []string {
+	c := in.Section("Container")
+	get := func(k string) string { e, _ := c.Lookup(k); return e.Value }
+	split := func(k string) []string { w, _, _ := unitfile.SplitWordsRelaxed(get(k)); return w }
+	vol := unitfile.Unquote(get("Volume"))
+	if strings.HasPrefix(vol, "./") || strings.HasPrefix(vol, "../") || strings.HasPrefix(vol, ".:") || strings.HasPrefix(vol, "..:") {
+		return nil
+	}
+	name := unitfile.Unquote(get("ContainerName"))
 	if name == "" {
-		name = "systemd-web"
+		name = "systemd-%N"
 	}
 	want := []string{"/usr/bin/podunit", "run", "--unit", "--replace", "--rm", "--name", name}
-	for _, w := range env {
+	for _, w := range split("Environment") {
 		want = append(want, "-e", w)
 	}
-	for _, w := range lbl {
+	for _, w := range split("Label") {
 		want = append(want, "-l", w)
 	}
 	if vol != "" {
 		want = append(want, "-v", vol)
 	}
 	want = append(want, "img")
-	want = append(want, arg...)
-	if !reflect.DeepEqual(argv, want) {
-		t.Fatalf("argv\n got %q\nwant %q\nline %s", argv, want, start.Value)
-	}
+	return append(want, split("Exec")...)
 }
 
-func spec(c byte) (string, bool) {
-	v, ok := map[byte]string{'N': "web", 'n': "web.service"}[c]
-	return v, ok
+// FuzzAnyKey puts an arbitrary value into any supported key of any kind
+// and checks what every translation must keep: the unit has only [Unit]
+// and [Service], every Exec line splits as systemd splits it, with a
+// binary first and only specifiers systemd resolves, and no value adds a
+// [Service] key the generator does not write.
+func FuzzAnyKey(f *testing.F) {
+	f.Add(uint8(0), uint8(0), "%h/data:/data")
+	f.Add(uint8(1), uint8(3), "\"a b\" ; \\n")
+	f.Add(uint8(4), uint8(2), "--root=%t/x $X")
+	f.Fuzz(func(t *testing.T, kindN, keyN uint8, value string) {
+		kind := Kinds[int(kindN)%len(Kinds)]
+		keys := supported[kind]
+		key := keys[int(keyN)%len(keys)]
+		src := "[" + kind.Section() + "]\n"
+		if key != "Image" && (kind == Container || kind == Image) {
+			src += "Image=img\n"
+		}
+		in, err := unitfile.Parse("/s/x."+string(kind), []byte(src+key+"="+value+"\n"))
+		if err != nil || strings.ContainsAny(value, "\r\n") {
+			return
+		}
+		id, err := Identify("x."+string(kind), in)
+		if err != nil {
+			return
+		}
+		u, err := Translate(id, in, "/s", noRefs, Options{Binary: "/usr/bin/podunit"})
+		if err != nil {
+			return
+		}
+		checkAnyUnit(t, u)
+	})
+}
+
+func checkAnyUnit(t *testing.T, u *Unit) {
+	text := unitfile.Bytes([]string{"h"}, u.File)
+	out, err := unitfile.Parse("out", text)
+	if err != nil {
+		t.Fatalf("generated unit does not parse: %v\n%s", err, text)
+	}
+	for _, s := range out.Sections {
+		if s.Name != "Unit" && s.Name != "Service" {
+			t.Fatalf("section [%s]\n%s", s.Name, text)
+		}
+	}
+	written := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "KillSignal",
+		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStopPost"}
+	for _, e := range out.Section("Service").Entries {
+		if !slices.Contains(written, e.Key) {
+			t.Fatalf("unexpected [Service] %s=%s", e.Key, e.Value)
+		}
+		if !strings.HasPrefix(e.Key, "Exec") {
+			continue
+		}
+		argv, err := unitfile.SplitExecRaw(e.Value)
+		if err != nil || argv[0] != "/usr/bin/podunit" {
+			t.Fatalf("%s=%s: %q, %v", e.Key, e.Value, argv, err)
+		}
+		if err := unitfile.CheckSpecifiers(e.Value); err != nil {
+			t.Fatalf("%s=%s: %v", e.Key, e.Value, err)
+		}
+	}
 }

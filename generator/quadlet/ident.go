@@ -5,6 +5,7 @@
 package quadlet
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
@@ -47,6 +48,9 @@ type Ident struct {
 	Base    string // name without extension: web, web@a, web@
 	Service string // unit name: web.service, web-pod.service
 	Object  unitfile.Arg
+	Tag     unitfile.Arg     // [Image] ImageTag=: the name other files use instead of Object
+	Volumes []unitfile.Entry // [Pod] Volume=, which each member mounts
+	Dir     string           // the source's directory, for Volumes' relative paths
 }
 
 // Template reports whether the source is a template (web@.container) and
@@ -73,13 +77,21 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 	id := Ident{File: file, Kind: kind, Base: strings.TrimSuffix(file, "."+string(kind))}
 	sec := f.Section(kind.Section())
 	if sec == nil {
-		return id, unitfile.Errorf(f.Path, 1, "no [%s] section", kind.Section())
+		// as with Quadlet, a missing section is an empty one
+		sec = f.Ensure(kind.Section())
+		sec.Line = 1
 	}
 	if strings.Contains(id.Base, "@") && kind != Container {
 		return id, unitfile.Errorf(f.Path, sec.Line, "templates (name@.%s) are supported for .container files only", kind)
 	}
 	if err := id.setService(sec); err != nil {
 		return id, err
+	}
+	if kind == Pod {
+		id.Volumes, id.Dir = sec.All("Volume"), filepath.Dir(f.Path)
+	}
+	if e, ok := sec.Lookup("ImageTag"); ok && kind == Image && unitfile.Unquote(e.Value) != "" {
+		id.Tag = unitfile.Arg{Text: unitfile.Unquote(e.Value), Spec: true}
 	}
 	return id, id.setObject(sec)
 }
@@ -93,7 +105,7 @@ func (id *Ident) setService(sec *unitfile.Section) error {
 		if strings.Contains(id.Base, "@") {
 			return unitfile.Errorf(e.File, e.Line, "ServiceName= cannot rename a template or an instance")
 		}
-		id.Service = strings.TrimSuffix(e.Value, ".service") + ".service"
+		id.Service = strings.TrimSuffix(unitfile.Unquote(e.Value), ".service") + ".service"
 		if !ValidUnitName(id.Service) {
 			return unitfile.Errorf(e.File, e.Line, "ServiceName=%s: not a valid unit name", e.Value)
 		}
@@ -109,8 +121,8 @@ func (id *Ident) setObject(sec *unitfile.Section) error {
 	key := nameKeys[id.Kind]
 	e, ok := sec.Lookup(key)
 	switch {
-	case ok && e.Value != "":
-		id.Object = unitfile.Arg{Text: e.Value}
+	case ok && unitfile.Unquote(e.Value) != "":
+		id.Object = unitfile.Arg{Text: unitfile.Unquote(e.Value), Spec: true}
 	case id.Kind == Image:
 		return unitfile.Errorf(sec.File, sec.Line, "[Image] has no Image= key")
 	case id.Kind == Container && strings.Contains(id.Base, "@"):

@@ -4,37 +4,51 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
 // supported lists the keys of each kind's section that podunit translates.
 var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
-		"Exec", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
+		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
 		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
-	Pod:     {"HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
-	Volume:  {"Device", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "VolumeName"},
-	Network: {"Gateway", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
-	Image:   {"Image", "PodmanArgs", "ServiceName", "TLSVerify"},
+	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
+	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
+	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
+	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},
 }
 
-// last returns the last non-empty value of key.
+// last returns the last non-empty value of key, a quoted value unquoted
+// (Image="localhost/img" is localhost/img).
 func (t *translator) last(key string) (unitfile.Entry, bool) {
 	e, ok := t.sec.Lookup(key)
+	e.Value = unitfile.Unquote(e.Value)
 	return e, ok && e.Value != ""
 }
 
-// flag adds "flag value" for the last value of key.
+// all returns every value of key (an empty one resets the list), each
+// unquoted as last does.
+func (t *translator) all(key string) []unitfile.Entry {
+	es := t.sec.All(key)
+	for i := range es {
+		es[i].Value = unitfile.Unquote(es[i].Value)
+	}
+	return es
+}
+
+// flag adds "flag value" for the last value of key. Values are systemd
+// values: their specifiers are systemd's to expand (unitfile.Value).
 func (t *translator) flag(key, flag string) {
 	if e, ok := t.last(key); ok {
-		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+		t.args = append(t.args, unitfile.Value(flag, e.Value)...)
 	}
 }
 
 // flagEach adds "flag value" for every value of key (one per line).
 func (t *translator) flagEach(key, flag string) {
-	for _, e := range t.sec.All(key) {
-		t.args = append(t.args, unitfile.Literal(flag, e.Value)...)
+	for _, e := range t.all(key) {
+		t.args = append(t.args, unitfile.Value(flag, e.Value)...)
 	}
 }
 
@@ -42,34 +56,72 @@ func (t *translator) flagEach(key, flag string) {
 // split with systemd's quoting rules.
 func (t *translator) flagWords(key, flag string) error {
 	for _, e := range t.sec.All(key) {
-		words, err := words(e)
+		words, err := t.words(e)
 		if err != nil {
 			return err
+		}
+		if key == "Environment" || key == "Label" {
+			t.warnUnquoted(e, words)
 		}
 		for _, w := range words {
-			t.args = append(t.args, unitfile.Literal(flag, w)...)
+			t.args = append(t.args, unitfile.Value(flag, w)...)
 		}
 	}
 	return nil
 }
 
-// podmanArgs appends PodmanArgs= words as they are.
+// warnUnquoted warns, as Quadlet does, about a word without "=" after a
+// KEY=VALUE word of the same line: most likely the rest of a value whose
+// blanks were not quoted (Label=rule=Host(x) && Path(y)).
+func (t *translator) warnUnquoted(e unitfile.Entry, words []string) {
+	assigned := false
+	for _, w := range words {
+		if strings.Contains(w, "=") {
+			assigned = true
+		} else if assigned {
+			t.warnf(e, "%q has no = and follows a KEY=VALUE: quote a value with blanks (%s=\"KEY=a b\")", w, e.Key)
+			return
+		}
+	}
+}
+
+// verbs are the podunit verbs each kind's PodmanArgs= are flags of.
+var verbs = map[Kind]string{Container: "run", Pod: "pod create", Volume: "volume create", Network: "network create", Image: "pull"}
+
+// podmanArgs appends PodmanArgs= words, each checked against the flags of
+// the podunit verb they are given to.
 func (t *translator) podmanArgs() error {
-	for _, e := range t.sec.All("PodmanArgs") {
-		words, err := words(e)
-		if err != nil {
-			return err
-		}
-		t.args = append(t.args, unitfile.Literal(words...)...)
-	}
-	return nil
+	words, err := t.flagArgs("PodmanArgs", verbs[t.id.Kind])
+	t.args = append(t.args, words...)
+	return err
 }
 
-// words splits e's value with systemd's rules.
-func words(e unitfile.Entry) ([]string, error) {
-	w, err := unitfile.SplitWords(e.Value)
+// flagArgs reads key's words, which must be flags of verb (with their
+// values) as podunit's own flag table has them.
+func (t *translator) flagArgs(key, verb string) ([]unitfile.Arg, error) {
+	var out []unitfile.Arg
+	for _, e := range t.sec.All(key) {
+		words, err := t.words(e)
+		if err != nil {
+			return nil, err
+		}
+		if err := cliflags.Check(verb, words); err != nil {
+			return nil, errf(e, "%v", err)
+		}
+		out = append(out, unitfile.Value(words...)...)
+	}
+	return out, nil
+}
+
+// words splits e's value with systemd's rules; an unknown escape is kept
+// and warned about, as systemd and Quadlet do.
+func (t *translator) words(e unitfile.Entry) ([]string, error) {
+	w, warns, err := unitfile.SplitWordsRelaxed(e.Value)
 	if err != nil {
 		return nil, errf(e, "%v", err)
+	}
+	for _, msg := range warns {
+		t.warnf(e, "%s", msg)
 	}
 	return w, nil
 }
@@ -80,7 +132,12 @@ func (t *translator) boolean(key string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	switch strings.ToLower(e.Value) {
+	return parseBool(e)
+}
+
+// parseBool reads e's value as a systemd boolean.
+func parseBool(e unitfile.Entry) (bool, error) {
+	switch strings.ToLower(unitfile.Unquote(e.Value)) {
 	case "1", "yes", "y", "true", "t", "on":
 		return true, nil
 	case "0", "no", "n", "false", "f", "off":

@@ -32,7 +32,7 @@ func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
 	}
 	switch kv["type"] {
 	case "tmpfs":
-		return unitfile.Literal("--tmpfs", dst), nil
+		return unitfile.Value("--tmpfs", dst), nil
 	case "bind", "volume":
 		if src == "" {
 			return nil, errf(e, "mount has no source=")
@@ -45,7 +45,7 @@ func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
 		if ro {
 			v += ":ro"
 		}
-		return unitfile.Literal("-v", v), nil
+		return unitfile.Value("-v", v), nil
 	}
 	return nil, errf(e, "mount type %q is not supported (bind, volume, tmpfs)", kv["type"])
 }
@@ -73,6 +73,9 @@ func (t *translator) oneshot(start []unitfile.Arg) error {
 func (t *translator) podUnit() error {
 	t.networkOnline()
 	t.args = append(t.cmd("pod", "create", "--replace", "--name"), t.id.Object)
+	if err := t.exitPolicy(); err != nil {
+		return err
+	}
 	t.flag("HostName", "--hostname")
 	if err := t.labels(); err != nil {
 		return err
@@ -81,12 +84,15 @@ func (t *translator) podUnit() error {
 	if err := t.networks(); err != nil {
 		return err
 	}
-	if err := t.volumes(); err != nil {
-		return err
-	}
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}
+	// Volume= is checked here, with its dependencies, and given to each member
+	n := len(t.args)
+	if err := t.volumes(); err != nil {
+		return err
+	}
+	t.args = t.args[:n]
 	t.out.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
 	if err := t.exec("ExecStartPre", t.args); err != nil {
 		return err
@@ -98,13 +104,19 @@ func (t *translator) podUnit() error {
 }
 
 func (t *translator) volume() error {
+	if err := t.checkDevice(); err != nil {
+		return err
+	}
 	t.args = t.cmd("volume", "create", "--ignore")
+	if err := t.volumeOwner(); err != nil {
+		return err
+	}
 	if err := t.labels(); err != nil {
 		return err
 	}
 	for _, o := range [][2]string{{"Type", "type="}, {"Device", "device="}, {"Options", "o="}} {
 		if e, ok := t.last(o[0]); ok {
-			t.args = append(t.args, unitfile.Literal("--opt", o[1]+e.Value)...)
+			t.args = append(t.args, unitfile.Value("--opt", o[1]+e.Value)...)
 		}
 	}
 	if err := t.podmanArgs(); err != nil {
@@ -114,6 +126,9 @@ func (t *translator) volume() error {
 }
 
 func (t *translator) network() error {
+	if err := t.checkSubnets(); err != nil {
+		return err
+	}
 	t.args = t.cmd("network", "create", "--ignore")
 	internal, err := t.boolean("Internal")
 	if err != nil {
@@ -143,6 +158,9 @@ func (t *translator) image() error {
 		}
 		t.args = append(t.args, unitfile.Literal(fmt.Sprintf("--tls-verify=%t", verify))...)
 	}
+	t.flag("AuthFile", "--authfile")
+	t.flag("Creds", "--creds")
+	t.flag("Policy", "--policy")
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}

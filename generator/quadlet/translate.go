@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -21,23 +22,28 @@ type Options struct {
 // Unit is a translated source: its service and where it depends.
 type Unit struct {
 	Ident
-	File    *unitfile.File
-	Install Install
-	Pod     string // service of the pod a container joins, or ""
+	File     *unitfile.File
+	Install  Install
+	Pod      string  // service of the pod a container joins, or ""
+	Warnings []error // each an *unitfile.Error: generated, but worth fixing
 }
 
 // translator holds one translation's state.
 type translator struct {
-	id   Ident
-	src  *unitfile.File
-	sec  *unitfile.Section
-	out  *unitfile.File
-	dir  string
-	res  Resolver
-	opt  Options
-	args []unitfile.Arg
-	deps [][2]string // [key, unit] added to [Unit]
-	pod  string
+	id    Ident
+	src   *unitfile.File
+	sec   *unitfile.Section
+	out   *unitfile.File
+	dir   string
+	res   Resolver
+	opt   Options
+	args  []unitfile.Arg
+	deps  [][2]string // [key, unit] added to [Unit]
+	pod   string
+	warns []error
+
+	noDefaultDeps bool           // [Quadlet] DefaultDependencies=no
+	globals       []unitfile.Arg // GlobalArgs=, after the binary in every command
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -47,8 +53,15 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	if err := t.checkKeys(); err != nil {
 		return nil, err
 	}
+	if err := t.checkValues(); err != nil {
+		return nil, err
+	}
+	if err := t.checkQuadlet(); err != nil {
+		return nil, err
+	}
 	t.out = src.Clone()
 	t.out.Remove(id.Kind.Section())
+	t.out.Remove("Quadlet")
 	if err := t.rewriteDeps(); err != nil {
 		return nil, err
 	}
@@ -56,6 +69,9 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		return nil, err
 	}
 	var err error
+	if t.globals, err = t.flagArgs("GlobalArgs", cliflags.Global); err != nil {
+		return nil, err
+	}
 	switch id.Kind {
 	case Container:
 		err = t.container()
@@ -76,16 +92,36 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		return nil, err
 	}
 	t.finishUnit()
-	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod}, nil
+	for _, w := range src.Warnings {
+		t.warns = append(t.warns, w)
+	}
+	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Warnings: t.warns}, nil
 }
 
 // checkKeys refuses keys the kind does not support, naming the line.
 func (t *translator) checkKeys() error {
 	keys := supported[t.id.Kind]
 	for _, e := range t.sec.Entries {
-		if !slices.Contains(keys, e.Key) {
-			return unitfile.Errorf(e.File, e.Line, "unsupported key %s= in [%s] (podunit supports: %s)",
-				e.Key, t.sec.Name, strings.Join(keys, ", "))
+		if slices.Contains(keys, e.Key) {
+			continue
+		}
+		if knownToQuadlet(t.id.Kind, e.Key) {
+			return unitfile.Errorf(e.File, e.Line, "[%s] %s= is a Quadlet key podunit does not support yet (podunit supports: %s)",
+				t.sec.Name, e.Key, strings.Join(keys, ", "))
+		}
+		return unitfile.Errorf(e.File, e.Line, "unknown key %s= in [%s] (neither Quadlet nor podunit has it; podunit supports: %s)",
+			e.Key, t.sec.Name, strings.Join(keys, ", "))
+	}
+	return nil
+}
+
+// checkValues refuses a value with a % systemd cannot resolve: every
+// value of the section reaches an Exec= line, where systemd expands
+// specifiers as it does in Quadlet's units.
+func (t *translator) checkValues() error {
+	for _, e := range t.sec.Entries {
+		if err := unitfile.CheckSpecifiers(e.Value); err != nil {
+			return errf(e, "%v", err)
 		}
 	}
 	return nil
@@ -158,12 +194,21 @@ func (t *translator) finishUnit() {
 	t.out.Remove("Unit")
 	t.out.Remove("Install")
 	t.out.Sections = append([]*unitfile.Section{u}, t.out.Sections...)
-	entries := []unitfile.Entry{{Key: "SourcePath", Value: t.src.Path}}
-	entries = append(entries, u.Entries...)
+	// The default dependencies come before the file's own [Unit] lines, so
+	// that an empty After= or Wants= there resets them, as with Quadlet;
+	// the ones a key implies (Pod=, Volume=x.volume) come after.
+	var first, last []unitfile.Entry
 	for _, d := range t.deps {
-		entries = append(entries, unitfile.Entry{Key: d[0], Value: d[1]})
+		e := unitfile.Entry{Key: d[0], Value: d[1]}
+		if d[1] == "network-online.target" {
+			first = append(first, e)
+		} else {
+			last = append(last, e)
+		}
 	}
-	u.Entries = entries
+	entries := append(first, unitfile.Entry{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")})
+	entries = append(entries, u.Entries...)
+	u.Entries = append(entries, last...)
 }
 
 // dep records [Unit] key=unit once.
@@ -178,7 +223,7 @@ func (t *translator) dep(unit string, keys ...string) {
 
 // networkOnline orders a unit that needs the network after it is up.
 func (t *translator) networkOnline() {
-	if !t.opt.User {
+	if !t.opt.User && !t.noDefaultDeps {
 		t.dep("network-online.target", "Wants", "After")
 	}
 }
@@ -189,8 +234,25 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	if err != nil {
 		return id, unitfile.Errorf(e.File, e.Line, "%s=%s: %v", e.Key, e.Value, err)
 	}
+	if id.Tag.Text != "" {
+		id.Object = id.Tag
+	}
+	if id.Kind == Container && !strings.Contains(id.Object.Text, "%%") {
+		// the unit's own name is known here, as Quadlet resolves it
+		id.Object.Text = strings.ReplaceAll(id.Object.Text, "%N", strings.TrimSuffix(id.Service, ".service"))
+	}
+	if id.Object.Spec && unitfile.HasExpansion(id.Object.Text) {
+		// systemd would expand them in this unit, not in the one that makes the object
+		return id, errf(e, "%s names its %s %q with systemd specifiers or variables; a name another file uses must be plain",
+			file, id.Kind, id.Object.Text)
+	}
 	t.dep(id.Service, keys...)
 	return id, nil
+}
+
+// warnf records a warning at entry e.
+func (t *translator) warnf(e unitfile.Entry, format string, args ...any) {
+	t.warns = append(t.warns, unitfile.Errorf(e.File, e.Line, "%s=%s: %s", e.Key, e.Value, fmt.Sprintf(format, args...)))
 }
 
 // errf is an error at entry e.
@@ -208,7 +270,8 @@ func (t *translator) exec(key string, args []unitfile.Arg) error {
 	return nil
 }
 
-// cmd starts an argv with the podunit binary.
+// cmd starts an argv with the podunit binary and GlobalArgs=.
 func (t *translator) cmd(words ...string) []unitfile.Arg {
-	return unitfile.Literal(append([]string{t.opt.Binary}, words...)...)
+	argv := append(unitfile.Literal(t.opt.Binary), t.globals...)
+	return append(argv, unitfile.Literal(words...)...)
 }

@@ -6,10 +6,12 @@ import (
 	"strings"
 )
 
-// Arg is one word of a command line a generator builds. Text is the exact
-// argv element wanted; with Spec set, Text is written as it is, so that the
-// generator's own specifiers (%N, %n) reach systemd. Values read from users'
-// files are never Spec.
+// Arg is one word of a command line a generator builds. Without Spec, Text
+// is the exact argv element wanted (a literal: from the CLI, the state store
+// or the file system), and its % and $ are escaped. With Spec, Text is a
+// systemd value (from a unit-file source, or the generator's own %N): it is
+// quoted into one word but its %-specifiers and $VARIABLES are left for
+// systemd to expand, as Quadlet leaves them.
 type Arg struct {
 	Text string
 	Spec bool
@@ -24,6 +26,25 @@ func Literal(words ...string) []Arg {
 	return out
 }
 
+// Value wraps words as systemd values (Spec Args).
+func Value(words ...string) []Arg {
+	out := make([]Arg, len(words))
+	for i, w := range words {
+		out[i] = Arg{Text: w, Spec: true}
+	}
+	return out
+}
+
+// EscapeLiteral escapes s for a place where systemd expands specifiers and
+// variables: % becomes %% and $ becomes $$. A literal joined to a systemd
+// value (a source directory before a relative path) goes through it.
+func EscapeLiteral(s string) string {
+	if !strings.ContainsAny(s, "%$") {
+		return s
+	}
+	return strings.NewReplacer("%", "%%", "$", "$$").Replace(s)
+}
+
 // ErrNUL is returned for a value holding a NUL byte, which no argv can carry.
 var ErrNUL = errors.New("value holds a NUL byte")
 
@@ -33,6 +54,12 @@ var ErrNUL = errors.New("value holds a NUL byte")
 // then resolves specifiers in each word, then variables when it runs it, so
 // the three layers do not interfere.
 func ExecWord(w string) (string, error) {
+	return valueWord(EscapeLiteral(w))
+}
+
+// valueWord quotes a systemd value for an Exec= line, leaving its % and $
+// to systemd.
+func valueWord(w string) (string, error) {
 	if strings.IndexByte(w, 0) >= 0 {
 		return "", ErrNUL
 	}
@@ -40,9 +67,6 @@ func ExecWord(w string) (string, error) {
 		// systemd takes a lone ";" as a command separator, quoted or not;
 		// "\;" is its escape for a literal one (systemd.service(5)).
 		return `\;`, nil
-	}
-	if strings.ContainsAny(w, "%$") {
-		w = strings.NewReplacer("%", "%%", "$", "$$").Replace(w)
 	}
 	return QuoteWord(w), nil
 }
@@ -54,11 +78,11 @@ func ExecLine(args []Arg) (string, error) {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
+		quote := ExecWord
 		if a.Spec {
-			b.WriteString(a.Text)
-			continue
+			quote = valueWord
 		}
-		q, err := ExecWord(a.Text)
+		q, err := quote(a.Text)
 		if err != nil {
 			return "", fmt.Errorf("argument %d: %w", i, err)
 		}
@@ -73,6 +97,22 @@ func ExecLine(args []Arg) (string, error) {
 // never leave one, as are command separators (" ; ") and prefixes on the
 // executable ("-", "@", "+", "!", ":").
 func SplitExec(value string, spec func(c byte) (string, bool)) ([]string, error) {
+	words, err := SplitExecRaw(value)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range words {
+		if words[i], err = resolveWord(w, spec); err != nil {
+			return nil, fmt.Errorf("word %d %q: %w", i, w, err)
+		}
+	}
+	return words, nil
+}
+
+// SplitExecRaw reads an Exec= value into the words systemd splits it into,
+// before it resolves specifiers and variables in each: a systemd value
+// written as an Arg with Spec reads back as its Text.
+func SplitExecRaw(value string) ([]string, error) {
 	tokens := rawTokens(value)
 	for i, tok := range tokens {
 		switch tok {
@@ -91,11 +131,6 @@ func SplitExec(value string, spec func(c byte) (string, bool)) ([]string, error)
 	}
 	if value[0] != '"' && strings.IndexByte("-@+!:", value[0]) >= 0 {
 		return nil, fmt.Errorf("executable has a prefix %q", value[0])
-	}
-	for i, w := range words {
-		if words[i], err = resolveWord(w, spec); err != nil {
-			return nil, fmt.Errorf("word %d %q: %w", i, w, err)
-		}
 	}
 	return words, nil
 }

@@ -16,6 +16,8 @@ import (
 //   - "#" and ";" start comment lines, also inside a continuation;
 //   - an odd run of backslashes ending a line continues it (replaced by a
 //     space); a continuation still open at the end of the file is an error;
+//     one followed only by blanks continues it too, as Quadlet reads it
+//     (systemd would not), with a warning in File.Warnings;
 //   - "[Name]" starts a section; "Key=Value" needs a section; both sides
 //     are trimmed of whitespace.
 func Parse(path string, data []byte) (*File, error) {
@@ -60,6 +62,11 @@ func (p *parser) physical(line string, n int) error {
 	if trimmed != "" && (trimmed[0] == '#' || trimmed[0] == ';') {
 		return nil
 	}
+	if t := strings.TrimRight(line, " \t"); len(t) < len(line) && endsEscaped(t) {
+		p.f.Warnings = append(p.f.Warnings, Errorf(p.f.Path, n,
+			"blanks after the line-continuation backslash; read as a continuation, as Quadlet does (remove them)"))
+		line = t
+	}
 	start := n
 	if p.cont != nil {
 		p.cont.WriteString(line)
@@ -91,11 +98,6 @@ func (p *parser) logical(line string, n int) error {
 	l := strings.Trim(line, " \t")
 	if l == "" {
 		return nil
-	}
-	if endsEscaped(l) {
-		// "A=x\ " (blank after the backslash): written back without the
-		// blank it would continue the next line.
-		return Errorf(p.f.Path, n, "line ends in a backslash followed by blanks; remove the blanks to continue the line, or write \\\\ for a backslash")
 	}
 	if l[0] == '[' {
 		return p.header(l, n)

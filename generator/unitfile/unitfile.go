@@ -31,6 +31,7 @@ type Section struct {
 type File struct {
 	Path     string
 	Sections []*Section
+	Warnings []*Error // what Parse read but systemd or Quadlet would warn about
 }
 
 // Error is a diagnostic about a unit file, shaped like encoding/csv's
@@ -92,11 +93,12 @@ func (f *File) Merge(other *File) {
 		}
 		s.Entries = append(s.Entries, os.Entries...)
 	}
+	f.Warnings = append(f.Warnings, other.Warnings...)
 }
 
 // Clone returns a deep copy of f.
 func (f *File) Clone() *File {
-	c := &File{Path: f.Path, Sections: make([]*Section, len(f.Sections))}
+	c := &File{Path: f.Path, Sections: make([]*Section, len(f.Sections)), Warnings: f.Warnings}
 	for i, s := range f.Sections {
 		cs := *s
 		cs.Entries = append([]Entry(nil), s.Entries...)

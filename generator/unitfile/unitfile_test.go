@@ -175,3 +175,59 @@ func TestLoneSemicolonIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+func TestValueArgsKeepSpecifiers(t *testing.T) {
+	line, err := ExecLine(append(Literal("/bin/x", "100%", "$HOME"), Value("%h/data:/data", "100%%", "${X}", "a b", ";")...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `/bin/x 100%% $$HOME %h/data:/data 100%% "${X}" "a b" \;`
+	if line != want {
+		t.Fatalf("ExecLine = %s\nwant      %s", line, want)
+	}
+	raw, err := SplitExecRaw(line)
+	if err != nil || !reflect.DeepEqual(raw, []string{"/bin/x", "100%%", "$$HOME", "%h/data:/data", "100%%", "${X}", "a b", ";"}) {
+		t.Fatalf("SplitExecRaw = %q, %v", raw, err)
+	}
+}
+
+func TestCheckSpecifiers(t *testing.T) {
+	for _, ok := range []string{"", "%h/data", "100%%", "web-%i", "%N%n%%"} {
+		if err := CheckSpecifiers(ok); err != nil {
+			t.Errorf("CheckSpecifiers(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"100%", "50% off", "%z", "%%%"} {
+		if err := CheckSpecifiers(bad); err == nil {
+			t.Errorf("CheckSpecifiers(%q): no error", bad)
+		}
+	}
+	for s, want := range map[string]bool{"a": false, "%%": false, "$$x": false, "%i": true, "a${X}": true, "x$": false} {
+		if HasExpansion(s) != want {
+			t.Errorf("HasExpansion(%q) = %v", s, !want)
+		}
+	}
+}
+
+func TestUnquote(t *testing.T) {
+	for in, want := range map[string]string{`"localhost/img"`: "localhost/img", `'a b'`: "a b", `plain`: "plain",
+		`"a" "b"`: `"a" "b"`, `"open`: `"open`, `a"b"`: `a"b"`} {
+		if got := Unquote(in); got != want {
+			t.Errorf("Unquote(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRelaxedWarnings(t *testing.T) {
+	w, warns, err := SplitWordsRelaxed(`echo "\." \q ok`)
+	if err != nil || !reflect.DeepEqual(w, []string{"echo", `\.`, `\q`, "ok"}) || len(warns) != 2 {
+		t.Fatalf("SplitWordsRelaxed = %q, %q, %v", w, warns, err)
+	}
+	f, err := Parse("f", []byte("[U]\nA=x\\  \n  y\n"))
+	if err != nil || len(f.Warnings) != 1 || f.Warnings[0].Line != 2 {
+		t.Fatalf("Parse: %v, warnings %v", err, f.Warnings)
+	}
+	if e, _ := f.Section("U").Lookup("A"); e.Value != "x   y" {
+		t.Errorf("continued value %q", e.Value)
+	}
+}

@@ -15,13 +15,17 @@ import (
 // Unlike systemd, which warns and keeps them, an unknown escape, a trailing
 // backslash or an open quote is an error.
 func SplitWords(s string) ([]string, error) {
+	return splitWords(s, nil)
+}
+
+func splitWords(s string, warn func(string)) ([]string, error) {
 	var words []string
 	for {
 		s = strings.TrimLeft(s, " \t\n\r")
 		if s == "" {
 			return words, nil
 		}
-		w, rest, err := firstWord(s)
+		w, rest, err := firstWord(s, warn)
 		if err != nil {
 			return nil, err
 		}
@@ -31,7 +35,8 @@ func SplitWords(s string) ([]string, error) {
 }
 
 // firstWord extracts one word from s, which starts with a non-separator.
-func firstWord(s string) (word, rest string, err error) {
+// With warn set, an unknown escape is kept as written and reported to it.
+func firstWord(s string, warn func(string)) (word, rest string, err error) {
 	var b strings.Builder
 	var quote byte
 	for i := 0; i < len(s); {
@@ -39,6 +44,14 @@ func firstWord(s string) (word, rest string, err error) {
 		switch {
 		case c == '\\':
 			n, err := unescapeOne(&b, s[i+1:])
+			if errors.Is(err, errUnknownEscape) && warn != nil {
+				warn(err.Error() + " kept as it is written")
+				r, size := utf8.DecodeRuneInString(s[i+1:])
+				b.WriteByte('\\')
+				b.WriteRune(r)
+				i += 1 + size
+				continue
+			}
 			if err != nil {
 				return "", "", err
 			}
@@ -63,7 +76,10 @@ func firstWord(s string) (word, rest string, err error) {
 	return b.String(), "", nil
 }
 
-var errTrailingBackslash = errors.New("trailing backslash")
+var (
+	errTrailingBackslash = errors.New("trailing backslash")
+	errUnknownEscape     = errors.New("unknown escape sequence")
+)
 
 // unescapeOne decodes the escape after a backslash in s, writes it to b and
 // returns how many bytes of s it used (cunescape_one()).
@@ -86,7 +102,7 @@ func unescapeOne(b *strings.Builder, s string) (int, error) {
 		return numEscape(b, s, 0, 3, 8, true)
 	}
 	r, _ := utf8.DecodeRuneInString(s)
-	return 0, fmt.Errorf("unknown escape sequence \\%c", r)
+	return 0, fmt.Errorf("%w \\%c", errUnknownEscape, r)
 }
 
 var simpleEscapes = map[byte]byte{
@@ -113,14 +129,15 @@ func numEscape(b *strings.Builder, s string, skip, digits, base int, isByte bool
 }
 
 // safeWord reports whether w can be written unquoted in any systemd list or
-// Exec= line and reads back as itself.
+// Exec= line and reads back as itself (% and $ mean the same to systemd
+// quoted or not).
 func safeWord(w string) bool {
 	if w == "" {
 		return false
 	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_./:=,+@-", c) >= 0) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_./:=,+@-%$", c) >= 0) {
 			return false
 		}
 	}

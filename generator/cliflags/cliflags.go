@@ -1,0 +1,104 @@
+// Package cliflags is podunit's flag table for the verbs generated units
+// run, so that podunit-generator, which cannot link the CLI (cobra), parses
+// PodmanArgs= and GlobalArgs= as the CLI will. cmd/podunit's tests keep the
+// table equal to the CLI's flag sets (and rewrite it with -update-flags).
+// It is pure data and a parser.
+package cliflags
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Flag is one flag of a verb: its long name, one-letter shorthand (or ""),
+// and whether it takes a value (false for booleans, which take none).
+type Flag struct {
+	Long, Short string
+	Value       bool
+}
+
+// Global is the verb path of the flags every command takes.
+const Global = ""
+
+// Verbs are the verb paths the table holds: what generated units run.
+var Verbs = []string{Global, "run", "pod create", "volume create", "network create", "pull"}
+
+// Flags returns the flags of a verb path ("run", "pod create", Global).
+func Flags(verb string) ([]Flag, bool) {
+	f, ok := table[verb]
+	return f, ok
+}
+
+// Check parses args as verb's flags, as the CLI parses them (pflag:
+// --name=value, --name value, -x value, -xvalue, -abc for booleans), and
+// returns an error naming the first word that is not one of them: an
+// unknown flag, a flag without its value, or a word that is no flag.
+func Check(verb string, args []string) error {
+	flags, ok := table[verb]
+	if !ok {
+		return fmt.Errorf("no flag table for %q", verb)
+	}
+	name := "podunit " + verb
+	if verb == Global {
+		name = "podunit (global flags)"
+	} else {
+		// the global flags are accepted after a verb too
+		flags = append(flags[:len(flags):len(flags)], table[Global]...)
+	}
+	for i := 0; i < len(args); i++ {
+		next, err := checkWord(flags, args[i], i+1 < len(args))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if next {
+			i++
+		}
+	}
+	return nil
+}
+
+// checkWord checks one word; next reports that it takes the following
+// word as its value.
+func checkWord(flags []Flag, w string, hasNext bool) (next bool, err error) {
+	switch {
+	case w == "--" || !strings.HasPrefix(w, "-") || w == "-":
+		return false, fmt.Errorf("%q is not a flag (only flags belong here)", w)
+	case strings.HasPrefix(w, "--"):
+		long, _, hasValue := strings.Cut(w[2:], "=")
+		f, ok := find(flags, func(f Flag) bool { return f.Long == long })
+		if !ok {
+			return false, fmt.Errorf("unknown flag --%s", long)
+		}
+		return needsNext(f, hasValue, hasNext, "--"+long)
+	}
+	for j := 1; j < len(w); j++ {
+		c := w[j : j+1]
+		f, ok := find(flags, func(f Flag) bool { return f.Short == c })
+		if !ok {
+			return false, fmt.Errorf("unknown shorthand flag -%s in %s", c, w)
+		}
+		if f.Value {
+			return needsNext(f, j+1 < len(w), hasNext, "-"+c)
+		}
+	}
+	return false, nil
+}
+
+func needsNext(f Flag, hasValue, hasNext bool, name string) (bool, error) {
+	switch {
+	case !f.Value || hasValue:
+		return false, nil
+	case !hasNext:
+		return false, fmt.Errorf("flag %s needs a value", name)
+	}
+	return true, nil
+}
+
+func find(flags []Flag, match func(Flag) bool) (Flag, bool) {
+	for _, f := range flags {
+		if match(f) {
+			return f, true
+		}
+	}
+	return Flag{}, false
+}

@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// replaceSources puts files in the sources directory instead of the
+// default quadletFiles.
+func replaceSources(t *testing.T, sources string, files map[string]string) {
+	t.Helper()
+	for name := range quadletFiles {
+		if err := os.Remove(filepath.Join(sources, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBootExpandsSpecifiersInValues boots with sources whose values hold
+// systemd specifiers: systemd expands them in the generated unit, so the
+// container sees them expanded, exactly as with Quadlet (%h the manager's
+// home, %i the instance, %% one percent sign).
+func TestBootExpandsSpecifiersInValues(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	home := filepath.Join(host.dir, "home")
+	if err := os.MkdirAll(filepath.Join(home, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "data", "marker"), []byte("from-home-data\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"vals.container": "[Container]\nImage=\"bb\"\nContainerName=vals\nVolume=%h/data:/data\n" +
+			"Exec=sh -c \"cat /data/marker; echo 100%%; exec sleep 600\"\nStopSignal=KILL\n",
+		"inst@.container": "[Container]\nImage=bb\nContainerName=inst-%i\nEnvironment=I=%i\n" +
+			"GlobalArgs=--log-level=info\nPodmanArgs=-e FROM_ARGS=%i-args\n" +
+			"Exec=sh -c \"echo I=$$I; exec sleep 600\"\nStopSignal=KILL\n",
+	}
+	replaceSources(t, sources, files)
+	opts.Binds = append(opts.Binds, home+":/root")
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "vals.service", "inst@bar.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", "start", "vals.service", "inst@bar.service")
+	sb.WaitActive(t, "vals.service", "active", 30*time.Second)
+	sb.WaitActive(t, "inst@bar.service", "active", 30*time.Second)
+	journal := func(unit string) string {
+		out, _, _, _ := sb.Exec("journalctl", "-u", unit, "-o", "cat", "--no-pager")
+		return out
+	}
+	eventually(t, 10*time.Second, "vals to print its volume's file and 100%", func() bool {
+		out := journal("vals.service")
+		return strings.Contains(out, "from-home-data") && strings.Contains(out, "100%\n")
+	})
+	if out := journal("vals.service"); strings.Contains(out, "100%%") {
+		t.Errorf("%%%% reached the container undoubled:\n%s", out)
+	}
+	eventually(t, 10*time.Second, "the instance to see I=bar", func() bool {
+		return strings.Contains(journal("inst@bar.service"), "I=bar\n")
+	})
+	if got := e.must("exec", "inst-bar", "sh", "-c", "echo $I $FROM_ARGS"); got != "bar bar-args\n" {
+		t.Errorf("environment in inst-bar: %q", got)
+	}
+	if got := e.field("vals", "{{.ImageName}}"); got == "" || strings.Contains(got, "\"") {
+		t.Errorf("Image=\"bb\" gave image %q", got)
+	}
+	sb.Run(t, "systemctl", "stop", "vals.service", "inst@bar.service")
+}
+
+// TestBootPodVolumesAndKeys boots with a pod whose Volume= (a .volume
+// file's volume and a host directory) each member mounts, a .volume with
+// User=/Group=, a pod with ExitPolicy= and an .image with Policy=missing
+// and ImageTag=: each value reaches the object it configures.
+func TestBootPodVolumesAndKeys(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	static := filepath.Join(host.dir, "static")
+	if err := os.MkdirAll(static, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(static, "index"), []byte("static-content\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"shop.pod":     "[Pod]\nPodName=shop\nExitPolicy=continue\nVolume=cache.volume:/cache\nVolume=" + static + ":/static:ro\n",
+		"cache.volume": "[Volume]\nVolumeName=cache\nUser=1000\nGroup=100\n",
+		"local.image":  "[Image]\nImage=bb\nPolicy=missing\nImageTag=bb\n",
+		"shop-app.container": "[Container]\nImage=local.image\nPod=shop.pod\nContainerName=shop-app\n" +
+			"Exec=sh -c \"cat /static/index; stat -c owner=%%u:%%g /cache; exec sleep 600\"\nStopSignal=KILL\n",
+	}
+	replaceSources(t, sources, files)
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "shop-app.service", "shop-pod.service", "cache-volume.service", "local-image.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", "start", "shop-pod.service")
+	sb.WaitActive(t, "shop-app.service", "active", 30*time.Second)
+	eventually(t, 10*time.Second, "the member to see the pod's volumes", func() bool {
+		out, _, _, _ := sb.Exec("journalctl", "-u", "shop-app.service", "-o", "cat", "--no-pager")
+		return strings.Contains(out, "static-content") && strings.Contains(out, "owner=1000:100")
+	})
+	if got := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ExitPolicy}}", "shop")); got != "continue" {
+		t.Errorf("pod ExitPolicy = %q, want continue", got)
+	}
+	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "cache"); strings.TrimSpace(got) != "1000:100" {
+		t.Errorf("volume options %q", got)
+	}
+	sb.Run(t, "systemctl", "stop", "shop-pod.service")
+}

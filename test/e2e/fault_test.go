@@ -191,7 +191,7 @@ grep -E '%[1]s.*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo |
 ls %[1]s/run/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
 ls %[1]s/run/podunit/pods %[1]s/run/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
 ls %[1]s/root/podunit-tmp 2>/dev/null | sed 's/^/scratch: /'
-systemctl list-units --all --plain --no-legend 'podunit-*' '*-pod.service' | grep -Ev ' (inactive|dead) ' | grep -v '^podunit.slice ' | sed 's/^/unit: /'
+systemctl list-units --all --plain --no-legend 'podunit-*' '*-pod.service' | grep -Ev ' (inactive|dead) ' | grep -Ev '^(podunit.slice|podunit-restart.service) ' | sed 's/^/unit: /'
 true`, e.dir, e.runtime)
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(e.sh(script)), "\n") {

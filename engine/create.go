@@ -54,6 +54,14 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 			return nil, err
 		}
 	}
+	// The record is visible as soon as it is added: hold the container's
+	// lock until its rootfs exists, or an rm racing this create removes the
+	// record and leaves the rootfs made after it to no one.
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type env struct {
 	runtime string
 	// noGlobals: use storage.conf's default paths and runtime (boot tests)
 	noGlobals bool
+	// runRoot, where set, replaces dir/run: a path on the sandbox's own /run,
+	// which a reboot wipes as a real one does
+	runRoot string
 }
 
 // result is one podunit invocation's outcome.
@@ -64,7 +67,11 @@ func (e *env) globals() []string {
 	if e.noGlobals {
 		return nil
 	}
-	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", filepath.Join(e.dir, "run"),
+	run := filepath.Join(e.dir, "run")
+	if e.runRoot != "" {
+		run = e.runRoot
+	}
+	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", run,
 		"--storage-driver", "overlay", "--runtime", e.runtime}
 }
 

@@ -127,6 +127,25 @@ func (s *Sandbox) Reboot(t testing.TB) {
 	s.start(t)
 }
 
+// Crash kills the sandbox's systemd with SIGKILL, as a power cut would: no unit
+// stops, nothing is unmounted or cleaned up, the kernel ends every process of
+// the sandbox. It waits until they are gone and boots again with the same
+// Options; as with Reboot, only what lives on the host file system survives.
+func (s *Sandbox) Crash(t testing.TB) {
+	t.Helper()
+	if s.cmd == nil || s.PID == 0 {
+		t.Fatalf("harness: Crash of a sandbox that is not up")
+	}
+	killPID(s.PID)
+	<-s.done
+	if left := reapNamespace(s.pidNS); len(left) > 0 {
+		t.Errorf("harness: processes of sandbox %d remain after its systemd was killed: %v", s.PID, left)
+	}
+	t.Logf("harness: sandbox systemd (pid %d) killed", s.PID)
+	s.cmd = nil
+	s.start(t)
+}
+
 func checkBinds(binds []string) error {
 	for _, b := range binds {
 		src, dst, ok := strings.Cut(b, ":")

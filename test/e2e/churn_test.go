@@ -1,0 +1,112 @@
+package e2e
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// clearFailure is what a command that lost a race may say: each names the
+// object and the reason. Anything else from a failed command is unclear.
+var clearFailure = regexp.MustCompile(`already in use|already exists|not found|no such|removed by another command|` +
+	`conflict|is running|is not running|has running containers|in use by|being removed|is paused`)
+
+// churnOps are the commands the churn workers draw from; N is a name from a
+// small pool, so that every worker races the others on the same objects, and
+// names are reused as soon as they are free.
+var churnOps = [][]string{
+	{"run", "-d", "--stop-signal", "KILL", "--name", "N", "bb", "sleep", "600"},
+	{"create", "--name", "N", "bb", "sleep", "600"},
+	{"start", "N"}, {"stop", "-t", "0", "N"}, {"restart", "-t", "0", "N"},
+	{"rm", "-f", "-t", "0", "N"}, {"rm", "N"}, {"kill", "N"},
+	{"run", "--rm", "--name", "N", "bb", "true"},
+	{"pod", "create", "--name", "P"}, {"create", "--pod", "P", "--name", "P-N", "bb", "sleep", "600"},
+	{"pod", "start", "P"}, {"pod", "stop", "-t", "0", "P"}, {"pod", "rm", "-f", "-t", "0", "P"},
+	{"ps", "-a"}, {"pod", "ps"}, {"inspect", "N"},
+}
+
+// TestChurn runs 8 workers that race each other on a few names for a bounded
+// time (PODUNIT_CHURN_SECONDS, default 15) under the harness's systemd. Every
+// failure must be a clear one, and once everything is removed nothing of
+// podunit's may be left.
+func TestChurn(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	seconds := envInt(t, "PODUNIT_CHURN_SECONDS", 15)
+	seed := envInt(t, "PODUNIT_CHURN_SEED", time.Now().UnixNano())
+	t.Logf("PODUNIT_CHURN_SEED=%d PODUNIT_CHURN_SECONDS=%d", seed, seconds)
+	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+	var mu sync.Mutex
+	var unclear, history []string
+	runs := 0
+	began := time.Now()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(seed), uint64(w)))
+			for time.Now().Before(deadline) {
+				args := churnArgs(rng)
+				at := time.Since(began)
+				r := e.run(args...)
+				mu.Lock()
+				runs++
+				history = append(history, fmt.Sprintf("%6.2fs-%6.2fs w%d %s: %d %s", at.Seconds(), time.Since(began).Seconds(),
+					w, strings.Join(args, " "), r.code, firstLine(r.err)))
+				if r.code != 0 && !clearFailure.MatchString(r.err) {
+					unclear = append(unclear, fmt.Sprintf("podunit %s: exit %d: %s", strings.Join(args, " "), r.code, strings.TrimSpace(r.err)))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("%d commands by 8 workers, %d unclear failures", runs, len(unclear))
+	for _, u := range unclear {
+		t.Error(u)
+	}
+	if len(unclear) > 0 {
+		t.Logf("the commands in the order they started:\n%s", strings.Join(history, "\n"))
+	}
+	checkAgreement(t, e)
+	for _, p := range []string{"p0", "p1"} {
+		if r := e.run("pod", "rm", "-f", "-t", "0", p); r.code != 0 && !clearFailure.MatchString(r.err) {
+			t.Errorf("pod rm -f %s after the churn: exit %d: %s", p, r.code, r.err)
+		}
+	}
+	for _, id := range strings.Fields(e.must("ps", "-aq")) {
+		e.must("rm", "-f", "-t", "0", id)
+	}
+	census(t, e, "after the churn and rm -f of everything")
+}
+
+// churnArgs draws one command with its names filled in.
+func churnArgs(rng *rand.Rand) []string {
+	op := churnOps[rng.IntN(len(churnOps))]
+	n, p := fmt.Sprintf("c%d", rng.IntN(4)), fmt.Sprintf("p%d", rng.IntN(2))
+	args := make([]string, len(op))
+	for i, a := range op {
+		a = strings.ReplaceAll(a, "P-N", p+"-"+n)
+		switch a {
+		case "N":
+			a = n
+		case "P":
+			a = p
+		}
+		args[i] = a
+	}
+	return args
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
+}

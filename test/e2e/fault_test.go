@@ -1,0 +1,203 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// faultOp is one command the fault-injection test kills: setup makes what it
+// needs (name is the trial's own), args is the command killed, and finish is
+// what a user runs next to end the object: it must succeed on the first try,
+// or say the object does not exist (exit 1) where the kill came before it.
+type faultOp struct {
+	name   string
+	setup  func(e *env, name string)
+	args   func(name string) []string
+	finish func(name string) [][]string
+}
+
+func faultOps(tar, archive string) []faultOp {
+	rmCtr := func(n string) [][]string { return [][]string{{"rm", "-f", "-t", "0", n}} }
+	rmPod := func(n string) [][]string { return [][]string{{"pod", "rm", "-f", "-t", "0", n}} }
+	sleeper := func(e *env, n string) { e.must("create", "--name", n, "bb", "sleep", "600") }
+	running := func(e *env, n string) { e.must("run", "-d", "--name", n, "bb", "sleep", "600") }
+	pod := func(e *env, n string) {
+		e.must("pod", "create", "--name", n)
+		e.must("create", "--pod", n, "--name", n+"-m", "bb", "sleep", "600")
+	}
+	return []faultOp{
+		{"run -d", nil, func(n string) []string { return []string{"run", "-d", "--name", n, "bb", "sleep", "600"} }, rmCtr},
+		{"start", sleeper, func(n string) []string { return []string{"start", n} }, rmCtr},
+		{"stop", running, func(n string) []string { return []string{"stop", "-t", "1", n} }, rmCtr},
+		{"rm -f", running, func(n string) []string { return []string{"rm", "-f", "-t", "1", n} }, rmCtr},
+		{"pod start", pod, func(n string) []string { return []string{"pod", "start", n} }, rmPod},
+		{"pod rm -f", func(e *env, n string) { pod(e, n); e.must("pod", "start", n) },
+			func(n string) []string { return []string{"pod", "rm", "-f", "-t", "1", n} }, rmPod},
+		{"image import", nil, func(n string) []string { return []string{"image", "import", tar, n} },
+			func(n string) [][]string { return [][]string{{"rmi", n}} }},
+		{"load", nil, func(string) []string { return []string{"load", "-q", "-i", archive} },
+			func(string) [][]string { return [][]string{{"rmi", "localhost/faultload:1"}} }},
+		{"volume create", nil, func(n string) []string { return []string{"volume", "create", n} },
+			func(n string) [][]string { return [][]string{{"volume", "rm", "-f", n}} }},
+		{"network create", nil, func(n string) []string { return []string{"network", "create", n} },
+			func(n string) [][]string { return [][]string{{"network", "rm", "-f", n}} }},
+	}
+}
+
+// envInt reads a whole number from the environment, def where unset.
+func envInt(t *testing.T, key string, def int64) int64 {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		t.Fatalf("%s=%q: %v", key, v, err)
+	}
+	return n
+}
+
+// TestFaultInjection SIGKILLs podunit at random points of the commands that
+// change state, under the harness's systemd, and after each kill runs what a
+// user would run next; then a census of everything podunit makes must find
+// nothing left. PODUNIT_FAULT_TRIALS (default 200) and PODUNIT_FAULT_SEED
+// (default: the time; the seed is logged) replay or lengthen it.
+func TestFaultInjection(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	archive := filepath.Join(e.dir, "load.tar")
+	e.must("tag", "bb", "localhost/faultload:1")
+	e.must("save", "-o", archive, "localhost/faultload:1")
+	e.must("rmi", "localhost/faultload:1")
+	tar := filepath.Join(e.dir, "import.tar")
+	uniqueRootfs(t, tar)
+
+	trials := envInt(t, "PODUNIT_FAULT_TRIALS", 200)
+	seed := envInt(t, "PODUNIT_FAULT_SEED", time.Now().UnixNano())
+	t.Logf("PODUNIT_FAULT_SEED=%d PODUNIT_FAULT_TRIALS=%d", seed, trials)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	ops := faultOps(tar, archive)
+	took := make([]time.Duration, len(ops))
+	for i, op := range ops { // how long each takes, unkilled
+		took[i] = killAt(t, e, op, fmt.Sprintf("w%d", i), unkilled)
+		finishFault(t, e, op, fmt.Sprintf("w%d", i))
+	}
+	census(t, e, "after the unkilled runs")
+	for i := range int(trials) {
+		k := rng.IntN(len(ops))
+		delay := time.Duration(rng.Int64N(int64(took[k])*6/5 + 1))
+		name := fmt.Sprintf("f%d", i)
+		killAt(t, e, ops[k], name, delay)
+		finishFault(t, e, ops[k], name)
+		if census(t, e, fmt.Sprintf("trial %d: %s killed after %v", i, ops[k].name, delay)) {
+			t.FailNow()
+		}
+	}
+}
+
+// unkilled, as killAt's delay, lets the command finish (and it must succeed).
+const unkilled = time.Minute
+
+// killAt sets op up under name, starts it, SIGKILLs it after delay (if it
+// still runs) and returns how long it ran.
+func killAt(t *testing.T, e *env, op faultOp, name string, delay time.Duration) time.Duration {
+	t.Helper()
+	if op.setup != nil {
+		op.setup(e, name)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := e.command(ctx, op.args(name)...)
+	// Under the sandbox the command is nsenter, whose child is podunit: the
+	// kill goes to the process group, podunit included.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if delay == unkilled && err != nil {
+			t.Fatalf("podunit %s, unkilled: %v", strings.Join(op.args(name), " "), err)
+		}
+	case <-time.After(delay):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+	}
+	return time.Since(start)
+}
+
+// finishFault runs op's finishing commands: each must succeed, or find
+// nothing to finish (exit 1, "no such").
+func finishFault(t *testing.T, e *env, op faultOp, name string) {
+	t.Helper()
+	for _, args := range op.finish(name) {
+		r := e.run(args...)
+		if r.code != 0 && !(r.code == 1 || strings.Contains(r.err, "no such") || strings.Contains(r.err, "not found")) {
+			t.Errorf("after %s was killed, podunit %s: exit %d: %s", op.name, strings.Join(args, " "), r.code, r.err)
+		}
+	}
+}
+
+// census reports (and returns true for) anything of podunit's that remains:
+// records, storage containers, mounts, runtime state, active or failed units
+// and slices, pinned namespaces, volumes, networks besides the default,
+// images besides bb, scratch space.
+func census(t *testing.T, e *env, when string) bool {
+	t.Helper()
+	var left []string
+	for what, args := range map[string][]string{
+		"containers": {"ps", "-aq"}, "pods": {"pod", "ps", "-q"}, "volumes": {"volume", "ls", "-q"},
+	} {
+		if out := strings.TrimSpace(e.must(args...)); out != "" {
+			left = append(left, what+": "+out)
+		}
+	}
+	if out := strings.TrimSpace(e.must("network", "ls", "--format", "{{.Name}}")); out != "podunit" && out != "" {
+		left = append(left, "networks: "+out)
+	}
+	if out := strings.TrimSpace(e.must("images", "--format", "{{.Repository}}:{{.Tag}}")); out != "localhost/bb:latest" {
+		left = append(left, "images: "+out)
+	}
+	if ids := storageContainers(t, e); len(ids) > 0 {
+		left = append(left, fmt.Sprintf("storage containers: %v", ids))
+	}
+	left = append(left, machineLeftovers(e)...)
+	if len(left) > 0 {
+		t.Errorf("%s, left:\n%s", when, strings.Join(left, "\n"))
+		return true
+	}
+	return false
+}
+
+// machineLeftovers lists mounts, runtime state, pins, scratch space, units
+// and slices of e that remain.
+func machineLeftovers(e *env) []string {
+	script := fmt.Sprintf(`
+grep -E '%[1]s.*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo | sed 's/^/mount: /'
+ls %[1]s/run/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
+ls %[1]s/run/podunit/pods %[1]s/run/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
+ls %[1]s/root/podunit-tmp 2>/dev/null | sed 's/^/scratch: /'
+systemctl list-units --all --plain --no-legend 'podunit-*' '*-pod.service' | grep -Ev ' (inactive|dead) ' | grep -Ev '^(podunit.slice|podunit-restart.service) ' | sed 's/^/unit: /'
+true`, e.dir, e.runtime)
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(e.sh(script)), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -37,6 +37,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad bind source", []string{"create", "-v", "/no/such/dir:/x", "bb", "true"}, "/no/such/dir"},
 		{"bad filter", []string{"ps", "--filter", "colour=red"}, "colour"},
 		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
+		{"unknown subcommand", []string{"network", "connect", "x", "y"}, `unknown command "connect" for "podunit network"`},
+		{"unknown pod verb", []string{"pod", "logs", "p"}, `unknown command "logs" for "podunit pod"`},
+		{"unknown generate verb", []string{"generate", "kube", "taken"}, `unknown command "kube" for "podunit generate"`},
+		{"missing subcommand", []string{"image"}, "missing command 'podunit image COMMAND'"},
 		{"unknown user", []string{"run", "--rm", "-u", "nobody-here", "bb", "true"}, "nobody-here"},
 	}
 	before := snapshot(e)

@@ -108,10 +108,20 @@ func (e *Engine) newContainer(o CreateOptions, img *image.Image) (*model.Contain
 		return nil, fmt.Errorf("container %q: %w", o.Name, err)
 	}
 	return &model.Container{
-		ID: id, Name: o.Name, Image: o.Image, ImageID: img.ID,
+		ID: id, Name: o.Name, Image: recordedImageName(o.Image, img), ImageID: img.ID,
 		Created: time.Now().UTC(), Config: cfg,
 		State: model.State{Status: model.Created},
 	}, nil
+}
+
+// recordedImageName is the image's full name that the reference matched
+// ("docker.io/library/busybox:latest" for "busybox"), as Podman records and
+// shows it; what was typed when that was an ID.
+func recordedImageName(typed string, img *image.Image) string {
+	if img.Name == "" || img.Name == img.ID {
+		return typed
+	}
+	return img.Name
 }
 
 // completeConfig fills in what the image supplies and checks what the user gave.

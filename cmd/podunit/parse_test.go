@@ -101,7 +101,7 @@ func TestExitCodes(t *testing.T) {
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 
 func TestPortsColumn(t *testing.T) {
-	got := portsText([]model.PortMapping{{HostIP: "127.0.0.1", HostPort: 18080, ContainerPort: 80, Protocol: "tcp"},
+	got := portsText([]psPort{{HostIP: "127.0.0.1", HostPort: 18080, ContainerPort: 80, Protocol: "tcp"},
 		{HostPort: 53, ContainerPort: 53, Protocol: "udp"}, {HostIP: "::1", HostPort: 8443, ContainerPort: 443, Protocol: "tcp"}})
 	if want := "127.0.0.1:18080->80/tcp, 0.0.0.0:53->53/udp, [::1]:8443->443/tcp"; got != want {
 		t.Fatalf("portsText = %q, want %q", got, want)

@@ -10,7 +10,7 @@ import "time"
 type Container struct {
 	ID      string    `json:"id"`      // required: 64 hex digits
 	Name    string    `json:"name"`    // required, unique
-	Image   string    `json:"image"`   // required: the image as the user named it
+	Image   string    `json:"image"`   // required: the full name the reference matched (or the ID typed)
 	ImageID string    `json:"imageId"` // required
 	Created time.Time `json:"created"` // required
 	Config  Config    `json:"config"`

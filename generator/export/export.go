@@ -22,7 +22,7 @@ type Options struct {
 	Binary        string   // the podunit the units run; "" means /usr/bin/podunit
 	Globals       []string // global flags for every podunit command (--root …)
 	New           bool     // create the objects at start and remove them at stop
-	RestartPolicy string   // Restart=; "" means on-failure
+	RestartPolicy string   // Restart=; "" means the container's --restart, else on-failure
 	RestartSec    uint     // RestartSec=; 0 leaves systemd's default
 	StopTimeout   *uint    // overrides the container's own
 	After         []string
@@ -128,7 +128,11 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		timeout = *o.StopTimeout
 	}
 	policy := o.RestartPolicy
-	if policy == "" {
+	switch {
+	case policy != "":
+	case c.Config.Restart != "": // the container's own --restart, as Podman's generate
+		policy = model.SystemdRestart(c.Config.Restart)
+	default:
 		policy = "on-failure"
 	}
 	start, err := o.startCommand(c, pod)

@@ -96,6 +96,36 @@ func TestRefusesWhatCannotBeWritten(t *testing.T) {
 	}
 }
 
+// TestRestartFollowsTheContainer: without --restart-policy the unit's
+// Restart= is the container's own --restart (it was on-failure whatever
+// the container said), and on-failure for a container without one.
+func TestRestartFollowsTheContainer(t *testing.T) {
+	_, members := fixture()
+	cases := []struct{ container, flag, want string }{
+		{"always", "", "always"},
+		{"unless-stopped", "", "always"},
+		{"on-failure:3", "", "on-failure"},
+		{"no", "", "no"},
+		{"", "", "on-failure"},
+		{"always", "on-abort", "on-abort"},
+	}
+	for _, c := range cases {
+		ctr := *members[0]
+		ctr.Config.Pod, ctr.Config.Restart = "", c.container
+		u, err := Container(&ctr, nil, Options{RestartPolicy: c.flag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := unitfile.Parse(u.Name, u.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := f.Section("Service").Lookup("Restart"); e.Value != c.want {
+			t.Errorf("--restart %q, --restart-policy %q: Restart=%s, want %s", c.container, c.flag, e.Value, c.want)
+		}
+	}
+}
+
 // execStart parses a unit and splits its ExecStart= into argv.
 func execStart(t testing.TB, u Unit) []string {
 	t.Helper()

@@ -60,6 +60,18 @@ func (o Options) validate() error {
 	if o.RestartPolicy != "" && !slices.Contains(restartPolicies, o.RestartPolicy) {
 		return fmt.Errorf("--restart-policy %q: want one of %s", o.RestartPolicy, strings.Join(restartPolicies, ", "))
 	}
+	// Dependencies are written as words of [Unit] lists: each must be a
+	// unit name, which holds nothing that could end the line or the word.
+	for _, dep := range []struct {
+		flag  string
+		units []string
+	}{{"--after", o.After}, {"--wants", o.Wants}, {"--requires", o.Requires}} {
+		for _, u := range dep.units {
+			if err := unitfile.UnitName(u); err != nil {
+				return fmt.Errorf("%s %q: %w", dep.flag, u, err)
+			}
+		}
+	}
 	return nil
 }
 

@@ -148,10 +148,11 @@ func execStart(t testing.TB, u Unit) []string {
 // controls and checks the unit keeps exactly its sections and keys, and
 // that ExecStart= still runs exactly the intended argv.
 func FuzzValuesCannotAddDirectives(f *testing.F) {
-	for _, seed := range []string{"plain", "a\nb", "[Service]", "%n %% $HOME ${X}", `"quoted' \`, "x\r\nExecStart=/bin/sh", "\\\n"} {
-		f.Add(seed, seed, seed)
+	for _, seed := range []string{"plain", "a\nb", "[Service]", "%n %% $HOME ${X}", `"quoted' \`, "x\r\nExecStart=/bin/sh", "\\\n",
+		"x.service\n[Service]\nExecStartPre=/bin/touch /P", "db.service"} {
+		f.Add(seed, seed, seed, seed)
 	}
-	f.Fuzz(func(t *testing.T, env, label, arg string) {
+	f.Fuzz(func(t *testing.T, env, label, arg, dep string) {
 		_, members := fixture()
 		c := *members[0]
 		c.Config.Pod = ""
@@ -159,7 +160,8 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		c.Config.Labels = map[string]string{"k": label}
 		c.Config.Cmd = []string{arg, env}
 		c.Config.Mounts = []model.Mount{{Source: "/" + label, Destination: "/" + arg}}
-		u, err := Container(&c, nil, Options{New: true})
+		deps := []string{dep}
+		u, err := Container(&c, nil, Options{New: true, After: deps, Wants: deps, Requires: deps})
 		if err != nil {
 			return // refusing is allowed; writing something else is not
 		}
@@ -174,6 +176,7 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		if !slices.Equal(sections, []string{"Unit", "Service", "Install"}) {
 			t.Fatalf("sections %q\n%s", sections, u.Text)
 		}
+		checkUnitSection(t, f, dep, string(u.Text))
 		for _, e := range f.Section("Service").Entries {
 			if !slices.Contains([]string{"Environment", "Restart", "TimeoutStopSec", "Type", "NotifyAccess", "Delegate",
 				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStopPost", "KillSignal"}, e.Key) {
@@ -186,4 +189,27 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 			t.Fatalf("argv changed:\n got %q\nwant %q", argv, want)
 		}
 	})
+}
+
+// checkUnitSection: [Unit] has its fixed keys and one After=, Wants= and
+// Requires= that is exactly dep, as one word.
+func checkUnitSection(t *testing.T, f *unitfile.File, dep, text string) {
+	t.Helper()
+	got := map[string][]string{}
+	for _, e := range f.Section("Unit").Entries {
+		got[e.Key] = append(got[e.Key], e.Value)
+	}
+	want := map[string][]string{"Description": {"podunit container front"}, "Documentation": {"man:podunit-generate-systemd(1)"},
+		"Wants": {"network-online.target", dep}, "After": {"network-online.target", dep}, "Requires": {dep}}
+	if len(got) != len(want) {
+		t.Fatalf("[Unit] keys %v\n%s", got, text)
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			t.Fatalf("[Unit] %s=%q, want %q\n%s", k, got[k], v, text)
+		}
+	}
+	if words, err := unitfile.SplitWords(dep); err != nil || len(words) != 1 || words[0] != dep {
+		t.Fatalf("dependency %q reads back as %q (%v)", dep, words, err)
+	}
 }

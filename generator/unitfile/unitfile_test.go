@@ -175,3 +175,17 @@ func TestLoneSemicolonIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitName(t *testing.T) {
+	for _, ok := range []string{"db.service", "a-b_c:d.target", "getty@tty1.service", "x@.service", `dev-disk-by\x2dlabel.device`} {
+		if err := UnitName(ok); err != nil {
+			t.Errorf("UnitName(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "a b.service", "%n.service",
+		"db", "db.nope", ".service", "@x.service", "a@b@c.service", `"q".service`, strings.Repeat("a", 248) + ".service"} {
+		if err := UnitName(bad); err == nil {
+			t.Errorf("UnitName(%q) accepted", bad)
+		}
+	}
+}

@@ -41,6 +41,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown pod verb", []string{"pod", "logs", "p"}, `unknown command "logs" for "podunit pod"`},
 		{"unknown generate verb", []string{"generate", "kube", "taken"}, `unknown command "kube" for "podunit generate"`},
 		{"missing subcommand", []string{"image"}, "missing command 'podunit image COMMAND'"},
+		{"newline in --after", []string{"generate", "systemd", "--after", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "taken"}, "--after"},
+		{"space in --wants", []string{"generate", "systemd", "--wants", "a.service b.service", "taken"}, "--wants"},
+		{"not a unit in --requires", []string{"generate", "systemd", "--requires", "%n", "taken"}, "--requires"},
 		{"unknown user", []string{"run", "--rm", "-u", "nobody-here", "bb", "true"}, "nobody-here"},
 	}
 	before := snapshot(e)

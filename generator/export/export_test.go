@@ -3,9 +3,11 @@ package export
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +125,32 @@ func TestRestartFollowsTheContainer(t *testing.T) {
 		if e, _ := f.Section("Service").Lookup("Restart"); e.Value != c.want {
 			t.Errorf("--restart %q, --restart-policy %q: Restart=%s, want %s", c.container, c.flag, e.Value, c.want)
 		}
+	}
+}
+
+// TestRefusesWhatSystemdCannotLoad: an environment too large for one
+// argument, or for the ExecStart= line, is refused with the container's
+// name, not written as a unit systemd marks LoadState=error.
+func TestRefusesWhatSystemdCannotLoad(t *testing.T) {
+	_, members := fixture()
+	huge := *members[0]
+	huge.Config.Pod = ""
+	huge.Config.Env = []string{"BIG=" + strings.Repeat("x", unitfile.MaxArg)}
+	if _, err := Container(&huge, nil, Options{New: true}); err == nil || !strings.Contains(err.Error(), `"front"`) ||
+		!strings.Contains(err.Error(), "one argument") {
+		t.Errorf("an argument over Linux's limit: %v", err)
+	}
+	long := huge
+	long.Config.Env = nil
+	for i := 0; i < 9; i++ {
+		long.Config.Env = append(long.Config.Env, fmt.Sprintf("V%d=%s", i, strings.Repeat("x", 120<<10)))
+	}
+	_, err := Container(&long, nil, Options{New: true})
+	if err == nil || !strings.Contains(err.Error(), "ExecStart=") || !strings.Contains(err.Error(), "container-front.service") {
+		t.Errorf("an ExecStart= over systemd's line limit: %v", err)
+	}
+	if _, err := Container(&long, nil, Options{}); err != nil {
+		t.Errorf("without --new the environment stays in the record: %v", err)
 	}
 }
 

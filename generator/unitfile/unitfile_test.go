@@ -189,3 +189,21 @@ func TestUnitName(t *testing.T) {
 		}
 	}
 }
+
+func TestLimits(t *testing.T) {
+	if _, err := ExecWord(strings.Repeat("a", MaxArg)); err != nil {
+		t.Errorf("an argument of MaxArg bytes: %v", err)
+	}
+	if _, err := ExecWord(strings.Repeat("a", MaxArg+1)); err == nil {
+		t.Error("an argument over MaxArg was quoted")
+	}
+	f := &File{}
+	f.Add("Service", "Environment", strings.Repeat("v", MaxLine-len("Environment=\n")))
+	if err := CheckLines(f); err != nil {
+		t.Errorf("a line of exactly MaxLine: %v", err)
+	}
+	f.Add("Service", "ExecStart", strings.Repeat("v", MaxLine))
+	if err := CheckLines(f); err == nil || !strings.Contains(err.Error(), "ExecStart=") {
+		t.Errorf("a line over MaxLine: %v", err)
+	}
+}

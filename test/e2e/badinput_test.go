@@ -28,6 +28,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"name with slash", []string{"create", "--name", "a/b", "bb"}, "a/b"},
 		{"name with newline", []string{"create", "--name", "a\nb", "bb"}, `a\nb`},
 		{"name too long", []string{"create", "--name", strings.Repeat("n", 254), "bb"}, "254"},
+		{"unit name too long", []string{"create", "--name", strings.Repeat("n", 238), "bb"}, "238"},
+		{"pod unit name too long", []string{"pod", "create", "--name", strings.Repeat("p", 244)}, "244"},
 		{"corrupt archive", []string{"load", "-i", corrupt}, corrupt},
 		{"corrupt rootfs tarball", []string{"image", "import", corrupt, "junk"}, corrupt},
 		{"unknown flag", []string{"ps", "--no-such-flag"}, "--no-such-flag"},

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -22,5 +23,18 @@ func TestGenerateSystemdOnHost(t *testing.T) {
 		if out := e.must("generate", "systemd", "--restart-policy", "no", "always"); !strings.Contains(out, "Restart=no\n") {
 			t.Errorf("--restart-policy no was not used:\n%s", out)
 		}
+	})
+	t.Run("a unit systemd cannot load is refused", func(t *testing.T) {
+		e := e.on(t)
+		args := []string{"create", "--name", "bigenv"}
+		for i := 0; i < 9; i++ {
+			args = append(args, "-e", fmt.Sprintf("V%d=%s", i, strings.Repeat("x", 120<<10)))
+		}
+		e.must(append(args, "bb", "true")...)
+		r := e.run("generate", "systemd", "--new", "bigenv")
+		if r.code != 125 || !strings.Contains(r.err, "container-bigenv.service") || !strings.Contains(r.err, "ExecStart=") || r.out != "" {
+			t.Errorf("generate systemd --new of a 1 MiB ExecStart=: exit %d, stdout %d bytes, stderr %.300q", r.code, len(r.out), r.err)
+		}
+		e.must("rm", "bigenv")
 	})
 }

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,11 +28,19 @@ func TestGenerateSystemdOnHost(t *testing.T) {
 	})
 	t.Run("a unit systemd cannot load is refused", func(t *testing.T) {
 		e := e.on(t)
-		args := []string{"create", "--name", "bigenv"}
+		// an env file of lines over 64 KiB is read (it failed with "token too long")
+		var envFile strings.Builder
 		for i := 0; i < 9; i++ {
-			args = append(args, "-e", fmt.Sprintf("V%d=%s", i, strings.Repeat("x", 120<<10)))
+			fmt.Fprintf(&envFile, "V%d=%s\n", i, strings.Repeat("x", 120<<10))
 		}
-		e.must(append(args, "bb", "true")...)
+		path := filepath.Join(e.dir, "big.env")
+		if err := os.WriteFile(path, []byte(envFile.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e.must("create", "--name", "bigenv", "--env-file", path, "bb", "true")
+		if n := len(e.field("bigenv", "{{range .Config.Env}}{{.}}{{end}}")); n < 9*120<<10 {
+			t.Errorf("the environment holds %d bytes, want the env file's", n)
+		}
 		r := e.run("generate", "systemd", "--new", "bigenv")
 		if r.code != 125 || !strings.Contains(r.err, "container-bigenv.service") || !strings.Contains(r.err, "ExecStart=") || r.out != "" {
 			t.Errorf("generate systemd --new of a 1 MiB ExecStart=: exit %d, stdout %d bytes, stderr %.300q", r.code, len(r.out), r.err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
 
@@ -116,10 +117,20 @@ func (e *Engine) newContainer(o CreateOptions, img *image.Image) (*model.Contain
 		return nil, fmt.Errorf("container %q: %w", o.Name, err)
 	}
 	return &model.Container{
-		ID: id, Name: o.Name, Image: o.Image, ImageID: img.ID,
+		ID: id, Name: o.Name, Image: recordedImageName(o.Image, img), ImageID: img.ID,
 		Created: time.Now().UTC(), Config: cfg,
 		State: model.State{Status: model.Created},
 	}, nil
+}
+
+// recordedImageName is the image's full name that the reference matched
+// ("docker.io/library/busybox:latest" for "busybox"), as Podman records and
+// shows it; what was typed when that was an ID.
+func recordedImageName(typed string, img *image.Image) string {
+	if img.Name == "" || img.Name == img.ID {
+		return typed
+	}
+	return img.Name
 }
 
 // completeConfig fills in what the image supplies and checks what the user gave.
@@ -214,6 +225,39 @@ func validateConfig(cfg *model.Config) error {
 	for _, t := range cfg.Tmpfs {
 		if dst, _, _ := strings.Cut(t, ":"); !filepath.IsAbs(dst) {
 			return fmt.Errorf("--tmpfs %q: the path must be absolute: %w", t, errdefs.ErrInvalidArgument)
+		}
+	}
+	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	return validateEnvText(cfg.Env)
+}
+
+// maxHostname is the kernel's HOST_NAME_MAX: sethostname(2) refuses more.
+const maxHostname = 64
+
+// validateHostname refuses at create a host name the runtime would fail
+// to set at every start.
+func validateHostname(h string) error {
+	if len(h) > maxHostname {
+		return fmt.Errorf("--hostname %.70q…: %d characters, more than the kernel's %d: %w", h, len(h), maxHostname, errdefs.ErrInvalidArgument)
+	}
+	if strings.ContainsAny(h, "\x00 \t\r\n") {
+		return fmt.Errorf("--hostname %q: no NUL or white space allowed: %w", h, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}
+
+// validateEnvText refuses a variable that is not UTF-8 text: the OCI
+// runtime's config.json and podunit's records are JSON, which would
+// replace each bad byte with U+FFFD, so the container would silently get
+// another value than the one given.
+func validateEnvText(env []string) error {
+	for _, kv := range env {
+		if !utf8.ValidString(kv) {
+			k, _, _ := strings.Cut(kv, "=")
+			return fmt.Errorf("environment variable %q: its value is not UTF-8 text, which the OCI runtime's JSON configuration cannot carry: %w",
+				strings.ToValidUTF8(k, "\uFFFD"), errdefs.ErrInvalidArgument)
 		}
 	}
 	return nil

@@ -68,6 +68,9 @@ func completePodConfig(cfg *model.PodConfig) error {
 	if cfg.Hostname != "" && !cfg.Shares(network.UTS) {
 		return fmt.Errorf("--hostname needs the UTS namespace shared: %w", errdefs.ErrInvalidArgument)
 	}
+	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
 	switch cfg.ExitPolicy {
 	case "":
 		cfg.ExitPolicy = "continue"

@@ -16,7 +16,7 @@ import (
 type Process struct {
 	Container string // the container's name
 	PID, PPID int
-	User      string // the real UID, as a number
+	User      string // the real UID's name in the container's /etc/passwd, else the number
 	Command   string
 }
 
@@ -96,5 +96,22 @@ func readProcess(name string, pid int) Process {
 			}
 		}
 	}
+	// the container's own passwd, seen through the process's root, names
+	// the user as `podman top` does
+	if b, err := os.ReadFile(dir + "/root/etc/passwd"); err == nil {
+		p.User = userName(b, p.User)
+	}
 	return p
+}
+
+// userName looks uid up in passwd (the /etc/passwd format); uid itself
+// when it is not there.
+func userName(passwd []byte, uid string) string {
+	for _, line := range strings.Split(string(passwd), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) > 2 && f[2] == uid && f[0] != "" {
+			return f[0]
+		}
+	}
+	return uid
 }

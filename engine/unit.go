@@ -126,15 +126,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 }
 
 // systemdRestart maps Podman's --restart onto systemd's Restart=.
-func systemdRestart(p string) string {
-	switch base, _, _ := strings.Cut(p, ":"); base {
-	case "always", "unless-stopped":
-		return "always"
-	case "on-failure":
-		return "on-failure"
-	}
-	return "no"
-}
+func systemdRestart(p string) string { return model.SystemdRestart(p) }
 
 // UnitStart runs inside the container's unit (its ExecStart): it creates and
 // starts the container in a child of the unit's cgroup, tells systemd the

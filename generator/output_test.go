@@ -1,8 +1,12 @@
 package generator
 
 import (
+	"bytes"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/generator/quadlet"
@@ -33,4 +37,53 @@ func TestWriteReplacesWhatIsThere(t *testing.T) {
 	if len(leftovers)+len(more) > 0 {
 		t.Errorf("temporary files left: %v %v", leftovers, more)
 	}
+}
+
+// TestDryRunShowsWhatIsWritten: for every golden corpus, --dryrun's output
+// holds exactly the files and links a real run writes, byte for byte.
+func TestDryRunShowsWhatIsWritten(t *testing.T) {
+	cases, _ := filepath.Glob("testdata/golden/*")
+	for _, dir := range cases {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			continue
+		}
+		res, err := Generate(caseConfig(t, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var printed bytes.Buffer
+		if err := res.Print(&printed); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		if err := res.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		if written := writtenAsPrinted(t, out); written != printed.String() {
+			t.Errorf("%s: --dryrun shows\n%s\nbut the run wrote\n%s", dir, printed.String(), written)
+		}
+	}
+}
+
+// writtenAsPrinted renders an output directory in Print's format.
+func writtenAsPrinted(t *testing.T, dir string) string {
+	var units, links strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(path)
+			fmt.Fprintf(&links, "---%s -> %s---\n", rel, target)
+			return err
+		}
+		data, err := os.ReadFile(path)
+		fmt.Fprintf(&units, "---%s---\n%s\n", rel, data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return units.String() + links.String()
 }

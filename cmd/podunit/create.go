@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,7 +176,8 @@ func parseVolumes(list []string) ([]model.Mount, error) {
 	return mounts, nil
 }
 
-// readEnvFile reads KEY=VALUE lines; blank lines and # comments are skipped.
+// readEnvFile reads KEY=VALUE lines of any length; blank lines and #
+// comments are skipped. Errors name FILE:LINE.
 func readEnvFile(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -182,21 +185,24 @@ func readEnvFile(path string) ([]string, error) {
 	}
 	defer f.Close()
 	var env []string
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
+	r := bufio.NewReader(f)
+	for line := 1; ; line++ {
+		raw, err := r.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s:%d: %w", path, line, err)
 		}
-		if strings.HasPrefix(text, "=") {
-			return nil, fmt.Errorf("%s:%d: variable has no name: %q", path, line, text)
+		text := strings.TrimSpace(raw)
+		switch {
+		case text == "" || strings.HasPrefix(text, "#"):
+		case strings.HasPrefix(text, "="):
+			return nil, fmt.Errorf("%s:%d: variable has no name: %.60q", path, line, text)
+		default:
+			env = append(env, text)
 		}
-		env = append(env, text)
+		if err != nil { // io.EOF: the last line had no newline, or there was none
+			return env, nil
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return env, nil
 }
 
 func (a *app) createCommand() *cobra.Command {

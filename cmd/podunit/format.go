@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"regexp"
+	"text/tabwriter"
 
 	"go.podman.io/common/pkg/report"
 )
@@ -22,25 +25,51 @@ func writeJSON(w io.Writer, v any) error {
 
 // writeTable renders rows with a Go template: "table …" gives aligned
 // columns with headers named after the fields (overridden by headers).
+// Everything is rendered before anything is written, so a template that
+// fails on some row prints nothing but the error.
 func writeTable(w io.Writer, name, format string, zero any, headers map[string]string, rows any, noHeading bool) error {
-	origin := report.OriginUser
-	if !strings.HasPrefix(format, "table") && !strings.Contains(format, "{{range") {
-		format = "{{range .}}" + format + "\n{{end -}}"
+	text := format
+	table := report.HasTable(format)
+	if !table && !rangesOverRows.MatchString(format) {
+		text = "{{range .}}" + format + "\n{{end -}}"
 	}
-	rpt, err := report.New(w, name).Parse(origin, format)
+	tmpl, err := report.NewTemplate(name).Parse(text)
 	if err != nil {
-		return fmt.Errorf("--format %q: %w", format, err)
+		return fmt.Errorf("--format %q: %w", format, templateError(err))
 	}
-	defer rpt.Flush()
-	if rpt.RenderHeaders && !noHeading {
-		if err := rpt.Execute(report.Headers(zero, headers)); err != nil {
-			return err
+	tmpl.Option("missingkey=error") // a key that maps lack is an error, as a field that structs lack
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 12, 2, 2, ' ', tabwriter.StripEscape)
+	var out io.Writer = &buf
+	if table {
+		out = tw
+	}
+	if table && !noHeading {
+		if err := tmpl.Execute(out, report.Headers(zero, headers)); err != nil {
+			return fmt.Errorf("--format %q: %w", format, templateError(err))
 		}
 	}
-	if err := rpt.Execute(rows); err != nil {
-		return fmt.Errorf("--format %q: %w", format, err)
+	if err := tmpl.Execute(out, rows); err != nil {
+		return fmt.Errorf("--format %q: %w", format, templateError(err))
 	}
-	return nil
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// rangesOverRows matches a template that ranges over the rows itself.
+var rangesOverRows = regexp.MustCompile(`{{-?\s*range\s+\.\s*-?}}`)
+
+// goTypeName matches what text/template says of Go types ("in type
+// main.psRow", "for main.x"): podunit's own names mean nothing to a user.
+var goTypeName = regexp.MustCompile(` (in type|for) \*?(\[\])?(main|model|engine|image)\.[A-Za-z0-9_]+`)
+
+// templateError drops the Go type names from a template error and the
+// template's own name prefix.
+func templateError(err error) error {
+	return errors.New(goTypeName.ReplaceAllString(err.Error(), ""))
 }
 
 // listOutput says how a list command prints its rows.

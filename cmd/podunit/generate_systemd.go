@@ -28,6 +28,9 @@ func (a *app) generateSystemdCommand() *cobra.Command {
 			if cmd.Flags().Changed("stop-timeout") {
 				o.StopTimeout = &stopTimeout
 			}
+			if !cmd.Flags().Changed("restart-policy") {
+				o.RestartPolicy = "" // each container's own --restart, else on-failure
+			}
 			units, err := a.exportUnits(cmd, args[0], o)
 			if err != nil {
 				return err
@@ -39,7 +42,7 @@ func (a *app) generateSystemdCommand() *cobra.Command {
 	fs.BoolVarP(&files, "files", "f", false, "write the units to files in the current directory")
 	fs.BoolVar(&o.New, "new", false, "create the objects at start and remove them at stop")
 	fs.Bool("name", true, "use names, not IDs, in unit names and commands (always on)")
-	fs.StringVar(&o.RestartPolicy, "restart-policy", "on-failure", "systemd Restart= policy")
+	fs.StringVar(&o.RestartPolicy, "restart-policy", "on-failure", "systemd Restart= policy (default: the container's --restart, else on-failure)")
 	fs.UintVar(&o.RestartSec, "restart-sec", 0, "systemd RestartSec= (0: systemd's default)")
 	fs.UintVarP(&stopTimeout, "stop-timeout", "t", 10, "stop timeout in seconds (default: each container's own)")
 	fs.StringArrayVar(&o.After, "after", nil, "add After= on this unit")

@@ -126,7 +126,7 @@ func (a *app) rmiCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.forEach(args, func(ref string) error {
+			return a.removeEach(args, func(ref string) error {
 				return eng.Images().Remove(a.ctx(cmd), ref, force)
 			})
 		},

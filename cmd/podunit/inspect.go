@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -14,19 +16,22 @@ import (
 
 // inspectData is a container in `podman inspect`'s shape.
 type inspectData struct {
-	ID         string          `json:"Id"`
-	Created    time.Time       `json:"Created"`
-	Path       string          `json:"Path"`
-	Args       []string        `json:"Args"`
-	State      inspectState    `json:"State"`
-	Image      string          `json:"Image"`
-	ImageName  string          `json:"ImageName"`
-	Name       string          `json:"Name"`
-	OCIRuntime string          `json:"OCIRuntime"`
-	Unit       string          `json:"Unit"`
-	Mounts     []inspectMount  `json:"Mounts"`
-	Config     inspectConfig   `json:"Config"`
-	HostConfig inspectHostConf `json:"HostConfig"`
+	ID           string          `json:"Id"`
+	Created      time.Time       `json:"Created"`
+	Path         string          `json:"Path"`
+	Args         []string        `json:"Args"`
+	State        inspectState    `json:"State"`
+	Image        string          `json:"Image"`
+	ImageName    string          `json:"ImageName"`
+	Pod          string          `json:"Pod"` // the pod's ID, "" outside a pod
+	Name         string          `json:"Name"`
+	IsInfra      bool            `json:"IsInfra"`
+	RestartCount int             `json:"RestartCount"`
+	OCIRuntime   string          `json:"OCIRuntime"`
+	Unit         string          `json:"Unit"`
+	Mounts       []inspectMount  `json:"Mounts"`
+	Config       inspectConfig   `json:"Config"`
+	HostConfig   inspectHostConf `json:"HostConfig"`
 	// NetworkSettings: the container's address and published ports.
 	NetworkSettings inspectNetwork `json:"NetworkSettings"`
 }
@@ -65,11 +70,29 @@ type inspectState struct {
 	FinishedAt time.Time `json:"FinishedAt"`
 }
 
+// inspectMount is Podman's InspectMount: for a named volume, Type is
+// "volume", Name its name and Source its _data directory.
 type inspectMount struct {
-	Type        string `json:"Type"`
-	Source      string `json:"Source"`
-	Destination string `json:"Destination"`
-	RW          bool   `json:"RW"`
+	Type        string   `json:"Type"`
+	Name        string   `json:"Name,omitempty"`
+	Source      string   `json:"Source"`
+	Destination string   `json:"Destination"`
+	Driver      string   `json:"Driver"`
+	Mode        string   `json:"Mode"`
+	Options     []string `json:"Options"`
+	RW          bool     `json:"RW"`
+	Propagation string   `json:"Propagation"`
+}
+
+// newInspectMount describes m; volumePath gives a named volume's directory.
+func newInspectMount(m model.Mount, volumePath func(name string) string) inspectMount {
+	im := inspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, RW: !m.ReadOnly,
+		Options: nonNil(m.Options), Propagation: "rprivate"}
+	if m.Type == "volume" {
+		im.Type, im.Name, im.Driver, im.Propagation = "volume", m.Source, "local", ""
+		im.Source = volumePath(m.Source)
+	}
+	return im
 }
 
 type inspectConfig struct {
@@ -100,10 +123,12 @@ type restartPolicy struct {
 	MaximumRetryCount uint   `json:"MaximumRetryCount"`
 }
 
-func newInspectData(c *model.Container) inspectData {
+// newInspectData is c in Podman's inspect shape; volumePath gives a named
+// volume's directory ("" if it is gone).
+func newInspectData(c *model.Container, volumePath func(name string) string) inspectData {
 	args := c.Config.Args()
 	d := inspectData{ID: c.ID, Created: c.Created, Args: args[1:], Path: args[0],
-		Image: c.ImageID, ImageName: c.Image, Name: c.Name, OCIRuntime: c.Config.Runtime, Unit: c.State.Unit,
+		Image: c.ImageID, ImageName: c.Image, Pod: c.Config.Pod, Name: c.Name, OCIRuntime: c.Config.Runtime, Unit: c.State.Unit,
 		Mounts: []inspectMount{},
 		State: inspectState{Status: string(c.State.Status), Running: c.State.Status == model.Running,
 			Pid: c.State.Pid, ExitCode: c.State.ExitCode, Error: c.State.Error,
@@ -120,7 +145,7 @@ func newInspectData(c *model.Container) inspectData {
 		d.Config.Hostname = c.ID[:12]
 	}
 	for _, m := range c.Config.Mounts {
-		d.Mounts = append(d.Mounts, inspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, RW: !m.ReadOnly})
+		d.Mounts = append(d.Mounts, newInspectMount(m, volumePath))
 	}
 	return d
 }
@@ -186,7 +211,12 @@ func (a *app) inspectOne(cmd *cobra.Command, ref, kind string) (any, error) {
 	if kind == "container" || kind == "all" {
 		c, err := eng.Container(a.ctx(cmd), ref)
 		if err == nil {
-			return newInspectData(c), nil
+			return newInspectData(c, func(name string) string {
+				if v, err := eng.Volume(a.ctx(cmd), name); err == nil {
+					return v.Mountpoint
+				}
+				return ""
+			}), nil
 		}
 		if kind == "container" || !errdefs.IsNotFound(err) {
 			return nil, err
@@ -210,5 +240,50 @@ func (a *app) writeInspect(format string, objs []any) error {
 	if format == "" || format == "json" {
 		return writeJSON(a.out, objs)
 	}
-	return writeTable(a.out, "inspect", format, nil, nil, objs, true)
+	view, err := jsonView(objs)
+	if err != nil {
+		return err
+	}
+	return writeTable(a.out, "inspect", format, nil, nil, view, true)
+}
+
+// jsonView is v as its JSON reads: maps keyed by the JSON names, whole
+// numbers as int64. A template then uses the keys inspect prints, as
+// podman-inspect(1) says ({{.Id}}, {{.State.Pid}}); "ID" stays an alias of
+// "Id", as Podman's Go field name.
+func jsonView(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return plainNumbers(out), nil
+}
+
+func plainNumbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = plainNumbers(e)
+		}
+		if id, ok := x["Id"]; ok && x["ID"] == nil {
+			x["ID"] = id
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = plainNumbers(e)
+		}
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
+	}
+	return v
 }

@@ -40,6 +40,31 @@ func (a *app) forEach(args []string, fn func(ref string) error) error {
 	return last
 }
 
+// removeEach is forEach with the exit codes of podman-rm(1) and
+// podman-rmi(1): 1 when the only failures are objects that do not exist,
+// 2 when one is in use (a running container, an image containers use),
+// 125 for anything else.
+func (a *app) removeEach(args []string, fn func(ref string) error) error {
+	code := 0
+	err := a.forEach(args, func(ref string) error {
+		err := fn(ref)
+		switch {
+		case err == nil:
+		case errdefs.IsNotFound(err):
+			code = max(code, 1)
+		case errdefs.IsConflict(err):
+			code = max(code, 2)
+		default:
+			code = exitEngine
+		}
+		return err
+	})
+	if err != nil {
+		return &exitError{code: code, err: err}
+	}
+	return nil
+}
+
 func (a *app) startCommand() *cobra.Command {
 	var attach, interactive, inUnit, all bool
 	var filters []string
@@ -212,7 +237,7 @@ func (a *app) rmCommand() *cobra.Command {
 			if cmd.Flags().Changed("time") {
 				o.Timeout = &timeout
 			}
-			return a.forEach(args, func(ref string) error {
+			return a.removeEach(args, func(ref string) error {
 				return eng.Remove(a.ctx(cmd), ref, o)
 			})
 		},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -101,9 +102,32 @@ func TestExitCodes(t *testing.T) {
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 
 func TestPortsColumn(t *testing.T) {
-	got := portsText([]model.PortMapping{{HostIP: "127.0.0.1", HostPort: 18080, ContainerPort: 80, Protocol: "tcp"},
+	got := portsText([]psPort{{HostIP: "127.0.0.1", HostPort: 18080, ContainerPort: 80, Protocol: "tcp"},
 		{HostPort: 53, ContainerPort: 53, Protocol: "udp"}, {HostIP: "::1", HostPort: 8443, ContainerPort: 443, Protocol: "tcp"}})
 	if want := "127.0.0.1:18080->80/tcp, 0.0.0.0:53->53/udp, [::1]:8443->443/tcp"; got != want {
 		t.Fatalf("portsText = %q, want %q", got, want)
+	}
+}
+
+// TestReadEnvFileLongLinesAndPositions: lines of any length are read
+// (bufio.Scanner stopped at 64 KiB with "token too long"), and an error
+// names FILE:LINE.
+func TestReadEnvFileLongLinesAndPositions(t *testing.T) {
+	dir := t.TempDir()
+	long := "BIG=" + strings.Repeat("x", 200<<10)
+	good := filepath.Join(dir, "good")
+	if err := os.WriteFile(good, []byte("# c\n\nA=1\n"+long+"\nLAST=no-newline"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, err := readEnvFile(good)
+	if err != nil || len(env) != 3 || env[1] != long || env[2] != "LAST=no-newline" {
+		t.Fatalf("readEnvFile: %d entries, %v", len(env), err)
+	}
+	bad := filepath.Join(dir, "bad")
+	if err := os.WriteFile(bad, []byte(long+"\nA=1\n=nameless\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readEnvFile(bad); err == nil || !strings.Contains(err.Error(), bad+":3:") {
+		t.Fatalf("error without FILE:LINE: %v", err)
 	}
 }

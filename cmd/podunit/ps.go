@@ -17,48 +17,122 @@ import (
 	"github.com/podunit/podunit/engine/names"
 )
 
-// psRow is one line of `ps`: the fields templates and JSON can use.
-type psRow struct {
-	ID           string            `json:"Id"`
-	Image        string            `json:"Image"`
-	ImageID      string            `json:"ImageID"`
-	Command      string            `json:"-"`
-	Cmd          []string          `json:"Command"`
-	CreatedHuman string            `json:"-"`
-	Created      int64             `json:"Created"`
-	CreatedAt    string            `json:"CreatedAt"`
-	Status       string            `json:"Status"`
-	State        string            `json:"State"`
-	ExitCode     int               `json:"ExitCode"`
-	Exited       bool              `json:"Exited"`
-	Pid          int               `json:"Pid"`
-	Names        string            `json:"-"`
-	NameList     []string          `json:"Names"`
-	Labels       map[string]string `json:"Labels"`
-	Unit         string            `json:"Unit"`
-	Ports        string            `json:"-"`
+// psJSON is one container as `ps --format json` prints it: the keys and
+// types of Podman's ListContainer (full IDs, Command and Names as lists,
+// Created in Unix seconds, Ports as mappings), and podunit's Unit.
+type psJSON struct {
+	AutoRemove bool              `json:"AutoRemove"`
+	Command    []string          `json:"Command"`
+	Created    int64             `json:"Created"`
+	CreatedAt  string            `json:"CreatedAt"` // "3 minutes ago", as Podman's JSON
+	Exited     bool              `json:"Exited"`
+	ExitedAt   int64             `json:"ExitedAt"`
+	ExitCode   int32             `json:"ExitCode"`
+	ID         string            `json:"Id"`
+	Image      string            `json:"Image"`
+	ImageID    string            `json:"ImageID"`
+	IsInfra    bool              `json:"IsInfra"`
+	Labels     map[string]string `json:"Labels"`
+	Mounts     []string          `json:"Mounts"` // destinations
+	Names      []string          `json:"Names"`
+	Networks   []string          `json:"Networks"`
+	Pid        int               `json:"Pid"`
+	Pod        string            `json:"Pod"`     // full ID, "" outside a pod
+	PodName    string            `json:"PodName"` // "" outside a pod
+	Ports      []psPort          `json:"Ports"`
+	Restarts   uint              `json:"Restarts"`
+	StartedAt  int64             `json:"StartedAt"`
+	State      string            `json:"State"`
+	Status     string            `json:"Status"` // "Up 3 seconds", as Podman's JSON
+	Unit       string            `json:"Unit"`
 }
 
-func newPsRow(c *model.Container, noTrunc bool, now time.Time) psRow {
-	id, cmd := c.ID, strings.Join(c.Config.Args(), " ")
-	if !noTrunc {
-		id = names.ShortID(id)
-		if len(cmd) > 20 {
-			cmd = cmd[:17] + "..."
-		}
+// psPort is a published port in Podman's JSON form (netavark's PortMapping).
+type psPort struct {
+	HostIP        string `json:"host_ip"`
+	ContainerPort uint16 `json:"container_port"`
+	HostPort      uint16 `json:"host_port"`
+	Range         uint16 `json:"range"`
+	Protocol      string `json:"protocol"`
+}
+
+// psRow is what a ps template sees: the JSON fields, and methods with
+// Podman's template names and forms where they differ (short IDs, one
+// Names string, the PORTS text, CreatedHuman).
+type psRow struct {
+	psJSON
+	noTrunc bool
+	created time.Time
+	now     time.Time
+}
+
+func (r psRow) ID() string      { return shortUnless(r.noTrunc, r.psJSON.ID) }
+func (r psRow) ImageID() string { return shortUnless(r.noTrunc, r.psJSON.ImageID) }
+func (r psRow) Pod() string     { return shortUnless(r.noTrunc, r.psJSON.Pod) }
+func (r psRow) Names() string   { return strings.Join(r.psJSON.Names, ",") }
+func (r psRow) Networks() string {
+	return strings.Join(r.psJSON.Networks, ",")
+}
+func (r psRow) Ports() string            { return portsText(r.psJSON.Ports) }
+func (r psRow) Label(name string) string { return r.Labels[name] }
+func (r psRow) CreatedAt() string        { return r.created.String() }
+func (r psRow) CreatedHuman() string     { return units.HumanDuration(r.now.Sub(r.created)) + " ago" }
+func (r psRow) RunningFor() string       { return r.CreatedHuman() }
+func (r psRow) Restarts() string         { return strconv.Itoa(int(r.psJSON.Restarts)) }
+func (r psRow) Command() string {
+	cmd := strings.Join(r.psJSON.Command, " ")
+	if !r.noTrunc && len(cmd) > 20 {
+		cmd = cmd[:17] + "..."
 	}
-	return psRow{
-		ID: id, Image: c.Image, ImageID: c.ImageID, Command: cmd, Cmd: c.Config.Args(),
-		CreatedHuman: units.HumanDuration(now.Sub(c.Created)) + " ago",
-		Created:      c.Created.Unix(), CreatedAt: c.Created.Format(time.RFC3339Nano),
-		Status: statusText(c, now), State: string(c.State.Status), ExitCode: c.State.ExitCode,
-		Exited: c.State.Status == model.Exited, Pid: c.State.Pid, Names: c.Name, NameList: []string{c.Name},
-		Labels: c.Config.Labels, Unit: c.State.Unit, Ports: portsText(c.Config.Ports),
+	return cmd
+}
+
+func shortUnless(noTrunc bool, id string) string {
+	if noTrunc {
+		return id
 	}
+	return names.ShortID(id)
+}
+
+// newPsRow makes c's row; pod is the pod c belongs to, or nil. A pod's
+// members publish through the pod, so theirs are the pod's ports.
+func newPsRow(c *model.Container, pod *model.Pod, noTrunc bool, now time.Time) psRow {
+	j := psJSON{
+		AutoRemove: c.Config.Remove, Command: nonNil(c.Config.Args()),
+		Created: c.Created.Unix(), CreatedAt: units.HumanDuration(now.Sub(c.Created)) + " ago",
+		Exited: c.State.Status == model.Exited, ExitCode: int32(c.State.ExitCode),
+		ID: c.ID, Image: c.Image, ImageID: c.ImageID, Labels: c.Config.Labels,
+		Mounts: []string{}, Names: []string{c.Name}, Networks: []string{}, Pid: c.State.Pid,
+		Ports: []psPort{}, State: string(c.State.Status), Status: statusText(c, now), Unit: c.State.Unit,
+	}
+	j.StartedAt, j.ExitedAt = unixOrZero(c.State.StartedAt), unixOrZero(c.State.FinishedAt)
+	for _, m := range c.Config.Mounts {
+		j.Mounts = append(j.Mounts, m.Destination)
+	}
+	ports, network := c.Config.Ports, c.Config.Network
+	if pod != nil {
+		j.Pod, j.PodName = pod.ID, pod.Name
+		ports, network = pod.Config.Ports, pod.Config.Network
+	}
+	if network != "" && network != "none" && network != "host" && !strings.Contains(network, ":") {
+		j.Networks = append(j.Networks, network)
+	}
+	for _, p := range ports {
+		j.Ports = append(j.Ports, psPort{HostIP: p.HostIP, ContainerPort: p.ContainerPort,
+			HostPort: p.HostPort, Range: 1, Protocol: p.Protocol})
+	}
+	return psRow{psJSON: j, noTrunc: noTrunc, created: c.Created, now: now}
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // portsText is Podman's PORTS column: "127.0.0.1:8080->80/tcp, 0.0.0.0:53->53/udp".
-func portsText(ports []model.PortMapping) string {
+func portsText(ports []psPort) string {
 	var parts []string
 	for _, p := range ports {
 		ip := p.HostIP
@@ -87,7 +161,8 @@ func statusText(c *model.Container, now time.Time) string {
 
 const psDefaultFormat = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
 
-var psHeaders = map[string]string{"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "Names": "NAMES"}
+var psHeaders = map[string]string{"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "Pod": "POD ID",
+	"PodName": "PODNAME", "RunningFor": "RUNNING FOR", "ImageID": "IMAGE ID", "CreatedAt": "CREATED AT"}
 
 func (a *app) psCommand() *cobra.Command {
 	var all, quiet, noTrunc, noHeading bool
@@ -102,23 +177,21 @@ func (a *app) psCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			eng, err := a.engine()
+			rows, err := a.psRows(cmd, func(c *model.Container) bool {
+				return (all || c.State.Status == model.Running || hasStatusFilter(filters)) && match(containerFilterable(c))
+			}, noTrunc)
 			if err != nil {
 				return err
 			}
-			list, err := eng.Containers(a.ctx(cmd))
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			rows := []psRow{}
-			for _, c := range list {
-				if (all || c.State.Status == model.Running || hasStatusFilter(filters)) && match(containerFilterable(c)) {
-					rows = append(rows, newPsRow(c, noTrunc, now))
+			if format == "json" {
+				js := make([]psJSON, 0, len(rows))
+				for _, r := range rows {
+					js = append(js, r.psJSON)
 				}
+				return writeJSON(a.out, js)
 			}
 			return printList(a, listOutput{name: "ps", format: format, defaultFormat: psDefaultFormat,
-				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID })
+				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID() })
 		},
 	}
 	fs := cmd.Flags()
@@ -129,6 +202,34 @@ func (a *app) psCommand() *cobra.Command {
 	fs.StringVar(&format, "format", "", "Go template or json")
 	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, id=PREFIX, label=KEY[=VALUE], status=STATUS")
 	return cmd
+}
+
+// psRows lists the containers keep selects, each with its pod.
+func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTrunc bool) ([]psRow, error) {
+	eng, err := a.engine()
+	if err != nil {
+		return nil, err
+	}
+	list, err := eng.Containers(a.ctx(cmd))
+	if err != nil {
+		return nil, err
+	}
+	pods, err := eng.Pods(a.ctx(cmd))
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*model.Pod{}
+	for _, p := range pods {
+		byID[p.ID] = p
+	}
+	now := time.Now()
+	rows := []psRow{}
+	for _, c := range list {
+		if keep(c) {
+			rows = append(rows, newPsRow(c, byID[c.Config.Pod], noTrunc, now))
+		}
+	}
+	return rows, nil
 }
 
 // filterable is what filters look at, for containers and pods alike.

@@ -24,11 +24,26 @@ const (
 
 // scanArchive reads the whole tar at p (compressed or not), so that a
 // corrupt or truncated file fails here, and reports its format.
+//
+// For a root filesystem tarball it also checks each hard link: its target
+// must be an earlier entry, else unpacking fails with an error that names
+// no entry ("no such file or directory"); this one names it.
 func scanArchive(p string) (archiveKind, error) {
 	kind := kindRootfs
 	n := 0
-	err := walkTar(p, func(name string, _ *tar.Header, _ io.Reader) error {
+	seen := map[string]bool{}
+	var badLink error
+	err := walkTar(p, func(name string, h *tar.Header, _ io.Reader) error {
 		n++
+		if h.Typeflag == tar.TypeLink && badLink == nil {
+			target := strings.TrimPrefix(path.Clean(h.Linkname), "./")
+			if !seen[target] {
+				badLink = fmt.Errorf("entry %q is a hard link to %q, which is no earlier entry of the archive", h.Name, h.Linkname)
+			}
+		}
+		if h.Typeflag != tar.TypeDir {
+			seen[name] = true
+		}
 		switch name {
 		case "manifest.json":
 			if kind == kindRootfs {
@@ -44,6 +59,9 @@ func scanArchive(p string) (archiveKind, error) {
 	}
 	if n == 0 {
 		return kind, errors.New("empty archive")
+	}
+	if kind == kindRootfs && badLink != nil {
+		return kind, badLink
 	}
 	return kind, nil
 }

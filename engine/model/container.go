@@ -3,14 +3,17 @@
 // which changes). No I/O happens here.
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Container is one container record. ID, Name, Image, ImageID, Created and
 // Config are immutable after create; State changes through Transition.
 type Container struct {
 	ID      string    `json:"id"`      // required: 64 hex digits
 	Name    string    `json:"name"`    // required, unique
-	Image   string    `json:"image"`   // required: the image as the user named it
+	Image   string    `json:"image"`   // required: the full name the reference matched (or the ID typed)
 	ImageID string    `json:"imageId"` // required
 	Created time.Time `json:"created"` // required
 	Config  Config    `json:"config"`
@@ -48,6 +51,20 @@ type Config struct {
 // Args is the argv the container runs: entrypoint followed by cmd.
 func (c *Config) Args() []string {
 	return append(append([]string{}, c.Entrypoint...), c.Cmd...)
+}
+
+// SystemdRestart maps a Podman restart policy (--restart) onto systemd's
+// Restart=: always and unless-stopped are always, on-failure[:N] is
+// on-failure, anything else no.
+func SystemdRestart(policy string) string {
+	base, _, _ := strings.Cut(policy, ":")
+	switch base {
+	case "always", "unless-stopped":
+		return "always"
+	case "on-failure":
+		return "on-failure"
+	}
+	return "no"
 }
 
 // Mount is a bind mount from the host, or a named volume.

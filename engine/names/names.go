@@ -40,8 +40,25 @@ func Validate(kind, name string) error {
 	case !nameRE.MatchString(name):
 		return fmt.Errorf("%s name %s is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w",
 			kind, strconv.Quote(name), errdefs.ErrInvalidArgument)
+	case len(longestUnit(kind, name)) > maxUnitLen:
+		return fmt.Errorf("%s name %.40q… is %d characters: its unit %.40s… would be %d bytes, longer than systemd's %d: %w",
+			kind, name, len(name), longestUnit(kind, name), len(longestUnit(kind, name)), maxUnitLen, errdefs.ErrInvalidArgument)
 	}
 	return nil
+}
+
+// longestUnit is the longest unit file name podunit makes from a name of
+// kind: generate systemd's container-NAME.service or pod-NAME.service
+// (the transient podunit-NAME.service and NAME-pod.service are shorter).
+// Kinds without units have none.
+func longestUnit(kind, name string) string {
+	switch kind {
+	case "container":
+		return "container-" + name + ".service"
+	case "pod":
+		return "pod-" + name + ".service"
+	}
+	return ""
 }
 
 // IsID reports whether s is a full 64-hex-digit ID.

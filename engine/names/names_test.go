@@ -1,6 +1,7 @@
 package names
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -8,9 +9,9 @@ import (
 )
 
 func TestValidate(t *testing.T) {
-	good := []string{"web", "a", "Web_1.x-y", "0db", strings.Repeat("a", MaxNameLen)}
+	good := []string{"web", "a", "Web_1.x-y", "0db", strings.Repeat("a", 237)}
 	bad := []string{"", "-web", ".web", "_web", "a/b", "a\nb", "a b", "a:b", "ä", "a%b",
-		strings.Repeat("a", MaxNameLen+1), "web\x00"}
+		strings.Repeat("a", 238), strings.Repeat("a", MaxNameLen+1), "web\x00"}
 	for _, n := range good {
 		if err := Validate("container", n); err != nil {
 			t.Errorf("Validate(%q) = %v, want nil", n, err)
@@ -23,6 +24,26 @@ func TestValidate(t *testing.T) {
 		}
 		if err != nil && !strings.Contains(err.Error(), "container name") {
 			t.Errorf("Validate(%q) error %q does not name the kind", n, err)
+		}
+	}
+}
+
+// TestValidateKeepsUnitNamesWithinSystemd: a container or pod name is
+// refused when a unit podunit writes for it (container-NAME.service,
+// pod-NAME.service) would pass systemd's 255 bytes; names of objects
+// without units may be longer.
+func TestValidateKeepsUnitNamesWithinSystemd(t *testing.T) {
+	cases := []struct {
+		kind    string
+		longest int
+	}{{"container", 255 - len("container-.service")}, {"pod", 255 - len("pod-.service")}, {"volume", MaxNameLen}, {"network", MaxNameLen}}
+	for _, c := range cases {
+		if err := Validate(c.kind, strings.Repeat("n", c.longest)); err != nil {
+			t.Errorf("%s name of %d: %v", c.kind, c.longest, err)
+		}
+		err := Validate(c.kind, strings.Repeat("n", c.longest+1))
+		if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), strconv.Itoa(c.longest+1)) {
+			t.Errorf("%s name of %d: %v", c.kind, c.longest+1, err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 type entry struct {
 	message  []byte
 	priority int
+	cursor   string // __CURSOR: where `--after-cursor` goes on
 }
 
 // decodeEntry decodes one line of `journalctl -o json`. A field is a string,
@@ -19,11 +20,12 @@ func decodeEntry(line []byte) (entry, error) {
 	var raw struct {
 		Message  json.RawMessage `json:"MESSAGE"`
 		Priority json.RawMessage `json:"PRIORITY"`
+		Cursor   string          `json:"__CURSOR"`
 	}
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return entry{}, fmt.Errorf("decode journal entry: %w", err)
 	}
-	e := entry{priority: 6}
+	e := entry{priority: 6, cursor: raw.Cursor}
 	if msg, err := fieldValue(raw.Message); err == nil {
 		e.message = msg
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"strconv"
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -28,11 +27,36 @@ var journalctl = "journalctl"
 // one per line: priority err (3) and more urgent to stderr, the others to
 // stdout. Messages systemd itself logs about the unit ("Started ...") are
 // not included. With Follow, Logs returns nil when ctx ends.
+//
+// Tail is applied here, not by journalctl: with --since, journalctl's
+// --lines=N prints the first N entries after that time, not the last N.
+// With Tail and Follow, the last entries are read first and the follow
+// goes on after the cursor of the last one.
 func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error {
 	if opts.Unit == "" {
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
-	cmd := exec.CommandContext(ctx, journalctl, journalArgs(opts)...)
+	if opts.Tail < 0 {
+		return runJournal(ctx, opts, journalArgs(opts, ""), newPrinter(stdout, stderr))
+	}
+	last := &tailBuffer{n: opts.Tail}
+	history := opts
+	history.Follow = false
+	if err := runJournal(ctx, history, journalArgs(history, ""), last.add); err != nil {
+		return err
+	}
+	if err := last.flush(newPrinter(stdout, stderr)); err != nil {
+		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
+	}
+	if !opts.Follow {
+		return nil
+	}
+	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newPrinter(stdout, stderr))
+}
+
+// runJournal runs journalctl with args and hands each entry to emit.
+func runJournal(ctx context.Context, opts LogOptions, args []string, emit func(entry) error) error {
+	cmd := exec.CommandContext(ctx, journalctl, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
@@ -42,7 +66,10 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("logs of unit %s: %w: %w", opts.Unit, errdefs.ErrUnavailable, err)
 	}
-	copyErr := copyEntries(out, stdout, stderr)
+	copyErr := readEntries(out, emit)
+	if copyErr != nil {
+		_ = cmd.Process.Kill()
+	}
 	waitErr := cmd.Wait()
 	if opts.Follow && ctx.Err() != nil {
 		return nil
@@ -56,18 +83,18 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// journalArgs builds journalctl's command line for opts.
-func journalArgs(opts LogOptions) []string {
+// journalArgs builds journalctl's command line for opts; after, if set, is
+// the cursor of the last entry already printed. Tail is not journalctl's
+// business (see Logs).
+func journalArgs(opts LogOptions, after string) []string {
 	args := []string{"--output=json", "--no-pager", "--quiet", "--all"}
 	if opts.Follow {
-		args = append(args, "--follow")
+		args = append(args, "--follow", "--lines=all") // --follow alone shows the last 10
 	}
-	if opts.Tail >= 0 {
-		args = append(args, "--lines="+strconv.Itoa(opts.Tail))
-	} else if opts.Follow {
-		args = append(args, "--lines=all") // --follow alone shows the last 10
-	}
-	if !opts.Since.IsZero() {
+	switch {
+	case after != "":
+		args = append(args, "--after-cursor="+after)
+	case !opts.Since.IsZero():
 		args = append(args, "--since=@"+sinceStamp(opts.Since))
 	}
 	args = append(args, "_SYSTEMD_UNIT="+opts.Unit)
@@ -83,8 +110,8 @@ func sinceStamp(t time.Time) string {
 	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }
 
-// copyEntries decodes journalctl's JSON lines and writes each message.
-func copyEntries(r io.Reader, stdout, stderr io.Writer) error {
+// readEntries decodes journalctl's JSON lines and hands each to emit.
+func readEntries(r io.Reader, emit func(entry) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -92,15 +119,53 @@ func copyEntries(r io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		w := stdout
-		if e.priority <= 3 {
-			w = stderr
-		}
-		if _, err := w.Write(append(e.message, '\n')); err != nil {
+		if err := emit(e); err != nil {
 			return err
 		}
 	}
 	return sc.Err()
+}
+
+// newPrinter writes each entry's message to stderr (priority err and more
+// urgent) or stdout.
+func newPrinter(stdout, stderr io.Writer) func(entry) error {
+	return func(e entry) error {
+		w := stdout
+		if e.priority <= 3 {
+			w = stderr
+		}
+		_, err := w.Write(append(e.message, '\n'))
+		return err
+	}
+}
+
+// tailBuffer keeps the last n entries it is given, and the cursor of the
+// very last one.
+type tailBuffer struct {
+	n       int
+	entries []entry
+	cursor  string
+}
+
+func (t *tailBuffer) add(e entry) error {
+	t.cursor = e.cursor
+	if t.n == 0 {
+		return nil
+	}
+	t.entries = append(t.entries, e)
+	if len(t.entries) >= 2*t.n { // drop the older half: amortised O(1) a line
+		t.entries = append(t.entries[:0], t.entries[len(t.entries)-t.n:]...)
+	}
+	return nil
+}
+
+func (t *tailBuffer) flush(emit func(entry) error) error {
+	for _, e := range t.entries[max(0, len(t.entries)-t.n):] {
+		if err := emit(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // limitedBuffer keeps the first 4 KiB written to it (journalctl's stderr).

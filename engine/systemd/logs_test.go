@@ -43,15 +43,53 @@ func TestJournalArgs(t *testing.T) {
 	}{
 		{LogOptions{Unit: "a.service", Tail: -1},
 			[]string{"_SYSTEMD_UNIT=a.service"}},
-		{LogOptions{Unit: "a.service", Tail: 5, Identifier: "web"},
-			[]string{"--lines=5", "_SYSTEMD_UNIT=a.service", "SYSLOG_IDENTIFIER=web"}},
+		{LogOptions{Unit: "a.service", Tail: 5, Identifier: "web", Since: since},
+			[]string{"--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service", "SYSLOG_IDENTIFIER=web"}},
 		{LogOptions{Unit: "a.service", Tail: -1, Follow: true, Since: since},
 			[]string{"--follow", "--lines=all", "--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service"}},
 	}
 	base := []string{"--output=json", "--no-pager", "--quiet", "--all"}
 	for _, c := range cases {
-		if got := journalArgs(c.opts); !slices.Equal(got, append(base, c.want...)) {
+		if got := journalArgs(c.opts, ""); !slices.Equal(got, append(base, c.want...)) {
 			t.Errorf("%+v: got %q", c.opts, got)
+		}
+	}
+	after := journalArgs(LogOptions{Unit: "a.service", Follow: true, Since: since}, "s=1")
+	if want := append(base, "--follow", "--lines=all", "--after-cursor=s=1", "_SYSTEMD_UNIT=a.service"); !slices.Equal(after, want) {
+		t.Errorf("after a cursor: got %q", after)
+	}
+}
+
+// TestLogsTailPrintsTheLast: --tail N is the last N entries, also when a
+// since time is given (journalctl's --lines then counts from the start),
+// and a follow goes on after the last entry printed.
+func TestLogsTailPrintsTheLast(t *testing.T) {
+	fake := filepath.Join(t.TempDir(), "journalctl")
+	script := "#!/bin/sh\n" +
+		`case "$*" in *--follow*) for a; do case $a in --after-cursor=*) echo "{\"MESSAGE\":\"$a\"}";; esac; done; exit 0;; esac` + "\n" +
+		`for i in 1 2 3 4 5; do echo "{\"MESSAGE\":\"line $i\",\"__CURSOR\":\"c$i\"}"; done` + "\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	defer func(old string) { journalctl = old }(journalctl)
+	journalctl = fake
+	cases := []struct {
+		opts LogOptions
+		want string
+	}{
+		{LogOptions{Unit: "a.service", Tail: 2, Since: time.Unix(1, 0)}, "line 4\nline 5\n"},
+		{LogOptions{Unit: "a.service", Tail: 0}, ""},
+		{LogOptions{Unit: "a.service", Tail: 9}, "line 1\nline 2\nline 3\nline 4\nline 5\n"},
+		{LogOptions{Unit: "a.service", Tail: -1}, "line 1\nline 2\nline 3\nline 4\nline 5\n"},
+		{LogOptions{Unit: "a.service", Tail: 1, Follow: true}, "line 5\n--after-cursor=c5\n"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		if err := Logs(context.Background(), c.opts, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != c.want {
+			t.Errorf("%+v: printed %q, want %q", c.opts, out.String(), c.want)
 		}
 	}
 }

@@ -3,9 +3,11 @@ package export
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +98,62 @@ func TestRefusesWhatCannotBeWritten(t *testing.T) {
 	}
 }
 
+// TestRestartFollowsTheContainer: without --restart-policy the unit's
+// Restart= is the container's own --restart (it was on-failure whatever
+// the container said), and on-failure for a container without one.
+func TestRestartFollowsTheContainer(t *testing.T) {
+	_, members := fixture()
+	cases := []struct{ container, flag, want string }{
+		{"always", "", "always"},
+		{"unless-stopped", "", "always"},
+		{"on-failure:3", "", "on-failure"},
+		{"no", "", "no"},
+		{"", "", "on-failure"},
+		{"always", "on-abort", "on-abort"},
+	}
+	for _, c := range cases {
+		ctr := *members[0]
+		ctr.Config.Pod, ctr.Config.Restart = "", c.container
+		u, err := Container(&ctr, nil, Options{RestartPolicy: c.flag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := unitfile.Parse(u.Name, u.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := f.Section("Service").Lookup("Restart"); e.Value != c.want {
+			t.Errorf("--restart %q, --restart-policy %q: Restart=%s, want %s", c.container, c.flag, e.Value, c.want)
+		}
+	}
+}
+
+// TestRefusesWhatSystemdCannotLoad: an environment too large for one
+// argument, or for the ExecStart= line, is refused with the container's
+// name, not written as a unit systemd marks LoadState=error.
+func TestRefusesWhatSystemdCannotLoad(t *testing.T) {
+	_, members := fixture()
+	huge := *members[0]
+	huge.Config.Pod = ""
+	huge.Config.Env = []string{"BIG=" + strings.Repeat("x", unitfile.MaxArg)}
+	if _, err := Container(&huge, nil, Options{New: true}); err == nil || !strings.Contains(err.Error(), `"front"`) ||
+		!strings.Contains(err.Error(), "one argument") {
+		t.Errorf("an argument over Linux's limit: %v", err)
+	}
+	long := huge
+	long.Config.Env = nil
+	for i := 0; i < 9; i++ {
+		long.Config.Env = append(long.Config.Env, fmt.Sprintf("V%d=%s", i, strings.Repeat("x", 120<<10)))
+	}
+	_, err := Container(&long, nil, Options{New: true})
+	if err == nil || !strings.Contains(err.Error(), "ExecStart=") || !strings.Contains(err.Error(), "container-front.service") {
+		t.Errorf("an ExecStart= over systemd's line limit: %v", err)
+	}
+	if _, err := Container(&long, nil, Options{}); err != nil {
+		t.Errorf("without --new the environment stays in the record: %v", err)
+	}
+}
+
 // execStart parses a unit and splits its ExecStart= into argv.
 func execStart(t testing.TB, u Unit) []string {
 	t.Helper()
@@ -118,10 +176,11 @@ func execStart(t testing.TB, u Unit) []string {
 // controls and checks the unit keeps exactly its sections and keys, and
 // that ExecStart= still runs exactly the intended argv.
 func FuzzValuesCannotAddDirectives(f *testing.F) {
-	for _, seed := range []string{"plain", "a\nb", "[Service]", "%n %% $HOME ${X}", `"quoted' \`, "x\r\nExecStart=/bin/sh", "\\\n"} {
-		f.Add(seed, seed, seed)
+	for _, seed := range []string{"plain", "a\nb", "[Service]", "%n %% $HOME ${X}", `"quoted' \`, "x\r\nExecStart=/bin/sh", "\\\n",
+		"x.service\n[Service]\nExecStartPre=/bin/touch /P", "db.service"} {
+		f.Add(seed, seed, seed, seed)
 	}
-	f.Fuzz(func(t *testing.T, env, label, arg string) {
+	f.Fuzz(func(t *testing.T, env, label, arg, dep string) {
 		_, members := fixture()
 		c := *members[0]
 		c.Config.Pod = ""
@@ -129,7 +188,8 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		c.Config.Labels = map[string]string{"k": label}
 		c.Config.Cmd = []string{arg, env}
 		c.Config.Mounts = []model.Mount{{Source: "/" + label, Destination: "/" + arg}}
-		u, err := Container(&c, nil, Options{New: true})
+		deps := []string{dep}
+		u, err := Container(&c, nil, Options{New: true, After: deps, Wants: deps, Requires: deps})
 		if err != nil {
 			return // refusing is allowed; writing something else is not
 		}
@@ -144,6 +204,7 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		if !slices.Equal(sections, []string{"Unit", "Service", "Install"}) {
 			t.Fatalf("sections %q\n%s", sections, u.Text)
 		}
+		checkUnitSection(t, f, dep, string(u.Text))
 		for _, e := range f.Section("Service").Entries {
 			if !slices.Contains([]string{"Environment", "Restart", "TimeoutStopSec", "Type", "NotifyAccess", "Delegate",
 				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStopPost", "KillSignal"}, e.Key) {
@@ -156,4 +217,27 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 			t.Fatalf("argv changed:\n got %q\nwant %q", argv, want)
 		}
 	})
+}
+
+// checkUnitSection: [Unit] has its fixed keys and one After=, Wants= and
+// Requires= that is exactly dep, as one word.
+func checkUnitSection(t *testing.T, f *unitfile.File, dep, text string) {
+	t.Helper()
+	got := map[string][]string{}
+	for _, e := range f.Section("Unit").Entries {
+		got[e.Key] = append(got[e.Key], e.Value)
+	}
+	want := map[string][]string{"Description": {"podunit container front"}, "Documentation": {"man:podunit-generate-systemd(1)"},
+		"Wants": {"network-online.target", dep}, "After": {"network-online.target", dep}, "Requires": {dep}}
+	if len(got) != len(want) {
+		t.Fatalf("[Unit] keys %v\n%s", got, text)
+	}
+	for k, v := range want {
+		if !slices.Equal(got[k], v) {
+			t.Fatalf("[Unit] %s=%q, want %q\n%s", k, got[k], v, text)
+		}
+	}
+	if words, err := unitfile.SplitWords(dep); err != nil || len(words) != 1 || words[0] != dep {
+		t.Fatalf("dependency %q reads back as %q (%v)", dep, words, err)
+	}
 }

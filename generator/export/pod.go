@@ -32,7 +32,11 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 		return nil, fmt.Errorf("pod %q: %w", p.Name, err)
 	}
 	f.Add("Install", "WantedBy", "multi-user.target default.target")
-	units := []Unit{render(PodUnit(p.Name), f)}
+	u, err := render(PodUnit(p.Name), f)
+	if err != nil {
+		return nil, err
+	}
+	units := []Unit{u}
 	for _, c := range members {
 		u, err := Container(c, p, o)
 		if err != nil {

@@ -63,6 +63,9 @@ func valueWord(w string) (string, error) {
 	if strings.IndexByte(w, 0) >= 0 {
 		return "", ErrNUL
 	}
+	if len(w) > MaxArg {
+		return "", fmt.Errorf("a value of %d bytes, more than Linux passes as one argument (%d)", len(w), MaxArg)
+	}
 	if w == ";" {
 		// systemd takes a lone ";" as a command separator, quoted or not;
 		// "\;" is its escape for a literal one (systemd.service(5)).

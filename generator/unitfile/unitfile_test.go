@@ -231,3 +231,35 @@ func TestRelaxedWarnings(t *testing.T) {
 		t.Errorf("continued value %q", e.Value)
 	}
 }
+
+func TestUnitName(t *testing.T) {
+	for _, ok := range []string{"db.service", "a-b_c:d.target", "getty@tty1.service", "x@.service", `dev-disk-by\x2dlabel.device`} {
+		if err := UnitName(ok); err != nil {
+			t.Errorf("UnitName(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "a b.service", "%n.service",
+		"db", "db.nope", ".service", "@x.service", "a@b@c.service", `"q".service`, strings.Repeat("a", 248) + ".service"} {
+		if err := UnitName(bad); err == nil {
+			t.Errorf("UnitName(%q) accepted", bad)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	if _, err := ExecWord(strings.Repeat("a", MaxArg)); err != nil {
+		t.Errorf("an argument of MaxArg bytes: %v", err)
+	}
+	if _, err := ExecWord(strings.Repeat("a", MaxArg+1)); err == nil {
+		t.Error("an argument over MaxArg was quoted")
+	}
+	f := &File{}
+	f.Add("Service", "Environment", strings.Repeat("v", MaxLine-len("Environment=\n")))
+	if err := CheckLines(f); err != nil {
+		t.Errorf("a line of exactly MaxLine: %v", err)
+	}
+	f.Add("Service", "ExecStart", strings.Repeat("v", MaxLine))
+	if err := CheckLines(f); err == nil || !strings.Contains(err.Error(), "ExecStart=") {
+		t.Errorf("a line over MaxLine: %v", err)
+	}
+}

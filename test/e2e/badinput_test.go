@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"archive/tar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if err := os.WriteFile(corrupt, []byte("this is not an image archive\x00\x01\x02"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	hardlink := filepath.Join(e.dir, "hardlink.tar")
+	if err := writeHardlinkTar(hardlink); err != nil {
+		t.Fatal(err)
+	}
+	nameless := filepath.Join(e.dir, "nameless.env")
+	if err := os.WriteFile(nameless, []byte("A="+strings.Repeat("x", 100<<10)+"\n=oops\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name  string
 		args  []string
@@ -28,6 +37,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"name with slash", []string{"create", "--name", "a/b", "bb"}, "a/b"},
 		{"name with newline", []string{"create", "--name", "a\nb", "bb"}, `a\nb`},
 		{"name too long", []string{"create", "--name", strings.Repeat("n", 254), "bb"}, "254"},
+		{"unit name too long", []string{"create", "--name", strings.Repeat("n", 238), "bb"}, "238"},
+		{"pod unit name too long", []string{"pod", "create", "--name", strings.Repeat("p", 244)}, "244"},
 		{"corrupt archive", []string{"load", "-i", corrupt}, corrupt},
 		{"corrupt rootfs tarball", []string{"image", "import", corrupt, "junk"}, corrupt},
 		{"unknown flag", []string{"ps", "--no-such-flag"}, "--no-such-flag"},
@@ -37,6 +48,18 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad bind source", []string{"create", "-v", "/no/such/dir:/x", "bb", "true"}, "/no/such/dir"},
 		{"bad filter", []string{"ps", "--filter", "colour=red"}, "colour"},
 		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
+		{"unknown subcommand", []string{"network", "connect", "x", "y"}, `unknown command "connect" for "podunit network"`},
+		{"unknown pod verb", []string{"pod", "logs", "p"}, `unknown command "logs" for "podunit pod"`},
+		{"unknown generate verb", []string{"generate", "kube", "taken"}, `unknown command "kube" for "podunit generate"`},
+		{"missing subcommand", []string{"image"}, "missing command 'podunit image COMMAND'"},
+		{"newline in --after", []string{"generate", "systemd", "--after", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "taken"}, "--after"},
+		{"space in --wants", []string{"generate", "systemd", "--wants", "a.service b.service", "taken"}, "--wants"},
+		{"not a unit in --requires", []string{"generate", "systemd", "--requires", "%n", "taken"}, "--requires"},
+		{"hard link to nothing", []string{"image", "import", hardlink, "hl"}, `"bin/evil"`},
+		{"env file error after a long line", []string{"create", "--env-file", nameless, "bb", "true"}, nameless + ":2:"},
+		{"hostname too long", []string{"create", "-h", strings.Repeat("h", 65), "bb", "true"}, "65 characters"},
+		{"pod hostname too long", []string{"pod", "create", "--hostname", strings.Repeat("h", 65)}, "65 characters"},
+		{"env value not UTF-8", []string{"create", "-e", "BIN=a\xffb", "bb", "true"}, `"BIN"`},
 		{"unknown user", []string{"run", "--rm", "-u", "nobody-here", "bb", "true"}, "nobody-here"},
 	}
 	before := snapshot(e)
@@ -66,4 +89,24 @@ func snapshot(e *env) string {
 	imgs := e.must("images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}")
 	layers, _ := os.ReadDir(filepath.Join(e.dir, "root", "overlay"))
 	return ps + imgs + strings.Repeat("L", len(layers))
+}
+
+// writeHardlinkTar writes a rootfs tarball whose bin/evil is a hard link
+// to an entry the archive does not have.
+func writeHardlinkTar(p string) error {
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	tw := tar.NewWriter(f)
+	for _, h := range []*tar.Header{{Name: "bin/", Typeflag: tar.TypeDir, Mode: 0o755},
+		{Name: "bin/evil", Typeflag: tar.TypeLink, Linkname: "no/such/target"}} {
+		if err := tw.WriteHeader(h); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -50,9 +51,7 @@ func TestContainerVerbsOnHost(t *testing.T) {
 				t.Errorf("ps --filter %s: %q, want %q", f, got, want)
 			}
 		}
-		if got := e.must("ps", "-a", "--format", "json"); !strings.Contains(got, `"Names": [`) {
-			t.Errorf("ps --format json: %s", got)
-		}
+		checkPsAndInspectFormats(t, e, id)
 		if got := e.must("ps", "--format", "json"); strings.TrimSpace(got) != "[]" {
 			t.Errorf("ps --format json with nothing running: %q", got)
 		}
@@ -62,6 +61,34 @@ func TestContainerVerbsOnHost(t *testing.T) {
 		}
 	})
 	t.Run("exec", func(t *testing.T) { checkExec(t, e) })
+}
+
+// checkPsAndInspectFormats: ps's JSON has Podman's keys with full IDs,
+// templates use Podman's names (inspect's are its JSON keys), IMAGE is the
+// image's full name, and a template that fails prints no half table.
+func checkPsAndInspectFormats(t *testing.T, e *env, id string) {
+	if got := e.field("c1", "{{.Id}}"); got != id {
+		t.Errorf("inspect --format {{.Id}}: %q, want %q", got, id)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(e.must("ps", "-a", "--format", "json")), &list); err != nil || len(list) != 2 {
+		t.Fatalf("ps --format json: %v, %d entries", err, len(list))
+	}
+	for _, k := range []string{"Id", "Names", "Image", "ImageID", "Command", "Created", "State", "Status", "Pod", "PodName", "Ports", "Labels", "Exited", "ExitCode"} {
+		if _, ok := list[0][k]; !ok {
+			t.Errorf("ps --format json lacks %q: %v", k, list[0])
+		}
+	}
+	if got := list[0]["Id"].(string); len(got) != 64 {
+		t.Errorf("ps --format json Id %q is not the full ID", got)
+	}
+	if got := e.must("ps", "-a", "--filter", "name=^c1$", "--format", "{{.Image}}|{{.Pod}}|{{.PodName}}"); got != "localhost/bb:latest||\n" {
+		t.Errorf("ps IMAGE and POD: %q", got)
+	}
+	r := e.run("ps", "-a", "--format", `table {{.Names}}\t{{if eq .Names "c2"}}{{.Nope}}{{end}}`)
+	if r.code != 125 || r.out != "" || strings.Contains(r.err, "main.") {
+		t.Errorf("failing template: exit %d, stdout %q, stderr %q", r.code, r.out, r.err)
+	}
 }
 
 func checkExec(t *testing.T, e *env) {

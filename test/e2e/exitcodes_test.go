@@ -47,6 +47,7 @@ func TestExitCodesOnHostWithRunc(t *testing.T) {
 	e.image()
 	checkExitCodes(t, e)
 	t.Run("SIGKILL gives 137", func(t *testing.T) { checkKilled137(t, e) })
+	t.Run("rm and rmi", func(t *testing.T) { checkRemoveExitCodes(t, e) })
 	t.Run("run -d without systemd says so", func(t *testing.T) {
 		e := e.on(t)
 		r := e.run("run", "-d", "bb", "true")
@@ -87,4 +88,31 @@ func checkKilled137(t *testing.T, e *env) {
 		t.Fatalf("inspect after SIGKILL: %q, want \"exited 137\"", got)
 	}
 	e.must("rm", "victim")
+}
+
+// checkRemoveExitCodes: rm and rmi exit as podman-rm(1) and podman-rmi(1)
+// say: 1 when the only failure is a missing object, 2 when one is in use.
+func checkRemoveExitCodes(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "--name", "user", "bb", "true")
+	cases := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"rm", "nosuch"}, 1},
+		{[]string{"rm", "-f", "nosuch"}, 1},
+		{[]string{"rmi", "nosuch"}, 1},
+		{[]string{"image", "rm", "nosuch"}, 1},
+		{[]string{"rmi", "bb"}, 2},
+		{[]string{"rmi", "bb", "nosuch"}, 2},
+	}
+	for _, c := range cases {
+		r := e.run(c.args...)
+		if r.code != c.want || !strings.Contains(r.err, "Error: ") {
+			t.Errorf("podunit %s: exit %d, want %d; stderr %q", strings.Join(c.args, " "), r.code, c.want, r.err)
+		}
+	}
+	if out := e.must("rm", "user"); out != "user\n" {
+		t.Errorf("rm printed %q", out)
+	}
 }

@@ -170,6 +170,10 @@ func checkNetworkPodPublish(t *testing.T, e *env) {
 	if got := e.must("port", "ppod-idle"); got != "80/tcp -> 127.0.0.1:18081\n" {
 		t.Fatalf("port ppod-idle: %q", got)
 	}
+	// ps shows the pod's ports on its members, which publish through it
+	if got := e.must("ps", "--filter", "name=^ppod-idle$", "--format", "{{.Ports}} {{.PodName}} {{.Networks}}"); got != "127.0.0.1:18081->80/tcp ppod webnet\n" {
+		t.Fatalf("ps PORTS of a pod member: %q", got)
+	}
 	out := e.must("run", "--rm", "--network", "webnet", "bb", "sh", "-c", fetch("http://ppod-web/"))
 	if !strings.Contains(out, "hello-pod") {
 		t.Fatalf("fetching the pod member by name: %q", out)

@@ -70,6 +70,10 @@ func checkPodShares(t *testing.T, e *env) {
 	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "web Running 3\n" {
 		t.Fatalf("pod ps: %q", got)
 	}
+	// pod top names users from the container's passwd, as podman top does
+	if top := e.must("pod", "top", "web"); !regexp.MustCompile(`(?m)^web-m2\s+root\s+\d+\s+\d+\s+sleep 600$`).MatchString(top) {
+		t.Fatalf("pod top:\n%s", top)
+	}
 	e.must("pod", "rm", "-f", "-t", "0", "web")
 }
 

@@ -71,14 +71,25 @@ func checkDetached(t *testing.T, e *env) {
 	if r.out != "out-line\n" || r.err != "err-line\n" {
 		t.Fatalf("podunit logs: stdout %q stderr %q", r.out, r.err)
 	}
-	if out := e.must("logs", "--tail", "1", "web"); strings.Contains(out, "out-line") && strings.Count(out, "\n") > 1 {
-		t.Fatalf("logs --tail 1 printed %q", out)
-	}
+	checkLogsTail(t, e)
 	if out := e.must("logs", "--since", "2099-01-01T00:00:00Z", "web"); out != "" {
 		t.Fatalf("logs --since the future printed %q", out)
 	}
 	e.must("rm", "-f", "-t", "0", "web")
 	checkGone(t, e, id, unit)
+}
+
+// checkLogsTail: --tail N prints the last N lines (it printed the first N).
+func checkLogsTail(t *testing.T, e *env) {
+	e.must("run", "-d", "--name", "counter", "bb", "sh", "-c", "seq 1 5; exec sleep 600")
+	eventually(t, 10*time.Second, "five lines in the journal", func() bool { return e.run("logs", "counter").out == "1\n2\n3\n4\n5\n" })
+	if out := e.must("logs", "--tail", "2", "counter"); out != "4\n5\n" {
+		t.Fatalf("logs --tail 2 printed %q, want the last two lines", out)
+	}
+	if out := e.must("logs", "--tail", "0", "counter"); out != "" {
+		t.Fatalf("logs --tail 0 printed %q", out)
+	}
+	e.must("rm", "-f", "-t", "0", "counter")
 }
 
 // leftoverTools lists podunit, crun, runc or conmon processes in the sandbox.

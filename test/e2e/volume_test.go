@@ -53,6 +53,11 @@ func checkVolumeKeepsData(t *testing.T, e *env) {
 func checkVolumeCopyUp(t *testing.T, e *env) {
 	e = e.on(t)
 	e.must("create", "--name", "cu", "-v", "etc:/etc", "bb", "true")
+	// inspect shows a named volume as Podman does: Type volume, its Name, Source its _data.
+	mount := e.field("cu", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Source}} {{.Destination}}{{end}}")
+	if want := "volume etc " + volumeData(e, "etc") + " /etc"; mount != want {
+		t.Errorf("inspect Mounts: %q, want %q", mount, want)
+	}
 	want, err := os.ReadFile(filepath.Join(volumeData(e, "etc"), "passwd"))
 	if err != nil || !strings.HasPrefix(string(want), "root:") {
 		t.Fatalf("the volume was not filled from the image's /etc: %q, %v", want, err)

@@ -55,14 +55,22 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 		err = e.recordRunning(ctx, c.ID, pid)
 	}
 	<-exited
-	if waitErr != nil {
-		return e.failAttached(c.ID, waitErr)
+	if waitErr == nil && err == nil {
+		err = e.finish(c.ID, code, "")
+	} else {
+		code, err = e.failAttached(c.ID, errors.Join(waitErr, err))
 	}
-	if err != nil {
-		return e.failAttached(c.ID, err)
+	if errors.Is(err, errRemovedMeanwhile) {
+		// rm -f took the container while it ran: the runtime's own
+		// complaint (its state is gone) is no cause to show
+		return 137, fmt.Errorf("container %q was removed by another command while it ran: %w", c.Name, errdefs.ErrConflict)
 	}
-	return code, e.finish(c.ID, code, "")
+	return code, err
 }
+
+// errRemovedMeanwhile: the record of a container that ran attached was gone
+// when its end was to be recorded.
+var errRemovedMeanwhile = errors.New("removed while it ran")
 
 // failAttached records a failed attached run and returns its exit code:
 // 126 or 127 for an exec failure, else 125.
@@ -137,6 +145,9 @@ func (e *Engine) finish(id string, code int, msg string) error {
 		c.State.ExitCode, c.State.FinishedAt, c.State.Error = code, time.Now().UTC(), msg
 		return nil
 	})
+	if errdefs.IsNotFound(err) {
+		return fmt.Errorf("%w: %w", errRemovedMeanwhile, err)
+	}
 	if err != nil {
 		return err
 	}

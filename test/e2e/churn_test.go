@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -109,4 +112,31 @@ func churnArgs(rng *rand.Rand) []string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return line
+}
+
+// TestAttachedRunRemovedMeanwhile: rm -f of a container running in the
+// foreground of another podunit ends that run as a kill would, with 137 and
+// no complaint from the runtime. (Where rm -f comes before the run recorded
+// its container running, the run says the container was removed by another
+// command; the churn test meets that case.)
+func TestAttachedRunRemovedMeanwhile(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stderr strings.Builder
+	cmd := e.command(ctx, "run", "--name", "fg", "bb", "sleep", "600")
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "fg running", func() bool {
+		return e.run("inspect", "--format", "{{.State.Status}}", "fg").out == "running\n"
+	})
+	e.must("rm", "-f", "-t", "0", "fg")
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 137 || stderr.String() != "" {
+		t.Errorf("run of a container removed meanwhile: %v, stderr %q; want exit 137 and nothing said", err, stderr.String())
+	}
 }

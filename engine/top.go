@@ -16,7 +16,7 @@ import (
 type Process struct {
 	Container string // the container's name
 	PID, PPID int
-	User      string // the real UID, as a number
+	User      string // the real UID's name in the container's /etc/passwd, else the number
 	Command   string
 }
 
@@ -34,7 +34,7 @@ func (e *Engine) PodTop(ctx context.Context, ref string) ([]Process, error) {
 	var out []Process
 	for _, c := range members {
 		if c.State.Status == model.Running {
-			out = append(out, containerProcesses(c)...)
+			out = append(out, namedUsers(c, containerProcesses(c))...)
 		}
 	}
 	return out, nil
@@ -97,4 +97,15 @@ func readProcess(name string, pid int) Process {
 		}
 	}
 	return p
+}
+
+// namedUsers replaces the UIDs in procs by their names in c's /etc/passwd.
+func namedUsers(c *model.Container, procs []Process) []Process {
+	names := newIDNames("/proc/" + strconv.Itoa(c.State.Pid) + "/root")
+	for i, p := range procs {
+		if uid, err := strconv.Atoi(p.User); err == nil {
+			procs[i].User = names.user(uid)
+		}
+	}
+	return procs
 }

@@ -6,6 +6,6 @@ import "github.com/spf13/cobra"
 // and under `container`, beyond the life-cycle ones of addCommands.
 func (a *app) containerVerbs() []func() *cobra.Command {
 	return []func() *cobra.Command{
-		a.topCommand,
+		a.topCommand, a.diffCommand, a.exportCommand, a.mountCommand, a.unmountCommand, a.renameCommand,
 	}
 }

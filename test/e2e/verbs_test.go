@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,6 +22,9 @@ var verbChecks = []struct {
 	check func(t *testing.T, e *env)
 }{
 	{"top", checkTop},
+	{"diff and export", checkDiffExport},
+	{"mount and unmount", checkMount},
+	{"rename", checkRename},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -104,5 +109,100 @@ func checkTop(t *testing.T, e *env) {
 	e.must("create", "--name", "topidle", "bb", "true")
 	if r := e.run("top", "topidle"); r.code != 125 || !strings.Contains(r.err, "not running") {
 		t.Errorf("top of a created container: exit %d, %q", r.code, r.err)
+	}
+}
+
+func checkDiffExport(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "--name", "changer", "bb", "sh", "-c", "echo new > /new; rm /etc/group; echo x >> /etc/passwd")
+	e.must("start", "-a", "changer")
+	want := "C /etc\nD /etc/group\nC /etc/passwd\nA /new\n"
+	if got := e.must("diff", "changer"); got != want {
+		t.Errorf("diff printed %q, want %q (Podman's A/C/D lines, no runtime mount targets)", got, want)
+	}
+	var report map[string][]string
+	if err := json.Unmarshal([]byte(e.must("container", "diff", "--format", "json", "changer")), &report); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(report) != "map[added:[/new] changed:[/etc /etc/passwd] deleted:[/etc/group]]" {
+		t.Errorf("diff --format json: %v", report)
+	}
+	out := e.dir + "/changer.tar"
+	e.must("export", "-o", out, "changer")
+	if got := e.sh("tar -xOf " + out + " new"); got != "new\n" {
+		t.Errorf("exported /new holds %q", got)
+	}
+	if list := e.sh("tar -tf " + out); strings.Contains(list, "etc/group") || !strings.Contains(list, "bin/busybox") {
+		t.Errorf("export is not the container's rootfs:\n%s", list)
+	}
+	if r := e.run("export", "-o", e.dir+"/nosuch.tar", "nosuch"); r.code != 125 || e.sh("ls "+e.dir) == "nosuch.tar" {
+		t.Errorf("export of a missing container: exit %d, %q", r.code, r.err)
+	}
+}
+
+func checkMount(t *testing.T, e *env) {
+	e = e.on(t)
+	id := strings.TrimSpace(e.must("create", "--name", "mnt", "bb", "sh", "-c", "echo ran > /ran"))
+	p := strings.TrimSpace(e.must("mount", "mnt"))
+	if again := strings.TrimSpace(e.must("container", "mount", "mnt")); again != p {
+		t.Fatalf("second mount at %q, first at %q", again, p)
+	}
+	e.sh("test -x " + p + "/bin/busybox")
+	if got := e.must("mount"); !strings.Contains(got, id[:12]+"  "+p+"\n") {
+		t.Errorf("mount lists %q, want %s  %s", got, id[:12], p)
+	}
+	e.must("start", "-a", "mnt")
+	if got := e.sh("cat " + p + "/ran"); got != "ran\n" {
+		t.Errorf("the mount does not see what the container wrote (or did not outlive its run): %q", got)
+	}
+	if got := e.must("unmount", "mnt"); got != id+"\n" {
+		t.Errorf("unmount printed %q, want the ID", got)
+	}
+	if !strings.Contains(e.must("mount", "--format", "json"), `"mountpoint": "`+p+`"`) {
+		t.Errorf("one unmount of two mounts left nothing mounted")
+	}
+	e.must("umount", "mnt")
+	if got := e.must("mount", "--format", "json"); strings.TrimSpace(got) != "[]" {
+		t.Errorf("after as many unmounts as mounts: %s", got)
+	}
+	e.sh("! test -e " + p + "/bin/busybox")
+	e.running("mntrun", "bb", "sleep", "600")
+	if r := e.run("unmount", "mntrun"); r.code != 125 || !strings.Contains(r.err, "running") {
+		t.Errorf("unmount of a running container's own mount: exit %d, %q", r.code, r.err)
+	}
+	e.must("exec", "mntrun", "true")
+}
+
+func checkRename(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "--name", "old", "bb", "sleep", "600")
+	e.must("rename", "old", "new")
+	if got := e.must("ps", "-a", "--filter", "name=^new$", "--format", "{{.Names}}"); got != "new\n" {
+		t.Errorf("ps after rename: %q", got)
+	}
+	if r := e.run("inspect", "old"); r.code == 0 {
+		t.Errorf("the old name still resolves")
+	}
+	e.must("create", "--name", "other", "bb", "true")
+	if r := e.run("rename", "new", "other"); r.code != 125 || !strings.Contains(r.err, "already in use") {
+		t.Errorf("rename onto a taken name: exit %d, %q", r.code, r.err)
+	}
+	if r := e.run("container", "rename", "new", "bad/name"); r.code != 125 {
+		t.Errorf("rename to an invalid name: exit %d", r.code)
+	}
+	if e.sb == nil {
+		return
+	}
+	e.must("start", "new")
+	if got := e.field("new", "{{.Unit}}"); got != "podunit-new.service" {
+		t.Errorf("a renamed container starts in unit %q", got)
+	}
+	e.must("rename", "new", "newer")
+	if got := e.field("newer", "{{.Unit}}"); got != "podunit-new.service" {
+		t.Errorf("a running container keeps its unit while it runs; got %q", got)
+	}
+	e.must("restart", "-t", "0", "newer")
+	if got := strings.TrimSpace(e.sb.Run(t, "systemctl", "is-active", "podunit-newer.service")); got != "active" {
+		t.Errorf("after restart the unit follows the new name: %s", got)
 	}
 }

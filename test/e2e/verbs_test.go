@@ -25,6 +25,7 @@ var verbChecks = []struct {
 	{"diff and export", checkDiffExport},
 	{"mount and unmount", checkMount},
 	{"rename", checkRename},
+	{"cp", checkCp},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -204,5 +205,72 @@ func checkRename(t *testing.T, e *env) {
 	e.must("restart", "-t", "0", "newer")
 	if got := strings.TrimSpace(e.sb.Run(t, "systemctl", "is-active", "podunit-newer.service")); got != "active" {
 		t.Errorf("after restart the unit follows the new name: %s", got)
+	}
+}
+
+// shellLine is the podunit command line for a shell pipeline.
+func (e *env) shellLine(args ...string) string {
+	return strings.Join(append(append([]string{e.bin}, e.globals()...), args...), " ")
+}
+
+func checkCp(t *testing.T, e *env) {
+	e = e.on(t)
+	h := e.dir + "/cp"
+	e.sh("mkdir -p " + h + "/d/sub && echo hostfile > " + h + "/f && echo deep > " + h + "/d/sub/x")
+	e.must("create", "--name", "cpstopped", "-u", "app", "bb", "sleep", "600")
+	e.running("cprunning", "--tmpfs", "/run/t", "bb", "sleep", "600")
+	for _, ctr := range []string{"cpstopped", "cprunning"} {
+		e.must("cp", h+"/f", ctr+":/tmp/")
+		e.must("cp", h+"/d", ctr+":/tmp/newd")
+		e.must("container", "cp", ctr+":/tmp/newd/.", h+"/"+ctr+"-contents")
+		e.must("cp", ctr+":/tmp/f", h+"/"+ctr+"-back")
+		if got := e.sh("cat " + h + "/" + ctr + "-back " + h + "/" + ctr + "-contents/sub/x"); got != "hostfile\ndeep\n" {
+			t.Errorf("%s: round trip gave %q", ctr, got)
+		}
+		tarList := e.sh(e.shellLine("cp", ctr+":/etc/passwd", "-") + " | tar -t")
+		if tarList != "passwd\n" {
+			t.Errorf("%s: cp SRC - wrote a tar of %q", ctr, tarList)
+		}
+		e.sh("tar -C " + h + " -c d | " + e.shellLine("cp", "-", ctr+":/home"))
+	}
+	if got := e.must("diff", "cpstopped"); !strings.Contains(got, "A /tmp/newd/sub/x\n") || !strings.Contains(got, "A /home/d/sub/x\n") {
+		t.Errorf("what cp put into the stopped container is not in its layer:\n%s", got)
+	}
+	checkCpOwners(t, e)
+	if got := e.must("exec", "cprunning", "cat", "/tmp/newd/sub/x", "/home/d/sub/x"); got != "deep\ndeep\n" {
+		t.Errorf("running container sees %q", got)
+	}
+	e.must("cp", h+"/f", "cprunning:/run/t/")
+	if got := e.must("exec", "cprunning", "cat", "/run/t/f"); got != "hostfile\n" {
+		t.Errorf("cp into a running container's tmpfs: %q", got)
+	}
+	before := e.sh("ls -R " + h)
+	for _, args := range [][]string{{"cprunning:/nosuch", h + "/"}, {h + "/f", h + "/g"}, {"nosuch:/x", h + "/"},
+		{h + "/nosuch", "cprunning:/tmp/"}, {"cprunning:/tmp/f", h + "/nodir/"}, {h + "/d", "cprunning:/tmp/f"}} {
+		if r := e.run(append([]string{"cp"}, args...)...); r.code != 125 || !strings.HasPrefix(r.err, "Error: ") {
+			t.Errorf("cp %s: exit %d, %q", strings.Join(args, " "), r.code, r.err)
+		}
+	}
+	if after := e.sh("ls -R " + h); after != before {
+		t.Errorf("a failed cp changed the host:\n%s\n%s", before, after)
+	}
+}
+
+// checkCpOwners: what cp puts into a container belongs to its user
+// (Podman's --archive), or keeps the host's owner with --archive=false.
+func checkCpOwners(t *testing.T, e *env) {
+	h := e.dir + "/cp"
+	e.sh("chown 4242:4343 " + h + "/f")
+	e.must("cp", h+"/f", "cpstopped:/tmp/owned")
+	e.must("cp", "--archive=false", h+"/f", "cpstopped:/tmp/kept")
+	e.must("cp", h+"/f", "cprunning:/tmp/rootowned")
+	mp := strings.TrimSpace(e.must("mount", "cpstopped"))
+	defer e.must("unmount", "cpstopped")
+	got := e.sh("stat -c '%u:%g' " + mp + "/tmp/owned " + mp + "/tmp/kept")
+	if got != "1000:1000\n4242:4343\n" {
+		t.Errorf("owners in a container run as app: %q", got)
+	}
+	if got := e.must("exec", "cprunning", "sh", "-c", "stat -c %u:%g /tmp/rootowned"); got != "0:0\n" {
+		t.Errorf("owner in a container run as root: %q", got)
 	}
 }

@@ -81,6 +81,8 @@ func statusText(c *model.Container, now time.Time) string {
 		return "Created"
 	case model.Stopping:
 		return "Stopping"
+	case model.Paused:
+		return "Paused"
 	}
 	return string(c.State.Status)
 }
@@ -113,7 +115,7 @@ func (a *app) psCommand() *cobra.Command {
 			now := time.Now()
 			rows := []psRow{}
 			for _, c := range list {
-				if (all || c.State.Status == model.Running || hasStatusFilter(filters)) && match(containerFilterable(c)) {
+				if (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(containerFilterable(c)) {
 					rows = append(rows, newPsRow(c, noTrunc, now))
 				}
 			}
@@ -137,7 +139,7 @@ type filterable struct {
 	labels           map[string]string
 }
 
-var containerStatuses = []string{"created", "running", "stopping", "exited", "removing", "stopped"}
+var containerStatuses = []string{"created", "running", "paused", "stopping", "exited", "removing", "stopped"}
 
 // parseFilters builds a --filter predicate: same keys OR together, except
 // label, which ANDs; different keys AND (podman-ps(1)).

@@ -26,6 +26,7 @@ var verbChecks = []struct {
 	{"mount and unmount", checkMount},
 	{"rename", checkRename},
 	{"cp", checkCp},
+	{"pause and unpause", checkPause},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -272,5 +273,50 @@ func checkCpOwners(t *testing.T, e *env) {
 	}
 	if got := e.must("exec", "cprunning", "sh", "-c", "stat -c %u:%g /tmp/rootowned"); got != "0:0\n" {
 		t.Errorf("owner in a container run as root: %q", got)
+	}
+}
+
+func checkPause(t *testing.T, e *env) {
+	e = e.on(t)
+	e.running("ticker", "bb", "sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.2; done")
+	pid := e.field("ticker", "{{.State.Pid}}")
+	count := func() string { return e.sh("cat /proc/" + pid + "/root/tmp/n") }
+	if got := e.must("pause", "ticker"); got != "ticker\n" {
+		t.Errorf("pause printed %q", got)
+	}
+	if e.sb != nil {
+		unit := e.field("ticker", "{{.Unit}}")
+		t.Logf("%s FreezerState=%s", unit, strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "FreezerState", unit)))
+	}
+	first := count()
+	time.Sleep(1500 * time.Millisecond)
+	if again := count(); again != first {
+		t.Errorf("a paused container still runs: %s then %s", first, again)
+	}
+	if got := e.field("ticker", "{{.State.Status}} {{.State.Paused}} {{.State.Running}}"); got != "paused true true" {
+		t.Errorf("inspect of a paused container: %q", got)
+	}
+	if got := e.must("ps", "--filter", "name=^ticker$", "--format", "{{.Status}}"); got != "Paused\n" {
+		t.Errorf("ps STATUS of a paused container: %q, want Paused", got)
+	}
+	if r := e.run("pause", "ticker"); r.code != 125 || !strings.Contains(r.err, "already paused") {
+		t.Errorf("pause of a paused container: exit %d, %q", r.code, r.err)
+	}
+	e.must("container", "unpause", "ticker")
+	eventually(t, 5*time.Second, "the counter to move after unpause", func() bool { return count() != first })
+	if r := e.run("unpause", "ticker"); r.code != 125 || !strings.Contains(r.err, "not paused") {
+		t.Errorf("unpause of a running container: exit %d, %q", r.code, r.err)
+	}
+	e.must("pause", "--all")
+	start := time.Now()
+	e.must("stop", "-t", "1", "ticker")
+	if d := time.Since(start); d > 8*time.Second {
+		t.Errorf("stop of a paused container took %s", d)
+	}
+	if got := e.field("ticker", "{{.State.Status}}"); got != "exited" {
+		t.Errorf("after stop of a paused container: %s", got)
+	}
+	if r := e.run("pause", "ticker"); r.code != 125 {
+		t.Errorf("pause of an exited container: exit %d", r.code)
 	}
 }

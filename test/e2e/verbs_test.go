@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	units "github.com/docker/go-units"
 
 	"github.com/podunit/podunit/test/harness"
 )
@@ -27,6 +30,7 @@ var verbChecks = []struct {
 	{"rename", checkRename},
 	{"cp", checkCp},
 	{"pause and unpause", checkPause},
+	{"stats", checkStats},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -318,5 +322,58 @@ func checkPause(t *testing.T, e *env) {
 	}
 	if r := e.run("pause", "ticker"); r.code != 125 {
 		t.Errorf("pause of an exited container: exit %d", r.code)
+	}
+}
+
+func checkStats(t *testing.T, e *env) {
+	e = e.on(t)
+	e.running("busy", "--tmpfs", "/t", "bb", "sh", "-c",
+		"head -c 30000000 /dev/zero > /t/big; sleep 600 & sleep 600 & i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; touch /t/ready; wait")
+	e.must("create", "--name", "idle", "bb", "true")
+	ready := "/proc/" + e.field("busy", "{{.State.Pid}}") + "/root/t/ready"
+	eventually(t, 30*time.Second, "busy to finish its loop", func() bool {
+		return e.sh("test -e "+ready+" && echo yes || true") == "yes\n"
+	})
+	out := e.must("stats", "--no-stream")
+	want := []string{"ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET IO", "BLOCK IO", "PIDS", "CPU TIME", "AVG CPU %"}
+	if got := columns(out); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("stats columns %q, want Podman's %q\n%s", got, want, out)
+	}
+	if strings.Contains(out, "idle") || !strings.Contains(out, "busy") {
+		t.Errorf("stats without -a lists running containers only:\n%s", out)
+	}
+	if !regexp.MustCompile(`(?m)^\w{12}\s+idle\s+--\s+-- / --`).MatchString(e.must("container", "stats", "-a", "--no-stream")) {
+		t.Errorf("stats -a shows a created container with -- values")
+	}
+	var rows []map[string]string
+	if err := json.Unmarshal([]byte(e.must("stats", "--no-stream", "--format", "json", "busy")), &rows); err != nil || len(rows) != 1 {
+		t.Fatalf("stats --format json: %v %v", err, rows)
+	}
+	var keys []string
+	for k := range rows[0] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if got := strings.Join(keys, " "); got != "avg_cpu block_io cpu_percent cpu_time id mem_percent mem_usage name net_io pids" {
+		t.Errorf("stats JSON keys: %s", got)
+	}
+	got := e.must("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}} {{.CPUNano}} {{.MemUsage}}", "busy")
+	f := strings.Fields(got)
+	if len(f) < 4 || f[0] != "busy" || f[1] != "3" || f[2] == "0" {
+		t.Fatalf("stats of busy: %q, want 3 PIDs and CPU time", got)
+	}
+	if mem, _ := units.FromHumanSize(f[3]); mem < 30e6 || mem > 200e6 {
+		t.Errorf("busy holds 30MB in tmpfs; stats says %s", f[3])
+	}
+	if r := e.run("stats", "--no-stream", "nosuch"); r.code != 125 {
+		t.Errorf("stats of a missing container: exit %d", r.code)
+	}
+	if e.sb != nil { // a pod's memory limit is its slice's, and binds its members
+		e.must("pod", "create", "--name", "statpod", "--memory", "64m")
+		t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "statpod") })
+		e.must("run", "-d", "--pod", "statpod", "--name", "statm", "bb", "sleep", "600")
+		if got := e.must("stats", "--no-stream", "--format", "{{.MemLimit}}", "statm"); got != "67108864\n" {
+			t.Errorf("stats MemLimit of a member of a 64m pod: %q", got)
+		}
 	}
 }

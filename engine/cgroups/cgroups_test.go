@@ -100,4 +100,3 @@ func TestUsageV2(t *testing.T) {
 		t.Errorf("v2 usage %+v, want %+v", u, want)
 	}
 }
-

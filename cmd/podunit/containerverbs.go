@@ -7,6 +7,6 @@ import "github.com/spf13/cobra"
 func (a *app) containerVerbs() []func() *cobra.Command {
 	return []func() *cobra.Command{
 		a.topCommand, a.diffCommand, a.exportCommand, a.mountCommand, a.unmountCommand, a.renameCommand,
-		a.cpCommand, a.pauseCommand, a.unpauseCommand, a.statsCommand,
+		a.cpCommand, a.pauseCommand, a.unpauseCommand, a.statsCommand, a.commitCommand,
 	}
 }

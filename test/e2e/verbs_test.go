@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,7 @@ var verbChecks = []struct {
 	{"cp", checkCp},
 	{"pause and unpause", checkPause},
 	{"stats", checkStats},
+	{"commit", checkCommit},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -376,4 +378,57 @@ func checkStats(t *testing.T, e *env) {
 			t.Errorf("stats MemLimit of a member of a 64m pod: %q", got)
 		}
 	}
+}
+
+func checkCommit(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "--name", "tocommit", "-e", "FROM_CTR=1", "bb", "sh", "-c", "echo committed > /c; rm /etc/group")
+	id := strings.TrimSpace(e.must("commit", "-m", "first", "-a", "tester", "-c", `CMD ["cat", "/c"]`, "-c", "LABEL stage=one",
+		"tocommit", "committed"))
+	if len(id) != 64 {
+		t.Fatalf("commit printed %q, want the image ID", id)
+	}
+	if got := e.must("run", "--rm", "committed"); got != "committed\n" {
+		t.Errorf("the committed image's CMD printed %q", got)
+	}
+	if got := e.must("run", "--rm", "committed", "sh", "-c", `test -e /etc/group || echo "gone $FROM_CTR"`); got != "gone 1\n" {
+		t.Errorf("the committed image lost the container's deletion or environment: %q", got)
+	}
+	base := e.must("image", "inspect", "--format", "{{len .RootFS.Layers}}", "bb")
+	got := e.must("image", "inspect", "--format", "{{len .RootFS.Layers}} {{.Config.Labels.stage}} {{.ID}}", "committed")
+	if want := fmt.Sprintf("%d one %s\n", atoi(t, base)+1, id); got != want {
+		t.Errorf("committed image: %q, want %q", got, want)
+	}
+	e.running("livecommit", "bb", "sh", "-c", "echo live > /live; exec sleep 600")
+	e.must("container", "commit", "--pause", "livecommit", "committed")
+	if got := e.must("run", "--rm", "committed", "cat", "/live"); got != "live\n" {
+		t.Errorf("commit of a running container: %q", got)
+	}
+	if got := e.field("livecommit", "{{.State.Status}}"); got != "running" {
+		t.Errorf("after commit --pause the container is %s", got)
+	}
+	if n := strings.Count(e.must("images", "--format", "{{.Repository}}"), "localhost/committed"); n != 1 {
+		t.Errorf("a second commit to the same name: %d images carry it", n)
+	}
+	archive := e.dir + "/committed.tar"
+	e.must("save", "-o", archive, "committed")
+	e.must("rmi", "committed")
+	e.must("load", "-i", archive)
+	if got := e.must("run", "--rm", "committed", "cat", "/live"); got != "live\n" {
+		t.Errorf("committed image after save and load: %q", got)
+	}
+	for _, args := range [][]string{{"commit", "nosuch", "x"}, {"commit", "-c", "EXPOSE 80", "livecommit", "y"}, {"commit", "livecommit", "Bad:Name:x"}} {
+		if r := e.run(args...); r.code != 125 {
+			t.Errorf("%s: exit %d", strings.Join(args, " "), r.code)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

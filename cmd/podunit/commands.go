@@ -18,6 +18,7 @@ func (a *app) addCommands(root *cobra.Command) {
 		root.AddCommand(mk())
 		containerCmd.AddCommand(mk())
 	}
+	containerCmd.AddCommand(a.containerOnlyVerbs()...)
 	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand())
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"sort"
 	"strconv"
@@ -33,6 +34,7 @@ var verbChecks = []struct {
 	{"pause and unpause", checkPause},
 	{"stats", checkStats},
 	{"commit", checkCommit},
+	{"container prune", checkContainerPrune},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -431,4 +433,80 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// podmanContainerGroup are the verbs of Podman's `podman container` group
+// (podman-container(1)).
+var podmanContainerGroup = []string{"attach", "checkpoint", "cleanup", "clone", "commit", "cp", "create", "diff",
+	"exec", "exists", "export", "init", "inspect", "kill", "list", "logs", "mount", "pause", "port", "prune", "ps",
+	"rename", "restart", "restore", "rm", "run", "runlabel", "start", "stats", "stop", "top", "unmount", "unpause",
+	"update", "wait"}
+
+// TestContainerGroupHasEveryContainerVerb: each of Podman's container verbs
+// that podunit has at the top level is also under `container`, with the
+// same flags.
+func TestContainerGroupHasEveryContainerVerb(t *testing.T) {
+	bin := harness.BuildPodunit(t)
+	help := func(args ...string) string {
+		out, err := exec.Command(bin, append(args, "--help")...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("podunit %s --help: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	top, group := commandNames(help()), commandNames(help("container"))
+	for _, verb := range podmanContainerGroup {
+		if top[verb] && !group[verb] {
+			t.Errorf("podunit %s exists but podunit container %s does not", verb, verb)
+		}
+		if top[verb] && group[verb] && flagNames(help(verb)) != flagNames(help("container", verb)) {
+			t.Errorf("podunit %s and podunit container %s differ in flags", verb, verb)
+		}
+	}
+	for _, verb := range []string{"top", "cp", "diff", "export", "mount", "unmount", "pause", "unpause", "rename", "commit", "stats", "prune", "port", "list"} {
+		if !group[verb] {
+			t.Errorf("podunit container %s is missing", verb)
+		}
+	}
+	if !strings.Contains(help("container", "ls"), "container list") || !strings.Contains(help("container", "umount"), "unmount") {
+		t.Errorf("container ls and container umount are not aliases")
+	}
+}
+
+// commandNames reads the "Available Commands:" section of a help text.
+func commandNames(help string) map[string]bool {
+	names := map[string]bool{}
+	_, rest, _ := strings.Cut(help, "Available Commands:\n")
+	for _, line := range strings.Split(rest, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasPrefix(line, "  ") {
+			break
+		}
+		names[f[0]] = true
+	}
+	return names
+}
+
+// flagNames lists the long flags of a help text's "Flags:" section.
+func flagNames(help string) string {
+	_, rest, _ := strings.Cut(help, "\nFlags:\n")
+	rest, _, _ = strings.Cut(rest, "\nGlobal Flags:")
+	return strings.Join(regexp.MustCompile(`--[a-z-]+`).FindAllString(rest, -1), " ")
+}
+
+func checkContainerPrune(t *testing.T, e *env) {
+	e = e.on(t)
+	for _, c := range strings.Fields(e.must("ps", "-aq")) { // what earlier checks left
+		e.must("rm", "-f", "-t", "0", c)
+	}
+	e.must("run", "--name", "pr-exited", "bb", "true")
+	created := strings.TrimSpace(e.must("create", "--name", "pr-created", "bb", "true"))
+	e.running("pr-running", "bb", "sleep", "600")
+	out := e.must("container", "prune", "-f")
+	if !strings.Contains(out, created) || len(strings.Fields(out)) != 2 {
+		t.Errorf("container prune printed %q, want the exited and the created container's IDs", out)
+	}
+	if got := strings.Fields(e.must("ps", "-a", "--format", "{{.Names}}")); strings.Join(got, " ") != "pr-running" {
+		t.Errorf("after prune: %v", got)
+	}
 }

@@ -13,9 +13,10 @@ func (a *app) commitCommand() *cobra.Command {
 	var quiet bool
 	var format string
 	cmd := &cobra.Command{
-		Use:   "commit [flags] CONTAINER [IMAGE]",
-		Short: "Create a new image from a container's changes",
-		Args:  cobra.RangeArgs(1, 2),
+		Use:               "commit [flags] CONTAINER [IMAGE]",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Create a new image from a container's changes",
+		Args:              cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "oci" {
 				return fmt.Errorf("--format %q: only oci is supported", format)

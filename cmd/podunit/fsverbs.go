@@ -20,9 +20,10 @@ import (
 func (a *app) diffCommand() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "diff [flags] CONTAINER",
-		Short: "Inspect changes to a container's filesystem: A added, C changed, D deleted",
-		Args:  cobra.ExactArgs(1),
+		Use:               "diff [flags] CONTAINER",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Inspect changes to a container's filesystem: A added, C changed, D deleted",
+		Args:              cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "" && format != "json" {
 				return fmt.Errorf("--format %q: the only valid format for diff is json", format)
@@ -73,9 +74,10 @@ func diffJSON(changes []image.Change) diffReport {
 func (a *app) exportCommand() *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
-		Use:   "export [flags] CONTAINER",
-		Short: "Export a container's filesystem contents as a tar archive",
-		Args:  cobra.ExactArgs(1),
+		Use:               "export [flags] CONTAINER",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Export a container's filesystem contents as a tar archive",
+		Args:              cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
@@ -119,8 +121,9 @@ func (a *app) mountCommand() *cobra.Command {
 	var format string
 	var noTrunc bool
 	cmd := &cobra.Command{
-		Use:   "mount [flags] [CONTAINER...]",
-		Short: "Mount a container's root filesystem and print where; without arguments list the mounted ones",
+		Use:               "mount [flags] [CONTAINER...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, false),
+		Short:             "Mount a container's root filesystem and print where; without arguments list the mounted ones",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
@@ -172,10 +175,11 @@ func (a *app) listMounted(cmd *cobra.Command, eng *engine.Engine, format string,
 func (a *app) unmountCommand() *cobra.Command {
 	var force, all bool
 	cmd := &cobra.Command{
-		Use:     "unmount [flags] CONTAINER [CONTAINER...]",
-		Aliases: []string{"umount"},
-		Short:   "Unmount a container's root filesystem (one mount of it; all with -f)",
-		Args:    argsUnlessAll(&all),
+		Use:               "unmount [flags] CONTAINER [CONTAINER...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, false),
+		Aliases:           []string{"umount"},
+		Short:             "Unmount a container's root filesystem (one mount of it; all with -f)",
+		Args:              argsUnlessAll(&all),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
@@ -206,9 +210,10 @@ func (a *app) unmountCommand() *cobra.Command {
 
 func (a *app) renameCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "rename CONTAINER NEW_NAME",
-		Short: "Rename an existing container",
-		Args:  cobra.ExactArgs(2),
+		Use:               "rename CONTAINER NEW_NAME",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Rename an existing container",
+		Args:              cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {

@@ -30,9 +30,10 @@ func (a *app) unpauseCommand() *cobra.Command {
 func (a *app) freezeVerb(verb, short string, from model.Status, fn func(*engine.Engine, context.Context, string) error) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
-		Use:   verb + " [flags] CONTAINER [CONTAINER...]",
-		Short: short,
-		Args:  argsUnlessAll(&all),
+		Use:               verb + " [flags] CONTAINER [CONTAINER...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, false),
+		Short:             short,
+		Args:              argsUnlessAll(&all),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {

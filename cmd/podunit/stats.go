@@ -23,8 +23,9 @@ type statsOptions struct {
 func (a *app) statsCommand() *cobra.Command {
 	var o statsOptions
 	cmd := &cobra.Command{
-		Use:   "stats [flags] [CONTAINER...]",
-		Short: "Display a live stream of container resource usage statistics, read from their cgroups",
+		Use:               "stats [flags] [CONTAINER...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, false),
+		Short:             "Display a live stream of container resource usage statistics, read from their cgroups",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.interval < 1 {
 				return fmt.Errorf("--interval %d: must be at least 1 second", o.interval)

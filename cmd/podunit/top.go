@@ -13,8 +13,9 @@ import (
 // by default), USER and GROUP named from the container's own files.
 func (a *app) topCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "top CONTAINER [DESCRIPTOR...]",
-		Short: "Display the running processes of a container",
+		Use:               "top CONTAINER [DESCRIPTOR...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Display the running processes of a container",
 		Long: "Display the running processes of a container. Descriptors (comma- or space-separated):\n" +
 			"args, comm, etime, group, hgroup, huser, nice, pcpu, pgid, pid, ppid, rgroup, ruser, rss,\n" +
 			"state, stime, time, tty, user, vsz, or ps(1)'s AIX codes (%C %G %P %U %a %c %g %n %p %r %t %u %x %y %z).",

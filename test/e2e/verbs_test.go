@@ -116,6 +116,11 @@ func checkTop(t *testing.T, e *env) {
 	if r := e.run("top", "topper", "bogus"); r.code != 125 || !strings.Contains(r.err, `"bogus"`) {
 		t.Errorf("top with an unknown descriptor: exit %d, %q", r.code, r.err)
 	}
+	for _, verb := range [][]string{{"top"}, {"container", "pause"}, {"stats"}, {"container", "commit"}} {
+		if got := e.must(append(append([]string{"__complete"}, verb...), "topp")...); !strings.HasPrefix(got, "topper\n") {
+			t.Errorf("completion of %v: %q", verb, got)
+		}
+	}
 	e.must("create", "--name", "topidle", "bb", "true")
 	if r := e.run("top", "topidle"); r.code != 125 || !strings.Contains(r.err, "not running") {
 		t.Errorf("top of a created container: exit %d, %q", r.code, r.err)

@@ -76,11 +76,7 @@ func (e *Engine) Top(ctx context.Context, ref string, descriptors []string) ([]s
 	names := newIDNames("/proc/" + strconv.Itoa(c.State.Pid) + "/root")
 	host := newIDNames("/")
 	var rows [][]string
-	for _, pr := range containerProcesses(c) {
-		info, err := readProcInfo(pr.PID)
-		if err != nil {
-			continue // it exited while we looked
-		}
+	for _, info := range inContainerPIDs(containerProcesses(c)) {
 		info.names, info.host = names, host
 		row := make([]string, len(cols))
 		for i, col := range cols {
@@ -89,6 +85,29 @@ func (e *Engine) Top(ctx context.Context, ref string, descriptors []string) ([]s
 		rows = append(rows, row)
 	}
 	return header, rows, nil
+}
+
+// inContainerPIDs reads the processes and numbers them as the container
+// sees them (its init is 1, its parent 0), as Podman's top does.
+func inContainerPIDs(procs []Process) []*procInfo {
+	var infos []*procInfo
+	ns := map[int]int{}
+	for _, pr := range procs {
+		info, err := readProcInfo(pr.PID)
+		if err != nil {
+			continue // it exited while we looked
+		}
+		if info.nsPid > 0 {
+			ns[info.pid] = info.nsPid
+		}
+		infos = append(infos, info)
+	}
+	for _, info := range infos {
+		if n, ok := ns[info.pid]; ok {
+			info.pid, info.ppid = n, ns[info.ppid] // 0 for a parent outside
+		}
+	}
+	return infos
 }
 
 // parseDescriptors turns top's arguments into columns.
@@ -114,9 +133,9 @@ func parseDescriptors(args []string) ([]topColumn, error) {
 	return cols, nil
 }
 
-// fmtDuration prints a duration as Podman's top does (Go's rounding to
-// the second, "1m30s").
-func fmtDuration(d time.Duration) string { return d.Round(time.Second).String() }
+// fmtDuration prints a duration as Podman's top (psgo) does: Go's form,
+// unrounded ("1m30.25s").
+func fmtDuration(d time.Duration) string { return d.String() }
 
 // idNames maps IDs to names through one root's /etc/passwd and /etc/group.
 type idNames struct{ users, groups map[int]string }

@@ -16,6 +16,7 @@ const clockTicks = 100
 // procInfo is what `top` shows of one process, read from /proc.
 type procInfo struct {
 	pid, ppid, pgid, nice  int
+	nsPid                  int // the PID in the process's own PID namespace
 	uid, ruid, gid, rgid   int
 	state, tty, comm, args string
 	cpu, elapsed           time.Duration
@@ -84,7 +85,7 @@ func (p *procInfo) parseStat(s string) error {
 func (p *procInfo) parseStatus(s string) {
 	for _, line := range strings.Split(s, "\n") {
 		f := strings.Fields(line)
-		if len(f) < 3 {
+		if len(f) < 2 {
 			continue
 		}
 		switch f[0] {
@@ -94,6 +95,8 @@ func (p *procInfo) parseStatus(s string) {
 		case "Gid:":
 			p.rgid, _ = strconv.Atoi(f[1])
 			p.gid, _ = strconv.Atoi(f[2])
+		case "NSpid:":
+			p.nsPid, _ = strconv.Atoi(f[len(f)-1])
 		}
 	}
 }

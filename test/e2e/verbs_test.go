@@ -100,8 +100,8 @@ func checkTop(t *testing.T, e *env) {
 	if got := columns(out); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("top columns %q, want Podman's %q\n%s", got, want, out)
 	}
-	if !regexp.MustCompile(`(?m)^root\s+\d+\s+\d+\s+[\d.]+\s+\S+\s+\?\s+\S+\s+sleep 600$`).MatchString(out) {
-		t.Errorf("top has no root row for sleep 600:\n%s", out)
+	if !regexp.MustCompile(`(?m)^root\s+1\s+0\s+[\d.]+\s+\S+\s+\?\s+\S+\s+sleep 600$`).MatchString(out) {
+		t.Errorf("top has no row for the init, sleep 600, as root with PID 1 and PPID 0:\n%s", out)
 	}
 	eventually(t, 10*time.Second, "app's sleep", func() bool {
 		return regexp.MustCompile(`(?m)^app\s.*sleep 601$`).MatchString(e.must("top", "topper"))

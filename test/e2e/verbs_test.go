@@ -220,6 +220,31 @@ func checkRename(t *testing.T, e *env) {
 	if got := strings.TrimSpace(e.sb.Run(t, "systemctl", "is-active", "podunit-newer.service")); got != "active" {
 		t.Errorf("after restart the unit follows the new name: %s", got)
 	}
+	checkRenameUnitFile(t, e)
+}
+
+// checkRenameUnitFile: a container a unit file runs is renamed in the file.
+func checkRenameUnitFile(t *testing.T, e *env) {
+	unit := "renamed-" + e.runtime + ".service"
+	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/%s <<'EOF'
+[Service]
+Type=notify
+NotifyAccess=all
+Delegate=yes
+KillMode=mixed
+KillSignal=SIGKILL
+ExecStart=%s run --unit --replace --rm --name infile bb sleep 600
+ExecStopPost=%s container cleanup infile
+EOF
+systemctl daemon-reload`, unit, e.shellLine(), e.shellLine()))
+	e.sb.Run(t, "systemctl", "start", unit)
+	t.Cleanup(func() { e.sb.Run(t, "systemctl", "stop", unit) })
+	if r := e.run("rename", "infile", "elsewhere"); r.code != 125 || !strings.Contains(r.err, unit) {
+		t.Errorf("rename of a unit file's container: exit %d, %q", r.code, r.err)
+	}
+	if r := e.run("container", "exists", "infile"); r.code != 0 {
+		t.Errorf("the refused rename changed the name")
+	}
 }
 
 // shellLine is the podunit command line for a shell pipeline.

@@ -125,6 +125,14 @@ func checkTop(t *testing.T, e *env) {
 	if r := e.run("top", "topidle"); r.code != 125 || !strings.Contains(r.err, "not running") {
 		t.Errorf("top of a created container: exit %d, %q", r.code, r.err)
 	}
+	if e.sb != nil { // pod top names users too (it showed 0 for root)
+		e.must("pod", "create", "--name", "toppod")
+		t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "toppod") })
+		e.must("run", "-d", "--pod", "toppod", "--name", "toppod-m", "-u", "app", "bb", "sleep", "600")
+		if out := e.must("pod", "top", "toppod"); !regexp.MustCompile(`(?m)^toppod-m\s+app\s+\d+`).MatchString(out) {
+			t.Errorf("pod top does not name the member's user:\n%s", out)
+		}
+	}
 }
 
 func checkDiffExport(t *testing.T, e *env) {
@@ -399,6 +407,7 @@ func checkStats(t *testing.T, e *env) {
 	if mem, _ := units.FromHumanSize(f[3]); mem < 30e6 || mem > 200e6 {
 		t.Errorf("busy holds 30MB in tmpfs; stats says %s", f[3])
 	}
+	checkStatsStream(t, e)
 	if r := e.run("stats", "--no-stream", "nosuch"); r.code != 125 {
 		t.Errorf("stats of a missing container: exit %d", r.code)
 	}
@@ -538,5 +547,22 @@ func checkContainerPrune(t *testing.T, e *env) {
 	}
 	if got := strings.Fields(e.must("ps", "-a", "--format", "{{.Names}}")); strings.Join(got, " ") != "pr-running" {
 		t.Errorf("after prune: %v", got)
+	}
+}
+
+// checkStatsStream: without --no-stream, stats prints a sample every
+// interval until it is stopped. On the host only: a context's kill does not
+// reach through the sandbox's entry into it.
+func checkStatsStream(t *testing.T, e *env) {
+	if e.sb != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2500*time.Millisecond)
+	defer cancel()
+	cmd := e.command(ctx, "stats", "--interval", "1", "--format", "json", "busy")
+	cmd.WaitDelay = time.Second
+	out, _ := cmd.Output()
+	if n := strings.Count(string(out), `"name": "busy"`); n < 2 {
+		t.Errorf("stats --interval 1 printed %d samples in 2.5s:\n%s", n, out)
 	}
 }

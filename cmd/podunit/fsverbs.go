@@ -11,6 +11,7 @@ import (
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 )
 
@@ -119,7 +120,7 @@ func writeFileVia(path string, write func(io.Writer) error) error {
 
 func (a *app) mountCommand() *cobra.Command {
 	var format string
-	var noTrunc bool
+	var noTrunc, all bool
 	cmd := &cobra.Command{
 		Use:               "mount [flags] [CONTAINER...]",
 		ValidArgsFunction: a.completeNames(listContainerNames, false),
@@ -129,6 +130,11 @@ func (a *app) mountCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if all {
+				if err := a.mountAll(cmd, eng); err != nil {
+					return err
+				}
+			}
 			if len(args) == 0 {
 				return a.listMounted(cmd, eng, format, noTrunc)
 			}
@@ -137,7 +143,22 @@ func (a *app) mountCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "", "output format of the list: json")
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "mount every container, then list them")
 	return cmd
+}
+
+// mountAll mounts every container once more.
+func (a *app) mountAll(cmd *cobra.Command, eng *engine.Engine) error {
+	cs, err := eng.Containers(a.ctx(cmd))
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if _, err := eng.Mount(a.ctx(cmd), c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // mountReport is one mounted container, in `podman mount --format json`'s shape.
@@ -190,8 +211,10 @@ func (a *app) unmountCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				for _, m := range mounted {
-					args = append(args, m.Container.ID)
+				for _, m := range mounted { // a running container keeps its own mount
+					if st := m.Container.State.Status; st != model.Running && st != model.Paused {
+						args = append(args, m.Container.ID)
+					}
 				}
 			}
 			return a.forEachPrint(args, func(ref string) (string, error) {

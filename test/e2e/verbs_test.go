@@ -189,6 +189,13 @@ func checkMount(t *testing.T, e *env) {
 		t.Errorf("after as many unmounts as mounts: %s", got)
 	}
 	e.sh("! test -e " + p + "/bin/busybox")
+	if got := e.must("mount", "-a"); !strings.Contains(got, id[:12]+"  "+p+"\n") {
+		t.Errorf("mount -a lists %q", got)
+	}
+	e.must("unmount", "-a")
+	if got := e.must("mount"); got != "" {
+		t.Errorf("after unmount -a: %q", got)
+	}
 	e.running("mntrun", "bb", "sleep", "600")
 	if r := e.run("unmount", "mntrun"); r.code != 125 || !strings.Contains(r.err, "running") {
 		t.Errorf("unmount of a running container's own mount: exit %d, %q", r.code, r.err)

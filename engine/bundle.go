@@ -122,8 +122,9 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// release undoes prepare: runtime state, network, rootfs mount, bundle. Each step is
-// idempotent so a re-run after a crash finishes it.
+// release undoes prepare: runtime state, network, the rootfs mount prepare
+// took (one count: a mount of `podunit mount` stays, as in Podman), bundle.
+// Each step is idempotent so a re-run after a crash finishes it.
 func (e *Engine) release(ctx context.Context, c *model.Container) error {
 	var first error
 	if rt, err := e.runtimeFor(c.Config.Runtime); err == nil {
@@ -133,7 +134,7 @@ func (e *Engine) release(ctx context.Context, c *model.Container) error {
 		first = err
 	}
 	if e.images.RootfsExists(c.ID) {
-		if err := e.images.Unmount(c.ID, true); err != nil && first == nil {
+		if err := e.images.Unmount(c.ID, false); err != nil && first == nil {
 			first = err
 		}
 	}

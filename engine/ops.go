@@ -20,6 +20,9 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	if err != nil || c.State.Status != model.Running {
 		return c, err
 	}
+	if err := e.thawForStop(ctx, c); err != nil {
+		return nil, err
+	}
 	if c.State.Unit != "" && systemd.Available() {
 		return e.stopUnit(ctx, c, timeout)
 	}

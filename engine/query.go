@@ -16,9 +16,11 @@ import (
 	"github.com/podunit/podunit/engine/systemd"
 )
 
-// Container returns one container, its status brought up to date.
+// Container returns one container, its status brought up to date (and
+// "paused" while frozen).
 func (e *Engine) Container(ctx context.Context, ref string) (*model.Container, error) {
-	return e.container(ctx, ref)
+	c, err := e.container(ctx, ref)
+	return withPaused(c), err
 }
 
 // Containers lists every container, statuses brought up to date.
@@ -30,7 +32,7 @@ func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
 	for i, c := range all {
 		if c.State.Status == model.Running {
 			if fresh, err := e.Refresh(ctx, c.ID); err == nil {
-				all[i] = fresh
+				all[i] = withPaused(fresh)
 			}
 		}
 	}

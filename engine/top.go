@@ -34,7 +34,7 @@ func (e *Engine) PodTop(ctx context.Context, ref string) ([]Process, error) {
 	var out []Process
 	for _, c := range members {
 		if c.State.Status == model.Running {
-			out = append(out, containerProcesses(c)...)
+			out = append(out, namedUsers(c, containerProcesses(c))...)
 		}
 	}
 	return out, nil
@@ -96,22 +96,16 @@ func readProcess(name string, pid int) Process {
 			}
 		}
 	}
-	// the container's own passwd, seen through the process's root, names
-	// the user as `podman top` does
-	if b, err := os.ReadFile(dir + "/root/etc/passwd"); err == nil {
-		p.User = userName(b, p.User)
-	}
 	return p
 }
 
-// userName looks uid up in passwd (the /etc/passwd format); uid itself
-// when it is not there.
-func userName(passwd []byte, uid string) string {
-	for _, line := range strings.Split(string(passwd), "\n") {
-		f := strings.Split(line, ":")
-		if len(f) > 2 && f[2] == uid && f[0] != "" {
-			return f[0]
+// namedUsers replaces the UIDs in procs by their names in c's /etc/passwd.
+func namedUsers(c *model.Container, procs []Process) []Process {
+	names := newIDNames("/proc/" + strconv.Itoa(c.State.Pid) + "/root")
+	for i, p := range procs {
+		if uid, err := strconv.Atoi(p.User); err == nil {
+			procs[i].User = names.user(uid)
 		}
 	}
-	return uid
+	return procs
 }

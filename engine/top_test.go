@@ -2,29 +2,26 @@ package engine
 
 import (
 	"os"
-	"strconv"
+	"path/filepath"
 	"testing"
 )
 
-func TestUserName(t *testing.T) {
-	passwd := []byte("root:x:0:0:root:/root:/bin/sh\n# comment\n:x:5:5::/:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n")
-	for uid, want := range map[string]string{"0": "root", "1000": "app", "5": "5", "42": "42"} {
-		if got := userName(passwd, uid); got != want {
-			t.Errorf("userName(%s) = %q, want %q", uid, got, want)
+func TestIDNamesFromTheContainersFiles(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	passwd := "root:x:0:0:root:/root:/bin/sh\n# comment\nbroken\napp:x:1000:1000::/home/app:/bin/sh\nagain:x:1000:1::/:/bin/sh\n"
+	if err := os.WriteFile(filepath.Join(root, "etc", "passwd"), []byte(passwd), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	names := newIDNames(root)
+	for id, want := range map[int]string{0: "root", 1000: "app", 42: "42"} {
+		if got := names.user(id); got != want {
+			t.Errorf("user(%d) = %q, want %q", id, got, want)
 		}
 	}
-}
-
-// TestReadProcessNamesTheUser reads this test's own process: its user is
-// named from the passwd under its root, as pod top shows it.
-func TestReadProcessNamesTheUser(t *testing.T) {
-	p := readProcess("self", os.Getpid())
-	if p.User == strconv.Itoa(os.Getuid()) {
-		if _, err := os.Stat("/etc/passwd"); err == nil {
-			t.Errorf("user %q: the number, though /etc/passwd exists", p.User)
-		}
-	}
-	if p.User == "" || p.PPID != os.Getppid() {
-		t.Errorf("readProcess: %+v", p)
+	if got := names.group(0); got != "0" { // no /etc/group: the number
+		t.Errorf("group(0) = %q without /etc/group", got)
 	}
 }

@@ -19,6 +19,11 @@ func (a *app) addCommands(root *cobra.Command) {
 		root.AddCommand(mk())
 		containerCmd.AddCommand(mk())
 	}
+	for _, mk := range a.containerVerbs() {
+		root.AddCommand(mk())
+		containerCmd.AddCommand(mk())
+	}
+	containerCmd.AddCommand(a.containerOnlyVerbs()...)
 	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand())
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}

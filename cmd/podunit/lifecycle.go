@@ -26,18 +26,7 @@ func requireSystemd(what string) error {
 // forEach runs fn on every argument, reports each failure and carries on,
 // as Podman's multi-container verbs do.
 func (a *app) forEach(args []string, fn func(ref string) error) error {
-	var last error
-	for _, ref := range args {
-		if err := fn(ref); err != nil {
-			if last != nil {
-				fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
-			}
-			last = err
-			continue
-		}
-		fmt.Fprintln(a.out, ref)
-	}
-	return last
+	return a.forEachPrint(args, func(ref string) (string, error) { return ref, fn(ref) })
 }
 
 // removeEach is forEach with the exit codes of podman-rm(1) and
@@ -71,12 +60,7 @@ func (a *app) startCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "start [flags] CONTAINER [CONTAINER...]",
 		Short: "Start containers: as systemd units, or attached with -a",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if all {
-				return cobra.NoArgs(cmd, args)
-			}
-			return cobra.MinimumNArgs(1)(cmd, args)
-		},
+		Args:  argsUnlessAll(&all),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {

@@ -155,6 +155,8 @@ func statusText(c *model.Container, now time.Time) string {
 		return "Created"
 	case model.Stopping:
 		return "Stopping"
+	case model.Paused:
+		return "Paused"
 	}
 	return string(c.State.Status)
 }
@@ -178,7 +180,8 @@ func (a *app) psCommand() *cobra.Command {
 				return err
 			}
 			rows, err := a.psRows(cmd, func(c *model.Container) bool {
-				return (all || c.State.Status == model.Running || hasStatusFilter(filters)) && match(containerFilterable(c))
+				return (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) &&
+					match(containerFilterable(c))
 			}, noTrunc)
 			if err != nil {
 				return err
@@ -238,7 +241,7 @@ type filterable struct {
 	labels           map[string]string
 }
 
-var containerStatuses = []string{"created", "running", "stopping", "exited", "removing", "stopped"}
+var containerStatuses = []string{"created", "running", "paused", "stopping", "exited", "removing", "stopped"}
 
 // parseFilters builds a --filter predicate: same keys OR together, except
 // label, which ANDs; different keys AND (podman-ps(1)).

@@ -12,6 +12,9 @@ const (
 	Stopping Status = "stopping" // a stop was asked for and is in progress
 	Exited   Status = "exited"   // it ran and its init is gone
 	Removing Status = "removing" // rm has begun; a re-run of rm finishes it
+	// Paused is never recorded: a running container whose cgroup is frozen
+	// is shown so, read from the machine each time (engine's withPaused).
+	Paused Status = "paused"
 )
 
 // transitions lists, for each status, the statuses it may move to.

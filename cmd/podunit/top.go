@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+// topCommand is `top CONTAINER [DESCRIPTORS...]`: the container's processes
+// with Podman's descriptors (user, pid, ppid, pcpu, etime, tty, time, args
+// by default), USER and GROUP named from the container's own files.
+func (a *app) topCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:               "top CONTAINER [DESCRIPTOR...]",
+		ValidArgsFunction: a.completeNames(listContainerNames, true),
+		Short:             "Display the running processes of a container",
+		Long: "Display the running processes of a container. Descriptors (comma- or space-separated):\n" +
+			"args, comm, etime, group, hgroup, huser, nice, pcpu, pgid, pid, ppid, rgroup, ruser, rss,\n" +
+			"state, stime, time, tty, user, vsz, or ps(1)'s AIX codes (%C %G %P %U %a %c %g %n %p %r %t %u %x %y %z).",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			header, rows, err := eng.Top(a.ctx(cmd), args[0], args[1:])
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
+			fmt.Fprintln(w, strings.Join(header, "\t"))
+			for _, r := range rows {
+				fmt.Fprintln(w, strings.Join(r, "\t"))
+			}
+			return w.Flush()
+		},
+	}
+}

@@ -66,6 +66,7 @@ var allowedInternal = map[string][]string{
 	"engine/image":   {"engine/errdefs"},
 	"engine/volume":  {"engine/errdefs"},
 	"engine/network": {"engine/errdefs"},
+	"engine/filter":  {"engine/errdefs"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

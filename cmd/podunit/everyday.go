@@ -5,7 +5,7 @@ import "github.com/spf13/cobra"
 // addEverydayCommands adds the everyday verbs of issue 17 (info, version,
 // events, login, image and pod extras) to the tree addCommands built.
 func (a *app) addEverydayCommands(root *cobra.Command) {
-	root.AddCommand(a.infoCommand(), a.versionCommand(), a.historyCommand())
+	root.AddCommand(a.infoCommand(), a.versionCommand(), a.historyCommand(), a.loginCommand(), a.logoutCommand())
 	subcommand(root, "image").AddCommand(a.historyCommand(), a.imageTreeCommand(), a.imagePruneCommand())
 }
 

@@ -173,6 +173,9 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
+	if !initOnly {
+		e.containerEvent(c, "start")
+	}
 	notify := "MAINPID=" + strconv.Itoa(pid)
 	if c.Config.SdNotify != "container" {
 		notify += "\nREADY=1"
@@ -270,6 +273,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err != nil {
 		return err
 	}
+	e.containerEvent(c, "died")
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}

@@ -142,4 +142,3 @@ func (a *app) logoutCommand() *cobra.Command {
 	fs.BoolVarP(&all, "all", "a", false, "remove the credentials of every registry")
 	return cmd
 }
-

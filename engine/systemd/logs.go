@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"strconv"
 	"time"
 
@@ -32,28 +31,8 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if opts.Unit == "" {
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
-	cmd := exec.CommandContext(ctx, journalctl, journalArgs(opts)...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
-	}
-	var errBuf limitedBuffer
-	cmd.Stderr = &errBuf
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("logs of unit %s: %w: %w", opts.Unit, errdefs.ErrUnavailable, err)
-	}
-	copyErr := copyEntries(out, stdout, stderr)
-	waitErr := cmd.Wait()
-	if opts.Follow && ctx.Err() != nil {
-		return nil
-	}
-	if copyErr != nil {
-		return fmt.Errorf("logs of unit %s: %w", opts.Unit, copyErr)
-	}
-	if waitErr != nil {
-		return fmt.Errorf("logs of unit %s: journalctl: %w: %s", opts.Unit, waitErr, errBuf.String())
-	}
-	return nil
+	return runJournalctl(ctx, journalArgs(opts), "logs of unit "+opts.Unit, opts.Follow,
+		func(r io.Reader) error { return copyEntries(r, stdout, stderr) })
 }
 
 // journalArgs builds journalctl's command line for opts.

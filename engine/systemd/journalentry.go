@@ -8,8 +8,9 @@ import (
 
 // entry is the part of a journal entry that Logs uses.
 type entry struct {
-	message  []byte
-	priority int
+	message    []byte
+	priority   int
+	identifier string // SYSLOG_IDENTIFIER
 }
 
 // decodeEntry decodes one line of `journalctl -o json`. A field is a string,
@@ -19,6 +20,7 @@ func decodeEntry(line []byte) (entry, error) {
 	var raw struct {
 		Message  json.RawMessage `json:"MESSAGE"`
 		Priority json.RawMessage `json:"PRIORITY"`
+		Ident    json.RawMessage `json:"SYSLOG_IDENTIFIER"`
 	}
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return entry{}, fmt.Errorf("decode journal entry: %w", err)
@@ -26,6 +28,9 @@ func decodeEntry(line []byte) (entry, error) {
 	e := entry{priority: 6}
 	if msg, err := fieldValue(raw.Message); err == nil {
 		e.message = msg
+	}
+	if id, err := fieldValue(raw.Ident); err == nil {
+		e.identifier = string(id)
 	}
 	if p, err := fieldValue(raw.Priority); err == nil {
 		if n, err := strconv.Atoi(string(p)); err == nil {

@@ -18,6 +18,10 @@ type LogOptions struct {
 	Follow     bool      // keep printing new entries until ctx ends
 	Tail       int       // the last Tail entries; negative: all of them
 	Since      time.Time // zero: from the beginning
+	// MoreUnits are read too, interleaved by time (pod logs); Prefix
+	// maps an entry's SYSLOG_IDENTIFIER to text put before its message.
+	MoreUnits []string
+	Prefix    map[string]string
 }
 
 // journalctl is the program Logs runs; a variable for tests.
@@ -32,7 +36,7 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
 	return runJournalctl(ctx, journalArgs(opts), "logs of unit "+opts.Unit, opts.Follow,
-		func(r io.Reader) error { return copyEntries(r, stdout, stderr) })
+		func(r io.Reader) error { return copyEntries(r, stdout, stderr, opts.Prefix) })
 }
 
 // journalArgs builds journalctl's command line for opts.
@@ -50,6 +54,12 @@ func journalArgs(opts LogOptions) []string {
 		args = append(args, "--since=@"+sinceStamp(opts.Since))
 	}
 	args = append(args, "_SYSTEMD_UNIT="+opts.Unit)
+	for _, u := range opts.MoreUnits {
+		args = append(args, "_SYSTEMD_UNIT="+u) // the same field: journalctl ORs them
+	}
+	// Only the container's output streams: podunit's events, sent from
+	// inside the unit, are the unit's entries too (_TRANSPORT=journal).
+	args = append(args, "_TRANSPORT=stdout")
 	if opts.Identifier != "" {
 		args = append(args, "SYSLOG_IDENTIFIER="+opts.Identifier)
 	}
@@ -63,7 +73,7 @@ func sinceStamp(t time.Time) string {
 }
 
 // copyEntries decodes journalctl's JSON lines and writes each message.
-func copyEntries(r io.Reader, stdout, stderr io.Writer) error {
+func copyEntries(r io.Reader, stdout, stderr io.Writer, prefix map[string]string) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -74,6 +84,9 @@ func copyEntries(r io.Reader, stdout, stderr io.Writer) error {
 		w := stdout
 		if e.priority <= 3 {
 			w = stderr
+		}
+		if p := prefix[e.identifier]; p != "" {
+			e.message = append([]byte(p), e.message...)
 		}
 		if _, err := w.Write(append(e.message, '\n')); err != nil {
 			return err

@@ -42,11 +42,11 @@ func TestJournalArgs(t *testing.T) {
 		want []string
 	}{
 		{LogOptions{Unit: "a.service", Tail: -1},
-			[]string{"_SYSTEMD_UNIT=a.service"}},
+			[]string{"_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout"}},
 		{LogOptions{Unit: "a.service", Tail: 5, Identifier: "web"},
-			[]string{"--lines=5", "_SYSTEMD_UNIT=a.service", "SYSLOG_IDENTIFIER=web"}},
+			[]string{"--lines=5", "_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout", "SYSLOG_IDENTIFIER=web"}},
 		{LogOptions{Unit: "a.service", Tail: -1, Follow: true, Since: since},
-			[]string{"--follow", "--lines=all", "--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service"}},
+			[]string{"--follow", "--lines=all", "--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout"}},
 	}
 	base := []string{"--output=json", "--no-pager", "--quiet", "--all"}
 	for _, c := range cases {

@@ -70,21 +70,31 @@ func TestEvents(t *testing.T) {
 // checkEventStream follows events (the default --stream) while a
 // container is created, then interrupts the reader as Ctrl-C would.
 func checkEventStream(t *testing.T, e *env) {
+	wait := startFollowing(t, e, "5", "events", "--filter", "container=ev3", "--format", "{{.Status}} {{.Name}}")
+	e.must("create", "--name", "ev3", "bb", "true")
+	if out, err := wait(); err != nil || out != "create ev3\n" {
+		t.Errorf("streamed events: %q, %v", out, err)
+	}
+}
+
+// startFollowing starts podunit args in the sandbox under timeout(1),
+// which interrupts it (and its journalctl) after secs seconds as Ctrl-C
+// would, and gives it a second to start; wait returns its stdout.
+func startFollowing(t *testing.T, e *env, secs string, args ...string) (wait func() (string, error)) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := e.command(ctx, "events", "--filter", "container=ev3", "--format", "{{.Status}} {{.Name}}")
-	// timeout(1) interrupts podunit (and its journalctl) inside the sandbox.
+	cmd := e.command(ctx, args...)
 	i := slices.Index(cmd.Args, e.bin)
-	cmd.Args = slices.Insert(cmd.Args, i, "timeout", "--preserve-status", "-s", "INT", "5")
+	cmd.Args = slices.Insert(cmd.Args, i, "timeout", "--preserve-status", "-s", "INT", secs)
 	var out strings.Builder
 	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second)
-	e.must("create", "--name", "ev3", "bb", "true")
-	err := cmd.Wait()
-	if err != nil || out.String() != "create ev3\n" {
-		t.Errorf("streamed events: %q, %v", out.String(), err)
+	return func() (string, error) {
+		defer cancel()
+		err := cmd.Wait()
+		return out.String(), err
 	}
 }

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,19 +64,9 @@ func TestPodEveryday(t *testing.T) {
 // checkPodLogsFollow follows the pod's logs while a member writes a line,
 // then interrupts the reader as Ctrl-C would.
 func checkPodLogsFollow(t *testing.T, e *env, m1 string) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := e.command(ctx, "pod", "logs", "-f", "pl")
-	i := slices.Index(cmd.Args, e.bin)
-	cmd.Args = slices.Insert(cmd.Args, i, "timeout", "--preserve-status", "-s", "INT", "4")
-	var out strings.Builder
-	cmd.Stdout = &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(time.Second)
+	wait := startFollowing(t, e, "4", "pod", "logs", "-f", "pl")
 	e.must("exec", "pl-m1", "touch", "/tmp/go")
-	if err := cmd.Wait(); err != nil || !strings.HasSuffix(out.String(), m1+" late-b\n") {
-		t.Errorf("pod logs -f: %v\n%s", err, out.String())
+	if out, err := wait(); err != nil || !strings.HasSuffix(out, m1+" late-b\n") {
+		t.Errorf("pod logs -f: %v\n%s", err, out)
 	}
 }

@@ -65,6 +65,10 @@ func (e *Engine) podEvent(p *model.Pod, status string) {
 	e.emit(Event{Type: "pod", Status: status, ID: p.ID, Name: p.Name, Attributes: p.Config.Labels})
 }
 
+func (e *Engine) imageEvent(status, id, name string) {
+	e.emit(Event{Type: "image", Status: status, ID: id, Name: name})
+}
+
 func (e *Engine) volumeEvent(v *model.Volume, status string) {
 	e.emit(Event{Type: "volume", Status: status, ID: v.Name, Name: v.Name, Attributes: v.Labels})
 }

@@ -45,11 +45,19 @@ type eventJSON struct {
 	Attributes        map[string]string `json:",omitempty"`
 }
 
-// eventText is Podman's line: time, type, status, ID and (attributes).
+// eventText is Podman's line: time, type, status, then the ID and
+// (attributes), the image's ID and name, or the volume's name.
 func eventText(ev engine.Event, noTrunc bool) string {
+	when := ev.Time.Format("2006-01-02 15:04:05.000000000 -0700 MST")
 	id := ev.ID
-	if !noTrunc && ev.Type != "volume" {
+	if !noTrunc {
 		id = names.ShortID(id)
+	}
+	switch ev.Type {
+	case "volume":
+		return fmt.Sprintf("%s %s %s %s", when, ev.Type, ev.Status, ev.Name)
+	case "image":
+		return fmt.Sprintf("%s %s %s %s %s", when, ev.Type, ev.Status, id, ev.Name)
 	}
 	var attrs []string
 	if ev.Type == "container" {
@@ -65,8 +73,7 @@ func eventText(ev engine.Event, noTrunc bool) string {
 	for _, k := range slices.Sorted(maps.Keys(ev.Attributes)) {
 		attrs = append(attrs, k+"="+ev.Attributes[k])
 	}
-	return fmt.Sprintf("%s %s %s %s (%s)", ev.Time.Format("2006-01-02 15:04:05.000000000 -0700 MST"),
-		ev.Type, ev.Status, id, strings.Join(attrs, ", "))
+	return fmt.Sprintf("%s %s %s %s (%s)", when, ev.Type, ev.Status, id, strings.Join(attrs, ", "))
 }
 
 // eventFilter compiles `events --filter`: type, event, container, pod,

@@ -38,6 +38,7 @@ func (s *Store) pruneOnce(ctx context.Context, all bool, keep func(Summary) bool
 			return removed, fmt.Errorf("pruning image %s: %w", img.ID, err)
 		}
 		removed = append(removed, img.ID)
+		s.event("remove", img.ID, img.ID)
 	}
 	return removed, nil
 }

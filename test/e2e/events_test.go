@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/podunit/podunit/test/harness"
+	"github.com/podunit/podunit/test/testimage"
 )
 
 // TestEvents records events under a real systemd and reads them back from
@@ -27,6 +28,13 @@ func TestEvents(t *testing.T) {
 	e.must("rm", "ev1")
 	eventually(t, 20*time.Second, "ev2 to exit", func() bool { return e.field("ev2", "{{.State.Status}}") == "exited" })
 	e.must("rm", "ev2")
+	r := newRegistrySetup(t, e.dir)
+	ref := r.host + "/podunit/evimg:1"
+	imgID := testimage.PushImage(t, ref, testimage.Config{})
+	r.mustReg(e, "pull", "-q", "--signature-policy", r.accept, ref)
+	e.must("tag", ref, "evimg")
+	e.must("rmi", "evimg")
+	e.must("rmi", ref)
 	events := func(args ...string) string {
 		return e.must(append([]string{"events", "--stream=false", "--since", since}, args...)...)
 	}
@@ -60,6 +68,13 @@ func TestEvents(t *testing.T) {
 	}
 	if out := events("--filter", "label=k=v", "--format", "{{.Name}}"); out != "ev1\nev1\n" {
 		t.Errorf("label filter: %q", out)
+	}
+	want := fmt.Sprintf("pull %[1]s %[2]s\ntag %[1]s localhost/evimg:latest\nuntag %[1]s localhost/evimg:latest\nremove %[1]s %[2]s\n", imgID, ref)
+	if out := events("--filter", "type=image", "--format", "{{.Status}} {{.ID}} {{.Name}}"); out != want {
+		t.Errorf("image events:\n%s\nwant\n%s", out, want)
+	}
+	if out := events("--filter", "event=untag"); !regexp.MustCompile(` image untag [0-9a-f]{64} localhost/evimg:latest\n$`).MatchString(out) {
+		t.Errorf("image event line: %q", out)
 	}
 	if out := events("--until", since); out != "" {
 		t.Errorf("--until before everything printed %q", out)

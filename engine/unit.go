@@ -173,9 +173,11 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
-	if !initOnly {
-		e.containerEvent(c, "start")
+	event := "start"
+	if initOnly {
+		event = "init" // pod init: created, waiting for pod start
 	}
+	e.containerEvent(c, event)
 	notify := "MAINPID=" + strconv.Itoa(pid)
 	if c.Config.SdNotify != "container" {
 		notify += "\nREADY=1"

@@ -77,6 +77,9 @@ func (a *app) historyCommand() *cobra.Command {
 				}
 				return writeJSON(a.out, out)
 			}
+			if format == "table" {
+				format = "" // the default table
+			}
 			rows := []historyRow{}
 			for _, h := range list {
 				rows = append(rows, newHistoryRow(h, human, noTrunc, time.Now()))

@@ -58,6 +58,9 @@ func checkHistory(t *testing.T, e *env, lab string) {
 		"^" + lab + `\|[0-9]+\|podunit testimage: busybox rootfs\n$`).MatchString(got) {
 		t.Errorf("history template: %q", got)
 	}
+	if got := e.must("history", "--format", "table", "lab:1"); got != out {
+		t.Errorf("history --format table differs from the default:\n%s", got)
+	}
 	if got := e.must("history", "-q", "bb"); len(strings.TrimSpace(got)) != 12 {
 		t.Errorf("history -q of an imported image: %q", got)
 	}

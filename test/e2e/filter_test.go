@@ -44,6 +44,7 @@ func TestFilters(t *testing.T) {
 		"before=three":   {"first", "member"},
 		"since=first":    {"member", "three"},
 		"status=stopped": {"three"},
+		"network=none":   {"first", "member", "three"}, // the member has its pod's
 	}
 	for arg, want := range cases {
 		t.Run("ps "+arg, func(t *testing.T) {

@@ -114,7 +114,7 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Contai
 
 // recordRunning notes the container's init pid once the runtime wrote it.
 func (e *Engine) recordRunning(ctx context.Context, id string, pid int) error {
-	_, err := e.store.UpdateContainer(ctx, id, func(c *model.Container) error {
+	c, err := e.store.UpdateContainer(ctx, id, func(c *model.Container) error {
 		if err := c.State.Transition(model.Running); err != nil {
 			return err
 		}
@@ -122,6 +122,9 @@ func (e *Engine) recordRunning(ctx context.Context, id string, pid int) error {
 		c.State.StartedAt, c.State.ExitCode = time.Now().UTC(), 0
 		return nil
 	})
+	if err == nil {
+		e.containerEvent(c, "start")
+	}
 	return err
 }
 
@@ -151,6 +154,7 @@ func (e *Engine) finish(id string, code int, msg string) error {
 	if err != nil {
 		return err
 	}
+	e.containerEvent(c, "died")
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}

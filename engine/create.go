@@ -74,6 +74,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 		_ = e.removeLocked(context.WithoutCancel(ctx), c)
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
+	e.containerEvent(c, "create")
 	return c, nil
 }
 

@@ -46,6 +46,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{cfg: cfg, images: imgs}
+	imgs.SetEventHook(e.imageEvent)
 	if err := e.openState(); err != nil {
 		_ = imgs.Close()
 		return nil, err

@@ -209,5 +209,6 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.store.RemoveContainer(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
 		return err
 	}
+	e.containerEvent(c, "remove")
 	return nil
 }

@@ -50,6 +50,7 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	if err := e.store.AddPod(ctx, p); err != nil {
 		return nil, err
 	}
+	e.podEvent(p, "create")
 	return p, nil
 }
 

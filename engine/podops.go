@@ -103,6 +103,7 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 			}
 		}
 		waiting = e.releaseInitialized(ctx, initialized)
+		e.podEvent(p, "start")
 		return errors.Join(append(errs, waiting...)...)
 	})
 }
@@ -143,6 +144,7 @@ func (e *Engine) PodStop(ctx context.Context, ref string, timeout *uint) error {
 		if err := e.podDown(ctx, p); err != nil {
 			errs = append(errs, err)
 		}
+		e.podEvent(p, "stop")
 		return errors.Join(errs...)
 	})
 }
@@ -244,7 +246,11 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 		if err := sliceDown(ctx, p); err != nil {
 			return err
 		}
-		return e.removePodRecords(ctx, p)
+		if err := e.removePodRecords(ctx, p); err != nil {
+			return err
+		}
+		e.podEvent(p, "remove")
+		return nil
 	})
 }
 

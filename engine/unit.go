@@ -165,6 +165,11 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
+	event := "start"
+	if initOnly {
+		event = "init" // pod init: created, waiting for pod start
+	}
+	e.containerEvent(c, event)
 	notify := "MAINPID=" + strconv.Itoa(pid)
 	if c.Config.SdNotify != "container" {
 		notify += "\nREADY=1"
@@ -262,6 +267,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err != nil {
 		return err
 	}
+	e.containerEvent(c, "died")
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}

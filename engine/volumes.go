@@ -71,6 +71,7 @@ func (e *Engine) VolumeCreate(ctx context.Context, o VolumeCreateOptions) (*mode
 		_ = e.store.RemoveVolume(context.WithoutCancel(ctx), o.Name)
 		return nil, err
 	}
+	e.volumeEvent(v, "create")
 	return v, nil
 }
 
@@ -104,7 +105,8 @@ func (e *Engine) VolumeUsers(ctx context.Context, name string) ([]*model.Contain
 // the users are removed first if none is running, as `podman volume rm -f`
 // does, less stopping running ones.
 func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) error {
-	if _, err := e.store.Volume(ctx, name); err != nil {
+	v, err := e.store.Volume(ctx, name)
+	if err != nil {
 		return err
 	}
 	if force {
@@ -120,6 +122,7 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 	if err := e.store.RemoveVolume(ctx, name); err != nil {
 		return err
 	}
+	e.volumeEvent(v, "remove")
 	return e.volumeDir().Remove(name)
 }
 

@@ -32,6 +32,7 @@ func (a *app) addCommands(root *cobra.Command) {
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 	root.AddCommand(a.networkCommand(), a.portCommand())
 	a.addSupportCommands(root)
+	a.addEverydayCommands(root)
 	root.InitDefaultCompletionCmd()
 	requireSubcommands(root)
 }

@@ -72,6 +72,7 @@ const imagesDefaultFormat = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Create
 func (a *app) imagesCommand() *cobra.Command {
 	var format string
 	var quiet, noTrunc, noHeading bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "images [flags]",
 		Short: "List images in local storage",
@@ -83,6 +84,9 @@ func (a *app) imagesCommand() *cobra.Command {
 			}
 			list, err := eng.Images().List(a.ctx(cmd))
 			if err != nil {
+				return err
+			}
+			if list, err = filterImages(a.ctx(cmd), eng, list, filters); err != nil {
 				return err
 			}
 			rows := imageRows(list, noTrunc, time.Now())
@@ -105,6 +109,7 @@ func (a *app) imagesCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only image IDs")
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	cmd.Flags().BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
+	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until (KEY=VALUE)")
 	return cmd
 }
 

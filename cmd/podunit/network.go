@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"regexp"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -104,7 +101,7 @@ func (a *app) networkLsCommand() *cobra.Command {
 		Short:   "List networks",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := parseNetworkFilters(filters)
+			match, err := networkFilter(filters)
 			if err != nil {
 				return err
 			}
@@ -132,38 +129,11 @@ func (a *app) networkLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, id=PREFIX, label=KEY[=VALUE], driver=bridge")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only network names")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "show full network IDs")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return cmd
-}
-
-// parseNetworkFilters builds the --filter predicate of `network ls`: the
-// same key ORs, except label, which ANDs; different keys AND.
-func parseNetworkFilters(list []string) (func(networkRow) bool, error) {
-	byKey := map[string][]string{}
-	for _, f := range list {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok || (k != "name" && k != "id" && k != "label" && k != "driver") {
-			return nil, fmt.Errorf("invalid filter %q: want name=, id=, label= or driver=", f)
-		}
-		byKey[k] = append(byKey[k], v)
-	}
-	var names []*regexp.Regexp
-	for _, v := range byKey["name"] {
-		re, err := regexp.Compile(v)
-		if err != nil {
-			return nil, fmt.Errorf("invalid filter name=%s: %v", v, err)
-		}
-		names = append(names, re)
-	}
-	return func(r networkRow) bool {
-		return anyOf(byKey["driver"], func(v string) bool { return r.Driver == v }) &&
-			anyOf(byKey["id"], func(v string) bool { return strings.HasPrefix(r.ID, v) }) &&
-			(len(names) == 0 || slices.ContainsFunc(names, func(re *regexp.Regexp) bool { return re.MatchString(r.Name) })) &&
-			allOf(byKey["label"], func(v string) bool { return labelMatches(r.Labels, v) })
-	}, nil
 }
 
 func (a *app) networkInspectCommand() *cobra.Command {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 )
 
@@ -26,38 +25,6 @@ func TestParseVolumes(t *testing.T) {
 		if _, err := parseVolumes([]string{bad}); err == nil {
 			t.Errorf("parseVolumes(%q) accepted", bad)
 		}
-	}
-}
-
-func TestFiltersOrSameKeysAndLabels(t *testing.T) {
-	match, err := parseFilters([]string{"name=^a", "name=^b", "label=x=1", "label=y"}, containerStatuses)
-	if err != nil {
-		t.Fatal(err)
-	}
-	both := map[string]string{"x": "1", "y": ""}
-	cases := []struct {
-		f    filterable
-		want bool
-	}{
-		{filterable{name: "a1", labels: both}, true},
-		{filterable{name: "b1", labels: both}, true},
-		{filterable{name: "c1", labels: both}, false},
-		{filterable{name: "a1", labels: map[string]string{"x": "1"}}, false},
-		{filterable{name: "a1", labels: map[string]string{"x": "2", "y": ""}}, false},
-	}
-	for _, c := range cases {
-		if got := match(c.f); got != c.want {
-			t.Errorf("match(%+v) = %v, want %v", c.f, got, c.want)
-		}
-	}
-	for _, bad := range [][]string{{"name"}, {"colour=red"}, {"status=sleeping"}, {"name=("}} {
-		if _, err := parseFilters(bad, containerStatuses); err == nil {
-			t.Errorf("parseFilters(%q) accepted", bad)
-		}
-	}
-	st, _ := parseFilters([]string{"status=stopped"}, containerStatuses)
-	if !st(filterable{status: string(model.Exited)}) {
-		t.Error("status=stopped does not match exited containers")
 	}
 }
 

@@ -239,7 +239,7 @@ func (a *app) podPsCommand() *cobra.Command {
 		Short:   "List pods",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := parseFilters(filters, podStatuses)
+			match, err := podFilter(filters)
 			if err != nil {
 				return err
 			}
@@ -253,7 +253,7 @@ func (a *app) podPsCommand() *cobra.Command {
 			}
 			rows := []podRow{}
 			for _, r := range all {
-				if match(filterable{name: r.Name, id: r.fullID, status: strings.ToLower(r.Status), labels: r.Labels}) {
+				if match(r) {
 					rows = append(rows, r)
 				}
 			}
@@ -265,7 +265,7 @@ func (a *app) podPsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, id=PREFIX, label=KEY[=VALUE], status=STATUS")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")

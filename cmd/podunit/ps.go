@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,13 +173,16 @@ func (a *app) psCommand() *cobra.Command {
 		Short: "List containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := parseFilters(filters, containerStatuses)
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			match, err := containerFilter(a.ctx(cmd), eng, filters)
 			if err != nil {
 				return err
 			}
 			rows, err := a.psRows(cmd, func(c *model.Container) bool {
-				return (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) &&
-					match(containerFilterable(c))
+				return (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
 			}, noTrunc)
 			if err != nil {
 				return err
@@ -203,7 +204,7 @@ func (a *app) psCommand() *cobra.Command {
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, id=PREFIX, label=KEY[=VALUE], status=STATUS")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, ancestor, pod, network, volume, before, since (KEY=VALUE)")
 	return cmd
 }
 
@@ -235,85 +236,15 @@ func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTru
 	return rows, nil
 }
 
-// filterable is what filters look at, for containers and pods alike.
-type filterable struct {
-	name, id, status string
-	labels           map[string]string
-}
-
-var containerStatuses = []string{"created", "running", "paused", "stopping", "exited", "removing", "stopped"}
-
-// parseFilters builds a --filter predicate: same keys OR together, except
-// label, which ANDs; different keys AND (podman-ps(1)).
-func parseFilters(list []string, statuses []string) (func(filterable) bool, error) {
-	byKey := map[string][]string{}
-	for _, f := range list {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return nil, fmt.Errorf("invalid filter %q: want KEY=VALUE", f)
-		}
-		switch k {
-		case "name", "id", "label", "status":
-		default:
-			return nil, fmt.Errorf("invalid filter %q: unknown key %q (name, id, label, status)", f, k)
-		}
-		if k == "name" {
-			if _, err := regexp.Compile(v); err != nil {
-				return nil, fmt.Errorf("invalid filter %q: %v", f, err)
-			}
-		}
-		if k == "status" && !slices.Contains(statuses, v) {
-			return nil, fmt.Errorf("invalid filter %q: status must be one of %s", f, strings.Join(statuses, ", "))
-		}
-		byKey[k] = append(byKey[k], v)
-	}
-	return func(x filterable) bool {
-		return anyOf(byKey["name"], func(v string) bool { return regexp.MustCompile(v).MatchString(x.name) }) &&
-			anyOf(byKey["id"], func(v string) bool { return strings.HasPrefix(x.id, v) }) &&
-			anyOf(byKey["status"], func(v string) bool { return x.status == v || v == "stopped" && x.status == "exited" }) &&
-			allOf(byKey["label"], func(v string) bool { return labelMatches(x.labels, v) })
-	}, nil
-}
-
-// hasStatusFilter: a status filter lists every container it matches, -a or not.
+// hasStatusFilter: a status or exited filter lists every container it
+// matches, -a or not.
 func hasStatusFilter(filters []string) bool {
 	for _, f := range filters {
-		if strings.HasPrefix(f, "status=") {
+		if strings.HasPrefix(f, "status=") || strings.HasPrefix(f, "exited=") {
 			return true
 		}
 	}
 	return false
-}
-
-func containerFilterable(c *model.Container) filterable {
-	return filterable{name: c.Name, id: c.ID, status: string(c.State.Status), labels: c.Config.Labels}
-}
-
-func labelMatches(labels map[string]string, v string) bool {
-	k, want, hasValue := strings.Cut(v, "=")
-	got, ok := labels[k]
-	return ok && (!hasValue || got == want)
-}
-
-func anyOf(vals []string, f func(string) bool) bool {
-	if len(vals) == 0 {
-		return true
-	}
-	for _, v := range vals {
-		if f(v) {
-			return true
-		}
-	}
-	return false
-}
-
-func allOf(vals []string, f func(string) bool) bool {
-	for _, v := range vals {
-		if !f(v) {
-			return false
-		}
-	}
-	return true
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

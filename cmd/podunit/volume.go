@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -136,7 +135,7 @@ func (a *app) volumeLsCommand() *cobra.Command {
 		Short:   "List volumes",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := parseVolumeFilters(filters)
+			match, err := volumeFilter(filters)
 			if err != nil {
 				return err
 			}
@@ -156,43 +155,10 @@ func (a *app) volumeLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name=REGEX, label=KEY[=VALUE], driver=local, dangling=true|false")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return cmd
-}
-
-// parseVolumeFilters builds the --filter predicate of `volume ls`: the
-// same key ORs, except label, which ANDs; different keys AND.
-func parseVolumeFilters(list []string) (func(volumeRow) bool, error) {
-	byKey := map[string][]string{}
-	for _, f := range list {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return nil, fmt.Errorf("invalid filter %q: want KEY=VALUE", f)
-		}
-		switch {
-		case k == "name" || k == "label" || k == "driver":
-		case k == "dangling" && (v == "true" || v == "false"):
-		default:
-			return nil, fmt.Errorf("invalid filter %q: want name=, label=, driver= or dangling=true|false", f)
-		}
-		byKey[k] = append(byKey[k], v)
-	}
-	var names []*regexp.Regexp
-	for _, v := range byKey["name"] {
-		re, err := regexp.Compile(v)
-		if err != nil {
-			return nil, fmt.Errorf("invalid filter name=%s: %v", v, err)
-		}
-		names = append(names, re)
-	}
-	return func(r volumeRow) bool {
-		return anyOf(byKey["driver"], func(v string) bool { return r.Driver == v }) &&
-			(len(names) == 0 || slices.ContainsFunc(names, func(re *regexp.Regexp) bool { return re.MatchString(r.Name) })) &&
-			allOf(byKey["label"], func(v string) bool { return labelMatches(r.Labels, v) }) &&
-			anyOf(byKey["dangling"], func(v string) bool { return (v == "true") == (len(r.users) == 0) })
-	}, nil
 }
 
 func (a *app) volumeInspectCommand() *cobra.Command {

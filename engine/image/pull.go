@@ -152,6 +152,7 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 			continue
 		}
 		_ = c.Record() // an alias the user chose at a prompt; failing to record it is no failure to pull
+		s.event("pull", id, reference.TagNameOnly(c.Value).String())
 		return s.image(ctx, id, reference.TagNameOnly(c.Value).String())
 	}
 	if local != nil && policy == PullNewer {

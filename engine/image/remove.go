@@ -25,6 +25,7 @@ func (s *Store) Tag(ctx context.Context, nameOrID, newName string) error {
 	if err := s.store.AddNames(img.ID, []string{full}); err != nil {
 		return fmt.Errorf("tagging image %s as %q: %w", img.ID, full, err)
 	}
+	s.event("tag", img.ID, full)
 	return nil
 }
 
@@ -55,6 +56,7 @@ func (s *Store) Remove(ctx context.Context, nameOrID string, force bool) error {
 		}
 		return fmt.Errorf("removing image %q: %w", nameOrID, err)
 	}
+	s.event("remove", img.ID, nameOrID)
 	return nil
 }
 
@@ -62,6 +64,7 @@ func (s *Store) untag(id, name string) error {
 	if err := s.store.RemoveNames(id, []string{name}); err != nil {
 		return fmt.Errorf("untagging %q: %w", name, err)
 	}
+	s.event("untag", id, name)
 	return nil
 }
 

@@ -33,6 +33,7 @@ type Store struct {
 	store storage.Store
 	sys   *types.SystemContext
 	reg   RegistryOptions // Config's registry files, under each call's own
+	hook  EventHook       // nil: events go nowhere
 }
 
 // Open opens (creating if needed) the storage named by cfg.

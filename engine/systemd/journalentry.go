@@ -8,9 +8,10 @@ import (
 
 // entry is the part of a journal entry that Logs uses.
 type entry struct {
-	message  []byte
-	priority int
-	cursor   string // __CURSOR: where `--after-cursor` goes on
+	message    []byte
+	priority   int
+	cursor     string // __CURSOR: where `--after-cursor` goes on
+	identifier string // SYSLOG_IDENTIFIER
 }
 
 // decodeEntry decodes one line of `journalctl -o json`. A field is a string,
@@ -21,6 +22,7 @@ func decodeEntry(line []byte) (entry, error) {
 		Message  json.RawMessage `json:"MESSAGE"`
 		Priority json.RawMessage `json:"PRIORITY"`
 		Cursor   string          `json:"__CURSOR"`
+		Ident    json.RawMessage `json:"SYSLOG_IDENTIFIER"`
 	}
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return entry{}, fmt.Errorf("decode journal entry: %w", err)
@@ -28,6 +30,9 @@ func decodeEntry(line []byte) (entry, error) {
 	e := entry{priority: 6, cursor: raw.Cursor}
 	if msg, err := fieldValue(raw.Message); err == nil {
 		e.message = msg
+	}
+	if id, err := fieldValue(raw.Ident); err == nil {
+		e.identifier = string(id)
 	}
 	if p, err := fieldValue(raw.Priority); err == nil {
 		if n, err := strconv.Atoi(string(p)); err == nil {

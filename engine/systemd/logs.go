@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -18,6 +17,10 @@ type LogOptions struct {
 	Follow     bool      // keep printing new entries until ctx ends
 	Tail       int       // the last Tail entries; negative: all of them
 	Since      time.Time // zero: from the beginning
+	// MoreUnits are read too, interleaved by time (pod logs); Prefix
+	// maps an entry's SYSLOG_IDENTIFIER to text put before its message.
+	MoreUnits []string
+	Prefix    map[string]string
 }
 
 // journalctl is the program Logs runs; a variable for tests.
@@ -37,7 +40,7 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
 	if opts.Tail < 0 {
-		return runJournal(ctx, opts, journalArgs(opts, ""), newPrinter(stdout, stderr))
+		return runJournal(ctx, opts, journalArgs(opts, ""), newPrinter(stdout, stderr, opts.Prefix))
 	}
 	last := &tailBuffer{n: opts.Tail}
 	history := opts
@@ -45,42 +48,19 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if err := runJournal(ctx, history, journalArgs(history, ""), last.add); err != nil {
 		return err
 	}
-	if err := last.flush(newPrinter(stdout, stderr)); err != nil {
+	if err := last.flush(newPrinter(stdout, stderr, opts.Prefix)); err != nil {
 		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
 	}
 	if !opts.Follow {
 		return nil
 	}
-	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newPrinter(stdout, stderr))
+	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newPrinter(stdout, stderr, opts.Prefix))
 }
 
 // runJournal runs journalctl with args and hands each entry to emit.
 func runJournal(ctx context.Context, opts LogOptions, args []string, emit func(entry) error) error {
-	cmd := exec.CommandContext(ctx, journalctl, args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
-	}
-	var errBuf limitedBuffer
-	cmd.Stderr = &errBuf
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("logs of unit %s: %w: %w", opts.Unit, errdefs.ErrUnavailable, err)
-	}
-	copyErr := readEntries(out, emit)
-	if copyErr != nil {
-		_ = cmd.Process.Kill()
-	}
-	waitErr := cmd.Wait()
-	if opts.Follow && ctx.Err() != nil {
-		return nil
-	}
-	if copyErr != nil {
-		return fmt.Errorf("logs of unit %s: %w", opts.Unit, copyErr)
-	}
-	if waitErr != nil {
-		return fmt.Errorf("logs of unit %s: journalctl: %w: %s", opts.Unit, waitErr, errBuf.String())
-	}
-	return nil
+	return runJournalctl(ctx, args, "logs of unit "+opts.Unit, opts.Follow,
+		func(r io.Reader) error { return readEntries(r, emit) })
 }
 
 // journalArgs builds journalctl's command line for opts; after, if set, is
@@ -98,6 +78,12 @@ func journalArgs(opts LogOptions, after string) []string {
 		args = append(args, "--since=@"+sinceStamp(opts.Since))
 	}
 	args = append(args, "_SYSTEMD_UNIT="+opts.Unit)
+	for _, u := range opts.MoreUnits {
+		args = append(args, "_SYSTEMD_UNIT="+u) // the same field: journalctl ORs them
+	}
+	// Only the container's output streams: podunit's events, sent from
+	// inside the unit, are the unit's entries too (_TRANSPORT=journal).
+	args = append(args, "_TRANSPORT=stdout")
 	if opts.Identifier != "" {
 		args = append(args, "SYSLOG_IDENTIFIER="+opts.Identifier)
 	}
@@ -128,11 +114,14 @@ func readEntries(r io.Reader, emit func(entry) error) error {
 
 // newPrinter writes each entry's message to stderr (priority err and more
 // urgent) or stdout.
-func newPrinter(stdout, stderr io.Writer) func(entry) error {
+func newPrinter(stdout, stderr io.Writer, prefix map[string]string) func(entry) error {
 	return func(e entry) error {
 		w := stdout
 		if e.priority <= 3 {
 			w = stderr
+		}
+		if p := prefix[e.identifier]; p != "" {
+			e.message = append([]byte(p), e.message...)
 		}
 		_, err := w.Write(append(e.message, '\n'))
 		return err

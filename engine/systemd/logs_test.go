@@ -42,11 +42,11 @@ func TestJournalArgs(t *testing.T) {
 		want []string
 	}{
 		{LogOptions{Unit: "a.service", Tail: -1},
-			[]string{"_SYSTEMD_UNIT=a.service"}},
+			[]string{"_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout"}},
 		{LogOptions{Unit: "a.service", Tail: 5, Identifier: "web", Since: since},
-			[]string{"--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service", "SYSLOG_IDENTIFIER=web"}},
+			[]string{"--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout", "SYSLOG_IDENTIFIER=web"}},
 		{LogOptions{Unit: "a.service", Tail: -1, Follow: true, Since: since},
-			[]string{"--follow", "--lines=all", "--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service"}},
+			[]string{"--follow", "--lines=all", "--since=@1700000000.123456", "_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout"}},
 	}
 	base := []string{"--output=json", "--no-pager", "--quiet", "--all"}
 	for _, c := range cases {
@@ -55,7 +55,7 @@ func TestJournalArgs(t *testing.T) {
 		}
 	}
 	after := journalArgs(LogOptions{Unit: "a.service", Follow: true, Since: since}, "s=1")
-	if want := append(base, "--follow", "--lines=all", "--after-cursor=s=1", "_SYSTEMD_UNIT=a.service"); !slices.Equal(after, want) {
+	if want := append(base, "--follow", "--lines=all", "--after-cursor=s=1", "_SYSTEMD_UNIT=a.service", "_TRANSPORT=stdout"); !slices.Equal(after, want) {
 		t.Errorf("after a cursor: got %q", after)
 	}
 }

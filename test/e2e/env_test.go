@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,11 +95,17 @@ func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 // run runs podunit with args and returns what it printed and its exit code.
 func (e *env) run(args ...string) result {
 	e.t.Helper()
+	return e.runIn(nil, args...)
+}
+
+// runIn is run with stdin (nil: none) as podunit's standard input.
+func (e *env) runIn(stdin io.Reader, args ...string) result {
+	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer
 	cmd := e.command(ctx, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, &out, &errb
 	err := cmd.Run()
 	code := 0
 	var ee *exec.ExitError

@@ -67,6 +67,7 @@ var allowedInternal = map[string][]string{
 	"engine/volume":  {"engine/errdefs"},
 	"engine/network": {"engine/errdefs"},
 	"engine/cgroups": {"engine/errdefs"},
+	"engine/filter":  {"engine/errdefs"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

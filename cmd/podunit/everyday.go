@@ -1,0 +1,38 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// addEverydayCommands adds the everyday verbs of issue 17 (info, version,
+// events, login, image and pod extras) to the tree addCommands built.
+func (a *app) addEverydayCommands(root *cobra.Command) {
+	root.AddCommand(a.infoCommand(), a.versionCommand(), a.historyCommand(), a.loginCommand(), a.logoutCommand(),
+		a.eventsCommand())
+	subcommand(root, "pod").AddCommand(a.podLogsCommand())
+	subcommand(root, "image").AddCommand(a.historyCommand(), a.imageTreeCommand(), a.imagePruneCommand())
+}
+
+// subcommand is root's direct subcommand called name.
+func subcommand(root *cobra.Command, name string) *cobra.Command {
+	for _, c := range root.Commands() {
+		if c.Name() == name {
+			return c
+		}
+	}
+	panic("no subcommand " + name) // a programming error: the tree is static
+}
+
+// writeJSONLine prints v as one line of JSON (a stream of objects).
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}

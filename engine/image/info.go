@@ -1,0 +1,49 @@
+package image
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"go.podman.io/image/v5/pkg/sysregistriesv2"
+)
+
+// StoreInfo describes the storage for `podunit info`.
+type StoreInfo struct {
+	ConfigFile   string
+	GraphOptions []string
+	ImageCount   int
+}
+
+// Info reports the storage's configuration and how many images it holds.
+func (s *Store) Info() (StoreInfo, error) {
+	imgs, err := s.store.Images()
+	if err != nil {
+		return StoreInfo{}, fmt.Errorf("listing images: %w", err)
+	}
+	return StoreInfo{ConfigFile: storageConfFile(), GraphOptions: s.store.GraphOptions(), ImageCount: len(imgs)}, nil
+}
+
+// SearchRegistries lists registries.conf's unqualified-search-registries
+// (o's file, else $CONTAINERS_REGISTRIES_CONF, else the system's).
+func (s *Store) SearchRegistries(o RegistryOptions) ([]string, error) {
+	regs, err := sysregistriesv2.UnqualifiedSearchRegistries(s.systemContext(o))
+	if err != nil {
+		return nil, fmt.Errorf("reading registries.conf: %w", err)
+	}
+	return regs, nil
+}
+
+// storageConfFile is the storage.conf that storage reads: $CONTAINERS_STORAGE_CONF,
+// else the user's own when not root, else the system's.
+func storageConfFile() string {
+	if p := os.Getenv("CONTAINERS_STORAGE_CONF"); p != "" {
+		return p
+	}
+	if os.Geteuid() != 0 {
+		if dir, err := os.UserConfigDir(); err == nil {
+			return filepath.Join(dir, "containers", "storage.conf")
+		}
+	}
+	return "/etc/containers/storage.conf"
+}

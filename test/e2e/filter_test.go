@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/podunit/podunit/test/testimage"
+)
+
+// TestFilters runs the --filter forms Podman documents for ps, images,
+// pod ps, volume ls and network ls against real records.
+func TestFilters(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	archive := filepath.Join(e.dir, "lab.tar")
+	if err := testimage.DockerArchive(archive, "localhost/lab:1", testimage.Config{Labels: map[string]string{"tier": "db"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.must("load", "-q", "-i", archive) // created at the epoch: older than bb
+	e.must("volume", "create", "-l", "k=v", "used")
+	e.must("volume", "create", "spare")
+	e.must("pod", "create", "--name", "shop", "-l", "app=shop")
+	e.must("create", "--name", "first", "-l", "app=x", "-v", "used:/data", "bb", "true")
+	e.must("create", "--name", "member", "--pod", "shop", "lab:1", "true")
+	if r := e.run("run", "--name", "three", "bb", "sh", "-c", "exit 3"); r.code != 3 {
+		t.Fatalf("run exit 3: %d %s", r.code, r.err)
+	}
+	ps := func(t *testing.T, args ...string) []string {
+		return lines(e.on(t).must(append([]string{"ps", "-a", "--format", "{{.Names}}"}, args...)...))
+	}
+	cases := map[string][]string{
+		"name=^f":        {"first"},
+		"label=app=x":    {"first"},
+		"label!=app":     {"member", "three"},
+		"status=created": {"first", "member"},
+		"exited=3":       {"three"},
+		"ancestor=bb":    {"first", "three"},
+		"ancestor=lab:1": {"member"},
+		"pod=shop":       {"member"},
+		"volume=used":    {"first"},
+		"volume=/data":   {"first"},
+		"before=three":   {"first", "member"},
+		"since=first":    {"member", "three"},
+		"status=stopped": {"three"},
+		"network=none":   {"first", "member", "three"}, // the member has its pod's
+	}
+	for arg, want := range cases {
+		t.Run("ps "+arg, func(t *testing.T) {
+			if got := ps(t, "--filter", arg); !sameSet(got, want) {
+				t.Errorf("ps --filter %s: %v, want %v", arg, got, want)
+			}
+		})
+	}
+	if got := ps(t, "--filter", "name=first", "--filter", "name=three"); !sameSet(got, []string{"first", "three"}) {
+		t.Errorf("two name filters OR: %v", got)
+	}
+	if got := ps(t, "--filter", "name=first", "--filter", "status=exited"); len(got) != 0 {
+		t.Errorf("name and status filters AND: %v", got)
+	}
+	checkOtherFilters(t, e)
+}
+
+func checkOtherFilters(t *testing.T, e *env) {
+	list := func(args ...string) []string { return lines(e.on(t).must(args...)) }
+	for arg, want := range map[string][]string{
+		"reference=bb": {"localhost/bb"}, "reference=lab": {"localhost/lab"}, "reference=*/b*": {"localhost/bb"},
+		"label=tier=db": {"localhost/lab"}, "dangling=true": nil, "before=bb": {"localhost/lab"}, "since=lab:1": {"localhost/bb"},
+	} {
+		if got := list("images", "--format", "{{.Repository}}", "--filter", arg); !sameSet(got, want) {
+			t.Errorf("images --filter %s: %v, want %v", arg, got, want)
+		}
+	}
+	e.must("pod", "create", "--name", "empty")
+	for arg, want := range map[string][]string{
+		"ctr-names=member": {"shop"}, "ctr-status=created": {"shop"}, "label=app=shop": {"shop"},
+		"name=^em": {"empty"}, "ctr-number=0": {"empty"},
+	} {
+		if got := list("pod", "ps", "--format", "{{.Name}}", "--filter", arg); !sameSet(got, want) {
+			t.Errorf("pod ps --filter %s: %v, want %v", arg, got, want)
+		}
+	}
+	for arg, want := range map[string][]string{
+		"dangling=true": {"spare"}, "dangling=false": {"used"}, "label=k=v": {"used"}, "driver=local": {"spare", "used"}, "name=^sp": {"spare"},
+	} {
+		if got := list("volume", "ls", "-q", "--filter", arg); !sameSet(got, want) {
+			t.Errorf("volume ls --filter %s: %v, want %v", arg, got, want)
+		}
+	}
+	e.must("network", "create", "-l", "zone=a", "neta")
+	e.must("network", "create", "netb")
+	id := strings.TrimSpace(e.must("network", "inspect", "--format", "{{.ID}}", "netb"))
+	for arg, want := range map[string][]string{
+		"label=zone=a": {"neta"}, "name=^net": {"neta", "netb"}, "id=" + id[:10]: {"netb"}, "driver=bridge": {"neta", "netb"},
+	} {
+		if got := slices.DeleteFunc(list("network", "ls", "-q", "--filter", arg), func(s string) bool { return s == "podunit" }); !sameSet(got, want) {
+			t.Errorf("network ls --filter %s: %v, want %v", arg, got, want)
+		}
+	}
+	for _, bad := range [][]string{{"ps", "--filter", "colour=red"}, {"images", "--filter", "dangling=maybe"},
+		{"pod", "ps", "--filter", "ctr-status=asleep"}, {"volume", "ls", "--filter", "name=("}, {"network", "ls", "--filter", "nope"}} {
+		r := e.run(bad...)
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: invalid filter") {
+			t.Errorf("%v: exit %d, stderr %q", bad, r.code, r.err)
+		}
+	}
+}
+
+func lines(s string) []string { return strings.Fields(s) }
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}

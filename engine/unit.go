@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
@@ -19,6 +21,11 @@ import (
 
 // defaultStopTimeout is Podman's, in seconds.
 const defaultStopTimeout = 10
+
+// stopMargin is added to a container's stop timeout for its unit's
+// TimeoutStopSec=. The unit's ExecStop= (UnitStop) sends SIGKILL when the
+// container's own timeout runs out; systemd's bound only backs that up.
+const stopMargin = 10 * time.Second
 
 // StartUnit starts a created or exited container detached, as a transient
 // systemd unit whose main process becomes the container's init. It returns
@@ -31,6 +38,9 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	}
 	if c.State.Status == model.Running {
 		return c, nil // Podman: starting a running container is no error
+	}
+	if InUnitFile(c) {
+		return e.startUnitFile(ctx, c)
 	}
 	conn, err := systemd.Connect(ctx)
 	if err != nil {
@@ -91,14 +101,6 @@ func startFailure(c *model.Container, jobErr error) error {
 
 // transientFor is the unit that runs container c.
 func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) systemd.Transient {
-	timeout := time.Duration(c.Config.StopTimeout) * time.Second
-	if timeout == 0 {
-		timeout = defaultStopTimeout * time.Second
-	}
-	sig, _ := ParseSignal(c.Config.StopSignal)
-	if c.Config.StopSignal == "" {
-		sig = 15
-	}
 	start := e.unitArgs("unit-start", c.ID)
 	if initOnly {
 		start = append(start[:len(start)-1], "--init", c.ID)
@@ -107,16 +109,21 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		Name:             names.ContainerUnit(c.Name, c.ID),
 		Description:      "podunit container " + c.Name,
 		ExecStart:        start,
+		ExecStop:         [][]string{e.unitArgs("unit-stop", c.ID)},
 		ExecStopPost:     [][]string{e.unitArgs("cleanup", c.ID)},
 		Type:             "notify",
 		NotifyAccess:     "all",
 		Delegate:         true,
 		KillMode:         "mixed",
-		KillSignal:       int(sig),
-		TimeoutStopSec:   timeout,
+		KillSignal:       int(stopSignal(c)),
+		TimeoutStopSec:   stopTimeout(c, nil) + stopMargin,
 		Restart:          systemdRestart(c.Config.Restart),
 		SyslogIdentifier: c.Name,
 		CollectMode:      "inactive-or-failed",
+		SuccessSignals:   []int32{int32(unix.SIGKILL)},
+	}
+	if t.Restart == "on-failure" {
+		t.RestartSignals = t.SuccessSignals
 	}
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)

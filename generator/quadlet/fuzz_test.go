@@ -61,7 +61,8 @@ func checkUnit(t *testing.T, u *Unit, in *unitfile.File) {
 	if !reflect.DeepEqual(names, []string{"Unit", "Service"}) {
 		t.Fatalf("sections %q", names)
 	}
-	wantKeys := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "ExecStart", "ExecStopPost"}
+	wantKeys := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier",
+		"TimeoutStopSec", "SuccessExitStatus", "ExecStart", "ExecStop", "ExecStopPost"}
 	for _, e := range out.Section("Service").Entries {
 		if !slices.Contains(wantKeys, e.Key) {
 			t.Fatalf("unexpected [Service] key %s=%s", e.Key, e.Value)

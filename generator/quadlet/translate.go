@@ -38,6 +38,8 @@ type translator struct {
 	args []unitfile.Arg
 	deps [][2]string // [key, unit] added to [Unit]
 	pod  string
+	// podSlice is the slice of the pod a container joins, or ""
+	podSlice string
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir

@@ -1,0 +1,134 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// stopFiles are Quadlet sources whose containers ignore SIGTERM: busybox
+// sleep as PID 1 of its PID namespace has no handler, so only SIGKILL ends it.
+var stopFiles = map[string]string{
+	"slow.container": "[Container]\nImage=bb\nContainerName=slow\nExec=sleep 1000\nStopTimeout=3\n\n" +
+		"[Install]\nWantedBy=multi-user.target\n",
+	"always.container": "[Container]\nImage=bb\nContainerName=always\nExec=sleep 1000\nStopTimeout=3\n\n" +
+		"[Service]\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n",
+	"plain.container": "[Container]\nImage=bb\nContainerName=plain\nExec=sleep 1000\n\n" +
+		"[Install]\nWantedBy=multi-user.target\n",
+	"shop.pod":          "[Pod]\nPodName=shop\n\n[Install]\nWantedBy=multi-user.target\n",
+	"shopweb.container": "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
+}
+
+// bootWith boots with the generator and only the given Quadlet sources.
+func bootWith(t *testing.T, files map[string]string) (*harness.Sandbox, *defaultEnv) {
+	opts, host, sources := bootEnv(t)
+	for name := range quadletFiles {
+		if err := os.Remove(filepath.Join(sources, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb := harness.Boot(t, opts)
+	return sb, &defaultEnv{t: t, sb: sb, bin: host.bin}
+}
+
+// unitResult is a unit's "ActiveState Result".
+func unitResult(sb *harness.Sandbox, unit string) string {
+	out, _, _, _ := sb.Exec("systemctl", "show", "-p", "ActiveState", "-p", "Result", unit)
+	var state, result string
+	for _, l := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(l, "ActiveState="); ok {
+			state = v
+		}
+		if v, ok := strings.CutPrefix(l, "Result="); ok {
+			result = v
+		}
+	}
+	return state + " " + result
+}
+
+// timed runs fn and fails the test if it took longer than limit.
+func timed(t *testing.T, what string, limit time.Duration, fn func()) {
+	t.Helper()
+	start := time.Now()
+	fn()
+	if d := time.Since(start); d > limit {
+		t.Fatalf("%s took %s, want at most %s", what, d.Round(time.Millisecond), limit)
+	}
+}
+
+// stopped checks a unit stopped cleanly: inactive, not failed.
+func stopped(t *testing.T, sb *harness.Sandbox, unit string) {
+	t.Helper()
+	if got := unitResult(sb, unit); got != "inactive success" {
+		sb.DumpUnit(t, unit)
+		t.Fatalf("%s after stop: %q, want \"inactive success\"", unit, got)
+	}
+}
+
+// TestUnitFileContainersStopWithinTheirTimeout boots generated units whose
+// containers ignore SIGTERM: systemctl stop and podunit stop, restart and
+// rm -f end them in their stop timeout (+2 s), the unit inactive, not failed.
+func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
+	sb, e := bootWith(t, stopFiles)
+	units := []string{"slow.service", "always.service", "plain.service", "shop-pod.service", "shopweb.service"}
+	sb.DumpOnFailure(t, units...)
+	for _, u := range units {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	bound := 5 * time.Second // StopTimeout=3, + 2 s
+	t.Run("systemctl stop", func(t *testing.T) {
+		timed(t, "systemctl stop slow", bound, func() { sb.Run(t, "systemctl", "stop", "slow.service") })
+		stopped(t, sb, "slow.service")
+		timed(t, "systemctl stop plain (default 10 s)", 12*time.Second, func() { sb.Run(t, "systemctl", "stop", "plain.service") })
+		stopped(t, sb, "plain.service")
+		sb.Run(t, "systemctl", "start", "slow.service")
+	})
+	for _, name := range []string{"slow", "always"} {
+		unit := name + ".service"
+		t.Run("podunit restart "+name, func(t *testing.T) {
+			pid := e.field(name, "{{.State.Pid}}")
+			timed(t, "podunit restart "+name, bound+2*time.Second, func() { e.must("restart", name) })
+			if got := e.field(name, "{{.State.Status}}"); got != "running" {
+				t.Fatalf("after restart: %s", got)
+			}
+			if now := e.field(name, "{{.State.Pid}}"); now == pid {
+				t.Fatalf("restart kept pid %s", now)
+			}
+			sb.WaitActive(t, unit, "active", 5*time.Second)
+		})
+		t.Run("podunit stop "+name, func(t *testing.T) {
+			timed(t, "podunit stop "+name, bound, func() { e.must("stop", name) })
+			stopped(t, sb, unit)
+			sb.Run(t, "systemctl", "start", unit)
+		})
+		t.Run("podunit rm -f "+name, func(t *testing.T) {
+			timed(t, "podunit rm -f "+name, bound, func() { e.must("rm", "-f", name) })
+			stopped(t, sb, unit)
+			if r := e.run("container", "exists", name); r.code != 1 {
+				t.Fatalf("container exists after rm -f: exit %d", r.code)
+			}
+		})
+	}
+	t.Run("pod members run in the pod's slice", func(t *testing.T) {
+		want := "/podunit.slice/podunit-shop.slice/shopweb.service"
+		if cg := strings.TrimSpace(sb.Run(t, "systemctl", "show", "-P", "ControlGroup", "shopweb.service")); cg != want {
+			t.Fatalf("member's ControlGroup %q, want %q", cg, want)
+		}
+		pid := e.field("shopweb", "{{.State.Pid}}")
+		if cg := sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, want+"/") {
+			t.Fatalf("member's init is not in the pod's slice:\n%s", cg)
+		}
+		if got := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.CgroupParent}}", "shop")); got != "podunit-shop.slice" {
+			t.Fatalf("pod inspect CgroupParent %q", got)
+		}
+	})
+}

@@ -71,6 +71,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 // when p is set); with initOnly the unit only creates the container.
 func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
 	t := e.transientFor(c, p, initOnly)
+	begin := time.Now().UTC()
 	err := conn.StartTransient(ctx, t)
 	if errdefs.IsAlreadyExists(err) {
 		err = conn.Start(ctx, t.Name)
@@ -78,12 +79,21 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	if err == nil {
 		return nil
 	}
+	// unit-start holds the lock until it has recorded how the start went
+	if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
+		unlock()
+	}
 	after, lerr := e.store.Container(ctx, c.ID)
 	if errdefs.IsNotFound(lerr) {
 		return fmt.Errorf("container %q was removed by another command while it started: %w", c.Name, errdefs.ErrConflict)
 	}
 	if lerr != nil {
 		return err
+	}
+	if after.State.Status == model.Exited && after.State.Error == "" && after.State.StartedAt.After(begin) {
+		// it started, and exited before systemd heard it was ready: its
+		// exit is its own, recorded by the unit's cleanup, no failed start
+		return nil
 	}
 	return startFailure(after, err)
 }
@@ -164,27 +174,63 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
-	pid, err := e.createAndStart(ctx, c, unit, !initOnly)
+	pid, err := e.createInUnit(ctx, c, unit)
 	if err != nil {
 		e.recordFailure(c.ID, err)
 		return err
 	}
-	status := model.Running
-	if initOnly {
-		status = model.Created
-	}
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
-		c.State.Status, c.State.Pid, c.State.Error = status, pid, ""
+		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
 		return nil
 	}); err != nil {
 		return err
 	}
-	notify := "MAINPID=" + strconv.Itoa(pid)
-	if c.Config.SdNotify != "container" {
-		notify += "\nREADY=1"
+	if !initOnly {
+		if err := e.startInUnit(ctx, c); err != nil {
+			return err
+		}
 	}
-	_, err = systemd.Notify(notify)
+	if c.Config.SdNotify == "container" {
+		return nil // the application says READY=1 itself
+	}
+	_, err = systemd.Notify("READY=1")
+	return err
+}
+
+// startInUnit lets a created container run. From then on systemd may end
+// this process at any moment (it kills the unit's other processes when the
+// init exits before READY=1), so each outcome is recorded before the next
+// step: a failure before the init is deleted.
+func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err != nil {
+		return err
+	}
+	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
+		e.recordFailure(c.ID, err)
+		_ = rt.Delete(ctx, c.ID, true)
+		return err
+	}
+	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		if c.State.Status == model.Created {
+			c.State.Status = model.Running
+		}
+		return nil
+	})
+	return err
+}
+
+// handOver makes the container's init the unit's main process while it
+// waits for start and cannot exit yet: systemd then is its parent and gets
+// its exit status however soon it exits, and hands it to ExecStopPost=.
+// The barrier makes sure systemd took MAINPID before the init may run.
+func handOver(pid int) error {
+	sent, err := systemd.Notify("MAINPID=" + strconv.Itoa(pid))
+	if err != nil || !sent {
+		return err
+	}
+	_, err = systemd.Barrier()
 	return err
 }
 
@@ -219,7 +265,9 @@ func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Contain
 	return c, e.UnitStart(ctx, c.ID, false)
 }
 
-func (e *Engine) createAndStart(ctx context.Context, c *model.Container, unit string, start bool) (int, error) {
+// createInUnit creates the container in a child of this unit's cgroup and
+// makes its init the unit's main process; it does not start it.
+func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit string) (int, error) {
 	own, err := systemd.OwnCgroup()
 	if err != nil {
 		return 0, err
@@ -239,10 +287,7 @@ func (e *Engine) createAndStart(ctx context.Context, c *model.Container, unit st
 	if err != nil {
 		return 0, err
 	}
-	if !start {
-		return pid, nil
-	}
-	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
+	if err := handOver(pid); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
 		return 0, err
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,4 +132,80 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 			t.Fatalf("pod inspect CgroupParent %q", got)
 		}
 	})
+}
+
+// TestTransientUnitsStopAndKeepExitCodes: run -d containers that ignore
+// SIGTERM stop in their stop timeout (+2 s) and their units end cleanly;
+// a container that exits at once has its own exit code recorded, every time.
+func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	for _, rt := range []string{"crun", "runc"} {
+		t.Run(rt, func(t *testing.T) {
+			e := newEnv(t, sb, rt)
+			e.image()
+			t.Run("stops in the stop timeout", func(t *testing.T) { checkTransientStops(t, e.on(t)) })
+			t.Run("exit codes of quick exits", func(t *testing.T) { checkQuickExitCodes(t, e.on(t)) })
+		})
+	}
+}
+
+func checkTransientStops(t *testing.T, e *env) {
+	unit := "podunit-deaf.service"
+	e.sb.DumpOnFailure(t, unit)
+	e.must("run", "-d", "--name", "deaf", "--stop-timeout", "3", "bb", "sleep", "1000")
+	bound := 5 * time.Second
+	timed(t, "systemctl stop", bound, func() { e.sb.Run(t, "systemctl", "stop", unit) })
+	assertStopped(t, e, "deaf", unit, "137")
+	checkCleanStop(t, e, unit)
+	e.must("start", "deaf")
+	timed(t, "podunit stop", bound, func() { e.must("stop", "deaf") })
+	assertStopped(t, e, "deaf", unit, "137")
+	checkCleanStop(t, e, unit)
+	e.must("start", "deaf")
+	timed(t, "podunit restart", bound+2*time.Second, func() { e.must("restart", "deaf") })
+	if st := e.field("deaf", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("after restart: %s", st)
+	}
+	timed(t, "podunit rm -f", bound, func() { e.must("rm", "-f", "deaf") })
+	checkCleanStop(t, e, unit)
+}
+
+// checkCleanStop reads the journal of a (collected) transient unit: its
+// last stop ended cleanly, not "Failed with result".
+func checkCleanStop(t *testing.T, e *env, unit string) {
+	t.Helper()
+	var log string
+	eventually(t, 10*time.Second, unit+" to deactivate", func() bool {
+		log, _, _, _ = e.sb.Exec("journalctl", "-u", unit, "-o", "cat", "--no-pager")
+		return strings.Count(log, "Stopped ") > strings.Count(log, "Deactivated successfully")-1
+	})
+	if strings.Contains(log, "Failed with result") || strings.Contains(log, "timed out") {
+		t.Fatalf("%s did not stop cleanly:\n%s", unit, log)
+	}
+}
+
+func checkQuickExitCodes(t *testing.T, e *env) {
+	for i := range 20 {
+		name := "quick" + strconv.Itoa(i)
+		if r := e.run("run", "-d", "--name", name, "bb", "sh", "-c", "exit 5"); r.code != 0 {
+			e.sb.DumpUnit(t, "podunit-"+name+".service")
+			t.Fatalf("run %d: run -d exit %d: %s\n%s", i, r.code, r.err, e.run("inspect", name).out)
+		}
+		eventually(t, 10*time.Second, name+" to exit", func() bool {
+			return e.field(name, "{{.State.Status}}") == "exited"
+		})
+		if code := e.field(name, "{{.State.ExitCode}}"); code != "5" {
+			t.Fatalf("run %d: exit code %s recorded, want 5", i, code)
+		}
+		e.must("rm", name)
+	}
+	e.must("run", "-d", "--name", "retry", "--restart", "on-failure:2", "bb", "sh", "-c", "exit 5")
+	eventually(t, 30*time.Second, "retry to give up", func() bool {
+		out, _, _, _ := e.sb.Exec("systemctl", "is-active", "podunit-retry.service")
+		return strings.TrimSpace(out) != "active" && strings.TrimSpace(out) != "activating" &&
+			e.field("retry", "{{.State.Status}}") == "exited"
+	})
+	if row := e.must("ps", "-a", "--filter", "name=^retry$", "--format", "{{.Status}}"); !strings.HasPrefix(row, "Exited (5) ") {
+		t.Fatalf("ps -a after the retries: %q, want Exited (5)", row)
+	}
 }

@@ -196,7 +196,8 @@ func (e *Engine) Restart(ctx context.Context, ref string, timeout *uint) (*model
 // InUnitFile reports whether c runs, or last ran, in a unit file's unit
 // (generated or written by hand) rather than in its own transient unit.
 func InUnitFile(c *model.Container) bool {
-	return c.State.Unit != "" && c.State.Unit != names.ContainerUnit(c.Name, c.ID)
+	return c.State.Unit != "" && c.State.Unit != names.ContainerUnit(c.Name, c.ID) &&
+		c.State.Unit != names.ContainerUnitOfID(c.ID)
 }
 
 // startUnitFile starts the unit of a unit-file container and returns the

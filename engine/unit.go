@@ -72,10 +72,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
 	t := e.transientFor(c, p, initOnly)
 	begin := time.Now().UTC()
-	err := conn.StartTransient(ctx, t)
-	if errdefs.IsAlreadyExists(err) {
-		err = conn.Start(ctx, t.Name)
-	}
+	err := e.startTransient(ctx, conn, t, c.ID)
 	if err == nil {
 		return nil
 	}
@@ -96,6 +93,45 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 		return nil
 	}
 	return startFailure(after, err)
+}
+
+// unitGoneWait bounds how long a start waits for systemd to collect a
+// unit of the same name that ran another container.
+const unitGoneWait = 2 * time.Second
+
+// startTransient starts t for container id. A unit of that name may still
+// be loaded: this container's own, stopped (it is started as it is) or
+// failed (reset, so systemd collects it), or one that ran an earlier
+// container of the same name and is not collected yet. Starting that one
+// would run its ExecStart= for the other container's ID, so it is waited
+// for, and if something keeps it loaded, t runs under a name made of id.
+func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t systemd.Transient, id string) error {
+	deadline := time.Now().Add(unitGoneWait)
+	for {
+		err := conn.StartTransient(ctx, t)
+		if !errdefs.IsAlreadyExists(err) {
+			return err
+		}
+		st, serr := conn.State(ctx, t.Name)
+		if serr != nil {
+			return err
+		}
+		argv, _ := conn.ExecStart(ctx, t.Name)
+		switch {
+		case st.ActiveState == "failed":
+			_ = conn.ResetFailed(ctx, t.Name)
+		case len(argv) > 0 && argv[len(argv)-1] == id:
+			return conn.Start(ctx, t.Name)
+		case time.Now().After(deadline):
+			t.Name = names.ContainerUnitOfID(id)
+			return conn.StartTransient(ctx, t)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // startFailure prefers the reason the unit recorded over systemd's job result.

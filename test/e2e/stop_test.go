@@ -145,6 +145,7 @@ func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
 			e.image()
 			t.Run("stops in the stop timeout", func(t *testing.T) { checkTransientStops(t, e.on(t)) })
 			t.Run("exit codes of quick exits", func(t *testing.T) { checkQuickExitCodes(t, e.on(t)) })
+			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
 		})
 	}
 }
@@ -207,5 +208,28 @@ func checkQuickExitCodes(t *testing.T, e *env) {
 	})
 	if row := e.must("ps", "-a", "--filter", "name=^retry$", "--format", "{{.Status}}"); !strings.HasPrefix(row, "Exited (5) ") {
 		t.Fatalf("ps -a after the retries: %q, want Exited (5)", row)
+	}
+}
+
+// checkNameReuse runs containers of one name one after another while a unit
+// ordered after their unit keeps it loaded once stopped (as a churn's
+// timing did before systemd collected it): the old unit's ExecStart=, for
+// the old container's ID, must not run for the new container.
+func checkNameReuse(t *testing.T, e *env) {
+	unit := "podunit-reuse.service"
+	e.sh("printf '[Unit]\\nAfter=" + unit + "\\n[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' " +
+		"> /etc/systemd/system/reuse-holder.service && systemctl daemon-reload && systemctl start reuse-holder.service")
+	defer e.sb.Exec("systemctl", "stop", "reuse-holder.service")
+	for i := range 3 {
+		id := strings.TrimSpace(e.must("run", "-d", "--name", "reuse", "--stop-signal", "KILL", "bb", "sleep", "1000"))
+		if got := e.field("reuse", "{{.State.Status}}"); got != "running" || e.run("container", "exists", id).code != 0 {
+			t.Fatalf("run %d: reuse is %q, container %s exists: %v", i, got, id, e.run("container", "exists", id).code == 0)
+		}
+		e.must("rm", "-f", "reuse")
+		if i == 0 {
+			if ls := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "LoadState", unit)); ls != "loaded" {
+				t.Fatalf("the stopped unit is %s: the test needs it kept loaded", ls)
+			}
+		}
 	}
 }

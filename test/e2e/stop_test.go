@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -146,6 +147,7 @@ func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
 			t.Run("stops in the stop timeout", func(t *testing.T) { checkTransientStops(t, e.on(t)) })
 			t.Run("exit codes of quick exits", func(t *testing.T) { checkQuickExitCodes(t, e.on(t)) })
 			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
+			t.Run("run -d killed: the first rm -f finishes", func(t *testing.T) { checkKilledRunD(t, e.on(t)) })
 		})
 	}
 }
@@ -231,5 +233,33 @@ func checkNameReuse(t *testing.T, e *env) {
 				t.Fatalf("the stopped unit is %s: the test needs it kept loaded", ls)
 			}
 		}
+	}
+}
+
+// checkKilledRunD kills run -d at many points, while its unit may still be
+// starting the container: the first rm -f of each must remove it, even if
+// the unit starts it under rm's feet (issue 13, defect 3).
+func checkKilledRunD(t *testing.T, e *env) {
+	for i := range 16 {
+		name := "killed" + strconv.Itoa(i)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := e.command(ctx, "run", "-d", "--name", name, "--stop-signal", "KILL", "bb", "sleep", "1000")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(40+i*10) * time.Millisecond)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		cancel()
+		if r := e.run("rm", "-f", name); r.code != 0 && !strings.Contains(r.err, "no container with name or ID") {
+			t.Fatalf("trial %d: first rm -f: exit %d: %s", i, r.code, r.err)
+		}
+		eventually(t, 10*time.Second, "podunit-"+name+".service to go", func() bool {
+			out, _, _, _ := e.sb.Exec("systemctl", "show", "-P", "LoadState", "podunit-"+name+".service")
+			return strings.TrimSpace(out) == "not-found"
+		})
+	}
+	if out := e.must("ps", "-aq"); out != "" {
+		t.Fatalf("containers remain: %q", out)
 	}
 }

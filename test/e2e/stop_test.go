@@ -112,6 +112,16 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 			stopped(t, sb, unit)
 			sb.Run(t, "systemctl", "start", unit)
 		})
+		if name == "always" {
+			t.Run("podunit kill always", func(t *testing.T) {
+				pid := e.field(name, "{{.State.Pid}}")
+				timed(t, "podunit kill", bound, func() { e.must("kill", name) })
+				eventually(t, 10*time.Second, "Restart=always to bring it back", func() bool {
+					r := e.run("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", name)
+					return strings.HasPrefix(r.out, "running ") && !strings.Contains(r.out, " "+pid+"\n")
+				})
+			})
+		}
 		t.Run("podunit rm -f "+name, func(t *testing.T) {
 			timed(t, "podunit rm -f "+name, bound, func() { e.must("rm", "-f", name) })
 			stopped(t, sb, unit)
@@ -120,6 +130,18 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 			}
 		})
 	}
+	t.Run("generate systemd --new", func(t *testing.T) {
+		unit := "container-gen.service"
+		sb.DumpOnFailure(t, unit)
+		e.must("create", "--name", "gen", "--stop-timeout", "3", "bb", "sleep", "1000")
+		e.sh("cd /etc/systemd/system && " + e.bin + " generate systemd --files --new gen && systemctl daemon-reload")
+		sb.Run(t, "systemctl", "start", unit)
+		timed(t, "systemctl stop "+unit, bound, func() { sb.Run(t, "systemctl", "stop", unit) })
+		stopped(t, sb, unit)
+		sb.Run(t, "systemctl", "start", unit)
+		timed(t, "podunit stop gen", bound, func() { e.must("stop", "gen") })
+		stopped(t, sb, unit)
+	})
 	t.Run("pod members run in the pod's slice", func(t *testing.T) {
 		want := "/podunit.slice/podunit-shop.slice/shopweb.service"
 		if cg := strings.TrimSpace(sb.Run(t, "systemctl", "show", "-P", "ControlGroup", "shopweb.service")); cg != want {
@@ -211,6 +233,7 @@ func checkQuickExitCodes(t *testing.T, e *env) {
 	if row := e.must("ps", "-a", "--filter", "name=^retry$", "--format", "{{.Status}}"); !strings.HasPrefix(row, "Exited (5) ") {
 		t.Fatalf("ps -a after the retries: %q, want Exited (5)", row)
 	}
+	e.must("rm", "retry")
 }
 
 // checkNameReuse runs containers of one name one after another while a unit
@@ -259,7 +282,7 @@ func checkKilledRunD(t *testing.T, e *env) {
 			return strings.TrimSpace(out) == "not-found"
 		})
 	}
-	if out := e.must("ps", "-aq"); out != "" {
+	if out := e.must("ps", "-aq", "--filter", "name=^killed"); out != "" {
 		t.Fatalf("containers remain: %q", out)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
@@ -57,7 +58,9 @@ func (e *Engine) stopUnit(ctx context.Context, c *model.Container, timeout *uint
 		select {
 		case err = <-done:
 		case <-time.After(time.Duration(*timeout) * time.Second):
-			_ = conn.Kill(ctx, c.State.Unit, "all", unix.SIGKILL)
+			// the main process only: the unit's ExecStop= (UnitStop) must
+			// end cleanly for the stop to count as one
+			_ = conn.Kill(ctx, c.State.Unit, "main", unix.SIGKILL)
 			err = <-done
 		}
 	} else {
@@ -66,29 +69,66 @@ func (e *Engine) stopUnit(ctx context.Context, c *model.Container, timeout *uint
 	if err != nil && !errdefs.IsNotFound(err) {
 		return nil, err
 	}
-	return e.Refresh(ctx, c.ID)
+	after, err := e.Refresh(ctx, c.ID)
+	if errdefs.IsNotFound(err) && c.Config.Remove {
+		return c, nil // its unit's cleanup removed it, as --rm asks
+	}
+	return after, err
 }
 
 // stopAttached stops a container run in the foreground by another podunit
 // process; that process records the exit. If it is gone too, we finish.
 func (e *Engine) stopAttached(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
+	signalThenKill(c.State.Pid, stopSignal(c), stopTimeout(c, timeout))
+	return e.waitRecorded(ctx, c.ID, 3*time.Second)
+}
+
+// UnitStop runs as a container unit's ExecStop=: it sends the container's
+// stop signal to the unit's main process (the container's init, $MAINPID)
+// and SIGKILL when the stop timeout runs out. The unit lists SIGKILL in
+// SuccessExitStatus=, so a stop that had to kill ends the unit inactive, not
+// failed, as a stop in Podman is a normal stop however it ends.
+func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
+	if mainPID <= 0 {
+		return nil // nothing runs
+	}
+	c, err := e.store.Container(ctx, ref)
+	if err != nil {
+		// no record: still stop what runs, with Podman's defaults
+		c = &model.Container{}
+	}
+	signalThenKill(mainPID, stopSignal(c), stopTimeout(c, nil))
+	return nil
+}
+
+// signalThenKill sends sig to pid and SIGKILL once wait has passed.
+func signalThenKill(pid int, sig unix.Signal, wait time.Duration) {
+	_ = unix.Kill(pid, sig)
+	if !waitGone(pid, wait) {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		waitGone(pid, 5*time.Second)
+	}
+}
+
+// stopSignal is the signal that asks c to stop: its own, else SIGTERM.
+func stopSignal(c *model.Container) unix.Signal {
 	sig, err := ParseSignal(c.Config.StopSignal)
 	if err != nil || c.Config.StopSignal == "" {
-		sig = unix.SIGTERM
+		return unix.SIGTERM
 	}
-	wait := time.Duration(c.Config.StopTimeout) * time.Second
-	if c.Config.StopTimeout == 0 {
-		wait = defaultStopTimeout * time.Second
+	return sig
+}
+
+// stopTimeout is how long a stop waits before SIGKILL: override if set,
+// else the container's own timeout, else Podman's default.
+func stopTimeout(c *model.Container, override *uint) time.Duration {
+	switch {
+	case override != nil:
+		return time.Duration(*override) * time.Second
+	case c.Config.StopTimeout > 0:
+		return time.Duration(c.Config.StopTimeout) * time.Second
 	}
-	if timeout != nil {
-		wait = time.Duration(*timeout) * time.Second
-	}
-	_ = unix.Kill(c.State.Pid, sig)
-	if !waitGone(c.State.Pid, wait) {
-		_ = unix.Kill(c.State.Pid, unix.SIGKILL)
-		waitGone(c.State.Pid, 5*time.Second)
-	}
-	return e.waitRecorded(ctx, c.ID, 3*time.Second)
+	return defaultStopTimeout * time.Second
 }
 
 // waitRecorded gives the owning process time to record the exit, and
@@ -142,13 +182,39 @@ func (e *Engine) Kill(ctx context.Context, ref string, sig unix.Signal) (*model.
 	return c, nil
 }
 
-// Restart stops a container if it runs and starts it again, detached.
+// Restart stops a container if it runs and starts it again, detached. A
+// container of a unit file is restarted through its unit, whose ExecStart=
+// may make a new container of the same name (run --rm --replace).
 func (e *Engine) Restart(ctx context.Context, ref string, timeout *uint) (*model.Container, error) {
 	c, err := e.Stop(ctx, ref, timeout)
 	if err != nil {
 		return nil, err
 	}
+	if InUnitFile(c) {
+		return e.startUnitFile(ctx, c)
+	}
 	return e.StartUnit(ctx, c.ID)
+}
+
+// InUnitFile reports whether c runs, or last ran, in a unit file's unit
+// (generated or written by hand) rather than in its own transient unit.
+func InUnitFile(c *model.Container) bool {
+	return c.State.Unit != "" && c.State.Unit != names.ContainerUnit(c.Name, c.ID) &&
+		c.State.Unit != names.ContainerUnitOfID(c.ID)
+}
+
+// startUnitFile starts the unit of a unit-file container and returns the
+// container that unit runs, found by name.
+func (e *Engine) startUnitFile(ctx context.Context, c *model.Container) (*model.Container, error) {
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if err := conn.Start(ctx, c.State.Unit); err != nil {
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
+	return e.container(ctx, c.Name)
 }
 
 // RemoveOptions are rm's flags.
@@ -156,6 +222,10 @@ type RemoveOptions struct {
 	Force   bool  // stop a running container first
 	Timeout *uint // stop timeout for Force
 }
+
+// removeAttempts bounds how often Remove stops a container that a unit
+// still starting (a run -d killed half way, say) starts again under it.
+const removeAttempts = 5
 
 // Remove deletes a container: its unit, runtime state, rootfs and record.
 // A running one needs Force. The record moves to "removing" first, so a
@@ -165,32 +235,47 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 	if err != nil {
 		return err
 	}
-	if c.State.Status == model.Running || c.State.Status == model.Stopping {
-		if !o.Force {
-			return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)
+	for range removeAttempts {
+		if c.State.Status == model.Running || c.State.Status == model.Stopping {
+			if !o.Force {
+				return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)
+			}
+			if _, err := e.Stop(ctx, c.ID, o.Timeout); errdefs.IsNotFound(err) {
+				return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
+			} else if err != nil {
+				return err
+			}
 		}
-		if _, err := e.Stop(ctx, c.ID, o.Timeout); errdefs.IsNotFound(err) {
-			return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
-		} else if err != nil {
+		again, err := e.removeStopped(ctx, c)
+		if again == nil || err != nil {
 			return err
 		}
+		c = again
 	}
+	return fmt.Errorf("container %q was started again while being removed: %w", c.Name, errdefs.ErrConflict)
+}
+
+// removeStopped removes c under its lock unless a unit started it again
+// meanwhile; then it returns the running record for another stop. A --rm
+// container its unit removed on stopping is removed already: no error.
+func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.Container, error) {
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
-	c, err = e.store.Container(ctx, c.ID)
-	if errdefs.IsNotFound(err) {
-		return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
+	now, err := e.store.Container(ctx, c.ID)
+	switch {
+	case errdefs.IsNotFound(err) && c.Config.Remove && c.State.Unit != "":
+		return nil, nil
+	case errdefs.IsNotFound(err):
+		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)
+	case err != nil:
+		return nil, err
+	case now.State.Status == model.Running:
+		return now, nil
 	}
-	if err != nil {
-		return err
-	}
-	if c.State.Status == model.Running {
-		return fmt.Errorf("container %q was started again while being removed: %w", c.Name, errdefs.ErrConflict)
-	}
-	return e.removeLocked(ctx, c)
+	return nil, e.removeLocked(ctx, now)
 }
 
 // removeLocked removes c; the caller holds c's lock.

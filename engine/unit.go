@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
@@ -19,6 +21,11 @@ import (
 
 // defaultStopTimeout is Podman's, in seconds.
 const defaultStopTimeout = 10
+
+// stopMargin is added to a container's stop timeout for its unit's
+// TimeoutStopSec=. The unit's ExecStop= (UnitStop) sends SIGKILL when the
+// container's own timeout runs out; systemd's bound only backs that up.
+const stopMargin = 10 * time.Second
 
 // StartUnit starts a created or exited container detached, as a transient
 // systemd unit whose main process becomes the container's init. It returns
@@ -31,6 +38,9 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	}
 	if c.State.Status == model.Running {
 		return c, nil // Podman: starting a running container is no error
+	}
+	if InUnitFile(c) {
+		return e.startUnitFile(ctx, c)
 	}
 	conn, err := systemd.Connect(ctx)
 	if err != nil {
@@ -61,12 +71,14 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 // when p is set); with initOnly the unit only creates the container.
 func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
 	t := e.transientFor(c, p, initOnly)
-	err := conn.StartTransient(ctx, t)
-	if errdefs.IsAlreadyExists(err) {
-		err = conn.Start(ctx, t.Name)
-	}
+	begin := time.Now().UTC()
+	err := e.startTransient(ctx, conn, t, c.ID)
 	if err == nil {
 		return nil
+	}
+	// unit-start holds the lock until it has recorded how the start went
+	if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
+		unlock()
 	}
 	after, lerr := e.store.Container(ctx, c.ID)
 	if errdefs.IsNotFound(lerr) {
@@ -75,7 +87,51 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	if lerr != nil {
 		return err
 	}
+	if after.State.Status == model.Exited && after.State.Error == "" && after.State.StartedAt.After(begin) {
+		// it started, and exited before systemd heard it was ready: its
+		// exit is its own, recorded by the unit's cleanup, no failed start
+		return nil
+	}
 	return startFailure(after, err)
+}
+
+// unitGoneWait bounds how long a start waits for systemd to collect a
+// unit of the same name that ran another container.
+const unitGoneWait = 2 * time.Second
+
+// startTransient starts t for container id. A unit of that name may still
+// be loaded: this container's own, stopped (it is started as it is) or
+// failed (reset, so systemd collects it), or one that ran an earlier
+// container of the same name and is not collected yet. Starting that one
+// would run its ExecStart= for the other container's ID, so it is waited
+// for, and if something keeps it loaded, t runs under a name made of id.
+func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t systemd.Transient, id string) error {
+	deadline := time.Now().Add(unitGoneWait)
+	for {
+		err := conn.StartTransient(ctx, t)
+		if !errdefs.IsAlreadyExists(err) {
+			return err
+		}
+		st, serr := conn.State(ctx, t.Name)
+		if serr != nil {
+			return err
+		}
+		argv, _ := conn.ExecStart(ctx, t.Name)
+		switch {
+		case st.ActiveState == "failed":
+			_ = conn.ResetFailed(ctx, t.Name)
+		case len(argv) > 0 && argv[len(argv)-1] == id:
+			return conn.Start(ctx, t.Name)
+		case time.Now().After(deadline):
+			t.Name = names.ContainerUnitOfID(id)
+			return conn.StartTransient(ctx, t)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // startFailure prefers the reason the unit recorded over systemd's job result.
@@ -91,14 +147,6 @@ func startFailure(c *model.Container, jobErr error) error {
 
 // transientFor is the unit that runs container c.
 func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) systemd.Transient {
-	timeout := time.Duration(c.Config.StopTimeout) * time.Second
-	if timeout == 0 {
-		timeout = defaultStopTimeout * time.Second
-	}
-	sig, _ := ParseSignal(c.Config.StopSignal)
-	if c.Config.StopSignal == "" {
-		sig = 15
-	}
 	start := e.unitArgs("unit-start", c.ID)
 	if initOnly {
 		start = append(start[:len(start)-1], "--init", c.ID)
@@ -107,16 +155,21 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		Name:             names.ContainerUnit(c.Name, c.ID),
 		Description:      "podunit container " + c.Name,
 		ExecStart:        start,
+		ExecStop:         [][]string{e.unitArgs("unit-stop", c.ID)},
 		ExecStopPost:     [][]string{e.unitArgs("cleanup", c.ID)},
 		Type:             "notify",
 		NotifyAccess:     "all",
 		Delegate:         true,
 		KillMode:         "mixed",
-		KillSignal:       int(sig),
-		TimeoutStopSec:   timeout,
+		KillSignal:       int(stopSignal(c)),
+		TimeoutStopSec:   stopTimeout(c, nil) + stopMargin,
 		Restart:          systemdRestart(c.Config.Restart),
 		SyslogIdentifier: c.Name,
 		CollectMode:      "inactive-or-failed",
+		SuccessSignals:   []int32{int32(unix.SIGKILL)},
+	}
+	if t.Restart == "on-failure" {
+		t.RestartSignals = t.SuccessSignals
 	}
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
@@ -149,32 +202,66 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
-	pid, err := e.createAndStart(ctx, c, unit, !initOnly)
+	pid, err := e.createInUnit(ctx, c, unit)
 	if err != nil {
 		e.recordFailure(c.ID, err)
 		return err
 	}
-	status := model.Running
-	if initOnly {
-		status = model.Created
-	}
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
-		c.State.Status, c.State.Pid, c.State.Error = status, pid, ""
+		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
 		return nil
 	}); err != nil {
 		return err
 	}
-	event := "start"
 	if initOnly {
-		event = "init" // pod init: created, waiting for pod start
+		e.containerEvent(c, "init") // pod init: created, waiting for pod start
+	} else {
+		if err := e.startInUnit(ctx, c); err != nil {
+			return err
+		}
+		e.containerEvent(c, "start")
 	}
-	e.containerEvent(c, event)
-	notify := "MAINPID=" + strconv.Itoa(pid)
-	if c.Config.SdNotify != "container" {
-		notify += "\nREADY=1"
+	if c.Config.SdNotify == "container" {
+		return nil // the application says READY=1 itself
 	}
-	_, err = systemd.Notify(notify)
+	_, err = systemd.Notify("READY=1")
+	return err
+}
+
+// startInUnit lets a created container run. From then on systemd may end
+// this process at any moment (it kills the unit's other processes when the
+// init exits before READY=1), so each outcome is recorded before the next
+// step: a failure before the init is deleted.
+func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err != nil {
+		return err
+	}
+	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
+		e.recordFailure(c.ID, err)
+		_ = rt.Delete(ctx, c.ID, true)
+		return err
+	}
+	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		if c.State.Status == model.Created {
+			c.State.Status = model.Running
+		}
+		return nil
+	})
+	return err
+}
+
+// handOver makes the container's init the unit's main process while it
+// waits for start and cannot exit yet: systemd then is its parent and gets
+// its exit status however soon it exits, and hands it to ExecStopPost=.
+// The barrier makes sure systemd took MAINPID before the init may run.
+func handOver(pid int) error {
+	sent, err := systemd.Notify("MAINPID=" + strconv.Itoa(pid))
+	if err != nil || !sent {
+		return err
+	}
+	_, err = systemd.Barrier()
 	return err
 }
 
@@ -209,7 +296,9 @@ func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Contain
 	return c, e.UnitStart(ctx, c.ID, false)
 }
 
-func (e *Engine) createAndStart(ctx context.Context, c *model.Container, unit string, start bool) (int, error) {
+// createInUnit creates the container in a child of this unit's cgroup and
+// makes its init the unit's main process; it does not start it.
+func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit string) (int, error) {
 	own, err := systemd.OwnCgroup()
 	if err != nil {
 		return 0, err
@@ -229,10 +318,7 @@ func (e *Engine) createAndStart(ctx context.Context, c *model.Container, unit st
 	if err != nil {
 		return 0, err
 	}
-	if !start {
-		return pid, nil
-	}
-	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
+	if err := handOver(pid); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
 		return 0, err
 	}

@@ -24,7 +24,7 @@ func (a *app) addCommands(root *cobra.Command) {
 		containerCmd.AddCommand(mk())
 	}
 	containerCmd.AddCommand(a.containerOnlyVerbs()...)
-	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand())
+	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.unitStopCommand(), a.cleanupCommand())
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)

@@ -10,7 +10,6 @@ import (
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	enames "github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
@@ -129,7 +128,7 @@ func (a *app) startable(cmd *cobra.Command, eng *engine.Engine, filters []string
 		if policy == "" {
 			policy = "no"
 		}
-		unitFile := c.State.Unit != "" && c.State.Unit != enames.ContainerUnit(c.Name, c.ID)
+		unitFile := engine.InUnitFile(c)
 		stopped := c.State.Status == model.Created || c.State.Status == model.Exited
 		if !stopped || unitFile || len(policies) > 0 && !policies[policy] {
 			continue

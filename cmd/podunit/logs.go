@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -104,11 +106,28 @@ func (a *app) unitStartCommand() *cobra.Command {
 	return cmd
 }
 
+// unitStopCommand is what a container's unit runs as ExecStop=.
+func (a *app) unitStopCommand() *cobra.Command {
+	return a.systemdVerb("unit-stop ID", "Stop a container's init, then kill it after the stop timeout (run by systemd)",
+		func(ctx context.Context, eng *engine.Engine, ref string) error {
+			pid, _ := strconv.Atoi(os.Getenv("MAINPID")) // unset: no main process
+			return eng.UnitStop(ctx, ref, pid)
+		})
+}
+
 // cleanupCommand is what a container's unit runs as ExecStopPost=.
 func (a *app) cleanupCommand() *cobra.Command {
+	return a.systemdVerb("cleanup ID", "Record a container's exit and release it (run by systemd)",
+		func(ctx context.Context, eng *engine.Engine, ref string) error {
+			return eng.Cleanup(ctx, ref, os.Getenv("EXIT_CODE"), os.Getenv("EXIT_STATUS"))
+		})
+}
+
+// systemdVerb is a hidden verb a unit runs on one object.
+func (a *app) systemdVerb(use, short string, fn func(ctx context.Context, eng *engine.Engine, ref string) error) *cobra.Command {
 	return &cobra.Command{
-		Use:    "cleanup ID",
-		Short:  "Record a container's exit and release it (run by systemd)",
+		Use:    use,
+		Short:  short,
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -116,7 +135,7 @@ func (a *app) cleanupCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return eng.Cleanup(a.ctx(cmd), args[0], os.Getenv("EXIT_CODE"), os.Getenv("EXIT_STATUS"))
+			return fn(a.ctx(cmd), eng, args[0])
 		},
 	}
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 )
@@ -79,19 +81,10 @@ func (a *app) podTopCommand() *cobra.Command {
 
 // podUnitStartCommand is what a pod's unit runs as ExecStart=.
 func (a *app) podUnitStartCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:    "unit-start POD",
-		Short:  "Pin a pod's namespaces inside its unit (run by systemd)",
-		Hidden: true,
-		Args:   cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			return eng.PodUnitStart(a.ctx(cmd), args[0])
-		},
-	}
+	return a.systemdVerb("unit-start POD", "Pin a pod's namespaces inside its unit (run by systemd)",
+		func(ctx context.Context, eng *engine.Engine, ref string) error {
+			return eng.PodUnitStart(ctx, ref)
+		})
 }
 
 // podUnitStopCommand is what a pod's unit runs as ExecStopPost=.

@@ -96,10 +96,14 @@ func RandomName(id string) string { return "podunit-" + ShortID(id) }
 func ContainerUnit(name, id string) string {
 	u := "podunit-" + name + ".service"
 	if len(u) > maxUnitLen || Validate("container", name) != nil {
-		u = "podunit-" + id + ".service"
+		u = ContainerUnitOfID(id)
 	}
 	return u
 }
+
+// ContainerUnitOfID is the transient unit of container id when its name
+// makes no unit name, or another container's unit still holds that name.
+func ContainerUnitOfID(id string) string { return "podunit-" + id + ".service" }
 
 // PodUnit is the systemd unit of a started pod: NAME-pod.service, as Quadlet
 // names the unit of NAME.pod, so generated and transient pods agree.

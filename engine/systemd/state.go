@@ -84,3 +84,24 @@ func num(v any) int {
 	}
 	return 0
 }
+
+// ExecStart reads the argv of a loaded service's first ExecStart= command;
+// nil if it has none.
+func (c *Conn) ExecStart(ctx context.Context, unit string) ([]string, error) {
+	p, err := c.bus.GetServicePropertyContext(ctx, unit, "ExecStart")
+	if err != nil {
+		return nil, wrap("ExecStart of", unit, err)
+	}
+	return firstArgv(p.Value.Value()), nil
+}
+
+// firstArgv picks the argv out of an Exec*= property value, D-Bus type
+// a(sasbttttuii): each command is path, argv, ignore-failure and times.
+func firstArgv(v any) []string {
+	cmds, ok := v.([][]any)
+	if !ok || len(cmds) == 0 || len(cmds[0]) < 2 {
+		return nil
+	}
+	argv, _ := cmds[0][1].([]string)
+	return argv
+}

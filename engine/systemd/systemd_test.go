@@ -258,3 +258,15 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+func TestFirstArgv(t *testing.T) {
+	v := [][]any{{"/usr/bin/podunit", []string{"/usr/bin/podunit", "container", "unit-start", "abc"}, false}}
+	if got := firstArgv(v); strings.Join(got, " ") != "/usr/bin/podunit container unit-start abc" {
+		t.Fatalf("firstArgv = %q", got)
+	}
+	for _, bad := range []any{nil, [][]any{}, [][]any{{"/x"}}, "x"} {
+		if got := firstArgv(bad); got != nil {
+			t.Fatalf("firstArgv(%v) = %q, want nil", bad, got)
+		}
+	}
+}

@@ -19,6 +19,7 @@ type Transient struct {
 	Description string
 
 	ExecStart    []string   // required argv; ExecStart[0] is an absolute path
+	ExecStop     [][]string // argv lists, run in order to stop the service
 	ExecStopPost [][]string // argv lists, run in order after the service stopped
 	Environment  []string   // "KEY=value"
 
@@ -30,6 +31,12 @@ type Transient struct {
 
 	TimeoutStartSec time.Duration
 	TimeoutStopSec  time.Duration
+
+	// SuccessSignals are signals that end the main process cleanly
+	// (SuccessExitStatus=); RestartSignals force a restart when they end it
+	// (RestartForceExitStatus=), and NoRestartSignals prevent one
+	// (RestartPreventExitStatus=).
+	SuccessSignals, RestartSignals, NoRestartSignals []int32
 
 	Restart            string // "no", "on-failure", "always", ...
 	RestartSec         time.Duration
@@ -76,9 +83,9 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	if t.Name == "" || service && (len(t.ExecStart) == 0 || t.ExecStart[0] == "") {
 		return nil, fmt.Errorf("transient unit %q: a name and ExecStart are required: %w", t.Name, errdefs.ErrInvalidArgument)
 	}
-	for _, argv := range t.ExecStopPost {
+	for _, argv := range append(append([][]string{}, t.ExecStop...), t.ExecStopPost...) {
 		if len(argv) == 0 || argv[0] == "" {
-			return nil, fmt.Errorf("transient unit %s: empty ExecStopPost command: %w", t.Name, errdefs.ErrInvalidArgument)
+			return nil, fmt.Errorf("transient unit %s: empty ExecStop or ExecStopPost command: %w", t.Name, errdefs.ErrInvalidArgument)
 		}
 	}
 	p := propList{}
@@ -86,6 +93,7 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	if len(t.ExecStart) > 0 { // a slice has none
 		p.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
 	}
+	p.add("ExecStop", execCommands(t.ExecStop), len(t.ExecStop) > 0)
 	p.add("ExecStopPost", execCommands(t.ExecStopPost), len(t.ExecStopPost) > 0)
 	p.add("Environment", t.Environment, len(t.Environment) > 0)
 	p.add("Type", t.Type, t.Type != "")
@@ -96,6 +104,9 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	p.add("TimeoutStartUSec", usec(t.TimeoutStartSec), t.TimeoutStartSec > 0)
 	p.add("TimeoutStopUSec", usec(t.TimeoutStopSec), t.TimeoutStopSec > 0)
 	p.add("Restart", t.Restart, t.Restart != "")
+	p.add("SuccessExitStatus", exitStatus{Signals: t.SuccessSignals}, len(t.SuccessSignals) > 0)
+	p.add("RestartForceExitStatus", exitStatus{Signals: t.RestartSignals}, len(t.RestartSignals) > 0)
+	p.add("RestartPreventExitStatus", exitStatus{Signals: t.NoRestartSignals}, len(t.NoRestartSignals) > 0)
 	p.add("RestartUSec", usec(t.RestartSec), t.RestartSec > 0)
 	p.add("StartLimitBurst", t.StartLimitBurst, t.StartLimitBurst > 0)
 	p.add("StartLimitIntervalUSec", usec(t.StartLimitInterval), t.StartLimitInterval > 0)
@@ -121,6 +132,13 @@ func (p *propList) add(name string, value any, set bool) {
 	if set {
 		*p = append(*p, sdbus.Property{Name: name, Value: dbus.MakeVariant(value)})
 	}
+}
+
+// exitStatus is the D-Bus form (aiai) of SuccessExitStatus= and its kin:
+// exit codes, then signal numbers.
+type exitStatus struct {
+	Codes   []int32
+	Signals []int32
 }
 
 // execCommands converts argv lists into an Exec*= property value.

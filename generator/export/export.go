@@ -36,9 +36,13 @@ type Unit struct {
 	Text []byte
 }
 
-// stopMargin is added to a container's stop timeout for TimeoutStopSec=, so
-// the container's own timeout runs out before systemd's.
+// stopMargin is added to a container's stop timeout for TimeoutStopSec=:
+// ExecStop= (podunit container unit-stop) sends SIGKILL when the container's
+// own timeout runs out, and systemd's bound only backs that up.
 const stopMargin = 10
+
+// defaultStopTimeout is a container's stop timeout when it has none, Podman's.
+const defaultStopTimeout = 10
 
 // restartPolicies are the Restart= values systemd knows.
 var restartPolicies = []string{"no", "on-success", "on-failure", "on-abnormal", "on-watchdog", "on-abort", "always"}
@@ -140,10 +144,6 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 }
 
 func (o Options) containerService(f *unitfile.File, c *model.Container, pod *model.Pod) error {
-	timeout := c.Config.StopTimeout
-	if o.StopTimeout != nil {
-		timeout = *o.StopTimeout
-	}
 	policy := o.RestartPolicy
 	switch {
 	case policy != "":
@@ -156,6 +156,10 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 	if err != nil {
 		return err
 	}
+	stop, err := o.command("container", "unit-stop", c.Name)
+	if err != nil {
+		return err
+	}
 	cleanup, err := o.command("container", "cleanup", c.Name)
 	if err != nil {
 		return err
@@ -163,12 +167,16 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 	for _, kv := range [][2]string{
 		{"Environment", "PODUNIT_SYSTEMD_UNIT=%n"},
 		{"Restart", policy},
-		{"TimeoutStopSec", strconv.FormatUint(uint64(timeout)+stopMargin, 10)},
+		{"TimeoutStopSec", strconv.FormatUint(uint64(o.stopTimeout(c))+stopMargin, 10)},
 		{"Type", "notify"}, {"NotifyAccess", "all"}, {"Delegate", "yes"}, {"KillMode", "mixed"},
 		{"SyslogIdentifier", c.Name},
-		{"ExecStart", start}, {"ExecStopPost", cleanup},
+		{"ExecStart", start}, {"ExecStop", stop}, {"ExecStopPost", cleanup},
 	} {
 		f.Add("Service", kv[0], kv[1])
+	}
+	stopSettings(f, policy)
+	if pod != nil {
+		f.Add("Service", "Slice", names.PodSlice(pod.Name, pod.ID))
 	}
 	if c.Config.StopSignal != "" {
 		f.Add("Service", "KillSignal", c.Config.StopSignal)
@@ -177,6 +185,32 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		f.Add("Service", "RestartSec", strconv.FormatUint(uint64(o.RestartSec), 10))
 	}
 	return nil
+}
+
+// stopTimeout is the container's stop timeout in seconds: --stop-timeout
+// of generate, else the container's own, else Podman's default.
+func (o Options) stopTimeout(c *model.Container) uint {
+	switch {
+	case o.StopTimeout != nil:
+		return *o.StopTimeout
+	case c.Config.StopTimeout > 0:
+		return c.Config.StopTimeout
+	}
+	return defaultStopTimeout
+}
+
+// stopSettings make a stop that had to kill (ExecStop= sends SIGKILL when
+// the stop timeout runs out) a clean one: SIGKILL is a success, and forces
+// a restart where a failure would restart, so a kill -9 from outside still
+// restarts a Restart=on-failure unit.
+func stopSettings(f *unitfile.File, policy string) {
+	f.Add("Service", "SuccessExitStatus", "SIGKILL")
+	switch policy {
+	case "on-failure", "on-abnormal", "on-abort":
+		f.Add("Service", "RestartForceExitStatus", "SIGKILL")
+	case "on-success":
+		f.Add("Service", "RestartPreventExitStatus", "SIGKILL")
+	}
 }
 
 // startCommand starts the existing container in the unit, or (New) runs a

@@ -207,7 +207,8 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		checkUnitSection(t, f, dep, string(u.Text))
 		for _, e := range f.Section("Service").Entries {
 			if !slices.Contains([]string{"Environment", "Restart", "TimeoutStopSec", "Type", "NotifyAccess", "Delegate",
-				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStopPost", "KillSignal"}, e.Key) {
+				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStop", "ExecStopPost", "KillSignal",
+				"SuccessExitStatus", "RestartForceExitStatus"}, e.Key) {
 				t.Fatalf("unexpected key %q\n%s", e.Key, u.Text)
 			}
 		}

@@ -49,6 +49,7 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 
 func (o Options) podService(f *unitfile.File, p *model.Pod) error {
 	f.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
+	f.Add("Service", "Slice", names.PodSlice(p.Name, p.ID))
 	f.Add("Service", "Type", "oneshot")
 	f.Add("Service", "RemainAfterExit", "yes")
 	if o.New {

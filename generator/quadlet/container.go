@@ -8,9 +8,14 @@ import (
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
-// stopMargin is added to StopTimeout= for TimeoutStopSec=, so that
-// ExecStopPost= has time after the container's own stop timeout.
+// stopMargin is added to StopTimeout= for TimeoutStopSec=: ExecStop=
+// (podunit container unit-stop) sends SIGKILL when the container's own
+// timeout runs out, and systemd's bound only backs that up.
 const stopMargin = 10
+
+// defaultStopTimeout is the container's stop timeout without StopTimeout=,
+// Podman's.
+const defaultStopTimeout = 10
 
 func (t *translator) container() error {
 	img, ok := t.last("Image")
@@ -57,7 +62,7 @@ func (t *translator) ctrPod() error {
 	if err != nil {
 		return err
 	}
-	t.pod = id.Service
+	t.pod, t.podSlice = id.Service, podSlice(id.Object.Text)
 	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
 	// podunit pods have no volumes of their own: a pod's Volume= goes to
 	// every member, which is what Podman's pod volumes amount to
@@ -275,14 +280,44 @@ func (t *translator) ctrService() error {
 		sig, _ := signal(e)
 		t.out.Add("Service", "KillSignal", sig)
 	}
-	if e, ok := t.last("StopTimeout"); ok {
-		if _, set := svc.Lookup("TimeoutStopSec"); !set {
-			n, _ := seconds(e)
-			t.out.Add("Service", "TimeoutStopSec", strconv.Itoa(n+stopMargin))
-		}
+	t.stopSettings(svc)
+	if _, set := svc.Lookup("Slice"); !set && t.podSlice != "" {
+		t.out.Add("Service", "Slice", t.podSlice) // with its pod, as CLI pods
 	}
 	if err := t.exec("ExecStart", t.args); err != nil {
 		return err
 	}
+	if err := t.exec("ExecStop", append(t.cmd("container", "unit-stop"), t.id.Object)); err != nil {
+		return err
+	}
 	return t.exec("ExecStopPost", append(t.cmd("container", "cleanup"), t.id.Object))
+}
+
+// stopSettings bound a stop by the container's stop timeout (ExecStop=
+// kills when it runs out) and make a stop that had to kill a clean one:
+// SIGKILL is a success, and forces a restart where a failure would restart,
+// so a kill -9 from outside still restarts Restart=on-failure units.
+func (t *translator) stopSettings(svc *unitfile.Section) {
+	if _, set := svc.Lookup("TimeoutStopSec"); !set {
+		n := defaultStopTimeout
+		if e, ok := t.last("StopTimeout"); ok {
+			n, _ = seconds(e)
+		}
+		t.out.Add("Service", "TimeoutStopSec", strconv.Itoa(n+stopMargin))
+	}
+	t.out.Add("Service", "SuccessExitStatus", "SIGKILL")
+	restart, _ := svc.Lookup("Restart")
+	switch restart.Value {
+	case "on-failure", "on-abnormal", "on-abort":
+		t.out.Add("Service", "RestartForceExitStatus", "SIGKILL")
+	case "on-success":
+		t.out.Add("Service", "RestartPreventExitStatus", "SIGKILL")
+	}
+}
+
+// podSlice is the slice podunit gives the units of pod name
+// (engine/names.PodSlice): podunit-NAME.slice, with "-" escaped so that it
+// makes no deeper slice.
+func podSlice(name string) string {
+	return "podunit-" + strings.ReplaceAll(name, "-", `\x2d`) + ".slice"
 }

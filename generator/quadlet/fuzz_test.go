@@ -65,7 +65,8 @@ func checkUnit(t *testing.T, u *Unit, in *unitfile.File) {
 	if !reflect.DeepEqual(names, []string{"Unit", "Service"}) {
 		t.Fatalf("sections %q", names)
 	}
-	wantKeys := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "ExecStart", "ExecStopPost"}
+	wantKeys := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier",
+		"TimeoutStopSec", "SuccessExitStatus", "ExecStart", "ExecStop", "ExecStopPost"}
 	for _, e := range out.Section("Service").Entries {
 		if !slices.Contains(wantKeys, e.Key) {
 			t.Fatalf("unexpected [Service] key %s=%s", e.Key, e.Value)
@@ -165,7 +166,8 @@ func checkAnyUnit(t *testing.T, u *Unit) {
 		}
 	}
 	written := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "KillSignal",
-		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStopPost"}
+		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStop", "ExecStopPost", "Slice",
+		"SuccessExitStatus", "RestartForceExitStatus", "RestartPreventExitStatus"}
 	for _, e := range out.Section("Service").Entries {
 		if !slices.Contains(written, e.Key) {
 			t.Fatalf("unexpected [Service] %s=%s", e.Key, e.Value)

@@ -44,6 +44,7 @@ type translator struct {
 
 	noDefaultDeps bool           // [Quadlet] DefaultDependencies=no
 	globals       []unitfile.Arg // GlobalArgs=, after the binary in every command
+	podSlice      string         // the slice of the pod a container joins, or ""
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir

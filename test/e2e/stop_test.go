@@ -1,0 +1,288 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// stopFiles are Quadlet sources whose containers ignore SIGTERM: busybox
+// sleep as PID 1 of its PID namespace has no handler, so only SIGKILL ends it.
+var stopFiles = map[string]string{
+	"slow.container": "[Container]\nImage=bb\nContainerName=slow\nExec=sleep 1000\nStopTimeout=3\n\n" +
+		"[Install]\nWantedBy=multi-user.target\n",
+	"always.container": "[Container]\nImage=bb\nContainerName=always\nExec=sleep 1000\nStopTimeout=3\n\n" +
+		"[Service]\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n",
+	"plain.container": "[Container]\nImage=bb\nContainerName=plain\nExec=sleep 1000\n\n" +
+		"[Install]\nWantedBy=multi-user.target\n",
+	"shop.pod":          "[Pod]\nPodName=shop\n\n[Install]\nWantedBy=multi-user.target\n",
+	"shopweb.container": "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
+}
+
+// bootWith boots with the generator and only the given Quadlet sources.
+func bootWith(t *testing.T, files map[string]string) (*harness.Sandbox, *defaultEnv) {
+	opts, host, sources := bootEnv(t)
+	for name := range quadletFiles {
+		if err := os.Remove(filepath.Join(sources, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sb := harness.Boot(t, opts)
+	return sb, &defaultEnv{t: t, sb: sb, bin: host.bin}
+}
+
+// unitResult is a unit's "ActiveState Result".
+func unitResult(sb *harness.Sandbox, unit string) string {
+	out, _, _, _ := sb.Exec("systemctl", "show", "-p", "ActiveState", "-p", "Result", unit)
+	var state, result string
+	for _, l := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(l, "ActiveState="); ok {
+			state = v
+		}
+		if v, ok := strings.CutPrefix(l, "Result="); ok {
+			result = v
+		}
+	}
+	return state + " " + result
+}
+
+// timed runs fn and fails the test if it took longer than limit.
+func timed(t *testing.T, what string, limit time.Duration, fn func()) {
+	t.Helper()
+	start := time.Now()
+	fn()
+	if d := time.Since(start); d > limit {
+		t.Fatalf("%s took %s, want at most %s", what, d.Round(time.Millisecond), limit)
+	}
+}
+
+// stopped checks a unit stopped cleanly: inactive, not failed.
+func stopped(t *testing.T, sb *harness.Sandbox, unit string) {
+	t.Helper()
+	if got := unitResult(sb, unit); got != "inactive success" {
+		sb.DumpUnit(t, unit)
+		t.Fatalf("%s after stop: %q, want \"inactive success\"", unit, got)
+	}
+}
+
+// TestUnitFileContainersStopWithinTheirTimeout boots generated units whose
+// containers ignore SIGTERM: systemctl stop and podunit stop, restart and
+// rm -f end them in their stop timeout (+2 s), the unit inactive, not failed.
+func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
+	sb, e := bootWith(t, stopFiles)
+	units := []string{"slow.service", "always.service", "plain.service", "shop-pod.service", "shopweb.service"}
+	sb.DumpOnFailure(t, units...)
+	for _, u := range units {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	bound := 5 * time.Second // StopTimeout=3, + 2 s
+	t.Run("systemctl stop", func(t *testing.T) {
+		timed(t, "systemctl stop slow", bound, func() { sb.Run(t, "systemctl", "stop", "slow.service") })
+		stopped(t, sb, "slow.service")
+		timed(t, "systemctl stop plain (default 10 s)", 12*time.Second, func() { sb.Run(t, "systemctl", "stop", "plain.service") })
+		stopped(t, sb, "plain.service")
+		sb.Run(t, "systemctl", "start", "slow.service")
+	})
+	for _, name := range []string{"slow", "always"} {
+		unit := name + ".service"
+		t.Run("podunit restart "+name, func(t *testing.T) {
+			pid := e.field(name, "{{.State.Pid}}")
+			timed(t, "podunit restart "+name, bound+2*time.Second, func() { e.must("restart", name) })
+			if got := e.field(name, "{{.State.Status}}"); got != "running" {
+				t.Fatalf("after restart: %s", got)
+			}
+			if now := e.field(name, "{{.State.Pid}}"); now == pid {
+				t.Fatalf("restart kept pid %s", now)
+			}
+			sb.WaitActive(t, unit, "active", 5*time.Second)
+		})
+		t.Run("podunit stop "+name, func(t *testing.T) {
+			timed(t, "podunit stop "+name, bound, func() { e.must("stop", name) })
+			stopped(t, sb, unit)
+			sb.Run(t, "systemctl", "start", unit)
+		})
+		if name == "always" {
+			t.Run("podunit kill always", func(t *testing.T) {
+				pid := e.field(name, "{{.State.Pid}}")
+				timed(t, "podunit kill", bound, func() { e.must("kill", name) })
+				eventually(t, 10*time.Second, "Restart=always to bring it back", func() bool {
+					r := e.run("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", name)
+					return strings.HasPrefix(r.out, "running ") && !strings.Contains(r.out, " "+pid+"\n")
+				})
+			})
+		}
+		t.Run("podunit rm -f "+name, func(t *testing.T) {
+			timed(t, "podunit rm -f "+name, bound, func() { e.must("rm", "-f", name) })
+			stopped(t, sb, unit)
+			if r := e.run("container", "exists", name); r.code != 1 {
+				t.Fatalf("container exists after rm -f: exit %d", r.code)
+			}
+		})
+	}
+	t.Run("generate systemd --new", func(t *testing.T) {
+		unit := "container-gen.service"
+		sb.DumpOnFailure(t, unit)
+		e.must("create", "--name", "gen", "--stop-timeout", "3", "bb", "sleep", "1000")
+		e.sh("cd /etc/systemd/system && " + e.bin + " generate systemd --files --new gen && systemctl daemon-reload")
+		sb.Run(t, "systemctl", "start", unit)
+		timed(t, "systemctl stop "+unit, bound, func() { sb.Run(t, "systemctl", "stop", unit) })
+		stopped(t, sb, unit)
+		sb.Run(t, "systemctl", "start", unit)
+		timed(t, "podunit stop gen", bound, func() { e.must("stop", "gen") })
+		stopped(t, sb, unit)
+	})
+	t.Run("pod members run in the pod's slice", func(t *testing.T) {
+		want := "/podunit.slice/podunit-shop.slice/shopweb.service"
+		if cg := strings.TrimSpace(sb.Run(t, "systemctl", "show", "-P", "ControlGroup", "shopweb.service")); cg != want {
+			t.Fatalf("member's ControlGroup %q, want %q", cg, want)
+		}
+		pid := e.field("shopweb", "{{.State.Pid}}")
+		if cg := sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, want+"/") {
+			t.Fatalf("member's init is not in the pod's slice:\n%s", cg)
+		}
+		if got := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.CgroupParent}}", "shop")); got != "podunit-shop.slice" {
+			t.Fatalf("pod inspect CgroupParent %q", got)
+		}
+	})
+}
+
+// TestTransientUnitsStopAndKeepExitCodes: run -d containers that ignore
+// SIGTERM stop in their stop timeout (+2 s) and their units end cleanly;
+// a container that exits at once has its own exit code recorded, every time.
+func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	for _, rt := range []string{"crun", "runc"} {
+		t.Run(rt, func(t *testing.T) {
+			e := newEnv(t, sb, rt)
+			e.image()
+			t.Run("stops in the stop timeout", func(t *testing.T) { checkTransientStops(t, e.on(t)) })
+			t.Run("exit codes of quick exits", func(t *testing.T) { checkQuickExitCodes(t, e.on(t)) })
+			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
+			t.Run("run -d killed: the first rm -f finishes", func(t *testing.T) { checkKilledRunD(t, e.on(t)) })
+		})
+	}
+}
+
+func checkTransientStops(t *testing.T, e *env) {
+	unit := "podunit-deaf.service"
+	e.sb.DumpOnFailure(t, unit)
+	e.must("run", "-d", "--name", "deaf", "--stop-timeout", "3", "bb", "sleep", "1000")
+	bound := 5 * time.Second
+	timed(t, "systemctl stop", bound, func() { e.sb.Run(t, "systemctl", "stop", unit) })
+	assertStopped(t, e, "deaf", unit, "137")
+	checkCleanStop(t, e, unit)
+	e.must("start", "deaf")
+	timed(t, "podunit stop", bound, func() { e.must("stop", "deaf") })
+	assertStopped(t, e, "deaf", unit, "137")
+	checkCleanStop(t, e, unit)
+	e.must("start", "deaf")
+	timed(t, "podunit restart", bound+2*time.Second, func() { e.must("restart", "deaf") })
+	if st := e.field("deaf", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("after restart: %s", st)
+	}
+	timed(t, "podunit rm -f", bound, func() { e.must("rm", "-f", "deaf") })
+	checkCleanStop(t, e, unit)
+}
+
+// checkCleanStop reads the journal of a (collected) transient unit: its
+// last stop ended cleanly, not "Failed with result".
+func checkCleanStop(t *testing.T, e *env, unit string) {
+	t.Helper()
+	var log string
+	eventually(t, 10*time.Second, unit+" to deactivate", func() bool {
+		log, _, _, _ = e.sb.Exec("journalctl", "-u", unit, "-o", "cat", "--no-pager")
+		return strings.Count(log, "Stopped ") > strings.Count(log, "Deactivated successfully")-1
+	})
+	if strings.Contains(log, "Failed with result") || strings.Contains(log, "timed out") {
+		t.Fatalf("%s did not stop cleanly:\n%s", unit, log)
+	}
+}
+
+func checkQuickExitCodes(t *testing.T, e *env) {
+	for i := range 20 {
+		name := "quick" + strconv.Itoa(i)
+		if r := e.run("run", "-d", "--name", name, "bb", "sh", "-c", "exit 5"); r.code != 0 {
+			e.sb.DumpUnit(t, "podunit-"+name+".service")
+			t.Fatalf("run %d: run -d exit %d: %s\n%s", i, r.code, r.err, e.run("inspect", name).out)
+		}
+		eventually(t, 10*time.Second, name+" to exit", func() bool {
+			return e.field(name, "{{.State.Status}}") == "exited"
+		})
+		if code := e.field(name, "{{.State.ExitCode}}"); code != "5" {
+			t.Fatalf("run %d: exit code %s recorded, want 5", i, code)
+		}
+		e.must("rm", name)
+	}
+	e.must("run", "-d", "--name", "retry", "--restart", "on-failure:2", "bb", "sh", "-c", "exit 5")
+	eventually(t, 30*time.Second, "retry to give up", func() bool {
+		out, _, _, _ := e.sb.Exec("systemctl", "is-active", "podunit-retry.service")
+		return strings.TrimSpace(out) != "active" && strings.TrimSpace(out) != "activating" &&
+			e.field("retry", "{{.State.Status}}") == "exited"
+	})
+	if row := e.must("ps", "-a", "--filter", "name=^retry$", "--format", "{{.Status}}"); !strings.HasPrefix(row, "Exited (5) ") {
+		t.Fatalf("ps -a after the retries: %q, want Exited (5)", row)
+	}
+	e.must("rm", "retry")
+}
+
+// checkNameReuse runs containers of one name one after another while a unit
+// ordered after their unit keeps it loaded once stopped (as a churn's
+// timing did before systemd collected it): the old unit's ExecStart=, for
+// the old container's ID, must not run for the new container.
+func checkNameReuse(t *testing.T, e *env) {
+	unit := "podunit-reuse.service"
+	e.sh("printf '[Unit]\\nAfter=" + unit + "\\n[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' " +
+		"> /etc/systemd/system/reuse-holder.service && systemctl daemon-reload && systemctl start reuse-holder.service")
+	defer e.sb.Exec("systemctl", "stop", "reuse-holder.service")
+	for i := range 3 {
+		id := strings.TrimSpace(e.must("run", "-d", "--name", "reuse", "--stop-signal", "KILL", "bb", "sleep", "1000"))
+		if got := e.field("reuse", "{{.State.Status}}"); got != "running" || e.run("container", "exists", id).code != 0 {
+			t.Fatalf("run %d: reuse is %q, container %s exists: %v", i, got, id, e.run("container", "exists", id).code == 0)
+		}
+		e.must("rm", "-f", "reuse")
+		if i == 0 {
+			if ls := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "LoadState", unit)); ls != "loaded" {
+				t.Fatalf("the stopped unit is %s: the test needs it kept loaded", ls)
+			}
+		}
+	}
+}
+
+// checkKilledRunD kills run -d at many points, while its unit may still be
+// starting the container: the first rm -f of each must remove it, even if
+// the unit starts it under rm's feet (issue 13, defect 3).
+func checkKilledRunD(t *testing.T, e *env) {
+	for i := range 16 {
+		name := "killed" + strconv.Itoa(i)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := e.command(ctx, "run", "-d", "--name", name, "--stop-signal", "KILL", "bb", "sleep", "1000")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(40+i*10) * time.Millisecond)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		cancel()
+		if r := e.run("rm", "-f", name); r.code != 0 && !strings.Contains(r.err, "no container with name or ID") {
+			t.Fatalf("trial %d: first rm -f: exit %d: %s", i, r.code, r.err)
+		}
+		eventually(t, 10*time.Second, "podunit-"+name+".service to go", func() bool {
+			out, _, _, _ := e.sb.Exec("systemctl", "show", "-P", "LoadState", "podunit-"+name+".service")
+			return strings.TrimSpace(out) == "not-found"
+		})
+	}
+	if out := e.must("ps", "-aq", "--filter", "name=^killed"); out != "" {
+		t.Fatalf("containers remain: %q", out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,16 +25,21 @@ type Stdio = oci.Stdio
 // deletes it. It returns the container's exit code (128+n after signal n);
 // exec failures come back as *oci.ExecError.
 func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (int, error) {
-	c, rt, bundle, err := e.prepareAttached(ctx, ref)
+	c, rt, bundle, unlock, err := e.prepareAttached(ctx, ref)
 	if err != nil {
 		return 0, err
 	}
+	// The lock is held until the container is recorded running: an rm or
+	// stop in between would take a container the runtime is still making.
+	unlock = sync.OnceFunc(unlock)
+	defer unlock()
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
 	running, err := rt.Run(ctx, c.ID, bundle, stdio)
 	if err != nil {
+		unlock()
 		return e.failAttached(c.ID, err)
 	}
 	exited := make(chan struct{})
@@ -54,6 +60,7 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	if err == nil {
 		err = e.recordRunning(ctx, c.ID, pid)
 	}
+	unlock()
 	<-exited
 	if waitErr == nil && err == nil {
 		err = e.finish(c.ID, code, "")
@@ -86,30 +93,32 @@ func (e *Engine) failAttached(id string, cause error) (int, error) {
 }
 
 // prepareAttached takes the lock, checks the container may start and writes
-// its bundle.
-func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Container, *oci.Runtime, string, error) {
+// its bundle. It returns with the lock held, for the caller to drop.
+func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Container, *oci.Runtime, string, func(), error) {
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", nil, err
 	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", nil, err
 	}
-	defer unlock()
 	if c, err = e.Refresh(ctx, c.ID); err != nil {
-		return nil, nil, "", err
+		unlock()
+		return nil, nil, "", nil, err
 	}
 	if c.State.Status == model.Running || c.State.Status == model.Stopping {
-		return nil, nil, "", fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
+		unlock()
+		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
 	bundle, rt, err := e.prepare(ctx, c, attachedCgroup(c.ID))
 	if err != nil {
 		_ = e.release(context.WithoutCancel(ctx), c)
 		e.recordFailure(c.ID, err)
-		return nil, nil, "", err
+		unlock()
+		return nil, nil, "", nil, err
 	}
-	return c, rt, bundle, nil
+	return c, rt, bundle, unlock, nil
 }
 
 // recordRunning notes the container's init pid once the runtime wrote it.

@@ -136,6 +136,11 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 
 // startFailure prefers the reason the unit recorded over systemd's job result.
 func startFailure(c *model.Container, jobErr error) error {
+	if c.State.Error == "" && c.State.Status == model.Exited && c.State.ExitCode > 128 {
+		// killed before its unit was up: a stop, kill or restart came first
+		return fmt.Errorf("container %q was stopped by another command while it started (exit code %d): %w: %w",
+			c.Name, c.State.ExitCode, errdefs.ErrConflict, jobErr)
+	}
 	if c.State.Error == "" {
 		return jobErr
 	}
@@ -214,6 +219,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
+	c.State.Pid = pid
 	if initOnly {
 		e.containerEvent(c, "init") // pod init: created, waiting for pod start
 	} else {
@@ -239,6 +245,12 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
+		if pid := c.State.Pid; pid > 0 && !alive(pid) || strings.Contains(err.Error(), "exec.fifo") {
+			// The init that waited for start is gone, or no longer waits
+			// (the runtime's exec.fifo is gone): a stop or kill reached it
+			// first. The runtime's own complaint is no cause to show.
+			err = fmt.Errorf("container %q was stopped by another command while it started: %w", c.Name, errdefs.ErrConflict)
+		}
 		e.recordFailure(c.ID, err)
 		_ = rt.Delete(ctx, c.ID, true)
 		return err

@@ -23,6 +23,9 @@ type Config struct {
 	StorageOpts    []string // --storage-opt
 	Runtime        string   // --runtime: crun, runc or a path; "" picks crun, else runc
 	LogLevel       string   // --log-level, handed on to unit commands
+	// Warn receives what the engine notices and works around, such as a
+	// damaged record a listing skips; nil drops them.
+	Warn func(error)
 	// Self is the podunit binary that systemd units run (ExecStart=,
 	// ExecStopPost=); "" means this process's own executable.
 	Self string
@@ -62,6 +65,9 @@ func (e *Engine) openState() error {
 		return err
 	}
 	e.store = store
+	if e.cfg.Warn != nil {
+		store.SetWarn(e.cfg.Warn)
+	}
 	if e.locks, err = state.NewLocks(filepath.Join(e.runDir, "locks")); err != nil {
 		return err
 	}

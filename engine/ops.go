@@ -159,6 +159,9 @@ type RemoveOptions struct {
 // crash half way leaves something a second rm finishes.
 func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error {
 	c, err := e.container(ctx, ref)
+	if d, ok := asDamaged(err); ok {
+		return e.removeDamaged(ctx, d, o.Force)
+	}
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,7 @@ func (a *app) engine() (*engine.Engine, error) {
 	if a.eng != nil {
 		return a.eng, nil
 	}
+	a.cfg.Warn = a.warn
 	eng, err := engine.New(a.cfg)
 	if err != nil {
 		return nil, err
@@ -76,6 +77,10 @@ func (a *app) engine() (*engine.Engine, error) {
 	a.eng = eng
 	return eng, nil
 }
+
+// warn reports what the engine noticed and worked around, as logrus
+// warnings (Podman's "WARN[0000] ..." on a terminal).
+func (a *app) warn(err error) { logrus.Warn(errorText(err)) }
 
 func (a *app) close() {
 	if a.eng != nil {

@@ -31,6 +31,7 @@ const busyTimeout = "10000"
 type Store struct {
 	db   *sql.DB
 	path string
+	warn func(error) // receives the damaged records listings skip
 }
 
 // Open opens the database at path, creating it and its directory if needed,

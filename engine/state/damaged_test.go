@@ -1,0 +1,85 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// damage writes data over the stored record of container id, as a torn
+// write or a hand edit would.
+func damage(t *testing.T, s *Store, table, id, data string) {
+	t.Helper()
+	if _, err := s.db.Exec(`UPDATE `+table+` SET data = ? WHERE id = ?`, data, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDamagedContainerIsSkippedAndReported(t *testing.T) {
+	ctx := context.Background()
+	for name, data := range map[string]string{
+		"bad JSON":   `{"id": "`,
+		"empty name": `{"id":"` + testID("", 2) + `","name":""}`,
+		"wrong ID":   `{"id":"` + testID("", 7) + `","name":"b"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, _ := openTemp(t)
+			var warned []error
+			s.SetWarn(func(err error) { warned = append(warned, err) })
+			for i, n := range []string{"a", "b", "c"} {
+				if err := s.AddContainer(ctx, minimal(testID("", i+1), n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			bad := testID("", 2)
+			damage(t, s, "containers", bad, data)
+			all, err := s.Containers(ctx)
+			if err != nil {
+				t.Fatalf("one damaged record fails the listing: %v", err)
+			}
+			if len(all) != 2 || all[0].Name != "a" || all[1].Name != "c" {
+				t.Fatalf("listing = %v, want a and c", all)
+			}
+			var d *DamagedError
+			if len(warned) != 1 || !errors.As(warned[0], &d) || d.ID != bad || d.Name != "b" {
+				t.Fatalf("warnings = %v, want one naming %s (b)", warned, bad)
+			}
+			_, err = s.Container(ctx, "b")
+			if !errdefs.IsCorrupt(err) || !errors.As(err, &d) || d.ID != bad {
+				t.Fatalf("lookup of the damaged record: %v, want its DamagedError", err)
+			}
+			if err := s.RemoveContainer(ctx, bad); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Container(ctx, bad); !errdefs.IsNotFound(err) {
+				t.Fatalf("after removal: %v", err)
+			}
+		})
+	}
+}
+
+func TestDamagedPodIsSkipped(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	mustAddPod(t, s, minimalPod(testID("", 1), "p1"))
+	mustAddPod(t, s, minimalPod(testID("", 2), "p2"))
+	damage(t, s, "pods", testID("", 1), `not json`)
+	pods, bad, err := s.ScanPods(ctx)
+	if err != nil || len(pods) != 1 || pods[0].Name != "p2" || len(bad) != 1 || bad[0].Name != "p1" {
+		t.Fatalf("ScanPods = %v, %v, %v", pods, bad, err)
+	}
+}
+
+func TestVolumeUsersSurviveADamagedRecord(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if err := s.AddContainer(ctx, minimal(testID("", 1), "a")); err != nil {
+		t.Fatal(err)
+	}
+	damage(t, s, "containers", testID("", 1), `{`)
+	if _, err := s.VolumeUsers(ctx, "v"); err != nil {
+		t.Fatalf("a damaged record fails the volume-user query: %v", err)
+	}
+}

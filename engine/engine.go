@@ -26,6 +26,10 @@ type Config struct {
 	// Warn receives what the engine notices and works around, such as a
 	// damaged record a listing skips; nil drops them.
 	Warn func(error)
+	// LostState opens a state database that has no schema even where
+	// podunit's objects exist (its records were lost); only the repair and
+	// reset verbs set it. Without it such a database is refused.
+	LostState bool
 	// Self is the podunit binary that systemd units run (ExecStart=,
 	// ExecStopPost=); "" means this process's own executable.
 	Self string
@@ -60,7 +64,11 @@ func (e *Engine) openState() error {
 	e.cfg.StorageRoot, e.cfg.StorageRunRoot = e.images.Root(), e.images.RunRoot()
 	e.cfg.StorageDriver = e.images.Driver()
 	e.runDir = filepath.Join(e.cfg.StorageRunRoot, "podunit")
-	store, err := state.Open(filepath.Join(e.cfg.StorageRoot, "podunit", "state.db"))
+	ifNew := e.refuseLostState
+	if e.cfg.LostState {
+		ifNew = nil
+	}
+	store, err := state.OpenChecked(filepath.Join(e.cfg.StorageRoot, "podunit", "state.db"), ifNew)
 	if err != nil {
 		return err
 	}

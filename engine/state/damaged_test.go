@@ -83,3 +83,24 @@ func TestVolumeUsersSurviveADamagedRecord(t *testing.T) {
 		t.Fatalf("a damaged record fails the volume-user query: %v", err)
 	}
 }
+
+func TestOpenCheckedAsksOnlyWithoutASchema(t *testing.T) {
+	s, path := openTemp(t)
+	s.Close()
+	asked := false
+	s, err := OpenChecked(path, func() error { asked = true; return nil })
+	if err != nil || asked {
+		t.Fatalf("an existing database: asked %v, err %v", asked, err)
+	}
+	s.Close()
+	empty := path + ".empty"
+	refuse := errors.New("objects exist")
+	if _, err := OpenChecked(empty, func() error { return refuse }); !errors.Is(err, refuse) {
+		t.Fatalf("a refused new database opened: %v", err)
+	}
+	s, err = OpenChecked(empty, func() error { return nil })
+	if err != nil {
+		t.Fatalf("the refusal wrote a schema or broke the file: %v", err)
+	}
+	s.Close()
+}

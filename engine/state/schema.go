@@ -48,13 +48,18 @@ type querier interface {
 
 // migrate brings the schema up to date. The common case, a current schema,
 // costs one read of the header.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, ifNew func() error) error {
 	v, err := userVersion(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	if v == len(migrations) {
 		return nil
+	}
+	if v == 0 && ifNew != nil {
+		if err := ifNew(); err != nil {
+			return err
+		}
 	}
 	if err := knownVersion(v); err != nil {
 		return err

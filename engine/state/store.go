@@ -36,7 +36,12 @@ type Store struct {
 
 // Open opens the database at path, creating it and its directory if needed,
 // and brings its schema up to date. It is cheap when the database exists.
-func Open(path string) (*Store, error) {
+func Open(path string) (*Store, error) { return OpenChecked(path, nil) }
+
+// OpenChecked is Open that first asks ifNew, when the database has no
+// schema yet (it is new, zero-length or emptied), whether one may be
+// created there; an error from ifNew fails the open and writes nothing.
+func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("state database path %q: must be non-empty and without '?': %w",
 			path, errdefs.ErrInvalidArgument)
@@ -50,7 +55,7 @@ func Open(path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background()); err != nil {
+	if err := s.migrate(context.Background(), ifNew); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}

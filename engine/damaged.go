@@ -27,29 +27,35 @@ func asDamaged(err error) (*state.DamagedError, bool) {
 // bundle, and then the record. Only with force: what ran is unknown.
 func (e *Engine) removeDamaged(ctx context.Context, d *state.DamagedError, force bool) error {
 	if !force {
-		return fmt.Errorf("%w: remove it with rm -f or system check --repair", d)
+		return fmt.Errorf("%w: remove it with rm -f or system check --repair --force", d)
 	}
-	unlock, err := e.lock(ctx, d.ID)
+	err := e.releaseUnknown(ctx, d.ID, d.Name, func() error {
+		if err := e.store.RemoveContainer(ctx, d.ID); err != nil && !errdefs.IsNotFound(err) {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := e.releaseUnknown(ctx, d.ID, d.Name); err != nil {
 		return fmt.Errorf("removing damaged container %s: %w", names.ShortID(d.ID), err)
 	}
-	if err := e.store.RemoveContainer(ctx, d.ID); err != nil && !errdefs.IsNotFound(err) {
-		return err
-	}
-	return e.locks.Remove(d.ID)
+	return nil
 }
 
 // releaseUnknown frees what a container of unknown configuration may
-// hold: its unit (by name), runtime state, netns pin, rootfs and bundle.
-func (e *Engine) releaseUnknown(ctx context.Context, id, name string) error {
+// hold: its unit (by name), runtime state, netns pin, rootfs and bundle;
+// then, if all went well, it runs last (nil: nothing) and removes the lock
+// file. It stops the unit before it takes the lock, which the unit's
+// ExecStopPost= may want.
+func (e *Engine) releaseUnknown(ctx context.Context, id, name string, last func() error) error {
 	var errs []error
 	if name != "" && systemd.Available() {
 		errs = append(errs, stopUnitHard(ctx, names.ContainerUnit(name, id)))
 	}
+	unlock, err := e.lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	for _, rt := range []string{"crun", "runc"} {
 		if r, err := e.runtimeFor(rt); err == nil {
 			errs = append(errs, r.Delete(ctx, id, true))
@@ -57,7 +63,15 @@ func (e *Engine) releaseUnknown(ctx context.Context, id, name string) error {
 	}
 	errs = append(errs, network.Unpin(e.netnsDir(id)), e.images.DeleteRootfs(id),
 		os.RemoveAll(e.bundleDir(id)))
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if last != nil {
+		if err := last(); err != nil {
+			return err
+		}
+	}
+	return e.locks.Remove(id)
 }
 
 // stopUnitHard kills every process of unit and waits for its stop job;

@@ -193,7 +193,7 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 	return e.removeLocked(ctx, c)
 }
 
-// removeLocked removes c; the caller holds c's lock.
+// removeLocked removes c, its lock file last; the caller holds c's lock.
 func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		return c.State.Transition(model.Removing)
@@ -209,5 +209,5 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.store.RemoveContainer(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
 		return err
 	}
-	return nil
+	return e.locks.Remove(c.ID) // last, while held: see Locks.Remove
 }

@@ -241,7 +241,10 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 		if err := e.podDown(ctx, p); err != nil {
 			return err
 		}
-		return e.removePodRecords(ctx, p)
+		if err := e.removePodRecords(ctx, p); err != nil {
+			return err
+		}
+		return e.locks.Remove("pod-" + p.ID) // podOp holds it
 	})
 }
 

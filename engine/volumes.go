@@ -120,7 +120,10 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 	if err := e.store.RemoveVolume(ctx, name); err != nil {
 		return err
 	}
-	return e.volumeDir().Remove(name)
+	if err := e.volumeDir().Remove(name); err != nil {
+		return err
+	}
+	return e.locks.Remove("volume-" + name) // held since above
 }
 
 // removeVolumeUsers removes the containers that use a volume, after

@@ -20,6 +20,6 @@ func (a *app) addCommands(root *cobra.Command) {
 	containerCmd.AddCommand(ps)
 	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
-	root.AddCommand(a.networkCommand(), a.portCommand())
+	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	a.addSupportCommands(root)
 }

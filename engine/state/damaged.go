@@ -1,9 +1,12 @@
 package state
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 )
 
 // DamagedError is a stored record that cannot be read: its JSON does not
@@ -40,4 +43,39 @@ func (s *Store) report(bad []*DamagedError) {
 			s.warn(d)
 		}
 	}
+}
+
+// PutContainer writes c as the record of its ID, in place of whatever row
+// (damaged or none) has that ID: system check rebuilds lost and damaged
+// records with it. Its name must be free among the other records and its
+// pod, if any, must exist.
+func (s *Store) PutContainer(ctx context.Context, c *model.Container) error {
+	if err := checkRecord(c); err != nil {
+		return err
+	}
+	data, err := encode(c)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, "rebuild container "+c.Name, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, c.ID); err != nil {
+			return fmt.Errorf("rebuild container %s: %w", c.Name, err)
+		}
+		if err := checkFree(ctx, tx, c.ID, c.Name, ""); err != nil {
+			return err
+		}
+		if err := checkPodExists(ctx, tx, podOf(c)); err != nil {
+			return err
+		}
+		return insert(ctx, tx, c, data)
+	})
+}
+
+// RemovePodRecord deletes the pod row with the given full ID whatever its
+// members: system check removes damaged pod records with it.
+func (s *Store) RemovePodRecord(ctx context.Context, id string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM pods WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("remove pod %s: %w", shortID(id), err)
+	}
+	return nil
 }

@@ -79,6 +79,17 @@ func (l *Locks) Remove(id string) error {
 	return nil
 }
 
+// RemoveIdle deletes id's lock file if nobody holds the lock, taking it
+// for the removal (as Remove wants); a held lock is ErrConflict.
+func (l *Locks) RemoveIdle(id string) error {
+	unlock, err := l.TryLock(id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return l.Remove(id)
+}
+
 // lock takes id's in-process gate, then its file lock.
 func (l *Locks) lock(ctx context.Context, id string, wait bool) (func(), error) {
 	if err := checkLockID(id); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/oci"
@@ -26,6 +27,9 @@ type Config struct {
 	// Warn receives what the engine notices and works around, such as a
 	// damaged record a listing skips; nil drops them.
 	Warn func(error)
+	// LockTimeout bounds each wait for another command's lock (0: no
+	// bound); the wait fails as a conflict naming the holder.
+	LockTimeout time.Duration
 	// LostState opens a state database that has no schema even where
 	// podunit's objects exist (its records were lost); only the repair and
 	// reset verbs set it. Without it such a database is refused.
@@ -76,7 +80,7 @@ func (e *Engine) openState() error {
 	if e.cfg.Warn != nil {
 		store.SetWarn(e.cfg.Warn)
 	}
-	if e.locks, err = state.NewLocks(filepath.Join(e.runDir, "locks")); err != nil {
+	if e.locks, err = state.NewLocksWith(filepath.Join(e.runDir, "locks"), e.lockOptions()); err != nil {
 		return err
 	}
 	if e.cfg.Self == "" {

@@ -61,7 +61,7 @@ func (e *Engine) releaseUnknown(ctx context.Context, id, name string, last func(
 			errs = append(errs, r.Delete(ctx, id, true))
 		}
 	}
-	errs = append(errs, network.Unpin(e.netnsDir(id)), e.images.DeleteRootfs(id),
+	errs = append(errs, network.Unpin(e.netnsDir(id)), e.deleteRootfs(id),
 		os.RemoveAll(e.bundleDir(id)))
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -92,4 +92,15 @@ func stopUnitHard(ctx context.Context, unit string) error {
 	}
 	_ = conn.ResetFailed(ctx, unit)
 	return nil
+}
+
+// deleteRootfs deletes a container's storage container; on a full disk,
+// where containers/storage cannot rewrite its list, it frees the state
+// store's reserve and tries again, so that a removal always goes through.
+func (e *Engine) deleteRootfs(id string) error {
+	err := e.images.DeleteRootfs(id)
+	if state.IsDiskFull(err) && e.store.ReleaseReserve() {
+		err = e.images.DeleteRootfs(id)
+	}
+	return err
 }

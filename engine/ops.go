@@ -203,7 +203,7 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
-	if err := e.images.DeleteRootfs(c.ID); err != nil {
+	if err := e.deleteRootfs(c.ID); err != nil {
 		return err
 	}
 	if err := e.store.RemoveContainer(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {

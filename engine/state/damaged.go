@@ -74,7 +74,11 @@ func (s *Store) PutContainer(ctx context.Context, c *model.Container) error {
 // RemovePodRecord deletes the pod row with the given full ID whatever its
 // members: system check removes damaged pod records with it.
 func (s *Store) RemovePodRecord(ctx context.Context, id string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM pods WHERE id = ?`, id); err != nil {
+	err := s.retryFull(func() error {
+		_, err := s.db.ExecContext(ctx, `DELETE FROM pods WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("remove pod %s: %w", shortID(id), err)
 	}
 	return nil

@@ -54,8 +54,13 @@ func OpenChecked(path string, ifNew func() error) (*Store, error) {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
+	ensureReserve(path + ".reserve")
 	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background(), ifNew); err != nil {
+	err = s.migrate(context.Background(), ifNew)
+	if IsDiskFull(err) && shrinkReserve(path+".reserve", openSlice) {
+		err = s.migrate(context.Background(), ifNew) // reading needs room for -shm
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}

@@ -14,7 +14,7 @@ import (
 // podunit's own state.
 func (a *app) systemCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "system", Short: "Manage podunit"}
-	cmd.AddCommand(a.systemCheckCommand())
+	cmd.AddCommand(a.systemCheckCommand(), a.systemDfCommand(), a.systemPruneCommand(), a.systemResetCommand())
 	return cmd
 }
 
@@ -80,7 +80,7 @@ func (a *app) printCheck(rep *engine.CheckReport) {
 	for _, f := range rep.Findings {
 		switch f.Fixed {
 		case engine.FixedRecord:
-			fmt.Fprintf(a.out, "Rebuilt container record: %s\n", f.ID)
+			fmt.Fprintf(a.out, "Rebuilt %s record: %s\n", recordKind(f.Kind), f.ID)
 		case engine.FixedStorage:
 			fmt.Fprintf(a.out, "Rebuilt storage container: %s\n", f.ID)
 		case "":
@@ -88,4 +88,13 @@ func (a *app) printCheck(rep *engine.CheckReport) {
 			fmt.Fprintf(a.out, "Deleted damaged %s: %s\n", f.Kind, f.ID)
 		}
 	}
+}
+
+// recordKind is the kind of record a finding's repair rebuilt: a storage
+// container's is its container's.
+func recordKind(kind string) string {
+	if kind == "storage container" {
+		return "container"
+	}
+	return kind
 }

@@ -58,3 +58,28 @@ func (s *Store) HasImage(imageID string) bool {
 	img, err := s.store.Image(imageID)
 	return err == nil && img.ID == imageID
 }
+
+// RootfsSize is the size of what the container wrote over its image.
+func (s *Store) RootfsSize(containerID string) (int64, error) {
+	n, err := s.store.ContainerSize(containerID)
+	if err != nil {
+		return 0, fmt.Errorf("storage container %s: size: %w", containerID, err)
+	}
+	return n, nil
+}
+
+// RemoveUnused deletes the image with this ID, all its names, unless a
+// storage container (of any engine) uses it; removed says whether it did.
+func (s *Store) RemoveUnused(imageID string) (removed bool, err error) {
+	users, err := s.containersOf(imageID)
+	if err != nil || len(users) > 0 {
+		return false, err
+	}
+	if _, err := s.store.DeleteImage(imageID, true); err != nil {
+		if errors.Is(err, storage.ErrImageUsedByContainer) || errors.Is(err, storage.ErrImageUnknown) {
+			return false, nil
+		}
+		return false, fmt.Errorf("removing image %s: %w", imageID, err)
+	}
+	return true, nil
+}

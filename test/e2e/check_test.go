@@ -66,7 +66,7 @@ func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
-	e.must("run", "--name", "r", "bb", "true")
+	e.must("run", "--name", "r", "-v", "keep:/keep", "bb", "sh", "-c", "echo data > /keep/f")
 	pid := killedRun(t, e, "orphan")
 	e.loseState(false)
 	if r := e.run("ps", "-a"); r.code != 125 {
@@ -83,8 +83,16 @@ func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
 	if _, err := os.Stat("/proc/" + pid); err == nil {
 		t.Errorf("the orphan's process %s still runs while its record says created", pid)
 	}
+	if got := e.must("volume", "ls", "-q"); got != "keep\n" {
+		t.Errorf("volumes after repair: %q", got)
+	}
 	runs(t, e, "a")
-	runs(t, e, "r")
+	if r := e.run("start", "-a", "r"); r.code != 0 {
+		t.Errorf("r over its rebuilt volume: exit %d, %s", r.code, r.err)
+	}
+	if got := e.must("run", "--rm", "-v", "keep:/keep", "bb", "cat", "/keep/f"); got != "data\n" {
+		t.Errorf("the volume's data after repair: %q", got)
+	}
 	checkClean(t, e)
 }
 

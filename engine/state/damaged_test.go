@@ -104,3 +104,20 @@ func TestOpenCheckedAsksOnlyWithoutASchema(t *testing.T) {
 	}
 	s.Close()
 }
+
+func TestOpenCheckedRefusalYieldsToAConcurrentSchema(t *testing.T) {
+	_, path := openTemp(t)
+	empty := path + ".race"
+	s, err := OpenChecked(empty, func() error {
+		other, err := Open(empty) // another command makes the schema first
+		if err != nil {
+			t.Fatal(err)
+		}
+		other.Close()
+		return errors.New("objects exist")
+	})
+	if err != nil {
+		t.Fatalf("a refusal over a schema another process made: %v", err)
+	}
+	s.Close()
+}

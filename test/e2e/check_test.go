@@ -198,3 +198,29 @@ func killedRun(t *testing.T, e *env, name string) string {
 	_ = cmd.Wait()
 	return pid
 }
+
+// TestSystemCheckStopsOrphanPodUnit: a started pod whose record is lost
+// leaves its unit and pinned namespaces; check finds both by the pod's ID
+// and repair stops the unit and unpins them.
+func TestSystemCheckStopsOrphanPodUnit(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{Net: true})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	e.must("pod", "create", "--name", "p")
+	e.must("create", "--pod", "p", "--name", "m", "bb", "sleep", "600")
+	e.must("pod", "start", "p")
+	id := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ID}}", "p"))
+	e.must("pod", "stop", "-t", "0", "p")
+	e.must("rm", "m")
+	e.must("pod", "start", "p")
+	e.sh("sqlite3 " + e.stateDB() + " \"DELETE FROM pods WHERE id = '" + id + "'\"")
+	r := e.run("system", "check")
+	if r.code != 125 || !strings.Contains(r.out, "Damaged unit p-pod.service") || !strings.Contains(r.out, "Damaged namespace pin "+id) {
+		t.Fatalf("system check of a started pod whose record is lost: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	e.must("system", "check", "--repair")
+	if st := strings.TrimSpace(sb.Run(t, "systemctl", "show", "-P", "ActiveState", "p-pod.service")); st == "active" {
+		t.Errorf("the orphan pod unit still runs")
+	}
+	checkClean(t, e)
+}

@@ -34,6 +34,10 @@ type Config struct {
 	// podunit's objects exist (its records were lost); only the repair and
 	// reset verbs set it. Without it such a database is refused.
 	LostState bool
+	// SetAsideDamaged renames a state database that is not a sound
+	// database file out of the way and starts a new one, for system check
+	// --repair to rebuild the records into.
+	SetAsideDamaged bool
 	// Self is the podunit binary that systemd units run (ExecStart=,
 	// ExecStopPost=); "" means this process's own executable.
 	Self string
@@ -72,7 +76,11 @@ func (e *Engine) openState() error {
 	if e.cfg.LostState {
 		ifNew = nil
 	}
-	store, err := state.OpenChecked(filepath.Join(e.cfg.StorageRoot, "podunit", "state.db"), ifNew)
+	path := filepath.Join(e.cfg.StorageRoot, "podunit", "state.db")
+	store, err := state.OpenChecked(path, ifNew)
+	if state.IsDamagedDB(err) && e.cfg.SetAsideDamaged {
+		store, err = e.setAside(path)
+	}
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,7 @@ func (a *app) systemCheckCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a.cfg.LostState = true // an emptied state.db is what this verb repairs
+			a.cfg.SetAsideDamaged = o.Repair
 			eng, err := a.engine()
 			if err != nil {
 				return err

@@ -129,7 +129,7 @@ func (a *app) systemResetCommand() *cobra.Command {
 			if !force && !a.confirm(warning) {
 				return nil
 			}
-			a.cfg.LostState = true // reset must work over lost records too
+			a.cfg.LostState, a.cfg.SetAsideDamaged = true, true // reset works over lost and damaged records too
 			eng, err := a.engine()
 			if err != nil {
 				return err

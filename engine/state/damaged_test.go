@@ -1,8 +1,11 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -120,4 +123,44 @@ func TestOpenCheckedRefusalYieldsToAConcurrentSchema(t *testing.T) {
 		t.Fatalf("a refusal over a schema another process made: %v", err)
 	}
 	s.Close()
+}
+
+func TestQuickCheckFindsCorruptPagesAndSetAsideMovesThem(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTemp(t)
+	for i := 1; i <= 50; i++ {
+		if err := s.AddContainer(ctx, minimal(testID("", i), "c"+strconv.Itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.QuickCheck(ctx); err != nil {
+		t.Fatalf("a sound database: %v", err)
+	}
+	s.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(bytes.Repeat([]byte{0xa5}, 4096), 4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	s, err = Open(path)
+	if err == nil {
+		err = s.QuickCheck(ctx)
+		s.Close()
+	}
+	if !errdefs.IsCorrupt(err) {
+		t.Fatalf("a database with a garbled page: %v, want ErrCorrupt", err)
+	}
+	aside, err := SetAside(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(aside); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the damaged file is still in place: %v", err)
+	}
 }

@@ -60,6 +60,10 @@ func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	if IsDiskFull(err) && shrinkReserve(path+".reserve", openSlice) {
 		err = s.migrate(context.Background(), ifNew) // reading needs room for -shm
 	}
+	if IsDamagedDB(err) {
+		db.Close()
+		return nil, s.damagedDB(err)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state database %s: %w", path, err)

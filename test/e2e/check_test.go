@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,17 @@ func checkFinds(t *testing.T, e *env, ids ...string) {
 	}
 }
 
+// repaired requires ps -a to list names (one a line), the container run
+// to run, and system check to find nothing more.
+func repaired(t *testing.T, e *env, names, run string) {
+	t.Helper()
+	if got := e.must("ps", "-a", "--format", "{{.Names}}"); got != names {
+		t.Errorf("ps -a after repair = %q, want %q", got, names)
+	}
+	runs(t, e, run)
+	checkClean(t, e)
+}
+
 // runs requires the container to start, run its command and exit 0: its
 // configuration survived.
 func runs(t *testing.T, e *env, name string) {
@@ -55,11 +67,7 @@ func TestSystemCheckRepairsACorruptedDatabase(t *testing.T) {
 	if !strings.Contains(out, "Rebuilt container record: "+bad) {
 		t.Errorf("repair does not say it rebuilt %s:\n%s", bad, out)
 	}
-	if got := e.must("ps", "-a", "--format", "{{.Names}}"); got != "a\nb\n" {
-		t.Errorf("ps -a after repair = %q", got)
-	}
-	runs(t, e, "b")
-	checkClean(t, e)
+	repaired(t, e, "a\nb\n", "b")
 }
 
 func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
@@ -221,6 +229,66 @@ func TestSystemCheckStopsOrphanPodUnit(t *testing.T) {
 	e.must("system", "check", "--repair")
 	if st := strings.TrimSpace(sb.Run(t, "systemctl", "show", "-P", "ActiveState", "p-pod.service")); st == "active" {
 		t.Errorf("the orphan pod unit still runs")
+	}
+	checkClean(t, e)
+}
+
+// TestSystemCheckRepairsAGarbledDatabaseFile: a state.db that is no longer
+// a database is refused, naming it; repair sets it aside and rebuilds the
+// records from the storage containers.
+func TestSystemCheckRepairsAGarbledDatabaseFile(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "a", "bb", "true")
+	e.must("create", "--name", "b", "bb", "true")
+	e.loseState(true)
+	if err := os.WriteFile(e.stateDB(), []byte(strings.Repeat("not a database\n", 512)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run("ps", "-a"); r.code != 125 || !strings.Contains(r.err, e.stateDB()) || !strings.Contains(r.err, "damaged") {
+		t.Fatalf("ps -a over a garbled state.db: exit %d, %q", r.code, r.err)
+	}
+	if r := e.run("system", "check"); r.code != 125 {
+		t.Errorf("system check without --repair over a garbled state.db: exit %d", r.code)
+	}
+	out := e.must("system", "check", "--repair")
+	if n := strings.Count(out, "Rebuilt container record: "); n != 2 {
+		t.Errorf("repair rebuilt %d records, want 2:\n%s", n, out)
+	}
+	if aside, _ := filepath.Glob(e.stateDB() + ".damaged-*"); len(aside) != 1 {
+		t.Errorf("the garbled file was not kept aside: %v", aside)
+	}
+	repaired(t, e, "a\nb\n", "a")
+}
+
+// TestSystemCheckSetsAsideACorruptDatabase: garbled pages inside state.db
+// are found by SQLite's own check; --repair --force sets the file aside
+// and rebuilds the container records from the storage containers.
+func TestSystemCheckSetsAsideACorruptDatabase(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	for i := 0; i < 40; i++ {
+		e.must("create", "--name", "c"+strconv.Itoa(i), "--label", "pad="+strings.Repeat("x", 200), "bb", "true")
+	}
+	e.sql("PRAGMA wal_checkpoint(TRUNCATE)")
+	f, err := os.OpenFile(e.stateDB(), os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(strings.Repeat("\xa5", 4096)), 8192); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	r := e.run("system", "check", "--repair")
+	if r.code != 125 || !strings.Contains(r.out, "Damaged state database "+e.stateDB()) || !strings.Contains(r.out, "--force") {
+		t.Fatalf("repair without --force of a corrupt database: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	out := e.must("system", "check", "--repair", "--force")
+	if n := strings.Count(out, "Rebuilt container record: "); n != 40 {
+		t.Errorf("repair rebuilt %d records, want 40:\n%s", n, out)
+	}
+	if got := strings.Count(e.must("ps", "-aq"), "\n"); got != 40 {
+		t.Errorf("ps -a after repair lists %d containers, want 40", got)
 	}
 	checkClean(t, e)
 }

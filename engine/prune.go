@@ -115,3 +115,27 @@ func (e *Engine) pruneImages(ctx context.Context, r *PruneReport, all bool) erro
 	}
 	return errors.Join(errs...)
 }
+
+// ContainerPrune removes every container that does not run and returns
+// their IDs.
+func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
+	r := &PruneReport{}
+	err := e.pruneContainers(ctx, r)
+	return r.Containers, err
+}
+
+// PodPrune removes every pod none of whose members runs and returns
+// their IDs.
+func (e *Engine) PodPrune(ctx context.Context) ([]string, error) {
+	r := &PruneReport{}
+	err := e.prunePods(ctx, r)
+	return r.Pods, err
+}
+
+// ImagePrune removes the untagged images (all: every image) no storage
+// container uses and returns their IDs.
+func (e *Engine) ImagePrune(ctx context.Context, all bool) ([]string, error) {
+	r := &PruneReport{}
+	err := e.pruneImages(ctx, r, all)
+	return r.Images, err
+}

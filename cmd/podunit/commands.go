@@ -14,11 +14,14 @@ func (a *app) addCommands(root *cobra.Command) {
 		root.AddCommand(mk())
 		containerCmd.AddCommand(mk())
 	}
-	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand())
+	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand(), a.containerPruneCommand())
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
-	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
+	pod, image := a.podCommand(), a.imageCommand()
+	pod.AddCommand(a.podPruneCommand())
+	image.AddCommand(a.imagePruneCommand())
+	root.AddCommand(containerCmd, pod, image, a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	a.addSupportCommands(root)

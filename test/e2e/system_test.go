@@ -74,3 +74,30 @@ func TestSystemResetOverALostState(t *testing.T) {
 		t.Errorf("volume directories remain: %v", left)
 	}
 }
+
+func TestPruneVerbs(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "a", "bb", "true")
+	e.must("run", "--name", "r", "bb", "true")
+	killedRun(t, e, "up")
+	want := e.field("a", "{{.ID}}") + "\n" + e.field("r", "{{.ID}}") + "\n"
+	if got := e.must("container", "prune", "-f"); got != want {
+		t.Errorf("container prune printed %q, want %q", got, want)
+	}
+	if got := e.must("ps", "-a", "--format", "{{.Names}}"); got != "up\n" {
+		t.Errorf("container prune left %q", got)
+	}
+	e.must("pod", "create", "--name", "p")
+	pod := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ID}}", "p"))
+	if got := e.must("pod", "prune", "-f"); got != pod+"\n" {
+		t.Errorf("pod prune printed %q, want %q", got, pod)
+	}
+	if got := e.must("image", "prune", "-f") + e.must("image", "prune", "-a", "-f"); got != "" {
+		t.Errorf("image prune removed a tagged image or one in use: %q", got)
+	}
+	e.must("rm", "-f", "-t", "0", "up")
+	if got := e.must("image", "prune", "-a", "-f"); strings.Count(got, "\n") != 1 {
+		t.Errorf("image prune -a of an unused image printed %q", got)
+	}
+}

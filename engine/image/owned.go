@@ -45,14 +45,6 @@ func (s *Store) OwnedRootfs() ([]Rootfs, error) {
 	return out, nil
 }
 
-// SetRecord replaces the copy of the record a storage container carries.
-func (s *Store) SetRecord(containerID string, record []byte) error {
-	if err := s.store.SetContainerBigData(containerID, RecordKey, record); err != nil {
-		return fmt.Errorf("storage container %s: keeping its record: %w", containerID, err)
-	}
-	return nil
-}
-
 // HasImage reports whether the image with exactly this ID exists.
 func (s *Store) HasImage(imageID string) bool {
 	img, err := s.store.Image(imageID)

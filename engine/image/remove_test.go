@@ -67,7 +67,7 @@ func TestRemoveInUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "web", nil); err != nil {
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "web"); err != nil {
 		t.Fatal(err)
 	}
 	err = s.Remove(ctx, "busybox", false)

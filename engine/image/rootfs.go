@@ -22,10 +22,15 @@ type containerMetadata struct {
 }
 
 // CreateRootfs creates the storage container with ID containerID (64 hex
-// digits, podunit's own container ID) on the image with ID imageID. record,
-// if not nil, is kept with it (RecordKey): it marks the storage container
-// as podunit's and lets a lost state record be rebuilt.
-func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
+// digits, podunit's own container ID) on the image with ID imageID.
+func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containerName string) error {
+	return s.CreateRootfsRecord(ctx, imageID, containerID, containerName, nil)
+}
+
+// CreateRootfsRecord is CreateRootfs that keeps record, if not nil, with
+// the storage container (RecordKey): it marks the storage container as
+// podunit's and lets a lost state record be rebuilt.
+func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
 	if len(containerID) != 64 || !isHex(containerID) {
 		return fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
 	}

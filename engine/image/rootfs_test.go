@@ -22,7 +22,7 @@ func testRootfs(t *testing.T, driver string) {
 		t.Fatal(err)
 	}
 	id := ctrID(7)
-	if err := s.CreateRootfs(ctx, img.ID, id, "web", nil); err != nil {
+	if err := s.CreateRootfs(ctx, img.ID, id, "web"); err != nil {
 		t.Fatal(err)
 	}
 	if !s.RootfsExists(id) || s.RootfsExists(id[:12]) || s.RootfsExists("web") {
@@ -105,19 +105,19 @@ func TestCreateRootfsErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, "short", "a", nil); !errdefs.IsInvalidArgument(err) {
+	if err := s.CreateRootfs(ctx, img.ID, "short", "a"); !errdefs.IsInvalidArgument(err) {
 		t.Errorf("bad container ID: %v", err)
 	}
-	if err := s.CreateRootfs(ctx, ctrID(9), ctrID(1), "a", nil); !errdefs.IsNotFound(err) {
+	if err := s.CreateRootfs(ctx, ctrID(9), ctrID(1), "a"); !errdefs.IsNotFound(err) {
 		t.Errorf("unknown image: %v", err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "a", nil); err != nil {
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "a"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "b", nil); !errdefs.IsAlreadyExists(err) {
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(1), "b"); !errdefs.IsAlreadyExists(err) {
 		t.Errorf("duplicate ID: %v", err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, ctrID(2), "a", nil); !errdefs.IsAlreadyExists(err) {
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(2), "a"); !errdefs.IsAlreadyExists(err) {
 		t.Errorf("duplicate name: %v", err)
 	}
 	if _, err := s.Mount(ctrID(3)); !errdefs.IsNotFound(err) {
@@ -135,7 +135,7 @@ func TestCloseKeepsMounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateRootfs(ctx, img.ID, ctrID(7), "c", nil); err != nil {
+	if err := s.CreateRootfs(ctx, img.ID, ctrID(7), "c"); err != nil {
 		t.Fatal(err)
 	}
 	p := mountAndCheck(t, s, ctrID(7), "overlay")

@@ -67,8 +67,9 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	start := time.Now()
 	r := e.run("--lock-timeout", "3s", "rm", "-f", "a")
 	pid := "process " + strconv.Itoa(holder.Process.Pid)
-	if r.code != 125 || !strings.Contains(r.err, "still locked by "+pid) {
-		t.Errorf("rm of a container whose lock is held: exit %d, %q; want 125 naming %s", r.code, r.err, pid)
+	// 125, or podman-rm(1)'s 2 for a container in use: another command holds it.
+	if (r.code != 125 && r.code != 2) || !strings.Contains(r.err, "still locked by "+pid) {
+		t.Errorf("rm of a container whose lock is held: exit %d, %q; want 125 or 2 naming %s", r.code, r.err, pid)
 	}
 	if !strings.Contains(r.err, "container "+id[:12]+" is locked by "+pid) {
 		t.Errorf("no notice of the wait naming the container and %s: %q", pid, r.err)

@@ -131,11 +131,3 @@ func (e *Engine) PodPrune(ctx context.Context) ([]string, error) {
 	err := e.prunePods(ctx, r)
 	return r.Pods, err
 }
-
-// ImagePrune removes the untagged images (all: every image) no storage
-// container uses and returns their IDs.
-func (e *Engine) ImagePrune(ctx context.Context, all bool) ([]string, error) {
-	r := &PruneReport{}
-	err := e.pruneImages(ctx, r, all)
-	return r.Images, err
-}

@@ -18,10 +18,9 @@ func (a *app) addCommands(root *cobra.Command) {
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
-	pod, image := a.podCommand(), a.imageCommand()
+	pod := a.podCommand()
 	pod.AddCommand(a.podPruneCommand())
-	image.AddCommand(a.imagePruneCommand())
-	root.AddCommand(containerCmd, pod, image, a.imagesCommand(), a.loadCommand(),
+	root.AddCommand(containerCmd, pod, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	a.addSupportCommands(root)

@@ -45,11 +45,3 @@ func (a *app) podPruneCommand() *cobra.Command {
 	return a.pruneIDs("Remove every pod none of whose containers runs", "WARNING! This will remove all stopped/exited pods..",
 		func(ctx context.Context, eng *engine.Engine) ([]string, error) { return eng.PodPrune(ctx) })
 }
-
-func (a *app) imagePruneCommand() *cobra.Command {
-	var all bool
-	cmd := a.pruneIDs("Remove unused images", "WARNING! This command removes all dangling images.",
-		func(ctx context.Context, eng *engine.Engine) ([]string, error) { return eng.ImagePrune(ctx, all) })
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
-	return cmd
-}

@@ -45,6 +45,15 @@ func (s *Store) OwnedRootfs() ([]Rootfs, error) {
 	return out, nil
 }
 
+// SetRecord replaces the copy of the record a storage container carries
+// (a rename must keep it current, or a rebuilt record has the old name).
+func (s *Store) SetRecord(containerID string, record []byte) error {
+	if err := s.store.SetContainerBigData(containerID, RecordKey, record); err != nil {
+		return fmt.Errorf("storage container %s: keeping its record: %w", containerID, err)
+	}
+	return nil
+}
+
 // HasImage reports whether the image with exactly this ID exists.
 func (s *Store) HasImage(imageID string) bool {
 	img, err := s.store.Image(imageID)

@@ -20,6 +20,12 @@ func TestOwnedRootfsCarryTheirRecord(t *testing.T) {
 		string(owned[0].Record) != `{"v":1}` || owned[0].ImageID != img.ID {
 		t.Fatalf("OwnedRootfs = %+v, %v; want only ours with its record", owned, err)
 	}
+	if err := s.SetRecord(ctrID(2), []byte(`{"v":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if owned, _ := s.OwnedRootfs(); string(owned[0].Record) != `{"v":2}` {
+		t.Errorf("SetRecord did not replace the copy: %s", owned[0].Record)
+	}
 	if removed, err := s.RemoveUnused(img.ID); removed || err != nil {
 		t.Errorf("RemoveUnused of an image in use: %v, %v", removed, err)
 	}

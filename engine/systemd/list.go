@@ -24,16 +24,16 @@ func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCom
 	for _, u := range units {
 		uc := UnitCommand{Name: u.Name, ActiveState: u.ActiveState}
 		if p, err := c.bus.GetServicePropertyContext(ctx, u.Name, "ExecStart"); err == nil {
-			uc.Argv = firstArgv(p.Value.Value())
+			uc.Argv = execStartArgv(p.Value.Value())
 		}
 		out = append(out, uc)
 	}
 	return out, nil
 }
 
-// firstArgv picks the argv of the first command out of an ExecStart
+// execStartArgv picks the argv of the first command out of an ExecStart
 // property value: a(sasbttttuii), decoded as [][]any.
-func firstArgv(v any) []string {
+func execStartArgv(v any) []string {
 	cmds, ok := v.([][]any)
 	if !ok || len(cmds) == 0 || len(cmds[0]) < 2 {
 		return nil

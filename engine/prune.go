@@ -116,14 +116,6 @@ func (e *Engine) pruneImages(ctx context.Context, r *PruneReport, all bool) erro
 	return errors.Join(errs...)
 }
 
-// ContainerPrune removes every container that does not run and returns
-// their IDs.
-func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
-	r := &PruneReport{}
-	err := e.pruneContainers(ctx, r)
-	return r.Containers, err
-}
-
 // PodPrune removes every pod none of whose members runs and returns
 // their IDs.
 func (e *Engine) PodPrune(ctx context.Context) ([]string, error) {

@@ -14,7 +14,7 @@ func (a *app) addCommands(root *cobra.Command) {
 		root.AddCommand(mk())
 		containerCmd.AddCommand(mk())
 	}
-	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand(), a.containerPruneCommand())
+	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.cleanupCommand())
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)

@@ -36,11 +36,6 @@ func (a *app) pruneIDs(short, warning string, prune func(ctx context.Context, en
 	return cmd
 }
 
-func (a *app) containerPruneCommand() *cobra.Command {
-	return a.pruneIDs("Remove every container that does not run", "WARNING! This will remove all non running containers.",
-		func(ctx context.Context, eng *engine.Engine) ([]string, error) { return eng.ContainerPrune(ctx) })
-}
-
 func (a *app) podPruneCommand() *cobra.Command {
 	return a.pruneIDs("Remove every pod none of whose containers runs", "WARNING! This will remove all stopped/exited pods..",
 		func(ctx context.Context, eng *engine.Engine) ([]string, error) { return eng.PodPrune(ctx) })

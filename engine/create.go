@@ -66,7 +66,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := e.images.CreateRootfs(ctx, img.ID, c.ID, c.Name); err != nil {
+	if err := e.images.CreateRootfsRecord(ctx, img.ID, c.ID, c.Name, recordCopy(c)); err != nil {
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}

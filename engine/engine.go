@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/oci"
@@ -23,6 +24,20 @@ type Config struct {
 	StorageOpts    []string // --storage-opt
 	Runtime        string   // --runtime: crun, runc or a path; "" picks crun, else runc
 	LogLevel       string   // --log-level, handed on to unit commands
+	// Warn receives what the engine notices and works around, such as a
+	// damaged record a listing skips; nil drops them.
+	Warn func(error)
+	// LockTimeout bounds each wait for another command's lock (0: no
+	// bound); the wait fails as a conflict naming the holder.
+	LockTimeout time.Duration
+	// LostState opens a state database that has no schema even where
+	// podunit's objects exist (its records were lost); only the repair and
+	// reset verbs set it. Without it such a database is refused.
+	LostState bool
+	// SetAsideDamaged renames a state database that is not a sound
+	// database file out of the way and starts a new one, for system check
+	// --repair to rebuild the records into.
+	SetAsideDamaged bool
 	// Self is the podunit binary that systemd units run (ExecStart=,
 	// ExecStopPost=); "" means this process's own executable.
 	Self string
@@ -58,12 +73,23 @@ func (e *Engine) openState() error {
 	e.cfg.StorageRoot, e.cfg.StorageRunRoot = e.images.Root(), e.images.RunRoot()
 	e.cfg.StorageDriver = e.images.Driver()
 	e.runDir = filepath.Join(e.cfg.StorageRunRoot, "podunit")
-	store, err := state.Open(filepath.Join(e.cfg.StorageRoot, "podunit", "state.db"))
+	ifNew := e.refuseLostState
+	if e.cfg.LostState {
+		ifNew = nil
+	}
+	path := filepath.Join(e.cfg.StorageRoot, "podunit", "state.db")
+	store, err := state.OpenChecked(path, ifNew)
+	if state.IsDamagedDB(err) && e.cfg.SetAsideDamaged {
+		store, err = e.setAside(path)
+	}
 	if err != nil {
 		return err
 	}
 	e.store = store
-	if e.locks, err = state.NewLocks(filepath.Join(e.runDir, "locks")); err != nil {
+	if e.cfg.Warn != nil {
+		store.SetWarn(e.cfg.Warn)
+	}
+	if e.locks, err = state.NewLocksWith(filepath.Join(e.runDir, "locks"), e.lockOptions()); err != nil {
 		return err
 	}
 	if e.cfg.Self == "" {

@@ -232,6 +232,9 @@ const removeAttempts = 5
 // crash half way leaves something a second rm finishes.
 func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error {
 	c, err := e.container(ctx, ref)
+	if d, ok := asDamaged(err); ok {
+		return e.removeDamaged(ctx, d, o.Force)
+	}
 	if err != nil {
 		return err
 	}
@@ -278,7 +281,7 @@ func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.
 	return nil, e.removeLocked(ctx, now)
 }
 
-// removeLocked removes c; the caller holds c's lock.
+// removeLocked removes c, its lock file last; the caller holds c's lock.
 func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		return c.State.Transition(model.Removing)
@@ -288,12 +291,12 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
-	if err := e.images.DeleteRootfs(c.ID); err != nil {
+	if err := e.deleteRootfs(c.ID); err != nil {
 		return err
 	}
 	if err := e.store.RemoveContainer(ctx, c.ID); err != nil && !errdefs.IsNotFound(err) {
 		return err
 	}
 	e.containerEvent(c, "remove")
-	return nil
+	return e.locks.Remove(c.ID) // last, while held: see Locks.Remove
 }

@@ -250,7 +250,7 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 			return err
 		}
 		e.podEvent(p, "remove")
-		return nil
+		return e.locks.Remove("pod-" + p.ID) // podOp holds it
 	})
 }
 

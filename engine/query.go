@@ -31,8 +31,12 @@ func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
 	}
 	for i, c := range all {
 		if c.State.Status == model.Running {
-			if fresh, err := e.Refresh(ctx, c.ID); err == nil {
-				all[i] = withPaused(fresh)
+			fresh, err := e.Refresh(ctx, c.ID)
+			if fresh != nil {
+				all[i] = withPaused(fresh) // even when it could not be recorded: never show a stale "Up"
+			}
+			if err != nil && !errdefs.IsNotFound(err) && e.cfg.Warn != nil {
+				e.cfg.Warn(err)
 			}
 		}
 	}

@@ -25,14 +25,22 @@ func (e *Engine) Refresh(ctx context.Context, id string) (*model.Container, erro
 	if !settled {
 		return c, nil
 	}
-	return e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+	exited := func(c *model.Container) error {
 		if c.State.Status != model.Running || alive(c.State.Pid) {
 			return nil
 		}
 		c.State.Status, c.State.Pid, c.State.ExitCode = model.Exited, 0, code
 		c.State.FinishedAt = time.Now().UTC()
 		return nil
-	})
+	}
+	fresh, err := e.store.UpdateContainer(ctx, c.ID, exited)
+	if err != nil {
+		// The machine decides what is shown, even where the record cannot
+		// be written (a full disk): the caller gets both.
+		_ = exited(c)
+		return c, err
+	}
+	return fresh, nil
 }
 
 // exitFromUnit asks systemd about a dead container's unit: settled is false

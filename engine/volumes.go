@@ -123,7 +123,10 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 		return err
 	}
 	e.volumeEvent(v, "remove")
-	return e.volumeDir().Remove(name)
+	if err := e.volumeDir().Remove(name); err != nil {
+		return err
+	}
+	return e.locks.Remove("volume-" + name) // held since above
 }
 
 // removeVolumeUsers removes the containers that use a volume, after

@@ -50,6 +50,8 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringArrayVar(&a.cfg.StorageOpts, "storage-opt", nil, "storage driver option")
 	f.StringVar(&a.cfg.Runtime, "runtime", "", "OCI runtime: crun, runc or a path (default crun if installed, else runc)")
 	f.StringVar(&a.cfg.LogLevel, "log-level", "warn", "log level: trace, debug, info, warn, error, fatal or panic")
+	f.DurationVar(&a.cfg.LockTimeout, "lock-timeout", 0,
+		"give up waiting for another command's lock after this long (0: wait; who holds it is printed after 2s)")
 	a.addCommands(root)
 	return root
 }
@@ -69,6 +71,7 @@ func (a *app) engine() (*engine.Engine, error) {
 	if a.eng != nil {
 		return a.eng, nil
 	}
+	a.cfg.Warn = a.warn
 	eng, err := engine.New(a.cfg)
 	if err != nil {
 		return nil, err
@@ -76,6 +79,10 @@ func (a *app) engine() (*engine.Engine, error) {
 	a.eng = eng
 	return eng, nil
 }
+
+// warn reports what the engine noticed and worked around, as logrus
+// warnings (Podman's "WARN[0000] ..." on a terminal).
+func (a *app) warn(err error) { logrus.Warn(errorText(err)) }
 
 func (a *app) close() {
 	if a.eng != nil {

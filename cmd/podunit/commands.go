@@ -28,9 +28,11 @@ func (a *app) addCommands(root *cobra.Command) {
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
-	root.AddCommand(containerCmd, a.podCommand(), a.imageCommand(), a.imagesCommand(), a.loadCommand(),
+	pod := a.podCommand()
+	pod.AddCommand(a.podPruneCommand())
+	root.AddCommand(containerCmd, pod, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
-	root.AddCommand(a.networkCommand(), a.portCommand())
+	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	a.addSupportCommands(root)
 	a.addEverydayCommands(root)
 	root.InitDefaultCompletionCmd()

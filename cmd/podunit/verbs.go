@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -32,30 +33,12 @@ func (a *app) existsVerb(kind string, find func(cmd *cobra.Command, eng *engine.
 	}
 }
 
-// pruneVerb builds `KIND prune [-f]`: after a confirmation (unless -f), it
-// removes what prune finds unused and prints each removed name.
+// pruneVerb builds `KIND prune [-f]` for kinds that containers use: after a
+// confirmation (unless -f), it removes what prune finds unused and prints
+// each removed name.
 func (a *app) pruneVerb(kinds, short string, prune func(cmd *cobra.Command, eng *engine.Engine) ([]string, error)) *cobra.Command {
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [flags]",
-		Short: short,
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			warning := fmt.Sprintf("WARNING! This will remove all %s not used by at least one container.", kinds)
-			if !force && !a.confirm(warning) {
-				return nil
-			}
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			removed, err := prune(cmd, eng)
-			for _, n := range removed {
-				fmt.Fprintln(a.out, n)
-			}
-			return err
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	var cmd *cobra.Command
+	cmd = a.pruneIDs(short, fmt.Sprintf("WARNING! This will remove all %s not used by at least one container.", kinds),
+		func(_ context.Context, eng *engine.Engine) ([]string, error) { return prune(cmd, eng) })
 	return cmd
 }

@@ -19,6 +19,8 @@ var (
 	ErrNotImplemented = errors.New("not implemented")
 	// ErrUnavailable: a service the operation needs (systemd, the runtime) is absent.
 	ErrUnavailable = errors.New("unavailable")
+	// ErrCorrupt: stored state (a record, the database) is damaged or lost.
+	ErrCorrupt = errors.New("damaged")
 )
 
 // IsNotFound reports whether err is of class ErrNotFound.
@@ -38,3 +40,6 @@ func IsNotImplemented(err error) bool { return errors.Is(err, ErrNotImplemented)
 
 // IsUnavailable reports whether err is of class ErrUnavailable.
 func IsUnavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
+
+// IsCorrupt reports whether err is of class ErrCorrupt.
+func IsCorrupt(err error) bool { return errors.Is(err, ErrCorrupt) }

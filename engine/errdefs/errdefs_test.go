@@ -16,6 +16,7 @@ func TestClassesSurviveWrapping(t *testing.T) {
 		{ErrConflict, IsConflict},
 		{ErrNotImplemented, IsNotImplemented},
 		{ErrUnavailable, IsUnavailable},
+		{ErrCorrupt, IsCorrupt},
 	}
 	for i, c := range checks {
 		err := fmt.Errorf("outer: %w", fmt.Errorf("container %q: %w", "web", c.class))

@@ -24,6 +24,13 @@ type containerMetadata struct {
 // CreateRootfs creates the storage container with ID containerID (64 hex
 // digits, podunit's own container ID) on the image with ID imageID.
 func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containerName string) error {
+	return s.CreateRootfsRecord(ctx, imageID, containerID, containerName, nil)
+}
+
+// CreateRootfsRecord is CreateRootfs that keeps record, if not nil, with
+// the storage container (RecordKey): it marks the storage container as
+// podunit's and lets a lost state record be rebuilt.
+func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
 	if len(containerID) != 64 || !isHex(containerID) {
 		return fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
 	}
@@ -43,7 +50,11 @@ func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containe
 	if containerName != "" {
 		names = []string{containerName}
 	}
-	_, err = s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), nil)
+	opts := &storage.ContainerOptions{}
+	if record != nil {
+		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: record}}
+	}
+	_, err = s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), opts)
 	if errors.Is(err, storage.ErrDuplicateID) || errors.Is(err, storage.ErrDuplicateName) {
 		return fmt.Errorf("rootfs for container %q (%s): %w: %w", containerName, containerID, errdefs.ErrAlreadyExists, err)
 	}

@@ -41,11 +41,22 @@ func (s *Store) AddContainer(ctx context.Context, c *model.Container) error {
 // change its ID.
 func (s *Store) UpdateContainer(ctx context.Context, id string, fn func(c *model.Container) error) (*model.Container, error) {
 	var out *model.Container
-	err := s.inTx(ctx, "update container "+shortID(id), func(tx *sql.Tx) error {
-		c, err := updateOne(ctx, tx, id, fn)
-		out = c
-		return err
-	})
+	ending := false
+	try := func() error {
+		return s.inTx(ctx, "update container "+shortID(id), func(tx *sql.Tx) error {
+			c, err := updateOne(ctx, tx, id, func(c *model.Container) error {
+				err := fn(c)
+				ending = c.State.Status == model.Exited || c.State.Status == model.Removing
+				return err
+			})
+			out = c
+			return err
+		})
+	}
+	err := try()
+	if IsDiskFull(err) && ending && s.ReleaseReserve() {
+		err = try() // recording an end must go through on a full disk: see reserveSize
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +110,11 @@ func updateOne(ctx context.Context, tx *sql.Tx, id string, fn func(c *model.Cont
 
 // RemoveContainer deletes the container with the given full ID.
 func (s *Store) RemoveContainer(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, id)
+	var res sql.Result
+	err := s.retryFull(func() (err error) {
+		res, err = s.db.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("remove container %s: %w", shortID(id), err)
 	}

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"time"
 
@@ -22,13 +23,19 @@ const (
 // lockFile opens path and takes an exclusive flock on it. If the file was
 // removed (Locks.Remove) while this process waited, the lock it got guards
 // nothing any more, so it starts again on the file now at path.
-func lockFile(ctx context.Context, path string, wait bool) (*os.File, error) {
+// A symlink at path is refused (O_NOFOLLOW), so a lock file never makes
+// podunit create or lock a file elsewhere. waited, if set, is called once
+// when the wait has lasted w.notice.
+func lockFile(ctx context.Context, path string, wait bool, w *waitNotice) (*os.File, error) {
 	for {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if errors.Is(err, unix.ELOOP) {
+			return nil, fmt.Errorf("lock file %s is a symbolic link", path)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if err := flock(ctx, f, wait); err != nil {
+		if err := flock(ctx, f, wait, w); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -41,7 +48,7 @@ func lockFile(ctx context.Context, path string, wait bool) (*os.File, error) {
 }
 
 // flock takes an exclusive flock on f, polling until ctx is done if wait.
-func flock(ctx context.Context, f *os.File, wait bool) error {
+func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
 	delay := firstPoll
 	for {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
@@ -55,8 +62,9 @@ func flock(ctx context.Context, f *os.File, wait bool) error {
 		case !wait:
 			return errHeld
 		}
+		w.tick(f)
 		if err := sleep(ctx, delay); err != nil {
-			return err
+			return w.gaveUp(f, err)
 		}
 		delay = min(2*delay, maxPoll)
 	}
@@ -80,7 +88,7 @@ func stillAt(f *os.File, path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	now, err := os.Stat(path)
+	now, err := os.Lstat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
@@ -103,4 +111,42 @@ func closeOnErr(f *os.File, err error) (*os.File, error) {
 func unlockFile(f *os.File) {
 	_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
 	f.Close()
+}
+
+// waitNotice tells LockOptions.OnWait once who holds a lock waited on,
+// and names the holder when the wait times out.
+type waitNotice struct {
+	id       string
+	opts     LockOptions
+	start    time.Time
+	told     bool
+	deadline bool // the context's deadline is opts.Timeout's
+}
+
+// tick tells OnWait of the holder once the wait is long enough.
+func (w *waitNotice) tick(f *os.File) {
+	if w == nil || w.told || w.opts.OnWait == nil || time.Since(w.start) < w.opts.NoticeAfter {
+		return
+	}
+	w.told = true
+	w.opts.OnWait(holderOf(w.id, f))
+}
+
+// gaveUp turns the end of a wait that opts.Timeout set into ErrConflict
+// naming the holder; other ends come back as they are.
+func (w *waitNotice) gaveUp(f *os.File, err error) error {
+	if w == nil || !w.deadline || !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &timeoutError{holder: holderOf(w.id, f), after: w.opts.Timeout}
+}
+
+// timeoutError is a wait for a lock that ran out of time.
+type timeoutError struct {
+	holder Holder
+	after  time.Duration
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("still locked by %s after %s", e.holder, e.after)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
@@ -19,17 +20,25 @@ import (
 // on the file.
 type Locks struct {
 	dir   string
+	opts  LockOptions
 	mu    sync.Mutex
 	gates map[string]*gate
 }
 
 // NewLocks keeps lock files in dir, creating it if needed. A directory on
 // tmpfs (under the run root) suits: locks need not outlive a boot.
-func NewLocks(dir string) (*Locks, error) {
+func NewLocks(dir string) (*Locks, error) { return NewLocksWith(dir, LockOptions{}) }
+
+// NewLocksWith is NewLocks whose waits opts bounds and reports. dir must
+// be a directory, not a symbolic link to one.
+func NewLocksWith(dir string, opts LockOptions) (*Locks, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("lock directory %s: %w", dir, err)
 	}
-	return &Locks{dir: dir, gates: map[string]*gate{}}, nil
+	if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("lock directory %s: not a directory (a symbolic link?): %w", dir, errdefs.ErrInvalidArgument)
+	}
+	return &Locks{dir: dir, opts: opts, gates: map[string]*gate{}}, nil
 }
 
 // Lock takes the lock on id, waiting until it is free or ctx is done. The
@@ -79,15 +88,33 @@ func (l *Locks) Remove(id string) error {
 	return nil
 }
 
+// RemoveIdle deletes id's lock file if nobody holds the lock, taking it
+// for the removal (as Remove wants); a held lock is ErrConflict.
+func (l *Locks) RemoveIdle(id string) error {
+	unlock, err := l.TryLock(id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return l.Remove(id)
+}
+
 // lock takes id's in-process gate, then its file lock.
 func (l *Locks) lock(ctx context.Context, id string, wait bool) (func(), error) {
 	if err := checkLockID(id); err != nil {
 		return nil, err
 	}
+	w := &waitNotice{id: id, opts: l.opts, start: time.Now()}
+	if wait && l.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, l.opts.Timeout)
+		defer cancel()
+		w.deadline = true
+	}
 	if err := l.enter(ctx, id, wait); err != nil {
 		return nil, lockErr(id, err)
 	}
-	f, err := lockFile(ctx, l.path(id), wait)
+	f, err := lockFile(ctx, l.path(id), wait, w)
 	if err != nil {
 		l.leave(id)
 		return nil, lockErr(id, err)
@@ -102,6 +129,10 @@ func (l *Locks) lock(ctx context.Context, id string, wait bool) (func(), error) 
 func lockErr(id string, err error) error {
 	if errors.Is(err, errHeld) {
 		return fmt.Errorf("%s is locked by another podunit command: %w", id, errdefs.ErrConflict)
+	}
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return fmt.Errorf("lock %s: %w: %w", id, te, errdefs.ErrConflict)
 	}
 	return fmt.Errorf("lock %s: %w", id, err)
 }

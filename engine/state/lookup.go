@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -24,7 +25,8 @@ func (s *Store) Container(ctx context.Context, ref string) (*model.Container, er
 	if err != nil {
 		return nil, err
 	}
-	return decode(m.id, m.data)
+	c, err := decode(m.id, m.data)
+	return c, named(err, m.name)
 }
 
 // find resolves ref among table's rows; kind names the object in errors.
@@ -78,45 +80,84 @@ func prefixRange(ref string) (lo, hi string) {
 	return ref, ref + "g"
 }
 
-// Containers lists every container, oldest first (ties by ID).
+// Containers lists every container, oldest first (ties by ID), skipping
+// damaged records (reported to the warn function).
 func (s *Store) Containers(ctx context.Context) ([]*model.Container, error) {
-	return s.listContainers(ctx, "list containers", `SELECT id, data FROM containers ORDER BY created, id`)
+	good, bad, err := s.ScanContainers(ctx)
+	s.report(bad)
+	return good, err
+}
+
+// ScanContainers lists every container, oldest first (ties by ID), and
+// apart from them every damaged record.
+func (s *Store) ScanContainers(ctx context.Context) ([]*model.Container, []*DamagedError, error) {
+	return s.listContainers(ctx, "list containers", `SELECT id, name, data FROM containers ORDER BY created, id`)
 }
 
 // PodContainers lists the containers whose Config.Pod is podID, oldest
-// first (ties by ID). A pod with no members, or no such pod, has none.
+// first (ties by ID), skipping damaged records (reported to the warn
+// function). A pod with no members, or no such pod, has none.
 func (s *Store) PodContainers(ctx context.Context, podID string) ([]*model.Container, error) {
 	if podID == "" {
 		return nil, fmt.Errorf("pod ID is empty: %w", errdefs.ErrInvalidArgument)
 	}
-	return s.listContainers(ctx, "list containers of pod "+shortID(podID),
-		`SELECT id, data FROM containers WHERE pod = ? ORDER BY created, id`, podID)
+	good, bad, err := s.listContainers(ctx, "list containers of pod "+shortID(podID),
+		`SELECT id, name, data FROM containers WHERE pod = ? ORDER BY created, id`, podID)
+	s.report(bad)
+	return good, err
 }
 
-// listContainers decodes the (id, data) rows query selects; what names the
-// listing in errors.
-func (s *Store) listContainers(ctx context.Context, what, query string, args ...any) ([]*model.Container, error) {
+// listContainers decodes the (id, name, data) rows query selects, keeping
+// damaged records apart; what names the listing in errors.
+func (s *Store) listContainers(ctx context.Context, what, query string, args ...any) ([]*model.Container, []*DamagedError, error) {
+	var good []*model.Container
+	bad, err := s.scan(ctx, what, query, args, func(id, data string) error {
+		c, err := decode(id, data)
+		if err == nil {
+			good = append(good, c)
+		}
+		return err
+	})
+	return good, bad, err
+}
+
+// scan runs query, whose rows are (id, name, data), and hands each row to
+// fn; the damaged records fn finds come back apart, other errors end it.
+func (s *Store) scan(ctx context.Context, what, query string, args []any, fn func(id, data string) error) ([]*DamagedError, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []*model.Container
+	var bad []*DamagedError
 	for rows.Next() {
-		var id, data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+		var id, name, data string
+		if err := rows.Scan(&id, &name, &data); err != nil {
+			return bad, fmt.Errorf("%s: %w", what, err)
 		}
-		c, err := decode(id, data)
-		if err != nil {
-			return nil, err
+		var d *DamagedError
+		err := fn(id, data)
+		switch {
+		case errors.As(err, &d):
+			d.Name = cmp.Or(d.Name, name)
+			bad = append(bad, d)
+		case err != nil:
+			return bad, err
 		}
-		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return bad, fmt.Errorf("%s: %w", what, err)
 	}
-	return out, nil
+	return bad, nil
+}
+
+// named fills in a damaged record's name from its row.
+func named(err error, name string) error {
+	var d *DamagedError
+	if errors.As(err, &d) && d.Name == "" {
+		d.Name = name
+	}
+	return err
 }
 
 // byID reads the container with the given full ID.

@@ -41,32 +41,31 @@ func (s *Store) Pod(ctx context.Context, ref string) (*model.Pod, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodePod(m.id, m.data)
+	p, err := decodePod(m.id, m.data)
+	return p, named(err, m.name)
 }
 
-// Pods lists every pod, oldest first (ties by ID).
+// Pods lists every pod, oldest first (ties by ID), skipping damaged
+// records (reported to the warn function).
 func (s *Store) Pods(ctx context.Context) ([]*model.Pod, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, data FROM pods ORDER BY created, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list pods: %w", err)
-	}
-	defer rows.Close()
-	var out []*model.Pod
-	for rows.Next() {
-		var id, data string
-		if err := rows.Scan(&id, &data); err != nil {
-			return nil, fmt.Errorf("list pods: %w", err)
-		}
-		p, err := decodePod(id, data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list pods: %w", err)
-	}
-	return out, nil
+	good, bad, err := s.ScanPods(ctx)
+	s.report(bad)
+	return good, err
+}
+
+// ScanPods lists every pod, oldest first (ties by ID), and apart from
+// them every damaged record.
+func (s *Store) ScanPods(ctx context.Context) ([]*model.Pod, []*DamagedError, error) {
+	var good []*model.Pod
+	bad, err := s.scan(ctx, "list pods", `SELECT id, name, data FROM pods ORDER BY created, id`, nil,
+		func(id, data string) error {
+			p, err := decodePod(id, data)
+			if err == nil {
+				good = append(good, p)
+			}
+			return err
+		})
+	return good, bad, err
 }
 
 // UpdatePod changes the pod with the given full ID in one write
@@ -242,7 +241,13 @@ func encodePod(p *model.Pod) (string, error) {
 func decodePod(id, data string) (*model.Pod, error) {
 	p := new(model.Pod)
 	if err := json.Unmarshal([]byte(data), p); err != nil {
-		return nil, fmt.Errorf("pod %s: stored record is corrupt: %w", shortID(id), err)
+		return nil, damaged("pod", id, "", err)
+	}
+	if p.ID != id {
+		return nil, damaged("pod", id, p.Name, fmt.Errorf("it holds the ID %q", p.ID))
+	}
+	if err := checkPodRecord(p); err != nil {
+		return nil, damaged("pod", id, p.Name, err)
 	}
 	return p, nil
 }

@@ -62,11 +62,18 @@ func encode(c *model.Container) (string, error) {
 	return string(b), nil
 }
 
-// decode reads a stored record.
+// decode reads a stored record, and refuses one that does not parse or
+// lacks its own ID or a name with a *DamagedError.
 func decode(id, data string) (*model.Container, error) {
 	c := new(model.Container)
 	if err := json.Unmarshal([]byte(data), c); err != nil {
-		return nil, fmt.Errorf("container %s: stored record is corrupt: %w", shortID(id), err)
+		return nil, damaged("container", id, "", err)
+	}
+	if c.ID != id {
+		return nil, damaged("container", id, c.Name, fmt.Errorf("it holds the ID %q", c.ID))
+	}
+	if err := checkRecord(c); err != nil {
+		return nil, damaged("container", id, c.Name, err)
 	}
 	return c, nil
 }

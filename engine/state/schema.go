@@ -48,10 +48,15 @@ type querier interface {
 
 // migrate brings the schema up to date. The common case, a current schema,
 // costs one read of the header.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context, ifNew func() error) error {
 	v, err := userVersion(ctx, s.db)
 	if err != nil {
 		return err
+	}
+	if v == 0 && ifNew != nil {
+		if v, err = checkNew(ctx, s.db, ifNew); err != nil {
+			return err
+		}
 	}
 	if v == len(migrations) {
 		return nil
@@ -84,6 +89,21 @@ func upgrade(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("schema upgrade: set version: %w", err)
 	}
 	return nil
+}
+
+// checkNew asks ifNew about a database without a schema. A refusal stands
+// unless another process has made the schema meanwhile: at a first start,
+// a concurrent command may already have made it and then its objects.
+func checkNew(ctx context.Context, q querier, ifNew func() error) (int, error) {
+	refusal := ifNew()
+	if refusal == nil {
+		return 0, nil
+	}
+	v, err := userVersion(ctx, q)
+	if err != nil || v == 0 {
+		return 0, refusal
+	}
+	return v, nil
 }
 
 // knownVersion refuses a database written by a newer podunit.

@@ -31,11 +31,17 @@ const busyTimeout = "10000"
 type Store struct {
 	db   *sql.DB
 	path string
+	warn func(error) // receives the damaged records listings skip
 }
 
 // Open opens the database at path, creating it and its directory if needed,
 // and brings its schema up to date. It is cheap when the database exists.
-func Open(path string) (*Store, error) {
+func Open(path string) (*Store, error) { return OpenChecked(path, nil) }
+
+// OpenChecked is Open that first asks ifNew, when the database has no
+// schema yet (it is new, zero-length or emptied), whether one may be
+// created there; an error from ifNew fails the open and writes nothing.
+func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("state database path %q: must be non-empty and without '?': %w",
 			path, errdefs.ErrInvalidArgument)
@@ -48,8 +54,17 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
+	ensureReserve(path + ".reserve")
 	s := &Store{db: db, path: path}
-	if err := s.migrate(context.Background()); err != nil {
+	err = s.migrate(context.Background(), ifNew)
+	if IsDiskFull(err) && shrinkReserve(path+".reserve", openSlice) {
+		err = s.migrate(context.Background(), ifNew) // reading needs room for -shm
+	}
+	if IsDamagedDB(err) {
+		db.Close()
+		return nil, s.damagedDB(err)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}

@@ -15,8 +15,8 @@ import (
 // usersOf selects the containers with a volume mount of the named volume,
 // oldest first; a volume is found by name only, and a container's mounts
 // are the record of who uses it.
-const usersOf = `SELECT c.id, c.data FROM containers c
-	WHERE EXISTS (SELECT 1 FROM json_each(c.data, '$.config.mounts') m
+const usersOf = `SELECT c.id, c.name, c.data FROM containers c
+	WHERE EXISTS (SELECT 1 FROM json_each(iif(json_valid(c.data), c.data, '{}'), '$.config.mounts') m
 		WHERE json_extract(m.value, '$.type') = 'volume' AND json_extract(m.value, '$.source') = ?)
 	ORDER BY c.created, c.id`
 
@@ -117,7 +117,9 @@ func (s *Store) UpdateVolume(ctx context.Context, name string, fn func(v *model.
 // VolumeUsers lists the containers that mount the named volume, oldest
 // first. A volume nobody uses, or no such volume, has none.
 func (s *Store) VolumeUsers(ctx context.Context, name string) ([]*model.Container, error) {
-	return s.listContainers(ctx, "containers using volume "+name, usersOf, name)
+	good, bad, err := s.listContainers(ctx, "containers using volume "+name, usersOf, name)
+	s.report(bad)
+	return good, err
 }
 
 // RemoveVolume deletes the named volume's record. It fails with
@@ -152,15 +154,11 @@ func volumeUserNames(ctx context.Context, tx *sql.Tx, name string) ([]string, er
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id, data string
-		if err := rows.Scan(&id, &data); err != nil {
+		var id, cname, data string
+		if err := rows.Scan(&id, &cname, &data); err != nil {
 			return nil, fmt.Errorf("containers using volume %s: %w", name, err)
 		}
-		c, err := decode(id, data)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c.Name)
+		out = append(out, cname)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("containers using volume %s: %w", name, err)

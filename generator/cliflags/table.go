@@ -4,6 +4,7 @@ package cliflags
 
 var table = map[string][]Flag{
 	"": {
+		{Long: "lock-timeout", Short: "", Value: true},
 		{Long: "log-level", Short: "", Value: true},
 		{Long: "root", Short: "", Value: true},
 		{Long: "runroot", Short: "", Value: true},

@@ -25,17 +25,7 @@ func TestCrashesLeaveWhatARerunFinishes(t *testing.T) {
 	e.image()
 	t.Run("killed while its container runs", func(t *testing.T) {
 		e := e.on(t)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cmd := e.command(ctx, "run", "--name", "orphan", "bb", "sleep", "600")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		eventually(t, 20*time.Second, "orphan running", func() bool {
-			return e.run("inspect", "--format", "{{.State.Status}}", "orphan").out == "running\n"
-		})
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		killedRun(t, e, "orphan")
 		if st := e.field("orphan", "{{.State.Status}}"); st != "running" {
 			t.Fatalf("the container outlives podunit, but inspect says %s", st)
 		}

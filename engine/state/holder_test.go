@@ -1,0 +1,97 @@
+package state
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// holdFile takes an flock on path through a file of its own, as another
+// process would, until the test ends.
+func holdFile(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWaitNamesTheHolderAndTimesOut(t *testing.T) {
+	dir := t.TempDir()
+	var mu sync.Mutex
+	var told []Holder
+	l, err := NewLocksWith(dir, LockOptions{Timeout: 300 * time.Millisecond, NoticeAfter: 50 * time.Millisecond,
+		OnWait: func(h Holder) { mu.Lock(); told = append(told, h); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holdFile(t, filepath.Join(dir, "c1.lock"))
+	start := time.Now()
+	_, err = l.Lock(context.Background(), "c1")
+	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), "process "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("a wait past the timeout: %v, want a conflict naming this process", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the wait took %s with a 300ms timeout", d)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(told) != 1 || told[0].ID != "c1" || told[0].Pid != os.Getpid() {
+		t.Errorf("OnWait heard %+v, want once, c1 held by %d", told, os.Getpid())
+	}
+}
+
+func TestLockFollowsNoSymlink(t *testing.T) {
+	dir := t.TempDir()
+	l := newLocks(t, dir)
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.Symlink(target, filepath.Join(dir, "c1.lock")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Lock(context.Background(), "c1"); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("locking through a symlink: %v", err)
+	}
+	if _, err := os.Lstat(target); !os.IsNotExist(err) {
+		t.Errorf("the symlink's target was created: %v", err)
+	}
+	link := filepath.Join(t.TempDir(), "locks")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewLocks(link); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("a lock directory that is a symlink: %v", err)
+	}
+}
+
+func TestRemoveIdleSparesAHeldLock(t *testing.T) {
+	dir := t.TempDir()
+	l := newLocks(t, dir)
+	holdFile(t, filepath.Join(dir, "c1.lock"))
+	if err := l.RemoveIdle("c1"); !errdefs.IsConflict(err) {
+		t.Fatalf("RemoveIdle of a held lock: %v", err)
+	}
+	unlock, err := l.Lock(context.Background(), "c2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	if err := l.RemoveIdle("c2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "c2.lock")); !os.IsNotExist(err) {
+		t.Errorf("the idle lock file remains: %v", err)
+	}
+}

@@ -41,12 +41,7 @@ func (o netOwner) attachment() network.Attachment {
 	a := network.Attachment{ID: o.id, Name: o.name, NetNS: o.netns, Ports: cniPorts(o.ports)}
 	for i, name := range networksOf(o.mode, o.nc) {
 		opts := o.nc.NetworkOpts[name]
-		ep := network.Endpoint{Network: name, IfName: "eth" + strconv.Itoa(i), Aliases: opts.Aliases, MAC: opts.MAC}
-		for _, s := range []string{opts.IP, opts.IP6} {
-			if ip := net.ParseIP(s); ip != nil {
-				ep.IPs = append(ep.IPs, ip)
-			}
-		}
+		ep := network.Endpoint{Network: name, IfName: "eth" + strconv.Itoa(i), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}
 		a.Endpoints = append(a.Endpoints, ep)
 	}
 	return a
@@ -124,4 +119,15 @@ func checkNames(nc model.NetConfig) error {
 	}
 	_, err := addHosts(nc.AddHost)
 	return err
+}
+
+// staticIPs are the addresses asked for with --ip and --ip6.
+func staticIPs(o model.NetworkOpts) []net.IP {
+	var out []net.IP
+	for _, s := range []string{o.IP, o.IP6} {
+		if ip := net.ParseIP(s); ip != nil {
+			out = append(out, ip)
+		}
+	}
+	return out
 }

@@ -60,9 +60,6 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateOptions, error) {
 	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace, Pod: f.pod,
 		Publish: f.publish, Environ: os.LookupEnv}
-	if err := f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig); err != nil {
-		return o, err
-	}
 	if cmd.Flags().Changed("entrypoint") {
 		ep, err := parseEntrypoint(f.entrypoint)
 		if err != nil {
@@ -99,7 +96,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
-	return o, nil
+	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
 // parseEntrypoint accepts a plain command or a JSON array, as Podman does.

@@ -10,12 +10,14 @@ import (
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 )
 
 func (a *app) networkCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "network", Short: "Manage networks"}
 	cmd.AddCommand(a.networkCreateCommand(), a.networkLsCommand(), a.networkInspectCommand(),
-		a.networkRmCommand(), a.networkExistsCommand(), a.networkPruneCommand())
+		a.networkRmCommand(), a.networkExistsCommand(), a.networkPruneCommand(),
+		a.networkConnectCommand(), a.networkDisconnectCommand(), a.networkReloadCommand())
 	return cmd
 }
 
@@ -238,4 +240,67 @@ func (a *app) networkExistsCommand() *cobra.Command {
 func (a *app) networkPruneCommand() *cobra.Command {
 	return a.pruneVerb("networks", "Remove every network no container or pod uses (but the default)",
 		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.NetworkPrune(a.ctx(cmd)) })
+}
+
+func (a *app) networkConnectCommand() *cobra.Command {
+	var o model.NetworkOpts
+	cmd := &cobra.Command{
+		Use:   "connect [flags] NETWORK CONTAINER",
+		Short: "Put a container on a network as well (a running one at once)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.NetworkConnect(a.ctx(cmd), args[0], args[1], o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&o.Aliases, "alias", nil, "another name of the container on the network (aardvark-dns)")
+	fs.StringVar(&o.IP, "ip", "", "the container's IPv4 address on the network")
+	fs.StringVar(&o.IP6, "ip6", "", "the container's IPv6 address on the network")
+	fs.StringVar(&o.MAC, "mac-address", "", "the container's MAC address on the network")
+	return cmd
+}
+
+func (a *app) networkDisconnectCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "disconnect [flags] NETWORK CONTAINER",
+		Short: "Take a container off a network (a running one at once)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.NetworkDisconnect(a.ctx(cmd), args[0], args[1])
+		},
+	}
+	cmd.Flags().BoolP("force", "f", false, "accepted for Podman's sake: the interface goes at once anyway")
+	return cmd
+}
+
+func (a *app) networkReloadCommand() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "reload [flags] [CONTAINER...]",
+		Short: "Set running containers' networks up again, restoring their firewall rules",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give containers or --all, not both nor neither: %w", errdefs.ErrInvalidArgument)
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			done, err := eng.NetworkReload(a.ctx(cmd), args, all)
+			for _, id := range done {
+				fmt.Fprintln(a.out, id)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "every running container")
+	return cmd
 }

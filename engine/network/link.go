@@ -52,6 +52,9 @@ func RemoveSharedChains() error {
 }
 
 func removeSharedChains(bin string) error {
+	if err := removeIdleDNATChains(bin); err != nil {
+		return err
+	}
 	for _, c := range sharedChains {
 		if n := rules(bin, c.table, c.chain); n > c.idle {
 			return nil
@@ -115,4 +118,28 @@ func iptables(bin string, args ...string) error {
 		return fmt.Errorf("%s %s: %v: %s", bin, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// removeIdleDNATChains deletes the per-network NETAVARK-DN-* chains of the
+// nat table that hold no rule and that nothing jumps to: netavark removes
+// one only when the last container of its network that it tears down had
+// published ports.
+func removeIdleDNATChains(bin string) error {
+	out, err := exec.Command(bin, "-w", "-t", "nat", "-S").Output()
+	if err != nil {
+		return nil
+	}
+	text := string(out)
+	var errs []error
+	for _, line := range strings.Split(text, "\n") {
+		chain, ok := strings.CutPrefix(line, "-N ")
+		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") {
+			continue
+		}
+		if strings.Contains(text, "-A "+chain+" ") || strings.Contains(text, "-j "+chain+"\n") || strings.Contains(text, "-j "+chain+" ") {
+			continue
+		}
+		errs = append(errs, iptables(bin, "-t", "nat", "-X", chain))
+	}
+	return errors.Join(errs...)
 }

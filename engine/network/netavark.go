@@ -214,8 +214,11 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 		return err
 	}
 	defer unlock()
-	ips, live := map[string][]net.IP{}, a.Endpoints[:0:0]
+	ips, live, st := map[string][]net.IP{}, a.Endpoints[:0:0], m.Status(a.ID)
 	for _, e := range a.Endpoints {
+		for name := range st[e.Network].Interfaces {
+			e.IfName = name // the interface it got, whatever came and went since
+		}
 		if _, err := m.Get(e.Network); errdefs.IsNotFound(err) {
 			continue // removed with -f after its users
 		} else if err != nil {
@@ -287,4 +290,41 @@ func Addresses(res map[string]Status, name string) []string {
 		}
 	}
 	return append(v4, v6...)
+}
+
+// Reload runs netavark teardown and setup again for a, with the addresses
+// it holds, to restore its firewall rules (after a firewall flush) and
+// DNS entries.
+func (m *Manager) Reload(ctx context.Context, a Attachment) error {
+	unlock, err := m.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	ips, st := map[string][]net.IP{}, m.Status(a.ID)
+	for i, e := range a.Endpoints {
+		for name, iface := range st[e.Network].Interfaces {
+			a.Endpoints[i].IfName = name
+			if e.MAC == "" && len(iface.MacAddress) > 0 {
+				// the same MAC: the host's neighbour entries stay right
+				a.Endpoints[i].MAC = iface.MacAddress.String()
+			}
+		}
+		ips[e.Network] = m.Leases(e.Network, a.ID)
+		if n, err := m.Get(e.Network); err == nil {
+			if err := ensureInternal(n); err != nil {
+				return err
+			}
+		}
+	}
+	o, err := m.options(a, ips)
+	if err != nil {
+		return err
+	}
+	_ = m.run(ctx, "teardown", a.NetNS, o, nil) // what is left of the rules
+	res := map[string]Status{}
+	if err := m.run(ctx, "setup", a.NetNS, o, &res); err != nil {
+		return err
+	}
+	return m.updateStatus(a.ID, res, nil)
 }

@@ -55,6 +55,7 @@ func (e *Engine) attachOwner(ctx context.Context, o netOwner) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	e.adoptAardvark(ctx)
 	if addrs := network.Addresses(res, o.mode); len(addrs) > 0 {
 		return addrs[0], nil
 	}

@@ -44,6 +44,7 @@ func (e *Engine) NetworkConnect(ctx context.Context, name, ref string, opts mode
 		if _, err := e.networks().Attach(ctx, a); err != nil {
 			return fmt.Errorf("container %q: %w", c.Name, err)
 		}
+		e.adoptAardvark(ctx)
 	}
 	_, err = e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
 		if !isCNI(r.Config.Network) {
@@ -170,6 +171,7 @@ func (e *Engine) NetworkReload(ctx context.Context, refs []string, all bool) ([]
 		if err := e.networks().Reload(ctx, containerOwner(c, pin.Path(network.Net)).attachment()); err != nil {
 			return done, fmt.Errorf("container %q: %w", c.Name, err)
 		}
+		e.adoptAardvark(ctx)
 		done = append(done, c.ID)
 	}
 	return done, nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -327,4 +328,18 @@ func (m *Manager) Reload(ctx context.Context, a Attachment) error {
 		return err
 	}
 	return m.updateStatus(a.ID, res, nil)
+}
+
+// AardvarkPID is the pid of the aardvark-dns netavark started for this
+// engine; 0 when none runs.
+func (m *Manager) AardvarkPID() int {
+	data, err := os.ReadFile(filepath.Join(m.RunDir, "aardvark-dns", "aardvark.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 || syscall.Kill(pid, 0) != nil {
+		return 0
+	}
+	return pid
 }

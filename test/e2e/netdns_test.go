@@ -18,6 +18,7 @@ func TestNetworkDNS(t *testing.T) {
 	e.image()
 	before := netSnapshot(e)
 	e.must("network", "create", "appnet")
+	t.Run("aardvark-dns outlives the container that started it", func(t *testing.T) { checkAardvarkScope(t, e) })
 	t.Run("a container reaches another by name and by alias", func(t *testing.T) { checkDNSNames(t, e) })
 	t.Run("a pod member reaches another pod by its name", func(t *testing.T) { checkDNSPods(t, e) })
 	t.Run("an IPv6 network gives addresses that ping", func(t *testing.T) { checkIPv6(t, e) })
@@ -30,7 +31,7 @@ func TestNetworkDNS(t *testing.T) {
 		for _, p := range []string{"dbpod", "clipod"} {
 			e.must("pod", "rm", "-f", "-t", "0", p)
 		}
-		e.must("network", "rm", "appnet", "sixnet", "connnet")
+		e.must("network", "rm", "appnet", "sixnet", "connnet", "survnet")
 		if after := netSnapshot(e); after != before {
 			t.Fatalf("the sandbox's network is not as before:\nbefore:\n%s\nafter:\n%s", before, after)
 		}
@@ -187,5 +188,25 @@ func checkNameFlags(t *testing.T, e *env) {
 	}
 	if r := e.run("run", "--rm", "--add-host", "nope", "bb", "true"); r.code != 125 || !strings.Contains(r.err, "--add-host") {
 		t.Errorf("a bad --add-host: exit %d, %q", r.code, r.err)
+	}
+}
+
+// checkAardvarkScope starts the first container on a DNS network (so
+// netavark starts aardvark-dns from its setup) and stops it: aardvark-dns
+// must have been moved to a scope of its own and live on.
+func checkAardvarkScope(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("network", "create", "survnet")
+	e.must("run", "-d", "--name", "first", "--network", "survnet", "bb", "sleep", "600")
+	e.must("run", "-d", "--name", "second", "--network", "survnet", "bb", "sleep", "600")
+	pid := strings.TrimSpace(e.sh("pgrep -x aardvark-dns"))
+	if cg := e.sh("cat /proc/" + pid + "/cgroup"); pid == "" || !strings.Contains(cg, "/podunit-aardvark-dns-") {
+		t.Fatalf("aardvark-dns (pid %q) is not in a scope of its own:\n%s", pid, cg)
+	}
+	e.must("stop", "-t", "0", "first")
+	e.must("run", "-d", "--name", "third", "--network", "survnet", "bb", "sleep", "600")
+	eventually(t, 10*time.Second, "third to resolve second", func() bool { return len(lookup(e, "third", "second")) == 1 })
+	if again := strings.TrimSpace(e.sh("pgrep -x aardvark-dns")); again != pid {
+		t.Fatalf("aardvark-dns was pid %s, is %q after the first container stopped", pid, again)
 	}
 }

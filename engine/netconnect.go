@@ -174,5 +174,30 @@ func (e *Engine) NetworkReload(ctx context.Context, refs []string, all bool) ([]
 		e.adoptAardvark(ctx)
 		done = append(done, c.ID)
 	}
+	if !all {
+		return done, nil
+	}
+	pods, err := e.reloadPods(ctx)
+	return append(done, pods...), err
+}
+
+// reloadPods sets the networks of every started pod up again.
+func (e *Engine) reloadPods(ctx context.Context) ([]string, error) {
+	pods, err := e.store.Pods(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var done []string
+	for _, p := range pods {
+		pin := e.podNamespaces(p)
+		if !p.Config.Shares(network.Net) || !isCNI(p.Config.Network) || !pin.Has(network.Net) {
+			continue
+		}
+		if err := e.networks().Reload(ctx, podOwner(p, pin.Path(network.Net)).attachment()); err != nil {
+			return done, fmt.Errorf("pod %q: %w", p.Name, err)
+		}
+		e.adoptAardvark(ctx)
+		done = append(done, p.ID)
+	}
 	return done, nil
 }

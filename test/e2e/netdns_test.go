@@ -172,6 +172,19 @@ func checkReload(t *testing.T, e *env) {
 		t.Fatalf("network reload printed %q", got)
 	}
 	eventually(t, 10*time.Second, "the published port to answer after reload", answers)
+	e.sh("iptables -t nat -F NETAVARK-HOSTPORT-DNAT")
+	if got := e.must("network", "reload", "--all"); !strings.Contains(got, e.field("rpub", "{{.ID}}")) || !strings.Contains(got, podID(e, "dbpod")) {
+		t.Fatalf("network reload --all printed %q: want rpub and pod dbpod among them", got)
+	}
+	eventually(t, 10*time.Second, "the published port to answer after reload --all", answers)
+	eventually(t, 10*time.Second, "clipod-cli to fetch from dbpod after reload --all", func() bool {
+		r := e.run("exec", "clipod-cli", "sh", "-c", fetch("http://dbpod/"))
+		return r.code == 0 && strings.Contains(r.out, "hello-dbpod")
+	})
+}
+
+func podID(e *env, name string) string {
+	return strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ID}}", name))
 }
 
 func checkNameFlags(t *testing.T, e *env) {

@@ -5,6 +5,8 @@
 # --network none (what the bridge costs), measured with hyperfine under a real
 # systemd (test/sandbox.sh --net where PID 1 is not systemd, so every bridge,
 # veth and rule stays in the sandbox's namespace). As root, after `make build`.
+# COMPANION=1 keeps one container running on the bridge meanwhile, so netavark
+# neither creates nor removes the bridge and its rules at each run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -19,7 +21,7 @@ grep -o -e " $work/[^ ]*" -e " /run/podunit-bench-bridge/[^ ]*" /proc/self/mount
 rm -rf "$work"
 mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
 cp /bin/busybox "$work/rootfs/bin/"
-for a in sh true; do ln -s busybox "$work/rootfs/bin/$a"; done
+for a in sh true sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 
@@ -33,6 +35,9 @@ if [ ! -d /run/systemd/system ]; then
 fi
 pu="$bin --root $work/podunit --runroot /run/podunit-bench-bridge/podunit --runtime crun"
 inside $pu image import "$work/rootfs.tar" bench >/dev/null
+if [ -n "${COMPANION:-}" ]; then
+	inside $pu run -d --name companion bench sleep 3600 >/dev/null
+fi
 cmds=("$prefix $pu run --rm -p 127.0.0.1:$port:80 bench true"
 	"$prefix $pu run --rm --network none bench true")
 if command -v podman >/dev/null; then

@@ -237,7 +237,7 @@ func (m *Manager) Detach(ctx context.Context, a Attachment) error {
 	if err != nil {
 		return err
 	}
-	if err := m.teardown(ctx, a.NetNS, o); err != nil {
+	if err := m.teardown(ctx, a.NetNS, o); err != nil && !onlyGone(err) {
 		return err
 	}
 	var errs []error
@@ -342,4 +342,19 @@ func (m *Manager) AardvarkPID() int {
 		return 0
 	}
 	return pid
+}
+
+// onlyGone reports whether a teardown failed only on what was never set
+// up or is gone already (a crash between taking the addresses and setup):
+// the interface, aardvark-dns's file. netavark goes on past those.
+func onlyGone(err error) bool {
+	msg := strings.TrimPrefix(err.Error(), "netavark teardown: ")
+	msg = strings.TrimPrefix(msg, "netavark encountered multiple errors:")
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "- "))
+		if line != "" && !strings.Contains(line, "No such device") && !strings.Contains(line, "No such file or directory") {
+			return false
+		}
+	}
+	return true
 }

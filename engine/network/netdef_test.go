@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"flag"
 	"net"
 	"os"
@@ -161,5 +162,18 @@ func TestMigrate(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(conf, "inside.conflist")); !os.IsNotExist(err) {
 		t.Fatalf("the conflist is still there: %v", err)
+	}
+}
+
+func TestOnlyGone(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"netavark teardown: netavark encountered multiple errors:\n\t- IO error: No such file or directory (os error 2)\n\t- failed to delete container veth eth0: Netlink error: No such device (os error 19)": true,
+		"netavark teardown: failed to delete container veth eth0: Netlink error: No such device (os error 19)":                                                                                                  true,
+		"netavark teardown: netavark encountered multiple errors:\n\t- iptables: Permission denied\n\t- failed to delete container veth eth0: Netlink error: No such device (os error 19)":                      false,
+		"netavark teardown: exit status 1: ": false,
+	} {
+		if got := onlyGone(errors.New(msg)); got != want {
+			t.Errorf("onlyGone(%q) = %v, want %v", msg, got, want)
+		}
 	}
 }

@@ -25,6 +25,12 @@ func TestNetworkDNS(t *testing.T) {
 	t.Run("connect adds a routed interface, disconnect removes it", func(t *testing.T) { checkConnect(t, e) })
 	t.Run("reload restores the rules after a flush", func(t *testing.T) { checkReload(t, e) })
 	t.Run("dns, dns-search, dns-option, add-host, no-hosts", func(t *testing.T) { checkNameFlags(t, e) })
+	t.Run("rm -f finishes when the interface is gone already", func(t *testing.T) {
+		e := e.on(t)
+		e.must("run", "-d", "--name", "gone", "--network", "appnet", "--cap-add", "NET_ADMIN", "bb", "sleep", "600")
+		e.must("exec", "gone", "sh", "-c", "ip link del eth0")
+		e.must("rm", "-f", "-t", "0", "gone")
+	})
 	t.Run("rm -f and network rm leave nothing behind", func(t *testing.T) {
 		e := e.on(t)
 		e.removeAll()

@@ -35,6 +35,8 @@ var sharedChains = []struct {
 	{"nat", "NETAVARK-HOSTPORT-SETMARK", nil, 1},
 	{"nat", "NETAVARK-HOSTPORT-MASQ", []string{"POSTROUTING"}, 1},
 	{"filter", "NETAVARK_FORWARD", []string{"FORWARD"}, 0},
+	{"filter", "NETAVARK_ISOLATION_1", []string{"FORWARD"}, 0}, // -o isolate=true
+	{"filter", "NETAVARK_ISOLATION_2", nil, 0},
 }
 
 // RemoveSharedChains removes netavark's shared iptables and ip6tables

@@ -117,7 +117,7 @@ func checkOptions(n *Network) error {
 			_, err := strconv.ParseUint(v, 10, 32)
 			ok = err == nil
 		case types.IsolateOption:
-			ok = n.Driver == types.BridgeNetworkDriver && (v == "true" || v == "false" || v == "strict")
+			ok = n.Driver == types.BridgeNetworkDriver && (v == "true" || v == "false") // netavark 1.4 has no strict
 		case types.ModeOption:
 			switch n.Driver {
 			case types.MacVLANNetworkDriver:

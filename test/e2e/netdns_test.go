@@ -25,6 +25,7 @@ func TestNetworkDNS(t *testing.T) {
 	t.Run("connect adds a routed interface, disconnect removes it", func(t *testing.T) { checkConnect(t, e) })
 	t.Run("reload restores the rules after a flush", func(t *testing.T) { checkReload(t, e) })
 	t.Run("dns, dns-search, dns-option, add-host, no-hosts", func(t *testing.T) { checkNameFlags(t, e) })
+	t.Run("network create's flags show in inspect and at work", func(t *testing.T) { checkNetworkKeys(t, e) })
 	t.Run("rm -f finishes when the interface is gone already", func(t *testing.T) {
 		e := e.on(t)
 		e.must("run", "-d", "--name", "gone", "--network", "appnet", "--cap-add", "NET_ADMIN", "bb", "sleep", "600")
@@ -37,7 +38,7 @@ func TestNetworkDNS(t *testing.T) {
 		for _, p := range []string{"dbpod", "clipod"} {
 			e.must("pod", "rm", "-f", "-t", "0", p)
 		}
-		e.must("network", "rm", "appnet", "sixnet", "connnet", "survnet")
+		e.must("network", "rm", "appnet", "sixnet", "connnet", "survnet", "keysnet", "quietnet")
 		if after := netSnapshot(e); after != before {
 			t.Fatalf("the sandbox's network is not as before:\nbefore:\n%s\nafter:\n%s", before, after)
 		}
@@ -227,5 +228,36 @@ func checkAardvarkScope(t *testing.T, e *env) {
 	eventually(t, 10*time.Second, "third to resolve second", func() bool { return len(lookup(e, "third", "second")) == 1 })
 	if again := strings.TrimSpace(e.sh("pgrep -x aardvark-dns")); again != pid {
 		t.Fatalf("aardvark-dns was pid %s, is %q after the first container stopped", pid, again)
+	}
+}
+
+func checkNetworkKeys(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("network", "create", "--subnet", "10.77.0.0/24", "--gateway", "10.77.0.254", "--ip-range", "10.77.0.128/25",
+		"--subnet", "fd77::/64", "--label", "tier=web", "--opt", "mtu=1400", "--opt", "isolate=true", "--dns", "192.0.2.53",
+		"--interface-name", "keysbr", "keysnet")
+	got := e.must("network", "inspect", "--format", "{{.NetworkInterface}} {{range .Subnets}}{{.Subnet}},{{.Gateway}},{{if .LeaseRange}}{{.LeaseRange.StartIP}}{{end}} {{end}}"+
+		"{{.IPv6Enabled}} {{.Labels.tier}} {{.Options.mtu}} {{.Options.isolate}} {{.NetworkDNSServers}} {{.DNSEnabled}} {{.Internal}}", "keysnet")
+	if want := "keysbr 10.77.0.0/24,10.77.0.254,10.77.0.129 fd77::/64,fd77::1, true web 1400 true [192.0.2.53] true false\n"; got != want {
+		t.Fatalf("network inspect keysnet:\n got %q\nwant %q", got, want)
+	}
+	out := e.must("run", "--rm", "--network", "keysnet", "bb", "sh", "-c", "ip -o link show eth0; ip -4 -o addr show eth0")
+	if !strings.Contains(out, "mtu 1400") || !regexp.MustCompile(`inet 10\.77\.0\.(129|1[3-9]\d|2\d\d)/24`).MatchString(out) {
+		t.Fatalf("a container on keysnet: want mtu 1400 and an address from 10.77.0.128/25:\n%s", out)
+	}
+	e.must("network", "create", "--disable-dns", "--internal", "quietnet")
+	if got := e.must("network", "inspect", "--format", "{{.DNSEnabled}} {{.Internal}} {{range .Subnets}}[{{.Gateway}}]{{end}}", "quietnet"); got != "false true [<nil>]\n" {
+		t.Fatalf("network inspect quietnet: %q", got)
+	}
+	if resolv := e.must("run", "--rm", "--network", "quietnet", "bb", "cat", "/etc/resolv.conf"); strings.Contains(resolv, "dns.podman") {
+		t.Fatalf("a container on a network without DNS names aardvark-dns:\n%s", resolv)
+	}
+	for _, bad := range [][]string{{"--driver", "overlay"}, {"--opt", "mtu=big"}, {"--subnet", "10.77.0.0/25"}, {"--gateway", "10.1.1.1"}} {
+		if r := e.run(append(append([]string{"network", "create"}, bad...), "badnet")...); r.code != 125 || !strings.HasPrefix(r.err, "Error: ") {
+			t.Errorf("network create %v: exit %d, %q", bad, r.code, r.err)
+		}
+	}
+	if r := e.run("network", "exists", "badnet"); r.code != 1 {
+		t.Errorf("a refused network create left badnet behind")
 	}
 }

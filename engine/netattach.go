@@ -86,6 +86,15 @@ func (e *Engine) checkNetOpts(nc model.NetConfig) error {
 		if err := checkNetworkOpts(name, o); err != nil {
 			return err
 		}
+		n, err := e.networks().Get(name)
+		if err != nil {
+			return err
+		}
+		for _, ip := range staticIPs(o) {
+			if !network.InSubnets(n, ip) {
+				return fmt.Errorf("network %s: address %s is in none of its subnets: %w", name, ip, errdefs.ErrInvalidArgument)
+			}
+		}
 	}
 	return nil
 }

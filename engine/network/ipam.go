@@ -113,6 +113,9 @@ func (m *Manager) Allocate(n Network, owner string, want []net.IP) ([]net.IP, er
 	return held, nil
 }
 
+// InSubnets reports whether ip is in one of n's subnets.
+func InSubnets(n Network, ip net.IP) bool { return inSubnets(n, ip) }
+
 func inSubnets(n Network, ip net.IP) bool {
 	for _, s := range n.Subnets {
 		if s.Subnet.Contains(ip) {

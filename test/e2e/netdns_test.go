@@ -26,6 +26,7 @@ func TestNetworkDNS(t *testing.T) {
 	t.Run("reload restores the rules after a flush", func(t *testing.T) { checkReload(t, e) })
 	t.Run("dns, dns-search, dns-option, add-host, no-hosts", func(t *testing.T) { checkNameFlags(t, e) })
 	t.Run("network create's flags show in inspect and at work", func(t *testing.T) { checkNetworkKeys(t, e) })
+	t.Run("--ip, --ip6 and --mac-address for containers and pods", func(t *testing.T) { checkStaticAddresses(t, e) })
 	t.Run("rm -f finishes when the interface is gone already", func(t *testing.T) {
 		e := e.on(t)
 		e.must("run", "-d", "--name", "gone", "--network", "appnet", "--cap-add", "NET_ADMIN", "bb", "sleep", "600")
@@ -35,7 +36,7 @@ func TestNetworkDNS(t *testing.T) {
 	t.Run("rm -f and network rm leave nothing behind", func(t *testing.T) {
 		e := e.on(t)
 		e.removeAll()
-		for _, p := range []string{"dbpod", "clipod"} {
+		for _, p := range []string{"dbpod", "clipod", "ippod"} {
 			e.must("pod", "rm", "-f", "-t", "0", p)
 		}
 		e.must("network", "rm", "appnet", "sixnet", "connnet", "survnet", "keysnet", "quietnet")
@@ -259,5 +260,32 @@ func checkNetworkKeys(t *testing.T, e *env) {
 	}
 	if r := e.run("network", "exists", "badnet"); r.code != 1 {
 		t.Errorf("a refused network create left badnet behind")
+	}
+}
+
+func checkStaticAddresses(t *testing.T, e *env) {
+	e = e.on(t)
+	out := e.must("run", "--rm", "--network", "keysnet", "--ip", "10.77.0.150", "--ip6", "fd77::150", "--mac-address", "02:00:00:00:00:42",
+		"bb", "sh", "-c", "ip -o addr show eth0; ip -o link show eth0")
+	for _, want := range []string{"inet 10.77.0.150/24", "inet6 fd77::150/64", "link/ether 02:00:00:00:00:42"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("a container with --ip, --ip6, --mac-address lacks %q:\n%s", want, out)
+		}
+	}
+	e.must("pod", "create", "--name", "ippod", "--network", "keysnet", "--ip", "10.77.0.201", "--ip6", "fd77::201")
+	e.must("create", "--pod", "ippod", "--name", "ippod-m", "bb", "sleep", "600")
+	e.must("pod", "start", "ippod")
+	out = e.must("exec", "ippod-m", "sh", "-c", "ip -o addr show eth0")
+	if !strings.Contains(out, "inet 10.77.0.201/24") || !strings.Contains(out, "inet6 fd77::201/64") {
+		t.Errorf("a member of a pod with --ip and --ip6:\n%s", out)
+	}
+	if r := e.run("create", "--name", "badip", "--network", "keysnet", "--ip", "10.99.0.1", "bb", "true"); r.code != 125 || !strings.Contains(r.err, "10.99.0.1") {
+		t.Errorf("--ip outside the subnets: exit %d, %q", r.code, r.err)
+	}
+	if r := e.run("container", "exists", "badip"); r.code != 1 {
+		t.Errorf("a refused create left container badip behind: exit %d", r.code)
+	}
+	if r := e.run("run", "--rm", "--network", "none", "--ip", "10.77.0.9", "bb", "true"); r.code != 125 {
+		t.Errorf("--ip with --network none: exit %d, %q", r.code, r.err)
 	}
 }

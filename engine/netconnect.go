@@ -35,35 +35,52 @@ func (e *Engine) NetworkConnect(ctx context.Context, name, ref string, opts mode
 		return fmt.Errorf("container %q has --network %s: it cannot join a network: %w", c.Name, c.Config.Network, errdefs.ErrInvalidArgument)
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
-	if c.State.Status == model.Running && pin.Has(network.Net) {
-		if !isCNI(c.Config.Network) {
-			return fmt.Errorf("container %q runs without a network namespace of podunit's: stop it first: %w", c.Name, errdefs.ErrConflict)
-		}
+	live := c.State.Status == model.Running && pin.Has(network.Net)
+	if live && !isCNI(c.Config.Network) {
+		return fmt.Errorf("container %q runs without a network namespace of podunit's: stop it first: %w", c.Name, errdefs.ErrConflict)
+	}
+	// the record first: a crash after it leaves an attachment that the
+	// container's teardown finds (by its leases) and takes down
+	if err := e.recordConnect(ctx, c.ID, n.Name, opts, true); err != nil {
+		return err
+	}
+	if live {
 		ep := network.Endpoint{Network: n.Name, IfName: e.freeIfName(c.ID), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}
 		a := network.Attachment{ID: c.ID, Name: c.Name, NetNS: pin.Path(network.Net), Endpoints: []network.Endpoint{ep}}
 		if _, err := e.networks().Attach(ctx, a); err != nil {
+			_ = e.recordConnect(context.WithoutCancel(ctx), c.ID, n.Name, opts, false)
 			return fmt.Errorf("container %q: %w", c.Name, err)
 		}
 		e.adoptAardvark(ctx)
 	}
-	_, err = e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
-		if !isCNI(r.Config.Network) {
-			r.Config.Network = n.Name
-		} else {
-			r.Config.Networks = append(r.Config.Networks, n.Name)
+	return e.refreshHosts(ctx, n.Name, "")
+}
+
+// recordConnect adds network name (with opts) to container id's config,
+// or, with add false, takes it out again.
+func (e *Engine) recordConnect(ctx context.Context, id, name string, opts model.NetworkOpts, add bool) error {
+	_, err := e.store.UpdateContainer(ctx, id, func(r *model.Container) error {
+		switch {
+		case !add && r.Config.Network == name:
+			r.Config.Network = "none"
+		case !add:
+			r.Config.Networks = slices.DeleteFunc(r.Config.Networks, func(s string) bool { return s == name })
+		case !isCNI(r.Config.Network):
+			r.Config.Network = name
+		default:
+			r.Config.Networks = append(r.Config.Networks, name)
 		}
-		if !opts.IsZero() {
+		if !add {
+			delete(r.Config.NetworkOpts, name)
+		} else if !opts.IsZero() {
 			if r.Config.NetworkOpts == nil {
 				r.Config.NetworkOpts = map[string]model.NetworkOpts{}
 			}
-			r.Config.NetworkOpts[n.Name] = opts
+			r.Config.NetworkOpts[name] = opts
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return e.refreshHosts(ctx, n.Name, "")
+	return err
 }
 
 // NetworkDisconnect takes container ref off network name: a running

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -86,6 +87,15 @@ func parseNetworkOptions(list []string) (map[string]string, error) {
 type networkRow struct {
 	engine.Network
 	Containers map[string]engine.NetworkContainer `json:"containers"`
+}
+
+// MarshalJSON leaves "containers" out of `network ls`, which has none, as Podman does.
+func (r networkRow) MarshalJSON() ([]byte, error) {
+	if r.Containers == nil {
+		return json.Marshal(r.Network)
+	}
+	type plain networkRow
+	return json.Marshal(plain(r))
 }
 
 const networkLsFormat = "table {{.ID}}\t{{.Name}}\t{{.Driver}}"

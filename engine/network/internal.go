@@ -10,7 +10,7 @@ import (
 // (aardvark-dns listens there), and netavark 1.4 lets its containers reach
 // every service of the host through it. podunit keeps them to DNS: rules
 // in INPUT accept DNS to the gateway from the network's subnets and drop
-// the rest, added at attach and removed with the network.
+// the rest (rejected), added at attach and removed with the network.
 
 // internalRules are the INPUT rules of n, by binary, in the order they
 // must appear (the accepts before the drop).
@@ -33,7 +33,8 @@ func internalRules(n Network) map[string][][]string {
 			r := append(append([]string{}, src...), "-d", s.Gateway.String(), "-p", proto, "--dport", "53")
 			out[bin] = append(out[bin], append(append(r, comment...), "-j", "ACCEPT"))
 		}
-		out[bin] = append(out[bin], append(append(append([]string{}, src...), comment...), "-j", "DROP"))
+		// REJECT, not DROP: a connection fails at once instead of after the SYN retries
+		out[bin] = append(out[bin], append(append(append([]string{}, src...), comment...), "-j", "REJECT"))
 	}
 	return out
 }

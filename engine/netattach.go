@@ -30,7 +30,7 @@ func podOwner(p *model.Pod, netns string) netOwner {
 
 // networksOf are all the networks of o, the first one first.
 func networksOf(mode string, nc model.NetConfig) []string {
-	if !isCNI(mode) {
+	if !isNetwork(mode) {
 		return nil
 	}
 	return append([]string{mode}, nc.Networks...)
@@ -38,7 +38,7 @@ func networksOf(mode string, nc model.NetConfig) []string {
 
 // attachment is o as netavark gets it: one endpoint per network, eth0, eth1, … in order.
 func (o netOwner) attachment() network.Attachment {
-	a := network.Attachment{ID: o.id, Name: o.name, NetNS: o.netns, Ports: cniPorts(o.ports)}
+	a := network.Attachment{ID: o.id, Name: o.name, NetNS: o.netns, Ports: netPorts(o.ports)}
 	for i, name := range networksOf(o.mode, o.nc) {
 		opts := o.nc.NetworkOpts[name]
 		ep := network.Endpoint{Network: name, IfName: "eth" + strconv.Itoa(i), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}

@@ -31,12 +31,12 @@ func (e *Engine) NetworkConnect(ctx context.Context, name, ref string, opts mode
 	if slices.Contains(networksOf(c.Config.Network, c.Config.NetConfig), n.Name) {
 		return fmt.Errorf("container %q is already on network %q: %w", c.Name, n.Name, errdefs.ErrAlreadyExists)
 	}
-	if !isCNI(c.Config.Network) && c.Config.Network != "none" {
+	if !isNetwork(c.Config.Network) && c.Config.Network != "none" {
 		return fmt.Errorf("container %q has --network %s: it cannot join a network: %w", c.Name, c.Config.Network, errdefs.ErrInvalidArgument)
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
 	live := c.State.Status == model.Running && pin.Has(network.Net)
-	if live && !isCNI(c.Config.Network) {
+	if live && !isNetwork(c.Config.Network) {
 		return fmt.Errorf("container %q runs without a network namespace of podunit's: stop it first: %w", c.Name, errdefs.ErrConflict)
 	}
 	// the record first: a crash after it leaves an attachment that the
@@ -65,7 +65,7 @@ func (e *Engine) recordConnect(ctx context.Context, id, name string, opts model.
 			r.Config.Network = "none"
 		case !add:
 			r.Config.Networks = slices.DeleteFunc(r.Config.Networks, func(s string) bool { return s == name })
-		case !isCNI(r.Config.Network):
+		case !isNetwork(r.Config.Network):
 			r.Config.Network = name
 		default:
 			r.Config.Networks = append(r.Config.Networks, name)
@@ -111,7 +111,7 @@ func (e *Engine) NetworkDisconnect(ctx context.Context, name, ref string) error 
 		} else {
 			r.Config.Network, r.Config.Networks = all[0], all[1:]
 		}
-		if r.State.IP != "" && !isCNI(r.Config.Network) {
+		if r.State.IP != "" && !isNetwork(r.Config.Network) {
 			r.State.IP = ""
 		}
 		return nil
@@ -179,7 +179,7 @@ func (e *Engine) NetworkReload(ctx context.Context, refs []string, all bool) ([]
 	var done []string
 	for _, c := range cs {
 		pin := network.Pinned{Dir: e.netnsDir(c.ID)}
-		if c.Config.Pod != "" || !isCNI(c.Config.Network) || c.State.Status != model.Running || !pin.Has(network.Net) {
+		if c.Config.Pod != "" || !isNetwork(c.Config.Network) || c.State.Status != model.Running || !pin.Has(network.Net) {
 			if !all {
 				return done, fmt.Errorf("container %q is not running on a network: %w", c.Name, errdefs.ErrConflict)
 			}
@@ -207,7 +207,7 @@ func (e *Engine) reloadPods(ctx context.Context) ([]string, error) {
 	var done []string
 	for _, p := range pods {
 		pin := e.podNamespaces(p)
-		if !p.Config.Shares(network.Net) || !isCNI(p.Config.Network) || !pin.Has(network.Net) {
+		if !p.Config.Shares(network.Net) || !isNetwork(p.Config.Network) || !pin.Has(network.Net) {
 			continue
 		}
 		if err := e.networks().Reload(ctx, podOwner(p, pin.Path(network.Net)).attachment()); err != nil {

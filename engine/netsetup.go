@@ -45,7 +45,7 @@ func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.
 		}
 	case strings.HasPrefix(mode, "ns:"):
 		in.Namespaces = standaloneNamespaces(strings.TrimPrefix(mode, "ns:"))
-	case isCNI(mode):
+	case isNetwork(mode):
 		var path string
 		if path, err = e.attach(ctx, c); err == nil {
 			in.Namespaces = standaloneNamespaces(path)
@@ -105,7 +105,7 @@ func (e *Engine) attach(ctx context.Context, c *model.Container) (string, error)
 // is there), unpin, forget the address, update the peers' hosts files.
 // Each step is idempotent, so a re-run after a crash finishes it.
 func (e *Engine) teardownNetwork(ctx context.Context, c *model.Container) error {
-	if c.Config.Pod != "" || !isCNI(c.Config.Network) {
+	if c.Config.Pod != "" || !isNetwork(c.Config.Network) {
 		return nil
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
@@ -181,7 +181,7 @@ func (e *Engine) writeEtc(ctx context.Context, c *model.Container, in *spec.Inpu
 		}
 		in.Mounts = append(in.Mounts, spec.Mount{Source: src, Destination: f.dest})
 	}
-	if isCNI(c.Config.Network) {
+	if isNetwork(c.Config.Network) {
 		return e.refreshHosts(ctx, c.Config.Network, c.ID)
 	}
 	return nil
@@ -227,7 +227,7 @@ func (e *Engine) hostsFor(ctx context.Context, c *model.Container) ([]byte, erro
 		return nil, err
 	}
 	entries = append(entries, network.HostEntry{IP: ip, Names: self})
-	if isCNI(net) {
+	if isNetwork(net) {
 		peers, err := e.peers(ctx, net)
 		if err != nil {
 			return nil, err

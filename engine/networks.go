@@ -239,8 +239,8 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 	return removed, nil
 }
 
-// isCNI reports whether a container's or pod's network mode is a network's name.
-func isCNI(mode string) bool {
+// isNetwork reports whether a container's or pod's network mode is a network's name.
+func isNetwork(mode string) bool {
 	switch {
 	case mode == "", mode == "none", mode == "host":
 		return false
@@ -318,7 +318,7 @@ func ParsePublish(list []string) ([]model.PortMapping, error) {
 	return out, nil
 }
 
-func cniPorts(list []model.PortMapping) []network.PortMapping {
+func netPorts(list []model.PortMapping) []network.PortMapping {
 	var out []network.PortMapping
 	for _, m := range list {
 		out = append(out, network.PortMapping(m))
@@ -329,13 +329,13 @@ func cniPorts(list []model.PortMapping) []network.PortMapping {
 // Ports are the published ports of a container: its own, or its pod's.
 func (e *Engine) Ports(ctx context.Context, c *model.Container) ([]network.PortMapping, error) {
 	if c.Config.Pod == "" {
-		return cniPorts(c.Config.Ports), nil
+		return netPorts(c.Config.Ports), nil
 	}
 	p, err := e.store.Pod(ctx, c.Config.Pod)
 	if err != nil {
 		return nil, err
 	}
-	return cniPorts(p.Config.Ports), nil
+	return netPorts(p.Config.Ports), nil
 }
 
 // containerNetwork resolves --network and --publish into cfg. A pod
@@ -355,7 +355,7 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && !isCNI(mode) {
+	if len(ports) > 0 && !isNetwork(mode) {
 		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
 	}
 	cfg.Network, cfg.Ports = mode, ports
@@ -365,7 +365,7 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 // netOpts checks the networks joined beyond the first and records first,
 // the options given for the first network (--ip, --network-alias …).
 func (e *Engine) netOpts(mode string, nc *model.NetConfig, first model.NetworkOpts) error {
-	if !isCNI(mode) && (len(nc.Networks) > 0 || !first.IsZero()) {
+	if !isNetwork(mode) && (len(nc.Networks) > 0 || !first.IsZero()) {
 		return fmt.Errorf("--network %s: more networks, --ip, --ip6, --mac-address and --network-alias need a network: %w", mode, errdefs.ErrInvalidArgument)
 	}
 	if !first.IsZero() {
@@ -399,7 +399,7 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && (!isCNI(mode) || !cfg.Shares(network.Net)) {
+	if len(ports) > 0 && (!isNetwork(mode) || !cfg.Shares(network.Net)) {
 		return fmt.Errorf("--publish needs a bridge network shared by the pod: %w", errdefs.ErrInvalidArgument)
 	}
 	if mode == "host" {

@@ -134,7 +134,7 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 		}
 	}
 	ip := ""
-	if p.Config.Shares(network.Net) && isCNI(p.Config.Network) {
+	if p.Config.Shares(network.Net) && isNetwork(p.Config.Network) {
 		// a re-start after a crash: finish the old attachment's teardown first
 		_ = e.detachOwner(ctx, podOwner(p, pinned.Path(network.Net)))
 		ip, err = e.attachOwner(ctx, podOwner(p, pinned.Path(network.Net)))
@@ -172,7 +172,7 @@ func pinnable(share []string) []string {
 // podDetach runs netavark teardown for the pod's network (on its pinned namespace
 // while it is there) and forgets its address.
 func (e *Engine) podDetach(ctx context.Context, p *model.Pod) error {
-	if !p.Config.Shares(network.Net) || !isCNI(p.Config.Network) {
+	if !p.Config.Shares(network.Net) || !isNetwork(p.Config.Network) {
 		return nil
 	}
 	pinned, path := e.podNamespaces(p), ""

@@ -30,6 +30,9 @@ type CreateOptions struct {
 	Pod        string   // --pod: a pod's name or ID, or "new:NAME" to create it
 	Network    string   // --network: a network's name, bridge, none, host, container:NAME, ns:PATH; "" containers.conf's
 	Publish    []string // -p/--publish: [ip:][hostPort:]containerPort[/proto]
+	// FirstNetworkOpts are --ip, --ip6, --mac-address and --network-alias:
+	// they apply to the first network.
+	FirstNetworkOpts model.NetworkOpts
 	model.Config
 }
 

@@ -18,14 +18,14 @@ import (
 )
 
 // netnsDir is where a container on a network pins its network namespace:
-// it must exist before the runtime starts, for CNI to set it up.
+// it must exist before the runtime starts, for netavark to set it up.
 func (e *Engine) netnsDir(id string) string {
 	return filepath.Join(e.runDir, "netns", id)
 }
 
 // setupNetwork gives the spec input c's namespaces and its /etc/hosts,
 // /etc/resolv.conf and /etc/hostname (files in the bundle, bound in). A
-// container on a network gets a pinned network namespace attached by CNI;
+// container on a network gets a pinned network namespace attached by netavark;
 // release undoes that (teardownNetwork).
 func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.Input, bundle string) error {
 	mode := c.Config.Network
@@ -45,7 +45,7 @@ func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.
 		}
 	case strings.HasPrefix(mode, "ns:"):
 		in.Namespaces = standaloneNamespaces(strings.TrimPrefix(mode, "ns:"))
-	case isCNI(mode):
+	case isNetwork(mode):
 		var path string
 		if path, err = e.attach(ctx, c); err == nil {
 			in.Namespaces = standaloneNamespaces(path)
@@ -75,7 +75,7 @@ func (e *Engine) containerNetns(ctx context.Context, ref string) (string, error)
 	return "/proc/" + strconv.Itoa(t.State.Pid) + "/ns/net", nil
 }
 
-// attach pins a network namespace for c, runs CNI ADD on it and records
+// attach pins a network namespace for c, runs netavark setup on it and records
 // the address; it returns the namespace's path.
 func (e *Engine) attach(ctx context.Context, c *model.Container) (string, error) {
 	if (network.Pinned{Dir: e.netnsDir(c.ID)}).Has(network.Net) {
@@ -89,7 +89,7 @@ func (e *Engine) attach(ctx context.Context, c *model.Container) (string, error)
 		return "", err
 	}
 	path := pin.Path(network.Net)
-	ip, err := e.networks().Attach(ctx, c.Config.Network, c.ID, path, cniPorts(c.Config.Ports))
+	ip, err := e.attachOwner(ctx, containerOwner(c, path))
 	if err != nil {
 		return "", err
 	}
@@ -101,11 +101,11 @@ func (e *Engine) attach(ctx context.Context, c *model.Container) (string, error)
 	return path, err
 }
 
-// teardownNetwork undoes attach: CNI DEL (on the pinned namespace while it
+// teardownNetwork undoes attach: netavark teardown (on the pinned namespace while it
 // is there), unpin, forget the address, update the peers' hosts files.
 // Each step is idempotent, so a re-run after a crash finishes it.
 func (e *Engine) teardownNetwork(ctx context.Context, c *model.Container) error {
-	if c.Config.Pod != "" || !isCNI(c.Config.Network) {
+	if c.Config.Pod != "" || !isNetwork(c.Config.Network) {
 		return nil
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
@@ -113,7 +113,7 @@ func (e *Engine) teardownNetwork(ctx context.Context, c *model.Container) error 
 	if pin.Has(network.Net) {
 		path = pin.Path(network.Net)
 	}
-	if err := e.networks().Detach(ctx, c.Config.Network, c.ID, path, cniPorts(c.Config.Ports)); err != nil {
+	if err := e.detachOwner(ctx, containerOwner(c, path)); err != nil {
 		return err
 	}
 	if err := network.Unpin(pin.Dir); err != nil {
@@ -151,17 +151,20 @@ func (e *Engine) writeEtc(ctx context.Context, c *model.Container, in *spec.Inpu
 	if err != nil {
 		return err
 	}
-	resolv, err := os.ReadFile("/etc/resolv.conf")
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	resolv, err := e.resolvFor(ctx, c)
+	if err != nil {
 		return err
-	}
-	if c.Config.Network != "host" {
-		resolv = network.ResolvConf(resolv)
 	}
 	files := []struct {
 		dest string
 		data []byte
-	}{{"/etc/hosts", hosts}, {"/etc/resolv.conf", resolv}}
+	}{{"/etc/resolv.conf", resolv}}
+	if nc := e.nameConfig(ctx, c); !nc.NoHosts {
+		files = append(files, struct {
+			dest string
+			data []byte
+		}{"/etc/hosts", hosts})
+	}
 	if h := e.hostnameOf(ctx, c); h != "" {
 		files = append(files, struct {
 			dest string
@@ -178,7 +181,7 @@ func (e *Engine) writeEtc(ctx context.Context, c *model.Container, in *spec.Inpu
 		}
 		in.Mounts = append(in.Mounts, spec.Mount{Source: src, Destination: f.dest})
 	}
-	if isCNI(c.Config.Network) {
+	if isNetwork(c.Config.Network) {
 		return e.refreshHosts(ctx, c.Config.Network, c.ID)
 	}
 	return nil
@@ -219,8 +222,12 @@ func (e *Engine) hostsFor(ctx context.Context, c *model.Container) ([]byte, erro
 	if ip == "" {
 		ip = "127.0.1.1"
 	}
-	entries := []network.HostEntry{{IP: ip, Names: self}}
-	if isCNI(net) {
+	entries, err := addHosts(e.nameConfig(ctx, c).AddHost)
+	if err != nil {
+		return nil, err
+	}
+	entries = append(entries, network.HostEntry{IP: ip, Names: self})
+	if isNetwork(net) {
 		peers, err := e.peers(ctx, net)
 		if err != nil {
 			return nil, err

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -19,23 +18,33 @@ import (
 // Network is one network as the network verbs show it.
 type Network = network.Network
 
-// NetworkCreateOptions is what `network create` is asked for.
+// NetworkCreateOptions is what `network create` is asked for (Podman's flags).
 type NetworkCreateOptions struct {
-	Name           string // "" picks podunitN
-	Subnet         string // "" picks the first free 10.89.N.0/24
-	Gateway        string // "" is the subnet's first address
-	Internal       bool
+	Name           string   // "" picks podunitN
+	Driver         string   // bridge (default), macvlan or ipvlan
+	Subnets        []string // CIDRs; none picks the first free 10.89.N.0/24
+	Gateways       []string // by position: the gateway of the subnet at the same place
+	IPRanges       []string // by position: CIDR or FIRST-LAST, the addresses handed out
+	IPv6           bool     // also an IPv6 subnet (fd00:89:N::/64 when none is given)
+	Internal       bool     // no route out
+	DisableDNS     bool     // no aardvark-dns on the network
+	IPAMDriver     string   // host-local (default) or none
+	InterfaceName  string   // the bridge's name, or macvlan/ipvlan's parent
 	Labels         map[string]string
-	IgnoreIfExists bool // --ignore: an existing network of that name is no error
+	Options        map[string]string // -o mtu=, vlan=, isolate=, mode=, metric=
+	DNS            []string          // the network's upstream name servers for aardvark-dns
+	IgnoreIfExists bool              // --ignore: an existing network of that name is no error
 }
 
-// networks is the CNI network manager: conflists in the graph root, leases
-// and libcni's cache in the run root.
+// networks is the network manager: Podman network files in the graph
+// root, leases and netavark's files in the run root.
 func (e *Engine) networks() *network.Manager {
-	return network.NewManager(filepath.Join(e.cfg.StorageRoot, "podunit", "networks"), filepath.Join(e.runDir, "cni"))
+	m := network.NewManager(filepath.Join(e.cfg.StorageRoot, "podunit", "networks"), filepath.Join(e.runDir, "netavark"))
+	m.CNIRunDir = filepath.Join(e.runDir, "cni")
+	return m
 }
 
-// NetworkCreate adds a bridge network.
+// NetworkCreate adds a network.
 func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Network, error) {
 	unlock, err := e.locks.Lock(ctx, "networks")
 	if err != nil {
@@ -47,7 +56,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Net
 		if err := names.Validate("network", o.Name); err != nil {
 			return Network{}, err
 		}
-		if n, err := m.Get(o.Name); err == nil {
+		if n, err := m.Get(o.Name); err == nil && n.Name == o.Name {
 			if o.IgnoreIfExists {
 				return n, nil
 			}
@@ -58,48 +67,48 @@ func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Net
 	if err != nil {
 		return Network{}, err
 	}
-	n, err := newNetwork(o, existing)
+	n, err := newNetwork(o)
 	if err != nil {
+		return n, err
+	}
+	if err := network.Complete(&n, existing); err != nil {
 		return n, err
 	}
 	return n, m.Add(n)
 }
 
-// newNetwork fills in the name, bridge, subnet and gateway not given.
-func newNetwork(o NetworkCreateOptions, existing []Network) (Network, error) {
-	n := Network{Name: o.Name, ID: names.NewID(), Driver: "bridge", Subnet: o.Subnet, Gateway: o.Gateway,
-		Internal: o.Internal, Labels: o.Labels, Created: time.Now().UTC()}
-	used := map[string]bool{}
-	for _, x := range existing {
-		used[x.Name], used[x.Bridge], used["subnet "+x.Subnet] = true, true, true
+// newNetwork turns the flags into a network for network.Complete.
+func newNetwork(o NetworkCreateOptions) (Network, error) {
+	n := Network{Name: o.Name, ID: names.NewID(), Driver: o.Driver, NetworkInterface: o.InterfaceName,
+		IPv6Enabled: o.IPv6, Internal: o.Internal, Labels: o.Labels, Options: o.Options,
+		NetworkDNSServers: o.DNS, IPAMOptions: map[string]string{}}
+	n.DNSEnabled = !o.DisableDNS && (o.Driver == "" || o.Driver == "bridge")
+	if o.IPAMDriver != "" {
+		n.IPAMOptions["driver"] = o.IPAMDriver
 	}
-	for i := 1; n.Bridge == ""; i++ {
-		if b := "podunit" + strconv.Itoa(i); !used[b] {
-			n.Bridge = b
+	if len(o.Gateways) > len(o.Subnets) || len(o.IPRanges) > len(o.Subnets) {
+		return n, fmt.Errorf("each --gateway and --ip-range needs a --subnet before it: %w", errdefs.ErrInvalidArgument)
+	}
+	for _, d := range o.DNS {
+		if net.ParseIP(d) == nil {
+			return n, fmt.Errorf("--dns %q is not an IP address: %w", d, errdefs.ErrInvalidArgument)
 		}
 	}
-	if n.Name == "" {
-		n.Name = n.Bridge
-	}
-	for i := 1; n.Subnet == "" && i < 256; i++ {
-		if s := fmt.Sprintf("10.89.%d.0/24", i); !used["subnet "+s] {
-			n.Subnet = s
+	for i, s := range o.Subnets {
+		sub, err := network.ParseSubnet(s, at(o.Gateways, i), at(o.IPRanges, i))
+		if err != nil {
+			return n, err
 		}
-	}
-	if n.Subnet == "" {
-		return n, fmt.Errorf("no free subnet in 10.89.0.0/16: give --subnet: %w", errdefs.ErrConflict)
-	}
-	_, ipnet, err := net.ParseCIDR(n.Subnet)
-	if err != nil {
-		return n, fmt.Errorf("--subnet %q: %w", n.Subnet, errdefs.ErrInvalidArgument)
-	}
-	n.Subnet = ipnet.String()
-	if n.Gateway == "" {
-		gw := append(net.IP{}, ipnet.IP.To4()...)
-		gw[3]++
-		n.Gateway = gw.String()
+		n.Subnets = append(n.Subnets, sub)
 	}
 	return n, nil
+}
+
+func at(list []string, i int) string {
+	if i < len(list) {
+		return list[i]
+	}
+	return ""
 }
 
 // Network finds a network by name.
@@ -120,7 +129,7 @@ func (e *Engine) NetworkUsers(ctx context.Context, name string) ([]*model.Contai
 	}
 	var cs []*model.Container
 	for _, c := range all {
-		if c.Config.Network == name {
+		if slices.Contains(networksOf(c.Config.Network, c.Config.NetConfig), name) {
 			cs = append(cs, c)
 		}
 	}
@@ -130,11 +139,39 @@ func (e *Engine) NetworkUsers(ctx context.Context, name string) ([]*model.Contai
 	}
 	var ps []*model.Pod
 	for _, p := range pods {
-		if p.Config.Network == name {
+		if slices.Contains(networksOf(p.Config.Network, p.Config.NetConfig), name) {
 			ps = append(ps, p)
 		}
 	}
 	return cs, ps, nil
+}
+
+// NetworkContainer is one container or pod attached to a network, as
+// `network inspect` shows it (Podman 5's "containers").
+type NetworkContainer struct {
+	Name       string                       `json:"name"`
+	Interfaces map[string]network.Interface `json:"interfaces"`
+}
+
+// NetworkContainers are the containers and pods attached to network name, by ID.
+func (e *Engine) NetworkContainers(ctx context.Context, name string) (map[string]NetworkContainer, error) {
+	cs, ps, err := e.NetworkUsers(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	m, out := e.networks(), map[string]NetworkContainer{}
+	add := func(id, owner string) {
+		if st, ok := m.Status(id)[name]; ok {
+			out[id] = NetworkContainer{Name: owner, Interfaces: st.Interfaces}
+		}
+	}
+	for _, c := range cs {
+		add(c.ID, c.Name)
+	}
+	for _, p := range ps {
+		add(p.ID, p.Name)
+	}
+	return out, nil
 }
 
 // NetworkRemove removes a network. One in use needs force, which removes
@@ -202,8 +239,8 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 	return removed, nil
 }
 
-// isCNI reports whether a container's or pod's network mode is a network's name.
-func isCNI(mode string) bool {
+// isNetwork reports whether a container's or pod's network mode is a network's name.
+func isNetwork(mode string) bool {
 	switch {
 	case mode == "", mode == "none", mode == "host":
 		return false
@@ -260,7 +297,6 @@ func (e *Engine) ensureNetwork(ctx context.Context, name string) error {
 		return fmt.Errorf("default network %q (containers.conf default_network): %w", name, errdefs.ErrNotFound)
 	}
 	n := network.DefaultNetwork(names.NewID())
-	n.Created = time.Now().UTC()
 	if err := m.Add(n); err != nil && !errdefs.IsAlreadyExists(err) {
 		return err
 	}
@@ -282,7 +318,7 @@ func ParsePublish(list []string) ([]model.PortMapping, error) {
 	return out, nil
 }
 
-func cniPorts(list []model.PortMapping) []network.PortMapping {
+func netPorts(list []model.PortMapping) []network.PortMapping {
 	var out []network.PortMapping
 	for _, m := range list {
 		out = append(out, network.PortMapping(m))
@@ -293,23 +329,23 @@ func cniPorts(list []model.PortMapping) []network.PortMapping {
 // Ports are the published ports of a container: its own, or its pod's.
 func (e *Engine) Ports(ctx context.Context, c *model.Container) ([]network.PortMapping, error) {
 	if c.Config.Pod == "" {
-		return cniPorts(c.Config.Ports), nil
+		return netPorts(c.Config.Ports), nil
 	}
 	p, err := e.store.Pod(ctx, c.Config.Pod)
 	if err != nil {
 		return nil, err
 	}
-	return cniPorts(p.Config.Ports), nil
+	return netPorts(p.Config.Ports), nil
 }
 
 // containerNetwork resolves --network and --publish into cfg. A pod
 // member has its pod's network and ports.
 func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o CreateOptions) error {
 	if cfg.Pod != "" {
-		if o.Network != "" || len(o.Publish) > 0 {
-			return fmt.Errorf("a pod member uses its pod's network: give --network and --publish to pod create: %w", errdefs.ErrInvalidArgument)
+		if o.Network != "" || len(o.Publish) > 0 || len(cfg.Networks) > 0 || !o.FirstNetworkOpts.IsZero() {
+			return fmt.Errorf("a pod member uses its pod's network: give --network, --publish, --ip and the like to pod create: %w", errdefs.ErrInvalidArgument)
 		}
-		return nil
+		return checkNames(cfg.NetConfig)
 	}
 	mode, err := e.networkMode(ctx, o.Network)
 	if err != nil {
@@ -319,17 +355,39 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && !isCNI(mode) {
+	if len(ports) > 0 && !isNetwork(mode) {
 		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
 	}
 	cfg.Network, cfg.Ports = mode, ports
-	return nil
+	return e.netOpts(mode, &cfg.NetConfig, o.FirstNetworkOpts)
+}
+
+// netOpts checks the networks joined beyond the first and records first,
+// the options given for the first network (--ip, --network-alias …).
+func (e *Engine) netOpts(mode string, nc *model.NetConfig, first model.NetworkOpts) error {
+	if !isNetwork(mode) && (len(nc.Networks) > 0 || !first.IsZero()) {
+		return fmt.Errorf("--network %s: more networks, --ip, --ip6, --mac-address and --network-alias need a network: %w", mode, errdefs.ErrInvalidArgument)
+	}
+	if !first.IsZero() {
+		if nc.NetworkOpts == nil {
+			nc.NetworkOpts = map[string]model.NetworkOpts{}
+		}
+		nc.NetworkOpts[mode] = first
+	}
+	seen := map[string]bool{mode: true}
+	for _, n := range nc.Networks {
+		if seen[n] {
+			return fmt.Errorf("--network %s given twice: %w", n, errdefs.ErrInvalidArgument)
+		}
+		seen[n] = true
+	}
+	return e.checkNetOpts(*nc)
 }
 
 // podNetwork resolves a pod's --network and --publish: none, host or a
 // network's name. With host the pod does not share a network namespace:
 // its members have the host's.
-func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag string, publish []string) error {
+func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag string, publish []string, first model.NetworkOpts) error {
 	mode, err := e.networkMode(ctx, flag)
 	if err != nil {
 		return err
@@ -341,7 +399,7 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && (!isCNI(mode) || !cfg.Shares(network.Net)) {
+	if len(ports) > 0 && (!isNetwork(mode) || !cfg.Shares(network.Net)) {
 		return fmt.Errorf("--publish needs a bridge network shared by the pod: %w", errdefs.ErrInvalidArgument)
 	}
 	if mode == "host" {
@@ -354,5 +412,5 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 		cfg.Share = share
 	}
 	cfg.Network, cfg.Ports = mode, ports
-	return nil
+	return e.netOpts(mode, &cfg.NetConfig, first)
 }

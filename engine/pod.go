@@ -18,6 +18,9 @@ type PodCreateOptions struct {
 	Replace bool
 	Network string   // --network: a network's name, bridge, none or host; "" containers.conf's
 	Publish []string // -p/--publish
+	// FirstNetworkOpts are --ip, --ip6, --mac-address and --network-alias
+	// for the first network.
+	FirstNetworkOpts model.NetworkOpts
 	model.PodConfig
 }
 
@@ -38,7 +41,7 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	if err := completePodConfig(&cfg); err != nil {
 		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
 	}
-	if err := e.podNetwork(ctx, &cfg, o.Network, o.Publish); err != nil {
+	if err := e.podNetwork(ctx, &cfg, o.Network, o.Publish, o.FirstNetworkOpts); err != nil {
 		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
 	}
 	if o.Replace {

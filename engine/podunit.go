@@ -134,10 +134,10 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 		}
 	}
 	ip := ""
-	if p.Config.Shares(network.Net) && isCNI(p.Config.Network) {
+	if p.Config.Shares(network.Net) && isNetwork(p.Config.Network) {
 		// a re-start after a crash: finish the old attachment's teardown first
-		_ = e.networks().Detach(ctx, p.Config.Network, p.ID, pinned.Path(network.Net), cniPorts(p.Config.Ports))
-		ip, err = e.networks().Attach(ctx, p.Config.Network, p.ID, pinned.Path(network.Net), cniPorts(p.Config.Ports))
+		_ = e.detachOwner(ctx, podOwner(p, pinned.Path(network.Net)))
+		ip, err = e.attachOwner(ctx, podOwner(p, pinned.Path(network.Net)))
 		if err != nil {
 			_ = network.Unpin(pinned.Dir)
 			return fmt.Errorf("pod %q: %w", p.Name, err)
@@ -169,17 +169,17 @@ func pinnable(share []string) []string {
 	return out
 }
 
-// podDetach runs CNI DEL for the pod's network (on its pinned namespace
+// podDetach runs netavark teardown for the pod's network (on its pinned namespace
 // while it is there) and forgets its address.
 func (e *Engine) podDetach(ctx context.Context, p *model.Pod) error {
-	if !p.Config.Shares(network.Net) || !isCNI(p.Config.Network) {
+	if !p.Config.Shares(network.Net) || !isNetwork(p.Config.Network) {
 		return nil
 	}
 	pinned, path := e.podNamespaces(p), ""
 	if pinned.Has(network.Net) {
 		path = pinned.Path(network.Net)
 	}
-	if err := e.networks().Detach(ctx, p.Config.Network, p.ID, path, cniPorts(p.Config.Ports)); err != nil {
+	if err := e.detachOwner(ctx, podOwner(p, path)); err != nil {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
 	}
 	if p.State.IP == "" {

@@ -8,6 +8,7 @@ set -euo pipefail
 
 packages=(
 	crun runc busybox-static catatonit containernetworking-plugins iptables uidmap
+	netavark aardvark-dns # networks: setup/teardown and DNS between containers (/usr/lib/podman)
 	hyperfine tmux util-linux iproute2 dbus git make gcc ca-certificates
 	systemd procps
 	golang-github-containers-common # /etc/containers/policy.json, shared with podman, skopeo, buildah

@@ -21,7 +21,7 @@ type createFlags struct {
 	name, workdir, user, hostname, entrypoint string
 	env, envFiles, labels, volumes, tmpfs     []string
 	mounts, publish                           []string
-	network                                   string
+	net                                       netFlags
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
@@ -52,9 +52,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
 	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
-	fs.StringVar(&f.network, "network", "", "network: a network's name, bridge, none, host, container:NAME, ns:PATH (default: containers.conf's, else bridge)")
-	fs.StringVar(&f.network, "net", "", "alias of --network")
-	_ = fs.MarkHidden("net")
+	f.net.register(fs, "container")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
 	fs.Bool("help", false, "help for this command")
@@ -63,7 +61,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 // options turns the flags and the positional arguments into engine options.
 func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateOptions, error) {
 	o := engine.CreateOptions{Name: f.name, Image: args[0], Cmd: args[1:], Replace: f.replace, Pod: f.pod,
-		Network: f.network, Publish: f.publish, Environ: os.LookupEnv}
+		Publish: f.publish, Environ: os.LookupEnv}
 	if cmd.Flags().Changed("entrypoint") {
 		ep, err := parseEntrypoint(f.entrypoint)
 		if err != nil {
@@ -100,7 +98,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
-	return o, nil
+	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
 // parseEntrypoint accepts a plain command or a JSON array, as Podman does.

@@ -1,38 +1,41 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 )
 
 func (a *app) networkCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "network", Short: "Manage CNI bridge networks"}
+	cmd := &cobra.Command{Use: "network", Short: "Manage networks"}
 	cmd.AddCommand(a.networkCreateCommand(), a.networkLsCommand(), a.networkInspectCommand(),
-		a.networkRmCommand(), a.networkExistsCommand(), a.networkPruneCommand())
+		a.networkRmCommand(), a.networkExistsCommand(), a.networkPruneCommand(),
+		a.networkConnectCommand(), a.networkDisconnectCommand(), a.networkReloadCommand())
 	return cmd
 }
 
 func (a *app) networkCreateCommand() *cobra.Command {
 	var o engine.NetworkCreateOptions
-	var labels []string
-	var driver string
+	var labels, opts []string
 	cmd := &cobra.Command{
 		Use:   "create [flags] [NAME]",
-		Short: "Create a bridge network",
+		Short: "Create a network",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if len(args) == 1 {
 				o.Name = args[0]
 			}
-			if driver != "bridge" {
-				return fmt.Errorf("--driver %s: only bridge is supported: %w", driver, errdefs.ErrNotImplemented)
-			}
 			if o.Labels, err = parseLabels(labels); err != nil {
+				return err
+			}
+			if o.Options, err = parseNetworkOptions(opts); err != nil {
 				return err
 			}
 			eng, err := a.engine()
@@ -48,45 +51,49 @@ func (a *app) networkCreateCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Subnet, "subnet", "", "the network's IPv4 subnet (CIDR); default the first free 10.89.N.0/24")
-	fs.StringVar(&o.Gateway, "gateway", "", "the bridge's address (default the subnet's first)")
-	fs.BoolVar(&o.Internal, "internal", false, "no route out: containers reach only each other, not the host")
+	fs.StringVarP(&o.Driver, "driver", "d", "bridge", "network driver: bridge, macvlan or ipvlan")
+	fs.StringArrayVar(&o.Subnets, "subnet", nil, "a subnet of the network (CIDR), again for more; default the first free 10.89.N.0/24")
+	fs.StringArrayVar(&o.Gateways, "gateway", nil, "the gateway of the --subnet at the same place (default its first address)")
+	fs.StringArrayVar(&o.IPRanges, "ip-range", nil, "the addresses handed out in the --subnet at the same place: CIDR or FIRST-LAST")
+	fs.BoolVar(&o.IPv6, "ipv6", false, "also an IPv6 subnet (default the first free fd00:89:N::/64)")
+	fs.BoolVar(&o.Internal, "internal", false, "no route out: containers reach only each other")
+	fs.BoolVar(&o.DisableDNS, "disable-dns", false, "no aardvark-dns: names resolve through /etc/hosts only")
+	fs.StringVar(&o.IPAMDriver, "ipam-driver", "", "address management: host-local (default) or none")
+	fs.StringVar(&o.InterfaceName, "interface-name", "", "the bridge's name (default podunitN), or macvlan/ipvlan's parent interface")
 	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringVarP(&driver, "driver", "d", "bridge", "network driver (only bridge)")
+	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: mtu=N, vlan=N, isolate=true|false|strict, mode=…, metric=N")
+	fs.StringSliceVar(&o.DNS, "dns", nil, "name servers aardvark-dns asks for names outside the network")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the network exists")
 	return cmd
 }
 
-// networkRow is one network as `network ls` and `network inspect` show it
-// (Podman's field names).
-type networkRow struct {
-	Name             string            `json:"name"`
-	ID               string            `json:"id"`
-	Driver           string            `json:"driver"`
-	NetworkInterface string            `json:"network_interface"`
-	Created          string            `json:"created"`
-	Subnets          []subnetRow       `json:"subnets"`
-	IPv6Enabled      bool              `json:"ipv6_enabled"`
-	Internal         bool              `json:"internal"`
-	DNSEnabled       bool              `json:"dns_enabled"`
-	Labels           map[string]string `json:"labels"`
-	IPAMOptions      map[string]string `json:"ipam_options"`
-}
-
-type subnetRow struct {
-	Subnet  string `json:"subnet"`
-	Gateway string `json:"gateway,omitempty"`
-}
-
-func newNetworkRow(n engine.Network) networkRow {
-	r := networkRow{Name: n.Name, ID: n.ID, Driver: n.Driver, NetworkInterface: n.Bridge,
-		Created: n.Created.Local().Format("2006-01-02T15:04:05.999999999Z07:00"),
-		Subnets: []subnetRow{{Subnet: n.Subnet, Gateway: n.Gateway}}, Internal: n.Internal,
-		Labels: n.Labels, IPAMOptions: map[string]string{"driver": "host-local"}}
-	if r.Labels == nil {
-		r.Labels = map[string]string{}
+// parseNetworkOptions reads -o KEY=VALUE.
+func parseNetworkOptions(list []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--opt %q: want KEY=VALUE: %w", kv, errdefs.ErrInvalidArgument)
+		}
+		out[k] = v
 	}
-	return r
+	return out, nil
+}
+
+// networkRow is one network as `network ls` and `network inspect` show
+// it: Podman's network JSON, with the containers attached (Podman 5).
+type networkRow struct {
+	engine.Network
+	Containers map[string]engine.NetworkContainer `json:"containers"`
+}
+
+// MarshalJSON leaves "containers" out of `network ls`, which has none, as Podman does.
+func (r networkRow) MarshalJSON() ([]byte, error) {
+	if r.Containers == nil {
+		return json.Marshal(r.Network)
+	}
+	type plain networkRow
+	return json.Marshal(plain(r))
 }
 
 const networkLsFormat = "table {{.ID}}\t{{.Name}}\t{{.Driver}}"
@@ -115,7 +122,7 @@ func (a *app) networkLsCommand() *cobra.Command {
 			}
 			rows := []networkRow{}
 			for _, n := range list {
-				if r := newNetworkRow(n); match(r) {
+				if r := (networkRow{Network: n}); match(r) {
 					if !noTrunc && format != "json" && len(r.ID) > 12 {
 						r.ID = r.ID[:12]
 					}
@@ -158,7 +165,11 @@ func (a *app) networkInspectCommand() *cobra.Command {
 					last = err
 					continue
 				}
-				rows = append(rows, newNetworkRow(n))
+				cs, err := eng.NetworkContainers(a.ctx(cmd), n.Name)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, networkRow{Network: n, Containers: cs})
 			}
 			if len(rows) == 0 {
 				return last
@@ -210,4 +221,67 @@ func (a *app) networkExistsCommand() *cobra.Command {
 func (a *app) networkPruneCommand() *cobra.Command {
 	return a.pruneVerb("networks", "Remove every network no container or pod uses (but the default)",
 		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.NetworkPrune(a.ctx(cmd)) })
+}
+
+func (a *app) networkConnectCommand() *cobra.Command {
+	var o model.NetworkOpts
+	cmd := &cobra.Command{
+		Use:   "connect [flags] NETWORK CONTAINER",
+		Short: "Put a container on a network as well (a running one at once)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.NetworkConnect(a.ctx(cmd), args[0], args[1], o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&o.Aliases, "alias", nil, "another name of the container on the network (aardvark-dns)")
+	fs.StringVar(&o.IP, "ip", "", "the container's IPv4 address on the network")
+	fs.StringVar(&o.IP6, "ip6", "", "the container's IPv6 address on the network")
+	fs.StringVar(&o.MAC, "mac-address", "", "the container's MAC address on the network")
+	return cmd
+}
+
+func (a *app) networkDisconnectCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "disconnect [flags] NETWORK CONTAINER",
+		Short: "Take a container off a network (a running one at once)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			return eng.NetworkDisconnect(a.ctx(cmd), args[0], args[1])
+		},
+	}
+	cmd.Flags().BoolP("force", "f", false, "accepted for Podman's sake: the interface goes at once anyway")
+	return cmd
+}
+
+func (a *app) networkReloadCommand() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "reload [flags] [CONTAINER...]",
+		Short: "Set running containers' networks up again, restoring their firewall rules",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give containers or --all, not both nor neither: %w", errdefs.ErrInvalidArgument)
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			done, err := eng.NetworkReload(a.ctx(cmd), args, all)
+			for _, id := range done {
+				fmt.Fprintln(a.out, id)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "every running container")
+	return cmd
 }

@@ -26,12 +26,16 @@ func (a *app) podCreateCommand() *cobra.Command {
 	var o engine.PodCreateOptions
 	var labels []string
 	var share, memory string
+	var nf netFlags
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
 		Short: "Create a pod",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
+			if err := nf.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig); err != nil {
+				return err
+			}
 			if o.Labels, err = parseLabels(labels); err != nil {
 				return err
 			}
@@ -64,7 +68,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.StringVarP(&memory, "memory", "m", "", "memory limit of the whole pod (its slice's MemoryMax=), e.g. 512m")
 	fs.Float64Var(&o.CPUs, "cpus", 0, "CPU limit of the whole pod (its slice's CPUQuota=), e.g. 1.5")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
-	fs.StringVar(&o.Network, "network", "", "the pod's network: a network's name, bridge, none or host (default: containers.conf's, else bridge)")
+	nf.register(fs, "pod")
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }

@@ -46,6 +46,7 @@ type Config struct {
 	// name; "" for a pod member (it has the pod's).
 	Network string        `json:"network,omitempty"`
 	Ports   []PortMapping `json:"ports,omitempty"` // published ports (-p), one per port
+	NetConfig
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

@@ -22,6 +22,7 @@ type PodConfig struct {
 	CPUs       float64           `json:"cpus,omitempty"`       // the pod slice's CPUQuota=
 	Network    string            `json:"network,omitempty"`    // "none", "host" or a network's name
 	Ports      []PortMapping     `json:"ports,omitempty"`      // published ports (-p)
+	NetConfig
 }
 
 // PodState is what the pod's own machinery is doing. The pod's status as

@@ -14,13 +14,6 @@ import (
 // asked for, created on first use.
 const DefaultName = "podunit"
 
-// DefaultNetwork is the default network: bridge podunit0 on 10.89.0.0/24
-// (Podman's is 10.88.0.0/16; the two can live side by side).
-func DefaultNetwork(id string) Network {
-	return Network{Name: DefaultName, ID: id, Driver: "bridge", Bridge: "podunit0",
-		Subnet: "10.89.0.0/24", Gateway: "10.89.0.1"}
-}
-
 // Defaults are containers.conf's network settings podunit follows.
 type Defaults struct {
 	NetNS          string // [containers] netns: bridge, private, host, none…; "" means bridge

@@ -65,3 +65,22 @@ func TestReadDefaults(t *testing.T) {
 		t.Errorf("ConfFiles with $CONTAINERS_CONF = %v", f)
 	}
 }
+
+func TestBuildResolvConf(t *testing.T) {
+	host := "# generated\nsearch example.org\nnameserver 127.0.0.53\nnameserver 192.0.2.1\noptions edns0\n"
+	for _, c := range []struct {
+		p    ResolvParams
+		want string
+	}{
+		{ResolvParams{}, "search example.org\nnameserver 192.0.2.1\noptions edns0\n"},
+		{ResolvParams{NetworkServers: []string{"10.89.1.1"}, NetworkSearch: []string{"dns.podman"}},
+			"search example.org dns.podman\nnameserver 10.89.1.1\nnameserver 192.0.2.1\noptions edns0\n"},
+		{ResolvParams{Servers: []string{"198.51.100.7"}, Search: []string{"a.test", "b.test"}, Options: []string{"ndots:2"}},
+			"search a.test b.test\nnameserver 198.51.100.7\noptions edns0 ndots:2\n"},
+		{ResolvParams{Search: []string{"."}}, "nameserver 192.0.2.1\noptions edns0\n"},
+	} {
+		if got := string(BuildResolvConf([]byte(host), c.p)); got != c.want {
+			t.Errorf("BuildResolvConf(%+v):\n%s\nwant:\n%s", c.p, got, c.want)
+		}
+	}
+}

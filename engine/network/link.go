@@ -23,63 +23,71 @@ func deleteLink(name string) error {
 	return nil
 }
 
-// The chains the portmap and firewall plugins create once and share among
-// all attachments; they never remove them. Each is (table, chain, the
-// chains that jump to it).
+// The chains netavark creates once and shares among all networks; it
+// never removes them. Each is (table, chain, the chains that jump to it,
+// the rules it holds when nothing uses it).
 var sharedChains = []struct {
 	table, chain string
 	from         []string
+	idle         int
 }{
-	{"nat", "CNI-HOSTPORT-DNAT", []string{"PREROUTING", "OUTPUT"}},
-	{"nat", "CNI-HOSTPORT-SETMARK", nil},
-	{"nat", "CNI-HOSTPORT-MASQ", []string{"POSTROUTING"}},
-	{"filter", "CNI-FORWARD", []string{"FORWARD"}},
-	{"filter", "CNI-ADMIN", nil},
+	{"nat", "NETAVARK-HOSTPORT-DNAT", []string{"PREROUTING", "OUTPUT"}, 0},
+	{"nat", "NETAVARK-HOSTPORT-SETMARK", nil, 1},
+	{"nat", "NETAVARK-HOSTPORT-MASQ", []string{"POSTROUTING"}, 1},
+	{"filter", "NETAVARK_FORWARD", []string{"FORWARD"}, 0},
+	{"filter", "NETAVARK_ISOLATION_1", []string{"FORWARD"}, 0}, // -o isolate=true
+	{"filter", "NETAVARK_ISOLATION_2", nil, 0},
 }
 
-// RemoveSharedChains removes the plugins' shared iptables chains when no
-// attachment uses them any more (CNI-HOSTPORT-DNAT holds no per-container
-// jump and CNI-FORWARD nothing but its jump to CNI-ADMIN), so that removing
-// the last network leaves the host's rules as they were.
+// RemoveSharedChains removes netavark's shared iptables and ip6tables
+// chains when nothing uses them any more (each holds no more than its idle
+// rules), so that removing the last network leaves the host's rules as
+// they were.
 func RemoveSharedChains() error {
-	if _, err := exec.LookPath("iptables"); err != nil {
-		return nil
+	var errs []error
+	for _, bin := range []string{"iptables", "ip6tables"} {
+		if _, err := exec.LookPath(bin); err == nil {
+			errs = append(errs, removeSharedChains(bin))
+		}
 	}
-	if rules(("nat"), "CNI-HOSTPORT-DNAT") > 0 || rules("filter", "CNI-FORWARD") > 1 || rules("filter", "CNI-ADMIN") > 0 {
-		return nil
+	return errors.Join(errs...)
+}
+
+func removeSharedChains(bin string) error {
+	if err := removeIdleDNATChains(bin); err != nil {
+		return err
+	}
+	for _, c := range sharedChains {
+		if n := rules(bin, c.table, c.chain); n > c.idle {
+			return nil
+		}
 	}
 	var errs []error
 	for _, c := range sharedChains {
 		for _, from := range c.from {
-			if err := deleteJumps(c.table, from, c.chain); err != nil {
+			if err := deleteJumps(bin, c.table, from, c.chain); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
-	for _, c := range sharedChains {
-		if rules(c.table, c.chain) < 0 {
-			continue
-		}
-		if err := iptables("-t", c.table, "-F", c.chain); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	for _, c := range sharedChains {
-		if rules(c.table, c.chain) < 0 {
-			continue
-		}
-		if err := iptables("-t", c.table, "-X", c.chain); err != nil {
-			errs = append(errs, err)
+	for _, op := range []string{"-F", "-X"} {
+		for _, c := range sharedChains {
+			if rules(bin, c.table, c.chain) < 0 {
+				continue
+			}
+			if err := iptables(bin, "-t", c.table, op, c.chain); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
 // deleteJumps deletes the rules of chain from that jump to target, by
-// number (their matches and comments vary with the plugin's version),
+// number (their matches and comments vary with netavark's version),
 // highest first so the numbers stay valid.
-func deleteJumps(table, from, target string) error {
-	out, err := exec.Command("iptables", "-w", "-t", table, "-n", "--line-numbers", "-L", from).Output()
+func deleteJumps(bin, table, from, target string) error {
+	out, err := exec.Command(bin, "-w", "-t", table, "-n", "--line-numbers", "-L", from).Output()
 	if err != nil {
 		return nil // no such chain
 	}
@@ -90,7 +98,7 @@ func deleteJumps(table, from, target string) error {
 		}
 	}
 	for i := len(nums) - 1; i >= 0; i-- {
-		if err := iptables("-t", table, "-D", from, nums[i]); err != nil {
+		if err := iptables(bin, "-t", table, "-D", from, nums[i]); err != nil {
 			return err
 		}
 	}
@@ -98,18 +106,42 @@ func deleteJumps(table, from, target string) error {
 }
 
 // rules counts the rules of chain; -1 when it does not exist.
-func rules(table, chain string) int {
-	out, err := exec.Command("iptables", "-w", "-t", table, "-S", chain).Output()
+func rules(bin, table, chain string) int {
+	out, err := exec.Command(bin, "-w", "-t", table, "-S", chain).Output()
 	if err != nil {
 		return -1
 	}
 	return strings.Count(string(out), "\n-A ")
 }
 
-func iptables(args ...string) error {
-	out, err := exec.Command("iptables", append([]string{"-w"}, args...)...).CombinedOutput()
+func iptables(bin string, args ...string) error {
+	out, err := exec.Command(bin, append([]string{"-w"}, args...)...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("iptables %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("%s %s: %v: %s", bin, strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// removeIdleDNATChains deletes the per-network NETAVARK-DN-* chains of the
+// nat table that hold no rule and that nothing jumps to: netavark removes
+// one only when the last container of its network that it tears down had
+// published ports.
+func removeIdleDNATChains(bin string) error {
+	out, err := exec.Command(bin, "-w", "-t", "nat", "-S").Output()
+	if err != nil {
+		return nil
+	}
+	text := string(out)
+	var errs []error
+	for _, line := range strings.Split(text, "\n") {
+		chain, ok := strings.CutPrefix(line, "-N ")
+		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") {
+			continue
+		}
+		if strings.Contains(text, "-A "+chain+" ") || strings.Contains(text, "-j "+chain+"\n") || strings.Contains(text, "-j "+chain+" ") {
+			continue
+		}
+		errs = append(errs, iptables(bin, "-t", "nat", "-X", chain))
+	}
+	return errors.Join(errs...)
 }

@@ -1,8 +1,8 @@
 // Package network holds a pod's shared namespaces without a process: each is
 // created by a throw-away OS thread and kept alive by a bind mount of its
-// nsfs file under the run root. Networks are CNI conflists (libcni and the
-// distribution's plugins) attached to such pinned namespaces, with
-// published ports through the portmap plugin.
+// nsfs file under the run root. Networks are Podman network files that
+// netavark attaches to such pinned namespaces, with published ports and
+// aardvark-dns; the addresses are handed out here.
 package network
 
 import (

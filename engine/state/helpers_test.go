@@ -61,6 +61,7 @@ func full(id, name string) *model.Container {
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
 		SdNotify: "container", Runtime: "crun", Pod: fullPodID,
 		Network: "webnet", Ports: []model.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}},
+		NetConfig: fullNetConfig(),
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,
@@ -104,6 +105,14 @@ func minimalPod(id, name string) *model.Pod {
 	return &model.Pod{ID: id, Name: name, Created: time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)}
 }
 
+// fullNetConfig sets every network and name-resolution field.
+func fullNetConfig() model.NetConfig {
+	return model.NetConfig{Networks: []string{"backnet"},
+		NetworkOpts: map[string]model.NetworkOpts{"webnet": {Aliases: []string{"www"}, IP: "10.89.1.9", IP6: "fd00:89:1::9", MAC: "02:00:00:00:00:09"}},
+		DNS:         []string{"192.0.2.53"}, DNSSearch: []string{"example.test"}, DNSOptions: []string{"ndots:2"},
+		AddHost: []string{"gw:192.0.2.1"}, NoHosts: true}
+}
+
 // fullPod is a pod with every field set, times in UTC.
 func fullPod(id, name string) *model.Pod {
 	p := minimalPod(id, name)
@@ -111,6 +120,7 @@ func fullPod(id, name string) *model.Pod {
 		Labels: map[string]string{"k": "v"}, Share: []string{"net", "ipc", "uts"},
 		Hostname: "podhost", ExitPolicy: "stop", Memory: 64 << 20, CPUs: 1.5,
 		Network: "webnet", Ports: []model.PortMapping{{HostIP: "0.0.0.0", HostPort: 53, ContainerPort: 53, Protocol: "udp"}},
+		NetConfig: fullNetConfig(),
 	}
 	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3", HolderPid: 4242}
 	return p

@@ -207,19 +207,21 @@ func checkNetworkTeardown(t *testing.T, e *env, before string) {
 	}
 }
 
-// netSnapshot is what the networks leave in the sandbox's namespace: the
-// iptables rules and non-builtin chains, the links, and the leases.
+// netSnapshot is what the networks leave in the sandbox: the iptables and
+// ip6tables rules and non-builtin chains, the links, the leases and the
+// aardvark-dns processes.
 func netSnapshot(e *env) string {
 	var keep []string
-	for _, l := range strings.Split(e.sh("iptables-save 2>/dev/null || true"), "\n") {
+	for _, l := range strings.Split(e.sh("iptables-save 2>/dev/null; ip6tables-save 2>/dev/null; true"), "\n") {
 		if strings.HasPrefix(l, "-A ") || (strings.HasPrefix(l, ":") && strings.Contains(l, " - [")) {
 			keep = append(keep, l)
 		}
 	}
 	slices.Sort(keep)
 	links := e.sh("ip -o link | awk '{print $2}'")
-	leases := e.sh("find " + filepath.Join(e.dir, "run", "podunit", "cni", "networks") + " -type f 2>/dev/null | grep -v -e '/lock$' -e last_reserved_ip || true")
-	return "rules:\n" + strings.Join(keep, "\n") + "\nlinks:\n" + links + "leases:\n" + leases
+	leases := e.sh("find " + filepath.Join(e.dir, "run", "podunit", "netavark", "leases") + " -type f 2>/dev/null || true")
+	aardvark := e.sh("pgrep -a aardvark-dns || true")
+	return "rules:\n" + strings.Join(keep, "\n") + "\nlinks:\n" + links + "leases:\n" + leases + "aardvark-dns:\n" + aardvark
 }
 
 func checkNetworkModes(t *testing.T, e *env) {

@@ -51,7 +51,7 @@ var homes = map[string]string{
 	"github.com/spf13/cobra":                 "cmd/podunit",
 	"modernc.org/sqlite":                     "engine/state",
 	"github.com/google/go-containerregistry": "test/testimage",
-	"github.com/containernetworking/cni":     "engine/network",
+	"go.podman.io/common/libnetwork":         "engine/network",
 }
 
 // allowedInternal lists, per engine adapter, the podunit packages it may import.

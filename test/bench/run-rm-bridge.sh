@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run-rm-bridge.sh: median wall time of `run --rm -p 127.0.0.1:P:80 IMAGE true`
+# on the default bridge (netavark: setup, port forwarding, teardown), podunit
+# beside Podman 4.3.1 when it is installed, and beside podunit with
+# --network none (what the bridge costs), measured with hyperfine under a real
+# systemd (test/sandbox.sh --net where PID 1 is not systemd, so every bridge,
+# veth and rule stays in the sandbox's namespace). As root, after `make build`.
+# COMPANION=1 keeps one container running on the bridge meanwhile, so netavark
+# neither creates nor removes the bridge and its rules at each run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin="$top/bin/podunit"
+work=/var/lib/podunit-bench-bridge
+runs=${RUNS:-20}
+port=${PORT:-18480}
+[ -x "$bin" ] || { echo "run-rm-bridge.sh: build first (make build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "run-rm-bridge.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
+
+grep -o -e " $work/[^ ]*" -e " /run/podunit-bench-bridge/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in sh true sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+
+inside() { "$@"; }
+prefix=""
+if [ ! -d /run/systemd/system ]; then
+	sb=$("$top/test/sandbox.sh" start --net)
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	prefix="$top/test/sandbox.sh exec $sb"
+	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
+fi
+pu="$bin --root $work/podunit --runroot /run/podunit-bench-bridge/podunit --runtime crun"
+inside $pu image import "$work/rootfs.tar" bench >/dev/null
+if [ -n "${COMPANION:-}" ]; then
+	inside $pu run -d --name companion bench sleep 3600 >/dev/null
+fi
+cmds=("$prefix $pu run --rm -p 127.0.0.1:$port:80 bench true"
+	"$prefix $pu run --rm --network none bench true")
+if command -v podman >/dev/null; then
+	pm="podman --root $work/podman --runroot /run/podunit-bench-bridge/podman --events-backend none --runtime crun"
+	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
+	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
+	cmds+=("$prefix $pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true")
+fi
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/bridge.json" "${cmds[@]}"
+python3 - "$work/bridge.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+bridge, none = r[0]["median"], r[1]["median"]
+line = f"podunit run --rm -p on the bridge {bridge*1000:.1f} ms, with --network none {none*1000:.1f} ms (the bridge costs {(bridge-none)*1000:.1f} ms)"
+if len(r) > 2:
+    line += f"; podman {r[2]['median']*1000:.1f} ms = {r[2]['median']/bridge:.2f}x podunit's"
+print(line)
+PY

@@ -18,6 +18,7 @@ func (a *app) podCommand() *cobra.Command {
 	cmd.AddCommand(a.podCreateCommand(), a.podInitCommand(), a.podStartCommand(), a.podStopCommand(),
 		a.podRestartCommand(), a.podKillCommand(), a.podRmCommand(), a.podPsCommand(),
 		a.podInspectCommand(), a.podExistsCommand(), a.podTopCommand(),
+		a.podStatsCommand(), a.podPauseCommand(), a.podUnpauseCommand(),
 		a.podUnitStartCommand(), a.podUnitStopCommand())
 	return cmd
 }

@@ -89,12 +89,17 @@ const statsDefaultFormat = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}
 var statsHeaders = map[string]string{"ID": "ID", "Name": "NAME", "CPUPerc": "CPU %", "MemUsage": "MEM USAGE / LIMIT",
 	"MemPerc": "MEM %", "NetIO": "NET IO", "BlockIO": "BLOCK IO", "PIDS": "PIDS", "CPUTime": "CPU TIME", "AVGCPU": "AVG CPU %"}
 
-func (a *app) printStats(o statsOptions, rows []statsRow) error {
+// clearForStream clears a terminal before each sample of a stream.
+func (a *app) clearForStream(o statsOptions) {
 	if !o.noStream && !o.noReset {
 		if f, ok := a.out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 			fmt.Fprint(a.out, "\x1b[2J\x1b[H")
 		}
 	}
+}
+
+func (a *app) printStats(o statsOptions, rows []statsRow) error {
+	a.clearForStream(o)
 	if o.format == "json" {
 		out := make([]statsJSON, 0, len(rows))
 		for _, r := range rows {

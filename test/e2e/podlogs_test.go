@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +55,7 @@ func TestPodEveryday(t *testing.T) {
 			t.Errorf("pod ps after restart: %q", got)
 		}
 	})
+	t.Run("stats, pause and unpause", func(t *testing.T) { checkPodStatsAndPause(t, e, ids) })
 	t.Run("exists", func(t *testing.T) {
 		e := e.on(t)
 		e.must("pod", "exists", "pl")
@@ -68,5 +72,46 @@ func checkPodLogsFollow(t *testing.T, e *env, m1 string) {
 	e.must("exec", "pl-m1", "touch", "/tmp/go")
 	if out, err := wait(); err != nil || !strings.HasSuffix(out, m1+" late-b\n") {
 		t.Errorf("pod logs -f: %v\n%s", err, out)
+	}
+}
+
+// checkPodStatsAndPause: pod stats lists each running member under Podman's
+// columns and PodStatsReport keys; pod pause freezes every member (ps says
+// Paused) and prints the pod's ID, pod unpause thaws them.
+func checkPodStatsAndPause(t *testing.T, e *env, ids map[string]string) {
+	e = e.on(t)
+	podID := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ID}}", "pl"))
+	out := e.must("pod", "stats", "--no-stream", "pl")
+	head := strings.Join(strings.Fields(strings.SplitN(out, "\n", 2)[0]), " ")
+	if want := "POD CID NAME CPU % MEM USAGE/ LIMIT MEM % NET IO BLOCK IO PIDS"; head != want {
+		t.Errorf("pod stats header %q, want Podman's %q\n%s", head, want, out)
+	}
+	for m, id := range ids {
+		if !regexp.MustCompile(`(?m)^` + podID[:12] + `\s+` + id + `\s+` + m + `\s+\d+\.\d\d%`).MatchString(out) {
+			t.Errorf("pod stats has no row for %s (%s):\n%s", m, id, out)
+		}
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(e.must("pod", "stats", "--no-stream", "--format", "json", "pl")), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("pod stats --format json: %v, %d rows", err, len(rows))
+	}
+	keys := slices.Sorted(maps.Keys(rows[0]))
+	if want := []string{"BlockIO", "CID", "CPU", "Mem", "MemUsage", "MemUsageBytes", "Name", "NetIO", "PIDS", "Pod"}; !slices.Equal(keys, want) {
+		t.Errorf("pod stats JSON keys %v, want PodStatsReport's %v", keys, want)
+	}
+	if got := e.must("pod", "pause", "pl"); strings.TrimSpace(got) != podID {
+		t.Errorf("pod pause printed %q, want the pod's ID", got)
+	}
+	if got := e.must("ps", "--filter", "pod=pl", "--format", "{{.Names}} {{.Status}}"); strings.Count(got, "Paused") != 2 {
+		t.Errorf("after pod pause:\n%s", got)
+	}
+	e.must("pod", "unpause", "pl")
+	for m := range ids {
+		if st := e.field(m, "{{.State.Status}}"); st != "running" {
+			t.Errorf("%s after pod unpause: %s", m, st)
+		}
+	}
+	if r := e.run("pod", "pause", "nosuch"); r.code != 125 || !strings.Contains(r.err, "nosuch") {
+		t.Errorf("pod pause nosuch: exit %d, stderr %q", r.code, r.err)
 	}
 }

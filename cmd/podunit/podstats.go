@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -36,20 +35,13 @@ func (a *app) podStatsCommand() *cobra.Command {
 				return err
 			}
 			prev := map[string]engine.ContainerStats{}
-			for {
+			return stream(a.ctx(cmd), o, func() error {
 				rows, err := podStats(a.ctx(cmd), eng, args, prev)
 				if err != nil {
 					return err
 				}
-				if err := a.printPodStats(o, rows); err != nil || o.noStream {
-					return err
-				}
-				select {
-				case <-a.ctx(cmd).Done():
-					return nil
-				case <-time.After(time.Duration(o.interval) * time.Second):
-				}
-			}
+				return a.printPodStats(o, rows)
+			})
 		},
 	}
 	f := cmd.Flags()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -35,20 +36,13 @@ func (a *app) statsCommand() *cobra.Command {
 				return err
 			}
 			prev := map[string]engine.ContainerStats{}
-			for {
+			return stream(a.ctx(cmd), o, func() error {
 				stats, err := eng.Stats(a.ctx(cmd), args, o.all)
 				if err != nil {
 					return err
 				}
-				if err := a.printStats(o, statsRows(stats, prev)); err != nil || o.noStream {
-					return err
-				}
-				select {
-				case <-a.ctx(cmd).Done():
-					return nil
-				case <-time.After(time.Duration(o.interval) * time.Second):
-				}
-			}
+				return a.printStats(o, statsRows(stats, prev))
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -88,6 +82,20 @@ const statsDefaultFormat = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}
 
 var statsHeaders = map[string]string{"ID": "ID", "Name": "NAME", "CPUPerc": "CPU %", "MemUsage": "MEM USAGE / LIMIT",
 	"MemPerc": "MEM %", "NetIO": "NET IO", "BlockIO": "BLOCK IO", "PIDS": "PIDS", "CPUTime": "CPU TIME", "AVGCPU": "AVG CPU %"}
+
+// stream takes one sample, or with streaming one every interval until ctx ends.
+func stream(ctx context.Context, o statsOptions, sample func() error) error {
+	for {
+		if err := sample(); err != nil || o.noStream {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Duration(o.interval) * time.Second):
+		}
+	}
+}
 
 // clearForStream clears a terminal before each sample of a stream.
 func (a *app) clearForStream(o statsOptions) {

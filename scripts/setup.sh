@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
 	crun runc busybox-static catatonit containernetworking-plugins iptables uidmap
 	netavark aardvark-dns # networks: setup/teardown and DNS between containers (/usr/lib/podman)
-	hyperfine tmux util-linux iproute2 dbus git make gcc ca-certificates
+	hyperfine tmux sqlite3 util-linux iproute2 dbus git make gcc ca-certificates
 	systemd procps
 	golang-github-containers-common # /etc/containers/policy.json, shared with podman, skopeo, buildah
 	# make install/deb/rpm and test/e2e/package_test.go: systemd's directories, the

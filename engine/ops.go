@@ -300,3 +300,17 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	e.containerEvent(c, "remove")
 	return e.locks.Remove(c.ID) // last, while held: see Locks.Remove
 }
+
+// RemoveStorage removes a storage container that no podunit record holds:
+// one another tool made, or one a lost record left (`rm --storage`). A
+// container of podunit's is removed with Remove.
+func (e *Engine) RemoveStorage(ctx context.Context, ref string) error {
+	id, err := e.images.StorageContainerID(ref)
+	if err != nil {
+		return err
+	}
+	if c, err := e.store.Container(ctx, id); err == nil {
+		return fmt.Errorf("container %q is podunit's: remove it without --storage: %w", c.Name, errdefs.ErrConflict)
+	}
+	return e.images.DeleteRootfs(id)
+}

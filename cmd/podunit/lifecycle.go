@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -204,13 +205,13 @@ func (a *app) restartCommand() *cobra.Command {
 }
 
 func (a *app) rmCommand() *cobra.Command {
-	var force bool
+	var force, ignore, all, storage bool
 	var timeout uint
 	cmd := &cobra.Command{
 		Use:     "rm [flags] CONTAINER [CONTAINER...]",
 		Aliases: []string{"remove"},
 		Short:   "Remove containers",
-		Args:    cobra.MinimumNArgs(1),
+		Args:    argsUnlessAll(&all),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
@@ -220,14 +221,43 @@ func (a *app) rmCommand() *cobra.Command {
 			if cmd.Flags().Changed("time") {
 				o.Timeout = &timeout
 			}
+			if all {
+				if args, err = allContainerIDs(a.ctx(cmd), eng); err != nil {
+					return err
+				}
+			}
+			remove := func(ref string) error { return eng.Remove(a.ctx(cmd), ref, o) }
+			if storage {
+				remove = func(ref string) error { return eng.RemoveStorage(a.ctx(cmd), ref) }
+			}
 			return a.removeEach(args, func(ref string) error {
-				return eng.Remove(a.ctx(cmd), ref, o)
+				if err := remove(ref); err != nil && !(ignore && errdefs.IsNotFound(err)) {
+					return err
+				}
+				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "stop a running container first")
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for a stop before killing (with -f)")
+	f := cmd.Flags()
+	f.BoolVarP(&force, "force", "f", false, "stop a running container first")
+	f.UintVarP(&timeout, "time", "t", 10, "seconds to wait for a stop before killing (with -f)")
+	f.BoolVarP(&ignore, "ignore", "i", false, "no error for a container that does not exist")
+	f.BoolVarP(&all, "all", "a", false, "remove every container")
+	f.BoolVar(&storage, "storage", false, "remove a storage container that is not podunit's (another tool's, or a lost record's)")
 	return cmd
+}
+
+// allContainerIDs lists the IDs of every container.
+func allContainerIDs(ctx context.Context, eng *engine.Engine) ([]string, error) {
+	list, err := eng.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, c.ID)
+	}
+	return ids, nil
 }
 
 func (a *app) waitCommand() *cobra.Command {

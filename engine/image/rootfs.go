@@ -113,6 +113,16 @@ func (s *Store) DeleteRootfs(containerID string) error {
 	return nil
 }
 
+// StorageContainerID is the ID of the storage container named or with ID
+// (or unique ID prefix) nameOrID, whoever made it.
+func (s *Store) StorageContainerID(nameOrID string) (string, error) {
+	c, err := s.store.Container(nameOrID)
+	if err != nil {
+		return "", fmt.Errorf("storage container %q: %w: %w", nameOrID, errdefs.ErrNotFound, err)
+	}
+	return c.ID, nil
+}
+
 // RootfsExists reports whether the storage container with exactly this ID exists.
 func (s *Store) RootfsExists(containerID string) bool {
 	c, err := s.store.Container(containerID)

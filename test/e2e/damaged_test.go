@@ -61,3 +61,33 @@ func TestDamagedRecordIsSkippedAndRemovable(t *testing.T) {
 		})
 	}
 }
+
+// TestRmStorageIgnoreAll: rm --storage removes a storage container no record
+// holds (here, one whose record was deleted by hand) and refuses one of
+// podunit's; rm -i takes a missing name as done; rm -a -f removes them all.
+func TestRmStorageIgnoreAll(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "lost", "bb", "true")
+	e.must("create", "--name", "kept", "bb", "true")
+	lost := e.field("lost", "{{.ID}}")
+	e.sql("DELETE FROM containers WHERE id = '" + lost + "'")
+	if r := e.run("rm", "lost"); r.code != 1 {
+		t.Errorf("rm of a container without record: exit %d, want 1 (no such container): %s", r.code, r.err)
+	}
+	if r := e.run("rm", "--storage", "kept"); r.code != 2 || !strings.Contains(r.err, "without --storage") {
+		t.Errorf("rm --storage of podunit's own container: exit %d, stderr %q", r.code, r.err)
+	}
+	e.must("rm", "--storage", "lost")
+	if ids := storageContainers(t, e); slices.Contains(ids, lost) || len(ids) != 1 {
+		t.Errorf("after rm --storage lost, storage holds %v", ids)
+	}
+	if r := e.run("rm", "-i", "nosuch"); r.code != 0 {
+		t.Errorf("rm -i nosuch: exit %d, stderr %q", r.code, r.err)
+	}
+	e.must("create", "--name", "more", "bb", "true")
+	e.must("rm", "-a", "-f", "-t", "0")
+	if out := e.must("ps", "-aq"); out != "" || len(storageContainers(t, e)) != 0 {
+		t.Errorf("rm -a -f left %q and storage %v", out, storageContainers(t, e))
+	}
+}

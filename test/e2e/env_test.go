@@ -63,16 +63,20 @@ func (e *env) on(t testing.TB) *env {
 	return &c
 }
 
+// runDir is e's run root.
+func (e *env) runDir() string {
+	if e.runRoot != "" {
+		return e.runRoot
+	}
+	return filepath.Join(e.dir, "run")
+}
+
 // globals are the flags that keep this env apart from every other.
 func (e *env) globals() []string {
 	if e.noGlobals {
 		return nil
 	}
-	run := filepath.Join(e.dir, "run")
-	if e.runRoot != "" {
-		run = e.runRoot
-	}
-	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", run,
+	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", e.runDir(),
 		"--storage-driver", "overlay", "--runtime", e.runtime}
 }
 

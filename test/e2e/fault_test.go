@@ -176,6 +176,9 @@ func census(t *testing.T, e *env, when string) bool {
 		left = append(left, fmt.Sprintf("storage containers: %v", ids))
 	}
 	left = append(left, machineLeftovers(e)...)
+	if r := e.run("system", "check"); r.code != 0 {
+		left = append(left, "system check: "+strings.TrimSpace(r.out+r.err))
+	}
 	if len(left) > 0 {
 		t.Errorf("%s, left:\n%s", when, strings.Join(left, "\n"))
 		return true
@@ -187,12 +190,13 @@ func census(t *testing.T, e *env, when string) bool {
 // and slices of e that remain.
 func machineLeftovers(e *env) []string {
 	script := fmt.Sprintf(`
-grep -E '%[1]s.*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo | sed 's/^/mount: /'
-ls %[1]s/run/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
-ls %[1]s/run/podunit/pods %[1]s/run/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
+grep -E '(%[1]s|%[3]s).*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo | sed 's/^/mount: /'
+ls %[3]s/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
+ls %[3]s/podunit/pods %[3]s/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
 ls %[1]s/root/podunit-tmp 2>/dev/null | sed 's/^/scratch: /'
+ls %[3]s/podunit/locks 2>/dev/null | grep -Ev '^(networks|volumes|pods|state)' | sed 's/^/lock file: /'
 systemctl list-units --all --plain --no-legend 'podunit-*' '*-pod.service' | grep -Ev ' (inactive|dead) ' | grep -Ev '^(podunit.slice|podunit-restart.service) ' | sed 's/^/unit: /'
-true`, e.dir, e.runtime)
+true`, e.dir, e.runtime, e.runDir())
 	var out []string
 	for _, l := range strings.Split(strings.TrimSpace(e.sh(script)), "\n") {
 		if l != "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
@@ -136,7 +135,7 @@ func (e *Engine) Rename(ctx context.Context, ref, newName string) error {
 // other unit comes from a unit file.
 func (e *Engine) setName(ctx context.Context, id, name string) error {
 	_, err := e.store.UpdateContainer(ctx, id, func(c *model.Container) error {
-		if u := c.State.Unit; u != "" && !strings.HasPrefix(u, "podunit-") {
+		if u := c.State.Unit; InUnitFile(c) {
 			return fmt.Errorf("container %q is run by the unit file %s: rename it there: %w", c.Name, u, errdefs.ErrConflict)
 		}
 		c.Name = name

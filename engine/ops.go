@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -198,9 +199,12 @@ func (e *Engine) Restart(ctx context.Context, ref string, timeout *uint) (*model
 
 // InUnitFile reports whether c runs, or last ran, in a unit file's unit
 // (generated or written by hand) rather than in its own transient unit.
+//
+// podunit's transient units are all podunit-*.service: podunit-NAME, the
+// podunit-ID of a reused name, and the podunit-OLDNAME a renamed running
+// container keeps until it stops. Any other unit comes from a unit file.
 func InUnitFile(c *model.Container) bool {
-	return c.State.Unit != "" && c.State.Unit != names.ContainerUnit(c.Name, c.ID) &&
-		c.State.Unit != names.ContainerUnitOfID(c.ID)
+	return c.State.Unit != "" && !strings.HasPrefix(c.State.Unit, names.TransientPrefix)
 }
 
 // startUnitFile starts the unit of a unit-file container and returns the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -84,9 +85,15 @@ func sliceUp(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error
 	return conn.Start(ctx, t.Name)
 }
 
-// sliceDown stops pod p's slice, so that nothing of it outlives the pod.
+// sliceDown stops pod p's slice, so that nothing of it outlives the pod;
+// not from inside it (pod create --replace in a pod unit's ExecStartPre=),
+// which would stop the unit this command runs in.
 func sliceDown(ctx context.Context, p *model.Pod) error {
 	if !systemd.Available() {
+		return nil
+	}
+	slice := names.PodSlice(p.Name, p.ID)
+	if own, err := systemd.OwnCgroup(); err == nil && strings.Contains(own+"/", "/"+slice+"/") {
 		return nil
 	}
 	conn, err := systemd.Connect(ctx)
@@ -94,7 +101,7 @@ func sliceDown(ctx context.Context, p *model.Pod) error {
 		return err
 	}
 	defer conn.Close()
-	if err := conn.Stop(ctx, names.PodSlice(p.Name, p.ID)); err != nil && !errdefs.IsNotFound(err) {
+	if err := conn.Stop(ctx, slice); err != nil && !errdefs.IsNotFound(err) {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
 	}
 	return nil

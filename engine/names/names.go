@@ -103,7 +103,10 @@ func ContainerUnit(name, id string) string {
 
 // ContainerUnitOfID is the transient unit of container id when its name
 // makes no unit name, or another container's unit still holds that name.
-func ContainerUnitOfID(id string) string { return "podunit-" + id + ".service" }
+func ContainerUnitOfID(id string) string { return TransientPrefix + id + ".service" }
+
+// TransientPrefix begins the name of every transient unit podunit starts.
+const TransientPrefix = "podunit-"
 
 // PodUnit is the systemd unit of a started pod: NAME-pod.service, as Quadlet
 // names the unit of NAME.pod, so generated and transient pods agree.

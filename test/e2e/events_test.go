@@ -62,7 +62,7 @@ func TestEvents(t *testing.T) {
 		t.Errorf("pod events: %q", out)
 	}
 	line := events("--filter", "container=ev1", "--filter", "event=create")
-	re := `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} [+-]\d{4} \S+ container create [0-9a-f]{64} \(image=bb, name=ev1, k=v\)\n$`
+	re := `^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9} [+-]\d{4} \S+ container create [0-9a-f]{64} \(image=localhost/bb:latest, name=ev1, k=v\)\n$`
 	if !regexp.MustCompile(re).MatchString(line) {
 		t.Errorf("event line %q does not match %s", line, re)
 	}

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/state"
@@ -154,5 +156,24 @@ func (e *Engine) unitArgs(verb, id string) []string {
 
 // lock takes the container's lock, honouring ctx.
 func (e *Engine) lock(ctx context.Context, id string) (func(), error) {
-	return e.locks.Lock(ctx, id)
+	return e.lockWhile(ctx, id, func() bool {
+		_, err := e.store.Container(context.WithoutCancel(ctx), id)
+		return !errdefs.IsNotFound(err)
+	})
+}
+
+// lockWhile takes lock id; its unlock first removes the lock file if the
+// object is gone (exists says), so that a command that lost a race to a
+// removal, or a create that failed, leaves no lock file behind.
+func (e *Engine) lockWhile(ctx context.Context, id string, exists func() bool) (func(), error) {
+	unlock, err := e.locks.Lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return sync.OnceFunc(func() {
+		if !exists() {
+			_ = e.locks.Remove(id) // held, as Remove wants
+		}
+		unlock()
+	}), nil
 }

@@ -152,5 +152,8 @@ func (e *Engine) podNamespaces(p *model.Pod) network.Pinned {
 // lockPod takes the pod's lock. The order is always pod, then member: a
 // container command never waits for a pod lock while holding its own.
 func (e *Engine) lockPod(ctx context.Context, p *model.Pod) (func(), error) {
-	return e.locks.Lock(ctx, "pod-"+p.ID)
+	return e.lockWhile(ctx, "pod-"+p.ID, func() bool {
+		_, err := e.store.Pod(context.WithoutCancel(ctx), p.ID)
+		return !errdefs.IsNotFound(err)
+	})
 }

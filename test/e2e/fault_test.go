@@ -100,6 +100,10 @@ func TestFaultInjection(t *testing.T) {
 		name := fmt.Sprintf("f%d", i)
 		killAt(t, e, ops[k], name, delay)
 		finishFault(t, e, ops[k], name)
+		if r := e.run("system", "check"); r.code != 0 {
+			// what the next command could not finish, the repair must
+			t.Logf("trial %d: %s killed after %v: system check --repair:\n%s", i, ops[k].name, delay, e.must("system", "check", "--repair"))
+		}
 		if census(t, e, fmt.Sprintf("trial %d: %s killed after %v", i, ops[k].name, delay)) {
 			t.FailNow()
 		}

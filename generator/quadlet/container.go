@@ -2,6 +2,7 @@ package quadlet
 
 import (
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -317,7 +318,16 @@ func (t *translator) stopSettings(svc *unitfile.Section) {
 
 // podSlice is the slice podunit gives the units of pod name
 // (engine/names.PodSlice): podunit-NAME.slice, with "-" escaped so that it
-// makes no deeper slice.
+// makes no deeper slice; "" for a name outside podunit's name grammar (one
+// with specifiers, or one pod create refuses), whose slice only the engine,
+// knowing the pod's ID, can name.
 func podSlice(name string) string {
-	return "podunit-" + strings.ReplaceAll(name, "-", `\x2d`) + ".slice"
+	slice := "podunit-" + strings.ReplaceAll(name, "-", `\x2d`) + ".slice"
+	if !sliceName.MatchString(name) || len(slice) > 255 {
+		return ""
+	}
+	return slice
 }
+
+// sliceName is engine/names' grammar of a pod name that makes a slice name.
+var sliceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)

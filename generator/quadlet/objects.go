@@ -95,7 +95,9 @@ func (t *translator) podUnit() error {
 	t.args = t.args[:n]
 	t.out.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
 	if _, set := t.out.Section("Service").Lookup("Slice"); !set {
-		t.out.Add("Service", "Slice", podSlice(t.id.Object.Text))
+		if slice := podSlice(t.id.Object.Text); slice != "" {
+			t.out.Add("Service", "Slice", slice)
+		}
 	}
 	if err := t.exec("ExecStartPre", t.args); err != nil {
 		return err

@@ -45,7 +45,9 @@ func (s *Store) beginOp() (*op, error) {
 	if err := os.MkdirAll(s.opsDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("image scratch space: %w", err)
 	}
-	dir, err := os.MkdirTemp(s.opsDir(), "op-")
+	// The PID in the name tells a recovery whether the maker of a directory
+	// that has no lock file yet is alive.
+	dir, err := os.MkdirTemp(s.opsDir(), fmt.Sprintf("op-%d-", os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("image scratch space: %w", err)
 	}
@@ -141,12 +143,18 @@ func (s *Store) recoverOp(dir string) error {
 	return os.RemoveAll(dir)
 }
 
-// removeUnbegun removes dir, an op directory without a lock file, once it
-// is old enough that no op can still be giving it one: its op died before
-// it began.
+// removeUnbegun removes dir, an op directory without a lock file, when its
+// op died before it began: the process named in it is gone, or (a reused
+// PID) the directory is old enough that no op can still be giving it one.
 func removeUnbegun(dir string) error {
 	st, err := os.Lstat(dir)
-	if err != nil || time.Since(st.ModTime()) < time.Minute {
+	if err != nil {
+		return nil
+	}
+	var pid int
+	_, scanErr := fmt.Sscanf(filepath.Base(dir), "op-%d-", &pid)
+	gone := scanErr == nil && pid > 0 && unix.Kill(pid, 0) == unix.ESRCH
+	if !gone && time.Since(st.ModTime()) < time.Minute {
 		return nil
 	}
 	return os.RemoveAll(dir)

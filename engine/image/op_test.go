@@ -1,7 +1,9 @@
 package image
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -92,5 +94,33 @@ func TestImportLeavesNoScratchSpace(t *testing.T) {
 	left, _ := os.ReadDir(s.opsDir())
 	if len(left) != 0 {
 		t.Errorf("%s holds %d entries after import and load", s.opsDir(), len(left))
+	}
+}
+
+func TestRecoverOpsRemovesAnOpKilledBeforeItsLock(t *testing.T) {
+	s := newStore(t, "vfs")
+	if err := os.MkdirAll(s.opsDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// a PID that is not running: this test's child, waited for
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-123", cmd.Process.Pid))
+	alive := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-456", os.Getpid()))
+	for _, d := range []string{dead, alive} {
+		if err := os.MkdirAll(filepath.Join(d, "container_images_storage1"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RecoverOps(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the lockless op of a dead process remains: %v", err)
+	}
+	if _, err := os.Stat(alive); err != nil {
+		t.Errorf("the lockless op of a live process (being made) was removed: %v", err)
 	}
 }

@@ -116,7 +116,7 @@ func (e *Engine) releaseInitialized(ctx context.Context, members []*model.Contai
 	for _, c := range members {
 		rt, err := e.runtimeFor(c.Config.Runtime)
 		if err == nil {
-			err = rt.StartExec(ctx, c.ID, e.bundleDir(c.ID))
+			err = startRaced(c, rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)))
 		}
 		if err != nil {
 			errs = append(errs, memberError(c, err))

@@ -245,12 +245,7 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
-		if pid := c.State.Pid; pid > 0 && !alive(pid) || strings.Contains(err.Error(), "exec.fifo") {
-			// The init that waited for start is gone, or no longer waits
-			// (the runtime's exec.fifo is gone): a stop or kill reached it
-			// first. The runtime's own complaint is no cause to show.
-			err = fmt.Errorf("container %q was stopped by another command while it started: %w", c.Name, errdefs.ErrConflict)
-		}
+		err = startRaced(c, err)
 		e.recordFailure(c.ID, err)
 		_ = rt.Delete(ctx, c.ID, true)
 		return err
@@ -261,6 +256,19 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 		}
 		return nil
 	})
+	return err
+}
+
+// startRaced names a start that lost a race: the init that waited for
+// start is gone, or no longer waits (oci.ErrNotWaiting), so a stop or kill
+// reached it first. The runtime's own complaint is no cause to show.
+func startRaced(c *model.Container, err error) error {
+	if err == nil {
+		return nil
+	}
+	if pid := c.State.Pid; pid > 0 && !alive(pid) || errors.Is(err, oci.ErrNotWaiting) {
+		return fmt.Errorf("container %q was stopped by another command while it started: %w", c.Name, errdefs.ErrConflict)
+	}
 	return err
 }
 

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/podunit/podunit/engine/errdefs"
 )
 
 // Create makes the container from the bundle (config.json + rootfs) without
@@ -44,9 +46,30 @@ func (r *Runtime) StartExec(ctx context.Context, id, bundle string) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return classify(r.Name, "start", logPath, err)
+		err = classify(r.Name, "start", logPath, err)
+		if notWaiting(err.Error()) {
+			return fmt.Errorf("%w: %w", err, ErrNotWaiting)
+		}
+		return err
 	}
 	return nil
+}
+
+// ErrNotWaiting is a start that found no created container waiting for
+// it: its init was killed, or another start released it first.
+var ErrNotWaiting = fmt.Errorf("its init no longer waits for start: %w", errdefs.ErrConflict)
+
+// notWaiting recognises the runtimes' ways of saying so: crun cannot open
+// or write exec.fifo (gone with the init, or opened by another start);
+// runc names the state it found.
+func notWaiting(msg string) bool {
+	for _, s := range []string{"exec.fifo", "that has stopped", "already running", "container not running",
+		"not in created state"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func openStdio(s Stdio) (in, out, errf *os.File, closers []*os.File, err error) {

@@ -1,0 +1,95 @@
+package oci
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+func TestNotWaitingMessages(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"crun start: open `/run/crun/x/exec.fifo`: No such file or directory": true,
+		"runc start: cannot start a container that has stopped":               true,
+		"runc start: cannot start an already running container":               true,
+		"crun start: container `x` is not in created state":                   true,
+		"runc start: permission denied":                                       false,
+	} {
+		if got := notWaiting(msg); got != want {
+			t.Errorf("notWaiting(%q) = %v, want %v", msg, got, want)
+		}
+	}
+}
+
+// TestStartAfterInitKilled: a start that comes after the waiting init was
+// killed (a stop or kill won the race) is ErrNotWaiting, a conflict, with
+// the real runc.
+func TestStartAfterInitKilled(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to run runc")
+	}
+	rt, err := Find("runc", t.TempDir())
+	if err != nil {
+		t.Skip(err)
+	}
+	bundle := busyboxBundle(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	id := "oci-start-test"
+	_ = rt.Delete(ctx, id, true)
+	pid, err := rt.Create(ctx, id, bundle, Stdio{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Delete(ctx, id, true)
+	proc, _ := os.FindProcess(pid)
+	if err := proc.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // runc counts a zombie as stopped
+	err = rt.StartExec(ctx, id, bundle)
+	if !errors.Is(err, ErrNotWaiting) || !errors.Is(err, errdefs.ErrConflict) {
+		t.Fatalf("start after the init was killed: %v, want ErrNotWaiting", err)
+	}
+}
+
+// busyboxBundle is a bundle of runc's default spec running the host's
+// static busybox.
+func busyboxBundle(t *testing.T) string {
+	bb, err := exec.LookPath("busybox")
+	if err != nil {
+		t.Skip("no busybox")
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "rootfs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(bb)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "rootfs", "busybox"), data, 0o755)
+	}
+	if err == nil {
+		err = exec.Command("runc", "spec", "-b", dir).Run()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec map[string]any
+	raw, _ := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	proc := spec["process"].(map[string]any)
+	proc["args"], proc["terminal"] = []string{"/busybox", "sleep", "60"}, false
+	raw, _ = json.Marshal(spec)
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

@@ -23,21 +23,10 @@ func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCom
 	out := make([]UnitCommand, 0, len(units))
 	for _, u := range units {
 		uc := UnitCommand{Name: u.Name, ActiveState: u.ActiveState}
-		if p, err := c.bus.GetServicePropertyContext(ctx, u.Name, "ExecStart"); err == nil {
-			uc.Argv = execStartArgv(p.Value.Value())
+		if argv, err := c.ExecStart(ctx, u.Name); err == nil {
+			uc.Argv = argv
 		}
 		out = append(out, uc)
 	}
 	return out, nil
-}
-
-// execStartArgv picks the argv of the first command out of an ExecStart
-// property value: a(sasbttttuii), decoded as [][]any.
-func execStartArgv(v any) []string {
-	cmds, ok := v.([][]any)
-	if !ok || len(cmds) == 0 || len(cmds[0]) < 2 {
-		return nil
-	}
-	argv, _ := cmds[0][1].([]string)
-	return argv
 }

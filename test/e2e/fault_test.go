@@ -190,14 +190,15 @@ func census(t *testing.T, e *env, when string) bool {
 	return false
 }
 
-// machineLeftovers lists mounts, runtime state, pins, scratch space, units
-// and slices of e that remain.
+// machineLeftovers lists mounts, runtime state, pins, scratch space, address
+// leases, lock files, units and slices of e that remain.
 func machineLeftovers(e *env) []string {
 	script := fmt.Sprintf(`
 grep -E '(%[1]s|%[3]s).*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo | sed 's/^/mount: /'
 ls %[3]s/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
 ls %[3]s/podunit/pods %[3]s/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
 ls %[1]s/root/podunit-tmp 2>/dev/null | sed 's/^/scratch: /'
+find %[3]s/podunit/netavark/leases -type f 2>/dev/null | sed 's/^/lease: /'
 ls %[3]s/podunit/locks 2>/dev/null | grep -Ev '^(networks|volumes|pods|state)' | sed 's/^/lock file: /'
 systemctl list-units --all --plain --no-legend 'podunit-*' '*-pod.service' | grep -Ev ' (inactive|dead) ' | grep -Ev '^(podunit.slice|podunit-restart.service) ' | sed 's/^/unit: /'
 true`, e.dir, e.runtime, e.runDir())

@@ -31,19 +31,10 @@ const (
 func scanArchive(p string) (archiveKind, error) {
 	kind := kindRootfs
 	n := 0
-	seen := map[string]bool{}
-	var badLink error
+	links := linkCheck{}
 	err := walkTar(p, func(name string, h *tar.Header, _ io.Reader) error {
 		n++
-		if h.Typeflag == tar.TypeLink && badLink == nil {
-			target := strings.TrimPrefix(path.Clean(h.Linkname), "./")
-			if !seen[target] {
-				badLink = fmt.Errorf("entry %q is a hard link to %q, which is no earlier entry of the archive", h.Name, h.Linkname)
-			}
-		}
-		if h.Typeflag != tar.TypeDir {
-			seen[name] = true
-		}
+		links.add(name, h)
 		switch name {
 		case "manifest.json":
 			if kind == kindRootfs {
@@ -60,10 +51,55 @@ func scanArchive(p string) (archiveKind, error) {
 	if n == 0 {
 		return kind, errors.New("empty archive")
 	}
-	if kind == kindRootfs && badLink != nil {
-		return kind, badLink
+	if kind == kindRootfs && links.bad != nil {
+		return kind, fmt.Errorf("%w of the archive", links.bad)
 	}
 	return kind, nil
+}
+
+// linkCheck finds the first hard link of a tar stream whose target is no
+// earlier entry: unpacking it fails with an error that names no entry
+// ("no such file or directory").
+type linkCheck struct {
+	seen map[string]bool
+	bad  error
+}
+
+func (l *linkCheck) add(name string, h *tar.Header) {
+	if l.seen == nil {
+		l.seen = map[string]bool{}
+	}
+	if h.Typeflag == tar.TypeLink && l.bad == nil {
+		if target := strings.TrimPrefix(path.Clean(h.Linkname), "./"); !l.seen[target] {
+			l.bad = fmt.Errorf("entry %q is a hard link to %q, which is no earlier entry", h.Name, h.Linkname)
+		}
+	}
+	if h.Typeflag != tar.TypeDir {
+		l.seen[name] = true
+	}
+}
+
+// badLayerLink looks, after an archive's layer failed to unpack, for the
+// layer entry that made it fail: each regular file of the archive that
+// reads as a (possibly compressed) tar is checked as a layer. Only the
+// failure path pays for this second read.
+func badLayerLink(archive string) error {
+	var found error
+	_ = walkTar(archive, func(name string, h *tar.Header, r io.Reader) error {
+		if found != nil || h.Typeflag != tar.TypeReg {
+			return nil
+		}
+		links := linkCheck{}
+		err := readTar(r, func(n string, lh *tar.Header, _ io.Reader) error {
+			links.add(n, lh)
+			return nil
+		})
+		if err == nil && links.bad != nil {
+			found = fmt.Errorf("layer %s: %w of the layer", name, links.bad)
+		}
+		return nil
+	})
+	return found
 }
 
 // walkTar calls fn for each entry of the tar at p, with the entry's cleaned
@@ -74,7 +110,12 @@ func walkTar(p string, fn func(name string, h *tar.Header, r io.Reader) error) e
 		return err
 	}
 	defer f.Close()
-	r, _, err := compression.AutoDecompress(f)
+	return readTar(f, fn)
+}
+
+// readTar calls fn for each entry of the tar stream in (compressed or not).
+func readTar(in io.Reader, fn func(name string, h *tar.Header, r io.Reader) error) error {
+	r, _, err := compression.AutoDecompress(in)
 	if err != nil {
 		return fmt.Errorf("decompressing: %w", err)
 	}

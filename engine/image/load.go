@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -109,11 +110,22 @@ func (s *Store) loadDockerArchive(ctx context.Context, o *op, archive string, pr
 		}
 		id, err := s.copyImage(ctx, o, refs[0], names, progress)
 		if err != nil {
-			return loaded, fmt.Errorf("loading %s: %w", archive, err)
+			return loaded, loadFailure(archive, err)
 		}
 		loaded = append(loaded, namesOrID(names, id)...)
 	}
 	return loaded, nil
+}
+
+// loadFailure names the archive, and where a layer failed to unpack, the
+// entry that made it fail.
+func loadFailure(archive string, err error) error {
+	if strings.Contains(err.Error(), "unpacking failed") {
+		if bad := badLayerLink(archive); bad != nil {
+			return fmt.Errorf("loading %s: %w: %w (%w)", archive, errdefs.ErrInvalidArgument, bad, err)
+		}
+	}
+	return fmt.Errorf("loading %s: %w", archive, err)
 }
 
 func (s *Store) loadOCIArchive(ctx context.Context, o *op, archive string, progress io.Writer) ([]string, error) {
@@ -130,7 +142,7 @@ func (s *Store) loadOCIArchive(ctx context.Context, o *op, archive string, progr
 		names := ociNames(item.ManifestDescriptor.Annotations)
 		id, err := s.copyImage(ctx, o, item.Reference, names, progress)
 		if err != nil {
-			return loaded, fmt.Errorf("loading %s: %w", archive, err)
+			return loaded, loadFailure(archive, err)
 		}
 		loaded = append(loaded, namesOrID(names, id)...)
 	}

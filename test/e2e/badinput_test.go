@@ -6,6 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
 // TestBadInputChangesNothing feeds podunit bad input: each must print an
@@ -21,6 +26,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	hardlink := filepath.Join(e.dir, "hardlink.tar")
 	if err := writeHardlinkTar(hardlink); err != nil {
+		t.Fatal(err)
+	}
+	hardlinkLayer := filepath.Join(e.dir, "hardlink-layer.tar")
+	if err := writeHardlinkArchive(hardlink, hardlinkLayer); err != nil {
 		t.Fatal(err)
 	}
 	nameless := filepath.Join(e.dir, "nameless.env")
@@ -56,6 +65,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"space in --wants", []string{"generate", "systemd", "--wants", "a.service b.service", "taken"}, "--wants"},
 		{"not a unit in --requires", []string{"generate", "systemd", "--requires", "%n", "taken"}, "--requires"},
 		{"hard link to nothing", []string{"image", "import", hardlink, "hl"}, `"bin/evil"`},
+		{"hard link to nothing in a layer", []string{"load", "-i", hardlinkLayer}, `"bin/evil"`},
 		{"env file error after a long line", []string{"create", "--env-file", nameless, "bb", "true"}, nameless + ":2:"},
 		{"hostname too long", []string{"create", "-h", strings.Repeat("h", 65), "bb", "true"}, "65 characters"},
 		{"pod hostname too long", []string{"pod", "create", "--hostname", strings.Repeat("h", 65)}, "65 characters"},
@@ -109,4 +119,18 @@ func writeHardlinkTar(p string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeHardlinkArchive writes a docker-archive whose one layer is the
+// rootfs tarball at layerTar (see writeHardlinkTar).
+func writeHardlinkArchive(layerTar, p string) error {
+	layer, err := tarball.LayerFromFile(layerTar)
+	if err != nil {
+		return err
+	}
+	img, err := mutate.AppendLayers(empty.Image, layer)
+	if err != nil {
+		return err
+	}
+	return tarball.WriteToFile(p, name.MustParseReference("localhost/hardlink:1"), img)
 }

@@ -45,8 +45,10 @@ func (e *Engine) NetworkConnect(ctx context.Context, name, ref string, opts mode
 		return err
 	}
 	if live {
-		ep := network.Endpoint{Network: n.Name, IfName: e.freeIfName(c.ID), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}
-		a := network.Attachment{ID: c.ID, Name: c.Name, NetNS: pin.Path(network.Net), Endpoints: []network.Endpoint{ep}}
+		// with the published ports, as a start gives every network of the
+		// container: disconnect and rm take them down again per network
+		a := containerOwner(c, pin.Path(network.Net)).attachment()
+		a.Endpoints = []network.Endpoint{{Network: n.Name, IfName: e.freeIfName(c.ID), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}}
 		if _, err := e.networks().Attach(ctx, a); err != nil {
 			_ = e.recordConnect(context.WithoutCancel(ctx), c.ID, n.Name, opts, false)
 			return fmt.Errorf("container %q: %w", c.Name, err)
@@ -96,8 +98,9 @@ func (e *Engine) NetworkDisconnect(ctx context.Context, name, ref string) error 
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
 	if pin.Has(network.Net) {
-		a := network.Attachment{ID: c.ID, Name: c.Name, NetNS: pin.Path(network.Net),
-			Endpoints: []network.Endpoint{{Network: name, Aliases: c.Config.NetworkOpts[name].Aliases}}}
+		// with the published ports: their forwarding on this network goes
+		a := containerOwner(c, pin.Path(network.Net)).attachment()
+		a.Endpoints = []network.Endpoint{{Network: name, Aliases: c.Config.NetworkOpts[name].Aliases}}
 		if err := e.networks().Detach(ctx, a); err != nil {
 			return fmt.Errorf("container %q: %w", c.Name, err)
 		}

@@ -104,13 +104,20 @@ func (e *Engine) attach(ctx context.Context, c *model.Container) (string, error)
 // teardownNetwork undoes attach: netavark teardown (on the pinned namespace while it
 // is there), unpin, forget the address, update the peers' hosts files.
 // Each step is idempotent, so a re-run after a crash finishes it.
+//
+// A container whose last network was disconnected while it ran has no
+// network in its record but still its pinned namespace: the pin decides.
 func (e *Engine) teardownNetwork(ctx context.Context, c *model.Container) error {
-	if c.Config.Pod != "" || !isNetwork(c.Config.Network) {
+	if c.Config.Pod != "" {
 		return nil
 	}
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
+	pinned, onNetwork := pin.Has(network.Net), isNetwork(c.Config.Network)
+	if !pinned && !onNetwork {
+		return nil
+	}
 	path := ""
-	if pin.Has(network.Net) {
+	if pinned {
 		path = pin.Path(network.Net)
 	}
 	if err := e.detachOwner(ctx, containerOwner(c, path)); err != nil {
@@ -127,6 +134,9 @@ func (e *Engine) teardownNetwork(ctx context.Context, c *model.Container) error 
 		return err
 	}
 	c.State.IP = ""
+	if !onNetwork {
+		return nil
+	}
 	return e.refreshHosts(ctx, c.Config.Network, c.ID)
 }
 

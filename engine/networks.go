@@ -212,7 +212,7 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 	if err := e.networks().Remove(n); err != nil {
 		return err
 	}
-	return network.RemoveSharedChains()
+	return e.networks().RemoveSharedChains()
 }
 
 // NetworkPrune removes every network no container or pod uses, but the

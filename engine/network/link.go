@@ -42,8 +42,15 @@ var sharedChains = []struct {
 // RemoveSharedChains removes netavark's shared iptables and ip6tables
 // chains when nothing uses them any more (each holds no more than its idle
 // rules), so that removing the last network leaves the host's rules as
-// they were.
-func RemoveSharedChains() error {
+// they were. It holds the lock that netavark setup and teardown run under:
+// a setup between the count and the removal would find its jumps gone, or
+// keep a chain busy ("CHAIN_DEL failed (Device or resource busy)").
+func (m *Manager) RemoveSharedChains() error {
+	unlock, err := m.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var errs []error
 	for _, bin := range []string{"iptables", "ip6tables"} {
 		if _, err := exec.LookPath(bin); err == nil {

@@ -42,6 +42,46 @@ func TestChurn(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()
+	churn(t, e, churnArgs)
+	checkAgreement(t, e)
+	for _, p := range []string{"p0", "p1"} {
+		if r := e.run("pod", "rm", "-f", "-t", "0", p); r.code != 0 && !clearFailure.MatchString(r.err) {
+			t.Errorf("pod rm -f %s after the churn: exit %d: %s", p, r.code, r.err)
+		}
+	}
+	for _, id := range strings.Fields(e.must("ps", "-aq")) {
+		e.must("rm", "-f", "-t", "0", id)
+	}
+	census(t, e, "after the churn and rm -f of everything")
+}
+
+// TestNetworkChurn races 8 workers on containers that publish ports on the
+// default bridge and on a user network, and on that network's creation and
+// removal, in a sandbox with its own network namespace; once all is
+// removed, no iptables rule or chain, link, lease or aardvark-dns of
+// theirs may be left.
+func TestNetworkChurn(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{Net: true})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	before := netSnapshot(e)
+	churn(t, e, netChurnArgs)
+	for _, id := range strings.Fields(e.must("ps", "-aq")) {
+		e.must("rm", "-f", "-t", "0", id)
+	}
+	for _, n := range strings.Fields(e.must("network", "ls", "-q")) {
+		e.must("network", "rm", "-f", n)
+	}
+	if after := netSnapshot(e); after != before {
+		t.Errorf("the sandbox's network after the churn is not as before:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	census(t, e, "after the network churn and rm -f of everything")
+}
+
+// churn runs 8 workers, each drawing commands from draw, for
+// PODUNIT_CHURN_SECONDS (default 15) and fails the test for every failure
+// that is not a clear one.
+func churn(t *testing.T, e *env, draw func(*rand.Rand) []string) {
 	seconds := envInt(t, "PODUNIT_CHURN_SECONDS", 15)
 	seed := envInt(t, "PODUNIT_CHURN_SEED", time.Now().UnixNano())
 	t.Logf("PODUNIT_CHURN_SEED=%d PODUNIT_CHURN_SECONDS=%d", seed, seconds)
@@ -57,7 +97,7 @@ func TestChurn(t *testing.T) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(seed), uint64(w)))
 			for time.Now().Before(deadline) {
-				args := churnArgs(rng)
+				args := draw(rng)
 				at := time.Since(began)
 				r := e.run(args...)
 				mu.Lock()
@@ -80,32 +120,44 @@ func TestChurn(t *testing.T) {
 	if len(unclear) > 0 {
 		t.Logf("the commands in the order they started:\n%s", strings.Join(history, "\n"))
 	}
-	checkAgreement(t, e)
-	for _, p := range []string{"p0", "p1"} {
-		if r := e.run("pod", "rm", "-f", "-t", "0", p); r.code != 0 && !clearFailure.MatchString(r.err) {
-			t.Errorf("pod rm -f %s after the churn: exit %d: %s", p, r.code, r.err)
-		}
-	}
-	for _, id := range strings.Fields(e.must("ps", "-aq")) {
-		e.must("rm", "-f", "-t", "0", id)
-	}
-	census(t, e, "after the churn and rm -f of everything")
 }
 
-// churnArgs draws one command with its names filled in.
-func churnArgs(rng *rand.Rand) []string {
-	op := churnOps[rng.IntN(len(churnOps))]
-	n, p := fmt.Sprintf("c%d", rng.IntN(4)), fmt.Sprintf("p%d", rng.IntN(2))
+// netChurnOps are the network churn's commands: N a container, P a port
+// (from N), W the user network.
+var netChurnOps = [][]string{
+	{"run", "-d", "--stop-signal", "KILL", "--name", "N", "--network", "bridge", "-p", "127.0.0.1:P:80", "bb", "httpd", "-f", "-p", "80"},
+	{"run", "-d", "--stop-signal", "KILL", "--name", "N", "--network", "W", "bb", "sleep", "600"},
+	{"run", "--rm", "--network", "W", "bb", "true"},
+	{"run", "--rm", "--network", "bridge", "-p", "127.0.0.1:P:80", "bb", "true"},
+	{"stop", "-t", "0", "N"}, {"start", "N"}, {"restart", "-t", "0", "N"}, {"rm", "-f", "-t", "0", "N"},
+	{"network", "connect", "W", "N"}, {"network", "disconnect", "W", "N"},
+	{"network", "create", "W"}, {"network", "rm", "W"},
+}
+
+// churnArgs draws one command of churnOps with its names filled in.
+func churnArgs(rng *rand.Rand) []string { return drawArgs(rng, churnOps) }
+
+// netChurnArgs draws one command of netChurnOps.
+func netChurnArgs(rng *rand.Rand) []string { return drawArgs(rng, netChurnOps) }
+
+func drawArgs(rng *rand.Rand, ops [][]string) []string {
+	op := ops[rng.IntN(len(ops))]
+	i := rng.IntN(4)
+	n, p := fmt.Sprintf("c%d", i), fmt.Sprintf("p%d", rng.IntN(2))
 	args := make([]string, len(op))
-	for i, a := range op {
+	for j, a := range op {
 		a = strings.ReplaceAll(a, "P-N", p+"-"+n)
 		switch a {
 		case "N":
 			a = n
 		case "P":
 			a = p
+		case "127.0.0.1:P:80":
+			a = fmt.Sprintf("127.0.0.1:%d:80", 18080+i)
+		case "W":
+			a = "churnnet"
 		}
-		args[i] = a
+		args[j] = a
 	}
 	return args
 }

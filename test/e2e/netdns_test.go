@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,6 +33,20 @@ func TestNetworkDNS(t *testing.T) {
 		e.must("run", "-d", "--name", "gone", "--network", "appnet", "--cap-add", "NET_ADMIN", "bb", "sleep", "600")
 		e.must("exec", "gone", "sh", "-c", "ip link del eth0")
 		e.must("rm", "-f", "-t", "0", "gone")
+	})
+	t.Run("disconnect takes its ports along; rm -f unpins a container without networks", func(t *testing.T) {
+		e := e.on(t)
+		id := strings.TrimSpace(e.must("run", "-d", "--name", "lone", "--network", "appnet", "-p", "127.0.0.1:18096:80", "bb", "sleep", "600"))
+		e.must("network", "connect", "connnet", "lone")
+		e.must("network", "disconnect", "connnet", "lone")
+		e.must("network", "disconnect", "appnet", "lone")
+		if rules := e.sh("iptables-save -t nat | grep -c 18096; true"); strings.TrimSpace(rules) != "0" {
+			t.Fatalf("port 18096 is still forwarded after its network was disconnected:\n%s", e.sh("iptables-save -t nat"))
+		}
+		e.must("rm", "-f", "-t", "0", "lone")
+		if left := e.sh("ls -d " + filepath.Join(e.runDir(), "podunit", "netns", id) + " 2>/dev/null; true"); left != "" {
+			t.Fatalf("the namespace pin outlives the container: %s", left)
+		}
 	})
 	t.Run("rm -f and network rm leave nothing behind", func(t *testing.T) {
 		e := e.on(t)

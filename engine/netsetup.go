@@ -303,11 +303,24 @@ func (e *Engine) refreshHosts(ctx context.Context, net, skip string) error {
 		}
 		data, err := e.hostsFor(ctx, c)
 		if err == nil {
-			err = os.WriteFile(path, data, 0o644) // truncates in place: the bind mount keeps the inode
+			err = rewriteExisting(path, data)
 		}
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// rewriteExisting truncates and writes the file at path in place (a bind
+// mount keeps the inode), but never creates it: a peer's release may be
+// removing its bundle meanwhile, and a file made again in it would make that
+// removal fail with "directory not empty".
+func rewriteExisting(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	return errors.Join(err, f.Close())
 }

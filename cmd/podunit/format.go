@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"text/tabwriter"
 
 	"go.podman.io/common/pkg/report"
@@ -28,6 +29,13 @@ func writeJSON(w io.Writer, v any) error {
 // Everything is rendered before anything is written, so a template that
 // fails on some row prints nothing but the error.
 func writeTable(w io.Writer, name, format string, zero any, headers map[string]string, rows any, noHeading bool) error {
+	return writeTableWith(w, name, format, zero, headers, rows, noHeading, nil)
+}
+
+// writeTableWith is writeTable with more rows that more writes, tab
+// separated, into the same aligned table after the template's.
+func writeTableWith(w io.Writer, name, format string, zero any, headers map[string]string, rows any, noHeading bool,
+	more func(io.Writer) error) error {
 	text := format
 	table := report.HasTable(format)
 	if !table && !rangesOverRows.MatchString(format) {
@@ -51,6 +59,11 @@ func writeTable(w io.Writer, name, format string, zero any, headers map[string]s
 	}
 	if err := tmpl.Execute(out, rows); err != nil {
 		return fmt.Errorf("--format %q: %w", format, templateError(err))
+	}
+	if more != nil {
+		if err := more(out); err != nil {
+			return err
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -93,5 +106,21 @@ func printList[R any](a *app, o listOutput, rows []R, key func(R) string) error 
 		return writeJSON(a.out, rows)
 	}
 	var zero R
+	if _, ok := any(zero).(defaultRow); ok && o.format == "" {
+		// the default table without a template: no reflection per field
+		// of each of a thousand rows
+		return writeTableWith(a.out, o.name, o.defaultFormat, zero, o.headers, rows[:0], o.noHeading, func(out io.Writer) error {
+			for _, r := range rows {
+				if _, err := io.WriteString(out, strings.Join(any(r).(defaultRow).defaultCells(), "\t")+"\n"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	return writeTable(a.out, o.name, cmp.Or(o.format, o.defaultFormat), zero, o.headers, rows, o.noHeading)
 }
+
+// defaultRow is a row that gives the cells of its command's default table
+// itself, the values the default format's template would print.
+type defaultRow interface{ defaultCells() []string }

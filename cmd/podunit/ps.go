@@ -161,6 +161,12 @@ func statusText(c *model.Container, now time.Time) string {
 
 const psDefaultFormat = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
 
+// defaultCells are psDefaultFormat's columns (TestPsDefaultCells keeps
+// them equal).
+func (r psRow) defaultCells() []string {
+	return []string{r.ID(), r.Image, r.Command(), r.CreatedHuman(), r.Status, r.Ports(), r.Names()}
+}
+
 var psHeaders = map[string]string{"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "Pod": "POD ID",
 	"PodName": "PODNAME", "RunningFor": "RUNNING FOR", "ImageID": "IMAGE ID", "CreatedAt": "CREATED AT"}
 

@@ -165,3 +165,27 @@ func TestInspectTemplateUsesJSONKeys(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
+
+// TestPsDefaultCells: the default ps table, written from defaultCells
+// without a template, is the one psDefaultFormat's template writes.
+func TestPsDefaultCells(t *testing.T) {
+	c, pod := testMember(t)
+	long := *c
+	long.Config.Cmd = []string{"sh", "-c", "echo a rather long command line"}
+	now := time.Now()
+	rows := []psRow{newPsRow(c, pod, false, now), newPsRow(c, nil, true, now), newPsRow(&long, nil, false, now)}
+	for _, noHeading := range []bool{false, true} {
+		var want, got bytes.Buffer
+		if err := writeTable(&want, "ps", psDefaultFormat, psRow{}, psHeaders, rows, noHeading); err != nil {
+			t.Fatal(err)
+		}
+		a := &app{out: &got}
+		o := listOutput{name: "ps", defaultFormat: psDefaultFormat, headers: psHeaders, noHeading: noHeading}
+		if err := printList(a, o, rows, func(r psRow) string { return r.ID() }); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("noHeading %v: without the template:\n%s\nwith it:\n%s", noHeading, got.String(), want.String())
+		}
+	}
+}

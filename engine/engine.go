@@ -73,7 +73,6 @@ func New(cfg Config) (*Engine, error) {
 
 func (e *Engine) openState() error {
 	e.cfg.StorageRoot, e.cfg.StorageRunRoot = e.images.Root(), e.images.RunRoot()
-	e.cfg.StorageDriver = e.images.Driver()
 	e.runDir = filepath.Join(e.cfg.StorageRunRoot, "podunit")
 	ifNew := e.refuseLostState
 	if e.cfg.LostState {
@@ -142,8 +141,8 @@ func (e *Engine) bundleDir(id string) string {
 // storage and state.
 func (e *Engine) unitArgs(verb, id string) []string {
 	args := []string{e.cfg.Self, "--root", e.cfg.StorageRoot, "--runroot", e.cfg.StorageRunRoot}
-	if e.cfg.StorageDriver != "" {
-		args = append(args, "--storage-driver", e.cfg.StorageDriver)
+	if d := e.images.Driver(); d != "" {
+		args = append(args, "--storage-driver", d)
 	}
 	for _, o := range e.cfg.StorageOpts {
 		args = append(args, "--storage-opt", o)

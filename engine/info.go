@@ -184,7 +184,7 @@ func (e *Engine) storeInfo(ctx context.Context) (*StoreInfo, error) {
 		k, v, _ := strings.Cut(o, "=")
 		opts[k] = v
 	}
-	return &StoreInfo{ConfigFile: si.ConfigFile, ContainerStore: count, GraphDriverName: e.cfg.StorageDriver,
+	return &StoreInfo{ConfigFile: si.ConfigFile, ContainerStore: count, GraphDriverName: e.images.Driver(),
 		GraphOptions: opts, GraphRoot: e.cfg.StorageRoot, ImageStore: map[string]int{"number": si.ImageCount},
 		RunRoot: e.cfg.StorageRunRoot, VolumePath: filepath.Join(e.cfg.StorageRoot, "podunit", "volumes")}, nil
 }

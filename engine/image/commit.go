@@ -29,6 +29,9 @@ type CommitOptions struct {
 // container's changes. The layer is stored once, uncompressed, and the
 // image gets an OCI manifest and configuration, as a pulled image has.
 func (s *Store) Commit(ctx context.Context, containerID string, o CommitOptions) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
 	var names []string
 	if o.Name != "" {
 		full, err := NormalizeName(o.Name)

@@ -17,6 +17,9 @@ type Change struct {
 // Changes lists what the container's rootfs changed against its image,
 // sorted by path. It needs no mount.
 func (s *Store) Changes(containerID string) ([]Change, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	layer, err := s.containerLayer(containerID)
 	if err != nil {
 		return nil, err
@@ -44,6 +47,9 @@ func (s *Store) containerLayer(containerID string) (string, error) {
 
 // Mounted is how many times the container's rootfs is mounted.
 func (s *Store) Mounted(containerID string) (int, error) {
+	if err := s.open(); err != nil {
+		return 0, err
+	}
 	if !s.RootfsExists(containerID) {
 		return 0, rootfsNotFound(containerID)
 	}
@@ -57,6 +63,9 @@ func (s *Store) Mounted(containerID string) (int, error) {
 // Export writes the container's whole rootfs to w as an uncompressed tar
 // (as `podman export`), mounting it for the time it takes.
 func (s *Store) Export(containerID string, w io.Writer) (err error) {
+	if err := s.open(); err != nil {
+		return err
+	}
 	root, err := s.Mount(containerID)
 	if err != nil {
 		return err
@@ -80,6 +89,9 @@ func (s *Store) Export(containerID string, w io.Writer) (err error) {
 // RenameRootfs gives the container's storage record its new name, so that
 // `podman ps --external` and buildah see the same name as podunit.
 func (s *Store) RenameRootfs(containerID, name string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if !s.RootfsExists(containerID) {
 		return rootfsNotFound(containerID)
 	}

@@ -24,6 +24,9 @@ type HistoryEntry struct {
 // History lists the steps that made the image nameOrID names. An image
 // without recorded history (an imported rootfs) gets one step per layer.
 func (s *Store) History(ctx context.Context, nameOrID string) ([]HistoryEntry, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	img, _, err := s.lookup(nameOrID)
 	if err != nil {
 		return nil, err
@@ -88,6 +91,9 @@ type TreeLayer struct {
 // Tree lists the image's layers, bottom first, each with the images whose
 // top layer it is.
 func (s *Store) Tree(ctx context.Context, nameOrID string) (*Summary, []TreeLayer, error) {
+	if err := s.open(); err != nil {
+		return nil, nil, err
+	}
 	img, _, err := s.lookup(nameOrID)
 	if err != nil {
 		return nil, nil, err

@@ -17,6 +17,9 @@ type StoreInfo struct {
 
 // Info reports the storage's configuration and how many images it holds.
 func (s *Store) Info() (StoreInfo, error) {
+	if err := s.open(); err != nil {
+		return StoreInfo{}, err
+	}
 	imgs, err := s.store.Images()
 	if err != nil {
 		return StoreInfo{}, fmt.Errorf("listing images: %w", err)

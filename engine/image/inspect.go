@@ -46,6 +46,9 @@ type RootFS struct {
 
 // List returns every image, newest first, then by ID.
 func (s *Store) List(ctx context.Context) ([]Summary, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	// What a crashed import or load left is no image to list. A failure to
 	// clear it up here is the next import's or load's to report.
 	_ = s.RecoverOps()
@@ -73,6 +76,9 @@ func (s *Store) List(ctx context.Context) ([]Summary, error) {
 
 // Inspect returns the details of the image nameOrID names (see Resolve).
 func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	img, _, err := s.lookup(nameOrID)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,9 @@ import (
 // a configuration with only OS, architecture and creation time, and the name
 // name normalised ("bb" → "localhost/bb:latest"; "" leaves it unnamed).
 func (s *Store) Import(ctx context.Context, tarPath, name string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
 	var names []string
 	if name != "" {
 		full, err := NormalizeName(name)
@@ -72,6 +75,9 @@ func invalidFile(verb, p string, err error) error {
 // possibly compressed) into the store, and returns their names: full
 // references, or "sha256:<id>" for an image without one.
 func (s *Store) Load(ctx context.Context, archive string, progress io.Writer) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	kind, err := scanArchive(archive)
 	if err != nil {
 		return nil, invalidFile("loading", archive, err)

@@ -73,6 +73,9 @@ func newStore(t *testing.T, driver string) *Store {
 		t.Fatalf("driver %q, want %q", got, driver)
 	}
 	t.Cleanup(func() {
+		if s.store == nil {
+			return
+		}
 		if _, err := s.store.Shutdown(true); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}

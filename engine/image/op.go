@@ -35,7 +35,7 @@ const (
 	opIntentLog = "images"
 )
 
-func (s *Store) opsDir() string { return filepath.Join(s.store.GraphRoot(), opsDirName) }
+func (s *Store) opsDir() string { return filepath.Join(s.Root(), opsDirName) }
 
 // beginOp finishes what crashed ops left, then starts a new op.
 func (s *Store) beginOp() (*op, error) {
@@ -103,6 +103,9 @@ func (s *Store) intend(o *op, id string) error {
 // nameless, unused images that op meant to create, then its directory.
 // An op whose lock is held is running and left alone.
 func (s *Store) RecoverOps() error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(s.opsDir())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

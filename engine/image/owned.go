@@ -23,6 +23,9 @@ type Rootfs struct {
 
 // OwnedRootfs lists the storage containers that carry podunit's record.
 func (s *Store) OwnedRootfs() ([]Rootfs, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	all, err := s.store.Containers()
 	if err != nil {
 		return nil, fmt.Errorf("listing storage containers: %w", err)
@@ -48,6 +51,9 @@ func (s *Store) OwnedRootfs() ([]Rootfs, error) {
 // SetRecord replaces the copy of the record a storage container carries
 // (a rename must keep it current, or a rebuilt record has the old name).
 func (s *Store) SetRecord(containerID string, record []byte) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if err := s.store.SetContainerBigData(containerID, RecordKey, record); err != nil {
 		return fmt.Errorf("storage container %s: keeping its record: %w", containerID, err)
 	}
@@ -56,12 +62,18 @@ func (s *Store) SetRecord(containerID string, record []byte) error {
 
 // HasImage reports whether the image with exactly this ID exists.
 func (s *Store) HasImage(imageID string) bool {
+	if s.open() != nil {
+		return false
+	}
 	img, err := s.store.Image(imageID)
 	return err == nil && img.ID == imageID
 }
 
 // RootfsSize is the size of what the container wrote over its image.
 func (s *Store) RootfsSize(containerID string) (int64, error) {
+	if err := s.open(); err != nil {
+		return 0, err
+	}
 	n, err := s.store.ContainerSize(containerID)
 	if err != nil {
 		return 0, fmt.Errorf("storage container %s: size: %w", containerID, err)
@@ -72,6 +84,9 @@ func (s *Store) RootfsSize(containerID string) (int64, error) {
 // RemoveUnused deletes the image with this ID, all its names, unless a
 // storage container (of any engine) uses it; removed says whether it did.
 func (s *Store) RemoveUnused(imageID string) (removed bool, err error) {
+	if err := s.open(); err != nil {
+		return false, err
+	}
 	users, err := s.containersOf(imageID)
 	if err != nil || len(users) > 0 {
 		return false, err

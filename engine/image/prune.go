@@ -10,6 +10,9 @@ import (
 // It goes round again while a removal leaves another image dangling or
 // unused, and returns the removed IDs in removal order.
 func (s *Store) Prune(ctx context.Context, all bool, keep func(Summary) bool) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var removed []string
 	for {
 		n, err := s.pruneOnce(ctx, all, keep)

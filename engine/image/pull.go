@@ -62,6 +62,9 @@ func ParsePullPolicy(p string) (string, error) {
 // "docker://REF" is a registry reference; docker-archive:PATH,
 // oci-archive:PATH, oci:DIR[:NAME] and dir:DIR are copied in as podman does.
 func (s *Store) Pull(ctx context.Context, name string, o PullOptions) (*Image, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	policy, err := ParsePullPolicy(o.Policy)
 	if err != nil {
 		return nil, err

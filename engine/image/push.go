@@ -46,6 +46,9 @@ var pushTransports = map[string]types.ImageTransport{
 // ("host/repo:tag", or "docker://…"), or "docker-archive:PATH",
 // "oci-archive:PATH", "oci:DIR", "dir:DIR". An empty dest is src's own name.
 func (s *Store) Push(ctx context.Context, src, dest string, o PushOptions) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	img, used, err := s.lookup(src)
 	if err != nil {
 		return err
@@ -100,6 +103,9 @@ func parseDest(dest string) (types.ImageReference, error) {
 // (several images, each under the name given) or an oci-archive (one image).
 // The file appears complete or not at all.
 func (s *Store) Save(ctx context.Context, names []string, output, format string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if len(names) == 0 {
 		return fmt.Errorf("saving: no image named: %w", errdefs.ErrInvalidArgument)
 	}

@@ -14,6 +14,9 @@ import (
 // Tag adds the name newName (normalised: "bb" → "localhost/bb:latest") to the
 // image nameOrID names. A name another image had moves to this one.
 func (s *Store) Tag(ctx context.Context, nameOrID, newName string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	full, err := NormalizeName(newName)
 	if err != nil {
 		return err
@@ -34,6 +37,9 @@ func (s *Store) Tag(ctx context.Context, nameOrID, newName string) error {
 // needs force. An image that storage containers use is an errdefs.ErrConflict
 // unless force, which deletes those containers' rootfs first.
 func (s *Store) Remove(ctx context.Context, nameOrID string, force bool) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	img, used, err := s.lookup(nameOrID)
 	if err != nil {
 		return err

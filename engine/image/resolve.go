@@ -35,6 +35,9 @@ type ImageConfig struct {
 // …/bb:latest if only one image has such a name), or by a unique ID prefix.
 // Names win over ID prefixes. Not found: errdefs.ErrNotFound.
 func (s *Store) Resolve(ctx context.Context, nameOrID string) (*Image, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	img, used, err := s.lookup(nameOrID)
 	if err != nil {
 		return nil, err

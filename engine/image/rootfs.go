@@ -24,6 +24,9 @@ type containerMetadata struct {
 // CreateRootfs creates the storage container with ID containerID (64 hex
 // digits, podunit's own container ID) on the image with ID imageID.
 func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containerName string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	return s.CreateRootfsRecord(ctx, imageID, containerID, containerName, nil)
 }
 
@@ -31,6 +34,9 @@ func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containe
 // the storage container (RecordKey): it marks the storage container as
 // podunit's and lets a lost state record be rebuilt.
 func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if len(containerID) != 64 || !isHex(containerID) {
 		return fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
 	}
@@ -67,6 +73,9 @@ func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, co
 // Mount mounts the container's rootfs (counted: each Mount needs an Unmount)
 // and returns its path.
 func (s *Store) Mount(containerID string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
 	if !s.RootfsExists(containerID) {
 		return "", rootfsNotFound(containerID)
 	}
@@ -80,6 +89,9 @@ func (s *Store) Mount(containerID string) (string, error) {
 // Unmount releases one Mount of the container's rootfs, or all of them with
 // force. Unmounting a rootfs that is not mounted is not an error.
 func (s *Store) Unmount(containerID string, force bool) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if !s.RootfsExists(containerID) {
 		return rootfsNotFound(containerID)
 	}
@@ -100,6 +112,9 @@ func (s *Store) Unmount(containerID string, force bool) error {
 // DeleteRootfs unmounts (force) and deletes the container's rootfs. A missing
 // rootfs is not an error, so a re-run after a crash completes the job.
 func (s *Store) DeleteRootfs(containerID string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if !s.RootfsExists(containerID) {
 		return nil
 	}
@@ -116,6 +131,9 @@ func (s *Store) DeleteRootfs(containerID string) error {
 // StorageContainerID is the ID of the storage container named or with ID
 // (or unique ID prefix) nameOrID, whoever made it.
 func (s *Store) StorageContainerID(nameOrID string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
 	c, err := s.store.Container(nameOrID)
 	if err != nil {
 		return "", fmt.Errorf("storage container %q: %w: %w", nameOrID, errdefs.ErrNotFound, err)
@@ -125,6 +143,9 @@ func (s *Store) StorageContainerID(nameOrID string) (string, error) {
 
 // RootfsExists reports whether the storage container with exactly this ID exists.
 func (s *Store) RootfsExists(containerID string) bool {
+	if s.open() != nil {
+		return false
+	}
 	c, err := s.store.Container(containerID)
 	return err == nil && c.ID == containerID
 }

@@ -9,6 +9,8 @@ package image
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"sync"
 
 	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
@@ -28,27 +30,47 @@ type Config struct {
 	RegistriesConf, SignaturePolicyPath, AuthFile string
 }
 
-// Store is an open image and rootfs store.
+// Store is an image and rootfs store. containers/storage itself opens on
+// first use (reading every layer, image and container it holds): the
+// verbs that only read podunit's records (ps, inspect, stop) never pay
+// for it.
 type Store struct {
+	opts stypes.StoreOptions
+	mu   sync.Mutex
+	// store is nil until open; every exported method that needs it
+	// calls open first.
 	store storage.Store
 	sys   *types.SystemContext
 	reg   RegistryOptions // Config's registry files, under each call's own
 	hook  EventHook       // nil: events go nowhere
 }
 
-// Open opens (creating if needed) the storage named by cfg.
+// Open prepares the storage named by cfg (storage.conf's defaults under
+// cfg); it is opened, and created if needed, on first use.
 func Open(cfg Config) (*Store, error) {
 	opts, err := storeOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	st, err := storage.GetStore(opts)
-	if err != nil {
-		return nil, fmt.Errorf("opening storage at %s (driver %q): %w", opts.GraphRoot, opts.GraphDriverName, err)
-	}
 	reg := RegistryOptions{RegistriesConf: cfg.RegistriesConf, SignaturePolicyPath: cfg.SignaturePolicyPath,
 		AuthFile: cfg.AuthFile}
-	return &Store{store: st, sys: &types.SystemContext{}, reg: reg}, nil
+	return &Store{opts: opts, sys: &types.SystemContext{}, reg: reg}, nil
+}
+
+// open opens containers/storage once; a failure is returned to each
+// caller, and the next call tries again.
+func (s *Store) open() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store != nil {
+		return nil
+	}
+	st, err := storage.GetStore(s.opts)
+	if err != nil {
+		return fmt.Errorf("opening storage at %s (driver %q): %w", s.opts.GraphRoot, s.opts.GraphDriverName, err)
+	}
+	s.store = st
+	return nil
 }
 
 // storeOptions merges cfg over storage.conf's defaults.
@@ -64,6 +86,13 @@ func storeOptions(cfg Config) (stypes.StoreOptions, error) {
 	if cfg.RunRoot != "" {
 		opts.RunRoot = cfg.RunRoot
 	}
+	// as containers/storage makes them when it opens
+	if opts.GraphRoot, err = filepath.Abs(opts.GraphRoot); err == nil {
+		opts.RunRoot, err = filepath.Abs(opts.RunRoot)
+	}
+	if err != nil {
+		return opts, err
+	}
 	if cfg.Driver != "" && cfg.Driver != opts.GraphDriverName {
 		// storage.conf's options belong to its own driver.
 		opts.GraphDriverName = cfg.Driver
@@ -78,6 +107,11 @@ func storeOptions(cfg Config) (stypes.StoreOptions, error) {
 // Close shuts the store down without unmounting layers that containers still
 // use: a running container keeps its rootfs.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return nil
+	}
 	_, err := s.store.Shutdown(false)
 	if err != nil && !errors.Is(err, storage.ErrLayerUsedByContainer) {
 		return fmt.Errorf("closing storage: %w", err)
@@ -86,13 +120,19 @@ func (s *Store) Close() error {
 }
 
 // Root is the storage's graph root.
-func (s *Store) Root() string { return s.store.GraphRoot() }
+func (s *Store) Root() string { return s.opts.GraphRoot }
 
 // RunRoot is the storage's run root.
-func (s *Store) RunRoot() string { return s.store.RunRoot() }
+func (s *Store) RunRoot() string { return s.opts.RunRoot }
 
-// Driver is the storage's graph driver name.
-func (s *Store) Driver() string { return s.store.GraphDriverName() }
+// Driver is the storage's graph driver name; where neither storage.conf
+// nor the caller names one, containers/storage picks it when it opens.
+func (s *Store) Driver() string {
+	if s.opts.GraphDriverName == "" && s.open() == nil {
+		return s.store.GraphDriverName()
+	}
+	return s.opts.GraphDriverName
+}
 
 // policyContext accepts any image: Import and Load read local files the user
 // named, as `podman load` does with the default policy.

@@ -170,6 +170,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	if err := completeResources(&cfg.Resources, o.Network); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 

@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// resourceFlags are one set of every resource flag; resourceScript prints
+// what a container sees of them, one "key value" line each.
+var resourceFlags = []string{"--memory", "256m", "--memory-swap", "512m", "--memory-reservation", "128m",
+	"--cpus", "0.5", "--cpu-shares", "512", "--cpuset-cpus", "0", "--cpuset-mems", "0", "--pids-limit", "100",
+	"--ulimit", "nofile=512:1024", "--ulimit", "core=0", "--shm-size", "32m",
+	"--sysctl", "kernel.msgmax=4096", "--sysctl", "net.ipv4.ip_forward=1", "--oom-score-adj", "500"}
+
+const resourceScript = `cg() { for f in "$@"; do [ -r "$f" ] && { cat "$f"; return; }; done; echo none; }
+echo "mem $(cg /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max)"
+echo "memsw $(cg /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes)"
+echo "soft $(cg /sys/fs/cgroup/memory/memory.soft_limit_in_bytes /sys/fs/cgroup/memory.low)"
+echo "quota $(cg /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us)"
+echo "shares $(cg /sys/fs/cgroup/cpu/cpu.shares /sys/fs/cgroup/cpu,cpuacct/cpu.shares)"
+echo "cpuset $(cg /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpuset.cpus)"
+echo "mems $(cg /sys/fs/cgroup/cpuset/cpuset.mems /sys/fs/cgroup/cpuset.mems)"
+echo "pids $(cg /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max)"
+echo "nofile $(ulimit -n) $(ulimit -Hn)"
+echo "core $(ulimit -c)"
+echo "msgmax $(cat /proc/sys/kernel/msgmax)"
+echo "forward $(cat /proc/sys/net/ipv4/ip_forward)"
+echo "shm $(df -k /dev/shm | awk 'NR==2 {print $2}')"
+echo "oom $(cat /proc/self/oom_score_adj)"
+`
+
+// wantResources is what resourceScript prints for resourceFlags.
+var wantResources = map[string]string{"mem": "268435456", "memsw": "536870912", "soft": "134217728",
+	"quota": "50000", "shares": "512", "cpuset": "0", "mems": "0", "pids": "100",
+	"nofile": "512 1024", "core": "0", "msgmax": "4096", "forward": "1", "shm": "32768", "oom": "500"}
+
+// checkResourceView compares resourceScript's output with want.
+func checkResourceView(t *testing.T, out string, want map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		k, v, _ := strings.Cut(line, " ")
+		got[k] = v
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: the container sees %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+// TestResourcesHost runs a container with every resource flag on the host
+// (runc, attached) and reads each limit from inside it; inspect shows them
+// under Podman's names, and bad values are refused creating nothing.
+func TestResourcesHost(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	args := append(append([]string{"run", "--rm"}, resourceFlags...), "bb", "sh", "-c", resourceScript)
+	view := e.must(args...)
+	t.Logf("container view:\n%s", view)
+	checkResourceView(t, view, wantResources)
+
+	e.must(append(append([]string{"create", "--name", "lim"}, resourceFlags...), "bb", "true")...)
+	got := e.field("lim", "{{.HostConfig.Memory}} {{.HostConfig.MemorySwap}} {{.HostConfig.MemoryReservation}} "+
+		"{{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}} {{.HostConfig.CpusetCpus}} {{.HostConfig.PidsLimit}} "+
+		"{{.HostConfig.Ulimits}} {{.HostConfig.ShmSize}} {{.HostConfig.Sysctls}} {{.HostConfig.OomScoreAdj}}")
+	want := "268435456 536870912 134217728 500000000 512 0 100 " +
+		"[map[Hard:1024 Name:RLIMIT_NOFILE Soft:512] map[Hard:0 Name:RLIMIT_CORE Soft:0]] 33554432 " +
+		"map[kernel.msgmax:4096 net.ipv4.ip_forward:1] 500"
+	if got != want {
+		t.Errorf("inspect:\n got %s\nwant %s", got, want)
+	}
+	e.must("rm", "lim")
+	for _, bad := range [][]string{{"--memory", "12q"}, {"--cpus", "-1"}, {"--ulimit", "nofile=x"},
+		{"--oom-score-adj", "5000"}, {"--memory-swap", "1g"}, {"--sysctl", "vm.swappiness=1"}} {
+		r := e.run("create", "--name", "bad", bad[0], bad[1], "bb", "true")
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, bad[0]) {
+			t.Errorf("create %s %s: exit %d, stderr %q; want 125 and an Error: naming the flag", bad[0], bad[1], r.code, r.err)
+		}
+	}
+	if out := e.must("ps", "-aq"); out != "" {
+		t.Errorf("bad values left containers: %q", out)
+	}
+}

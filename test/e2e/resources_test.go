@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
 )
 
 // resourceFlags are one set of every resource flag; resourceScript prints
@@ -81,4 +85,92 @@ func TestResourcesHost(t *testing.T) {
 	if out := e.must("ps", "-aq"); out != "" {
 		t.Errorf("bad values left containers: %q", out)
 	}
+}
+
+// TestResourcesUnderSystemd runs a detached container with every resource
+// flag under a real systemd, with each runtime: the container sees its
+// limits, its unit carries the ones systemd owns (systemctl show) and
+// systemd applies them to the unit's cgroup; a unit from `generate systemd
+// --new` carries them too.
+func TestResourcesUnderSystemd(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	for _, rt := range []string{"crun", "runc"} {
+		t.Run(rt, func(t *testing.T) {
+			e := newEnv(t, sb, rt)
+			e.image()
+			t.Run("run -d", func(t *testing.T) { checkUnitResources(t, e) })
+			t.Run("generate systemd --new", func(t *testing.T) { checkGeneratedResources(t, e) })
+		})
+	}
+}
+
+// unitLimits are the unit properties resourceFlags set, as systemctl shows them.
+var unitLimits = map[string]string{"MemoryMax": "268435456", "MemoryLimit": "268435456", "MemorySwapMax": "268435456",
+	"MemoryLow": "134217728", "CPUQuotaPerSecUSec": "500ms", "CPUShares": "512", "AllowedCPUs": "0",
+	"AllowedMemoryNodes": "0", "TasksMax": "100"}
+
+func checkUnitResources(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "podunit-lim.service"
+	e.sb.DumpOnFailure(t, unit)
+	args := append(append([]string{"run", "-d", "--name", "lim"}, resourceFlags...), "bb", "sh", "-c", resourceScript+"exec sleep 600")
+	e.must(args...)
+	var view string
+	eventually(t, 10*time.Second, "the container's report in its log", func() bool {
+		view = e.must("logs", "lim")
+		return strings.Contains(view, "oom ")
+	})
+	t.Logf("container view:\n%s", view)
+	checkResourceView(t, view, wantResources)
+	checkUnitProperties(t, e, unit, unitLimits)
+	// what systemd itself applied to the unit's cgroup (v1 controllers here)
+	cg := "/sys/fs/cgroup/%s/system.slice/" + unit + "/%s"
+	applied := map[string]string{"memory/memory.limit_in_bytes": "268435456", "cpu/cpu.cfs_quota_us": "50000",
+		"cpu/cpu.shares": "512", "pids/pids.max": "100"}
+	for file, want := range applied {
+		ctrl, name, _ := strings.Cut(file, "/")
+		got, errOut, _, _ := e.sb.Exec("cat", fmt.Sprintf(cg, ctrl, name))
+		if strings.TrimSpace(got) != want {
+			ls, _, _, _ := e.sb.Exec("sh", "-c", "ls -la /sys/fs/cgroup/ /sys/fs/cgroup/"+ctrl+"/system.slice/ | head -80")
+			t.Errorf("unit cgroup %s = %q (%s), want %q\n%s", file, got, errOut, want, ls)
+		}
+	}
+	e.must("rm", "-f", "-t", "0", "lim")
+}
+
+// checkUnitProperties compares `systemctl show` of unit with want.
+func checkUnitProperties(t *testing.T, e *env, unit string, want map[string]string) {
+	t.Helper()
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	out := e.sb.Run(t, "systemctl", "show", "-p", strings.Join(keys, ","), unit)
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		got[k] = v
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("systemctl show %s: %s=%q, want %q", unit, k, got[k], v)
+		}
+	}
+}
+
+func checkGeneratedResources(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "container-gen.service"
+	e.sb.DumpOnFailure(t, unit)
+	e.must("create", "--name", "gen", "-m", "200m", "--cpus", "0.25", "--pids-limit", "50", "--ulimit", "nofile=300", "--stop-signal", "KILL",
+		"bb", "sh", "-c", "ulimit -n; exec sleep 600")
+	text := e.must("generate", "systemd", "--new", "gen")
+	e.sh("cat > /etc/systemd/system/" + unit + " <<'UNIT_EOF'\n" + text + "UNIT_EOF\nsystemctl daemon-reload")
+	e.sb.Run(t, "systemctl", "start", unit)
+	checkUnitProperties(t, e, unit, map[string]string{"MemoryMax": "209715200", "CPUQuotaPerSecUSec": "250ms", "TasksMax": "50"})
+	if got := e.field("gen", "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}} {{.HostConfig.Ulimits}}"); got != "209715200 250000000 50 [map[Hard:300 Name:RLIMIT_NOFILE Soft:300]]" {
+		t.Errorf("the container the generated unit made: inspect %q", got)
+	}
+	e.sb.Run(t, "systemctl", "stop", unit)
+	e.sh("rm /etc/systemd/system/" + unit + " && systemctl daemon-reload")
 }

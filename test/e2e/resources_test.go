@@ -41,14 +41,20 @@ var wantResources = map[string]string{"mem": "268435456", "memsw": "536870912", 
 // checkResourceView compares resourceScript's output with want.
 func checkResourceView(t *testing.T, out string, want map[string]string) {
 	t.Helper()
+	checkPairs(t, "the container sees", out, " ", want)
+}
+
+// checkPairs compares the KEY<sep>VALUE lines of out with want.
+func checkPairs(t *testing.T, what, out, sep string, want map[string]string) {
+	t.Helper()
 	got := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		k, v, _ := strings.Cut(line, " ")
+		k, v, _ := strings.Cut(line, sep)
 		got[k] = v
 	}
 	for k, v := range want {
 		if got[k] != v {
-			t.Errorf("%s: the container sees %q, want %q", k, got[k], v)
+			t.Errorf("%s %s=%q, want %q", what, k, got[k], v)
 		}
 	}
 }
@@ -146,16 +152,7 @@ func checkUnitProperties(t *testing.T, e *env, unit string, want map[string]stri
 		keys = append(keys, k)
 	}
 	out := e.sb.Run(t, "systemctl", "show", "-p", strings.Join(keys, ","), unit)
-	got := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		k, v, _ := strings.Cut(line, "=")
-		got[k] = v
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("systemctl show %s: %s=%q, want %q", unit, k, got[k], v)
-		}
-	}
+	checkPairs(t, "systemctl show "+unit+":", out, "=", want)
 }
 
 func checkGeneratedResources(t *testing.T, e *env) {

@@ -124,11 +124,12 @@ func pidsLimit(r model.Resources) int64 {
 }
 
 // unitResources are the limits of r that systemd owns for the container's
-// unit, set on the unit too so that `systemctl show` reports them.
+// unit, set on the unit too so that `systemctl show` reports them (memory
+// and tasks no lower than unit-start needs: model.UnitMinMemory).
 func unitResources(r model.Resources) []systemd.Property {
 	var p []systemd.Property
-	if r.Memory > 0 {
-		p = append(p, memoryMax(uint64(r.Memory))...)
+	if m := r.UnitMemoryMax(); m > 0 {
+		p = append(p, memoryMax(uint64(m))...)
 	}
 	if r.MemorySwap > 0 {
 		p = append(p, systemd.Property{Name: "MemorySwapMax", Value: uint64(r.MemorySwap - r.Memory)})
@@ -149,7 +150,7 @@ func unitResources(r model.Resources) []systemd.Property {
 			p = append(p, systemd.Property{Name: name, Value: cpuMask(cpus)})
 		}
 	}
-	if n := pidsLimit(r); n != 0 {
+	if n := r.UnitTasksMax(); n != 0 {
 		p = append(p, systemd.Property{Name: "TasksMax", Value: rlimitValue(n)})
 	}
 	return p

@@ -80,3 +80,20 @@ func TestSpecLimits(t *testing.T) {
 		t.Errorf("core=-1 gave %v, want RLIM_INFINITY", l.Ulimits)
 	}
 }
+
+// unit-start runs in the unit's cgroup before the container: the unit's
+// limits never go below what it needs, the container's stay exact.
+func TestUnitResourcesFloor(t *testing.T) {
+	three := int64(3)
+	r := model.Resources{Memory: 6 << 20, PidsLimit: &three}
+	got := map[string]any{}
+	for _, p := range unitResources(r) {
+		got[p.Name] = p.Value
+	}
+	if got["MemoryMax"] != uint64(model.UnitMinMemory) || got["TasksMax"] != uint64(model.UnitMinTasks) {
+		t.Errorf("--memory 6m --pids-limit 3 gave unit limits %v, want the floors", got)
+	}
+	if l := specLimits(r); l.Memory != 6<<20 || pidsLimit(r) != 3 {
+		t.Errorf("the spec got memory %d, pids %d; want the exact 6 MiB and 3", l.Memory, pidsLimit(r))
+	}
+}

@@ -33,3 +33,33 @@ const DefaultShmSize = 64 << 20
 
 // DefaultPidsLimit is Podman's pids limit without --pids-limit.
 const DefaultPidsLimit = 2048
+
+// A container's unit runs podunit's unit-start in its own cgroup before the
+// container exists (about 10 MiB and a few threads, measured with crun), so
+// the limits its unit gets are never below these; the container's own
+// cgroup, a child of the unit's, has the exact ones.
+const (
+	UnitMinMemory = 32 << 20
+	UnitMinTasks  = 32
+)
+
+// UnitMemoryMax is the unit's MemoryMax= in bytes for the container's
+// --memory (0: none).
+func (r Resources) UnitMemoryMax() int64 {
+	if r.Memory <= 0 {
+		return 0
+	}
+	return max(r.Memory, UnitMinMemory)
+}
+
+// UnitTasksMax is the unit's TasksMax= for the container's --pids-limit:
+// 0 when none was given, -1 for no limit.
+func (r Resources) UnitTasksMax() int64 {
+	switch {
+	case r.PidsLimit == nil:
+		return 0
+	case *r.PidsLimit <= 0:
+		return -1
+	}
+	return max(*r.PidsLimit, UnitMinTasks)
+}

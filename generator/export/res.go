@@ -52,7 +52,7 @@ func resourceSettings(f *unitfile.File, r model.Resources) {
 			f.Add("Service", key, unitfile.QuoteWord(v))
 		}
 	}
-	set("MemoryMax", r.Memory > 0, strconv.FormatInt(r.Memory, 10))
+	set("MemoryMax", r.Memory > 0, strconv.FormatInt(r.UnitMemoryMax(), 10))
 	switch {
 	case r.MemorySwap > 0:
 		set("MemorySwapMax", true, strconv.FormatInt(r.MemorySwap-r.Memory, 10))
@@ -65,11 +65,7 @@ func resourceSettings(f *unitfile.File, r model.Resources) {
 	set("CPUShares", r.CPUShares > 0, strconv.FormatUint(r.CPUShares, 10))
 	set("AllowedCPUs", r.CpusetCPUs != "", r.CpusetCPUs)
 	set("AllowedMemoryNodes", r.CpusetMems != "", r.CpusetMems)
-	if r.PidsLimit != nil {
-		n := strconv.FormatInt(*r.PidsLimit, 10)
-		if *r.PidsLimit <= 0 {
-			n = "infinity"
-		}
-		set("TasksMax", true, n)
+	if n := r.UnitTasksMax(); n != 0 {
+		set("TasksMax", true, strings.Replace(strconv.FormatInt(n, 10), "-1", "infinity", 1))
 	}
 }

@@ -19,7 +19,7 @@ func (t *translator) ctrResources() error {
 			return err
 		}
 		t.args = append(t.args, unitfile.Value("--memory", e.Value)...)
-		t.out.Add("Service", "MemoryMax", strconv.FormatInt(n, 10))
+		t.out.Add("Service", "MemoryMax", strconv.FormatInt(max(n, unitMinMemory), 10))
 	}
 	if e, ok := t.last("PidsLimit"); ok {
 		n, err := strconv.ParseInt(e.Value, 10, 64)
@@ -27,16 +27,24 @@ func (t *translator) ctrResources() error {
 			return errf(e, "not a number of processes (-1 for no limit)")
 		}
 		t.args = append(t.args, unitfile.Value("--pids-limit", e.Value)...)
-		max := strconv.FormatInt(n, 10)
+		tasks := strconv.FormatInt(max(n, unitMinTasks), 10)
 		if n <= 0 {
-			max = "infinity"
+			tasks = "infinity"
 		}
-		t.out.Add("Service", "TasksMax", max)
+		t.out.Add("Service", "TasksMax", tasks)
 	}
 	t.flag("ShmSize", "--shm-size")
 	t.flagEach("Ulimit", "--ulimit")
 	return t.flagWords("Sysctl", "--sysctl")
 }
+
+// unitMinMemory and unitMinTasks are the engine's floors for a unit's
+// MemoryMax= and TasksMax= (engine/model.UnitMinMemory): podunit's
+// unit-start runs in the unit's cgroup before the container does.
+const (
+	unitMinMemory = 32 << 20
+	unitMinTasks  = 32
+)
 
 // sizeRE is Podman's size form (go-units RAMInBytes): 512m, 1.5g, 100, 2GiB.
 var sizeRE = regexp.MustCompile(`^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$`)

@@ -142,6 +142,15 @@ func checkUnitResources(t *testing.T, e *env) {
 		}
 	}
 	e.must("rm", "-f", "-t", "0", "lim")
+	// below what unit-start needs, the unit gets its floor and the container the exact limit
+	e.must("run", "-d", "--name", "tiny", "-m", "6m", "--pids-limit", "3", "bb", "sleep", "600")
+	checkUnitProperties(t, e, "podunit-tiny.service", map[string]string{"MemoryMax": "33554432", "TasksMax": "32"})
+	inner := e.sh("cat /sys/fs/cgroup/memory/system.slice/podunit-tiny.service/container/memory.limit_in_bytes " +
+		"/sys/fs/cgroup/pids/system.slice/podunit-tiny.service/container/pids.max")
+	if inner != "6291456\n3\n" {
+		t.Errorf("the container's cgroup of tiny: memory and pids limits %q, want 6291456 and 3", inner)
+	}
+	e.must("rm", "-f", "-t", "0", "tiny")
 }
 
 // checkUnitProperties compares `systemctl show` of unit with want.

@@ -48,8 +48,11 @@ func completeResources(r *model.Resources, network string) error {
 		if ns == specs.NetworkNamespace && network == "host" {
 			return fmt.Errorf("--sysctl %s: the container uses the host's network (--network host): %w", k, errdefs.ErrInvalidArgument)
 		}
+		if k == "kernel.hostname" {
+			return fmt.Errorf("--sysctl %s: set the host name with --hostname: %w", k, errdefs.ErrInvalidArgument)
+		}
 	}
-	return nil
+	return checkHostResources(r)
 }
 
 func checkMemory(r *model.Resources) error {

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -95,5 +98,55 @@ func TestUnitResourcesFloor(t *testing.T) {
 	}
 	if l := specLimits(r); l.Memory != 6<<20 || pidsLimit(r) != 3 {
 		t.Errorf("the spec got memory %d, pids %d; want the exact 6 MiB and 3", l.Memory, pidsLimit(r))
+	}
+}
+
+func TestCheckOnline(t *testing.T) {
+	online := t.TempDir() + "/online"
+	if err := os.WriteFile(online, []byte("0-1,4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for list, ok := range map[string]bool{"0": true, "0-1,4": true, "": true, "2": false, "4-5": false} {
+		err := checkOnline("--cpuset-cpus", list, online)
+		if ok != (err == nil) || err != nil && (!errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--cpuset-cpus "+list)) {
+			t.Errorf("%q against 0-1,4: %v", list, err)
+		}
+	}
+	if err := checkOnline("--cpuset-mems", "1", online+".missing"); err == nil {
+		t.Error("node 1 on a machine that shows no nodes was accepted")
+	}
+}
+
+func TestCheckUlimitAboveOwn(t *testing.T) {
+	var own unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &own); err != nil || own.Max == unix.RLIM_INFINITY {
+		t.Skip("no finite nofile hard limit to exceed") // not counted: the check is a no-op then
+	}
+	if hasCapability(capSysResource) {
+		t.Skip("CAP_SYS_RESOURCE may raise it")
+	}
+	r := model.Resources{Ulimits: []model.Ulimit{{Name: "RLIMIT_NOFILE", Soft: 1, Hard: int64(own.Max) + 1}}}
+	if err := checkHostResources(&r); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--ulimit nofile=") {
+		t.Errorf("nofile above the own hard limit: %v", err)
+	}
+	r.Ulimits[0].Hard = int64(own.Max)
+	if err := checkHostResources(&r); err != nil {
+		t.Errorf("nofile at the own hard limit: %v", err)
+	}
+}
+
+func TestCheckOOMScoreBelowOwn(t *testing.T) {
+	if hasCapability(capSysResource) {
+		t.Skip("CAP_SYS_RESOURCE may lower it")
+	}
+	below, own := ownOOMScoreAdj()-1, ownOOMScoreAdj()
+	if below < -1000 {
+		t.Skip("already at -1000")
+	}
+	if err := checkHostResources(&model.Resources{OOMScoreAdj: &below}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("an OOM score below the own: %v", err)
+	}
+	if err := checkHostResources(&model.Resources{OOMScoreAdj: &own}); err != nil {
+		t.Errorf("the own OOM score: %v", err)
 	}
 }

@@ -170,3 +170,10 @@ func hasNamespace(namespaces []specs.LinuxNamespace, t specs.LinuxNamespaceType)
 	}
 	return false
 }
+
+// RlimitNumber is the resource number of an rlimit by its OCI name
+// ("RLIMIT_NOFILE"), for getrlimit(2).
+func RlimitNumber(name string) (int, bool) {
+	n, ok := rlimitTypes[name]
+	return n, ok
+}

@@ -82,7 +82,8 @@ func TestResourcesHost(t *testing.T) {
 	}
 	e.must("rm", "lim")
 	for _, bad := range [][]string{{"--memory", "12q"}, {"--cpus", "-1"}, {"--ulimit", "nofile=x"},
-		{"--oom-score-adj", "5000"}, {"--memory-swap", "1g"}, {"--sysctl", "vm.swappiness=1"}} {
+		{"--oom-score-adj", "5000"}, {"--memory-swap", "1g"}, {"--sysctl", "vm.swappiness=1"},
+		{"--sysctl", "kernel.hostname=x"}, {"--cpuset-cpus", "4000"}} {
 		r := e.run("create", "--name", "bad", bad[0], bad[1], "bb", "true")
 		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, bad[0]) {
 			t.Errorf("create %s %s: exit %d, stderr %q; want 125 and an Error: naming the flag", bad[0], bad[1], r.code, r.err)

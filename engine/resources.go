@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -186,4 +187,18 @@ func cpuMask(cpus []int) []byte {
 // cpusQuota is the pod slice's quota for cpus CPUs, in µs per second.
 func cpusQuota(cpus float64) uint64 {
 	return uint64(cpus * float64(time.Second/time.Microsecond))
+}
+
+// podResources gives a pod member what its pod sets for every member:
+// the size of /dev/shm, unless the member sets its own.
+func (e *Engine) podResources(ctx context.Context, c *model.Container) error {
+	if c.Config.Pod == "" || c.Config.Resources.ShmSize != 0 {
+		return nil
+	}
+	p, err := e.store.Pod(ctx, c.Config.Pod)
+	if err != nil {
+		return err
+	}
+	c.Config.Resources.ShmSize = p.Config.ShmSize
+	return nil
 }

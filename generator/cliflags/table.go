@@ -86,6 +86,7 @@ var table = map[string][]Flag{
 		{Long: "publish", Short: "p", Value: true},
 		{Long: "replace", Short: "", Value: false},
 		{Long: "share", Short: "", Value: true},
+		{Long: "shm-size", Short: "", Value: true},
 	},
 	"volume create": {
 		{Long: "driver", Short: "d", Value: true},

@@ -14,7 +14,7 @@ var supported = map[Kind][]string{
 		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Memory", "Mount", "Network", "Notify", "PidsLimit",
 		"Pod", "PodmanArgs", "PublishPort", "ReadOnly", "ServiceName", "ShmSize", "StopSignal", "StopTimeout", "Sysctl",
 		"Tmpfs", "Ulimit", "User", "Volume", "WorkingDir"},
-	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
+	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "ShmSize", "Volume"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
 	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},

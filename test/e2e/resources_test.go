@@ -81,6 +81,14 @@ func TestResourcesHost(t *testing.T) {
 		t.Errorf("inspect:\n got %s\nwant %s", got, want)
 	}
 	e.must("rm", "lim")
+	// a pod's --shm-size is each member's unless it sets its own
+	e.must("pod", "create", "--name", "shm", "--shm-size", "16m")
+	e.must("create", "--name", "m1", "--pod", "shm", "bb", "true")
+	e.must("create", "--name", "m2", "--pod", "shm", "--shm-size", "8m", "bb", "true")
+	if got := e.field("m1", "{{.HostConfig.ShmSize}}") + " " + e.field("m2", "{{.HostConfig.ShmSize}}"); got != "16777216 8388608" {
+		t.Errorf("pod members' ShmSize: %s, want the pod's 16 MiB and the member's own 8 MiB", got)
+	}
+	e.must("pod", "rm", "-f", "shm")
 	for _, bad := range [][]string{{"--memory", "12q"}, {"--cpus", "-1"}, {"--ulimit", "nofile=x"},
 		{"--oom-score-adj", "5000"}, {"--memory-swap", "1g"}, {"--sysctl", "vm.swappiness=1"},
 		{"--sysctl", "kernel.hostname=x"}, {"--cpuset-cpus", "4000"}} {

@@ -89,14 +89,15 @@ func parseSize(flag, s string) (int64, error) {
 	return n, nil
 }
 
-// parseCPUs reads --cpus, a positive decimal number, as nanoCPUs.
+// parseCPUs reads --cpus, a decimal number, as nanoCPUs; 0 is no limit,
+// as in Podman and Docker.
 func parseCPUs(s string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v <= 0 || math.IsInf(v, 0) || v*1e9 > math.MaxInt64 {
-		return 0, fmt.Errorf("--cpus %q: want a positive number of CPUs (such as 1.5): %w", s, errdefs.ErrInvalidArgument)
+	if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) || v*1e9 > math.MaxInt64 {
+		return 0, fmt.Errorf("--cpus %q: want a number of CPUs (such as 1.5; 0 for no limit): %w", s, errdefs.ErrInvalidArgument)
 	}
 	return int64(math.Round(v * 1e9)), nil
 }

@@ -49,6 +49,9 @@ func TestResourceFlagsDefaults(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(r, model.Resources{}) {
 		t.Fatalf("no flags gave %+v, %v; want nothing asked for", r, err)
 	}
+	if r, err = parseRes(t, "--cpus", "0", "--memory", "0"); err != nil || r.NanoCPUs != 0 || r.Memory != 0 {
+		t.Fatalf("--cpus 0 --memory 0 gave %+v, %v; want no limits, as Podman", r, err)
+	}
 	r, err = parseRes(t, "--memory-swap", "-1", "--pids-limit", "-1", "--oom-score-adj", "0")
 	if err != nil || r.MemorySwap != -1 || r.PidsLimit == nil || *r.PidsLimit != -1 || r.OOMScoreAdj == nil {
 		t.Fatalf("unlimited swap and pids, OOM adj 0 gave %+v, %v", r, err)
@@ -59,7 +62,7 @@ func TestResourceFlagsDefaults(t *testing.T) {
 func TestResourceFlagsBad(t *testing.T) {
 	for _, args := range [][]string{
 		{"--memory", "12q"}, {"--memory-swap", "lots"}, {"--memory-reservation", "-3m"}, {"--shm-size", "1x"},
-		{"--cpus", "-1"}, {"--cpus", "0"}, {"--cpus", "many"}, {"--cpus", "1e30"},
+		{"--cpus", "-1"}, {"--cpus", "NaN"}, {"--cpus", "many"}, {"--cpus", "1e30"},
 		{"--ulimit", "nofile=x"}, {"--ulimit", "bogus=1"}, {"--ulimit", "nofile=2:1"}, {"--ulimit", "nofile"},
 		{"--ulimit", "nofile=-2"}, {"--sysctl", "novalue"}, {"--sysctl", "=1"},
 	} {

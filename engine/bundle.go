@@ -83,6 +83,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
 		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
 		Labels: cfg.Labels, CgroupsPath: cgroupsPath,
+		Limits: specLimits(cfg.Resources), PidsLimit: pidsLimit(cfg.Resources),
 	}
 	if in.Hostname == "" {
 		in.Hostname = c.ID[:12]

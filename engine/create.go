@@ -50,6 +50,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
+	if err := e.podResources(ctx, c); err != nil {
+		return nil, err
+	}
 	if err := e.containerNetwork(ctx, &c.Config, o); err != nil {
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
@@ -169,6 +172,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 			return err
 		}
 		cfg.Runtime = rt.Name
+	}
+	if err := completeResources(&cfg.Resources, o.Network); err != nil {
+		return err
 	}
 	return validateConfig(cfg)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -44,11 +43,10 @@ func podSlice(p *model.Pod) systemd.Transient {
 		memory = uint64(p.Config.Memory)
 	}
 	if p.Config.CPUs > 0 {
-		quota = uint64(p.Config.CPUs * float64(time.Second/time.Microsecond))
+		quota = cpusQuota(p.Config.CPUs)
 	}
 	return systemd.Transient{Name: names.PodSlice(p.Name, p.ID), Description: "podunit pod " + p.Name,
-		Properties: []systemd.Property{{Name: "MemoryMax", Value: memory}, {Name: "MemoryLimit", Value: memory},
-			{Name: "CPUQuotaPerSecUSec", Value: quota}}}
+		Properties: append(memoryMax(memory), cpuQuota(quota))}
 }
 
 func (e *Engine) podUnitArgs(verb, id string) []string {

@@ -176,6 +176,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 	if t.Restart == "on-failure" {
 		t.RestartSignals = t.SuccessSignals
 	}
+	t.Properties = unitResources(c.Config.Resources)
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
 		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)

@@ -26,7 +26,7 @@ func (a *app) podCommand() *cobra.Command {
 func (a *app) podCreateCommand() *cobra.Command {
 	var o engine.PodCreateOptions
 	var labels []string
-	var share, memory string
+	var share, memory, shmSize string
 	var nf netFlags
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
@@ -42,6 +42,9 @@ func (a *app) podCreateCommand() *cobra.Command {
 			}
 			if cmd.Flags().Changed("share") {
 				o.Share = splitList(share)
+			}
+			if o.ShmSize, err = parseSize("--shm-size", shmSize); err != nil {
+				return err
 			}
 			if memory != "" {
 				if o.Memory, err = units.RAMInBytes(memory); err != nil {
@@ -68,6 +71,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.StringVar(&o.ExitPolicy, "exit-policy", "continue", "what the pod does when its last member exits: continue or stop")
 	fs.StringVarP(&memory, "memory", "m", "", "memory limit of the whole pod (its slice's MemoryMax=), e.g. 512m")
 	fs.Float64Var(&o.CPUs, "cpus", 0, "CPU limit of the whole pod (its slice's CPUQuota=), e.g. 1.5")
+	fs.StringVar(&shmSize, "shm-size", "", "size of each member's /dev/shm unless it sets its own (e.g. 128m)")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
 	nf.register(fs, "pod")
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")

@@ -20,6 +20,7 @@ type PodConfig struct {
 	ExitPolicy string            `json:"exitPolicy,omitempty"` // "continue" (default) or "stop"
 	Memory     int64             `json:"memory,omitempty"`     // bytes; the pod slice's MemoryMax=
 	CPUs       float64           `json:"cpus,omitempty"`       // the pod slice's CPUQuota=
+	ShmSize    int64             `json:"shmSize,omitempty"`    // bytes: each member's /dev/shm unless it sets its own
 	Network    string            `json:"network,omitempty"`    // "none", "host" or a network's name
 	Ports      []PortMapping     `json:"ports,omitempty"`      // published ports (-p)
 	NetConfig

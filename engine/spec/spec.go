@@ -71,6 +71,7 @@ type Input struct {
 	Rlimits         []specs.POSIXRlimit
 	NoNewPrivileges bool
 	Annotations     map[string]string
+	Limits          Limits // memory, CPU, ulimits, sysctls, /dev/shm, OOM score (res.go)
 }
 
 // Mount is a bind mount of Source (a host path) on Destination.
@@ -131,7 +132,10 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	if err := checkSysctls(in.Limits.Sysctl, namespaces); err != nil {
+		return nil, err
+	}
+	return s, applyLimits(s, in, h)
 }
 
 func validate(in Input) error {

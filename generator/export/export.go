@@ -175,6 +175,7 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		f.Add("Service", kv[0], kv[1])
 	}
 	stopSettings(f, policy)
+	resourceSettings(f, c.Config.Resources)
 	if pod != nil {
 		f.Add("Service", "Slice", names.PodSlice(pod.Name, pod.ID))
 	}

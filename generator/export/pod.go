@@ -95,5 +95,8 @@ func podFlags(p *model.Pod) []string {
 	if cfg.CPUs > 0 {
 		args = append(args, "--cpus", strconv.FormatFloat(cfg.CPUs, 'f', -1, 64))
 	}
+	if cfg.ShmSize > 0 {
+		args = append(args, "--shm-size", strconv.FormatInt(cfg.ShmSize, 10))
+	}
 	return args
 }

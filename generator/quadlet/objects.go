@@ -77,6 +77,7 @@ func (t *translator) podUnit() error {
 		return err
 	}
 	t.flag("HostName", "--hostname")
+	t.flag("ShmSize", "--shm-size")
 	if err := t.labels(); err != nil {
 		return err
 	}

@@ -71,10 +71,13 @@ type Input struct {
 	Rlimits         []specs.POSIXRlimit
 	NoNewPrivileges bool
 	Annotations     map[string]string
+	Storage
 }
 
-// Mount is a bind mount of Source (a host path) on Destination.
+// Mount is a bind mount of Source (a host path) on Destination, or a
+// mount of Type (storage.go's kinds).
 type Mount struct {
+	Type                string // "" or "bind", else mounts_more.go's
 	Source, Destination string
 	ReadOnly            bool
 	// Options are added after "rbind" and "ro"/"rw".

@@ -47,6 +47,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err != nil {
 		return nil, err
 	}
+	if err := e.resolveImageMounts(ctx, &c.Config); err != nil {
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
@@ -74,7 +77,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
 	if err := e.attachVolumes(ctx, c); err != nil {
-		_ = e.removeLocked(context.WithoutCancel(ctx), c)
+		_ = e.removeWithVolumes(context.WithoutCancel(ctx), c)
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	e.containerEvent(c, "create")
@@ -170,6 +173,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	if err := completeMounts(cfg); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 
@@ -222,7 +228,7 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	for _, m := range cfg.Mounts {
-		if err := validateBind(m); err != nil {
+		if err := validateMount(m); err != nil {
 			return err
 		}
 	}
@@ -232,6 +238,9 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	if err := validateDevices(&cfg.Storage); err != nil {
 		return err
 	}
 	return validateEnvText(cfg.Env)

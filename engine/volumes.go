@@ -274,9 +274,3 @@ func (e *Engine) readyVolume(ctx context.Context, name string) (string, error) {
 	defer unlock()
 	return e.volumeDir().Ready(name, opts)
 }
-
-// mountOptions are a mount's options for the runtime: without nocopy,
-// which is for copy-up.
-func mountOptions(m model.Mount) []string {
-	return slices.DeleteFunc(slices.Clone(m.Options), func(o string) bool { return o == "nocopy" })
-}

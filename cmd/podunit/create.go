@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,6 +25,7 @@ type createFlags struct {
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
 	stopTimeout                               uint
+	dev                                       devFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -55,6 +55,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.net.register(fs, "container")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
+	f.dev.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -98,6 +99,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
+	if err := f.dev.apply(&o.Config.Storage); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
@@ -131,43 +135,13 @@ func parseLabels(list []string) (map[string]string, error) {
 	return labels, nil
 }
 
-// parseVolumes reads -v SRC:DST[:OPTS]: a SRC starting with / or . is a
-// host path (bind mount), anything else a named volume.
+// parseVolumes reads each -v (parseVolume).
 func parseVolumes(list []string) ([]model.Mount, error) {
 	var mounts []model.Mount
 	for _, v := range list {
-		parts := strings.Split(v, ":")
-		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-			return nil, fmt.Errorf("volume %q: want /host/path:/container/path[:OPTS] or NAME:/container/path[:OPTS]", v)
-		}
-		m := model.Mount{Type: model.MountBind, Source: parts[0], Destination: parts[1]}
-		switch {
-		case strings.HasPrefix(m.Source, "."):
-			abs, err := filepath.Abs(m.Source)
-			if err != nil {
-				return nil, fmt.Errorf("volume %q: %v", v, err)
-			}
-			m.Source = abs
-		case !strings.HasPrefix(m.Source, "/"):
-			m.Type = model.MountVolume
-		}
-		if len(parts) == 3 {
-			for _, opt := range strings.Split(parts[2], ",") {
-				switch opt {
-				case "ro":
-					m.ReadOnly = true
-				case "rw", "z", "Z", "copy":
-				case "nocopy":
-					if m.Type != model.MountVolume {
-						return nil, fmt.Errorf("volume %q: nocopy is for named volumes only", v)
-					}
-					m.Options = append(m.Options, opt)
-				case "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
-					m.Options = append(m.Options, opt)
-				default:
-					return nil, fmt.Errorf("volume %q: unknown option %q", v, opt)
-				}
-			}
+		m, err := parseVolume(v)
+		if err != nil {
+			return nil, err
 		}
 		mounts = append(mounts, m)
 	}

@@ -92,7 +92,7 @@ func newInspectMount(m model.Mount, volumePath func(name string) string) inspect
 		im.Type, im.Name, im.Driver, im.Propagation = "volume", m.Source, "local", ""
 		im.Source = volumePath(m.Source)
 	}
-	return im
+	return inspectOtherMount(m, im)
 }
 
 type inspectConfig struct {
@@ -116,6 +116,7 @@ type inspectHostConf struct {
 	CapAdd         []string      `json:"CapAdd"`
 	CapDrop        []string      `json:"CapDrop"`
 	Tmpfs          []string      `json:"Tmpfs"`
+	inspectStorage
 }
 
 type restartPolicy struct {
@@ -142,6 +143,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
+	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

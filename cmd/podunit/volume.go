@@ -282,8 +282,8 @@ func (a *app) confirm(warning string) bool {
 	return answer == "y" || answer == "yes"
 }
 
-// parseMounts reads --mount type=bind|volume|tmpfs,… (Podman's syntax):
-// binds and volumes become mounts, tmpfs mounts --tmpfs entries.
+// parseMounts reads --mount type=bind|volume|tmpfs|image|devpts|ramfs|glob,…
+// (Podman's syntax): tmpfs mounts become --tmpfs entries, the rest mounts.
 func parseMounts(list []string) ([]model.Mount, []string, error) {
 	var mounts []model.Mount
 	var tmpfs []string
@@ -300,7 +300,7 @@ func parseMounts(list []string) ([]model.Mount, []string, error) {
 			tmpfs = append(tmpfs, t)
 			continue
 		}
-		m, err := mountFromFields(s, kv)
+		m, err := mountOfType(s, kv)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -314,9 +314,13 @@ var mountAliases = map[string]string{"src": "source", "dst": "target", "destinat
 
 // mountKeys are the keys each --mount type takes.
 var mountKeys = map[string][]string{
-	"bind":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z"},
-	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z"},
+	"bind":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z", "U", "idmap"},
+	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z", "U", "idmap"},
 	"tmpfs":  {"type", "target", "ro", "rw", "tmpfs-size", "tmpfs-mode"},
+	"image":  {"type", "source", "target", "ro", "rw"},
+	"devpts": {"type", "target", "uid", "gid", "mode", "max"},
+	"ramfs":  {"type", "target", "ro", "rw", "tmpfs-mode"},
+	"glob":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z", "U"},
 }
 
 // mountFields splits a --mount value into its keys, aliases resolved.
@@ -337,7 +341,7 @@ func mountFields(s string) (map[string]string, error) {
 	}
 	keys, ok := mountKeys[kv["type"]]
 	if !ok {
-		return nil, fmt.Errorf("--mount %q: type must be bind, volume or tmpfs", s)
+		return nil, fmt.Errorf("--mount %q: type must be bind, volume, tmpfs, image, devpts, ramfs or glob", s)
 	}
 	for k := range kv {
 		if !slices.Contains(keys, k) {
@@ -347,7 +351,7 @@ func mountFields(s string) (map[string]string, error) {
 	if kv["target"] == "" {
 		return nil, fmt.Errorf("--mount %q: target (dst) is required", s)
 	}
-	if err := checkBoolOpt(s, kv, "ro", "rw", "bind-nonrecursive", "volume-nocopy"); err != nil {
+	if err := checkBoolOpt(s, kv, "ro", "rw", "bind-nonrecursive", "volume-nocopy", "U", "idmap"); err != nil {
 		return nil, err
 	}
 	return kv, nil
@@ -367,7 +371,9 @@ func checkBoolOpt(s string, kv map[string]string, keys ...string) error {
 func mountFromFields(s string, kv map[string]string) (model.Mount, error) {
 	m := model.Mount{Type: kv["type"], Source: kv["source"], Destination: kv["target"],
 		ReadOnly: kv["ro"] == "true" || kv["rw"] == "false"}
-	if m.Source == "" {
+	if m.Source == "" && m.Type == model.MountVolume {
+		m.Anonymous = true // a new volume, as -v /path
+	} else if m.Source == "" {
 		return m, fmt.Errorf("--mount %q: source (src) is required for type=%s", s, m.Type)
 	}
 	if m.Type == model.MountVolume && strings.HasPrefix(m.Source, "/") {

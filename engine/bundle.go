@@ -28,7 +28,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if c, err = e.withVolumes(ctx, c); err != nil {
 		return "", nil, err
 	}
-	rootfs, err := e.images.Mount(c.ID)
+	rootfs, err := e.mountRootfs(c)
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}

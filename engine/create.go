@@ -39,7 +39,7 @@ type CreateOptions struct {
 // Create makes a container: its record, then its rootfs. The record comes
 // first so that a crash leaves something `rm` can finish.
 func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container, error) {
-	img, err := e.images.Resolve(ctx, o.Image)
+	img, err := e.createImage(ctx, o)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := e.images.CreateRootfsRecord(ctx, img.ID, c.ID, c.Name, recordCopy(c)); err != nil {
+	if err := e.createRootfs(ctx, img.ID, c); err != nil {
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}

@@ -54,7 +54,7 @@ func (e *Engine) Mount(ctx context.Context, ref string) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	return e.images.Mount(c.ID)
+	return e.mountRootfs(c)
 }
 
 // Unmount drops one mount of a container's rootfs (all of them with force).
@@ -124,7 +124,7 @@ func (e *Engine) Rename(ctx context.Context, ref, newName string) error {
 	if err := e.setName(ctx, c.ID, newName); err != nil {
 		return err
 	}
-	if err := e.images.RenameRootfs(c.ID, newName); err != nil {
+	if err := e.images.RenameRootfs(c.ID, newName); err != nil && c.Config.Rootfs == "" {
 		_ = e.setName(ctx, c.ID, oldName)
 		return err
 	}

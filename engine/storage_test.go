@@ -126,3 +126,16 @@ func TestOverlayInput(t *testing.T) {
 func specMountFor(src, dst string, opts ...string) spec.Mount {
 	return spec.Mount{Source: src, Destination: dst, Options: opts}
 }
+
+func TestValidateRootfs(t *testing.T) {
+	if err := validateRootfs(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, nil, 0o644)
+	for _, bad := range []string{"rel", "/podunit-no-such-dir", file, t.TempDir() + ":O", t.TempDir() + ":idmap"} {
+		if err := validateRootfs(bad); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--rootfs") {
+			t.Errorf("validateRootfs(%q) = %v", bad, err)
+		}
+	}
+}

@@ -102,6 +102,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if err := f.dev.apply(&o.Config.Storage); err != nil {
 		return o, err
 	}
+	if err := f.dev.applyRootfs(&o); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 

@@ -16,12 +16,27 @@ import (
 type devFlags struct {
 	devices, deviceRules []string
 	readOnlyTmpfs        bool
+	rootfs               bool
 }
 
 func (f *devFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.devices, "device", nil, "give the container a host device (or a directory of them): HOST[:CONTAINER][:PERMISSIONS], permissions some of rwm")
 	fs.StringArrayVar(&f.deviceRules, "device-cgroup-rule", nil, `allow devices in the container's cgroup: "TYPE MAJOR:MINOR ACCESS", as "c 1:3 rwm"`)
 	fs.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "with --read-only: writable tmpfs on /run, /tmp and /var/tmp (false: those and /dev, /dev/shm read-only)")
+	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is a directory to run from instead of an image")
+}
+
+// applyRootfs makes the image argument the --rootfs directory (absolute).
+func (f *devFlags) applyRootfs(o *engine.CreateOptions) error {
+	if !f.rootfs {
+		return nil
+	}
+	abs, err := filepath.Abs(o.Image)
+	if err != nil {
+		return fmt.Errorf("--rootfs %s: %w", o.Image, err)
+	}
+	o.Rootfs, o.Image = abs, ""
+	return nil
 }
 
 func (f *devFlags) apply(s *model.Storage) error {

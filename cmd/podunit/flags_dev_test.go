@@ -1,10 +1,12 @@
 package main
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/model"
 )
 
@@ -94,5 +96,21 @@ func TestDevFlags(t *testing.T) {
 		if err := f.apply(&model.Storage{}); err == nil || !strings.Contains(err.Error(), "--device") || !strings.Contains(err.Error(), bad) {
 			t.Errorf("--device %q: %v, want an error naming flag and value", bad, err)
 		}
+	}
+}
+
+// TestApplyRootfs: with --rootfs the image argument is a directory, made
+// absolute, and no image is named.
+func TestApplyRootfs(t *testing.T) {
+	o := engine.CreateOptions{Image: "rel/dir"}
+	if err := (&devFlags{rootfs: true}).applyRootfs(&o); err != nil {
+		t.Fatal(err)
+	}
+	if o.Image != "" || !filepath.IsAbs(o.Rootfs) || !strings.HasSuffix(o.Rootfs, "/rel/dir") {
+		t.Errorf("applyRootfs = image %q, rootfs %q", o.Image, o.Rootfs)
+	}
+	o = engine.CreateOptions{Image: "bb"}
+	if err := (&devFlags{}).applyRootfs(&o); err != nil || o.Image != "bb" || o.Rootfs != "" {
+		t.Errorf("without --rootfs: %+v, %v", o, err)
 	}
 }

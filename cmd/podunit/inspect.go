@@ -29,6 +29,7 @@ type inspectData struct {
 	RestartCount int             `json:"RestartCount"`
 	OCIRuntime   string          `json:"OCIRuntime"`
 	Unit         string          `json:"Unit"`
+	Rootfs       string          `json:"Rootfs"` // --rootfs: the directory it runs from
 	Mounts       []inspectMount  `json:"Mounts"`
 	Config       inspectConfig   `json:"Config"`
 	HostConfig   inspectHostConf `json:"HostConfig"`
@@ -144,6 +145,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	}
 	d.NetworkSettings = newInspectNetwork(c)
 	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)
+	d.Rootfs = c.Config.Rootfs
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

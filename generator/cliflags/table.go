@@ -46,6 +46,7 @@ var table = map[string][]Flag{
 		{Long: "replace", Short: "", Value: false},
 		{Long: "restart", Short: "", Value: true},
 		{Long: "rm", Short: "", Value: false},
+		{Long: "rootfs", Short: "", Value: false},
 		{Long: "sdnotify", Short: "", Value: true},
 		{Long: "stop-signal", Short: "", Value: true},
 		{Long: "stop-timeout", Short: "", Value: true},

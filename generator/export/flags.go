@@ -47,7 +47,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	}
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
-	args = append(args, c.Image)
+	args = append(args, imageArgs(c)...)
 	return append(args, cfg.Cmd...)
 }
 

@@ -25,6 +25,15 @@ func storageFlags(cfg *model.Config) []string {
 	return args
 }
 
+// imageArgs name what the container runs from: its image, or --rootfs
+// and its directory.
+func imageArgs(c *model.Container) []string {
+	if c.Config.Rootfs != "" {
+		return []string{"--rootfs", c.Config.Rootfs}
+	}
+	return []string{c.Image}
+}
+
 // mountFlag is the -v or --mount that makes m: an anonymous volume as
 // -v /path (a new one), a bind or named volume as -v SRC:DST with its
 // options, the other kinds as --mount.

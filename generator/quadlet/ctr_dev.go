@@ -58,3 +58,23 @@ func (t *translator) addDevices() error {
 	}
 	return nil
 }
+
+// ctrImage is what the container runs from: Image= (a .image file's
+// image, with its dependency) or, instead, Rootfs= as --rootfs DIR.
+func (t *translator) ctrImage() ([]unitfile.Arg, error) {
+	img, ok := t.last("Image")
+	rootfs, hasRootfs := t.last("Rootfs")
+	switch {
+	case ok && hasRootfs:
+		return nil, errf(rootfs, "Image= and Rootfs= conflict: give one")
+	case hasRootfs:
+		return []unitfile.Arg{{Text: "--rootfs"}, {Text: t.hostPath(rootfs.Value), Spec: true}}, nil
+	case !ok:
+		return nil, unitfile.Errorf(t.sec.File, t.sec.Line, "[Container] has no Image= or Rootfs= key")
+	case strings.HasSuffix(img.Value, ".image"):
+		id, err := t.ref(img, img.Value, "Requires", "After")
+		return []unitfile.Arg{id.Object}, err
+	}
+	t.warnShortName(img)
+	return []unitfile.Arg{{Text: img.Value, Spec: true}}, nil
+}

@@ -19,6 +19,7 @@ func TestDevicesAndMountsOnHost(t *testing.T) {
 	t.Run("anonymous volumes", func(t *testing.T) { checkAnonymousVolumes(t, e) })
 	t.Run("volume options", func(t *testing.T) { checkVolumeOptions(t, e) })
 	t.Run("read-only tmpfs", func(t *testing.T) { checkReadOnlyTmpfs(t, e) })
+	t.Run("rootfs", func(t *testing.T) { checkRootfs(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkDeviceMountBadInput(t, e) })
 }
 
@@ -178,6 +179,39 @@ func checkReadOnlyTmpfs(t *testing.T, e *env) {
 	}
 	if out := e.must("run", "--rm", "--read-only-tmpfs=false", "bb", "sh", "-c", probe); out != "/tmp rw\n/var/tmp rw\n/run rw\n/dev/shm rw\n" {
 		t.Errorf("--read-only-tmpfs=false alone: %q", out)
+	}
+}
+
+// checkRootfs runs a container from a directory: no image, no storage
+// rootfs; inspect, generate --new, system check and rm know it.
+func checkRootfs(t *testing.T, e *env) {
+	e = e.on(t)
+	dir := filepath.Join(e.dir, "exploded")
+	os.MkdirAll(dir, 0o755)
+	e.sh("tar -xf " + filepath.Join(e.dir, "rootfs.tar") + " -C " + dir)
+	os.WriteFile(filepath.Join(dir, "marker"), []byte("from-dir\n"), 0o644)
+	e.must("create", "--name", "fromdir", "-v", "/anon", "--rootfs", dir, "sh", "-c", "cat /marker; echo ctr > /written")
+	if out := e.must("start", "-a", "fromdir"); out != "from-dir\n" {
+		t.Errorf("--rootfs container printed %q", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "written")); string(b) != "ctr\n" {
+		t.Errorf("the container's write did not reach its directory: %q", b)
+	}
+	if got := e.field("fromdir", "{{.Rootfs}}|{{.ImageName}}"); got != dir+"|" {
+		t.Errorf("inspect Rootfs|ImageName = %q", got)
+	}
+	if unit := e.must("generate", "systemd", "--new", "fromdir"); !strings.Contains(unit, "--rootfs "+dir+" sh -c") {
+		t.Errorf("generate --new lost --rootfs:\n%s", unit)
+	}
+	if out := e.must("system", "check"); strings.Contains(out, "fromdir") || strings.Contains(out, e.field("fromdir", "{{.Id}}")[:12]) {
+		t.Errorf("system check takes the --rootfs container for damaged:\n%s", out)
+	}
+	e.must("rm", "-v", "fromdir")
+	if _, err := os.Stat(filepath.Join(dir, "marker")); err != nil {
+		t.Errorf("rm touched the --rootfs directory: %v", err)
+	}
+	if r := e.run("create", "--rootfs", filepath.Join(e.dir, "no-such-dir"), "true"); r.code != 125 || !strings.Contains(r.err, "--rootfs") {
+		t.Errorf("--rootfs of a missing directory: exit %d, %q", r.code, r.err)
 	}
 }
 

@@ -21,6 +21,9 @@ var runtimeMade = map[string]bool{
 // Diff lists what a container changed in its rootfs against its image.
 func (e *Engine) Diff(ctx context.Context, ref string) ([]image.Change, error) {
 	c, err := e.store.Container(ctx, ref)
+	if err == nil {
+		err = needsStorage(c, "diff")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +43,9 @@ func (e *Engine) Diff(ctx context.Context, ref string) ([]image.Change, error) {
 // Export writes a container's rootfs to w as a tar.
 func (e *Engine) Export(ctx context.Context, ref string, w io.Writer) error {
 	c, err := e.store.Container(ctx, ref)
+	if err == nil {
+		err = needsStorage(c, "export")
+	}
 	if err != nil {
 		return err
 	}

@@ -64,3 +64,13 @@ func (e *Engine) unmountRootfs(c *model.Container) error {
 	}
 	return e.images.Unmount(c.ID, false)
 }
+
+// needsStorage refuses what only a container with a storage rootfs can do
+// (diff, export, commit against its image layers) to a --rootfs one.
+func needsStorage(c *model.Container, verb string) error {
+	if c.Config.Rootfs == "" {
+		return nil
+	}
+	return fmt.Errorf("container %q runs from the directory %s (--rootfs): it has no image layers to %s: %w",
+		c.Name, c.Config.Rootfs, verb, errdefs.ErrInvalidArgument)
+}

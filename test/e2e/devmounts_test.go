@@ -206,6 +206,11 @@ func checkRootfs(t *testing.T, e *env) {
 	if out := e.must("system", "check"); strings.Contains(out, "fromdir") || strings.Contains(out, e.field("fromdir", "{{.Id}}")[:12]) {
 		t.Errorf("system check takes the --rootfs container for damaged:\n%s", out)
 	}
+	for _, verb := range [][]string{{"diff", "fromdir"}, {"export", "-o", filepath.Join(e.dir, "x.tar"), "fromdir"}, {"commit", "fromdir", "img"}} {
+		if r := e.run(verb...); r.code != 125 || !strings.Contains(r.err, "--rootfs") {
+			t.Errorf("%s of a --rootfs container: exit %d, %q", verb[0], r.code, r.err)
+		}
+	}
 	e.must("rm", "-v", "fromdir")
 	if _, err := os.Stat(filepath.Join(dir, "marker")); err != nil {
 		t.Errorf("rm touched the --rootfs directory: %v", err)

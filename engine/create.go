@@ -103,8 +103,11 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 	return p.ID, nil
 }
 
+// replace removes the container of that name and its anonymous volumes,
+// which nothing else can name: a unit's run --replace after a crash would
+// leave one more behind at every boot.
 func (e *Engine) replace(ctx context.Context, name string) error {
-	err := e.Remove(ctx, name, RemoveOptions{Force: true})
+	err := e.Remove(ctx, name, RemoveOptions{Force: true, Volumes: true})
 	if errdefs.IsNotFound(err) {
 		return nil
 	}

@@ -130,6 +130,12 @@ func checkAnonymousVolumes(t *testing.T, e *env) {
 	if after := e.must("volume", "ls", "-q"); after != before+"named\n" {
 		t.Errorf("rm -v left %q, want only the named volume", after)
 	}
+	e.must("create", "--name", "rep", "-v", "/old", "bb", "true")
+	e.must("create", "--replace", "--name", "rep", "-v", "/new", "bb", "true")
+	if vols := strings.Fields(strings.TrimPrefix(e.must("volume", "ls", "-q"), before)); len(vols) != 2 {
+		t.Errorf("after --replace: %q, want the new anonymous volume and the named one", vols)
+	}
+	e.must("rm", "-v", "rep")
 	e.must("run", "--rm", "-v", "/gone", "bb", "true")
 	if after := e.must("volume", "ls", "-q"); after != before+"named\n" {
 		t.Errorf("run --rm left its anonymous volume: %q", after)

@@ -12,6 +12,7 @@ import (
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/generator/cliflags"
 )
 
 // Podman's exit codes for `volume rm`.
@@ -309,44 +310,12 @@ func parseMounts(list []string) ([]model.Mount, []string, error) {
 	return mounts, tmpfs, nil
 }
 
-// mountAliases maps Podman's alternative --mount keys to one name each.
-var mountAliases = map[string]string{"src": "source", "dst": "target", "destination": "target", "readonly": "ro"}
-
-// mountKeys are the keys each --mount type takes.
-var mountKeys = map[string][]string{
-	"bind":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z", "U", "idmap"},
-	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z", "U", "idmap"},
-	"tmpfs":  {"type", "target", "ro", "rw", "tmpfs-size", "tmpfs-mode"},
-	"image":  {"type", "source", "target", "ro", "rw"},
-	"devpts": {"type", "target", "uid", "gid", "mode", "max"},
-	"ramfs":  {"type", "target", "ro", "rw", "tmpfs-mode"},
-	"glob":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z", "U"},
-}
-
-// mountFields splits a --mount value into its keys, aliases resolved.
+// mountFields splits a --mount value into its keys, aliases resolved
+// (cliflags.MountFields, which the generator shares).
 func mountFields(s string) (map[string]string, error) {
-	kv := map[string]string{}
-	for _, f := range strings.Split(s, ",") {
-		k, v, hasValue := strings.Cut(f, "=")
-		if a, ok := mountAliases[k]; ok {
-			k = a
-		}
-		if !hasValue {
-			v = "true"
-		}
-		if _, dup := kv[k]; dup {
-			return nil, fmt.Errorf("--mount %q: %s given twice", s, k)
-		}
-		kv[k] = v
-	}
-	keys, ok := mountKeys[kv["type"]]
-	if !ok {
-		return nil, fmt.Errorf("--mount %q: type must be bind, volume, tmpfs, image, devpts, ramfs or glob", s)
-	}
-	for k := range kv {
-		if !slices.Contains(keys, k) {
-			return nil, fmt.Errorf("--mount %q: unknown option %q for type=%s", s, k, kv["type"])
-		}
+	kv, err := cliflags.MountFields(s)
+	if err != nil {
+		return nil, fmt.Errorf("--mount %q: %w", s, err)
 	}
 	if kv["target"] == "" {
 		return nil, fmt.Errorf("--mount %q: target (dst) is required", s)

@@ -2,27 +2,23 @@ package quadlet
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
 // mount translates Mount=type=…,… into podunit's --mount, as Quadlet
 // does: the fields as given but a source resolved (a .volume's or .image's
 // name, with its dependency; a relative host path made absolute, with
-// RequiresMountsFor=). podunit's --mount checks the rest when it runs.
+// RequiresMountsFor=). The type and keys are checked here, the values
+// when podunit runs.
 func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
-	fields := strings.Split(e.Value, ",")
-	kind := ""
-	for _, f := range fields {
-		if k, v, _ := strings.Cut(strings.TrimSpace(f), "="); k == "type" {
-			kind = v
-		}
+	kv, err := cliflags.MountFields(e.Value)
+	if err != nil {
+		return nil, errf(e, "%v", err)
 	}
-	if !slices.Contains(mountTypes, kind) {
-		return nil, errf(e, "mount type %q is not supported (%s)", kind, strings.Join(mountTypes, ", "))
-	}
+	kind, fields := kv["type"], strings.Split(e.Value, ",")
 	for i, f := range fields {
 		k, v, _ := strings.Cut(strings.TrimSpace(f), "=")
 		if k != "source" && k != "src" {
@@ -36,9 +32,6 @@ func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
 	}
 	return unitfile.Value("--mount", strings.Join(fields, ",")), nil
 }
-
-// mountTypes are the --mount types podunit has, Podman's.
-var mountTypes = []string{"bind", "volume", "tmpfs", "image", "devpts", "ramfs", "glob"}
 
 // mountSource resolves a Mount= source of type kind.
 func (t *translator) mountSource(e unitfile.Entry, kind, src string) (string, error) {

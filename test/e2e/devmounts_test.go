@@ -3,9 +3,12 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/podunit/podunit/generator/unitfile"
 )
 
 // TestDevicesAndMountsOnHost runs --device, every --mount type, anonymous
@@ -20,6 +23,7 @@ func TestDevicesAndMountsOnHost(t *testing.T) {
 	t.Run("volume options", func(t *testing.T) { checkVolumeOptions(t, e) })
 	t.Run("read-only tmpfs", func(t *testing.T) { checkReadOnlyTmpfs(t, e) })
 	t.Run("rootfs", func(t *testing.T) { checkRootfs(t, e) })
+	t.Run("generate --new round trip", func(t *testing.T) { checkStorageRoundTrip(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkDeviceMountBadInput(t, e) })
 }
 
@@ -224,6 +228,45 @@ func checkRootfs(t *testing.T, e *env) {
 	if r := e.run("create", "--rootfs", filepath.Join(e.dir, "no-such-dir"), "true"); r.code != 125 || !strings.Contains(r.err, "--rootfs") {
 		t.Errorf("--rootfs of a missing directory: exit %d, %q", r.code, r.err)
 	}
+}
+
+// checkStorageRoundTrip: a container made from the run line generate
+// systemd --new writes has the same devices, mounts and tmpfs choice
+// (but a fresh anonymous volume).
+func checkStorageRoundTrip(t *testing.T, e *env) {
+	e = e.on(t)
+	host := fixtureDir(t, filepath.Join(e.dir, "rt"), map[string]string{"f": "x"})
+	e.must("create", "--name", "orig", "-v", "/anon", "-v", host+":/o:O,rshared", "-v", "rtvol:/n:ro,nocopy,U",
+		"--mount", "type=image,src=bb,dst=/img", "--mount", "type=devpts,dst=/dev/pts2,mode=600",
+		"--mount", "type=ramfs,dst=/r,tmpfs-mode=700", "--device", "/dev/null:/dev/n:rw",
+		"--device-cgroup-rule", "c 1:3 r", "--read-only", "--read-only-tmpfs=false", "bb", "true")
+	unit, err := unitfile.Parse("orig.service", []byte(e.must("generate", "systemd", "--new", "orig")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, _ := unit.Section("Service").Lookup("ExecStart")
+	words, err := unitfile.SplitWords(start.Value)
+	if err != nil || !slices.Contains(words, "run") {
+		t.Fatalf("ExecStart=%s: %v", start.Value, err)
+	}
+	args := []string{"create", "--name", "copy"}
+	for i := slices.Index(words, "run") + 1; i < len(words); i++ {
+		switch words[i] {
+		case "--unit", "--replace", "--rm":
+		case "--name":
+			i++
+		default:
+			args = append(args, words[i])
+		}
+	}
+	e.must(args...)
+	same := "{{json .HostConfig.Devices}} {{json .HostConfig.DeviceCgroupRules}} {{.HostConfig.ReadonlyRootfs}} " +
+		"{{range .Mounts}}{{.Type}} {{.Destination}} {{.Options}} {{.RW}}; {{end}}"
+	if a, b := e.field("orig", same), e.field("copy", same); a != b {
+		t.Errorf("generate --new lost something:\n orig %s\n copy %s", a, b)
+	}
+	e.must("rm", "-v", "orig", "copy")
+	e.must("volume", "rm", "rtvol")
 }
 
 func checkDeviceMountBadInput(t *testing.T, e *env) {

@@ -44,8 +44,11 @@ func (e *Engine) specMount(m model.Mount, rootfs, user, overlayDir, bundle strin
 	switch m.Type {
 	case model.MountImage:
 		p, err := e.mountImage(m.Source, bundle)
-		sm.Source, sm.ReadOnly = p, true
-		return sm, err
+		sm.Source = p
+		if err != nil || m.ReadOnly {
+			return sm, err
+		}
+		return overlayInput(sm, overlayDir) // rw=true: writes go to the bundle
 	case model.MountDevpts:
 		sm.Type, sm.Source = spec.MountDevpts, ""
 		return sm, nil

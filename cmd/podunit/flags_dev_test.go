@@ -70,7 +70,7 @@ func TestParseMountTypes(t *testing.T) {
 			t.Errorf("mount %d = %+v, want %+v", i, m, w)
 		}
 	}
-	for _, bad := range []string{"type=nfs,dst=/x", "type=image,dst=/x", "type=image,src=bb,dst=/x,rw=true",
+	for _, bad := range []string{"type=nfs,dst=/x", "type=image,dst=/x",
 		"type=devpts,dst=/x,uid=me", "type=devpts,dst=/x,src=/y", "type=ramfs,dst=/x,tmpfs-mode=999",
 		"type=bind,src=/h,dst=/c,idmap", "type=glob,dst=/x"} {
 		if _, _, err := parseMounts([]string{bad}); err == nil || !strings.Contains(err.Error(), bad) {

@@ -12,13 +12,12 @@ import (
 func mountOfType(s string, kv map[string]string) (model.Mount, error) {
 	switch kv["type"] {
 	case model.MountImage:
-		if kv["rw"] == "true" || kv["ro"] == "false" {
-			return model.Mount{}, fmt.Errorf("--mount %q: an image mount is read-only: podunit has no rw=true for it", s)
-		}
 		if kv["source"] == "" {
 			return model.Mount{}, fmt.Errorf("--mount %q: source (src), the image, is required for type=image", s)
 		}
-		return model.Mount{Type: model.MountImage, Source: kv["source"], Destination: kv["target"], ReadOnly: true}, nil
+		// read-only unless rw=true, which writes to an overlay the stop throws away
+		rw := kv["rw"] == "true" || kv["ro"] == "false"
+		return model.Mount{Type: model.MountImage, Source: kv["source"], Destination: kv["target"], ReadOnly: !rw}, nil
 	case model.MountDevpts:
 		return devptsMount(s, kv)
 	case model.MountRamfs:

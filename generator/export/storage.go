@@ -40,7 +40,11 @@ func imageArgs(c *model.Container) []string {
 func mountFlag(m model.Mount) []string {
 	switch m.Type {
 	case model.MountImage:
-		return []string{"--mount", "type=image,src=" + m.Source + ",dst=" + m.Destination}
+		rw := ""
+		if !m.ReadOnly {
+			rw = ",rw=true"
+		}
+		return []string{"--mount", "type=image,src=" + m.Source + ",dst=" + m.Destination + rw}
 	case model.MountDevpts:
 		return []string{"--mount", strings.Join(append([]string{"type=devpts", "dst=" + m.Destination}, m.Options...), ",")}
 	case model.MountRamfs:

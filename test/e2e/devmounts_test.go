@@ -72,17 +72,22 @@ func checkMountTypes(t *testing.T, e *env) {
 		os.WriteFile(filepath.Join(libs, f), []byte(f+"\n"), 0o644)
 	}
 	script := `cat /img/etc/passwd | head -1; touch /img/x 2>/dev/null && echo img-writable; ` +
+		`echo w > /imgrw/etc/written && cat /imgrw/etc/written; ` +
 		`cat /g/liba.so /g/libb.so; test -e /g/other && echo other-bound; ` +
-		`awk '$2=="/img"||$2=="/dev/pts2"||$2=="/r"||$2=="/g/liba.so" {print $2, substr($4, 1, 2), $3}' /proc/mounts | sort; ` +
+		`awk '$2=="/img"||$2=="/imgrw"||$2=="/dev/pts2"||$2=="/r"||$2=="/g/liba.so" {print $2, substr($4, 1, 2), $3}' /proc/mounts | sort; ` +
 		`echo r > /r/f && cat /r/f`
-	out := e.must("run", "--rm", "--mount", "type=image,src=bb,dst=/img", "--mount", "type=devpts,dst=/dev/pts2",
+	out := e.must("run", "--rm", "--mount", "type=image,src=bb,dst=/img", "--mount", "type=image,src=bb,dst=/imgrw,rw=true",
+		"--mount", "type=devpts,dst=/dev/pts2",
 		"--mount", "type=ramfs,dst=/r", "--mount", "type=glob,src="+libs+"/lib*,dst=/g,ro",
 		"bb", "sh", "-c", script)
 	got := out
-	want := "root:x:0:0:root:/root:/bin/sh\nliba.so\nlibb.so\n" +
-		"/dev/pts2 rw devpts\n/g/liba.so ro " + fsType(t, libs) + "\n/img ro overlay\n/r rw ramfs\nr\n"
+	want := "root:x:0:0:root:/root:/bin/sh\nw\nliba.so\nlibb.so\n" +
+		"/dev/pts2 rw devpts\n/g/liba.so ro " + fsType(t, libs) + "\n/img ro overlay\n/imgrw rw overlay\n/r rw ramfs\nr\n"
 	if got != want {
 		t.Errorf("mounts inside:\n%s\nwant:\n%s", got, want)
+	}
+	if r := e.run("run", "--rm", "--mount", "type=image,src=bb,dst=/i", "bb", "test", "-e", "/i/etc/written"); r.code != 1 {
+		t.Errorf("a rw=true image mount wrote into the image: exit %d", r.code)
 	}
 	// the image's mount goes with the container
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), filepath.Join(e.dir, "root", "overlay")) {

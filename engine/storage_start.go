@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/spec"
@@ -77,8 +78,15 @@ func runtimeOptions(m model.Mount) []string {
 
 // overlayInput makes sm an overlay with sm.Source as its lower directory
 // and fresh upper and work directories under dir, which the bundle's
-// removal clears: the container's writes are gone when it stops.
+// removal clears: the container's writes are gone when it stops. Upper and
+// work directories the options name (O,upperdir=…,workdir=…) are used
+// instead, and keep the writes.
 func overlayInput(sm spec.Mount, dir string) (spec.Mount, error) {
+	sm.Type = spec.MountOverlay
+	sm.Options = slices.DeleteFunc(sm.Options, func(o string) bool { return o == "bind" || o == "rbind" })
+	if slices.ContainsFunc(sm.Options, func(o string) bool { return strings.HasPrefix(o, "upperdir=") }) {
+		return sm, nil
+	}
 	upper, work := filepath.Join(dir, "upper"), filepath.Join(dir, "work")
 	if err := os.RemoveAll(dir); err != nil {
 		return sm, err
@@ -88,8 +96,6 @@ func overlayInput(sm spec.Mount, dir string) (spec.Mount, error) {
 			return sm, err
 		}
 	}
-	sm.Type = spec.MountOverlay
-	sm.Options = slices.DeleteFunc(sm.Options, func(o string) bool { return o == "bind" || o == "rbind" })
 	sm.Options = append([]string{"upperdir=" + upper, "workdir=" + work}, sm.Options...)
 	return sm, nil
 }

@@ -121,6 +121,12 @@ func TestOverlayInput(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "upper", "stale")); !os.IsNotExist(err) {
 		t.Error("a previous start's upper directory survived")
 	}
+	// O,upperdir=,workdir=: the given directories, left as they are
+	given := specMountFor("/src", "/dst", "upperdir=/keep/u", "workdir=/keep/w", "rbind")
+	if sm, err := overlayInput(given, dir); err != nil || sm.Type != "overlay" ||
+		!slices.Equal(sm.Options, []string{"upperdir=/keep/u", "workdir=/keep/w"}) {
+		t.Errorf("overlay with given dirs = %+v, %v", sm, err)
+	}
 }
 
 func specMountFor(src, dst string, opts ...string) spec.Mount {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -83,7 +84,33 @@ func parseVolume(v string) (model.Mount, error) {
 			}
 		}
 	}
+	if err := checkOverlayDirs(m.Options); err != nil {
+		return m, fmt.Errorf("volume %q: %w", v, err)
+	}
 	return m, nil
+}
+
+// checkOverlayDirs checks O's upperdir= and workdir=: both or neither,
+// absolute, and only with O.
+func checkOverlayDirs(opts []string) error {
+	var upper, work bool
+	for _, o := range opts {
+		k, p, _ := strings.Cut(o, "=")
+		if k != "upperdir" && k != "workdir" {
+			continue
+		}
+		if !filepath.IsAbs(p) {
+			return fmt.Errorf("%s: the path must be absolute", o)
+		}
+		upper, work = upper || k == "upperdir", work || k == "workdir"
+	}
+	switch {
+	case upper != work:
+		return fmt.Errorf("upperdir= and workdir= go together")
+	case upper && !slices.Contains(opts, "O"):
+		return fmt.Errorf("upperdir= and workdir= are options of O")
+	}
+	return nil
 }
 
 // volumeOption applies one -v option. z and Z (SELinux relabeling) are
@@ -103,6 +130,10 @@ func volumeOption(m *model.Mount, opt string) error {
 	default:
 		if opt == "idmap" || strings.HasPrefix(opt, "idmap=") {
 			return idmapError(opt)
+		}
+		if strings.HasPrefix(opt, "upperdir=") || strings.HasPrefix(opt, "workdir=") {
+			m.Options = append(m.Options, opt) // O's own, kept across starts
+			return nil
 		}
 		return fmt.Errorf("unknown option %q", opt)
 	}

@@ -17,6 +17,8 @@ func TestParseVolumeForms(t *testing.T) {
 		"/h:/c:U,O,z,Z":       {Type: "bind", Source: "/h", Destination: "/c", Options: []string{"U", "O"}},
 		"vol:/c:ro,nocopy,U":  {Type: "volume", Source: "vol", Destination: "/c", ReadOnly: true, Options: []string{"nocopy", "U"}},
 		"/h:/c:rshared,rbind": {Type: "bind", Source: "/h", Destination: "/c", Options: []string{"rshared", "rbind"}},
+		"/h:/c:O,upperdir=/u,workdir=/w": {Type: "bind", Source: "/h", Destination: "/c",
+			Options: []string{"O", "upperdir=/u", "workdir=/w"}},
 	}
 	for in, want := range cases {
 		got, err := parseVolume(in)
@@ -26,11 +28,14 @@ func TestParseVolumeForms(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"/h:/c:idmap":          "user namespace",
-		"/h:/c:idmap=uids=0-1": "user namespace",
-		"/data:bogus":          `unknown option "bogus"`,
-		"/h:/c:nocopy":         "named volumes only",
-		"rel":                  "want /host/path",
+		"/h:/c:idmap":                   "user namespace",
+		"/h:/c:idmap=uids=0-1":          "user namespace",
+		"/data:bogus":                   `unknown option "bogus"`,
+		"/h:/c:nocopy":                  "named volumes only",
+		"rel":                           "want /host/path",
+		"/h:/c:upperdir=/u,workdir=/w":  "options of O",
+		"/h:/c:O,upperdir=/u":           "go together",
+		"/h:/c:O,upperdir=u,workdir=/w": "absolute",
 	}
 	for in, why := range bad {
 		if _, err := parseVolume(in); err == nil || !strings.Contains(err.Error(), why) || !strings.Contains(err.Error(), in) {

@@ -169,6 +169,17 @@ func checkVolumeOptions(t *testing.T, e *env) {
 	if _, err := os.Stat(filepath.Join(host, "n")); !os.IsNotExist(err) {
 		t.Errorf(":O created a file on the host")
 	}
+	// O,upperdir=,workdir=: the writes stay in the given upper directory.
+	upper, work := filepath.Join(e.dir, "upper"), filepath.Join(e.dir, "work")
+	os.MkdirAll(upper, 0o755)
+	os.MkdirAll(work, 0o755)
+	e.must("run", "--rm", "-v", host+":/o:O,upperdir="+upper+",workdir="+work, "bb", "sh", "-c", "echo kept > /o/k")
+	if b, _ := os.ReadFile(filepath.Join(upper, "k")); string(b) != "kept\n" {
+		t.Errorf(":O,upperdir= upper holds %q", b)
+	}
+	if out := e.must("run", "--rm", "-v", host+":/o:O,upperdir="+upper+",workdir="+work, "bb", "cat", "/o/k"); out != "kept\n" {
+		t.Errorf("a second container over the same upper directory reads %q", out)
+	}
 	// U: the source is chowned to the container's user; z and Z are accepted.
 	e.must("run", "--rm", "-u", "1234:5678", "-v", host+":/u:U,z", "bb", "true")
 	for _, p := range []string{host, filepath.Join(host, "sub", "f")} {

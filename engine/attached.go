@@ -168,7 +168,7 @@ func (e *Engine) finish(id string, code int, msg string) error {
 		return err
 	}
 	if c.Config.Remove {
-		return e.removeLocked(ctx, c)
+		return e.removeWithVolumes(ctx, c)
 	}
 	return nil
 }

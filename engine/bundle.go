@@ -28,13 +28,16 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if c, err = e.withVolumes(ctx, c); err != nil {
 		return "", nil, err
 	}
-	rootfs, err := e.images.Mount(c.ID)
+	rootfs, err := e.mountRootfs(c)
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
 	in := specInput(c, rootfs, cgroupsPath)
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		return "", nil, err
+	}
+	if err := e.storageInput(c, &in, bundle); err != nil {
 		return "", nil, err
 	}
 	if err := e.setupNetwork(ctx, c, &in, bundle); err != nil {
@@ -88,12 +91,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 	if in.Hostname == "" {
 		in.Hostname = c.ID[:12]
 	}
-	// A named volume's Source is its host directory by now (withVolumes);
-	// nocopy is for copy-up, not for the mount.
-	for _, m := range cfg.Mounts {
-		in.Mounts = append(in.Mounts, spec.Mount{Source: m.Source, Destination: m.Destination,
-			ReadOnly: m.ReadOnly, Options: mountOptions(m)})
-	}
+	// Mounts and devices: storageInput, which may need to mount or chown.
 	return in
 }
 
@@ -138,6 +136,9 @@ func (e *Engine) release(ctx context.Context, c *model.Container) error {
 		if err := e.images.Unmount(c.ID, false); err != nil && first == nil {
 			first = err
 		}
+	}
+	if err := e.releaseImages(e.bundleDir(c.ID)); err != nil && first == nil {
+		first = err
 	}
 	if err := os.RemoveAll(e.bundleDir(c.ID)); err != nil && first == nil {
 		first = err

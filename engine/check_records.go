@@ -99,7 +99,7 @@ func (k *checker) recordsWithoutRootfs(ctx context.Context) error {
 			k.found("container", c.ID, "its removal was interrupted", false, FixedRemoved, func() error {
 				return k.removeRecord(ctx, c)
 			})
-		case k.e.images.RootfsExists(c.ID):
+		case k.e.images.RootfsExists(c.ID), c.Config.Rootfs != "": // --rootfs: no storage container
 		case k.e.images.HasImage(c.ImageID):
 			k.found("container", c.ID, "its storage container is gone", false, FixedStorage, func() error {
 				return k.e.images.CreateRootfsRecord(ctx, c.ImageID, c.ID, c.Name, recordCopy(c))

@@ -26,6 +26,9 @@ type CommitOptions struct {
 // signal as the image's configuration (as Podman's commit does).
 func (e *Engine) Commit(ctx context.Context, ref string, o CommitOptions) (string, error) {
 	c, err := e.container(ctx, ref)
+	if err == nil {
+		err = needsStorage(c, "commit")
+	}
 	if err != nil {
 		return "", err
 	}

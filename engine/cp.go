@@ -126,10 +126,10 @@ func (e *Engine) copyEnd(ctx context.Context, t CopyTarget) (*copyEnd, error) {
 		end.Root = "/proc/" + strconv.Itoa(c.State.Pid) + "/root"
 		return end, nil
 	}
-	if end.Root, err = e.images.Mount(c.ID); err != nil {
+	if end.Root, err = e.mountRootfs(c); err != nil {
 		return nil, err
 	}
-	end.release = func() { _ = e.images.Unmount(c.ID, false) }
+	end.release = func() { _ = e.unmountRootfs(c) }
 	return end, nil
 }
 

@@ -39,13 +39,16 @@ type CreateOptions struct {
 // Create makes a container: its record, then its rootfs. The record comes
 // first so that a crash leaves something `rm` can finish.
 func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container, error) {
-	img, err := e.images.Resolve(ctx, o.Image)
+	img, err := e.createImage(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	c, err := e.newContainer(o, img)
 	if err != nil {
 		return nil, err
+	}
+	if err := e.resolveImageMounts(ctx, &c.Config); err != nil {
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
@@ -72,12 +75,12 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := e.images.CreateRootfsRecord(ctx, img.ID, c.ID, c.Name, recordCopy(c)); err != nil {
+	if err := e.createRootfs(ctx, img.ID, c); err != nil {
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
 	if err := e.attachVolumes(ctx, c); err != nil {
-		_ = e.removeLocked(context.WithoutCancel(ctx), c)
+		_ = e.removeWithVolumes(context.WithoutCancel(ctx), c)
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	e.containerEvent(c, "create")
@@ -103,8 +106,11 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 	return p.ID, nil
 }
 
+// replace removes the container of that name and its anonymous volumes,
+// which nothing else can name: a unit's run --replace after a crash would
+// leave one more behind at every boot.
 func (e *Engine) replace(ctx context.Context, name string) error {
-	err := e.Remove(ctx, name, RemoveOptions{Force: true})
+	err := e.Remove(ctx, name, RemoveOptions{Force: true, Volumes: true})
 	if errdefs.IsNotFound(err) {
 		return nil
 	}
@@ -176,6 +182,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 	if err := completeResources(&cfg.Resources, o.Network); err != nil {
 		return err
 	}
+	if err := completeMounts(cfg); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 
@@ -228,7 +237,7 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	for _, m := range cfg.Mounts {
-		if err := validateBind(m); err != nil {
+		if err := validateMount(m); err != nil {
 			return err
 		}
 	}
@@ -238,6 +247,9 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	if err := validateDevices(&cfg.Storage); err != nil {
 		return err
 	}
 	return validateEnvText(cfg.Env)

@@ -21,6 +21,9 @@ var runtimeMade = map[string]bool{
 // Diff lists what a container changed in its rootfs against its image.
 func (e *Engine) Diff(ctx context.Context, ref string) ([]image.Change, error) {
 	c, err := e.store.Container(ctx, ref)
+	if err == nil {
+		err = needsStorage(c, "diff")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +43,9 @@ func (e *Engine) Diff(ctx context.Context, ref string) ([]image.Change, error) {
 // Export writes a container's rootfs to w as a tar.
 func (e *Engine) Export(ctx context.Context, ref string, w io.Writer) error {
 	c, err := e.store.Container(ctx, ref)
+	if err == nil {
+		err = needsStorage(c, "export")
+	}
 	if err != nil {
 		return err
 	}
@@ -54,7 +60,7 @@ func (e *Engine) Mount(ctx context.Context, ref string) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	return e.images.Mount(c.ID)
+	return e.mountRootfs(c)
 }
 
 // Unmount drops one mount of a container's rootfs (all of them with force).
@@ -124,7 +130,7 @@ func (e *Engine) Rename(ctx context.Context, ref, newName string) error {
 	if err := e.setName(ctx, c.ID, newName); err != nil {
 		return err
 	}
-	if err := e.images.RenameRootfs(c.ID, newName); err != nil {
+	if err := e.images.RenameRootfs(c.ID, newName); err != nil && c.Config.Rootfs == "" {
 		_ = e.setName(ctx, c.ID, oldName)
 		return err
 	}

@@ -225,6 +225,7 @@ func (e *Engine) startUnitFile(ctx context.Context, c *model.Container) (*model.
 type RemoveOptions struct {
 	Force   bool  // stop a running container first
 	Timeout *uint // stop timeout for Force
+	Volumes bool  // -v: also remove the container's anonymous volumes
 }
 
 // removeAttempts bounds how often Remove stops a container that a unit
@@ -254,6 +255,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 			}
 		}
 		again, err := e.removeStopped(ctx, c)
+		if again == nil && err == nil && o.Volumes {
+			return e.removeAnonymous(ctx, c)
+		}
 		if again == nil || err != nil {
 			return err
 		}

@@ -379,7 +379,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 		return err
 	}
 	if c.Config.Remove {
-		return e.removeLocked(ctx, c)
+		return e.removeWithVolumes(ctx, c)
 	}
 	return nil
 }

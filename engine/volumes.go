@@ -215,12 +215,12 @@ func (e *Engine) copyUp(ctx context.Context, c *model.Container, name, path stri
 	if err != nil {
 		return err
 	}
-	rootfs, err := e.images.Mount(c.ID)
+	rootfs, err := e.mountRootfs(c)
 	if err != nil {
 		return err
 	}
 	_, err = volume.CopyUp(rootfs, path, mp)
-	if uerr := e.images.Unmount(c.ID, false); err == nil {
+	if uerr := e.unmountRootfs(c); err == nil {
 		err = uerr
 	}
 	if err != nil {
@@ -273,10 +273,4 @@ func (e *Engine) readyVolume(ctx context.Context, name string) (string, error) {
 	}
 	defer unlock()
 	return e.volumeDir().Ready(name, opts)
-}
-
-// mountOptions are a mount's options for the runtime: without nocopy,
-// which is for copy-up.
-func mountOptions(m model.Mount) []string {
-	return slices.DeleteFunc(slices.Clone(m.Options), func(o string) bool { return o == "nocopy" })
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,6 +26,7 @@ type createFlags struct {
 	stopSignal, restart, sdnotify, pod, pull  string
 	stopTimeout                               uint
 	res                                       resFlags
+	dev                                       devFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -35,9 +35,9 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable (KEY=VALUE, or KEY to take it from here)")
 	fs.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a file")
 	fs.StringArrayVarP(&f.labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "bind mount a host path or a named volume: /host:/ctr[:ro|rw] or NAME:/ctr[:ro|rw|nocopy]")
+	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "mount a host path, a named volume or a new anonymous one: /host:/ctr[:OPTS], NAME:/ctr[:OPTS] or /ctr[:OPTS]; OPTS ro, rw, nocopy, U, O, z/Z (no-ops), propagation")
 	fs.StringArrayVar(&f.tmpfs, "tmpfs", nil, "mount a tmpfs: /path[:options]")
-	fs.StringArrayVar(&f.mounts, "mount", nil, "attach a mount: type=bind|volume|tmpfs,source=…,target=…[,ro][,…]")
+	fs.StringArrayVar(&f.mounts, "mount", nil, "attach a mount: type=bind|volume|tmpfs|image|devpts|ramfs|glob,source=…,target=…[,ro][,…]")
 	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
 	fs.StringVarP(&f.user, "user", "u", "", "user[:group] to run as")
 	fs.StringVar(&f.entrypoint, "entrypoint", "", "override the image's entrypoint")
@@ -57,6 +57,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
 	f.res.register(fs)
+	f.dev.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -103,6 +104,12 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if o.Config.Resources, err = f.res.resources(cmd.Flags().Changed); err != nil {
 		return o, err
 	}
+	if err := f.dev.apply(&o.Config.Storage); err != nil {
+		return o, err
+	}
+	if err := f.dev.applyRootfs(&o); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
@@ -136,43 +143,13 @@ func parseLabels(list []string) (map[string]string, error) {
 	return labels, nil
 }
 
-// parseVolumes reads -v SRC:DST[:OPTS]: a SRC starting with / or . is a
-// host path (bind mount), anything else a named volume.
+// parseVolumes reads each -v (parseVolume).
 func parseVolumes(list []string) ([]model.Mount, error) {
 	var mounts []model.Mount
 	for _, v := range list {
-		parts := strings.Split(v, ":")
-		if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-			return nil, fmt.Errorf("volume %q: want /host/path:/container/path[:OPTS] or NAME:/container/path[:OPTS]", v)
-		}
-		m := model.Mount{Type: model.MountBind, Source: parts[0], Destination: parts[1]}
-		switch {
-		case strings.HasPrefix(m.Source, "."):
-			abs, err := filepath.Abs(m.Source)
-			if err != nil {
-				return nil, fmt.Errorf("volume %q: %v", v, err)
-			}
-			m.Source = abs
-		case !strings.HasPrefix(m.Source, "/"):
-			m.Type = model.MountVolume
-		}
-		if len(parts) == 3 {
-			for _, opt := range strings.Split(parts[2], ",") {
-				switch opt {
-				case "ro":
-					m.ReadOnly = true
-				case "rw", "z", "Z", "copy":
-				case "nocopy":
-					if m.Type != model.MountVolume {
-						return nil, fmt.Errorf("volume %q: nocopy is for named volumes only", v)
-					}
-					m.Options = append(m.Options, opt)
-				case "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
-					m.Options = append(m.Options, opt)
-				default:
-					return nil, fmt.Errorf("volume %q: unknown option %q", v, opt)
-				}
-			}
+		m, err := parseVolume(v)
+		if err != nil {
+			return nil, err
 		}
 		mounts = append(mounts, m)
 	}

@@ -29,6 +29,7 @@ type inspectData struct {
 	RestartCount int             `json:"RestartCount"`
 	OCIRuntime   string          `json:"OCIRuntime"`
 	Unit         string          `json:"Unit"`
+	Rootfs       string          `json:"Rootfs"` // --rootfs: the directory it runs from
 	Mounts       []inspectMount  `json:"Mounts"`
 	Config       inspectConfig   `json:"Config"`
 	HostConfig   inspectHostConf `json:"HostConfig"`
@@ -92,7 +93,7 @@ func newInspectMount(m model.Mount, volumePath func(name string) string) inspect
 		im.Type, im.Name, im.Driver, im.Propagation = "volume", m.Source, "local", ""
 		im.Source = volumePath(m.Source)
 	}
-	return im
+	return inspectOtherMount(m, im)
 }
 
 type inspectConfig struct {
@@ -117,6 +118,7 @@ type inspectHostConf struct {
 	CapDrop        []string      `json:"CapDrop"`
 	Tmpfs          []string      `json:"Tmpfs"`
 	inspectResources
+	inspectStorage
 }
 
 type restartPolicy struct {
@@ -144,6 +146,8 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 			inspectResources: newInspectResources(c.Config.Resources)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
+	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)
+	d.Rootfs = c.Config.Rootfs
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -205,7 +205,7 @@ func (a *app) restartCommand() *cobra.Command {
 }
 
 func (a *app) rmCommand() *cobra.Command {
-	var force, ignore, all, storage bool
+	var force, ignore, all, storage, volumes bool
 	var timeout uint
 	cmd := &cobra.Command{
 		Use:     "rm [flags] CONTAINER [CONTAINER...]",
@@ -217,7 +217,7 @@ func (a *app) rmCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o := engine.RemoveOptions{Force: force}
+			o := engine.RemoveOptions{Force: force, Volumes: volumes}
 			if cmd.Flags().Changed("time") {
 				o.Timeout = &timeout
 			}
@@ -243,6 +243,7 @@ func (a *app) rmCommand() *cobra.Command {
 	f.UintVarP(&timeout, "time", "t", 10, "seconds to wait for a stop before killing (with -f)")
 	f.BoolVarP(&ignore, "ignore", "i", false, "no error for a container that does not exist")
 	f.BoolVarP(&all, "all", "a", false, "remove every container")
+	f.BoolVarP(&volumes, "volumes", "v", false, "also remove the container's anonymous volumes")
 	f.BoolVar(&storage, "storage", false, "remove a storage container that is not podunit's (another tool's, or a lost record's)")
 	return cmd
 }

@@ -21,7 +21,7 @@ func TestParseVolumes(t *testing.T) {
 	if len(got) != 3 || got[1].ReadOnly != true || got[0].ReadOnly || len(got[2].Options) != 1 || got[2].Options[0] != "rshared" {
 		t.Fatalf("parseVolumes = %+v", got)
 	}
-	for _, bad := range []string{"/only", ":/c", "/h:", "/h:/c:bogus", "/a:/b:c:d"} {
+	for _, bad := range []string{":/c", "/h:", "/h:/c:bogus", "/a:/b:c:d", "/only:bogus"} {
 		if _, err := parseVolumes([]string{bad}); err == nil {
 			t.Errorf("parseVolumes(%q) accepted", bad)
 		}

@@ -188,6 +188,9 @@ func (a *app) saveToStdout(cmd *cobra.Command, names []string, format string) er
 // never, newer; "" is missing) to image, with registry settings from the
 // system (registries.conf, policy.json, auth.json and their variables).
 func (a *app) pullIfNeeded(cmd *cobra.Command, img, policy string) error {
+	if img == "" { // --rootfs: no image
+		return nil
+	}
 	eng, err := a.engine()
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/generator/cliflags"
 )
 
 // Podman's exit codes for `volume rm`.
@@ -282,8 +283,8 @@ func (a *app) confirm(warning string) bool {
 	return answer == "y" || answer == "yes"
 }
 
-// parseMounts reads --mount type=bind|volume|tmpfs,… (Podman's syntax):
-// binds and volumes become mounts, tmpfs mounts --tmpfs entries.
+// parseMounts reads --mount type=bind|volume|tmpfs|image|devpts|ramfs|glob,…
+// (Podman's syntax): tmpfs mounts become --tmpfs entries, the rest mounts.
 func parseMounts(list []string) ([]model.Mount, []string, error) {
 	var mounts []model.Mount
 	var tmpfs []string
@@ -300,7 +301,7 @@ func parseMounts(list []string) ([]model.Mount, []string, error) {
 			tmpfs = append(tmpfs, t)
 			continue
 		}
-		m, err := mountFromFields(s, kv)
+		m, err := mountOfType(s, kv)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -309,45 +310,17 @@ func parseMounts(list []string) ([]model.Mount, []string, error) {
 	return mounts, tmpfs, nil
 }
 
-// mountAliases maps Podman's alternative --mount keys to one name each.
-var mountAliases = map[string]string{"src": "source", "dst": "target", "destination": "target", "readonly": "ro"}
-
-// mountKeys are the keys each --mount type takes.
-var mountKeys = map[string][]string{
-	"bind":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z"},
-	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z"},
-	"tmpfs":  {"type", "target", "ro", "rw", "tmpfs-size", "tmpfs-mode"},
-}
-
-// mountFields splits a --mount value into its keys, aliases resolved.
+// mountFields splits a --mount value into its keys, aliases resolved
+// (cliflags.MountFields, which the generator shares).
 func mountFields(s string) (map[string]string, error) {
-	kv := map[string]string{}
-	for _, f := range strings.Split(s, ",") {
-		k, v, hasValue := strings.Cut(f, "=")
-		if a, ok := mountAliases[k]; ok {
-			k = a
-		}
-		if !hasValue {
-			v = "true"
-		}
-		if _, dup := kv[k]; dup {
-			return nil, fmt.Errorf("--mount %q: %s given twice", s, k)
-		}
-		kv[k] = v
-	}
-	keys, ok := mountKeys[kv["type"]]
-	if !ok {
-		return nil, fmt.Errorf("--mount %q: type must be bind, volume or tmpfs", s)
-	}
-	for k := range kv {
-		if !slices.Contains(keys, k) {
-			return nil, fmt.Errorf("--mount %q: unknown option %q for type=%s", s, k, kv["type"])
-		}
+	kv, err := cliflags.MountFields(s)
+	if err != nil {
+		return nil, fmt.Errorf("--mount %q: %w", s, err)
 	}
 	if kv["target"] == "" {
 		return nil, fmt.Errorf("--mount %q: target (dst) is required", s)
 	}
-	if err := checkBoolOpt(s, kv, "ro", "rw", "bind-nonrecursive", "volume-nocopy"); err != nil {
+	if err := checkBoolOpt(s, kv, "ro", "rw", "bind-nonrecursive", "volume-nocopy", "U", "idmap"); err != nil {
 		return nil, err
 	}
 	return kv, nil
@@ -367,7 +340,9 @@ func checkBoolOpt(s string, kv map[string]string, keys ...string) error {
 func mountFromFields(s string, kv map[string]string) (model.Mount, error) {
 	m := model.Mount{Type: kv["type"], Source: kv["source"], Destination: kv["target"],
 		ReadOnly: kv["ro"] == "true" || kv["rw"] == "false"}
-	if m.Source == "" {
+	if m.Source == "" && m.Type == model.MountVolume {
+		m.Anonymous = true // a new volume, as -v /path
+	} else if m.Source == "" {
 		return m, fmt.Errorf("--mount %q: source (src) is required for type=%s", s, m.Type)
 	}
 	if m.Type == model.MountVolume && strings.HasPrefix(m.Source, "/") {

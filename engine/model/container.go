@@ -48,6 +48,7 @@ type Config struct {
 	Ports   []PortMapping `json:"ports,omitempty"` // published ports (-p), one per port
 	NetConfig
 	Resources Resources `json:"resources,omitzero"` // --memory, --cpus, --ulimit, … (resources.go)
+	Storage
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.
@@ -71,13 +72,14 @@ func SystemdRestart(policy string) string {
 
 // Mount is a bind mount from the host, or a named volume.
 type Mount struct {
-	// Type is "bind" (also when empty) or "volume"; for a volume, Source
-	// is the volume's name.
+	// Type is "bind" (also when empty), "volume" or one of storage.go's;
+	// for a volume, Source is the volume's name.
 	Type        string   `json:"type,omitempty"`
 	Source      string   `json:"source"`
 	Destination string   `json:"destination"`
 	ReadOnly    bool     `json:"readOnly,omitempty"`
 	Options     []string `json:"options,omitempty"`
+	Anonymous   bool     `json:"anonymous,omitempty"` // a volume -v /path made; rm -v and --rm remove it
 }
 
 // State is what the container is doing; the engine derives it from the

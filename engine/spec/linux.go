@@ -53,6 +53,7 @@ func linux(in Input, h host, namespaces []specs.LinuxNamespace, caps *specs.Linu
 		}
 		l.Resources.Pids = &specs.LinuxPids{Limit: &limit}
 	}
+	addDevices(l, in)
 	if in.Privileged {
 		return l, nil
 	}

@@ -25,7 +25,10 @@ func buildMounts(in Input) ([]specs.Mount, error) {
 		taken[m.Destination] = true
 	}
 	defaults := standardMounts(in.Privileged)
-	if in.ReadOnly {
+	switch {
+	case in.ReadOnly && in.NoReadOnlyTmpfs:
+		defaults = readOnlyDev(defaults)
+	case in.ReadOnly:
 		defaults = append(defaults, readOnlyTmpfs()...)
 	}
 	var out []specs.Mount
@@ -85,7 +88,7 @@ func readOnlyTmpfs() []specs.Mount {
 func userMounts(in Input) ([]specs.Mount, error) {
 	out := make([]specs.Mount, 0, len(in.Mounts)+len(in.Tmpfs))
 	for _, m := range in.Mounts {
-		b, err := bindMount(m)
+		b, err := userMount(m)
 		if err != nil {
 			return nil, err
 		}

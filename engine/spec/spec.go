@@ -72,10 +72,13 @@ type Input struct {
 	NoNewPrivileges bool
 	Annotations     map[string]string
 	Limits          Limits // memory, CPU, ulimits, sysctls, /dev/shm, OOM score (res.go)
+	Storage
 }
 
-// Mount is a bind mount of Source (a host path) on Destination.
+// Mount is a bind mount of Source (a host path) on Destination, or a
+// mount of Type (storage.go's kinds).
 type Mount struct {
+	Type                string // "" or "bind", else mounts_more.go's
 	Source, Destination string
 	ReadOnly            bool
 	// Options are added after "rbind" and "ro"/"rw".

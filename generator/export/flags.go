@@ -24,13 +24,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	for _, k := range slices.Sorted(maps.Keys(cfg.Labels)) {
 		add("-l", k+"="+cfg.Labels[k])
 	}
-	for _, m := range cfg.Mounts {
-		v := m.Source + ":" + m.Destination
-		if m.ReadOnly {
-			v += ":ro"
-		}
-		add("-v", v)
-	}
+	args = append(args, storageFlags(cfg)...)
 	add("--tmpfs", cfg.Tmpfs...)
 	optional := [][2]string{{"-w", cfg.WorkingDir}, {"-u", cfg.User}, {"-h", cfg.Hostname},
 		{"--stop-signal", cfg.StopSignal}, {"--sdnotify", cfg.SdNotify}}
@@ -54,7 +48,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	args = append(args, resourceFlags(cfg.Resources)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
-	args = append(args, c.Image)
+	args = append(args, imageArgs(c)...)
 	return append(args, cfg.Cmd...)
 }
 

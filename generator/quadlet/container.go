@@ -19,28 +19,18 @@ const stopMargin = 10
 const defaultStopTimeout = 10
 
 func (t *translator) container() error {
-	img, ok := t.last("Image")
-	if !ok {
-		return unitfile.Errorf(t.sec.File, t.sec.Line, "[Container] has no Image= key")
-	}
-	image := unitfile.Arg{Text: img.Value, Spec: true}
-	if strings.HasSuffix(img.Value, ".image") {
-		id, err := t.ref(img, img.Value, "Requires", "After")
-		if err != nil {
-			return err
-		}
-		image = id.Object
-	} else {
-		t.warnShortName(img)
+	image, err := t.ctrImage()
+	if err != nil {
+		return err
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrResources, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrResources, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
-	t.args = append(t.args, image)
+	t.args = append(t.args, image...)
 	if e, ok := t.sec.Lookup("Exec"); ok && e.Value != "" {
 		w, err := t.words(e)
 		if err != nil {

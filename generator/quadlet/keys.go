@@ -11,10 +11,12 @@ import (
 // supported lists the keys of each kind's section that podunit translates.
 var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
-		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Memory", "Mount", "Network", "Notify", "PidsLimit",
-		"Pod", "PodmanArgs", "PublishPort", "ReadOnly", "ServiceName", "ShmSize", "StopSignal", "StopTimeout", "Sysctl",
-		"Tmpfs", "Ulimit", "User", "Volume", "WorkingDir"},
-	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "ShmSize", "Volume"},
+		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
+		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir",
+		"Memory", "PidsLimit", "ShmSize", "Sysctl", "Ulimit", // resources (ctr_res.go)
+		"AddDevice", "ReadOnlyTmpfs", "Rootfs", "VolatileTmp"}, // devices and mounts (ctr_dev.go)
+	Pod: {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume",
+		"ShmSize"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
 	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},

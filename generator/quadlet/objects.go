@@ -4,50 +4,47 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
-// mount translates Mount=type=bind|volume|tmpfs,source=…,destination=…[,ro]
-// into podunit's -v and --tmpfs flags.
+// mount translates Mount=type=…,… into podunit's --mount, as Quadlet
+// does: the fields as given but a source resolved (a .volume's or .image's
+// name, with its dependency; a relative host path made absolute, with
+// RequiresMountsFor=). The type and keys are checked here, the values
+// when podunit runs.
 func (t *translator) mount(e unitfile.Entry) ([]unitfile.Arg, error) {
-	kv := map[string]string{}
-	ro := false
-	for _, f := range strings.Split(e.Value, ",") {
+	kv, err := cliflags.MountFields(e.Value)
+	if err != nil {
+		return nil, errf(e, "%v", err)
+	}
+	kind, fields := kv["type"], strings.Split(e.Value, ",")
+	for i, f := range fields {
 		k, v, _ := strings.Cut(strings.TrimSpace(f), "=")
-		switch k = strings.ToLower(k); k {
-		case "type", "source", "src", "destination", "dst", "target":
-			kv[k] = v
-		case "ro", "readonly":
-			ro = v == "" || v == "true" || v == "1"
-		case "rw":
-			ro = false
-		default:
-			return nil, errf(e, "mount option %q is not supported (type, source, destination, ro)", k)
+		if k != "source" && k != "src" {
+			continue
 		}
-	}
-	src := first(kv, "source", "src")
-	dst := first(kv, "destination", "dst", "target")
-	if dst == "" {
-		return nil, errf(e, "mount has no destination=")
-	}
-	switch kv["type"] {
-	case "tmpfs":
-		return unitfile.Value("--tmpfs", dst), nil
-	case "bind", "volume":
-		if src == "" {
-			return nil, errf(e, "mount has no source=")
-		}
-		name, err := t.volumeSource(e, src)
+		src, err := t.mountSource(e, kind, v)
 		if err != nil {
 			return nil, err
 		}
-		v := name + ":" + dst
-		if ro {
-			v += ":ro"
-		}
-		return unitfile.Value("-v", v), nil
+		fields[i] = k + "=" + src
 	}
-	return nil, errf(e, "mount type %q is not supported (bind, volume, tmpfs)", kv["type"])
+	return unitfile.Value("--mount", strings.Join(fields, ",")), nil
+}
+
+// mountSource resolves a Mount= source of type kind.
+func (t *translator) mountSource(e unitfile.Entry, kind, src string) (string, error) {
+	switch {
+	case kind == "image" && strings.HasSuffix(src, ".image"):
+		id, err := t.ref(e, src, "Requires", "After")
+		return id.Object.Text, err
+	case kind == "bind" || kind == "volume":
+		return t.volumeSource(e, src)
+	case kind == "glob":
+		return t.hostPath(src), nil
+	}
+	return src, nil
 }
 
 func first(kv map[string]string, keys ...string) string {

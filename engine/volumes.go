@@ -60,7 +60,7 @@ func (e *Engine) VolumeCreate(ctx context.Context, o VolumeCreateOptions) (*mode
 	}
 	defer unlock()
 	v := &model.Volume{Name: o.Name, Driver: "local", Created: time.Now().UTC(), Labels: o.Labels,
-		Options: o.Options, Mountpoint: e.volumeDir().Mountpoint(o.Name, opts), NeedsCopyUp: opts.Type == ""}
+		Options: o.Options, Mountpoint: e.volumeDir().Mountpoint(o.Name, opts), NeedsCopyUp: opts.Type == "" && !opts.NoCopy}
 	if err := e.store.AddVolume(ctx, v); err != nil {
 		if errdefs.IsAlreadyExists(err) && o.IgnoreIfExists {
 			return e.store.Volume(ctx, o.Name)

@@ -34,19 +34,6 @@ func (t *translator) checkQuadlet() error {
 	return err
 }
 
-// checkSubnets refuses gateways without, or beyond, subnets: Quadlet pairs
-// the n-th Gateway= with the n-th Subnet=.
-func (t *translator) checkSubnets() error {
-	subnets, gateways := t.sec.All("Subnet"), t.sec.All("Gateway")
-	switch {
-	case len(gateways) > 0 && len(subnets) == 0:
-		return errf(gateways[0], "a gateway needs a Subnet=")
-	case len(gateways) > len(subnets):
-		return errf(gateways[len(subnets)], "more Gateway= than Subnet= (the n-th gateway belongs to the n-th subnet)")
-	}
-	return nil
-}
-
 // checkDevice refuses Type= and Options= without Device=, as Quadlet does,
 // and a Driver= other than local, the one podunit has (Driver=image
 // without Image= is Quadlet's own error).

@@ -238,11 +238,18 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	if id.Tag.Text != "" {
 		id.Object = id.Tag
 	}
+	if _, inst, ok := InstanceOf(file); ok && id.Kind != Container {
+		id = id.Instantiate(inst)
+	}
 	if id.Kind == Container && !strings.Contains(id.Object.Text, "%%") {
 		// the unit's own name is known here, as Quadlet resolves it
 		id.Object.Text = strings.ReplaceAll(id.Object.Text, "%N", strings.TrimSuffix(id.Service, ".service"))
 	}
-	if id.Object.Spec && unitfile.HasExpansion(id.Object.Text) {
+	name := id.Object.Text
+	if t.id.Template() || t.id.Instance() {
+		name = strings.ReplaceAll(name, "%i", "") // the instance of this unit's own, as the reference's
+	}
+	if id.Object.Spec && unitfile.HasExpansion(name) {
 		// systemd would expand them in this unit, not in the one that makes the object
 		return id, errf(e, "%s names its %s %q with systemd specifiers or variables; a name another file uses must be plain",
 			file, id.Kind, id.Object.Text)

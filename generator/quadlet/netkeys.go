@@ -20,6 +20,11 @@ var netKeys = map[Kind][]string{
 	Image:  {"AllTags", "Arch", "CertDir", "DecryptionKey", "OS", "Retry", "RetryDelay", "Variant"},
 }
 
+// isSupported reports whether podunit translates key in kind's section.
+func isSupported(kind Kind, key string) bool {
+	return slices.Contains(supported[kind], key) || slices.Contains(netKeys[kind], key)
+}
+
 // supportedKeys lists every key of kind's section podunit translates, sorted.
 func supportedKeys(kind Kind) []string {
 	keys := append(slices.Clone(supported[kind]), netKeys[kind]...)

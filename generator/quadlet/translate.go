@@ -101,11 +101,11 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 
 // checkKeys refuses keys the kind does not support, naming the line.
 func (t *translator) checkKeys() error {
-	keys := supportedKeys(t.id.Kind)
 	for _, e := range t.sec.Entries {
-		if slices.Contains(keys, e.Key) {
+		if isSupported(t.id.Kind, e.Key) {
 			continue
 		}
+		keys := supportedKeys(t.id.Kind)
 		if knownToQuadlet(t.id.Kind, e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[%s] %s= is a Quadlet key podunit does not support yet (podunit supports: %s)",
 				t.sec.Name, e.Key, strings.Join(keys, ", "))

@@ -49,6 +49,23 @@ func TestPullExtrasOnHost(t *testing.T) {
 		}
 		r.failReg(e, []string{"pull", "--retry-delay", "soon", multi}, "--retry-delay")
 	})
+	t.Run("--cert-dir trusts a registry's certificate", func(t *testing.T) {
+		e := e.on(t)
+		plain, secure, cert := testimage.StartTLSRegistry(t)
+		id := testimage.PushImage(t, plain+"/podunit/tls:1", testimage.Config{Labels: map[string]string{"tls": "yes"}})
+		certs := filepath.Join(e.dir, "certs.d", secure)
+		if err := os.MkdirAll(certs, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(certs, "ca.crt"), cert, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r.failReg(e, []string{"pull", "--signature-policy", r.accept, secure + "/podunit/tls:1"}, "certificate")
+		res := r.mustReg(e, "pull", "-q", "--cert-dir", certs, "--signature-policy", r.accept, secure+"/podunit/tls:1")
+		if res.out != id+"\n" {
+			t.Errorf("pull --cert-dir printed %q, want %s", res.out, id)
+		}
+	})
 	t.Run(".image keys through the generator", func(t *testing.T) {
 		checkImageUnitPulls(t, e.on(t), r, multi, ids[1])
 	})

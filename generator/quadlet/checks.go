@@ -39,8 +39,10 @@ func (t *translator) checkQuadlet() error {
 // without Image= is Quadlet's own error).
 func (t *translator) checkDevice() error {
 	if e, ok := t.last("Driver"); ok && e.Value != "local" {
-		if e.Value == "image" {
+		if _, hasImage := t.last("Image"); e.Value == "image" && !hasImage {
 			return errf(e, "Driver=image needs Image= (and podunit has only the local driver)")
+		} else if e.Value == "image" {
+			return errf(e, "volumes holding an image's files (Driver=image) are not supported yet: podunit has only the local driver")
 		}
 		return errf(e, "podunit has only the local volume driver")
 	}

@@ -48,6 +48,12 @@ func TestBootQuadletNetworkKeys(t *testing.T) {
 	t.Run("pod keys", func(t *testing.T) {
 		checkNetKeys(t, e.on(t), "edge-app", []string{"10.90.1.20/", "fd00:90::20/"},
 			[]string{"nameserver 10.90.1.53", "search example.test", "options ndots:2"}, "10.90.1.30\tdb.example.test")
+		tmpl := "{{.InfraConfig.StaticIP}} {{.InfraConfig.StaticIPv6}} {{.InfraConfig.DNSServer}} {{.InfraConfig.DNSSearch}} " +
+			"{{.InfraConfig.DNSOption}} {{.InfraConfig.HostAdd}} {{.InfraConfig.Networks}} {{.InfraConfig.NetworkOptions}}"
+		want := "10.90.1.20 fd00:90::20 [10.90.1.53] [example.test] [ndots:2] [db.example.test:10.90.1.30] [edge] map[edge:[gateway]]\n"
+		if got := e.must("pod", "inspect", "--format", tmpl, "edge"); got != want {
+			t.Errorf("pod inspect InfraConfig: %q, want %q", got, want)
+		}
 	})
 	t.Run("container keys", func(t *testing.T) {
 		checkNetKeys(t, e.on(t), "api", []string{"10.90.1.21/", "fd00:90::21/"},

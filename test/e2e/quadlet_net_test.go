@@ -25,6 +25,10 @@ var quadletNetFiles = map[string]string{
 		"IP=10.90.1.21\nIP6=fd00:90::21\nNetworkAlias=api-alias\nDNS=10.90.1.54\nDNSOption=timeout:3\n" +
 		"DNSSearch=api.test\nAddHost=host.test:10.90.1.31\n" +
 		"Volume=empty.volume:/home\nExec=sleep 600\nStopSignal=KILL\n",
+	"tplvol@.volume": "[Volume]\nLabel=inst=%i\n",
+	"lan@.network":   "[Network]\nInternal=yes\nLabel=inst=%i\n",
+	"tpl@.container": "[Container]\nImage=bb\nContainerName=tpl-%i\nVolume=tplvol@%i.volume:/data\nNetwork=lan@%i.network\n" +
+		"Exec=sleep 600\nStopSignal=KILL\n",
 	"empty.volume":  "[Volume]\nVolumeName=empty\nCopy=no\n",
 	"seeded.volume": "[Volume]\nVolumeName=seeded\nCopy=yes\n",
 }
@@ -36,6 +40,16 @@ var quadletNetFiles = map[string]string{
 func TestBootQuadletNetworkKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, quadletNetFiles)
+	dropins := map[string]string{"container.d/10-all.conf": "[Container]\nEnvironment=FROM_DROPIN=all\n",
+		"tplvol@.volume.d/10-label.conf": "[Volume]\nLabel=dropin=template\n"}
+	for name, text := range dropins {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(sources, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(sources, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	opts.Net = true
 	sb := harness.Boot(t, opts)
 	units := []string{"edge-pod.service", "edge-app.service", "api.service", "edge-network.service", "quiet-network.service"}
@@ -76,6 +90,20 @@ func TestBootQuadletNetworkKeys(t *testing.T) {
 		if got := e.must("exec", "edge-app", "ls", "-A", "/home"); got != "app\n" {
 			t.Errorf("Copy=yes volume lacks the image's /home/app: %q", got)
 		}
+	})
+	t.Run("templates of .volume and .network, drop-ins", func(t *testing.T) {
+		sb.Run(t, "systemctl", "start", "tpl@x.service")
+		sb.WaitActive(t, "tpl@x.service", "active", 30*time.Second)
+		if got := e.must("volume", "inspect", "--format", "{{.Labels.inst}} {{.Labels.dropin}}", "systemd-tplvol_x"); got != "x template\n" {
+			t.Errorf("the volume template's instance x: labels %q, want inst=x and the template drop-in's", got)
+		}
+		if got := e.must("network", "inspect", "--format", "{{.Internal}} {{.Labels.inst}}", "systemd-lan_x"); got != "true x\n" {
+			t.Errorf("the network template's instance x: %q", got)
+		}
+		if got := e.must("exec", "tpl-x", "sh", "-c", "echo $FROM_DROPIN"); got != "all\n" {
+			t.Errorf("container.d/ drop-in: FROM_DROPIN=%q", got)
+		}
+		sb.Run(t, "systemctl", "stop", "tpl@x.service")
 	})
 	t.Run("quadlet install list print rm", func(t *testing.T) { checkQuadletVerbs(t, e.on(t), sb) })
 	sb.Run(t, "systemctl", "stop", "edge-pod.service", "api.service")

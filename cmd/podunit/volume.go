@@ -60,7 +60,7 @@ func (a *app) volumeCreateCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
 	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: type=tmpfs|none, o=OPTIONS, device=PATH, uid=N, gid=N, copy, nocopy")
-	fs.StringVarP(&o.Driver, "driver", "d", "local", "volume driver (only local)")
+	fs.StringVarP(&o.Driver, "driver", "d", "local", "volume driver: local, or image (--opt image=IMAGE: a writable copy of an image's files)")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the volume exists")
 	return cmd
 }

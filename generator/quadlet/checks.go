@@ -34,17 +34,16 @@ func (t *translator) checkQuadlet() error {
 	return err
 }
 
-// checkDevice refuses Type= and Options= without Device=, as Quadlet does,
-// and a Driver= other than local, the one podunit has (Driver=image
-// without Image= is Quadlet's own error).
+// checkDevice refuses Type= and Options= without Device=, as Quadlet
+// does, and a Driver= other than local and image (Driver=image without
+// Image= is Quadlet's own error).
 func (t *translator) checkDevice() error {
 	if e, ok := t.last("Driver"); ok && e.Value != "local" {
 		if _, hasImage := t.last("Image"); e.Value == "image" && !hasImage {
-			return errf(e, "Driver=image needs Image= (and podunit has only the local driver)")
-		} else if e.Value == "image" {
-			return errf(e, "volumes holding an image's files (Driver=image) are not supported yet: podunit has only the local driver")
+			return errf(e, "Driver=image needs Image=")
+		} else if e.Value != "image" {
+			return errf(e, "podunit has the local and image volume drivers")
 		}
-		return errf(e, "podunit has only the local volume driver")
 	}
 	if _, ok := t.last("Device"); ok {
 		return nil

@@ -3,6 +3,7 @@ package quadlet
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/podunit/podunit/generator/unitfile"
@@ -69,7 +70,7 @@ func parseDelay(s string) (time.Duration, error) {
 
 // volumeCopy translates Copy= (copy the image's content at the mount
 // point into the new volume, yes by default) and warns about an Image=
-// that only Driver=image would use.
+// that only Driver=image uses.
 func (t *translator) volumeCopy() error {
 	if e, ok := t.last("Image"); ok {
 		t.warnf(e, "ignored: Image= is for Driver=image")
@@ -84,4 +85,28 @@ func (t *translator) volumeCopy() error {
 	opt := map[bool]string{true: "copy", false: "nocopy"}[on]
 	t.args = append(t.args, unitfile.Literal("--opt", opt)...)
 	return nil
+}
+
+// imageVolume translates a .volume file with Driver=image: a writable copy
+// of Image= (an image's name, or an .image file, which it then requires),
+// as Quadlet has it; the local driver's keys do not apply to it.
+func (t *translator) imageVolume() error {
+	e, _ := t.last("Image")
+	img := unitfile.Arg{Text: e.Value, Spec: true}
+	if strings.HasSuffix(e.Value, ".image") {
+		id, err := t.ref(e, e.Value, "Requires", "After")
+		if err != nil {
+			return err
+		}
+		img = id.Object
+	}
+	t.args = append(t.args, unitfile.Literal("--driver", "image", "--opt")...)
+	t.args = append(t.args, unitfile.Arg{Text: "image=" + img.Text, Spec: img.Spec})
+	if err := t.labels(); err != nil {
+		return err
+	}
+	if err := t.podmanArgs(); err != nil {
+		return err
+	}
+	return t.oneshot(append(t.args, t.id.Object))
 }

@@ -115,6 +115,9 @@ func (t *translator) volume() error {
 		return err
 	}
 	t.args = t.cmd("volume", "create", "--ignore")
+	if e, ok := t.last("Driver"); ok && e.Value == "image" {
+		return t.imageVolume()
+	}
 	if err := t.volumeOwner(); err != nil {
 		return err
 	}

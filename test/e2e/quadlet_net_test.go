@@ -24,7 +24,8 @@ var quadletNetFiles = map[string]string{
 	"api.container": "[Container]\nImage=bb\nContainerName=api\nNetwork=edge.network\nNetwork=quiet.network\n" +
 		"IP=10.90.1.21\nIP6=fd00:90::21\nNetworkAlias=api-alias\nDNS=10.90.1.54\nDNSOption=timeout:3\n" +
 		"DNSSearch=api.test\nAddHost=host.test:10.90.1.31\n" +
-		"Volume=empty.volume:/home\nExec=sleep 600\nStopSignal=KILL\n",
+		"Volume=empty.volume:/home\nVolume=tools.volume:/tools\nExec=sleep 600\nStopSignal=KILL\n",
+	"tools.volume":   "[Volume]\nVolumeName=tools\nDriver=image\nImage=bb\n",
 	"tplvol@.volume": "[Volume]\nLabel=inst=%i\n",
 	"lan@.network":   "[Network]\nInternal=yes\nLabel=inst=%i\n",
 	"tpl@.container": "[Container]\nImage=bb\nContainerName=tpl-%i\nVolume=tplvol@%i.volume:/data\nNetwork=lan@%i.network\n" +
@@ -83,12 +84,15 @@ func TestBootQuadletNetworkKeys(t *testing.T) {
 			t.Log(e.must("exec", "edge-app", "cat", "/etc/resolv.conf"), e.must("exec", "api", "cat", "/etc/resolv.conf"))
 		}
 	})
-	t.Run("volume Copy=", func(t *testing.T) {
+	t.Run("volume Copy= and Driver=image", func(t *testing.T) {
 		if got := e.must("exec", "api", "ls", "-A", "/home"); got != "" {
 			t.Errorf("Copy=no volume holds the image's /home: %q", got)
 		}
 		if got := e.must("exec", "edge-app", "ls", "-A", "/home"); got != "app\n" {
 			t.Errorf("Copy=yes volume lacks the image's /home/app: %q", got)
+		}
+		if got := e.must("exec", "api", "ls", "/tools/home"); got != "app\n" {
+			t.Errorf("Driver=image volume: /tools/home holds %q, want the image's app", got)
 		}
 	})
 	t.Run("templates of .volume and .network, drop-ins", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -13,11 +14,12 @@ import (
 // keys beyond the first ones.
 var netKeys = map[Kind][]string{
 	Container: {"AddHost", "DNS", "DNSOption", "DNSSearch", "IP", "IP6", "NetworkAlias"},
-	Pod:       {"AddHost", "DNS", "DNSOption", "DNSSearch", "IP", "IP6", "NetworkAlias"},
-	Network: {"DNS", "DisableDNS", "Driver", "IPAMDriver", "IPRange", "IPv6", "InterfaceName",
+	Pod:       {"AddHost", "ContainersConfModule", "DNS", "DNSOption", "DNSSearch", "IP", "IP6", "NetworkAlias"},
+	Network: {"ContainersConfModule", "DNS", "DisableDNS", "Driver", "IPAMDriver", "IPRange", "IPv6", "InterfaceName",
 		"NetworkDeleteOnStop", "Options"},
-	Volume: {"Copy", "Image"},
-	Image:  {"AllTags", "Arch", "CertDir", "DecryptionKey", "OS", "Retry", "RetryDelay", "Variant"},
+	Volume: {"ContainersConfModule", "Copy", "Image"},
+	Image: {"AllTags", "Arch", "CertDir", "ContainersConfModule", "DecryptionKey", "OS", "Retry", "RetryDelay",
+		"Variant"},
 }
 
 // isSupported reports whether podunit translates key in kind's section.
@@ -98,6 +100,24 @@ func checkAddHost(e unitfile.Entry) error {
 	}
 	if _, err := netip.ParseAddr(strings.Trim(ip, "[]")); err != nil {
 		return errf(e, "%q is not an IP address (or host-gateway)", ip)
+	}
+	return nil
+}
+
+// confModules translates ContainersConfModule= of the kinds this file
+// serves (a .container's is the container keys' part) into the global
+// --module flag, checked against podunit's flag table like GlobalArgs=:
+// while podunit has no --module, the key is refused at its line.
+func (t *translator) confModules() error {
+	if t.id.Kind == Container {
+		return nil
+	}
+	for _, e := range t.all("ContainersConfModule") {
+		args := []string{"--module", e.Value}
+		if err := cliflags.Check(cliflags.Global, args); err != nil {
+			return errf(e, "%v", err)
+		}
+		t.globals = append(t.globals, unitfile.Value(args...)...)
 	}
 	return nil
 }

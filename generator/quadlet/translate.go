@@ -73,6 +73,9 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	if t.globals, err = t.flagArgs("GlobalArgs", cliflags.Global); err != nil {
 		return nil, err
 	}
+	if err := t.confModules(); err != nil {
+		return nil, err
+	}
 	switch id.Kind {
 	case Container:
 		err = t.container()

@@ -47,28 +47,38 @@ func (e *Engine) VolumeCreate(ctx context.Context, o VolumeCreateOptions) (*mode
 			return v, nil
 		}
 	}
+	if o.Driver == DriverImage {
+		return e.imageVolumeCreate(ctx, o)
+	}
 	if o.Driver != "" && o.Driver != "local" {
-		return nil, fmt.Errorf("volume driver %q: podunit has only the local driver: %w", o.Driver, errdefs.ErrInvalidArgument)
+		return nil, fmt.Errorf("volume driver %q: podunit has the local and image drivers: %w", o.Driver, errdefs.ErrInvalidArgument)
 	}
 	opts, err := volume.Parse(o.Options)
 	if err != nil {
 		return nil, fmt.Errorf("volume %s: %w", o.Name, err)
 	}
-	unlock, err := e.lockVolume(ctx, o.Name)
+	v := &model.Volume{Name: o.Name, Driver: "local", Created: time.Now().UTC(), Labels: o.Labels,
+		Options: o.Options, Mountpoint: e.volumeDir().Mountpoint(o.Name, opts), NeedsCopyUp: opts.Type == "" && !opts.NoCopy}
+	return e.recordVolume(ctx, v, o.IgnoreIfExists, func() error { return e.volumeDir().Create(o.Name, opts) })
+}
+
+// recordVolume records v, then makes what it stands for, under the
+// volume's lock; a make that fails takes the record back. With ignore, an
+// existing volume of that name is returned as it is.
+func (e *Engine) recordVolume(ctx context.Context, v *model.Volume, ignore bool, make func() error) (*model.Volume, error) {
+	unlock, err := e.lockVolume(ctx, v.Name)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	v := &model.Volume{Name: o.Name, Driver: "local", Created: time.Now().UTC(), Labels: o.Labels,
-		Options: o.Options, Mountpoint: e.volumeDir().Mountpoint(o.Name, opts), NeedsCopyUp: opts.Type == ""}
 	if err := e.store.AddVolume(ctx, v); err != nil {
-		if errdefs.IsAlreadyExists(err) && o.IgnoreIfExists {
-			return e.store.Volume(ctx, o.Name)
+		if errdefs.IsAlreadyExists(err) && ignore {
+			return e.store.Volume(ctx, v.Name)
 		}
 		return nil, err
 	}
-	if err := e.volumeDir().Create(o.Name, opts); err != nil {
-		_ = e.store.RemoveVolume(context.WithoutCancel(ctx), o.Name)
+	if err := make(); err != nil {
+		_ = e.store.RemoveVolume(context.WithoutCancel(ctx), v.Name)
 		return nil, err
 	}
 	e.volumeEvent(v, "create")
@@ -125,6 +135,11 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 	e.volumeEvent(v, "remove")
 	if err := e.volumeDir().Remove(name); err != nil {
 		return err
+	}
+	if v.Driver == DriverImage {
+		if err := e.images.DeleteRootfs(v.Options["storage"]); err != nil {
+			return err
+		}
 	}
 	return e.locks.Remove("volume-" + name) // held since above
 }
@@ -263,14 +278,17 @@ func (e *Engine) readyVolume(ctx context.Context, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opts, err := volume.Parse(v.Options)
-	if err != nil {
-		return "", err
-	}
 	unlock, err := e.lockVolume(ctx, name)
 	if err != nil {
 		return "", err
 	}
 	defer unlock()
+	if v.Driver == DriverImage {
+		return e.readyImageVolume(v)
+	}
+	opts, err := volume.Parse(v.Options)
+	if err != nil {
+		return "", err
+	}
 	return e.volumeDir().Ready(name, opts)
 }

@@ -150,6 +150,9 @@ var errBroken = errors.New("that file has errors (see its own message)")
 // resolve answers a reference to another source file by its base name.
 func (g *run) resolve(name string) (quadlet.Ident, error) {
 	e := g.byName[name]
+	if tmpl, _, ok := quadlet.InstanceOf(name); ok && e == nil {
+		e = g.byName[tmpl] // an instance of a template: the template, instantiated by the caller
+	}
 	switch {
 	case e == nil || strings.ContainsRune(name, '/'):
 		return quadlet.Ident{}, fmt.Errorf("no source file %s in the search path (%s)", name, strings.Join(g.cfg.Dirs, ":"))

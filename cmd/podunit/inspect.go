@@ -49,12 +49,7 @@ type inspectPort struct {
 }
 
 func newInspectNetwork(c *model.Container) inspectNetwork {
-	n := inspectNetwork{IPAddress: c.State.IP, Network: c.Config.Network, Ports: map[string][]inspectPort{}}
-	for _, p := range c.Config.Ports {
-		key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
-		n.Ports[key] = append(n.Ports[key], inspectPort{HostIP: p.HostIP, HostPort: fmt.Sprint(p.HostPort)})
-	}
-	return n
+	return inspectNetwork{IPAddress: c.State.IP, Network: c.Config.Network, Ports: portBindings(c.Config.Ports)}
 }
 
 type inspectState struct {

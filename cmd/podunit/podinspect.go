@@ -29,6 +29,7 @@ type podInspectData struct {
 	Containers       []podMember       `json:"Containers"`
 	MemoryLimit      int64             `json:"MemoryLimit"`
 	CPUs             float64           `json:"CPUs"`
+	InfraConfig      *podInfraConfig   `json:"InfraConfig"`
 }
 
 func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
@@ -37,7 +38,7 @@ func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
 		Hostname: p.Config.Hostname, Labels: p.Config.Labels, ExitPolicy: p.Config.ExitPolicy,
 		SharedNamespaces: p.Config.Share, CgroupParent: names.PodSlice(p.Name, p.ID),
 		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: row.Containers,
-		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs}
+		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs, InfraConfig: newPodInfraConfig(&p.Config)}
 }
 
 func (a *app) podInspectCommand() *cobra.Command {

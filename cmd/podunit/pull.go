@@ -66,6 +66,7 @@ func (a *app) progress(quiet bool) io.Writer {
 
 func (a *app) pullCommand() *cobra.Command {
 	var rf registryFlags
+	var xf pullExtraFlags
 	var policy string
 	var quiet bool
 	cmd := &cobra.Command{
@@ -84,19 +85,16 @@ func (a *app) pullCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer extendStartTimeout()() // .image units pull in ExecStart=
-			for _, ref := range args {
-				img, err := eng.Images().Pull(a.ctx(cmd), ref,
-					image.PullOptions{Policy: policy, Progress: a.progress(quiet), RegistryOptions: reg})
-				if err != nil {
-					return err
-				}
-				fmt.Fprintln(a.out, img.ID)
+			o := image.PullOptions{Policy: policy, Progress: a.progress(quiet), RegistryOptions: reg}
+			if err := xf.apply(&o); err != nil {
+				return err
 			}
-			return nil
+			defer extendStartTimeout()() // .image units pull in ExecStart=
+			return a.pullEach(cmd, eng, args, o, xf.allTags)
 		},
 	}
 	rf.register(cmd.Flags())
+	xf.register(cmd.Flags())
 	cmd.Flags().StringVar(&policy, "policy", image.PullAlways, "pull policy: always, missing, never or newer")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print no progress, only the image IDs")
 	return cmd

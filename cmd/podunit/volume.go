@@ -60,8 +60,8 @@ func (a *app) volumeCreateCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: type=tmpfs|none, o=OPTIONS, device=PATH, uid=N, gid=N")
-	fs.StringVarP(&o.Driver, "driver", "d", "local", "volume driver (only local)")
+	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: type=tmpfs|none, o=OPTIONS, device=PATH, uid=N, gid=N, copy, nocopy")
+	fs.StringVarP(&o.Driver, "driver", "d", "local", "volume driver: local, or image (--opt image=IMAGE: a writable copy of an image's files)")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the volume exists")
 	return cmd
 }
@@ -74,6 +74,9 @@ func parseVolumeOpts(list []string) (map[string]string, error) {
 	opts := map[string]string{}
 	for _, kv := range list {
 		k, v, ok := strings.Cut(kv, "=")
+		if !ok && (k == "copy" || k == "nocopy") { // podman's valueless options
+			ok = true
+		}
 		if !ok || k == "" {
 			return nil, fmt.Errorf("--opt %q: want KEY=VALUE", kv)
 		}

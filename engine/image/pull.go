@@ -34,6 +34,7 @@ type PullOptions struct {
 	// gets progress bars. nil: quiet.
 	Progress io.Writer
 	RegistryOptions
+	PullExtras
 }
 
 // ParsePullPolicy checks a pull policy name and returns its canonical form.
@@ -122,6 +123,7 @@ func (s *Store) image(ctx context.Context, id, used string) (*Image, error) {
 // pullFromRegistry tries each candidate the (possibly short) name resolves to.
 func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local *storage.Image, o PullOptions) (*Image, error) {
 	sys := s.systemContext(o.RegistryOptions)
+	o.PullExtras.apply(sys)
 	resolved, err := shortnames.Resolve(sys, name)
 	if err != nil {
 		return nil, fmt.Errorf("pulling %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
@@ -146,7 +148,11 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 				continue
 			}
 		}
-		id, err := s.pullCandidate(ctx, pc, sys, src, c.Value, o.Progress)
+		var id string
+		err = o.withRetry(ctx, func() (err error) {
+			id, err = s.pullCandidate(ctx, pc, sys, src, c.Value, o.Progress)
+			return err
+		})
 		if err != nil {
 			if !sameName(c.Value, name) {
 				err = fmt.Errorf("%s: %w", c.Value, err)

@@ -153,3 +153,18 @@ func (s *Store) RootfsExists(containerID string) bool {
 func rootfsNotFound(containerID string) error {
 	return fmt.Errorf("rootfs of container %s not found: %w", containerID, errdefs.ErrNotFound)
 }
+
+// MountOnce mounts the container's rootfs unless it is mounted already,
+// and returns its path: however often it is called, one Unmount (or a
+// forced one) releases it. Callers serialise calls for one container.
+func (s *Store) MountOnce(containerID string) (string, error) {
+	n, err := s.store.Mounted(containerID)
+	if err != nil && s.RootfsExists(containerID) {
+		return "", fmt.Errorf("rootfs of container %s: mount count: %w", containerID, err)
+	}
+	p, err := s.Mount(containerID)
+	if err == nil && n > 0 {
+		_, err = s.store.Unmount(containerID, false) // back to the count before
+	}
+	return p, err
+}

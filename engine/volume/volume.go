@@ -25,10 +25,11 @@ type Options struct {
 	Device   string   // type=none: the host directory
 	Flags    []string // o=: for tmpfs the mount options; for none bind, rbind, ro…
 	UID, GID int      // uid=, gid=: the owner of _data; -1 for unset
+	NoCopy   bool     // nocopy: never copy an image's content into it
 }
 
 // optionKeys are the --opt keys the local driver knows.
-var optionKeys = []string{"type", "o", "device", "uid", "gid"}
+var optionKeys = []string{"type", "o", "device", "uid", "gid", "copy", "nocopy"}
 
 // tmpfsFlags are the o= words a tmpfs volume takes without a value, and
 // tmpfsData those it takes as key=value.
@@ -48,6 +49,12 @@ func Parse(opts map[string]string) (Options, error) {
 		}
 	}
 	o.Type, o.Device = opts["type"], opts["device"]
+	if _, ok := opts["nocopy"]; ok {
+		if _, both := opts["copy"]; both {
+			return o, invalid("--opt copy and --opt nocopy contradict each other")
+		}
+		o.NoCopy = true
+	}
 	if s := opts["o"]; s != "" {
 		o.Flags = strings.Split(s, ",")
 	}

@@ -25,6 +25,8 @@ func TestParse(t *testing.T) {
 		{map[string]string{"type": "tmpfs", "device": "tmpfs"}, Options{Type: "tmpfs", Device: "tmpfs", UID: -1, GID: -1}},
 		{map[string]string{"type": "none", "o": "bind", "device": dev},
 			Options{Type: "none", Device: dev, Flags: []string{"bind"}, UID: -1, GID: -1}},
+		{map[string]string{"nocopy": ""}, Options{UID: -1, GID: -1, NoCopy: true}},
+		{map[string]string{"copy": ""}, Options{UID: -1, GID: -1}},
 	}
 	for _, c := range good {
 		got, err := Parse(c.opts)
@@ -46,6 +48,7 @@ func TestParse(t *testing.T) {
 		{map[string]string{"type": "none", "o": "bind", "device": dev + "/missing"}, "missing"},
 		{map[string]string{"type": "none", "o": "bind,size=1m", "device": dev}, "size=1m"},
 		{map[string]string{"uid": "-3"}, "uid=-3"},
+		{map[string]string{"copy": "", "nocopy": ""}, "nocopy"},
 	}
 	for _, c := range bad {
 		_, err := Parse(c.opts)

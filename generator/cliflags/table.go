@@ -114,11 +114,18 @@ var table = map[string][]Flag{
 		{Long: "subnet", Short: "", Value: true},
 	},
 	"pull": {
+		{Long: "all-tags", Short: "a", Value: false},
+		{Long: "arch", Short: "", Value: true},
 		{Long: "authfile", Short: "", Value: true},
+		{Long: "cert-dir", Short: "", Value: true},
 		{Long: "creds", Short: "", Value: true},
+		{Long: "os", Short: "", Value: true},
 		{Long: "policy", Short: "", Value: true},
 		{Long: "quiet", Short: "q", Value: false},
+		{Long: "retry", Short: "", Value: true},
+		{Long: "retry-delay", Short: "", Value: true},
 		{Long: "signature-policy", Short: "", Value: true},
 		{Long: "tls-verify", Short: "", Value: false},
+		{Long: "variant", Short: "", Value: true},
 	},
 }

@@ -21,7 +21,14 @@ func fixture() (*model.Pod, []*model.Container) {
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	p := &model.Pod{ID: "p1", Name: "shop", Created: created, Config: model.PodConfig{
 		Share: []string{"ipc", "net", "uts"}, Hostname: "shop", Labels: map[string]string{"tier": "web", "a": "b c"},
-		ExitPolicy: "continue", Memory: 64 << 20, CPUs: 1.5}}
+		ExitPolicy: "continue", Memory: 64 << 20, CPUs: 1.5, Network: "front",
+		Ports: []model.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"},
+			{HostIP: "::1", HostPort: 5353, ContainerPort: 53, Protocol: "udp"}},
+		NetConfig: model.NetConfig{Networks: []string{"back"}, NetworkOpts: map[string]model.NetworkOpts{
+			"front": {IP: "10.89.1.5", IP6: "fd00::5", MAC: "02:00:00:00:00:05", Aliases: []string{"shop-gw"}},
+			"back":  {IP: "10.89.2.5", Aliases: []string{"a", "b"}}},
+			DNS: []string{"10.0.0.53"}, DNSSearch: []string{"example.test"}, DNSOptions: []string{"ndots:2"},
+			AddHost: []string{"db:10.0.0.7"}}}}
 	web := &model.Container{ID: "c1", Name: "front", Image: "localhost/bb:latest", Created: created,
 		Config: model.Config{Cmd: []string{"httpd", "-f", "-p", "8080"}, Env: []string{"PATH=/bin", "GREETING=50% off $now"},
 			Labels: map[string]string{"x": "1"}, WorkingDir: "/srv", User: "app", StopSignal: "SIGTERM", StopTimeout: 5,

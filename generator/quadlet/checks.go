@@ -34,28 +34,16 @@ func (t *translator) checkQuadlet() error {
 	return err
 }
 
-// checkSubnets refuses gateways without, or beyond, subnets: Quadlet pairs
-// the n-th Gateway= with the n-th Subnet=.
-func (t *translator) checkSubnets() error {
-	subnets, gateways := t.sec.All("Subnet"), t.sec.All("Gateway")
-	switch {
-	case len(gateways) > 0 && len(subnets) == 0:
-		return errf(gateways[0], "a gateway needs a Subnet=")
-	case len(gateways) > len(subnets):
-		return errf(gateways[len(subnets)], "more Gateway= than Subnet= (the n-th gateway belongs to the n-th subnet)")
-	}
-	return nil
-}
-
-// checkDevice refuses Type= and Options= without Device=, as Quadlet does,
-// and a Driver= other than local, the one podunit has (Driver=image
-// without Image= is Quadlet's own error).
+// checkDevice refuses Type= and Options= without Device=, as Quadlet
+// does, and a Driver= other than local and image (Driver=image without
+// Image= is Quadlet's own error).
 func (t *translator) checkDevice() error {
 	if e, ok := t.last("Driver"); ok && e.Value != "local" {
-		if e.Value == "image" {
-			return errf(e, "Driver=image needs Image= (and podunit has only the local driver)")
+		if _, hasImage := t.last("Image"); e.Value == "image" && !hasImage {
+			return errf(e, "Driver=image needs Image=")
+		} else if e.Value != "image" {
+			return errf(e, "podunit has the local and image volume drivers")
 		}
-		return errf(e, "podunit has only the local volume driver")
 	}
 	if _, ok := t.last("Device"); ok {
 		return nil

@@ -224,7 +224,7 @@ func (t *translator) ctrNetwork() error {
 		return err
 	}
 	t.flagEach("PublishPort", "-p")
-	return nil
+	return t.netOptions()
 }
 
 func (t *translator) networks() error {

@@ -81,8 +81,8 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 		sec = f.Ensure(kind.Section())
 		sec.Line = 1
 	}
-	if strings.Contains(id.Base, "@") && kind != Container {
-		return id, unitfile.Errorf(f.Path, sec.Line, "templates (name@.%s) are supported for .container files only", kind)
+	if strings.Contains(id.Base, "@") && !templated(kind) {
+		return id, unitfile.Errorf(f.Path, sec.Line, "templates (name@.%s) are supported for .container, .volume and .network files only", kind)
 	}
 	if err := id.setService(sec); err != nil {
 		return id, err
@@ -97,10 +97,7 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 }
 
 func (id *Ident) setService(sec *unitfile.Section) error {
-	id.Service = id.Base + ".service"
-	if id.Kind != Container {
-		id.Service = id.Base + "-" + string(id.Kind) + ".service"
-	}
+	id.Service = serviceName(id.Kind, id.Base)
 	if e, ok := sec.Lookup("ServiceName"); ok {
 		if strings.Contains(id.Base, "@") {
 			return unitfile.Errorf(e.File, e.Line, "ServiceName= cannot rename a template or an instance")
@@ -129,6 +126,8 @@ func (id *Ident) setObject(sec *unitfile.Section) error {
 		id.Object = unitfile.Arg{Text: "systemd-%p_%i", Spec: true}
 	case id.Kind == Container:
 		id.Object = unitfile.Arg{Text: "systemd-%N", Spec: true}
+	case strings.Contains(id.Base, "@"):
+		id.Object = templateObject(id.Base)
 	default:
 		id.Object = unitfile.Arg{Text: "systemd-" + id.Base}
 	}

@@ -5,8 +5,8 @@ import "testing"
 // TestSupportedKeysAreQuadletKeys: podunit translates only keys of
 // podman-systemd.unit(5), each in the section Quadlet has it in.
 func TestSupportedKeysAreQuadletKeys(t *testing.T) {
-	for kind, keys := range supported {
-		for _, k := range keys {
+	for _, kind := range Kinds {
+		for _, k := range supportedKeys(kind) {
 			if !knownToQuadlet(kind, k) {
 				t.Errorf("[%s] %s= is not a Quadlet key", kind.Section(), k)
 			}

@@ -1,7 +1,6 @@
 package quadlet
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/podunit/podunit/generator/cliflags"
@@ -82,6 +81,9 @@ func (t *translator) podUnit() error {
 	if err := t.networks(); err != nil {
 		return err
 	}
+	if err := t.netOptions(); err != nil {
+		return err
+	}
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}
@@ -111,7 +113,13 @@ func (t *translator) volume() error {
 		return err
 	}
 	t.args = t.cmd("volume", "create", "--ignore")
+	if e, ok := t.last("Driver"); ok && e.Value == "image" {
+		return t.imageVolume()
+	}
 	if err := t.volumeOwner(); err != nil {
+		return err
+	}
+	if err := t.volumeCopy(); err != nil {
 		return err
 	}
 	if err := t.labels(); err != nil {
@@ -122,48 +130,6 @@ func (t *translator) volume() error {
 			t.args = append(t.args, unitfile.Value("--opt", o[1]+e.Value)...)
 		}
 	}
-	if err := t.podmanArgs(); err != nil {
-		return err
-	}
-	return t.oneshot(append(t.args, t.id.Object))
-}
-
-func (t *translator) network() error {
-	if err := t.checkSubnets(); err != nil {
-		return err
-	}
-	t.args = t.cmd("network", "create", "--ignore")
-	internal, err := t.boolean("Internal")
-	if err != nil {
-		return err
-	}
-	if internal {
-		t.args = append(t.args, unitfile.Arg{Text: "--internal"})
-	}
-	t.flagEach("Subnet", "--subnet")
-	t.flagEach("Gateway", "--gateway")
-	if err := t.labels(); err != nil {
-		return err
-	}
-	if err := t.podmanArgs(); err != nil {
-		return err
-	}
-	return t.oneshot(append(t.args, t.id.Object))
-}
-
-func (t *translator) image() error {
-	t.networkOnline()
-	t.args = t.cmd("pull")
-	if _, set := t.last("TLSVerify"); set {
-		verify, err := t.boolean("TLSVerify")
-		if err != nil {
-			return err
-		}
-		t.args = append(t.args, unitfile.Literal(fmt.Sprintf("--tls-verify=%t", verify))...)
-	}
-	t.flag("AuthFile", "--authfile")
-	t.flag("Creds", "--creds")
-	t.flag("Policy", "--policy")
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	if t.globals, err = t.flagArgs("GlobalArgs", cliflags.Global); err != nil {
 		return nil, err
 	}
+	if err := t.confModules(); err != nil {
+		return nil, err
+	}
 	switch id.Kind {
 	case Container:
 		err = t.container()
@@ -101,11 +104,11 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 
 // checkKeys refuses keys the kind does not support, naming the line.
 func (t *translator) checkKeys() error {
-	keys := slices.Sorted(slices.Values(supported[t.id.Kind]))
 	for _, e := range t.sec.Entries {
-		if slices.Contains(keys, e.Key) {
+		if isSupported(t.id.Kind, e.Key) {
 			continue
 		}
+		keys := supportedKeys(t.id.Kind)
 		if knownToQuadlet(t.id.Kind, e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[%s] %s= is a Quadlet key podunit does not support yet (podunit supports: %s)",
 				t.sec.Name, e.Key, strings.Join(keys, ", "))
@@ -238,11 +241,18 @@ func (t *translator) ref(e unitfile.Entry, file string, keys ...string) (Ident, 
 	if id.Tag.Text != "" {
 		id.Object = id.Tag
 	}
+	if _, inst, ok := InstanceOf(file); ok && id.Kind != Container {
+		id = id.Instantiate(inst)
+	}
 	if id.Kind == Container && !strings.Contains(id.Object.Text, "%%") {
 		// the unit's own name is known here, as Quadlet resolves it
 		id.Object.Text = strings.ReplaceAll(id.Object.Text, "%N", strings.TrimSuffix(id.Service, ".service"))
 	}
-	if id.Object.Spec && unitfile.HasExpansion(id.Object.Text) {
+	name := id.Object.Text
+	if t.id.Template() || t.id.Instance() {
+		name = strings.ReplaceAll(name, "%i", "") // the instance of this unit's own, as the reference's
+	}
+	if id.Object.Spec && unitfile.HasExpansion(name) {
 		// systemd would expand them in this unit, not in the one that makes the object
 		return id, errf(e, "%s names its %s %q with systemd specifiers or variables; a name another file uses must be plain",
 			file, id.Kind, id.Object.Text)

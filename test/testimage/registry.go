@@ -2,6 +2,7 @@ package testimage
 
 import (
 	"bytes"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
@@ -155,4 +156,22 @@ func (p pusher) put(method, path, contentType string, body []byte) error {
 		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, msg)
 	}
 	return nil
+}
+
+// StartTLSRegistry serves one in-memory registry twice on 127.0.0.1: over
+// plain HTTP (for PushImage) and over HTTPS with a certificate for
+// 127.0.0.1 that no system trusts. It returns both host:ports and the
+// certificate (PEM), which a client must be given to pull over HTTPS.
+func StartTLSRegistry(t testing.TB) (plain, secure string, certPEM []byte) {
+	t.Helper()
+	reg := newRegistry()
+	plain = serve(t, reg)
+	srv := httptest.NewTLSServer(reg)
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	return plain, u.Host, certPEM
 }

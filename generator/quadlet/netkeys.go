@@ -1,0 +1,123 @@
+package quadlet
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/podunit/podunit/generator/cliflags"
+	"github.com/podunit/podunit/generator/unitfile"
+)
+
+// netKeys are the keys this file translates, added to supported: the
+// network settings of containers and pods, and the [Network] and [Image]
+// keys beyond the first ones.
+var netKeys = map[Kind][]string{
+	Container: {"AddHost", "DNS", "DNSOption", "DNSSearch", "IP", "IP6", "NetworkAlias"},
+	Pod:       {"AddHost", "ContainersConfModule", "DNS", "DNSOption", "DNSSearch", "IP", "IP6", "NetworkAlias"},
+	Network: {"ContainersConfModule", "DNS", "DisableDNS", "Driver", "IPAMDriver", "IPRange", "IPv6", "InterfaceName",
+		"NetworkDeleteOnStop", "Options"},
+	Volume: {"ContainersConfModule", "Copy", "Image"},
+	Image: {"AllTags", "Arch", "CertDir", "ContainersConfModule", "DecryptionKey", "OS", "Retry", "RetryDelay",
+		"Variant"},
+}
+
+// isSupported reports whether podunit translates key in kind's section.
+func isSupported(kind Kind, key string) bool {
+	return slices.Contains(supported[kind], key) || slices.Contains(netKeys[kind], key)
+}
+
+// supportedKeys lists every key of kind's section podunit translates, sorted.
+func supportedKeys(kind Kind) []string {
+	keys := append(slices.Clone(supported[kind]), netKeys[kind]...)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// netOptions translates the keys that set a container's or a pod's place
+// on its first network (as Quadlet: one value for IP=/IP6=, every line
+// for the others) and its name resolution.
+func (t *translator) netOptions() error {
+	for _, k := range [][2]string{{"IP", "--ip"}, {"IP6", "--ip6"}} {
+		e, ok := t.last(k[0])
+		if !ok {
+			continue
+		}
+		if err := checkAddr(e, k[0]); err != nil {
+			return err
+		}
+		t.args = append(t.args, unitfile.Value(k[1], e.Value)...)
+	}
+	for _, e := range t.all("DNS") {
+		if err := checkAddr(e, "DNS"); err != nil && e.Value != "none" {
+			return err
+		}
+	}
+	for _, e := range t.all("AddHost") {
+		if err := checkAddHost(e); err != nil {
+			return err
+		}
+	}
+	t.flagEach("NetworkAlias", "--network-alias")
+	t.flagEach("DNS", "--dns")
+	t.flagEach("DNSOption", "--dns-option")
+	t.flagEach("DNSSearch", "--dns-search")
+	t.flagEach("AddHost", "--add-host")
+	return nil
+}
+
+// checkAddr refuses a value that is not an address of the family key
+// takes (IP: IPv4, IP6: IPv6, others: either); a value with specifiers is
+// systemd's to expand and passes.
+func checkAddr(e unitfile.Entry, key string) error {
+	if unitfile.HasExpansion(e.Value) {
+		return nil
+	}
+	a, err := netip.ParseAddr(e.Value)
+	switch {
+	case err != nil:
+		return errf(e, "not an IP address")
+	case key == "IP6" && !a.Is6():
+		return errf(e, "not an IPv6 address")
+	case key == "IP" && !a.Is4():
+		return errf(e, "not an IPv4 address")
+	}
+	return nil
+}
+
+// checkAddHost refuses an AddHost= value that is not HOST[;HOST…]:IP
+// (IP an address or host-gateway, as podman's --add-host).
+func checkAddHost(e unitfile.Entry) error {
+	if unitfile.HasExpansion(e.Value) {
+		return nil
+	}
+	hosts, ip, ok := strings.Cut(e.Value, ":")
+	if !ok || hosts == "" || ip == "" {
+		return errf(e, "want HOST[;HOST...]:IP")
+	}
+	if ip == "host-gateway" {
+		return nil
+	}
+	if _, err := netip.ParseAddr(strings.Trim(ip, "[]")); err != nil {
+		return errf(e, "%q is not an IP address (or host-gateway)", ip)
+	}
+	return nil
+}
+
+// confModules translates ContainersConfModule= of the kinds this file
+// serves (a .container's is the container keys' part) into the global
+// --module flag, checked against podunit's flag table like GlobalArgs=:
+// while podunit has no --module, the key is refused at its line.
+func (t *translator) confModules() error {
+	if t.id.Kind == Container {
+		return nil
+	}
+	for _, e := range t.all("ContainersConfModule") {
+		args := []string{"--module", e.Value}
+		if err := cliflags.Check(cliflags.Global, args); err != nil {
+			return errf(e, "%v", err)
+		}
+		t.globals = append(t.globals, unitfile.Value(args...)...)
+	}
+	return nil
+}

@@ -40,6 +40,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err := e.setupNetwork(ctx, c, &in, bundle); err != nil {
 		return "", nil, err
 	}
+	if err := setupTimezone(c, &in, bundle); err != nil {
+		return "", nil, err
+	}
 	s, err := spec.Generate(in)
 	if err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
@@ -82,7 +85,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 		WorkingDir: cfg.WorkingDir, User: cfg.User, Hostname: cfg.Hostname,
 		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
 		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
-		Labels: cfg.Labels, CgroupsPath: cgroupsPath,
+		Labels: cfg.Labels, CgroupsPath: cgroupsPath, Annotations: cfg.Annotations,
 	}
 	if in.Hostname == "" {
 		in.Hostname = c.ID[:12]

@@ -170,6 +170,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	if err := completeMeta(&cfg.MetaConfig); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 

@@ -22,6 +22,7 @@ type createFlags struct {
 	env, envFiles, labels, volumes, tmpfs     []string
 	mounts, publish                           []string
 	net                                       netFlags
+	meta                                      metaFlags
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
@@ -55,6 +56,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.net.register(fs, "container")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
+	f.meta.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -98,6 +100,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
+	if err := f.meta.apply(&o); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
@@ -116,20 +121,7 @@ func parseEntrypoint(s string) ([]string, error) {
 	return []string{s}, nil
 }
 
-func parseLabels(list []string) (map[string]string, error) {
-	if len(list) == 0 {
-		return nil, nil
-	}
-	labels := map[string]string{}
-	for _, l := range list {
-		k, v, _ := strings.Cut(l, "=")
-		if k == "" {
-			return nil, fmt.Errorf("label %q has no key", l)
-		}
-		labels[k] = v
-	}
-	return labels, nil
-}
+func parseLabels(list []string) (map[string]string, error) { return parseKV("--label", list) }
 
 // parseVolumes reads -v SRC:DST[:OPTS]: a SRC starting with / or . is a
 // host path (bind mount), anything else a named volume.

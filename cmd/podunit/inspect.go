@@ -40,6 +40,7 @@ type inspectNetwork struct {
 	IPAddress string                   `json:"IPAddress"`
 	Ports     map[string][]inspectPort `json:"Ports"`
 	Network   string                   `json:"Network"`
+	inspectNetworks
 }
 
 type inspectPort struct {
@@ -106,6 +107,7 @@ type inspectConfig struct {
 	Image       string            `json:"Image"`
 	StopSignal  string            `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
+	inspectMetaConfig
 }
 
 type inspectHostConf struct {
@@ -116,6 +118,7 @@ type inspectHostConf struct {
 	CapAdd         []string      `json:"CapAdd"`
 	CapDrop        []string      `json:"CapDrop"`
 	Tmpfs          []string      `json:"Tmpfs"`
+	inspectMetaHost
 }
 
 type restartPolicy struct {
@@ -142,6 +145,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
+	d.Config.inspectMetaConfig, d.HostConfig.inspectMetaHost, d.NetworkSettings.inspectNetworks = newInspectMetaConfig(c), newInspectMetaHost(c), newInspectNetworks(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

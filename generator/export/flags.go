@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/model"
 )
@@ -25,11 +26,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 		add("-l", k+"="+cfg.Labels[k])
 	}
 	for _, m := range cfg.Mounts {
-		v := m.Source + ":" + m.Destination
-		if m.ReadOnly {
-			v += ":ro"
-		}
-		add("-v", v)
+		add("-v", volumeArg(m))
 	}
 	add("--tmpfs", cfg.Tmpfs...)
 	optional := [][2]string{{"-w", cfg.WorkingDir}, {"-u", cfg.User}, {"-h", cfg.Hostname},
@@ -51,6 +48,8 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	if pod != nil {
 		add("--pod", pod.Name)
 	}
+	args = append(args, netFlags(cfg)...)
+	args = append(args, metaFlags(cfg)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
 	args = append(args, c.Image)
@@ -62,4 +61,17 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// volumeArg is -v SRC:DST[:OPTS], with ro and the mount's own options.
+func volumeArg(m model.Mount) string {
+	v := m.Source + ":" + m.Destination
+	opts := m.Options
+	if m.ReadOnly {
+		opts = append([]string{"ro"}, opts...)
+	}
+	if len(opts) > 0 {
+		v += ":" + strings.Join(opts, ",")
+	}
+	return v
 }

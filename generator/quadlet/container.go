@@ -35,7 +35,7 @@ func (t *translator) container() error {
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrMeta, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (t *translator) ctrNotify() error {
 }
 
 func (t *translator) ctrFlags() error {
-	t.flag("Entrypoint", "--entrypoint")
+	t.entrypoint()
 	t.flag("HostName", "-h")
 	t.flag("WorkingDir", "-w")
 	ro, err := t.boolean("ReadOnly")
@@ -286,6 +286,9 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "Slice", t.podSlice) // with its pod, as CLI pods
 	}
 	if err := t.exec("ExecStart", t.args); err != nil {
+		return err
+	}
+	if err := t.ctrReload(); err != nil {
 		return err
 	}
 	if err := t.exec("ExecStop", append(t.cmd("container", "unit-stop"), t.id.Object)); err != nil {

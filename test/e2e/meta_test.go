@@ -1,0 +1,80 @@
+package e2e
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestMetaOnHost runs the environment and metadata flags with runc on the
+// host: their effects inside the container and in inspect, and their bad
+// values refused with nothing created.
+func TestMetaOnHost(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	t.Run("tz, env-host, http-proxy", func(t *testing.T) {
+		e := e.on(t)
+		host, err := os.ReadFile("/usr/share/zoneinfo/Asia/Tokyo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := e.must("run", "--rm", "--tz", "Asia/Tokyo", "bb", "cat", "/etc/localtime"); out != string(host) {
+			t.Errorf("--tz Asia/Tokyo: /etc/localtime has %d bytes, not the zone's %d", len(out), len(host))
+		}
+		if r := e.run("run", "--rm", "bb", "ls", "/etc/localtime"); r.code == 0 {
+			t.Errorf("without --tz the test image has an /etc/localtime: the check above proves nothing")
+		}
+		t.Setenv("http_proxy", "http://proxy.example:3128")
+		t.Setenv("PODUNIT_META_TEST", "from-host")
+		env := e.must("run", "--rm", "bb", "env")
+		if !strings.Contains(env, "http_proxy=http://proxy.example:3128\n") || strings.Contains(env, "PODUNIT_META_TEST") {
+			t.Errorf("default: the proxy passes, the rest does not:\n%s", env)
+		}
+		if env := e.must("run", "--rm", "--http-proxy=false", "bb", "env"); strings.Contains(env, "http_proxy") {
+			t.Errorf("--http-proxy=false passed the proxy:\n%s", env)
+		}
+		if env := e.must("run", "--rm", "--env-host", "-e", "PODUNIT_META_TEST=flag", "bb", "env"); !strings.Contains(env, "PODUNIT_META_TEST=flag\n") {
+			t.Errorf("--env-host with -e: -e must win:\n%s", env)
+		}
+	})
+	t.Run("inspect shows annotations, exposed ports, log config", func(t *testing.T) {
+		e := e.on(t)
+		e.must("create", "--name", "meta", "--annotation", "a.b/c=d", "--expose", "8000-8001", "--log-driver", "none",
+			"--tz", "local", "bb", "true")
+		got := e.field("meta", "{{.Config.Annotations}} {{.Config.ExposedPorts}} {{.HostConfig.LogConfig.Type}} {{.Config.Timezone}} {{.HostConfig.NetworkMode}}")
+		if want := "map[a.b/c:d] map[8000/tcp:map[] 8001/tcp:map[]] none local none"; got != want {
+			t.Errorf("inspect: %q, want %q", got, want)
+		}
+		e.must("start", "-a", "meta")
+		if r := e.run("logs", "meta"); r.code != 125 || !strings.Contains(r.err, "none log driver") {
+			t.Errorf("logs of a none container: exit %d, %q", r.code, r.err)
+		}
+		e.must("rm", "meta")
+	})
+	t.Run("bad values", func(t *testing.T) { checkMetaBadValues(t, e) })
+}
+
+func checkMetaBadValues(t *testing.T, e *env) {
+	before := snapshot(e)
+	for _, c := range []struct{ args []string }{
+		{[]string{"--tz", "Mars/Olympus"}},
+		{[]string{"--tz", "../../etc/passwd"}},
+		{[]string{"--expose", "http"}},
+		{[]string{"--expose", "90-80"}},
+		{[]string{"--log-driver", "syslog"}},
+		{[]string{"--log-driver", "k8s-file"}},
+		{[]string{"--log-opt", "path=/var/log/x"}},
+		{[]string{"--log-opt", "tag=a b"}},
+		{[]string{"--annotation", "=v"}},
+		{[]string{"--label-file", "/no/such/labels"}},
+	} {
+		r := e.run(append(append([]string{"create", "--name", "badmeta"}, c.args...), "bb", "true")...)
+		flag, value := c.args[0], c.args[1]
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, flag) || !strings.Contains(r.err, strings.SplitN(value, "=", 2)[0]) {
+			t.Errorf("create %s %s: exit %d, stderr %q; want 125 and an Error: naming both", flag, value, r.code, r.err)
+		}
+	}
+	if after := snapshot(e); after != before {
+		t.Errorf("bad values changed the state:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}

@@ -12,9 +12,13 @@ import (
 // set, under Podman's names.
 type inspectMetaConfig struct {
 	Annotations  map[string]string   `json:"Annotations"`
-	Timezone     string              `json:"Timezone,omitempty"`
-	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
+	Timezone     string              `json:"Timezone"`
+	ExposedPorts map[string]struct{} `json:"ExposedPorts"`
 }
+
+// Podman leaves Timezone and ExposedPorts out when empty; podunit's
+// templates run on the JSON, where a missing key fails {{.Config.Timezone}},
+// so they are always there.
 
 // inspectMetaHost is the part of inspect's HostConfig that logging and
 // network flags set, under Podman's names.
@@ -52,20 +56,15 @@ type inspectEndpoint struct {
 }
 
 func newInspectMetaConfig(c *model.Container) inspectMetaConfig {
-	m := inspectMetaConfig{Annotations: maps.Clone(c.Config.Annotations), Timezone: c.Config.Timezone}
+	m := inspectMetaConfig{Annotations: maps.Clone(c.Config.Annotations), Timezone: c.Config.Timezone,
+		ExposedPorts: map[string]struct{}{}}
 	if m.Annotations == nil {
 		m.Annotations = map[string]string{}
 	}
 	for _, p := range c.Config.Expose {
-		if m.ExposedPorts == nil {
-			m.ExposedPorts = map[string]struct{}{}
-		}
 		m.ExposedPorts[p] = struct{}{}
 	}
 	for _, p := range c.Config.Ports { // Podman lists published ports as exposed too
-		if m.ExposedPorts == nil {
-			m.ExposedPorts = map[string]struct{}{}
-		}
 		m.ExposedPorts[fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)] = struct{}{}
 	}
 	return m

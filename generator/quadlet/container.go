@@ -275,7 +275,7 @@ func (t *translator) ctrService() error {
 	t.out.Add("Service", "Type", "notify")
 	t.out.Add("Service", "NotifyAccess", "all")
 	if _, ok := svc.Lookup("SyslogIdentifier"); !ok {
-		t.out.Add("Service", "SyslogIdentifier", "%N")
+		t.out.Add("Service", "SyslogIdentifier", t.logIdentifier())
 	}
 	if e, ok := t.last("StopSignal"); ok {
 		sig, _ := signal(e)

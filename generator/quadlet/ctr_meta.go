@@ -1,6 +1,8 @@
 package quadlet
 
 import (
+	"strings"
+
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -61,4 +63,17 @@ func (t *translator) ctrReload() error {
 		return t.exec("ExecReload", append(t.cmd("kill", "--signal", name), t.id.Object))
 	}
 	return nil
+}
+
+// logIdentifier is the unit's SyslogIdentifier=: the last LogOpt=tag=,
+// which names the container's journal lines as it does Podman's, else the
+// unit's name.
+func (t *translator) logIdentifier() string {
+	id := "%N"
+	for _, e := range t.all("LogOpt") {
+		if tag, ok := strings.CutPrefix(e.Value, "tag="); ok && tag != "" && !strings.ContainsAny(tag, " \t\n\"'\\") {
+			id = tag
+		}
+	}
+	return id
 }

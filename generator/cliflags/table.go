@@ -6,6 +6,7 @@ var table = map[string][]Flag{
 	"": {
 		{Long: "lock-timeout", Short: "", Value: true},
 		{Long: "log-level", Short: "", Value: true},
+		{Long: "module", Short: "", Value: true},
 		{Long: "root", Short: "", Value: true},
 		{Long: "runroot", Short: "", Value: true},
 		{Long: "runtime", Short: "", Value: true},

@@ -34,7 +34,8 @@ func (t *translator) container() error {
 		t.warnShortName(img)
 	}
 	t.networkOnline()
-	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
+	t.args = append(append(t.cmd(), t.confModules()...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
+	t.args = append(t.args, t.id.Object)
 	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrMeta, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err

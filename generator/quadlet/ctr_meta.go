@@ -77,3 +77,17 @@ func (t *translator) logIdentifier() string {
 	}
 	return id
 }
+
+// confModules are ExecStart='s --module flags for ContainersConfModule=,
+// global flags before the verb. Only ExecStart= reads containers.conf (for
+// the container's defaults); stop and cleanup work from the record, so a
+// module gone missing cannot keep a container from being cleaned up.
+func (t *translator) confModules() []unitfile.Arg {
+	var args []unitfile.Arg
+	for _, e := range t.all("ContainersConfModule") {
+		if e.Value != "" {
+			args = append(args, unitfile.Value("--module", e.Value)...)
+		}
+	}
+	return args
+}

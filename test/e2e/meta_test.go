@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,22 @@ func TestMetaOnHost(t *testing.T) {
 			t.Errorf("logs of a none container: exit %d, %q", r.code, r.err)
 		}
 		e.must("rm", "meta")
+	})
+	t.Run("--module loads a containers.conf module", func(t *testing.T) {
+		e := e.on(t)
+		mod := filepath.Join(e.dir, "hostnet.conf")
+		if err := os.WriteFile(mod, []byte("[containers]\nnetns = \"host\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e.must("--module", mod, "create", "--name", "modnet", "bb", "true")
+		if got := e.field("modnet", "{{.HostConfig.NetworkMode}}"); got != "host" {
+			t.Errorf("the module's netns: NetworkMode %q, want host", got)
+		}
+		e.must("rm", "modnet")
+		r := e.run("--module", "no-such-module.conf", "create", "--name", "modnet", "bb", "true")
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: --module \"no-such-module.conf\"") {
+			t.Errorf("a missing module: exit %d, %q", r.code, r.err)
+		}
 	})
 	t.Run("bad values", func(t *testing.T) { checkMetaBadValues(t, e) })
 }

@@ -20,8 +20,8 @@ func TestResolveModule(t *testing.T) {
 	}
 	dirs := []string{user, etc}
 	for name, want := range map[string]string{
-		"both.conf": filepath.Join(user, "both.conf"), // the first directory wins
-		"etc.conf":  filepath.Join(etc, "etc.conf"),
+		"both.conf":                    filepath.Join(user, "both.conf"), // the first directory wins
+		"etc.conf":                     filepath.Join(etc, "etc.conf"),
 		filepath.Join(etc, "etc.conf"): filepath.Join(etc, "etc.conf"),
 	} {
 		if got, err := ResolveModule(name, dirs); err != nil || got != want {

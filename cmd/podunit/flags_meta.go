@@ -4,18 +4,22 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/image"
 )
 
 // metaFlags are create's and run's environment and metadata flags.
 type metaFlags struct {
 	annotations, expose, logOpts, labelFiles []string
-	tz, logDriver                            string
+	tz, logDriver, retryDelay                string
 	envHost, httpProxy                       bool
+	retries                                  uint
+	retry                                    image.Retry // --retry and --retry-delay, read by apply
 }
 
 func (f *metaFlags) register(fs *pflag.FlagSet) {
@@ -26,6 +30,8 @@ func (f *metaFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.logOpts, "log-opt", nil, "a log driver option: tag=NAME (the journal's identifier)")
 	fs.StringArrayVar(&f.labelFiles, "label-file", nil, "read labels (KEY=VALUE lines) from a file")
 	fs.BoolVar(&f.envHost, "env-host", false, "pass this environment into the container")
+	fs.UintVar(&f.retries, "retry", image.DefaultPullRetries, "how often to try a pull again after a failure that may pass")
+	fs.StringVar(&f.retryDelay, "retry-delay", "", "the wait between pull attempts, such as 5s (default: 1s, doubling)")
 	fs.BoolVar(&f.httpProxy, "http-proxy", true, "pass the proxy variables of this environment (http_proxy, https_proxy, ftp_proxy, no_proxy and upper-case) into the container")
 }
 
@@ -52,6 +58,9 @@ func (f *metaFlags) apply(o *engine.CreateOptions) error {
 		return err
 	}
 	if err := f.fileLabels(o); err != nil {
+		return err
+	}
+	if err := f.pullRetry(); err != nil {
 		return err
 	}
 	o.Env = append(f.callerEnv(), o.Env...)
@@ -129,4 +138,18 @@ func parseKV(flag string, list []string) (map[string]string, error) {
 		m[k] = v
 	}
 	return m, nil
+}
+
+// pullRetry reads --retry and --retry-delay into f.retry.
+func (f *metaFlags) pullRetry() error {
+	f.retry = image.Retry{Max: &f.retries}
+	if f.retryDelay == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(f.retryDelay)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("--retry-delay %q: want a duration such as 500ms or 5s: %w", f.retryDelay, errdefs.ErrInvalidArgument)
+	}
+	f.retry.Delay = d
+	return nil
 }

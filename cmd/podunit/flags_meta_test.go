@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -57,6 +58,13 @@ func TestMetaFlags(t *testing.T) {
 	if o, _ := parseCreate(t, "--env-host", "bb"); !slices.Contains(o.Env, "ONLY_HERE=x") {
 		t.Errorf("--env-host did not pass the environment: %q", o.Env)
 	}
+	var f createFlags
+	cmd := &cobra.Command{Use: "create"}
+	f.register(cmd.Flags())
+	_ = cmd.Flags().Parse([]string{"--retry", "5", "--retry-delay", "1500ms", "bb"})
+	if _, err := f.options(cmd, cmd.Flags().Args()); err != nil || *f.meta.retry.Max != 5 || f.meta.retry.Delay != 1500*time.Millisecond {
+		t.Errorf("--retry 5 --retry-delay 1500ms: %+v, %v", f.meta.retry, err)
+	}
 	if o, _ := parseCreate(t, "--log-driver", "journald", "--log-opt", "tag=web", "bb"); o.LogDriver != "" || o.LogTag != "web" {
 		t.Errorf("journald, tag=web: %+v", o.MetaConfig)
 	}
@@ -71,6 +79,8 @@ func TestMetaFlagsRefused(t *testing.T) {
 		{[]string{"--log-opt", "path=/x"}, `--log-opt "path=/x"`},
 		{[]string{"--log-opt", "bogus"}, `--log-opt "bogus"`},
 		{[]string{"--label-file", "/no/such/file"}, "--label-file"},
+		{[]string{"--retry-delay", "soon"}, `--retry-delay "soon"`},
+		{[]string{"--retry", "-1"}, "--retry"},
 	} {
 		_, err := parseCreate(t, append(c.args, "bb")...)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -50,6 +50,8 @@ var table = map[string][]Flag{
 		{Long: "read-only", Short: "", Value: false},
 		{Long: "replace", Short: "", Value: false},
 		{Long: "restart", Short: "", Value: true},
+		{Long: "retry", Short: "", Value: true},
+		{Long: "retry-delay", Short: "", Value: true},
 		{Long: "rm", Short: "", Value: false},
 		{Long: "sdnotify", Short: "", Value: true},
 		{Long: "stop-signal", Short: "", Value: true},

@@ -16,6 +16,8 @@ func (t *translator) ctrMeta() error {
 	t.flag("LogDriver", "--log-driver")
 	t.flagEach("LogOpt", "--log-opt")
 	t.flag("Pull", "--pull")
+	t.flag("Retry", "--retry")
+	t.flag("RetryDelay", "--retry-delay")
 	if on, err := t.boolean("EnvironmentHost"); err != nil {
 		return err
 	} else if on {

@@ -13,7 +13,7 @@ var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
 		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
 		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir",
-		"Annotation", "ContainersConfModule", "EnvironmentHost", "ExposeHostPort", "HttpProxy", "LogDriver", "LogOpt", "Pull", "ReloadCmd", "ReloadSignal", "Timezone"},
+		"Annotation", "ContainersConfModule", "EnvironmentHost", "ExposeHostPort", "HttpProxy", "LogDriver", "LogOpt", "Pull", "ReloadCmd", "ReloadSignal", "Retry", "RetryDelay", "Timezone"},
 	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},

@@ -58,10 +58,15 @@ func roundTripArgs(t *testing.T, dir string) []string {
 // to equal the original's in every field but identity, times and state.
 func TestGenerateNewRoundTrip(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{Net: true})
-	e := newEnv(t, sb, "crun")
+	for _, rt := range []string{"crun", "runc"} {
+		t.Run(rt, func(t *testing.T) { roundTrip(t, newEnv(t, sb, rt)) })
+	}
+}
+
+func roundTrip(t *testing.T, e *env) {
 	e.image()
 	unit := "container-rt.service"
-	sb.DumpOnFailure(t, unit)
+	e.sb.DumpOnFailure(t, unit)
 	e.must("network", "create", "--subnet", "10.89.77.0/24", "rtnet")
 	e.must("network", "create", "rtnet2")
 	e.must("volume", "create", "rtvol")
@@ -73,16 +78,19 @@ func TestGenerateNewRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.sh("cp " + filepath.Join(e.dir, unit) + " /etc/systemd/system/ && systemctl daemon-reload")
-	t.Cleanup(func() { sb.Exec("systemctl", "stop", unit) })
-	sb.Run(t, "systemctl", "start", unit)
-	sb.WaitActive(t, unit, "active", 20*time.Second)
+	t.Cleanup(func() { e.sb.Exec("systemctl", "stop", unit) })
+	e.sb.Run(t, "systemctl", "start", unit)
+	e.sb.WaitActive(t, unit, "active", 20*time.Second)
 	after := e.must("inspect", "rt")
 	if diffs := inspectDiff(t, before, after, volatileInspect); len(diffs) > 0 {
 		t.Errorf("%d flags given; inspect differs after generate systemd --new:\n%s\nunit:\n%s",
 			len(roundTripFlags), strings.Join(diffs, "\n"), text)
 	}
+	if got := e.field("rt", "{{.OCIRuntime}}"); got != e.runtime {
+		t.Errorf("the unit's container runs on %s, want %s", got, e.runtime)
+	}
 	checkMetaInUnit(t, e)
-	sb.Run(t, "systemctl", "stop", unit)
+	e.sb.Run(t, "systemctl", "stop", unit)
 	e.must("network", "rm", "rtnet", "rtnet2")
 }
 
@@ -101,8 +109,9 @@ func checkMetaInUnit(t *testing.T, e *env) {
 	if r := e.run("exec", "rt", "touch", "/etc/localtime"); r.code == 0 {
 		t.Error("/etc/localtime is writable")
 	}
+	pid := e.field("rt", "{{.State.Pid}}") // this run's lines, not an earlier runtime's
 	eventually(t, 10*time.Second, "output under the tag in the journal", func() bool {
-		out, _, _, _ := e.sb.Exec("journalctl", "-t", "rtlog", "-o", "cat", "--no-pager")
+		out, _, _, _ := e.sb.Exec("journalctl", "-t", "rtlog", "_PID="+pid, "-o", "cat", "--no-pager")
 		return strings.Contains(out, "rt-up")
 	})
 }

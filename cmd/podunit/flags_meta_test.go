@@ -156,3 +156,43 @@ func unitExecStart(t *testing.T, u export.Unit) []string {
 	}
 	return argv
 }
+
+// TestInspectMeta: the metadata and network settings show under Podman's
+// names, and an empty container still has every key a template may name.
+func TestInspectMeta(t *testing.T) {
+	c := &model.Container{ID: strings.Repeat("a", 64), Name: "web", Config: model.Config{Cmd: []string{"true"},
+		Network: "front", SdNotify: "container",
+		Ports:  []model.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}},
+		Mounts: []model.Mount{{Source: "/srv", Destination: "/srv", ReadOnly: true, Options: []string{"rshared"}}},
+		NetConfig: model.NetConfig{Networks: []string{"back"}, DNS: []string{"10.0.0.1"}, AddHost: []string{"db:10.0.0.9"},
+			NetworkOpts: map[string]model.NetworkOpts{"front": {Aliases: []string{"www"}, IP: "10.89.1.5"}}},
+		MetaConfig: model.MetaConfig{Annotations: map[string]string{"k": "v"}, Timezone: "UTC", Expose: []string{"81/udp"},
+			LogDriver: "passthrough"}}}
+	view, err := jsonView(newInspectData(c, func(string) string { return "" }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tmpl, want := range map[string]string{
+		"{{.Config.Annotations.k}} {{.Config.Timezone}} {{.Config.SdNotifyMode}}": "v UTC container",
+		"{{.Config.ExposedPorts}}":                                                                               "map[80/tcp:map[] 81/udp:map[]]",
+		"{{.HostConfig.LogConfig.Type}} {{.HostConfig.NetworkMode}}":                                             "passthrough bridge",
+		"{{.HostConfig.PortBindings}}":                                                                           "map[80/tcp:[map[HostIp:127.0.0.1 HostPort:8080]]]",
+		"{{.HostConfig.Dns}} {{.HostConfig.ExtraHosts}} {{.HostConfig.Binds}}":                                   "[10.0.0.1] [db:10.0.0.9] [/srv:/srv:ro,rshared]",
+		"{{.NetworkSettings.Networks.front.Aliases}} {{.NetworkSettings.Networks.front.IPAMConfig.IPv4Address}}": "[www] 10.89.1.5",
+		"{{.NetworkSettings.Networks.back.NetworkID}}":                                                           "back",
+	} {
+		var out strings.Builder
+		if err := writeTable(&out, "inspect", tmpl, nil, nil, []any{view}, true); err != nil {
+			t.Fatalf("%s: %v", tmpl, err)
+		}
+		if got := strings.TrimSpace(out.String()); got != want {
+			t.Errorf("%s = %q, want %q", tmpl, got, want)
+		}
+	}
+	empty, _ := jsonView(newInspectData(&model.Container{ID: c.ID, Name: "e", Config: model.Config{Cmd: []string{"true"}}}, nil))
+	var out strings.Builder
+	if err := writeTable(&out, "inspect", "{{.Config.Timezone}}|{{.Config.ExposedPorts}}|{{.HostConfig.Binds}}|{{.HostConfig.LogConfig.Type}}",
+		nil, nil, []any{empty}, true); err != nil || strings.TrimSpace(out.String()) != "|map[]|[]|journald" {
+		t.Errorf("an empty container's keys: %q, %v", out.String(), err)
+	}
+}

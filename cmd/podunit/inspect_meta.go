@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"strings"
@@ -14,6 +15,7 @@ type inspectMetaConfig struct {
 	Annotations  map[string]string   `json:"Annotations"`
 	Timezone     string              `json:"Timezone"`
 	ExposedPorts map[string]struct{} `json:"ExposedPorts"`
+	SdNotifyMode string              `json:"SdNotifyMode"`
 }
 
 // Podman leaves Timezone and ExposedPorts out when empty; podunit's
@@ -30,6 +32,7 @@ type inspectMetaHost struct {
 	DNSOptions   []string                 `json:"DnsOptions"`
 	DNSSearch    []string                 `json:"DnsSearch"`
 	ExtraHosts   []string                 `json:"ExtraHosts"`
+	Binds        []string                 `json:"Binds"`
 }
 
 // inspectLogConfig is Podman's InspectLogConfig.
@@ -57,7 +60,7 @@ type inspectEndpoint struct {
 
 func newInspectMetaConfig(c *model.Container) inspectMetaConfig {
 	m := inspectMetaConfig{Annotations: maps.Clone(c.Config.Annotations), Timezone: c.Config.Timezone,
-		ExposedPorts: map[string]struct{}{}}
+		ExposedPorts: map[string]struct{}{}, SdNotifyMode: cmp.Or(c.Config.SdNotify, "conmon")}
 	if m.Annotations == nil {
 		m.Annotations = map[string]string{}
 	}
@@ -76,6 +79,10 @@ func newInspectMetaHost(c *model.Container) inspectMetaHost {
 		LogConfig:   inspectLogConfig{Type: cfg.LogDriverName(), Tag: cfg.LogTag, Size: "0B"},
 		NetworkMode: networkMode(cfg.Network), PortBindings: map[string][]inspectPort{},
 		DNS: nonNil(cfg.DNS), DNSOptions: nonNil(cfg.DNSOptions), DNSSearch: nonNil(cfg.DNSSearch), ExtraHosts: nonNil(cfg.AddHost),
+	}
+	h.Binds = []string{}
+	for _, m := range cfg.Mounts {
+		h.Binds = append(h.Binds, bindString(m))
 	}
 	for _, p := range cfg.Ports {
 		key := fmt.Sprintf("%d/%s", p.ContainerPort, p.Protocol)
@@ -112,4 +119,13 @@ func newInspectNetworks(c *model.Container) inspectNetworks {
 		out.Networks[n] = ep
 	}
 	return out
+}
+
+// bindString is one of Podman's HostConfig.Binds: SRC:DST:rw|ro[,OPTIONS].
+func bindString(m model.Mount) string {
+	mode := "rw"
+	if m.ReadOnly {
+		mode = "ro"
+	}
+	return m.Source + ":" + m.Destination + ":" + strings.Join(append([]string{mode}, m.Options...), ",")
 }

@@ -59,7 +59,41 @@ func roundTripArgs(t *testing.T, dir string) []string {
 func TestGenerateNewRoundTrip(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{Net: true})
 	for _, rt := range []string{"crun", "runc"} {
-		t.Run(rt, func(t *testing.T) { roundTrip(t, newEnv(t, sb, rt)) })
+		t.Run(rt, func(t *testing.T) {
+			e := newEnv(t, sb, rt)
+			roundTrip(t, e)
+			t.Run("run -d log drivers", func(t *testing.T) { checkLogDrivers(t, e.on(t)) })
+		})
+	}
+}
+
+// checkLogDrivers runs transient units with each log driver: none keeps
+// nothing (and logs refuses), passthrough and journald keep both streams,
+// tag= names them.
+func checkLogDrivers(t *testing.T, e *env) {
+	script := "echo out-$0; echo err-$0 >&2; exec sleep 600"
+	for _, c := range [][]string{{"none", "--log-driver", "none"}, {"pass", "--log-driver", "passthrough"}, {"tagged", "--log-opt", "tag=tagged-log"}} {
+		e.must(append(append([]string{"run", "-d", "--name", "ld-" + c[0]}, c[1:]...), "bb", "sh", "-c", script, c[0])...)
+	}
+	journal := func(args ...string) string {
+		out, _, _, _ := e.sb.Exec("journalctl", append(args, "-o", "cat", "--no-pager")...)
+		return out
+	}
+	eventually(t, 10*time.Second, "passthrough and tagged output", func() bool {
+		p, tg := journal("-u", "podunit-ld-pass.service"), journal("-t", "tagged-log")
+		return strings.Contains(p, "out-pass") && strings.Contains(p, "err-pass") && strings.Contains(tg, "out-tagged") && strings.Contains(tg, "err-tagged")
+	})
+	if r := e.run("logs", "ld-pass"); !strings.Contains(r.out+r.err, "out-pass") {
+		t.Errorf("logs of a passthrough container: %q %q", r.out, r.err)
+	}
+	if out := journal("-u", "podunit-ld-none.service"); strings.Contains(out, "out-none") || strings.Contains(out, "err-none") {
+		t.Errorf("the none log driver kept output:\n%s", out)
+	}
+	if r := e.run("logs", "ld-none"); r.code != 125 || !strings.Contains(r.err, "none log driver") {
+		t.Errorf("logs of a none container: exit %d, %q", r.code, r.err)
+	}
+	for _, n := range []string{"ld-none", "ld-pass", "ld-tagged"} {
+		e.must("rm", "-f", "-t", "0", n)
 	}
 }
 

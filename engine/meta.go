@@ -144,3 +144,26 @@ func setupTimezone(c *model.Container, in *spec.Input, bundle string) error {
 	in.Mounts = append(in.Mounts, spec.Mount{Source: dst, Destination: LocalZone, ReadOnly: true})
 	return nil
 }
+
+// envMerge applies --env-merge NAME=VALUE over env: $VAR and ${VAR} in
+// VALUE are the image's (empty when the image has none), as Podman
+// preprocesses them; the result replaces NAME.
+func envMerge(env, image, merges []string) ([]string, error) {
+	if len(merges) == 0 {
+		return env, nil
+	}
+	imageEnv := map[string]string{}
+	for _, kv := range image {
+		k, v, _ := strings.Cut(kv, "=")
+		imageEnv[k] = v
+	}
+	var set []string
+	for _, m := range merges {
+		k, v, ok := strings.Cut(m, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--env-merge %q: want NAME=VALUE: %w", m, errdefs.ErrInvalidArgument)
+		}
+		set = append(set, k+"="+os.Expand(v, func(name string) string { return imageEnv[name] }))
+	}
+	return mergeEnv(env, set, nil)
+}

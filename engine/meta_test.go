@@ -95,3 +95,20 @@ func TestLogIdentifierAndLogs(t *testing.T) {
 		t.Errorf("logs of a none container: %v", err)
 	}
 }
+
+func TestEnvMerge(t *testing.T) {
+	image := []string{"PATH=/usr/bin:/bin", "HELLO=world"}
+	env := []string{"PATH=/usr/bin:/bin", "HELLO=world", "USER=set"}
+	got, err := envMerge(env, image, []string{"PATH=/opt/bin:${PATH}", "HELLO=$HELLO-some", "NEW=${MISSING}x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"PATH=/opt/bin:/usr/bin:/bin", "HELLO=world-some", "USER=set", "NEW=x"}; !slices.Equal(got, want) {
+		t.Errorf("envMerge = %q, want %q", got, want)
+	}
+	for _, bad := range []string{"NOVALUE", "=x"} {
+		if _, err := envMerge(env, image, []string{bad}); !errors.Is(err, errdefs.ErrInvalidArgument) || !strings.Contains(err.Error(), "--env-merge") {
+			t.Errorf("envMerge(%q): %v", bad, err)
+		}
+	}
+}

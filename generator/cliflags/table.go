@@ -26,6 +26,7 @@ var table = map[string][]Flag{
 		{Long: "env", Short: "e", Value: true},
 		{Long: "env-file", Short: "", Value: true},
 		{Long: "env-host", Short: "", Value: false},
+		{Long: "env-merge", Short: "", Value: true},
 		{Long: "expose", Short: "", Value: true},
 		{Long: "hostname", Short: "h", Value: true},
 		{Long: "http-proxy", Short: "", Value: false},

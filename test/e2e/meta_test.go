@@ -37,6 +37,10 @@ func TestMetaOnHost(t *testing.T) {
 		if env := e.must("run", "--rm", "--env-host", "-e", "PODUNIT_META_TEST=flag", "bb", "env"); !strings.Contains(env, "PODUNIT_META_TEST=flag\n") {
 			t.Errorf("--env-host with -e: -e must win:\n%s", env)
 		}
+		// the test image has no environment of its own: its variables expand to ""
+		if got := e.must("run", "--rm", "--env-merge", "MERGED=a${PATH}b", "bb", "sh", "-c", "echo $MERGED"); got != "ab\n" {
+			t.Errorf("--env-merge MERGED=a${PATH}b: %q, want ab (the image has no PATH)", got)
+		}
 	})
 	t.Run("inspect shows annotations, exposed ports, log config", func(t *testing.T) {
 		e := e.on(t)

@@ -173,6 +173,7 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	cfg.StopSignal = signalName(cfg.StopSignal)
 	if err := completeMeta(&cfg.MetaConfig); err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/spec"
@@ -166,4 +168,19 @@ func envMerge(env, image, merges []string) ([]string, error) {
 		set = append(set, k+"="+os.Expand(v, func(name string) string { return imageEnv[name] }))
 	}
 	return mergeEnv(env, set, nil)
+}
+
+// signalName is a --stop-signal in one form, SIGNAME (term, TERM, 15 and
+// SIGTERM are SIGTERM), as inspect shows it and KillSignal= takes it; a
+// signal without a name, or an invalid one (validateConfig refuses it),
+// stays as given.
+func signalName(s string) string {
+	sig, err := ParseSignal(s)
+	if err != nil || s == "" {
+		return s
+	}
+	if name := unix.SignalName(sig); name != "" {
+		return name
+	}
+	return s
 }

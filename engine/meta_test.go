@@ -112,3 +112,12 @@ func TestEnvMerge(t *testing.T) {
 		}
 	}
 }
+
+func TestSignalName(t *testing.T) {
+	for in, want := range map[string]string{"term": "SIGTERM", "TERM": "SIGTERM", "15": "SIGTERM", "SIGKILL": "SIGKILL",
+		"sigint": "SIGINT", "": "", "NOPE": "NOPE", "40": "40"} {
+		if got := signalName(in); got != want {
+			t.Errorf("signalName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -22,7 +22,7 @@ var roundTripFlags = [][]string{
 	{"--tmpfs", "/scratch:size=1m"},
 	{"-w", "/data"}, {"-u", "1000:1000"}, {"-h", "rt.example"}, {"--entrypoint", "/bin/sh"},
 	{"--read-only"}, {"--cap-add", "NET_ADMIN"}, {"--cap-drop", "MKNOD"},
-	{"--stop-signal", "SIGINT"}, {"--stop-timeout", "3"},
+	{"--stop-signal", "int"}, {"--stop-timeout", "3"},
 	{"--annotation", "org.example.k=v"}, {"--tz", "UTC"}, {"--expose", "81/udp"}, {"--log-opt", "tag=rtlog"},
 	{"--log-driver", "journald"}, {"--http-proxy=false"},
 	{"--network", "rtnet:ip=10.89.77.5"}, {"--network-alias", "www"}, {"--mac-address", "02:42:0a:59:4d:05"},

@@ -72,6 +72,18 @@ func TestMetaOnHost(t *testing.T) {
 			t.Errorf("a missing module: exit %d, %q", r.code, r.err)
 		}
 	})
+	t.Run("generate --new names a joined container's network by its name", func(t *testing.T) {
+		e := e.on(t)
+		e.must("create", "--name", "netowner", "bb", "true")
+		e.must("create", "--name", "joiner", "--network", "container:netowner", "bb", "true")
+		if got := e.field("joiner", "{{.HostConfig.NetworkMode}}"); !strings.HasPrefix(got, "container:"+e.field("netowner", "{{.Id}}")) {
+			t.Errorf("NetworkMode %q, want the owner's ID", got)
+		}
+		if unit := e.must("generate", "systemd", "--new", "joiner"); !strings.Contains(unit, " --network container:netowner ") {
+			t.Errorf("the unit does not join the owner by name:\n%s", unit)
+		}
+		e.must("rm", "joiner", "netowner")
+	})
 	t.Run("bad values", func(t *testing.T) { checkMetaBadValues(t, e) })
 }
 

@@ -32,6 +32,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
+	if err := addHostUsers(c, rootfs); err != nil {
+		return "", nil, err
+	}
 	in := specInput(c, rootfs, cgroupsPath)
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {

@@ -35,6 +35,11 @@ func completeMeta(m *model.MetaConfig) error {
 	if err := checkLogDriver(m); err != nil {
 		return err
 	}
+	for _, u := range m.HostUsers {
+		if _, err := hostUser(u); err != nil {
+			return err
+		}
+	}
 	var ports []string
 	for _, e := range m.Expose {
 		p, err := ParseExpose(e)

@@ -16,7 +16,7 @@ import (
 // metaFlags are create's and run's environment and metadata flags.
 type metaFlags struct {
 	annotations, expose, logOpts, labelFiles []string
-	envMerge                                 []string
+	envMerge, hostUsers                      []string
 	tz, logDriver, retryDelay                string
 	envHost, httpProxy                       bool
 	retries                                  uint
@@ -31,6 +31,7 @@ func (f *metaFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.logOpts, "log-opt", nil, "a log driver option: tag=NAME (the journal's identifier)")
 	fs.StringArrayVar(&f.labelFiles, "label-file", nil, "read labels (KEY=VALUE lines) from a file")
 	fs.StringArrayVar(&f.envMerge, "env-merge", nil, "set NAME=VALUE where VALUE may use the image's variables: PATH=${PATH}:/opt/bin")
+	fs.StringArrayVar(&f.hostUsers, "hostuser", nil, "add this host user (name or UID) to the container's /etc/passwd")
 	fs.BoolVar(&f.envHost, "env-host", false, "pass this environment into the container")
 	fs.UintVar(&f.retries, "retry", image.DefaultPullRetries, "how often to try a pull again after a failure that may pass")
 	fs.StringVar(&f.retryDelay, "retry-delay", "", "the wait between pull attempts, such as 5s (default: 1s, doubling)")
@@ -52,7 +53,7 @@ func (f *metaFlags) apply(o *engine.CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	o.Annotations, o.Timezone, o.Expose, o.EnvMerge = annotations, f.tz, f.expose, f.envMerge
+	o.Annotations, o.Timezone, o.Expose, o.EnvMerge, o.HostUsers = annotations, f.tz, f.expose, f.envMerge, f.hostUsers
 	if f.logDriver != defaultLogDriver {
 		o.LogDriver = f.logDriver
 	}

@@ -98,7 +98,7 @@ func TestGenerateNewRoundTrip(t *testing.T) {
 	args := []string{"--name", "web", "-e", "A=1", "-l", "x=y", "--annotation", "k=v", "--tz", "Europe/Berlin",
 		"--expose", "81/udp", "--log-driver", "passthrough", "--network", "front:alias=www,ip=10.89.1.5",
 		"--network", "back", "-p", "127.0.0.1:8080:80/tcp", "--dns", "10.0.0.1", "--dns-search", "example.com",
-		"--dns-option", "ndots:2", "--add-host", "db:10.0.0.9", "-w", "/srv", "-u", "app", "--read-only",
+		"--dns-option", "ndots:2", "--add-host", "db:10.0.0.9", "--hostuser", "daemon", "-w", "/srv", "-u", "app", "--read-only",
 		"--cap-add", "NET_ADMIN", "--stop-signal", "SIGINT", "--stop-timeout", "3", "--http-proxy=false",
 		"--entrypoint", `["sh","-c"]`, "bb", "echo hi"}
 	first, err := parseCreate(t, args...)

@@ -16,6 +16,7 @@ type inspectMetaConfig struct {
 	Timezone     string              `json:"Timezone"`
 	ExposedPorts map[string]struct{} `json:"ExposedPorts"`
 	SdNotifyMode string              `json:"SdNotifyMode"`
+	HostUsers    []string            `json:"HostUsers"`
 }
 
 // Podman leaves Timezone and ExposedPorts out when empty; podunit's
@@ -60,7 +61,7 @@ type inspectEndpoint struct {
 
 func newInspectMetaConfig(c *model.Container) inspectMetaConfig {
 	m := inspectMetaConfig{Annotations: maps.Clone(c.Config.Annotations), Timezone: c.Config.Timezone,
-		ExposedPorts: map[string]struct{}{}, SdNotifyMode: cmp.Or(c.Config.SdNotify, "conmon")}
+		ExposedPorts: map[string]struct{}{}, SdNotifyMode: cmp.Or(c.Config.SdNotify, "conmon"), HostUsers: nonNil(c.Config.HostUsers)}
 	if m.Annotations == nil {
 		m.Annotations = map[string]string{}
 	}

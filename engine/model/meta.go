@@ -9,6 +9,7 @@ type MetaConfig struct {
 	LogDriver   string            `json:"logDriver,omitempty"`   // --log-driver: journald (""), passthrough or none
 	LogTag      string            `json:"logTag,omitempty"`      // --log-opt tag=: the journal's SYSLOG_IDENTIFIER
 	Expose      []string          `json:"expose,omitempty"`      // --expose: "80/tcp", one per port
+	HostUsers   []string          `json:"hostUsers,omitempty"`   // --hostuser: host users added to the container's /etc/passwd
 }
 
 // Log drivers podunit has. journald is the default: "" reads as journald.

@@ -29,6 +29,7 @@ var table = map[string][]Flag{
 		{Long: "env-merge", Short: "", Value: true},
 		{Long: "expose", Short: "", Value: true},
 		{Long: "hostname", Short: "h", Value: true},
+		{Long: "hostuser", Short: "", Value: true},
 		{Long: "http-proxy", Short: "", Value: false},
 		{Long: "interactive", Short: "i", Value: false},
 		{Long: "ip", Short: "", Value: true},

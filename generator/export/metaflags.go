@@ -21,6 +21,9 @@ func metaFlags(cfg *model.Config) []string {
 	for _, p := range cfg.Expose {
 		args = append(args, "--expose", p)
 	}
+	for _, u := range cfg.HostUsers {
+		args = append(args, "--hostuser", u)
+	}
 	for _, kv := range [][2]string{{"--tz", cfg.Timezone}, {"--log-driver", cfg.LogDriver}} {
 		if kv[1] != "" {
 			args = append(args, kv[0], kv[1])

@@ -37,6 +37,9 @@ func TestMetaOnHost(t *testing.T) {
 		if env := e.must("run", "--rm", "--env-host", "-e", "PODUNIT_META_TEST=flag", "bb", "env"); !strings.Contains(env, "PODUNIT_META_TEST=flag\n") {
 			t.Errorf("--env-host with -e: -e must win:\n%s", env)
 		}
+		if got := e.must("run", "--rm", "--hostuser", "daemon", "-u", "daemon", "bb", "id", "-un"); got != "daemon\n" {
+			t.Errorf("--hostuser daemon -u daemon: id -un printed %q", got)
+		}
 		// the test image has no environment of its own: its variables expand to ""
 		if got := e.must("run", "--rm", "--env-merge", "MERGED=a${PATH}b", "bb", "sh", "-c", "echo $MERGED"); got != "ab\n" {
 			t.Errorf("--env-merge MERGED=a${PATH}b: %q, want ab (the image has no PATH)", got)
@@ -100,6 +103,7 @@ func checkMetaBadValues(t *testing.T, e *env) {
 		{[]string{"--log-opt", "tag=a b"}},
 		{[]string{"--annotation", "=v"}},
 		{[]string{"--label-file", "/no/such/labels"}},
+		{[]string{"--hostuser", "no-such-host-user"}},
 	} {
 		r := e.run(append(append([]string{"create", "--name", "badmeta"}, c.args...), "bb", "true")...)
 		flag, value := c.args[0], c.args[1]

@@ -24,7 +24,7 @@ var roundTripFlags = [][]string{
 	{"--read-only"}, {"--cap-add", "NET_ADMIN"}, {"--cap-drop", "MKNOD"},
 	{"--stop-signal", "int"}, {"--stop-timeout", "3"},
 	{"--annotation", "org.example.k=v"}, {"--tz", "UTC"}, {"--expose", "81/udp"}, {"--log-opt", "tag=rtlog"},
-	{"--log-driver", "journald"}, {"--http-proxy=false"},
+	{"--log-driver", "journald"}, {"--http-proxy=false"}, {"--hostuser", "daemon"},
 	{"--network", "rtnet:ip=10.89.77.5"}, {"--network-alias", "www"}, {"--mac-address", "02:42:0a:59:4d:05"},
 	{"--network", "rtnet2:alias=back"}, {"-p", "127.0.0.1:18080:80"},
 	{"--dns", "10.0.0.1"}, {"--dns-search", "example.com"}, {"--dns-option", "ndots:2"}, {"--add-host", "db:10.0.0.9"},

@@ -32,6 +32,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
+	if err := addHostUsers(c, rootfs); err != nil {
+		return "", nil, err
+	}
 	in := specInput(c, rootfs, cgroupsPath)
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {
@@ -41,6 +44,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, err
 	}
 	if err := e.setupNetwork(ctx, c, &in, bundle); err != nil {
+		return "", nil, err
+	}
+	if err := setupTimezone(c, &in, bundle); err != nil {
 		return "", nil, err
 	}
 	s, err := spec.Generate(in)
@@ -85,7 +91,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 		WorkingDir: cfg.WorkingDir, User: cfg.User, Hostname: cfg.Hostname,
 		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
 		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
-		Labels: cfg.Labels, CgroupsPath: cgroupsPath,
+		Labels: cfg.Labels, CgroupsPath: cgroupsPath, Annotations: cfg.Annotations,
 		Limits: specLimits(cfg.Resources), PidsLimit: pidsLimit(cfg.Resources),
 	}
 	if in.Hostname == "" {

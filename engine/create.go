@@ -30,6 +30,7 @@ type CreateOptions struct {
 	Pod        string   // --pod: a pod's name or ID, or "new:NAME" to create it
 	Network    string   // --network: a network's name, bridge, none, host, container:NAME, ns:PATH; "" containers.conf's
 	Publish    []string // -p/--publish: [ip:][hostPort:]containerPort[/proto]
+	EnvMerge   []string // --env-merge: NAME=VALUE with ${VAR} of the image's environment
 	// FirstNetworkOpts are --ip, --ip6, --mac-address and --network-alias:
 	// they apply to the first network.
 	FirstNetworkOpts model.NetworkOpts
@@ -162,7 +163,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 	if err != nil {
 		return err
 	}
-	cfg.Env = env
+	if cfg.Env, err = envMerge(env, img.Config.Env, o.EnvMerge); err != nil {
+		return err
+	}
 	if cfg.WorkingDir == "" {
 		cfg.WorkingDir = img.Config.WorkingDir
 	}
@@ -183,6 +186,10 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		return err
 	}
 	if err := completeMounts(cfg); err != nil {
+		return err
+	}
+	cfg.StopSignal = signalName(cfg.StopSignal)
+	if err := completeMeta(&cfg.MetaConfig); err != nil {
 		return err
 	}
 	return validateConfig(cfg)

@@ -26,6 +26,7 @@ type Config struct {
 	StorageOpts    []string // --storage-opt
 	Runtime        string   // --runtime: crun, runc or a path; "" picks crun, else runc
 	LogLevel       string   // --log-level, handed on to unit commands
+	ConfModules    []string // --module: containers.conf modules (resolved paths), read after the files
 	// Warn receives what the engine notices and works around, such as a
 	// damaged record a listing skips; nil drops them.
 	Warn func(error)

@@ -254,7 +254,7 @@ func isNetwork(mode string) bool {
 // bridge (and private) is the default network, created on first use; a
 // name must be an existing network's.
 func (e *Engine) networkMode(ctx context.Context, flag string) (string, error) {
-	d, err := network.ReadDefaults(network.ConfFiles())
+	d, err := network.ReadDefaults(e.confFiles())
 	if err != nil {
 		return "", err
 	}

@@ -82,6 +82,9 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	if err != nil {
 		return err
 	}
+	if err := checkLogsReadable(c); err != nil {
+		return err
+	}
 	if !systemd.Available() {
 		return fmt.Errorf("logs of container %q: the journal is not available here (systemd is not running): %w",
 			c.Name, errdefs.ErrUnavailable)

@@ -169,7 +169,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		KillSignal:       int(stopSignal(c)),
 		TimeoutStopSec:   stopTimeout(c, nil) + stopMargin,
 		Restart:          systemdRestart(c.Config.Restart),
-		SyslogIdentifier: c.Name,
+		SyslogIdentifier: LogIdentifier(c),
 		CollectMode:      "inactive-or-failed",
 		SuccessSignals:   []int32{int32(unix.SIGKILL)},
 	}
@@ -328,13 +328,11 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	// stdout is the unit's own journal stream; stderr gets a stream of its
-	// own at priority 3, so logs can tell them apart.
-	stdio := oci.Stdio{Out: os.Stdout, Err: os.Stderr}
-	if errStream, err := systemd.JournalStream(c.Name, unit, 3); err == nil {
-		defer errStream.Close()
-		stdio.Err = errStream
+	stdio, closeStdio, err := unitStdio(c, unit)
+	if err != nil {
+		return 0, err
 	}
+	defer closeStdio()
 	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
 	if err != nil {
 		return 0, err

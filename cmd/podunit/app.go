@@ -50,6 +50,7 @@ func (a *app) rootCommand() *cobra.Command {
 	f.StringArrayVar(&a.cfg.StorageOpts, "storage-opt", nil, "storage driver option")
 	f.StringVar(&a.cfg.Runtime, "runtime", "", "OCI runtime: crun, runc or a path (default crun if installed, else runc)")
 	f.StringVar(&a.cfg.LogLevel, "log-level", "warn", "log level: trace, debug, info, warn, error, fatal or panic")
+	a.registerModule(f)
 	f.DurationVar(&a.cfg.LockTimeout, "lock-timeout", 0,
 		"give up waiting for another command's lock after this long (0: wait; who holds it is printed after 2s)")
 	a.addCommands(root)
@@ -72,6 +73,9 @@ func (a *app) engine() (*engine.Engine, error) {
 		return a.eng, nil
 	}
 	a.cfg.Warn = a.warn
+	if err := a.resolveModules(); err != nil {
+		return nil, err
+	}
 	eng, err := engine.New(a.cfg)
 	if err != nil {
 		return nil, err

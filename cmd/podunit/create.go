@@ -21,6 +21,7 @@ type createFlags struct {
 	env, envFiles, labels, volumes, tmpfs     []string
 	mounts, publish                           []string
 	net                                       netFlags
+	meta                                      metaFlags
 	capAdd, capDrop                           []string
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
@@ -58,6 +59,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
 	f.res.register(fs)
 	f.dev.register(fs)
+	f.meta.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -110,6 +112,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if err := f.dev.applyRootfs(&o); err != nil {
 		return o, err
 	}
+	if err := f.meta.apply(&o); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 
@@ -128,20 +133,7 @@ func parseEntrypoint(s string) ([]string, error) {
 	return []string{s}, nil
 }
 
-func parseLabels(list []string) (map[string]string, error) {
-	if len(list) == 0 {
-		return nil, nil
-	}
-	labels := map[string]string{}
-	for _, l := range list {
-		k, v, _ := strings.Cut(l, "=")
-		if k == "" {
-			return nil, fmt.Errorf("label %q has no key", l)
-		}
-		labels[k] = v
-	}
-	return labels, nil
-}
+func parseLabels(list []string) (map[string]string, error) { return parseKV("--label", list) }
 
 // parseVolumes reads each -v (parseVolume).
 func parseVolumes(list []string) ([]model.Mount, error) {
@@ -200,7 +192,7 @@ func (a *app) createCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := a.pullIfNeeded(cmd, o.Image, f.pull); err != nil {
+			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.retry); err != nil {
 				return err
 			}
 			c, err := eng.Create(a.ctx(cmd), o)

@@ -41,6 +41,7 @@ type inspectNetwork struct {
 	IPAddress string                   `json:"IPAddress"`
 	Ports     map[string][]inspectPort `json:"Ports"`
 	Network   string                   `json:"Network"`
+	inspectNetworks
 }
 
 type inspectPort struct {
@@ -102,6 +103,7 @@ type inspectConfig struct {
 	Image       string            `json:"Image"`
 	StopSignal  string            `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
+	inspectMetaConfig
 }
 
 type inspectHostConf struct {
@@ -114,6 +116,7 @@ type inspectHostConf struct {
 	Tmpfs          []string      `json:"Tmpfs"`
 	inspectResources
 	inspectStorage
+	inspectMetaHost
 }
 
 type restartPolicy struct {
@@ -143,6 +146,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	d.NetworkSettings = newInspectNetwork(c)
 	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)
 	d.Rootfs = c.Config.Rootfs
+	d.Config.inspectMetaConfig, d.HostConfig.inspectMetaHost, d.NetworkSettings.inspectNetworks = newInspectMetaConfig(c), newInspectMetaHost(c), newInspectNetworks(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -49,6 +49,7 @@ type Config struct {
 	NetConfig
 	Resources Resources `json:"resources,omitzero"` // --memory, --cpus, --ulimit, … (resources.go)
 	Storage
+	MetaConfig
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

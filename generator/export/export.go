@@ -128,6 +128,9 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 	if s := c.Config.StopSignal; s != "" && !signalRE.MatchString(s) {
 		return Unit{}, fmt.Errorf("container %q: stop signal %q cannot be written to a unit", c.Name, s)
 	}
+	if err := checkLogTag(c); err != nil {
+		return Unit{}, err
+	}
 	f := &unitfile.File{}
 	o.unitSection(f, "podunit container "+c.Name)
 	if pod != nil {
@@ -169,7 +172,7 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		{"Restart", policy},
 		{"TimeoutStopSec", strconv.FormatUint(uint64(o.stopTimeout(c))+stopMargin, 10)},
 		{"Type", "notify"}, {"NotifyAccess", "all"}, {"Delegate", "yes"}, {"KillMode", "mixed"},
-		{"SyslogIdentifier", c.Name},
+		{"SyslogIdentifier", logIdentifier(c)},
 		{"ExecStart", start}, {"ExecStop", stop}, {"ExecStopPost", cleanup},
 	} {
 		f.Add("Service", kv[0], kv[1])

@@ -82,7 +82,7 @@ func TestNewRunLineRoundTrips(t *testing.T) {
 	want := []string{"/usr/bin/podunit", "--runtime", "crun", "run", "--unit", "--replace", "--rm", "--name", "front",
 		"-e", "PATH=/bin", "-e", "GREETING=50% off $now", "-l", "x=1", "-v", "/var/www:/srv:ro", "--tmpfs", "/tmp:size=1m",
 		"-w", "/srv", "-u", "app", "--stop-signal", "SIGTERM", "--stop-timeout", "5", "--read-only",
-		"--cap-drop", "NET_RAW", "--pod", "shop", "--entrypoint", "[]", "localhost/bb:latest", "httpd", "-f", "-p", "8080"}
+		"--cap-drop", "NET_RAW", "--pod", "shop", "--http-proxy=false", "--entrypoint", "[]", "localhost/bb:latest", "httpd", "-f", "-p", "8080"}
 	if !slices.Equal(argv, want) {
 		t.Fatalf("ExecStart argv:\n got %q\nwant %q", argv, want)
 	}
@@ -99,6 +99,11 @@ func TestRefusesWhatCannotBeWritten(t *testing.T) {
 	bad.Config.StopSignal = "TERM\nExecStart=/bin/evil"
 	if _, err := Container(&bad, nil, Options{}); err == nil {
 		t.Error("a stop signal with a newline was written")
+	}
+	bad = *members[0]
+	bad.Config.LogTag = "x\n[Service]\nExecStartPre=/bin/evil"
+	if _, err := Container(&bad, nil, Options{}); err == nil {
+		t.Error("a log tag with a newline was written")
 	}
 	if _, err := Container(members[0], nil, Options{RestartPolicy: "sometimes"}); err == nil {
 		t.Error("an unknown restart policy was written")
@@ -195,6 +200,12 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		c.Config.Labels = map[string]string{"k": label}
 		c.Config.Cmd = []string{arg, env}
 		c.Config.Mounts = []model.Mount{{Source: "/" + label, Destination: "/" + arg}}
+		c.Config.Network, c.Config.Networks = "n"+dep, []string{label}
+		c.Config.NetworkOpts = map[string]model.NetworkOpts{label: {Aliases: []string{arg}, MAC: env}}
+		c.Config.DNSSearch, c.Config.AddHost = []string{arg}, []string{env}
+		c.Config.Ports = []model.PortMapping{{HostIP: label, HostPort: 1, ContainerPort: 2, Protocol: "tcp"}}
+		c.Config.Annotations = map[string]string{"a": arg}
+		c.Config.Timezone, c.Config.LogTag = env, "tag"
 		deps := []string{dep}
 		u, err := Container(&c, nil, Options{New: true, After: deps, Wants: deps, Requires: deps})
 		if err != nil {

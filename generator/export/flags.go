@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/model"
 )
@@ -46,6 +47,8 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 		add("--pod", pod.Name)
 	}
 	args = append(args, resourceFlags(cfg.Resources)...)
+	args = append(args, netFlags(cfg)...)
+	args = append(args, metaFlags(cfg)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
 	args = append(args, imageArgs(c)...)
@@ -57,4 +60,17 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// volumeArg is -v SRC:DST[:OPTS], with ro and the mount's own options.
+func volumeArg(m model.Mount) string {
+	v := m.Source + ":" + m.Destination
+	opts := m.Options
+	if m.ReadOnly {
+		opts = append([]string{"ro"}, opts...)
+	}
+	if len(opts) > 0 {
+		v += ":" + strings.Join(opts, ",")
+	}
+	return v
 }

@@ -7,6 +7,10 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
+// netFlags rebuilds a container's network flags from its record (a pod
+// member has its pod's network: it gets only its own name settings).
+func netFlags(cfg *model.Config) []string { return netArgs(cfg.Network, cfg.NetConfig, cfg.Ports) }
+
 // netArgs rebuilds the network flags of a pod (or container): --network
 // with the first network's --ip, --ip6, --mac-address and --network-alias,
 // each further network as NAME:ip=…,alias=…, -p, and the name-resolution

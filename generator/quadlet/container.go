@@ -24,8 +24,9 @@ func (t *translator) container() error {
 		return err
 	}
 	t.networkOnline()
-	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrResources, t.podmanArgs} {
+	t.args = append(append(t.cmd(), t.modules...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
+	t.args = append(t.args, t.id.Object)
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrResources, t.ctrMeta, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -73,7 +74,7 @@ func (t *translator) ctrNotify() error {
 }
 
 func (t *translator) ctrFlags() error {
-	t.flag("Entrypoint", "--entrypoint")
+	t.entrypoint()
 	t.flag("HostName", "-h")
 	t.flag("WorkingDir", "-w")
 	ro, err := t.boolean("ReadOnly")
@@ -265,7 +266,7 @@ func (t *translator) ctrService() error {
 	t.out.Add("Service", "Type", "notify")
 	t.out.Add("Service", "NotifyAccess", "all")
 	if _, ok := svc.Lookup("SyslogIdentifier"); !ok {
-		t.out.Add("Service", "SyslogIdentifier", "%N")
+		t.out.Add("Service", "SyslogIdentifier", t.logIdentifier())
 	}
 	if e, ok := t.last("StopSignal"); ok {
 		sig, _ := signal(e)
@@ -276,6 +277,9 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "Slice", t.podSlice) // with its pod, as CLI pods
 	}
 	if err := t.exec("ExecStart", t.args); err != nil {
+		return err
+	}
+	if err := t.ctrReload(); err != nil {
 		return err
 	}
 	if err := t.exec("ExecStop", append(t.cmd("container", "unit-stop"), t.id.Object)); err != nil {

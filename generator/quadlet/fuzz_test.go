@@ -166,7 +166,7 @@ func checkAnyUnit(t *testing.T, u *Unit) {
 		}
 	}
 	written := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "KillSignal",
-		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStop", "ExecStopPost", "Slice",
+		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStop", "ExecStopPost", "ExecReload", "Slice",
 		"SuccessExitStatus", "RestartForceExitStatus", "RestartPreventExitStatus"}
 	for _, e := range out.Section("Service").Entries {
 		if !slices.Contains(written, e.Key) {

@@ -104,20 +104,22 @@ func checkAddHost(e unitfile.Entry) error {
 	return nil
 }
 
-// confModules translates ContainersConfModule= of the kinds this file
-// serves (a .container's is the container keys' part) into the global
-// --module flag, checked against podunit's flag table like GlobalArgs=:
-// while podunit has no --module, the key is refused at its line.
+// confModules translates ContainersConfModule= into the global --module
+// flag, checked against podunit's flag table like GlobalArgs=. A
+// .container's modules go on ExecStart= only (t.modules): only there is
+// containers.conf read, for the container's defaults; stop and cleanup
+// work from the record, so a module gone missing cannot keep a container
+// from being cleaned up. Other kinds' go on every command (t.globals).
 func (t *translator) confModules() error {
-	if t.id.Kind == Container {
-		return nil
-	}
 	for _, e := range t.all("ContainersConfModule") {
 		args := []string{"--module", e.Value}
 		if err := cliflags.Check(cliflags.Global, args); err != nil {
 			return errf(e, "%v", err)
 		}
-		t.globals = append(t.globals, unitfile.Value(args...)...)
+		t.modules = append(t.modules, unitfile.Value(args...)...)
+	}
+	if t.id.Kind != Container {
+		t.globals, t.modules = append(t.globals, t.modules...), nil
 	}
 	return nil
 }

@@ -44,6 +44,7 @@ type translator struct {
 
 	noDefaultDeps bool           // [Quadlet] DefaultDependencies=no
 	globals       []unitfile.Arg // GlobalArgs=, after the binary in every command
+	modules       []unitfile.Arg // a .container's ContainersConfModule=, on ExecStart= only
 	podSlice      string         // the slice of the pod a container joins, or ""
 }
 
@@ -111,10 +112,10 @@ func (t *translator) checkKeys() error {
 		keys := supportedKeys(t.id.Kind)
 		if knownToQuadlet(t.id.Kind, e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[%s] %s= is a Quadlet key podunit does not support yet (podunit supports: %s)",
-				t.sec.Name, e.Key, strings.Join(keys, ", "))
+				t.sec.Name, e.Key, strings.Join(slices.Sorted(slices.Values(keys)), ", "))
 		}
 		return unitfile.Errorf(e.File, e.Line, "unknown key %s= in [%s] (neither Quadlet nor podunit has it; podunit supports: %s)",
-			e.Key, t.sec.Name, strings.Join(keys, ", "))
+			e.Key, t.sec.Name, strings.Join(slices.Sorted(slices.Values(keys)), ", "))
 	}
 	return nil
 }

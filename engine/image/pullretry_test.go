@@ -1,0 +1,73 @@
+package image
+
+import (
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/test/testimage"
+)
+
+// lateProxy is an address where nothing listens (connections are
+// refused, as to a registry restarting) until after, then a forwarder to
+// host; after 0 never listens.
+func lateProxy(t *testing.T, host string, after time.Duration) string {
+	t.Helper()
+	addr := closedPort(t)
+	if after == 0 {
+		return addr
+	}
+	timer := time.AfterFunc(after, func() {
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			return // the test then fails: its pull finds nothing
+		}
+		t.Cleanup(func() { l.Close() })
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go forward(c, host)
+		}
+	})
+	t.Cleanup(func() { timer.Stop() })
+	return addr
+}
+
+func forward(c net.Conn, host string) {
+	defer c.Close()
+	up, err := net.Dial("tcp", host)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	go io.Copy(up, c)
+	io.Copy(c, up)
+}
+
+func TestPullRetry(t *testing.T) {
+	reg := testimage.StartRegistry(t)
+	want := testimage.PushImage(t, reg+"/podunit/bb:1", testimage.Config{})
+	s := newStore(t, "vfs")
+	none := uint(0)
+	addr := lateProxy(t, reg, 0)
+	rf := registryFor(t, addr)
+	_, err := s.PullRetry(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg}, Retry{Max: &none})
+	wantErr(t, err, errdefs.ErrUnavailable, addr+"/podunit/bb:1", "connection refused")
+
+	addr = lateProxy(t, reg, 300*time.Millisecond)
+	rf = registryFor(t, addr)
+	begin := time.Now()
+	img, err := s.PullRetry(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg}, Retry{Delay: 200 * time.Millisecond})
+	if err != nil || img.ID != want {
+		t.Fatalf("a pull from a registry that answers after 300ms, retried every 200ms: %+v, %v", img, err)
+	}
+	if took := time.Since(begin); took < 300*time.Millisecond {
+		t.Errorf("the pull took %s: it cannot have waited for the registry", took)
+	}
+	_, err = s.PullRetry(ctx, reg+"/podunit/nothere:1", PullOptions{RegistryOptions: registryFor(t, reg).reg}, Retry{Delay: time.Hour})
+	wantErr(t, err, errdefs.ErrNotFound, "nothere") // final: no hour-long wait
+}

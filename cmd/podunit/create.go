@@ -192,7 +192,7 @@ func (a *app) createCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.retry); err != nil {
+			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.pull); err != nil {
 				return err
 			}
 			c, err := eng.Create(a.ctx(cmd), o)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -17,10 +16,10 @@ import (
 type metaFlags struct {
 	annotations, expose, logOpts, labelFiles []string
 	envMerge, hostUsers                      []string
-	tz, logDriver, retryDelay                string
+	tz, logDriver                            string
 	envHost, httpProxy                       bool
-	retries                                  uint
-	retry                                    image.Retry // --retry and --retry-delay, read by apply
+	retry                                    retryFlags
+	pull                                     image.PullExtras // --retry and --retry-delay, read by apply
 }
 
 func (f *metaFlags) register(fs *pflag.FlagSet) {
@@ -33,8 +32,7 @@ func (f *metaFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.envMerge, "env-merge", nil, "set NAME=VALUE where VALUE may use the image's variables: PATH=${PATH}:/opt/bin")
 	fs.StringArrayVar(&f.hostUsers, "hostuser", nil, "add this host user (name or UID) to the container's /etc/passwd")
 	fs.BoolVar(&f.envHost, "env-host", false, "pass this environment into the container")
-	fs.UintVar(&f.retries, "retry", image.DefaultPullRetries, "how often to try a pull again after a failure that may pass")
-	fs.StringVar(&f.retryDelay, "retry-delay", "", "the wait between pull attempts, such as 5s (default: 1s, doubling)")
+	f.retry.register(fs)
 	fs.BoolVar(&f.httpProxy, "http-proxy", true, "pass the proxy variables of this environment (http_proxy, https_proxy, ftp_proxy, no_proxy and upper-case) into the container")
 }
 
@@ -63,7 +61,7 @@ func (f *metaFlags) apply(o *engine.CreateOptions) error {
 	if err := f.fileLabels(o); err != nil {
 		return err
 	}
-	if err := f.pullRetry(); err != nil {
+	if err := f.retry.apply(&f.pull); err != nil {
 		return err
 	}
 	o.Env = append(f.callerEnv(), o.Env...)
@@ -141,18 +139,4 @@ func parseKV(flag string, list []string) (map[string]string, error) {
 		m[k] = v
 	}
 	return m, nil
-}
-
-// pullRetry reads --retry and --retry-delay into f.retry.
-func (f *metaFlags) pullRetry() error {
-	f.retry = image.Retry{Max: &f.retries}
-	if f.retryDelay == "" {
-		return nil
-	}
-	d, err := time.ParseDuration(f.retryDelay)
-	if err != nil || d <= 0 {
-		return fmt.Errorf("--retry-delay %q: want a duration such as 500ms or 5s: %w", f.retryDelay, errdefs.ErrInvalidArgument)
-	}
-	f.retry.Delay = d
-	return nil
 }

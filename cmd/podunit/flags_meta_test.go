@@ -62,8 +62,8 @@ func TestMetaFlags(t *testing.T) {
 	cmd := &cobra.Command{Use: "create"}
 	f.register(cmd.Flags())
 	_ = cmd.Flags().Parse([]string{"--retry", "5", "--retry-delay", "1500ms", "bb"})
-	if _, err := f.options(cmd, cmd.Flags().Args()); err != nil || *f.meta.retry.Max != 5 || f.meta.retry.Delay != 1500*time.Millisecond {
-		t.Errorf("--retry 5 --retry-delay 1500ms: %+v, %v", f.meta.retry, err)
+	if _, err := f.options(cmd, cmd.Flags().Args()); err != nil || f.meta.pull.Retry != 5 || f.meta.pull.RetryDelay != 1500*time.Millisecond {
+		t.Errorf("--retry 5 --retry-delay 1500ms: %+v, %v", f.meta.pull, err)
 	}
 	if o, _ := parseCreate(t, "--log-driver", "journald", "--log-opt", "tag=web", "bb"); o.LogDriver != "" || o.LogTag != "web" {
 		t.Errorf("journald, tag=web: %+v", o.MetaConfig)

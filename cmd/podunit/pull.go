@@ -185,7 +185,7 @@ func (a *app) saveToStdout(cmd *cobra.Command, names []string, format string) er
 // pullIfNeeded applies run's and create's --pull policy (missing, always,
 // never, newer; "" is missing) to image, with registry settings from the
 // system (registries.conf, policy.json, auth.json and their variables).
-func (a *app) pullIfNeeded(cmd *cobra.Command, img, policy string, retry image.Retry) error {
+func (a *app) pullIfNeeded(cmd *cobra.Command, img, policy string, extras image.PullExtras) error {
 	if img == "" { // --rootfs: no image
 		return nil
 	}
@@ -203,6 +203,6 @@ func (a *app) pullIfNeeded(cmd *cobra.Command, img, policy string, retry image.R
 		progress = nil
 	}
 	defer extendStartTimeout()()
-	_, err = eng.Images().PullRetry(a.ctx(cmd), img, image.PullOptions{Policy: policy, Progress: progress}, retry)
+	_, err = eng.Images().Pull(a.ctx(cmd), img, image.PullOptions{Policy: policy, Progress: progress, PullExtras: extras})
 	return err
 }

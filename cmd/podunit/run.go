@@ -33,7 +33,7 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.retry); err != nil {
+			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.pull); err != nil {
 				return err
 			}
 			if inUnit {

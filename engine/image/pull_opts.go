@@ -19,7 +19,7 @@ import (
 type PullExtras struct {
 	OS, Arch, Variant string        // the platform to choose from a manifest list ("": this machine's)
 	CertDir           string        // directory of *.crt, *.cert, *.key for the registry's TLS
-	Retry             int           // tries after the first failed copy of a candidate
+	Retry             int           // tries after the first failed copy of a candidate (0: none)
 	RetryDelay        time.Duration // wait between tries ("": exponential from 1s)
 }
 
@@ -37,7 +37,7 @@ func (x PullExtras) withRetry(ctx context.Context, op func() error) error {
 	if x.Retry <= 0 {
 		return op()
 	}
-	return retry.IfNecessary(ctx, op, &retry.Options{MaxRetry: x.Retry, Delay: x.RetryDelay})
+	return retry.IfNecessary(ctx, op, &retry.Options{MaxRetry: x.Retry, Delay: x.RetryDelay, IsErrorRetryable: retryablePull})
 }
 
 // PullAllTags pulls every tag of the registry repository name (podman

@@ -52,22 +52,23 @@ func TestPullRetry(t *testing.T) {
 	reg := testimage.StartRegistry(t)
 	want := testimage.PushImage(t, reg+"/podunit/bb:1", testimage.Config{})
 	s := newStore(t, "vfs")
-	none := uint(0)
 	addr := lateProxy(t, reg, 0)
 	rf := registryFor(t, addr)
-	_, err := s.PullRetry(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg}, Retry{Max: &none})
+	_, err := s.Pull(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg})
 	wantErr(t, err, errdefs.ErrUnavailable, addr+"/podunit/bb:1", "connection refused")
 
 	addr = lateProxy(t, reg, 300*time.Millisecond)
 	rf = registryFor(t, addr)
 	begin := time.Now()
-	img, err := s.PullRetry(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg}, Retry{Delay: 200 * time.Millisecond})
+	img, err := s.Pull(ctx, addr+"/podunit/bb:1", PullOptions{RegistryOptions: rf.reg,
+		PullExtras: PullExtras{Retry: DefaultPullRetries, RetryDelay: 200 * time.Millisecond}})
 	if err != nil || img.ID != want {
 		t.Fatalf("a pull from a registry that answers after 300ms, retried every 200ms: %+v, %v", img, err)
 	}
 	if took := time.Since(begin); took < 300*time.Millisecond {
 		t.Errorf("the pull took %s: it cannot have waited for the registry", took)
 	}
-	_, err = s.PullRetry(ctx, reg+"/podunit/nothere:1", PullOptions{RegistryOptions: registryFor(t, reg).reg}, Retry{Delay: time.Hour})
+	_, err = s.Pull(ctx, reg+"/podunit/nothere:1", PullOptions{RegistryOptions: registryFor(t, reg).reg,
+		PullExtras: PullExtras{Retry: DefaultPullRetries, RetryDelay: time.Hour}})
 	wantErr(t, err, errdefs.ErrNotFound, "nothere") // final: no hour-long wait
 }

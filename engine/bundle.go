@@ -33,6 +33,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
 	in := specInput(c, rootfs, cgroupsPath)
+	if rt, err = e.identityInput(c, &in, rt); err != nil {
+		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {
 		return "", nil, err

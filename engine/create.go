@@ -69,7 +69,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := e.images.CreateRootfsRecord(ctx, img.ID, c.ID, c.Name, recordCopy(c)); err != nil {
+	if err := e.createRootfs(ctx, c); err != nil {
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
@@ -232,6 +232,9 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	if err := validateIdentity(cfg); err != nil {
 		return err
 	}
 	return validateEnvText(cfg.Env)

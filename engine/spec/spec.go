@@ -71,6 +71,7 @@ type Input struct {
 	Rlimits         []specs.POSIXRlimit
 	NoNewPrivileges bool
 	Annotations     map[string]string
+	Identity
 }
 
 // Mount is a bind mount of Source (a host path) on Destination.
@@ -99,6 +100,9 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := additionalGroups(in, &u.user); err != nil {
+		return nil, err
+	}
 	caps, err := capabilitySets(in, h.caps, u.user.UID)
 	if err != nil {
 		return nil, err
@@ -107,6 +111,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if namespaces == nil {
 		namespaces = defaultNamespaces(h.cgroupNS)
 	}
+	namespaces = userNamespace(in, namespaces)
 	hostname := ""
 	if hasNewNamespace(namespaces, specs.UTSNamespace) {
 		hostname = defaultHostname(in)
@@ -123,7 +128,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 		Version:     OCIVersion,
 		Root:        &specs.Root{Path: in.Rootfs, Readonly: in.ReadOnly},
 		Hostname:    hostname,
-		Mounts:      mounts,
+		Mounts:      userNSMounts(mounts, namespaces),
 		Annotations: annotations(in),
 		Process:     process(in, u, caps, rlimits, hostname),
 	}
@@ -131,6 +136,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	withInit(in, s)
 	return s, nil
 }
 

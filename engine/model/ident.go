@@ -1,0 +1,38 @@
+package model
+
+// Identity is what a container asked for about who it runs as and how it
+// is isolated: its user namespace, extra groups, security options, cgroup
+// mode and init (create/run --userns, --uidmap, --gidmap, --subuidname,
+// --subgidname, --group-add, --security-opt, --cgroups, --init,
+// --init-path). Values are kept as given; the engine checks them at create
+// and resolves them at each start.
+type Identity struct {
+	// UserNS is "" (the host's), "host", "private", "auto[:OPTS]",
+	// "keep-id[:OPTS]", "nomap", "container:ID" or "ns:PATH".
+	UserNS     string   `json:"userns,omitempty"`
+	UIDMap     []string `json:"uidMap,omitempty"` // CONTAINER:HOST:SIZE
+	GIDMap     []string `json:"gidMap,omitempty"` // CONTAINER:HOST:SIZE
+	SubUIDName string   `json:"subUIDName,omitempty"`
+	SubGIDName string   `json:"subGIDName,omitempty"`
+	GroupAdd   []string `json:"groupAdd,omitempty"` // group names or numbers
+	// SecurityOpt are the --security-opt values as given (label=…,
+	// apparmor=…, seccomp=…, no-new-privileges, mask=…, unmask=…).
+	SecurityOpt []string `json:"securityOpt,omitempty"`
+	// CgroupsMode is "" (enabled), "enabled", "disabled", "no-conmon" or
+	// "split".
+	CgroupsMode string `json:"cgroupsMode,omitempty"`
+	Init        bool   `json:"init,omitempty"`     // --init: catatonit as PID 1
+	InitPath    string `json:"initPath,omitempty"` // --init-path: the init binary on the host
+}
+
+// NewUserNS reports whether the container gets a user namespace of its own
+// (mapped IDs), as opposed to the host's or another's.
+func (i Identity) NewUserNS() bool {
+	switch {
+	case len(i.UIDMap) > 0 || len(i.GIDMap) > 0 || i.SubUIDName != "" || i.SubGIDName != "":
+		return true
+	case i.UserNS == "private" || i.UserNS == "auto" || len(i.UserNS) > 5 && i.UserNS[:5] == "auto:":
+		return true
+	}
+	return false
+}

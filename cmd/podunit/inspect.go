@@ -116,6 +116,7 @@ type inspectHostConf struct {
 	CapAdd         []string      `json:"CapAdd"`
 	CapDrop        []string      `json:"CapDrop"`
 	Tmpfs          []string      `json:"Tmpfs"`
+	inspectIdentity
 }
 
 type restartPolicy struct {
@@ -139,7 +140,8 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 			Labels: c.Config.Labels, Image: c.Image, StopSignal: c.Config.StopSignal, StopTimeout: c.Config.StopTimeout},
 		HostConfig: inspectHostConf{RestartPolicy: parseRestart(c.Config.Restart), AutoRemove: c.Config.Remove,
 			Privileged: c.Config.Privileged, ReadonlyRootfs: c.Config.ReadOnly,
-			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
+			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs),
+			inspectIdentity: newInspectIdentity(c.Config.Identity)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
 	if d.Config.Hostname == "" {

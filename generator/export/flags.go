@@ -51,6 +51,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	if pod != nil {
 		add("--pod", pod.Name)
 	}
+	args = append(args, identityFlags(cfg.Identity)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
 	args = append(args, c.Image)

@@ -132,7 +132,7 @@ func FuzzAnyKey(f *testing.F) {
 	f.Add(uint8(4), uint8(2), "--root=%t/x $X")
 	f.Fuzz(func(t *testing.T, kindN, keyN uint8, value string) {
 		kind := Kinds[int(kindN)%len(Kinds)]
-		keys := supported[kind]
+		keys := supportedKeys(kind)
 		key := keys[int(keyN)%len(keys)]
 		src := "[" + kind.Section() + "]\n"
 		if key != "Image" && (kind == Container || kind == Image) {

@@ -101,7 +101,7 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 
 // checkKeys refuses keys the kind does not support, naming the line.
 func (t *translator) checkKeys() error {
-	keys := supported[t.id.Kind]
+	keys := supportedKeys(t.id.Kind)
 	for _, e := range t.sec.Entries {
 		if slices.Contains(keys, e.Key) {
 			continue

@@ -1,0 +1,105 @@
+package engine
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/model"
+)
+
+func TestParseSecurityOpts(t *testing.T) {
+	o, err := parseSecurityOpts([]string{"label=disable", "label:type:spc_t", "apparmor=unconfined", "seccomp=/p.json",
+		"no-new-privileges", "mask=/a:/b/", "unmask=ALL", "systempaths=unconfined"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(o.labels, []string{"disable", "type:spc_t"}) || o.apparmor != "unconfined" || o.seccomp != "/p.json" ||
+		!o.noNewPrivs || !slices.Equal(o.mask, []string{"/a", "/b"}) || !slices.Equal(o.unmask, []string{"ALL", "ALL"}) {
+		t.Errorf("parsed %+v", o)
+	}
+	for _, bad := range []string{"bogus", "label=maybe", "label=type:", "seccomp=", "no-new-privileges=perhaps",
+		"mask=relative", "unmask=/a:b", "systempaths=open", "apparmor="} {
+		_, err := parseSecurityOpts([]string{bad})
+		if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--security-opt \""+bad+"\"") {
+			t.Errorf("%q: %v, want an invalid argument naming it", bad, err)
+		}
+	}
+}
+
+func TestUserNSRequest(t *testing.T) {
+	for _, tc := range []struct {
+		id   model.Identity
+		want *image.UserNS
+	}{
+		{model.Identity{}, nil},
+		{model.Identity{UserNS: "host"}, nil},
+		{model.Identity{UserNS: "auto"}, &image.UserNS{Auto: true}},
+		{model.Identity{UserNS: "private"}, &image.UserNS{Auto: true}},
+		{model.Identity{UserNS: "auto:size=500,uidmapping=0:1000:1,gidmapping=0:2000:1"},
+			&image.UserNS{Auto: true, AutoSize: 500, AutoUIDMap: []image.IDMap{idm(0, 1000, 1)}, AutoGIDMap: []image.IDMap{idm(0, 2000, 1)}}},
+		{model.Identity{UIDMap: []string{"0:100000:1000"}},
+			&image.UserNS{UIDMap: []image.IDMap{idm(0, 100000, 1000)}, GIDMap: []image.IDMap{idm(0, 100000, 1000)}}},
+		{model.Identity{UserNS: "private", GIDMap: []string{"0:5:1", "1:10:5"}},
+			&image.UserNS{UIDMap: []image.IDMap{idm(0, 5, 1), idm(1, 10, 5)}, GIDMap: []image.IDMap{idm(0, 5, 1), idm(1, 10, 5)}}},
+	} {
+		got, err := userNSRequest(tc.id)
+		if err != nil {
+			t.Errorf("%+v: %v", tc.id, err)
+			continue
+		}
+		if tc.want == nil && got != nil || tc.want != nil && (got == nil || got.Auto != tc.want.Auto || got.AutoSize != tc.want.AutoSize ||
+			!slices.Equal(got.UIDMap, tc.want.UIDMap) || !slices.Equal(got.GIDMap, tc.want.GIDMap) ||
+			!slices.Equal(got.AutoUIDMap, tc.want.AutoUIDMap) || !slices.Equal(got.AutoGIDMap, tc.want.AutoGIDMap)) {
+			t.Errorf("%+v: got %+v, want %+v", tc.id, got, tc.want)
+		}
+	}
+}
+
+func TestUserNSRequestRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		id   model.Identity
+		want string
+	}{
+		{model.Identity{UIDMap: []string{"0:100000:65536", "1000:300000:10"}}, "overlaps"},
+		{model.Identity{UIDMap: []string{"0:100000:10", "100:100005:10"}}, "host IDs overlap"},
+		{model.Identity{UIDMap: []string{"0:100000"}}, "CONTAINER_ID:HOST_ID:SIZE"},
+		{model.Identity{UIDMap: []string{"0:100000:0"}}, "SIZE > 0"},
+		{model.Identity{GIDMap: []string{"0:4294967295:2"}}, "below 2^32"},
+		{model.Identity{UserNS: "auto", UIDMap: []string{"0:1:1"}}, "cannot be given with"},
+		{model.Identity{UserNS: "auto:size=x"}, "size"},
+		{model.Identity{UserNS: "auto:colour=red"}, "unknown option"},
+		{model.Identity{UserNS: "sideways"}, "unknown mode"},
+		{model.Identity{SubUIDName: "no-such-user-podunit"}, "no subordinate IDs"},
+	} {
+		_, err := userNSRequest(tc.id)
+		if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want an invalid argument with %q", tc.id, err, tc.want)
+		}
+	}
+	if _, err := userNSRequest(model.Identity{UserNS: "ns:/proc/1/ns/user"}); !errors.Is(err, errdefs.ErrNotImplemented) {
+		t.Errorf("ns: %v", err)
+	}
+}
+
+func TestCgroupsModeAndInit(t *testing.T) {
+	for mode, ok := range map[string]bool{"": true, "enabled": true, "split": true, "no-conmon": true, "disabled": true, "off": false} {
+		if err := checkCgroupsMode(mode, "/usr/bin/crun"); (err == nil) != ok {
+			t.Errorf("--cgroups %q: %v", mode, err)
+		}
+	}
+	if err := checkCgroupsMode("disabled", "runc"); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "crun") {
+		t.Errorf("disabled with runc: %v", err)
+	}
+	if _, err := initBinary(model.Identity{Init: true, InitPath: "/etc"}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("--init-path /etc: %v", err)
+	}
+	if p, err := initBinary(model.Identity{InitPath: "/etc"}); p != "" || err != nil {
+		t.Errorf("no --init: %q %v", p, err)
+	}
+}
+
+func idm(c, h, size int) image.IDMap { return image.IDMap{ContainerID: c, HostID: h, Size: size} }

@@ -70,3 +70,42 @@ func TestIdentityFlags(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityRecordAndRefusals: inspect and generate systemd --new show
+// the identity flags; bad values are refused naming flag and value, exit
+// 125, nothing created.
+func TestIdentityRecordAndRefusals(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	flags := []string{"--uidmap", "0:100000:65536", "--group-add", "4242", "--security-opt", "no-new-privileges",
+		"--security-opt", "mask=/proc/cpuinfo", "--init", "--cgroups", "split"}
+	e.must(append(append([]string{"create", "--name", "idc"}, flags...), "bb", "true")...)
+	out := e.must("inspect", "--format", "{{.HostConfig.UsernsMode}}|{{.HostConfig.IDMappings.UidMap}}|{{.HostConfig.GroupAdd}}|{{.HostConfig.SecurityOpt}}|{{.HostConfig.Cgroups}}|{{.HostConfig.Init}}", "idc")
+	if want := "private|[0:100000:65536]|[4242]|[no-new-privileges mask=/proc/cpuinfo]|default|true\n"; out != want {
+		t.Errorf("inspect = %q, want %q", out, want)
+	}
+	unit := e.must("generate", "systemd", "--new", "idc")
+	for _, f := range []string{"--uidmap 0:100000:65536", "--group-add 4242", "--security-opt no-new-privileges",
+		"--security-opt mask=/proc/cpuinfo", "--cgroups split", "--init"} {
+		if !strings.Contains(unit, f) {
+			t.Errorf("generate systemd --new lacks %q:\n%s", f, unit)
+		}
+	}
+	for _, bad := range [][]string{
+		{"--security-opt", "bogus=1"},
+		{"--uidmap", "0:100000:65536", "--uidmap", "1000:200000:10"},
+		{"--subuidname", "no-such-user-podunit"},
+		{"--userns", "keep-id"},
+		{"--cgroups", "disabled"},
+		{"--security-opt", "apparmor=no-such-profile"},
+		{"--init", "--init-path", "/etc"},
+	} {
+		r := e.run(append(append([]string{"create"}, bad...), "bb", "true")...)
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, bad[len(bad)-1]) && !strings.Contains(r.err, bad[0]) {
+			t.Errorf("create %q: exit %d, stderr %q; want 125 and an Error: naming it", bad, r.code, r.err)
+		}
+	}
+	if out := e.must("ps", "-a", "--format", "{{.Names}}"); out != "idc\n" {
+		t.Errorf("after the refusals ps -a = %q, want only idc", out)
+	}
+}

@@ -1,0 +1,73 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestBootIdentity boots systemd (crun) with /etc/subuid and /etc/subgid
+// giving the user "containers" a range, as --userns=auto needs, and runs a
+// Quadlet container with the identity keys and two CLI containers in
+// transient units; each reads its own uid_map, groups and status.
+func TestBootIdentity(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	sub := filepath.Join(host.dir, "subid")
+	if err := os.WriteFile(sub, []byte("containers:1000000:1000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Binds = append(opts.Binds, sub+":/etc/subuid", sub+":/etc/subgid")
+	replaceSources(t, sources, map[string]string{
+		"ident.container": "[Container]\nImage=bb\nContainerName=ident\nUserNS=auto:size=70000\nGroupAdd=4242\n" +
+			"NoNewPrivileges=yes\nMask=/proc/cpuinfo\nUnmask=/proc/keys\nRunInit=yes\nStopSignal=KILL\n" +
+			"Exec=sh -c \"cat /proc/self/uid_map; id -G; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status; " +
+			"echo cpuinfo=$(wc -c </proc/cpuinfo) pid1=$(cat /proc/1/comm); exec sleep 600\"\n",
+	})
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "ident.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", "start", "ident.service")
+	sb.WaitActive(t, "ident.service", "active", 60*time.Second)
+	journal := func() string {
+		out, _, _, _ := sb.Exec("journalctl", "-u", "ident.service", "-o", "cat", "--no-pager")
+		return out
+	}
+	eventually(t, 15*time.Second, "ident to print what it is", func() bool { return strings.Contains(journal(), "pid1=") })
+	out := journal()
+	for _, want := range []string{"0 4242", "NoNewPrivs:\t1", "Seccomp:\t2", "cpuinfo=0 pid1=podman-init"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ident's output lacks %q:\n%s", want, out)
+		}
+	}
+	quadletMap := uidMapOf(t, out)
+	if host, _ := strconv.Atoi(quadletMap[1]); quadletMap[2] != "70000" || host < 1000000 || host+70000 > 2000000 {
+		t.Errorf("UserNS=auto:size=70000 map %q, want 0 HOST 70000 from containers' range", quadletMap)
+	}
+	e.must("run", "-d", "--name", "auto2", "--userns", "auto", "bb", "sleep", "600")
+	e.must("run", "-d", "--name", "mapped", "--uidmap", "0:300000:65536", "--security-opt", "seccomp=unconfined", "bb", "sleep", "600")
+	auto2 := uidMapOf(t, e.must("exec", "auto2", "cat", "/proc/self/uid_map"))
+	if auto2[1] == quadletMap[1] {
+		t.Errorf("two auto containers share the host range %s", auto2[1])
+	}
+	if got := strings.Fields(e.must("exec", "mapped", "sh", "-c", "cat /proc/self/uid_map; grep Seccomp: /proc/1/status; touch /w && echo wrote")); strings.Join(got, " ") != "0 300000 65536 Seccomp: 0 wrote" {
+		t.Errorf("mapped: %q", got)
+	}
+	sb.Run(t, "systemctl", "stop", "ident.service")
+}
+
+// uidMapOf is the first line of a uid_map in out: container, host, size.
+func uidMapOf(t *testing.T, out string) []string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "0" {
+			return f
+		}
+	}
+	t.Fatalf("no uid_map line in %q", out)
+	return nil
+}

@@ -50,6 +50,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
+	if err := e.inheritPodUserNS(ctx, c); err != nil {
+		return nil, err
+	}
 	if err := e.containerNetwork(ctx, &c.Config, o); err != nil {
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}

@@ -18,7 +18,7 @@ import (
 // createRootfs makes c's storage container (with its record copy), its
 // files owned by the user namespace c asks for.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
-	ns, err := userNSRequest(c.Config.Identity)
+	ns, err := userNSRequest(c.Config.UserNSConfig)
 	if err != nil {
 		return err
 	}

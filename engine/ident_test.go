@@ -32,18 +32,18 @@ func TestParseSecurityOpts(t *testing.T) {
 
 func TestUserNSRequest(t *testing.T) {
 	for _, tc := range []struct {
-		id   model.Identity
+		id   model.UserNSConfig
 		want *image.UserNS
 	}{
-		{model.Identity{}, nil},
-		{model.Identity{UserNS: "host"}, nil},
-		{model.Identity{UserNS: "auto"}, &image.UserNS{Auto: true}},
-		{model.Identity{UserNS: "private"}, &image.UserNS{Auto: true}},
-		{model.Identity{UserNS: "auto:size=500,uidmapping=0:1000:1,gidmapping=0:2000:1"},
+		{model.UserNSConfig{}, nil},
+		{model.UserNSConfig{UserNS: "host"}, nil},
+		{model.UserNSConfig{UserNS: "auto"}, &image.UserNS{Auto: true}},
+		{model.UserNSConfig{UserNS: "private"}, &image.UserNS{Auto: true}},
+		{model.UserNSConfig{UserNS: "auto:size=500,uidmapping=0:1000:1,gidmapping=0:2000:1"},
 			&image.UserNS{Auto: true, AutoSize: 500, AutoUIDMap: []image.IDMap{idm(0, 1000, 1)}, AutoGIDMap: []image.IDMap{idm(0, 2000, 1)}}},
-		{model.Identity{UIDMap: []string{"0:100000:1000"}},
+		{model.UserNSConfig{UIDMap: []string{"0:100000:1000"}},
 			&image.UserNS{UIDMap: []image.IDMap{idm(0, 100000, 1000)}, GIDMap: []image.IDMap{idm(0, 100000, 1000)}}},
-		{model.Identity{UserNS: "private", GIDMap: []string{"0:5:1", "1:10:5"}},
+		{model.UserNSConfig{UserNS: "private", GIDMap: []string{"0:5:1", "1:10:5"}},
 			&image.UserNS{UIDMap: []image.IDMap{idm(0, 5, 1), idm(1, 10, 5)}, GIDMap: []image.IDMap{idm(0, 5, 1), idm(1, 10, 5)}}},
 	} {
 		got, err := userNSRequest(tc.id)
@@ -61,26 +61,26 @@ func TestUserNSRequest(t *testing.T) {
 
 func TestUserNSRequestRefusals(t *testing.T) {
 	for _, tc := range []struct {
-		id   model.Identity
+		id   model.UserNSConfig
 		want string
 	}{
-		{model.Identity{UIDMap: []string{"0:100000:65536", "1000:300000:10"}}, "overlaps"},
-		{model.Identity{UIDMap: []string{"0:100000:10", "100:100005:10"}}, "host IDs overlap"},
-		{model.Identity{UIDMap: []string{"0:100000"}}, "CONTAINER_ID:HOST_ID:SIZE"},
-		{model.Identity{UIDMap: []string{"0:100000:0"}}, "SIZE > 0"},
-		{model.Identity{GIDMap: []string{"0:4294967295:2"}}, "below 2^32"},
-		{model.Identity{UserNS: "auto", UIDMap: []string{"0:1:1"}}, "cannot be given with"},
-		{model.Identity{UserNS: "auto:size=x"}, "size"},
-		{model.Identity{UserNS: "auto:colour=red"}, "unknown option"},
-		{model.Identity{UserNS: "sideways"}, "unknown mode"},
-		{model.Identity{SubUIDName: "no-such-user-podunit"}, "no subordinate IDs"},
+		{model.UserNSConfig{UIDMap: []string{"0:100000:65536", "1000:300000:10"}}, "overlaps"},
+		{model.UserNSConfig{UIDMap: []string{"0:100000:10", "100:100005:10"}}, "host IDs overlap"},
+		{model.UserNSConfig{UIDMap: []string{"0:100000"}}, "CONTAINER_ID:HOST_ID:SIZE"},
+		{model.UserNSConfig{UIDMap: []string{"0:100000:0"}}, "SIZE > 0"},
+		{model.UserNSConfig{GIDMap: []string{"0:4294967295:2"}}, "below 2^32"},
+		{model.UserNSConfig{UserNS: "auto", UIDMap: []string{"0:1:1"}}, "cannot be given with"},
+		{model.UserNSConfig{UserNS: "auto:size=x"}, "size"},
+		{model.UserNSConfig{UserNS: "auto:colour=red"}, "unknown option"},
+		{model.UserNSConfig{UserNS: "sideways"}, "unknown mode"},
+		{model.UserNSConfig{SubUIDName: "no-such-user-podunit"}, "no subordinate IDs"},
 	} {
 		_, err := userNSRequest(tc.id)
 		if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want an invalid argument with %q", tc.id, err, tc.want)
 		}
 	}
-	if _, err := userNSRequest(model.Identity{UserNS: "ns:/proc/1/ns/user"}); !errors.Is(err, errdefs.ErrNotImplemented) {
+	if _, err := userNSRequest(model.UserNSConfig{UserNS: "ns:/proc/1/ns/user"}); !errors.Is(err, errdefs.ErrNotImplemented) {
 		t.Errorf("ns: %v", err)
 	}
 }

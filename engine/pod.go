@@ -75,6 +75,9 @@ func completePodConfig(cfg *model.PodConfig) error {
 	if err := validateHostname(cfg.Hostname); err != nil {
 		return err
 	}
+	if err := validatePodUserNS(cfg); err != nil {
+		return err
+	}
 	switch cfg.ExitPolicy {
 	case "":
 		cfg.ExitPolicy = "continue"

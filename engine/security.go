@@ -103,7 +103,7 @@ func (o *securityOpts) paths(key, val string) error {
 // validateIdentity checks at create what the container's identity settings
 // need from the host, so a bad one fails before anything exists.
 func validateIdentity(cfg *model.Config) error {
-	if _, err := userNSRequest(cfg.Identity); err != nil {
+	if _, err := userNSRequest(cfg.UserNSConfig); err != nil {
 		return err
 	}
 	o, err := parseSecurityOpts(cfg.SecurityOpt)

@@ -15,7 +15,7 @@ import (
 // userNSRequest turns --userns, --uidmap, --gidmap, --subuidname and
 // --subgidname into what the rootfs is made for: nil for the host's IDs.
 // Errors name the flag and the value.
-func userNSRequest(id model.Identity) (*image.UserNS, error) {
+func userNSRequest(id model.UserNSConfig) (*image.UserNS, error) {
 	mode, opts, _ := strings.Cut(id.UserNS, ":")
 	explicit := len(id.UIDMap) > 0 || len(id.GIDMap) > 0 || id.SubUIDName != "" || id.SubGIDName != ""
 	switch mode {
@@ -49,7 +49,7 @@ func usernsErr(v, msg string) error {
 
 // explicitMaps are --subuidname/--subgidname's ranges followed by
 // --uidmap/--gidmap's; one kind alone serves for both, as in Podman.
-func explicitMaps(id model.Identity) (*image.UserNS, error) {
+func explicitMaps(id model.UserNSConfig) (*image.UserNS, error) {
 	uids, err := parseIDMaps("--uidmap", id.UIDMap)
 	if err != nil {
 		return nil, err

@@ -28,6 +28,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	var labels []string
 	var share, memory string
 	var nf netFlags
+	var uf usernsFlags
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
 		Short: "Create a pod",
@@ -40,6 +41,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 			if o.Labels, err = parseLabels(labels); err != nil {
 				return err
 			}
+			o.UserNSConfig = uf.config()
 			if cmd.Flags().Changed("share") {
 				o.Share = splitList(share)
 			}
@@ -70,6 +72,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.Float64Var(&o.CPUs, "cpus", 0, "CPU limit of the whole pod (its slice's CPUQuota=), e.g. 1.5")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
 	nf.register(fs, "pod")
+	uf.register(fs)
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }

@@ -7,14 +7,8 @@ package model
 // --init-path). Values are kept as given; the engine checks them at create
 // and resolves them at each start.
 type Identity struct {
-	// UserNS is "" (the host's), "host", "private", "auto[:OPTS]",
-	// "keep-id[:OPTS]", "nomap", "container:ID" or "ns:PATH".
-	UserNS     string   `json:"userns,omitempty"`
-	UIDMap     []string `json:"uidMap,omitempty"` // CONTAINER:HOST:SIZE
-	GIDMap     []string `json:"gidMap,omitempty"` // CONTAINER:HOST:SIZE
-	SubUIDName string   `json:"subUIDName,omitempty"`
-	SubGIDName string   `json:"subGIDName,omitempty"`
-	GroupAdd   []string `json:"groupAdd,omitempty"` // group names or numbers
+	UserNSConfig
+	GroupAdd []string `json:"groupAdd,omitempty"` // group names or numbers
 	// SecurityOpt are the --security-opt values as given (label=…,
 	// apparmor=…, seccomp=…, no-new-privileges, mask=…, unmask=…).
 	SecurityOpt []string `json:"securityOpt,omitempty"`
@@ -25,9 +19,27 @@ type Identity struct {
 	InitPath    string `json:"initPath,omitempty"` // --init-path: the init binary on the host
 }
 
+// UserNSConfig is a user namespace as asked for (--userns, --uidmap,
+// --gidmap, --subuidname, --subgidname): a container's, or a pod's, which
+// its members share.
+type UserNSConfig struct {
+	// UserNS is "" (the host's), "host", "private", "auto[:OPTS]",
+	// "keep-id[:OPTS]", "nomap", "container:ID" or "ns:PATH".
+	UserNS     string   `json:"userns,omitempty"`
+	UIDMap     []string `json:"uidMap,omitempty"` // CONTAINER:HOST:SIZE
+	GIDMap     []string `json:"gidMap,omitempty"` // CONTAINER:HOST:SIZE
+	SubUIDName string   `json:"subUIDName,omitempty"`
+	SubGIDName string   `json:"subGIDName,omitempty"`
+}
+
+// IsZero reports whether nothing was asked for (the host's IDs).
+func (i UserNSConfig) IsZero() bool {
+	return i.UserNS == "" && len(i.UIDMap) == 0 && len(i.GIDMap) == 0 && i.SubUIDName == "" && i.SubGIDName == ""
+}
+
 // NewUserNS reports whether the container gets a user namespace of its own
 // (mapped IDs), as opposed to the host's or another's.
-func (i Identity) NewUserNS() bool {
+func (i UserNSConfig) NewUserNS() bool {
 	switch {
 	case len(i.UIDMap) > 0 || len(i.GIDMap) > 0 || i.SubUIDName != "" || i.SubGIDName != "":
 		return true

@@ -45,6 +45,8 @@ type Identity struct {
 // userNamespace adds the user namespace in asks for to namespaces.
 func userNamespace(in Input, namespaces []specs.LinuxNamespace) []specs.LinuxNamespace {
 	switch {
+	case hasNamespace(namespaces, specs.UserNamespace): // given (a pod's)
+		return namespaces
 	case in.UserNSPath != "":
 		return append(namespaces, specs.LinuxNamespace{Type: specs.UserNamespace, Path: in.UserNSPath})
 	case len(in.UIDMappings) > 0 || len(in.GIDMappings) > 0:

@@ -70,6 +70,7 @@ var table = map[string][]Flag{
 		{Long: "dns-option", Short: "", Value: true},
 		{Long: "dns-search", Short: "", Value: true},
 		{Long: "exit-policy", Short: "", Value: true},
+		{Long: "gidmap", Short: "", Value: true},
 		{Long: "hostname", Short: "", Value: true},
 		{Long: "ip", Short: "", Value: true},
 		{Long: "ip6", Short: "", Value: true},
@@ -84,6 +85,10 @@ var table = map[string][]Flag{
 		{Long: "publish", Short: "p", Value: true},
 		{Long: "replace", Short: "", Value: false},
 		{Long: "share", Short: "", Value: true},
+		{Long: "subgidname", Short: "", Value: true},
+		{Long: "subuidname", Short: "", Value: true},
+		{Long: "uidmap", Short: "", Value: true},
+		{Long: "userns", Short: "", Value: true},
 	},
 	"volume create": {
 		{Long: "driver", Short: "d", Value: true},

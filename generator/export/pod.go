@@ -95,5 +95,5 @@ func podFlags(p *model.Pod) []string {
 	if cfg.CPUs > 0 {
 		args = append(args, "--cpus", strconv.FormatFloat(cfg.CPUs, 'f', -1, 64))
 	}
-	return args
+	return append(args, usernsFlags(cfg.UserNSConfig)...)
 }

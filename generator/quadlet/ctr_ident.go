@@ -165,13 +165,17 @@ func withOpts(mode string, opts []string) string {
 	return mode + ":" + strings.Join(opts, ",")
 }
 
+// podIdentKeys are the [Pod] keys of the user namespace its members share.
+var podIdentKeys = []string{"GIDMap", "SubGIDMap", "SubUIDMap", "UIDMap", "UserNS"}
+
 // supportedKeys are the keys kind's section may have: supported's and the
 // ones added in files of their own.
 func supportedKeys(kind Kind) []string {
-	if kind == Container {
-		keys := append(slices.Clone(supported[kind]), identKeys...)
-		slices.Sort(keys)
-		return keys
+	more := map[Kind][]string{Container: identKeys, Pod: podIdentKeys}[kind]
+	if len(more) == 0 {
+		return supported[kind]
 	}
-	return supported[kind]
+	keys := append(slices.Clone(supported[kind]), more...)
+	slices.Sort(keys)
+	return keys
 }

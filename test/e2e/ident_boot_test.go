@@ -27,6 +27,9 @@ func TestBootIdentity(t *testing.T) {
 			"NoNewPrivileges=yes\nMask=/proc/cpuinfo\nUnmask=/proc/keys\nRunInit=yes\nStopSignal=KILL\n" +
 			"Exec=sh -c \"cat /proc/self/uid_map; id -G; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status; " +
 			"echo cpuinfo=$(wc -c </proc/cpuinfo) pid1=$(cat /proc/1/comm); exec sleep 600\"\n",
+		"shared.pod":   "[Pod]\nPodName=shared\nHostName=sharedhost\nUIDMap=0:400000:65536\nGIDMap=0:500000:65536\n",
+		"m1.container": "[Container]\nImage=bb\nContainerName=m1\nPod=shared.pod\nExec=sleep 600\nStopSignal=KILL\n",
+		"m2.container": "[Container]\nImage=bb\nContainerName=m2\nPod=shared.pod\nExec=sleep 600\nStopSignal=KILL\n",
 	})
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "ident.service")
@@ -58,6 +61,32 @@ func TestBootIdentity(t *testing.T) {
 		t.Errorf("mapped: %q", got)
 	}
 	sb.Run(t, "systemctl", "stop", "ident.service")
+	t.Run("pod user namespace", func(t *testing.T) { checkPodUserNS(t, sb, e) })
+}
+
+// checkPodUserNS starts a pod with UIDMap=/GIDMap= and two members: both
+// are in the one user namespace the pod pinned, with its maps, its host
+// name, and rootfs files they own.
+func checkPodUserNS(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
+	sb.DumpOnFailure(t, "shared-pod.service", "m1.service", "m2.service")
+	sb.Run(t, "systemctl", "start", "shared-pod.service")
+	sb.WaitActive(t, "m1.service", "active", 60*time.Second)
+	sb.WaitActive(t, "m2.service", "active", 60*time.Second)
+	probe := "readlink /proc/self/ns/user; cat /proc/self/uid_map /proc/self/gid_map; hostname; touch /own && echo wrote"
+	m1, m2 := e.must("exec", "m1", "sh", "-c", probe), e.must("exec", "m2", "sh", "-c", probe)
+	if m1 != m2 {
+		t.Errorf("the members differ:\nm1: %s\nm2: %s", m1, m2)
+	}
+	if f := strings.Fields(m1); len(f) != 9 || !strings.HasPrefix(f[0], "user:[") || strings.Join(f[1:], " ") != "0 400000 65536 0 500000 65536 sharedhost wrote" {
+		t.Errorf("member sees %q", f)
+	}
+	if hostNS, _, _, _ := sb.Exec("readlink", "/proc/self/ns/user"); strings.TrimSpace(hostNS) == strings.Fields(m1)[0] {
+		t.Errorf("the members are in the host's user namespace %s", hostNS)
+	}
+	if got := e.field("m1", "{{.HostConfig.UsernsMode}} {{.HostConfig.IDMappings.UidMap}}"); got != "private [0:400000:65536]" {
+		t.Errorf("m1's inspect: %q", got)
+	}
+	sb.Run(t, "systemctl", "stop", "shared-pod.service")
 }
 
 // uidMapOf is the first line of a uid_map in out: container, host, size.

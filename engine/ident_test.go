@@ -103,3 +103,24 @@ func TestCgroupsModeAndInit(t *testing.T) {
 }
 
 func idm(c, h, size int) image.IDMap { return image.IDMap{ContainerID: c, HostID: h, Size: size} }
+
+func TestValidatePodUserNS(t *testing.T) {
+	maps := model.UserNSConfig{UIDMap: []string{"0:100000:65536"}}
+	for _, tc := range []struct {
+		cfg  model.PodConfig
+		want error
+	}{
+		{model.PodConfig{}, nil},
+		{model.PodConfig{UserNSConfig: maps, Share: []string{"net"}}, nil},
+		{model.PodConfig{UserNSConfig: maps, Share: []string{"net", "pid"}}, errdefs.ErrInvalidArgument},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "auto"}}, errdefs.ErrNotImplemented},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UIDMap: []string{"0:1"}}}, errdefs.ErrInvalidArgument},
+	} {
+		if err := validatePodUserNS(&tc.cfg); !errors.Is(err, tc.want) && (err != nil || tc.want != nil) {
+			t.Errorf("%+v: %v, want %v", tc.cfg, err, tc.want)
+		}
+	}
+	if !equalUserNS(maps, model.UserNSConfig{UIDMap: []string{"0:100000:65536"}}) || equalUserNS(maps, model.UserNSConfig{}) {
+		t.Error("equalUserNS")
+	}
+}

@@ -35,9 +35,7 @@ func PinUserNS(dir string, kinds []string, hostname string, uids, gids []syscall
 		_ = Unpin(dir)
 		return p, fmt.Errorf("pinning the pod's namespaces in %s: %w", dir, err)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- offMainThread(func() error { return setupOnThread(p, kinds, hostname) }) }()
-	if err := <-errc; err != nil {
+	if err := onThrowawayThread(func() error { return setupOnThread(p, kinds, hostname) }); err != nil {
 		_ = Unpin(dir)
 		return p, fmt.Errorf("setting up the pod's namespaces in %s: %w", dir, err)
 	}

@@ -33,7 +33,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
 	in := specInput(c, rootfs, cgroupsPath)
-	if rt, err = e.identityInput(c, &in, rt); err != nil {
+	if rt, err = e.identityInput(ctx, c, &in, rt); err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	bundle := e.bundleDir(c.ID)

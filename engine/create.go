@@ -53,6 +53,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.inheritPodUserNS(ctx, c); err != nil {
 		return nil, err
 	}
+	if err := e.resolveUserNSContainer(ctx, c); err != nil {
+		return nil, err
+	}
 	if err := e.containerNetwork(ctx, &c.Config, o); err != nil {
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}

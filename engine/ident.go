@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -19,6 +20,9 @@ import (
 // files owned by the user namespace c asks for.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	ns, err := userNSRequest(c.Config.UserNSConfig)
+	if err == nil && strings.HasPrefix(c.Config.UserNS, "container:") {
+		ns, err = e.joinedUserNS(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -27,7 +31,7 @@ func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 
 // identityInput puts c's user namespace, groups, security options and
 // init into in, and returns the runtime as --cgroups wants it.
-func (e *Engine) identityInput(c *model.Container, in *spec.Input, rt *oci.Runtime) (*oci.Runtime, error) {
+func (e *Engine) identityInput(ctx context.Context, c *model.Container, in *spec.Input, rt *oci.Runtime) (*oci.Runtime, error) {
 	id := c.Config.Identity
 	if id.NewUserNS() {
 		uids, gids, err := e.images.RootfsIDMaps(c.ID)
@@ -35,6 +39,9 @@ func (e *Engine) identityInput(c *model.Container, in *spec.Input, rt *oci.Runti
 			return nil, err
 		}
 		in.UIDMappings, in.GIDMappings = specMaps(uids), specMaps(gids)
+		if in.UserNSPath, err = e.userNSPath(ctx, c); err != nil {
+			return nil, err
+		}
 		uid, gid := rootIDs(in)
 		if err := os.MkdirAll(e.bundleDir(c.ID), 0o700); err != nil {
 			return nil, err

@@ -37,6 +37,7 @@ func TestUserNSRequest(t *testing.T) {
 	}{
 		{model.UserNSConfig{}, nil},
 		{model.UserNSConfig{UserNS: "host"}, nil},
+		{model.UserNSConfig{UserNS: "container:web"}, nil}, // the engine takes web's maps
 		{model.UserNSConfig{UserNS: "auto"}, &image.UserNS{Auto: true}},
 		{model.UserNSConfig{UserNS: "private"}, &image.UserNS{Auto: true}},
 		{model.UserNSConfig{UserNS: "auto:size=500,uidmapping=0:1000:1,gidmapping=0:2000:1"},
@@ -74,6 +75,8 @@ func TestUserNSRequestRefusals(t *testing.T) {
 		{model.UserNSConfig{UserNS: "auto:colour=red"}, "unknown option"},
 		{model.UserNSConfig{UserNS: "sideways"}, "unknown mode"},
 		{model.UserNSConfig{SubUIDName: "no-such-user-podunit"}, "no subordinate IDs"},
+		{model.UserNSConfig{UserNS: "container:"}, "want container:NAME"},
+		{model.UserNSConfig{UserNS: "container:web", UIDMap: []string{"0:1:1"}}, "want container:NAME"},
 	} {
 		_, err := userNSRequest(tc.id)
 		if !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), tc.want) {

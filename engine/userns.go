@@ -37,8 +37,13 @@ func userNSRequest(id model.UserNSConfig) (*image.UserNS, error) {
 			return nil, usernsErr(id.UserNS, "is for rootless users only, as in Podman: use auto, or --uidmap")
 		}
 		return nil, fmt.Errorf("--userns=%s: rootless user namespaces are not supported yet: %w", id.UserNS, errdefs.ErrNotImplemented)
-	case "container", "ns":
-		return nil, fmt.Errorf("--userns=%s: joining another user namespace is not supported yet: %w", id.UserNS, errdefs.ErrNotImplemented)
+	case "container":
+		if explicit || opts == "" {
+			return nil, usernsErr(id.UserNS, "want container:NAME, without maps (the container's are used)")
+		}
+		return nil, nil // the engine takes the other container's maps (joinUserNS)
+	case "ns":
+		return nil, fmt.Errorf("--userns=%s: joining a user namespace by path is not supported yet: %w", id.UserNS, errdefs.ErrNotImplemented)
 	}
 	return nil, usernsErr(id.UserNS, "unknown mode (want host, private, auto[:OPTIONS], keep-id, nomap)")
 }

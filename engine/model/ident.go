@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Identity is what a container asked for about who it runs as and how it
 // is isolated: its user namespace, extra groups, security options, cgroup
 // mode and init (create/run --userns, --uidmap, --gidmap, --subuidname,
@@ -43,7 +45,7 @@ func (i UserNSConfig) NewUserNS() bool {
 	switch {
 	case len(i.UIDMap) > 0 || len(i.GIDMap) > 0 || i.SubUIDName != "" || i.SubGIDName != "":
 		return true
-	case i.UserNS == "private" || i.UserNS == "auto" || len(i.UserNS) > 5 && i.UserNS[:5] == "auto:":
+	case i.UserNS == "private" || i.UserNS == "auto" || strings.HasPrefix(i.UserNS, "auto:") || strings.HasPrefix(i.UserNS, "container:"):
 		return true
 	}
 	return false

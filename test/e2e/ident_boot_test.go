@@ -60,6 +60,14 @@ func TestBootIdentity(t *testing.T) {
 	if got := strings.Fields(e.must("exec", "mapped", "sh", "-c", "cat /proc/self/uid_map; grep Seccomp: /proc/1/status; touch /w && echo wrote")); strings.Join(got, " ") != "0 300000 65536 Seccomp: 0 wrote" {
 		t.Errorf("mapped: %q", got)
 	}
+	e.must("run", "-d", "--name", "joiner", "--userns", "container:mapped", "bb", "sleep", "600")
+	nsOf := func(name string) string { return e.must("exec", name, "sh", "-c", "readlink /proc/self/ns/user") }
+	if a, b := nsOf("mapped"), nsOf("joiner"); a != b || !strings.HasPrefix(a, "user:[") {
+		t.Errorf("--userns container:mapped: joiner in %q, mapped in %q", b, a)
+	}
+	if got := e.must("exec", "joiner", "sh", "-c", "touch /j && echo wrote"); got != "wrote\n" {
+		t.Errorf("joiner cannot write its rootfs: %q", got)
+	}
 	sb.Run(t, "systemctl", "stop", "ident.service")
 	t.Run("pod user namespace", func(t *testing.T) { checkPodUserNS(t, sb, e) })
 }

@@ -68,6 +68,23 @@ func TestBootIdentity(t *testing.T) {
 	if got := e.must("exec", "joiner", "sh", "-c", "touch /j && echo wrote"); got != "wrote\n" {
 		t.Errorf("joiner cannot write its rootfs: %q", got)
 	}
+	e.must("run", "-d", "--name", "nocg", "--cgroups", "disabled", "bb", "sleep", "600")
+	e.must("run", "-d", "--name", "cg", "bb", "sleep", "600")
+	cgroupOf := func(name string) string {
+		out, _, _, _ := sb.Exec("cat", "/proc/"+e.field(name, "{{.State.Pid}}")+"/cgroup")
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "name=systemd:") || strings.HasPrefix(line, "0::") {
+				return line
+			}
+		}
+		return out
+	}
+	if got := cgroupOf("nocg"); !strings.HasSuffix(got, "/podunit-nocg.service") {
+		t.Errorf("--cgroups disabled: the init is in %q, want the unit's own cgroup", got)
+	}
+	if got := cgroupOf("cg"); !strings.HasSuffix(got, "/podunit-cg.service/container") {
+		t.Errorf("default: the init is in %q, want the unit's container cgroup", got)
+	}
 	sb.Run(t, "systemctl", "stop", "ident.service")
 	t.Run("pod user namespace", func(t *testing.T) { checkPodUserNS(t, sb, e) })
 }

@@ -30,6 +30,12 @@ func TestBootIdentity(t *testing.T) {
 		"shared.pod":   "[Pod]\nPodName=shared\nHostName=sharedhost\nUIDMap=0:400000:65536\nGIDMap=0:500000:65536\n",
 		"m1.container": "[Container]\nImage=bb\nContainerName=m1\nPod=shared.pod\nExec=sleep 600\nStopSignal=KILL\n",
 		"m2.container": "[Container]\nImage=bb\nContainerName=m2\nPod=shared.pod\nExec=sleep 600\nStopSignal=KILL\n",
+		"remap.container": "[Container]\nImage=bb\nContainerName=remap\nRemapUsers=manual\nRemapUid=0:600000:65536\n" +
+			"RemapGid=0:700000:65536\nSeccompProfile=/etc/podunit/systemd/deny-mkdir.json\nSecurityLabelDisable=true\n" +
+			"SecurityLabelLevel=s0:c1\nCgroupsMode=split\nExec=sleep 600\nStopSignal=KILL\n",
+		"subid.container": "[Container]\nImage=bb\nContainerName=subid\nSubUIDMap=containers\nSubGIDMap=containers\n" +
+			"Exec=sleep 600\nStopSignal=KILL\n",
+		"deny-mkdir.json": `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO"}]}`,
 	})
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "ident.service")
@@ -85,6 +91,7 @@ func TestBootIdentity(t *testing.T) {
 	if got := cgroupOf("cg"); !strings.HasSuffix(got, "/podunit-cg.service/container") {
 		t.Errorf("default: the init is in %q, want the unit's container cgroup", got)
 	}
+	t.Run("remap and subid keys", func(t *testing.T) { checkRemapKeys(t, sb, e) })
 	sb.Run(t, "systemctl", "stop", "ident.service")
 	t.Run("pod user namespace", func(t *testing.T) { checkPodUserNS(t, sb, e) })
 }
@@ -124,4 +131,27 @@ func uidMapOf(t *testing.T, out string) []string {
 	}
 	t.Fatalf("no uid_map line in %q", out)
 	return nil
+}
+
+// checkRemapKeys: RemapUsers=manual with RemapUid=/RemapGid=, SubUIDMap=,
+// SeccompProfile= and the label keys reach their containers.
+func checkRemapKeys(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
+	sb.DumpOnFailure(t, "remap.service", "subid.service")
+	sb.Run(t, "systemctl", "start", "remap.service", "subid.service")
+	sb.WaitActive(t, "remap.service", "active", 60*time.Second)
+	sb.WaitActive(t, "subid.service", "active", 60*time.Second)
+	got := strings.Fields(e.must("exec", "remap", "sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; mkdir /x 2>/dev/null && echo made || echo denied"))
+	if strings.Join(got, " ") != "0 600000 65536 0 700000 65536 denied" {
+		t.Errorf("remap: %q", got)
+	}
+	opts := e.field("remap", "{{.HostConfig.SecurityOpt}}")
+	for _, want := range []string{"label=disable", "label=level:s0:c1", "seccomp=/etc/podunit/systemd/deny-mkdir.json"} {
+		if !strings.Contains(opts, want) {
+			t.Errorf("remap's SecurityOpt %s lacks %s", opts, want)
+		}
+	}
+	if got := strings.Fields(e.must("exec", "subid", "cat", "/proc/self/uid_map")); strings.Join(got, " ") != "0 1000000 1000000" {
+		t.Errorf("SubUIDMap=containers: %q", got)
+	}
+	sb.Run(t, "systemctl", "stop", "remap.service", "subid.service")
 }

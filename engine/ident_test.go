@@ -76,6 +76,7 @@ func TestUserNSRequestRefusals(t *testing.T) {
 		{model.UserNSConfig{UserNS: "sideways"}, "unknown mode"},
 		{model.UserNSConfig{SubUIDName: "no-such-user-podunit"}, "no subordinate IDs"},
 		{model.UserNSConfig{UserNS: "container:"}, "want container:NAME"},
+		{model.UserNSConfig{UserNS: "host", UIDMap: []string{"0:1:1"}}, "has no maps"},
 		{model.UserNSConfig{UserNS: "container:web", UIDMap: []string{"0:1:1"}}, "want container:NAME"},
 	} {
 		_, err := userNSRequest(tc.id)

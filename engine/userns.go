@@ -20,13 +20,15 @@ func userNSRequest(id model.UserNSConfig) (*image.UserNS, error) {
 	explicit := len(id.UIDMap) > 0 || len(id.GIDMap) > 0 || id.SubUIDName != "" || id.SubGIDName != ""
 	switch mode {
 	case "", "host", "private":
-		if !explicit {
-			if mode == "private" {
-				return &image.UserNS{Auto: true}, nil
-			}
-			return nil, nil
+		switch {
+		case mode == "host" && explicit:
+			return nil, usernsErr(id.UserNS, "the host's user namespace has no maps: leave out --uidmap, --gidmap, --subuidname and --subgidname")
+		case explicit:
+			return explicitMaps(id)
+		case mode == "private":
+			return &image.UserNS{Auto: true}, nil
 		}
-		return explicitMaps(id)
+		return nil, nil
 	case "auto":
 		if explicit {
 			return nil, usernsErr(id.UserNS, "cannot be given with --uidmap, --gidmap, --subuidname or --subgidname")

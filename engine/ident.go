@@ -33,24 +33,8 @@ func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 // init into in, and returns the runtime as --cgroups wants it.
 func (e *Engine) identityInput(ctx context.Context, c *model.Container, in *spec.Input, rt *oci.Runtime) (*oci.Runtime, error) {
 	id := c.Config.Identity
-	if id.NewUserNS() {
-		uids, gids, err := e.images.RootfsIDMaps(c.ID)
-		if err != nil {
-			return nil, err
-		}
-		in.UIDMappings, in.GIDMappings = specMaps(uids), specMaps(gids)
-		if in.UserNSPath, err = e.userNSPath(ctx, c); err != nil {
-			return nil, err
-		}
-		uid, gid := rootIDs(in)
-		if err := os.MkdirAll(e.bundleDir(c.ID), 0o700); err != nil {
-			return nil, err
-		}
-		for _, dir := range []string{in.Rootfs, e.bundleDir(c.ID)} {
-			if err := makeAccessible(dir, uid, gid); err != nil {
-				return nil, err
-			}
-		}
+	if err := e.userNSInput(ctx, c, in); err != nil {
+		return nil, err
 	}
 	o, err := parseSecurityOpts(id.SecurityOpt)
 	if err != nil {
@@ -75,6 +59,32 @@ func (e *Engine) identityInput(ctx context.Context, c *model.Container, in *spec
 		return &own, nil
 	}
 	return rt, nil
+}
+
+// userNSInput puts the maps c's rootfs was made for (and the namespace it
+// joins) into in, and lets the namespace's root reach the rootfs and bundle.
+func (e *Engine) userNSInput(ctx context.Context, c *model.Container, in *spec.Input) error {
+	if !c.Config.NewUserNS() {
+		return nil
+	}
+	uids, gids, err := e.images.RootfsIDMaps(c.ID)
+	if err != nil {
+		return err
+	}
+	in.UIDMappings, in.GIDMappings = specMaps(uids), specMaps(gids)
+	if in.UserNSPath, err = e.userNSPath(ctx, c); err != nil {
+		return err
+	}
+	uid, gid := rootIDs(in)
+	if err := os.MkdirAll(e.bundleDir(c.ID), 0o700); err != nil {
+		return err
+	}
+	for _, dir := range []string{in.Rootfs, e.bundleDir(c.ID)} {
+		if err := makeAccessible(dir, uid, gid); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func specMaps(maps []image.IDMap) []specs.LinuxIDMapping {

@@ -11,7 +11,7 @@ import (
 	"github.com/podunit/podunit/test/harness"
 )
 
-// TestBootIdentity boots systemd (crun) with /etc/subuid and /etc/subgid
+// TestBootIdentity boots systemd (crun, and runc for one container) with /etc/subuid and /etc/subgid
 // giving the user "containers" a range, as --userns=auto needs, and runs a
 // Quadlet container with the identity keys and two CLI containers in
 // transient units; each reads its own uid_map, groups and status.
@@ -73,6 +73,12 @@ func TestBootIdentity(t *testing.T) {
 	}
 	if got := e.must("exec", "joiner", "sh", "-c", "touch /j && echo wrote"); got != "wrote\n" {
 		t.Errorf("joiner cannot write its rootfs: %q", got)
+	}
+	e.must("--runtime", "runc", "run", "-d", "--name", "runcmapped", "--uidmap", "0:800000:65536", "--init",
+		"--security-opt", "no-new-privileges", "--group-add", "4242", "bb", "sleep", "600")
+	probe := "cat /proc/self/uid_map; cat /proc/1/comm; id -G; grep NoNewPrivs: /proc/self/status; touch /w && echo wrote"
+	if got := strings.Fields(e.must("exec", "runcmapped", "sh", "-c", probe)); strings.Join(got, " ") != "0 800000 65536 podman-init 0 4242 NoNewPrivs: 1 wrote" {
+		t.Errorf("runc: %q", got)
 	}
 	e.must("run", "-d", "--name", "nocg", "--cgroups", "disabled", "bb", "sleep", "600")
 	e.must("run", "-d", "--name", "cg", "bb", "sleep", "600")

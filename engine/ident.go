@@ -20,7 +20,7 @@ import (
 // files owned by the user namespace c asks for.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	ns, err := userNSRequest(c.Config.UserNSConfig)
-	if err == nil && strings.HasPrefix(c.Config.UserNS, "container:") {
+	if err == nil && (strings.HasPrefix(c.Config.UserNS, "container:") || strings.HasPrefix(c.Config.UserNS, "ns:")) {
 		ns, err = e.joinedUserNS(c)
 	}
 	if err != nil {

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"errors"
+	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -84,8 +87,11 @@ func TestUserNSRequestRefusals(t *testing.T) {
 			t.Errorf("%+v: %v, want an invalid argument with %q", tc.id, err, tc.want)
 		}
 	}
-	if _, err := userNSRequest(model.UserNSConfig{UserNS: "ns:/proc/1/ns/user"}); !errors.Is(err, errdefs.ErrNotImplemented) {
-		t.Errorf("ns: %v", err)
+	if ns, err := userNSRequest(model.UserNSConfig{UserNS: "ns:/proc/1/ns/user"}); ns != nil || err != nil {
+		t.Errorf("ns:/proc/1/ns/user: %v %v, want the engine to read its maps", ns, err)
+	}
+	if _, err := userNSRequest(model.UserNSConfig{UserNS: "ns:relative"}); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("ns:relative: %v", err)
 	}
 }
 
@@ -126,5 +132,26 @@ func TestValidatePodUserNS(t *testing.T) {
 	}
 	if !equalUserNS(maps, model.UserNSConfig{UIDMap: []string{"0:100000:65536"}}) || equalUserNS(maps, model.UserNSConfig{}) {
 		t.Error("equalUserNS")
+	}
+}
+
+func TestNSUserMaps(t *testing.T) {
+	cmd := exec.Command("sleep", "30")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUSER,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}, {ContainerID: 70000, HostID: 5000, Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 200000, Size: 65536}}}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	ns, err := nsUserMaps("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/ns/user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ns.UIDMap, []image.IDMap{idm(0, 100000, 65536), idm(70000, 5000, 1)}) || !slices.Equal(ns.GIDMap, []image.IDMap{idm(0, 200000, 65536)}) {
+		t.Errorf("maps %+v", ns)
+	}
+	if _, err := nsUserMaps("/proc/self/ns/net"); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("a network namespace: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,10 @@ func userNSRequest(id model.UserNSConfig) (*image.UserNS, error) {
 		}
 		return nil, nil // the engine takes the other container's maps (joinUserNS)
 	case "ns":
-		return nil, fmt.Errorf("--userns=%s: joining a user namespace by path is not supported yet: %w", id.UserNS, errdefs.ErrNotImplemented)
+		if explicit || !filepath.IsAbs(opts) {
+			return nil, usernsErr(id.UserNS, "want ns:/absolute/path, without maps (the namespace's are used)")
+		}
+		return nil, nil // the engine reads the namespace's maps (joinedUserNS)
 	}
 	return nil, usernsErr(id.UserNS, "unknown mode (want host, private, auto[:OPTIONS], keep-id, nomap)")
 }

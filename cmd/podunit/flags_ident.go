@@ -22,7 +22,7 @@ type usernsFlags struct {
 }
 
 func (f *usernsFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.mode, "userns", "", "user namespace: host, private, auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S], keep-id, nomap (rootless only)")
+	fs.StringVar(&f.mode, "userns", "", "user namespace: host, private, auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S], container:NAME, ns:PATH, keep-id, nomap (rootless only)")
 	fs.StringArrayVar(&f.uidMap, "uidmap", nil, "a user namespace UID range: CONTAINER_UID:HOST_UID:SIZE (again for more)")
 	fs.StringArrayVar(&f.gidMap, "gidmap", nil, "a user namespace GID range: CONTAINER_GID:HOST_GID:SIZE (again for more)")
 	fs.StringVar(&f.subUIDName, "subuidname", "", "map the UIDs /etc/subuid gives this user")

@@ -45,7 +45,7 @@ func (i UserNSConfig) NewUserNS() bool {
 	switch {
 	case len(i.UIDMap) > 0 || len(i.GIDMap) > 0 || i.SubUIDName != "" || i.SubGIDName != "":
 		return true
-	case i.UserNS == "private" || i.UserNS == "auto" || strings.HasPrefix(i.UserNS, "auto:") || strings.HasPrefix(i.UserNS, "container:"):
+	case i.UserNS == "private" || i.UserNS == "auto" || strings.HasPrefix(i.UserNS, "auto:") || strings.HasPrefix(i.UserNS, "container:") || strings.HasPrefix(i.UserNS, "ns:"):
 		return true
 	}
 	return false

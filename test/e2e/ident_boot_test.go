@@ -74,6 +74,13 @@ func TestBootIdentity(t *testing.T) {
 	if got := e.must("exec", "joiner", "sh", "-c", "touch /j && echo wrote"); got != "wrote\n" {
 		t.Errorf("joiner cannot write its rootfs: %q", got)
 	}
+	e.must("run", "-d", "--name", "bypath", "--userns", "ns:/proc/"+e.field("mapped", "{{.State.Pid}}")+"/ns/user", "bb", "sleep", "600")
+	if a, b := nsOf("mapped"), nsOf("bypath"); a != b {
+		t.Errorf("--userns ns:/proc/PID/ns/user: bypath in %q, mapped in %q", b, a)
+	}
+	if got := e.must("exec", "bypath", "sh", "-c", "cat /proc/self/uid_map; touch /j && echo wrote"); strings.Join(strings.Fields(got), " ") != "0 300000 65536 wrote" {
+		t.Errorf("bypath: %q", got)
+	}
 	e.must("--runtime", "runc", "run", "-d", "--name", "runcmapped", "--uidmap", "0:800000:65536", "--init",
 		"--security-opt", "no-new-privileges", "--group-add", "4242", "bb", "sleep", "600")
 	probe := "cat /proc/self/uid_map; cat /proc/1/comm; id -G; grep NoNewPrivs: /proc/self/status; touch /w && echo wrote"

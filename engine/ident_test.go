@@ -12,6 +12,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/network"
 )
 
 func TestParseSecurityOpts(t *testing.T) {
@@ -124,11 +125,20 @@ func TestValidatePodUserNS(t *testing.T) {
 		{model.PodConfig{UserNSConfig: maps, Share: []string{"net"}}, nil},
 		{model.PodConfig{UserNSConfig: maps, Share: []string{"net", "pid"}}, errdefs.ErrInvalidArgument},
 		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "auto"}}, errdefs.ErrNotImplemented},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "host"}}, nil},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "container:web"}}, errdefs.ErrInvalidArgument},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "ns:/proc/1/ns/user"}}, errdefs.ErrInvalidArgument},
 		{model.PodConfig{UserNSConfig: model.UserNSConfig{UIDMap: []string{"0:1"}}}, errdefs.ErrInvalidArgument},
 	} {
 		if err := validatePodUserNS(&tc.cfg); !errors.Is(err, tc.want) && (err != nil || tc.want != nil) {
 			t.Errorf("%+v: %v, want %v", tc.cfg, err, tc.want)
 		}
+	}
+	pinned := network.Pinned{Dir: "/run/p"}
+	host := &model.Pod{Config: model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "host"}}}
+	own := &model.Pod{Config: model.PodConfig{UserNSConfig: maps}}
+	if podUserEntry(host, pinned) != nil || len(podUserEntry(own, pinned)) != 1 || podUserEntry(own, pinned)[0].path != "/run/p/user" {
+		t.Errorf("member entries: host %v, own %v", podUserEntry(host, pinned), podUserEntry(own, pinned))
 	}
 	if !equalUserNS(maps, model.UserNSConfig{UIDMap: []string{"0:100000:65536"}}) || equalUserNS(maps, model.UserNSConfig{}) {
 		t.Error("equalUserNS")

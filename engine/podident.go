@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -17,15 +18,13 @@ import (
 // pod has none), and no shared PID namespace (its holder's would belong to
 // the host's user namespace, where members could not mount /proc).
 func validatePodUserNS(cfg *model.PodConfig) error {
-	if cfg.UserNSConfig.IsZero() {
-		return nil
+	mode, _, _ := strings.Cut(cfg.UserNS, ":")
+	if mode == "container" || mode == "ns" {
+		return fmt.Errorf("--userns %q: a pod makes its own user namespace (--uidmap, --gidmap, --subuidname): %w", cfg.UserNS, errdefs.ErrInvalidArgument)
 	}
 	ns, err := userNSRequest(cfg.UserNSConfig)
-	if err != nil {
+	if err != nil || ns == nil {
 		return err
-	}
-	if ns == nil {
-		return nil
 	}
 	if ns.Auto {
 		return fmt.Errorf("--userns %q: a pod's user namespace needs --uidmap/--gidmap or --subuidname (auto ranges are for containers): %w",
@@ -39,7 +38,7 @@ func validatePodUserNS(cfg *model.PodConfig) error {
 
 // podUserNS is the maps of p's own user namespace, nil when it has none.
 func podUserNS(p *model.Pod) (*image.UserNS, error) {
-	if p.Config.UserNSConfig.IsZero() {
+	if !p.Config.NewUserNS() {
 		return nil, nil
 	}
 	return userNSRequest(p.Config.UserNSConfig)
@@ -70,7 +69,7 @@ func sysMaps(maps []image.IDMap) []syscall.SysProcIDMap {
 // podUserEntry is the pod's pinned user namespace for its members, first
 // (the runtime joins it before the namespaces it owns); none without one.
 func podUserEntry(p *model.Pod, pinned network.Pinned) []nsEntry {
-	if p.Config.UserNSConfig.IsZero() {
+	if !p.Config.NewUserNS() {
 		return nil
 	}
 	return []nsEntry{{kind: network.User, path: pinned.Path(network.User)}}
@@ -87,7 +86,7 @@ func (e *Engine) inheritPodUserNS(ctx context.Context, c *model.Container) error
 		return err
 	}
 	own, pods := c.Config.UserNSConfig, p.Config.UserNSConfig
-	if pods.IsZero() {
+	if !pods.NewUserNS() {
 		return nil
 	}
 	if !own.IsZero() && !equalUserNS(own, pods) {

@@ -132,6 +132,13 @@ func checkPodUserNS(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
 		t.Errorf("m1's inspect: %q", got)
 	}
 	sb.Run(t, "systemctl", "stop", "shared-pod.service")
+	// a member of a pod without a user namespace may have one of its own:
+	// the pod's network, IPC and UTS namespaces stay the host user namespace's
+	e.must("pod", "create", "--name", "plain", "--hostname", "plainhost")
+	e.must("run", "-d", "--pod", "plain", "--name", "pm", "--uidmap", "0:900000:65536", "bb", "sleep", "600")
+	if got := strings.Fields(e.must("exec", "pm", "sh", "-c", "cat /proc/self/uid_map; hostname; ls /sys/class/net | grep -c lo; touch /w && echo wrote")); strings.Join(got, " ") != "0 900000 65536 plainhost 1 wrote" {
+		t.Errorf("mapped member of a plain pod: %q", got)
+	}
 }
 
 // uidMapOf is the first line of a uid_map in out: container, host, size.

@@ -19,14 +19,29 @@ import (
 // createRootfs makes c's storage container (with its record copy), its
 // files owned by the user namespace c asks for.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
-	ns, err := userNSRequest(c.Config.UserNSConfig)
-	if err == nil && (strings.HasPrefix(c.Config.UserNS, "container:") || strings.HasPrefix(c.Config.UserNS, "ns:")) {
-		ns, err = e.joinedUserNS(c)
-	}
+	ns, err := e.rootfsUserNS(ctx, c)
 	if err != nil {
 		return err
 	}
 	return e.images.CreateRootfsUserNS(ctx, c.ImageID, c.ID, c.Name, recordCopy(c), ns)
+}
+
+// rootfsUserNS is the user namespace c's rootfs is made for: its pod's, the
+// one it joins, or its own.
+func (e *Engine) rootfsUserNS(ctx context.Context, c *model.Container) (*image.UserNS, error) {
+	switch {
+	case strings.HasPrefix(c.Config.UserNS, "container:") || strings.HasPrefix(c.Config.UserNS, "ns:"):
+		return e.joinedUserNS(c)
+	case c.Config.Pod != "" && c.Config.NewUserNS():
+		p, err := e.store.Pod(ctx, c.Config.Pod)
+		if err != nil {
+			return nil, err
+		}
+		if p.Config.NewUserNS() {
+			return e.podUserNS(p)
+		}
+	}
+	return userNSRequest(c.Config.UserNSConfig)
 }
 
 // identityInput puts c's user namespace, groups, security options and

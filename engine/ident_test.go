@@ -124,7 +124,7 @@ func TestValidatePodUserNS(t *testing.T) {
 		{model.PodConfig{}, nil},
 		{model.PodConfig{UserNSConfig: maps, Share: []string{"net"}}, nil},
 		{model.PodConfig{UserNSConfig: maps, Share: []string{"net", "pid"}}, errdefs.ErrInvalidArgument},
-		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "auto"}}, errdefs.ErrNotImplemented},
+		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "auto"}}, nil},
 		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "host"}}, nil},
 		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "container:web"}}, errdefs.ErrInvalidArgument},
 		{model.PodConfig{UserNSConfig: model.UserNSConfig{UserNS: "ns:/proc/1/ns/user"}}, errdefs.ErrInvalidArgument},

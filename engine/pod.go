@@ -53,6 +53,10 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	if err := e.store.AddPod(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := e.reservePodUserNS(p); err != nil { // podident.go
+		_ = e.store.RemovePod(context.WithoutCancel(ctx), p.ID)
+		return nil, fmt.Errorf("pod %q: %w", p.Name, err)
+	}
 	e.podEvent(p, "create")
 	return p, nil
 }

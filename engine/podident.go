@@ -13,10 +13,10 @@ import (
 	"github.com/podunit/podunit/engine/network"
 )
 
-// validatePodUserNS checks a pod's user namespace at pod create: explicit
-// maps only (an auto range needs a storage container to be counted, and a
-// pod has none), and no shared PID namespace (its holder's would belong to
-// the host's user namespace, where members could not mount /proc).
+// validatePodUserNS checks a pod's user namespace at pod create: its own
+// (maps or auto, not another's), and no shared PID namespace (its holder's
+// would belong to the host's user namespace, where members could not mount
+// /proc).
 func validatePodUserNS(cfg *model.PodConfig) error {
 	mode, _, _ := strings.Cut(cfg.UserNS, ":")
 	if mode == "container" || mode == "ns" {
@@ -26,29 +26,59 @@ func validatePodUserNS(cfg *model.PodConfig) error {
 	if err != nil || ns == nil {
 		return err
 	}
-	if ns.Auto {
-		return fmt.Errorf("--userns %q: a pod's user namespace needs --uidmap/--gidmap or --subuidname (auto ranges are for containers): %w",
-			cfg.UserNS, errdefs.ErrNotImplemented)
-	}
 	if cfg.Shares(network.PID) {
 		return fmt.Errorf("--share pid cannot be given with a pod user namespace: %w", errdefs.ErrInvalidArgument)
 	}
 	return nil
 }
 
-// podUserNS is the maps of p's own user namespace, nil when it has none.
-func podUserNS(p *model.Pod) (*image.UserNS, error) {
+// podUserNS is the maps of p's own user namespace, nil when it has none:
+// the explicit ones, or the auto range reserved at pod create.
+func (e *Engine) podUserNS(p *model.Pod) (*image.UserNS, error) {
 	if !p.Config.NewUserNS() {
 		return nil, nil
 	}
-	return userNSRequest(p.Config.UserNSConfig)
+	ns, err := userNSRequest(p.Config.UserNSConfig)
+	if err != nil || !ns.Auto {
+		return ns, err
+	}
+	uids, gids, err := e.images.RootfsIDMaps(p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("pod %q: its user namespace range: %w", p.Name, err)
+	}
+	return &image.UserNS{UIDMap: uids, GIDMap: gids}, nil
+}
+
+// podAutoRangeSize is the size of a pod's auto range without size=: a pod
+// has no image to measure, and 65536 IDs hold any image's (nobody included).
+const podAutoRangeSize = 65536
+
+// reservePodUserNS takes p's auto range (a storage container with the
+// pod's ID holds it), after p's record exists; removePodUserNS frees it.
+func (e *Engine) reservePodUserNS(p *model.Pod) error {
+	ns, err := userNSRequest(p.Config.UserNSConfig)
+	if err != nil || ns == nil || !ns.Auto {
+		return err
+	}
+	if ns.AutoSize == 0 {
+		ns.AutoSize = podAutoRangeSize
+	}
+	return e.images.ReserveUserNS(p.ID, "podunit-pod-userns-"+p.ID[:12], ns)
+}
+
+// removePodUserNS frees p's auto range, if it has one.
+func (e *Engine) removePodUserNS(p *model.Pod) error {
+	if !e.images.RootfsExists(p.ID) {
+		return nil
+	}
+	return e.images.DeleteRootfs(p.ID)
 }
 
 // pinPod pins p's shared namespaces, inside a user namespace of its own
 // when it has one.
 func (e *Engine) pinPod(p *model.Pod) (network.Pinned, error) {
 	dir, kinds := e.podNamespaces(p).Dir, pinnable(p.Config.Share)
-	ns, err := podUserNS(p)
+	ns, err := e.podUserNS(p)
 	if err != nil || ns == nil {
 		if err != nil {
 			return network.Pinned{}, err

@@ -81,3 +81,18 @@ func fromStorage(maps []idtools.IDMap) []IDMap {
 	}
 	return out
 }
+
+// ReserveUserNS makes an empty storage container with ID id (a pod's),
+// named name, whose only use is to hold a user namespace range: ns (Auto)
+// takes one no other storage container has, and later auto ranges avoid
+// it. RootfsIDMaps reads it back; DeleteRootfs frees it.
+func (s *Store) ReserveUserNS(id, name string, ns *UserNS) error {
+	if len(id) != 64 || !isHex(id) {
+		return fmt.Errorf("ID %q is not 64 hex digits: %w", id, errdefs.ErrInvalidArgument)
+	}
+	opts := &storage.ContainerOptions{IDMappingOptions: idMappingOptions(ns)}
+	if _, err := s.store.CreateContainer(id, []string{name}, "", "", `{"podunit":"user namespace of a pod"}`, opts); err != nil {
+		return fmt.Errorf("reserving a user namespace range for %s: %w", name, err)
+	}
+	return nil
+}

@@ -52,3 +52,26 @@ func testRootfsUserNS(t *testing.T, driver string) {
 		t.Errorf("a rootfs without maps has %v %v", u, g)
 	}
 }
+
+func TestReserveUserNS(t *testing.T) {
+	s := newStore(t, "vfs")
+	id := ctrID(10)
+	// no /etc/subuid range for "containers" here: the reservation must fail cleanly
+	err := s.ReserveUserNS(id, "podunit-pod-userns-x", &UserNS{Auto: true, AutoSize: 65536})
+	if _, statErr := os.Stat("/etc/subuid"); err == nil && statErr != nil {
+		t.Fatal("an auto range without /etc/subuid")
+	}
+	if err != nil {
+		if s.RootfsExists(id) {
+			t.Errorf("a failed reservation left its storage container")
+		}
+		return
+	}
+	u, g, err := s.RootfsIDMaps(id)
+	if err != nil || len(u) == 0 || len(g) == 0 || u[0].Size != 65536 {
+		t.Errorf("reserved maps %v %v %v", u, g, err)
+	}
+	if err := s.DeleteRootfs(id); err != nil || s.RootfsExists(id) {
+		t.Errorf("DeleteRootfs: %v", err)
+	}
+}

@@ -132,6 +132,17 @@ func checkPodUserNS(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
 		t.Errorf("m1's inspect: %q", got)
 	}
 	sb.Run(t, "systemctl", "stop", "shared-pod.service")
+	// a pod with --userns auto: a range reserved at pod create, shared by its members
+	e.must("pod", "create", "--name", "autopod", "--userns", "auto")
+	e.must("run", "-d", "--pod", "autopod", "--name", "am1", "bb", "sleep", "600")
+	e.must("run", "-d", "--pod", "autopod", "--name", "am2", "bb", "sleep", "600")
+	probe = "readlink /proc/self/ns/user; cat /proc/self/uid_map; touch /own && echo wrote"
+	a1, a2 := e.must("exec", "am1", "sh", "-c", probe), e.must("exec", "am2", "sh", "-c", probe)
+	f := strings.Fields(a1)
+	if host, _ := strconv.Atoi(f[2]); a1 != a2 || len(f) != 5 || f[1] != "0" || f[3] != "65536" || host < 1000000 || host+65536 > 2000000 {
+		t.Errorf("auto pod members:\nam1: %s\nam2: %s", a1, a2)
+	}
+	e.must("pod", "rm", "-f", "autopod")
 	// a member of a pod without a user namespace may have one of its own:
 	// the pod's network, IPC and UTS namespaces stay the host user namespace's
 	e.must("pod", "create", "--name", "plain", "--hostname", "plainhost")

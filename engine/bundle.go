@@ -36,6 +36,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, err
 	}
 	in := specInput(c, rootfs, cgroupsPath)
+	if rt, err = e.identityInput(ctx, c, &in, rt); err != nil {
+		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {
 		return "", nil, err
@@ -68,7 +71,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 // namespace, and a fresh PID namespace unless a pid entry is given.
 func memberNamespaces(shared []nsEntry) []specs.LinuxNamespace {
 	kinds := map[string]specs.LinuxNamespaceType{"net": specs.NetworkNamespace, "ipc": specs.IPCNamespace,
-		"uts": specs.UTSNamespace, "pid": specs.PIDNamespace}
+		"uts": specs.UTSNamespace, "pid": specs.PIDNamespace, "user": specs.UserNamespace}
 	list := []specs.LinuxNamespace{{Type: specs.MountNamespace}}
 	if _, err := os.Stat("/proc/self/ns/cgroup"); err == nil {
 		list = append(list, specs.LinuxNamespace{Type: specs.CgroupNamespace})

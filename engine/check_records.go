@@ -102,7 +102,7 @@ func (k *checker) recordsWithoutRootfs(ctx context.Context) error {
 		case k.e.images.RootfsExists(c.ID), c.Config.Rootfs != "": // --rootfs: no storage container
 		case k.e.images.HasImage(c.ImageID):
 			k.found("container", c.ID, "its storage container is gone", false, FixedStorage, func() error {
-				return k.e.images.CreateRootfsRecord(ctx, c.ImageID, c.ID, c.Name, recordCopy(c))
+				return k.e.createRootfs(ctx, c)
 			})
 		default:
 			k.found("container", c.ID, "its storage container and its image "+names.ShortID(c.ImageID)+" are gone",

@@ -54,6 +54,12 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
+	if err := e.inheritPodUserNS(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := e.resolveUserNSContainer(ctx, c); err != nil {
+		return nil, err
+	}
 	if err := e.podResources(ctx, c); err != nil {
 		return nil, err
 	}
@@ -76,7 +82,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.store.AddContainer(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := e.createRootfs(ctx, img.ID, c); err != nil {
+	if err := e.createRootfs(ctx, c); err != nil {
 		_ = e.store.RemoveContainer(context.WithoutCancel(ctx), c.ID)
 		return nil, fmt.Errorf("creating the rootfs of container %q: %w", c.Name, err)
 	}
@@ -254,6 +260,9 @@ func validateConfig(cfg *model.Config) error {
 		}
 	}
 	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	if err := validateIdentity(cfg); err != nil {
 		return err
 	}
 	if err := validateDevices(&cfg.Storage); err != nil {

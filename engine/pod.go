@@ -53,6 +53,10 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	if err := e.store.AddPod(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := e.reservePodUserNS(p); err != nil { // podident.go
+		_ = e.store.RemovePod(context.WithoutCancel(ctx), p.ID)
+		return nil, fmt.Errorf("pod %q: %w", p.Name, err)
+	}
 	e.podEvent(p, "create")
 	return p, nil
 }
@@ -73,6 +77,9 @@ func completePodConfig(cfg *model.PodConfig) error {
 		return fmt.Errorf("--hostname needs the UTS namespace shared: %w", errdefs.ErrInvalidArgument)
 	}
 	if err := validateHostname(cfg.Hostname); err != nil {
+		return err
+	}
+	if err := validatePodUserNS(cfg); err != nil {
 		return err
 	}
 	switch cfg.ExitPolicy {

@@ -269,6 +269,9 @@ func (e *Engine) removePodRecords(ctx context.Context, p *model.Pod) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	if err := e.removePodUserNS(p); err != nil { // podident.go
+		return err
+	}
 	if err := e.store.RemovePod(ctx, p.ID); err != nil && !errdefs.IsNotFound(err) {
 		return err
 	}

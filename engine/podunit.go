@@ -127,7 +127,7 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
-	pinned, err := network.Pin(e.podNamespaces(p).Dir, pinnable(p.Config.Share), p.Config.Hostname)
+	pinned, err := e.pinPod(p)
 	if err != nil {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
 	}
@@ -233,7 +233,7 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 		return nil, err
 	}
 	pinned := e.podNamespaces(p)
-	var out []nsEntry
+	out := podUserEntry(p, pinned)
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
 		if kind == network.Net && p.Config.Network == "host" {
 			continue // no network namespace: the host's

@@ -39,15 +39,6 @@ func validateRootfs(p string) error {
 	return nil
 }
 
-// createRootfs makes the container's storage rootfs on its image; a
-// --rootfs container has its directory instead.
-func (e *Engine) createRootfs(ctx context.Context, imageID string, c *model.Container) error {
-	if c.Config.Rootfs != "" {
-		return nil
-	}
-	return e.images.CreateRootfsRecord(ctx, imageID, c.ID, c.Name, recordCopy(c))
-}
-
 // mountRootfs mounts the container's rootfs (counted) and returns where;
 // a --rootfs container's is its directory, always there.
 func (e *Engine) mountRootfs(c *model.Container) (string, error) {

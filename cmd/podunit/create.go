@@ -28,6 +28,7 @@ type createFlags struct {
 	stopTimeout                               uint
 	res                                       resFlags
 	dev                                       devFlags
+	ident                                     identFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -60,6 +61,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.res.register(fs)
 	f.dev.register(fs)
 	f.meta.register(fs)
+	f.ident.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -102,7 +104,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	o.Config = model.Config{Labels: labels, WorkingDir: f.workdir, User: f.user, Hostname: f.hostname,
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
-		Restart: f.restart, Remove: f.rm, SdNotify: sd}
+		Restart: f.restart, Remove: f.rm, SdNotify: sd, Identity: f.ident.identity()}
 	if o.Config.Resources, err = f.res.resources(cmd.Flags().Changed); err != nil {
 		return o, err
 	}

@@ -117,6 +117,7 @@ type inspectHostConf struct {
 	inspectResources
 	inspectStorage
 	inspectMetaHost
+	inspectIdentity
 }
 
 type restartPolicy struct {
@@ -141,7 +142,8 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 		HostConfig: inspectHostConf{RestartPolicy: parseRestart(c.Config.Restart), AutoRemove: c.Config.Remove,
 			Privileged: c.Config.Privileged, ReadonlyRootfs: c.Config.ReadOnly,
 			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs),
-			inspectResources: newInspectResources(c.Config.Resources)},
+			inspectResources: newInspectResources(c.Config.Resources),
+			inspectIdentity:  newInspectIdentity(c.Config.Identity)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
 	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)

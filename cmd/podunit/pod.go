@@ -28,6 +28,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	var labels []string
 	var share, memory, shmSize string
 	var nf netFlags
+	var uf usernsFlags
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
 		Short: "Create a pod",
@@ -40,6 +41,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 			if o.Labels, err = parseLabels(labels); err != nil {
 				return err
 			}
+			o.UserNSConfig = uf.config()
 			if cmd.Flags().Changed("share") {
 				o.Share = splitList(share)
 			}
@@ -74,6 +76,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.StringVar(&shmSize, "shm-size", "", "size of each member's /dev/shm unless it sets its own (e.g. 128m)")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
 	nf.register(fs, "pod")
+	uf.register(fs)
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }

@@ -34,6 +34,12 @@ func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containe
 // the storage container (RecordKey): it marks the storage container as
 // podunit's and lets a lost state record be rebuilt.
 func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
+	return s.CreateRootfsUserNS(ctx, imageID, containerID, containerName, record, nil)
+}
+
+// CreateRootfsUserNS is CreateRootfsRecord whose files belong to the user
+// namespace ns asks for (nil: the host's IDs).
+func (s *Store) CreateRootfsUserNS(ctx context.Context, imageID, containerID, containerName string, record []byte, ns *UserNS) error {
 	if err := s.open(); err != nil {
 		return err
 	}
@@ -56,7 +62,7 @@ func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, co
 	if containerName != "" {
 		names = []string{containerName}
 	}
-	opts := &storage.ContainerOptions{}
+	opts := &storage.ContainerOptions{IDMappingOptions: idMappingOptions(ns)}
 	if record != nil {
 		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: record}}
 	}

@@ -50,6 +50,7 @@ type Config struct {
 	Resources Resources `json:"resources,omitzero"` // --memory, --cpus, --ulimit, … (resources.go)
 	Storage
 	MetaConfig
+	Identity
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

@@ -24,6 +24,7 @@ type PodConfig struct {
 	Network    string            `json:"network,omitempty"`    // "none", "host" or a network's name
 	Ports      []PortMapping     `json:"ports,omitempty"`      // published ports (-p)
 	NetConfig
+	UserNSConfig // the user namespace its members share
 }
 
 // PodState is what the pod's own machinery is doing. The pod's status as

@@ -43,6 +43,9 @@ func StartPIDHolder() (int, error) {
 	return pid, nil
 }
 
+// Catatonit is the path of the catatonit binary (also --init's init).
+func Catatonit() (string, error) { return holderBinary() }
+
 func holderBinary() (string, error) {
 	if p, err := exec.LookPath("catatonit"); err == nil {
 		return p, nil

@@ -60,13 +60,18 @@ func Pin(dir string, kinds []string, hostname string) (Pinned, error) {
 		}
 		f.Close()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- offMainThread(func() error { return pinOnThread(p, kinds, hostname) }) }()
-	if err := <-errc; err != nil {
+	if err := onThrowawayThread(func() error { return pinOnThread(p, kinds, hostname) }); err != nil {
 		_ = Unpin(dir)
 		return p, fmt.Errorf("pinning the pod's namespaces in %s: %w", dir, err)
 	}
 	return p, nil
+}
+
+// onThrowawayThread runs fn on a goroutine of its own, off the main thread.
+func onThrowawayThread(fn func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- offMainThread(fn) }()
+	return <-errc
 }
 
 // offMainThread runs fn on a goroutine that is not on the process's main

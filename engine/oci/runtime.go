@@ -23,6 +23,9 @@ type Runtime struct {
 	Name string // "crun" or "runc" (what the user asked for)
 	Path string // absolute path of the binary
 	Root string // the runtime's --root state directory
+	// NoCgroups makes no cgroup for the container (crun's
+	// --cgroup-manager=disabled, --cgroups=disabled).
+	NoCgroups bool
 }
 
 // Find locates the runtime named name (a bare name is looked up in PATH and
@@ -67,6 +70,9 @@ type Stdio struct {
 // own diagnostics go, as JSON lines, to logPath when it is set.
 func (r *Runtime) command(ctx context.Context, logPath string, args ...string) *exec.Cmd {
 	global := []string{"--root", r.Root}
+	if r.NoCgroups {
+		global = append(global, "--cgroup-manager=disabled")
+	}
 	if logPath != "" {
 		global = append(global, "--log-format=json", "--log="+logPath)
 	}

@@ -45,6 +45,8 @@ func linux(in Input, h host, namespaces []specs.LinuxNamespace, caps *specs.Linu
 		Namespaces:  slices.Clone(namespaces),
 		CgroupsPath: in.CgroupsPath,
 		Resources:   &specs.LinuxResources{Devices: deviceRules(in.Privileged)},
+		UIDMappings: slices.Clone(in.UIDMappings),
+		GIDMappings: slices.Clone(in.GIDMappings),
 	}
 	if in.PidsLimit >= 0 {
 		limit := in.PidsLimit
@@ -59,8 +61,9 @@ func linux(in Input, h host, namespaces []specs.LinuxNamespace, caps *specs.Linu
 	}
 	l.MaskedPaths = slices.Concat(maskedPaths, h.extraMasked)
 	l.ReadonlyPaths = slices.Clone(readonlyPaths)
+	maskPaths(in, l)
 	var err error
-	l.Seccomp, err = defaultSeccomp(h.arch, caps.Bounding)
+	l.Seccomp, err = seccompFor(in, h.arch, caps.Bounding)
 	if err != nil {
 		return nil, err
 	}

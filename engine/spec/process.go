@@ -30,6 +30,7 @@ func process(in Input, u execUser, caps *specs.LinuxCapabilities, rlimits []spec
 		Capabilities:    caps,
 		Rlimits:         rlimits,
 		NoNewPrivileges: in.NoNewPrivileges,
+		ApparmorProfile: in.AppArmorProfile,
 	}
 }
 

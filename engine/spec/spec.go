@@ -73,6 +73,7 @@ type Input struct {
 	Annotations     map[string]string
 	Limits          Limits // memory, CPU, ulimits, sysctls, /dev/shm, OOM score (res.go)
 	Storage
+	Identity
 }
 
 // Mount is a bind mount of Source (a host path) on Destination, or a
@@ -103,6 +104,9 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := additionalGroups(in, &u.user); err != nil {
+		return nil, err
+	}
 	caps, err := capabilitySets(in, h.caps, u.user.UID)
 	if err != nil {
 		return nil, err
@@ -111,6 +115,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if namespaces == nil {
 		namespaces = defaultNamespaces(h.cgroupNS)
 	}
+	namespaces = userNamespace(in, namespaces)
 	hostname := ""
 	if hasNewNamespace(namespaces, specs.UTSNamespace) {
 		hostname = defaultHostname(in)
@@ -127,7 +132,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 		Version:     OCIVersion,
 		Root:        &specs.Root{Path: in.Rootfs, Readonly: in.ReadOnly},
 		Hostname:    hostname,
-		Mounts:      mounts,
+		Mounts:      userNSMounts(mounts, namespaces),
 		Annotations: annotations(in),
 		Process:     process(in, u, caps, rlimits, hostname),
 	}
@@ -135,6 +140,7 @@ func generate(in Input, h host) (*specs.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	withInit(in, s)
 	if err := checkSysctls(in.Limits.Sysctl, namespaces); err != nil {
 		return nil, err
 	}

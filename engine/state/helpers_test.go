@@ -55,13 +55,20 @@ func full(id, name string) *model.Container {
 		Entrypoint: []string{"/bin/sh", "-c"}, Cmd: []string{"exit 3"},
 		Env: []string{"PATH=/bin", "A=b"}, Labels: map[string]string{"k": "v"},
 		WorkingDir: "/srv", User: "1000:1000", Hostname: "box",
-		Mounts: []model.Mount{{Type: "bind", Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}}},
+		Mounts: []model.Mount{{Type: "bind", Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}, Anonymous: true}},
 		Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, Privileged: true,
 		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
 		SdNotify: "container", Runtime: "crun", Pod: fullPodID,
 		Network: "webnet", Ports: []model.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}},
 		NetConfig: fullNetConfig(),
+		Resources: fullResources(),
+		Storage: model.Storage{Devices: []model.Device{{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"}},
+			DeviceCgroupRules: []string{"c 10:229 rwm"}, NoReadOnlyTmpfs: true, Rootfs: "/srv/rootfs"},
+		MetaConfig: model.MetaConfig{Annotations: map[string]string{"a": "1"}, Timezone: "Europe/Berlin", LogDriver: "passthrough",
+			LogTag: "web", Expose: []string{"80/tcp"}, HostUsers: []string{"nobody"}},
+		Identity: model.Identity{UserNSConfig: fullUserNS(), GroupAdd: []string{"wheel"}, SecurityOpt: []string{"no-new-privileges"},
+			CgroupsMode: "split", Init: true, InitPath: "/usr/bin/catatonit"},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,
@@ -105,6 +112,21 @@ func minimalPod(id, name string) *model.Pod {
 	return &model.Pod{ID: id, Name: name, Created: time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)}
 }
 
+// fullResources sets every resource limit.
+func fullResources() model.Resources {
+	pids, oom := int64(100), 200
+	return model.Resources{Memory: 64 << 20, MemorySwap: 128 << 20, MemoryReservation: 32 << 20, NanoCPUs: 1.5e9,
+		CPUShares: 512, CpusetCPUs: "0", CpusetMems: "0", PidsLimit: &pids,
+		Ulimits: []model.Ulimit{{Name: "RLIMIT_NOFILE", Soft: 1024, Hard: 2048}}, ShmSize: 1 << 20,
+		Sysctls: map[string]string{"net.ipv4.ip_forward": "1"}, OOMScoreAdj: &oom}
+}
+
+// fullUserNS sets every user namespace field.
+func fullUserNS() model.UserNSConfig {
+	return model.UserNSConfig{UserNS: "auto", UIDMap: []string{"0:100000:65536"}, GIDMap: []string{"0:100000:65536"},
+		SubUIDName: "containers", SubGIDName: "containers"}
+}
+
 // fullNetConfig sets every network and name-resolution field.
 func fullNetConfig() model.NetConfig {
 	return model.NetConfig{Networks: []string{"backnet"},
@@ -120,7 +142,7 @@ func fullPod(id, name string) *model.Pod {
 		Labels: map[string]string{"k": "v"}, Share: []string{"net", "ipc", "uts"},
 		Hostname: "podhost", ExitPolicy: "stop", Memory: 64 << 20, CPUs: 1.5,
 		Network: "webnet", Ports: []model.PortMapping{{HostIP: "0.0.0.0", HostPort: 53, ContainerPort: 53, Protocol: "udp"}},
-		NetConfig: fullNetConfig(),
+		NetConfig: fullNetConfig(), ShmSize: 1 << 20, UserNSConfig: fullUserNS(),
 	}
 	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3", HolderPid: 4242}
 	return p

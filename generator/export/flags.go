@@ -49,6 +49,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	args = append(args, resourceFlags(cfg.Resources)...)
 	args = append(args, netFlags(cfg)...)
 	args = append(args, metaFlags(cfg)...)
+	args = append(args, identityFlags(cfg.Identity)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
 	args = append(args, imageArgs(c)...)

@@ -98,5 +98,6 @@ func podFlags(p *model.Pod) []string {
 	if cfg.ShmSize > 0 {
 		args = append(args, "--shm-size", strconv.FormatInt(cfg.ShmSize, 10))
 	}
-	return append(args, netArgs(cfg.Network, cfg.NetConfig, cfg.Ports)...)
+	args = append(args, netArgs(cfg.Network, cfg.NetConfig, cfg.Ports)...)
+	return append(args, usernsFlags(cfg.UserNSConfig)...)
 }

@@ -24,12 +24,15 @@ var netKeys = map[Kind][]string{
 
 // isSupported reports whether podunit translates key in kind's section.
 func isSupported(kind Kind, key string) bool {
-	return slices.Contains(supported[kind], key) || slices.Contains(netKeys[kind], key)
+	return slices.Contains(supported[kind], key) || slices.Contains(netKeys[kind], key) ||
+		slices.Contains(identKeysOf[kind], key)
 }
 
-// supportedKeys lists every key of kind's section podunit translates, sorted.
+// supportedKeys lists every key of kind's section podunit translates, sorted:
+// supported's and the ones translated in files of their own (netKeys here,
+// identKeysOf in ctr_ident.go).
 func supportedKeys(kind Kind) []string {
-	keys := append(slices.Clone(supported[kind]), netKeys[kind]...)
+	keys := slices.Concat(supported[kind], netKeys[kind], identKeysOf[kind])
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }

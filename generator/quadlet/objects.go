@@ -81,6 +81,9 @@ func (t *translator) podUnit() error {
 	if err := t.networks(); err != nil {
 		return err
 	}
+	if err := t.userMappings(); err != nil { // ctr_ident.go
+		return err
+	}
 	if err := t.netOptions(); err != nil {
 		return err
 	}

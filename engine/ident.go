@@ -1,0 +1,148 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/spec"
+)
+
+// createRootfs makes c's storage container (with its record copy), its
+// files owned by the user namespace c asks for.
+func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
+	if c.Config.Rootfs != "" {
+		return nil // --rootfs: the user's directory
+	}
+	ns, err := e.rootfsUserNS(ctx, c)
+	if err != nil {
+		return err
+	}
+	return e.images.CreateRootfsUserNS(ctx, c.ImageID, c.ID, c.Name, recordCopy(c), ns)
+}
+
+// rootfsUserNS is the user namespace c's rootfs is made for: its pod's, the
+// one it joins, or its own.
+func (e *Engine) rootfsUserNS(ctx context.Context, c *model.Container) (*image.UserNS, error) {
+	switch {
+	case strings.HasPrefix(c.Config.UserNS, "container:") || strings.HasPrefix(c.Config.UserNS, "ns:"):
+		return e.joinedUserNS(c)
+	case c.Config.Pod != "" && c.Config.NewUserNS():
+		p, err := e.store.Pod(ctx, c.Config.Pod)
+		if err != nil {
+			return nil, err
+		}
+		if p.Config.NewUserNS() {
+			return e.podUserNS(p)
+		}
+	}
+	return userNSRequest(c.Config.UserNSConfig)
+}
+
+// identityInput puts c's user namespace, groups, security options and
+// init into in, and returns the runtime as --cgroups wants it.
+func (e *Engine) identityInput(ctx context.Context, c *model.Container, in *spec.Input, rt *oci.Runtime) (*oci.Runtime, error) {
+	id := c.Config.Identity
+	if err := e.userNSInput(ctx, c, in); err != nil {
+		return nil, err
+	}
+	o, err := parseSecurityOpts(id.SecurityOpt)
+	if err != nil {
+		return nil, err
+	}
+	if in.SeccompProfile, err = seccompProfile(o.seccomp); err != nil {
+		return nil, err
+	}
+	in.SeccompUnconfined = o.seccomp == "unconfined"
+	if o.apparmor != "unconfined" {
+		in.AppArmorProfile = o.apparmor
+	}
+	in.NoNewPrivileges = in.NoNewPrivileges || o.noNewPrivs
+	in.Mask, in.Unmask, in.GroupAdd = o.mask, o.unmask, id.GroupAdd
+	if in.InitPath, err = initBinary(id); err != nil {
+		return nil, err
+	}
+	if id.CgroupsMode == "disabled" {
+		own := *rt
+		own.NoCgroups = true
+		in.CgroupsPath = ""
+		return &own, nil
+	}
+	return rt, nil
+}
+
+// userNSInput puts the maps c's rootfs was made for (and the namespace it
+// joins) into in, and lets the namespace's root reach the rootfs and bundle.
+func (e *Engine) userNSInput(ctx context.Context, c *model.Container, in *spec.Input) error {
+	if !c.Config.NewUserNS() {
+		return nil
+	}
+	uids, gids, err := e.images.RootfsIDMaps(c.ID)
+	if err != nil {
+		return err
+	}
+	in.UIDMappings, in.GIDMappings = specMaps(uids), specMaps(gids)
+	if in.UserNSPath, err = e.userNSPath(ctx, c); err != nil {
+		return err
+	}
+	uid, gid := rootIDs(in)
+	if err := os.MkdirAll(e.bundleDir(c.ID), 0o700); err != nil {
+		return err
+	}
+	for _, dir := range []string{in.Rootfs, e.bundleDir(c.ID)} {
+		if err := makeAccessible(dir, uid, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func specMaps(maps []image.IDMap) []specs.LinuxIDMapping {
+	var out []specs.LinuxIDMapping
+	for _, m := range maps {
+		out = append(out, specs.LinuxIDMapping{ContainerID: uint32(m.ContainerID), HostID: uint32(m.HostID), Size: uint32(m.Size)}) //nolint:gosec // IDs are below 2^32
+	}
+	return out
+}
+
+// makeAccessible lets the user-namespace root (host IDs uid:gid) reach dir:
+// the runtime mounts the rootfs and the bundle's files from inside the
+// namespace, so every directory above them needs the search bit for it.
+// Podman does the same; only x bits are added (nothing becomes listable).
+func makeAccessible(dir string, uid, gid int) error {
+	for ; dir != "/" && dir != "."; dir = filepath.Dir(dir) {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if ok && int(st.Uid) == uid && int(st.Gid) == gid || fi.Mode().Perm()&0o111 == 0o111 {
+			continue
+		}
+		if err := os.Chmod(dir, fi.Mode().Perm()|0o111); err != nil {
+			return fmt.Errorf("letting the user namespace reach %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// rootIDs are the host IDs of the namespace's root (its container ID 0).
+func rootIDs(in *spec.Input) (int, int) {
+	find := func(maps []specs.LinuxIDMapping) int {
+		for _, m := range maps {
+			if m.ContainerID == 0 {
+				return int(m.HostID)
+			}
+		}
+		return 0
+	}
+	return find(in.UIDMappings), find(in.GIDMappings)
+}

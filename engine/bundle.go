@@ -82,7 +82,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 		WorkingDir: cfg.WorkingDir, User: cfg.User, Hostname: cfg.Hostname,
 		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
 		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
-		Labels: cfg.Labels, CgroupsPath: cgroupsPath,
+		Labels: cfg.Labels, CgroupsPath: cgroupsPath, Terminal: cfg.Tty,
 	}
 	if in.Hostname == "" {
 		in.Hostname = c.ID[:12]

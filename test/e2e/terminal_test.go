@@ -1,8 +1,41 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
 )
+
+// TestTerminalOnHost drives the attached terminal cases with runc, no
+// systemd: run -it, create -it + start -ai, exec -it, and -i with pipes.
+func TestTerminalOnHost(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
+	t.Run("start -ai", func(t *testing.T) { checkStartAI(t, e) })
+	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "") })
+}
+
+// TestTerminalUnderSystemd adds the unit containers' console (run -dit,
+// attach, detach keys, attach again) to the attached cases, with crun and
+// runc under a real systemd.
+func TestTerminalUnderSystemd(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	for _, rt := range []string{"crun", "runc"} {
+		t.Run(rt, func(t *testing.T) {
+			e := newEnv(t, sb, rt)
+			e.image()
+			t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
+			t.Run("start -ai", func(t *testing.T) { checkStartAI(t, e) })
+			t.Run("attach", func(t *testing.T) { checkAttach(t, e) })
+			t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
+			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
+			e.must("rm", "-f", "-t", "0", "con")
+		})
+	}
+}
 
 // checkRunIT drives `run -it` on a terminal: the shell's prompt, typed
 // input echoed and run, the size the caller's terminal has and then a new
@@ -24,8 +57,93 @@ func checkRunIT(t *testing.T, e *env) {
 	}
 }
 
-func TestTerminalOnHost(t *testing.T) {
-	e := newEnv(t, nil, "runc")
-	e.image()
-	t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
+// checkStartAI creates a container with -it and runs it with start -ai.
+func checkStartAI(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "-it", "--name", "sai", "bb", "sh")
+	s := onPty(t, e, "start", "-ai", "sai")
+	s.expect("# ")
+	s.send("test -t 0 && stty size\r")
+	s.expect("24 80\r\n")
+	s.send("exit 6\r")
+	if code := s.wait(); code != 6 {
+		t.Fatalf("start -ai exited %d, want 6; terminal:\n%q", code, s.output())
+	}
+	if got := e.field("sai", "{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}} {{.Config.OpenStdin}}"); got != "exited 6 true true" {
+		t.Fatalf("inspect after start -ai: %q", got)
+	}
+	e.must("rm", "sai")
+}
+
+// checkAttach runs a unit container with -dit, attaches to it, follows a
+// resize, detaches with ctrl-p ctrl-q (it runs on), attaches again and
+// ends it: attach exits with its code, and the journal kept its terminal.
+func checkAttach(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-con.service")
+	e.must("run", "-dit", "--name", "con", "bb", "sh")
+	s := onPty(t, e, "attach", "con")
+	s.send("\r")
+	s.expect("# ")
+	s.send("stty size\r")
+	s.expect("24 80\r\n")
+	s.resize(30, 90)
+	s.send("stty size\r")
+	s.expect("30 90\r\n")
+	s.send("\x10\x11")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("attach exited %d after the detach keys, want 0; terminal:\n%q", code, s.output())
+	}
+	if got := e.field("con", "{{.State.Status}}"); got != "running" {
+		t.Fatalf("after detaching the container is %q, want running", got)
+	}
+	s = onPty(t, e, "attach", "--detach-keys", "ctrl-a", "con")
+	s.send("echo again-$((2+3))\r")
+	s.expect("again-5")
+	s.send("\x01")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("attach exited %d after --detach-keys ctrl-a; terminal:\n%q", code, s.output())
+	}
+	eventually(t, 10*time.Second, "the terminal in the journal", func() bool {
+		return strings.Contains(e.run("logs", "con").out, "again-5")
+	})
+}
+
+// checkExecIT runs `exec -it` in a running container: size, resize, code.
+func checkExecIT(t *testing.T, e *env, name string) {
+	e = e.on(t)
+	s := onPty(t, e, "exec", "-it", name, "sh")
+	s.expect("# ")
+	s.send("stty size\r")
+	s.expect("24 80\r\n")
+	s.resize(50, 120)
+	s.send("stty size\r")
+	s.expect("50 120\r\n")
+	s.send("exit 4\r")
+	if code := s.wait(); code != 4 {
+		t.Fatalf("exec -it exited %d, want 4; terminal:\n%q", code, s.output())
+	}
+}
+
+// checkPipedStdin pipes input through -i without -t: run -i, create -i +
+// start -ai, and (in a running container, when named) exec -i.
+func checkPipedStdin(t *testing.T, e *env, running string) {
+	e = e.on(t)
+	if r := e.runIn(strings.NewReader("piped-run\n"), "run", "--rm", "-i", "bb", "sh", "-c", "test ! -t 0 && cat"); r.code != 0 || r.out != "piped-run\n" {
+		t.Fatalf("run -i: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	if r := e.runIn(strings.NewReader("not-passed\n"), "run", "--rm", "bb", "cat"); r.code != 0 || r.out != "" {
+		t.Fatalf("run without -i: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	e.must("create", "-i", "--name", "pipe", "bb", "cat")
+	if r := e.runIn(strings.NewReader("piped-start\n"), "start", "-ai", "pipe"); r.code != 0 || r.out != "piped-start\n" {
+		t.Fatalf("start -ai: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	e.must("rm", "pipe")
+	if running == "" {
+		return
+	}
+	if r := e.runIn(strings.NewReader("piped-exec\n"), "exec", "-i", running, "cat"); r.code != 0 || r.out != "piped-exec\n" {
+		t.Fatalf("exec -i: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
 }

@@ -1,0 +1,123 @@
+package console
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
+
+	"github.com/podunit/podunit/engine/errdefs"
+)
+
+// AttachOptions say what an attached caller connects to the container's
+// terminal.
+type AttachOptions struct {
+	In         *os.File  // typed input; nil: output only
+	Out        io.Writer // the container's terminal output
+	DetachKeys []byte    // the sequence that detaches (ParseDetachKeys); nil: none
+	// Size is the caller's terminal (put in raw mode while attached, its
+	// size followed); nil when the caller has none.
+	Size *os.File
+}
+
+// ErrDetached is what Attach returns when the caller typed the detach keys.
+var ErrDetached = errors.New("detached")
+
+// Attach connects the caller to the keeper serving the container whose
+// bundle is dir, until the container's terminal closes (nil) or the
+// detach keys are typed (ErrDetached).
+func Attach(dir string, o AttachOptions) error {
+	conn, err := dial(dir)
+	if err != nil {
+		return fmt.Errorf("no terminal to attach to (%v): %w", err, errdefs.ErrUnavailable)
+	}
+	defer conn.Close()
+	if o.Size != nil && term.IsTerminal(int(o.Size.Fd())) {
+		restore, err := followSize(conn, o.Size)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
+	ended := make(chan error, 2)
+	go func() { _, err := io.Copy(o.Out, conn); ended <- err }()
+	if o.In != nil {
+		go func() { ended <- sendInput(conn, o.In, &detacher{seq: o.DetachKeys}) }()
+	}
+	for {
+		if err := <-ended; err != errInputEnded {
+			return err
+		}
+	}
+}
+
+// errInputEnded: the caller's input ended; the output goes on.
+var errInputEnded = errors.New("input ended")
+
+// sendInput passes typed input on until the detach keys or end of input.
+// At the end of input the caller stays attached to the output.
+func sendInput(conn *net.UnixConn, in io.Reader, d *detacher) error {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := in.Read(buf)
+		pass, detach := d.feed(buf[:n])
+		if len(pass) > 0 {
+			if _, werr := conn.Write(append([]byte{msgInput}, pass...)); werr != nil {
+				return nil // the keeper is gone: the output side ends too
+			}
+		}
+		if detach {
+			return ErrDetached
+		}
+		if err != nil {
+			return errInputEnded
+		}
+	}
+}
+
+// followSize puts the caller's terminal in raw mode, sends its size now
+// and at every SIGWINCH, and returns what undoes it.
+func followSize(conn *net.UnixConn, tty *os.File) (func(), error) {
+	fd := int(tty.Fd())
+	state, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, fmt.Errorf("raw mode on the terminal: %w", err)
+	}
+	winch := make(chan os.Signal, 1)
+	signal.Notify(winch, syscall.SIGWINCH)
+	stop := make(chan struct{})
+	sendSize(conn, fd)
+	go func() {
+		for {
+			select {
+			case <-winch:
+				sendSize(conn, fd)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(winch)
+		close(stop)
+		_ = term.Restore(fd, state)
+	}, nil
+}
+
+func sendSize(conn *net.UnixConn, fd int) {
+	ws, err := unix.IoctlGetWinsize(fd, unix.TIOCGWINSZ)
+	if err != nil {
+		return
+	}
+	p := []byte{msgResize, 0, 0, 0, 0}
+	binary.BigEndian.PutUint16(p[1:], ws.Row)
+	binary.BigEndian.PutUint16(p[3:], ws.Col)
+	_, _ = conn.Write(p)
+}

@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/signal"
+	"path/filepath"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/console"
 	"github.com/podunit/podunit/engine/errdefs"
@@ -80,8 +85,93 @@ func attachable(c *model.Container) error {
 	case !c.Config.Tty:
 		return fmt.Errorf("container %q has no terminal (created without -t): attach needs one; "+
 			"its output is in `podunit logs -f %s`: %w", c.Name, c.Name, errdefs.ErrNotImplemented)
-	case c.State.Unit == "":
-		return fmt.Errorf("container %q runs attached to the terminal that started it: %w", c.Name, errdefs.ErrConflict)
 	}
 	return nil
+}
+
+// runTerminal runs a container with -t attached: the runtime runs it
+// detached and hands the terminal's master to a keeper in this process,
+// which this process (a subreaper, so the init becomes its child) waits for.
+func (e *Engine) runTerminal(ctx context.Context, c *model.Container, rt *oci.Runtime, bundle string,
+	stdio Stdio, sigs <-chan os.Signal, unlock func()) (int, error) {
+	var recorded error
+	code, err := onTerminal(bundle, stdio, sigs,
+		func() (int, error) { return rt.RunTerminal(ctx, c.ID, bundle, console.ConsoleSocket) },
+		func(pid int) { recorded = e.recordRunning(ctx, c.ID, pid); unlock() })
+	return code, errors.Join(err, recorded)
+}
+
+// execTerminal is Exec with -t: as runTerminal, for a process the runtime
+// starts in the running container id.
+func execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOptions, stdio Stdio) (int, error) {
+	dir, err := os.MkdirTemp("", "podunit-exec-") // short: the runtime dials a full socket path
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	return onTerminal(dir, stdio, sigs,
+		func() (int, error) {
+			return rt.ExecTerminal(ctx, id, o, dir, filepath.Join(dir, console.ConsoleSocket))
+		},
+		func(int) {})
+}
+
+// onTerminal serves a terminal from dir to the caller's stdio while start
+// starts a detached process whose terminal's master goes to the session's
+// console socket; it passes sigs on to the process, waits for it and
+// returns its exit code. started runs once the process runs.
+func onTerminal(dir string, stdio Stdio, sigs <-chan os.Signal, start func() (int, error), started func(pid int)) (int, error) {
+	if err := oci.BecomeSubreaper(); err != nil {
+		return 0, err
+	}
+	s, err := console.NewSession(dir)
+	if err != nil {
+		return 0, err
+	}
+	attached := make(chan error, 1)
+	go func() { attached <- s.Attach(callerTerminal(stdio)) }()
+	pid, err := start()
+	if err != nil {
+		s.Abort()
+		<-attached
+		_ = s.Close()
+		return 0, err
+	}
+	started(pid)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				_ = syscall.Kill(pid, sig.(syscall.Signal))
+			case <-done:
+				return
+			}
+		}
+	}()
+	code, err := oci.WaitPid(pid)
+	close(done)
+	<-attached // the keeper ends the caller's stream once the terminal is gone
+	return code, errors.Join(err, s.Close())
+}
+
+// callerTerminal is what the caller attaches with: its stdin (when -i),
+// its stdout, and the terminal among them that gives the size.
+func callerTerminal(stdio Stdio) AttachOptions {
+	o := AttachOptions{In: stdio.In, Out: io.Discard, Size: stdio.In}
+	if stdio.Out != nil {
+		o.Out = stdio.Out
+	}
+	if o.Size == nil || !isTerminal(o.Size) {
+		o.Size = stdio.Out
+	}
+	return o
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

@@ -38,6 +38,11 @@ func Attach(dir string, o AttachOptions) error {
 	if err != nil {
 		return fmt.Errorf("no terminal to attach to (%v): %w", err, errdefs.ErrUnavailable)
 	}
+	return attachConn(conn, o)
+}
+
+// attachConn is Attach on a connection to a keeper.
+func attachConn(conn *net.UnixConn, o AttachOptions) error {
 	defer conn.Close()
 	if o.Size != nil && term.IsTerminal(int(o.Size.Fd())) {
 		restore, err := followSize(conn, o.Size)

@@ -25,25 +25,38 @@ type keeper struct {
 
 // Keep receives the master from the runtime on consoleL, then serves
 // callers on attachL and copies the container's output to log and to them
-// until the container's side of the terminal is gone.
-func Keep(consoleL, attachL *net.UnixListener, log io.Writer) error {
-	master, err := receiveMaster(consoleL)
+// until the container's side of the terminal is gone. The first callers
+// are served from the first byte (a Session's caller).
+func Keep(consoleL, attachL *net.UnixListener, log io.Writer, first ...*net.UnixConn) error {
+	k := &keeper{log: log, clients: map[*net.UnixConn]bool{}}
+	for _, c := range first {
+		k.clients[c] = true
+	}
+	var err error
+	k.master, err = receiveMaster(consoleL)
 	consoleL.Close()
 	if err != nil {
 		attachL.Close()
+		k.closeClients()
 		return err
 	}
-	defer master.Close()
-	k := &keeper{master: master, log: log, clients: map[*net.UnixConn]bool{}}
+	defer k.master.Close()
+	for _, c := range first {
+		go k.serve(c)
+	}
 	go k.accept(attachL)
 	k.copyOut()
 	attachL.Close()
+	k.closeClients()
+	return nil
+}
+
+func (k *keeper) closeClients() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	for c := range k.clients {
 		c.Close()
 	}
-	return nil
 }
 
 // receiveMaster takes the one connection the runtime makes and the

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,35 @@ func TestTerminalOnHost(t *testing.T) {
 	e.image()
 	t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
 	t.Run("start -ai", func(t *testing.T) { checkStartAI(t, e) })
-	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "") })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	run := e.command(ctx, "run", "--name", "con", "bb", "sleep", "600")
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { e.run("rm", "-f", "-t", "0", "con"); _ = run.Wait() }()
+	eventually(t, 20*time.Second, "con running", func() bool {
+		return e.run("inspect", "--format", "{{.State.Status}}", "con").out == "running\n"
+	})
+	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
+	t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
+	t.Run("exec -it output only", func(t *testing.T) { checkExecOutputOnly(t, e, "con") })
+}
+
+// checkExecOutputOnly: the terminal shows the command's output and no
+// byte of podunit's before or after it. (Under `script </dev/null` a "^@"
+// shows: script turns its stdin's EOF into the raw terminal's VEOF, a NUL,
+// which the container's terminal echoes; docker exec -it shows the same.)
+func checkExecOutputOnly(t *testing.T, e *env, name string) {
+	e = e.on(t)
+	s := onPty(t, e, "exec", "-it", name, "sh", "-c", "test -t 0 && test -t 1 && echo on-a-tty")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exec -it exited %d; terminal:\n%q", code, s.output())
+	}
+	<-s.done
+	if out := s.output(); out != "on-a-tty\r\n" {
+		t.Fatalf("exec -it printed %q, want %q", out, "on-a-tty\r\n")
+	}
 }
 
 // TestTerminalUnderSystemd adds the unit containers' console (run -dit,

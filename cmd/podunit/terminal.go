@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -35,7 +36,7 @@ func (a *app) attachCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			keys, err := console.ParseDetachKeys(detachKeys)
 			if err != nil {
-				return err
+				return fmt.Errorf("invalid --detach-keys %w", err)
 			}
 			eng, err := a.engine()
 			if err != nil {

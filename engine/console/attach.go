@@ -63,12 +63,15 @@ func attachConn(conn *net.UnixConn, o AttachOptions) error {
 	}
 }
 
+// eofChar is VEOF as a new terminal has it (ctrl-d).
+const eofChar = 4
+
 // errInputEnded: the caller's input ended; the output goes on.
 var errInputEnded = errors.New("input ended")
 
 // sendInput passes typed input on until the detach keys or end of input.
 // At the end of input the caller stays attached to the output.
-func sendInput(conn *net.UnixConn, in io.Reader, d *detacher) error {
+func sendInput(conn *net.UnixConn, in *os.File, d *detacher) error {
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := in.Read(buf)
@@ -82,6 +85,11 @@ func sendInput(conn *net.UnixConn, in io.Reader, d *detacher) error {
 			return ErrDetached
 		}
 		if err != nil {
+			if !term.IsTerminal(int(in.Fd())) {
+				// piped input: the terminal's end-of-file character
+				// lets the program read the end too, as script(1) does
+				_, _ = conn.Write([]byte{msgInput, eofChar})
+			}
 			return errInputEnded
 		}
 	}

@@ -21,7 +21,7 @@ func ParseDetachKeys(s string) ([]byte, error) {
 	for _, key := range strings.Split(s, ",") {
 		b, ok := keyByte(key)
 		if !ok {
-			return nil, fmt.Errorf("invalid detach keys %q: %q is not a character or ctrl-KEY (KEY: a-z @ [ \\ ] ^ _): %w",
+			return nil, fmt.Errorf("%q: %q is not a character or ctrl-KEY (KEY: a-z @ [ \\ ] ^ _): %w",
 				s, key, errdefs.ErrInvalidArgument)
 		}
 		seq = append(seq, b)

@@ -53,6 +53,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	}
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
+	args = append(args, termFlags(cfg.TermConfig)...)
 	args = append(args, c.Image)
 	return append(args, cfg.Cmd...)
 }

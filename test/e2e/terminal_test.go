@@ -29,6 +29,30 @@ func TestTerminalOnHost(t *testing.T) {
 	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 	t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
 	t.Run("exec -it output only", func(t *testing.T) { checkExecOutputOnly(t, e, "con") })
+	t.Run("attach refusals", func(t *testing.T) { checkAttachRefusals(t, e, "con") })
+}
+
+// checkAttachRefusals: bad detach keys, a container without a terminal
+// and one that does not run are refused with exit 125, naming the cause.
+func checkAttachRefusals(t *testing.T, e *env, noTTY string) {
+	e = e.on(t)
+	e.must("create", "-t", "--name", "stopped", "bb", "sh")
+	defer e.must("rm", "stopped")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"attach", "--detach-keys", "ctrl-1", "stopped"}, `Error: invalid --detach-keys "ctrl-1": "ctrl-1" is not a character or ctrl-KEY`},
+		{[]string{"attach", "--detach-keys", "ctrl-p,", "stopped"}, `Error: invalid --detach-keys "ctrl-p,": "" is not`},
+		{[]string{"attach", noTTY}, `Error: container "` + noTTY + `" has no terminal (created without -t)`},
+		{[]string{"attach", "stopped"}, `Error: container "stopped" is not running`},
+		{[]string{"attach", "no-such"}, `Error: no container with name or ID "no-such" found`},
+	} {
+		r := e.run(c.args...)
+		if r.code != 125 || !strings.HasPrefix(r.err, c.want) {
+			t.Errorf("podunit %s: exit %d, stderr %q; want 125 and %q", strings.Join(c.args, " "), r.code, r.err, c.want)
+		}
+	}
 }
 
 // checkExecOutputOnly: the terminal shows the command's output and no
@@ -163,6 +187,10 @@ func checkPipedStdin(t *testing.T, e *env, running string) {
 	}
 	if r := e.runIn(strings.NewReader("not-passed\n"), "run", "--rm", "bb", "cat"); r.code != 0 || r.out != "" {
 		t.Fatalf("run without -i: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+	r := e.runIn(strings.NewReader("piped-tty\n"), "run", "--rm", "-it", "bb", "sh", "-c", "test -t 0 && cat")
+	if r.code != 0 || !strings.Contains(r.out, "piped-tty\r\n") {
+		t.Fatalf("run -it with a pipe as stdin: exit %d, out %q, err %q", r.code, r.out, r.err)
 	}
 	e.must("create", "-i", "--name", "pipe", "bb", "cat")
 	if r := e.runIn(strings.NewReader("piped-start\n"), "start", "-ai", "pipe"); r.code != 0 || r.out != "piped-start\n" {

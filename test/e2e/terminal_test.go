@@ -85,7 +85,8 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("attach", func(t *testing.T) { checkAttach(t, e) })
 			t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
-			e.must("rm", "-f", "-t", "0", "con")
+			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
+			e.run("rm", "-f", "-t", "0", "con")
 		})
 	}
 }
@@ -159,6 +160,32 @@ func checkAttach(t *testing.T, e *env) {
 	}
 	eventually(t, 10*time.Second, "the terminal in the journal", func() bool {
 		return strings.Contains(e.run("logs", "con").out, "again-5")
+	})
+	pid := strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "container console-keeper"))
+	if cg := e.sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, "/podunit-con.service") {
+		t.Fatalf("the console keeper %s is not in the unit's cgroup:\n%s", pid, cg)
+	}
+	status := e.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status")
+	t.Logf("console keeper: %s", strings.Join(strings.Fields(status), " "))
+}
+
+// checkAttachToEnd attaches to a unit container's terminal and ends its
+// shell: attach exits with the shell's code and the keeper is gone.
+func checkAttachToEnd(t *testing.T, e *env, name string) {
+	e = e.on(t)
+	s := onPty(t, e, "attach", name)
+	s.send("\r")
+	s.expect("# ")
+	s.send("exit 5\r")
+	if code := s.wait(); code != 5 {
+		t.Fatalf("attach exited %d when the container ended with 5; terminal:\n%q", code, s.output())
+	}
+	if got := e.field(name, "{{.State.Status}} {{.State.ExitCode}}"); got != "exited 5" {
+		t.Fatalf("after the end: %q", got)
+	}
+	eventually(t, 10*time.Second, "the console keeper gone", func() bool {
+		_, _, code, _ := e.sb.Exec("pgrep", "-f", "container console-keeper")
+		return code == 1
 	})
 }
 

@@ -41,7 +41,7 @@ func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio
 	}
 	defer consoleF.Close()
 	defer attachF.Close()
-	args := e.unitArgs("console-keeper", c.ID)
+	args := e.keeperArgs(c.ID)
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.ExtraFiles = []*os.File{consoleF, attachF}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
@@ -51,6 +51,20 @@ func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio
 	}
 	stdio.ConsoleSocket = console.ConsoleSocket
 	return func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
+}
+
+// keeperArgs is the command line of a container's console keeper: the
+// small podunit-console beside this binary or in ../libexec/podunit (as
+// packages install it), else this binary's `container console-keeper`.
+func (e *Engine) keeperArgs(id string) []string {
+	dir := filepath.Dir(e.cfg.Self)
+	for _, p := range []string{filepath.Join(dir, "podunit-console"),
+		filepath.Join(dir, "..", "libexec", "podunit", "podunit-console")} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return []string{p, id}
+		}
+	}
+	return e.unitArgs("console-keeper", id)
 }
 
 // Attach connects the caller to the terminal of a running container that

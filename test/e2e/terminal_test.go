@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,7 @@ func checkExecOutputOnly(t *testing.T, e *env, name string) {
 // runc under a real systemd.
 func TestTerminalUnderSystemd(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
+	harness.BuildCommand(t, "podunit-console") // beside podunit: unit-start finds it there
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {
 			e := newEnv(t, sb, rt)
@@ -161,12 +163,16 @@ func checkAttach(t *testing.T, e *env) {
 	eventually(t, 10*time.Second, "the terminal in the journal", func() bool {
 		return strings.Contains(e.run("logs", "con").out, "again-5")
 	})
-	pid := strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "container console-keeper"))
+	pid := strings.TrimSpace(e.sb.Run(t, "pgrep", "-x", "podunit-console"))
 	if cg := e.sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, "/podunit-con.service") {
 		t.Fatalf("the console keeper %s is not in the unit's cgroup:\n%s", pid, cg)
 	}
+	var rss int
 	status := e.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status")
-	t.Logf("console keeper: %s", strings.Join(strings.Fields(status), " "))
+	if _, err := fmt.Sscanf(status, "VmRSS: %d kB", &rss); err != nil || rss > 8*1024 {
+		t.Fatalf("the console keeper's memory: %q (want under 8 MiB)", status)
+	}
+	t.Logf("console keeper: VmRSS %d kB", rss)
 }
 
 // checkAttachToEnd attaches to a unit container's terminal and ends its
@@ -184,7 +190,7 @@ func checkAttachToEnd(t *testing.T, e *env, name string) {
 		t.Fatalf("after the end: %q", got)
 	}
 	eventually(t, 10*time.Second, "the console keeper gone", func() bool {
-		_, _, code, _ := e.sb.Exec("pgrep", "-f", "container console-keeper")
+		_, _, code, _ := e.sb.Exec("pgrep", "-x", "podunit-console")
 		return code == 1
 	})
 }

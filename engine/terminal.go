@@ -108,6 +108,7 @@ func attachable(c *model.Container) error {
 // which this process (a subreaper, so the init becomes its child) waits for.
 func (e *Engine) runTerminal(ctx context.Context, c *model.Container, rt *oci.Runtime, bundle string,
 	stdio Stdio, sigs <-chan os.Signal, unlock func()) (int, error) {
+	defer unlock() // before the end is recorded, which takes the lock again
 	var recorded error
 	code, err := onTerminal(bundle, stdio, sigs,
 		func() (int, error) { return rt.RunTerminal(ctx, c.ID, bundle, console.ConsoleSocket) },

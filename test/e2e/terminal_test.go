@@ -111,6 +111,10 @@ func checkRunIT(t *testing.T, e *env) {
 	if code := s.wait(); code != 3 {
 		t.Fatalf("run -it exited %d, want 3; terminal:\n%q", code, s.output())
 	}
+	s = onPty(t, e, "run", "-it", "--rm", "bb", "no-such-command")
+	if code := s.wait(); code != 127 {
+		t.Fatalf("run -it of a missing command exited %d, want 127; terminal:\n%q", code, s.output())
+	}
 }
 
 // checkStartAI creates a container with -it and runs it with start -ai.
@@ -208,6 +212,10 @@ func checkExecIT(t *testing.T, e *env, name string) {
 	s.send("exit 4\r")
 	if code := s.wait(); code != 4 {
 		t.Fatalf("exec -it exited %d, want 4; terminal:\n%q", code, s.output())
+	}
+	s = onPty(t, e, "exec", "-it", name, "no-such-command")
+	if code := s.wait(); code != 127 {
+		t.Fatalf("exec -it of a missing command exited %d, want 127; terminal:\n%q", code, s.output())
 	}
 }
 

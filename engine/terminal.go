@@ -26,9 +26,9 @@ type AttachOptions = console.AttachOptions
 var ErrDetached = console.ErrDetached
 
 // startKeeper binds the console sockets in the bundle and starts the
-// console keeper (`podunit container console-keeper ID`) holding them, in
-// this unit, with this process's stdout (the unit's journal) for the
-// container's terminal output. It sets stdio's console socket for the
+// console keeper (keeperArgs) holding them, in this unit, with this
+// process's stdout (the unit's journal) for the container's terminal
+// output. It sets stdio's console socket for the
 // runtime and returns what stops the keeper should the create fail.
 func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio) (func(), error) {
 	consoleL, attachL, err := console.Listen(bundle)
@@ -67,9 +67,10 @@ func (e *Engine) keeperArgs(id string) []string {
 	return e.unitArgs("console-keeper", id)
 }
 
-// Attach connects the caller to the terminal of a running container that
-// runs as a unit with -t, until it exits (its exit code is returned) or
-// the caller types the detach keys (ErrDetached; the container runs on).
+// Attach connects the caller to the terminal of a running container with
+// -t (a unit's keeper, or the session of a podunit that runs it attached),
+// until it exits (its exit code is returned) or the caller types the
+// detach keys (ErrDetached; the container runs on).
 func (e *Engine) Attach(ctx context.Context, ref string, o AttachOptions) (int, error) {
 	c, err := e.Refresh(ctx, ref)
 	if err != nil {

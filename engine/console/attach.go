@@ -45,7 +45,10 @@ func Attach(dir string, o AttachOptions) error {
 func attachConn(conn *net.UnixConn, o AttachOptions) error {
 	defer conn.Close()
 	if o.Size != nil && term.IsTerminal(int(o.Size.Fd())) {
-		restore, err := followSize(conn, o.Size)
+		// raw only when typing goes to the container; without input,
+		// ctrl-c stays this process's SIGINT and only the output
+		// processing is off (the container's terminal did it)
+		restore, err := followSize(conn, o.Size, o.In != nil)
 		if err != nil {
 			return err
 		}
@@ -95,13 +98,24 @@ func sendInput(conn *net.UnixConn, in *os.File, d *detacher) error {
 	}
 }
 
-// followSize puts the caller's terminal in raw mode, sends its size now
-// and at every SIGWINCH, and returns what undoes it.
-func followSize(conn *net.UnixConn, tty *os.File) (func(), error) {
+// followSize puts the caller's terminal in raw mode (else only its output
+// processing off), sends its size now and at every SIGWINCH, and returns
+// what undoes it.
+func followSize(conn *net.UnixConn, tty *os.File, raw bool) (func(), error) {
 	fd := int(tty.Fd())
-	state, err := term.MakeRaw(fd)
+	saved, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {
-		return nil, fmt.Errorf("raw mode on the terminal: %w", err)
+		return nil, fmt.Errorf("the terminal's settings: %w", err)
+	}
+	if raw {
+		_, err = term.MakeRaw(fd)
+	} else {
+		t := *saved
+		t.Oflag &^= unix.OPOST
+		err = unix.IoctlSetTermios(fd, unix.TCSETS, &t)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("setting the terminal: %w", err)
 	}
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
@@ -120,7 +134,7 @@ func followSize(conn *net.UnixConn, tty *os.File) (func(), error) {
 	return func() {
 		signal.Stop(winch)
 		close(stop)
-		_ = term.Restore(fd, state)
+		_ = unix.IoctlSetTermios(fd, unix.TCSETS, saved)
 	}, nil
 }
 

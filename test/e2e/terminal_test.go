@@ -111,6 +111,11 @@ func checkRunIT(t *testing.T, e *env) {
 	if code := s.wait(); code != 3 {
 		t.Fatalf("run -it exited %d, want 3; terminal:\n%q", code, s.output())
 	}
+	s = onPty(t, e, "run", "-t", "--rm", "bb", "sh", "-c", "stty size; exit 2")
+	s.expect("24 80\r\n")
+	if code := s.wait(); code != 2 {
+		t.Fatalf("run -t exited %d, want 2; terminal:\n%q", code, s.output())
+	}
 	s = onPty(t, e, "run", "-it", "--rm", "bb", "no-such-command")
 	if code := s.wait(); code != 127 {
 		t.Fatalf("run -it of a missing command exited %d, want 127; terminal:\n%q", code, s.output())

@@ -82,6 +82,7 @@ func (e *Engine) Attach(ctx context.Context, ref string, o AttachOptions) (int, 
 	if !c.Config.Interactive {
 		o.In = nil // as Podman: no stdin for a container created without -i
 	}
+	o.Proxy = func(sig syscall.Signal) { _, _ = e.Kill(context.WithoutCancel(ctx), c.ID, sig) }
 	err = console.Attach(e.bundleDir(c.ID), o)
 	if errors.Is(err, console.ErrDetached) {
 		return 0, err

@@ -25,6 +25,10 @@ type AttachOptions struct {
 	// Size is the caller's terminal (put in raw mode while attached, its
 	// size followed); nil when the caller has none.
 	Size *os.File
+	// Proxy, when set, gets the SIGINT and SIGTERM this process receives
+	// (Podman's --sig-proxy), and a SIGHUP (the caller's terminal is
+	// gone) detaches. Unset, signals are the caller's business.
+	Proxy func(syscall.Signal)
 }
 
 // ErrDetached is what Attach returns when the caller typed the detach keys.
@@ -54,7 +58,11 @@ func attachConn(conn *net.UnixConn, o AttachOptions) error {
 		}
 		defer restore()
 	}
-	ended := make(chan error, 2)
+	ended := make(chan error, 3)
+	if o.Proxy != nil {
+		stop := proxySignals(o.Proxy, ended)
+		defer stop()
+	}
 	go func() { _, err := io.Copy(o.Out, conn); ended <- err }()
 	if o.In != nil {
 		go func() { ended <- sendInput(conn, o.In, &detacher{seq: o.DetachKeys}) }()
@@ -64,6 +72,29 @@ func attachConn(conn *net.UnixConn, o AttachOptions) error {
 			return err
 		}
 	}
+}
+
+// proxySignals passes SIGINT and SIGTERM to proxy and reports a SIGHUP
+// as a detach on ended, until the returned function is called.
+func proxySignals(proxy func(syscall.Signal), ended chan<- error) func() {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				if s == syscall.SIGHUP {
+					ended <- ErrDetached
+					continue
+				}
+				proxy(s.(syscall.Signal))
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(sigs); close(stop) }
 }
 
 // eofChar is VEOF as a new terminal has it (ctrl-d).

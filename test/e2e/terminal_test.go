@@ -88,6 +88,7 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
+			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
 			e.run("rm", "-f", "-t", "0", "con")
 		})
 	}
@@ -248,5 +249,28 @@ func checkPipedStdin(t *testing.T, e *env, running string) {
 	}
 	if r := e.runIn(strings.NewReader("piped-exec\n"), "exec", "-i", running, "cat"); r.code != 0 || r.out != "piped-exec\n" {
 		t.Fatalf("exec -i: exit %d, out %q, err %q", r.code, r.out, r.err)
+	}
+}
+
+// checkAttachSignals attaches without input (-t, no -i): a SIGINT of
+// attach (ctrl-c: the caller's terminal is not raw then) is passed on to
+// the container (Podman's --sig-proxy), and a SIGHUP detaches, leaving the
+// container running. The signals go to podunit inside the sandbox, not
+// through the terminal, whose session leader is nsenter.
+func checkAttachSignals(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "-dt", "--name", "sig", "bb", "sh", "-c", `trap "echo got-int" INT; while :; do echo tick; sleep 0.2; done`)
+	defer e.run("rm", "-f", "-t", "0", "sig")
+	s := onPty(t, e, "attach", "sig")
+	s.expect("tick\r\n")
+	pid := strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "podunit .*attach sig"))
+	e.sb.Run(t, "kill", "-INT", pid)
+	s.expect("got-int\r\n")
+	e.sb.Run(t, "kill", "-HUP", pid)
+	if code := s.wait(); code != 0 {
+		t.Fatalf("attach exited %d after SIGHUP, want 0 (detached); terminal:\n%q", code, s.output())
+	}
+	if got := e.field("sig", "{{.State.Status}}"); got != "running" {
+		t.Fatalf("after attach's SIGHUP the container is %q, want running", got)
 	}
 }

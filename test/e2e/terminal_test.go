@@ -17,6 +17,7 @@ func TestTerminalOnHost(t *testing.T) {
 	e.image()
 	t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
 	t.Run("start -ai", func(t *testing.T) { checkStartAI(t, e) })
+	t.Run("attach to run -it", func(t *testing.T) { checkAttachToAttached(t, e) })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	run := e.command(ctx, "run", "--name", "con", "bb", "sleep", "600")
@@ -272,5 +273,26 @@ func checkAttachSignals(t *testing.T, e *env) {
 	}
 	if got := e.field("sig", "{{.State.Status}}"); got != "running" {
 		t.Fatalf("after attach's SIGHUP the container is %q, want running", got)
+	}
+}
+
+// checkAttachToAttached joins a second terminal to a container that runs
+// attached to a first (run -it): both see what either types; the second
+// detaches and the first ends the container with its code.
+func checkAttachToAttached(t *testing.T, e *env) {
+	e = e.on(t)
+	first := onPty(t, e, "run", "-it", "--rm", "--name", "shared", "bb", "sh")
+	first.expect("# ")
+	second := onPty(t, e, "attach", "shared")
+	second.send("echo from-$((1+1))nd\r")
+	first.expect("from-2nd")
+	second.expect("from-2nd")
+	second.send("\x10\x11")
+	if code := second.wait(); code != 0 {
+		t.Fatalf("the second attach exited %d after the detach keys; terminal:\n%q", code, second.output())
+	}
+	first.send("exit 9\r")
+	if code := first.wait(); code != 9 {
+		t.Fatalf("run -it exited %d, want 9; terminal:\n%q", code, first.output())
 	}
 }

@@ -115,6 +115,14 @@ func (s *ptySession) wait() int {
 	return -1
 }
 
+// wantExit waits for podunit and fails the test unless it exits with want.
+func (s *ptySession) wantExit(want int, what string) {
+	s.t.Helper()
+	if code := s.wait(); code != want {
+		s.t.Fatalf("%s exited %d, want %d; terminal:\n%q", what, code, want, s.output())
+	}
+}
+
 func (s *ptySession) output() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -64,9 +64,7 @@ func checkAttachRefusals(t *testing.T, e *env, noTTY string) {
 func checkExecOutputOnly(t *testing.T, e *env, name string) {
 	e = e.on(t)
 	s := onPty(t, e, "exec", "-it", name, "sh", "-c", "test -t 0 && test -t 1 && echo on-a-tty")
-	if code := s.wait(); code != 0 {
-		t.Fatalf("exec -it exited %d; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(0, "exec -it")
 	<-s.done
 	if out := s.output(); out != "on-a-tty\r\n" {
 		t.Fatalf("exec -it printed %q, want %q", out, "on-a-tty\r\n")
@@ -110,18 +108,12 @@ func checkRunIT(t *testing.T, e *env) {
 	s.send("echo typed-$((6*7))\r")
 	s.expect("typed-42")
 	s.send("exit 3\r")
-	if code := s.wait(); code != 3 {
-		t.Fatalf("run -it exited %d, want 3; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(3, "run -it")
 	s = onPty(t, e, "run", "-t", "--rm", "bb", "sh", "-c", "stty size; exit 2")
 	s.expect("24 80\r\n")
-	if code := s.wait(); code != 2 {
-		t.Fatalf("run -t exited %d, want 2; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(2, "run -t")
 	s = onPty(t, e, "run", "-it", "--rm", "bb", "no-such-command")
-	if code := s.wait(); code != 127 {
-		t.Fatalf("run -it of a missing command exited %d, want 127; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(127, "run -it of a missing command")
 }
 
 // checkStartAI creates a container with -it and runs it with start -ai.
@@ -133,9 +125,7 @@ func checkStartAI(t *testing.T, e *env) {
 	s.send("test -t 0 && stty size\r")
 	s.expect("24 80\r\n")
 	s.send("exit 6\r")
-	if code := s.wait(); code != 6 {
-		t.Fatalf("start -ai exited %d, want 6; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(6, "start -ai")
 	if got := e.field("sai", "{{.State.Status}} {{.State.ExitCode}} {{.Config.Tty}} {{.Config.OpenStdin}}"); got != "exited 6 true true" {
 		t.Fatalf("inspect after start -ai: %q", got)
 	}
@@ -158,9 +148,7 @@ func checkAttach(t *testing.T, e *env) {
 	s.send("stty size\r")
 	s.expect("30 90\r\n")
 	s.send("\x10\x11")
-	if code := s.wait(); code != 0 {
-		t.Fatalf("attach exited %d after the detach keys, want 0; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(0, "attach after ctrl-p ctrl-q")
 	if got := e.field("con", "{{.State.Status}}"); got != "running" {
 		t.Fatalf("after detaching the container is %q, want running", got)
 	}
@@ -168,9 +156,7 @@ func checkAttach(t *testing.T, e *env) {
 	s.send("echo again-$((2+3))\r")
 	s.expect("again-5")
 	s.send("\x01")
-	if code := s.wait(); code != 0 {
-		t.Fatalf("attach exited %d after --detach-keys ctrl-a; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(0, "attach after --detach-keys ctrl-a")
 	eventually(t, 10*time.Second, "the terminal in the journal", func() bool {
 		return strings.Contains(e.run("logs", "con").out, "again-5")
 	})
@@ -194,9 +180,7 @@ func checkAttachToEnd(t *testing.T, e *env, name string) {
 	s.send("\r")
 	s.expect("# ")
 	s.send("exit 5\r")
-	if code := s.wait(); code != 5 {
-		t.Fatalf("attach exited %d when the container ended with 5; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(5, "attach when the container ended")
 	if got := e.field(name, "{{.State.Status}} {{.State.ExitCode}}"); got != "exited 5" {
 		t.Fatalf("after the end: %q", got)
 	}
@@ -217,13 +201,9 @@ func checkExecIT(t *testing.T, e *env, name string) {
 	s.send("stty size\r")
 	s.expect("50 120\r\n")
 	s.send("exit 4\r")
-	if code := s.wait(); code != 4 {
-		t.Fatalf("exec -it exited %d, want 4; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(4, "exec -it")
 	s = onPty(t, e, "exec", "-it", name, "no-such-command")
-	if code := s.wait(); code != 127 {
-		t.Fatalf("exec -it of a missing command exited %d, want 127; terminal:\n%q", code, s.output())
-	}
+	s.wantExit(127, "exec -it of a missing command")
 }
 
 // checkPipedStdin pipes input through -i without -t: run -i, create -i +
@@ -268,9 +248,7 @@ func checkAttachSignals(t *testing.T, e *env) {
 	e.sb.Run(t, "kill", "-INT", pid)
 	s.expect("got-int\r\n")
 	e.sb.Run(t, "kill", "-HUP", pid)
-	if code := s.wait(); code != 0 {
-		t.Fatalf("attach exited %d after SIGHUP, want 0 (detached); terminal:\n%q", code, s.output())
-	}
+	s.wantExit(0, "attach after SIGHUP (a detach)")
 	if got := e.field("sig", "{{.State.Status}}"); got != "running" {
 		t.Fatalf("after attach's SIGHUP the container is %q, want running", got)
 	}
@@ -288,11 +266,7 @@ func checkAttachToAttached(t *testing.T, e *env) {
 	first.expect("from-2nd")
 	second.expect("from-2nd")
 	second.send("\x10\x11")
-	if code := second.wait(); code != 0 {
-		t.Fatalf("the second attach exited %d after the detach keys; terminal:\n%q", code, second.output())
-	}
+	second.wantExit(0, "the second attach")
 	first.send("exit 9\r")
-	if code := first.wait(); code != 9 {
-		t.Fatalf("run -it exited %d, want 9; terminal:\n%q", code, first.output())
-	}
+	first.wantExit(9, "run -it")
 }

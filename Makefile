@@ -38,7 +38,7 @@ STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/
 	USERGENERATORDIR=/usr/lib/systemd/user-generators PRESETDIR=/lib/systemd/system-preset \
 	TMPFILESDIR=/usr/lib/tmpfiles.d ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 
-BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator)
+BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build test fuzz vet demo man install uninstall package-root deb rpm clean FORCE
@@ -90,6 +90,7 @@ man: bin/podunit ## generate the man pages into bin/man (commands from the cobra
 install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's parts where pkg-config says
 	install -D -m 0755 bin/podunit $(DESTDIR)$(BINDIR)/podunit
 	install -D -m 0755 bin/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-generator
+	install -D -m 0755 bin/podunit-console $(DESTDIR)$(LIBEXECDIR)/podunit-console
 	install -d $(DESTDIR)$(GENERATORDIR) $(DESTDIR)$(USERGENERATORDIR)
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(GENERATORDIR)/podunit-system-generator
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator
@@ -108,7 +109,7 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 	chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/podunit $(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish
 
 uninstall: ## remove what install installed (same DESTDIR, PREFIX and directories)
-	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-generator \
+	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-console \
 		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
 		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
 		$(DESTDIR)$(TMPFILESDIR)/podunit.conf $(DESTDIR)$(BASHCOMPDIR)/podunit \
@@ -120,7 +121,8 @@ uninstall: ## remove what install installed (same DESTDIR, PREFIX and directorie
 package-root: ## make install into $(DIST)/root with Debian 12's layout (what deb and rpm package)
 	rm -rf $(STAGE)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) $(STAGE_DIRS)
-	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-generator
+	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-generator \
+		$(STAGE)/usr/libexec/podunit/podunit-console
 	install -D -m 0644 packaging/copyright $(STAGE)/usr/share/doc/podunit/copyright
 	gzip -9n < packaging/changelog > $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz
 	chmod 0644 $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz

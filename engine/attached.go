@@ -22,8 +22,9 @@ type Stdio = oci.Stdio
 // StartAttached runs a created or exited container in the foreground of this
 // process, without systemd: one `<runtime> run` creates the container with
 // this process's stdio, passes on the signals podunit gets, waits for it and
-// deletes it. It returns the container's exit code (128+n after signal n);
-// exec failures come back as *oci.ExecError.
+// deletes it. With -t, podunit keeps the terminal instead (runTerminal).
+// It returns the container's exit code (128+n after signal n); exec
+// failures come back as *oci.ExecError.
 func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (int, error) {
 	c, rt, bundle, unlock, err := e.prepareAttached(ctx, ref)
 	if err != nil {
@@ -37,6 +38,10 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
+	if c.Config.Tty {
+		code, err := e.runTerminal(ctx, c, rt, bundle, stdio, sigs, unlock)
+		return e.endAttached(c, code, err)
+	}
 	running, err := rt.Run(ctx, c.ID, bundle, stdio)
 	if err != nil {
 		unlock()
@@ -62,10 +67,16 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	}
 	unlock()
 	<-exited
-	if waitErr == nil && err == nil {
+	return e.endAttached(c, code, errors.Join(waitErr, err))
+}
+
+// endAttached records how a container run attached ended: with code, or
+// with a failure to start or wait for it.
+func (e *Engine) endAttached(c *model.Container, code int, err error) (int, error) {
+	if err == nil {
 		err = e.finish(c.ID, code, "")
 	} else {
-		code, err = e.failAttached(c.ID, errors.Join(waitErr, err))
+		code, err = e.failAttached(c.ID, err)
 	}
 	if errors.Is(err, errRemovedMeanwhile) {
 		// rm -f took the container while it ran: the runtime's own

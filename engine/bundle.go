@@ -94,7 +94,7 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 		WorkingDir: cfg.WorkingDir, User: cfg.User, Hostname: cfg.Hostname,
 		ReadOnly: cfg.ReadOnly, Privileged: cfg.Privileged,
 		CapAdd: cfg.CapAdd, CapDrop: cfg.CapDrop, Tmpfs: cfg.Tmpfs,
-		Labels: cfg.Labels, CgroupsPath: cgroupsPath, Annotations: cfg.Annotations,
+		Labels: cfg.Labels, CgroupsPath: cgroupsPath, Annotations: cfg.Annotations, Terminal: cfg.Tty,
 		Limits: specLimits(cfg.Resources), PidsLimit: pidsLimit(cfg.Resources),
 	}
 	if in.Hostname == "" {

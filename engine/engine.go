@@ -142,8 +142,12 @@ func (e *Engine) bundleDir(id string) string {
 // storage and state.
 func (e *Engine) unitArgs(verb, id string) []string {
 	args := []string{e.cfg.Self, "--root", e.cfg.StorageRoot, "--runroot", e.cfg.StorageRunRoot}
-	if d := e.images.Driver(); d != "" {
-		args = append(args, "--storage-driver", d)
+	driver := e.cfg.StorageDriver
+	if driver == "" && e.images != nil {
+		driver = e.images.Driver() // storage.conf's, or what containers/storage picked
+	}
+	if driver != "" {
+		args = append(args, "--storage-driver", driver)
 	}
 	for _, o := range e.cfg.StorageOpts {
 		args = append(args, "--storage-opt", o)

@@ -140,6 +140,9 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdi
 	if _, err := os.Stat(logDir); err != nil {
 		logDir = os.TempDir()
 	}
-	return rt.Exec(ctx, c.ID, oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: wd, User: user,
-		Tty: o.Tty, LogDir: logDir}, stdio)
+	opts := oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: wd, User: user, Tty: o.Tty, LogDir: logDir}
+	if o.Tty {
+		return execTerminal(ctx, rt, c.ID, opts, stdio)
+	}
+	return rt.Exec(ctx, c.ID, opts, stdio)
 }

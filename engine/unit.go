@@ -333,8 +333,15 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 		return 0, err
 	}
 	defer closeStdio()
+	stopKeeper := func() {}
+	if c.Config.Tty {
+		if stopKeeper, err = e.startKeeper(c, bundle, &stdio); err != nil {
+			return 0, err
+		}
+	}
 	pid, err := rt.Create(ctx, c.ID, bundle, stdio)
 	if err != nil {
+		stopKeeper()
 		return 0, err
 	}
 	if err := handOver(pid); err != nil {

@@ -13,13 +13,14 @@ func (a *app) containerVerbs() []func() *cobra.Command {
 	return []func() *cobra.Command{
 		a.topCommand, a.diffCommand, a.exportCommand, a.mountCommand, a.unmountCommand, a.renameCommand,
 		a.cpCommand, a.pauseCommand, a.unpauseCommand, a.statsCommand, a.commitCommand,
+		a.attachCommand,
 	}
 }
 
 // containerOnlyVerbs are the verbs of Podman's `container` group that
 // either exist at the top level already (port) or only in the group (prune).
 func (a *app) containerOnlyVerbs() []*cobra.Command {
-	return []*cobra.Command{a.portCommand(), a.containerPruneCommand()}
+	return []*cobra.Command{a.portCommand(), a.containerPruneCommand(), a.consoleKeeperCommand()}
 }
 
 func (a *app) containerPruneCommand() *cobra.Command {

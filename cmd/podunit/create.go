@@ -29,6 +29,7 @@ type createFlags struct {
 	res                                       resFlags
 	dev                                       devFlags
 	ident                                     identFlags
+	term                                      termFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -62,6 +63,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.dev.register(fs)
 	f.meta.register(fs)
 	f.ident.register(fs)
+	f.term.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -117,6 +119,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if err := f.meta.apply(&o); err != nil {
 		return o, err
 	}
+	f.term.apply(&o.TermConfig)
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 

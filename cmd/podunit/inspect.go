@@ -104,6 +104,7 @@ type inspectConfig struct {
 	StopSignal  string            `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
 	inspectMetaConfig
+	inspectTerm
 }
 
 type inspectHostConf struct {
@@ -149,6 +150,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	d.HostConfig.inspectStorage = newInspectStorage(&c.Config.Storage)
 	d.Rootfs = c.Config.Rootfs
 	d.Config.inspectMetaConfig, d.HostConfig.inspectMetaHost, d.NetworkSettings.inspectNetworks = newInspectMetaConfig(c), newInspectMetaHost(c), newInspectNetworks(c)
+	d.Config.inspectTerm = newInspectTerm(c.Config.TermConfig)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -84,11 +83,7 @@ func (a *app) startCommand() *cobra.Command {
 				if len(args) != 1 {
 					return fmt.Errorf("start --attach takes exactly one container")
 				}
-				stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
-				if interactive {
-					stdio.In = a.in
-				}
-				code, err := eng.StartAttached(a.ctx(cmd), args[0], stdio)
+				code, err := eng.StartAttached(a.ctx(cmd), args[0], a.attachedStdio(interactive))
 				a.exitCode = code
 				return err
 			}

@@ -3,18 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
-	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 )
 
 func (a *app) runCommand() *cobra.Command {
 	var f createFlags
-	var detach, interactive, tty, inUnit bool
+	var detach, inUnit bool
 	cmd := &cobra.Command{
 		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container",
@@ -22,9 +20,6 @@ func (a *app) runCommand() *cobra.Command {
 			"with -d it becomes a transient systemd unit whose main process is the container's init.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if tty {
-				return fmt.Errorf("--tty is not supported yet: %w", errdefs.ErrNotImplemented)
-			}
 			o, err := f.options(cmd, args)
 			if err != nil {
 				return err
@@ -52,13 +47,11 @@ func (a *app) runCommand() *cobra.Command {
 			if detach {
 				return a.startDetached(cmd, eng, c)
 			}
-			return a.runAttached(cmd, eng, c, interactive)
+			return a.runAttached(cmd, eng, c)
 		},
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background as a systemd unit and print the container ID")
-	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
-	cmd.Flags().BoolVarP(&tty, "tty", "t", false, "allocate a terminal (not supported yet)")
 	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	return cmd
 }
@@ -73,12 +66,8 @@ func (a *app) startDetached(cmd *cobra.Command, eng *engine.Engine, c *model.Con
 	return nil
 }
 
-func (a *app) runAttached(cmd *cobra.Command, eng *engine.Engine, c *model.Container, interactive bool) error {
-	stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
-	if interactive {
-		stdio.In = a.in
-	}
-	code, err := eng.StartAttached(a.ctx(cmd), c.ID, stdio)
+func (a *app) runAttached(cmd *cobra.Command, eng *engine.Engine, c *model.Container) error {
+	code, err := eng.StartAttached(a.ctx(cmd), c.ID, a.attachedStdio(c.Config.Interactive))
 	if err != nil {
 		a.removeIfRm(eng, c)
 		return err

@@ -51,6 +51,7 @@ type Config struct {
 	Storage
 	MetaConfig
 	Identity
+	TermConfig
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

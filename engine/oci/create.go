@@ -23,7 +23,11 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(pidFile)
 	_ = os.Remove(logPath)
-	cmd := r.command(ctx, logPath, "create", "--bundle", bundle, "--pid-file", pidFile, id)
+	args := []string{"create", "--bundle", bundle, "--pid-file", pidFile}
+	if stdio.ConsoleSocket != "" {
+		args = append(args, "--console-socket", stdio.ConsoleSocket)
+	}
+	cmd := r.command(ctx, logPath, append(args, id)...)
 	cmd.Dir = bundle
 	in, out, errf, closers, err := openStdio(stdio)
 	if err != nil {

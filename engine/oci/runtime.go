@@ -64,6 +64,9 @@ func lookPath(name string) (string, error) {
 // Nil members become /dev/null.
 type Stdio struct {
 	In, Out, Err *os.File
+	// ConsoleSocket (create only), relative to the bundle: with a terminal
+	// in the spec, the runtime hands the pty's master to this socket.
+	ConsoleSocket string
 }
 
 // command builds a runtime invocation with the global flags. The runtime's

@@ -69,6 +69,7 @@ func full(id, name string) *model.Container {
 			LogTag: "web", Expose: []string{"80/tcp"}, HostUsers: []string{"nobody"}},
 		Identity: model.Identity{UserNSConfig: fullUserNS(), GroupAdd: []string{"wheel"}, SecurityOpt: []string{"no-new-privileges"},
 			CgroupsMode: "split", Init: true, InitPath: "/usr/bin/catatonit"},
+		TermConfig: model.TermConfig{Tty: true, Interactive: true},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,

@@ -52,6 +52,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	args = append(args, identityFlags(cfg.Identity)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
+	args = append(args, termFlags(cfg.TermConfig)...)
 	args = append(args, imageArgs(c)...)
 	return append(args, cfg.Cmd...)
 }

@@ -68,6 +68,7 @@ var allowedInternal = map[string][]string{
 	"engine/network": {"engine/errdefs"},
 	"engine/cgroups": {"engine/errdefs"},
 	"engine/filter":  {"engine/errdefs"},
+	"engine/console": {"engine/errdefs"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

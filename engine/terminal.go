@@ -1,0 +1,194 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/console"
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/oci"
+)
+
+// AttachOptions are what Attach connects to a container's terminal.
+type AttachOptions = console.AttachOptions
+
+// ErrDetached: Attach ended because the caller typed the detach keys.
+var ErrDetached = console.ErrDetached
+
+// startKeeper binds the console sockets in the bundle and starts the
+// console keeper (keeperArgs) holding them, in this unit, with this
+// process's stdout (the unit's journal) for the container's terminal
+// output. It sets stdio's console socket for the
+// runtime and returns what stops the keeper should the create fail.
+func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio) (func(), error) {
+	consoleL, attachL, err := console.Listen(bundle)
+	if err != nil {
+		return nil, err
+	}
+	consoleF, attachF, err := console.Files(consoleL, attachL)
+	if err != nil {
+		return nil, err
+	}
+	defer consoleF.Close()
+	defer attachF.Close()
+	args := e.keeperArgs(c.ID)
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.ExtraFiles = []*os.File{consoleF, attachF}
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the console keeper of %q: %w", c.Name, err)
+	}
+	stdio.ConsoleSocket = console.ConsoleSocket
+	return func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
+}
+
+// keeperArgs is the command line of a container's console keeper: the
+// small podunit-console beside this binary or in ../libexec/podunit (as
+// packages install it), else this binary's `container console-keeper`.
+func (e *Engine) keeperArgs(id string) []string {
+	dir := filepath.Dir(e.cfg.Self)
+	for _, p := range []string{filepath.Join(dir, "podunit-console"),
+		filepath.Join(dir, "..", "libexec", "podunit", "podunit-console")} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return []string{p, id}
+		}
+	}
+	return e.unitArgs("console-keeper", id)
+}
+
+// Attach connects the caller to the terminal of a running container with
+// -t (a unit's keeper, or the session of a podunit that runs it attached),
+// until it exits (its exit code is returned) or the caller types the
+// detach keys (ErrDetached; the container runs on).
+func (e *Engine) Attach(ctx context.Context, ref string, o AttachOptions) (int, error) {
+	c, err := e.Refresh(ctx, ref)
+	if err != nil {
+		return 0, err
+	}
+	if err := attachable(c); err != nil {
+		return 0, err
+	}
+	if !c.Config.Interactive {
+		o.In = nil // as Podman: no stdin for a container created without -i
+	}
+	o.Proxy = func(sig syscall.Signal) { _, _ = e.Kill(context.WithoutCancel(ctx), c.ID, sig) }
+	err = console.Attach(e.bundleDir(c.ID), o)
+	if errors.Is(err, console.ErrDetached) {
+		return 0, err
+	}
+	if err != nil {
+		return 0, fmt.Errorf("attaching to %q: %w", c.Name, err)
+	}
+	return e.Wait(ctx, c.ID)
+}
+
+// attachable says why a container has no terminal to attach to.
+func attachable(c *model.Container) error {
+	switch {
+	case c.State.Status != model.Running:
+		return fmt.Errorf("container %q is not running: %w", c.Name, errdefs.ErrConflict)
+	case !c.Config.Tty:
+		return fmt.Errorf("container %q has no terminal (created without -t): attach needs one; "+
+			"its output is in `podunit logs -f %s`: %w", c.Name, c.Name, errdefs.ErrNotImplemented)
+	}
+	return nil
+}
+
+// runTerminal runs a container with -t attached: the runtime runs it
+// detached and hands the terminal's master to a keeper in this process,
+// which this process (a subreaper, so the init becomes its child) waits for.
+func (e *Engine) runTerminal(ctx context.Context, c *model.Container, rt *oci.Runtime, bundle string,
+	stdio Stdio, sigs <-chan os.Signal, unlock func()) (int, error) {
+	defer unlock() // before the end is recorded, which takes the lock again
+	var recorded error
+	code, err := onTerminal(bundle, stdio, sigs,
+		func() (int, error) { return rt.RunTerminal(ctx, c.ID, bundle, console.ConsoleSocket) },
+		func(pid int) { recorded = e.recordRunning(ctx, c.ID, pid); unlock() })
+	return code, errors.Join(err, recorded)
+}
+
+// execTerminal is Exec with -t: as runTerminal, for a process the runtime
+// starts in the running container id.
+func execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOptions, stdio Stdio) (int, error) {
+	dir, err := os.MkdirTemp("", "podunit-exec-") // short: the runtime dials a full socket path
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	return onTerminal(dir, stdio, sigs,
+		func() (int, error) {
+			return rt.ExecTerminal(ctx, id, o, dir, filepath.Join(dir, console.ConsoleSocket))
+		},
+		func(int) {})
+}
+
+// onTerminal serves a terminal from dir to the caller's stdio while start
+// starts a detached process whose terminal's master goes to the session's
+// console socket; it passes sigs on to the process, waits for it and
+// returns its exit code. started runs once the process runs.
+func onTerminal(dir string, stdio Stdio, sigs <-chan os.Signal, start func() (int, error), started func(pid int)) (int, error) {
+	if err := oci.BecomeSubreaper(); err != nil {
+		return 0, err
+	}
+	s, err := console.NewSession(dir)
+	if err != nil {
+		return 0, err
+	}
+	attached := make(chan error, 1)
+	go func() { attached <- s.Attach(callerTerminal(stdio)) }()
+	pid, err := start()
+	if err != nil {
+		s.Abort()
+		<-attached
+		_ = s.Close()
+		return 0, err
+	}
+	started(pid)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				_ = syscall.Kill(pid, sig.(syscall.Signal))
+			case <-done:
+				return
+			}
+		}
+	}()
+	code, err := oci.WaitPid(pid)
+	close(done)
+	<-attached // the keeper ends the caller's stream once the terminal is gone
+	return code, errors.Join(err, s.Close())
+}
+
+// callerTerminal is what the caller attaches with: its stdin (when -i),
+// its stdout, and the terminal among them that gives the size.
+func callerTerminal(stdio Stdio) AttachOptions {
+	o := AttachOptions{In: stdio.In, Out: io.Discard, Size: stdio.In}
+	if stdio.Out != nil {
+		o.Out = stdio.Out
+	}
+	if o.Size == nil || !isTerminal(o.Size) {
+		o.Size = stdio.Out
+	}
+	return o
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}

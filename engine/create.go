@@ -170,6 +170,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	if err := e.checkSecrets(cfg.Secrets); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 

@@ -176,6 +176,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 	if t.Restart == "on-failure" {
 		t.RestartSignals = t.SuccessSignals
 	}
+	t.Properties = append(t.Properties, e.credentialProps(c)...)
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
 		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)
@@ -315,7 +316,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, c, own+"/container")
+	bundle, rt, err := e.prepare(ctx, c, own+"/container", credentialSecrets)
 	if err != nil {
 		return 0, err
 	}

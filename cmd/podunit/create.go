@@ -26,6 +26,7 @@ type createFlags struct {
 	rm, readOnly, privileged, replace         bool
 	stopSignal, restart, sdnotify, pod, pull  string
 	stopTimeout                               uint
+	ops                                       opsFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -55,6 +56,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.net.register(fs, "container")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [ip:][hostPort:]containerPort[/tcp|udp], ranges as 8080-8081:80-81")
 	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
+	f.ops.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -98,6 +100,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		Mounts: mounts, Tmpfs: append(f.tmpfs, tmpfs...), ReadOnly: f.readOnly, Privileged: f.privileged,
 		CapAdd: f.capAdd, CapDrop: f.capDrop, StopSignal: f.stopSignal, StopTimeout: f.stopTimeout,
 		Restart: f.restart, Remove: f.rm, SdNotify: sd}
+	if err := f.ops.apply(&o.Config); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 

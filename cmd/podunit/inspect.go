@@ -106,6 +106,7 @@ type inspectConfig struct {
 	Image       string            `json:"Image"`
 	StopSignal  string            `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
+	Secrets     []inspectSecret   `json:"Secrets,omitempty"`
 }
 
 type inspectHostConf struct {
@@ -142,6 +143,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 			CapAdd: nonNil(c.Config.CapAdd), CapDrop: nonNil(c.Config.CapDrop), Tmpfs: nonNil(c.Config.Tmpfs)},
 	}
 	d.NetworkSettings = newInspectNetwork(c)
+	d.Config.Secrets = inspectSecrets(c.Config.Secrets)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

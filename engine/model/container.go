@@ -47,6 +47,7 @@ type Config struct {
 	Network string        `json:"network,omitempty"`
 	Ports   []PortMapping `json:"ports,omitempty"` // published ports (-p), one per port
 	NetConfig
+	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.

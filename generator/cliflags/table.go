@@ -44,6 +44,7 @@ var table = map[string][]Flag{
 		{Long: "restart", Short: "", Value: true},
 		{Long: "rm", Short: "", Value: false},
 		{Long: "sdnotify", Short: "", Value: true},
+		{Long: "secret", Short: "", Value: true},
 		{Long: "stop-signal", Short: "", Value: true},
 		{Long: "stop-timeout", Short: "", Value: true},
 		{Long: "tmpfs", Short: "", Value: true},

@@ -28,6 +28,9 @@ type Options struct {
 	After         []string
 	Wants         []string
 	Requires      []string
+	// SecretDir is the secret store (engine.SecretDir) whose files the
+	// units' LoadCredential= name.
+	SecretDir string
 }
 
 // Unit is one generated unit file.
@@ -175,6 +178,9 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		f.Add("Service", kv[0], kv[1])
 	}
 	stopSettings(f, policy)
+	if err := o.credentials(f, c); err != nil {
+		return err
+	}
 	if pod != nil {
 		f.Add("Service", "Slice", names.PodSlice(pod.Name, pod.ID))
 	}

@@ -48,6 +48,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	}
 	add("--cap-add", cfg.CapAdd...)
 	add("--cap-drop", cfg.CapDrop...)
+	add("--secret", secretFlags(cfg.Secrets)...)
 	if pod != nil {
 		add("--pod", pod.Name)
 	}

@@ -35,7 +35,7 @@ func (t *translator) container() error {
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrSecrets, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -282,6 +282,9 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "KillSignal", sig)
 	}
 	t.stopSettings(svc)
+	if err := t.credentials(); err != nil {
+		return err
+	}
 	if _, set := svc.Lookup("Slice"); !set && t.podSlice != "" {
 		t.out.Add("Service", "Slice", t.podSlice) // with its pod, as CLI pods
 	}

@@ -12,7 +12,7 @@ import (
 var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
 		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
-		"PublishPort", "ReadOnly", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
+		"PublishPort", "ReadOnly", "Secret", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
 	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},

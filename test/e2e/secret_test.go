@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/podunit/podunit/test/harness"
 )
 
 // secretValue is what the tests store; no output but the container's own
@@ -131,4 +133,70 @@ func checkSecretBadInput(t *testing.T, e *env) {
 	if got := e.must("secret", "inspect", "--showsecret", "--format", "{{.SecretData}}", "vfile"); got != secretValue+"\n" {
 		t.Errorf("a refused create changed vfile's value to %q", got)
 	}
+}
+
+// TestSecretsUnderSystemd boots systemd with a Quadlet file that uses a
+// secret as a file and as a variable, and runs a transient unit with the
+// same: both containers read the value, which systemd loaded as a
+// credential; no unit file, systemctl show, journal entry, inspect or
+// generate output holds it, and no process but the containers' has it in
+// its environment.
+func TestSecretsUnderSystemd(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	replaceSources(t, sources, map[string]string{
+		"vault.container": "[Container]\nImage=bb\nContainerName=vault\nSecret=dbpw\n" +
+			"Secret=dbpw,type=env,target=DB_PASSWORD\nExec=sleep 600\nStopSignal=KILL\n",
+	})
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "vault.service", "podunit-tr.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	if r := e.env().runIn(strings.NewReader(secretValue), "secret", "create", "dbpw", "-"); r.code != 0 {
+		t.Fatalf("secret create: %+v", r)
+	}
+	// systemd moves each unit's credentials mount from a helper's mount
+	// namespace onto /run/credentials/UNIT, which reaches PID 1's namespace
+	// only where /run propagates (systemd makes / shared at a real boot);
+	// the sandbox's /run is a private tmpfs, so share it first.
+	e.sh("mount --make-shared /run")
+	sb.Run(t, "systemctl", "start", "vault.service")
+	e.must("run", "-d", "--name", "tr", "--secret", "dbpw", "--secret", "dbpw,type=env,target=DB_PASSWORD", "bb", "sleep", "600")
+	pids := map[string]bool{}
+	for _, name := range []string{"vault", "tr"} {
+		if got := e.must("exec", name, "cat", "/run/secrets/dbpw"); got != secretValue {
+			t.Errorf("%s reads /run/secrets/dbpw = %q", name, got)
+		}
+		if env := e.must("exec", name, "sh", "-c", `tr '\0' '\n' < /proc/1/environ`); !strings.Contains(env, "DB_PASSWORD="+secretValue+"\n") {
+			t.Errorf("%s's init environment lacks DB_PASSWORD:\n%s", name, env)
+		}
+		pids[e.field(name, "{{.State.Pid}}")] = true
+	}
+	places := map[string]string{
+		"unit files":     e.sh("cat /run/systemd/generator/vault.service /run/systemd/transient/podunit-tr.service"),
+		"systemctl show": sb.Run(t, "systemctl", "show", "vault.service", "podunit-tr.service"),
+		"systemctl cat":  sb.Run(t, "systemctl", "cat", "vault.service", "podunit-tr.service"),
+		"journal":        sb.Run(t, "journalctl", "-o", "json", "--no-pager"),
+		"inspect":        e.must("inspect", "vault", "tr"),
+		"generate":       e.must("generate", "systemd", "--new", "tr"),
+	}
+	load := "LoadCredential=podunit-secret.dbpw:/var/lib/containers/storage/podunit/secrets/dbpw/data\n"
+	if strings.Count(places["unit files"], load) != 2 {
+		t.Errorf("the units do not load the credential:\n%s", places["unit files"])
+	}
+	for where, text := range places {
+		if strings.Contains(text, secretValue) {
+			t.Errorf("the secret's value appears in the %s:\n%s", where, text)
+		}
+	}
+	if !strings.Contains(places["generate"], "--secret dbpw,type=env,target=DB_PASSWORD") ||
+		!strings.Contains(places["generate"], "LoadCredential=podunit-secret.dbpw:") {
+		t.Errorf("generate systemd --new lacks the secret:\n%s", places["generate"])
+	}
+	// every process whose environment holds the value is a container's init
+	for _, pid := range strings.Fields(e.sh("grep -l -F " + secretValue + " /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3")) {
+		if !pids[pid] {
+			t.Errorf("process %s (%s) has the secret in its environment", pid, e.sh("cat /proc/"+pid+"/cmdline | tr '\\0' ' '"))
+		}
+	}
+	sb.Run(t, "systemctl", "stop", "vault.service")
+	e.must("rm", "-f", "tr")
 }

@@ -173,6 +173,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 	if err := e.checkSecrets(cfg.Secrets); err != nil {
 		return err
 	}
+	if err := validateHealth(cfg.Health); err != nil {
+		return err
+	}
 	return validateConfig(cfg)
 }
 

@@ -74,6 +74,7 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
 	if err == nil {
+		e.startHealthTimer(ctx, conn, c)
 		return nil
 	}
 	// unit-start holds the lock until it has recorded how the start went
@@ -173,6 +174,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		CollectMode:      "inactive-or-failed",
 		SuccessSignals:   []int32{int32(unix.SIGKILL)},
 	}
+	t.Restart = healthRestart(c, t.Restart)
 	if t.Restart == "on-failure" {
 		t.RestartSignals = t.SuccessSignals
 	}
@@ -216,6 +218,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
+		c.State.Health = freshHealth(c)
 		return nil
 	}); err != nil {
 		return err

@@ -68,6 +68,8 @@ type inspectState struct {
 	Error      string    `json:"Error"`
 	StartedAt  time.Time `json:"StartedAt"`
 	FinishedAt time.Time `json:"FinishedAt"`
+
+	Health *inspectHealth `json:"Health,omitempty"`
 }
 
 // inspectMount is Podman's InspectMount: for a named volume, Type is
@@ -107,6 +109,8 @@ type inspectConfig struct {
 	StopSignal  string            `json:"StopSignal"`
 	StopTimeout uint              `json:"StopTimeout"`
 	Secrets     []inspectSecret   `json:"Secrets,omitempty"`
+
+	Healthcheck *inspectHealthConfig `json:"Healthcheck,omitempty"`
 }
 
 type inspectHostConf struct {
@@ -144,6 +148,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	}
 	d.NetworkSettings = newInspectNetwork(c)
 	d.Config.Secrets = inspectSecrets(c.Config.Secrets)
+	d.State.Health, d.Config.Healthcheck = newInspectHealth(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// healthTimerName is the transient timer that runs a container's checks;
+// its service has the same name with .service. Both are named by the ID,
+// as Podman's, so that rm finds them whatever unit ran the container.
+func healthTimerName(id string) string { return "podunit-health-" + id + ".timer" }
+
+// startHealthTimer starts c's check timer unless it runs: a transient
+// timer + oneshot service pair running `podunit healthcheck run ID` every
+// interval, so no podunit process waits between checks. A timer left from
+// an earlier start is kept. The container runs by now, so a failure is a
+// warning, not a failed start.
+func (e *Engine) startHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) {
+	if err := e.healthTimer(ctx, conn, c); err != nil && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("container %q runs without its health check timer: %w", c.Name, err))
+	}
+}
+
+func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) error {
+	h := c.Config.Health
+	if h == nil || h.Interval <= 0 {
+		return nil
+	}
+	args := e.unitArgs("unused", c.ID)
+	args = append(args[:len(args)-3], "healthcheck", "run", c.ID)
+	err := conn.StartTimer(ctx, systemd.Timer{Name: healthTimerName(c.ID), Description: "podunit health check " + c.Name,
+		ExecStart: args, Every: h.Interval})
+	if errdefs.IsAlreadyExists(err) {
+		return nil
+	}
+	return err
+}
+
+// stopHealthTimer stops c's check timer and service, if systemd runs.
+func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error {
+	if c.Config.Health == nil || !systemd.Available() {
+		return nil
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.StopTimer(ctx, healthTimerName(c.ID))
+}

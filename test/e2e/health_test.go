@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestHealthUnderSystemd: a detached container's check runs from a
+// transient timer with no podunit process in between; a check that starts
+// failing makes it unhealthy after the retries, --health-on-failure=restart
+// has systemd restart its unit (NRestarts), it is healthy again, and rm
+// takes the timer away.
+func TestHealthUnderSystemd(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	id := strings.TrimSpace(e.must("run", "-d", "--name", "hc", "--health-cmd", `read x < /tmp/ok && [ "$x" = ok ]`,
+		"--health-interval", "2s", "--health-retries", "2", "--health-on-failure", "restart",
+		"bb", "sh", "-c", "echo ok > /tmp/ok; exec sleep 600"))
+	sb.DumpOnFailure(t, "podunit-hc.service", "podunit-health-"+id+".timer", "podunit-health-"+id+".service")
+	timer := "podunit-health-" + id + ".timer"
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer)); got != "active" {
+		t.Fatalf("%s is %q while the container runs", timer, got)
+	}
+	health := func() string { return e.field("hc", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}") }
+	eventually(t, 15*time.Second, "the container to be healthy", func() bool { return health() == "healthy 0" })
+	if ps := e.must("ps", "--format", "{{.Names}} {{.Status}}"); !strings.Contains(ps, "(healthy)") {
+		t.Errorf("ps does not say healthy:\n%s", ps)
+	}
+	idle := false
+	for i := 0; i < 20 && !idle; i++ {
+		idle = strings.TrimSpace(e.sh("pgrep -x podunit || true")) == ""
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !idle {
+		t.Error("a podunit process ran all the time between checks")
+	}
+	pid := e.field("hc", "{{.State.Pid}}")
+	e.must("exec", "hc", "sh", "-c", "echo bad > /tmp/ok")
+	eventually(t, 30*time.Second, "systemd to restart the unhealthy container", func() bool {
+		return strings.TrimSpace(e.sh("systemctl show -P NRestarts podunit-hc.service")) == "1"
+	})
+	eventually(t, 15*time.Second, "the restarted container to be healthy", func() bool {
+		return health() == "healthy 0" && e.field("hc", "{{.State.Pid}}") != pid
+	})
+	log := e.field("hc", "{{range .State.Health.Log}}{{.ExitCode}} {{end}}")
+	if !strings.Contains(log, "0") {
+		t.Errorf("health log %q", log)
+	}
+	if r := e.run("healthcheck", "run", "hc"); r.code != 0 {
+		t.Errorf("healthcheck run: %+v", r)
+	}
+	e.must("rm", "-f", "hc")
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
+		t.Errorf("after rm the health units stay:\n%s", got)
+	}
+}

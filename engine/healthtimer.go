@@ -52,3 +52,20 @@ func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error 
 	defer conn.Close()
 	return conn.StopTimer(ctx, healthTimerName(c.ID))
 }
+
+// startHealthTimerHere starts c's check timer from inside its unit (a unit
+// file's `run --unit`; for a transient unit its starter did already).
+func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {
+	if c.Config.Health == nil || c.Config.Health.Interval <= 0 || !systemd.Available() {
+		return
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		if e.cfg.Warn != nil {
+			e.cfg.Warn(err)
+		}
+		return
+	}
+	defer conn.Close()
+	e.startHealthTimer(ctx, conn, c)
+}

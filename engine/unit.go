@@ -231,6 +231,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 			return err
 		}
 		e.containerEvent(c, "start")
+		e.startHealthTimerHere(ctx, c)
 	}
 	if c.Config.SdNotify == "container" {
 		return nil // the application says READY=1 itself

@@ -76,11 +76,19 @@ func newInspectHealth(c *model.Container) (*inspectHealth, *inspectHealthConfig)
 
 // healthSuffix is ps's " (healthy)" after "Up …" for a container with a check.
 func healthSuffix(c *model.Container) string {
-	if c.Config.Health == nil {
-		return ""
+	if h := containerHealth(c); h != "none" {
+		return " (" + h + ")"
 	}
-	if c.State.Health == nil {
-		return " (" + model.HealthStarting + ")"
+	return ""
+}
+
+// containerHealth is ps --filter health='s value: none without a check.
+func containerHealth(c *model.Container) string {
+	switch {
+	case c.Config.Health == nil:
+		return "none"
+	case c.State.Health == nil:
+		return model.HealthStarting
 	}
-	return " (" + c.State.Health.Status + ")"
+	return c.State.Health.Status
 }

@@ -35,7 +35,7 @@ func (t *translator) container() error {
 	}
 	t.networkOnline()
 	t.args = append(t.cmd("run", "--unit", "--replace", "--rm", "--name"), t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrSecrets, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrNetwork, t.ctrUser, t.ctrStop, t.ctrSecrets, t.ctrHealth, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}

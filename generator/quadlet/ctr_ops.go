@@ -33,6 +33,20 @@ func (t *translator) ctrSecrets() error {
 	return nil
 }
 
+// healthKeys map the health check keys to their flags.
+var healthKeys = [][2]string{{"HealthCmd", "--health-cmd"}, {"HealthInterval", "--health-interval"},
+	{"HealthRetries", "--health-retries"}, {"HealthStartPeriod", "--health-start-period"},
+	{"HealthTimeout", "--health-timeout"}, {"HealthOnFailure", "--health-on-failure"}}
+
+// ctrHealth translates the health check keys; the container's start
+// (podunit run --unit) starts the check's timer.
+func (t *translator) ctrHealth() error {
+	for _, k := range healthKeys {
+		t.flag(k[0], k[1])
+	}
+	return nil
+}
+
 // credentials adds LoadCredential= for each secret Secret= names, once.
 func (t *translator) credentials() error {
 	root, spec := t.storageRoot()

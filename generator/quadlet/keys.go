@@ -11,7 +11,8 @@ import (
 // supported lists the keys of each kind's section that podunit translates.
 var supported = map[Kind][]string{
 	Container: {"AddCapability", "ContainerName", "DropCapability", "Entrypoint", "Environment", "EnvironmentFile",
-		"Exec", "GlobalArgs", "Group", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
+		"Exec", "GlobalArgs", "Group", "HealthCmd", "HealthInterval", "HealthOnFailure", "HealthRetries", "HealthStartPeriod",
+		"HealthTimeout", "HostName", "Image", "Label", "Mount", "Network", "Notify", "Pod", "PodmanArgs",
 		"PublishPort", "ReadOnly", "Secret", "ServiceName", "StopSignal", "StopTimeout", "Tmpfs", "User", "Volume", "WorkingDir"},
 	Pod:     {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},

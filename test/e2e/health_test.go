@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +57,37 @@ func TestHealthUnderSystemd(t *testing.T) {
 	e.must("rm", "-f", "hc")
 	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
 		t.Errorf("after rm the health units stay:\n%s", got)
+	}
+	checkHealthInUnitFile(t, e)
+}
+
+// checkHealthInUnitFile: a unit file's `run --unit` starts the check's
+// timer from inside its unit, and the --rm container's removal at
+// systemctl stop takes it away.
+func checkHealthInUnitFile(t *testing.T, e *env) {
+	podunit := e.bin + " " + strings.Join(e.globals(), " ")
+	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/hcunit.service <<'EOF'
+[Service]
+Type=notify
+NotifyAccess=all
+Delegate=yes
+KillMode=mixed
+KillSignal=SIGKILL
+ExecStart=%s run --unit --replace --rm --name hcu --health-cmd true --health-interval 1s bb sleep 600
+ExecStopPost=%s container cleanup hcu
+EOF
+systemctl daemon-reload`, podunit, podunit))
+	e.sb.DumpOnFailure(t, "hcunit.service")
+	e.sb.Run(t, "systemctl", "start", "hcunit.service")
+	id := e.field("hcu", "{{.Id}}")
+	if got := strings.TrimSpace(e.sh("systemctl is-active podunit-health-" + id + ".timer")); got != "active" {
+		t.Errorf("the unit file's container has no active check timer: %q", got)
+	}
+	eventually(t, 15*time.Second, "the unit file's container to be healthy", func() bool {
+		return e.field("hcu", "{{.State.Health.Status}}") == "healthy"
+	})
+	e.sb.Run(t, "systemctl", "stop", "hcunit.service")
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
+		t.Errorf("after the --rm container's removal the health units stay:\n%s", got)
 	}
 }

@@ -49,7 +49,10 @@ func ParseHealthCmd(s string) ([]string, error) {
 }
 
 // validateHealth checks a health check's settings at create.
-func validateHealth(h *model.HealthConfig) error {
+func validateHealth(h *model.HealthConfig, sdNotify string) error {
+	if h == nil && sdNotify == "healthy" {
+		return fmt.Errorf("--sdnotify=healthy needs a health check (--health-cmd): %w", errdefs.ErrInvalidArgument)
+	}
 	if h == nil {
 		return nil
 	}

@@ -35,7 +35,7 @@ func TestParseHealthCmd(t *testing.T) {
 func TestValidateHealth(t *testing.T) {
 	ok := model.HealthConfig{Test: []string{"CMD", "true"}, Interval: 30 * time.Second, Timeout: 30 * time.Second,
 		Retries: 3, OnFailure: "none"}
-	if err := validateHealth(&ok); err != nil {
+	if err := validateHealth(&ok, ""); err != nil {
 		t.Fatal(err)
 	}
 	bad := []func(h *model.HealthConfig){
@@ -49,9 +49,12 @@ func TestValidateHealth(t *testing.T) {
 	for i, change := range bad {
 		h := ok
 		change(&h)
-		if err := validateHealth(&h); !errdefs.IsInvalidArgument(err) {
+		if err := validateHealth(&h, ""); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("case %d %+v: %v", i, h, err)
 		}
+	}
+	if err := validateHealth(nil, "healthy"); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("--sdnotify=healthy without a check: %v", err)
 	}
 	c := &model.Container{Config: model.Config{Health: &ok}}
 	if got := healthRestart(c, "no"); got != "no" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // healthOutputMax bounds the output a check result keeps.
@@ -105,4 +106,30 @@ func (e *Engine) healthAction(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	return nil
+}
+
+// readyWhenHealthy is --sdnotify=healthy: unit-start stays, running the
+// check until it first passes, and only then tells systemd READY=1, so
+// the unit becomes active when the container is healthy; the unit's start
+// timeout fails one that never is. From then on the timer runs the checks.
+func (e *Engine) readyWhenHealthy(ctx context.Context, c *model.Container) error {
+	every := time.Second
+	if h := c.Config.Health; h.Interval > 0 && h.Interval < every {
+		every = h.Interval
+	}
+	for {
+		status, err := e.HealthcheckRun(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if status == model.HealthHealthy {
+			_, err := systemd.Notify("READY=1")
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(every):
+		}
+	}
 }

@@ -236,6 +236,10 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if c.Config.SdNotify == "container" {
 		return nil // the application says READY=1 itself
 	}
+	if c.Config.SdNotify == "healthy" {
+		unlock() // no lock held while waiting: stop and kill may come
+		return e.readyWhenHealthy(ctx, c)
+	}
 	_, err = systemd.Notify("READY=1")
 	return err
 }

@@ -73,7 +73,11 @@ func (t *translator) ctrPod() error {
 func (t *translator) ctrNotify() error {
 	e, ok := t.last("Notify")
 	if ok && strings.EqualFold(e.Value, "healthy") {
-		return errf(e, "health checks are not supported yet; use yes or no")
+		if _, has := t.last("HealthCmd"); !has {
+			return errf(e, "the unit becomes active when the health check first passes: HealthCmd= is needed")
+		}
+		t.args = append(t.args, unitfile.Literal("--sdnotify", "healthy")...)
+		return nil
 	}
 	on, err := t.boolean("Notify")
 	if on {

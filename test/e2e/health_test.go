@@ -59,6 +59,40 @@ func TestHealthUnderSystemd(t *testing.T) {
 		t.Errorf("after rm the health units stay:\n%s", got)
 	}
 	checkHealthInUnitFile(t, e)
+	checkNotifyHealthy(t, e)
+}
+
+// checkNotifyHealthy: with --sdnotify=healthy the start returns only once
+// the first check passes, and a unit whose check never passes fails to start.
+func checkNotifyHealthy(t *testing.T, e *env) {
+	begin := time.Now()
+	e.must("run", "-d", "--name", "nh", "--sdnotify", "healthy", "--health-cmd", "read x < /tmp/ok",
+		"--health-interval", "30s", "bb", "sh", "-c", "sleep 3; echo ok > /tmp/ok; exec sleep 600")
+	if took := time.Since(begin); took < 3*time.Second {
+		t.Errorf("run -d --sdnotify=healthy returned after %s, before the check could pass", took)
+	}
+	if got := e.field("nh", "{{.State.Health.Status}}"); got != "healthy" {
+		t.Errorf("after run -d --sdnotify=healthy the container is %q", got)
+	}
+	e.must("rm", "-f", "nh")
+	podunit := e.bin + " " + strings.Join(e.globals(), " ")
+	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/never.service <<'EOF'
+[Service]
+Type=notify
+NotifyAccess=all
+Delegate=yes
+KillMode=mixed
+TimeoutStartSec=4
+ExecStart=%s run --unit --replace --rm --name never --sdnotify healthy --health-cmd false --health-interval 1s bb sleep 600
+ExecStopPost=%s container cleanup never
+EOF
+systemctl daemon-reload`, podunit, podunit))
+	if _, _, code, _ := e.sb.Exec("systemctl", "start", "never.service"); code == 0 {
+		t.Error("a unit whose check never passes started")
+	}
+	if got := strings.TrimSpace(e.sh("systemctl is-active never.service || true")); got != "failed" {
+		t.Errorf("never.service is %q, want failed", got)
+	}
 }
 
 // checkHealthInUnitFile: a unit file's `run --unit` starts the check's

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -79,4 +80,17 @@ func (e *Engine) SecretRemove(ctx context.Context, ref string) (*secret.Secret, 
 		return nil, err
 	}
 	return s, e.secretStore().Remove(s.Name)
+}
+
+// removeSecrets removes every secret, for system reset.
+func (e *Engine) removeSecrets() error {
+	list, err := e.secretStore().List()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range list {
+		errs = append(errs, ignoreNotFound(e.secretStore().Remove(s.Name)))
+	}
+	return errors.Join(errs...)
 }

@@ -75,18 +75,7 @@ func checkNotifyHealthy(t *testing.T, e *env) {
 		t.Errorf("after run -d --sdnotify=healthy the container is %q", got)
 	}
 	e.must("rm", "-f", "nh")
-	podunit := e.bin + " " + strings.Join(e.globals(), " ")
-	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/never.service <<'EOF'
-[Service]
-Type=notify
-NotifyAccess=all
-Delegate=yes
-KillMode=mixed
-TimeoutStartSec=4
-ExecStart=%s run --unit --replace --rm --name never --sdnotify healthy --health-cmd false --health-interval 1s bb sleep 600
-ExecStopPost=%s container cleanup never
-EOF
-systemctl daemon-reload`, podunit, podunit))
+	handUnit(e, "never", "TimeoutStartSec=4", "--sdnotify healthy --health-cmd false --health-interval 1s bb sleep 600")
 	if _, _, code, _ := e.sb.Exec("systemctl", "start", "never.service"); code == 0 {
 		t.Error("a unit whose check never passes started")
 	}
@@ -99,20 +88,9 @@ systemctl daemon-reload`, podunit, podunit))
 // timer from inside its unit, and the --rm container's removal at
 // systemctl stop takes it away.
 func checkHealthInUnitFile(t *testing.T, e *env) {
-	podunit := e.bin + " " + strings.Join(e.globals(), " ")
-	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/hcunit.service <<'EOF'
-[Service]
-Type=notify
-NotifyAccess=all
-Delegate=yes
-KillMode=mixed
-KillSignal=SIGKILL
-ExecStart=%s run --unit --replace --rm --name hcu --health-cmd true --health-interval 1s bb sleep 600
-ExecStopPost=%s container cleanup hcu
-EOF
-systemctl daemon-reload`, podunit, podunit))
-	e.sb.DumpOnFailure(t, "hcunit.service")
-	e.sb.Run(t, "systemctl", "start", "hcunit.service")
+	handUnit(e, "hcu", "KillSignal=SIGKILL", "--health-cmd true --health-interval 1s bb sleep 600")
+	e.sb.DumpOnFailure(t, "hcu.service")
+	e.sb.Run(t, "systemctl", "start", "hcu.service")
 	id := e.field("hcu", "{{.Id}}")
 	if got := strings.TrimSpace(e.sh("systemctl is-active podunit-health-" + id + ".timer")); got != "active" {
 		t.Errorf("the unit file's container has no active check timer: %q", got)
@@ -120,8 +98,25 @@ systemctl daemon-reload`, podunit, podunit))
 	eventually(t, 15*time.Second, "the unit file's container to be healthy", func() bool {
 		return e.field("hcu", "{{.State.Health.Status}}") == "healthy"
 	})
-	e.sb.Run(t, "systemctl", "stop", "hcunit.service")
+	e.sb.Run(t, "systemctl", "stop", "hcu.service")
 	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
 		t.Errorf("after the --rm container's removal the health units stay:\n%s", got)
 	}
+}
+
+// handUnit writes /etc/systemd/system/NAME.service running `podunit run
+// --unit --replace --rm --name NAME ARGS` with the extra [Service] line.
+func handUnit(e *env, name, extra, args string) {
+	podunit := e.bin + " " + strings.Join(e.globals(), " ")
+	e.sh(fmt.Sprintf(`cat > /etc/systemd/system/%s.service <<'EOF'
+[Service]
+Type=notify
+NotifyAccess=all
+Delegate=yes
+KillMode=mixed
+%s
+ExecStart=%s run --unit --replace --rm --name %s %s
+ExecStopPost=%s container cleanup %s
+EOF
+systemctl daemon-reload`, name, extra, podunit, name, args, podunit, name))
 }

@@ -295,9 +295,7 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
-	if err := e.stopHealthTimer(ctx, c); err != nil && e.cfg.Warn != nil {
-		e.cfg.Warn(fmt.Errorf("container %q: its health check timer stays: %w", c.Name, err))
-	}
+	e.stopHealthTimerWarn(ctx, c)
 	if err := e.deleteRootfs(c.ID); err != nil {
 		return err
 	}

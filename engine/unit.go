@@ -375,6 +375,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 		return err
 	}
 	e.containerEvent(c, "died")
+	e.stopHealthTimerWarn(ctx, c) // a restart's start makes it again
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}

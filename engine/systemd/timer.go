@@ -41,9 +41,11 @@ func (c *Conn) StartTimer(ctx context.Context, t Timer) error {
 	timer.add("TimersMonotonic", []monotonic{{"OnActiveSec", usec(t.Every)}, {"OnUnitInactiveSec", usec(t.Every)}}, true)
 	timer.add("AccuracyUSec", usec(time.Second), true)
 	timer.add("RemainAfterElapse", false, true)
+	timer.add("CollectMode", "inactive-or-failed", true)
 	svc := propList{}
 	svc.add("Description", t.Description, t.Description != "")
 	svc.add("Type", "oneshot", true)
+	svc.add("CollectMode", "inactive-or-failed", true) // a failed check must not keep it loaded
 	svc.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
 	aux := []sdbus.PropertyCollection{{Name: service, Properties: svc}}
 	return runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {

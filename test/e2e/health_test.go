@@ -54,6 +54,14 @@ func TestHealthUnderSystemd(t *testing.T) {
 	if r := e.run("healthcheck", "run", "hc"); r.code != 0 {
 		t.Errorf("healthcheck run: %+v", r)
 	}
+	e.must("stop", "hc")
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got == "active" {
+		t.Errorf("%s stays active after stop", timer)
+	}
+	e.must("start", "hc")
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer)); got != "active" {
+		t.Errorf("%s is %q after start", timer, got)
+	}
 	e.must("rm", "-f", "hc")
 	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
 		t.Errorf("after rm the health units stay:\n%s", got)

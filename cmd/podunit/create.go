@@ -50,7 +50,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "signal that stops the container (default SIGTERM)")
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before SIGKILL")
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
-	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
+	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, healthy (the first passing health check), ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
 	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
 	f.net.register(fs, "container")

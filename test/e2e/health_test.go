@@ -68,6 +68,24 @@ func TestHealthUnderSystemd(t *testing.T) {
 	}
 	checkHealthInUnitFile(t, e)
 	checkNotifyHealthy(t, e)
+	checkHealthInPod(t, e)
+}
+
+// checkHealthInPod: a pod member started by pod start (init, then
+// release) gets its timer too.
+func checkHealthInPod(t *testing.T, e *env) {
+	e.must("pod", "create", "--name", "hp")
+	id := strings.TrimSpace(e.must("create", "--pod", "hp", "--name", "hpm", "--health-cmd", "true",
+		"--health-interval", "1s", "bb", "sleep", "600"))
+	e.must("pod", "init", "hp")
+	e.must("pod", "start", "hp")
+	if got := strings.TrimSpace(e.sh("systemctl is-active podunit-health-" + id + ".timer || true")); got != "active" {
+		t.Errorf("the pod member's check timer is %q", got)
+	}
+	eventually(t, 15*time.Second, "the pod member to be healthy", func() bool {
+		return e.field("hpm", "{{.State.Health.Status}}") == "healthy"
+	})
+	e.must("pod", "rm", "-f", "hp")
 }
 
 // checkNotifyHealthy: with --sdnotify=healthy the start returns only once

@@ -122,7 +122,7 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Contai
 		unlock()
 		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
-	bundle, rt, err := e.prepare(ctx, c, attachedCgroup(c.ID))
+	bundle, rt, err := e.prepare(ctx, c, attachedCgroup(c.ID), e.storeSecrets)
 	if err != nil {
 		_ = e.release(context.WithoutCancel(ctx), c)
 		e.recordFailure(c.ID, err)

@@ -15,8 +15,9 @@ import (
 )
 
 // prepare mounts the container's rootfs and writes its bundle, ready for
-// the runtime's create. It returns the bundle directory and the runtime.
-func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string) (string, *oci.Runtime, error) {
+// the runtime's create, with the secrets secrets reads. It returns the
+// bundle directory and the runtime.
+func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string, secrets secretSource) (string, *oci.Runtime, error) {
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
 		return "", nil, err
@@ -51,6 +52,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	}
 	if err := setupTimezone(c, &in, bundle); err != nil {
 		return "", nil, err
+	}
+	if err := stageSecrets(c.Config.Secrets, &in, bundle, secrets); err != nil {
+		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	s, err := spec.Generate(in)
 	if err != nil {

@@ -188,6 +188,12 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 		}
 		cfg.Runtime = rt.Name
 	}
+	if err := e.checkSecrets(cfg.Secrets); err != nil {
+		return err
+	}
+	if err := validateHealth(cfg.Health, cfg.SdNotify); err != nil {
+		return err
+	}
 	if err := completeResources(&cfg.Resources, o.Network); err != nil {
 		return err
 	}
@@ -240,9 +246,9 @@ func validateConfig(cfg *model.Config) error {
 		return fmt.Errorf("the --rm option conflicts with --restart=%s: %w", cfg.Restart, errdefs.ErrInvalidArgument)
 	}
 	switch cfg.SdNotify {
-	case "", "conmon", "container", "ignore":
+	case "", "conmon", "container", "ignore", "healthy":
 	default:
-		return fmt.Errorf("--sdnotify=%s: want container, conmon or ignore: %w", cfg.SdNotify, errdefs.ErrInvalidArgument)
+		return fmt.Errorf("--sdnotify=%s: want container, conmon, healthy or ignore: %w", cfg.SdNotify, errdefs.ErrInvalidArgument)
 	}
 	if cfg.StopSignal != "" {
 		if _, err := ParseSignal(cfg.StopSignal); err != nil {

@@ -299,6 +299,7 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
+	e.stopHealthTimerWarn(ctx, c)
 	if err := e.deleteRootfs(c.ID); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Reset removes everything podunit has: containers (running ones stopped),
-// pods, volumes, networks and every image no other engine's container
+// pods, volumes, networks, secrets and every image no other engine's container
 // uses, then whatever system check finds left. It works over damaged and
 // lost records (they are rebuilt or removed first).
 func (e *Engine) Reset(ctx context.Context) error {
@@ -32,6 +32,7 @@ func (e *Engine) Reset(ctx context.Context) error {
 		}
 	}
 	errs = append(errs, e.removeNetworks(ctx))
+	errs = append(errs, e.removeSecrets())
 	r := &PruneReport{}
 	errs = append(errs, e.pruneImages(ctx, r, true))
 	if _, err := e.Check(ctx, CheckOptions{Repair: true, Force: true}); err != nil {

@@ -74,6 +74,7 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
 	if err == nil {
+		e.startHealthTimer(ctx, conn, c)
 		return nil
 	}
 	// unit-start holds the lock until it has recorded how the start went
@@ -173,10 +174,12 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		CollectMode:      "inactive-or-failed",
 		SuccessSignals:   []int32{int32(unix.SIGKILL)},
 	}
+	t.Restart = healthRestart(c, t.Restart)
 	if t.Restart == "on-failure" {
 		t.RestartSignals = t.SuccessSignals
 	}
 	t.Properties = unitResources(c.Config.Resources)
+	t.Properties = append(t.Properties, e.credentialProps(c)...)
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
 		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)
@@ -216,6 +219,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
+		c.State.Health = freshHealth(c)
 		return nil
 	}); err != nil {
 		return err
@@ -228,9 +232,14 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 			return err
 		}
 		e.containerEvent(c, "start")
+		e.startHealthTimerHere(ctx, c)
 	}
 	if c.Config.SdNotify == "container" {
 		return nil // the application says READY=1 itself
+	}
+	if c.Config.SdNotify == "healthy" {
+		unlock() // no lock held while waiting: stop and kill may come
+		return e.readyWhenHealthy(ctx, c)
 	}
 	_, err = systemd.Notify("READY=1")
 	return err
@@ -324,7 +333,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, c, own+"/container")
+	bundle, rt, err := e.prepare(ctx, c, own+"/container", credentialSecrets)
 	if err != nil {
 		return 0, err
 	}
@@ -380,6 +389,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 		return err
 	}
 	e.containerEvent(c, "died")
+	e.stopHealthTimerWarn(ctx, c) // a restart's start makes it again
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}

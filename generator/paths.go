@@ -19,6 +19,9 @@ type Config struct {
 	Binary string   // podunit's absolute path in Exec lines
 	User   bool     // units for a user manager
 	Only   []string // when set, report only units and errors of these source files
+	// StorageRoot is where podunit's storage (and secret store) is, for
+	// LoadCredential=; "" is quadlet.DefaultStorageRoot.
+	StorageRoot string
 }
 
 // DefaultBinary is podunit's path in generated units.
@@ -35,7 +38,7 @@ type Env struct {
 // the search path (replaced by $PODUNIT_UNIT_DIRS, colon-separated) and
 // the binary ($PODUNIT_BINARY).
 func DefaultConfig(user bool, env Env) Config {
-	cfg := Config{User: user, Binary: DefaultBinary}
+	cfg := Config{User: user, Binary: DefaultBinary, StorageRoot: storageRoot(user, env)}
 	if b := env.Getenv("PODUNIT_BINARY"); b != "" {
 		cfg.Binary = b
 	}
@@ -64,4 +67,22 @@ func DefaultConfig(user bool, env Env) Config {
 	}
 	cfg.Dirs = append(cfg.Dirs, filepath.Join("/etc/podunit/systemd/users", strconv.Itoa(env.UID)))
 	return cfg
+}
+
+// storageRoot is containers/storage's default root for the manager:
+// rootless storage under $XDG_DATA_HOME (~/.local/share) for a user, ""
+// (quadlet.DefaultStorageRoot) for the system. storage.conf's graphroot is
+// not read: a unit whose podunit uses another root says so in GlobalArgs=.
+func storageRoot(user bool, env Env) string {
+	if !user {
+		return ""
+	}
+	data := env.Getenv("XDG_DATA_HOME")
+	if data == "" && env.Home != "" {
+		data = filepath.Join(env.Home, ".local/share")
+	}
+	if data == "" {
+		return ""
+	}
+	return filepath.Join(data, "containers/storage")
 }

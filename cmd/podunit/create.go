@@ -30,6 +30,7 @@ type createFlags struct {
 	dev                                       devFlags
 	ident                                     identFlags
 	term                                      termFlags
+	ops                                       opsFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -53,7 +54,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "signal that stops the container (default SIGTERM)")
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before SIGKILL")
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
-	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, ignore")
+	fs.StringVar(&f.sdnotify, "sdnotify", "conmon", "who tells systemd the container is ready: conmon (podunit), container, healthy (the first passing health check), ignore")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
 	fs.StringVar(&f.pod, "pod", "", "join this pod (new:NAME creates it)")
 	f.net.register(fs, "container")
@@ -64,6 +65,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.meta.register(fs)
 	f.ident.register(fs)
 	f.term.register(fs)
+	f.ops.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -120,6 +122,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		return o, err
 	}
 	f.term.apply(&o.TermConfig)
+	if err := f.ops.apply(&o.Config); err != nil {
+		return o, err
+	}
 	return o, f.net.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig)
 }
 

@@ -43,6 +43,7 @@ func containerFilter(ctx context.Context, eng *engine.Engine, args []string) (fu
 		"label":  filter.Label(func(c *model.Container) map[string]string { return c.Config.Labels }),
 		"label!": filter.NotLabel(func(c *model.Container) map[string]string { return c.Config.Labels }),
 		"status": filter.OneOf(containerStatus, psStatuses...),
+		"health": filter.Equal(containerHealth, "starting", "healthy", "unhealthy", "none"),
 		"exited": filter.Int(func(c *model.Container) (int, bool) {
 			return c.State.ExitCode, c.State.Status == model.Exited
 		}),

@@ -65,6 +65,8 @@ type inspectState struct {
 	Error      string    `json:"Error"`
 	StartedAt  time.Time `json:"StartedAt"`
 	FinishedAt time.Time `json:"FinishedAt"`
+
+	Health *inspectHealth `json:"Health,omitempty"`
 }
 
 // inspectMount is Podman's InspectMount: for a named volume, Type is
@@ -105,6 +107,9 @@ type inspectConfig struct {
 	StopTimeout uint              `json:"StopTimeout"`
 	inspectMetaConfig
 	inspectTerm
+	Secrets []inspectSecret `json:"Secrets,omitempty"`
+
+	Healthcheck *inspectHealthConfig `json:"Healthcheck,omitempty"`
 }
 
 type inspectHostConf struct {
@@ -151,6 +156,8 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	d.Rootfs = c.Config.Rootfs
 	d.Config.inspectMetaConfig, d.HostConfig.inspectMetaHost, d.NetworkSettings.inspectNetworks = newInspectMetaConfig(c), newInspectMetaHost(c), newInspectNetworks(c)
 	d.Config.inspectTerm = newInspectTerm(c.Config.TermConfig)
+	d.Config.Secrets = inspectSecrets(c.Config.Secrets)
+	d.State.Health, d.Config.Healthcheck = newInspectHealth(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -146,7 +146,7 @@ func portsText(ports []psPort) string {
 func statusText(c *model.Container, now time.Time) string {
 	switch c.State.Status {
 	case model.Running:
-		return "Up " + units.HumanDuration(now.Sub(c.State.StartedAt))
+		return "Up " + units.HumanDuration(now.Sub(c.State.StartedAt)) + healthSuffix(c)
 	case model.Exited:
 		return fmt.Sprintf("Exited (%d) %s ago", c.State.ExitCode, units.HumanDuration(now.Sub(c.State.FinishedAt)))
 	case model.Created:

@@ -125,7 +125,7 @@ func (a *app) systemResetCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			warning := "WARNING! This will remove:\n\t- all containers\n\t- all pods\n\t- all images\n" +
-				"\t- all networks\n\t- all volumes\n"
+				"\t- all networks\n\t- all volumes\n\t- all secrets\n"
 			if !force && !a.confirm(warning) {
 				return nil
 			}

@@ -52,6 +52,9 @@ type Config struct {
 	MetaConfig
 	Identity
 	TermConfig
+	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
+
+	Health *HealthConfig `json:"health,omitempty"` // --health-*; nil: no check
 }
 
 // Args is the argv the container runs: entrypoint followed by cmd.
@@ -96,6 +99,8 @@ type State struct {
 	Unit       string    `json:"unit,omitempty"`  // the systemd unit running it, if any
 	Error      string    `json:"error,omitempty"` // why the last start failed
 	IP         string    `json:"ip,omitempty"`    // its address on its network, while attached
+
+	Health *HealthState `json:"health,omitempty"` // the health checks' findings since the last start
 }
 
 // PortMapping publishes one container port on the host; HostIP "" means

@@ -70,12 +70,19 @@ func full(id, name string) *model.Container {
 		Identity: model.Identity{UserNSConfig: fullUserNS(), GroupAdd: []string{"wheel"}, SecurityOpt: []string{"no-new-privileges"},
 			CgroupsMode: "split", Init: true, InitPath: "/usr/bin/catatonit"},
 		TermConfig: model.TermConfig{Tty: true, Interactive: true},
+		Secrets: []model.SecretRef{{Name: "pw", ID: "0123456789abcdef01234567", Type: "mount", Target: "/run/secrets/pw",
+			UID: 1, GID: 2, Mode: 0o400}},
+		Health: &model.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: time.Minute, Timeout: time.Second,
+			StartPeriod: time.Second, Retries: 3, OnFailure: "restart"},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,
 		StartedAt:  time.Date(2025, 1, 2, 3, 4, 6, 123456789, time.UTC),
 		FinishedAt: time.Date(2025, 1, 2, 3, 4, 9, 987654321, time.UTC),
 		Unit:       "podunit-" + name + ".service", Error: "last start failed", IP: "10.89.0.2",
+		Health: &model.HealthState{Status: "unhealthy", FailingStreak: 3, Log: []model.HealthLog{{
+			Start: time.Date(2025, 1, 2, 3, 4, 7, 0, time.UTC), End: time.Date(2025, 1, 2, 3, 4, 8, 0, time.UTC),
+			ExitCode: 1, Output: "no"}}},
 	}
 	return c
 }

@@ -28,6 +28,9 @@ type Options struct {
 	After         []string
 	Wants         []string
 	Requires      []string
+	// SecretDir is the secret store (engine.SecretDir) whose files the
+	// units' LoadCredential= name.
+	SecretDir string
 }
 
 // Unit is one generated unit file.
@@ -179,6 +182,9 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 	}
 	stopSettings(f, policy)
 	resourceSettings(f, c.Config.Resources)
+	if err := o.credentials(f, c); err != nil {
+		return err
+	}
 	if pod != nil {
 		f.Add("Service", "Slice", names.PodSlice(pod.Name, pod.ID))
 	}

@@ -43,6 +43,8 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	}
 	add("--cap-add", cfg.CapAdd...)
 	add("--cap-drop", cfg.CapDrop...)
+	add("--secret", secretFlags(cfg.Secrets)...)
+	args = append(args, healthFlags(cfg.Health)...)
 	if pod != nil {
 		add("--pod", pod.Name)
 	}

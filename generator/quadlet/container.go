@@ -26,7 +26,7 @@ func (t *translator) container() error {
 	t.networkOnline()
 	t.args = append(append(t.cmd(), t.modules...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
 	t.args = append(t.args, t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrIdent, t.ctrStop, t.ctrResources, t.ctrMeta, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrIdent, t.ctrStop, t.ctrResources, t.ctrMeta, t.ctrSecrets, t.ctrHealth, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -64,7 +64,11 @@ func (t *translator) ctrPod() error {
 func (t *translator) ctrNotify() error {
 	e, ok := t.last("Notify")
 	if ok && strings.EqualFold(e.Value, "healthy") {
-		return errf(e, "health checks are not supported yet; use yes or no")
+		if _, has := t.last("HealthCmd"); !has {
+			return errf(e, "the unit becomes active when the health check first passes: HealthCmd= is needed")
+		}
+		t.args = append(t.args, unitfile.Literal("--sdnotify", "healthy")...)
+		return nil
 	}
 	on, err := t.boolean("Notify")
 	if on {
@@ -273,6 +277,9 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "KillSignal", sig)
 	}
 	t.stopSettings(svc)
+	if err := t.credentials(); err != nil {
+		return err
+	}
 	if _, set := svc.Lookup("Slice"); !set && t.podSlice != "" {
 		t.out.Add("Service", "Slice", t.podSlice) // with its pod, as CLI pods
 	}

@@ -17,6 +17,9 @@ type Resolver func(file string) (Ident, error)
 type Options struct {
 	Binary string // absolute path of podunit in Exec lines
 	User   bool   // for a user manager (no network-online.target)
+	// StorageRoot is podunit's storage root where GlobalArgs= gives no
+	// --root; "" is DefaultStorageRoot.
+	StorageRoot string
 }
 
 // Unit is a translated source: its service and where it depends.

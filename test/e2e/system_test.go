@@ -52,13 +52,14 @@ func TestSystemResetOverALostState(t *testing.T) {
 	e.must("pod", "create", "--name", "p")
 	e.must("create", "--pod", "p", "--name", "member", "bb", "true")
 	e.must("volume", "create", "v")
+	e.runIn(strings.NewReader("pw"), "secret", "create", "s", "-")
 	killedRun(t, e, "orphan")
 	e.loseState(false)
 	if r := e.run("system", "reset"); r.code != 0 || e.run("ps", "-a").code != 125 {
 		t.Fatalf("reset without -f and without a yes must change nothing: exit %d", r.code)
 	}
 	e.must("system", "reset", "-f")
-	for _, args := range [][]string{{"ps", "-aq"}, {"pod", "ps", "-q"}, {"volume", "ls", "-q"}, {"images", "-q"}} {
+	for _, args := range [][]string{{"ps", "-aq"}, {"pod", "ps", "-q"}, {"volume", "ls", "-q"}, {"images", "-q"}, {"secret", "ls", "-q"}} {
 		if got := e.must(args...); got != "" {
 			t.Errorf("%v after reset: %q", args, got)
 		}

@@ -65,6 +65,7 @@ var allowedInternal = map[string][]string{
 	"engine/systemd": {"engine/errdefs"},
 	"engine/image":   {"engine/errdefs"},
 	"engine/volume":  {"engine/errdefs"},
+	"engine/secret":  {"engine/errdefs"},
 	"engine/network": {"engine/errdefs"},
 	"engine/cgroups": {"engine/errdefs"},
 	"engine/filter":  {"engine/errdefs"},

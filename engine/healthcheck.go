@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// healthOutputMax bounds the output a check result keeps.
+const healthOutputMax = 4096
+
+// HealthcheckRun runs a container's health check once, records the result
+// and, when the container is (still) unhealthy, takes its
+// --health-on-failure action. It returns the health status.
+func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error) {
+	c, err := e.container(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	h := c.Config.Health
+	if h == nil {
+		return "", fmt.Errorf("container %q has no defined healthcheck: %w", c.Name, errdefs.ErrInvalidArgument)
+	}
+	if c.State.Status != model.Running {
+		return "", fmt.Errorf("container %q is not running: %w", c.Name, errdefs.ErrConflict)
+	}
+	result := e.runCheck(ctx, c, h)
+	inStart := time.Since(c.State.StartedAt) < h.StartPeriod
+	after, err := e.store.UpdateContainer(ctx, c.ID, func(rec *model.Container) error {
+		if rec.State.Pid != c.State.Pid { // restarted meanwhile: the result is old news
+			return nil
+		}
+		if rec.State.Health == nil {
+			rec.State.Health = freshHealth(rec)
+		}
+		rec.State.Health.Record(result, h.Retries, inStart)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if after.State.Health == nil {
+		return model.HealthStarting, nil
+	}
+	status := after.State.Health.Status
+	if status == model.HealthUnhealthy && result.ExitCode != 0 {
+		if err := e.healthAction(ctx, after); err != nil {
+			return status, err
+		}
+	}
+	return status, nil
+}
+
+// runCheck runs the check's command in the container, bounded by its
+// timeout; a command that cannot run or runs out of time fails.
+func (e *Engine) runCheck(ctx context.Context, c *model.Container, h *model.HealthConfig) model.HealthLog {
+	l := model.HealthLog{Start: time.Now().UTC()}
+	out, err := os.CreateTemp("", "podunit-health-*")
+	if err != nil {
+		l.End, l.ExitCode, l.Output = time.Now().UTC(), 125, err.Error()
+		return l
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+	tctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	defer cancel()
+	code, err := e.Exec(tctx, c.ID, ExecOptions{Args: healthArgs(h)}, Stdio{Out: out, Err: out})
+	l.End = time.Now().UTC()
+	l.ExitCode, l.Output = code, readHead(out)
+	switch {
+	case errors.Is(tctx.Err(), context.DeadlineExceeded):
+		l.ExitCode, l.Output = 1, fmt.Sprintf("health check timed out after %s", h.Timeout)
+	case err != nil:
+		l.ExitCode, l.Output = 125, err.Error()
+	}
+	return l
+}
+
+// readHead is the first healthOutputMax bytes of f, trimmed.
+func readHead(f *os.File) string {
+	b := make([]byte, healthOutputMax)
+	n, _ := io.ReadFull(io.NewSectionReader(f, 0, healthOutputMax), b)
+	return strings.TrimSpace(string(b[:n]))
+}
+
+// healthAction does what --health-on-failure says to an unhealthy
+// container: kill it, stop it, or (restart) kill its init so that its
+// unit's Restart=on-failure starts it again and systemd counts it.
+func (e *Engine) healthAction(ctx context.Context, c *model.Container) error {
+	switch c.Config.Health.OnFailure {
+	case "kill", "restart":
+		_, err := e.Kill(ctx, c.ID, unix.SIGKILL)
+		return err
+	case "stop":
+		_, err := e.Stop(ctx, c.ID, nil)
+		return err
+	}
+	return nil
+}
+
+// readyWhenHealthy is --sdnotify=healthy: unit-start stays, running the
+// check until it first passes, and only then tells systemd READY=1, so
+// the unit becomes active when the container is healthy; the unit's start
+// timeout fails one that never is. From then on the timer runs the checks.
+func (e *Engine) readyWhenHealthy(ctx context.Context, c *model.Container) error {
+	every := time.Second
+	if h := c.Config.Health; h.Interval > 0 && h.Interval < every {
+		every = h.Interval
+	}
+	for {
+		status, err := e.HealthcheckRun(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if status == model.HealthHealthy {
+			_, err := systemd.Notify("READY=1")
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(every):
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// healthTimerName is the transient timer that runs a container's checks;
+// its service has the same name with .service. Both are named by the ID,
+// as Podman's, so that rm finds them whatever unit ran the container.
+func healthTimerName(id string) string { return "podunit-health-" + id + ".timer" }
+
+// startHealthTimer starts c's check timer unless it runs: a transient
+// timer + oneshot service pair running `podunit healthcheck run ID` every
+// interval, so no podunit process waits between checks. A timer left from
+// an earlier start is started again. The container runs by now, so a
+// failure is a warning, not a failed start.
+func (e *Engine) startHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) {
+	if err := e.healthTimer(ctx, conn, c); err != nil && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("container %q runs without its health check timer: %w", c.Name, err))
+	}
+}
+
+func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) error {
+	h := c.Config.Health
+	if h == nil || h.Interval <= 0 {
+		return nil
+	}
+	args := e.unitArgs("unused", c.ID)
+	args = append(args[:len(args)-3], "healthcheck", "run", c.ID)
+	t := systemd.Timer{Name: healthTimerName(c.ID), Description: "podunit health check " + c.Name,
+		ExecStart: args, Every: h.Interval}
+	deadline := time.Now().Add(unitGoneWait)
+	for {
+		err := conn.StartTimer(ctx, t)
+		if !errdefs.IsAlreadyExists(err) {
+			return err
+		}
+		// The timer runs (nothing to do), or the last cleanup stopped it
+		// and systemd has not collected it or its service yet.
+		if st, serr := conn.State(ctx, t.Name); serr == nil && st.ActiveState == "active" {
+			return nil
+		}
+		_ = conn.ResetFailed(ctx, strings.TrimSuffix(t.Name, ".timer")+".service")
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// stopHealthTimerWarn stops c's check timer and service; a failure is a
+// warning (the timer's checks of a stopped container fail harmlessly).
+func (e *Engine) stopHealthTimerWarn(ctx context.Context, c *model.Container) {
+	if err := e.stopHealthTimer(ctx, c); err != nil && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("container %q: its health check timer stays: %w", c.Name, err))
+	}
+}
+
+// stopHealthTimer stops c's check timer and service, if systemd runs.
+func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error {
+	if c.Config.Health == nil || !systemd.Available() {
+		return nil
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.StopTimer(ctx, healthTimerName(c.ID))
+}
+
+// startHealthTimerHere starts c's check timer from inside its unit (a unit
+// file's `run --unit`; for a transient unit its starter did already).
+func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {
+	if c.Config.Health == nil || c.Config.Health.Interval <= 0 || !systemd.Available() {
+		return
+	}
+	conn, err := systemd.Connect(ctx)
+	if err != nil {
+		if e.cfg.Warn != nil {
+			e.cfg.Warn(err)
+		}
+		return
+	}
+	defer conn.Close()
+	e.startHealthTimer(ctx, conn, c)
+}

@@ -43,6 +43,9 @@ func (x PullExtras) withRetry(ctx context.Context, op func() error) error {
 // PullAllTags pulls every tag of the registry repository name (podman
 // pull --all-tags), in the registry's order, and returns the images.
 func (s *Store) PullAllTags(ctx context.Context, name string, o PullOptions) ([]*Image, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	named, err := reference.ParseNormalizedNamed(strings.TrimPrefix(name, "docker://"))
 	if err != nil {
 		return nil, fmt.Errorf("pulling all tags of %q: %w: %w", name, errdefs.ErrInvalidArgument, err)

@@ -34,6 +34,9 @@ func (s *Store) CreateRootfs(ctx context.Context, imageID, containerID, containe
 // the storage container (RecordKey): it marks the storage container as
 // podunit's and lets a lost state record be rebuilt.
 func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, containerName string, record []byte) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	return s.CreateRootfsUserNS(ctx, imageID, containerID, containerName, record, nil)
 }
 
@@ -102,6 +105,11 @@ func (s *Store) Unmount(containerID string, force bool) error {
 		return rootfsNotFound(containerID)
 	}
 	n, err := s.store.Mounted(containerID)
+	if errors.Is(err, storage.ErrLayerUnknown) {
+		// a deletion killed mid-way left the layer incomplete and a later
+		// open dropped it: nothing of it is mounted any more
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("rootfs of container %s: mount count: %w", containerID, err)
 	}
@@ -164,6 +172,9 @@ func rootfsNotFound(containerID string) error {
 // and returns its path: however often it is called, one Unmount (or a
 // forced one) releases it. Callers serialise calls for one container.
 func (s *Store) MountOnce(containerID string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
 	n, err := s.store.Mounted(containerID)
 	if err != nil && s.RootfsExists(containerID) {
 		return "", fmt.Errorf("rootfs of container %s: mount count: %w", containerID, err)

@@ -1,6 +1,7 @@
 package image
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -153,4 +154,74 @@ func TestCloseKeepsMounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkNotMounted(t, s2, p)
+}
+
+// TestDeleteRootfsWhoseLayerWasIncomplete: a process killed while storage
+// deleted a container's layer leaves the layer marked incomplete; the
+// next store to open deletes it, and the storage container stays with a
+// layer storage no longer knows. Removing that rootfs must still finish.
+func TestDeleteRootfsWhoseLayerWasIncomplete(t *testing.T) {
+	s := newStore(t, "vfs")
+	load(t, s, fixtures.dockerArchive)
+	img, err := s.Resolve(ctx, "busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ctrID(9)
+	if err := s.CreateRootfs(ctx, img.ID, id, "half"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.store.Container(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.Shutdown(true); err != nil {
+		t.Fatal(err)
+	}
+	markIncomplete(t, filepath.Join(s.Root(), "vfs-layers", "layers.json"), c.LayerID)
+	s2, err := Open(Config{Root: s.Root(), RunRoot: s.RunRoot(), Driver: "vfs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.store = nil // the first store is shut down; s2 owns the files now
+	if err := s2.Unmount(id, true); err != nil {
+		t.Errorf("Unmount: %v", err)
+	}
+	if err := s2.DeleteRootfs(id); err != nil {
+		t.Fatalf("DeleteRootfs: %v", err)
+	}
+	if s2.RootfsExists(id) {
+		t.Error("the rootfs is still there")
+	}
+	if _, err := s2.store.Shutdown(true); err != nil {
+		t.Error(err)
+	}
+}
+
+// markIncomplete sets the incomplete flag of layer id in a layers.json.
+func markIncomplete(t *testing.T, path, id string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var layers []map[string]any
+	if err := json.Unmarshal(data, &layers); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range layers {
+		if l["id"] == id {
+			l["flags"], found = map[string]any{"incomplete": true}, true
+		}
+	}
+	if !found {
+		t.Fatalf("layer %s not in %s", id, path)
+	}
+	if data, err = json.Marshal(layers); err == nil {
+		err = os.WriteFile(path, data, 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }

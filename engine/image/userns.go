@@ -41,6 +41,9 @@ func SubIDMaps(subUID, subGID string) (uids, gids []IDMap, err error) {
 // RootfsIDMaps returns the ID maps the container's rootfs was made for
 // (empty: the host's IDs).
 func (s *Store) RootfsIDMaps(containerID string) (uids, gids []IDMap, err error) {
+	if err := s.open(); err != nil {
+		return nil, nil, err
+	}
 	c, err := s.store.Container(containerID)
 	if err != nil || c.ID != containerID {
 		return nil, nil, rootfsNotFound(containerID)
@@ -87,6 +90,9 @@ func fromStorage(maps []idtools.IDMap) []IDMap {
 // takes one no other storage container has, and later auto ranges avoid
 // it. RootfsIDMaps reads it back; DeleteRootfs frees it.
 func (s *Store) ReserveUserNS(id, name string, ns *UserNS) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if len(id) != 64 || !isHex(id) {
 		return fmt.Errorf("ID %q is not 64 hex digits: %w", id, errdefs.ErrInvalidArgument)
 	}

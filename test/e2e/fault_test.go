@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,6 +38,9 @@ func faultOps(tar, archive string) []faultOp {
 	}
 	return []faultOp{
 		{"run -d", nil, func(n string) []string { return []string{"run", "-d", "--name", n, "bb", "sleep", "600"} }, rmCtr},
+		{"run -d -p", nil, func(n string) []string {
+			return []string{"run", "-d", "--name", n, "--network", "bridge", "-p", "127.0.0.1:18099:80", "bb", "sleep", "600"}
+		}, rmCtr},
 		{"start", sleeper, func(n string) []string { return []string{"start", n} }, rmCtr},
 		{"stop", running, func(n string) []string { return []string{"stop", "-t", "1", n} }, rmCtr},
 		{"rm -f", running, func(n string) []string { return []string{"rm", "-f", "-t", "1", n} }, rmCtr},
@@ -73,7 +77,7 @@ func envInt(t *testing.T, key string, def int64) int64 {
 // nothing left. PODUNIT_FAULT_TRIALS (default 200) and PODUNIT_FAULT_SEED
 // (default: the time; the seed is logged) replay or lengthen it.
 func TestFaultInjection(t *testing.T) {
-	sb := harness.Boot(t, harness.Options{})
+	sb := harness.Boot(t, harness.Options{Net: true}) // bridges and rules stay in the sandbox
 	e := newEnv(t, sb, "crun")
 	e.image()
 	archive := filepath.Join(e.dir, "load.tar")
@@ -94,6 +98,8 @@ func TestFaultInjection(t *testing.T) {
 		finishFault(t, e, op, fmt.Sprintf("w%d", i))
 	}
 	census(t, e, "after the unkilled runs")
+	// the default bridge, made by the first run -p, stays; nothing else may
+	base := netLeftovers(e) + cgroupSnapshot(e)
 	for i := range int(trials) {
 		k := rng.IntN(len(ops))
 		delay := time.Duration(rng.Int64N(int64(took[k])*6/5 + 1))
@@ -104,8 +110,12 @@ func TestFaultInjection(t *testing.T) {
 			// what the next command could not finish, the repair must
 			t.Logf("trial %d: %s killed after %v: system check --repair:\n%s", i, ops[k].name, delay, e.must("system", "check", "--repair"))
 		}
-		if census(t, e, fmt.Sprintf("trial %d: %s killed after %v", i, ops[k].name, delay)) {
+		when := fmt.Sprintf("trial %d: %s killed after %v", i, ops[k].name, delay)
+		if census(t, e, when) {
 			t.FailNow()
+		}
+		if now := netLeftovers(e) + cgroupSnapshot(e); now != base {
+			t.Fatalf("%s: firewall rules, links, leases or cgroups differ from before:\nbefore:\n%s\nnow:\n%s", when, base, now)
 		}
 	}
 }
@@ -188,6 +198,33 @@ func census(t *testing.T, e *env, when string) bool {
 		return true
 	}
 	return false
+}
+
+// sharedChain matches netavark's chains that all networks share: they come
+// and go with the history of networks (network rm removes them when
+// idle), not with any one container.
+var sharedChain = regexp.MustCompile(`NETAVARK(-HOSTPORT-(DNAT|SETMARK|MASQ)|_FORWARD|_ISOLATION_[12])\b`)
+
+var ipv4 = regexp.MustCompile(`\d+\.\d+\.\d+\.\d+`)
+
+// netLeftovers is netSnapshot without the shared chains' declarations,
+// jumps and idle rules: what a container or network leaves.
+func netLeftovers(e *env) string {
+	var keep []string
+	for _, l := range strings.Split(netSnapshot(e), "\n") {
+		own := strings.Count(l, "NETAVARK") > len(sharedChain.FindAllString(l, -1))
+		if sharedChain.MatchString(l) && !own && !strings.Contains(l, "--dport") && !ipv4.MatchString(l) {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
+}
+
+// cgroupSnapshot lists the cgroups of podunit's units and containers in
+// every hierarchy the sandbox sees.
+func cgroupSnapshot(e *env) string {
+	return "cgroups:\n" + e.sh(`find /sys/fs/cgroup -mindepth 2 -maxdepth 7 -type d \( -name 'podunit-*' -o -path '*/podunit/*' \) 2>/dev/null | sort; true`)
 }
 
 // machineLeftovers lists mounts, runtime state, pins, scratch space, address

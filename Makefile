@@ -69,9 +69,9 @@ test: setup vet ## setup, vet, then every test with -race (e2e tests need root: 
 # with a bare "context deadline exceeded" when a -fuzztime duration ends
 # (golang/go#75804, fixed in 1.27). FUZZTIME=2000000x (or a duration) for a longer look.
 FUZZTIME ?=
-FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet:80000x FuzzAnyKey:./generator/quadlet:200000x \
+FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet:80000x FuzzAnyKey:./generator/quadlet:120000x \
 	FuzzExecWord:./generator/unitfile:160000x FuzzParseRoundTrip:./generator/unitfile:500000x \
-	FuzzValuesCannotAddDirectives:./generator/export:300000x
+	FuzzValuesCannotAddDirectives:./generator/export:60000x
 fuzz: ## run each unit-file fuzz target for its execution budget (or FUZZTIME)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; rest=$${t#*:}; pkg=$${rest%%:*}; budget=$${rest#*:}; \

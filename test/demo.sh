@@ -16,6 +16,11 @@ if [ ! -d /run/systemd/system ]; then
 	echo "== PID 1 is not systemd here: booting one in namespaces (test/sandbox.sh), with a network namespace of its own"
 	sandbox=$("$here/sandbox.sh" start --net) # its own network namespace: bridges and rules stay inside
 	inside() { "$here/sandbox.sh" exec "$sandbox" "$@"; }
+	case "$bin" in /tmp/* | /var/tmp/* | /run/* | /dev/shm/*)
+		# the sandbox has its own /tmp, /var/tmp and /run: a checkout there is
+		# out of its sight, so the binary comes along into the demo's root
+		mkdir -p "$demo/bin" && cp "$bin" "$demo/bin/podunit" && bin="$demo/bin/podunit" ;;
+	esac
 fi
 cleanup() {
 	inside "$bin" --root "$demo/root" --runroot "$demo/run" rm -f -t 0 demo >/dev/null 2>&1 || true

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
@@ -37,29 +36,33 @@ const (
 
 func (s *Store) opsDir() string { return filepath.Join(s.Root(), opsDirName) }
 
-// beginOp finishes what crashed ops left, then starts a new op.
+// beginOp finishes what crashed ops left, then starts a new op. Both happen
+// under the scratch space's own lock, so a recovery never sees an op that is
+// half made: an op directory without its lock file belongs to a command that
+// died while making it.
 func (s *Store) beginOp() (*op, error) {
-	if err := s.RecoverOps(); err != nil {
+	if err := s.open(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(s.opsDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("image scratch space: %w", err)
 	}
-	// The PID in the name tells a recovery whether the maker of a directory
-	// that has no lock file yet is alive.
+	unlock, err := s.lockOps()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.recoverOps(); err != nil {
+		return nil, err
+	}
+	// The PID in the name says who made it, for people reading the directory.
 	dir, err := os.MkdirTemp(s.opsDir(), fmt.Sprintf("op-%d-", os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("image scratch space: %w", err)
 	}
-	// The lock file gets its name only once it is locked: a lock file that
-	// can be locked belongs to a process that is gone.
-	tmp := filepath.Join(dir, opLockName+".new")
-	lock, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	lock, err := os.OpenFile(filepath.Join(dir, opLockName), os.O_RDWR|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
 	if err == nil {
 		err = unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, opLockName))
 	}
 	if err != nil {
 		_ = os.RemoveAll(dir)
@@ -68,6 +71,20 @@ func (s *Store) beginOp() (*op, error) {
 	sys := *s.sys
 	sys.BigFilesTemporaryDir = dir
 	return &op{dir: dir, lock: lock, sys: &sys}, nil
+}
+
+// lockOps takes the scratch space's lock (a flock on its directory), which
+// ops hold while they make their directory and recoveries hold while they look.
+func (s *Store) lockOps() (func(), error) {
+	f, err := os.OpenFile(s.opsDir(), os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		return nil, fmt.Errorf("image scratch space lock: %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("image scratch space lock: %w", err)
+	}
+	return func() { _ = f.Close() }, nil
 }
 
 // end removes the op's directory: what it made is complete (or was removed).
@@ -106,10 +123,20 @@ func (s *Store) RecoverOps() error {
 	if err := s.open(); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(s.opsDir())
-	if errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Lstat(s.opsDir()); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	unlock, err := s.lockOps()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return s.recoverOps()
+}
+
+// recoverOps is RecoverOps under the scratch space's lock.
+func (s *Store) recoverOps() error {
+	entries, err := os.ReadDir(s.opsDir())
 	if err != nil {
 		return fmt.Errorf("image scratch space: %w", err)
 	}
@@ -125,7 +152,9 @@ func (s *Store) RecoverOps() error {
 func (s *Store) recoverOp(dir string) error {
 	lock, err := os.OpenFile(filepath.Join(dir, opLockName), os.O_RDONLY|unix.O_NOFOLLOW, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return removeUnbegun(dir)
+		// Under the scratch space's lock, no op is making this directory:
+		// its maker died before it could lock it.
+		return os.RemoveAll(dir)
 	}
 	if err != nil {
 		return fmt.Errorf("stale image scratch space %s: %w", dir, err)
@@ -142,23 +171,6 @@ func (s *Store) recoverOp(dir string) error {
 		if err := s.dropUnfinished(id); err != nil {
 			return fmt.Errorf("image %s left by a crashed command: %w", id, err)
 		}
-	}
-	return os.RemoveAll(dir)
-}
-
-// removeUnbegun removes dir, an op directory without a lock file, when its
-// op died before it began: the process named in it is gone, or (a reused
-// PID) the directory is old enough that no op can still be giving it one.
-func removeUnbegun(dir string) error {
-	st, err := os.Lstat(dir)
-	if err != nil {
-		return nil
-	}
-	var pid int
-	_, scanErr := fmt.Sscanf(filepath.Base(dir), "op-%d-", &pid)
-	gone := scanErr == nil && pid > 0 && unix.Kill(pid, 0) == unix.ESRCH
-	if !gone && time.Since(st.ModTime()) < time.Minute {
-		return nil
 	}
 	return os.RemoveAll(dir)
 }

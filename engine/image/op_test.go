@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // crashOp leaves an op directory as a SIGKILLed command would: its lock file
@@ -108,8 +109,10 @@ func TestRecoverOpsRemovesAnOpKilledBeforeItsLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	dead := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-123", cmd.Process.Pid))
-	alive := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-456", os.Getpid()))
-	for _, d := range []string{dead, alive} {
+	// a PID that runs again: the one in the name was reused (as it was
+	// in a fault-injection trial, in a sandbox's small PID space)
+	reused := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-456", os.Getpid()))
+	for _, d := range []string{dead, reused} {
 		if err := os.MkdirAll(filepath.Join(d, "container_images_storage1"), 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -117,10 +120,41 @@ func TestRecoverOpsRemovesAnOpKilledBeforeItsLock(t *testing.T) {
 	if err := s.RecoverOps(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(dead); !os.IsNotExist(err) {
-		t.Errorf("the lockless op of a dead process remains: %v", err)
+	for _, d := range []string{dead, reused} {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("the lockless op %s remains: %v", filepath.Base(d), err)
+		}
 	}
-	if _, err := os.Stat(alive); err != nil {
-		t.Errorf("the lockless op of a live process (being made) was removed: %v", err)
+}
+
+func TestRecoverOpsWaitsForAnOpBeingMade(t *testing.T) {
+	s := newStore(t, "vfs")
+	if err := os.MkdirAll(s.opsDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := s.lockOps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	making := filepath.Join(s.opsDir(), fmt.Sprintf("op-%d-789", os.Getpid()))
+	if err := os.Mkdir(making, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.RecoverOps() }()
+	select {
+	case err := <-done:
+		t.Fatalf("recovery did not wait for the scratch space's lock: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if _, err := os.Stat(making); err != nil {
+		t.Fatalf("an op being made was removed: %v", err)
+	}
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(making); !os.IsNotExist(err) {
+		t.Errorf("a lockless op whose maker let go remains: %v", err)
 	}
 }

@@ -54,7 +54,7 @@ func (t *translator) ctrPod() error {
 	if err != nil {
 		return err
 	}
-	t.pod, t.podSlice = id.Service, podSlice(id.Object.Text)
+	t.pod, t.podSlice, t.podStop = id.Service, podSlice(id.Object.Text), id.StopTimeout
 	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
 	// podunit pods have no volumes of their own: a pod's Volume= goes to
 	// every member, which is what Podman's pod volumes amount to
@@ -125,14 +125,25 @@ func (t *translator) ctrStop() error {
 		}
 		t.args = append(t.args, unitfile.Literal("--stop-signal", sig)...)
 	}
-	if e, ok := t.last("StopTimeout"); ok {
-		n, err := seconds(e)
-		if err != nil {
-			return err
-		}
+	n, set, err := t.stopTimeout()
+	if set {
 		t.args = append(t.args, unitfile.Literal("--stop-timeout", strconv.Itoa(n))...)
 	}
-	return nil
+	return err
+}
+
+// stopTimeout is the container's StopTimeout=, else its pod's, else the
+// default; set says whether either file set it.
+func (t *translator) stopTimeout() (n int, set bool, err error) {
+	e, ok := t.last("StopTimeout")
+	if !ok && t.podStop.Value != "" {
+		e, ok = t.podStop, true
+	}
+	if !ok {
+		return defaultStopTimeout, false, nil
+	}
+	n, err = seconds(e)
+	return n, err == nil, err
 }
 
 // ctrMounts translates Volume=, Mount= and Tmpfs=.
@@ -301,10 +312,7 @@ func (t *translator) ctrService() error {
 // so a kill -9 from outside still restarts Restart=on-failure units.
 func (t *translator) stopSettings(svc *unitfile.Section) {
 	if _, set := svc.Lookup("TimeoutStopSec"); !set {
-		n := defaultStopTimeout
-		if e, ok := t.last("StopTimeout"); ok {
-			n, _ = seconds(e)
-		}
+		n, _, _ := t.stopTimeout()
 		t.out.Add("Service", "TimeoutStopSec", strconv.Itoa(n+stopMargin))
 	}
 	t.out.Add("Service", "SuccessExitStatus", "SIGKILL")

@@ -51,6 +51,8 @@ type Ident struct {
 	Tag     unitfile.Arg     // [Image] ImageTag=: the name other files use instead of Object
 	Volumes []unitfile.Entry // [Pod] Volume=, which each member mounts
 	Dir     string           // the source's directory, for Volumes' relative paths
+	// [Pod] StopTimeout=: the stop timeout of members that set none
+	StopTimeout unitfile.Entry
 }
 
 // Template reports whether the source is a template (web@.container) and
@@ -89,6 +91,8 @@ func Identify(file string, f *unitfile.File) (Ident, error) {
 	}
 	if kind == Pod {
 		id.Volumes, id.Dir = sec.All("Volume"), filepath.Dir(f.Path)
+		id.StopTimeout, _ = sec.Lookup("StopTimeout")
+		id.StopTimeout.Value = unitfile.Unquote(id.StopTimeout.Value)
 	}
 	if e, ok := sec.Lookup("ImageTag"); ok && kind == Image && unitfile.Unquote(e.Value) != "" {
 		id.Tag = unitfile.Arg{Text: unitfile.Unquote(e.Value), Spec: true}

@@ -18,7 +18,7 @@ var supported = map[Kind][]string{
 		"Annotation", "ContainersConfModule", "EnvironmentHost", "ExposeHostPort", "HttpProxy", "LogDriver", "LogOpt", "Pull", "ReloadCmd", "ReloadSignal", "Retry", "RetryDelay", "Timezone", // metadata (ctr_meta.go)
 		"HealthCmd", "HealthInterval", "HealthOnFailure", "HealthRetries", "HealthStartPeriod", "HealthTimeout", "Secret"}, // operations (ctr_ops.go)
 	Pod: {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume",
-		"ShmSize"},
+		"ShmSize", "StopTimeout"},
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
 	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},

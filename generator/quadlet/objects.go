@@ -1,6 +1,7 @@
 package quadlet
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/podunit/podunit/generator/cliflags"
@@ -74,6 +75,9 @@ func (t *translator) podUnit() error {
 	}
 	t.flag("HostName", "--hostname")
 	t.flag("ShmSize", "--shm-size")
+	if err := t.podStopTimeout(); err != nil {
+		return err
+	}
 	if err := t.labels(); err != nil {
 		return err
 	}
@@ -109,6 +113,24 @@ func (t *translator) podUnit() error {
 		return err
 	}
 	return t.exec("ExecStopPost", append(t.cmd("pod", "unit-stop", "--rm"), t.id.Object))
+}
+
+// podStopTimeout checks [Pod] StopTimeout=, which each member without a
+// StopTimeout= of its own takes (ctrStop), and bounds the pod unit's stop
+// as a member's is bounded.
+func (t *translator) podStopTimeout() error {
+	e, ok := t.last("StopTimeout")
+	if !ok {
+		return nil
+	}
+	n, err := seconds(e)
+	if err != nil {
+		return err
+	}
+	if _, set := t.out.Section("Service").Lookup("TimeoutStopSec"); !set {
+		t.out.Add("Service", "TimeoutStopSec", strconv.Itoa(n+stopMargin))
+	}
+	return nil
 }
 
 func (t *translator) volume() error {

@@ -49,6 +49,7 @@ type translator struct {
 	globals       []unitfile.Arg // GlobalArgs=, after the binary in every command
 	modules       []unitfile.Arg // a .container's ContainersConfModule=, on ExecStart= only
 	podSlice      string         // the slice of the pod a container joins, or ""
+	podStop       unitfile.Entry // the [Pod] StopTimeout= of that pod, if any
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir

@@ -21,8 +21,10 @@ var stopFiles = map[string]string{
 		"[Service]\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n",
 	"plain.container": "[Container]\nImage=bb\nContainerName=plain\nExec=sleep 1000\n\n" +
 		"[Install]\nWantedBy=multi-user.target\n",
-	"shop.pod":          "[Pod]\nPodName=shop\n\n[Install]\nWantedBy=multi-user.target\n",
-	"shopweb.container": "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
+	"shop.pod": "[Pod]\nPodName=shop\nStopTimeout=2\n\n[Install]\nWantedBy=multi-user.target\n",
+	// no StopTimeout= of its own: the pod's (2) bounds its stop
+	"shopdeaf.container": "[Container]\nImage=bb\nContainerName=shopdeaf\nPod=shop.pod\nExec=sleep 1000\n",
+	"shopweb.container":  "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
 }
 
 // bootWith boots with the generator and only the given Quadlet sources.
@@ -81,7 +83,7 @@ func stopped(t *testing.T, sb *harness.Sandbox, unit string) {
 // rm -f end them in their stop timeout (+2 s), the unit inactive, not failed.
 func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 	sb, e := bootWith(t, stopFiles)
-	units := []string{"slow.service", "always.service", "plain.service", "shop-pod.service", "shopweb.service"}
+	units := []string{"slow.service", "always.service", "plain.service", "shop-pod.service", "shopweb.service", "shopdeaf.service"}
 	sb.DumpOnFailure(t, units...)
 	for _, u := range units {
 		sb.WaitActive(t, u, "active", 30*time.Second)
@@ -154,6 +156,10 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 		if got := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.CgroupParent}}", "shop")); got != "podunit-shop.slice" {
 			t.Fatalf("pod inspect CgroupParent %q", got)
 		}
+	})
+	t.Run("a member takes the pod's StopTimeout=", func(t *testing.T) {
+		timed(t, "systemctl stop shopdeaf", 4*time.Second, func() { sb.Run(t, "systemctl", "stop", "shopdeaf.service") })
+		stopped(t, sb, "shopdeaf.service")
 	})
 }
 

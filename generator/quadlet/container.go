@@ -278,7 +278,11 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "KillMode", "mixed")
 	}
 	t.out.Add("Service", "Delegate", "yes")
-	t.out.Add("Service", "Type", "notify")
+	// Type=oneshot (the user's) runs the container to completion: the init
+	// handed over as MAINPID is the main process a oneshot start waits for
+	if _, ok := svc.Lookup("Type"); !ok {
+		t.out.Add("Service", "Type", "notify")
+	}
 	t.out.Add("Service", "NotifyAccess", "all")
 	if _, ok := svc.Lookup("SyslogIdentifier"); !ok {
 		t.out.Add("Service", "SyslogIdentifier", t.logIdentifier())

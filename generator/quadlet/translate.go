@@ -138,7 +138,7 @@ func (t *translator) checkValues() error {
 
 // reserved are [Service] keys the generator sets itself.
 var reserved = map[Kind][]string{
-	Container: {"ExecStart", "ExecStop", "Type", "NotifyAccess", "Delegate"},
+	Container: {"ExecStart", "ExecStop", "NotifyAccess", "Delegate"},
 	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost", "Type", "RemainAfterExit"},
 	Volume:    {"ExecStart", "Type", "RemainAfterExit"},
 	Network:   {"ExecStart", "Type", "RemainAfterExit"},
@@ -154,6 +154,9 @@ func (t *translator) checkService() error {
 		if slices.Contains(reserved[t.id.Kind], e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[Service] %s= is set by podunit-generator for a .%s file; use the [%s] keys",
 				e.Key, t.id.Kind, t.id.Kind.Section())
+		}
+		if e.Key == "Type" && t.id.Kind == Container && e.Value != "notify" && e.Value != "oneshot" {
+			return unitfile.Errorf(e.File, e.Line, "[Service] Type=%s: a container unit is notify (the default) or oneshot, as with Quadlet", e.Value)
 		}
 		if e.Key == "KillMode" && t.id.Kind == Container && e.Value != "mixed" && e.Value != "control-group" {
 			return unitfile.Errorf(e.File, e.Line, "[Service] KillMode=%s: a container unit needs mixed or control-group", e.Value)

@@ -24,7 +24,10 @@ var stopFiles = map[string]string{
 	"shop.pod": "[Pod]\nPodName=shop\nStopTimeout=2\n\n[Install]\nWantedBy=multi-user.target\n",
 	// no StopTimeout= of its own: the pod's (2) bounds its stop
 	"shopdeaf.container": "[Container]\nImage=bb\nContainerName=shopdeaf\nPod=shop.pod\nExec=sleep 1000\n",
-	"shopweb.container":  "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
+	// [Service] Type=oneshot: the unit runs its container to completion
+	"job.container":     "[Container]\nImage=bb\nContainerName=job\nExec=sh -c \"sleep 1; echo job done\"\n\n[Service]\nType=oneshot\n",
+	"badjob.container":  "[Container]\nImage=bb\nContainerName=badjob\nExec=sh -c \"exit 3\"\n\n[Service]\nType=oneshot\n",
+	"shopweb.container": "[Container]\nImage=bb\nContainerName=shopweb\nPod=shop.pod\nExec=sleep 1000\nStopSignal=KILL\n",
 }
 
 // bootWith boots with the generator and only the given Quadlet sources.
@@ -155,6 +158,26 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 		}
 		if got := strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.CgroupParent}}", "shop")); got != "podunit-shop.slice" {
 			t.Fatalf("pod inspect CgroupParent %q", got)
+		}
+	})
+	t.Run("Type=oneshot runs the container to completion", func(t *testing.T) {
+		sb.DumpOnFailure(t, "job.service", "badjob.service")
+		start := time.Now()
+		sb.Run(t, "systemctl", "start", "job.service")
+		if d := time.Since(start); d < time.Second {
+			t.Fatalf("systemctl start of a oneshot returned after %s, before its container's 1 s ran out", d)
+		}
+		if got := unitResult(sb, "job.service"); got != "inactive success" {
+			t.Fatalf("job.service after its container ended: %q", got)
+		}
+		if out, _, _, _ := sb.Exec("journalctl", "-u", "job.service", "-o", "cat"); !strings.Contains(out, "job done") {
+			t.Fatalf("the job's output is not in its unit's journal:\n%s", out)
+		}
+		if _, _, code, _ := sb.Exec("systemctl", "start", "badjob.service"); code == 0 {
+			t.Fatal("systemctl start of a oneshot whose container exits 3 succeeded")
+		}
+		if got := unitResult(sb, "badjob.service"); got != "failed exit-code" {
+			t.Fatalf("badjob.service: %q, want \"failed exit-code\"", got)
 		}
 	})
 	t.Run("a member takes the pod's StopTimeout=", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/spec"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // prepare mounts the container's rootfs and writes its bundle, ready for
@@ -64,7 +65,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(bundle, "config.json"), data, 0o600); err != nil {
+	if err := atomicfile.Write(filepath.Join(bundle, "config.json"), data, 0o600); err != nil {
 		return "", nil, err
 	}
 	return bundle, rt, nil
@@ -106,32 +107,6 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 	}
 	// Mounts and devices: storageInput, which may need to mount or chown.
 	return in
-}
-
-// writeFileAtomic writes data to a temporary file, syncs it and renames it
-// into place, so a crash leaves the old file or the new one, never half.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // release undoes prepare: runtime state, network, the rootfs mount prepare

@@ -13,6 +13,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/spec"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // ZoneinfoDir is where --tz NAME finds its zone: the host's tzdata.
@@ -145,7 +146,7 @@ func setupTimezone(c *model.Container, in *spec.Input, bundle string) error {
 		return fmt.Errorf("container %q: --tz %s: %w", c.Name, c.Config.Timezone, err)
 	}
 	dst := filepath.Join(bundle, "localtime")
-	if err := writeFileAtomic(dst, data, 0o644); err != nil {
+	if err := atomicfile.Write(dst, data, 0o644); err != nil {
 		return err
 	}
 	in.Mounts = append(in.Mounts, spec.Mount{Source: dst, Destination: LocalZone, ReadOnly: true})

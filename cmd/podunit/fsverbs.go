@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -13,6 +12,7 @@ import (
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // The verbs that work on a container's rootfs: diff, export, mount,
@@ -90,32 +90,11 @@ func (a *app) exportCommand() *cobra.Command {
 				}
 				return eng.Export(a.ctx(cmd), args[0], a.out)
 			}
-			return writeFileVia(output, func(w io.Writer) error { return eng.Export(a.ctx(cmd), args[0], w) })
+			return atomicfile.WriteVia(output, 0o644, func(w io.Writer) error { return eng.Export(a.ctx(cmd), args[0], w) })
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	return cmd
-}
-
-// writeFileVia writes path through write, into a temporary file beside it
-// renamed into place, so a failure leaves no half file.
-func writeFileVia(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".podunit-export-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 func (a *app) mountCommand() *cobra.Command {

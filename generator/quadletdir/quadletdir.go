@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/podunit/podunit/generator/quadlet"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // ErrExists is returned when a file to install is already there (without
@@ -119,37 +120,13 @@ func write(dir string, files []string, app string) ([]string, error) {
 			return out, fmt.Errorf("%s: %w", f, err)
 		}
 		dst := filepath.Join(dir, filepath.Base(f))
-		if err := writeFile(dst, data); err != nil {
+		if err := atomicfile.Write(dst, data, 0o644); err != nil {
 			return out, err
 		}
 		out, members = append(out, dst), append(members, filepath.Base(f))
 	}
 	if app != "" {
-		return out, writeFile(filepath.Join(dir, app), []byte(strings.Join(members, "\n")+"\n"))
+		return out, atomicfile.Write(filepath.Join(dir, app), []byte(strings.Join(members, "\n")+"\n"), 0o644)
 	}
 	return out, nil
-}
-
-func writeFile(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".install-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

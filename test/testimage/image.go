@@ -17,6 +17,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	gtarball "github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // DefaultPath is the PATH of an image whose Config.Env is empty.
@@ -91,7 +93,7 @@ func DockerArchive(path, ref string, cfg Config) error {
 	if err := gtarball.Write(tag, img, &buf); err != nil {
 		return fmt.Errorf("writing docker archive: %w", err)
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return atomicfile.Write(path, buf.Bytes(), 0o644)
 }
 
 // OCIArchive writes an oci-archive (a tarred OCI layout) of the image to path,
@@ -117,7 +119,7 @@ func OCIArchive(path, ref string, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("tarring OCI layout: %w", err)
 	}
-	return writeFileAtomic(path, data)
+	return atomicfile.Write(path, data, 0o644)
 }
 
 // tarDir tars the regular files and directories under dir in lexical order,

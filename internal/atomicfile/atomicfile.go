@@ -1,0 +1,48 @@
+// Package atomicfile writes files that appear whole or not at all: the data
+// goes to a temporary file beside the target, which is synced and renamed
+// over it. It is pure standard library, so the generator may link it too.
+package atomicfile
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write replaces path with data, file mode mode.
+func Write(path string, data []byte, mode os.FileMode) error {
+	return WriteVia(path, mode, func(w io.Writer) error {
+		_, err := io.Copy(w, bytes.NewReader(data))
+		return err
+	})
+}
+
+// WriteVia replaces path with what write writes, file mode mode. An error
+// of write is returned as it is; the file system's errors name path.
+func WriteVia(path string, mode os.FileMode, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	err = tmp.Chmod(mode)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

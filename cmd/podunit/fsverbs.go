@@ -229,9 +229,24 @@ func (a *app) renameCommand() *cobra.Command {
 // forEachPrint runs fn on every argument and prints what it returns; it
 // reports each failure and carries on, as Podman's multi-container verbs do.
 func (a *app) forEachPrint(args []string, fn func(ref string) (string, error)) error {
+	_, err := collectEach(a, args, func(ref string) (struct{}, error) {
+		out, err := fn(ref)
+		if err == nil {
+			fmt.Fprintln(a.out, out)
+		}
+		return struct{}{}, err
+	})
+	return err
+}
+
+// collectEach runs find on every argument and returns what it found and the
+// last failure; it prints the earlier failures and carries on, as Podman's
+// multi-object verbs do.
+func collectEach[T any](a *app, args []string, find func(ref string) (T, error)) ([]T, error) {
+	found := []T{}
 	var last error
 	for _, ref := range args {
-		out, err := fn(ref)
+		v, err := find(ref)
 		if err != nil {
 			if last != nil {
 				fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
@@ -239,9 +254,9 @@ func (a *app) forEachPrint(args []string, fn func(ref string) (string, error)) e
 			last = err
 			continue
 		}
-		fmt.Fprintln(a.out, out)
+		found = append(found, v)
 	}
-	return last
+	return found, last
 }
 
 // argsUnlessAll accepts no arguments when *all is set, else one or more.

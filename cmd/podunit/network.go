@@ -154,23 +154,14 @@ func (a *app) networkInspectCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows := []networkRow{}
-			var last error
-			for _, name := range args {
+			rows, last := collectEach(a, args, func(name string) (networkRow, error) {
 				n, err := eng.Network(a.ctx(cmd), name)
 				if err != nil {
-					if last != nil {
-						fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
-					}
-					last = err
-					continue
+					return networkRow{}, err
 				}
 				cs, err := eng.NetworkContainers(a.ctx(cmd), n.Name)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, networkRow{Network: n, Containers: cs})
-			}
+				return networkRow{Network: n, Containers: cs}, err
+			})
 			if len(rows) == 0 {
 				return last
 			}

@@ -21,7 +21,7 @@ func (a *app) secretInspectCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := a.inspectSecrets(cmd, eng, args, show)
+			rows, err := collectEach(a, args, func(ref string) (secretRow, error) { return a.inspectSecret(cmd, eng, ref, show) })
 			if err != nil && len(rows) == 0 {
 				return err
 			}
@@ -40,25 +40,6 @@ func (a *app) secretInspectCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&show, "showsecret", false, "show the secret's value too")
 	cmd.Flags().Bool("pretty", false, "accepted for Podman's sake; the output is JSON")
 	return cmd
-}
-
-// inspectSecrets finds the named secrets; it returns those found and the
-// last failure, printing the earlier ones.
-func (a *app) inspectSecrets(cmd *cobra.Command, eng *engine.Engine, refs []string, show bool) ([]secretRow, error) {
-	rows := []secretRow{}
-	var last error
-	for _, ref := range refs {
-		r, err := a.inspectSecret(cmd, eng, ref, show)
-		if err != nil {
-			if last != nil {
-				fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
-			}
-			last = err
-			continue
-		}
-		rows = append(rows, r)
-	}
-	return rows, last
 }
 
 func (a *app) inspectSecret(cmd *cobra.Command, eng *engine.Engine, ref string, show bool) (secretRow, error) {

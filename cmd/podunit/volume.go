@@ -199,25 +199,18 @@ func (a *app) volumeInspectCommand() *cobra.Command {
 }
 
 // inspectVolumes finds the named volumes (or all); it returns those found
-// and the last failure.
+// and the last failure (collectEach).
 func (a *app) inspectVolumes(cmd *cobra.Command, eng *engine.Engine, names []string, all bool) ([]volumeRow, error) {
 	if all {
 		return a.volumeRows(cmd, eng)
 	}
-	rows := []volumeRow{}
-	var last error
-	for _, n := range names {
+	return collectEach(a, names, func(n string) (volumeRow, error) {
 		v, err := eng.Volume(a.ctx(cmd), n)
 		if err != nil {
-			if last != nil {
-				fmt.Fprintf(a.err, "Error: %s\n", errorText(last))
-			}
-			last = err
-			continue
+			return volumeRow{}, err
 		}
-		rows = append(rows, newVolumeRow(v, nil))
-	}
-	return rows, last
+		return newVolumeRow(v, nil), nil
+	})
 }
 
 func (a *app) volumeRmCommand() *cobra.Command {

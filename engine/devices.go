@@ -71,8 +71,10 @@ func deviceSpecs(d model.Device) ([]spec.Device, error) {
 }
 
 // deviceInput fills in the spec's devices and device rules from the host,
-// at each start: a device's numbers can change across reboots.
-func deviceInput(s *model.Storage, in *spec.Input) error {
+// at each start: a device's numbers can change across reboots. A
+// privileged container gets the host's devices too (spec.PrivilegedDevices)
+// where no --device of its own has the path.
+func deviceInput(privileged bool, s *model.Storage, in *spec.Input) error {
 	in.NoReadOnlyTmpfs = s.NoReadOnlyTmpfs
 	for _, d := range s.Devices {
 		list, err := deviceSpecs(d)
@@ -88,5 +90,24 @@ func deviceInput(s *model.Storage, in *spec.Input) error {
 		}
 		in.DeviceRules = append(in.DeviceRules, rule)
 	}
+	if privileged {
+		in.Devices = withPrivilegedDevices(in.Devices)
+	}
 	return nil
+}
+
+// withPrivilegedDevices adds the host's devices to list, but for paths
+// list has already.
+func withPrivilegedDevices(list []spec.Device) []spec.Device {
+	host, _ := spec.PrivilegedDevices("/dev")
+	have := map[string]bool{}
+	for _, d := range list {
+		have[d.Path] = true
+	}
+	for _, d := range host {
+		if !have[d.Path] {
+			list = append(list, d)
+		}
+	}
+	return list
 }

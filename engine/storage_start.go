@@ -24,7 +24,7 @@ const imageMountsFile = "image-mounts"
 // directories in the bundle, U mounts are chowned to the container's user.
 // c's volume sources are their directories by now (withVolumes).
 func (e *Engine) storageInput(c *model.Container, in *spec.Input, bundle string) error {
-	if err := deviceInput(&c.Config.Storage, in); err != nil {
+	if err := deviceInput(c.Config.Privileged, &c.Config.Storage, in); err != nil {
 		return fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	in.Mounts = nil

@@ -72,6 +72,42 @@ func HostDevices(host, ctr, access string) ([]Device, error) {
 	return out, err
 }
 
+// privilegedSkips are the entries of /dev a privileged container does not
+// get from the host: directories of their own mounts (pts, shm, mqueue,
+// fd) and the nodes every container has or gets its own of.
+var privilegedSkips = map[string]bool{
+	"pts": true, "shm": true, "mqueue": true, "fd": true, ".lxc": true, ".lxd-mounts": true, ".udev": true,
+	"console": true, "ptmx": true, "null": true, "zero": true, "full": true, "random": true, "urandom": true, "tty": true,
+}
+
+// PrivilegedDevices are the host's device nodes under dev (/dev) that a
+// --privileged container gets, as with Podman: every one but privilegedSkips,
+// at the same path, with access rwm.
+func PrivilegedDevices(dev string) ([]Device, error) {
+	var out []Device
+	err := filepath.WalkDir(dev, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // a node that vanished while we walked is none of ours
+		}
+		rel, _ := filepath.Rel(dev, p)
+		if privilegedSkips[rel] {
+			if de.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if de.IsDir() || de.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		d, ok, err := hostDevice(p, filepath.Join("/dev", rel), "rwm")
+		if ok && err == nil {
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // hostDevice describes the device node at host; ok is false for anything else.
 func hostDevice(host, ctr, access string) (Device, bool, error) {
 	var st unix.Stat_t

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -143,5 +144,45 @@ func TestReadOnlyTmpfsOff(t *testing.T) {
 	in.ReadOnly, in.NoReadOnlyTmpfs = true, false
 	if _, ok := findMount(mustGenerate(t, in), "/tmp"); !ok {
 		t.Error("--read-only lost its /tmp")
+	}
+}
+
+func TestPrivilegedDevicesAreTheHostsButTheirOwn(t *testing.T) {
+	got, err := PrivilegedDevices("/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]Device{}
+	for _, d := range got {
+		paths[d.Path] = d
+	}
+	entries, err := os.ReadDir("/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, e := range entries {
+		p := "/dev/" + e.Name()
+		own := privilegedSkips[e.Name()]
+		if e.Type()&fs.ModeCharDevice == 0 && e.Type()&fs.ModeDevice == 0 {
+			continue
+		}
+		d, found := paths[p]
+		switch {
+		case own && found:
+			t.Errorf("%s is the container's own, not the host's", p)
+		case !own && (!found || d.Access != "rwm"):
+			t.Errorf("host device %s: %+v (found %v), want it with rwm", p, d, found)
+		case !own:
+			want++
+		}
+	}
+	if want == 0 {
+		t.Fatal("the host's /dev has no device node to give")
+	}
+	for p := range paths {
+		if strings.HasPrefix(p, "/dev/pts/") || strings.HasPrefix(p, "/dev/shm/") {
+			t.Errorf("%s lies under a mount of the container's own", p)
+		}
 	}
 }

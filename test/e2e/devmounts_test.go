@@ -62,6 +62,14 @@ func checkDevices(t *testing.T, e *env) {
 		}
 	}
 	e.must("rm", "devs")
+	// --privileged: the host's devices, as with Podman; /dev/fuse is none
+	// of a container's own, and the plain container above had to ask for it
+	if out := e.must("run", "--rm", "--privileged", "bb", "sh", "-c", "ls -l /dev/fuse | cut -c1"); out != "c\n" {
+		t.Errorf("--privileged container's /dev/fuse: %q, want a character device", out)
+	}
+	if r := e.run("run", "--rm", "bb", "ls", "/dev/fuse"); r.code == 0 {
+		t.Error("an unprivileged container has the host's /dev/fuse")
+	}
 }
 
 func checkMountTypes(t *testing.T, e *env) {

@@ -51,6 +51,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := e.resolveImageMounts(ctx, &c.Config); err != nil {
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
+	if err := e.checkIDMapRuntime(ctx, &c.Config); err != nil {
+		return nil, fmt.Errorf("container %q: %w", c.Name, err)
+	}
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}

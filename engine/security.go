@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -116,6 +117,9 @@ func validateIdentity(cfg *model.Config) error {
 	if err := checkAppArmor(o.apparmor); err != nil {
 		return err
 	}
+	if err := checkIDMapMounts(cfg); err != nil {
+		return err
+	}
 	if slices.Contains(cfg.GroupAdd, "keep-groups") {
 		return fmt.Errorf("--group-add keep-groups: for rootless users only, as in Podman: %w", errdefs.ErrInvalidArgument)
 	}
@@ -190,4 +194,51 @@ func checkCgroupsMode(mode, runtime string) error {
 		return nil
 	}
 	return fmt.Errorf("--cgroups %q: want enabled, disabled, no-conmon or split: %w", mode, errdefs.ErrInvalidArgument)
+}
+
+// optIDMap maps a mount with the container's user namespace maps
+// (an idmapped mount), so its files keep their owners as the host sees them.
+const optIDMap = "idmap"
+
+// checkIDMapMounts refuses an idmapped mount of a container that has no
+// user namespace of its own and no pod that may give it one (checked again
+// at start, when a pod's is known).
+func checkIDMapMounts(cfg *model.Config) error {
+	if cfg.NewUserNS() || cfg.Pod != "" {
+		return nil
+	}
+	for _, m := range cfg.Mounts {
+		if slices.Contains(m.Options, optIDMap) {
+			return idmapWithoutUserNS(m)
+		}
+	}
+	return nil
+}
+
+func idmapWithoutUserNS(m model.Mount) error {
+	return fmt.Errorf("mount on %s: idmap maps the mount with the container's user namespace, and it has none (--userns, --uidmap): %w",
+		m.Destination, errdefs.ErrInvalidArgument)
+}
+
+// checkIDMapRuntime refuses an idmapped mount on a runc older than 1.2,
+// which ignores the option and would leave the container's files owned by
+// its mapped IDs.
+func (e *Engine) checkIDMapRuntime(ctx context.Context, cfg *model.Config) error {
+	if !slices.ContainsFunc(cfg.Mounts, func(m model.Mount) bool { return slices.Contains(m.Options, optIDMap) }) {
+		return nil
+	}
+	rt, err := e.runtimeFor(cfg.Runtime)
+	if err != nil || rt.Name != "runc" {
+		return err
+	}
+	v, err := rt.Version(ctx)
+	if err != nil {
+		return err
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(v, "runc version %d.%d", &major, &minor); err == nil && (major > 1 || major == 1 && minor >= 2) {
+		return nil
+	}
+	return fmt.Errorf("idmapped mounts: %s makes none (runc 1.2 or later does): use --runtime crun: %w",
+		strings.SplitN(v, "\n", 2)[0], errdefs.ErrInvalidArgument)
 }

@@ -29,6 +29,9 @@ func (e *Engine) storageInput(c *model.Container, in *spec.Input, bundle string)
 	}
 	in.Mounts = nil
 	for i, m := range c.Config.Mounts {
+		if slices.Contains(m.Options, optIDMap) && len(in.UIDMappings) == 0 {
+			return fmt.Errorf("container %q: %w", c.Name, idmapWithoutUserNS(m))
+		}
 		sm, err := e.specMount(m, in.Rootfs, c.Config.User, filepath.Join(bundle, "overlay", strconv.Itoa(i)), bundle)
 		if err != nil {
 			return fmt.Errorf("container %q: mount on %s: %w", c.Name, m.Destination, err)

@@ -128,7 +128,11 @@ func volumeOption(m *model.Mount, opt string) error {
 	case "U", "O", "rbind", "bind", "rprivate", "private", "rshared", "shared", "rslave", "slave":
 		m.Options = append(m.Options, opt)
 	default:
-		if opt == "idmap" || strings.HasPrefix(opt, "idmap=") {
+		if opt == "idmap" {
+			m.Options = append(m.Options, opt) // the engine checks for a user namespace
+			return nil
+		}
+		if strings.HasPrefix(opt, "idmap=") {
 			return idmapError(opt)
 		}
 		if strings.HasPrefix(opt, "upperdir=") || strings.HasPrefix(opt, "workdir=") {
@@ -140,8 +144,8 @@ func volumeOption(m *model.Mount, opt string) error {
 	return nil
 }
 
-// idmapError refuses an idmapped mount: it maps the container's user
-// namespace onto the mount, and podunit's containers have none yet.
+// idmapError refuses an idmapped mount with maps of its own: podunit maps
+// a mount with the container's user namespace's maps only.
 func idmapError(opt string) error {
-	return fmt.Errorf("%s: an idmapped mount needs the container to have its own user namespace, which podunit does not make yet", opt)
+	return fmt.Errorf("%s: an idmapped mount takes the container's user namespace maps; maps of its own are not supported", opt)
 }

@@ -28,8 +28,7 @@ func TestParseVolumeForms(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"/h:/c:idmap":                   "user namespace",
-		"/h:/c:idmap=uids=0-1":          "user namespace",
+		"/h:/c:idmap=uids=0-1":          "maps of its own",
 		"/data:bogus":                   `unknown option "bogus"`,
 		"/h:/c:nocopy":                  "named volumes only",
 		"rel":                           "want /host/path",
@@ -77,7 +76,7 @@ func TestParseMountTypes(t *testing.T) {
 	}
 	for _, bad := range []string{"type=nfs,dst=/x", "type=image,dst=/x",
 		"type=devpts,dst=/x,uid=me", "type=devpts,dst=/x,src=/y", "type=ramfs,dst=/x,tmpfs-mode=999",
-		"type=bind,src=/h,dst=/c,idmap", "type=glob,dst=/x"} {
+		"type=bind,src=/h,dst=/c,idmap=maybe", "type=glob,dst=/x"} {
 		if _, _, err := parseMounts([]string{bad}); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("parseMounts(%q) = %v, want an error naming it", bad, err)
 		}

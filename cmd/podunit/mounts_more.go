@@ -28,7 +28,7 @@ func mountOfType(s string, kv map[string]string) (model.Mount, error) {
 		return m, err
 	}
 	if kv["idmap"] == "true" {
-		return m, fmt.Errorf("--mount %q: %w", s, idmapError("idmap"))
+		m.Options = append(m.Options, "idmap") // the engine checks for a user namespace
 	}
 	if kv["U"] == "true" {
 		m.Options = append(m.Options, "U")

@@ -92,6 +92,11 @@ func userMounts(in Input) ([]specs.Mount, error) {
 		if err != nil {
 			return nil, err
 		}
+		if slices.Contains(b.Options, "idmap") {
+			// idmapped with the container's own maps: a file the host's
+			// root owns is the container root's
+			b.UIDMappings, b.GIDMappings = slices.Clone(in.UIDMappings), slices.Clone(in.GIDMappings)
+		}
 		out = append(out, b)
 	}
 	for _, t := range in.Tmpfs {

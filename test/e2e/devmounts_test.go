@@ -303,7 +303,7 @@ func checkDeviceMountBadInput(t *testing.T, e *env) {
 		{"--mount", "type=nfs,dst=/x", "type=nfs"},
 		{"--mount", "type=image,src=no-such-image,dst=/x", "no-such-image"},
 		{"--mount", "type=glob,src=/podunit-no-such-*,dst=/x", "/podunit-no-such-*"},
-		{"-v", "/tmp:/x:idmap", "idmap"},
+		{"-v", "/tmp:/x:idmap=uids=0-1-10", "idmap=uids=0-1-10"},
 		{"-v", "/tmp:/x:bogus", "bogus"},
 	}
 	before := snapshot(e) + e.must("volume", "ls", "-q")
@@ -312,6 +312,17 @@ func checkDeviceMountBadInput(t *testing.T, e *env) {
 		flag := strings.Contains(r.err, c[0]) || c[0] == "-v" && strings.Contains(r.err, "volume")
 		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !flag || !strings.Contains(r.err, c[2]) {
 			t.Errorf("create %s %q: exit %d, stderr %q; want 125 and an Error: naming flag and value", c[0], c[1], r.code, r.err)
+		}
+	}
+	// idmapped mounts need a user namespace, and a runtime that makes them
+	for _, c := range [][]string{
+		{"create", "-v", "/tmp:/x:idmap", "bb", "true"},
+		{"create", "--mount", "type=bind,src=/tmp,dst=/x,idmap", "bb", "true"},
+		{"--runtime", "runc", "create", "--uidmap", "0:600000:65536", "-v", "/tmp:/x:idmap", "bb", "true"},
+	} {
+		r := e.run(c...)
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, "idmap") {
+			t.Errorf("%q: exit %d, stderr %q; want 125 and an Error: about idmap", c, r.code, r.err)
 		}
 	}
 	if after := snapshot(e) + e.must("volume", "ls", "-q"); after != before {

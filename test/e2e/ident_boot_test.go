@@ -104,6 +104,7 @@ func TestBootIdentity(t *testing.T) {
 	if got := cgroupOf("cg"); !strings.HasSuffix(got, "/podunit-cg.service/container") {
 		t.Errorf("default: the init is in %q, want the unit's container cgroup", got)
 	}
+	t.Run("idmapped volume", func(t *testing.T) { checkIDMapMount(t, sb, e) })
 	t.Run("remap and subid keys", func(t *testing.T) { checkRemapKeys(t, sb, e) })
 	sb.Run(t, "systemctl", "stop", "ident.service")
 	t.Run("pod user namespace", func(t *testing.T) { checkPodUserNS(t, sb, e) })
@@ -185,4 +186,28 @@ func checkRemapKeys(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
 		t.Errorf("SubUIDMap=containers: %q", got)
 	}
 	sb.Run(t, "systemctl", "stop", "remap.service", "subid.service")
+}
+
+// checkIDMapMount: a -v ...:idmap mount of a container with its own user
+// namespace keeps the host's owners: root inside writes a file root owns on
+// the host, where a plain bind gives it the mapped uid. Without a user
+// namespace the option is refused at create.
+func checkIDMapMount(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
+	sb.Run(t, "mkdir", "-p", "/run/idmapped", "/run/plain")
+	sb.Run(t, "chmod", "777", "/run/plain") // the mapped root may write there as anyone
+	probe := "touch /data/f && stat -c %u /data/f"
+	if got := e.must("run", "--rm", "--uidmap", "0:600000:65536", "-v", "/run/idmapped:/data:idmap", "bb", "sh", "-c", probe); got != "0\n" {
+		t.Errorf("inside the idmapped mount the file's owner is %q, want 0", got)
+	}
+	if got := strings.TrimSpace(sb.Run(t, "stat", "-c", "%u", "/run/idmapped/f")); got != "0" {
+		t.Errorf("on the host the idmapped mount's file is owned by %s, want 0", got)
+	}
+	e.must("run", "--rm", "--uidmap", "0:600000:65536", "-v", "/run/plain:/data", "bb", "sh", "-c", "touch /data/f")
+	if got := strings.TrimSpace(sb.Run(t, "stat", "-c", "%u", "/run/plain/f")); got != "600000" {
+		t.Errorf("the control: a plain bind's file is owned by %s on the host, want 600000", got)
+	}
+	r := e.run("create", "--name", "noidns", "-v", "/run/idmapped:/data:idmap", "bb", "true")
+	if r.code != 125 || !strings.Contains(r.err, "idmap") || e.run("container", "exists", "noidns").code != 1 {
+		t.Errorf("idmap without a user namespace: exit %d, %q", r.code, r.err)
+	}
 }

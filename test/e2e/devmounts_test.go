@@ -95,7 +95,7 @@ func checkMountTypes(t *testing.T, e *env) {
 		t.Errorf("mounts inside:\n%s\nwant:\n%s", got, want)
 	}
 	if r := e.run("run", "--rm", "--mount", "type=image,src=bb,dst=/i", "bb", "test", "-e", "/i/etc/written"); r.code != 1 {
-		t.Errorf("a rw=true image mount wrote into the image: exit %d", r.code)
+		t.Errorf("a rw=true image mount wrote into the image: exit %d, stderr %q", r.code, r.err)
 	}
 	// the image's mount goes with the container
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), filepath.Join(e.dir, "root", "overlay")) {

@@ -65,6 +65,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{cfg: cfg, images: imgs}
 	imgs.SetEventHook(e.imageEvent)
+	imgs.SetMountersHook(e.imageMounters)
 	if err := e.openState(); err != nil {
 		_ = imgs.Close()
 		return nil, err

@@ -123,3 +123,21 @@ func (e *Engine) removeAnonymous(ctx context.Context, c *model.Container) error 
 	}
 	return nil
 }
+
+// imageMounters maps each image that container records mount (their image
+// mounts hold IDs since create: resolveImageMounts) to the containers' names.
+func (e *Engine) imageMounters() (map[string][]string, error) {
+	ctrs, err := e.store.Containers(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]string{}
+	for _, c := range ctrs {
+		for _, m := range c.Config.Mounts {
+			if m.Type == model.MountImage && !slices.Contains(by[m.Source], c.Name) {
+				by[m.Source] = append(by[m.Source], c.Name)
+			}
+		}
+	}
+	return by, nil
+}

@@ -12,3 +12,19 @@ func (s *Store) event(status, id, name string) {
 		s.hook(status, id, name)
 	}
 }
+
+// MountersHook maps each image that containers mount as a file system
+// (--mount type=image) to their names: they keep it in use as the
+// containers it is the rootfs of do.
+type MountersHook func() (map[string][]string, error)
+
+// SetMountersHook makes Remove and Prune ask hook before deleting an image.
+func (s *Store) SetMountersHook(hook MountersHook) { s.mounters = hook }
+
+// mounted maps image IDs to the names of the containers that mount them.
+func (s *Store) mounted() (map[string][]string, error) {
+	if s.mounters == nil {
+		return nil, nil
+	}
+	return s.mounters()
+}

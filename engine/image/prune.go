@@ -56,5 +56,9 @@ func (s *Store) usedImages() (map[string]bool, error) {
 	for _, c := range ctrs {
 		used[c.ImageID] = true
 	}
-	return used, nil
+	mounted, err := s.mounted()
+	for id := range mounted {
+		used[id] = true
+	}
+	return used, err
 }

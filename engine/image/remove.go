@@ -53,6 +53,9 @@ func (s *Store) Remove(ctx context.Context, nameOrID string, force bool) error {
 				nameOrID, strings.Join(img.Names, ", "), errdefs.ErrConflict)
 		}
 	}
+	if err := s.notMounted(img.ID, nameOrID); err != nil {
+		return err
+	}
 	if err := s.removeUsers(img.ID, nameOrID, force); err != nil {
 		return err
 	}
@@ -64,6 +67,17 @@ func (s *Store) Remove(ctx context.Context, nameOrID string, force bool) error {
 	}
 	s.event("remove", img.ID, nameOrID)
 	return nil
+}
+
+// notMounted refuses to delete image id while a container mounts it (even
+// forced: storage would delete layers under the mount).
+func (s *Store) notMounted(id, nameOrID string) error {
+	m, err := s.mounted()
+	if err != nil || len(m[id]) == 0 {
+		return err
+	}
+	return fmt.Errorf("image %q is mounted by container %s (--mount type=image): remove it first: %w",
+		nameOrID, strings.Join(m[id], ", "), errdefs.ErrConflict)
 }
 
 func (s *Store) untag(id, name string) error {

@@ -43,6 +43,9 @@ type Store struct {
 	sys   *types.SystemContext
 	reg   RegistryOptions // Config's registry files, under each call's own
 	hook  EventHook       // nil: events go nowhere
+	// mounters names the containers that mount an image (--mount
+	// type=image), which storage does not know of; nil: none do.
+	mounters MountersHook
 }
 
 // Open prepares the storage named by cfg (storage.conf's defaults under

@@ -101,6 +101,26 @@ func checkMountTypes(t *testing.T, e *env) {
 	if mi, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mi), filepath.Join(e.dir, "root", "overlay")) {
 		t.Errorf("a layer stays mounted after run --rm:\n%s", mi)
 	}
+	// an image a container mounts is in use: rmi (even -f) and prune keep it
+	e.must("tag", "bb", "mounted")
+	e.must("create", "--name", "imgmnt", "--mount", "type=image,src=mounted,dst=/i", "bb", "true")
+	e.must("rmi", "mounted") // one of bb's names: only the name goes
+	e.must("rm", "imgmnt")
+	e.must("run", "--name", "mk", "bb", "sh", "-c", "echo x > /x")
+	e.must("commit", "mk", "mountonly") // an image of its own, not another name of bb's
+	e.must("rm", "mk")
+	e.must("create", "--name", "imgmnt", "--mount", "type=image,src=mountonly,dst=/i", "bb", "true")
+	for _, args := range [][]string{{"rmi", "mountonly"}, {"rmi", "-f", "mountonly"}} {
+		if r := e.run(args...); r.code != 2 || !strings.Contains(r.err, "imgmnt") {
+			t.Errorf("%q of an image a container mounts: exit %d, %q; want 2 naming the container", args, r.code, r.err)
+		}
+	}
+	e.must("image", "prune", "-a", "-f")
+	if r := e.run("image", "exists", "mountonly"); r.code != 0 {
+		t.Error("image prune -a removed an image a container mounts")
+	}
+	e.must("rm", "imgmnt")
+	e.must("rmi", "mountonly")
 }
 
 // fsType is the file system type of the host path p, as mountinfo says.

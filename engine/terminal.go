@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // AttachOptions are what Attach connects to a container's terminal.
@@ -79,10 +81,13 @@ func (e *Engine) Attach(ctx context.Context, ref string, o AttachOptions) (int, 
 	if err := attachable(c); err != nil {
 		return 0, err
 	}
+	o.Proxy = func(sig syscall.Signal) { _, _ = e.Kill(context.WithoutCancel(ctx), c.ID, sig) }
+	if !c.Config.Tty {
+		return e.attachOutput(ctx, c, o)
+	}
 	if !c.Config.Interactive {
 		o.In = nil // as Podman: no stdin for a container created without -i
 	}
-	o.Proxy = func(sig syscall.Signal) { _, _ = e.Kill(context.WithoutCancel(ctx), c.ID, sig) }
 	err = console.Attach(e.bundleDir(c.ID), o)
 	if errors.Is(err, console.ErrDetached) {
 		return 0, err
@@ -98,9 +103,12 @@ func attachable(c *model.Container) error {
 	switch {
 	case c.State.Status != model.Running:
 		return fmt.Errorf("container %q is not running: %w", c.Name, errdefs.ErrConflict)
-	case !c.Config.Tty:
-		return fmt.Errorf("container %q has no terminal (created without -t): attach needs one; "+
-			"its output is in `podunit logs -f %s`: %w", c.Name, c.Name, errdefs.ErrNotImplemented)
+	case !c.Config.Tty && c.State.Unit == "":
+		return fmt.Errorf("container %q has no terminal (created without -t) and runs attached to the command "+
+			"that started it, which has its output: %w", c.Name, errdefs.ErrConflict)
+	case !c.Config.Tty && c.Config.LogDriverName() == model.LogNone:
+		return fmt.Errorf("container %q has no terminal (created without -t) and its log driver keeps no output: %w",
+			c.Name, errdefs.ErrConflict)
 	}
 	return nil
 }
@@ -191,4 +199,44 @@ func callerTerminal(stdio Stdio) AttachOptions {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// attachOutput attaches to a unit container without a terminal, as Podman's
+// attach does: its output from now on (read from the journal, where its unit
+// sends it), the signals this process gets passed on (o.Proxy), and the
+// container's exit code at its end. Such a container has no input to give.
+func (e *Engine) attachOutput(ctx context.Context, c *model.Container, o AttachOptions) (int, error) {
+	since := time.Now()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var code int
+	var waitErr error
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		code, waitErr = e.Wait(ctx, c.ID)
+	}()
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if o.Proxy != nil {
+					o.Proxy(sig.(syscall.Signal))
+				}
+			case <-ended:
+				return
+			}
+		}
+	}()
+	errOut := o.Err
+	if errOut == nil {
+		errOut = o.Out
+	}
+	logs := systemd.LogOptions{Unit: c.State.Unit, Since: since}
+	if err := systemd.FollowUntil(ctx, logs, o.Out, errOut, ended); err != nil {
+		return 0, fmt.Errorf("attaching to %q: %w", c.Name, err)
+	}
+	<-ended
+	return code, waitErr
 }

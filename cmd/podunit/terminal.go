@@ -28,10 +28,12 @@ func (a *app) attachCommand() *cobra.Command {
 	var noStdin bool
 	cmd := &cobra.Command{
 		Use:   "attach [flags] CONTAINER",
-		Short: "Attach to the terminal of a running container started with -t",
+		Short: "Attach to a running unit container: its terminal, or its output",
 		Long: "Attach to the terminal of a running container started with -t (run -dit, start):\n" +
 			"its output, and with -i your input; the terminal's size follows yours. The detach keys\n" +
-			"leave it running; otherwise attach exits with the container's exit code.",
+			"leave it running; otherwise attach exits with the container's exit code.\n" +
+			"A unit container without -t gives its output from now on (stdout and stderr, from the\n" +
+			"journal) and gets the signals attach gets, until it exits; it takes no input.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			keys, err := console.ParseDetachKeys(detachKeys)
@@ -42,7 +44,7 @@ func (a *app) attachCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o := engine.AttachOptions{In: a.in, Out: a.out, DetachKeys: keys, Size: a.in}
+			o := engine.AttachOptions{In: a.in, Out: a.out, Err: a.err, DetachKeys: keys, Size: a.in}
 			if noStdin {
 				o.In = nil
 			}

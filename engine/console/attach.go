@@ -20,7 +20,8 @@ import (
 // terminal.
 type AttachOptions struct {
 	In         *os.File  // typed input; nil: output only
-	Out        io.Writer // the container's terminal output
+	Out        io.Writer // the container's terminal output (its stdout, without a terminal)
+	Err        io.Writer // a container's stderr, when it has no terminal
 	DetachKeys []byte    // the sequence that detaches (ParseDetachKeys); nil: none
 	// Size is the caller's terminal (put in raw mode while attached, its
 	// size followed); nil when the caller has none.

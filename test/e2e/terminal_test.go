@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +49,7 @@ func checkAttachRefusals(t *testing.T, e *env, noTTY string) {
 	}{
 		{[]string{"attach", "--detach-keys", "ctrl-1", "stopped"}, `Error: invalid --detach-keys "ctrl-1": "ctrl-1" is not a character or ctrl-KEY`},
 		{[]string{"attach", "--detach-keys", "ctrl-p,", "stopped"}, `Error: invalid --detach-keys "ctrl-p,": "" is not`},
-		{[]string{"attach", noTTY}, `Error: container "` + noTTY + `" has no terminal (created without -t)`},
+		{[]string{"attach", noTTY}, `Error: container "` + noTTY + `" has no terminal (created without -t) and runs attached`},
 		{[]string{"attach", "stopped"}, `Error: container "stopped" is not running`},
 		{[]string{"attach", "no-such"}, `Error: no container with name or ID "no-such" found`},
 	} {
@@ -88,6 +91,7 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
 			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
+			t.Run("attach without a terminal", func(t *testing.T) { checkAttachOutput(t, e) })
 			e.run("rm", "-f", "-t", "0", "con")
 		})
 	}
@@ -269,4 +273,46 @@ func checkAttachToAttached(t *testing.T, e *env) {
 	second.wantExit(0, "the second attach")
 	first.send("exit 9\r")
 	first.wantExit(9, "run -it")
+}
+
+// checkAttachOutput attaches to a unit container without -t, as Podman's
+// attach does: its output from then on, stdout and stderr apart, and its
+// exit code; and a SIGTERM to attach reaches the container.
+func checkAttachOutput(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "-d", "--name", "talker", "bb", "sh", "-c",
+		"echo before; until [ -e /go ]; do sleep 0.1; done; echo out; echo err >&2; exit 3")
+	defer e.run("rm", "-f", "-t", "0", "talker")
+	eventually(t, 10*time.Second, "talker to print before", func() bool { return e.run("logs", "talker").out == "before\n" })
+	cmd := e.command(context.Background(), "attach", "talker")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // attach is following the journal by now
+	e.must("exec", "talker", "touch", "/go")
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Errorf("attach ended with %v, want the container's exit code 3", err)
+	}
+	if out.String() != "out\n" || errOut.String() != "err\n" {
+		t.Errorf("attach printed stdout %q, stderr %q; want only what came after it attached, split", out.String(), errOut.String())
+	}
+	e.must("run", "-d", "--name", "deaf2", "bb", "sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done")
+	defer e.run("rm", "-f", "-t", "0", "deaf2")
+	eventually(t, 10*time.Second, "deaf2 to be ready", func() bool { return e.run("logs", "deaf2").out == "ready\n" })
+	sig := e.command(context.Background(), "attach", "deaf2")
+	var sigOut bytes.Buffer
+	sig.Stdout = &sigOut
+	if err := sig.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	e.sb.Run(t, "kill", "-TERM", strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "podunit .*attach deaf2")))
+	err = sig.Wait()
+	if !errors.As(err, &ee) || ee.ExitCode() != 7 || sigOut.String() != "got-term\n" {
+		t.Errorf("attach after SIGTERM: %v, printed %q; want exit 7 and got-term", err, sigOut.String())
+	}
 }

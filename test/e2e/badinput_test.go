@@ -57,6 +57,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad bind source", []string{"create", "-v", "/no/such/dir:/x", "bb", "true"}, "/no/such/dir"},
 		{"bad filter", []string{"ps", "--filter", "colour=red"}, "colour"},
 		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
+		{"relative health log", []string{"create", "--health-cmd", "true", "--health-log-destination", "logs", "bb", "true"}, "--health-log-destination=logs"},
+		{"bad startup interval", []string{"create", "--health-cmd", "true", "--health-startup-cmd", "true", "--health-startup-interval", "0s", "bb", "true"}, "--health-startup-interval=0s"},
 		{"unknown subcommand", []string{"network", "frobnicate", "x", "y"}, `unknown command "frobnicate" for "podunit network"`},
 		{"unknown pod verb", []string{"pod", "frobnicate", "p"}, `unknown command "frobnicate" for "podunit pod"`},
 		{"unknown generate verb", []string{"generate", "kube", "taken"}, `unknown command "kube" for "podunit generate"`},

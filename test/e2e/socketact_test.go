@@ -65,15 +65,18 @@ func TestBootSocketActivation(t *testing.T) {
 		return strings.TrimSpace(out)
 	}
 	for _, c := range []struct {
-		port       int
-		unit, name string
-		want       string
+		port                int
+		unit, name, runtime string
+		want                string
 	}{
-		{8431, "web.service", "web", "activated pid=1 LISTEN_PID=1 LISTEN_FDS=1 LISTEN_FDNAMES=podunit-web.socket"},
-		{8432, "webr.service", "webr", "activated pid=1 LISTEN_PID=1 LISTEN_FDS=1 LISTEN_FDNAMES=http"},
+		{8431, "web.service", "web", "crun", "activated pid=1 LISTEN_PID=1 LISTEN_FDS=1 LISTEN_FDNAMES=podunit-web.socket"},
+		{8432, "webr.service", "webr", "runc", "activated pid=1 LISTEN_PID=1 LISTEN_FDS=1 LISTEN_FDNAMES=http"},
 	} {
 		if got := get(c.port); got != c.want {
 			t.Errorf("%s answered %q, want %q", c.unit, got, c.want)
+		}
+		if got := e.field(c.name, "{{.OCIRuntime}}"); got != c.runtime {
+			t.Errorf("%s runs on %s, want %s", c.name, got, c.runtime)
 		}
 		main := strings.TrimSpace(e.sh("systemctl show -P MainPID " + c.unit))
 		if pid := e.field(c.name, "{{.State.Pid}}"); pid != main {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
 )
@@ -153,12 +154,19 @@ func (e *Engine) imageHealth(ctx context.Context, h *model.HealthConfig, imageID
 	if h == nil || !h.FromImage {
 		return h, nil
 	}
-	if imageID == "" {
-		return nil, nil
+	var ih *image.Healthcheck
+	var err error
+	if imageID != "" {
+		if ih, err = e.images.ImageHealthcheck(ctx, imageID); err != nil {
+			return nil, err
+		}
 	}
-	ih, err := e.images.ImageHealthcheck(ctx, imageID)
-	if err != nil || ih == nil {
-		return nil, err
+	if ih == nil && h.Startup != nil {
+		return nil, fmt.Errorf("--health-startup-cmd needs a health check: --health-cmd, or the image's HEALTHCHECK: %w",
+			errdefs.ErrInvalidArgument)
+	}
+	if ih == nil {
+		return nil, nil
 	}
 	return mergeImageHealth(*h, ih.Test, ih.Interval, ih.Timeout, ih.StartPeriod, ih.Retries), nil
 }

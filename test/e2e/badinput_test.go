@@ -58,6 +58,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad filter", []string{"ps", "--filter", "colour=red"}, "colour"},
 		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
 		{"relative health log", []string{"create", "--health-cmd", "true", "--health-log-destination", "logs", "bb", "true"}, "--health-log-destination=logs"},
+		{"startup check alone", []string{"create", "--health-startup-cmd", "true", "bb", "true"}, "--health-startup-cmd"},
 		{"bad startup interval", []string{"create", "--health-cmd", "true", "--health-startup-cmd", "true", "--health-startup-interval", "0s", "bb", "true"}, "--health-startup-interval=0s"},
 		{"unknown subcommand", []string{"network", "frobnicate", "x", "y"}, `unknown command "frobnicate" for "podunit network"`},
 		{"unknown pod verb", []string{"pod", "frobnicate", "p"}, `unknown command "frobnicate" for "podunit pod"`},

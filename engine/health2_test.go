@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -97,5 +100,21 @@ func TestOutputBound(t *testing.T) {
 	h.Log = &model.HealthLogSettings{MaxSize: 0}
 	if got := outputBound(h); got != healthOutputHardMax {
 		t.Errorf("no bound gave %d", got)
+	}
+}
+
+func TestKeepHealthLogInADirectory(t *testing.T) {
+	dir := t.TempDir()
+	c := &model.Container{ID: "abc", Name: "hc", Config: model.Config{Health: &model.HealthConfig{
+		Log: &model.HealthLogSettings{Destination: dir}}}}
+	c.State.Health = &model.HealthState{Status: model.HealthHealthy, Log: []model.HealthLog{{Output: "ok"}}}
+	(&Engine{}).keepHealthLog(c)
+	data, err := os.ReadFile(filepath.Join(dir, "abc-healthcheck.log"))
+	var back model.HealthState
+	if err == nil {
+		err = json.Unmarshal(data, &back)
+	}
+	if err != nil || back.Status != model.HealthHealthy || len(back.Log) != 1 || back.Log[0].Output != "ok" {
+		t.Errorf("the directory's log: %s, %v", data, err)
 	}
 }

@@ -70,7 +70,7 @@ func validateHealth(h *model.HealthConfig, sdNotify string) error {
 	case h.Retries < 1:
 		return fmt.Errorf("--health-retries=%d: want at least 1: %w", h.Retries, errdefs.ErrInvalidArgument)
 	}
-	return nil
+	return validateHealth2(h)
 }
 
 // healthArgs is the argv a check runs in the container.
@@ -87,6 +87,9 @@ func freshHealth(c *model.Container) *model.HealthState {
 	if c.Config.Health == nil {
 		return nil
 	}
+	if c.Config.Health.Startup != nil {
+		return &model.HealthState{Status: model.HealthStarting, Startup: &model.HealthStartupState{}}
+	}
 	return &model.HealthState{Status: model.HealthStarting}
 }
 
@@ -94,7 +97,9 @@ func freshHealth(c *model.Container) *model.HealthState {
 // needs systemd to restart the unit when the check kills its init, so a
 // unit that would not restart gets on-failure (SIGKILL then forces it).
 func healthRestart(c *model.Container, restart string) string {
-	if h := c.Config.Health; h != nil && h.OnFailure == "restart" && (restart == "" || restart == "no") {
+	h := c.Config.Health
+	restarts := h != nil && (h.OnFailure == "restart" || h.Startup != nil && h.Startup.Retries > 0)
+	if restarts && (restart == "" || restart == "no") {
 		return "on-failure"
 	}
 	return restart

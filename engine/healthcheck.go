@@ -16,12 +16,10 @@ import (
 	"github.com/podunit/podunit/engine/systemd"
 )
 
-// healthOutputMax bounds the output a check result keeps.
-const healthOutputMax = 4096
-
-// HealthcheckRun runs a container's health check once, records the result
-// and, when the container is (still) unhealthy, takes its
-// --health-on-failure action. It returns the health status.
+// HealthcheckRun runs a container's health check once (its startup
+// check until that passed), records the result and, when the container is
+// (still) unhealthy, takes its --health-on-failure action. It returns the
+// health status.
 func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error) {
 	c, err := e.container(ctx, ref)
 	if err != nil {
@@ -34,8 +32,11 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 	if c.State.Status != model.Running {
 		return "", fmt.Errorf("container %q is not running: %w", c.Name, errdefs.ErrConflict)
 	}
-	result := e.runCheck(ctx, c, h)
+	startup := inStartup(c)
+	args, timeout := checkToRun(c)
+	result := e.runCheck(ctx, c, args, timeout)
 	inStart := time.Since(c.State.StartedAt) < h.StartPeriod
+	var outcome startupOutcome
 	after, err := e.store.UpdateContainer(ctx, c.ID, func(rec *model.Container) error {
 		if rec.State.Pid != c.State.Pid { // restarted meanwhile: the result is old news
 			return nil
@@ -43,7 +44,11 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 		if rec.State.Health == nil {
 			rec.State.Health = freshHealth(rec)
 		}
-		rec.State.Health.Record(result, h.Retries, inStart)
+		if startup {
+			outcome = recordStartup(rec.State.Health, h, result)
+		} else {
+			rec.State.Health.Record(result, h.Retries, inStart, h.LogSettings().MaxCount)
+		}
 		return nil
 	})
 	if err != nil {
@@ -52,7 +57,11 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 	if after.State.Health == nil {
 		return model.HealthStarting, nil
 	}
+	e.keepHealthLog(after)
 	status := after.State.Health.Status
+	if startup {
+		return status, e.afterStartup(ctx, after, outcome)
+	}
 	if status == model.HealthUnhealthy && result.ExitCode != 0 {
 		if err := e.healthAction(ctx, after); err != nil {
 			return status, err
@@ -61,9 +70,9 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 	return status, nil
 }
 
-// runCheck runs the check's command in the container, bounded by its
+// runCheck runs a check's command in the container, bounded by its
 // timeout; a command that cannot run or runs out of time fails.
-func (e *Engine) runCheck(ctx context.Context, c *model.Container, h *model.HealthConfig) model.HealthLog {
+func (e *Engine) runCheck(ctx context.Context, c *model.Container, args []string, timeout time.Duration) model.HealthLog {
 	l := model.HealthLog{Start: time.Now().UTC()}
 	out, err := os.CreateTemp("", "podunit-health-*")
 	if err != nil {
@@ -72,25 +81,28 @@ func (e *Engine) runCheck(ctx context.Context, c *model.Container, h *model.Heal
 	}
 	defer os.Remove(out.Name())
 	defer out.Close()
-	tctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	code, err := e.Exec(tctx, c.ID, ExecOptions{Args: healthArgs(h)}, Stdio{Out: out, Err: out})
+	code, err := e.Exec(tctx, c.ID, ExecOptions{Args: args}, Stdio{Out: out, Err: out})
 	l.End = time.Now().UTC()
-	l.ExitCode, l.Output = code, readHead(out)
+	l.ExitCode, l.Output = code, readHead(out, outputBound(c.Config.Health))
 	switch {
 	case errors.Is(tctx.Err(), context.DeadlineExceeded):
-		l.ExitCode, l.Output = 1, fmt.Sprintf("health check timed out after %s", h.Timeout)
+		l.ExitCode, l.Output = 1, fmt.Sprintf("health check timed out after %s", timeout)
 	case err != nil:
 		l.ExitCode, l.Output = 125, err.Error()
 	}
 	return l
 }
 
-// readHead is the first healthOutputMax bytes of f, trimmed.
-func readHead(f *os.File) string {
-	b := make([]byte, healthOutputMax)
-	n, _ := io.ReadFull(io.NewSectionReader(f, 0, healthOutputMax), b)
-	return strings.TrimSpace(string(b[:n]))
+// readHead is the first n bytes of f, trimmed, cut at a whole character.
+func readHead(f *os.File, n int64) string {
+	if fi, err := f.Stat(); err == nil && fi.Size() < n {
+		n = fi.Size()
+	}
+	b := make([]byte, n)
+	got, _ := io.ReadFull(io.NewSectionReader(f, 0, n), b)
+	return strings.ToValidUTF8(strings.TrimSpace(string(b[:got])), "")
 }
 
 // healthAction does what --health-on-failure says to an unhealthy

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,20 +23,26 @@ func healthTimerName(id string) string { return "podunit-health-" + id + ".timer
 // an earlier start is started again. The container runs by now, so a
 // failure is a warning, not a failed start.
 func (e *Engine) startHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) {
-	if err := e.healthTimer(ctx, conn, c); err != nil && e.cfg.Warn != nil {
+	startup := c.Config.Health != nil && c.Config.Health.Startup != nil // each start begins with it
+	if err := e.healthTimer(ctx, conn, c, startup); err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("container %q runs without its health check timer: %w", c.Name, err))
 	}
 }
 
-func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) error {
+// healthTimer starts c's regular check timer, or with startup its startup
+// check's.
+func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container, startup bool) error {
 	h := c.Config.Health
-	if h == nil || h.Interval <= 0 {
+	if h == nil || h.Interval <= 0 && !startup {
 		return nil
 	}
 	args := e.unitArgs("unused", c.ID)
 	args = append(args[:len(args)-3], "healthcheck", "run", c.ID)
 	t := systemd.Timer{Name: healthTimerName(c.ID), Description: "podunit health check " + c.Name,
 		ExecStart: args, Every: h.Interval}
+	if startup {
+		t.Name, t.Description, t.Every = healthStartupTimerName(c.ID), "podunit startup health check "+c.Name, h.Startup.Interval
+	}
 	deadline := time.Now().Add(unitGoneWait)
 	for {
 		err := conn.StartTimer(ctx, t)
@@ -77,13 +84,13 @@ func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error 
 		return err
 	}
 	defer conn.Close()
-	return conn.StopTimer(ctx, healthTimerName(c.ID))
+	return errors.Join(conn.StopTimer(ctx, healthTimerName(c.ID)), conn.StopTimer(ctx, healthStartupTimerName(c.ID)))
 }
 
 // startHealthTimerHere starts c's check timer from inside its unit (a unit
 // file's `run --unit`; for a transient unit its starter did already).
 func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {
-	if c.Config.Health == nil || c.Config.Health.Interval <= 0 || !systemd.Available() {
+	if c.Config.Health == nil || c.Config.Health.Interval <= 0 && c.Config.Health.Startup == nil || !systemd.Available() {
 		return
 	}
 	conn, err := systemd.Connect(ctx)

@@ -319,6 +319,9 @@ func (e *Engine) RunInUnit(ctx context.Context, o CreateOptions) (*model.Contain
 	if _, err := ownUnit(); err != nil {
 		return nil, err
 	}
+	if _, err := socketActivation(); err != nil { // close-on-exec before anything runs
+		return nil, err
+	}
 	c, err := e.Create(ctx, o)
 	if err != nil {
 		return nil, err
@@ -333,7 +336,11 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, c, own+"/container", credentialSecrets)
+	act, err := socketActivation()
+	if err != nil {
+		return 0, err
+	}
+	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets)
 	if err != nil {
 		return 0, err
 	}
@@ -342,6 +349,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 		return 0, err
 	}
 	defer closeStdio()
+	stdio.Extra = act.files()
 	stopKeeper := func() {}
 	if c.Config.Tty {
 		if stopKeeper, err = e.startKeeper(c, bundle, &stdio); err != nil {

@@ -19,6 +19,7 @@ type opsFlags struct {
 	healthInterval, healthTimeout, healthEnd string
 	healthRetries                            uint
 	noHealthcheck                            bool
+	h2                                       health2Flags // flags_health2.go
 }
 
 func (f *opsFlags) register(fs *pflag.FlagSet) {
@@ -31,6 +32,7 @@ func (f *opsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.healthTimeout, "health-timeout", "30s", "time a health check may take")
 	fs.StringVar(&f.healthOnFailure, "health-on-failure", "none", "what to do to an unhealthy container: none, kill, restart, stop")
 	fs.BoolVar(&f.noHealthcheck, "no-healthcheck", false, "no health check, not even the image's")
+	f.h2.register(fs)
 }
 
 // apply adds the parsed flags to the container's configuration.
@@ -50,8 +52,14 @@ func (f *opsFlags) apply(cfg *model.Config) error {
 // health is the container's health check, nil for none.
 func (f *opsFlags) health() (*model.HealthConfig, error) {
 	test, err := engine.ParseHealthCmd(f.healthCmd)
-	if err != nil || test == nil || f.noHealthcheck {
+	if err != nil {
 		return nil, err
+	}
+	if test == nil && f.healthCmd != "" { // none: not even the image's
+		return nil, nil
+	}
+	if test == nil || f.noHealthcheck {
+		return f.fromImage()
 	}
 	h := &model.HealthConfig{Test: test, Retries: f.healthRetries, OnFailure: f.healthOnFailure}
 	if f.healthInterval != "disable" {
@@ -62,8 +70,10 @@ func (f *opsFlags) health() (*model.HealthConfig, error) {
 	if h.Timeout, err = flagDuration("--health-timeout", f.healthTimeout); err != nil {
 		return nil, err
 	}
-	h.StartPeriod, err = flagDuration("--health-start-period", f.healthEnd)
-	return h, err
+	if h.StartPeriod, err = flagDuration("--health-start-period", f.healthEnd); err != nil {
+		return nil, err
+	}
+	return h, f.h2.apply(h)
 }
 
 // flagDuration reads a Go duration ("30s", "1m30s").

@@ -2,7 +2,6 @@ package main
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -10,8 +9,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/generator/export"
-	"github.com/podunit/podunit/generator/unitfile"
 )
 
 // parseRes parses args as create's resource flags.
@@ -85,27 +82,9 @@ func TestResourceFlagsRoundTripThroughGenerate(t *testing.T) {
 	}
 	c := &model.Container{ID: strings.Repeat("a", 64), Name: "lim", Image: "localhost/bb:latest",
 		Config: model.Config{Cmd: []string{"sleep", "1"}, Runtime: "crun", Resources: r}}
-	u, err := export.Container(c, nil, export.Options{New: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := unitfile.Parse(u.Name, u.Text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := f.Section("Service").Lookup("ExecStart")
-	argv, err := unitfile.SplitExec(e.Value, func(byte) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.Index(argv, "--rm")
-	var back createFlags
-	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	back.register(fs)
-	if err := fs.Parse(argv[i+1:]); err != nil {
-		t.Fatalf("%q: %v", argv, err)
-	}
-	got, err := back.res.resources(fs.Changed)
+	l := exportedRunLine(t, c)
+	f, argv := l.unit, l.argv
+	got, err := l.flags.res.resources(l.fs.Changed)
 	if err != nil || !reflect.DeepEqual(got, r) {
 		t.Errorf("round trip gave\n %+v, %v\nwant\n %+v\n(run line %q)", got, err, r, argv)
 	}

@@ -110,6 +110,7 @@ type inspectConfig struct {
 	Secrets []inspectSecret `json:"Secrets,omitempty"`
 
 	Healthcheck *inspectHealthConfig `json:"Healthcheck,omitempty"`
+	inspectHealth2
 }
 
 type inspectHostConf struct {
@@ -158,6 +159,7 @@ func newInspectData(c *model.Container, volumePath func(name string) string) ins
 	d.Config.inspectTerm = newInspectTerm(c.Config.TermConfig)
 	d.Config.Secrets = inspectSecrets(c.Config.Secrets)
 	d.State.Health, d.Config.Healthcheck = newInspectHealth(c)
+	d.Config.inspectHealth2 = newInspectHealth2(c)
 	if d.Config.Hostname == "" {
 		d.Config.Hostname = c.ID[:12]
 	}

@@ -12,6 +12,12 @@ type HealthConfig struct {
 	StartPeriod time.Duration `json:"startPeriod"` // failures within it do not count
 	Retries     uint          `json:"retries"`     // consecutive failures that make it unhealthy
 	OnFailure   string        `json:"onFailure"`   // none, kill, restart, stop
+	// Startup, Log and FromImage: health2.go
+	Startup *HealthStartup     `json:"startup,omitempty"`
+	Log     *HealthLogSettings `json:"log,omitempty"`
+	// FromImage (create only): take the check from the image's
+	// HEALTHCHECK, with the durations and retries given here where set.
+	FromImage bool `json:"fromImage,omitempty"`
 }
 
 // The health statuses, Podman's.
@@ -27,6 +33,8 @@ type HealthState struct {
 	Status        string      `json:"status"`
 	FailingStreak int         `json:"failingStreak"`
 	Log           []HealthLog `json:"log,omitempty"`
+	// Startup: nil without a startup check (health2.go)
+	Startup *HealthStartupState `json:"startup,omitempty"`
 }
 
 // HealthLogMax is how many results a HealthState keeps, Podman's.
@@ -40,15 +48,12 @@ type HealthLog struct {
 	Output   string    `json:"output"`
 }
 
-// Record adds one result, keeping the last HealthLogMax, and updates the
+// Record adds one result, keeping the last keep (0: all), and updates the
 // status: a pass makes it healthy; failures make it unhealthy after
 // retries in a row, except while inStartPeriod (where a failure counts
 // only once the container has passed).
-func (h *HealthState) Record(l HealthLog, retries uint, inStartPeriod bool) {
-	h.Log = append(h.Log, l)
-	if len(h.Log) > HealthLogMax {
-		h.Log = h.Log[len(h.Log)-HealthLogMax:]
-	}
+func (h *HealthState) Record(l HealthLog, retries uint, inStartPeriod bool, keep uint) {
+	h.AddLog(l, keep)
 	if l.ExitCode == 0 {
 		h.Status, h.FailingStreak = HealthHealthy, 0
 		return

@@ -27,8 +27,12 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 	if stdio.ConsoleSocket != "" {
 		args = append(args, "--console-socket", stdio.ConsoleSocket)
 	}
+	if len(stdio.Extra) > 0 {
+		args = append(args, "--preserve-fds", strconv.Itoa(len(stdio.Extra)))
+	}
 	cmd := r.command(ctx, logPath, append(args, id)...)
 	cmd.Dir = bundle
+	cmd.ExtraFiles = stdio.Extra
 	in, out, errf, closers, err := openStdio(stdio)
 	if err != nil {
 		return 0, err

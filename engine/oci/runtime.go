@@ -67,6 +67,9 @@ type Stdio struct {
 	// ConsoleSocket (create only), relative to the bundle: with a terminal
 	// in the spec, the runtime hands the pty's master to this socket.
 	ConsoleSocket string
+	// Extra (create only) are passed on as the container's descriptors 3,
+	// 4, … (--preserve-fds): systemd's socket activation.
+	Extra []*os.File
 }
 
 // command builds a runtime invocation with the global flags. The runtime's
@@ -86,15 +89,26 @@ func (r *Runtime) command(ctx context.Context, logPath string, args ...string) *
 
 // runtimeEnv is the caller's environment without NOTIFY_SOCKET: with it set,
 // runc and crun proxy sd_notify themselves and `start` blocks until the
-// container's own READY=1 (see DESIGN.md).
+// container's own READY=1 (see DESIGN.md). Without systemd's socket
+// activation variables too: the runtimes would act on LISTEN_FDS on their
+// own (crun adds them to --preserve-fds); Stdio.Extra passes them instead.
 func runtimeEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+		if !hasAnyPrefix(kv, "NOTIFY_SOCKET=", "LISTEN_PID=", "LISTEN_FDS=", "LISTEN_FDNAMES=") {
 			env = append(env, kv)
 		}
 	}
 	return env
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // run executes a short runtime command and returns its error with the

@@ -31,13 +31,7 @@ func TestNotWaitingMessages(t *testing.T) {
 // killed (a stop or kill won the race) is ErrNotWaiting, a conflict, with
 // the real runc.
 func TestStartAfterInitKilled(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root to run runc")
-	}
-	rt, err := Find("runc", t.TempDir())
-	if err != nil {
-		t.Skip(err)
-	}
+	rt := testRunc(t)
 	bundle := busyboxBundle(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -59,9 +53,27 @@ func TestStartAfterInitKilled(t *testing.T) {
 	}
 }
 
+// testRunc is the host's runc with a fresh state directory; the test
+// skips without root or runc.
+func testRunc(t *testing.T) *Runtime {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to run runc")
+	}
+	rt, err := Find("runc", t.TempDir())
+	if err != nil {
+		t.Skip(err)
+	}
+	return rt
+}
+
 // busyboxBundle is a bundle of runc's default spec running the host's
 // static busybox.
 func busyboxBundle(t *testing.T) string {
+	return busyboxBundleArgs(t, "/busybox", "sleep", "60")
+}
+
+// busyboxBundleArgs is busyboxBundle running args.
+func busyboxBundleArgs(t *testing.T, args ...string) string {
 	bb, err := exec.LookPath("busybox")
 	if err != nil {
 		t.Skip("no busybox")
@@ -86,7 +98,7 @@ func busyboxBundle(t *testing.T) string {
 		t.Fatal(err)
 	}
 	proc := spec["process"].(map[string]any)
-	proc["args"], proc["terminal"] = []string{"/busybox", "sleep", "60"}, false
+	proc["args"], proc["terminal"] = args, false
 	raw, _ = json.Marshal(spec)
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), raw, 0o644); err != nil {
 		t.Fatal(err)

@@ -7,24 +7,30 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
-// healthFlags are the --health-* flags that give h again, none for nil.
+// healthFlags are the --health-* flags that give h again, none for nil
+// (or one still to be taken from the image, which create resolves).
 func healthFlags(h *model.HealthConfig) []string {
-	if h == nil {
+	if h == nil || len(h.Test) == 0 {
 		return nil
 	}
-	cmd := ""
-	if h.Test[0] == "CMD-SHELL" && len(h.Test) == 2 {
-		cmd = h.Test[1]
-	} else {
-		b, _ := json.Marshal(h.Test) // a []string always marshals
-		cmd = string(b)
-	}
+	cmd := testFlag(h.Test)
 	interval := "disable"
 	if h.Interval > 0 {
 		interval = h.Interval.String()
 	}
-	return []string{"--health-cmd", cmd, "--health-interval", interval,
+	flags := []string{"--health-cmd", cmd, "--health-interval", interval,
 		"--health-retries", strconv.FormatUint(uint64(h.Retries), 10),
 		"--health-start-period", h.StartPeriod.String(), "--health-timeout", h.Timeout.String(),
 		"--health-on-failure", h.OnFailure}
+	return append(flags, health2Flags(h)...)
+}
+
+// testFlag is a check's --health-cmd value: the shell command, or the
+// test as a JSON array.
+func testFlag(test []string) string {
+	if test[0] == "CMD-SHELL" && len(test) == 2 {
+		return test[1]
+	}
+	b, _ := json.Marshal(test) // a []string always marshals
+	return string(b)
 }

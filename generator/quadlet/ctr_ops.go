@@ -44,6 +44,7 @@ func (t *translator) ctrHealth() error {
 	for _, k := range healthKeys {
 		t.flag(k[0], k[1])
 	}
+	t.ctrHealth2()
 	return nil
 }
 
@@ -51,8 +52,11 @@ func (t *translator) ctrHealth() error {
 func (t *translator) credentials() error {
 	root, spec := t.storageRoot()
 	seen := map[string]bool{}
-	for _, e := range t.all("Secret") {
-		name, _, _ := strings.Cut(e.Value, ",")
+	for _, r := range t.secretRefs() {
+		e, name := r.e, r.name
+		if !sliceName.MatchString(name) {
+			return errf(e, "the secret's name must be plain: [a-zA-Z0-9][a-zA-Z0-9_.-]*, no specifiers")
+		}
 		if seen[name] {
 			continue
 		}

@@ -34,12 +34,14 @@ type Config struct {
 	WorkingDir, User     string
 	StopSignal           string
 	Labels               map[string]string
+	Healthcheck          *v1.HealthConfig // Docker's HEALTHCHECK
 }
 
 func (c Config) v1() v1.Config {
 	out := v1.Config{
 		Cmd: c.Cmd, Entrypoint: c.Entrypoint, Env: c.Env,
 		WorkingDir: c.WorkingDir, User: c.User, StopSignal: c.StopSignal, Labels: c.Labels,
+		Healthcheck: c.Healthcheck,
 	}
 	if len(out.Cmd) == 0 && len(out.Entrypoint) == 0 {
 		out.Cmd = []string{"sh"}

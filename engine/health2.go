@@ -15,6 +15,7 @@ import (
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // Podman's startup check defaults.
@@ -107,7 +108,7 @@ func (e *Engine) keepHealthLog(c *model.Container) {
 	}
 	data, err := json.Marshal(c.State.Health)
 	if err == nil {
-		err = writeFileAtomic(filepath.Join(dest, c.ID+"-healthcheck.log"), data, 0o600)
+		err = atomicfile.Write(filepath.Join(dest, c.ID+"-healthcheck.log"), data, 0o600)
 	}
 	if err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("container %q: writing its health log to %s: %w", c.Name, dest, err))

@@ -101,7 +101,9 @@ func resources(a *argv, ct corev1.Container, at string) error {
 	if err := checkFields(r, at+".resources", resourceFields); err != nil {
 		return err
 	}
-	cpus := func(q resource.Quantity) string { return strconv.FormatFloat(float64(q.MilliValue())/1000, 'f', -1, 64) }
+	cpus := func(q resource.Quantity) string {
+		return strconv.FormatFloat(float64(q.MilliValue())/1000, 'f', -1, 64)
+	}
 	bytes := func(q resource.Quantity) string { return strconv.FormatInt(q.Value(), 10) }
 	shares := func(q resource.Quantity) string { return strconv.FormatInt(cpuShares(q), 10) }
 	err := quantities(a, r.Limits, at+".resources.limits", map[corev1.ResourceName]quantityFlag{

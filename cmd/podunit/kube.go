@@ -13,7 +13,7 @@ import (
 
 func (a *app) kubeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "kube", Short: "Play and take down Kubernetes YAML: pods, deployments, config maps, secrets, claims"}
-	cmd.AddCommand(a.kubePlayCommand(), a.kubeDownCommand())
+	cmd.AddCommand(a.kubePlayCommand(), a.kubeDownCommand(), a.generateKubeCommand())
 	return cmd
 }
 

@@ -51,7 +51,7 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['test -f /scratch/order || exit 3; echo "order=$(cat /scratch/order | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
+        args: ['echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
         - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
@@ -129,8 +129,8 @@ func checkKubeBad(t *testing.T, e *env) {
 	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: bb}\n"
 	claim := "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {}\n---\n"
 	cases := []struct{ name, yaml, want string }{
-		{"syntax", claim + "a: b\n  c: : d\n", "bad.yaml:6: bad YAML"},
-		{"unknown kind", claim + "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", `bad.yaml:5: Service: kind "Service"`},
+		{"syntax", claim + "a: b\n  c: : d\n", "bad.yaml:7: bad YAML"},
+		{"unknown kind", claim + "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", `bad.yaml:6: Service: kind "Service"`},
 		{"wrong type", claim + pod + "  - {name: b, image: bb, ports: [{containerPort: x}]}\n", "cannot unmarshal string"},
 		{"unknown field", claim + pod + "  - {name: b, image: bb, foo: 1}\n", "Pod: spec.containers[1].foo: unknown field"},
 		{"missing image", claim + pod + "  - {name: b, image: localhost/none, imagePullPolicy: Never}\n", "localhost/none"},

@@ -147,3 +147,47 @@ func checkKubeBad(t *testing.T, e *env) {
 		t.Errorf("bad YAML changed something:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// kubeBootFiles are a .kube source and its YAML: a pod of two members.
+var kubeBootFiles = map[string]string{
+	"app.kube": "[Kube]\nYaml=kb.yaml\n\n[Install]\nWantedBy=multi-user.target\n",
+	"kb.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: kb}
+spec:
+  containers:
+  - {name: a, image: bb, command: [sh, -c, "echo kb-a-up; exec sleep 600"]}
+  - {name: b, image: bb, command: [sh, -c, "echo kb-b-up; exec sleep 600"]}
+`,
+}
+
+// TestBootKube boots with a .kube file: its pod is up at boot with each
+// member a unit of its own, a killed member is restarted alone, and
+// stopping the .kube unit takes the pod down.
+func TestBootKube(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	replaceSources(t, sources, kubeBootFiles)
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.WaitActive(t, "app.service", "active", 60*time.Second)
+	for _, u := range []string{"podunit-kb-a.service", "podunit-kb-b.service"} {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
+		t.Fatalf("podunit ps at boot:\n%s", got)
+	}
+	pidA, pidB := e.field("kb-a", "{{.State.Pid}}"), e.field("kb-b", "{{.State.Pid}}")
+	sb.Run(t, "kill", "-9", pidB)
+	eventually(t, 20*time.Second, "kb-b restarted", func() bool {
+		r := e.run("inspect", "--format", "{{.State.Pid}} {{.State.Status}}", "kb-b")
+		return !strings.HasPrefix(r.out, pidB+" ") && strings.Contains(r.out, "running")
+	})
+	if got := e.field("kb-a", "{{.State.Pid}} {{.State.Status}}"); got != pidA+" running" {
+		t.Errorf("kb-a after kb-b was killed: %s, want %s running (left alone)", got, pidA)
+	}
+	sb.Run(t, "systemctl", "stop", "app.service")
+	if got := e.must("pod", "ps", "-q"); got != "" {
+		t.Errorf("pods remain after the .kube unit stopped: %q", got)
+	}
+}

@@ -127,8 +127,8 @@ func TestBadYAML(t *testing.T) {
 			"x.yaml:1: Deployment: spec.template.spec.containers[0].bar: unknown field"},
 		{"wrong type", strings.Replace(pod, "image: bb}", "image: bb, ports: [{containerPort: x}]}", 1), "x.yaml:1: Pod: cannot unmarshal string into Go struct field"},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nkind: Pod\n", "x.yaml:3: bad YAML"},
-		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, livenessProbe: {exec: {command: [\"true\"]}}}", 1),
-			"x.yaml:1: Pod p: spec.containers[0].livenessProbe: not supported by podunit"},
+		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, startupProbe: {exec: {command: [\"true\"]}}}", 1),
+			"x.yaml:1: Pod p: spec.containers[0].startupProbe: not supported by podunit"},
 		{"no such volume", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v}]}", 1),
 			"Pod p: spec.containers[0].volumeMounts[0].name: no volume \"v\""},
 		{"subPath", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v, subPath: x}]}", 1),
@@ -183,5 +183,33 @@ func TestConfigMapFiles(t *testing.T) {
 	}
 	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--env P_k=v") {
 		t.Errorf("envFrom: %s", args)
+	}
+}
+
+func TestProbes(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: bb\n"
+	p := mustPlan(t, pod+"    livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5, failureThreshold: 2}\n")
+	args := strings.Join(p.Pods[0].Members[0].Args, " ")
+	want := `--health-cmd ["cat","/ok"] --health-on-failure restart --health-interval 5s --health-timeout 1s --health-retries 2 --health-start-period 0s`
+	if !strings.Contains(args, want) {
+		t.Errorf("liveness probe:\n got %s\nwant %s", args, want)
+	}
+	p = mustPlan(t, pod+"    readinessProbe: {exec: {command: [\"true\"]}}\n")
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-on-failure none --health-interval 10s") {
+		t.Errorf("readiness probe: %s", args)
+	}
+	for yaml, want := range map[string]string{
+		pod + "    livenessProbe: {httpGet: {port: 80}}\n":                                    "spec.containers[0].livenessProbe.httpGet: not supported by podunit",
+		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                             "spec.containers[0].startupProbe: not supported by podunit",
+		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n": "livenessProbe.terminationGracePeriodSeconds: not supported",
+	} {
+		d := NewDocs()
+		err := d.Add("x.yaml", []byte(yaml))
+		if err == nil {
+			_, err = MakePlan(d)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %q", err, want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kjson "sigs.k8s.io/json"
@@ -27,7 +28,7 @@ type Docs struct {
 type PodSource struct {
 	File     string
 	Line     int
-	Kind     string // Pod or Deployment
+	Kind     string // Pod, Deployment, DaemonSet or Job
 	Name     string // the object's own name
 	Replicas int    // 1 for a Pod
 	Meta     metav1.ObjectMeta
@@ -173,6 +174,14 @@ func (d *Docs) target(tm metav1.TypeMeta) (any, func(file string, line int) erro
 	case "apps/v1 Deployment":
 		var dep appsv1.Deployment
 		return &dep, func(f string, l int) error { return d.addDeployment(f, l, &dep) }, nil
+	case "apps/v1 DaemonSet":
+		var ds appsv1.DaemonSet
+		return &ds, func(f string, l int) error {
+			return d.addTemplate(f, l, "DaemonSet", ds.Name, 1, &ds.Spec.Template)
+		}, nil
+	case "batch/v1 Job":
+		var j batchv1.Job
+		return &j, func(f string, l int) error { return d.addJob(f, l, &j) }, nil
 	case "v1 ConfigMap":
 		var cm corev1.ConfigMap
 		return &cm, func(string, int) error { return addNamed(d.ConfigMaps, cm.Name, "ConfigMap", &cm) }, nil
@@ -184,9 +193,9 @@ func (d *Docs) target(tm metav1.TypeMeta) (any, func(file string, line int) erro
 		return &c, func(string, int) error { return addNamed(d.Claims, c.Name, "PersistentVolumeClaim", &c) }, nil
 	}
 	if tm.Kind == "" {
-		return nil, nil, errors.New("no kind: want Pod, Deployment, ConfigMap, Secret or PersistentVolumeClaim")
+		return nil, nil, errors.New("no kind: want Pod, Deployment, DaemonSet, Job, ConfigMap, Secret or PersistentVolumeClaim")
 	}
-	return nil, nil, fmt.Errorf("kind %q of apiVersion %q is not supported: want v1 Pod, apps/v1 Deployment, v1 ConfigMap, v1 Secret or v1 PersistentVolumeClaim",
+	return nil, nil, fmt.Errorf("kind %q of apiVersion %q is not supported: want v1 Pod, apps/v1 Deployment or DaemonSet, batch/v1 Job, v1 ConfigMap, Secret or PersistentVolumeClaim",
 		tm.Kind, tm.APIVersion)
 }
 
@@ -211,9 +220,6 @@ func (d *Docs) addPod(file string, line int, p *corev1.Pod) error {
 }
 
 func (d *Docs) addDeployment(file string, line int, dep *appsv1.Deployment) error {
-	if dep.Name == "" {
-		return bad("metadata.name", "a Deployment needs a name")
-	}
 	n := 1
 	if dep.Spec.Replicas != nil {
 		n = int(*dep.Spec.Replicas)
@@ -221,9 +227,28 @@ func (d *Docs) addDeployment(file string, line int, dep *appsv1.Deployment) erro
 	if n < 0 {
 		return bad("spec.replicas", "%d is negative", n)
 	}
-	meta := dep.Spec.Template.ObjectMeta
-	d.Pods = append(d.Pods, &PodSource{File: file, Line: line, Kind: "Deployment", Name: dep.Name, Replicas: n,
-		Meta: meta, Spec: dep.Spec.Template.Spec, SpecPath: "spec.template.spec"})
+	return d.addTemplate(file, line, "Deployment", dep.Name, n, &dep.Spec.Template)
+}
+
+// addJob plays a Job's pod once (NAME-pod, as Podman): its restartPolicy
+// must be Never or OnFailure, as Kubernetes requires.
+func (d *Docs) addJob(file string, line int, j *batchv1.Job) error {
+	switch j.Spec.Template.Spec.RestartPolicy {
+	case corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure:
+	default:
+		return bad("spec.template.spec.restartPolicy", "a Job's pods need Never or OnFailure")
+	}
+	return d.addTemplate(file, line, "Job", j.Name, 1, &j.Spec.Template)
+}
+
+// addTemplate adds the pods of a workload's pod template: a DaemonSet is
+// one pod on one host.
+func (d *Docs) addTemplate(file string, line int, kind, name string, n int, tpl *corev1.PodTemplateSpec) error {
+	if name == "" {
+		return bad("metadata.name", "a %s needs a name", kind)
+	}
+	d.Pods = append(d.Pods, &PodSource{File: file, Line: line, Kind: kind, Name: name, Replicas: n,
+		Meta: tpl.ObjectMeta, Spec: tpl.Spec, SpecPath: "spec.template.spec"})
 	return nil
 }
 

@@ -60,7 +60,8 @@ type HostPath struct {
 }
 
 // PodNames are the names of the pods src makes: NAME for a Pod, NAME-pod
-// for a Deployment of one replica (as Podman), NAME-pod-0… for more.
+// for a Deployment of one replica, a DaemonSet or a Job (as Podman),
+// NAME-pod-0… for more replicas.
 func PodNames(src *PodSource) []string {
 	if src.Kind == "Pod" {
 		return []string{src.Name}

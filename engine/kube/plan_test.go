@@ -213,3 +213,23 @@ func TestProbes(t *testing.T) {
 		}
 	}
 }
+
+func TestDaemonSetAndJob(t *testing.T) {
+	tpl := "  selector: {matchLabels: {a: b}}\n  template:\n    spec:\n      restartPolicy: %s\n      containers: [{name: c, image: bb}]\n"
+	ds := "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: ds}\nspec:\n" + strings.Replace(tpl, "%s", "Always", 1)
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata: {name: jb}\nspec:\n" + strings.Replace(tpl, "%s", "Never", 1)
+	p := mustPlan(t, ds+"---\n"+job)
+	var got []string
+	for _, pod := range p.Pods {
+		got = append(got, pod.Name+" "+strings.Join(pod.Members[0].Args[:6], " "))
+	}
+	want := []string{"ds-pod --name ds-pod-c --pod ds-pod --restart always", "jb-pod --name jb-pod-c --pod jb-pod --restart no"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	d := NewDocs()
+	err := d.Add("x.yaml", []byte(strings.Replace(job, "Never", "Always", 1)))
+	if err == nil || !strings.Contains(err.Error(), "spec.template.spec.restartPolicy: a Job's pods need Never or OnFailure") {
+		t.Errorf("a Job that restarts always: %v", err)
+	}
+}

@@ -158,7 +158,7 @@ func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, s
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "Pod:\n%s\nContainers:\n", pod.ID)
+	fmt.Fprintf(a.out, "Pod:\n%s\nContainer:\n", pod.ID)
 	if start && len(p.inits) > 0 {
 		if err := a.kubeRunInits(ctx, eng, p); err != nil {
 			return err

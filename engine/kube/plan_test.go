@@ -233,3 +233,22 @@ func TestDaemonSetAndJob(t *testing.T) {
 		t.Errorf("a Job that restarts always: %v", err)
 	}
 }
+
+func TestOwned(t *testing.T) {
+	yaml := strings.Replace(deployment, "replicas: 1", "replicas: 2", 1) + "      volumes: [{name: tmp, emptyDir: {}}, {name: d, persistentVolumeClaim: {claimName: keep}}]\n"
+	d := NewDocs()
+	if err := d.Add("x.yaml", []byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	pods, vols := Owned(d)
+	var got []string
+	for _, p := range pods {
+		got = append(got, p.Name)
+	}
+	for _, v := range vols {
+		got = append(got, v.Kind+":"+v.Name)
+	}
+	if want := []string{"d-pod-0", "d-pod-1", "emptyDir:d-pod-0-tmp", "emptyDir:d-pod-1-tmp"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("kube down removes %q, want %q", got, want)
+	}
+}

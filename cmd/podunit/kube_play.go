@@ -133,9 +133,12 @@ func (a *app) kubeCheck(ctx context.Context, eng *engine.Engine, plan *kube.Plan
 }
 
 func kubeNamesFree(ctx context.Context, eng *engine.Engine, p *kubePod, replace bool) error {
-	if _, err := eng.Pod(ctx, p.opts.Name); err == nil && !replace {
+	podID := ""
+	if old, err := eng.Pod(ctx, p.opts.Name); err == nil && !replace {
 		return fmt.Errorf("pod %q exists (kube play --replace replaces it): %w", p.opts.Name, errdefs.ErrAlreadyExists)
-	} else if err != nil && !errdefs.IsNotFound(err) {
+	} else if err == nil {
+		podID = old.ID
+	} else if !errdefs.IsNotFound(err) {
 		return err
 	}
 	for _, m := range append(append([]kubeMember{}, p.inits...), p.members...) {
@@ -144,7 +147,7 @@ func kubeNamesFree(ctx context.Context, eng *engine.Engine, p *kubePod, replace 
 		case errdefs.IsNotFound(err):
 		case err != nil:
 			return err
-		case !replace || c.Config.Pod == "":
+		case podID == "" || c.Config.Pod != podID: // --replace replaces the pod, not others' containers
 			return fmt.Errorf("container %q exists: %w", m.opts.Name, errdefs.ErrAlreadyExists)
 		}
 	}

@@ -57,6 +57,18 @@ func TestKubeGenerateRoundTrip(t *testing.T) {
 			t.Errorf("%s differs after generate kube + kube play:\n%s\nYAML:\n%s", name, strings.Join(d, "\n"), data)
 		}
 	}
+	id := e.must("pod", "inspect", "--format", "{{.ID}}", "rt")
+	if r := e.run("kube", "play", "--start=false", yaml); r.code != 125 || !strings.Contains(r.err, `pod "rt" exists`) {
+		t.Errorf("play over an existing pod: exit %d, %q", r.code, r.err)
+	}
+	e.must("kube", "play", "--replace", "--start=false", yaml)
+	if again := e.must("pod", "inspect", "--format", "{{.ID}}", "rt"); again == id {
+		t.Errorf("kube play --replace kept pod %s", id)
+	}
+	e.must("kube", "down", yaml)
+	if e.run("pod", "exists", "rt").code != 1 || e.must("volume", "ls", "-q") != "rtvol\n" {
+		t.Errorf("after kube down: pods %q, volumes %q (want none, and the claim's volume kept)", e.must("pod", "ps", "-q"), e.must("volume", "ls", "-q"))
+	}
 }
 
 // kubeInspect is pod rt's and its members' inspect JSON by name.

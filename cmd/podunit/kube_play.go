@@ -64,7 +64,7 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 	for _, p := range plan.Pods {
 		kp := &kubePod{plan: p}
 		o := &kp.opts
-		o.Name, o.Labels, o.Hostname = p.Name, p.Labels, p.Hostname
+		o.Name, o.Labels, o.Hostname, o.Memory, o.CPUs = p.Name, p.Labels, p.Hostname, p.Memory, p.CPUs
 		if o.Hostname == "" {
 			o.Hostname = p.Name
 		}

@@ -24,6 +24,8 @@ type Pod struct {
 	Hostname string
 	Publish  []string // -p values from hostPorts
 	Network  string   // "host" for hostNetwork, else "" (the CLI's --network)
+	Memory   int64    // bytes: the pod slice's limit, the sum of the members' when each has one
+	CPUs     float64  // the same for CPUs
 	Inits    []Member // initContainers, run to completion in order before Members start
 	Members  []Member
 }
@@ -137,7 +139,29 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 		pod.Members = append(pod.Members, m)
 		pod.Publish = append(pod.Publish, hostPorts(ct)...)
 	}
+	pod.Memory, pod.CPUs = podLimits(spec.Containers)
 	return pod, checkUniqueNames(pod, at)
+}
+
+// podLimits are the pod's own limits, as the kubelet sets its pod cgroup:
+// the sum of its containers' limits where every container has one.
+func podLimits(cs []corev1.Container) (memory int64, cpus float64) {
+	var milli int64
+	for _, c := range cs {
+		m, okM := c.Resources.Limits[corev1.ResourceMemory]
+		if memory >= 0 && okM {
+			memory += m.Value()
+		} else {
+			memory = -1
+		}
+		cpu, okC := c.Resources.Limits[corev1.ResourceCPU]
+		if milli >= 0 && okC {
+			milli += cpu.MilliValue()
+		} else {
+			milli = -1
+		}
+	}
+	return max(memory, 0), float64(max(milli, 0)) / 1000
 }
 
 func hasHostPort(spec *corev1.PodSpec) bool {

@@ -252,3 +252,13 @@ func TestOwned(t *testing.T) {
 		t.Errorf("kube down removes %q, want %q", got, want)
 	}
 }
+
+func TestPodLimits(t *testing.T) {
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n" +
+		"  - {name: a, image: bb, resources: {limits: {memory: 64Mi, cpu: 250m}}}\n" +
+		"  - {name: b, image: bb, resources: {limits: {memory: 32Mi}}}\n"
+	p := mustPlan(t, pod).Pods[0]
+	if p.Memory != 96<<20 || p.CPUs != 0 {
+		t.Errorf("pod limits %d bytes %g CPUs, want 96Mi and none (b has no CPU limit)", p.Memory, p.CPUs)
+	}
+}

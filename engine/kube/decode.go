@@ -16,6 +16,9 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// maxReplicas bounds a Deployment's pods on one host.
+const maxReplicas = 64
+
 // Docs are the objects of one or more YAML files, in file order.
 type Docs struct {
 	Pods       []*PodSource // from kind Pod and Deployment
@@ -224,8 +227,8 @@ func (d *Docs) addDeployment(file string, line int, dep *appsv1.Deployment) erro
 	if dep.Spec.Replicas != nil {
 		n = int(*dep.Spec.Replicas)
 	}
-	if n < 0 {
-		return bad("spec.replicas", "%d is negative", n)
+	if n < 0 || n > maxReplicas {
+		return bad("spec.replicas", "%d: want 0 to %d on one host", n, maxReplicas)
 	}
 	return d.addTemplate(file, line, "Deployment", dep.Name, n, &dep.Spec.Template)
 }

@@ -262,3 +262,11 @@ func TestPodLimits(t *testing.T) {
 		t.Errorf("pod limits %d bytes %g CPUs, want 96Mi and none (b has no CPU limit)", p.Memory, p.CPUs)
 	}
 }
+
+func TestTooManyReplicas(t *testing.T) {
+	d := NewDocs()
+	err := d.Add("x.yaml", []byte(strings.Replace(deployment, "replicas: 1", "replicas: 2000000000", 1)))
+	if err == nil || !strings.Contains(err.Error(), "spec.replicas: 2000000000: want 0 to 64") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,8 +27,9 @@ func (e *Engine) PodUp(ctx context.Context, ref string) error {
 }
 
 // VolumeWriteFiles writes files (name → content, names relative to the
-// volume's top) into volume name with mode, each temp + fsync + rename:
-// the files of a ConfigMap or Secret that `kube play` mounts.
+// volume's top) into volume name with mode, each temp + fsync + rename, and
+// removes the files it holds that are not among them: the volume of a
+// ConfigMap or Secret that `kube play` mounts holds its keys, no others.
 func (e *Engine) VolumeWriteFiles(ctx context.Context, name string, files map[string][]byte, mode os.FileMode) error {
 	mp, err := e.readyVolume(ctx, name)
 	if err != nil {
@@ -52,5 +54,22 @@ func (e *Engine) VolumeWriteFiles(ctx context.Context, name string, files map[st
 			return fmt.Errorf("volume %s: %w", name, err)
 		}
 	}
-	return nil
+	return removeOthers(mp, files)
+}
+
+// removeOthers removes the regular files under dir that keep does not name.
+func removeOthers(dir string, keep map[string][]byte) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		if _, ok := keep[rel]; ok {
+			return nil
+		}
+		return os.Remove(p)
+	})
 }

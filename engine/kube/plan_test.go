@@ -194,12 +194,22 @@ func TestProbes(t *testing.T) {
 	if !strings.Contains(args, want) {
 		t.Errorf("liveness probe:\n got %s\nwant %s", args, want)
 	}
+	p = mustPlan(t, pod+"    ports: [{name: web, containerPort: 8080}]\n    livenessProbe: {httpGet: {port: web, path: /healthz}}\n")
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args,
+		"--health-cmd wget -q -O /dev/null 'http://127.0.0.1:8080/healthz' || curl -fsS -o /dev/null 'http://127.0.0.1:8080/healthz' --health-on-failure restart") {
+		t.Errorf("httpGet probe: %s", args)
+	}
+	p = mustPlan(t, pod+"    readinessProbe: {tcpSocket: {port: 53}}\n")
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-cmd nc -z '127.0.0.1' 53 --health-on-failure none") {
+		t.Errorf("tcpSocket probe: %s", args)
+	}
 	p = mustPlan(t, pod+"    readinessProbe: {exec: {command: [\"true\"]}}\n")
 	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-on-failure none --health-interval 10s") {
 		t.Errorf("readiness probe: %s", args)
 	}
 	for yaml, want := range map[string]string{
-		pod + "    livenessProbe: {httpGet: {port: 80}}\n":                                    "spec.containers[0].livenessProbe.httpGet: not supported by podunit",
+		pod + "    livenessProbe: {grpc: {port: 80}}\n":                                       "spec.containers[0].livenessProbe.grpc: not supported by podunit",
+		pod + "    livenessProbe: {httpGet: {port: web}}\n":                                   `livenessProbe.httpGet.port: no port named "web"`,
 		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                             "spec.containers[0].startupProbe: not supported by podunit",
 		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n": "livenessProbe.terminationGracePeriodSeconds: not supported",
 	} {

@@ -51,7 +51,7 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
         - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
@@ -64,6 +64,7 @@ spec:
         image: bb
         args: [sleep, "600"]
         securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+        livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
       volumes:
       - {name: config, configMap: {name: app-config}}
       - {name: data, persistentVolumeClaim: {claimName: app-data}}
@@ -108,6 +109,9 @@ func checkKubePlay(t *testing.T, e *env) {
 		if got := e.must("ps", "-a", "--format", "{{.Names}}"); strings.Contains(got, "prep") {
 			t.Errorf("the init container stayed: %q", got)
 		}
+		eventually(t, 20*time.Second, "side's tcpSocket probe of web's port (the pod's loopback) to pass", func() bool {
+			return e.field("app-pod-side", "{{.State.Health.Status}}") == "healthy"
+		})
 		if got := e.field("app-pod-web", "{{.HostConfig.Memory}}"); got != "67108864" {
 			t.Errorf("web's memory limit: %s", got)
 		}

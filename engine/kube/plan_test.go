@@ -200,7 +200,7 @@ func TestProbes(t *testing.T) {
 		t.Errorf("httpGet probe: %s", args)
 	}
 	p = mustPlan(t, pod+"    readinessProbe: {tcpSocket: {port: 53}}\n")
-	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-cmd nc -z '127.0.0.1' 53 --health-on-failure none") {
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-cmd nc -z '127.0.0.1' 53 2>/dev/null || nc -w 1 '127.0.0.1' 53 </dev/null >/dev/null --health-on-failure none") {
 		t.Errorf("tcpSocket probe: %s", args)
 	}
 	p = mustPlan(t, pod+"    readinessProbe: {exec: {command: [\"true\"]}}\n")

@@ -84,7 +84,9 @@ func probeCmd(p *corev1.Probe, ct corev1.Container, path string) (string, error)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("nc -z %s %d", shellQuote(hostOr(p.TCPSocket.Host)), port), nil
+		// busybox's nc (Debian's) has no -z: connect with nothing to send
+		hp := fmt.Sprintf("%s %d", shellQuote(hostOr(p.TCPSocket.Host)), port)
+		return "nc -z " + hp + " 2>/dev/null || nc -w 1 " + hp + " </dev/null >/dev/null", nil
 	}
 	return "", bad(path, "want exec, httpGet or tcpSocket (podunit has no grpc probe)")
 }

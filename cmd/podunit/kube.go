@@ -36,14 +36,21 @@ func (a *app) kubePlayCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := a.kubeStoredSecrets(cmd, docs); err != nil {
+				return err
+			}
 			plan, err := kube.MakePlan(docs)
+			if err != nil {
+				return err
+			}
+			secrets, err := docs.SecretsToStore()
 			if err != nil {
 				return err
 			}
 			for _, w := range plan.Warnings {
 				fmt.Fprintln(a.err, "WARN:", w)
 			}
-			return a.kubePlay(cmd, plan, &f)
+			return a.kubePlay(cmd, plan, secrets, &f)
 		},
 	}
 	fs := cmd.Flags()
@@ -53,6 +60,33 @@ func (a *app) kubePlayCommand() *cobra.Command {
 	fs.StringArrayVar(&f.publish, "publish", nil, "publish another port of each pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	fs.StringSliceVar(&f.configs, "configmap", nil, "a YAML file of ConfigMaps the pods may use (again or comma-separated for more)")
 	return cmd
+}
+
+// kubeStoredSecrets adds the Secrets the pods name but the YAML lacks from
+// the podunit secrets an earlier play stored; one not there is left for
+// the plan to name.
+func (a *app) kubeStoredSecrets(cmd *cobra.Command, docs *kube.Docs) error {
+	missing := docs.MissingSecrets()
+	if len(missing) == 0 {
+		return nil
+	}
+	eng, err := a.engine()
+	if err != nil {
+		return err
+	}
+	for _, name := range missing {
+		data, err := eng.SecretValue(a.ctx(cmd), name)
+		if errdefs.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := docs.AddStoredSecret(name, data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readKube decodes file ("-": standard input) and the ConfigMap files.

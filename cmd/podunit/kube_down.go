@@ -12,7 +12,7 @@ import (
 func (a *app) kubeDownCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "down FILE|-",
-		Short: "Remove the pods that kube play made from the YAML (volumes of claims stay)",
+		Short: "Remove the pods and secrets that kube play made from the YAML (volumes stay)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			docs, err := readKube(args[0], nil)
@@ -34,6 +34,9 @@ func (a *app) kubeDownCommand() *cobra.Command {
 				}
 			}
 			if err := kubeRemovePods(ctx, eng, pods, vols); err != nil {
+				return err
+			}
+			if err := kubeRemoveSecrets(ctx, eng, sortedKeys(docs.Secrets)); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.out, "Pods removed:")

@@ -29,7 +29,7 @@ type kubeMember struct {
 
 // kubePlay checks the whole plan, then makes it: volumes, pods, members,
 // and starts each pod after its init containers ran.
-func (a *app) kubePlay(cmd *cobra.Command, plan *kube.Plan, f *kubePlayFlags) error {
+func (a *app) kubePlay(cmd *cobra.Command, plan *kube.Plan, secrets map[string][]byte, f *kubePlayFlags) error {
 	pods, err := kubePods(plan, f)
 	if err != nil {
 		return err
@@ -42,20 +42,52 @@ func (a *app) kubePlay(cmd *cobra.Command, plan *kube.Plan, f *kubePlayFlags) er
 	if err := a.kubeCheck(ctx, eng, plan, pods, f); err != nil {
 		return err
 	}
+	if err := kubeSecretsFree(ctx, eng, secrets, f.replace); err != nil {
+		return err
+	}
 	if f.replace {
 		if err := kubeRemovePods(ctx, eng, plan.Pods, plan.Volumes); err != nil {
 			return err
 		}
 	}
-	if err := kubeVolumes(ctx, eng, plan); err != nil {
+	var undo kubeUndo
+	if err := a.kubeMake(ctx, eng, plan, pods, secrets, f.start, &undo); err != nil {
+		// what fails only when made (an image without a command, an init
+		// container's exit) takes back what this play made
+		return errors.Join(err, undo.run(context.WithoutCancel(ctx), eng))
+	}
+	return nil
+}
+
+func (a *app) kubeMake(ctx context.Context, eng *engine.Engine, plan *kube.Plan, pods []*kubePod,
+	secrets map[string][]byte, start bool, undo *kubeUndo) error {
+	if err := kubeVolumes(ctx, eng, plan, undo); err != nil {
+		return err
+	}
+	if err := kubeStoreSecrets(ctx, eng, secrets, undo); err != nil {
 		return err
 	}
 	for _, p := range pods {
-		if err := a.kubePlayPod(ctx, eng, p, f.start); err != nil {
+		if err := a.kubePlayPod(ctx, eng, p, start, undo); err != nil {
 			return fmt.Errorf("pod %s: %w", p.plan.Name, err)
 		}
 	}
 	return nil
+}
+
+// kubeUndo is what a play made, to remove should a later step fail.
+type kubeUndo struct{ pods, volumes, secrets []string }
+
+func (u *kubeUndo) run(ctx context.Context, eng *engine.Engine) error {
+	var errs []error
+	for _, p := range u.pods {
+		errs = append(errs, eng.PodRemove(ctx, p, true, nil))
+	}
+	for _, v := range u.volumes {
+		errs = append(errs, eng.VolumeRemove(ctx, v, true))
+	}
+	errs = append(errs, kubeRemoveSecrets(ctx, eng, u.secrets))
+	return errors.Join(errs...)
 }
 
 // kubePods parses every member's argv with create's own flags.
@@ -156,11 +188,12 @@ func kubeNamesFree(ctx context.Context, eng *engine.Engine, p *kubePod, replace 
 
 // kubePlayPod creates one pod and its members and, with start, runs the
 // init containers in order to completion, then starts the pod.
-func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, start bool) error {
+func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, start bool, undo *kubeUndo) error {
 	pod, err := eng.PodCreate(ctx, p.opts)
 	if err != nil {
 		return err
 	}
+	undo.pods = append(undo.pods, pod.ID)
 	fmt.Fprintf(a.out, "Pod:\n%s\nContainer:\n", pod.ID)
 	if start && len(p.inits) > 0 {
 		if err := a.kubeRunInits(ctx, eng, p); err != nil {

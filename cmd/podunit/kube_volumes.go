@@ -13,7 +13,7 @@ import (
 // kubeVolumes makes the plan's named volumes (a claim's is kept if there)
 // and host paths of the *OrCreate types, and writes the ConfigMaps' and
 // Secrets' files.
-func kubeVolumes(ctx context.Context, eng *engine.Engine, plan *kube.Plan) error {
+func kubeVolumes(ctx context.Context, eng *engine.Engine, plan *kube.Plan, undo *kubeUndo) error {
 	for _, h := range plan.HostPaths {
 		if err := makeHostPath(h); err != nil {
 			return err
@@ -24,8 +24,15 @@ func kubeVolumes(ctx context.Context, eng *engine.Engine, plan *kube.Plan) error
 		if v.Files != nil || v.Kind == kube.VolumeConfigMap || v.Kind == kube.VolumeSecret {
 			o.Options = map[string]string{"nocopy": ""}
 		}
+		there, err := eng.VolumeExists(ctx, v.Name)
+		if err != nil {
+			return err
+		}
 		if _, err := eng.VolumeCreate(ctx, o); err != nil {
 			return err
+		}
+		if !there {
+			undo.volumes = append(undo.volumes, v.Name)
 		}
 		if len(v.Files) == 0 {
 			continue

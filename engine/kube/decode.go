@@ -25,6 +25,7 @@ type Docs struct {
 	ConfigMaps map[string]*corev1.ConfigMap
 	Secrets    map[string]*corev1.Secret
 	Claims     map[string]*corev1.PersistentVolumeClaim
+	stored     map[string]bool // Secrets read back from podunit's store (AddStoredSecret)
 }
 
 // PodSource is a pod template and where it came from.

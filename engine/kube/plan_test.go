@@ -280,3 +280,40 @@ func TestTooManyReplicas(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestStoredSecrets(t *testing.T) {
+	sec := "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {PW: x}\n"
+	d := NewDocs()
+	if err := d.Add("s.yaml", []byte(sec)); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := d.SecretsToStore()
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("%v %q", err, stored)
+	}
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: bb\n" +
+		"    env: [{name: PW, valueFrom: {secretKeyRef: {name: s, key: PW}}}]\n"
+	d = NewDocs()
+	if err := d.Add("p.yaml", []byte(pod)); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.MissingSecrets(); !reflect.DeepEqual(got, []string{"s"}) {
+		t.Fatalf("missing %q", got)
+	}
+	if err := d.AddStoredSecret("s", []byte("not: a secret\n")); err == nil {
+		t.Error("a podunit secret that is no Kubernetes Secret was taken")
+	}
+	if err := d.AddStoredSecret("s", stored["s"]); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := d.SecretsToStore(); len(again) != 0 {
+		t.Errorf("a Secret read from the store is stored again: %q", again)
+	}
+	p, err := MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--env PW=x") {
+		t.Errorf("args %s", args)
+	}
+}

@@ -35,6 +35,7 @@ func (a *app) addCommands(root *cobra.Command) {
 	root.AddCommand(a.secretCommand(), a.healthcheckCommand())
 	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	root.AddCommand(a.quadletCommand())
+	root.AddCommand(a.kubeCommand())
 	a.addSupportCommands(root)
 	a.addEverydayCommands(root)
 	root.InitDefaultCompletionCmd()

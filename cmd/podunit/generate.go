@@ -16,6 +16,7 @@ import (
 func (a *app) generateCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "generate", Short: "Generate and check systemd units"}
 	cmd.AddCommand(a.generateCheckCommand(), a.generateSystemdCommand())
+	cmd.AddCommand(a.generateKubeCommand())
 	return cmd
 }
 

@@ -21,7 +21,7 @@ type Flag struct {
 const Global = ""
 
 // Verbs are the verb paths the table holds: what generated units run.
-var Verbs = []string{Global, "run", "pod create", "volume create", "network create", "pull"}
+var Verbs = []string{Global, "run", "pod create", "volume create", "network create", "pull", "kube play"}
 
 // Flags returns the flags of a verb path ("run", "pod create", Global).
 func Flags(verb string) ([]Flag, bool) {

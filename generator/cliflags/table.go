@@ -172,4 +172,11 @@ var table = map[string][]Flag{
 		{Long: "tls-verify", Short: "", Value: false},
 		{Long: "variant", Short: "", Value: true},
 	},
+	"kube play": {
+		{Long: "configmap", Short: "", Value: true},
+		{Long: "network", Short: "", Value: true},
+		{Long: "publish", Short: "", Value: true},
+		{Long: "replace", Short: "", Value: false},
+		{Long: "start", Short: "", Value: false},
+	},
 }

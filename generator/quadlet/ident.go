@@ -22,10 +22,11 @@ const (
 	Network   Kind = "network"
 	Pod       Kind = "pod"
 	Container Kind = "container"
+	Kube      Kind = "kube" // Kubernetes YAML played as pods (kubefile.go)
 )
 
 // Kinds lists every kind in translation order.
-var Kinds = []Kind{Image, Volume, Network, Pod, Container}
+var Kinds = []Kind{Image, Volume, Network, Pod, Container, Kube}
 
 // Section is the [Kind] section name of k ("Container").
 func (k Kind) Section() string { return strings.ToUpper(string(k[:1])) + string(k[1:]) }
@@ -74,7 +75,7 @@ var nameKeys = map[Kind]string{
 func Identify(file string, f *unitfile.File) (Ident, error) {
 	kind, ok := KindOf(file)
 	if !ok {
-		return Ident{}, unitfile.Errorf(f.Path, 1, "%s: not a .container, .pod, .volume, .network or .image file", file)
+		return Ident{}, unitfile.Errorf(f.Path, 1, "%s: not a .container, .pod, .volume, .network, .image or .kube file", file)
 	}
 	id := Ident{File: file, Kind: kind, Base: strings.TrimSuffix(file, "."+string(kind))}
 	sec := f.Section(kind.Section())

@@ -23,6 +23,7 @@ var supported = map[Kind][]string{
 	Volume:  {"Device", "Driver", "GlobalArgs", "Group", "Label", "Options", "PodmanArgs", "ServiceName", "Type", "User", "VolumeName"},
 	Network: {"Gateway", "GlobalArgs", "Internal", "Label", "NetworkName", "PodmanArgs", "ServiceName", "Subnet"},
 	Image:   {"AuthFile", "Creds", "GlobalArgs", "Image", "ImageTag", "PodmanArgs", "Policy", "ServiceName", "TLSVerify"},
+	Kube:    kubeKeys, // kubefile.go
 }
 
 // last returns the last non-empty value of key, a quoted value unquoted
@@ -92,7 +93,7 @@ func (t *translator) warnUnquoted(e unitfile.Entry, words []string) {
 }
 
 // verbs are the podunit verbs each kind's PodmanArgs= are flags of.
-var verbs = map[Kind]string{Container: "run", Pod: "pod create", Volume: "volume create", Network: "network create", Image: "pull"}
+var verbs = map[Kind]string{Container: "run", Pod: "pod create", Volume: "volume create", Network: "network create", Image: "pull", Kube: "kube play"}
 
 // podmanArgs appends PodmanArgs= words, each checked against the flags of
 // the podunit verb they are given to.

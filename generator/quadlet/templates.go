@@ -15,7 +15,7 @@ func templated(kind Kind) bool { return kind == Container || kind == Volume || k
 // goes before the @, so that data@.volume makes the template unit
 // data-volume@.service and data@a.volume its instance data-volume@a.service.
 func serviceName(kind Kind, base string) string {
-	if kind == Container {
+	if kind == Container || kind == Kube {
 		return base + ".service"
 	}
 	if prefix, inst, ok := strings.Cut(base, "@"); ok {

@@ -92,6 +92,8 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		err = t.network()
 	case Image:
 		err = t.image()
+	case Kube:
+		err = t.kube()
 	}
 	if err != nil {
 		return nil, err
@@ -143,6 +145,7 @@ var reserved = map[Kind][]string{
 	Volume:    {"ExecStart", "Type", "RemainAfterExit"},
 	Network:   {"ExecStart", "Type", "RemainAfterExit"},
 	Image:     {"ExecStart", "Type", "RemainAfterExit"},
+	Kube:      {"ExecStart", "ExecStopPost", "Type", "RemainAfterExit"},
 }
 
 func (t *translator) checkService() error {

@@ -52,6 +52,8 @@ var homes = map[string]string{
 	"modernc.org/sqlite":                     "engine/state",
 	"github.com/google/go-containerregistry": "test/testimage",
 	"go.podman.io/common/libnetwork":         "engine/network",
+	"k8s.io/":                                "engine/kube",
+	"sigs.k8s.io/":                           "engine/kube",
 }
 
 // allowedInternal lists, per engine adapter, the podunit packages it may import.
@@ -70,6 +72,7 @@ var allowedInternal = map[string][]string{
 	"engine/cgroups": {"engine/errdefs"},
 	"engine/filter":  {"engine/errdefs"},
 	"engine/console": {"engine/errdefs"},
+	"engine/kube":    {"engine/errdefs", "engine/model"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/podunit/podunit/engine/kube"
+)
+
+// TestKubeArgvParses: every argv engine/kube writes is one create's own
+// flag set reads, into the options the CLI would build.
+func TestKubeArgvParses(t *testing.T) {
+	data, err := os.ReadFile("../../engine/kube/testdata/app.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), "        workingDir: /srv\n",
+		"        workingDir: /srv\n        livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5}\n", 1)
+	d := kube.NewDocs()
+	if err := d.Add("app.yaml", []byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := kube.MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := kubePods(plan, &kubePlayFlags{publish: []string{"9090:90"}, networks: []string{"lan:ip=10.89.9.9"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pods[0]
+	if p.opts.Name != "app-pod" || p.opts.Hostname != "app-pod" || p.opts.Network != "lan" || p.opts.FirstNetworkOpts.IP != "10.89.9.9" ||
+		!reflect.DeepEqual(p.opts.Publish, []string{"18080:8080", "9090:90"}) {
+		t.Errorf("pod options: %+v", p.opts)
+	}
+	web := p.members[0].opts
+	if web.Name != "app-pod-web" || web.Pod != "app-pod" || !web.Config.ReadOnly || web.Config.Resources.Memory != 64<<20 ||
+		web.Config.User != "1000:1000" || web.Config.Restart != "on-failure" || web.Config.Health == nil ||
+		!reflect.DeepEqual(web.Config.Health.Test, []string{"CMD", "cat", "/ok"}) || len(web.Config.Mounts) != 3 {
+		t.Errorf("web options: %+v", web)
+	}
+	if !reflect.DeepEqual(web.Env[:2], []string{"GREETING=hello", "PASSWORD=s3cret"}) {
+		t.Errorf("web env: %q", web.Env)
+	}
+	if init := p.inits[0].opts; init.Name != "app-pod-prep" || init.Config.Restart != "" {
+		t.Errorf("init options: %+v", init)
+	}
+	bad := *plan
+	bad.Pods = []kube.Pod{{Name: "x", Members: []kube.Member{{Name: "x-a", Args: []string{"--cpus", "-1", "bb"}}}}}
+	if _, err := kubePods(&bad, &kubePlayFlags{}); err == nil || !strings.Contains(err.Error(), "container x-a: --cpus") {
+		t.Errorf("a bad value: %v", err)
+	}
+}

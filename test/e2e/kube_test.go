@@ -1,0 +1,197 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// kubeApp is a Deployment of two containers and an init container, with a
+// ConfigMap (env and a mounted file), a Secret (env), a claim and an
+// emptyDir. The init container writes the emptyDir's file the main one
+// checks, and the claim's file once, so a second play finds the first's.
+const kubeApp = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config}
+data:
+  GREETING: hello-kube
+  app.conf: mode=fast
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: app-secret}
+stringData: {PASSWORD: s3cret}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: app-data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      initContainers:
+      - name: prep
+        image: bb
+        command: [sh, -c, 'echo init >> /scratch/order; test -f /data/keep || echo gen-$PLAY > /data/keep']
+        env: [{name: PLAY, value: "1"}]
+        volumeMounts: [{name: scratch, mountPath: /scratch}, {name: data, mountPath: /data}]
+      containers:
+      - name: web
+        image: bb
+        command: [sh, -c]
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
+        env:
+        - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
+        - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
+        resources: {limits: {memory: 64Mi}}
+        volumeMounts:
+        - {name: scratch, mountPath: /scratch, readOnly: true}
+        - {name: config, mountPath: /etc/app}
+        - {name: data, mountPath: /data}
+      - name: side
+        image: bb
+        args: [sleep, "600"]
+        securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+        livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+      volumes:
+      - {name: config, configMap: {name: app-config}}
+      - {name: data, persistentVolumeClaim: {claimName: app-data}}
+      - {name: scratch, emptyDir: {}}
+`
+
+// TestKube plays a Deployment under the harness's systemd, takes it down
+// and plays it again, and feeds kube play bad YAML.
+func TestKube(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	t.Run("bad YAML exits 125 and creates nothing", func(t *testing.T) { checkKubeBad(t, e) })
+	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
+}
+
+func writeKube(t *testing.T, e *env, name, yaml string) string {
+	t.Helper()
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func checkKubePlay(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "app-pod-pod.service", "podunit-app-pod-web.service", "podunit-app-pod-side.service")
+	file := writeKube(t, e, "app.yaml", kubeApp)
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "app-pod") })
+	for round, want := range []string{"order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1",
+		"order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1"} {
+		if out := e.must("kube", "play", file); !strings.HasPrefix(out, "Pod:\n") {
+			t.Fatalf("play %d printed %q", round, out)
+		}
+		eventually(t, 20*time.Second, "web to print what it found", func() bool {
+			return strings.Contains(e.run("logs", "app-pod-web").out, want)
+		})
+		if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "app-pod Running 2\n" {
+			t.Fatalf("pod ps after play %d: %q (web: %s)", round, got, e.run("logs", "app-pod-web").out)
+		}
+		if got := e.must("ps", "-a", "--format", "{{.Names}}"); strings.Contains(got, "prep") {
+			t.Errorf("the init container stayed: %q", got)
+		}
+		eventually(t, 20*time.Second, "side's tcpSocket probe of web's port (the pod's loopback) to pass", func() bool {
+			return e.field("app-pod-side", "{{.State.Health.Status}}") == "healthy"
+		})
+		if got := e.field("app-pod-web", "{{.HostConfig.Memory}}"); got != "67108864" {
+			t.Errorf("web's memory limit: %s", got)
+		}
+		if got := e.field("app-pod-side", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}"); !strings.HasPrefix(got, "true [") {
+			t.Errorf("side's read-only rootfs and dropped caps: %s", got)
+		}
+		out := e.must("kube", "down", file)
+		if !strings.HasPrefix(out, "Pods removed:\n") || e.run("pod", "exists", "app-pod").code != 1 {
+			t.Fatalf("kube down printed %q and left the pod", out)
+		}
+		if got := e.must("volume", "ls", "--format", "{{.Name}}"); got != "app-config\napp-data\n" {
+			t.Errorf("volumes after kube down: %q (want the claim's and the ConfigMap's, not the emptyDir)", got)
+		}
+	}
+}
+
+func checkKubeBad(t *testing.T, e *env) {
+	e = e.on(t)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: bb}\n"
+	claim := "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {}\n---\n"
+	cases := []struct{ name, yaml, want string }{
+		{"syntax", claim + "a: b\n  c: : d\n", "bad.yaml:7: bad YAML"},
+		{"unknown kind", claim + "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n", `bad.yaml:6: Service: kind "Service"`},
+		{"wrong type", claim + pod + "  - {name: b, image: bb, ports: [{containerPort: x}]}\n", "cannot unmarshal string"},
+		{"unknown field", claim + pod + "  - {name: b, image: bb, foo: 1}\n", "Pod: spec.containers[1].foo: unknown field"},
+		{"missing image", claim + pod + "  - {name: b, image: localhost/none, imagePullPolicy: Never}\n", "localhost/none"},
+		{"bad flag value", claim + pod + "  - {name: b, image: bb, resources: {limits: {cpu: \"-1\"}}}\n", "container p-b"},
+	}
+	before := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
+	for _, c := range cases {
+		r := e.run("kube", "play", writeKube(t, e, "bad.yaml", c.yaml))
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 125 and %q", c.name, r.code, r.err, c.want)
+		}
+	}
+	if after := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q"); after != before {
+		t.Errorf("bad YAML changed something:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// kubeBootFiles are a .kube source and its YAML: a pod of two members.
+var kubeBootFiles = map[string]string{
+	"app.kube": "[Kube]\nYaml=kb.yaml\n\n[Install]\nWantedBy=multi-user.target\n",
+	"kb.yaml": `apiVersion: v1
+kind: Pod
+metadata: {name: kb}
+spec:
+  containers:
+  - {name: a, image: bb, command: [sh, -c, "echo kb-a-up; exec sleep 600"]}
+  - {name: b, image: bb, command: [sh, -c, "echo kb-b-up; exec sleep 600"]}
+`,
+}
+
+// TestBootKube boots with a .kube file: its pod is up at boot with each
+// member a unit of its own, a killed member is restarted alone, and
+// stopping the .kube unit takes the pod down.
+func TestBootKube(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	replaceSources(t, sources, kubeBootFiles)
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.WaitActive(t, "app.service", "active", 60*time.Second)
+	for _, u := range []string{"podunit-kb-a.service", "podunit-kb-b.service"} {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
+		t.Fatalf("podunit ps at boot:\n%s", got)
+	}
+	pidA, pidB := e.field("kb-a", "{{.State.Pid}}"), e.field("kb-b", "{{.State.Pid}}")
+	sb.Run(t, "kill", "-9", pidB)
+	eventually(t, 20*time.Second, "kb-b restarted", func() bool {
+		r := e.run("inspect", "--format", "{{.State.Pid}} {{.State.Status}}", "kb-b")
+		return !strings.HasPrefix(r.out, pidB+" ") && strings.Contains(r.out, "running")
+	})
+	if got := e.field("kb-a", "{{.State.Pid}} {{.State.Status}}"); got != pidA+" running" {
+		t.Errorf("kb-a after kb-b was killed: %s, want %s running (left alone)", got, pidA)
+	}
+	sb.Run(t, "systemctl", "stop", "app.service")
+	if got := e.must("pod", "ps", "-q"); got != "" {
+		t.Errorf("pods remain after the .kube unit stopped: %q", got)
+	}
+}

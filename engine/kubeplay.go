@@ -10,6 +10,7 @@ import (
 
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // PodUp starts a pod's unit (pinning its shared namespaces) without
@@ -50,7 +51,7 @@ func (e *Engine) VolumeWriteFiles(ctx context.Context, name string, files map[st
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return fmt.Errorf("volume %s: %w", name, err)
 		}
-		if err := writeFileAtomic(p, files[k], mode); err != nil {
+		if err := atomicfile.Write(p, files[k], mode); err != nil {
 			return fmt.Errorf("volume %s: %w", name, err)
 		}
 	}

@@ -125,3 +125,36 @@ func checkAutoUpdated(t *testing.T, e *env, v, id string) {
 		t.Errorf("the pod's unit is %s after its member's update", state)
 	}
 }
+
+// TestAutoUpdateBadInput: a bad policy, a registry policy without a
+// registry in the name and auto-update's own bad flags print an Error:
+// line naming the thing, exit 125 and change nothing; with no running
+// labelled container auto-update prints nothing.
+func TestAutoUpdateBadInput(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "idle", "--label", "io.containers.autoupdate=local", "bb", "true")
+	cases := []struct {
+		args  []string
+		names string
+	}{
+		{[]string{"create", "--label", "io.containers.autoupdate=sometimes", "bb", "true"}, "io.containers.autoupdate=sometimes"},
+		{[]string{"create", "--label", "io.containers.autoupdate=registry", "bb", "true"}, `"bb"`},
+		{[]string{"run", "--rm", "--label", "io.containers.autoupdate=registry", "bb", "true"}, "fully qualified"},
+		{[]string{"auto-update", "idle"}, "idle"},
+		{[]string{"auto-update", "--authfile", "/no/such/auth.json"}, "/no/such/auth.json"},
+	}
+	before := snapshot(e)
+	for _, c := range cases {
+		r := e.run(c.args...)
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, c.names) {
+			t.Errorf("podunit %s: exit %d, stderr %q; want 125 and an Error: naming %s", strings.Join(c.args, " "), r.code, r.err, c.names)
+		}
+	}
+	if r := e.run("auto-update", "--format", "{{.Nope}}"); r.code != 0 || r.out != "" {
+		t.Errorf("auto-update with nothing to update: exit %d, %q %q", r.code, r.out, r.err)
+	}
+	if after := snapshot(e); after != before {
+		t.Errorf("state changed:\n%s\nthen:\n%s", before, after)
+	}
+}

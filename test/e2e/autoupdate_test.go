@@ -12,24 +12,35 @@ import (
 	"github.com/podunit/podunit/test/testimage"
 )
 
+// The test app's versions: good ones run and have /healthy, a broken one
+// exits 1 at once, an unhealthy one runs without /healthy.
+const (
+	appGood = iota
+	appBroken
+	appUnhealthy
+)
+
 // autoUpdateApp pushes version v of the test app to ref: /version says v,
-// and /app, the image's command, runs unless broken (then it exits 1 at
-// once). It returns the image's ID.
-func autoUpdateApp(t *testing.T, ref, v string, broken bool) string {
-	app := "#!/bin/sh\necho started " + v + "\nexec sleep 600\n"
-	if broken {
-		app = "#!/bin/sh\necho broken " + v + "\nexit 1\n"
+// /app is the image's command. It returns the image's ID.
+func autoUpdateApp(t *testing.T, ref, v string, kind int) string {
+	files := map[string]string{"/version": v + "\n", "/app": "#!/bin/sh\necho started " + v + "\nexec sleep 600\n"}
+	switch kind {
+	case appGood:
+		files["/healthy"] = "yes\n"
+	case appBroken:
+		files["/app"] = "#!/bin/sh\necho broken " + v + "\nexit 1\n"
 	}
-	return testimage.PushImage(t, ref, testimage.Config{Cmd: []string{"/app"},
-		Files: map[string]string{"/version": v + "\n", "/app": app}})
+	return testimage.PushImage(t, ref, testimage.Config{Cmd: []string{"/app"}, Files: files})
 }
 
-// TestAutoUpdateUnderSystemd: against a registry on 127.0.0.1, three
-// labelled containers (a transient unit's, a unit file's and a pod
-// member's with the local policy) and an unlabelled pod member. A pushed
-// new image is picked up by each labelled one (it runs the new image's
-// files) and only their units restart; --dry-run before changes nothing;
-// a pushed broken image is rolled back and the good one runs again.
+// TestAutoUpdateUnderSystemd: against a registry on 127.0.0.1, four
+// labelled containers (transient units' with and without a health check, a
+// unit file's, and a pod member's with the local policy) and an unlabelled
+// pod member. A pushed new image is picked up by each labelled one (it
+// runs the new image's files) and only their units restart; --dry-run
+// before changes nothing; a pushed broken image is rolled back and the
+// good one runs again; an image that runs but fails the health check is
+// rolled back where there is a check and kept where there is none.
 func TestAutoUpdateUnderSystemd(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
@@ -40,10 +51,12 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := host + "/podunit/app:latest"
-	autoUpdateApp(t, ref, "v1", false)
+	autoUpdateApp(t, ref, "v1", appGood)
 	e.must("pull", "-q", ref)
 	label := "io.containers.autoupdate="
 	e.must("run", "-d", "--name", "cli", "--stop-signal", "KILL", "--label", label+"registry", ref)
+	e.must("run", "-d", "--name", "hc", "--stop-signal", "KILL", "--label", label+"registry", "--health-cmd", "test -e /healthy",
+		"--health-interval", "1s", "--health-retries", "1", "--health-timeout", "5s", ref)
 	handUnit(e, "unitctr", "KillSignal=SIGKILL", "--label "+label+"registry "+ref)
 	sb.DumpOnFailure(t, "podunit-cli.service", "unitctr.service", "podunit-pm.service")
 	sb.Run(t, "systemctl", "start", "unitctr.service")
@@ -53,7 +66,7 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 	lines := func(args ...string) string {
 		return e.must(append([]string{"auto-update", "--format", "{{.ContainerName}} {{.Policy}} {{.Updated}}"}, args...)...)
 	}
-	if got := lines(); got != "cli registry false\npm local false\nunitctr registry false\n" {
+	if got := lines(); got != "cli registry false\nhc registry false\npm local false\nunitctr registry false\n" {
 		t.Fatalf("auto-update with nothing new:\n%s", got)
 	}
 	table := e.must("auto-update")
@@ -61,9 +74,9 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Errorf("auto-update's table:\n%s", table)
 	}
 
-	v2 := autoUpdateApp(t, ref, "v2", false)
+	v2 := autoUpdateApp(t, ref, "v2", appGood)
 	before := autoUpdateState(e)
-	if got := lines("--dry-run"); got != "cli registry pending\npm local false\nunitctr registry pending\n" {
+	if got := lines("--dry-run"); got != "cli registry pending\nhc registry pending\npm local false\nunitctr registry pending\n" {
 		t.Errorf("auto-update --dry-run:\n%s", got)
 	}
 	if after := autoUpdateState(e); after != before {
@@ -78,17 +91,33 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Errorf("the unlabelled pod member was restarted (pid %s, then %s)", poPID, got)
 	}
 
-	autoUpdateApp(t, ref, "v3", true)
+	autoUpdateApp(t, ref, "v3", appBroken)
 	r := e.run("auto-update", "--format", "{{.ContainerName}} {{.Updated}}")
-	if r.code != 0 || r.out != "cli rolled back\npm false\nunitctr rolled back\n" || !strings.Contains(r.err, "rolled back") {
+	if r.code != 0 || r.out != "cli rolled back\nhc rolled back\npm false\nunitctr rolled back\n" || !strings.Contains(r.err, "rolled back") {
 		t.Fatalf("auto-update of a broken image: exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	for _, name := range []string{"cli", "unitctr"} {
-		if got := e.must("exec", name, "cat", "/version"); got != "v2\n" {
-			t.Errorf("after the rollback %s runs %q", name, got)
+	checkRunning(t, e, v2, "v2", "cli", "hc", "unitctr")
+
+	v4 := autoUpdateApp(t, ref, "v4", appUnhealthy)
+	r = e.run("auto-update", "--format", "{{.ContainerName}} {{.Updated}}")
+	if r.code != 0 || r.out != "cli true\nhc rolled back\npm true\nunitctr true\n" || !strings.Contains(r.err, "unhealthy") {
+		t.Fatalf("auto-update of an image that fails the health check: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	checkRunning(t, e, v2, "v2", "hc")
+	checkRunning(t, e, v4, "v4", "cli", "unitctr", "pm")
+	if got := e.field("hc", "{{.State.Health.Status}}"); got != "healthy" {
+		t.Errorf("after the rollback hc is %s", got)
+	}
+}
+
+// checkRunning checks that each named container runs image id, version v.
+func checkRunning(t *testing.T, e *env, id, v string, names ...string) {
+	for _, name := range names {
+		if got := e.must("exec", name, "cat", "/version"); got != v+"\n" {
+			t.Errorf("%s runs %q, want %s", name, got, v)
 		}
-		if got := e.field(name, "{{.Image}} {{.State.Status}}"); got != v2+" running" {
-			t.Errorf("after the rollback inspect %s: %q, want image %s running", name, got, v2)
+		if got := e.field(name, "{{.Image}} {{.State.Status}}"); got != id+" running" {
+			t.Errorf("inspect %s: %q, want image %s running", name, got, id)
 		}
 	}
 }
@@ -110,17 +139,10 @@ func checkAutoUpdated(t *testing.T, e *env, v, id string) {
 	for _, r := range rows {
 		got[r["ContainerName"]] = r["Updated"]
 	}
-	if len(got) != 3 || got["cli"] != "true" || got["unitctr"] != "true" || got["pm"] != "true" {
+	if len(got) != 4 || got["cli"] != "true" || got["hc"] != "true" || got["unitctr"] != "true" || got["pm"] != "true" {
 		t.Errorf("auto-update --format json: %v", rows)
 	}
-	for _, name := range []string{"cli", "unitctr", "pm"} {
-		if out := e.must("exec", name, "cat", "/version"); out != v+"\n" {
-			t.Errorf("after the update %s runs %q, want %s", name, out, v)
-		}
-		if img := e.field(name, "{{.Image}}"); img != id {
-			t.Errorf("after the update %s's image is %s, want %s", name, img, id)
-		}
-	}
+	checkRunning(t, e, id, v, "cli", "hc", "unitctr", "pm")
 	if state := strings.TrimSpace(e.sh("systemctl is-active pp-pod.service || true")); state != "active" {
 		t.Errorf("the pod's unit is %s after its member's update", state)
 	}

@@ -11,12 +11,14 @@ import (
 // its name names now. Every start comes through here (prepare), so an
 // update only has to restart the container's unit, and a rollback only to
 // give the name back to the old image. When the name's local image is
-// another than the one the rootfs was made from, the rootfs is made anew
-// from it (the container's own changes to its files go, as they go when
-// Podman's units re-create a container) and the record's image ID follows.
-// The storage container, not the record, says what the rootfs was made
-// from, so a start that a crash cut short finishes the change next time.
-// A name that no longer resolves leaves the container as it is.
+// another than the one the rootfs was made from, the record's image ID
+// moves to it first (the intent), then the rootfs is made anew from it
+// (the container's own changes to its files go, as they go when Podman's
+// units re-create a container). The storage container, not the record,
+// says what the rootfs was made from, so a start that a crash cut short
+// finishes the change next time, and `system check` makes a lost rootfs
+// from the image the record names. A name that no longer resolves leaves
+// the container as it is.
 func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	policy, err := AutoUpdatePolicy(c.Config.Labels)
 	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
@@ -30,22 +32,23 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if made == img.ID && c.ImageID == img.ID {
-		return nil
-	}
-	if made != img.ID {
-		if err := e.images.DeleteRootfs(c.ID); err != nil {
-			return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, img.ID, err)
+	if c.ImageID != img.ID {
+		if _, err := e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
+			r.ImageID = img.ID
+			return nil
+		}); err != nil {
+			return err
 		}
 		c.ImageID = img.ID
-		if err := e.createRootfs(ctx, c); err != nil {
-			return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, img.ID, err)
-		}
 	}
-	c.ImageID = img.ID
-	_, err = e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
-		r.ImageID = img.ID
+	if made == img.ID {
 		return nil
-	})
-	return err
+	}
+	if err := e.images.DeleteRootfs(c.ID); err != nil {
+		return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, img.ID, err)
+	}
+	if err := e.createRootfs(ctx, c); err != nil {
+		return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, img.ID, err)
+	}
+	return nil
 }

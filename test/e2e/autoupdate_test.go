@@ -51,7 +51,7 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := host + "/podunit/app:latest"
-	autoUpdateApp(t, ref, "v1", appGood)
+	v1 := autoUpdateApp(t, ref, "v1", appGood)
 	e.must("pull", "-q", ref)
 	label := "io.containers.autoupdate="
 	e.must("run", "-d", "--name", "cli", "--stop-signal", "KILL", "--label", label+"registry", ref)
@@ -91,7 +91,7 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Errorf("the unlabelled pod member was restarted (pid %s, then %s)", poPID, got)
 	}
 
-	autoUpdateApp(t, ref, "v3", appBroken)
+	v3 := autoUpdateApp(t, ref, "v3", appBroken)
 	r := e.run("auto-update", "--format", "{{.ContainerName}} {{.Updated}}")
 	if r.code != 0 || r.out != "cli rolled back\nhc rolled back\npm false\nunitctr rolled back\n" || !strings.Contains(r.err, "rolled back") {
 		t.Fatalf("auto-update of a broken image: exit %d\n%s%s", r.code, r.out, r.err)
@@ -107,6 +107,41 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 	checkRunning(t, e, v4, "v4", "cli", "unitctr", "pm")
 	if got := e.field("hc", "{{.State.Health.Status}}"); got != "healthy" {
 		t.Errorf("after the rollback hc is %s", got)
+	}
+	checkAutoUpdateUnits(t, e, v1, v3)
+}
+
+// checkAutoUpdateUnits installs the shipped units/podunit-auto-update.*
+// for e's podunit: the service runs auto-update (nothing new: each
+// container is current) and prunes the images nothing uses (gone), and
+// the timer can be enabled.
+func checkAutoUpdateUnits(t *testing.T, e *env, gone ...string) {
+	podunit := e.bin + " " + strings.Join(e.globals(), " ")
+	for _, name := range []string{"podunit-auto-update.service", "podunit-auto-update.timer"} {
+		src, err := os.ReadFile(filepath.Join("..", "..", "units", name)) // go test runs in test/e2e
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit := strings.ReplaceAll(string(src), "=/usr/bin/podunit ", "="+podunit+" ")
+		unit = strings.Replace(unit, "[Service]\n", fmt.Sprintf("[Service]\nEnvironment=CONTAINERS_REGISTRIES_CONF=%s/registries.conf\n", e.dir), 1)
+		e.sh(fmt.Sprintf("cat > /etc/systemd/system/%s <<'EOF'\n%sEOF", name, unit))
+	}
+	e.sb.DumpOnFailure(t, "podunit-auto-update.service")
+	e.sb.Run(t, "systemctl", "daemon-reload")
+	e.sb.Run(t, "systemctl", "start", "podunit-auto-update.service")
+	journal := e.sh("journalctl -u podunit-auto-update.service -o cat --no-pager")
+	if !strings.Contains(journal, "UPDATED") || !strings.Contains(journal, "unitctr.service") {
+		t.Errorf("podunit-auto-update.service's journal lacks auto-update's table:\n%s", journal)
+	}
+	images := e.must("images", "-q", "--no-trunc")
+	for _, id := range gone {
+		if strings.Contains(images, id) {
+			t.Errorf("the service's prune left the unused image %s:\n%s", id, images)
+		}
+	}
+	e.sb.Run(t, "systemctl", "enable", "--now", "podunit-auto-update.timer")
+	if got := strings.TrimSpace(e.sh("systemctl is-active podunit-auto-update.timer")); got != "active" {
+		t.Errorf("podunit-auto-update.timer is %s after enable --now", got)
 	}
 }
 

@@ -95,6 +95,8 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(GENERATORDIR)/podunit-system-generator
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator
 	install -D -m 0644 units/podunit-restart.service $(DESTDIR)$(UNITDIR)/podunit-restart.service
+	install -D -m 0644 units/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.service
+	install -D -m 0644 units/podunit-auto-update.timer $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer
 	install -D -m 0644 units/90-podunit.preset $(DESTDIR)$(PRESETDIR)/90-podunit.preset
 	install -D -m 0644 units/podunit.conf $(DESTDIR)$(TMPFILESDIR)/podunit.conf
 	for page in bin/man/*.[158]; do \
@@ -112,6 +114,7 @@ uninstall: ## remove what install installed (same DESTDIR, PREFIX and directorie
 	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-console \
 		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
 		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
+		$(DESTDIR)$(UNITDIR)/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer \
 		$(DESTDIR)$(TMPFILESDIR)/podunit.conf $(DESTDIR)$(BASHCOMPDIR)/podunit \
 		$(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish \
 		$(DESTDIR)$(MANDIR)/man1/podunit.1.gz $(DESTDIR)$(MANDIR)/man1/podunit-*.1.gz \

@@ -27,6 +27,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err := rt.Delete(ctx, c.ID, true); err != nil {
 		return "", nil, err
 	}
+	if err := e.followImage(ctx, c); err != nil {
+		return "", nil, err
+	}
 	if c, err = e.withVolumes(ctx, c); err != nil {
 		return "", nil, err
 	}

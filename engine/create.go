@@ -200,6 +200,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 	if err := validateHealth(cfg.Health, cfg.SdNotify); err != nil {
 		return err
 	}
+	if err := validateAutoUpdate(cfg, o.Image); err != nil {
+		return err
+	}
 	if err := completeResources(&cfg.Resources, o.Network); err != nil {
 		return err
 	}

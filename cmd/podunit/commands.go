@@ -33,6 +33,7 @@ func (a *app) addCommands(root *cobra.Command) {
 	root.AddCommand(containerCmd, pod, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 	root.AddCommand(a.secretCommand(), a.healthcheckCommand())
+	root.AddCommand(a.autoUpdateCommand())
 	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
 	root.AddCommand(a.quadletCommand())
 	root.AddCommand(a.kubeCommand())

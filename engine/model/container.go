@@ -8,8 +8,10 @@ import (
 	"time"
 )
 
-// Container is one container record. ID, Name, Image, ImageID, Created and
-// Config are immutable after create; State changes through Transition.
+// Container is one container record. ID, Name, Image, Created and Config
+// are immutable after create; ImageID too, but for a container with an
+// auto-update policy, whose start follows the image's name; State changes
+// through Transition.
 type Container struct {
 	ID      string    `json:"id"`      // required: 64 hex digits
 	Name    string    `json:"name"`    // required, unique

@@ -26,7 +26,7 @@ func (t *translator) container() error {
 	t.networkOnline()
 	t.args = append(append(t.cmd(), t.modules...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
 	t.args = append(t.args, t.id.Object)
-	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrIdent, t.ctrStop, t.ctrResources, t.ctrMeta, t.ctrSecrets, t.ctrHealth, t.podmanArgs} {
+	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrIdent, t.ctrStop, t.ctrResources, t.ctrMeta, t.ctrSecrets, t.ctrHealth, t.ctrAutoUpdate, t.podmanArgs} {
 		if err := step(); err != nil {
 			return err
 		}

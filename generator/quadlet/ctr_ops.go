@@ -86,3 +86,23 @@ func (t *translator) storageRoot() (string, bool) {
 	}
 	return DefaultStorageRoot, false
 }
+
+// autoUpdateLabel is the label podunit auto-update reads (engine's
+// AutoUpdateLabel; the generator links nothing of engine/).
+const autoUpdateLabel = "io.containers.autoupdate"
+
+// ctrAutoUpdate translates AutoUpdate=registry|local into that label, as
+// Quadlet does; the policy's other names (image, disabled) pass too.
+func (t *translator) ctrAutoUpdate() error {
+	e, ok := t.last("AutoUpdate")
+	if !ok {
+		return nil
+	}
+	switch e.Value {
+	case "registry", "local", "image", "disabled":
+	default:
+		return errf(e, "not an auto-update policy: want registry or local")
+	}
+	t.args = append(t.args, unitfile.Value("--label", autoUpdateLabel+"="+e.Value)...)
+	return nil
+}

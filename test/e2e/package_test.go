@@ -234,8 +234,8 @@ func checkRPM(t *testing.T, rpm string, debPaths []string) {
 		t.Errorf("rpm -qlp differs from the deb's payload:\nrpm:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	scripts := mustHost(t, "rpm", "-qp", "--scripts", rpm)
-	for _, s := range []string{"systemctl --no-reload preset podunit-restart.service",
-		"systemctl --no-reload disable --now podunit-restart.service", "systemctl daemon-reload",
+	for _, s := range []string{"systemctl --no-reload preset podunit-restart.service podunit-auto-update.service podunit-auto-update.timer",
+		"systemctl --no-reload disable --now podunit-restart.service podunit-auto-update.service podunit-auto-update.timer", "systemctl daemon-reload",
 		"systemd-tmpfiles --create podunit.conf"} {
 		if !strings.Contains(scripts, s) {
 			t.Errorf("rpm scriptlets lack %q:\n%s", s, scripts)
@@ -262,9 +262,14 @@ func checkInstalled(t *testing.T, payload []string) {
 	if target, err := os.Readlink(link); err != nil || target != "/lib/systemd/system/podunit-restart.service" {
 		t.Errorf("postinst did not enable podunit-restart.service: %s -> %q (%v)", link, target, err)
 	}
-	out, errOut, err := hostRun("systemd-analyze", "verify", "/lib/systemd/system/podunit-restart.service")
-	if err != nil || errOut != "" {
-		t.Errorf("systemd-analyze verify podunit-restart.service: %v\n%s%s", err, out, errOut)
+	for _, unit := range []string{"podunit-restart.service", "podunit-auto-update.service", "podunit-auto-update.timer"} {
+		out, errOut, err := hostRun("systemd-analyze", "verify", "/lib/systemd/system/"+unit)
+		if err != nil || errOut != "" {
+			t.Errorf("systemd-analyze verify %s: %v\n%s%s", unit, err, out, errOut)
+		}
+	}
+	if _, err := os.Lstat("/etc/systemd/system/timers.target.wants/podunit-auto-update.timer"); err == nil {
+		t.Error("postinst enabled podunit-auto-update.timer; the admin enables it, as Podman's")
 	}
 	root := harness.TempDir(t)
 	if out, errOut, err := hostRun("systemd-tmpfiles", "--create", "--root="+root, "/usr/lib/tmpfiles.d/podunit.conf"); err != nil || errOut != "" {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -35,6 +37,9 @@ type Config struct {
 	StopSignal           string
 	Labels               map[string]string
 	Healthcheck          *v1.HealthConfig // Docker's HEALTHCHECK
+	// Files, if any, are one more layer over the busybox rootfs: each
+	// path (absolute) a regular file with that content, mode 0755.
+	Files map[string]string
 }
 
 func (c Config) v1() v1.Config {
@@ -73,11 +78,48 @@ func Image(cfg Config) (v1.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("setting config: %w", err)
 	}
-	return mutate.Append(base, mutate.Addendum{
+	img, err := mutate.Append(base, mutate.Addendum{
 		Layer:     layer,
 		MediaType: types.OCILayer,
 		History:   v1.History{Created: v1.Time{Time: Epoch}, CreatedBy: "podunit testimage: busybox rootfs"},
 	})
+	if err != nil || len(cfg.Files) == 0 {
+		return img, err
+	}
+	return appendFiles(img, cfg.Files)
+}
+
+// appendFiles adds a layer of regular files (mode 0755) to img.
+func appendFiles(img v1.Image, files map[string]string) (v1.Image, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		hdr := &tar.Header{Name: strings.TrimPrefix(p, "/"), Mode: 0o755, Size: int64(len(files[p])),
+			Typeflag: tar.TypeReg, ModTime: Epoch, Format: tar.FormatPAX}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(tw, files[p]); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	data := buf.Bytes()
+	layer, err := gtarball.LayerFromOpener(func() (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}, gtarball.WithMediaType(types.OCILayer))
+	if err != nil {
+		return nil, fmt.Errorf("building the files layer: %w", err)
+	}
+	return mutate.Append(img, mutate.Addendum{Layer: layer, MediaType: types.OCILayer,
+		History: v1.History{Created: v1.Time{Time: Epoch}, CreatedBy: "podunit testimage: files"}})
 }
 
 // DockerArchive writes a docker-archive (`docker save` format) of the image,

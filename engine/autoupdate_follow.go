@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/podunit/podunit/engine/model"
+)
+
+// followImage makes a container with an auto-update policy run the image
+// its name names now. Every start comes through here (prepare), so an
+// update only has to restart the container's unit, and a rollback only to
+// give the name back to the old image. When the name's local image is
+// another than the one the rootfs was made from, the record's image ID
+// moves to it first (the intent), then the rootfs is made anew from it
+// (the container's own changes to its files go, as they go when Podman's
+// units re-create a container). The storage container, not the record,
+// says what the rootfs was made from, so a start that a crash cut short
+// finishes the change next time, and `system check` makes a lost rootfs
+// from the image the record names. A name that no longer resolves leaves
+// the container as it is.
+func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
+	policy, err := AutoUpdatePolicy(c.Config.Labels)
+	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
+		return nil
+	}
+	img, err := e.images.Resolve(ctx, c.Image)
+	if err != nil {
+		return nil
+	}
+	made, err := e.images.RootfsImageID(c.ID)
+	if err != nil {
+		return err
+	}
+	if c.ImageID != img.ID {
+		if _, err := e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
+			r.ImageID = img.ID
+			return nil
+		}); err != nil {
+			return err
+		}
+		c.ImageID = img.ID
+	}
+	if made == img.ID {
+		return nil
+	}
+	if err := e.images.DeleteRootfs(c.ID); err != nil {
+		return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, img.ID, err)
+	}
+	if err := e.createRootfs(ctx, c); err != nil {
+		return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, img.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"go.podman.io/image/v5/docker"
+	"go.podman.io/image/v5/docker/reference"
+)
+
+// RegistryDigest is the digest of the manifest the registry serves for the
+// fully qualified name (with a tag), without pulling anything.
+func (s *Store) RegistryDigest(ctx context.Context, name string, o RegistryOptions) (string, error) {
+	named, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
+	}
+	src, err := docker.NewReference(reference.TagNameOnly(named))
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
+	}
+	d, err := docker.GetDigest(ctx, s.systemContext(o), src)
+	if err != nil {
+		return "", fmt.Errorf("checking %q in its registry: %w: %w", name, registryClass(err), err)
+	}
+	return d.String(), nil
+}
+
+// Digests are the manifest digests the local image with ID id was pulled
+// or pushed as.
+func (s *Store) Digests(id string) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	img, err := s.store.Image(id)
+	if err != nil || img.ID != id {
+		return nil, fmt.Errorf("image ID %q not found: %w", id, errdefs.ErrNotFound)
+	}
+	var out []string
+	for _, d := range img.Digests {
+		out = append(out, d.String())
+	}
+	if img.Digest != "" && !slices.Contains(out, img.Digest.String()) {
+		out = append(out, img.Digest.String())
+	}
+	return out, nil
+}
+
+// RootfsImageID is the ID of the image the storage container containerID
+// was made from; "" when there is no such storage container.
+func (s *Store) RootfsImageID(containerID string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
+	if !s.RootfsExists(containerID) {
+		return "", nil
+	}
+	c, err := s.store.Container(containerID)
+	if err != nil {
+		return "", fmt.Errorf("rootfs of container %s: %w", containerID, err)
+	}
+	return c.ImageID, nil
+}
+
+// CheckUpdatable refuses a name the registry auto-update policy cannot
+// follow, as Podman does: it must name a registry, and a tag if any (a
+// short name, an ID or a digest would not say what to check and pull).
+func CheckUpdatable(name string) error {
+	name = strings.TrimPrefix(name, "docker://")
+	ref, err := reference.Parse(name)
+	if err != nil || !hasDomain(name) {
+		return fmt.Errorf("image %q: the registry auto-update policy needs a fully qualified name (registry/repository:tag): %w",
+			name, errdefs.ErrInvalidArgument)
+	}
+	if _, ok := ref.(reference.Digested); ok {
+		return fmt.Errorf("image %q: the registry auto-update policy needs a tag, not a digest: %w", name, errdefs.ErrInvalidArgument)
+	}
+	return nil
+}

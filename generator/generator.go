@@ -171,7 +171,7 @@ func (g *run) linkPods() {
 		}
 	}
 	for _, e := range g.entries {
-		if e.unit != nil && e.unit.Pod != "" {
+		if e.unit != nil && e.unit.Pod != "" && !e.unit.Alone {
 			if p := pods[e.unit.Pod]; p != nil {
 				quadlet.AddMember(p.File, e.id.Service)
 			}

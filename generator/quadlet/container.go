@@ -55,6 +55,13 @@ func (t *translator) ctrPod() error {
 		return err
 	}
 	t.pod, t.podSlice, t.podStop = id.Service, podSlice(id.Object.Text), id.StopTimeout
+	if with, ok := t.last("StartWithPod"); ok {
+		on, err := parseBool(with)
+		if err != nil {
+			return err
+		}
+		t.alone = !on
+	}
 	t.args = append(t.args, unitfile.Arg{Text: "--pod"}, id.Object)
 	// podunit pods have no volumes of their own: a pod's Volume= goes to
 	// every member, which is what Podman's pod volumes amount to

@@ -165,7 +165,7 @@ func withOpts(mode string, opts []string) string {
 }
 
 // podIdentKeys are the [Pod] keys of the user namespace its members share.
-var podIdentKeys = []string{"GIDMap", "SubGIDMap", "SubUIDMap", "UIDMap", "UserNS"}
+var podIdentKeys = []string{"GIDMap", "RemapGid", "RemapUid", "RemapUidSize", "RemapUsers", "SubGIDMap", "SubUIDMap", "UIDMap", "UserNS"}
 
 // identKeysOf are the identity keys by kind.
 var identKeysOf = map[Kind][]string{Container: identKeys, Pod: podIdentKeys}

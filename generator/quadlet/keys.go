@@ -17,6 +17,7 @@ var supported = map[Kind][]string{
 		"AddDevice", "ReadOnlyTmpfs", "Rootfs", "VolatileTmp", // devices and mounts (ctr_dev.go)
 		"Annotation", "ContainersConfModule", "EnvironmentHost", "ExposeHostPort", "HttpProxy", "LogDriver", "LogOpt", "Pull", "ReloadCmd", "ReloadSignal", "Retry", "RetryDelay", "Timezone", // metadata (ctr_meta.go)
 		"HealthCmd", "HealthInterval", "HealthOnFailure", "HealthRetries", "HealthStartPeriod", "HealthTimeout", "Secret", "AutoUpdate", // operations (ctr_ops.go)
+		"StartWithPod",                                                                                                                                                                        // ctrPod
 		"HealthLogDestination", "HealthMaxLogCount", "HealthMaxLogSize", "HealthStartupCmd", "HealthStartupInterval", "HealthStartupRetries", "HealthStartupSuccess", "HealthStartupTimeout"}, // ctr_health2.go
 	Pod: {"ExitPolicy", "GlobalArgs", "HostName", "Label", "Network", "PodName", "PodmanArgs", "PublishPort", "ServiceName", "Volume",
 		"ShmSize", "StopTimeout"},

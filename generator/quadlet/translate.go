@@ -25,9 +25,12 @@ type Options struct {
 // Unit is a translated source: its service and where it depends.
 type Unit struct {
 	Ident
-	File     *unitfile.File
-	Install  Install
-	Pod      string  // service of the pod a container joins, or ""
+	File    *unitfile.File
+	Install Install
+	Pod     string // service of the pod a container joins, or ""
+	// Alone is a member the pod's start does not pull in (StartWithPod=no);
+	// it still stops with the pod (BindsTo=).
+	Alone    bool
 	Warnings []error // each an *unitfile.Error: generated, but worth fixing
 }
 
@@ -50,6 +53,7 @@ type translator struct {
 	modules       []unitfile.Arg // a .container's ContainersConfModule=, on ExecStart= only
 	podSlice      string         // the slice of the pod a container joins, or ""
 	podStop       unitfile.Entry // the [Pod] StopTimeout= of that pod, if any
+	alone         bool           // StartWithPod=no
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -106,7 +110,7 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	for _, w := range src.Warnings {
 		t.warns = append(t.warns, w)
 	}
-	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Warnings: t.warns}, nil
+	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Alone: t.alone, Warnings: t.warns}, nil
 }
 
 // checkKeys refuses keys the kind does not support, naming the line.

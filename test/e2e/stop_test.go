@@ -23,7 +23,8 @@ var stopFiles = map[string]string{
 		"[Install]\nWantedBy=multi-user.target\n",
 	"shop.pod": "[Pod]\nPodName=shop\nStopTimeout=2\n\n[Install]\nWantedBy=multi-user.target\n",
 	// no StopTimeout= of its own: the pod's (2) bounds its stop
-	"shopdeaf.container": "[Container]\nImage=bb\nContainerName=shopdeaf\nPod=shop.pod\nExec=sleep 1000\n",
+	"shoplater.container": "[Container]\nImage=bb\nContainerName=shoplater\nPod=shop.pod\nStartWithPod=no\nExec=sleep 1000\nStopSignal=KILL\n",
+	"shopdeaf.container":  "[Container]\nImage=bb\nContainerName=shopdeaf\nPod=shop.pod\nExec=sleep 1000\n",
 	// [Service] Type=oneshot: the unit runs its container to completion
 	"job.container":     "[Container]\nImage=bb\nContainerName=job\nExec=sh -c \"sleep 1; echo job done\"\n\n[Service]\nType=oneshot\n",
 	"badjob.container":  "[Container]\nImage=bb\nContainerName=badjob\nExec=sh -c \"exit 3\"\n\n[Service]\nType=oneshot\n",
@@ -179,6 +180,13 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 		if got := unitResult(sb, "badjob.service"); got != "failed exit-code" {
 			t.Fatalf("badjob.service: %q, want \"failed exit-code\"", got)
 		}
+	})
+	t.Run("StartWithPod=no", func(t *testing.T) {
+		if got := unitResult(sb, "shoplater.service"); got != "inactive success" {
+			t.Fatalf("a StartWithPod=no member after boot: %q, want it not started", got)
+		}
+		sb.Run(t, "systemctl", "start", "shoplater.service")
+		sb.WaitActive(t, "shoplater.service", "active", 30*time.Second)
 	})
 	t.Run("a member takes the pod's StopTimeout=", func(t *testing.T) {
 		timed(t, "systemctl stop shopdeaf", 4*time.Second, func() { sb.Run(t, "systemctl", "stop", "shopdeaf.service") })

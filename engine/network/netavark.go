@@ -201,6 +201,9 @@ func (m *Manager) Attach(ctx context.Context, a Attachment) (map[string]Status, 
 		release()
 		return nil, err
 	}
+	// Best effort: without its keeper a bridge is only taken down and made
+	// again at each run, as netavark does by itself.
+	_ = m.keepBridges(a)
 	return res, m.updateStatus(a.ID, res, nil)
 }
 

@@ -209,7 +209,7 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if err := e.networks().Remove(n); err != nil {
+	if err := e.networks().Remove(ctx, n); err != nil {
 		return err
 	}
 	return e.networks().RemoveSharedChains()

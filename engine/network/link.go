@@ -1,6 +1,8 @@
 package network
 
 import (
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -51,17 +53,32 @@ func (m *Manager) RemoveSharedChains() error {
 		return err
 	}
 	defer unlock()
+	nets, err := m.List()
+	if err != nil {
+		return err
+	}
+	kept := map[string]bool{} // a kept bridge keeps its network's DNAT chain
+	for _, n := range nets {
+		kept[dnatChain(n.Name)] = true
+	}
 	var errs []error
 	for _, bin := range []string{"iptables", "ip6tables"} {
 		if _, err := exec.LookPath(bin); err == nil {
-			errs = append(errs, removeSharedChains(bin))
+			errs = append(errs, removeSharedChains(bin, kept))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func removeSharedChains(bin string) error {
-	if err := removeIdleDNATChains(bin); err != nil {
+// dnatChain is the name netavark 1.4 gives network name's DNAT chain:
+// NETAVARK-DN- and the first 13 hex digits of the SHA-512 of the name.
+func dnatChain(name string) string {
+	sum := sha512.Sum512([]byte(name))
+	return "NETAVARK-DN-" + strings.ToUpper(hex.EncodeToString(sum[:7]))[:13]
+}
+
+func removeSharedChains(bin string, kept map[string]bool) error {
+	if err := removeIdleDNATChains(bin, kept); err != nil {
 		return err
 	}
 	for _, c := range sharedChains {
@@ -130,10 +147,10 @@ func iptables(bin string, args ...string) error {
 }
 
 // removeIdleDNATChains deletes the per-network NETAVARK-DN-* chains of the
-// nat table that hold no rule and that nothing jumps to: netavark removes
-// one only when the last container of its network that it tears down had
-// published ports.
-func removeIdleDNATChains(bin string) error {
+// nat table that hold no rule and that nothing jumps to, but those of the
+// networks that still exist (kept): netavark removes one only when the
+// last container of its network that it tears down had published ports.
+func removeIdleDNATChains(bin string, kept map[string]bool) error {
 	out, err := exec.Command(bin, "-w", "-t", "nat", "-S").Output()
 	if err != nil {
 		return nil
@@ -142,7 +159,7 @@ func removeIdleDNATChains(bin string) error {
 	var errs []error
 	for _, line := range strings.Split(text, "\n") {
 		chain, ok := strings.CutPrefix(line, "-N ")
-		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") {
+		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") || kept[chain] {
 			continue
 		}
 		if strings.Contains(text, "-A "+chain+" ") || strings.Contains(text, "-j "+chain+"\n") || strings.Contains(text, "-j "+chain+" ") {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -99,8 +100,14 @@ func (m *Manager) run(ctx context.Context, verb, netns string, opts *netavarkOpt
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(in), &out, &stderr
 	cmd.Env = append(os.Environ(), "RUST_LOG=netavark=warn")
 	// aardvark-dns, started by the first setup on a DNS network, outlives
-	// this command: keep it out of our process group and session.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	// this command: keep it out of our process group and session. netavark
+	// itself dies with us: left running after a kill, it would go on
+	// changing the bridge and rules beside the re-run that finishes the job
+	// (the lock died with us). The death signal comes when the thread that
+	// started it ends: keep this goroutine on its thread meanwhile.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := cmd.Run(); err != nil {
 		var ne netavarkError
 		if json.Unmarshal(out.Bytes(), &ne) == nil && ne.Error != "" {
@@ -201,6 +208,9 @@ func (m *Manager) Attach(ctx context.Context, a Attachment) (map[string]Status, 
 		release()
 		return nil, err
 	}
+	// Best effort: without its keeper a bridge is only taken down and made
+	// again at each run, as netavark does by itself.
+	_ = m.keepBridges(a)
 	return res, m.updateStatus(a.ID, res, nil)
 }
 

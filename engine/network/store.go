@@ -2,6 +2,7 @@ package network
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,20 +147,26 @@ func (m *Manager) Add(n Network) error {
 	return nil
 }
 
-// Remove deletes network n: its file, its leases and its bridge. The
-// caller has detached everything first.
-func (m *Manager) Remove(n Network) error {
-	if err := os.Remove(m.path(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if err := os.RemoveAll(m.leaseDir(n.Name)); err != nil {
+// Remove deletes network n: its bridge, keeper and rules, its leases and
+// its file, the file last, so that a re-run after a kill finds the
+// network and finishes. The caller has detached everything first.
+func (m *Manager) Remove(ctx context.Context, n Network) error {
+	if err := m.removeHost(ctx, n); err != nil {
 		return err
 	}
 	if err := removeInternal(n); err != nil {
 		return err
 	}
 	if n.Driver == "bridge" {
-		return deleteLink(n.NetworkInterface)
+		if err := deleteLink(n.NetworkInterface); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(m.leaseDir(n.Name)); err != nil {
+		return err
+	}
+	if err := os.Remove(m.path(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
 	}
 	return nil
 }

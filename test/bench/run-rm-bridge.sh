@@ -5,8 +5,11 @@
 # --network none (what the bridge costs), measured with hyperfine under a real
 # systemd (test/sandbox.sh --net where PID 1 is not systemd, so every bridge,
 # veth and rule stays in the sandbox's namespace). As root, after `make build`.
-# COMPANION=1 keeps one container running on the bridge meanwhile, so netavark
-# neither creates nor removes the bridge and its rules at each run.
+# COMPANION=1 keeps one container running on the bridge meanwhile (since the
+# bridge keeper, podunit needs none: netavark no longer creates and removes the
+# bridge and its rules at each run; Podman still does).
+# It also counts the iptables/ip6tables/nft programs one more run starts
+# (strace -f -e trace=execve): a figure the machine's load does not disturb.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -46,6 +49,16 @@ if command -v podman >/dev/null; then
 	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
 	cmds+=("$prefix $pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true")
 fi
+# firewall programs started by one run --rm -p after a first one, counted with strace
+fwcount() {
+	inside "$@" >/dev/null
+	inside strace -f -qq -e trace=execve -o "$work/execve.trace" "$@" >/dev/null
+	grep -E 'execve\("[^"]*/(ip6?tables|nft)(-[a-z]+)?", .* = 0$' "$work/execve.trace" | wc -l
+}
+counts="iptables/nft runs per run --rm -p: podunit $(fwcount $pu run --rm -p 127.0.0.1:$port:80 bench true)"
+if [ -n "${pm:-}" ]; then
+	counts+=", podman $(fwcount $pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true)"
+fi
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/bridge.json" "${cmds[@]}"
 python3 - "$work/bridge.json" <<'PY'
 import json, sys
@@ -56,3 +69,5 @@ if len(r) > 2:
     line += f"; podman {r[2]['median']*1000:.1f} ms = {r[2]['median']/bridge:.2f}x podunit's"
 print(line)
 PY
+echo "$counts"
+echo "load average: $(cut -d" " -f1-3 /proc/loadavg)"

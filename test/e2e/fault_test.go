@@ -56,6 +56,11 @@ func faultOps(tar, archive string) []faultOp {
 			func(n string) [][]string { return [][]string{{"volume", "rm", "-f", n}} }},
 		{"network create", nil, func(n string) []string { return []string{"network", "create", n} },
 			func(n string) [][]string { return [][]string{{"network", "rm", "-f", n}} }},
+		{"network rm", func(e *env, n string) { // a used bridge: its keeper, rules and a DNAT chain
+			e.must("network", "create", n)
+			e.must("run", "--rm", "--network", n, "-p", "127.0.0.1:18098:80", "bb", "true")
+		}, func(n string) []string { return []string{"network", "rm", "-f", n} },
+			func(n string) [][]string { return [][]string{{"network", "rm", "-f", n}} }},
 	}
 }
 
@@ -230,7 +235,7 @@ func netLeftovers(e *env) string {
 // leases, lock files, units and slices of e that remain.
 func machineLeftovers(e *env) []string {
 	script := fmt.Sprintf(`
-grep -E '(%[1]s|%[3]s).*(/merged|/podunit/pods/|/podunit/netns/)' /proc/self/mountinfo | sed 's/^/mount: /'
+grep -E '(%[1]s|%[3]s).*(/merged|/podunit/pods/|/podunit/netns/|/podunit/netavark/)' /proc/self/mountinfo | sed 's/^/mount: /'
 ls %[3]s/podunit/runtime/%[2]s 2>/dev/null | sed 's/^/runtime state: /'
 ls %[3]s/podunit/pods %[3]s/podunit/netns 2>/dev/null | grep -v ':$' | grep . | sed 's/^/pin: /'
 ls %[1]s/root/podunit-tmp 2>/dev/null | sed 's/^/scratch: /'

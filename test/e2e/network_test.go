@@ -29,6 +29,7 @@ func TestNetwork(t *testing.T) {
 	t.Run("a published port reaches the container", func(t *testing.T) { checkNetworkPublish(t, e) })
 	t.Run("a pod's published port reaches its member", func(t *testing.T) { checkNetworkPodPublish(t, e) })
 	t.Run("the default bridge is made on first use", func(t *testing.T) { checkNetworkDefault(t, e) })
+	t.Run("a used bridge is kept: a run -p does only its own firewall work", func(t *testing.T) { checkNetworkKeeper(t, e) })
 	t.Run("none, host and container:NAME", func(t *testing.T) { checkNetworkModes(t, e) })
 	t.Run("rm and network rm leave nothing behind", func(t *testing.T) { checkNetworkTeardown(t, e, before) })
 }

@@ -41,6 +41,16 @@ var sharedChains = []struct {
 	{"filter", "NETAVARK_ISOLATION_2", nil, 0},
 }
 
+// SharedChainNames are the names of the chains netavark shares among all
+// networks (for censuses of what a network leaves behind).
+func SharedChainNames() []string {
+	names := make([]string, 0, len(sharedChains))
+	for _, c := range sharedChains {
+		names = append(names, c.chain)
+	}
+	return names
+}
+
 // RemoveSharedChains removes netavark's shared iptables and ip6tables
 // chains when nothing uses them any more (each holds no more than its idle
 // rules), so that removing the last network leaves the host's rules as

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podunit/podunit/engine/network"
 	"github.com/podunit/podunit/test/harness"
 )
 
@@ -209,7 +210,7 @@ func census(t *testing.T, e *env, when string) bool {
 // sharedChain matches netavark's chains that all networks share: they come
 // and go with the history of networks (network rm removes them when
 // idle), not with any one container.
-var sharedChain = regexp.MustCompile(`NETAVARK(-HOSTPORT-(DNAT|SETMARK|MASQ)|_FORWARD|_ISOLATION_[12])\b`)
+var sharedChain = regexp.MustCompile(`(` + strings.Join(network.SharedChainNames(), "|") + `)\b`)
 
 var ipv4 = regexp.MustCompile(`\d+\.\d+\.\d+\.\d+`)
 

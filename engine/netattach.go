@@ -38,13 +38,18 @@ func networksOf(mode string, nc model.NetConfig) []string {
 
 // attachment is o as netavark gets it: one endpoint per network, eth0, eth1, … in order.
 func (o netOwner) attachment() network.Attachment {
-	a := network.Attachment{ID: o.id, Name: o.name, NetNS: o.netns, Ports: netPorts(o.ports)}
+	var eps []network.Endpoint
 	for i, name := range networksOf(o.mode, o.nc) {
 		opts := o.nc.NetworkOpts[name]
-		ep := network.Endpoint{Network: name, IfName: "eth" + strconv.Itoa(i), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}
-		a.Endpoints = append(a.Endpoints, ep)
+		eps = append(eps, network.Endpoint{Network: name, IfName: "eth" + strconv.Itoa(i), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)})
 	}
-	return a
+	return o.on(eps...)
+}
+
+// on is o's attachment to the given endpoints only, with its published
+// ports (network connect and disconnect act on one network).
+func (o netOwner) on(eps ...network.Endpoint) network.Attachment {
+	return network.Attachment{ID: o.id, Name: o.name, NetNS: o.netns, Ports: netPorts(o.ports), Endpoints: eps}
 }
 
 // attachOwner runs netavark setup for o and returns its first address on

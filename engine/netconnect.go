@@ -47,8 +47,8 @@ func (e *Engine) NetworkConnect(ctx context.Context, name, ref string, opts mode
 	if live {
 		// with the published ports, as a start gives every network of the
 		// container: disconnect and rm take them down again per network
-		a := containerOwner(c, pin.Path(network.Net)).attachment()
-		a.Endpoints = []network.Endpoint{{Network: n.Name, IfName: e.freeIfName(c.ID), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)}}
+		a := containerOwner(c, pin.Path(network.Net)).on(network.Endpoint{
+			Network: n.Name, IfName: e.freeIfName(c.ID), Aliases: opts.Aliases, MAC: opts.MAC, IPs: staticIPs(opts)})
 		if _, err := e.networks().Attach(ctx, a); err != nil {
 			_ = e.recordConnect(context.WithoutCancel(ctx), c.ID, n.Name, opts, false)
 			return fmt.Errorf("container %q: %w", c.Name, err)
@@ -99,8 +99,7 @@ func (e *Engine) NetworkDisconnect(ctx context.Context, name, ref string) error 
 	pin := network.Pinned{Dir: e.netnsDir(c.ID)}
 	if pin.Has(network.Net) {
 		// with the published ports: their forwarding on this network goes
-		a := containerOwner(c, pin.Path(network.Net)).attachment()
-		a.Endpoints = []network.Endpoint{{Network: name, Aliases: c.Config.NetworkOpts[name].Aliases}}
+		a := containerOwner(c, pin.Path(network.Net)).on(network.Endpoint{Network: name, Aliases: c.Config.NetworkOpts[name].Aliases})
 		if err := e.networks().Detach(ctx, a); err != nil {
 			return fmt.Errorf("container %q: %w", c.Name, err)
 		}

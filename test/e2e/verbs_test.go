@@ -108,6 +108,11 @@ func checkTop(t *testing.T, e *env) {
 	if !strings.Contains(out, "sleep") || strings.Contains(out, "sleep 600") {
 		t.Errorf("top %%c shows the command name only:\n%s", out)
 	}
+	// options for ps(1), as Podman: the container's own ps runs with them
+	out = e.must("top", "topper", "-o", "pid,comm")
+	if !regexp.MustCompile(`(?m)^\s*PID\s+COMMAND$`).MatchString(out) || !regexp.MustCompile(`(?m)^\s*1\s+sleep$`).MatchString(out) {
+		t.Errorf("top -o pid,comm (the container's ps):\n%s", out)
+	}
 	if r := e.run("top", "topper", "bogus"); r.code != 125 || !strings.Contains(r.err, `"bogus"`) {
 		t.Errorf("top with an unknown descriptor: exit %d, %q", r.code, r.err)
 	}

@@ -75,8 +75,12 @@ func checkImagePrune(t *testing.T, e *env, lab string) {
 	if got := e.must("images", "-q", "--filter", "dangling=true"); got != lab[:12]+"\n" {
 		t.Fatalf("dangling images: %q", got)
 	}
-	if r := e.run("image", "prune"); r.code != 0 || !strings.Contains(r.out, "WARNING! This command removes all dangling images.") {
-		t.Fatalf("image prune unconfirmed: exit %d\n%s", r.code, r.out)
+	if r := e.runIn(strings.NewReader("n\n"), "image", "prune"); r.code != 0 || !strings.Contains(r.out, "WARNING! This command removes all dangling images.") {
+		t.Fatalf("image prune answered no: exit %d\n%s", r.code, r.out)
+	}
+	// no answer at all is an error, as Podman's "Error: EOF", not a silent no
+	if r := e.run("image", "prune"); r.code != 125 || !strings.Contains(r.err, "Error: ") {
+		t.Fatalf("image prune without an answer: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	e.must("image", "exists", lab)
 	if got := e.must("image", "prune", "-f"); got != lab+"\n" {

@@ -97,7 +97,11 @@ func (a *app) imagesCommand() *cobra.Command {
 				}
 				return nil
 			case format == "json":
-				return writeJSON(a.out, rows)
+				js, err := imageJSONs(a.ctx(cmd), eng, list)
+				if err != nil {
+					return err
+				}
+				return writeJSON(a.out, js)
 			case format == "":
 				format = imagesDefaultFormat
 			}

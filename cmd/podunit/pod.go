@@ -184,17 +184,18 @@ func (a *app) podExistsCommand() *cobra.Command {
 
 // podRow is one line of `pod ps`.
 type podRow struct {
-	ID                 string `json:"Id"`
+	ID                 string `json:"-"` // podRowMore.FullID is the JSON Id
 	Name               string
 	Status             string
 	CreatedHuman       string `json:"-"`
 	Created            string
-	InfraID            string
+	InfraID            string `json:"InfraId"`
 	Containers         []podMember
 	NumberOfContainers int `json:"-"`
 	Labels             map[string]string
 	Unit               string
 	fullID             string
+	podRowMore
 }
 
 var podStatuses = []string{"created", "running", "degraded", "exited", "stopped"}
@@ -236,6 +237,7 @@ func newPodRow(p *model.Pod, members []*model.Container, noTrunc bool, now time.
 		r.Containers = append(r.Containers, podMember{ID: c.ID, Names: c.Name, Status: string(c.State.Status)})
 	}
 	r.Status = model.PodStatus(statuses)
+	r.podRowMore = newPodRowMore(p, r.Containers, noTrunc)
 	return r
 }
 
@@ -245,6 +247,7 @@ func (a *app) podPsCommand() *cobra.Command {
 	var format string
 	var filters []string
 	var quiet, noTrunc, noHeading bool
+	var cols podPsColumns
 	cmd := &cobra.Command{
 		Use:     "ps [flags]",
 		Aliases: []string{"ls", "list"},
@@ -269,10 +272,8 @@ func (a *app) podPsCommand() *cobra.Command {
 					rows = append(rows, r)
 				}
 			}
-			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: podPsFormat,
-				quiet: quiet, noHeading: noHeading, headers: map[string]string{"ID": "POD ID",
-					"CreatedHuman": "CREATED", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}},
-				rows, func(r podRow) string { return r.ID })
+			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: cols.format(),
+				quiet: quiet, noHeading: noHeading, headers: podPsHeaders}, rows, func(r podRow) string { return r.ID })
 		},
 	}
 	fs := cmd.Flags()
@@ -281,5 +282,6 @@ func (a *app) podPsCommand() *cobra.Command {
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
+	cols.register(fs)
 	return cmd
 }

@@ -43,6 +43,8 @@ type psJSON struct {
 	State      string            `json:"State"`
 	Status     string            `json:"Status"` // "Up 3 seconds", as Podman's JSON
 	Unit       string            `json:"Unit"`
+	Namespaces psNamespaces      `json:"Namespaces"` // empty without --ns, as Podman's
+	Size       *psSize           `json:"Size"`       // null without --size, as Podman's
 }
 
 // psPort is a published port in Podman's JSON form (netavark's PortMapping).

@@ -48,13 +48,26 @@ func (s *Store) pruneOnce(ctx context.Context, all bool, keep func(Summary) bool
 
 // usedImages is the set of image IDs some storage container was made from.
 func (s *Store) usedImages() (map[string]bool, error) {
+	uses, err := s.imageUses()
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	for id := range uses {
+		used[id] = true
+	}
+	return used, nil
+}
+
+// imageUses counts the storage containers made from each image, by ID.
+func (s *Store) imageUses() (map[string]int, error) {
 	ctrs, err := s.store.Containers()
 	if err != nil {
 		return nil, fmt.Errorf("listing containers: %w", err)
 	}
-	used := map[string]bool{}
+	uses := map[string]int{}
 	for _, c := range ctrs {
-		used[c.ImageID] = true
+		uses[c.ImageID]++
 	}
-	return used, nil
+	return uses, nil
 }

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+)
+
+// podRowMore are the `pod ps` fields of podman-pod-ps(1) beyond the
+// default table's: the JSON keys Cgroup, Namespace and Networks, and the
+// template fields that --ctr-ids, --ctr-names and --ctr-status show.
+type podRowMore struct {
+	FullID            string `json:"Id"` // in full, even when the table truncates
+	Cgroup            string
+	Namespace         string
+	Networks          []string
+	ContainerIds      string `json:"-"`
+	ContainerNames    string `json:"-"`
+	ContainerStatuses string `json:"-"`
+}
+
+func newPodRowMore(p *model.Pod, members []podMember, noTrunc bool) podRowMore {
+	m := podRowMore{FullID: p.ID, Cgroup: names.PodSlice(p.Name, p.ID), Networks: []string{}}
+	if isNamedNetwork(p.Config.Network) {
+		m.Networks = append([]string{p.Config.Network}, p.Config.Networks...)
+	}
+	var ids, ns, sts []string
+	for _, c := range members {
+		id := c.ID
+		if !noTrunc {
+			id = names.ShortID(id)
+		}
+		ids, ns, sts = append(ids, id), append(ns, c.Names), append(sts, c.Status)
+	}
+	m.ContainerIds, m.ContainerNames, m.ContainerStatuses = strings.Join(ids, ","), strings.Join(ns, ","), strings.Join(sts, ",")
+	return m
+}
+
+// podPsColumns are the --ctr-* flags of `pod ps`: each puts its column in
+// place of "# OF CONTAINERS", as in Podman.
+type podPsColumns struct{ ids, names, status bool }
+
+func (c *podPsColumns) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&c.ids, "ctr-ids", false, "show the members' IDs instead of their number")
+	fs.BoolVar(&c.names, "ctr-names", false, "show the members' names instead of their number")
+	fs.BoolVar(&c.status, "ctr-status", false, "show the members' states instead of their number")
+}
+
+// format is the default table of `pod ps` with these columns.
+func (c podPsColumns) format() string {
+	if !c.ids && !c.names && !c.status {
+		return podPsFormat
+	}
+	f := strings.TrimSuffix(podPsFormat, "{{.NumberOfContainers}}")
+	var cols []string
+	for _, col := range []struct {
+		on    bool
+		field string
+	}{{c.ids, "{{.ContainerIds}}"}, {c.names, "{{.ContainerNames}}"}, {c.status, "{{.ContainerStatuses}}"}} {
+		if col.on {
+			cols = append(cols, col.field)
+		}
+	}
+	return f + strings.Join(cols, "\t")
+}
+
+// podPsHeaders are the column headers of `pod ps`.
+var podPsHeaders = map[string]string{"ID": "POD ID", "CreatedHuman": "CREATED", "InfraID": "INFRA ID",
+	"NumberOfContainers": "# OF CONTAINERS", "ContainerIds": "IDS", "ContainerNames": "NAMES",
+	"ContainerStatuses": "STATUS"}

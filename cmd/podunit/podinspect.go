@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,24 +56,20 @@ func (a *app) podInspectCommand() *cobra.Command {
 
 func (a *app) podTopCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "top POD",
+		Use:   "top POD [DESCRIPTOR...]",
 		Short: "List the processes of a pod's running members",
-		Args:  cobra.ExactArgs(1),
+		Long:  "List the processes of a pod's running members, with top's descriptors (see podunit top --help).",
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
 			}
-			procs, err := eng.PodTop(a.ctx(cmd), args[0])
+			header, rows, err := eng.PodTop(a.ctx(cmd), args[0], args[1:])
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
-			fmt.Fprintln(w, "CONTAINER\tUSER\tPID\tPPID\tCOMMAND")
-			for _, p := range procs {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\n", p.Container, p.User, p.PID, p.PPID, p.Command)
-			}
-			return w.Flush()
+			return a.printTop(header, rows)
 		},
 	}
 }

@@ -1,0 +1,150 @@
+package e2e
+
+import (
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"text/template"
+)
+
+// The columns and JSON keys of Podman's everyday verbs (issue 17, part B):
+// what Podman 4.3.1 prints (podman --root … VERB, and --format json), or
+// where a verb needs a running container, what its man page documents.
+
+// listOutputs are verbs whose default table and JSON podunit must share
+// with Podman: header is the header line's columns, keys the JSON keys of
+// one object (podunit may have more: Unit, Restarts). A nil field is not
+// checked.
+var listOutputs = []struct {
+	args   []string
+	header []string
+	keys   []string
+}{
+	{[]string{"ps", "-a"}, []string{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"},
+		[]string{"AutoRemove", "Command", "Created", "CreatedAt", "ExitCode", "Exited", "ExitedAt", "Id", "Image",
+			"ImageID", "IsInfra", "Labels", "Mounts", "Names", "Namespaces", "Networks", "Pid", "Pod", "PodName",
+			"Ports", "Size", "StartedAt", "State", "Status"}},
+	{[]string{"images"}, []string{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"},
+		[]string{"Containers", "Created", "CreatedAt", "Digest", "History", "Id", "Labels", "Names", "ParentId",
+			"RepoDigests", "RepoTags", "SharedSize", "Size", "VirtualSize"}},
+	{[]string{"pod", "ps"}, []string{"POD ID", "NAME", "STATUS", "CREATED", "INFRA ID", "# OF CONTAINERS"},
+		[]string{"Cgroup", "Containers", "Created", "Id", "InfraId", "Labels", "Name", "Namespace", "Networks", "Status"}},
+	{[]string{"pod", "ps", "--ctr-ids", "--ctr-names", "--ctr-status"},
+		[]string{"POD ID", "NAME", "STATUS", "CREATED", "INFRA ID", "IDS", "NAMES", "STATUS"}, nil},
+	{[]string{"volume", "ls"}, []string{"DRIVER", "VOLUME NAME"},
+		[]string{"CreatedAt", "Driver", "Labels", "MountCount", "Mountpoint", "Name", "NeedsChown", "NeedsCopyUp",
+			"Options", "Scope"}},
+	{[]string{"network", "ls"}, []string{"NETWORK ID", "NAME", "DRIVER"},
+		[]string{"created", "dns_enabled", "driver", "id", "internal", "ipam_options", "ipv6_enabled", "name",
+			"network_interface", "subnets"}},
+	{[]string{"image", "history", "bb"}, []string{"ID", "CREATED", "CREATED BY", "SIZE", "COMMENT"},
+		[]string{"Created", "CreatedBy", "comment", "created", "id", "size"}},
+	{[]string{"secret", "ls"}, []string{"ID", "NAME", "DRIVER", "CREATED", "UPDATED"}, nil},
+	{[]string{"top", "cols-run"}, []string{"USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"}, nil},
+	{[]string{"stats", "--no-stream", "cols-run"}, []string{"ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %",
+		"NET IO", "BLOCK IO", "PIDS", "CPU TIME", "AVG CPU %"},
+		[]string{"avg_cpu", "block_io", "cpu_percent", "cpu_time", "id", "mem_percent", "mem_usage", "name", "net_io", "pids"}},
+	{[]string{"pod", "stats", "--no-stream", "cols"}, []string{"POD", "CID", "NAME", "CPU %", "MEM USAGE/ LIMIT",
+		"MEM %", "NET IO", "BLOCK IO", "PIDS"}, nil},
+	{[]string{"mount"}, nil, []string{"id", "mountpoint", "names"}},
+}
+
+// inspectKeys are the top-level keys of Podman's inspect objects.
+var inspectKeys = []struct {
+	args []string
+	keys []string
+}{
+	{[]string{"volume", "inspect", "cols"}, []string{"CreatedAt", "Driver", "Labels", "MountCount", "Mountpoint",
+		"Name", "NeedsChown", "NeedsCopyUp", "Options", "Scope"}},
+	{[]string{"network", "inspect", "cols"}, []string{"created", "dns_enabled", "driver", "id", "internal",
+		"ipam_options", "ipv6_enabled", "name", "network_interface", "subnets"}},
+	{[]string{"secret", "inspect", "cols"}, []string{"CreatedAt", "ID", "Spec", "UpdatedAt"}},
+	{[]string{"info"}, []string{"host", "plugins", "registries", "store", "version"}},
+	{[]string{"version"}, []string{"Client"}},
+	{[]string{"pod", "inspect", "cols"}, []string{"CgroupParent", "Containers", "Created", "ExitPolicy", "Hostname",
+		"Id", "Name", "NumContainers", "State"}},
+	{[]string{"image", "inspect", "bb"}, []string{"Architecture", "Config", "Created", "Digest", "Id", "Labels",
+		"ManifestType", "Os", "RepoDigests", "RepoTags", "RootFS", "Size"}},
+	{[]string{"inspect", "cols-ctr"}, []string{"Args", "Config", "Created", "HostConfig", "Id", "Image", "ImageName",
+		"IsInfra", "Mounts", "Name", "NetworkSettings", "OCIRuntime", "Path", "Pod", "RestartCount", "Rootfs", "State"}},
+}
+
+// TestColumnsAndJSONKeysAsPodman runs each listing verb of the real
+// binary (on the host, runc) and compares its header line and JSON keys
+// with Podman's.
+func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("volume", "create", "cols")
+	e.must("network", "create", "cols")
+	e.runIn(strings.NewReader("s3cret"), "secret", "create", "cols", "-")
+	e.must("pod", "create", "--name", "cols")
+	e.must("create", "--pod", "cols", "--name", "cols-ctr", "-v", "cols:/data", "bb", "true")
+	e.must("mount", "cols-ctr")
+	t.Cleanup(func() { e.run("unmount", "cols-ctr") })
+	e.running("cols-run", "bb", "sleep", "600")
+	for _, o := range listOutputs {
+		name := strings.Join(o.args, " ")
+		if o.header != nil {
+			out := e.must(o.args...)
+			if got := columns(out); !slices.Equal(got, o.header) {
+				t.Errorf("%s: header %q, want Podman's %q", name, got, o.header)
+			}
+		}
+		if o.keys != nil {
+			checkKeys(t, name, e.must(append(o.args, "--format", "json")...), o.keys)
+		}
+	}
+	for _, o := range inspectKeys {
+		checkKeys(t, strings.Join(o.args, " "), e.must(append(o.args, "--format", "json")...), o.keys)
+	}
+	// the types: full IDs, Unix seconds
+	for _, f := range []struct{ args, tmpl, want string }{
+		{"ps -a --filter name=cols-ctr", `{{range .}}{{len .Id}}{{end}}`, "64"},
+		{"pod ps", `{{range .}}{{len .Id}}{{end}}`, "64"},
+		{"images", `{{range .}}{{printf "%T" .Created}}{{end}}`, "float64"},
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(e.must(append(strings.Fields(f.args), "--format", "json")...)), &v); err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := template.Must(template.New("").Parse(f.tmpl)).Execute(&b, v); err != nil || b.String() != f.want {
+			t.Errorf("%s --format json: %s gives %q (%v), want %s", f.args, f.tmpl, b.String(), err, f.want)
+		}
+	}
+}
+
+// checkKeys fails unless the first object of out (a JSON list or object)
+// has every one of want's keys.
+func checkKeys(t *testing.T, name, out string, want []string) {
+	t.Helper()
+	var obj map[string]json.RawMessage
+	var list []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &list); err == nil {
+		if len(list) == 0 {
+			t.Errorf("%s --format json: an empty list, nothing to compare", name)
+			return
+		}
+		obj = list[0]
+	} else if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Errorf("%s --format json: %v\n%s", name, err, out)
+		return
+	}
+	var missing []string
+	for _, k := range want {
+		if _, ok := obj[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		var have []string
+		for k := range obj {
+			have = append(have, k)
+		}
+		sort.Strings(have)
+		t.Errorf("%s --format json lacks Podman's keys %q; it has %q", name, missing, have)
+	}
+}

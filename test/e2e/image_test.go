@@ -3,6 +3,7 @@ package e2e
 import (
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -35,7 +36,37 @@ func TestImageVerbs(t *testing.T) {
 			t.Errorf("image exists nosuch: exit %d, stderr %q", r.code, r.err)
 		}
 	})
+	t.Run("untag", func(t *testing.T) { checkUntag(t, e) })
 	t.Run("prune", func(t *testing.T) { checkImagePrune(t, e, lab) })
+}
+
+// checkUntag: untag removes the names given, every name without one, and
+// refuses a name the image does not have, removing nothing (podman-untag(1)).
+func checkUntag(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("tag", "bb", "u:1", "u:2", "u:3")
+	names := func() string {
+		list := strings.Fields(e.must("image", "inspect", "--format", `{{range .RepoTags}}{{.}} {{end}}`, "u:3"))
+		sort.Strings(list)
+		return strings.Join(list, " ")
+	}
+	if r := e.run("untag", "u:3", "u:1", "nosuch"); r.code != 125 || !strings.Contains(r.err, "nosuch") {
+		t.Fatalf("untag of a name the image lacks: exit %d, %q", r.code, r.err)
+	}
+	e.must("untag", "u:3", "u:1")
+	if got := names(); got != "localhost/bb:latest localhost/u:2 localhost/u:3" {
+		t.Fatalf("after untag u:1: %s", got)
+	}
+	e.must("image", "untag", "u:2", "u:2")
+	if r := e.run("image", "exists", "u:2"); r.code != 1 {
+		t.Fatalf("u:2 still names an image")
+	}
+	id := strings.TrimSpace(e.must("image", "inspect", "--format", "{{.ID}}", "u:3"))
+	e.must("untag", "u:3")
+	if got := e.must("image", "inspect", "--format", "{{len .RepoTags}}", id); got != "0\n" {
+		t.Fatalf("untag without a name left %s names", got)
+	}
+	e.must("tag", id, "bb")
 }
 
 func checkHistory(t *testing.T, e *env, lab string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/image"
@@ -34,25 +33,10 @@ func imageJSONs(ctx context.Context, eng *engine.Engine, list []image.Summary) (
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, imageJSON{ID: s.ID, RepoTags: s.Names, RepoDigests: repoDigests(s.Names, s.Digest),
+		out = append(out, imageJSON{ID: s.ID, RepoTags: s.Names, RepoDigests: info.RepoDigests,
 			Size: s.Size, VirtualSize: s.Size, Labels: info.Labels, Containers: s.Containers,
 			Names: s.Names, Digest: s.Digest, History: s.Names, Created: s.Created.Unix(),
 			CreatedAt: s.Created.Format("2006-01-02T15:04:05Z07:00")})
 	}
 	return out, nil
-}
-
-// repoDigests are an image's repositories, each @ its digest.
-func repoDigests(refs []string, digest string) []string {
-	out := []string{}
-	if digest == "" {
-		return out
-	}
-	for _, r := range refs {
-		repo, _ := splitRef(r)
-		if d := repo + "@" + digest; !strings.Contains(strings.Join(out, " "), d) {
-			out = append(out, d)
-		}
-	}
-	return out
 }

@@ -13,21 +13,22 @@ import (
 
 // podInspectData is a pod in `podman pod inspect`'s shape.
 type podInspectData struct {
-	ID               string            `json:"Id"`
-	Name             string            `json:"Name"`
-	Created          time.Time         `json:"Created"`
-	State            string            `json:"State"`
-	Hostname         string            `json:"Hostname"`
-	Labels           map[string]string `json:"Labels"`
-	ExitPolicy       string            `json:"ExitPolicy"`
-	SharedNamespaces []string          `json:"SharedNamespaces"`
-	CgroupParent     string            `json:"CgroupParent"`
-	Unit             string            `json:"Unit"`
-	NumContainers    int               `json:"NumContainers"`
-	Containers       []podMember       `json:"Containers"`
-	MemoryLimit      int64             `json:"MemoryLimit"`
-	CPUs             float64           `json:"CPUs"`
-	InfraConfig      *podInfraConfig   `json:"InfraConfig"`
+	ID               string             `json:"Id"`
+	Name             string             `json:"Name"`
+	Created          time.Time          `json:"Created"`
+	State            string             `json:"State"`
+	Hostname         string             `json:"Hostname"`
+	Labels           map[string]string  `json:"Labels"`
+	ExitPolicy       string             `json:"ExitPolicy"`
+	SharedNamespaces []string           `json:"SharedNamespaces"`
+	CgroupParent     string             `json:"CgroupParent"`
+	Unit             string             `json:"Unit"`
+	NumContainers    int                `json:"NumContainers"`
+	Containers       []podInspectMember `json:"Containers"`
+	MemoryLimit      int64              `json:"MemoryLimit"`
+	CPUs             float64            `json:"CPUs"`
+	InfraConfig      *podInfraConfig    `json:"InfraConfig"`
+	podInspectMore
 }
 
 func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
@@ -35,8 +36,9 @@ func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
 	return podInspectData{ID: p.ID, Name: p.Name, Created: p.Created, State: row.Status,
 		Hostname: p.Config.Hostname, Labels: p.Config.Labels, ExitPolicy: p.Config.ExitPolicy,
 		SharedNamespaces: p.Config.Share, CgroupParent: names.PodSlice(p.Name, p.ID),
-		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: row.Containers,
-		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs, InfraConfig: newPodInfraConfig(&p.Config)}
+		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: podInspectMembers(row.Containers),
+		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs, InfraConfig: newPodInfraConfig(&p.Config),
+		podInspectMore: podInspectMore{CreateCgroup: true}}
 }
 
 func (a *app) podInspectCommand() *cobra.Command {

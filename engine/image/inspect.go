@@ -39,6 +39,7 @@ type Inspect struct {
 	RootFS       RootFS
 	Labels       map[string]string
 	ManifestType string
+	InspectMore
 }
 
 // RootFS lists an image's layers by diff ID.
@@ -109,6 +110,7 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) 
 		Architecture: cfg.Architecture, Os: cfg.OS, Size: size,
 		RootFS: RootFS{Type: cfg.RootFS.Type, Layers: diffIDs(cfg)},
 		Labels: c.Labels, ManifestType: mt,
+		InspectMore: s.inspectMore(img, cfg, size),
 	}, nil
 }
 

@@ -63,12 +63,17 @@ var inspectKeys = []struct {
 	{[]string{"secret", "inspect", "cols"}, []string{"CreatedAt", "ID", "Spec", "UpdatedAt"}},
 	{[]string{"info"}, []string{"host", "plugins", "registries", "store", "version"}},
 	{[]string{"version"}, []string{"Client"}},
-	{[]string{"pod", "inspect", "cols"}, []string{"CgroupParent", "Containers", "Created", "ExitPolicy", "Hostname",
-		"Id", "Name", "NumContainers", "State"}},
-	{[]string{"image", "inspect", "bb"}, []string{"Architecture", "Config", "Created", "Digest", "Id", "Labels",
-		"ManifestType", "Os", "RepoDigests", "RepoTags", "RootFS", "Size"}},
-	{[]string{"inspect", "cols-ctr"}, []string{"Args", "Config", "Created", "HostConfig", "Id", "Image", "ImageName",
-		"IsInfra", "Mounts", "Name", "NetworkSettings", "OCIRuntime", "Path", "Pod", "RestartCount", "Rootfs", "State"}},
+	{[]string{"pod", "inspect", "cols"}, []string{"CgroupParent", "Containers", "CreateCgroup", "CreateInfra", "Created",
+		"ExitPolicy", "Hostname", "Id", "Name", "NumContainers", "State"}},
+	{[]string{"image", "inspect", "bb"}, []string{"Annotations", "Architecture", "Author", "Comment", "Config",
+		"Created", "Digest", "GraphDriver", "History", "Id", "Labels", "ManifestType", "NamesHistory", "Os", "Parent",
+		"RepoDigests", "RepoTags", "RootFS", "Size", "User", "Version", "VirtualSize"}},
+	// Not yet: AppArmorProfile, BoundingCaps, ConmonPidFile, EffectiveCaps,
+	// GraphDriver, HostnamePath, HostsPath, MountLabel, PidFile,
+	// ProcessLabel, ResolvConfPath, StaticDir.
+	{[]string{"inspect", "cols-ctr"}, []string{"Args", "Config", "Created", "Dependencies", "Driver", "ExecIDs",
+		"HostConfig", "Id", "Image", "ImageDigest", "ImageName", "IsInfra", "IsService", "Mounts", "Name", "Namespace",
+		"NetworkSettings", "OCIRuntime", "Path", "Pod", "RestartCount", "Rootfs", "State"}},
 }
 
 // TestColumnsAndJSONKeysAsPodman runs each listing verb of the real
@@ -105,6 +110,7 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 		{"ps -a --filter name=cols-ctr", `{{range .}}{{len .Id}}{{end}}`, "64"},
 		{"pod ps", `{{range .}}{{len .Id}}{{end}}`, "64"},
 		{"images", `{{range .}}{{printf "%T" .Created}}{{end}}`, "float64"},
+		{"pod inspect cols", `{{range .}}{{range .Containers}}{{.Name}} {{.State}}{{end}}{{end}}`, "cols-ctr created"},
 	} {
 		var v any
 		if err := json.Unmarshal([]byte(e.must(append(strings.Fields(f.args), "--format", "json")...)), &v); err != nil {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/model"
+)
+
+// inspectMore are the keys of Podman's container inspect beyond the first
+// set, with the values that hold for every podunit container: no
+// dependencies (no infra container, no --requires), no exec session
+// records, no libpod namespace, never a kube service container.
+type inspectMore struct {
+	Driver       string   `json:"Driver"`
+	ImageDigest  string   `json:"ImageDigest"`
+	Dependencies []string `json:"Dependencies"`
+	ExecIDs      []string `json:"ExecIDs"`
+	Namespace    string   `json:"Namespace"`
+	IsService    bool     `json:"IsService"`
+}
+
+// newInspectMore reads the storage driver and the image's digest ("" when
+// the image is gone or the container runs from --rootfs).
+func (a *app) newInspectMore(cmd *cobra.Command, eng *engine.Engine, c *model.Container) inspectMore {
+	m := inspectMore{Driver: eng.Images().Driver(), Dependencies: []string{}, ExecIDs: []string{}}
+	if c.ImageID != "" {
+		if img, err := eng.Images().Inspect(a.ctx(cmd), c.ImageID); err == nil {
+			m.ImageDigest = img.Digest
+		}
+	}
+	return m
+}

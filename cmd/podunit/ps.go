@@ -176,11 +176,15 @@ func (a *app) psCommand() *cobra.Command {
 	var all, quiet, noTrunc, noHeading bool
 	var format string
 	var filters []string
+	var more psExtra
 	cmd := &cobra.Command{
 		Use:   "ps [flags]",
 		Short: "List containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := more.check(); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -190,11 +194,12 @@ func (a *app) psCommand() *cobra.Command {
 				return err
 			}
 			rows, err := a.psRows(cmd, func(c *model.Container) bool {
-				return (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
+				return (all || more.all() || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
 			}, noTrunc)
 			if err != nil {
 				return err
 			}
+			rows = more.apply(rows)
 			if format == "json" {
 				js := make([]psJSON, 0, len(rows))
 				for _, r := range rows {
@@ -202,7 +207,7 @@ func (a *app) psCommand() *cobra.Command {
 				}
 				return writeJSON(a.out, js)
 			}
-			return printList(a, listOutput{name: "ps", format: format, defaultFormat: psDefaultFormat,
+			return printList(a, listOutput{name: "ps", format: format, defaultFormat: more.format(),
 				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID() })
 		},
 	}
@@ -213,6 +218,7 @@ func (a *app) psCommand() *cobra.Command {
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	fs.StringVar(&format, "format", "", "Go template or json")
 	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, ancestor, pod, network, volume, before, since (KEY=VALUE)")
+	more.register(fs)
 	return cmd
 }
 

@@ -26,6 +26,8 @@ var listOutputs = []struct {
 		[]string{"AutoRemove", "Command", "Created", "CreatedAt", "ExitCode", "Exited", "ExitedAt", "Id", "Image",
 			"ImageID", "IsInfra", "Labels", "Mounts", "Names", "Namespaces", "Networks", "Pid", "Pod", "PodName",
 			"Ports", "Size", "StartedAt", "State", "Status"}},
+	{[]string{"ps", "-a", "--pod"}, []string{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES",
+		"POD ID", "PODNAME"}, nil},
 	{[]string{"images"}, []string{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"},
 		[]string{"Containers", "Created", "CreatedAt", "Digest", "History", "Id", "Labels", "Names", "ParentId",
 			"RepoDigests", "RepoTags", "SharedSize", "Size", "VirtualSize"}},
@@ -105,6 +107,7 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 	for _, o := range inspectKeys {
 		checkKeys(t, strings.Join(o.args, " "), e.must(append(o.args, "--format", "json")...), o.keys)
 	}
+	checkPsOrder(t, e)
 	// the types: full IDs, Unix seconds
 	for _, f := range []struct{ args, tmpl, want string }{
 		{"ps -a --filter name=cols-ctr", `{{range .}}{{len .Id}}{{end}}`, "64"},
@@ -152,5 +155,26 @@ func checkKeys(t *testing.T, name, out string, want []string) {
 		}
 		sort.Strings(have)
 		t.Errorf("%s --format json lacks Podman's keys %q; it has %q", name, missing, have)
+	}
+}
+
+// checkPsOrder: ps lists oldest first, --sort orders by a column, --last N
+// and --latest keep the N (1) last created, whatever their state.
+func checkPsOrder(t *testing.T, e *env) {
+	for _, c := range []struct{ args, want string }{
+		{"ps -a", "cols-ctr cols-run"},
+		{"ps -a --sort runningfor", "cols-run cols-ctr"},
+		{"ps -a --sort names", "cols-ctr cols-run"},
+		{"ps -n 1", "cols-run"},
+		{"ps --last 2", "cols-ctr cols-run"},
+		{"ps -l --pod", "cols-run"},
+	} {
+		out := e.must(append(strings.Fields(c.args), "--format", "{{.Names}}")...)
+		if got := strings.Join(strings.Fields(out), " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.args, got, c.want)
+		}
+	}
+	if r := e.run("ps", "--sort", "bogus"); r.code != 125 || !strings.Contains(r.err, `--sort "bogus"`) {
+		t.Errorf("ps --sort bogus: exit %d, %q", r.code, r.err)
 	}
 }

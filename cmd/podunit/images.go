@@ -165,16 +165,21 @@ func (a *app) tagCommand() *cobra.Command {
 }
 
 func (a *app) importCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "import ROOTFS.tar NAME[:TAG]",
+	var changes []string
+	cmd := &cobra.Command{
+		Use:   "import [flags] ROOTFS.tar [NAME[:TAG]]",
 		Short: "Make an image from a root filesystem tarball",
-		Args:  cobra.ExactArgs(2),
+		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
 			}
-			id, err := eng.Images().Import(a.ctx(cmd), args[0], args[1])
+			o := engine.ImportOptions{Changes: changes}
+			if len(args) == 2 {
+				o.Name = args[1]
+			}
+			id, err := eng.Import(a.ctx(cmd), args[0], o)
 			if err != nil {
 				return err
 			}
@@ -182,6 +187,9 @@ func (a *app) importCommand() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringArrayVarP(&changes, "change", "c", nil,
+		"apply a Dockerfile instruction to the image: CMD, ENTRYPOINT, ENV, LABEL, USER, WORKDIR, STOPSIGNAL")
+	return cmd
 }
 
 func (a *app) loadCommand() *cobra.Command {

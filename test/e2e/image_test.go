@@ -37,6 +37,22 @@ func TestImageVerbs(t *testing.T) {
 		}
 	})
 	t.Run("untag", func(t *testing.T) { checkUntag(t, e) })
+	t.Run("import --change", func(t *testing.T) {
+		e := e.on(t)
+		tar := filepath.Join(e.dir, "rootfs.tar")
+		e.must("import", "-c", "ENV GREETING=hi", "-c", `CMD ["sh", "-c", "echo $GREETING from $PWD"]`, "-c", "WORKDIR /tmp",
+			"-c", "LABEL made=import", tar, "imp")
+		if got := e.must("run", "--rm", "imp"); got != "hi from /tmp\n" {
+			t.Errorf("a container of the imported image printed %q", got)
+		}
+		if got := e.must("image", "inspect", "--format", "{{.Labels.made}}", "imp"); got != "import\n" {
+			t.Errorf("import --change LABEL: %q", got)
+		}
+		if r := e.run("image", "import", "-c", "FROM x", tar, "imp2"); r.code != 125 || e.run("image", "exists", "imp2").code != 1 {
+			t.Errorf("import with a bad --change: exit %d, %q; or it made the image", r.code, r.err)
+		}
+		e.must("rmi", "imp")
+	})
 	t.Run("prune", func(t *testing.T) { checkImagePrune(t, e, lab) })
 }
 

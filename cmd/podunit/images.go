@@ -113,7 +113,7 @@ func (a *app) imagesCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only image IDs")
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	cmd.Flags().BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
-	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until (KEY=VALUE)")
+	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until, containers, digest, intermediate, readonly (KEY=VALUE)")
 	return cmd
 }
 

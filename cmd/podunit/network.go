@@ -136,7 +136,7 @@ func (a *app) networkLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only network names")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "show full network IDs")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")

@@ -278,7 +278,7 @@ func (a *app) podPsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")

@@ -160,7 +160,7 @@ func (a *app) volumeLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling, scope, opt, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return cmd

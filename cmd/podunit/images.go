@@ -34,6 +34,7 @@ type imageRow struct {
 	CreatedAt    string
 	Size         string
 	Names        []string
+	bytes        int64
 }
 
 func imageRows(list []image.Summary, noTrunc bool, now time.Time) []imageRow {
@@ -45,7 +46,7 @@ func imageRows(list []image.Summary, noTrunc bool, now time.Time) []imageRow {
 		}
 		base := imageRow{ID: id, Digest: s.Digest, CreatedSince: units.HumanDuration(now.Sub(s.Created)) + " ago",
 			CreatedAt: s.Created.Format(time.RFC3339), Size: units.HumanSizeWithPrecision(float64(s.Size), 3),
-			Names: s.Names}
+			Names: s.Names, bytes: s.Size}
 		if len(s.Names) == 0 {
 			base.Repository, base.Tag = "<none>", "<none>"
 			rows = append(rows, base)
@@ -73,11 +74,15 @@ func (a *app) imagesCommand() *cobra.Command {
 	var format string
 	var quiet, noTrunc, noHeading bool
 	var filters []string
+	var more imagesExtra
 	cmd := &cobra.Command{
 		Use:   "images [flags]",
 		Short: "List images in local storage",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := more.check(); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -90,6 +95,7 @@ func (a *app) imagesCommand() *cobra.Command {
 				return err
 			}
 			rows := imageRows(list, noTrunc, time.Now())
+			more.apply(rows)
 			switch {
 			case quiet:
 				for _, s := range list {
@@ -103,7 +109,7 @@ func (a *app) imagesCommand() *cobra.Command {
 				}
 				return writeJSON(a.out, js)
 			case format == "":
-				format = imagesDefaultFormat
+				format = more.format()
 			}
 			return writeTable(a.out, "images", format, imageRow{},
 				map[string]string{"ID": "IMAGE ID", "CreatedSince": "CREATED"}, rows, noHeading)
@@ -113,6 +119,7 @@ func (a *app) imagesCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only image IDs")
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	cmd.Flags().BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
+	more.register(cmd.Flags())
 	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until, containers, digest, intermediate, readonly (KEY=VALUE)")
 	return cmd
 }

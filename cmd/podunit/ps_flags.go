@@ -2,13 +2,10 @@ package main
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
-
-	"github.com/podunit/podunit/engine/errdefs"
 )
 
 // psExtra are ps's flags of podman-ps(1) beyond the first set: --pod (the
@@ -22,7 +19,7 @@ type psExtra struct {
 
 // psSortKeys compare two rows by each --sort value (podman-ps(1)'s, but
 // size, which needs --size).
-var psSortKeys = map[string]func(a, b psRow) int{
+var psSortKeys = sortKeys[psRow]{
 	"command":    func(a, b psRow) int { return strings.Compare(a.Command(), b.Command()) },
 	"created":    func(a, b psRow) int { return a.created.Compare(b.created) },
 	"id":         func(a, b psRow) int { return strings.Compare(a.psJSON.ID, b.psJSON.ID) },
@@ -43,13 +40,7 @@ func (x *psExtra) register(fs *pflag.FlagSet) {
 func (x psExtra) all() bool { return x.last >= 0 || x.latest }
 
 // check refuses a --sort value ps does not know, before anything is read.
-func (x psExtra) check() error {
-	if _, ok := psSortKeys[x.sort]; !ok {
-		return fmt.Errorf("--sort %q: want command, created, id, image, names, runningfor or status: %w",
-			x.sort, errdefs.ErrInvalidArgument)
-	}
-	return nil
-}
+func (x psExtra) check() error { return psSortKeys.check(x.sort) }
 
 // apply keeps the last created rows that --last/--latest ask for, in
 // --sort's order (ties by creation).

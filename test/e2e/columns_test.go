@@ -31,6 +31,7 @@ var listOutputs = []struct {
 	{[]string{"images"}, []string{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"},
 		[]string{"Containers", "Created", "CreatedAt", "Digest", "History", "Id", "Labels", "Names", "ParentId",
 			"RepoDigests", "RepoTags", "SharedSize", "Size", "VirtualSize"}},
+	{[]string{"images", "-a", "--digests"}, []string{"REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"}, nil},
 	{[]string{"pod", "ps"}, []string{"POD ID", "NAME", "STATUS", "CREATED", "INFRA ID", "# OF CONTAINERS"},
 		[]string{"Cgroup", "Containers", "Created", "Id", "InfraId", "Labels", "Name", "Namespace", "Networks", "Status"}},
 	{[]string{"pod", "ps", "--ctr-ids", "--ctr-names", "--ctr-status"},

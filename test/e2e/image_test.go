@@ -36,6 +36,21 @@ func TestImageVerbs(t *testing.T) {
 			t.Errorf("image exists nosuch: exit %d, stderr %q", r.code, r.err)
 		}
 	})
+	t.Run("images --sort", func(t *testing.T) {
+		e := e.on(t)
+		for _, c := range []struct{ sort, field, want string }{
+			{"repository", "Repository", "localhost/bb localhost/lab"},
+			{"created", "Repository", "localhost/bb localhost/lab"}, // newest first; lab is from the epoch
+			{"tag", "Tag", "1 latest"},
+		} {
+			if got := strings.Join(strings.Fields(e.must("images", "--sort", c.sort, "--format", "{{."+c.field+"}}")), " "); got != c.want {
+				t.Errorf("images --sort %s: %s, want %s", c.sort, got, c.want)
+			}
+		}
+		if r := e.run("images", "--sort", "colour"); r.code != 125 {
+			t.Errorf("images --sort colour: exit %d", r.code)
+		}
+	})
 	t.Run("untag", func(t *testing.T) { checkUntag(t, e) })
 	t.Run("import --change", func(t *testing.T) {
 		e := e.on(t)

@@ -50,7 +50,8 @@ var listOutputs = []struct {
 		"NET IO", "BLOCK IO", "PIDS", "CPU TIME", "AVG CPU %"},
 		[]string{"avg_cpu", "block_io", "cpu_percent", "cpu_time", "id", "mem_percent", "mem_usage", "name", "net_io", "pids"}},
 	{[]string{"pod", "stats", "--no-stream", "cols"}, []string{"POD", "CID", "NAME", "CPU %", "MEM USAGE/ LIMIT",
-		"MEM %", "NET IO", "BLOCK IO", "PIDS"}, nil},
+		"MEM %", "NET IO", "BLOCK IO", "PIDS"}, []string{"BlockIO", "CID", "CPU", "Mem", "MemUsage", "MemUsageBytes",
+		"Name", "NetIO", "PIDS", "Pod"}},
 	{[]string{"mount"}, nil, []string{"id", "mountpoint", "names"}},
 }
 
@@ -114,6 +115,7 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 		{"ps -a --filter name=cols-ctr", `{{range .}}{{len .Id}}{{end}}`, "64"},
 		{"pod ps", `{{range .}}{{len .Id}}{{end}}`, "64"},
 		{"images", `{{range .}}{{printf "%T" .Created}}{{end}}`, "float64"},
+		{"pod stats --no-stream cols", `{{range .}}{{.Name}} {{.CPU}} {{.MemUsage}}{{end}}`, "cols-ctr -- -- / --"},
 		{"pod inspect cols", `{{range .}}{{range .Containers}}{{.Name}} {{.State}}{{end}}{{end}}`, "cols-ctr created"},
 	} {
 		var v any

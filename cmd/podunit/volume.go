@@ -24,7 +24,7 @@ const (
 func (a *app) volumeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "volume", Short: "Manage named volumes"}
 	cmd.AddCommand(a.volumeCreateCommand(), a.volumeLsCommand(), a.volumeInspectCommand(),
-		a.volumeRmCommand(), a.volumeExistsCommand(), a.volumePruneCommand())
+		a.volumeRmCommand(), a.volumeExistsCommand(), a.volumePruneCommand(), a.volumeExportCommand(), a.volumeImportCommand())
 	return cmd
 }
 

@@ -199,6 +199,9 @@ func (a *app) psCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := more.fill(a.ctx(cmd), eng, rows); err != nil {
+				return err
+			}
 			rows = more.apply(rows)
 			if format == "json" {
 				js := make([]psJSON, 0, len(rows))
@@ -207,8 +210,8 @@ func (a *app) psCommand() *cobra.Command {
 				}
 				return writeJSON(a.out, js)
 			}
-			return printList(a, listOutput{name: "ps", format: format, defaultFormat: more.format(),
-				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID() })
+			return printList(a, listOutput{name: "ps", format: more.table(format), defaultFormat: psDefaultFormat,
+				quiet: quiet, noHeading: noHeading, headers: psAllHeaders()}, rows, func(r psRow) string { return r.ID() })
 		},
 	}
 	fs := cmd.Flags()

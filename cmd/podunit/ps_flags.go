@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -12,9 +13,9 @@ import (
 // POD ID and PODNAME columns), --last/-n and --latest/-l (the last created
 // containers, in any state) and --sort.
 type psExtra struct {
-	pod, latest bool
-	last        int
-	sort        string
+	pod, latest, size, ns bool
+	last                  int
+	sort                  string
 }
 
 // psSortKeys compare two rows by each --sort value (podman-ps(1)'s, but
@@ -27,13 +28,18 @@ var psSortKeys = sortKeys[psRow]{
 	"names":      func(a, b psRow) int { return strings.Compare(a.Names(), b.Names()) },
 	"runningfor": func(a, b psRow) int { return b.created.Compare(a.created) },
 	"status":     func(a, b psRow) int { return strings.Compare(a.Status, b.Status) },
+	"size": func(a, b psRow) int {
+		return cmp.Compare(cmp.Or(a.psJSON.Size, &psSize{}).RwSize, cmp.Or(b.psJSON.Size, &psSize{}).RwSize)
+	},
 }
 
 func (x *psExtra) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&x.pod, "pod", "p", false, "add the POD ID and PODNAME columns")
 	fs.IntVarP(&x.last, "last", "n", -1, "show the N last created containers, in any state")
 	fs.BoolVarP(&x.latest, "latest", "l", false, "show the last created container, in any state")
-	fs.StringVar(&x.sort, "sort", "created", "sort by command, created, id, image, names, runningfor or status")
+	fs.StringVar(&x.sort, "sort", "created", "sort by command, created, id, image, names, runningfor, size or status")
+	fs.BoolVarP(&x.size, "size", "s", false, "add the SIZE column: what the container wrote (virtual: with its image)")
+	fs.BoolVar(&x.ns, "ns", false, "show the namespaces of each container's init")
 }
 
 // all: --last and --latest list containers in every state.
@@ -60,10 +66,50 @@ func (x psExtra) apply(rows []psRow) []psRow {
 	return rows
 }
 
-// format is ps's default table with --pod's columns.
-func (x psExtra) format() string {
-	if x.pod {
-		return psDefaultFormat + "\t{{.Pod}}\t{{.PodName}}"
+// psNsFormat is `ps --ns`'s table, as Podman's.
+const psNsFormat = "table {{.ID}}\t{{.Names}}\t{{.Pid}}\t{{.CgroupNS}}\t{{.IPCNS}}\t{{.MntNS}}\t{{.NetNS}}\t" +
+	"{{.PidNS}}\t{{.UserNS}}\t{{.UtsNS}}"
+
+// The --ns columns as methods: a table header cannot name a nested field.
+func (r psRow) CgroupNS() string { return r.psJSON.Namespaces.Cgroup }
+func (r psRow) IPCNS() string    { return r.psJSON.Namespaces.IPC }
+func (r psRow) MntNS() string    { return r.psJSON.Namespaces.MNT }
+func (r psRow) NetNS() string    { return r.psJSON.Namespaces.NET }
+func (r psRow) PidNS() string    { return r.psJSON.Namespaces.PIDNS }
+func (r psRow) UserNS() string   { return r.psJSON.Namespaces.User }
+func (r psRow) UtsNS() string    { return r.psJSON.Namespaces.UTS }
+
+// psExtraHeaders are the titles of the columns psExtra adds.
+var psExtraHeaders = map[string]string{"CgroupNS": "CGROUPNS", "IPCNS": "IPC", "MntNS": "MNT", "NetNS": "NET",
+	"PidNS": "PIDNS", "UserNS": "USERNS", "UtsNS": "UTS", "Pid": "PID"}
+
+// table is the table format ps prints: the user's, else the default with
+// the columns these flags add. The default alone goes by defaultCells.
+func (x psExtra) table(user string) string {
+	if user == "" && (x.pod || x.size || x.ns) {
+		return x.format()
 	}
-	return psDefaultFormat
+	return user
+}
+
+// format is ps's default table with --pod's and --size's columns, or --ns's table.
+func (x psExtra) format() string {
+	if x.ns {
+		return psNsFormat
+	}
+	f := psDefaultFormat
+	if x.pod {
+		f += "\t{{.Pod}}\t{{.PodName}}"
+	}
+	if x.size {
+		f += "\t{{.Size}}"
+	}
+	return f
+}
+
+// psAllHeaders are ps's column titles, psExtra's included.
+func psAllHeaders() map[string]string {
+	h := maps.Clone(psHeaders)
+	maps.Copy(h, psExtraHeaders)
+	return h
 }

@@ -1,5 +1,13 @@
 package main
 
+import (
+	"context"
+
+	"github.com/docker/go-units"
+
+	"github.com/podunit/podunit/engine"
+)
+
 // psNamespaces is Podman's ListContainerNamespaces: the namespace inodes
 // `ps --ns` shows, each left out when unknown.
 type psNamespaces struct {
@@ -16,4 +24,41 @@ type psNamespaces struct {
 type psSize struct {
 	RootFsSize int64 `json:"rootFsSize"`
 	RwSize     int64 `json:"rwSize"`
+}
+
+// Size is the SIZE column of ps --size: "RW (virtual ROOTFS)", as Podman's.
+func (r psRow) Size() string {
+	if r.psJSON.Size == nil {
+		return ""
+	}
+	return units.HumanSizeWithPrecision(float64(r.psJSON.Size.RwSize), 3) + " (virtual " +
+		units.HumanSizeWithPrecision(float64(r.psJSON.Size.RootFsSize), 3) + ")"
+}
+
+// fill reads what --size and --ns show: each container's written bytes
+// (and with its image's), each running init's namespaces.
+func (x psExtra) fill(ctx context.Context, eng *engine.Engine, rows []psRow) error {
+	imageSize := map[string]int64{}
+	if x.size {
+		list, err := eng.Images().List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range list {
+			imageSize[s.ID] = s.Size
+		}
+	}
+	for i := range rows {
+		j := &rows[i].psJSON
+		if x.size {
+			rw, _ := eng.Images().RootfsSize(j.ID) // none (--rootfs, removed meanwhile): 0
+			j.Size = &psSize{RwSize: rw, RootFsSize: rw + imageSize[j.ImageID]}
+		}
+		if x.ns {
+			ns := engine.ProcessNamespaces(j.Pid)
+			j.Namespaces = psNamespaces{Cgroup: ns["cgroup"], IPC: ns["ipc"], MNT: ns["mnt"], NET: ns["net"],
+				PIDNS: ns["pid"], User: ns["user"], UTS: ns["uts"]}
+		}
+	}
+	return nil
 }

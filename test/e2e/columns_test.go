@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +32,10 @@ var listOutputs = []struct {
 	{[]string{"images"}, []string{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"},
 		[]string{"Containers", "Created", "CreatedAt", "Digest", "History", "Id", "Labels", "Names", "ParentId",
 			"RepoDigests", "RepoTags", "SharedSize", "Size", "VirtualSize"}},
+	{[]string{"ps", "-a", "--size"}, []string{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES",
+		"SIZE"}, nil},
+	{[]string{"ps", "--ns"}, []string{"CONTAINER ID", "NAMES", "PID", "CGROUPNS", "IPC", "MNT", "NET", "PIDNS", "USERNS",
+		"UTS"}, nil},
 	{[]string{"images", "-a", "--digests"}, []string{"REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"}, nil},
 	{[]string{"pod", "ps"}, []string{"POD ID", "NAME", "STATUS", "CREATED", "INFRA ID", "# OF CONTAINERS"},
 		[]string{"Cgroup", "Containers", "Created", "Id", "InfraId", "Labels", "Name", "Namespace", "Networks", "Status"}},
@@ -175,6 +180,17 @@ func checkPsOrder(t *testing.T, e *env) {
 		out := e.must(append(strings.Fields(c.args), "--format", "{{.Names}}")...)
 		if got := strings.Join(strings.Fields(out), " "); got != c.want {
 			t.Errorf("%s: %q, want %q", c.args, got, c.want)
+		}
+	}
+	// the added columns have values in the default table too
+	for _, c := range []struct{ args, want string }{
+		{"ps -a --pod --filter name=cols-ctr", `\s[0-9a-f]{12}\s+cols\s*$`},
+		{"ps -a --size --filter name=cols-ctr", `\s\d+(\.\d+)?[kM]?B \(virtual \d+(\.\d+)?[kM]?B\)\s*$`},
+		{"ps --ns --filter name=cols-run", `cols-run\s+\d+(\s+\d{6,}){7}\s*$`},
+	} {
+		out := strings.TrimSpace(e.must(strings.Fields(c.args)...))
+		if rows := strings.Split(out, "\n"); len(rows) != 2 || !regexp.MustCompile(c.want).MatchString(rows[1]) {
+			t.Errorf("%s:\n%s", c.args, out)
 		}
 	}
 	if r := e.run("ps", "--sort", "bogus"); r.code != 125 || !strings.Contains(r.err, `--sort "bogus"`) {

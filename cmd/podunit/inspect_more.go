@@ -18,12 +18,19 @@ type inspectMore struct {
 	ExecIDs      []string `json:"ExecIDs"`
 	Namespace    string   `json:"Namespace"`
 	IsService    bool     `json:"IsService"`
+	// no conmon: podunit has no monitor process and so no pid file of one
+	ConmonPidFile string   `json:"ConmonPidFile"`
+	EffectiveCaps []string `json:"EffectiveCaps"`
+	BoundingCaps  []string `json:"BoundingCaps"`
 }
 
 // newInspectMore reads the storage driver and the image's digest ("" when
 // the image is gone or the container runs from --rootfs).
 func (a *app) newInspectMore(cmd *cobra.Command, eng *engine.Engine, c *model.Container) inspectMore {
 	m := inspectMore{Driver: eng.Images().Driver(), Dependencies: []string{}, ExecIDs: []string{}}
+	if b, e, err := engine.Capabilities(c); err == nil {
+		m.BoundingCaps, m.EffectiveCaps = b, e
+	}
 	if c.ImageID != "" {
 		if img, err := eng.Images().Inspect(a.ctx(cmd), c.ImageID); err == nil {
 			m.ImageDigest = img.Digest

@@ -77,10 +77,10 @@ var inspectKeys = []struct {
 	{[]string{"image", "inspect", "bb"}, []string{"Annotations", "Architecture", "Author", "Comment", "Config",
 		"Created", "Digest", "GraphDriver", "History", "Id", "Labels", "ManifestType", "NamesHistory", "Os", "Parent",
 		"RepoDigests", "RepoTags", "RootFS", "Size", "User", "Version", "VirtualSize"}},
-	// Not yet: AppArmorProfile, BoundingCaps, ConmonPidFile, EffectiveCaps,
-	// GraphDriver, HostnamePath, HostsPath, MountLabel, PidFile,
-	// ProcessLabel, ResolvConfPath, StaticDir.
-	{[]string{"inspect", "cols-ctr"}, []string{"Args", "Config", "Created", "Dependencies", "Driver", "ExecIDs",
+	// Not yet: AppArmorProfile, GraphDriver, HostnamePath, HostsPath,
+	// MountLabel, PidFile, ProcessLabel, ResolvConfPath, StaticDir.
+	{[]string{"inspect", "cols-ctr"}, []string{"Args", "BoundingCaps", "Config", "ConmonPidFile", "Created",
+		"Dependencies", "Driver", "EffectiveCaps", "ExecIDs",
 		"HostConfig", "Id", "Image", "ImageDigest", "ImageName", "IsInfra", "IsService", "Mounts", "Name", "Namespace",
 		"NetworkSettings", "OCIRuntime", "Path", "Pod", "RestartCount", "Rootfs", "State"}},
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 )
 
@@ -22,6 +25,13 @@ type inspectMore struct {
 	ConmonPidFile string   `json:"ConmonPidFile"`
 	EffectiveCaps []string `json:"EffectiveCaps"`
 	BoundingCaps  []string `json:"BoundingCaps"`
+	// AppArmorProfile is --security-opt apparmor= as given; podunit applies
+	// no profile of its own. SELinux labels are recorded only: no labels.
+	AppArmorProfile string            `json:"AppArmorProfile"`
+	ProcessLabel    string            `json:"ProcessLabel"`
+	MountLabel      string            `json:"MountLabel"`
+	GraphDriver     image.GraphDriver `json:"GraphDriver"`
+	engine.RuntimeFiles
 }
 
 // newInspectMore reads the storage driver and the image's digest ("" when
@@ -31,10 +41,27 @@ func (a *app) newInspectMore(cmd *cobra.Command, eng *engine.Engine, c *model.Co
 	if b, e, err := engine.Capabilities(c); err == nil {
 		m.BoundingCaps, m.EffectiveCaps = b, e
 	}
+	m.AppArmorProfile = securityOptValue(c.Config.Identity.SecurityOpt, "apparmor")
+	m.RuntimeFiles = eng.ContainerFiles(c)
+	m.GraphDriver = image.GraphDriver{Name: m.Driver, Data: map[string]string{}}
+	if g, err := eng.Images().RootfsGraphDriver(c.ID); err == nil {
+		m.GraphDriver = g
+	}
 	if c.ImageID != "" {
 		if img, err := eng.Images().Inspect(a.ctx(cmd), c.ImageID); err == nil {
 			m.ImageDigest = img.Digest
 		}
 	}
 	return m
+}
+
+// securityOptValue is the value of the last --security-opt KEY=VALUE.
+func securityOptValue(opts []string, key string) string {
+	v := ""
+	for _, o := range opts {
+		if k, val, ok := strings.Cut(o, "="); ok && k == key {
+			v = val
+		}
+	}
+	return v
 }

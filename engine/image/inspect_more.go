@@ -56,3 +56,24 @@ func (s *Store) inspectMore(img *storage.Image, cfg *imgspecv1.Image, size int64
 	}
 	return m
 }
+
+// RootfsGraphDriver is the storage driver and the directories of a storage
+// container's layer (container inspect's GraphDriver).
+func (s *Store) RootfsGraphDriver(containerID string) (GraphDriver, error) {
+	if err := s.open(); err != nil {
+		return GraphDriver{}, err
+	}
+	g := GraphDriver{Name: s.store.GraphDriverName(), Data: map[string]string{}}
+	c, err := s.store.Container(containerID)
+	if err != nil {
+		return g, err
+	}
+	drv, err := s.store.GraphDriver()
+	if err != nil {
+		return g, err
+	}
+	if meta, err := drv.Metadata(c.LayerID); err == nil {
+		g.Data = meta
+	}
+	return g, nil
+}

@@ -77,10 +77,10 @@ var inspectKeys = []struct {
 	{[]string{"image", "inspect", "bb"}, []string{"Annotations", "Architecture", "Author", "Comment", "Config",
 		"Created", "Digest", "GraphDriver", "History", "Id", "Labels", "ManifestType", "NamesHistory", "Os", "Parent",
 		"RepoDigests", "RepoTags", "RootFS", "Size", "User", "Version", "VirtualSize"}},
-	// Not yet: AppArmorProfile, GraphDriver, HostnamePath, HostsPath,
-	// MountLabel, PidFile, ProcessLabel, ResolvConfPath, StaticDir.
-	{[]string{"inspect", "cols-ctr"}, []string{"Args", "BoundingCaps", "Config", "ConmonPidFile", "Created",
-		"Dependencies", "Driver", "EffectiveCaps", "ExecIDs",
+	// Not yet: StaticDir (conmon's; podunit has the bundle under the run root).
+	{[]string{"inspect", "cols-ctr"}, []string{"AppArmorProfile", "Args", "BoundingCaps", "Config", "ConmonPidFile",
+		"Created", "Dependencies", "Driver", "EffectiveCaps", "ExecIDs", "GraphDriver", "HostnamePath", "HostsPath",
+		"MountLabel", "PidFile", "ProcessLabel", "ResolvConfPath",
 		"HostConfig", "Id", "Image", "ImageDigest", "ImageName", "IsInfra", "IsService", "Mounts", "Name", "Namespace",
 		"NetworkSettings", "OCIRuntime", "Path", "Pod", "RestartCount", "Rootfs", "State"}},
 }
@@ -121,6 +121,7 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 		{"pod ps", `{{range .}}{{len .Id}}{{end}}`, "64"},
 		{"images", `{{range .}}{{printf "%T" .Created}}{{end}}`, "float64"},
 		{"pod stats --no-stream cols", `{{range .}}{{.Name}} {{.CPU}} {{.MemUsage}}{{end}}`, "cols-ctr -- -- / --"},
+		{"inspect cols-run", `{{range .}}{{if .HostsPath}}{{if .PidFile}}{{.GraphDriver.Name}}{{end}}{{end}}{{end}}`, "overlay"},
 		{"pod inspect cols", `{{range .}}{{range .Containers}}{{.Name}} {{.State}}{{end}}{{end}}`, "cols-ctr created"},
 	} {
 		var v any

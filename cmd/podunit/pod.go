@@ -248,12 +248,16 @@ func (a *app) podPsCommand() *cobra.Command {
 	var filters []string
 	var quiet, noTrunc, noHeading bool
 	var cols podPsColumns
+	var order podPsOrder
 	cmd := &cobra.Command{
 		Use:     "ps [flags]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List pods",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := podSortKeys.check(order.sort); err != nil {
+				return err
+			}
 			match, err := podFilter(filters)
 			if err != nil {
 				return err
@@ -272,6 +276,7 @@ func (a *app) podPsCommand() *cobra.Command {
 					rows = append(rows, r)
 				}
 			}
+			rows = order.apply(rows)
 			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: cols.format(),
 				quiet: quiet, noHeading: noHeading, headers: podPsHeaders}, rows, func(r podRow) string { return r.ID })
 		},
@@ -283,5 +288,6 @@ func (a *app) podPsCommand() *cobra.Command {
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	cols.register(fs)
+	order.register(fs)
 	return cmd
 }

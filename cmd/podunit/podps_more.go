@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -71,3 +74,39 @@ func (c podPsColumns) format() string {
 var podPsHeaders = map[string]string{"ID": "POD ID", "CreatedHuman": "CREATED", "InfraID": "INFRA ID",
 	"NumberOfContainers": "# OF CONTAINERS", "ContainerIds": "IDS", "ContainerNames": "NAMES",
 	"ContainerStatuses": "STATUS"}
+
+// podSortKeys are pod ps's --sort values; created is newest first, as
+// Podman's pod ps lists them.
+var podSortKeys = sortKeys[podRow]{
+	"created": func(a, b podRow) int { return podCreated(b).Compare(podCreated(a)) },
+	"id":      func(a, b podRow) int { return strings.Compare(a.fullID, b.fullID) },
+	"name":    func(a, b podRow) int { return strings.Compare(a.Name, b.Name) },
+	"number":  func(a, b podRow) int { return cmp.Compare(a.NumberOfContainers, b.NumberOfContainers) },
+	"status":  func(a, b podRow) int { return strings.Compare(a.Status, b.Status) },
+}
+
+func podCreated(r podRow) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, r.Created)
+	return t
+}
+
+// podPsOrder are pod ps's --sort and --latest/-l.
+type podPsOrder struct {
+	sort   string
+	latest bool
+}
+
+func (o *podPsOrder) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.sort, "sort", "created", "sort by created (newest first), id, name, number or status")
+	fs.BoolVarP(&o.latest, "latest", "l", false, "show only the last created pod")
+}
+
+// apply sorts rows (ties newest first) and keeps the newest with --latest.
+func (o podPsOrder) apply(rows []podRow) []podRow {
+	slices.SortStableFunc(rows, func(a, b podRow) int { return cmp.Or(podSortKeys[o.sort](a, b), podSortKeys["created"](a, b)) })
+	if o.latest && len(rows) > 1 {
+		newest := slices.MinFunc(rows, podSortKeys["created"])
+		return []podRow{newest}
+	}
+	return rows
+}

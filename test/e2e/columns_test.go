@@ -133,6 +133,24 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 			t.Errorf("%s --format json: %s gives %q (%v), want %s", f.args, f.tmpl, b.String(), err, f.want)
 		}
 	}
+	checkPodPsOrder(t, e)
+}
+
+// checkPodPsOrder: pod ps lists the newest pod first, --sort orders by a
+// column, --latest keeps the newest.
+func checkPodPsOrder(t *testing.T, e *env) {
+	e.must("pod", "create", "--name", "cols-b")
+	for _, c := range []struct{ args, want string }{
+		{"pod ps", "cols-b cols"},
+		{"pod ps --sort name", "cols cols-b"},
+		{"pod ps --sort number", "cols-b cols"},
+		{"pod ps -l", "cols-b"},
+	} {
+		out := e.must(append(strings.Fields(c.args), "--format", "{{.Name}}")...)
+		if got := strings.Join(strings.Fields(out), " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.args, got, c.want)
+		}
+	}
 }
 
 // checkKeys fails unless the first object of out (a JSON list or object)

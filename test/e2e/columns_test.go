@@ -140,13 +140,22 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 // column, --latest keeps the newest.
 func checkPodPsOrder(t *testing.T, e *env) {
 	e.must("pod", "create", "--name", "cols-b")
-	for _, c := range []struct{ args, want string }{
+	checkOrder(t, e, "{{.Name}}", []listOrder{
 		{"pod ps", "cols-b cols"},
 		{"pod ps --sort name", "cols cols-b"},
 		{"pod ps --sort number", "cols-b cols"},
 		{"pod ps -l", "cols-b"},
-	} {
-		out := e.must(append(strings.Fields(c.args), "--format", "{{.Name}}")...)
+	})
+}
+
+// listOrder is a list command and the names it must print, in order.
+type listOrder struct{ args, want string }
+
+// checkOrder runs each command with the template field and compares.
+func checkOrder(t *testing.T, e *env, field string, cases []listOrder) {
+	t.Helper()
+	for _, c := range cases {
+		out := e.must(append(strings.Fields(c.args), "--format", field)...)
 		if got := strings.Join(strings.Fields(out), " "); got != c.want {
 			t.Errorf("%s: %q, want %q", c.args, got, c.want)
 		}
@@ -188,19 +197,14 @@ func checkKeys(t *testing.T, name, out string, want []string) {
 // checkPsOrder: ps lists oldest first, --sort orders by a column, --last N
 // and --latest keep the N (1) last created, whatever their state.
 func checkPsOrder(t *testing.T, e *env) {
-	for _, c := range []struct{ args, want string }{
+	checkOrder(t, e, "{{.Names}}", []listOrder{
 		{"ps -a", "cols-ctr cols-run"},
 		{"ps -a --sort runningfor", "cols-run cols-ctr"},
 		{"ps -a --sort names", "cols-ctr cols-run"},
 		{"ps -n 1", "cols-run"},
 		{"ps --last 2", "cols-ctr cols-run"},
 		{"ps -l --pod", "cols-run"},
-	} {
-		out := e.must(append(strings.Fields(c.args), "--format", "{{.Names}}")...)
-		if got := strings.Join(strings.Fields(out), " "); got != c.want {
-			t.Errorf("%s: %q, want %q", c.args, got, c.want)
-		}
-	}
+	})
 	// the added columns have values in the default table too
 	for _, c := range []struct{ args, want string }{
 		{"ps -a --pod --filter name=cols-ctr", `\s[0-9a-f]{12}\s+cols\s*$`},

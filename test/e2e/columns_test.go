@@ -115,6 +115,9 @@ func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
 		checkKeys(t, strings.Join(o.args, " "), e.must(append(o.args, "--format", "json")...), o.keys)
 	}
 	checkPsOrder(t, e)
+	if got := strings.TrimSpace(e.must("stats", "--no-stream", "--no-trunc", "--format", "{{.ID}}", "cols-run")); len(got) != 64 {
+		t.Errorf("stats --no-trunc ID %q", got)
+	}
 	// the types: full IDs, Unix seconds
 	for _, f := range []struct{ args, tmpl, want string }{
 		{"ps -a --filter name=cols-ctr", `{{range .}}{{len .Id}}{{end}}`, "64"},

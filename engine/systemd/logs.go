@@ -41,6 +41,9 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if opts.Unit == "" {
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
+	if !opts.Until.IsZero() && opts.Until.Before(opts.Since) {
+		return nil // nothing can be in that range; journalctl would call it an error
+	}
 	if opts.Tail < 0 {
 		return runJournal(ctx, opts, journalArgs(opts, ""), newStampPrinter(stdout, stderr, opts.Prefix, opts.Timestamps))
 	}

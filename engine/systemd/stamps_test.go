@@ -25,3 +25,13 @@ func TestPrinterTimestampsAndUntil(t *testing.T) {
 		t.Errorf("journalctl args %s", args)
 	}
 }
+
+// TestLogsUntilBeforeSince: an --until before the --since (or before the
+// container was made) prints nothing and is no error.
+func TestLogsUntilBeforeSince(t *testing.T) {
+	var out strings.Builder
+	err := Logs(t.Context(), LogOptions{Unit: "a.service", Since: time.Unix(2000, 0), Until: time.Unix(1000, 0), Tail: -1}, &out, &out)
+	if err != nil || out.Len() != 0 {
+		t.Errorf("Logs: %v, printed %q", err, out.String())
+	}
+}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/podunit/podunit/engine"
 
 	"github.com/podunit/podunit/engine/filter"
 	"github.com/podunit/podunit/engine/image"
@@ -12,7 +16,7 @@ import (
 // The --filter keys Podman documents beyond the first set of each verb:
 // until= everywhere, ps's restart-policy=, images' containers=, digest=,
 // intermediate= and readonly=, pod ps's network=, volume ls's opt= and
-// scope=.
+// scope=, network ls's dangling=.
 
 // restartPolicies are the values of restart-policy=: --restart's names.
 var restartPolicies = []string{"no", "on-failure", "always", "unless-stopped"}
@@ -67,8 +71,19 @@ func volumeMoreRules(now time.Time) filter.Rules[volumeRow] {
 
 func networkMoreRules(now time.Time) filter.Rules[networkRow] {
 	return filter.Rules[networkRow]{
-		"until": filter.Until(func(r networkRow) time.Time { return r.Created }, now),
+		"until":    filter.Until(func(r networkRow) time.Time { return r.Created }, now),
+		"dangling": filter.Bool(func(r networkRow) bool { return !r.inUse }),
 	}
+}
+
+// networkInUse reads whether a container or pod uses the network, when a
+// dangling= filter asks (else false, unread).
+func networkInUse(ctx context.Context, eng *engine.Engine, name string, filters []string) (bool, error) {
+	if !slices.ContainsFunc(filters, func(f string) bool { return strings.HasPrefix(f, "dangling=") }) {
+		return false, nil
+	}
+	cs, ps, err := eng.NetworkUsers(ctx, name)
+	return len(cs)+len(ps) > 0, err
 }
 
 // withRules is rules with more's keys added.

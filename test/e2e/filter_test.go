@@ -111,6 +111,11 @@ func checkOtherFilters(t *testing.T, e *env) {
 	if got := list("pod", "ps", "--format", "{{.Name}}", "--filter", "network=neta"); !sameSet(got, []string{"netpod"}) {
 		t.Errorf("pod ps --filter network=neta: %v", got)
 	}
+	for arg, want := range map[string][]string{"dangling=true": {"netb"}, "dangling=false": {"neta"}} { // netpod uses neta
+		if got := slices.DeleteFunc(list("network", "ls", "-q", "--filter", arg), func(s string) bool { return s == "podunit" }); !sameSet(got, want) {
+			t.Errorf("network ls --filter %s: %v, want %v", arg, got, want)
+		}
+	}
 	for _, bad := range [][]string{{"ps", "--filter", "restart-policy=sometimes"}, {"ps", "--filter", "colour=red"}, {"images", "--filter", "dangling=maybe"},
 		{"pod", "ps", "--filter", "ctr-status=asleep"}, {"volume", "ls", "--filter", "name=("}, {"network", "ls", "--filter", "nope"}} {
 		r := e.run(bad...)

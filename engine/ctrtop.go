@@ -69,10 +69,21 @@ func (e *Engine) Top(ctx context.Context, ref string, descriptors []string) ([]s
 	if c.State.Status != model.Running {
 		return nil, nil, fmt.Errorf("top of container %q: it is %s, not running: %w", c.Name, c.State.Status, errdefs.ErrConflict)
 	}
+	return topHeader(cols), topRows(c, cols), nil
+}
+
+// topHeader is the header line of cols.
+func topHeader(cols []topColumn) []string {
 	header := make([]string, len(cols))
 	for i, col := range cols {
 		header[i] = col.header
 	}
+	return header
+}
+
+// topRows are the rows of cols for each process of the running c, users
+// and groups named from c's own files.
+func topRows(c *model.Container, cols []topColumn) [][]string {
 	names := newIDNames("/proc/" + strconv.Itoa(c.State.Pid) + "/root")
 	host := newIDNames("/")
 	var rows [][]string
@@ -84,7 +95,7 @@ func (e *Engine) Top(ctx context.Context, ref string, descriptors []string) ([]s
 		}
 		rows = append(rows, row)
 	}
-	return header, rows, nil
+	return rows
 }
 
 // inContainerPIDs reads the processes and numbers them as the container

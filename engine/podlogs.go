@@ -41,7 +41,8 @@ func (e *Engine) PodLogs(ctx context.Context, ref string, o PodLogOptions, stdou
 		return fmt.Errorf("logs of pod %q: the journal is not available here (systemd is not running): %w",
 			p.Name, errdefs.ErrUnavailable)
 	}
-	lo := systemd.LogOptions{Follow: o.Follow, Tail: o.Tail, Since: o.Since, Prefix: map[string]string{}}
+	lo := systemd.LogOptions{Follow: o.Follow, Tail: o.Tail, Since: o.Since, Until: o.Until,
+		Timestamps: o.Timestamps, Prefix: map[string]string{}}
 	if lo.Since.Before(p.Created) {
 		lo.Since = p.Created // earlier containers of the same names logged under the same units
 	}

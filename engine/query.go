@@ -71,9 +71,11 @@ func (e *Engine) Wait(ctx context.Context, ref string) (int, error) {
 
 // LogOptions are `podunit logs` flags.
 type LogOptions struct {
-	Follow bool
-	Tail   int // <0: all
-	Since  time.Time
+	Follow     bool
+	Tail       int // <0: all
+	Since      time.Time
+	Until      time.Time // zero: to the end
+	Timestamps bool      // each line after its time, as logs --timestamps
 }
 
 // Logs writes a container's output, which lives in the journal under its unit.
@@ -99,7 +101,8 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	if since.Before(c.Created) {
 		since = c.Created
 	}
-	return systemd.Logs(ctx, systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since}, stdout, stderr)
+	return systemd.Logs(ctx, systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since,
+		Until: o.Until, Timestamps: o.Timestamps}, stdout, stderr)
 }
 
 // ExecOptions are `podunit exec` flags.

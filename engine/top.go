@@ -20,24 +20,29 @@ type Process struct {
 	Command   string
 }
 
-// PodTop lists the processes of every running member of a pod: everything
-// in each member's cgroup.
-func (e *Engine) PodTop(ctx context.Context, ref string) ([]Process, error) {
+// PodTop lists the processes of every running member of a pod, as Top
+// does for one container (Podman's pod top): the same descriptors and
+// header, the rows of the members one after another.
+func (e *Engine) PodTop(ctx context.Context, ref string, descriptors []string) ([]string, [][]string, error) {
+	cols, err := parseDescriptors(descriptors)
+	if err != nil {
+		return nil, nil, err
+	}
 	p, err := e.store.Pod(ctx, ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	members, err := e.PodContainers(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []Process
+	var rows [][]string
 	for _, c := range members {
 		if c.State.Status == model.Running {
-			out = append(out, namedUsers(c, containerProcesses(c))...)
+			rows = append(rows, topRows(c, cols)...)
 		}
 	}
-	return out, nil
+	return topHeader(cols), rows, nil
 }
 
 // containerProcesses finds the processes that share the init's cgroup.
@@ -97,15 +102,4 @@ func readProcess(name string, pid int) Process {
 		}
 	}
 	return p
-}
-
-// namedUsers replaces the UIDs in procs by their names in c's /etc/passwd.
-func namedUsers(c *model.Container, procs []Process) []Process {
-	names := newIDNames("/proc/" + strconv.Itoa(c.State.Pid) + "/root")
-	for i, p := range procs {
-		if uid, err := strconv.Atoi(p.User); err == nil {
-			procs[i].User = names.user(uid)
-		}
-	}
-	return procs
 }

@@ -241,7 +241,12 @@ func (e *Engine) copyUp(ctx context.Context, c *model.Container, name, path stri
 	if err != nil {
 		return err
 	}
-	_, err = e.store.UpdateVolume(ctx, name, func(v *model.Volume) error {
+	return e.copiedUp(ctx, name)
+}
+
+// copiedUp records that a volume needs no copy-up from an image any more.
+func (e *Engine) copiedUp(ctx context.Context, name string) error {
+	_, err := e.store.UpdateVolume(ctx, name, func(v *model.Volume) error {
 		v.NeedsCopyUp = false
 		return nil
 	})

@@ -11,9 +11,10 @@ import (
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
-// TestManPageDescribesStopKeys: podunit-systemd.unit(5) says what the
-// generator writes for a container's stop: no ExecStop= (the page said it
-// set one), and TimeoutStopSec= as StopTimeout= plus the margin it adds.
+// TestManPageDescribesStopKeys: podunit-systemd.unit(5) lists the
+// [Service] keys the generator sets for a container, exactly those it
+// refuses in a source (the page once said it wrote no ExecStop=, while it
+// writes one), and says TimeoutStopSec= is StopTimeout= plus the margin.
 func TestManPageDescribesStopKeys(t *testing.T) {
 	man, err := os.ReadFile("../docs/man/podunit-systemd.unit.5.md")
 	if err != nil {
@@ -33,14 +34,24 @@ func TestManPageDescribesStopKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := unit.Section("Service")
-	sets := regexp.MustCompile(`(?s)The generator sets some \*\*\[Service\]\*\* keys itself: (.*?) for a container;`).FindSubmatch(man)
+	sets := regexp.MustCompile(`(?s)The generator sets some \*\*\[Service\]\*\* keys itself: (.*?) for a container`).FindSubmatch(man)
 	if sets == nil {
 		t.Fatal("the man page no longer lists the keys the generator sets")
 	}
+	listed := map[string]bool{}
 	for _, key := range regexp.MustCompile(`\*\*(\w+)=\*\*`).FindAllSubmatch(sets[1], -1) {
+		listed[string(key[1])] = true
 		if _, ok := svc.Lookup(string(key[1])); !ok {
 			t.Errorf("the man page says the generator sets %s= in a container's unit; it does not:\n%s", key[1], res.Units[0].Data)
 		}
+	}
+	for _, e := range svc.Entries {
+		if !listed[e.Key] && refusesServiceKey(t, e.Key) {
+			t.Errorf("the generator sets %s= itself (a source may not), the man page does not list it", e.Key)
+		}
+	}
+	if strings.Contains(string(man), "writes none") {
+		t.Error("the man page still says the generator writes no ExecStop=")
 	}
 	e, ok := svc.Lookup("TimeoutStopSec")
 	if !ok {
@@ -54,4 +65,25 @@ func TestManPageDescribesStopKeys(t *testing.T) {
 	if flat := strings.Join(strings.Fields(string(man)), " "); !strings.Contains(flat, want+" ") {
 		t.Errorf("StopTimeout=5 gives TimeoutStopSec=%d; the man page does not say %q", n, want)
 	}
+}
+
+// refusesServiceKey reports whether a .container source may not set key
+// in [Service] because the generator sets it.
+func refusesServiceKey(t *testing.T, key string) bool {
+	t.Helper()
+	dir := t.TempDir()
+	src := "[Container]\nImage=img\n[Service]\n" + key + "=x\n"
+	if err := os.WriteFile(filepath.Join(dir, "k.container"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Generate(Config{Dirs: []string{dir}, Binary: DefaultBinary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Errors {
+		if strings.Contains(e.Error(), "is set by podunit-generator") {
+			return true
+		}
+	}
+	return false
 }

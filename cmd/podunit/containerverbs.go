@@ -30,8 +30,8 @@ func (a *app) containerPruneCommand() *cobra.Command {
 		Short: "Remove all non-running containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !a.confirm("WARNING! This will remove all non running containers.") {
-				return nil
+			if ok, err := a.proceed(force, "WARNING! This will remove all non running containers."); !ok {
+				return err
 			}
 			eng, err := a.engine()
 			if err != nil {

@@ -15,6 +15,7 @@ func (a *app) addEverydayCommands(root *cobra.Command) {
 		a.eventsCommand())
 	subcommand(root, "pod").AddCommand(a.podLogsCommand())
 	subcommand(root, "image").AddCommand(a.historyCommand(), a.imageTreeCommand(), a.imagePruneCommand())
+	a.addImageGroupAliases(root)
 }
 
 // subcommand is root's direct subcommand called name.

@@ -37,7 +37,7 @@ func containerFilter(ctx context.Context, eng *engine.Engine, args []string) (fu
 		}
 		return c.Created, nil
 	}
-	return filter.Compile(args, filter.Rules[*model.Container]{
+	return filter.Compile(args, withRules(filter.Rules[*model.Container]{
 		"id":     filter.Prefix(func(c *model.Container) string { return c.ID }),
 		"name":   filter.Regexp(func(c *model.Container) string { return c.Name }),
 		"label":  filter.Label(func(c *model.Container) map[string]string { return c.Config.Labels }),
@@ -60,7 +60,7 @@ func containerFilter(ctx context.Context, eng *engine.Engine, args []string) (fu
 		"volume": filter.OneOf(containerVolumes),
 		"before": filter.Relative(created, lookup, false),
 		"since":  filter.Relative(created, lookup, true),
-	})
+	}, psMoreRules(time.Now())))
 }
 
 // containerStatus is what status= compares: the status, and "stopped" for exited.
@@ -136,7 +136,7 @@ func imageFilter(ctx context.Context, eng *engine.Engine, args []string) (func(i
 		}
 		return in.Created, nil
 	}
-	return filter.Compile(args, filter.Rules[image.Summary]{
+	return filter.Compile(args, withRules(filter.Rules[image.Summary]{
 		"reference": filter.Rule[image.Summary](func(v string) (func(image.Summary) bool, error) {
 			return func(s image.Summary) bool {
 				return slices.ContainsFunc(s.Names, func(n string) bool { return referenceMatches(n, v) })
@@ -149,7 +149,7 @@ func imageFilter(ctx context.Context, eng *engine.Engine, args []string) (func(i
 		"before":   filter.Relative(created, lookup, false),
 		"since":    filter.Relative(created, lookup, true),
 		"until":    filter.Until(created, time.Now()),
-	})
+	}, imageMoreRules()))
 }
 
 // podFilter compiles `pod ps --filter`: id, name, label, status, ctr-names,
@@ -164,7 +164,7 @@ func podFilter(args []string) (func(podRow) bool, error) {
 			return out
 		}
 	}
-	return filter.Compile(args, filter.Rules[podRow]{
+	return filter.Compile(args, withRules(filter.Rules[podRow]{
 		"id":         filter.Prefix(func(r podRow) string { return r.fullID }),
 		"name":       filter.Regexp(func(r podRow) string { return r.Name }),
 		"label":      filter.Label(func(r podRow) map[string]string { return r.Labels }),
@@ -174,7 +174,7 @@ func podFilter(args []string) (func(podRow) bool, error) {
 		"ctr-ids":    filter.Rule[podRow](ctrIDs),
 		"ctr-status": filter.OneOf(members(func(m podMember) string { return m.Status }), psStatuses...),
 		"ctr-number": filter.Int(func(r podRow) (int, bool) { return r.NumberOfContainers, true }),
-	})
+	}, podMoreRules(time.Now())))
 }
 
 func ctrIDs(v string) (func(podRow) bool, error) {
@@ -185,24 +185,24 @@ func ctrIDs(v string) (func(podRow) bool, error) {
 
 // volumeFilter compiles `volume ls --filter`: name, label, driver, dangling.
 func volumeFilter(args []string) (func(volumeRow) bool, error) {
-	return filter.Compile(args, filter.Rules[volumeRow]{
+	return filter.Compile(args, withRules(filter.Rules[volumeRow]{
 		"name":     filter.Regexp(func(r volumeRow) string { return r.Name }),
 		"label":    filter.Label(func(r volumeRow) map[string]string { return r.Labels }),
 		"label!":   filter.NotLabel(func(r volumeRow) map[string]string { return r.Labels }),
 		"driver":   filter.Equal(func(r volumeRow) string { return r.Driver }),
 		"dangling": filter.Bool(func(r volumeRow) bool { return len(r.users) == 0 }),
-	})
+	}, volumeMoreRules(time.Now())))
 }
 
 // networkFilter compiles `network ls --filter`: name, id, label, driver.
 func networkFilter(args []string) (func(networkRow) bool, error) {
-	return filter.Compile(args, filter.Rules[networkRow]{
+	return filter.Compile(args, withRules(filter.Rules[networkRow]{
 		"name":   filter.Regexp(func(r networkRow) string { return r.Name }),
 		"id":     filter.Prefix(func(r networkRow) string { return r.ID }),
 		"label":  filter.Label(func(r networkRow) map[string]string { return r.Labels }),
 		"label!": filter.NotLabel(func(r networkRow) map[string]string { return r.Labels }),
 		"driver": filter.Equal(func(r networkRow) string { return r.Driver }),
-	})
+	}, networkMoreRules(time.Now())))
 }
 
 // filterImages keeps the images that `images --filter` args match.

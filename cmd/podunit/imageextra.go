@@ -32,6 +32,8 @@ type historyJSON struct {
 	Tags      []string  `json:"tags"`
 	Size      int64     `json:"size"`
 	Comment   string    `json:"comment,omitempty"`
+	// CreatedAt is Podman's second "Created" key, to the second.
+	CreatedAt string `json:"Created"`
 }
 
 func newHistoryRow(h image.HistoryEntry, human, noTrunc bool, now time.Time) historyRow {
@@ -73,7 +75,8 @@ func (a *app) historyCommand() *cobra.Command {
 			if format == "json" {
 				out := []historyJSON{}
 				for _, h := range list {
-					out = append(out, historyJSON{ID: h.ID, Created: h.Created, CreatedBy: h.CreatedBy, Tags: h.Tags, Size: h.Size, Comment: h.Comment})
+					out = append(out, historyJSON{ID: h.ID, Created: h.Created, CreatedBy: h.CreatedBy, Tags: h.Tags, Size: h.Size, Comment: h.Comment,
+						CreatedAt: h.Created.UTC().Format(time.RFC3339)})
 				}
 				return writeJSON(a.out, out)
 			}
@@ -149,8 +152,8 @@ func (a *app) imagePruneCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !force && !a.confirm(warning) {
-				return nil
+			if ok, err := a.proceed(force, warning); !ok {
+				return err
 			}
 			removed, err := eng.Images().Prune(a.ctx(cmd), all, match)
 			for _, id := range removed {

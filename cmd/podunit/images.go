@@ -34,6 +34,7 @@ type imageRow struct {
 	CreatedAt    string
 	Size         string
 	Names        []string
+	bytes        int64
 }
 
 func imageRows(list []image.Summary, noTrunc bool, now time.Time) []imageRow {
@@ -45,7 +46,7 @@ func imageRows(list []image.Summary, noTrunc bool, now time.Time) []imageRow {
 		}
 		base := imageRow{ID: id, Digest: s.Digest, CreatedSince: units.HumanDuration(now.Sub(s.Created)) + " ago",
 			CreatedAt: s.Created.Format(time.RFC3339), Size: units.HumanSizeWithPrecision(float64(s.Size), 3),
-			Names: s.Names}
+			Names: s.Names, bytes: s.Size}
 		if len(s.Names) == 0 {
 			base.Repository, base.Tag = "<none>", "<none>"
 			rows = append(rows, base)
@@ -73,11 +74,15 @@ func (a *app) imagesCommand() *cobra.Command {
 	var format string
 	var quiet, noTrunc, noHeading bool
 	var filters []string
+	var more imagesExtra
 	cmd := &cobra.Command{
 		Use:   "images [flags]",
 		Short: "List images in local storage",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := more.check(); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -90,6 +95,7 @@ func (a *app) imagesCommand() *cobra.Command {
 				return err
 			}
 			rows := imageRows(list, noTrunc, time.Now())
+			more.apply(rows)
 			switch {
 			case quiet:
 				for _, s := range list {
@@ -97,9 +103,13 @@ func (a *app) imagesCommand() *cobra.Command {
 				}
 				return nil
 			case format == "json":
-				return writeJSON(a.out, rows)
+				js, err := imageJSONs(a.ctx(cmd), eng, list)
+				if err != nil {
+					return err
+				}
+				return writeJSON(a.out, js)
 			case format == "":
-				format = imagesDefaultFormat
+				format = more.format()
 			}
 			return writeTable(a.out, "images", format, imageRow{},
 				map[string]string{"ID": "IMAGE ID", "CreatedSince": "CREATED"}, rows, noHeading)
@@ -109,7 +119,8 @@ func (a *app) imagesCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only image IDs")
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	cmd.Flags().BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
-	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until (KEY=VALUE)")
+	more.register(cmd.Flags())
+	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until, containers, digest, intermediate, readonly (KEY=VALUE)")
 	return cmd
 }
 
@@ -161,16 +172,21 @@ func (a *app) tagCommand() *cobra.Command {
 }
 
 func (a *app) importCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "import ROOTFS.tar NAME[:TAG]",
+	var changes []string
+	cmd := &cobra.Command{
+		Use:   "import [flags] ROOTFS.tar [NAME[:TAG]]",
 		Short: "Make an image from a root filesystem tarball",
-		Args:  cobra.ExactArgs(2),
+		Args:  cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
 			}
-			id, err := eng.Images().Import(a.ctx(cmd), args[0], args[1])
+			o := engine.ImportOptions{Changes: changes}
+			if len(args) == 2 {
+				o.Name = args[1]
+			}
+			id, err := eng.Import(a.ctx(cmd), args[0], o)
 			if err != nil {
 				return err
 			}
@@ -178,6 +194,9 @@ func (a *app) importCommand() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringArrayVarP(&changes, "change", "c", nil,
+		"apply a Dockerfile instruction to the image: CMD, ENTRYPOINT, ENV, LABEL, USER, WORKDIR, STOPSIGNAL")
+	return cmd
 }
 
 func (a *app) loadCommand() *cobra.Command {

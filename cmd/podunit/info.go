@@ -92,6 +92,7 @@ func (a *app) versionCommand() *cobra.Command {
 // infoData is `info`'s object: the engine's sections and the version.
 type infoData struct {
 	engine.Info
+	Plugins infoPlugins `json:"plugins"`
 	Version versionInfo `json:"version"`
 }
 
@@ -106,7 +107,7 @@ func (a *app) infoCommand() *cobra.Command {
 			if err != nil {
 				return nil, nil, err
 			}
-			v := infoData{Info: *info, Version: newVersionInfo()}
+			v := infoData{Info: *info, Plugins: newInfoPlugins(), Version: newVersionInfo()}
 			return v, func() error { return a.writeYAML(v) }, nil
 		})
 }

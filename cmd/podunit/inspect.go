@@ -35,6 +35,7 @@ type inspectData struct {
 	HostConfig   inspectHostConf `json:"HostConfig"`
 	// NetworkSettings: the container's address and published ports.
 	NetworkSettings inspectNetwork `json:"NetworkSettings"`
+	inspectMore
 }
 
 type inspectNetwork struct {
@@ -230,12 +231,14 @@ func (a *app) inspectOne(cmd *cobra.Command, ref, kind string) (any, error) {
 	if kind == "container" || kind == "all" {
 		c, err := eng.Container(a.ctx(cmd), ref)
 		if err == nil {
-			return newInspectData(c, func(name string) string {
+			d := newInspectData(c, func(name string) string {
 				if v, err := eng.Volume(a.ctx(cmd), name); err == nil {
 					return v.Mountpoint
 				}
 				return ""
-			}), nil
+			})
+			d.inspectMore = a.newInspectMore(cmd, eng, c)
+			return d, nil
 		}
 		if kind == "container" || !errdefs.IsNotFound(err) {
 			return nil, err

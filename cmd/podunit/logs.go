@@ -15,7 +15,7 @@ import (
 
 func (a *app) logsCommand() *cobra.Command {
 	var o engine.LogOptions
-	var since string
+	var since, until string
 	cmd := &cobra.Command{
 		Use:   "logs [flags] CONTAINER",
 		Short: "Show a container's output, kept in the journal under its unit",
@@ -28,6 +28,10 @@ func (a *app) logsCommand() *cobra.Command {
 				}
 				o.Since = t
 			}
+			var err error
+			if o.Until, err = optionalTime("--until", until); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -38,7 +42,14 @@ func (a *app) logsCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&o.Follow, "follow", "f", false, "keep printing new output")
 	cmd.Flags().IntVarP(&o.Tail, "tail", "n", -1, "print only the last N lines (-1: all)")
 	cmd.Flags().StringVar(&since, "since", "", "only output since a time: RFC 3339, Unix seconds or a duration such as 10m")
+	logTimeFlags(cmd, &o, &until)
 	return cmd
+}
+
+// logTimeFlags are logs' and pod logs' --until and --timestamps.
+func logTimeFlags(cmd *cobra.Command, o *engine.LogOptions, until *string) {
+	cmd.Flags().StringVar(until, "until", "", "only output until a time: RFC 3339, Unix seconds or a duration such as 10m")
+	cmd.Flags().BoolVarP(&o.Timestamps, "timestamps", "t", false, "put each line's time before it")
 }
 
 // parseSince accepts what `podman logs --since` does.

@@ -85,6 +85,7 @@ func parseNetworkOptions(list []string) (map[string]string, error) {
 type networkRow struct {
 	engine.Network
 	Containers map[string]engine.NetworkContainer `json:"containers"`
+	inUse      bool                               // some container or pod is configured on it (dangling=)
 }
 
 // MarshalJSON leaves "containers" out of `network ls`, which has none, as Podman does.
@@ -122,7 +123,11 @@ func (a *app) networkLsCommand() *cobra.Command {
 			}
 			rows := []networkRow{}
 			for _, n := range list {
-				if r := (networkRow{Network: n}); match(r) {
+				r := networkRow{Network: n}
+				if r.inUse, err = networkInUse(a.ctx(cmd), eng, n.Name, filters); err != nil {
+					return err
+				}
+				if match(r) {
 					if !noTrunc && format != "json" && len(r.ID) > 12 {
 						r.ID = r.ID[:12]
 					}
@@ -136,7 +141,7 @@ func (a *app) networkLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver, until, dangling (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only network names")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "show full network IDs")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")

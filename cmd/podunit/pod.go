@@ -184,17 +184,18 @@ func (a *app) podExistsCommand() *cobra.Command {
 
 // podRow is one line of `pod ps`.
 type podRow struct {
-	ID                 string `json:"Id"`
+	ID                 string `json:"-"` // podRowMore.FullID is the JSON Id
 	Name               string
 	Status             string
 	CreatedHuman       string `json:"-"`
 	Created            string
-	InfraID            string
+	InfraID            string `json:"InfraId"`
 	Containers         []podMember
 	NumberOfContainers int `json:"-"`
 	Labels             map[string]string
 	Unit               string
 	fullID             string
+	podRowMore
 }
 
 var podStatuses = []string{"created", "running", "degraded", "exited", "stopped"}
@@ -236,6 +237,7 @@ func newPodRow(p *model.Pod, members []*model.Container, noTrunc bool, now time.
 		r.Containers = append(r.Containers, podMember{ID: c.ID, Names: c.Name, Status: string(c.State.Status)})
 	}
 	r.Status = model.PodStatus(statuses)
+	r.podRowMore = newPodRowMore(p, r.Containers, noTrunc)
 	return r
 }
 
@@ -245,12 +247,17 @@ func (a *app) podPsCommand() *cobra.Command {
 	var format string
 	var filters []string
 	var quiet, noTrunc, noHeading bool
+	var cols podPsColumns
+	var order podPsOrder
 	cmd := &cobra.Command{
 		Use:     "ps [flags]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List pods",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := podSortKeys.check(order.sort); err != nil {
+				return err
+			}
 			match, err := podFilter(filters)
 			if err != nil {
 				return err
@@ -269,17 +276,18 @@ func (a *app) podPsCommand() *cobra.Command {
 					rows = append(rows, r)
 				}
 			}
-			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: podPsFormat,
-				quiet: quiet, noHeading: noHeading, headers: map[string]string{"ID": "POD ID",
-					"CreatedHuman": "CREATED", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}},
-				rows, func(r podRow) string { return r.ID })
+			rows = order.apply(rows)
+			return printList(a, listOutput{name: "pod ps", format: format, defaultFormat: cols.format(),
+				quiet: quiet, noHeading: noHeading, headers: podPsHeaders}, rows, func(r podRow) string { return r.ID })
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
+	cols.register(fs)
+	order.register(fs)
 	return cmd
 }

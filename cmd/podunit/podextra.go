@@ -12,7 +12,7 @@ import (
 
 func (a *app) podLogsCommand() *cobra.Command {
 	var o engine.PodLogOptions
-	var since string
+	var since, until string
 	cmd := &cobra.Command{
 		Use:   "logs [flags] POD",
 		Short: "Show the output of a pod's containers, interleaved, from the journal",
@@ -20,6 +20,9 @@ func (a *app) podLogsCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if o.Since, err = optionalTime("--since", since); err != nil {
+				return err
+			}
+			if o.Until, err = optionalTime("--until", until); err != nil {
 				return err
 			}
 			eng, err := a.engine()
@@ -37,5 +40,6 @@ func (a *app) podLogsCommand() *cobra.Command {
 	fs.IntVar(&o.Tail, "tail", -1, "print only the last N lines (-1: all)")
 	fs.StringVar(&since, "since", "", "only output since a time: RFC 3339, Unix seconds or a duration such as 10m")
 	fs.BoolVarP(&o.Names, "names", "n", false, "prefix lines with container names instead of IDs")
+	logTimeFlags(cmd, &o.LogOptions, &until)
 	return cmd
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,21 +13,22 @@ import (
 
 // podInspectData is a pod in `podman pod inspect`'s shape.
 type podInspectData struct {
-	ID               string            `json:"Id"`
-	Name             string            `json:"Name"`
-	Created          time.Time         `json:"Created"`
-	State            string            `json:"State"`
-	Hostname         string            `json:"Hostname"`
-	Labels           map[string]string `json:"Labels"`
-	ExitPolicy       string            `json:"ExitPolicy"`
-	SharedNamespaces []string          `json:"SharedNamespaces"`
-	CgroupParent     string            `json:"CgroupParent"`
-	Unit             string            `json:"Unit"`
-	NumContainers    int               `json:"NumContainers"`
-	Containers       []podMember       `json:"Containers"`
-	MemoryLimit      int64             `json:"MemoryLimit"`
-	CPUs             float64           `json:"CPUs"`
-	InfraConfig      *podInfraConfig   `json:"InfraConfig"`
+	ID               string             `json:"Id"`
+	Name             string             `json:"Name"`
+	Created          time.Time          `json:"Created"`
+	State            string             `json:"State"`
+	Hostname         string             `json:"Hostname"`
+	Labels           map[string]string  `json:"Labels"`
+	ExitPolicy       string             `json:"ExitPolicy"`
+	SharedNamespaces []string           `json:"SharedNamespaces"`
+	CgroupParent     string             `json:"CgroupParent"`
+	Unit             string             `json:"Unit"`
+	NumContainers    int                `json:"NumContainers"`
+	Containers       []podInspectMember `json:"Containers"`
+	MemoryLimit      int64              `json:"MemoryLimit"`
+	CPUs             float64            `json:"CPUs"`
+	InfraConfig      *podInfraConfig    `json:"InfraConfig"`
+	podInspectMore
 }
 
 func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
@@ -37,8 +36,9 @@ func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
 	return podInspectData{ID: p.ID, Name: p.Name, Created: p.Created, State: row.Status,
 		Hostname: p.Config.Hostname, Labels: p.Config.Labels, ExitPolicy: p.Config.ExitPolicy,
 		SharedNamespaces: p.Config.Share, CgroupParent: names.PodSlice(p.Name, p.ID),
-		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: row.Containers,
-		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs, InfraConfig: newPodInfraConfig(&p.Config)}
+		Unit: names.PodUnit(p.Name, p.ID), NumContainers: len(members), Containers: podInspectMembers(row.Containers),
+		MemoryLimit: p.Config.Memory, CPUs: p.Config.CPUs, InfraConfig: newPodInfraConfig(&p.Config),
+		podInspectMore: podInspectMore{CreateCgroup: true}}
 }
 
 func (a *app) podInspectCommand() *cobra.Command {
@@ -58,24 +58,20 @@ func (a *app) podInspectCommand() *cobra.Command {
 
 func (a *app) podTopCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "top POD",
+		Use:   "top POD [DESCRIPTOR...]",
 		Short: "List the processes of a pod's running members",
-		Args:  cobra.ExactArgs(1),
+		Long:  "List the processes of a pod's running members, with top's descriptors (see podunit top --help).",
+		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
 				return err
 			}
-			procs, err := eng.PodTop(a.ctx(cmd), args[0])
+			header, rows, err := eng.PodTop(a.ctx(cmd), args[0], args[1:])
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
-			fmt.Fprintln(w, "CONTAINER\tUSER\tPID\tPPID\tCOMMAND")
-			for _, p := range procs {
-				fmt.Fprintf(w, "%s\t%s\t%d\t%d\t%s\n", p.Container, p.User, p.PID, p.PPID, p.Command)
-			}
-			return w.Flush()
+			return a.printTop(header, rows)
 		},
 	}
 }

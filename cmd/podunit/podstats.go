@@ -53,8 +53,8 @@ func (a *app) podStatsCommand() *cobra.Command {
 	return cmd
 }
 
-// podStats reads the running members of the pods refs (every pod without
-// refs), pod by pod.
+// podStats reads the members of the pods refs (every pod without refs),
+// pod by pod: the running ones from their cgroups, the others as "--".
 func podStats(ctx context.Context, eng *engine.Engine, refs []string, prev map[string]engine.ContainerStats) ([]podStatsRow, error) {
 	pods, err := podsOf(ctx, eng, refs)
 	if err != nil {
@@ -72,20 +72,33 @@ func podStats(ctx context.Context, eng *engine.Engine, refs []string, prev map[s
 				ids = append(ids, c.ID)
 			}
 		}
-		if len(ids) == 0 {
-			continue
+		byName := map[string]podStatsRow{}
+		if len(ids) > 0 {
+			stats, err := eng.Stats(ctx, ids, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range statsRows(stats, prev) {
+				byName[r.Name] = podStatsRow{CPU: r.CPUPerc, MemUsage: r.MemUsage, MemUsageBytes: r.MemUsageBytes,
+					Mem: r.MemPerc, NetIO: r.NetIO, BlockIO: r.BlockIO, PIDS: r.PIDS,
+					Pod: names.ShortID(p.ID), CID: r.ID, Name: r.Name}
+			}
 		}
-		stats, err := eng.Stats(ctx, ids, false)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range statsRows(stats, prev) {
-			rows = append(rows, podStatsRow{CPU: r.CPUPerc, MemUsage: r.MemUsage, MemUsageBytes: r.MemUsageBytes,
-				Mem: r.MemPerc, NetIO: r.NetIO, BlockIO: r.BlockIO, PIDS: r.PIDS,
-				Pod: names.ShortID(p.ID), CID: r.ID, Name: r.Name})
+		for _, c := range members {
+			r, ok := byName[c.Name]
+			if !ok { // not running, or it stopped meanwhile: Podman's "--" row
+				r = noStatsRow(names.ShortID(p.ID), names.ShortID(c.ID), c.Name)
+			}
+			rows = append(rows, r)
 		}
 	}
 	return rows, nil
+}
+
+// noStatsRow is a pod member without a cgroup to read, as Podman shows one.
+func noStatsRow(pod, cid, name string) podStatsRow {
+	return podStatsRow{CPU: "--", MemUsage: "-- / --", MemUsageBytes: "-- / --", Mem: "--", NetIO: "-- / --",
+		BlockIO: "-- / --", PIDS: "--", Pod: pod, CID: cid, Name: name}
 }
 
 // podsOf resolves refs to pods, or lists every pod without refs.

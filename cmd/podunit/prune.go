@@ -18,8 +18,8 @@ func (a *app) pruneIDs(short, warning string, prune func(ctx context.Context, en
 		Short: short,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !a.confirm(warning) {
-				return nil
+			if ok, err := a.proceed(force, warning); !ok {
+				return err
 			}
 			eng, err := a.engine()
 			if err != nil {

@@ -43,6 +43,8 @@ type psJSON struct {
 	State      string            `json:"State"`
 	Status     string            `json:"Status"` // "Up 3 seconds", as Podman's JSON
 	Unit       string            `json:"Unit"`
+	Namespaces psNamespaces      `json:"Namespaces"` // empty without --ns, as Podman's
+	Size       *psSize           `json:"Size"`       // null without --size, as Podman's
 }
 
 // psPort is a published port in Podman's JSON form (netavark's PortMapping).
@@ -174,11 +176,15 @@ func (a *app) psCommand() *cobra.Command {
 	var all, quiet, noTrunc, noHeading bool
 	var format string
 	var filters []string
+	var more psExtra
 	cmd := &cobra.Command{
 		Use:   "ps [flags]",
 		Short: "List containers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := more.check(); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -188,11 +194,15 @@ func (a *app) psCommand() *cobra.Command {
 				return err
 			}
 			rows, err := a.psRows(cmd, func(c *model.Container) bool {
-				return (all || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
+				return (all || more.all() || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
 			}, noTrunc)
 			if err != nil {
 				return err
 			}
+			if err := more.fill(a.ctx(cmd), eng, rows); err != nil {
+				return err
+			}
+			rows = more.apply(rows)
 			if format == "json" {
 				js := make([]psJSON, 0, len(rows))
 				for _, r := range rows {
@@ -200,8 +210,8 @@ func (a *app) psCommand() *cobra.Command {
 				}
 				return writeJSON(a.out, js)
 			}
-			return printList(a, listOutput{name: "ps", format: format, defaultFormat: psDefaultFormat,
-				quiet: quiet, noHeading: noHeading, headers: psHeaders}, rows, func(r psRow) string { return r.ID() })
+			return printList(a, listOutput{name: "ps", format: more.table(format), defaultFormat: psDefaultFormat,
+				quiet: quiet, noHeading: noHeading, headers: psAllHeaders()}, rows, func(r psRow) string { return r.ID() })
 		},
 	}
 	fs := cmd.Flags()
@@ -210,7 +220,8 @@ func (a *app) psCommand() *cobra.Command {
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, ancestor, pod, network, volume, before, since (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, health, ancestor, pod, network, volume, before, since, until, restart-policy (KEY=VALUE)")
+	more.register(fs)
 	return cmd
 }
 

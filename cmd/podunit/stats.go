@@ -17,6 +17,7 @@ import (
 // statsOptions are stats' flags.
 type statsOptions struct {
 	all, noStream, noReset bool
+	noTrunc                bool // full IDs (stats only; pod stats has none)
 	format                 string
 	interval               int
 }
@@ -41,7 +42,13 @@ func (a *app) statsCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.printStats(o, statsRows(stats, prev))
+				rows := statsRows(stats, prev)
+				for i := range rows {
+					if o.noTrunc {
+						rows[i].ID = rows[i].ContainerID
+					}
+				}
+				return a.printStats(o, rows)
 			})
 		},
 	}
@@ -51,6 +58,7 @@ func (a *app) statsCommand() *cobra.Command {
 	f.BoolVar(&o.noReset, "no-reset", false, "do not clear the terminal between intervals")
 	f.StringVar(&o.format, "format", "", "output format: json, or a Go template")
 	f.IntVarP(&o.interval, "interval", "i", 5, "seconds between intervals")
+	f.BoolVar(&o.noTrunc, "no-trunc", false, "show full container IDs")
 	return cmd
 }
 

@@ -68,8 +68,8 @@ func (a *app) systemPruneCommand() *cobra.Command {
 		Short: "Remove unused containers, pods, networks, images and (with --volumes) volumes",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !a.confirm(pruneWarning(o)) {
-				return nil
+			if ok, err := a.proceed(force, pruneWarning(o)); !ok {
+				return err
 			}
 			eng, err := a.engine()
 			if err != nil {
@@ -126,8 +126,8 @@ func (a *app) systemResetCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			warning := "WARNING! This will remove:\n\t- all containers\n\t- all pods\n\t- all images\n" +
 				"\t- all networks\n\t- all volumes\n\t- all secrets\n"
-			if !force && !a.confirm(warning) {
-				return nil
+			if ok, err := a.proceed(force, warning); !ok {
+				return err
 			}
 			a.cfg.LostState, a.cfg.SetAsideDamaged = true, true // reset works over lost and damaged records too
 			eng, err := a.engine()

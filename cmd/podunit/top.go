@@ -41,12 +41,7 @@ func (a *app) topCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
-			fmt.Fprintln(w, strings.Join(header, "\t"))
-			for _, r := range rows {
-				fmt.Fprintln(w, strings.Join(r, "\t"))
-			}
-			return w.Flush()
+			return a.printTop(header, rows)
 		},
 	}
 	// what follows the container is top's: descriptors, or options for ps
@@ -63,4 +58,14 @@ func psOptions(args []string) bool {
 		}
 	}
 	return false
+}
+
+// printTop prints top's (or pod top's) header and rows as columns.
+func (a *app) printTop(header []string, rows [][]string) error {
+	w := tabwriter.NewWriter(a.out, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(w, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
+	}
+	return w.Flush()
 }

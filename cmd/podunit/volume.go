@@ -24,7 +24,7 @@ const (
 func (a *app) volumeCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "volume", Short: "Manage named volumes"}
 	cmd.AddCommand(a.volumeCreateCommand(), a.volumeLsCommand(), a.volumeInspectCommand(),
-		a.volumeRmCommand(), a.volumeExistsCommand(), a.volumePruneCommand())
+		a.volumeRmCommand(), a.volumeExistsCommand(), a.volumePruneCommand(), a.volumeExportCommand(), a.volumeImportCommand())
 	return cmd
 }
 
@@ -96,12 +96,13 @@ type volumeRow struct {
 	Options     map[string]string
 	MountCount  uint
 	NeedsCopyUp bool
+	NeedsChown  bool // Podman's key: the first mount's copy-up also sets the owners
 	users       []*model.Container
 }
 
 func newVolumeRow(v *model.Volume, users []*model.Container) volumeRow {
 	r := volumeRow{Name: v.Name, Driver: v.Driver, Mountpoint: v.Mountpoint, CreatedAt: v.Created.Local(),
-		Labels: v.Labels, Scope: "local", Options: v.Options, NeedsCopyUp: v.NeedsCopyUp, users: users}
+		Labels: v.Labels, Scope: "local", Options: v.Options, NeedsCopyUp: v.NeedsCopyUp, NeedsChown: v.NeedsCopyUp, users: users}
 	if r.Labels == nil {
 		r.Labels = map[string]string{}
 	}
@@ -159,7 +160,7 @@ func (a *app) volumeLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling (KEY=VALUE)")
+	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling, scope, opt, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return cmd
@@ -272,11 +273,24 @@ func (a *app) volumePruneCommand() *cobra.Command {
 }
 
 // confirm asks a yes/no question on the terminal; anything but y is no.
-func (a *app) confirm(warning string) bool {
+func (a *app) confirm(warning string) (bool, error) {
 	fmt.Fprintf(a.out, "%s\nAre you sure you want to continue? [y/N] ", warning)
-	line, _ := bufio.NewReader(a.in).ReadString('\n')
+	line, err := bufio.NewReader(a.in).ReadString('\n')
+	if err != nil && line == "" {
+		// no answer at all (stdin closed, or /dev/null): an error, as
+		// Podman's "Error: EOF", not a silent "no"
+		return false, fmt.Errorf("reading the answer from standard input: %w", err)
+	}
 	answer := strings.ToLower(strings.TrimSpace(line))
-	return answer == "y" || answer == "yes"
+	return answer == "y" || answer == "yes", nil
+}
+
+// proceed is true with force, else when the user confirms warning.
+func (a *app) proceed(force bool, warning string) (bool, error) {
+	if force {
+		return true, nil
+	}
+	return a.confirm(warning)
 }
 
 // parseMounts reads --mount type=bind|volume|tmpfs|image|devpts|ramfs|glob,…

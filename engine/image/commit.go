@@ -166,9 +166,7 @@ func (s *Store) moveNames(id string, names []string) error {
 func committedConfig(base *imgspecv1.Image, diffID digest.Digest, now time.Time, o CommitOptions) imgspecv1.Image {
 	cfg := *base
 	cfg.Created, cfg.Author = &now, o.Author
-	c := o.Config
-	cfg.Config.User, cfg.Config.Env, cfg.Config.Entrypoint, cfg.Config.Cmd = c.User, c.Env, c.Entrypoint, c.Cmd
-	cfg.Config.WorkingDir, cfg.Config.Labels, cfg.Config.StopSignal = c.WorkingDir, c.Labels, c.StopSignal
+	o.Config.setOn(&cfg.Config)
 	cfg.RootFS.Type = "layers"
 	cfg.RootFS.DiffIDs = append(append([]digest.Digest{}, base.RootFS.DiffIDs...), diffID)
 	cfg.History = append(append([]imgspecv1.History{}, base.History...),

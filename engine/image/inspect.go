@@ -20,6 +20,9 @@ type Summary struct {
 	Digest  string
 	Created time.Time
 	Size    int64
+	// Containers counts the storage containers made from it, of podunit
+	// or another engine.
+	Containers int
 }
 
 // Inspect is the JSON shape of podman's `image inspect` (a subset).
@@ -36,6 +39,7 @@ type Inspect struct {
 	RootFS       RootFS
 	Labels       map[string]string
 	ManifestType string
+	InspectMore
 }
 
 // RootFS lists an image's layers by diff ID.
@@ -56,6 +60,10 @@ func (s *Store) List(ctx context.Context) ([]Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing images: %w", err)
 	}
+	uses, err := s.imageUses()
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Summary, 0, len(imgs))
 	for i := range imgs {
 		size, err := s.store.ImageSize(imgs[i].ID)
@@ -63,7 +71,8 @@ func (s *Store) List(ctx context.Context) ([]Summary, error) {
 			return nil, fmt.Errorf("image %s: size: %w", imgs[i].ID, err)
 		}
 		out = append(out, Summary{ID: imgs[i].ID, Names: slices.Clone(imgs[i].Names),
-			Digest: imgs[i].Digest.String(), Created: imgs[i].Created.UTC(), Size: size})
+			Digest: imgs[i].Digest.String(), Created: imgs[i].Created.UTC(), Size: size,
+			Containers: uses[imgs[i].ID]})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].Created.Equal(out[j].Created) {
@@ -101,6 +110,7 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) 
 		Architecture: cfg.Architecture, Os: cfg.OS, Size: size,
 		RootFS: RootFS{Type: cfg.RootFS.Type, Layers: diffIDs(cfg)},
 		Labels: c.Labels, ManifestType: mt,
+		InspectMore: s.inspectMore(img, cfg, size),
 	}, nil
 }
 

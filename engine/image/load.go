@@ -26,6 +26,12 @@ import (
 // a configuration with only OS, architecture and creation time, and the name
 // name normalised ("bb" → "localhost/bb:latest"; "" leaves it unnamed).
 func (s *Store) Import(ctx context.Context, tarPath, name string) (string, error) {
+	return s.ImportWith(ctx, tarPath, name, ImageConfig{})
+}
+
+// ImportWith is Import with the image's configuration set to config (import
+// --change).
+func (s *Store) ImportWith(ctx context.Context, tarPath, name string, config ImageConfig) (string, error) {
 	if err := s.open(); err != nil {
 		return "", err
 	}
@@ -46,6 +52,7 @@ func (s *Store) Import(ctx context.Context, tarPath, name string) (string, error
 	}
 	now := time.Now().UTC()
 	cfg := imgspecv1.Image{Created: &now, Platform: imgspecv1.Platform{OS: "linux", Architecture: runtime.GOARCH}}
+	config.setOn(&cfg.Config)
 	if err := ref.(tarball.ConfigUpdater).ConfigUpdate(cfg, nil); err != nil {
 		return "", fmt.Errorf("importing %s: %w", tarPath, err)
 	}

@@ -46,19 +46,33 @@ func (s *Store) pruneOnce(ctx context.Context, all bool, keep func(Summary) bool
 	return removed, nil
 }
 
-// usedImages is the set of image IDs some storage container was made from.
+// usedImages is the set of image IDs some storage container was made from
+// or some container mounts (--mount type=image).
 func (s *Store) usedImages() (map[string]bool, error) {
-	ctrs, err := s.store.Containers()
+	uses, err := s.imageUses()
 	if err != nil {
-		return nil, fmt.Errorf("listing containers: %w", err)
+		return nil, err
 	}
 	used := map[string]bool{}
-	for _, c := range ctrs {
-		used[c.ImageID] = true
+	for id := range uses {
+		used[id] = true
 	}
 	mounted, err := s.mounted()
 	for id := range mounted {
 		used[id] = true
 	}
 	return used, err
+}
+
+// imageUses counts the storage containers made from each image, by ID.
+func (s *Store) imageUses() (map[string]int, error) {
+	ctrs, err := s.store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing containers: %w", err)
+	}
+	uses := map[string]int{}
+	for _, c := range ctrs {
+		uses[c.ImageID]++
+	}
+	return uses, nil
 }

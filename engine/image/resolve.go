@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/podunit/podunit/engine/errdefs"
 	"go.podman.io/image/v5/docker/reference"
 	"go.podman.io/storage"
@@ -28,6 +29,12 @@ type ImageConfig struct {
 	WorkingDir string            `json:"WorkingDir,omitempty"`
 	Labels     map[string]string `json:"Labels,omitempty"`
 	StopSignal string            `json:"StopSignal,omitempty"`
+}
+
+// setOn puts c into an OCI image configuration.
+func (c ImageConfig) setOn(o *imgspecv1.ImageConfig) {
+	o.User, o.Env, o.Entrypoint, o.Cmd = c.User, c.Env, c.Entrypoint, c.Cmd
+	o.WorkingDir, o.Labels, o.StopSignal = c.WorkingDir, c.Labels, c.StopSignal
 }
 
 // Resolve finds an image by full ID (with or without "sha256:"), by name, by

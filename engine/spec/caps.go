@@ -114,3 +114,13 @@ func normalizeCapabilities(names, known []string) ([]string, bool, error) {
 	}
 	return out, all, nil
 }
+
+// BoundingCapabilities is the bounding set Generate gives a process with
+// these flags on this host (inspect's BoundingCaps).
+func BoundingCapabilities(capAdd, capDrop []string, privileged bool) ([]string, error) {
+	h, err := probeHost()
+	if err != nil {
+		return nil, err
+	}
+	return mergeCapabilities(Input{CapAdd: capAdd, CapDrop: capDrop, Privileged: privileged}, h.caps)
+}

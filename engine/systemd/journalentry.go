@@ -12,6 +12,7 @@ type entry struct {
 	priority   int
 	cursor     string // __CURSOR: where `--after-cursor` goes on
 	identifier string // SYSLOG_IDENTIFIER
+	realtime   int64  // __REALTIME_TIMESTAMP: microseconds since the epoch
 }
 
 // decodeEntry decodes one line of `journalctl -o json`. A field is a string,
@@ -23,11 +24,13 @@ func decodeEntry(line []byte) (entry, error) {
 		Priority json.RawMessage `json:"PRIORITY"`
 		Cursor   string          `json:"__CURSOR"`
 		Ident    json.RawMessage `json:"SYSLOG_IDENTIFIER"`
+		Realtime string          `json:"__REALTIME_TIMESTAMP"`
 	}
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return entry{}, fmt.Errorf("decode journal entry: %w", err)
 	}
 	e := entry{priority: 6, cursor: raw.Cursor}
+	e.realtime, _ = strconv.ParseInt(raw.Realtime, 10, 64)
 	if msg, err := fieldValue(raw.Message); err == nil {
 		e.message = msg
 	}

@@ -19,6 +19,8 @@ type LogOptions struct {
 	Follow     bool      // keep printing new entries until ctx ends
 	Tail       int       // the last Tail entries; negative: all of them
 	Since      time.Time // zero: from the beginning
+	Until      time.Time // zero: to the end
+	Timestamps bool      // put each entry's time (RFC 3339, ns) before its message
 	// MoreUnits are read too, interleaved by time (pod logs); Prefix
 	// maps an entry's SYSLOG_IDENTIFIER to text put before its message.
 	MoreUnits []string
@@ -41,8 +43,11 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if opts.Unit == "" {
 		return fmt.Errorf("logs: no unit given: %w", errdefs.ErrInvalidArgument)
 	}
+	if !opts.Until.IsZero() && opts.Until.Before(opts.Since) {
+		return nil // nothing can be in that range; journalctl would call it an error
+	}
 	if opts.Tail < 0 {
-		return runJournal(ctx, opts, journalArgs(opts, ""), newPrinter(stdout, stderr, opts.Prefix))
+		return runJournal(ctx, opts, journalArgs(opts, ""), newStampPrinter(stdout, stderr, opts.Prefix, opts.Timestamps))
 	}
 	last := &tailBuffer{n: opts.Tail}
 	history := opts
@@ -50,13 +55,13 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 	if err := runJournal(ctx, history, journalArgs(history, ""), last.add); err != nil {
 		return err
 	}
-	if err := last.flush(newPrinter(stdout, stderr, opts.Prefix)); err != nil {
+	if err := last.flush(newStampPrinter(stdout, stderr, opts.Prefix, opts.Timestamps)); err != nil {
 		return fmt.Errorf("logs of unit %s: %w", opts.Unit, err)
 	}
 	if !opts.Follow {
 		return nil
 	}
-	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newPrinter(stdout, stderr, opts.Prefix))
+	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newStampPrinter(stdout, stderr, opts.Prefix, opts.Timestamps))
 }
 
 // FollowUntil prints the unit's entries as Logs with Follow does, until done
@@ -113,6 +118,9 @@ func journalArgs(opts LogOptions, after string) []string {
 	case !opts.Since.IsZero():
 		args = append(args, "--since=@"+sinceStamp(opts.Since))
 	}
+	if !opts.Until.IsZero() {
+		args = append(args, "--until=@"+sinceStamp(opts.Until))
+	}
 	args = append(args, "_SYSTEMD_UNIT="+opts.Unit)
 	for _, u := range opts.MoreUnits {
 		args = append(args, "_SYSTEMD_UNIT="+u) // the same field: journalctl ORs them
@@ -151,10 +159,19 @@ func readEntries(r io.Reader, emit func(entry) error) error {
 // newPrinter writes each entry's message to stderr (priority err and more
 // urgent) or stdout.
 func newPrinter(stdout, stderr io.Writer, prefix map[string]string) func(entry) error {
+	return newStampPrinter(stdout, stderr, prefix, false)
+}
+
+// newStampPrinter is newPrinter that with stamps puts each entry's time
+// between the prefix and the message, as Podman's logs --timestamps.
+func newStampPrinter(stdout, stderr io.Writer, prefix map[string]string, stamps bool) func(entry) error {
 	return func(e entry) error {
 		w := stdout
 		if e.priority <= 3 {
 			w = stderr
+		}
+		if stamps {
+			e.message = append([]byte(time.UnixMicro(e.realtime).Format(time.RFC3339Nano)+" "), e.message...)
 		}
 		if p := prefix[e.identifier]; p != "" {
 			e.message = append([]byte(p), e.message...)

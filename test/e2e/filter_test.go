@@ -31,20 +31,24 @@ func TestFilters(t *testing.T) {
 		return lines(e.on(t).must(append([]string{"ps", "-a", "--format", "{{.Names}}"}, args...)...))
 	}
 	cases := map[string][]string{
-		"name=^f":        {"first"},
-		"label=app=x":    {"first"},
-		"label!=app":     {"member", "three"},
-		"status=created": {"first", "member"},
-		"exited=3":       {"three"},
-		"ancestor=bb":    {"first", "three"},
-		"ancestor=lab:1": {"member"},
-		"pod=shop":       {"member"},
-		"volume=used":    {"first"},
-		"volume=/data":   {"first"},
-		"before=three":   {"first", "member"},
-		"since=first":    {"member", "three"},
-		"status=stopped": {"three"},
-		"network=none":   {"first", "member", "three"}, // the member has its pod's
+		"name=^f":               {"first"},
+		"label=app=x":           {"first"},
+		"label!=app":            {"member", "three"},
+		"status=created":        {"first", "member"},
+		"exited=3":              {"three"},
+		"ancestor=bb":           {"first", "three"},
+		"ancestor=lab:1":        {"member"},
+		"pod=shop":              {"member"},
+		"volume=used":           {"first"},
+		"volume=/data":          {"first"},
+		"before=three":          {"first", "member"},
+		"since=first":           {"member", "three"},
+		"status=stopped":        {"three"},
+		"network=none":          {"first", "member", "three"}, // the member has its pod's
+		"restart-policy=no":     {"first", "member", "three"},
+		"restart-policy=always": nil,
+		"until=4102444800":      {"first", "member", "three"}, // 2100
+		"until=1970-01-02":      nil,
 	}
 	for arg, want := range cases {
 		t.Run("ps "+arg, func(t *testing.T) {
@@ -67,6 +71,9 @@ func checkOtherFilters(t *testing.T, e *env) {
 	for arg, want := range map[string][]string{
 		"reference=bb": {"localhost/bb"}, "reference=lab": {"localhost/lab"}, "reference=*/b*": {"localhost/bb"},
 		"label=tier=db": {"localhost/lab"}, "dangling=true": nil, "before=bb": {"localhost/lab"}, "since=lab:1": {"localhost/bb"},
+		"containers=true": {"localhost/bb", "localhost/lab"}, "containers=false": nil, "intermediate=false": {"localhost/bb", "localhost/lab"},
+		"readonly=true": nil, "until=4102444800": {"localhost/bb", "localhost/lab"},
+		"digest=" + strings.TrimSpace(e.must("image", "inspect", "--format", "{{.Digest}}", "lab:1")): {"localhost/lab"},
 	} {
 		if got := list("images", "--format", "{{.Repository}}", "--filter", arg); !sameSet(got, want) {
 			t.Errorf("images --filter %s: %v, want %v", arg, got, want)
@@ -75,7 +82,7 @@ func checkOtherFilters(t *testing.T, e *env) {
 	e.must("pod", "create", "--name", "empty")
 	for arg, want := range map[string][]string{
 		"ctr-names=member": {"shop"}, "ctr-status=created": {"shop"}, "label=app=shop": {"shop"},
-		"name=^em": {"empty"}, "ctr-number=0": {"empty"},
+		"name=^em": {"empty"}, "ctr-number=0": {"empty"}, "until=4102444800": {"shop", "empty"}, "until=1970-01-02": nil,
 	} {
 		if got := list("pod", "ps", "--format", "{{.Name}}", "--filter", arg); !sameSet(got, want) {
 			t.Errorf("pod ps --filter %s: %v, want %v", arg, got, want)
@@ -83,6 +90,7 @@ func checkOtherFilters(t *testing.T, e *env) {
 	}
 	for arg, want := range map[string][]string{
 		"dangling=true": {"spare"}, "dangling=false": {"used"}, "label=k=v": {"used"}, "driver=local": {"spare", "used"}, "name=^sp": {"spare"},
+		"scope=local": {"spare", "used"}, "until=4102444800": {"spare", "used"}, "until=1970-01-02": nil,
 	} {
 		if got := list("volume", "ls", "-q", "--filter", arg); !sameSet(got, want) {
 			t.Errorf("volume ls --filter %s: %v, want %v", arg, got, want)
@@ -93,12 +101,22 @@ func checkOtherFilters(t *testing.T, e *env) {
 	id := strings.TrimSpace(e.must("network", "inspect", "--format", "{{.ID}}", "netb"))
 	for arg, want := range map[string][]string{
 		"label=zone=a": {"neta"}, "name=^net": {"neta", "netb"}, "id=" + id[:10]: {"netb"}, "driver=bridge": {"neta", "netb"},
+		"until=1970-01-02": nil,
 	} {
 		if got := slices.DeleteFunc(list("network", "ls", "-q", "--filter", arg), func(s string) bool { return s == "podunit" }); !sameSet(got, want) {
 			t.Errorf("network ls --filter %s: %v, want %v", arg, got, want)
 		}
 	}
-	for _, bad := range [][]string{{"ps", "--filter", "colour=red"}, {"images", "--filter", "dangling=maybe"},
+	e.must("pod", "create", "--name", "netpod", "--network", "neta")
+	if got := list("pod", "ps", "--format", "{{.Name}}", "--filter", "network=neta"); !sameSet(got, []string{"netpod"}) {
+		t.Errorf("pod ps --filter network=neta: %v", got)
+	}
+	for arg, want := range map[string][]string{"dangling=true": {"netb"}, "dangling=false": {"neta"}} { // netpod uses neta
+		if got := slices.DeleteFunc(list("network", "ls", "-q", "--filter", arg), func(s string) bool { return s == "podunit" }); !sameSet(got, want) {
+			t.Errorf("network ls --filter %s: %v, want %v", arg, got, want)
+		}
+	}
+	for _, bad := range [][]string{{"ps", "--filter", "restart-policy=sometimes"}, {"ps", "--filter", "colour=red"}, {"images", "--filter", "dangling=maybe"},
 		{"pod", "ps", "--filter", "ctr-status=asleep"}, {"volume", "ls", "--filter", "name=("}, {"network", "ls", "--filter", "nope"}} {
 		r := e.run(bad...)
 		if r.code != 125 || !strings.HasPrefix(r.err, "Error: invalid filter") {

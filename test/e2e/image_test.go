@@ -3,6 +3,7 @@ package e2e
 import (
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -35,7 +36,68 @@ func TestImageVerbs(t *testing.T) {
 			t.Errorf("image exists nosuch: exit %d, stderr %q", r.code, r.err)
 		}
 	})
+	t.Run("images --sort", func(t *testing.T) {
+		e := e.on(t)
+		for _, c := range []struct{ sort, field, want string }{
+			{"repository", "Repository", "localhost/bb localhost/lab"},
+			{"created", "Repository", "localhost/bb localhost/lab"}, // newest first; lab is from the epoch
+			{"tag", "Tag", "1 latest"},
+		} {
+			if got := strings.Join(strings.Fields(e.must("images", "--sort", c.sort, "--format", "{{."+c.field+"}}")), " "); got != c.want {
+				t.Errorf("images --sort %s: %s, want %s", c.sort, got, c.want)
+			}
+		}
+		if r := e.run("images", "--sort", "colour"); r.code != 125 {
+			t.Errorf("images --sort colour: exit %d", r.code)
+		}
+	})
+	t.Run("untag", func(t *testing.T) { checkUntag(t, e) })
+	t.Run("import --change", func(t *testing.T) {
+		e := e.on(t)
+		tar := filepath.Join(e.dir, "rootfs.tar")
+		e.must("import", "-c", "ENV GREETING=hi", "-c", `CMD ["sh", "-c", "echo $GREETING from $PWD"]`, "-c", "WORKDIR /tmp",
+			"-c", "LABEL made=import", tar, "imp")
+		if got := e.must("run", "--rm", "imp"); got != "hi from /tmp\n" {
+			t.Errorf("a container of the imported image printed %q", got)
+		}
+		if got := e.must("image", "inspect", "--format", "{{.Labels.made}}", "imp"); got != "import\n" {
+			t.Errorf("import --change LABEL: %q", got)
+		}
+		if r := e.run("image", "import", "-c", "FROM x", tar, "imp2"); r.code != 125 || e.run("image", "exists", "imp2").code != 1 {
+			t.Errorf("import with a bad --change: exit %d, %q; or it made the image", r.code, r.err)
+		}
+		e.must("rmi", "imp")
+	})
 	t.Run("prune", func(t *testing.T) { checkImagePrune(t, e, lab) })
+}
+
+// checkUntag: untag removes the names given, every name without one, and
+// refuses a name the image does not have, removing nothing (podman-untag(1)).
+func checkUntag(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("tag", "bb", "u:1", "u:2", "u:3")
+	names := func() string {
+		list := strings.Fields(e.must("image", "inspect", "--format", `{{range .RepoTags}}{{.}} {{end}}`, "u:3"))
+		sort.Strings(list)
+		return strings.Join(list, " ")
+	}
+	if r := e.run("untag", "u:3", "u:1", "nosuch"); r.code != 125 || !strings.Contains(r.err, "nosuch") {
+		t.Fatalf("untag of a name the image lacks: exit %d, %q", r.code, r.err)
+	}
+	e.must("untag", "u:3", "u:1")
+	if got := names(); got != "localhost/bb:latest localhost/u:2 localhost/u:3" {
+		t.Fatalf("after untag u:1: %s", got)
+	}
+	e.must("image", "untag", "u:2", "u:2")
+	if r := e.run("image", "exists", "u:2"); r.code != 1 {
+		t.Fatalf("u:2 still names an image")
+	}
+	id := strings.TrimSpace(e.must("image", "inspect", "--format", "{{.ID}}", "u:3"))
+	e.must("untag", "u:3")
+	if got := e.must("image", "inspect", "--format", "{{len .RepoTags}}", id); got != "0\n" {
+		t.Fatalf("untag without a name left %s names", got)
+	}
+	e.must("tag", id, "bb")
 }
 
 func checkHistory(t *testing.T, e *env, lab string) {
@@ -75,8 +137,12 @@ func checkImagePrune(t *testing.T, e *env, lab string) {
 	if got := e.must("images", "-q", "--filter", "dangling=true"); got != lab[:12]+"\n" {
 		t.Fatalf("dangling images: %q", got)
 	}
-	if r := e.run("image", "prune"); r.code != 0 || !strings.Contains(r.out, "WARNING! This command removes all dangling images.") {
-		t.Fatalf("image prune unconfirmed: exit %d\n%s", r.code, r.out)
+	if r := e.runIn(strings.NewReader("n\n"), "image", "prune"); r.code != 0 || !strings.Contains(r.out, "WARNING! This command removes all dangling images.") {
+		t.Fatalf("image prune answered no: exit %d\n%s", r.code, r.out)
+	}
+	// no answer at all is an error, as Podman's "Error: EOF", not a silent no
+	if r := e.run("image", "prune"); r.code != 125 || !strings.Contains(r.err, "Error: ") {
+		t.Fatalf("image prune without an answer: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 	e.must("image", "exists", lab)
 	if got := e.must("image", "prune", "-f"); got != lab+"\n" {

@@ -70,9 +70,14 @@ func checkPodShares(t *testing.T, e *env) {
 	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "web Running 3\n" {
 		t.Fatalf("pod ps: %q", got)
 	}
-	// pod top names users from the container's passwd, as podman top does
-	if top := e.must("pod", "top", "web"); !regexp.MustCompile(`(?m)^web-m2\s+root\s+\d+\s+\d+\s+sleep 600$`).MatchString(top) {
+	// pod top names users from the container's passwd and has top's
+	// columns and descriptors, as podman pod top does
+	top := e.must("pod", "top", "web")
+	if !strings.HasPrefix(top, "USER ") || !regexp.MustCompile(`(?m)^root\s+1\s+0\s+\S+\s+\S+\s+\?\s+\S+\s+sleep 600$`).MatchString(top) {
 		t.Fatalf("pod top:\n%s", top)
+	}
+	if top := e.must("pod", "top", "web", "user,args"); !regexp.MustCompile(`(?m)\AUSER\s+COMMAND\n(root\s+.*\n)+\z`).MatchString(top) {
+		t.Fatalf("pod top user,args:\n%s", top)
 	}
 	e.must("pod", "rm", "-f", "-t", "0", "web")
 }

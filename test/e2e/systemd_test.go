@@ -89,6 +89,7 @@ func checkLogsTail(t *testing.T, e *env) {
 	if out := e.must("logs", "--tail", "0", "counter"); out != "" {
 		t.Fatalf("logs --tail 0 printed %q", out)
 	}
+	checkLogsTimes(t, e, "counter")
 	e.must("rm", "-f", "-t", "0", "counter")
 }
 
@@ -200,5 +201,21 @@ systemctl daemon-reload`, unit, podunit, podunit))
 	e.sb.Run(t, "systemctl", "stop", unit)
 	if r := e.run("container", "exists", "hand"); r.code != 1 {
 		t.Fatalf("--rm container still exists after systemctl stop (exit %d)", r.code)
+	}
+}
+
+// checkLogsTimes: --timestamps puts each line's time (RFC 3339, ns) before
+// it, --until bounds the output, as podman-logs(1).
+func checkLogsTimes(t *testing.T, e *env, name string) {
+	out := e.must("logs", "-t", "--tail", "1", name)
+	stamp, msg, _ := strings.Cut(strings.TrimSpace(out), " ")
+	if ts, err := time.Parse(time.RFC3339Nano, stamp); err != nil || msg != "5" || time.Since(ts) > time.Hour {
+		t.Errorf("logs -t --tail 1 printed %q (%v)", out, err)
+	}
+	if out := e.must("logs", "--until", "2000-01-01T00:00:00Z", name); out != "" {
+		t.Errorf("logs --until the past printed %q", out)
+	}
+	if out := e.must("logs", "--until", "2099-01-01T00:00:00Z", name); out != "1\n2\n3\n4\n5\n" {
+		t.Errorf("logs --until the future printed %q", out)
 	}
 }

@@ -250,14 +250,7 @@ var podmanContainerGroup = []string{"attach", "checkpoint", "cleanup", "clone", 
 // that podunit has at the top level is also under `container`, with the
 // same flags.
 func TestContainerGroupHasEveryContainerVerb(t *testing.T) {
-	bin := harness.BuildPodunit(t)
-	help := func(args ...string) string {
-		out, err := exec.Command(bin, append(args, "--help")...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("podunit %s --help: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
+	help := helpOf(t)
 	top, group := commandNames(help()), commandNames(help("container"))
 	for _, verb := range podmanContainerGroup {
 		if top[verb] && !group[verb] {
@@ -329,5 +322,40 @@ func checkStatsStream(t *testing.T, e *env) {
 	out, _ := cmd.Output()
 	if n := strings.Count(string(out), `"name": "busy"`); n < 2 {
 		t.Errorf("stats --interval 1 printed %d samples in 2.5s:\n%s", n, out)
+	}
+}
+
+// podmanImageGroup maps the verbs of Podman's `podman image` group
+// (podman-image(1)) to their top-level forms.
+var podmanImageGroup = map[string]string{"build": "build", "exists": "", "history": "history", "import": "import",
+	"list": "images", "load": "load", "prune": "", "pull": "pull", "push": "push", "rm": "rmi", "save": "save",
+	"search": "search", "tag": "tag", "tree": "", "untag": "untag"}
+
+// TestImageGroupHasEveryImageVerb: each of Podman's image verbs that
+// podunit has at the top level is also under `image`, and the verbs Podman
+// has only there (exists, prune, tree) are too.
+func TestImageGroupHasEveryImageVerb(t *testing.T) {
+	help := helpOf(t)
+	top, group := commandNames(help()), commandNames(help("image"))
+	for verb, topVerb := range podmanImageGroup {
+		if (topVerb == "" || top[topVerb]) && !group[verb] {
+			t.Errorf("podunit image %s is missing (podunit %s exists)", verb, topVerb)
+		}
+	}
+	if !commandNames(help("system"))["info"] {
+		t.Error("podunit system info is missing")
+	}
+}
+
+// helpOf returns a function that prints podunit ARGS --help.
+func helpOf(t *testing.T) func(args ...string) string {
+	bin := harness.BuildPodunit(t)
+	return func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(bin, append(args, "--help")...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("podunit %s --help: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
 	}
 }

@@ -19,6 +19,7 @@ func TestVolumeOnHostWithRunc(t *testing.T) {
 	t.Run("mount flag", func(t *testing.T) { checkMountFlag(t, e) })
 	t.Run("tmpfs and bind volumes", func(t *testing.T) { checkVolumeTypes(t, e) })
 	t.Run("ls inspect exists prune", func(t *testing.T) { checkVolumeVerbs(t, e) })
+	t.Run("export and import", func(t *testing.T) { checkVolumeExportImport(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkVolumeBadInput(t, e) })
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/podunit/podunit/engine/cgroups"
 	"github.com/podunit/podunit/engine/names"
@@ -50,4 +51,28 @@ func dropAttachedCgroup(id string) {
 	}
 	// best effort: a cgroup that stays is seen by system check's census
 	_ = cgroups.DefaultRoot.RemoveEmpty(own)
+}
+
+// dropUnitCgroup removes, from a unit's ExecStopPost=, the unit's cgroup
+// directories that systemd will not: those the runtime made (mkdir -p of
+// the container's cgroup) in the hierarchies systemd does not manage.
+// Where this process is (the unit's cgroup, or its ".control" child for a
+// delegated unit) nothing is removed.
+func dropUnitCgroup() {
+	own, err := systemd.OwnCgroup()
+	if err != nil {
+		return
+	}
+	unit := strings.TrimSuffix(own, "/.control")
+	if !strings.HasSuffix(unit, ".service") {
+		return
+	}
+	_ = cgroups.DefaultRoot.RemoveEmpty(unit) // best effort, as dropAttachedCgroup
+}
+
+// dropSliceCgroup removes a stopped pod slice's directories in the
+// hierarchies systemd does not manage, which the runtime made as parents
+// of its members' cgroups.
+func dropSliceCgroup(slice string) {
+	_ = cgroups.DefaultRoot.RemoveEmpty(path.Dir(names.SliceCgroup(slice, "x"))) // best effort
 }

@@ -393,6 +393,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
+	dropUnitCgroup()
 	if c.Config.Remove {
 		return e.removeWithVolumes(ctx, c)
 	}

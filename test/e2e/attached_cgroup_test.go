@@ -36,7 +36,7 @@ func TestAttachedRunsOutliveSystemdTrims(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range 20 {
+			for range 12 {
 				if r := e.run("run", "--rm", "bb", "true"); r.code != 0 {
 					mu.Lock()
 					failed = append(failed, strings.TrimSpace(r.err))
@@ -47,7 +47,7 @@ func TestAttachedRunsOutliveSystemdTrims(t *testing.T) {
 	}
 	wg.Wait()
 	stop.Store(true)
-	t.Logf("80 attached runs while systemd trimmed its root slice %d times", <-trims+<-trims)
+	t.Logf("48 attached runs while systemd trimmed its root slice %d times", <-trims+<-trims)
 	for _, f := range failed {
 		t.Errorf("run --rm bb true: %s", f)
 	}

@@ -15,9 +15,7 @@ import (
 // unit's cgroup a runtime can make a container's cgroup safely. The scope
 // ends by itself once its last process is gone.
 func (c *Conn) EnterScope(ctx context.Context, name, description string) (string, error) {
-	t := Transient{Name: name, Description: description, Delegate: true, CollectMode: "inactive-or-failed",
-		Properties: []Property{{Name: "PIDs", Value: []uint32{uint32(os.Getpid())}}}}
-	if err := c.StartTransient(ctx, t); err != nil {
+	if err := c.StartTransient(ctx, scopeOf(name, description, os.Getpid())); err != nil {
 		return "", err
 	}
 	own, err := OwnCgroup()
@@ -28,4 +26,10 @@ func (c *Conn) EnterScope(ctx context.Context, name, description string) (string
 		return "", fmt.Errorf("scope %s: this process is in cgroup %s, not in the scope", name, own)
 	}
 	return own, nil
+}
+
+// scopeOf is the delegated transient scope name holding process pid.
+func scopeOf(name, description string, pid int) Transient {
+	return Transient{Name: name, Description: description, Delegate: true, CollectMode: "inactive-or-failed",
+		Properties: []Property{{Name: "PIDs", Value: []uint32{uint32(pid)}}}}
 }

@@ -34,6 +34,7 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	// stop in between would take a container the runtime is still making.
 	unlock = sync.OnceFunc(unlock)
 	defer unlock()
+	defer dropAttachedCgroup(c.ID)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
 		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
@@ -122,7 +123,12 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Contai
 		unlock()
 		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
-	bundle, rt, err := e.prepare(ctx, c, attachedCgroup(c.ID), e.storeSecrets)
+	cgroup, err := e.attachedCgroup(ctx, c.ID)
+	if err != nil {
+		unlock()
+		return nil, nil, "", nil, err
+	}
+	bundle, rt, err := e.prepare(ctx, c, cgroup, e.storeSecrets)
 	if err != nil {
 		_ = e.release(context.WithoutCancel(ctx), c)
 		e.recordFailure(c.ID, err)
@@ -146,12 +152,6 @@ func (e *Engine) recordRunning(ctx context.Context, id string, pid int) error {
 		e.containerEvent(c, "start")
 	}
 	return err
-}
-
-// attachedCgroup is where a container run in the foreground lives when no
-// unit owns it (a cgroupfs path, as Podman's cgroupfs manager uses).
-func attachedCgroup(id string) string {
-	return "/podunit/" + id
 }
 
 // finish records that the container ended with code, releases what prepare

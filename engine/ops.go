@@ -248,7 +248,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 			if !o.Force {
 				return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)
 			}
-			if _, err := e.Stop(ctx, c.ID, o.Timeout); errdefs.IsNotFound(err) {
+			if _, err := e.Stop(ctx, c.ID, o.Timeout); errdefs.IsNotFound(err) && c.Config.Remove {
+				return nil // its own --rm removed it as it stopped
+			} else if errdefs.IsNotFound(err) {
 				return fmt.Errorf("container %q was removed by another command: %w", ref, errdefs.ErrNotFound)
 			} else if err != nil {
 				return err
@@ -268,7 +270,8 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 
 // removeStopped removes c under its lock unless a unit started it again
 // meanwhile; then it returns the running record for another stop. A --rm
-// container its unit removed on stopping is removed already: no error.
+// container that its unit, or its attached run, removed on stopping is
+// removed already: no error.
 func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.Container, error) {
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
@@ -277,7 +280,7 @@ func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.
 	defer unlock()
 	now, err := e.store.Container(ctx, c.ID)
 	switch {
-	case errdefs.IsNotFound(err) && c.Config.Remove && c.State.Unit != "":
+	case errdefs.IsNotFound(err) && c.Config.Remove && (c.State.Unit != "" || c.State.Status == model.Running):
 		return nil, nil
 	case errdefs.IsNotFound(err):
 		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)

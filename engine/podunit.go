@@ -102,6 +102,7 @@ func sliceDown(ctx context.Context, p *model.Pod) error {
 	if err := conn.Stop(ctx, slice); err != nil && !errdefs.IsNotFound(err) {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
 	}
+	dropSliceCgroup(slice)
 	return nil
 }
 

@@ -401,6 +401,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
+	dropUnitCgroup()
 	if c.Config.Remove {
 		return e.removeWithVolumes(ctx, c)
 	}

@@ -1,7 +1,8 @@
 // Package cgroups reads a process's cgroups: where they are (from
 // /proc/PID/cgroup), whether they are frozen, and what they used. It works
 // on the unified (v2) layout and on the hybrid and legacy (v1) ones, where
-// it reads whichever controllers are mounted. It only reads files.
+// it reads whichever controllers are mounted. It only reads files, but for
+// RemoveEmpty, which removes a unit's or scope's empty cgroups.
 package cgroups
 
 import (

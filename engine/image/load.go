@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -133,7 +132,7 @@ func (s *Store) loadDockerArchive(ctx context.Context, o *op, archive string, pr
 // loadFailure names the archive, and where a layer failed to unpack, the
 // entry that made it fail.
 func loadFailure(archive string, err error) error {
-	if strings.Contains(err.Error(), "unpacking failed") {
+	if isUnpackFailure(err) {
 		if bad := badLayerLink(archive); bad != nil {
 			return fmt.Errorf("loading %s: %w: %w (%w)", archive, errdefs.ErrInvalidArgument, bad, err)
 		}

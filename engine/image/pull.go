@@ -202,7 +202,7 @@ func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, 
 	defer o.end()
 	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys})
 	if err != nil {
-		return "", err
+		return "", pullFailure(ctx, sys, src, err)
 	}
 	img, err := istorage.Transport.GetStoreImage(s.store, dest)
 	if err != nil {

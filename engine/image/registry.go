@@ -90,7 +90,7 @@ func registryClass(err error) error {
 	var unauth docker.ErrUnauthorizedForCredentials
 	var ec errcode.Error
 	switch {
-	case errors.As(err, &pre):
+	case errors.As(err, &pre), errors.Is(err, errdefs.ErrInvalidArgument): // a bad layer (pullFailure)
 		return errdefs.ErrInvalidArgument
 	case errors.As(err, &unauth):
 		return errdefs.ErrUnavailable

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
@@ -127,13 +128,18 @@ func writeHardlinkTar(p string) error {
 // writeHardlinkArchive writes a docker-archive whose one layer is the
 // rootfs tarball at layerTar (see writeHardlinkTar).
 func writeHardlinkArchive(layerTar, p string) error {
-	layer, err := tarball.LayerFromFile(layerTar)
-	if err != nil {
-		return err
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
+	img, err := oneLayerImage(layerTar)
 	if err != nil {
 		return err
 	}
 	return tarball.WriteToFile(p, name.MustParseReference("localhost/hardlink:1"), img)
+}
+
+// oneLayerImage is an image whose one layer is the tarball at layerTar.
+func oneLayerImage(layerTar string) (v1.Image, error) {
+	layer, err := tarball.LayerFromFile(layerTar)
+	if err != nil {
+		return nil, err
+	}
+	return mutate.AppendLayers(empty.Image, layer)
 }

@@ -197,6 +197,7 @@ func census(t *testing.T, e *env, when string) bool {
 		left = append(left, fmt.Sprintf("storage containers: %v", ids))
 	}
 	left = append(left, machineLeftovers(e)...)
+	left = append(left, cgroupLeftovers(e)...)
 	if r := e.run("system", "check"); r.code != 0 {
 		left = append(left, "system check: "+strings.TrimSpace(r.out+r.err))
 	}

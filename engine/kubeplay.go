@@ -32,30 +32,23 @@ func (e *Engine) PodUp(ctx context.Context, ref string) error {
 // removes the files it holds that are not among them: the volume of a
 // ConfigMap or Secret that `kube play` mounts holds its keys, no others.
 func (e *Engine) VolumeWriteFiles(ctx context.Context, name string, files map[string][]byte, mode os.FileMode) error {
-	mp, err := e.readyVolume(ctx, name)
-	if err != nil {
-		return err
-	}
-	unlock, err := e.lockVolume(ctx, name)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	keys := make([]string, 0, len(files))
-	for k := range files {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		p := filepath.Join(mp, filepath.Clean("/"+k))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("volume %s: %w", name, err)
+	return e.withVolumeDir(ctx, name, func(mp string) error {
+		keys := make([]string, 0, len(files))
+		for k := range files {
+			keys = append(keys, k)
 		}
-		if err := atomicfile.Write(p, files[k], mode); err != nil {
-			return fmt.Errorf("volume %s: %w", name, err)
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := filepath.Join(mp, filepath.Clean("/"+k))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				return fmt.Errorf("volume %s: %w", name, err)
+			}
+			if err := atomicfile.Write(p, files[k], mode); err != nil {
+				return fmt.Errorf("volume %s: %w", name, err)
+			}
 		}
-	}
-	return removeOthers(mp, files)
+		return removeOthers(mp, files)
+	})
 }
 
 // removeOthers removes the regular files under dir that keep does not name.

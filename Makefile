@@ -7,7 +7,7 @@ GO ?= go
 TAGS := containers_image_openpgp,exclude_graphdriver_btrfs
 GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags $(TAGS)
 # the race detector needs cgo (and gcc, which scripts/setup.sh installs)
-GOTEST := CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 20m -tags $(TAGS)
+GOTEST := CGO_ENABLED=1 $(GO) test -race -count=1 -timeout 30m -tags $(TAGS)
 
 PREFIX ?= /usr
 DESTDIR ?=

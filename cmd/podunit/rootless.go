@@ -77,3 +77,13 @@ func rootlessConfig() engine.Rootless {
 	uid, gid, ok := rootless.Identity()
 	return engine.Rootless{On: ok, UID: uid, GID: gid}
 }
+
+// rootlessUnits checks, for a rootless caller, that what (a verb that
+// makes a unit) can reach the user's systemd manager.
+func rootlessUnits(what string) error {
+	uid, _, ok := rootless.Identity()
+	if !ok {
+		return nil
+	}
+	return rootless.UserManager(what, os.Getenv("XDG_RUNTIME_DIR"), uid)
+}

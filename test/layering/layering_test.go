@@ -70,6 +70,7 @@ var allowedInternal = map[string][]string{
 	"engine/cgroups": {"engine/errdefs"},
 	"engine/filter":  {"engine/errdefs"},
 	"engine/console": {"engine/errdefs"},
+	"engine/rootless": {"engine/errdefs"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

@@ -56,21 +56,20 @@ var homes = map[string]string{
 
 // allowedInternal lists, per engine adapter, the podunit packages it may import.
 var allowedInternal = map[string][]string{
-	"engine/errdefs":  {},
-	"engine/names":    {"engine/errdefs"},
-	"engine/model":    {},
-	"engine/spec":     {"engine/errdefs"},
-	"engine/oci":      {"engine/errdefs"},
-	"engine/state":    {"engine/errdefs", "engine/model"},
-	"engine/systemd":  {"engine/errdefs"},
-	"engine/image":    {"engine/errdefs"},
-	"engine/volume":   {"engine/errdefs"},
-	"engine/secret":   {"engine/errdefs"},
-	"engine/network":  {"engine/errdefs"},
-	"engine/cgroups":  {"engine/errdefs"},
-	"engine/filter":   {"engine/errdefs"},
-	"engine/console":  {"engine/errdefs"},
-	"engine/rootless": {"engine/errdefs"},
+	"engine/errdefs": {},
+	"engine/names":   {"engine/errdefs"},
+	"engine/model":   {},
+	"engine/spec":    {"engine/errdefs"},
+	"engine/oci":     {"engine/errdefs"},
+	"engine/state":   {"engine/errdefs", "engine/model"},
+	"engine/systemd": {"engine/errdefs"},
+	"engine/image":   {"engine/errdefs"},
+	"engine/volume":  {"engine/errdefs"},
+	"engine/secret":  {"engine/errdefs"},
+	"engine/network": {"engine/errdefs"},
+	"engine/cgroups": {"engine/errdefs"},
+	"engine/filter":  {"engine/errdefs"},
+	"engine/console": {"engine/errdefs"},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

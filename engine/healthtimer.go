@@ -72,7 +72,7 @@ func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error 
 	if c.Config.Health == nil || !systemd.Available() {
 		return nil
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {
 	if c.Config.Health == nil || c.Config.Health.Interval <= 0 || !systemd.Available() {
 		return
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		if e.cfg.Warn != nil {
 			e.cfg.Warn(err)

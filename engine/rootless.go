@@ -1,19 +1,22 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/spec"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // Rootless says the engine works for an unprivileged user, inside the user
 // namespace engine/rootless made (uid 0 there is UID here). Storage and
 // run root then come from storage.conf's per-user defaults.
 type Rootless struct {
-	On       bool
-	UID, GID int // the user's IDs on the host
+	On         bool
+	UID, GID   int    // the user's IDs on the host
+	RuntimeDir string // $XDG_RUNTIME_DIR: where the user manager's socket is
 }
 
 // rootlessNetwork resolves --network for a rootless engine, where podunit
@@ -63,4 +66,27 @@ func dropCgroupLimits(l *spec.Limits) bool {
 	l.CPUQuota, l.CPUPeriod, l.CPUShares = 0, 0, 0
 	l.CpusetCPUs, l.CpusetMems = "", ""
 	return had
+}
+
+// connect connects to the service manager that runs this engine's units:
+// the system's, or for a rootless engine the user's own.
+func (e *Engine) connect(ctx context.Context) (*systemd.Conn, error) {
+	if e.cfg.Rootless.On {
+		return systemd.ConnectUser(ctx, e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID)
+	}
+	return systemd.Connect(ctx)
+}
+
+// notifyReady tells systemd the unit is up. A rootless unit-start is not
+// the unit's main process (the podunit that entered the user namespace
+// is), so systemd finds its unit by its cgroup, which it can read only
+// while the process lives: the barrier keeps it until systemd has read
+// READY=1 (without it, an exit first left the unit starting until its
+// timeout: "Cannot find unit for notify message").
+func (e *Engine) notifyReady() error {
+	if _, err := systemd.Notify("READY=1"); err != nil || !e.cfg.Rootless.On {
+		return err
+	}
+	_, err := systemd.Barrier()
+	return err
 }

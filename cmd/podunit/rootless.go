@@ -75,7 +75,7 @@ func skipsUserns(cmd *cobra.Command) bool {
 // rootlessConfig tells the engine whom it works for in a user namespace.
 func rootlessConfig() engine.Rootless {
 	uid, gid, ok := rootless.Identity()
-	return engine.Rootless{On: ok, UID: uid, GID: gid}
+	return engine.Rootless{On: ok, UID: uid, GID: gid, RuntimeDir: os.Getenv("XDG_RUNTIME_DIR")}
 }
 
 // rootlessUnits checks, for a rootless caller, that what (a verb that

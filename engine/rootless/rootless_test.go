@@ -1,7 +1,6 @@
 package rootless
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,8 +122,8 @@ func TestUserManager(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "systemd", "private"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := UserManager("run -d", dir, 1001); !errors.Is(err, errdefs.ErrNotImplemented) {
-		t.Errorf("a manager runs: want not implemented, got %v", err)
+	if err := UserManager("run -d", dir, 1001); err != nil {
+		t.Errorf("a manager runs: %v", err)
 	}
 }
 

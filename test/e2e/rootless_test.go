@@ -26,6 +26,7 @@ type rootlessUser struct {
 	home, runtime string
 	hide          string // a file hidden (bind-mounted over) while podunit runs
 	env           []string
+	sb            *harness.Sandbox // nil: on the host
 }
 
 // newRootlessUser adds a user; withSubIDs gives it subordinate ID ranges
@@ -80,6 +81,9 @@ func (u *rootlessUser) run(env []string, args ...string) result {
 	}
 	var out, errb bytes.Buffer
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	if u.sb != nil {
+		cmd = u.sb.Command(ctx, argv[0], argv[1:]...)
+	}
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	var ee *exec.ExitError
@@ -148,6 +152,28 @@ func subIDStart(t *testing.T, path, name string) string {
 	return ""
 }
 
+// rootlessDir is a test folder every user may enter, with the files the
+// rootless tests share: registries.conf, an empty file, the test image.
+func rootlessDir(t *testing.T) (dir, tar string) {
+	dir = harness.TempDir(t)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range map[string]string{"registries.conf": "unqualified-search-registries = []\n", "empty": ""} {
+		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tar = filepath.Join(dir, "rootfs.tar")
+	if err := testimage.RootfsTar(tar); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(tar, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, tar
+}
+
 // requireRootlessHost fails unless this machine lets a user make a user
 // namespace with the subuid helpers (what rootless podunit needs).
 func requireRootlessHost(t *testing.T) {
@@ -168,26 +194,10 @@ func requireRootlessHost(t *testing.T) {
 // rootless run is named with exit 125 before anything is made.
 func TestRootlessRunAttached(t *testing.T) {
 	requireRootlessHost(t)
-	dir := harness.TempDir(t)
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for p, data := range map[string]string{"registries.conf": "unqualified-search-registries = []\n", "empty": ""} {
-		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, tar := rootlessDir(t)
 	tag := fmt.Sprint(os.Getpid() % 100000)
 	u := newRootlessUser(t, dir, "purl"+tag, true)
 	checkRootlessMissing(t, dir, u, newRootlessUser(t, dir, "purn"+tag, false))
-
-	tar := filepath.Join(dir, "rootfs.tar")
-	if err := testimage.RootfsTar(tar); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(tar, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	u.must("image", "import", tar, "bb")
 	uidStart, gidStart := subIDStart(t, "/etc/subuid", u.name), subIDStart(t, "/etc/subgid", u.name)
 	for _, rt := range []string{"runc", "crun"} {

@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,12 +67,9 @@ func newRootlessUser(t *testing.T, dir, name string, withSubIDs bool) *rootlessU
 	return u
 }
 
-// run runs podunit as the user, with a clean environment (env replaces
+// command is podunit as the user, with a clean environment (env replaces
 // or, with an empty value, removes variables).
-func (u *rootlessUser) run(env []string, args ...string) result {
-	u.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+func (u *rootlessUser) command(ctx context.Context, env []string, args ...string) *exec.Cmd {
 	argv := append([]string{"setpriv", "--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups",
 		"env", "-i"}, mergeEnv(u.env, env)...)
 	argv = append(append(argv, u.bin), args...)
@@ -79,11 +77,19 @@ func (u *rootlessUser) run(env []string, args ...string) result {
 		argv = append([]string{"unshare", "-m", "--propagation", "private", "sh", "-c",
 			`mount --bind "$0" "$1" && shift && exec "$@"`, filepath.Join(u.home, "..", "empty"), u.hide}, argv...)
 	}
-	var out, errb bytes.Buffer
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	if u.sb != nil {
-		cmd = u.sb.Command(ctx, argv[0], argv[1:]...)
+		return u.sb.Command(ctx, argv[0], argv[1:]...)
 	}
+	return exec.CommandContext(ctx, argv[0], argv[1:]...)
+}
+
+// run runs podunit as the user and returns what it printed and its code.
+func (u *rootlessUser) run(env []string, args ...string) result {
+	u.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out, errb bytes.Buffer
+	cmd := u.command(ctx, env, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	var ee *exec.ExitError
@@ -208,7 +214,33 @@ func TestRootlessRunAttached(t *testing.T) {
 		}
 	}
 	checkRootlessFiles(t, dir, u)
+	checkRootlessSignal(t, u)
 	checkRootlessUnits(t, u)
+}
+
+// checkRootlessSignal: a SIGTERM to the podunit the user started (the
+// parent outside the namespace) reaches the container, whose code is
+// podunit's.
+func checkRootlessSignal(t *testing.T, u *rootlessUser) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := u.command(ctx, nil, "run", "--rm", "--name", "sig", "bb", "sh", "-c",
+		`trap "echo got TERM; exit 7" TERM; echo up; sleep 30 & wait`)
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "the container to run", func() bool {
+		return strings.Contains(u.must("ps", "--format", "{{.Names}}"), "sig")
+	})
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 7 || !strings.Contains(out.String(), "got TERM") {
+		t.Errorf("SIGTERM to rootless podunit: exit %d, output %q; want 7 and got TERM", code, out.String())
+	}
 }
 
 // checkRootlessFiles: what the container's root writes in a bind mount is

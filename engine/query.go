@@ -99,7 +99,9 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	if since.Before(c.Created) {
 		since = c.Created
 	}
-	return systemd.Logs(ctx, systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since}, stdout, stderr)
+	lo := systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since}
+	e.rootlessLogs(&lo)
+	return systemd.Logs(ctx, lo, stdout, stderr)
 }
 
 // ExecOptions are `podunit exec` flags.

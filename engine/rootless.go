@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/oci"
@@ -89,4 +90,11 @@ func (e *Engine) notifyReady() error {
 	}
 	_, err := systemd.Barrier()
 	return err
+}
+
+// rootlessLogs points a rootless engine's logs at its user manager's units.
+func (e *Engine) rootlessLogs(lo *systemd.LogOptions) {
+	if e.cfg.Rootless.On {
+		lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+	}
 }

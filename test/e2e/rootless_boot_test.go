@@ -13,7 +13,8 @@ import (
 // TestRootlessUnderSystemd runs rootless podunit in the sandbox's systemd
 // for a user with linger: logind starts user@UID.service with its private
 // socket, an attached run works there with crun and runc, and run -d makes
-// a user unit whose main process is the container's init.
+// a user unit whose main process is the container's init, whose output
+// logs reads from the journal.
 func TestRootlessUnderSystemd(t *testing.T) {
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
@@ -40,7 +41,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 // user's manager, its MainPID is the container's init (uid 0 there is the
 // user), and stop ends the unit through systemd.
 func checkRootlessUnit(t *testing.T, u *rootlessUser) {
-	u.must("run", "-d", "--name", "d1", "bb", "sleep", "300")
+	u.must("run", "-d", "--name", "d1", "bb", "sh", "-c", "echo out-line; echo err-line >&2; exec sleep 300")
 	show := u.userctl(t, "show", "-p", "MainPID", "-p", "ActiveState", "podunit-d1.service")
 	pid := u.field("d1", "{{.State.Pid}}")
 	if show != "MainPID="+pid+"\nActiveState=active\n" {
@@ -50,6 +51,7 @@ func checkRootlessUnit(t *testing.T, u *rootlessUser) {
 	if m := u.sb.Run(t, "head", "-n1", "/proc/"+pid+"/uid_map"); strings.Join(strings.Fields(m), " ") != "0 "+u.uid+" 1" {
 		t.Errorf("the unit's main process maps %q", m)
 	}
+	checkRootlessLogs(t, u)
 	u.must("stop", "-t", "2", "d1")
 	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-d1.service"); st != "ActiveState=inactive\n" {
 		t.Errorf("after stop: %q", st)
@@ -58,6 +60,19 @@ func checkRootlessUnit(t *testing.T, u *rootlessUser) {
 		t.Errorf("after stop podunit says %q", got)
 	}
 	u.must("rm", "d1")
+}
+
+// checkRootlessLogs: logs reads the user unit's output from the journal,
+// stdout and stderr apart.
+func checkRootlessLogs(t *testing.T, u *rootlessUser) {
+	var r result
+	eventually(t, 10*time.Second, "the unit's output in the journal", func() bool {
+		r = u.run(nil, "logs", "d1")
+		return r.code == 0 && strings.Contains(r.out, "out-line") && strings.Contains(r.err, "err-line")
+	})
+	if strings.Contains(r.out, "err-line") || strings.Contains(r.err, "out-line") {
+		t.Errorf("logs mixed the streams: stdout %q, stderr %q", r.out, r.err)
+	}
 }
 
 // userctl runs systemctl --user as u in the sandbox.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // healthOutputMax bounds the output a check result keeps.
@@ -123,8 +122,7 @@ func (e *Engine) readyWhenHealthy(ctx context.Context, c *model.Container) error
 			return err
 		}
 		if status == model.HealthHealthy {
-			_, err := systemd.Notify("READY=1")
-			return err
+			return e.notifyReady()
 		}
 		select {
 		case <-ctx.Done():

@@ -23,8 +23,8 @@ import (
 // or when it cannot be reached, it is the cgroupfs path /podunit/ID.
 func (e *Engine) attachedCgroup(ctx context.Context, id string) (string, error) {
 	fallback := "/podunit/" + id
-	if !systemd.Available() {
-		return fallback, nil
+	if !systemd.Available() || e.cfg.Rootless.On {
+		return fallback, nil // rootless: the runtime makes no cgroup at all
 	}
 	conn, err := systemd.Connect(ctx)
 	if err != nil {

@@ -44,6 +44,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if rt, err = e.identityInput(ctx, c, &in, rt); err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
+	rt = e.rootlessInput(&in, rt)
 	bundle := e.bundleDir(c.ID)
 	if err := os.MkdirAll(bundle, 0o700); err != nil {
 		return "", nil, err

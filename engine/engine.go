@@ -44,6 +44,8 @@ type Config struct {
 	// Self is the podunit binary that systemd units run (ExecStart=,
 	// ExecStopPost=); "" means this process's own executable.
 	Self string
+	// Rootless: the engine works for an unprivileged user (engine/rootless.go).
+	Rootless Rootless
 }
 
 // Engine is one open engine: a storage, a state store and a runtime.

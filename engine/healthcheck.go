@@ -13,7 +13,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // HealthcheckRun runs a container's health check once (its startup
@@ -135,8 +134,7 @@ func (e *Engine) readyWhenHealthy(ctx context.Context, c *model.Container) error
 			return err
 		}
 		if status == model.HealthHealthy {
-			_, err := systemd.Notify("READY=1")
-			return err
+			return e.notifyReady()
 		}
 		select {
 		case <-ctx.Done():

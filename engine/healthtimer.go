@@ -79,7 +79,7 @@ func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error 
 	if c.Config.Health == nil || !systemd.Available() {
 		return nil
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {
 	if c.Config.Health == nil || c.Config.Health.Interval <= 0 && c.Config.Health.Startup == nil || !systemd.Available() {
 		return
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		if e.cfg.Warn != nil {
 			e.cfg.Warn(err)

@@ -116,7 +116,7 @@ func (e *Engine) hostInfo(ctx context.Context) (*HostInfo, error) {
 		MemFree: int64(si.Freeram) * unit, MemTotal: int64(si.Totalram) * unit, NetworkBackend: "cni",
 		SwapFree: int64(si.Freeswap) * unit, SwapTotal: int64(si.Totalswap) * unit,
 		Uptime: uptimeText(time.Duration(si.Uptime) * time.Second), Linkmode: "static",
-		Security: map[string]any{"rootless": os.Geteuid() != 0, "seccompEnabled": true}}
+		Security: map[string]any{"rootless": os.Geteuid() != 0 || e.cfg.Rootless.On, "seccompEnabled": true}}
 	h.Hostname, _ = os.Hostname()
 	rt, err := e.runtimeFor("")
 	if err != nil {

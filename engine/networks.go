@@ -262,6 +262,9 @@ func (e *Engine) networkMode(ctx context.Context, flag string) (string, error) {
 	if mode == "" {
 		mode = d.NetNS
 	}
+	if m, done, err := e.rootlessNetwork(mode); done {
+		return m, err
+	}
 	switch {
 	case mode == "none", mode == "host":
 		return mode, nil

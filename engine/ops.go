@@ -45,7 +45,7 @@ func (e *Engine) container(ctx context.Context, ref string) (*model.Container, e
 }
 
 func (e *Engine) stopUnit(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (e *Engine) Kill(ctx context.Context, ref string, sig unix.Signal) (*model.
 		return nil, fmt.Errorf("can only kill running containers: container %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
 	}
 	if c.State.Unit != "" && systemd.Available() {
-		conn, err := systemd.Connect(ctx)
+		conn, err := e.connect(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +210,7 @@ func InUnitFile(c *model.Container) bool {
 // startUnitFile starts the unit of a unit-file container and returns the
 // container that unit runs, found by name.
 func (e *Engine) startUnitFile(ctx context.Context, c *model.Container) (*model.Container, error) {
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return nil, err
 	}

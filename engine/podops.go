@@ -50,7 +50,7 @@ func (e *Engine) podOp(ctx context.Context, ref string, fn func(p *model.Pod, me
 // let them go.
 func (e *Engine) PodInit(ctx context.Context, ref string) error {
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
-		conn, err := systemd.Connect(ctx)
+		conn, err := e.connect(ctx)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (e *Engine) initialized(c *model.Container) bool {
 // left alone. A member that fails is named; the others still start.
 func (e *Engine) PodStart(ctx context.Context, ref string) error {
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
-		conn, err := systemd.Connect(ctx)
+		conn, err := e.connect(ctx)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (e *Engine) podDown(ctx context.Context, p *model.Pod) error {
 		// asking systemd to stop it would wait on ourselves.
 		return e.PodUnitStop(ctx, p.ID, false)
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -101,8 +101,10 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	if since.Before(c.Created) {
 		since = c.Created
 	}
-	return systemd.Logs(ctx, systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since,
-		Until: o.Until, Timestamps: o.Timestamps}, stdout, stderr)
+	lo := systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since,
+		Until: o.Until, Timestamps: o.Timestamps}
+	e.rootlessLogs(&lo)
+	return systemd.Logs(ctx, lo, stdout, stderr)
 }
 
 // ExecOptions are `podunit exec` flags.

@@ -50,7 +50,7 @@ func (e *Engine) exitFromUnit(ctx context.Context, c *model.Container) (code int
 	if c.State.Unit == "" || !systemd.Available() {
 		return -1, true
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return -1, true
 	}

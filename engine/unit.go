@@ -42,7 +42,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	if InUnitFile(c) {
 		return e.startUnitFile(ctx, c)
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +241,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 		unlock() // no lock held while waiting: stop and kill may come
 		return e.readyWhenHealthy(ctx, c)
 	}
-	_, err = systemd.Notify("READY=1")
-	return err
+	return e.notifyReady()
 }
 
 // startInUnit lets a created container run. From then on systemd may end

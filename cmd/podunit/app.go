@@ -35,7 +35,10 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceErrors: true,
 		Version:       version,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.setLogLevel()
+			if err := a.setLogLevel(); err != nil {
+				return err
+			}
+			return a.enterUserns(cmd)
 		},
 	}
 	root.SetOut(a.out)
@@ -73,6 +76,7 @@ func (a *app) engine() (*engine.Engine, error) {
 		return a.eng, nil
 	}
 	a.cfg.Warn = a.warn
+	a.cfg.Rootless = rootlessConfig()
 	if err := a.resolveModules(); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,9 @@ import (
 
 // requireSystemd says clearly that detached work needs systemd.
 func requireSystemd(what string) error {
+	if err := rootlessUnits(what); err != nil {
+		return err
+	}
 	if systemd.Available() {
 		return nil
 	}

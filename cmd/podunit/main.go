@@ -13,6 +13,7 @@ func main() {
 	if image.ReexecInit() {
 		return
 	}
+	awaitUserns()
 	stop := startProfile()
 	code := run(os.Args[1:])
 	stop()
@@ -28,6 +29,9 @@ func run(args []string) int {
 	app.close()
 	if err == nil {
 		return app.exitCode
+	}
+	if code, ok := reexitCode(err); ok {
+		return code
 	}
 	fmt.Fprintf(os.Stderr, "Error: %s\n", errorText(err))
 	return exitCodeOf(err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"go.podman.io/image/v5/pkg/sysregistriesv2"
+	"go.podman.io/storage/pkg/unshare"
 )
 
 // StoreInfo describes the storage for `podunit info`.
@@ -43,7 +44,7 @@ func storageConfFile() string {
 	if p := os.Getenv("CONTAINERS_STORAGE_CONF"); p != "" {
 		return p
 	}
-	if os.Geteuid() != 0 {
+	if unshare.GetRootlessUID() != 0 { // the user outside a rootless podunit's namespace too
 		if dir, err := os.UserConfigDir(); err == nil {
 			return filepath.Join(dir, "containers", "storage.conf")
 		}

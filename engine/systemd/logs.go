@@ -25,6 +25,9 @@ type LogOptions struct {
 	// maps an entry's SYSLOG_IDENTIFIER to text put before its message.
 	MoreUnits []string
 	Prefix    map[string]string
+	// UserUID, when set, reads the units of that user's own manager
+	// (_SYSTEMD_USER_UNIT=, _UID=): a rootless podunit's (userlogs.go).
+	UserUID string
 }
 
 // journalctl is the program Logs runs; a variable for tests.
@@ -121,10 +124,12 @@ func journalArgs(opts LogOptions, after string) []string {
 	if !opts.Until.IsZero() {
 		args = append(args, "--until=@"+sinceStamp(opts.Until))
 	}
-	args = append(args, "_SYSTEMD_UNIT="+opts.Unit)
+	field := unitField(opts)
+	args = append(args, field+opts.Unit)
 	for _, u := range opts.MoreUnits {
-		args = append(args, "_SYSTEMD_UNIT="+u) // the same field: journalctl ORs them
+		args = append(args, field+u) // the same field: journalctl ORs them
 	}
+	args = append(args, userMatch(opts)...)
 	// Only the container's output streams: podunit's events, sent from
 	// inside the unit, are the unit's entries too (_TRANSPORT=journal).
 	args = append(args, "_TRANSPORT=stdout")

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/rootless"
+)
+
+// awaitUserns is main's first step in a podunit that enterUserns started:
+// it waits until the user namespace is mapped.
+func awaitUserns() {
+	if err := rootless.AwaitMaps(); err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %s\n", err)
+		os.Exit(exitEngine)
+	}
+}
+
+// reexited ends a command that ran again in a user namespace: the parent
+// exits with the child's code and says nothing more.
+type reexited struct{ code int }
+
+func (r *reexited) Error() string { return fmt.Sprintf("re-executed, exit code %d", r.code) }
+
+// reexitCode reports the exit code of a command that ran in a child.
+func reexitCode(err error) (int, bool) {
+	var r *reexited
+	if errors.As(err, &r) {
+		return r.code, true
+	}
+	return 0, false
+}
+
+// noUserns are the commands that touch no storage and state: they run
+// as the user, outside any namespace.
+var noUserns = map[string]bool{"help": true, "completion": true, "internal": true, "quadlet": true,
+	"__complete": true, "__completeNoDesc": true}
+
+// enterUserns runs the command line again in a user namespace of the
+// calling user's (rootless podunit), before any of its work; as root, or
+// once in the namespace, it does nothing.
+func (a *app) enterUserns(cmd *cobra.Command) error {
+	if !rootless.Needed() || skipsUserns(cmd) {
+		return nil
+	}
+	plan, err := rootless.Prepare(rootless.Host{}, os.Getuid(), os.Getgid())
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding the podunit binary: %w", err)
+	}
+	code, err := rootless.Reexec(plan, self, os.Args, os.Environ())
+	if err != nil {
+		return err
+	}
+	return &reexited{code: code}
+}
+
+// skipsUserns: the command, or the group it is in, needs no namespace.
+func skipsUserns(cmd *cobra.Command) bool {
+	for c := cmd; c != nil && c.HasParent(); c = c.Parent() {
+		if noUserns[c.Name()] || (c.Name() == "check" && c.Parent().Name() == "generate") {
+			return true
+		}
+	}
+	return false
+}
+
+// rootlessConfig tells the engine whom it works for in a user namespace.
+func rootlessConfig() engine.Rootless {
+	uid, gid, ok := rootless.Identity()
+	return engine.Rootless{On: ok, UID: uid, GID: gid, RuntimeDir: os.Getenv("XDG_RUNTIME_DIR")}
+}
+
+// rootlessUnits checks, for a rootless caller, that what (a verb that
+// makes a unit) can reach the user's systemd manager.
+func rootlessUnits(what string) error {
+	uid, _, ok := rootless.Identity()
+	if !ok {
+		return nil
+	}
+	return rootless.UserManager(what, os.Getenv("XDG_RUNTIME_DIR"), uid)
+}

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/spec"
+	"github.com/podunit/podunit/engine/systemd"
+)
+
+// Rootless says the engine works for an unprivileged user, inside the user
+// namespace engine/rootless made (uid 0 there is UID here). Storage and
+// run root then come from storage.conf's per-user defaults.
+type Rootless struct {
+	On         bool
+	UID, GID   int    // the user's IDs on the host
+	RuntimeDir string // $XDG_RUNTIME_DIR: where the user manager's socket is
+}
+
+// rootlessNetwork resolves --network for a rootless engine, where podunit
+// makes no bridge yet (pasta and slirp4netns are to come): the default is
+// a namespace with only lo. done is false for the modes that work as they
+// do for root.
+func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err error) {
+	if !e.cfg.Rootless.On {
+		return "", false, nil
+	}
+	switch mode {
+	case "", "none":
+		return "none", true, nil
+	case "bridge", "private":
+		return "", true, fmt.Errorf("--network %s: rootless podunit has no bridge networks yet; use --network none: %w",
+			mode, errdefs.ErrNotImplemented)
+	}
+	return "", false, nil
+}
+
+// rootlessInput fits a rootless container's spec to what an unprivileged
+// user may do: no cgroup of its own (this hybrid host delegates none to a
+// user outside systemd, so an attached run gets none) and so no cgroup
+// limits, which are dropped with a warning, as Podman does on cgroup v1.
+func (e *Engine) rootlessInput(in *spec.Input, rt *oci.Runtime) *oci.Runtime {
+	if !e.cfg.Rootless.On {
+		return rt
+	}
+	in.CgroupsPath = ""
+	asked := in.PidsLimit > 0
+	in.PidsLimit = -1 // not the default limit: there is no cgroup to hold it
+	if (dropCgroupLimits(&in.Limits) || asked) && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("container %q: rootless containers get no cgroup here: memory, CPU and pids "+
+			"limits are ignored", in.Name))
+	}
+	own := *rt
+	own.NoCgroups = own.Name == "crun" // runc has no such switch; its rootless mode skips cgroups it cannot make
+	return &own
+}
+
+// dropCgroupLimits clears the limits only a cgroup enforces and reports
+// whether any was set. Ulimits, sysctls, /dev/shm and the OOM score stay.
+func dropCgroupLimits(l *spec.Limits) bool {
+	had := l.Memory != 0 || l.MemorySwap != 0 || l.MemoryReservation != 0 || l.CPUQuota != 0 ||
+		l.CPUShares != 0 || l.CpusetCPUs != "" || l.CpusetMems != ""
+	l.Memory, l.MemorySwap, l.MemoryReservation = 0, 0, 0
+	l.CPUQuota, l.CPUPeriod, l.CPUShares = 0, 0, 0
+	l.CpusetCPUs, l.CpusetMems = "", ""
+	return had
+}
+
+// connect connects to the service manager that runs this engine's units:
+// the system's, or for a rootless engine the user's own.
+func (e *Engine) connect(ctx context.Context) (*systemd.Conn, error) {
+	if e.cfg.Rootless.On {
+		return systemd.ConnectUser(ctx, e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID)
+	}
+	return systemd.Connect(ctx)
+}
+
+// notifyReady tells systemd the unit is up. A rootless unit-start is not
+// the unit's main process (the podunit that entered the user namespace
+// is), so systemd finds its unit by its cgroup, which it can read only
+// while the process lives: the barrier keeps it until systemd has read
+// READY=1 (without it, an exit first left the unit starting until its
+// timeout: "Cannot find unit for notify message").
+func (e *Engine) notifyReady() error {
+	if _, err := systemd.Notify("READY=1"); err != nil || !e.cfg.Rootless.On {
+		return err
+	}
+	_, err := systemd.Barrier()
+	return err
+}
+
+// rootlessLogs points a rootless engine's logs at its user manager's units.
+func (e *Engine) rootlessLogs(lo *systemd.LogOptions) {
+	if e.cfg.Rootless.On {
+		lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+	}
+}

@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/spec"
+)
+
+func TestRootlessNetwork(t *testing.T) {
+	root := &Engine{}
+	if _, done, _ := root.rootlessNetwork(""); done {
+		t.Fatal("root's networks are not the rootless ones")
+	}
+	e := &Engine{cfg: Config{Rootless: Rootless{On: true, UID: 1001, GID: 1001}}}
+	for _, mode := range []string{"", "none"} {
+		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "none" {
+			t.Errorf("%q: got %q %v %v, want none", mode, m, done, err)
+		}
+	}
+	for _, mode := range []string{"bridge", "private"} {
+		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
+			t.Errorf("%q: want not implemented, got %v", mode, err)
+		}
+	}
+	if _, done, _ := e.rootlessNetwork("host"); done {
+		t.Error("host is resolved as for root")
+	}
+}
+
+func TestRootlessInputDropsCgroups(t *testing.T) {
+	var warned []error
+	e := &Engine{cfg: Config{Rootless: Rootless{On: true}, Warn: func(err error) { warned = append(warned, err) }}}
+	in := spec.Input{Name: "c", CgroupsPath: "/podunit/x", Limits: spec.Limits{Memory: 1 << 20, ShmSize: 1 << 16}}
+	rt := e.rootlessInput(&in, &oci.Runtime{Name: "crun"})
+	if in.CgroupsPath != "" || in.PidsLimit != -1 || in.Limits.Memory != 0 || in.Limits.ShmSize != 1<<16 || !rt.NoCgroups {
+		t.Fatalf("input %+v, runtime %+v", in, rt)
+	}
+	if len(warned) != 1 {
+		t.Fatalf("warnings %v", warned)
+	}
+	if rt := e.rootlessInput(&spec.Input{}, &oci.Runtime{Name: "runc"}); rt.NoCgroups {
+		t.Error("runc has no --cgroup-manager=disabled")
+	}
+	root := &Engine{}
+	in = spec.Input{CgroupsPath: "/podunit/x"}
+	if rt := root.rootlessInput(&in, &oci.Runtime{Name: "crun"}); rt.NoCgroups || in.CgroupsPath == "" {
+		t.Error("root keeps its cgroups")
+	}
+}

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestRootlessUnderSystemd runs rootless podunit in the sandbox's systemd
+// for a user with linger: logind starts user@UID.service with its private
+// socket, an attached run works there with crun and runc, and run -d makes
+// a user unit whose main process is the container's init, whose output
+// logs reads from the journal.
+func TestRootlessUnderSystemd(t *testing.T) {
+	requireRootlessHost(t)
+	dir, tar := rootlessDir(t)
+	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
+	u.sb = harness.Boot(t, harness.Options{})
+	u.sb.Run(t, "loginctl", "enable-linger", u.name)
+	t.Cleanup(func() { _, _, _, _ = u.sb.Exec("loginctl", "disable-linger", u.name) })
+	u.sb.WaitActive(t, "user@"+u.uid+".service", "active", 20*time.Second)
+	u.env = mergeEnv(u.env, []string{"XDG_RUNTIME_DIR=/run/user/" + u.uid})
+	if out := u.sb.Run(t, "ls", "/run/user/"+u.uid+"/systemd"); !strings.Contains(out, "private") {
+		t.Fatalf("the user manager's private socket is missing: %s", out)
+	}
+	u.must("image", "import", tar, "bb")
+	for _, rt := range []string{"crun", "runc"} {
+		out := u.must("--runtime", rt, "run", "--rm", "bb", "head", "-n1", "/proc/self/uid_map")
+		if got := strings.Join(strings.Fields(out), " "); got != "0 "+u.uid+" 1" {
+			t.Errorf("%s under systemd: uid_map %q", rt, out)
+		}
+	}
+	checkRootlessUnit(t, u)
+}
+
+// checkRootlessUnit: run -d as the user makes podunit-NAME.service on the
+// user's manager, its MainPID is the container's init (uid 0 there is the
+// user), and stop ends the unit through systemd.
+func checkRootlessUnit(t *testing.T, u *rootlessUser) {
+	u.must("run", "-d", "--name", "d1", "bb", "sh", "-c", "echo out-line; echo err-line >&2; exec sleep 300")
+	show := u.userctl(t, "show", "-p", "MainPID", "-p", "ActiveState", "podunit-d1.service")
+	pid := u.field("d1", "{{.State.Pid}}")
+	if show != "MainPID="+pid+"\nActiveState=active\n" {
+		u.sb.DumpUnit(t, "user@"+u.uid+".service")
+		t.Fatalf("podunit-d1.service: %q, container init %s", show, pid)
+	}
+	if m := u.sb.Run(t, "head", "-n1", "/proc/"+pid+"/uid_map"); strings.Join(strings.Fields(m), " ") != "0 "+u.uid+" 1" {
+		t.Errorf("the unit's main process maps %q", m)
+	}
+	checkRootlessLogs(t, u)
+	u.must("stop", "-t", "2", "d1")
+	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-d1.service"); st != "ActiveState=inactive\n" {
+		t.Errorf("after stop: %q", st)
+	}
+	if got := u.field("d1", "{{.State.Status}}"); got != "exited" {
+		t.Errorf("after stop podunit says %q", got)
+	}
+	u.must("rm", "d1")
+}
+
+// checkRootlessLogs: logs reads the user unit's output from the journal,
+// stdout and stderr apart.
+func checkRootlessLogs(t *testing.T, u *rootlessUser) {
+	var r result
+	eventually(t, 10*time.Second, "the unit's output in the journal", func() bool {
+		r = u.run(nil, "logs", "d1")
+		return r.code == 0 && strings.Contains(r.out, "out-line") && strings.Contains(r.err, "err-line")
+	})
+	if strings.Contains(r.out, "err-line") || strings.Contains(r.err, "out-line") {
+		t.Errorf("logs mixed the streams: stdout %q, stderr %q", r.out, r.err)
+	}
+}
+
+// userctl runs systemctl --user as u in the sandbox.
+func (u *rootlessUser) userctl(t *testing.T, args ...string) string {
+	argv := append([]string{"--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups", "env",
+		"XDG_RUNTIME_DIR=/run/user/" + u.uid, "systemctl", "--user"}, args...)
+	return u.sb.Run(t, "setpriv", argv...)
+}
+
+func (u *rootlessUser) field(name, tmpl string) string {
+	u.t.Helper()
+	return strings.TrimSpace(u.must("inspect", "--format", tmpl, name))
+}

@@ -19,7 +19,7 @@ import (
 func checkDir(t *testing.T) (dir string, broken []string) {
 	dir = t.TempDir()
 	files := map[string]string{
-		"bad-key.container":     "[Container]\nImage=docker.io/library/busybox\nAutoUpdate=registry\n",
+		"bad-key.container":     "[Container]\nImage=docker.io/library/busybox\nAutoUpdate=sometimes\n",
 		"bad-gateway.network":   "[Network]\nGateway=10.9.0.1\n",
 		"bad-percent.container": "[Container]\nImage=docker.io/library/busybox\nExec=echo 100%\n",
 	}

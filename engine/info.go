@@ -113,7 +113,7 @@ func (e *Engine) hostInfo(ctx context.Context) (*HostInfo, error) {
 	h := &HostInfo{Arch: runtime.GOARCH, OS: runtime.GOOS, CgroupManager: "systemd", CgroupsVersion: cgroupVersion(),
 		CPUs: runtime.NumCPU(), DatabaseBackend: "sqlite", Distribution: distribution("/etc/os-release"),
 		EventLogger: "journald", Kernel: unix.ByteSliceToString(uts.Release[:]), LogDriver: "journald",
-		MemFree: int64(si.Freeram) * unit, MemTotal: int64(si.Totalram) * unit, NetworkBackend: "cni",
+		MemFree: int64(si.Freeram) * unit, MemTotal: int64(si.Totalram) * unit, NetworkBackend: "netavark",
 		SwapFree: int64(si.Freeswap) * unit, SwapTotal: int64(si.Totalswap) * unit,
 		Uptime: uptimeText(time.Duration(si.Uptime) * time.Second), Linkmode: "static",
 		Security: map[string]any{"rootless": os.Geteuid() != 0 || e.cfg.Rootless.On, "seccompEnabled": true}}

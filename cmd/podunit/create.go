@@ -39,7 +39,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set an environment variable (KEY=VALUE, or KEY to take it from here)")
 	fs.StringArrayVar(&f.envFiles, "env-file", nil, "read environment variables from a file")
 	fs.StringArrayVarP(&f.labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "mount a host path, a named volume or a new anonymous one: /host:/ctr[:OPTS], NAME:/ctr[:OPTS] or /ctr[:OPTS]; OPTS ro, rw, nocopy, U, O, z/Z (no-ops), propagation")
+	fs.StringArrayVarP(&f.volumes, "volume", "v", nil, "mount a host path, a named volume or a new anonymous one: /host:/ctr[:OPTS], NAME:/ctr[:OPTS] or /ctr[:OPTS]; OPTS ro, rw, nocopy, U, O, idmap, z/Z (no-ops), propagation")
 	fs.StringArrayVar(&f.tmpfs, "tmpfs", nil, "mount a tmpfs: /path[:options]")
 	fs.StringArrayVar(&f.mounts, "mount", nil, "attach a mount: type=bind|volume|tmpfs|image|devpts|ramfs|glob,source=…,target=…[,ro][,…]")
 	fs.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")

@@ -1,10 +1,14 @@
 package quadlet
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
 )
+
+// exposedPort is ExposeHostPort='s value, checked as Quadlet checks it.
+var exposedPort = regexp.MustCompile(`^\d+(-\d+)?(/(tcp|udp|sctp))?$`)
 
 // ctrMeta translates the environment and metadata keys to their flags.
 func (t *translator) ctrMeta() error {
@@ -12,6 +16,11 @@ func (t *translator) ctrMeta() error {
 		return err
 	}
 	t.flag("Timezone", "--tz")
+	for _, e := range t.all("ExposeHostPort") {
+		if !exposedPort.MatchString(e.Value) {
+			return errf(e, "not a port or port range (PORT[-PORT][/tcp|/udp|/sctp])")
+		}
+	}
 	t.flagEach("ExposeHostPort", "--expose")
 	t.flag("LogDriver", "--log-driver")
 	t.flagEach("LogOpt", "--log-opt")

@@ -26,8 +26,8 @@ var knownKeys = map[Kind]string{
 		"InterfaceName Internal Label NetworkDeleteOnStop NetworkName Options PodmanArgs ServiceName Subnet",
 	Image: "AllTags Arch AuthFile CertDir ContainersConfModule Creds DecryptionKey GlobalArgs Image ImageTag " +
 		"OS PodmanArgs Policy Retry RetryDelay ServiceName TLSVerify Variant",
-	Kube: "AutoUpdate ConfigMap ContainersConfModule ExitCodePropagation GlobalArgs KubeDownForce LogDriver Network " +
-		"PodmanArgs PublishPort ServiceName SetWorkingDirectory UserNS Yaml",
+	Kube: "AutoUpdate ConfigMap ContainersConfModule ExitCodePropagation GlobalArgs KubeDownForce LogDriver LogOpt Network " +
+		"PodmanArgs PublishPort RemapGid RemapUid RemapUidSize RemapUsers ServiceName SetWorkingDirectory UserNS Yaml",
 }
 
 // knownToQuadlet reports whether Quadlet has key in kind's section.

@@ -63,7 +63,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"bad startup interval", []string{"create", "--health-cmd", "true", "--health-startup-cmd", "true", "--health-startup-interval", "0s", "bb", "true"}, "--health-startup-interval=0s"},
 		{"unknown subcommand", []string{"network", "frobnicate", "x", "y"}, `unknown command "frobnicate" for "podunit network"`},
 		{"unknown pod verb", []string{"pod", "frobnicate", "p"}, `unknown command "frobnicate" for "podunit pod"`},
-		{"unknown generate verb", []string{"generate", "kube", "taken"}, `unknown command "kube" for "podunit generate"`},
+		{"unknown generate verb", []string{"generate", "frobnicate", "taken"}, `unknown command "frobnicate" for "podunit generate"`},
 		{"missing subcommand", []string{"image"}, "missing command 'podunit image COMMAND'"},
 		{"newline in --after", []string{"generate", "systemd", "--after", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "taken"}, "--after"},
 		{"space in --wants", []string{"generate", "systemd", "--wants", "a.service b.service", "taken"}, "--wants"},

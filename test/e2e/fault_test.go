@@ -81,7 +81,7 @@ func envInt(t *testing.T, key string, def int64) int64 {
 // TestFaultInjection SIGKILLs podunit at random points of the commands that
 // change state, under the harness's systemd, and after each kill runs what a
 // user would run next; then a census of everything podunit makes must find
-// nothing left. PODUNIT_FAULT_TRIALS (default 150) and PODUNIT_FAULT_SEED
+// nothing left. PODUNIT_FAULT_TRIALS (default 200) and PODUNIT_FAULT_SEED
 // (default: the time; the seed is logged) replay or lengthen it.
 func TestFaultInjection(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{Net: true}) // bridges and rules stay in the sandbox
@@ -94,7 +94,7 @@ func TestFaultInjection(t *testing.T) {
 	tar := filepath.Join(e.dir, "import.tar")
 	uniqueRootfs(t, tar)
 
-	trials := envInt(t, "PODUNIT_FAULT_TRIALS", 150)
+	trials := envInt(t, "PODUNIT_FAULT_TRIALS", 200)
 	seed := envInt(t, "PODUNIT_FAULT_SEED", time.Now().UnixNano())
 	t.Logf("PODUNIT_FAULT_SEED=%d PODUNIT_FAULT_TRIALS=%d", seed, trials)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))

@@ -13,7 +13,9 @@ import (
 // volatileInspect are the inspect fields that differ between two
 // containers made from the same settings: identity, times, what is running
 // and where. Everything else must be equal after a round trip.
-var volatileInspect = []string{"Id", "Created", "State", "Unit", "NetworkSettings.IPAddress"}
+var volatileInspect = []string{"Id", "Created", "State", "Unit", "NetworkSettings.IPAddress",
+	// paths named by the container's ID, set once it has run
+	"GraphDriver", "HostnamePath", "HostsPath", "PidFile", "ResolvConfPath"}
 
 // inspectDiff compares two containers' inspect JSON and returns each path
 // whose value differs, skipping the paths in ignore and their children.

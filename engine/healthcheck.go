@@ -18,7 +18,9 @@ import (
 // HealthcheckRun runs a container's health check once (its startup
 // check until that passed), records the result and, when the container is
 // (still) unhealthy, takes its --health-on-failure action. It returns the
-// health status.
+// health status, but "unhealthy" for any run whose check failed, as
+// Podman's healthcheck run does (its exit code 1), while the container's
+// status turns unhealthy only after --health-retries failures.
 func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error) {
 	c, err := e.container(ctx, ref)
 	if err != nil {
@@ -65,6 +67,9 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 		if err := e.healthAction(ctx, after); err != nil {
 			return status, err
 		}
+	}
+	if result.ExitCode != 0 {
+		return model.HealthUnhealthy, nil
 	}
 	return status, nil
 }

@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"context"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/podunit/podunit/test/testimage"
 )
@@ -132,4 +135,45 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestHealthFilterOnHost: containers run attached (no timer) are checked
+// with `healthcheck run`; a passing check makes ps say (healthy), failing
+// ones past the retries (unhealthy), and --filter health= picks each.
+func TestHealthFilterOnHost(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for name, check := range map[string]string{"fine": "true", "sick": "false"} {
+		run := e.command(ctx, "run", "--rm", "--name", name, "--health-cmd", check, "--health-retries", "2", "bb", "sleep", "600")
+		if err := run.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { e.run("rm", "-f", "-t", "0", name); _ = run.Wait() }()
+		eventually(t, 20*time.Second, name+" running", func() bool {
+			return e.run("inspect", "--format", "{{.State.Status}}", name).out == "running\n"
+		})
+	}
+	e.must("healthcheck", "run", "fine")
+	for i := 1; i <= 2; i++ { // each failed run exits 1, as Podman's
+		if r := e.run("healthcheck", "run", "sick"); r.code != 1 || r.out != "unhealthy\n" {
+			t.Fatalf("healthcheck run of a failing check: exit %d, %q %q", r.code, r.out, r.err)
+		}
+		if got := e.field("sick", "{{.State.Health.Status}}"); i == 1 && got == "unhealthy" {
+			t.Errorf("unhealthy after one failure of two retries")
+		}
+	}
+	if got := e.field("sick", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}"); got != "unhealthy 2" {
+		t.Errorf("after 2 failed checks with 2 retries: %q, want unhealthy 2", got)
+	}
+	status := e.must("ps", "--format", "{{.Names}} {{.Status}}")
+	if !regexp.MustCompile(`(?m)^fine Up .*\(healthy\)$`).MatchString(status) || !regexp.MustCompile(`(?m)^sick Up .*\(unhealthy\)$`).MatchString(status) {
+		t.Errorf("ps STATUS:\n%s", status)
+	}
+	for filter, want := range map[string]string{"health=healthy": "fine\n", "health=unhealthy": "sick\n"} {
+		if got := e.must("ps", "--filter", filter, "--format", "{{.Names}}"); got != want {
+			t.Errorf("ps --filter %s: %q, want %q", filter, got, want)
+		}
+	}
 }

@@ -4,12 +4,21 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loseState empties (or deletes) e's state database as a crash of the
 // file system or a careless hand would.
 func (e *env) loseState(remove bool) {
 	e.t.Helper()
+	if e.sb != nil {
+		// a unit's unit-start may still close its database (a WAL
+		// checkpoint writes the file) after run -d has returned
+		eventually(e.t, 20*time.Second, "unit-start processes to end", func() bool {
+			_, _, code, _ := e.sb.Exec("pgrep", "-f", "podunit .*unit-start")
+			return code == 1
+		})
+	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		_ = os.Remove(e.stateDB() + suffix)
 	}

@@ -44,7 +44,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err != nil {
 		return nil, err
 	}
-	if o.Config.Health, err = e.imageHealth(ctx, o.Config.Health, img.ID); err != nil {
+	if o.Config.Health, err = e.imageHealth(o.Config.Health, img); err != nil {
 		return nil, err
 	}
 	c, err := e.newContainer(o, img)

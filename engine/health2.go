@@ -151,16 +151,13 @@ func outputBound(h *model.HealthConfig) int64 {
 // (h.FromImage): the image's HEALTHCHECK, with the durations and retries
 // the flags gave where they gave them, else the image's, else Podman's
 // defaults. No image check (or no image): no check.
-func (e *Engine) imageHealth(ctx context.Context, h *model.HealthConfig, imageID string) (*model.HealthConfig, error) {
+func (e *Engine) imageHealth(h *model.HealthConfig, img *image.Image) (*model.HealthConfig, error) {
 	if h == nil || !h.FromImage {
 		return h, nil
 	}
 	var ih *image.Healthcheck
-	var err error
-	if imageID != "" {
-		if ih, err = e.images.ImageHealthcheck(ctx, imageID); err != nil {
-			return nil, err
-		}
+	if img != nil {
+		ih = img.Config.Healthcheck // read when the image was resolved
 	}
 	if ih == nil && h.Startup != nil {
 		return nil, fmt.Errorf("--health-startup-cmd needs a health check: --health-cmd, or the image's HEALTHCHECK: %w",

@@ -1,12 +1,9 @@
 package image
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"time"
-
-	istorage "go.podman.io/image/v5/storage"
 )
 
 // Healthcheck is an image's HEALTHCHECK. Docker's image configuration
@@ -26,27 +23,6 @@ type rawHealthcheck struct {
 	Config struct {
 		Healthcheck *Healthcheck `json:"Healthcheck"`
 	} `json:"config"`
-}
-
-// ImageHealthcheck is the HEALTHCHECK of the image id, nil when it has none.
-func (s *Store) ImageHealthcheck(ctx context.Context, id string) (*Healthcheck, error) {
-	if err := s.open(); err != nil {
-		return nil, err
-	}
-	ref, err := istorage.Transport.NewStoreReference(s.store, nil, id)
-	if err != nil {
-		return nil, fmt.Errorf("image %s: %w", id, err)
-	}
-	img, err := ref.NewImage(ctx, s.sys)
-	if err != nil {
-		return nil, fmt.Errorf("image %s: opening: %w", id, err)
-	}
-	defer img.Close()
-	blob, err := img.ConfigBlob(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("image %s: reading config: %w", id, err)
-	}
-	return parseHealthcheck(blob)
 }
 
 // parseHealthcheck reads the healthcheck of a configuration blob; none,

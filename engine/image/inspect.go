@@ -92,7 +92,7 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) 
 	if err != nil {
 		return nil, err
 	}
-	cfg, mt, err := s.readImage(ctx, img.ID)
+	cfg, mt, _, err := s.readImage(ctx, img.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -149,29 +149,38 @@ func repoDigests(img *storage.Image) []string {
 
 // ociConfig reads the image's configuration, converted to OCI form.
 func (s *Store) ociConfig(ctx context.Context, id string) (*imgspecv1.Image, error) {
-	cfg, _, err := s.readImage(ctx, id)
+	cfg, _, _, err := s.readImage(ctx, id)
 	return cfg, err
 }
 
-// readImage reads the image's configuration, converted to OCI form, and its
-// manifest's MIME type.
-func (s *Store) readImage(ctx context.Context, id string) (*imgspecv1.Image, string, error) {
+// readImage reads the image's configuration, converted to OCI form, its
+// manifest's MIME type and its HEALTHCHECK (Docker's field, which the OCI
+// form drops; nil when it has none), all from one opening of the image.
+func (s *Store) readImage(ctx context.Context, id string) (*imgspecv1.Image, string, *Healthcheck, error) {
 	ref, err := istorage.Transport.NewStoreReference(s.store, nil, id)
 	if err != nil {
-		return nil, "", fmt.Errorf("image %s: %w", id, err)
+		return nil, "", nil, fmt.Errorf("image %s: %w", id, err)
 	}
 	img, err := ref.NewImage(ctx, s.sys)
 	if err != nil {
-		return nil, "", fmt.Errorf("image %s: opening: %w", id, err)
+		return nil, "", nil, fmt.Errorf("image %s: opening: %w", id, err)
 	}
 	defer img.Close()
 	cfg, err := img.OCIConfig(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("image %s: reading config: %w", id, err)
+		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
 	}
 	_, mt, err := img.Manifest(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("image %s: reading manifest: %w", id, err)
+		return nil, "", nil, fmt.Errorf("image %s: reading manifest: %w", id, err)
 	}
-	return cfg, mt, nil
+	blob, err := img.ConfigBlob(ctx) // cached: OCIConfig read it
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
+	}
+	hc, err := parseHealthcheck(blob)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("image %s: %w", id, err)
+	}
+	return cfg, mt, hc, nil
 }

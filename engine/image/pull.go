@@ -109,14 +109,14 @@ func looksLikeID(name string) bool {
 
 // image is the Image with ID id, found under the name used.
 func (s *Store) image(ctx context.Context, id, used string) (*Image, error) {
-	cfg, err := s.ociConfig(ctx, id)
+	cfg, _, hc, err := s.readImage(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	c := cfg.Config
 	return &Image{ID: id, Name: used, Config: ImageConfig{
 		Env: c.Env, Cmd: c.Cmd, Entrypoint: c.Entrypoint, WorkingDir: c.WorkingDir,
-		User: c.User, StopSignal: c.StopSignal, Labels: c.Labels,
+		User: c.User, StopSignal: c.StopSignal, Labels: c.Labels, Healthcheck: hc,
 	}}, nil
 }
 

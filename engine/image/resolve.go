@@ -22,13 +22,16 @@ type Image struct {
 // ImageConfig is the part of an image's configuration a container
 // inherits. Its JSON is that of podman's `image inspect` .Config.
 type ImageConfig struct {
-	User       string            `json:"User,omitempty"`
-	Env        []string          `json:"Env,omitempty"`
-	Entrypoint []string          `json:"Entrypoint,omitempty"`
-	Cmd        []string          `json:"Cmd,omitempty"`
-	WorkingDir string            `json:"WorkingDir,omitempty"`
-	Labels     map[string]string `json:"Labels,omitempty"`
-	StopSignal string            `json:"StopSignal,omitempty"`
+	// Healthcheck is Docker's HEALTHCHECK (read with the rest, from one
+	// opening of the image); nil when the image has none.
+	Healthcheck *Healthcheck      `json:"Healthcheck,omitempty"`
+	User        string            `json:"User,omitempty"`
+	Env         []string          `json:"Env,omitempty"`
+	Entrypoint  []string          `json:"Entrypoint,omitempty"`
+	Cmd         []string          `json:"Cmd,omitempty"`
+	WorkingDir  string            `json:"WorkingDir,omitempty"`
+	Labels      map[string]string `json:"Labels,omitempty"`
+	StopSignal  string            `json:"StopSignal,omitempty"`
 }
 
 // setOn puts c into an OCI image configuration.

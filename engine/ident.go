@@ -17,7 +17,8 @@ import (
 )
 
 // createRootfs makes c's storage container (with its record copy), its
-// files owned by the user namespace c asks for.
+// files owned by the user namespace c asks for; an --rm container's is
+// volatile, as Podman's.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	if c.Config.Rootfs != "" {
 		return nil // --rootfs: the user's directory
@@ -26,7 +27,8 @@ func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	return e.images.CreateRootfsUserNS(ctx, c.ImageID, c.ID, c.Name, recordCopy(c), ns)
+	return e.images.CreateRootfsWith(ctx, c.ImageID, c.ID, c.Name,
+		image.RootfsOptions{Record: recordCopy(c), UserNS: ns, Volatile: c.Config.Remove})
 }
 
 // rootfsUserNS is the user namespace c's rootfs is made for: its pod's, the

@@ -37,12 +37,25 @@ func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, co
 	if err := s.open(); err != nil {
 		return err
 	}
-	return s.CreateRootfsUserNS(ctx, imageID, containerID, containerName, record, nil)
+	return s.CreateRootfsWith(ctx, imageID, containerID, containerName, RootfsOptions{Record: record})
 }
 
-// CreateRootfsUserNS is CreateRootfsRecord whose files belong to the user
-// namespace ns asks for (nil: the host's IDs).
-func (s *Store) CreateRootfsUserNS(ctx context.Context, imageID, containerID, containerName string, record []byte, ns *UserNS) error {
+// RootfsOptions are the choices CreateRootfsWith takes.
+type RootfsOptions struct {
+	// Record is kept with the storage container (RecordKey), if not nil.
+	Record []byte
+	// UserNS: the rootfs's files belong to this user namespace (nil: the
+	// host's IDs).
+	UserNS *UserNS
+	// Volatile: the storage container's records are written without fsync
+	// and its overlay mounted "volatile" (no sync at unmount), as Podman
+	// makes --rm containers: after a host crash such a container may be
+	// gone or damaged, and an --rm container is to be removed anyway.
+	Volatile bool
+}
+
+// CreateRootfsWith is CreateRootfsRecord with the choices o makes.
+func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, containerName string, o RootfsOptions) error {
 	if err := s.open(); err != nil {
 		return err
 	}
@@ -65,9 +78,9 @@ func (s *Store) CreateRootfsUserNS(ctx context.Context, imageID, containerID, co
 	if containerName != "" {
 		names = []string{containerName}
 	}
-	opts := &storage.ContainerOptions{IDMappingOptions: idMappingOptions(ns)}
-	if record != nil {
-		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: record}}
+	opts := &storage.ContainerOptions{IDMappingOptions: idMappingOptions(o.UserNS), Volatile: o.Volatile}
+	if o.Record != nil {
+		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: o.Record}}
 	}
 	_, err = s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), opts)
 	if errors.Is(err, storage.ErrDuplicateID) || errors.Is(err, storage.ErrDuplicateName) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/moby/sys/mountinfo"
@@ -223,5 +224,49 @@ func markIncomplete(t *testing.T, path, id string) {
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An --rm container's rootfs is volatile (records without fsync, the
+// overlay mounted "volatile"), and still mounts, unmounts and goes as any.
+func TestRootfsVolatile(t *testing.T) {
+	s := newStore(t, "overlay")
+	load(t, s, fixtures.dockerArchive)
+	img, err := s.Resolve(ctx, "busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, plain := ctrID(3), ctrID(4)
+	if err := s.CreateRootfsWith(ctx, img.ID, id, "once", RootfsOptions{Volatile: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateRootfs(ctx, img.ID, plain, "kept"); err != nil {
+		t.Fatal(err)
+	}
+	for ctr, want := range map[string]bool{id: true, plain: false} {
+		c, err := s.store.Container(ctr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := c.Flags["Volatile"].(bool); got != want {
+			t.Errorf("container %s: Volatile flag %v, want %v", ctr[:12], got, want)
+		}
+	}
+	p := mountAndCheck(t, s, id, "overlay")
+	mounts, err := mountinfo.GetMounts(mountinfo.SingleEntryFilter(p))
+	if err != nil || len(mounts) != 1 {
+		t.Fatalf("mount of %s: %v %v", p, mounts, err)
+	}
+	if !strings.Contains(mounts[0].VFSOptions, "volatile") {
+		t.Errorf("the overlay of a volatile rootfs is mounted %q, want the volatile option", mounts[0].VFSOptions)
+	}
+	if err := s.Unmount(id, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteRootfs(id); err != nil {
+		t.Fatal(err)
+	}
+	if s.RootfsExists(id) || !s.RootfsExists(plain) {
+		t.Error("deleting the volatile rootfs must take it, and only it")
 	}
 }

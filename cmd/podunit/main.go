@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/podunit/podunit/engine/image"
 )
@@ -14,6 +15,7 @@ func main() {
 		return
 	}
 	awaitUserns()
+	setGCPercent()
 	stop := startProfile()
 	code := run(os.Args[1:])
 	stop()
@@ -35,4 +37,17 @@ func run(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "Error: %s\n", errorText(err))
 	return exitCodeOf(err)
+}
+
+// cliGCPercent is the garbage collector's target for a podunit command: a
+// command lives for milliseconds with a heap of a few megabytes, so Go's
+// default (100) spends collections on garbage the exit frees anyway; two
+// collections per `run --rm` at 100, none at 400. GOGC in the environment
+// still wins, as for any Go program.
+const cliGCPercent = 400
+
+func setGCPercent() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cliGCPercent)
+	}
 }

@@ -47,3 +47,23 @@ func hashID(i int) string {
 	h := sha256.Sum256([]byte(strconv.Itoa(i)))
 	return hex.EncodeToString(h[:])
 }
+
+// BenchmarkContainers lists 1000 containers, as `ps -a` does: one query and
+// a decode of every record.
+func BenchmarkContainers(b *testing.B) {
+	s, _ := openTemp(b)
+	for i := 0; i < 1000; i++ {
+		c := minimal(hashID(i), "c"+strconv.Itoa(i))
+		c.Config.Cmd, c.Config.Env = []string{"sleep", "infinity"}, []string{"PATH=/usr/bin:/bin", "TERM=xterm"}
+		c.Config.Labels = map[string]string{"app": "web", "tier": strconv.Itoa(i % 3)}
+		if err := s.AddContainer(ctx, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		list, err := s.Containers(ctx)
+		if err != nil || len(list) != 1000 {
+			b.Fatal(len(list), err)
+		}
+	}
+}

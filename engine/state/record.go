@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"fmt"
+	jsoniter "github.com/json-iterator/go"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -66,7 +67,7 @@ func encode(c *model.Container) (string, error) {
 // lacks its own ID or a name with a *DamagedError.
 func decode(id, data string) (*model.Container, error) {
 	c := new(model.Container)
-	if err := json.Unmarshal([]byte(data), c); err != nil {
+	if err := unmarshalRecord(data, c); err != nil {
 		return nil, damaged("container", id, "", err)
 	}
 	if c.ID != id {
@@ -76,4 +77,11 @@ func decode(id, data string) (*model.Container, error) {
 		return nil, damaged("container", id, c.Name, err)
 	}
 	return c, nil
+}
+
+// unmarshalRecord decodes a stored record with json-iterator in
+// encoding/json's compatible mode, which reads what encoding/json wrote
+// about twice as fast: BenchmarkContainers, what ps -a pays per container.
+func unmarshalRecord(data string, v any) error {
+	return jsoniter.ConfigCompatibleWithStandardLibrary.UnmarshalFromString(data, v)
 }

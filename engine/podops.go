@@ -58,16 +58,13 @@ func (e *Engine) PodInit(ctx context.Context, ref string) error {
 		if err := e.podUp(ctx, conn, p); err != nil {
 			return err
 		}
-		var errs []error
+		var todo []*model.Container
 		for _, c := range members {
-			if c.State.Status == model.Running || e.initialized(c) {
-				continue
-			}
-			if err := e.startUnit(ctx, conn, c, p, true); err != nil {
-				errs = append(errs, memberError(c, err))
+			if c.State.Status != model.Running && !e.initialized(c) {
+				todo = append(todo, c)
 			}
 		}
-		return errors.Join(errs...)
+		return errors.Join(e.startMembers(ctx, conn, p, todo, true)...)
 	})
 }
 
@@ -76,8 +73,8 @@ func (e *Engine) initialized(c *model.Container) bool {
 	return c.State.Status == model.Created && c.State.Pid != 0 && alive(c.State.Pid)
 }
 
-// PodStart starts the pod's unit (pinning its namespaces) and then each
-// member in creation order: created or stopped ones start, running ones are
+// PodStart starts the pod's unit (pinning its namespaces) and then its
+// members, all at once: created or stopped ones start, running ones are
 // left alone. A member that fails is named; the others still start.
 func (e *Engine) PodStart(ctx context.Context, ref string) error {
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
@@ -89,23 +86,40 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 		if err := e.podUp(ctx, conn, p); err != nil {
 			return err
 		}
-		var errs, waiting []error
-		var initialized []*model.Container
+		var initialized, todo []*model.Container
 		for _, c := range members {
 			switch {
 			case c.State.Status == model.Running:
 			case e.initialized(c):
 				initialized = append(initialized, c)
 			default:
-				if err := e.startUnit(ctx, conn, c, p, false); err != nil {
-					errs = append(errs, memberError(c, err))
-				}
+				todo = append(todo, c)
 			}
 		}
-		waiting = e.releaseInitialized(ctx, initialized)
+		errs := e.startMembers(ctx, conn, p, todo, false)
+		waiting := e.releaseInitialized(ctx, initialized)
 		e.podEvent(p, "start")
 		return errors.Join(append(errs, waiting...)...)
 	})
+}
+
+// startMembers starts the units of members all at once and returns the
+// failures in member order. Each start waits for its unit's READY=1 (the
+// container created, or running): one after another, a pod of n paid n
+// container starts end to end; the members share nothing they need from
+// each other at start (the pod's unit holds the namespaces).
+func (e *Engine) startMembers(ctx context.Context, conn *systemd.Conn, p *model.Pod, members []*model.Container, initOnly bool) []error {
+	errs := make([]error, len(members))
+	var wg sync.WaitGroup
+	for i, c := range members {
+		wg.Go(func() {
+			if err := e.startUnit(ctx, conn, c, p, initOnly); err != nil {
+				errs[i] = memberError(c, err)
+			}
+		})
+	}
+	wg.Wait()
+	return errs
 }
 
 // releaseInitialized starts the user process of members that `pod init`

@@ -27,6 +27,13 @@ func newApp(in *os.File, out, errw io.Writer) *app {
 }
 
 func (a *app) rootCommand() *cobra.Command {
+	root := a.bareRoot()
+	a.addCommands(root)
+	return root
+}
+
+// bareRoot is the root command with its flags and no verbs.
+func (a *app) bareRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "podunit",
 		Short:         "Run pods and containers as systemd units",
@@ -56,7 +63,6 @@ func (a *app) rootCommand() *cobra.Command {
 	a.registerModule(f)
 	f.DurationVar(&a.cfg.LockTimeout, "lock-timeout", 0,
 		"give up waiting for another command's lock after this long (0: wait; who holds it is printed after 2s)")
-	a.addCommands(root)
 	return root
 }
 

@@ -25,7 +25,7 @@ func main() {
 // run executes one command line and returns the process exit code.
 func run(args []string) int {
 	app := newApp(os.Stdin, os.Stdout, os.Stderr)
-	root := app.rootCommand()
+	root := app.rootCommandFor(args)
 	root.SetArgs(args)
 	err := root.Execute()
 	app.close()

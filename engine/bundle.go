@@ -69,7 +69,8 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, err
 	}
-	if err := atomicfile.Write(filepath.Join(bundle, "config.json"), data, 0o600); err != nil {
+	// the bundle is under the run root: gone at boot, so never synced
+	if err := atomicfile.WriteVolatile(filepath.Join(bundle, "config.json"), data, 0o600); err != nil {
 		return "", nil, err
 	}
 	return bundle, rt, nil

@@ -45,7 +45,7 @@ alice:x:1000:
 `
 
 // testRootfs returns a rootfs with /etc/passwd and /etc/group.
-func testRootfs(t *testing.T) string {
+func testRootfs(t testing.TB) string {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "etc"), 0o755); err != nil {
@@ -59,7 +59,7 @@ func testRootfs(t *testing.T) string {
 	return root
 }
 
-func testInput(t *testing.T) Input {
+func testInput(t testing.TB) Input {
 	t.Helper()
 	return Input{
 		ID:     "0123456789abcdef0123456789abcdef",

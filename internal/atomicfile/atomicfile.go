@@ -13,15 +13,30 @@ import (
 
 // Write replaces path with data, file mode mode.
 func Write(path string, data []byte, mode os.FileMode) error {
-	return WriteVia(path, mode, func(w io.Writer) error {
+	return writeVia(path, mode, true, copyOf(data))
+}
+
+// WriteVolatile is Write for a file that need not outlive the host's next
+// boot, such as one under the run root (a tmpfs): readers still see it
+// whole or not at all, but it is not synced to disk.
+func WriteVolatile(path string, data []byte, mode os.FileMode) error {
+	return writeVia(path, mode, false, copyOf(data))
+}
+
+func copyOf(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
 		_, err := io.Copy(w, bytes.NewReader(data))
 		return err
-	})
+	}
 }
 
 // WriteVia replaces path with what write writes, file mode mode. An error
 // of write is returned as it is; the file system's errors name path.
 func WriteVia(path string, mode os.FileMode, write func(io.Writer) error) error {
+	return writeVia(path, mode, true, write)
+}
+
+func writeVia(path string, mode os.FileMode, sync bool, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
@@ -32,7 +47,7 @@ func WriteVia(path string, mode os.FileMode, write func(io.Writer) error) error 
 		return err
 	}
 	err = tmp.Chmod(mode)
-	if err == nil {
+	if err == nil && sync {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

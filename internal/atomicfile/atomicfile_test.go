@@ -59,3 +59,22 @@ func TestWriteNamesThePath(t *testing.T) {
 		t.Fatalf("error %v does not name %s", err, path)
 	}
 }
+
+func TestWriteVolatileReplacesWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.json")
+	for _, data := range []string{"first", "second, longer"} {
+		if err := WriteVolatile(path, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || string(got) != data {
+			t.Fatalf("read %q, %v; want %q", got, err, data)
+		}
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, %v; want 0600", st.Mode(), err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}

@@ -57,6 +57,7 @@ bin/%: FORCE # go decides what is stale
 
 vet: ## go vet with the build tags
 	$(GO) vet -tags $(TAGS) ./...
+	$(GO) vet -tags $(TAGS),manpages ./cmd/podunit
 
 test: setup vet ## setup, vet, then every test with -race (e2e tests need root: they boot systemd), then brief fuzzing
 	$(GOTEST) ./...
@@ -83,9 +84,10 @@ fuzz: ## run each unit-file fuzz target for its execution budget (or FUZZTIME)
 demo: setup build ## setup, build, then run test/demo.sh
 	bash test/demo.sh
 
-man: bin/podunit ## generate the man pages into bin/man (commands from the cobra tree, docs/man/*.md)
+man: ## generate the man pages into bin/man (commands from the cobra tree, docs/man/*.md)
+	CGO_ENABLED=0 $(GO) build -trimpath -tags $(TAGS),manpages -o bin/podunit-man ./cmd/podunit
 	rm -rf bin/man
-	bin/podunit internal man bin/man docs/man/*.md
+	bin/podunit-man internal man bin/man docs/man/*.md
 
 install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's parts where pkg-config says
 	install -D -m 0755 bin/podunit $(DESTDIR)$(BINDIR)/podunit

@@ -35,10 +35,11 @@ var completionRules = map[string]struct {
 var podVerbs = map[string]bool{"init": true, "start": true, "stop": true, "restart": true,
 	"kill": true, "rm": true, "inspect": true}
 
-// addSupportCommands adds the hidden `internal` command (man pages) and the
-// completions; cobra adds `completion` and `__complete` itself.
+// addSupportCommands adds the hidden `internal` command (man pages, only in
+// bin/podunit-man: man.go) and the completions; cobra adds `completion` and
+// `__complete` itself.
 func (a *app) addSupportCommands(root *cobra.Command) {
-	root.AddCommand(a.internalCommand())
+	a.addInternal(root)
 	a.setCompletions(root)
 }
 

@@ -1,3 +1,5 @@
+//go:build manpages
+
 package main
 
 import (
@@ -10,6 +12,13 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
+
+// The man page writer is built only into bin/podunit-man (`make man`,
+// build tag manpages): go-md2man and blackfriday cost every command of the
+// shipped binary their package initialization otherwise.
+
+// addInternal adds the hidden build-time verbs.
+func (a *app) addInternal(root *cobra.Command) { root.AddCommand(a.internalCommand()) }
 
 // internalCommand holds what packaging needs at build time; it is hidden
 // from help, completion and the man pages.

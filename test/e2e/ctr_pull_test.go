@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -138,28 +137,8 @@ func resetProxy(t *testing.T, target string, n int64) *proxy {
 				continue
 			}
 			wg.Add(1)
-			go func() { defer wg.Done(); forward(c, target) }()
+			go func() { defer wg.Done(); testimage.Forward(c, target) }()
 		}
 	}()
 	return p
-}
-
-// forward copies between c and a new connection to target until both
-// directions end.
-func forward(c net.Conn, target string) {
-	defer c.Close()
-	up, err := net.Dial("tcp", target)
-	if err != nil {
-		return
-	}
-	defer up.Close()
-	done := make(chan struct{})
-	go func() {
-		_, _ = io.Copy(up, c)
-		_ = up.(*net.TCPConn).CloseWrite()
-		close(done)
-	}()
-	_, _ = io.Copy(c, up)
-	_ = c.(*net.TCPConn).CloseWrite()
-	<-done
 }

@@ -68,6 +68,7 @@ func parseSince(s string) (time.Time, error) {
 func (a *app) execCommand() *cobra.Command {
 	var o engine.ExecOptions
 	var interactive bool
+	var dk detachKeysFlag
 	cmd := &cobra.Command{
 		Use:   "exec [flags] CONTAINER COMMAND [ARG...]",
 		Short: "Run a process in a running container",
@@ -75,6 +76,9 @@ func (a *app) execCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := a.engine()
 			if err != nil {
+				return err
+			}
+			if err := dk.check("exec", true); err != nil {
 				return err
 			}
 			o.Args = args[1:]
@@ -94,6 +98,7 @@ func (a *app) execCommand() *cobra.Command {
 	fs.StringVarP(&o.User, "user", "u", "", "user[:group]")
 	fs.BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	fs.BoolVarP(&o.Tty, "tty", "t", false, "allocate a terminal")
+	dk.register(fs)
 	return cmd
 }
 

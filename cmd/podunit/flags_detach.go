@@ -9,28 +9,37 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 )
 
-// detachKeysFlag is --detach-keys of run, start and exec (Podman's). A
-// command that runs its container or process attached holds the terminal
-// in its own process (docs/ARCHITECTURE.md, Terminals) and cannot detach
-// yet: it accepts "" (no detaching, what it does) and Podman's default,
-// which it leaves unused, and refuses any other sequence rather than
-// ignore it. attach detaches with its own flag.
+// detachKeysFlag is --detach-keys of run, start and exec (Podman's).
+// exec -it detaches with them (parse). run and start -a, which hold their
+// container's terminal in their own process (docs/ARCHITECTURE.md,
+// Terminals), cannot detach yet (check): they accept "" (no detaching, what
+// they do) and Podman's default, which they leave unused, and refuse any
+// other sequence rather than ignore it. attach has its own flag.
 type detachKeysFlag struct {
 	keys string
 }
 
 func (f *detachKeysFlag) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.keys, "detach-keys", console.DefaultDetachKeys,
-		"keys that detach (\"\": none); attached runs cannot detach yet (run -dit, then attach), so only \"\" or the default is accepted")
+		"keys that detach: ctrl-KEY or a character, comma-separated (\"\": none); run and start -a cannot detach yet (run -dit, then attach) and take only \"\" or the default")
+}
+
+// parse is the sequence (nil: none).
+func (f *detachKeysFlag) parse() ([]byte, error) {
+	keys, err := console.ParseDetachKeys(f.keys)
+	if err != nil {
+		return nil, fmt.Errorf("invalid --detach-keys %w", err)
+	}
+	return keys, nil
 }
 
 // check refuses a sequence that verb, attached, could not honour; a bad
 // one always.
 func (f *detachKeysFlag) check(verb string, attached bool) error {
-	keys, err := console.ParseDetachKeys(f.keys)
+	keys, err := f.parse()
 	switch {
 	case err != nil:
-		return fmt.Errorf("invalid --detach-keys %w", err)
+		return err
 	case attached && len(keys) > 0 && f.keys != console.DefaultDetachKeys:
 		return fmt.Errorf("--detach-keys %q: %s cannot detach from a container or process it runs attached "+
 			"(run -dit and attach can): %w", f.keys, verb, errdefs.ErrNotImplemented)

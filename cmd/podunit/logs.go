@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -74,11 +75,12 @@ func (a *app) execCommand() *cobra.Command {
 		Short: "Run a process in a running container",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := a.engine()
-			if err != nil {
+			var err error
+			if o.DetachKeys, err = dk.parse(); err != nil {
 				return err
 			}
-			if err := dk.check("exec", true); err != nil {
+			eng, err := a.engine()
+			if err != nil {
 				return err
 			}
 			o.Args = args[1:]
@@ -87,6 +89,9 @@ func (a *app) execCommand() *cobra.Command {
 				stdio.In = a.in
 			}
 			code, err := eng.Exec(a.ctx(cmd), args[0], o, stdio)
+			if errors.Is(err, engine.ErrDetached) {
+				return nil // the process runs on
+			}
 			a.exitCode = code
 			return err
 		},

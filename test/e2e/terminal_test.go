@@ -33,6 +33,7 @@ func TestTerminalOnHost(t *testing.T) {
 	})
 	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 	t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
+	t.Run("exec -it detaches", func(t *testing.T) { checkExecDetach(t, e, "con") })
 	t.Run("exec -it output only", func(t *testing.T) { checkExecOutputOnly(t, e, "con") })
 	t.Run("attach refusals", func(t *testing.T) { checkAttachRefusals(t, e, "con") })
 }

@@ -114,6 +114,7 @@ type ExecOptions struct {
 	WorkingDir string
 	User       string
 	Tty        bool
+	DetachKeys []byte // with Tty and input: the sequence that detaches (Exec returns ErrDetached)
 }
 
 // Exec runs a process in a running container and returns its exit code.
@@ -147,7 +148,7 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdi
 	}
 	opts := oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: wd, User: user, Tty: o.Tty, LogDir: logDir}
 	if o.Tty {
-		return execTerminal(ctx, rt, c.ID, opts, stdio)
+		return e.execTerminal(ctx, rt, c.ID, opts, stdio, o.DetachKeys)
 	}
 	return rt.Exec(ctx, c.ID, opts, stdio)
 }

@@ -119,16 +119,22 @@ func attachable(c *model.Container) error {
 func (e *Engine) runTerminal(ctx context.Context, c *model.Container, rt *oci.Runtime, bundle string,
 	stdio Stdio, sigs <-chan os.Signal, unlock func()) (int, error) {
 	defer unlock() // before the end is recorded, which takes the lock again
+	s, err := console.NewSession(bundle)
+	if err != nil {
+		return 0, err
+	}
 	var recorded error
-	code, err := onTerminal(bundle, stdio, sigs,
+	code, err := onTerminal(s, callerTerminal(stdio), sigs,
 		func() (int, error) { return rt.RunTerminal(ctx, c.ID, bundle, console.ConsoleSocket) },
 		func(pid int) { recorded = e.recordRunning(ctx, c.ID, pid); unlock() })
 	return code, errors.Join(err, recorded)
 }
 
 // execTerminal is Exec with -t: as runTerminal, for a process the runtime
-// starts in the running container id.
-func execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOptions, stdio Stdio) (int, error) {
+// starts in the running container id. With detach keys the terminal is
+// kept by a keeper process (execKeeper), so the process keeps it when this
+// one leaves on them (ErrDetached).
+func (e *Engine) execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOptions, stdio Stdio, keys []byte) (int, error) {
 	dir, err := os.MkdirTemp("", "podunit-exec-") // short: the runtime dials a full socket path
 	if err != nil {
 		return 0, err
@@ -137,27 +143,44 @@ func execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOpt
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
 	defer signal.Stop(sigs)
-	return onTerminal(dir, stdio, sigs,
+	var s terminalKeeper
+	if len(keys) > 0 && stdio.In != nil {
+		s, err = e.startExecKeeper(id, dir)
+	} else {
+		s, err = console.NewSession(dir)
+	}
+	if err != nil {
+		return 0, err
+	}
+	attach := callerTerminal(stdio)
+	attach.DetachKeys = keys
+	return onTerminal(s, attach, sigs,
 		func() (int, error) {
 			return rt.ExecTerminal(ctx, id, o, dir, filepath.Join(dir, console.ConsoleSocket))
 		},
 		func(int) {})
 }
 
-// onTerminal serves a terminal from dir to the caller's stdio while start
-// starts a detached process whose terminal's master goes to the session's
-// console socket; it passes sigs on to the process, waits for it and
-// returns its exit code. started runs once the process runs.
-func onTerminal(dir string, stdio Stdio, sigs <-chan os.Signal, start func() (int, error), started func(pid int)) (int, error) {
+// terminalKeeper keeps a terminal for an attached caller: a
+// console.Session in this process, or an execKeeper process.
+type terminalKeeper interface {
+	Attach(o AttachOptions) error
+	Abort()       // the runtime never handed over a terminal
+	Close() error // after the process ended: wait for the keeper
+}
+
+// onTerminal attaches the caller to s while start starts a detached process
+// whose terminal's master goes to s's console socket; it passes sigs on to
+// the process, waits for it and returns its exit code, or ErrDetached when
+// the caller typed the detach keys (s then keeps the terminal). started
+// runs once the process runs.
+func onTerminal(s terminalKeeper, o AttachOptions, sigs <-chan os.Signal, start func() (int, error), started func(pid int)) (int, error) {
 	if err := oci.BecomeSubreaper(); err != nil {
-		return 0, err
-	}
-	s, err := console.NewSession(dir)
-	if err != nil {
-		return 0, err
+		s.Abort()
+		return 0, errors.Join(err, s.Close())
 	}
 	attached := make(chan error, 1)
-	go func() { attached <- s.Attach(callerTerminal(stdio)) }()
+	go func() { attached <- s.Attach(o) }()
 	pid, err := start()
 	if err != nil {
 		s.Abort()
@@ -167,6 +190,7 @@ func onTerminal(dir string, stdio Stdio, sigs <-chan os.Signal, start func() (in
 	}
 	started(pid)
 	done := make(chan struct{})
+	defer close(done)
 	go func() {
 		for {
 			select {
@@ -177,10 +201,24 @@ func onTerminal(dir string, stdio Stdio, sigs <-chan os.Signal, start func() (in
 			}
 		}
 	}()
-	code, err := oci.WaitPid(pid)
-	close(done)
-	<-attached // the keeper ends the caller's stream once the terminal is gone
-	return code, errors.Join(err, s.Close())
+	exited := make(chan exitResult, 1)
+	go func() { code, err := oci.WaitPid(pid); exited <- exitResult{code, err} }()
+	var r exitResult
+	select {
+	case err := <-attached:
+		if errors.Is(err, console.ErrDetached) {
+			return 0, err
+		}
+		r = <-exited
+	case r = <-exited:
+		<-attached // the keeper ends the caller's stream once the terminal is gone
+	}
+	return r.code, errors.Join(r.err, s.Close())
+}
+
+type exitResult struct {
+	code int
+	err  error
 }
 
 // callerTerminal is what the caller attaches with: its stdin (when -i),

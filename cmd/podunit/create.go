@@ -121,6 +121,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 	if err := f.meta.apply(&o); err != nil {
 		return o, err
 	}
+	if o.PullConfig, err = f.pullConfig(cmd.Flags().Changed); err != nil {
+		return o, err
+	}
 	f.term.apply(&o.TermConfig)
 	if err := f.ops.apply(&o.Config); err != nil {
 		return o, err

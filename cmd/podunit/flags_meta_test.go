@@ -101,18 +101,8 @@ func TestGenerateNewRoundTrip(t *testing.T) {
 		"--dns-option", "ndots:2", "--add-host", "db:10.0.0.9", "--hostuser", "daemon", "-w", "/srv", "-u", "app", "--read-only",
 		"--cap-add", "NET_ADMIN", "--stop-signal", "SIGINT", "--stop-timeout", "3", "--http-proxy=false",
 		"--entrypoint", `["sh","-c"]`, "bb", "echo hi"}
-	first, err := parseCreate(t, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := recordOf(t, first)
-	u, err := export.Container(c, nil, export.Options{New: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	argv := unitExecStart(t, u)
-	i := slices.Index(argv, "--rm")
-	again, err := parseCreate(t, argv[i+1:]...)
+	c, argv := newRunLine(t, args...)
+	again, err := parseCreate(t, argv...)
 	if err != nil {
 		t.Fatalf("%q: %v", argv, err)
 	}

@@ -59,6 +59,7 @@ func (a *app) removeEach(args []string, fn func(ref string) error) error {
 func (a *app) startCommand() *cobra.Command {
 	var attach, interactive, inUnit, all bool
 	var filters []string
+	var dk detachKeysFlag
 	cmd := &cobra.Command{
 		Use:   "start [flags] CONTAINER [CONTAINER...]",
 		Short: "Start containers: as systemd units, or attached with -a",
@@ -82,6 +83,9 @@ func (a *app) startCommand() *cobra.Command {
 				}
 				return eng.UnitStart(a.ctx(cmd), args[0], false)
 			}
+			if err := dk.check("start --attach", attach); err != nil {
+				return err
+			}
 			if attach {
 				if len(args) != 1 {
 					return fmt.Errorf("start --attach takes exactly one container")
@@ -100,6 +104,7 @@ func (a *app) startCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	cmd.Flags().BoolVar(&all, "all", false, "start every stopped container that no unit file manages")
+	dk.register(cmd.Flags())
 	cmd.Flags().StringArrayVar(&filters, "filter", nil, "with --all, only containers matching: restart-policy=POLICY (repeat to allow several)")
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -68,11 +69,16 @@ func parseSince(s string) (time.Time, error) {
 func (a *app) execCommand() *cobra.Command {
 	var o engine.ExecOptions
 	var interactive bool
+	var dk detachKeysFlag
 	cmd := &cobra.Command{
 		Use:   "exec [flags] CONTAINER COMMAND [ARG...]",
 		Short: "Run a process in a running container",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if o.DetachKeys, err = dk.parse(); err != nil {
+				return err
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -83,6 +89,9 @@ func (a *app) execCommand() *cobra.Command {
 				stdio.In = a.in
 			}
 			code, err := eng.Exec(a.ctx(cmd), args[0], o, stdio)
+			if errors.Is(err, engine.ErrDetached) {
+				return nil // the process runs on
+			}
 			a.exitCode = code
 			return err
 		},
@@ -94,6 +103,7 @@ func (a *app) execCommand() *cobra.Command {
 	fs.StringVarP(&o.User, "user", "u", "", "user[:group]")
 	fs.BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	fs.BoolVarP(&o.Tty, "tty", "t", false, "allocate a terminal")
+	dk.register(fs)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 func (a *app) runCommand() *cobra.Command {
 	var f createFlags
 	var detach, inUnit bool
+	var dk detachKeysFlag
 	cmd := &cobra.Command{
 		Use:   "run [flags] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container",
@@ -20,6 +21,9 @@ func (a *app) runCommand() *cobra.Command {
 			"with -d it becomes a transient systemd unit whose main process is the container's init.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := dk.check("run", !detach && !inUnit); err != nil {
+				return err
+			}
 			o, err := f.options(cmd, args)
 			if err != nil {
 				return err
@@ -51,6 +55,7 @@ func (a *app) runCommand() *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	dk.register(cmd.Flags())
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background as a systemd unit and print the container ID")
 	cmd.Flags().BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a unit file: start the container in this unit and exit")
 	return cmd

@@ -65,15 +65,22 @@ func (a *app) attachCommand() *cobra.Command {
 // consoleKeeperCommand holds a unit container's pty master (started by
 // unit-start, with the console and attach sockets as descriptors 3 and 4).
 func (a *app) consoleKeeperCommand() *cobra.Command {
-	return &cobra.Command{
+	var caller bool
+	cmd := &cobra.Command{
 		Use:    "console-keeper ID",
 		Short:  "Keep a container's terminal for attach (run by unit-start)",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return console.KeepFiles(os.NewFile(3, "console.sock"), os.NewFile(4, "attach.sock"), os.Stdout)
+			var callers []*os.File
+			if caller {
+				callers = append(callers, os.NewFile(5, "caller"))
+			}
+			return console.KeepFiles(os.NewFile(3, "console.sock"), os.NewFile(4, "attach.sock"), os.Stdout, callers...)
 		},
 	}
+	cmd.Flags().BoolVar(&caller, "caller", false, "descriptor 5 is the first caller's connection (exec -it)")
+	return cmd
 }
 
 // inspectTerm is the terminal part of inspect's Config, as Podman has it.

@@ -87,8 +87,13 @@ func Files(consoleL, attachL *net.UnixListener) (consoleF, attachF *os.File, err
 	return consoleF, attachF, nil
 }
 
-// KeepFiles is Keep on listeners handed over by Files.
-func KeepFiles(consoleF, attachF *os.File, log io.Writer) error {
+// KeepFiles is Keep on listeners handed over by Files, with the first
+// callers' connections (Handed's) if any.
+func KeepFiles(consoleF, attachF *os.File, log io.Writer, callers ...*os.File) error {
+	first, err := callerConns(callers)
+	if err != nil {
+		return err
+	}
 	consoleL, err := net.FileListener(consoleF)
 	if err != nil {
 		return fmt.Errorf("console socket: %w", err)
@@ -105,5 +110,20 @@ func KeepFiles(consoleF, attachF *os.File, log io.Writer) error {
 		attachL.Close()
 		return fmt.Errorf("console keeper: descriptors 3 and 4 are not unix sockets: %w", errdefs.ErrInvalidArgument)
 	}
-	return Keep(cl, al, log)
+	return Keep(cl, al, log, first...)
+}
+
+// callerConns are connections of descriptors a keeper was given.
+func callerConns(files []*os.File) ([]*net.UnixConn, error) {
+	var conns []*net.UnixConn
+	for _, f := range files {
+		c, err := net.FileConn(f)
+		f.Close()
+		u, ok := c.(*net.UnixConn)
+		if err != nil || !ok {
+			return nil, fmt.Errorf("console keeper: caller descriptor %s is not a unix socket (%v): %w", f.Name(), err, errdefs.ErrInvalidArgument)
+		}
+		conns = append(conns, u)
+	}
+	return conns, nil
 }

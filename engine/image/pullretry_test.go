@@ -1,7 +1,6 @@
 package image
 
 import (
-	"io"
 	"net"
 	"testing"
 	"time"
@@ -30,22 +29,11 @@ func lateProxy(t *testing.T, host string, after time.Duration) string {
 			if err != nil {
 				return
 			}
-			go forward(c, host)
+			go testimage.Forward(c, host)
 		}
 	})
 	t.Cleanup(func() { timer.Stop() })
 	return addr
-}
-
-func forward(c net.Conn, host string) {
-	defer c.Close()
-	up, err := net.Dial("tcp", host)
-	if err != nil {
-		return
-	}
-	defer up.Close()
-	go io.Copy(up, c)
-	io.Copy(c, up)
 }
 
 func TestPullRetry(t *testing.T) {

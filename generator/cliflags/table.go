@@ -24,6 +24,7 @@ var table = map[string][]Flag{
 		{Long: "cpuset-cpus", Short: "", Value: true},
 		{Long: "cpuset-mems", Short: "", Value: true},
 		{Long: "detach", Short: "d", Value: false},
+		{Long: "detach-keys", Short: "", Value: true},
 		{Long: "device", Short: "", Value: true},
 		{Long: "device-cgroup-rule", Short: "", Value: true},
 		{Long: "dns", Short: "", Value: true},

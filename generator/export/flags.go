@@ -52,6 +52,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	args = append(args, netFlags(cfg)...)
 	args = append(args, metaFlags(cfg)...)
 	args = append(args, identityFlags(cfg.Identity)...)
+	args = append(args, pullFlags(cfg.PullConfig)...)
 	ep, _ := json.Marshal(nonNil(cfg.Entrypoint)) // a []string always marshals
 	add("--entrypoint", string(ep))
 	args = append(args, termFlags(cfg.TermConfig)...)

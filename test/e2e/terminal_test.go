@@ -33,6 +33,7 @@ func TestTerminalOnHost(t *testing.T) {
 	})
 	t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 	t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
+	t.Run("exec -it detaches", func(t *testing.T) { checkExecDetach(t, e, "con") })
 	t.Run("exec -it output only", func(t *testing.T) { checkExecOutputOnly(t, e, "con") })
 	t.Run("attach refusals", func(t *testing.T) { checkAttachRefusals(t, e, "con") })
 }
@@ -75,8 +76,9 @@ func checkExecOutputOnly(t *testing.T, e *env, name string) {
 }
 
 // TestTerminalUnderSystemd adds the unit containers' console (run -dit,
-// attach, detach keys, attach again) to the attached cases, with crun and
-// runc under a real systemd.
+// attach, detach keys, attach again) to the attached cases, exec -it's
+// detaching through podunit-console among them, with crun and runc under a
+// real systemd.
 func TestTerminalUnderSystemd(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	harness.BuildCommand(t, "podunit-console") // beside podunit: unit-start finds it there
@@ -89,6 +91,7 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("attach", func(t *testing.T) { checkAttach(t, e) })
 			t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
+			t.Run("exec -it detaches", func(t *testing.T) { checkExecDetach(t, e, "con") })
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
 			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
 			t.Run("attach without a terminal", func(t *testing.T) { checkAttachOutput(t, e) })

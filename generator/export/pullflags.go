@@ -1,0 +1,23 @@
+package export
+
+import (
+	"strconv"
+
+	"github.com/podunit/podunit/engine/model"
+)
+
+// pullFlags are --pull, --retry and --retry-delay as the container was
+// created with them; defaults are left out.
+func pullFlags(p model.PullConfig) []string {
+	var args []string
+	if p.PullPolicy != "" {
+		args = append(args, "--pull", p.PullPolicy)
+	}
+	if p.PullRetry != nil {
+		args = append(args, "--retry", strconv.Itoa(*p.PullRetry))
+	}
+	if p.PullRetryDelay != "" {
+		args = append(args, "--retry-delay", p.PullRetryDelay)
+	}
+	return args
+}

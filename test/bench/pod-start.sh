@@ -3,6 +3,7 @@
 # running, for podunit and (when installed) Podman 4.3.1, under a real systemd
 # (test/sandbox.sh where PID 1 is not systemd), and the resident memory of every
 # process that runs for a pod besides its members. As root, after `make build`.
+# BASE=/path/to/older/podunit measures an older build beside this one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -31,12 +32,19 @@ pu_up="$pu pod create --network none --name p >/dev/null && for m in a b c; do $
 pu_down="$pu pod rm -f -t 0 p >/dev/null 2>&1 || true"
 cmds=("$pu_up")
 prep=("$pu_down")
+labels=(podunit)
 if command -v podman >/dev/null; then
 	pm="podman --root $work/podman --runroot /run/podunit-bench-pod-podman --events-backend none"
 	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
 	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
 	cmds+=("$pm pod create --network none --name p >/dev/null && for m in a b c; do $pm create --pod p --name \$m $ul --network none localhost/bench sleep 600 >/dev/null; done && $pm pod start p >/dev/null")
 	prep+=("$pm pod rm -f -t 0 p >/dev/null 2>&1 || true")
+	labels+=(podman)
+fi
+if [ -n "${BASE:-}" ]; then # BASE=/path/to/older/podunit, on the same store
+	cmds+=("${pu_up//$bin/$BASE}")
+	prep+=("$pu_down")
+	labels+=("base build")
 fi
 for i in "${!cmds[@]}"; do
 	inside hyperfine --runs "$runs" --prepare "sh -c '${prep[$i]}'" --export-json "$work/pod-$i.json" "sh -c '${cmds[$i]}'"
@@ -48,16 +56,16 @@ inside sh -c "$pu_up"
 echo "== processes in podunit's pod slice that are not members:"
 inside sh -c 'for p in /proc/[0-9]*; do grep -q "podunit-p.slice" $p/cgroup 2>/dev/null || continue; c=$(cat $p/comm); [ "$c" = sleep ] || echo "${p#/proc/} $c $(grep VmRSS $p/status)"; done; echo "(end)"'
 inside sh -c "$pu_down"
-if [ "${#cmds[@]}" -gt 1 ]; then
+if [ "${labels[1]:-}" = podman ]; then
 	inside sh -c "${prep[1]}"
 	inside sh -c "${cmds[1]}"
 	echo "== podman's per-pod processes (conmon, infra):"
 	inside sh -c 'for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); case $c in conmon|catatonit|podman-pause) echo "${p#/proc/} $c $(grep VmRSS $p/status)";; esac; done'
 	inside sh -c "${prep[1]}"
 fi
-python3 - "$work" <<'PY'
-import json, sys, glob
-for f in sorted(glob.glob(sys.argv[1] + "/pod-*.json")):
-    r = json.load(open(f))["results"][0]
-    print(f"{'podunit' if f.endswith('-0.json') else 'podman'}: pod create + 3 members + pod start, median {r['median']*1000:.0f} ms")
+python3 - "$work" "${labels[@]}" <<'PY'
+import json, sys
+for i, label in enumerate(sys.argv[2:]):
+    r = json.load(open(f"{sys.argv[1]}/pod-{i}.json"))["results"][0]
+    print(f"{label}: pod create + 3 members + pod start, median {r['median']*1000:.0f} ms")
 PY

@@ -6,6 +6,7 @@
 # On a host whose PID 1 is not systemd, crun needs the cgroup hierarchies a booted
 # systemd mounts, so everything is measured inside test/sandbox.sh's systemd too.
 # Output: hyperfine's tables and a summary of ratios (podunit / raw runtime).
+# BASE=/path/to/older/podunit measures an older build beside this one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -72,16 +73,21 @@ measure() { # runtime, where ("host" or "sandbox"), exec prefix
 		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true"
 		"$@ $rt --root $work/raw-$rt run --bundle $work/hardened bench-hardened")
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
+	# BASE=/path/to/podunit: an older build beside this one, on the same store
+	[ -n "${BASE:-}" ] && cmds+=("$@ $BASE --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
-	python3 - "$work/$rt-$where.json" "$rt" "$where" <<'PY'
+	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
+base = r.pop()["median"] if sys.argv[5] else None
 raw, ours, hard = r[0]["median"], r[1]["median"], r[2]["median"]
 line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
         f" (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
 if len(r) > 3:
     line += f", podman {r[3]['median']*1000:.1f} ms = {r[3]['median']/raw:.2f}x"
+if base:
+    line += f", base build {base*1000:.1f} ms (this build = {ours/base:.2f}x of it)"
 print(line)
 open("/var/lib/podunit-bench/summary.txt", "a").write(line + "\n")
 PY

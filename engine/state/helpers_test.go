@@ -51,6 +51,7 @@ func addFullPod(t *testing.T, s *Store) {
 // fullPodID, which must exist (addFullPod) before it is stored.
 func full(id, name string) *model.Container {
 	c := minimal(id, name)
+	retries := 4
 	c.Config = model.Config{
 		Entrypoint: []string{"/bin/sh", "-c"}, Cmd: []string{"exit 3"},
 		Env: []string{"PATH=/bin", "A=b"}, Labels: map[string]string{"k": "v"},
@@ -74,6 +75,7 @@ func full(id, name string) *model.Container {
 			UID: 1, GID: 2, Mode: 0o400}},
 		Health: &model.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: time.Minute, Timeout: time.Second,
 			StartPeriod: time.Second, Retries: 3, OnFailure: "restart"},
+		PullConfig: model.PullConfig{PullPolicy: "newer", PullRetry: &retries, PullRetryDelay: "5s"},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,

@@ -111,8 +111,10 @@ func (s *Store) PodContainers(ctx context.Context, podID string) ([]*model.Conta
 // damaged records apart; what names the listing in errors.
 func (s *Store) listContainers(ctx context.Context, what, query string, args ...any) ([]*model.Container, []*DamagedError, error) {
 	var good []*model.Container
+	n := 0
 	bad, err := s.scan(ctx, what, query, args, func(id, data string) error {
-		c, err := decode(id, data)
+		n++
+		c, err := decodeWith(id, data, unmarshalFor(n))
 		if err == nil {
 			good = append(good, c)
 		}

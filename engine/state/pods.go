@@ -240,7 +240,7 @@ func encodePod(p *model.Pod) (string, error) {
 // decodePod reads a stored pod record.
 func decodePod(id, data string) (*model.Pod, error) {
 	p := new(model.Pod)
-	if err := unmarshalRecord(data, p); err != nil {
+	if err := json.Unmarshal([]byte(data), p); err != nil {
 		return nil, damaged("pod", id, "", err)
 	}
 	if p.ID != id {

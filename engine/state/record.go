@@ -66,8 +66,13 @@ func encode(c *model.Container) (string, error) {
 // decode reads a stored record, and refuses one that does not parse or
 // lacks its own ID or a name with a *DamagedError.
 func decode(id, data string) (*model.Container, error) {
+	return decodeWith(id, data, unmarshalStd)
+}
+
+// decodeWith is decode with the given JSON decoder (unmarshalFor).
+func decodeWith(id, data string, unmarshal func(string, any) error) (*model.Container, error) {
 	c := new(model.Container)
-	if err := unmarshalRecord(data, c); err != nil {
+	if err := unmarshal(data, c); err != nil {
 		return nil, damaged("container", id, "", err)
 	}
 	if c.ID != id {
@@ -79,9 +84,20 @@ func decode(id, data string) (*model.Container, error) {
 	return c, nil
 }
 
-// unmarshalRecord decodes a stored record with json-iterator in
-// encoding/json's compatible mode, which reads what encoding/json wrote
-// about twice as fast: BenchmarkContainers, what ps -a pays per container.
-func unmarshalRecord(data string, v any) error {
-	return jsoniter.ConfigCompatibleWithStandardLibrary.UnmarshalFromString(data, v)
+// unmarshalFor is the decoder for the nth record of a listing. Past
+// manyRecords it is json-iterator in encoding/json's compatible mode, which
+// reads what encoding/json wrote about twice as fast (BenchmarkContainers:
+// what ps -a pays per container) but first spends about a millisecond
+// building its codec for the record's types, once per process: a command
+// that reads a few records is faster with encoding/json.
+func unmarshalFor(n int) func(data string, v any) error {
+	if n > manyRecords {
+		return jsoniter.ConfigCompatibleWithStandardLibrary.UnmarshalFromString
+	}
+	return unmarshalStd
 }
+
+// manyRecords is where json-iterator's codec starts to pay for itself.
+const manyRecords = 100
+
+func unmarshalStd(data string, v any) error { return json.Unmarshal([]byte(data), v) }

@@ -1,0 +1,63 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+// Both decoders a listing uses read every field of a record alike: the
+// record with every field set (full), written by encoding/json.
+func TestDecodersAgree(t *testing.T) {
+	c := full(testID("", 1), "web")
+	requireAllSet(t, reflect.ValueOf(c.Config), "Config")
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, err := decodeWith(c.ID, string(data), unmarshalFor(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	iter, err := decodeWith(c.ID, string(data), unmarshalFor(manyRecords+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(std, iter) || !reflect.DeepEqual(std, c) {
+		t.Fatalf("decoders disagree:\nencoding/json %+v\njson-iterator %+v\nwritten       %+v", std, iter, c)
+	}
+	for _, bad := range []string{`{"id":`, `{"id":"` + c.ID + `","name":1}`} {
+		var d *DamagedError
+		if _, err := decodeWith(c.ID, bad, unmarshalFor(manyRecords+1)); !errors.As(err, &d) {
+			t.Errorf("json-iterator on %q: %v, want a damaged record", bad, err)
+		}
+	}
+}
+
+// A listing longer than manyRecords, decoded past it by json-iterator,
+// returns what was stored.
+func TestLongListing(t *testing.T) {
+	s, _ := openTemp(t)
+	addFullPod(t, s)
+	want := map[string]string{}
+	for i := 0; i < manyRecords+20; i++ {
+		c := full(testID("", i), "c"+strconv.Itoa(i))
+		if err := s.AddContainer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(c)
+		want[c.ID] = string(data)
+	}
+	list, err := s.Containers(ctx)
+	if err != nil || len(list) != len(want) {
+		t.Fatalf("%d containers, %v; want %d", len(list), err, len(want))
+	}
+	for _, c := range list {
+		data, _ := json.Marshal(c)
+		if string(data) != want[c.ID] {
+			t.Fatalf("container %s reads back as\n%s\nwant\n%s", c.Name, data, want[c.ID])
+		}
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/state"
@@ -164,8 +163,8 @@ func (e *Engine) unitArgs(verb, id string) []string {
 // lock takes the container's lock, honouring ctx.
 func (e *Engine) lock(ctx context.Context, id string) (func(), error) {
 	return e.lockWhile(ctx, id, func() bool {
-		_, err := e.store.Container(context.WithoutCancel(ctx), id)
-		return !errdefs.IsNotFound(err)
+		ok, err := e.store.HasContainer(context.WithoutCancel(ctx), id)
+		return ok || err != nil // unsure: keep the lock file
 	})
 }
 

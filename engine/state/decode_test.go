@@ -61,3 +61,16 @@ func TestLongListing(t *testing.T) {
 		}
 	}
 }
+
+func TestHasContainer(t *testing.T) {
+	s, _ := openTemp(t)
+	c := minimal(testID("", 7), "seven")
+	if err := s.AddContainer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{c.ID: true, testID("", 8): false, c.ID[:12]: false, "seven": false} {
+		if got, err := s.HasContainer(ctx, id); got != want || err != nil {
+			t.Errorf("HasContainer(%q) = %v, %v; want %v (full IDs only)", id, got, err, want)
+		}
+	}
+}

@@ -162,6 +162,20 @@ func named(err error, name string) error {
 	return err
 }
 
+// HasContainer reports whether the container with the full ID id has a
+// record, without reading it (as every lock release asks).
+func (s *Store) HasContainer(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM containers WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("container %s: %w", shortID(id), err)
+	}
+	return true, nil
+}
+
 // byID reads the container with the given full ID.
 func byID(ctx context.Context, q querier, id string) (*model.Container, error) {
 	var data string

@@ -175,13 +175,10 @@ func (e *Engine) finish(id string, code int, msg string) error {
 		return err
 	}
 	e.containerEvent(c, "died")
-	if err := e.release(ctx, c); err != nil {
-		return err
-	}
-	if c.Config.Remove {
+	if c.Config.Remove { // the removal releases what prepare set up
 		return e.removeWithVolumes(ctx, c)
 	}
-	return nil
+	return e.release(ctx, c)
 }
 
 // recordFailure notes why a start failed, for ps and inspect.

@@ -118,6 +118,12 @@ func specInput(c *model.Container, rootfs, cgroupsPath string) spec.Input {
 // took (one count: a mount of `podunit mount` stays, as in Podman), bundle.
 // Each step is idempotent so a re-run after a crash finishes it.
 func (e *Engine) release(ctx context.Context, c *model.Container) error {
+	return e.releaseFor(ctx, c, false)
+}
+
+// releaseFor is release; deleting says c's rootfs is deleted next, which
+// unmounts it under the storage's locks taken once, so it is left mounted.
+func (e *Engine) releaseFor(ctx context.Context, c *model.Container, deleting bool) error {
 	var first error
 	if rt, err := e.runtimeFor(c.Config.Runtime); err == nil {
 		first = rt.Delete(ctx, c.ID, true)
@@ -125,7 +131,7 @@ func (e *Engine) release(ctx context.Context, c *model.Container) error {
 	if err := e.teardownNetwork(ctx, c); err != nil && first == nil {
 		first = err
 	}
-	if e.images.RootfsExists(c.ID) {
+	if !deleting && e.images.RootfsExists(c.ID) {
 		if err := e.images.Unmount(c.ID, false); err != nil && first == nil {
 			first = err
 		}

@@ -299,7 +299,7 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 	}); err != nil {
 		return fmt.Errorf("removing container %q: %w", c.Name, err)
 	}
-	if err := e.release(ctx, c); err != nil {
+	if err := e.releaseFor(ctx, c, true); err != nil {
 		return err
 	}
 	e.stopHealthTimerWarn(ctx, c)

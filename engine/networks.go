@@ -34,6 +34,7 @@ type NetworkCreateOptions struct {
 	Options        map[string]string // -o mtu=, vlan=, isolate=, mode=, metric=
 	DNS            []string          // the network's upstream name servers for aardvark-dns
 	IgnoreIfExists bool              // --ignore: an existing network of that name is no error
+	Routes         []string          // --route DESTINATION,GATEWAY[,METRIC]
 }
 
 // networks is the network manager: Podman network files in the graph
@@ -74,6 +75,9 @@ func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Net
 	if err := network.Complete(&n, existing); err != nil {
 		return n, err
 	}
+	if err := m.CheckDriver(n); err != nil {
+		return n, err
+	}
 	return n, m.Add(n)
 }
 
@@ -100,6 +104,13 @@ func newNetwork(o NetworkCreateOptions) (Network, error) {
 			return n, err
 		}
 		n.Subnets = append(n.Subnets, sub)
+	}
+	for _, r := range o.Routes {
+		route, err := network.ParseRoute(r)
+		if err != nil {
+			return n, err
+		}
+		n.Routes = append(n.Routes, route)
 	}
 	return n, nil
 }

@@ -69,6 +69,9 @@ func Complete(n *Network, existing []Network) error {
 	if err := completeIPAM(n); err != nil {
 		return err
 	}
+	if err := takeParent(n); err != nil {
+		return err
+	}
 	if err := checkOptions(n); err != nil {
 		return err
 	}
@@ -76,6 +79,9 @@ func Complete(n *Network, existing []Network) error {
 		return err
 	}
 	if err := completeSubnets(n, existing); err != nil {
+		return err
+	}
+	if err := checkRoutes(n); err != nil {
 		return err
 	}
 	if n.Name == "" {
@@ -150,7 +156,7 @@ func completeInterface(n *Network, existing []Network) error {
 	}
 	if n.Driver != types.BridgeNetworkDriver {
 		if n.NetworkInterface == "" {
-			return invalid(n, "driver %s needs the parent's name: --interface-name (Podman would take the default route's)", n.Driver)
+			return nil // netavark takes the default route's interface, as in Podman
 		}
 		if _, err := net.InterfaceByName(n.NetworkInterface); err != nil {
 			return invalid(n, "parent interface %q: %v", n.NetworkInterface, err)

@@ -227,8 +227,8 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 }
 
 // NetworkPrune removes every network no container or pod uses, but the
-// default one; it returns their names.
-func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
+// default one, that match accepts (nil: all); it returns their names.
+func (e *Engine) NetworkPrune(ctx context.Context, match func(Network) bool) ([]string, error) {
 	list, err := e.networks().List()
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return removed, err
 		}
-		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 {
+		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 || match != nil && !match(n) {
 			continue
 		}
 		if err := e.NetworkRemove(ctx, n.Name, false, nil); err != nil {

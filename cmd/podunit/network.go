@@ -215,11 +215,6 @@ func (a *app) networkExistsCommand() *cobra.Command {
 	})
 }
 
-func (a *app) networkPruneCommand() *cobra.Command {
-	return a.pruneVerb("networks", "Remove every network no container or pod uses (but the default)",
-		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.NetworkPrune(a.ctx(cmd)) })
-}
-
 func (a *app) networkConnectCommand() *cobra.Command {
 	var o model.NetworkOpts
 	cmd := &cobra.Command{

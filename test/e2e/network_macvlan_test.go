@@ -9,8 +9,8 @@ import (
 	"github.com/podunit/podunit/test/harness"
 )
 
-// TestNetworkMacvlan runs macvlan networks, static routes, no_default_route
-// and network prune in a sandbox with a network namespace of its own. The
+// TestNetworkMacvlan runs macvlan networks, static routes, no_default_route,
+// aardvark-dns's DNS keeper and network prune in a sandbox with a network namespace of its own. The
 // macvlan parent is a veth pair made there: this machine's kernel has no
 // dummy (nor ipvlan) link type.
 func TestNetworkMacvlan(t *testing.T) {
@@ -91,6 +91,19 @@ func checkRoutes(t *testing.T, e *env) {
 	}
 	if strings.Contains(out, "default") {
 		t.Errorf("no_default_route=1, yet a default route:\n%s", out)
+	}
+	// nodef has DNS: its keeper line holds aardvark-dns past its last container
+	pid := strings.TrimSpace(e.sh("pgrep -x aardvark-dns || true"))
+	if pid == "" {
+		t.Errorf("aardvark-dns stopped with nodef's last container")
+	}
+	for _, argv := range tracedExecs(e, "run", "--rm", "--network", "nodef", "bb", "true") {
+		if strings.HasSuffix(argv[0], "aardvark-dns") {
+			t.Errorf("a run --rm on nodef started aardvark-dns again: %s", strings.Join(argv, " "))
+		}
+	}
+	if again := strings.TrimSpace(e.sh("pgrep -x aardvark-dns || true")); again != pid {
+		t.Errorf("aardvark-dns was pid %s, is %q after another run --rm", pid, again)
 	}
 	if out := e.must("run", "--rm", "--network", "bridge", "bb", "sh", "-c", "ip route"); !strings.Contains(out, "default via 10.89.0.1") {
 		t.Errorf("the default network lost its default route (control):\n%s", out)

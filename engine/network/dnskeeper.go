@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/podunit/podunit/internal/atomicfile"
 )
@@ -67,6 +68,22 @@ func (m *Manager) dropDNS(n Network) error {
 		return os.Remove(m.dnsFile(n.Name))
 	}
 	return atomicfile.Write(m.dnsFile(n.Name), []byte(strings.Join(keep, "\n")+"\n"), 0o644)
+}
+
+// dropDNSNotify is dropDNS followed by a SIGHUP to aardvark-dns, which
+// rereads its files (and stops when none is left), as netavark's
+// teardown would have it do.
+func (m *Manager) dropDNSNotify(n Network) error {
+	if _, err := os.Stat(m.dnsFile(n.Name)); os.IsNotExist(err) {
+		return nil
+	}
+	if err := m.dropDNS(n); err != nil {
+		return err
+	}
+	if pid := m.AardvarkPID(); pid > 0 {
+		return syscall.Kill(pid, syscall.SIGHUP)
+	}
+	return nil
 }
 
 func hasLine(data, line string) bool {

@@ -53,4 +53,13 @@ func TestDNSKeeper(t *testing.T) {
 	if err := m.dropDNS(n); err != nil {
 		t.Fatalf("dropDNS without a file: %v", err)
 	}
+	if err := os.WriteFile(file, []byte("10.89.1.1\n"+dnsKeeperLine+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.dropDNSNotify(n); err != nil { // no aardvark-dns runs: nothing to tell
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("dropDNSNotify left the file: %v", err)
+	}
 }

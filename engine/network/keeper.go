@@ -152,14 +152,16 @@ func (m *Manager) removeHost(ctx context.Context, n Network) error {
 	_, bridge := ls[n.NetworkInterface]
 	_, keeper := ls[k]
 	pin := Pinned{Dir: m.removerDir(n.Name)}
-	if !bridge && !keeper && !pin.Has(Net) {
-		return nil // never used, or taken down already
-	}
 	unlock, err := m.lock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if !bridge && !keeper && !pin.Has(Net) {
+		// never used, taken down already, or its bridge deleted by hand:
+		// no teardown left to stop aardvark-dns, so tell it itself
+		return m.dropDNSNotify(n)
+	}
 	if err := m.cycle(ctx, n, pin); err != nil {
 		return fmt.Errorf("network %q: taking its bridge and rules down: %w", n.Name, err)
 	}

@@ -46,6 +46,9 @@ func (m *Manager) CheckDriver(n Network) error {
 	if bin == "" {
 		bin = FindHelper("netavark")
 	}
+	if bin == "" {
+		return nil // the first setup says netavark is missing, and what to install
+	}
 	out, err := exec.Command(bin, "--version").Output()
 	if err != nil {
 		return fmt.Errorf("network %q: asking netavark for its version: %w", n.Name, err)

@@ -69,12 +69,3 @@ func TestRouteLines(t *testing.T) {
 		t.Errorf("a network without routes: %q", got)
 	}
 }
-
-func TestParseVersion(t *testing.T) {
-	for in, want := range map[string][3]int{"netavark 1.4.0\n": {1, 4, 1}, "netavark 1.15.2": {1, 15, 1}, "netavark": {0, 0, 0}, "x y.z": {0, 0, 0}} {
-		major, minor, ok := parseVersion(in)
-		if major != want[0] || minor != want[1] || ok != (want[2] == 1) {
-			t.Errorf("parseVersion(%q) = %d %d %v", in, major, minor, ok)
-		}
-	}
-}

@@ -99,6 +99,15 @@ func invalid(n *Network, format string, args ...any) error {
 // podunit: netavark 1.4 has no DHCP proxy).
 func completeIPAM(n *Network) error {
 	d := n.IPAMOptions[types.Driver]
+	lan := n.Driver != types.BridgeNetworkDriver // macvlan, ipvlan: addresses of the parent's LAN
+	switch {
+	case d == "" && lan && len(n.Subnets) == 0:
+		// Podman's choice for them: the LAN's DHCP server
+		return fmt.Errorf("network %q: driver %s without --subnet takes its addresses by DHCP, as in Podman, which needs netavark's DHCP proxy, missing from Debian's netavark 1.4: give --subnet (or --ipam-driver none): %w",
+			n.Name, n.Driver, errdefs.ErrNotImplemented)
+	case d == types.HostLocalIPAMDriver && lan && len(n.Subnets) == 0:
+		return invalid(n, "driver %s with --ipam-driver host-local needs a --subnet", n.Driver)
+	}
 	switch d {
 	case "":
 		n.IPAMOptions[types.Driver] = types.HostLocalIPAMDriver

@@ -20,7 +20,7 @@ func TestNetworkMacvlan(t *testing.T) {
 	e.sh("ip link add par0 type veth peer name par0p && ip link set par0 up && ip link set par0p up")
 	before := netSnapshot(e)
 	t.Run("two containers on a macvlan network reach each other", func(t *testing.T) { checkMacvlan(t, e) })
-	t.Run("ipvlan is refused at create: netavark 1.4 lacks it", func(t *testing.T) {
+	t.Run("ipvlan and DHCP are refused at create: netavark 1.4 lacks them", func(t *testing.T) {
 		e := e.on(t)
 		r := e.run("network", "create", "-d", "ipvlan", "-o", "parent=par0", "--subnet", "192.168.78.0/24", "ivnet")
 		if r.code != 125 || !strings.Contains(r.err, "netavark 1.5") {
@@ -28,6 +28,10 @@ func TestNetworkMacvlan(t *testing.T) {
 		}
 		if r := e.run("network", "exists", "ivnet"); r.code != 1 {
 			t.Fatalf("a refused ipvlan network was kept: exit %d", r.code)
+		}
+		// Podman takes a subnet-less macvlan's addresses by DHCP: netavark 1.4 has no DHCP proxy
+		if r := e.run("network", "create", "-d", "macvlan", "-o", "parent=par0", "dhcpnet"); r.code != 125 || !strings.Contains(r.err, "DHCP") {
+			t.Fatalf("network create -d macvlan without --subnet: exit %d, %q", r.code, r.err)
 		}
 	})
 	t.Run("--route and no_default_route reach the container", func(t *testing.T) { checkRoutes(t, e) })

@@ -34,6 +34,7 @@ type NetworkCreateOptions struct {
 	Options        map[string]string // -o mtu=, vlan=, isolate=, mode=, metric=
 	DNS            []string          // the network's upstream name servers for aardvark-dns
 	IgnoreIfExists bool              // --ignore: an existing network of that name is no error
+	Routes         []string          // --route DESTINATION,GATEWAY[,METRIC]
 }
 
 // networks is the network manager: Podman network files in the graph
@@ -74,6 +75,9 @@ func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Net
 	if err := network.Complete(&n, existing); err != nil {
 		return n, err
 	}
+	if err := m.CheckDriver(n); err != nil {
+		return n, err
+	}
 	return n, m.Add(n)
 }
 
@@ -100,6 +104,13 @@ func newNetwork(o NetworkCreateOptions) (Network, error) {
 			return n, err
 		}
 		n.Subnets = append(n.Subnets, sub)
+	}
+	for _, r := range o.Routes {
+		route, err := network.ParseRoute(r)
+		if err != nil {
+			return n, err
+		}
+		n.Routes = append(n.Routes, route)
 	}
 	return n, nil
 }
@@ -216,8 +227,8 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 }
 
 // NetworkPrune removes every network no container or pod uses, but the
-// default one; it returns their names.
-func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
+// default one, that match accepts (nil: all); it returns their names.
+func (e *Engine) NetworkPrune(ctx context.Context, match func(Network) bool) ([]string, error) {
 	list, err := e.networks().List()
 	if err != nil {
 		return nil, err
@@ -228,7 +239,7 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return removed, err
 		}
-		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 {
+		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 || match != nil && !match(n) {
 			continue
 		}
 		if err := e.NetworkRemove(ctx, n.Name, false, nil); err != nil {

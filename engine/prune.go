@@ -27,7 +27,7 @@ type PruneReport struct {
 func (e *Engine) SystemPrune(ctx context.Context, o PruneOptions) (*PruneReport, error) {
 	r := &PruneReport{}
 	errs := []error{e.pruneContainers(ctx, r), e.prunePods(ctx, r)}
-	names, err := e.NetworkPrune(ctx)
+	names, err := e.NetworkPrune(ctx, nil)
 	r.Networks, errs = names, append(errs, err)
 	if o.Volumes {
 		errs = append(errs, e.pruneVolumes(ctx, r))

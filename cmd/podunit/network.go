@@ -61,9 +61,10 @@ func (a *app) networkCreateCommand() *cobra.Command {
 	fs.StringVar(&o.IPAMDriver, "ipam-driver", "", "address management: host-local (default) or none")
 	fs.StringVar(&o.InterfaceName, "interface-name", "", "the bridge's name (default podunitN), or macvlan/ipvlan's parent interface")
 	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: mtu=N, vlan=N, isolate=true|false|strict, mode=…, metric=N")
+	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: mtu=N, vlan=N, isolate=true|false, mode=…, metric=N, parent=DEVICE, no_default_route=1")
 	fs.StringSliceVar(&o.DNS, "dns", nil, "name servers aardvark-dns asks for names outside the network")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the network exists")
+	fs.StringArrayVar(&o.Routes, "route", nil, "a static route in every container on the network: DESTINATION,GATEWAY[,METRIC]")
 	return cmd
 }
 
@@ -212,11 +213,6 @@ func (a *app) networkExistsCommand() *cobra.Command {
 		_, err := eng.Network(a.ctx(cmd), ref)
 		return err
 	})
-}
-
-func (a *app) networkPruneCommand() *cobra.Command {
-	return a.pruneVerb("networks", "Remove every network no container or pod uses (but the default)",
-		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.NetworkPrune(a.ctx(cmd)) })
 }
 
 func (a *app) networkConnectCommand() *cobra.Command {

@@ -115,12 +115,13 @@ func ipLink(args ...string) error {
 	return nil
 }
 
-// keepBridges puts a keeper on the bridge of each of a's networks that has one.
+// keepBridges puts a keeper on the bridge of each of a's networks that
+// has one, and a DNS keeper in its aardvark-dns file (dnskeeper.go).
 func (m *Manager) keepBridges(a Attachment) error {
 	var errs []error
 	for _, e := range a.Endpoints {
 		if n, err := m.Get(e.Network); err == nil && n.Driver == types.BridgeNetworkDriver && n.NetworkInterface != "" {
-			errs = append(errs, keep(n.NetworkInterface))
+			errs = append(errs, keep(n.NetworkInterface), m.keepDNS(n))
 		}
 	}
 	return errors.Join(errs...)
@@ -151,21 +152,23 @@ func (m *Manager) removeHost(ctx context.Context, n Network) error {
 	_, bridge := ls[n.NetworkInterface]
 	_, keeper := ls[k]
 	pin := Pinned{Dir: m.removerDir(n.Name)}
-	if !bridge && !keeper && !pin.Has(Net) {
-		return nil // never used, or taken down already
-	}
 	unlock, err := m.lock()
 	if err != nil {
 		return err
 	}
 	defer unlock()
+	if !bridge && !keeper && !pin.Has(Net) {
+		// never used, taken down already, or its bridge deleted by hand:
+		// no teardown left to stop aardvark-dns, so tell it itself
+		return m.dropDNSNotify(n)
+	}
 	if err := m.cycle(ctx, n, pin); err != nil {
 		return fmt.Errorf("network %q: taking its bridge and rules down: %w", n.Name, err)
 	}
 	return nil
 }
 
-// cycle deletes n's keeper and runs one netavark setup and teardown for a
+// cycle deletes n's keepers and runs one netavark setup and teardown for a
 // fresh namespace pinned at pin, with an address n.ID holds meanwhile.
 func (m *Manager) cycle(ctx context.Context, n Network, pin Pinned) error {
 	if err := Unpin(pin.Dir); err != nil { // what a killed removal left in it
@@ -175,7 +178,7 @@ func (m *Manager) cycle(ctx context.Context, n Network, pin Pinned) error {
 		return err
 	}
 	k, _ := keeperNames(n.NetworkInterface)
-	if err := deleteLink(k); err != nil {
+	if err := errors.Join(deleteLink(k), m.dropDNS(n)); err != nil {
 		return err
 	}
 	ips, err := m.Allocate(n, n.ID, nil)

@@ -203,7 +203,11 @@ func (m *Manager) Attach(ctx context.Context, a Attachment) (map[string]Status, 
 		return nil, err
 	}
 	res := map[string]Status{}
-	if err := m.run(ctx, "setup", a.NetNS, o, &res); err != nil {
+	err = m.run(ctx, "setup", a.NetNS, o, &res)
+	if err == nil {
+		err = setRoutes(ctx, a.NetNS, o)
+	}
+	if err != nil {
 		_ = m.run(context.WithoutCancel(ctx), "teardown", a.NetNS, o, nil)
 		release()
 		return nil, err
@@ -335,6 +339,9 @@ func (m *Manager) Reload(ctx context.Context, a Attachment) error {
 	_ = m.run(ctx, "teardown", a.NetNS, o, nil) // what is left of the rules
 	res := map[string]Status{}
 	if err := m.run(ctx, "setup", a.NetNS, o, &res); err != nil {
+		return err
+	}
+	if err := setRoutes(ctx, a.NetNS, o); err != nil {
 		return err
 	}
 	return m.updateStatus(a.ID, res, nil)

@@ -69,6 +69,9 @@ func Complete(n *Network, existing []Network) error {
 	if err := completeIPAM(n); err != nil {
 		return err
 	}
+	if err := takeParent(n); err != nil {
+		return err
+	}
 	if err := checkOptions(n); err != nil {
 		return err
 	}
@@ -76,6 +79,9 @@ func Complete(n *Network, existing []Network) error {
 		return err
 	}
 	if err := completeSubnets(n, existing); err != nil {
+		return err
+	}
+	if err := checkRoutes(n); err != nil {
 		return err
 	}
 	if n.Name == "" {
@@ -93,6 +99,15 @@ func invalid(n *Network, format string, args ...any) error {
 // podunit: netavark 1.4 has no DHCP proxy).
 func completeIPAM(n *Network) error {
 	d := n.IPAMOptions[types.Driver]
+	lan := n.Driver != types.BridgeNetworkDriver // macvlan, ipvlan: addresses of the parent's LAN
+	switch {
+	case d == "" && lan && len(n.Subnets) == 0:
+		// Podman's choice for them: the LAN's DHCP server
+		return fmt.Errorf("network %q: driver %s without --subnet takes its addresses by DHCP, as in Podman, which needs netavark's DHCP proxy, missing from Debian's netavark 1.4: give --subnet (or --ipam-driver none): %w",
+			n.Name, n.Driver, errdefs.ErrNotImplemented)
+	case d == types.HostLocalIPAMDriver && lan && len(n.Subnets) == 0:
+		return invalid(n, "driver %s with --ipam-driver host-local needs a --subnet", n.Driver)
+	}
 	switch d {
 	case "":
 		n.IPAMOptions[types.Driver] = types.HostLocalIPAMDriver
@@ -150,7 +165,7 @@ func completeInterface(n *Network, existing []Network) error {
 	}
 	if n.Driver != types.BridgeNetworkDriver {
 		if n.NetworkInterface == "" {
-			return invalid(n, "driver %s needs the parent's name: --interface-name (Podman would take the default route's)", n.Driver)
+			return nil // netavark takes the default route's interface, as in Podman
 		}
 		if _, err := net.InterfaceByName(n.NetworkInterface); err != nil {
 			return invalid(n, "parent interface %q: %v", n.NetworkInterface, err)

@@ -42,6 +42,13 @@ func TestCompleteGolden(t *testing.T) {
 			Subnets: []Subnet{subnet(t, "192.168.77.5/24", "192.168.77.254", "192.168.77.128/25"), subnet(t, "fd77::/64", "", "fd77::10-fd77::20")}},
 		"ipam-none": {Name: "bare", IPAMOptions: map[string]string{"driver": "none"}},
 		"macvlan":   {Name: "mv", Driver: "macvlan", NetworkInterface: "lo", Options: map[string]string{"mode": "bridge"}, Subnets: []Subnet{subnet(t, "192.168.99.0/24", "", "")}},
+		"macvlan-parent-opt": {Name: "mvp", Driver: "macvlan", Options: map[string]string{"parent": "lo", "mode": "private"},
+			Subnets: []Subnet{subnet(t, "192.168.98.0/24", "", "")}},
+		"macvlan-default-parent": {Name: "mvd", Driver: "macvlan", Subnets: []Subnet{subnet(t, "192.168.97.0/24", "", "")}},
+		"macvlan-no-ipam":        {Name: "mvn", Driver: "macvlan", NetworkInterface: "lo", IPAMOptions: map[string]string{"driver": "none"}},
+		"routes": {Name: "routed", DNSEnabled: true, Options: map[string]string{"no_default_route": "1"},
+			Subnets: []Subnet{subnet(t, "10.66.0.0/24", "", ""), subnet(t, "fd66::/64", "", "")},
+			Routes:  []Route{route(t, "10.1.0.0/24,10.66.0.10"), route(t, "fd99::/64,fd66::10,7")}},
 	}
 	for name, n := range cases {
 		n.ID, n.Created = testID, testCreated
@@ -80,7 +87,13 @@ func TestCompleteRefuses(t *testing.T) {
 		{Network{Name: "x", Subnets: []Subnet{subnet(t, "10.89.0.0/16", "", "")}}, "overlaps"},
 		{Network{Name: "x", Subnets: []Subnet{subnet(t, "10.1.0.0/24", "10.2.0.1", "")}}, "not in subnet"},
 		{Network{Name: "x", NetworkInterface: "podunit0"}, "used by another"},
-		{Network{Name: "x", Driver: "macvlan"}, "--interface-name"},
+		{Network{Name: "x", Driver: "macvlan", NetworkInterface: "nosuch0", Subnets: []Subnet{subnet(t, "10.1.0.0/24", "", "")}}, "nosuch0"},
+		{Network{Name: "x", Driver: "macvlan", NetworkInterface: "lo", Options: map[string]string{"parent": "eth9"},
+			Subnets: []Subnet{subnet(t, "10.1.0.0/24", "", "")}}, "disagree"},
+		{Network{Name: "x", Options: map[string]string{"parent": "lo"}}, "unsupported option"},
+		{Network{Name: "x", Driver: "macvlan", NetworkInterface: "lo"}, "DHCP"},
+		{Network{Name: "x", Driver: "macvlan", NetworkInterface: "lo", IPAMOptions: map[string]string{"driver": "host-local"}}, "needs a --subnet"},
+		{Network{Name: "x", Options: map[string]string{"no_default_route": "yes"}}, "no_default_route"},
 		{Network{Name: "x", IPAMOptions: map[string]string{"driver": "dhcp"}}, "DHCP"},
 	} {
 		n := c.n

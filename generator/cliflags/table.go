@@ -156,6 +156,7 @@ var table = map[string][]Flag{
 		{Long: "ipv6", Short: "", Value: false},
 		{Long: "label", Short: "l", Value: true},
 		{Long: "opt", Short: "o", Value: true},
+		{Long: "route", Short: "", Value: true},
 		{Long: "subnet", Short: "", Value: true},
 	},
 	"pull": {

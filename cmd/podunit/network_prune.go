@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podunit/podunit/engine"
+	"github.com/podunit/podunit/engine/filter"
+)
+
+// networkPruneCommand is `network prune [-f] [--filter label=|label!=|until=]`:
+// the networks no container or pod uses, but the default one, that match.
+func (a *app) networkPruneCommand() *cobra.Command {
+	var force bool
+	var filters []string
+	cmd := &cobra.Command{
+		Use:   "prune [options]",
+		Short: "Remove every network no container or pod uses (but the default)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			match, err := networkPruneFilter(filters)
+			if err != nil {
+				return err
+			}
+			if ok, err := a.proceed(force, "WARNING! This will remove all networks not used by at least one container."); !ok {
+				return err
+			}
+			eng, err := a.engine()
+			if err != nil {
+				return err
+			}
+			names, err := eng.NetworkPrune(a.ctx(cmd), match)
+			for _, n := range names {
+				fmt.Fprintln(a.out, n)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "only networks matching: label, label!, until (KEY=VALUE)")
+	return cmd
+}
+
+// networkPruneFilter compiles `network prune --filter`: Podman's label=,
+// label!= and until=.
+func networkPruneFilter(args []string) (func(engine.Network) bool, error) {
+	return filter.Compile(args, filter.Rules[engine.Network]{
+		"label":  filter.Label(func(n engine.Network) map[string]string { return n.Labels }),
+		"label!": filter.NotLabel(func(n engine.Network) map[string]string { return n.Labels }),
+		"until":  filter.Until(func(n engine.Network) time.Time { return n.Created }, time.Now()),
+	})
+}

@@ -59,6 +59,7 @@ func (e *Engine) PodInit(ctx context.Context, ref string) error {
 			return err
 		}
 		var errs []error
+		_, members = splitInits(members) // they run when the pod starts
 		for _, c := range members {
 			if c.State.Status == model.Running || e.initialized(c) {
 				continue
@@ -87,6 +88,9 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 		}
 		defer conn.Close()
 		if err := e.podUp(ctx, conn, p); err != nil {
+			return err
+		}
+		if members, err = e.runPodInits(ctx, conn, p, members); err != nil {
 			return err
 		}
 		var errs, waiting []error

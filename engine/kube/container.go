@@ -11,11 +11,12 @@ import (
 
 // ctrCtx is what the containers of one pod share.
 type ctrCtx struct {
-	docs   *Docs
-	pod    string
-	spec   *corev1.PodSpec
-	at     string // the pod spec's path
-	mounts map[string]source
+	docs        *Docs
+	pod         string
+	spec        *corev1.PodSpec
+	at          string // the pod spec's path
+	mounts      map[string]source
+	annotations map[string]string // the pod's metadata.annotations
 }
 
 // member translates one container at path into `podunit create` argv.
@@ -33,7 +34,7 @@ func (c *ctrCtx) member(ct corev1.Container, at string, init bool) (Member, erro
 	a := &argv{}
 	a.add("--name", name, "--pod", c.pod)
 	steps := []func(*argv, corev1.Container, string) error{
-		c.restart(init), pullPolicy, workdir, c.env, resources, c.security, c.volumeMounts, c.stopTimeout, terminal, probe,
+		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.volumeMounts, c.stopTimeout, terminal, probe,
 	}
 	for _, step := range steps {
 		if err := step(a, ct, at); err != nil {

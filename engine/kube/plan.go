@@ -122,7 +122,7 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 	if err != nil {
 		return Pod{}, err
 	}
-	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts}
+	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts, annotations: src.Meta.Annotations}
 	for i, ic := range spec.InitContainers {
 		m, err := c.member(ic, fmt.Sprintf("%s.initContainers[%d]", at, i), true)
 		if err != nil {

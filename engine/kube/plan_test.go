@@ -36,7 +36,7 @@ func TestPlanDeployment(t *testing.T) {
 	if pod.Name != "app-pod" || !reflect.DeepEqual(pod.Publish, []string{"18080:8080"}) || pod.Labels["app"] != "app" {
 		t.Errorf("pod: %+v", pod)
 	}
-	wantInit := []string{"--name", "app-pod-prep", "--pod", "app-pod",
+	wantInit := []string{"--name", "app-pod-prep", "--pod", "app-pod", "--init-ctr", "always",
 		"--mount", "type=volume,source=app-pod-scratch,target=/work",
 		"--entrypoint", `["sh","-c","echo ready \u003e /work/flag"]`, "bb"}
 	if len(pod.Inits) != 1 || !reflect.DeepEqual(pod.Inits[0].Args, wantInit) {

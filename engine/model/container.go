@@ -54,6 +54,7 @@ type Config struct {
 	MetaConfig
 	Identity
 	TermConfig
+	PodRole
 	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
 
 	Health *HealthConfig `json:"health,omitempty"` // --health-*; nil: no check

@@ -55,6 +55,7 @@ var table = map[string][]Flag{
 		{Long: "hostuser", Short: "", Value: true},
 		{Long: "http-proxy", Short: "", Value: false},
 		{Long: "init", Short: "", Value: false},
+		{Long: "init-ctr", Short: "", Value: true},
 		{Long: "init-path", Short: "", Value: true},
 		{Long: "interactive", Short: "i", Value: false},
 		{Long: "ip", Short: "", Value: true},

@@ -141,7 +141,7 @@ func (e *Engine) PodStatus(ctx context.Context, p *model.Pod) (map[string]model.
 	var all []model.Status
 	for _, c := range members {
 		byID[c.ID] = c.State.Status
-		if c.Config.InitCtr == "" { // an init container's exit does not degrade the pod
+		if c.InPodStatus() {
 			all = append(all, c.State.Status)
 		}
 	}

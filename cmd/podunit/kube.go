@@ -92,6 +92,7 @@ func (a *app) kubeStoredSecrets(cmd *cobra.Command, docs *kube.Docs) error {
 // readKube decodes file ("-": standard input) and the ConfigMap files.
 func readKube(file string, configs []string) (*kube.Docs, error) {
 	docs := kube.NewDocs()
+	docs.NodeName, _ = os.Hostname() // spec.nodeName in env fieldRef
 	data, name, err := readKubeFile(file)
 	if err != nil {
 		return nil, err

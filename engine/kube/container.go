@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -17,6 +16,8 @@ type ctrCtx struct {
 	at          string // the pod spec's path
 	mounts      map[string]source
 	annotations map[string]string // the pod's metadata.annotations
+	labels      map[string]string // the pod's metadata.labels
+	namespace   string            // the pod's metadata.namespace
 }
 
 // member translates one container at path into `podunit create` argv.
@@ -131,14 +132,10 @@ func (c *ctrCtx) volumeMounts(a *argv, ct corev1.Container, at string) error {
 		if len(vm.MountPath) == 0 || vm.MountPath[0] != '/' {
 			return bad(mp+".mountPath", "%q is not an absolute path", vm.MountPath)
 		}
-		if strings.Contains(src.name+vm.MountPath, ",") {
-			return bad(mp+".mountPath", "a path with a comma is not supported")
+		m, err := mountArg(src, vm, mp)
+		if err != nil {
+			return err
 		}
-		kind := "volume"
-		if src.bind {
-			kind = "bind"
-		}
-		m := "type=" + kind + ",source=" + src.name + ",target=" + vm.MountPath
 		if vm.ReadOnly || src.readOnly {
 			m += ",ro"
 		}

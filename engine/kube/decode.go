@@ -26,6 +26,7 @@ type Docs struct {
 	Secrets    map[string]*corev1.Secret
 	Claims     map[string]*corev1.PersistentVolumeClaim
 	stored     map[string]bool // Secrets read back from podunit's store (AddStoredSecret)
+	NodeName   string          // the host's name: what spec.nodeName reads as (env fieldRef)
 }
 
 // PodSource is a pod template and where it came from.

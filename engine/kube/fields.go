@@ -30,7 +30,7 @@ var (
 		"stdin", "tty", "livenessProbe", "readinessProbe")
 	securityFields    = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation")
 	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls")
-	mountFields       = set("name", "mountPath", "readOnly")
+	mountFields       = set("name", "mountPath", "readOnly", "subPath")
 	resourceFields    = set("limits", "requests")
 	volumeFields      = set("name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret")
 )

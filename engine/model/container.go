@@ -89,6 +89,7 @@ type Mount struct {
 	ReadOnly    bool     `json:"readOnly,omitempty"`
 	Options     []string `json:"options,omitempty"`
 	Anonymous   bool     `json:"anonymous,omitempty"` // a volume -v /path made; rm -v and --rm remove it
+	SubPath     string   `json:"subPath,omitempty"`   // a volume's: the directory or file of it to mount (--mount subpath=)
 }
 
 // State is what the container is doing; the engine derives it from the

@@ -13,3 +13,7 @@ const (
 type PodRole struct {
 	InitCtr string `json:"initCtr,omitempty"` // --init-ctr: "", always or once
 }
+
+// InPodStatus reports whether c's status counts in its pod's: an init
+// container's exit does not make a running pod Degraded.
+func (c *Container) InPodStatus() bool { return c.Config.InitCtr == "" }

@@ -19,3 +19,12 @@ func TestRunFlagsInitCtr(t *testing.T) {
 		t.Errorf("a regular member got --init-ctr")
 	}
 }
+
+func TestMountFlagSubPath(t *testing.T) {
+	m := model.Mount{Type: model.MountVolume, Source: "data", Destination: "/d", SubPath: "conf", ReadOnly: true, Options: []string{"nocopy"}}
+	got := mountFlag(m)
+	want := []string{"--mount", "type=volume,src=data,dst=/d,subpath=conf,ro=true,volume-nocopy"}
+	if !slices.Equal(got, want) {
+		t.Errorf("mountFlag = %q, want %q", got, want)
+	}
+}

@@ -51,14 +51,16 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf)"; exec sleep 600']
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
         - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
         resources: {limits: {memory: 64Mi}}
         volumeMounts:
         - {name: scratch, mountPath: /scratch, readOnly: true}
         - {name: config, mountPath: /etc/app}
+        - {name: config, mountPath: /etc/one.conf, subPath: app.conf}
         - {name: data, mountPath: /data}
       - name: side
         image: bb
@@ -105,7 +107,7 @@ func checkKubePlay(t *testing.T, e *env) {
 			}
 			e.must("pod", "start", "app-pod")
 		}
-		checkKubeRound(t, e, "order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1")
+		checkKubeRound(t, e, "order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1 pod=app-pod one=mode=fast")
 		if round == 0 { // the init container runs again when the pod restarts, before web
 			e.must("pod", "restart", "-t", "0", "app-pod")
 			eventually(t, 20*time.Second, "web to see the init container's second run", func() bool {

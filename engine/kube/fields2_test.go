@@ -1,0 +1,128 @@
+package kube
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// planPod plans yaml (one Pod) and returns its pod.
+func planPod(t *testing.T, yaml string) Pod {
+	t.Helper()
+	d := NewDocs()
+	d.NodeName = "host1"
+	if err := d.Add("x.yaml", []byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Pods[0]
+}
+
+// flagValues are the values of flag in args, in order.
+func flagValues(args []string, flag string) []string {
+	var out []string
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == flag {
+			out = append(out, args[i+1])
+		}
+	}
+	return out
+}
+
+const downward = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web}
+  annotations: {team: blue, io.podman.annotations.init.container.type: once}
+spec:
+  serviceAccountName: robot
+  initContainers:
+  - {name: prep, image: bb}
+  containers:
+  - name: c
+    image: bb
+    resources: {limits: {cpu: 1500m, memory: 64Mi}, requests: {cpu: 250m}}
+    env:
+    - {name: NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+    - {name: NS, valueFrom: {fieldRef: {apiVersion: v1, fieldPath: metadata.namespace}}}
+    - {name: APP, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
+    - {name: TEAM, valueFrom: {fieldRef: {fieldPath: "metadata.annotations['team']"}}}
+    - {name: NONE, valueFrom: {fieldRef: {fieldPath: "metadata.labels['none']"}}}
+    - {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+    - {name: SA, valueFrom: {fieldRef: {fieldPath: spec.serviceAccountName}}}
+    - {name: CPU, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}
+    - {name: CPU_M, valueFrom: {resourceFieldRef: {resource: requests.cpu, divisor: 1m}}}
+    - {name: MEM_MI, valueFrom: {resourceFieldRef: {resource: requests.memory, divisor: 1Mi}}}
+    - {name: SIDE_MEM, valueFrom: {resourceFieldRef: {containerName: side, resource: limits.memory}}}
+  - name: side
+    image: bb
+    resources: {limits: {memory: 1000}}
+`
+
+func TestDownwardEnv(t *testing.T) {
+	pod := planPod(t, downward)
+	got := flagValues(pod.Members[0].Args, "--env")
+	want := []string{"NAME=web", "NS=shop", "APP=web", "TEAM=blue", "NONE=", "NODE=host1", "SA=robot",
+		"CPU=2", "CPU_M=250", "MEM_MI=64", "SIDE_MEM=1000"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("env:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestAnnotationsAndInitType(t *testing.T) {
+	pod := planPod(t, downward)
+	want := []string{"io.podman.annotations.init.container.type=once", "team=blue"}
+	for _, m := range append(pod.Inits, pod.Members...) {
+		if got := flagValues(m.Args, "--annotation"); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: annotations %q, want %q", m.Name, got, want)
+		}
+	}
+	if got := flagValues(pod.Inits[0].Args, "--init-ctr"); !reflect.DeepEqual(got, []string{"once"}) {
+		t.Errorf("init type %q, want once (the annotation)", got)
+	}
+	if got := flagValues(pod.Members[0].Args, "--init-ctr"); got != nil {
+		t.Errorf("a regular container got --init-ctr %q", got)
+	}
+}
+
+func TestSubPath(t *testing.T) {
+	yaml := `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+    image: bb
+    volumeMounts:
+    - {name: host, mountPath: /a, subPath: sub/dir}
+    - {name: scratch, mountPath: /b, subPath: x, readOnly: true}
+    - {name: scratch, mountPath: /c}
+  volumes:
+  - {name: host, hostPath: {path: /srv}}
+  - {name: scratch, emptyDir: {}}
+`
+	got := flagValues(planPod(t, yaml).Members[0].Args, "--mount")
+	want := []string{"type=bind,source=/srv/sub/dir,target=/a", "type=volume,source=p-scratch,target=/b,subpath=x,ro",
+		"type=volume,source=p-scratch,target=/c"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mounts:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestDeploymentMetaPath(t *testing.T) {
+	yaml := strings.Replace(deployment, "  template:\n", "  template:\n    metadata: {annotations: {io.podman.annotations.init.container.type: x}}\n", 1)
+	yaml = strings.Replace(yaml, "      containers:\n", "      initContainers: [{name: i, image: bb}]\n      containers:\n", 1)
+	d := NewDocs()
+	if err := d.Add("x.yaml", []byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := MakePlan(d)
+	if err == nil || !strings.Contains(err.Error(), "spec.template.metadata.annotations.") {
+		t.Errorf("error %v, want one at spec.template.metadata.annotations", err)
+	}
+}

@@ -17,7 +17,8 @@ func TestKubeArgvParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	yaml := strings.Replace(string(data), "        workingDir: /srv\n",
-		"        workingDir: /srv\n        livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5}\n", 1)
+		"        workingDir: /srv\n        livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5}\n"+
+			"        startupProbe: {tcpSocket: {port: 8080}, periodSeconds: 2, failureThreshold: 30}\n", 1)
 	d := kube.NewDocs()
 	if err := d.Add("app.yaml", []byte(yaml)); err != nil {
 		t.Fatal(err)
@@ -44,7 +45,10 @@ func TestKubeArgvParses(t *testing.T) {
 	if !reflect.DeepEqual(web.Env[:2], []string{"GREETING=hello", "PASSWORD=s3cret"}) {
 		t.Errorf("web env: %q", web.Env)
 	}
-	if init := p.inits[0].opts; init.Name != "app-pod-prep" || init.Config.Restart != "" {
+	if s := web.Config.Health.Startup; s == nil || s.Retries != 30 || s.Interval.Seconds() != 2 || len(s.Test) != 2 || s.Test[0] != "CMD-SHELL" {
+		t.Errorf("web's startup check: %+v", s)
+	}
+	if init := p.inits[0].opts; init.Name != "app-pod-prep" || init.Config.Restart != "" || init.Config.InitCtr != "always" {
 		t.Errorf("init options: %+v", init)
 	}
 	bad := *plan

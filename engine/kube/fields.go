@@ -27,7 +27,7 @@ var (
 		"enableServiceLinks", "preemptionPolicy", "topologySpreadConstraints", "imagePullSecrets")
 	containerFields = set("name", "image", "command", "args", "workingDir", "ports", "env", "envFrom", "resources",
 		"volumeMounts", "imagePullPolicy", "securityContext", "terminationMessagePath", "terminationMessagePolicy",
-		"stdin", "tty", "livenessProbe", "readinessProbe")
+		"stdin", "tty", "livenessProbe", "readinessProbe", "startupProbe")
 	securityFields    = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation")
 	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls")
 	mountFields       = set("name", "mountPath", "readOnly", "subPath")

@@ -127,8 +127,12 @@ func TestBadYAML(t *testing.T) {
 			"x.yaml:1: Deployment: spec.template.spec.containers[0].bar: unknown field"},
 		{"wrong type", strings.Replace(pod, "image: bb}", "image: bb, ports: [{containerPort: x}]}", 1), "x.yaml:1: Pod: cannot unmarshal string into Go struct field"},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nkind: Pod\n", "x.yaml:3: bad YAML"},
-		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, startupProbe: {exec: {command: [\"true\"]}}}", 1),
-			"x.yaml:1: Pod p: spec.containers[0].startupProbe: not supported by podunit"},
+		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, lifecycle: {preStop: {exec: {command: [\"true\"]}}}}", 1),
+			"x.yaml:1: Pod p: spec.containers[0].lifecycle: not supported by podunit"},
+		{"startup probe alone", strings.Replace(pod, "image: bb}", "image: bb, startupProbe: {exec: {command: [\"true\"]}}}", 1),
+			"x.yaml:1: Pod p: spec.containers[0].startupProbe: needs a livenessProbe or readinessProbe"},
+		{"startup probe grpc", strings.Replace(pod, "image: bb}", "image: bb, livenessProbe: {exec: {command: [\"true\"]}}, startupProbe: {grpc: {port: 1}}}", 1),
+			"spec.containers[0].startupProbe.grpc: not supported by podunit"},
 		{"no such volume", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v}]}", 1),
 			"Pod p: spec.containers[0].volumeMounts[0].name: no volume \"v\""},
 		{"subPath outside", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v, subPath: ../x}]}", 1) +
@@ -220,11 +224,17 @@ func TestProbes(t *testing.T) {
 	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-on-failure none --health-interval 10s") {
 		t.Errorf("readiness probe: %s", args)
 	}
+	p = mustPlan(t, pod+"    livenessProbe: {exec: {command: [a]}}\n    startupProbe: {exec: {command: [b, c]}, periodSeconds: 2, failureThreshold: 30}\n")
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args,
+		`--health-startup-cmd ["b","c"] --health-startup-interval 2s --health-startup-timeout 1s --health-startup-retries 30`) {
+		t.Errorf("startup probe: %s", args)
+	}
 	for yaml, want := range map[string]string{
-		pod + "    livenessProbe: {grpc: {port: 80}}\n":                                       "spec.containers[0].livenessProbe.grpc: not supported by podunit",
-		pod + "    livenessProbe: {httpGet: {port: web}}\n":                                   `livenessProbe.httpGet.port: no port named "web"`,
-		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                             "spec.containers[0].startupProbe: not supported by podunit",
-		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n": "livenessProbe.terminationGracePeriodSeconds: not supported",
+		pod + "    livenessProbe: {exec: {command: [a]}}\n    startupProbe: {exec: {command: [b]}, initialDelaySeconds: 3}\n": "startupProbe.initialDelaySeconds: podunit's startup check has no initial delay",
+		pod + "    livenessProbe: {grpc: {port: 80}}\n":                                                                       "spec.containers[0].livenessProbe.grpc: not supported by podunit",
+		pod + "    livenessProbe: {httpGet: {port: web}}\n":                                                                   `livenessProbe.httpGet.port: no port named "web"`,
+		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                                                             "spec.containers[0].startupProbe: needs a livenessProbe",
+		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n":                                 "livenessProbe.terminationGracePeriodSeconds: not supported",
 	} {
 		d := NewDocs()
 		err := d.Add("x.yaml", []byte(yaml))

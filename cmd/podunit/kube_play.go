@@ -96,6 +96,7 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		kp := &kubePod{plan: p}
 		o := &kp.opts
 		o.Name, o.Labels, o.Hostname, o.Memory, o.CPUs = p.Name, p.Labels, p.Hostname, p.Memory, p.CPUs
+		o.UserNS = f.more.userns
 		if o.Hostname == "" {
 			o.Hostname = p.Name
 		}

@@ -57,3 +57,32 @@ func TestKubeArgvParses(t *testing.T) {
 		t.Errorf("a bad value: %v", err)
 	}
 }
+
+// TestKubePlayMore: kube play's --annotation, --log-driver, --log-opt and
+// --userns reach every container's and pod's options, checked by create's
+// own flags.
+func TestKubePlayMore(t *testing.T) {
+	d := kube.NewDocs()
+	if err := d.Add("p.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: bb}]\n")); err != nil {
+		t.Fatal(err)
+	}
+	f := &kubePlayFlags{more: kubePlayMore{annotations: []string{"a=b"}, logDriver: "none", logOpts: []string{"tag=x"}, userns: "auto"}}
+	if err := f.more.apply(d); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := kube.MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := kubePods(plan, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pods[0].members[0].opts.Config
+	if c.LogDriver != "none" || c.LogTag != "x" || c.Annotations["a"] != "b" || pods[0].opts.UserNS != "auto" {
+		t.Errorf("options: log %q tag %q annotations %v userns %q", c.LogDriver, c.LogTag, c.Annotations, pods[0].opts.UserNS)
+	}
+	if err := (&kubePlayMore{annotations: []string{"=v"}}).apply(kube.NewDocs()); err == nil {
+		t.Error("--annotation with no key was accepted")
+	}
+}

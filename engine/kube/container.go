@@ -42,6 +42,7 @@ func (c *ctrCtx) member(ct corev1.Container, at string, init bool) (Member, erro
 			return Member{}, err
 		}
 	}
+	a.add(c.docs.Play.CreateArgs...)
 	if ct.Command != nil {
 		ep, _ := json.Marshal(ct.Command)
 		a.add("--entrypoint", string(ep))

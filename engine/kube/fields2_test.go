@@ -126,3 +126,47 @@ func TestDeploymentMetaPath(t *testing.T) {
 		t.Errorf("error %v, want one at spec.template.metadata.annotations", err)
 	}
 }
+
+func TestPlayOptionsAndAutoUpdate(t *testing.T) {
+	yaml := `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations: {io.containers.autoupdate: local, team: red}
+spec:
+  containers: [{name: web, image: bb}, {name: db, image: bb}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: extra}
+spec: {}
+`
+	d := NewDocs()
+	if err := d.Add("x.yaml", []byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+	d.Play = PlayOptions{Annotations: map[string]string{"team": "blue", AutoUpdateKey + "/db": "registry"},
+		CreateArgs: []string{"--log-driver", "passthrough"}}
+	p, err := MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, db := p.Pods[0].Members[0].Args, p.Pods[0].Members[1].Args
+	if got := flagValues(web, "--label"); !reflect.DeepEqual(got, []string{"io.containers.autoupdate=local"}) {
+		t.Errorf("web's labels %q", got)
+	}
+	if got := flagValues(db, "--label"); !reflect.DeepEqual(got, []string{"io.containers.autoupdate=registry"}) {
+		t.Errorf("db's labels %q (the container's own policy wins)", got)
+	}
+	if got := flagValues(web, "--annotation"); !reflect.DeepEqual(got, []string{"io.containers.autoupdate=local",
+		"io.containers.autoupdate/db=registry", "team=blue"}) {
+		t.Errorf("web's annotations %q (the flag's win)", got)
+	}
+	if got := web[len(web)-3:]; !reflect.DeepEqual(got, []string{"--log-driver", "passthrough", "bb"}) {
+		t.Errorf("web's argv ends %q, want the play flags before the image", got)
+	}
+	if got := ClaimVolumes(d); !reflect.DeepEqual(got, []string{"data", "extra"}) {
+		t.Errorf("ClaimVolumes = %q", got)
+	}
+}

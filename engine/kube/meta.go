@@ -31,9 +31,20 @@ func (c *ctrCtx) initType(init bool) func(*argv, corev1.Container, string) error
 	}
 }
 
+// AutoUpdateKey is the annotation (and label) of podunit auto-update's
+// policy: on the pod for every container, KEY/CONTAINER for one (Podman's).
+const AutoUpdateKey = "io.containers.autoupdate"
+
 // annotate gives each container the pod's annotations (as Podman), in key
-// order.
-func (c *ctrCtx) annotate(a *argv, _ corev1.Container, _ string) error {
+// order, and the auto-update policy they set as the label auto-update reads.
+func (c *ctrCtx) annotate(a *argv, ct corev1.Container, _ string) error {
+	policy, ok := c.annotations[AutoUpdateKey+"/"+ct.Name]
+	if !ok {
+		policy, ok = c.annotations[AutoUpdateKey]
+	}
+	if ok {
+		a.add("--label", AutoUpdateKey+"="+policy)
+	}
 	keys := make([]string, 0, len(c.annotations))
 	for k := range c.annotations {
 		keys = append(keys, k)
@@ -51,3 +62,18 @@ func (c *ctrCtx) annotate(a *argv, _ corev1.Container, _ string) error {
 // metaPath is the path of the pod's metadata: "metadata" for a Pod,
 // "spec.template.metadata" for a template.
 func (c *ctrCtx) metaPath() string { return strings.TrimSuffix(c.at, "spec") + "metadata" }
+
+// merged is over laid on base, in a new map (nil when both are empty).
+func merged(base, over map[string]string) map[string]string {
+	if len(base)+len(over) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}

@@ -122,7 +122,7 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 	if err != nil {
 		return Pod{}, err
 	}
-	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts, annotations: src.Meta.Annotations,
+	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts, annotations: merged(src.Meta.Annotations, d.Play.Annotations),
 		labels: src.Meta.Labels, namespace: src.Meta.Namespace}
 	for i, ic := range spec.InitContainers {
 		m, err := c.member(ic, fmt.Sprintf("%s.initContainers[%d]", at, i), true)

@@ -174,10 +174,14 @@ var table = map[string][]Flag{
 		{Long: "variant", Short: "", Value: true},
 	},
 	"kube play": {
+		{Long: "annotation", Short: "", Value: true},
 		{Long: "configmap", Short: "", Value: true},
+		{Long: "log-driver", Short: "", Value: true},
+		{Long: "log-opt", Short: "", Value: true},
 		{Long: "network", Short: "", Value: true},
 		{Long: "publish", Short: "", Value: true},
 		{Long: "replace", Short: "", Value: false},
 		{Long: "start", Short: "", Value: false},
+		{Long: "userns", Short: "", Value: true},
 	},
 }

@@ -20,7 +20,7 @@ func set(names ...string) fieldSet {
 // an error naming its path, never dropped in silence.
 var (
 	podSpecFields = set("containers", "initContainers", "volumes", "restartPolicy", "hostname", "hostNetwork",
-		"terminationGracePeriodSeconds", "securityContext")
+		"terminationGracePeriodSeconds", "securityContext", "resources")
 	// podSpecIgnored have no meaning on one host: a warning, not an error.
 	podSpecIgnored = set("dnsPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "schedulerName",
 		"priority", "priorityClassName", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",

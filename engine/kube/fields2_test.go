@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/podunit/podunit/engine/model"
 )
 
 // planPod plans yaml (one Pod) and returns its pod.
@@ -168,5 +170,45 @@ spec: {}
 	}
 	if got := ClaimVolumes(d); !reflect.DeepEqual(got, []string{"data", "extra"}) {
 		t.Errorf("ClaimVolumes = %q", got)
+	}
+}
+
+// TestGeneratePodLevel: a pod's own limits and its init containers come
+// back from generate kube's YAML through play.
+func TestGeneratePodLevel(t *testing.T) {
+	pod := &model.Pod{Name: "shop", Config: model.PodConfig{Memory: 256 << 20, CPUs: 1.5}}
+	prep := &model.Container{Name: "shop-prep", Image: "bb", Config: model.Config{Cmd: []string{"true"}, StopTimeout: 10,
+		PodRole: model.PodRole{InitCtr: model.InitCtrOnce}}}
+	web := &model.Container{Name: "shop-web", Image: "bb", Config: model.Config{Cmd: []string{"httpd"}, Restart: "always", StopTimeout: 10,
+		Resources: model.Resources{Memory: 64 << 20}}}
+	data, _, err := Generate([]Source{{Pod: pod, Members: []*model.Container{prep, web}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDocs()
+	if err := d.Add("gen.yaml", data); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	p, err := MakePlan(d)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	got := p.Pods[0]
+	if got.Memory != 256<<20 || got.CPUs != 1.5 {
+		t.Errorf("pod limits %d %v, want the pod's own\n%s", got.Memory, got.CPUs, data)
+	}
+	if len(got.Inits) != 1 || got.Inits[0].Name != "shop-prep" || !reflect.DeepEqual(flagValues(got.Inits[0].Args, "--init-ctr"), []string{"once"}) {
+		t.Errorf("inits %+v\n%s", got.Inits, data)
+	}
+	if len(got.Members) != 1 || !reflect.DeepEqual(flagValues(got.Members[0].Args, "--restart"), []string{"always"}) {
+		t.Errorf("members %+v (the restart policy is the first regular member's)\n%s", got.Members, data)
+	}
+	bad := strings.Replace(string(data), "  resources:\n    limits:\n", "  resources:\n    requests: {cpu: 1}\n    limits:\n", 1)
+	d = NewDocs()
+	if err := d.Add("bad.yaml", []byte(bad)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := MakePlan(d); err == nil || !strings.Contains(err.Error(), "spec.resources.requests: not supported") {
+		t.Errorf("pod-level requests: %v", err)
 	}
 }

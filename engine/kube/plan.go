@@ -141,6 +141,11 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 		pod.Publish = append(pod.Publish, hostPorts(ct)...)
 	}
 	pod.Memory, pod.CPUs = podLimits(spec.Containers)
+	if m, c, ok, err := podResourceLimits(spec, at); err != nil {
+		return Pod{}, err
+	} else if ok { // pod-level resources win
+		pod.Memory, pod.CPUs = m, c
+	}
 	return pod, checkUniqueNames(pod, at)
 }
 

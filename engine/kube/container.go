@@ -35,7 +35,7 @@ func (c *ctrCtx) member(ct corev1.Container, at string, init bool) (Member, erro
 	a := &argv{}
 	a.add("--name", name, "--pod", c.pod)
 	steps := []func(*argv, corev1.Container, string) error{
-		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.volumeMounts, c.stopTimeout, terminal, probe, startupProbe,
+		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.securityMore, c.volumeMounts, c.stopTimeout, terminal, probe, startupProbe,
 	}
 	for _, step := range steps {
 		if err := step(a, ct, at); err != nil {

@@ -28,11 +28,13 @@ var (
 	containerFields = set("name", "image", "command", "args", "workingDir", "ports", "env", "envFrom", "resources",
 		"volumeMounts", "imagePullPolicy", "securityContext", "terminationMessagePath", "terminationMessagePolicy",
 		"stdin", "tty", "livenessProbe", "readinessProbe", "startupProbe")
-	securityFields    = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation")
-	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls")
-	mountFields       = set("name", "mountPath", "readOnly", "subPath")
-	resourceFields    = set("limits", "requests")
-	volumeFields      = set("name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret")
+	securityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation",
+		"seLinuxOptions", "seccompProfile", "appArmorProfile", "procMount")
+	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls",
+		"seLinuxOptions", "seccompProfile", "appArmorProfile")
+	mountFields    = set("name", "mountPath", "readOnly", "subPath")
+	resourceFields = set("limits", "requests")
+	volumeFields   = set("name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret")
 )
 
 // setFields are the JSON fields of v that hold a value.

@@ -212,3 +212,33 @@ func TestGeneratePodLevel(t *testing.T) {
 		t.Errorf("pod-level requests: %v", err)
 	}
 }
+
+func TestSecurityMore(t *testing.T) {
+	yaml := `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  securityContext:
+    seLinuxOptions: {type: spc_t, level: "s0:c1"}
+    seccompProfile: {type: Unconfined}
+  containers:
+  - name: a
+    image: bb
+  - name: b
+    image: bb
+    securityContext:
+      seLinuxOptions: {user: system_u}
+      seccompProfile: {type: RuntimeDefault}
+      appArmorProfile: {type: Localhost, localhostProfile: strict}
+      procMount: Unmasked
+`
+	pod := planPod(t, yaml)
+	if got := flagValues(pod.Members[0].Args, "--security-opt"); !reflect.DeepEqual(got,
+		[]string{"label=type:spc_t", "label=level:s0:c1", "seccomp=unconfined"}) {
+		t.Errorf("a (the pod's): %q", got)
+	}
+	if got := flagValues(pod.Members[1].Args, "--security-opt"); !reflect.DeepEqual(got,
+		[]string{"unmask=ALL", "label=user:system_u", "apparmor=strict"}) {
+		t.Errorf("b (its own, field by field): %q", got)
+	}
+}

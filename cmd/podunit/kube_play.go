@@ -55,7 +55,7 @@ func (a *app) kubePlay(cmd *cobra.Command, plan *kube.Plan, secrets map[string][
 		// container's exit) takes back what this play made
 		return errors.Join(err, undo.run(context.WithoutCancel(ctx), eng))
 	}
-	return nil
+	return a.kubeWait(ctx, eng, pods, f) // kube_exitprop.go
 }
 
 func (a *app) kubeMake(ctx context.Context, eng *engine.Engine, plan *kube.Plan, pods []*kubePod,

@@ -181,6 +181,7 @@ var table = map[string][]Flag{
 		{Long: "network", Short: "", Value: true},
 		{Long: "publish", Short: "", Value: true},
 		{Long: "replace", Short: "", Value: false},
+		{Long: "service-exit-code-propagation", Short: "", Value: true},
 		{Long: "start", Short: "", Value: false},
 		{Long: "userns", Short: "", Value: true},
 	},

@@ -7,7 +7,7 @@ import (
 )
 
 // kubeMoreKeys are the [Kube] keys kube_more.go translates.
-var kubeMoreKeys = []string{"AutoUpdate", "ContainersConfModule", "KubeDownForce", "LogDriver", "LogOpt",
+var kubeMoreKeys = []string{"AutoUpdate", "ContainersConfModule", "ExitCodePropagation", "KubeDownForce", "LogDriver", "LogOpt",
 	"RemapGid", "RemapUid", "RemapUidSize", "RemapUsers", "UserNS"}
 
 // kubeMore translates the [Kube] keys that become kube play flags, as
@@ -60,4 +60,26 @@ func (t *translator) kubeDown(yaml string) ([]unitfile.Arg, error) {
 		args = append(args, unitfile.Literal("--force")...)
 	}
 	return append(args, unitfile.Value(yaml)...), nil
+}
+
+// kubeStart writes ExecStart= (play's argv). With ExitCodePropagation= play
+// waits for the containers (--service-exit-code-propagation) and the unit
+// is a Type=exec service that ends, failed or not, when they have; without
+// it a oneshot that stays active after play.
+func (t *translator) kubeStart(start []unitfile.Arg, yaml string) error {
+	e, ok := t.last("ExitCodePropagation")
+	if !ok {
+		return t.oneshot(append(start, unitfile.Value(yaml)...))
+	}
+	switch e.Value {
+	case "all", "any", "none":
+	default:
+		return errf(e, "want all, any or none")
+	}
+	t.out.Add("Service", "Type", "exec")
+	if _, ok := t.out.Section("Service").Lookup("SyslogIdentifier"); !ok {
+		t.out.Add("Service", "SyslogIdentifier", "%N")
+	}
+	start = append(start, unitfile.Value("--service-exit-code-propagation", e.Value)...)
+	return t.exec("ExecStart", append(start, unitfile.Value(yaml)...))
 }

@@ -38,7 +38,7 @@ func (t *translator) kube() error {
 	if err := t.kubeWorkDir(yaml); err != nil {
 		return err
 	}
-	if err := t.oneshot(append(t.args, unitfile.Value(yaml)...)); err != nil {
+	if err := t.kubeStart(t.args, yaml); err != nil { // kube_more.go
 		return err
 	}
 	down, err := t.kubeDown(yaml)

@@ -18,6 +18,7 @@ type ctrCtx struct {
 	annotations map[string]string // the pod's metadata.annotations
 	labels      map[string]string // the pod's metadata.labels
 	namespace   string            // the pod's metadata.namespace
+	warn        func(path, msg string)
 }
 
 // member translates one container at path into `podunit create` argv.
@@ -35,7 +36,7 @@ func (c *ctrCtx) member(ct corev1.Container, at string, init bool) (Member, erro
 	a := &argv{}
 	a.add("--name", name, "--pod", c.pod)
 	steps := []func(*argv, corev1.Container, string) error{
-		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.securityMore, c.volumeMounts, c.stopTimeout, terminal, probe, startupProbe,
+		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.securityMore, c.volumeMounts, c.stopTimeout, terminal, c.readiness, probe, startupProbe,
 	}
 	for _, step := range steps {
 		if err := step(a, ct, at); err != nil {

@@ -242,3 +242,23 @@ spec:
 		t.Errorf("b (its own, field by field): %q", got)
 	}
 }
+
+func TestReadinessBesideLiveness(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: bb\n" +
+		"    livenessProbe: {exec: {command: [live]}}\n    readinessProbe: {exec: {command: [ready]}}\n"
+	p := mustPlan(t, yaml)
+	if got := flagValues(p.Pods[0].Members[0].Args, "--health-cmd"); !reflect.DeepEqual(got, []string{`["live"]`}) {
+		t.Errorf("health cmd %q, want the liveness probe's", got)
+	}
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "x.yaml: Pod p: spec.containers[0].readinessProbe: ignored") {
+		t.Errorf("warnings %q", p.Warnings)
+	}
+	bad := strings.Replace(yaml, "readinessProbe: {exec: {command: [ready]}}", "readinessProbe: {grpc: {port: 1}}", 1)
+	d := NewDocs()
+	if err := d.Add("x.yaml", []byte(bad)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := MakePlan(d); err == nil || !strings.Contains(err.Error(), "readinessProbe.grpc: not supported") {
+		t.Errorf("a grpc readiness probe beside liveness: %v", err)
+	}
+}

@@ -123,7 +123,9 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 		return Pod{}, err
 	}
 	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts, annotations: merged(src.Meta.Annotations, d.Play.Annotations),
-		labels: src.Meta.Labels, namespace: src.Meta.Namespace}
+		labels: src.Meta.Labels, namespace: src.Meta.Namespace, warn: func(path, msg string) {
+			p.Warnings = append(p.Warnings, src.File+": "+src.what()+": "+path+": "+msg)
+		}}
 	for i, ic := range spec.InitContainers {
 		m, err := c.member(ic, fmt.Sprintf("%s.initContainers[%d]", at, i), true)
 		if err != nil {

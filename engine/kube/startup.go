@@ -37,3 +37,16 @@ func startupProbe(a *argv, ct corev1.Container, at string) error {
 		"--health-startup-retries", strconv.Itoa(int(orDefault(p.FailureThreshold, 3))))
 	return nil
 }
+
+// readiness warns of a readinessProbe beside a livenessProbe: podunit has
+// one regular check per container, the liveness one, and readiness gates
+// only Service endpoints, which one host has none of.
+func (c *ctrCtx) readiness(_ *argv, ct corev1.Container, at string) error {
+	if ct.LivenessProbe != nil && ct.ReadinessProbe != nil {
+		if err := checkFields(ct.ReadinessProbe, at+".readinessProbe", probeFields); err != nil {
+			return err
+		}
+		c.warn(at+".readinessProbe", "ignored beside the livenessProbe (one health check per container; no Service here to gate)")
+	}
+	return nil
+}

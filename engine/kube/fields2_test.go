@@ -78,7 +78,7 @@ func TestDownwardEnv(t *testing.T) {
 
 func TestAnnotationsAndInitType(t *testing.T) {
 	pod := planPod(t, downward)
-	want := []string{"io.podman.annotations.init.container.type=once", "team=blue"}
+	want := []string{"team=blue"}
 	for _, m := range append(pod.Inits, pod.Members...) {
 		if got := flagValues(m.Args, "--annotation"); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: annotations %q, want %q", m.Name, got, want)

@@ -36,7 +36,7 @@ func (c *ctrCtx) initType(init bool) func(*argv, corev1.Container, string) error
 const AutoUpdateKey = "io.containers.autoupdate"
 
 // annotate gives each container the pod's annotations (as Podman), in key
-// order, and the auto-update policy they set as the label auto-update reads.
+// order, but the init type's, and the auto-update policy they set as the label auto-update reads.
 func (c *ctrCtx) annotate(a *argv, ct corev1.Container, _ string) error {
 	policy, ok := c.annotations[AutoUpdateKey+"/"+ct.Name]
 	if !ok {
@@ -51,6 +51,9 @@ func (c *ctrCtx) annotate(a *argv, ct corev1.Container, _ string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if k == InitTypeAnnotation {
+			continue // play's own: it made the init containers' --init-ctr
+		}
 		if strings.TrimSpace(k) == "" {
 			return bad(c.metaPath()+".annotations", "an empty key")
 		}

@@ -16,3 +16,14 @@ func TestMountSubPath(t *testing.T) {
 		}
 	}
 }
+
+func TestInspectMountSubPath(t *testing.T) {
+	ms, _, err := parseMounts([]string{"type=volume,src=data,dst=/d,subpath=conf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := newInspectMount(ms[0], func(name string) string { return "/vols/" + name + "/_data" })
+	if im.SubPath != "conf" || im.Name != "data" || im.Source != "/vols/data/_data" {
+		t.Errorf("inspect mount: %+v", im)
+	}
+}

@@ -160,6 +160,9 @@ func checkKubeBad(t *testing.T, e *env) {
 		{"unknown field", claim + pod + "  - {name: b, image: bb, foo: 1}\n", "Pod: spec.containers[1].foo: unknown field"},
 		{"missing image", claim + pod + "  - {name: b, image: localhost/none, imagePullPolicy: Never}\n", "localhost/none"},
 		{"bad flag value", claim + pod + "  - {name: b, image: bb, resources: {limits: {cpu: \"-1\"}}}\n", "container p-b"},
+		{"init container fails", claim + strings.Replace(pod, "image: bb}", "image: bb, command: [sleep, '60']}", 1) +
+			"  initContainers: [{name: i, image: bb, command: [sh, -c, 'exit 4']}]\n",
+			`container "p-i": init container exited with code 4`},
 	}
 	before := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
 	for _, c := range cases {

@@ -21,6 +21,8 @@ func checkInitCtr(o CreateOptions) error {
 		return fmt.Errorf("--init-ctr %q: want always or once: %w", t, errdefs.ErrInvalidArgument)
 	case o.Pod == "":
 		return fmt.Errorf("--init-ctr needs --pod: %w", errdefs.ErrInvalidArgument)
+	case o.Config.Remove:
+		return fmt.Errorf("--init-ctr with --rm: use --init-ctr once, which removes it after its run: %w", errdefs.ErrInvalidArgument)
 	case model.SystemdRestart(o.Config.Restart) != "no":
 		return fmt.Errorf("--init-ctr with --restart %s: an init container runs once per pod start: %w",
 			o.Config.Restart, errdefs.ErrInvalidArgument)

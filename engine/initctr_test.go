@@ -22,6 +22,7 @@ func TestCheckInitCtr(t *testing.T) {
 		{mk("always", "", ""), false},
 		{mk("once", "web", "always"), false},
 		{mk("always", "web", "on-failure:3"), false},
+		{func() CreateOptions { o := mk("always", "web", ""); o.Config.Remove = true; return o }(), false},
 	} {
 		err := checkInitCtr(tc.o)
 		if tc.ok != (err == nil) || err != nil && !errdefs.IsInvalidArgument(err) {

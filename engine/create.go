@@ -40,6 +40,9 @@ type CreateOptions struct {
 // Create makes a container: its record, then its rootfs. The record comes
 // first so that a crash leaves something `rm` can finish.
 func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container, error) {
+	if err := checkInitCtr(o); err != nil {
+		return nil, err
+	}
 	img, err := e.createImage(ctx, o)
 	if err != nil {
 		return nil, err

@@ -8,24 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/engine/systemd"
 	"github.com/podunit/podunit/internal/atomicfile"
 )
-
-// PodUp starts a pod's unit (pinning its shared namespaces) without
-// starting its members: what `kube play` needs to run init containers in
-// the pod before the others start.
-func (e *Engine) PodUp(ctx context.Context, ref string) error {
-	return e.podOp(ctx, ref, func(p *model.Pod, _ []*model.Container) error {
-		conn, err := systemd.Connect(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return e.podUp(ctx, conn, p)
-	})
-}
 
 // VolumeWriteFiles writes files (name → content, names relative to the
 // volume's top) into volume name with mode, each temp + fsync + rename, and

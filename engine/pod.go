@@ -141,7 +141,9 @@ func (e *Engine) PodStatus(ctx context.Context, p *model.Pod) (map[string]model.
 	var all []model.Status
 	for _, c := range members {
 		byID[c.ID] = c.State.Status
-		all = append(all, c.State.Status)
+		if c.InPodStatus() {
+			all = append(all, c.State.Status)
+		}
 	}
 	return byID, model.PodStatus(all), nil
 }

@@ -59,6 +59,7 @@ func (e *Engine) PodInit(ctx context.Context, ref string) error {
 			return err
 		}
 		var todo []*model.Container
+		_, members = splitInits(members) // they run when the pod starts
 		for _, c := range members {
 			if c.State.Status != model.Running && !e.initialized(c) {
 				todo = append(todo, c)
@@ -73,9 +74,10 @@ func (e *Engine) initialized(c *model.Container) bool {
 	return c.State.Status == model.Created && c.State.Pid != 0 && alive(c.State.Pid)
 }
 
-// PodStart starts the pod's unit (pinning its namespaces) and then its
-// members, all at once: created or stopped ones start, running ones are
-// left alone. A member that fails is named; the others still start.
+// PodStart starts the pod's unit (pinning its namespaces), runs its init
+// containers one after another (runPodInits), and then starts the other
+// members all at once: created or stopped ones start, running ones are left
+// alone. A member that fails is named; the others still start.
 func (e *Engine) PodStart(ctx context.Context, ref string) error {
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
 		conn, err := e.connect(ctx)
@@ -84,6 +86,9 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 		}
 		defer conn.Close()
 		if err := e.podUp(ctx, conn, p); err != nil {
+			return err
+		}
+		if members, err = e.runPodInits(ctx, conn, p, members); err != nil {
 			return err
 		}
 		var initialized, todo []*model.Container

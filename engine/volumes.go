@@ -201,7 +201,7 @@ func (e *Engine) attachVolumes(ctx context.Context, c *model.Container) error {
 		if err != nil {
 			return err
 		}
-		if v.NeedsCopyUp && !slices.Contains(m.Options, "nocopy") {
+		if v.NeedsCopyUp && !slices.Contains(m.Options, "nocopy") && m.SubPath == "" { // the image's path fills the whole volume
 			if err := e.copyUp(ctx, c, v.Name, m.Destination); err != nil {
 				return fmt.Errorf("volume %s: %w", v.Name, err)
 			}
@@ -272,7 +272,9 @@ func (e *Engine) withVolumes(ctx context.Context, c *model.Container) (*model.Co
 		if err != nil {
 			return nil, fmt.Errorf("container %q: volume %s: %w", c.Name, m.Source, err)
 		}
-		cp.Config.Mounts[i].Source = mp
+		if cp.Config.Mounts[i].Source, err = subPathIn(mp, m.SubPath); err != nil {
+			return nil, fmt.Errorf("container %q: volume %s: %w", c.Name, m.Source, err)
+		}
 	}
 	return &cp, nil
 }

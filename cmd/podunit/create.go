@@ -31,6 +31,7 @@ type createFlags struct {
 	ident                                     identFlags
 	term                                      termFlags
 	ops                                       opsFlags
+	initCtr                                   initCtrFlags
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -66,6 +67,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.ident.register(fs)
 	f.term.register(fs)
 	f.ops.register(fs)
+	f.initCtr.register(fs)
 	fs.Bool("help", false, "help for this command")
 }
 
@@ -125,6 +127,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (engine.CreateO
 		return o, err
 	}
 	f.term.apply(&o.TermConfig)
+	f.initCtr.apply(&o.Config)
 	if err := f.ops.apply(&o.Config); err != nil {
 		return o, err
 	}

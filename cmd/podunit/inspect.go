@@ -82,12 +82,13 @@ type inspectMount struct {
 	Options     []string `json:"Options"`
 	RW          bool     `json:"RW"`
 	Propagation string   `json:"Propagation"`
+	SubPath     string   `json:"SubPath,omitempty"` // --mount type=volume,subpath=
 }
 
 // newInspectMount describes m; volumePath gives a named volume's directory.
 func newInspectMount(m model.Mount, volumePath func(name string) string) inspectMount {
 	im := inspectMount{Type: "bind", Source: m.Source, Destination: m.Destination, RW: !m.ReadOnly,
-		Options: nonNil(m.Options), Propagation: "rprivate"}
+		Options: nonNil(m.Options), Propagation: "rprivate", SubPath: m.SubPath}
 	if m.Type == "volume" {
 		im.Type, im.Name, im.Driver, im.Propagation = "volume", m.Source, "local", ""
 		im.Source = volumePath(m.Source)

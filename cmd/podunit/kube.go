@@ -21,6 +21,7 @@ func (a *app) kubeCommand() *cobra.Command {
 type kubePlayFlags struct {
 	replace, start             bool
 	networks, publish, configs []string
+	more                       kubePlayMore
 }
 
 func (a *app) kubePlayCommand() *cobra.Command {
@@ -34,6 +35,9 @@ func (a *app) kubePlayCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			docs, err := readKube(args[0], f.configs)
 			if err != nil {
+				return err
+			}
+			if err := f.more.apply(docs); err != nil {
 				return err
 			}
 			if err := a.kubeStoredSecrets(cmd, docs); err != nil {
@@ -59,6 +63,7 @@ func (a *app) kubePlayCommand() *cobra.Command {
 	fs.StringArrayVar(&f.networks, "network", nil, "network of the pods (as pod create --network)")
 	fs.StringArrayVar(&f.publish, "publish", nil, "publish another port of each pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	fs.StringSliceVar(&f.configs, "configmap", nil, "a YAML file of ConfigMaps the pods may use (again or comma-separated for more)")
+	f.more.register(fs)
 	return cmd
 }
 
@@ -92,6 +97,7 @@ func (a *app) kubeStoredSecrets(cmd *cobra.Command, docs *kube.Docs) error {
 // readKube decodes file ("-": standard input) and the ConfigMap files.
 func readKube(file string, configs []string) (*kube.Docs, error) {
 	docs := kube.NewDocs()
+	docs.NodeName, _ = os.Hostname() // spec.nodeName in env fieldRef
 	data, name, err := readKubeFile(file)
 	if err != nil {
 		return nil, err

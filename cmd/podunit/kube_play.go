@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -56,7 +55,7 @@ func (a *app) kubePlay(cmd *cobra.Command, plan *kube.Plan, secrets map[string][
 		// container's exit) takes back what this play made
 		return errors.Join(err, undo.run(context.WithoutCancel(ctx), eng))
 	}
-	return nil
+	return a.kubeWait(ctx, eng, pods, f) // kube_exitprop.go
 }
 
 func (a *app) kubeMake(ctx context.Context, eng *engine.Engine, plan *kube.Plan, pods []*kubePod,
@@ -97,6 +96,7 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		kp := &kubePod{plan: p}
 		o := &kp.opts
 		o.Name, o.Labels, o.Hostname, o.Memory, o.CPUs = p.Name, p.Labels, p.Hostname, p.Memory, p.CPUs
+		o.UserNS = f.more.userns
 		if o.Hostname == "" {
 			o.Hostname = p.Name
 		}
@@ -186,8 +186,9 @@ func kubeNamesFree(ctx context.Context, eng *engine.Engine, p *kubePod, replace 
 	return nil
 }
 
-// kubePlayPod creates one pod and its members and, with start, runs the
-// init containers in order to completion, then starts the pod.
+// kubePlayPod creates one pod, its init containers (--init-ctr: the pod's
+// start runs them to completion, in order, before the others, and again
+// at every later start) and its members and, with start, starts the pod.
 func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, start bool, undo *kubeUndo) error {
 	pod, err := eng.PodCreate(ctx, p.opts)
 	if err != nil {
@@ -195,14 +196,7 @@ func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, s
 	}
 	undo.pods = append(undo.pods, pod.ID)
 	fmt.Fprintf(a.out, "Pod:\n%s\nContainer:\n", pod.ID)
-	if start && len(p.inits) > 0 {
-		if err := a.kubeRunInits(ctx, eng, p); err != nil {
-			return err
-		}
-	} else if len(p.inits) > 0 {
-		a.warn(fmt.Errorf("pod %s: init containers run only when kube play starts the pod", p.opts.Name))
-	}
-	for _, m := range p.members {
+	for _, m := range append(append([]kubeMember{}, p.inits...), p.members...) {
 		c, err := eng.Create(ctx, m.opts)
 		if err != nil {
 			return err
@@ -213,31 +207,6 @@ func (a *app) kubePlayPod(ctx context.Context, eng *engine.Engine, p *kubePod, s
 		return nil
 	}
 	return eng.PodStart(ctx, pod.ID)
-}
-
-// kubeRunInits brings the pod's namespaces up and runs each init container
-// in the foreground, in order; each must exit 0. They are removed after.
-func (a *app) kubeRunInits(ctx context.Context, eng *engine.Engine, p *kubePod) error {
-	if err := eng.PodUp(ctx, p.opts.Name); err != nil {
-		return err
-	}
-	for _, m := range p.inits {
-		c, err := eng.Create(ctx, m.opts)
-		if err != nil {
-			return err
-		}
-		code, err := eng.StartAttached(ctx, c.ID, engine.Stdio{Out: os.Stderr, Err: os.Stderr})
-		if err == nil && code != 0 {
-			err = fmt.Errorf("init container %s exited with code %d", m.opts.Name, code)
-		}
-		if err != nil {
-			return err
-		}
-		if err := eng.Remove(ctx, c.ID, engine.RemoveOptions{Force: true}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // kubeRemovePods removes the pods of plan that exist, and their emptyDir

@@ -17,7 +17,8 @@ func TestKubeArgvParses(t *testing.T) {
 		t.Fatal(err)
 	}
 	yaml := strings.Replace(string(data), "        workingDir: /srv\n",
-		"        workingDir: /srv\n        livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5}\n", 1)
+		"        workingDir: /srv\n        livenessProbe: {exec: {command: [cat, /ok]}, periodSeconds: 5}\n"+
+			"        startupProbe: {tcpSocket: {port: 8080}, periodSeconds: 2, failureThreshold: 30}\n", 1)
 	d := kube.NewDocs()
 	if err := d.Add("app.yaml", []byte(yaml)); err != nil {
 		t.Fatal(err)
@@ -44,12 +45,44 @@ func TestKubeArgvParses(t *testing.T) {
 	if !reflect.DeepEqual(web.Env[:2], []string{"GREETING=hello", "PASSWORD=s3cret"}) {
 		t.Errorf("web env: %q", web.Env)
 	}
-	if init := p.inits[0].opts; init.Name != "app-pod-prep" || init.Config.Restart != "" {
+	if s := web.Config.Health.Startup; s == nil || s.Retries != 30 || s.Interval.Seconds() != 2 || len(s.Test) != 2 || s.Test[0] != "CMD-SHELL" {
+		t.Errorf("web's startup check: %+v", s)
+	}
+	if init := p.inits[0].opts; init.Name != "app-pod-prep" || init.Config.Restart != "" || init.Config.InitCtr != "always" {
 		t.Errorf("init options: %+v", init)
 	}
 	bad := *plan
 	bad.Pods = []kube.Pod{{Name: "x", Members: []kube.Member{{Name: "x-a", Args: []string{"--cpus", "-1", "bb"}}}}}
 	if _, err := kubePods(&bad, &kubePlayFlags{}); err == nil || !strings.Contains(err.Error(), "container x-a: --cpus") {
 		t.Errorf("a bad value: %v", err)
+	}
+}
+
+// TestKubePlayMore: kube play's --annotation, --log-driver, --log-opt and
+// --userns reach every container's and pod's options, checked by create's
+// own flags.
+func TestKubePlayMore(t *testing.T) {
+	d := kube.NewDocs()
+	if err := d.Add("p.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: bb}]\n")); err != nil {
+		t.Fatal(err)
+	}
+	f := &kubePlayFlags{more: kubePlayMore{annotations: []string{"a=b"}, logDriver: "none", logOpts: []string{"tag=x"}, userns: "auto"}}
+	if err := f.more.apply(d); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := kube.MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := kubePods(plan, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := pods[0].members[0].opts.Config
+	if c.LogDriver != "none" || c.LogTag != "x" || c.Annotations["a"] != "b" || pods[0].opts.UserNS != "auto" {
+		t.Errorf("options: log %q tag %q annotations %v userns %q", c.LogDriver, c.LogTag, c.Annotations, pods[0].opts.UserNS)
+	}
+	if err := (&kubePlayMore{annotations: []string{"=v"}}).apply(kube.NewDocs()); err == nil {
+		t.Error("--annotation with no key was accepted")
 	}
 }

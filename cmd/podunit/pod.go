@@ -233,7 +233,9 @@ func newPodRow(p *model.Pod, members []*model.Container, noTrunc bool, now time.
 		Containers: []podMember{}, NumberOfContainers: len(members), fullID: p.ID}
 	var statuses []model.Status
 	for _, c := range members {
-		statuses = append(statuses, c.State.Status)
+		if c.InPodStatus() {
+			statuses = append(statuses, c.State.Status)
+		}
 		r.Containers = append(r.Containers, podMember{ID: c.ID, Names: c.Name, Status: string(c.State.Status)})
 	}
 	r.Status = model.PodStatus(statuses)

@@ -372,7 +372,7 @@ func mountFromFields(s string, kv map[string]string) (model.Mount, error) {
 	if kv["volume-nocopy"] == "true" {
 		m.Options = append(m.Options, "nocopy")
 	}
-	return m, nil
+	return m, mountSubPath(s, kv, &m)
 }
 
 // tmpfsFromMount makes a --tmpfs entry, "/path[:options]".

@@ -4,18 +4,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 )
 
 // ctrCtx is what the containers of one pod share.
 type ctrCtx struct {
-	docs   *Docs
-	pod    string
-	spec   *corev1.PodSpec
-	at     string // the pod spec's path
-	mounts map[string]source
+	docs        *Docs
+	pod         string
+	spec        *corev1.PodSpec
+	at          string // the pod spec's path
+	mounts      map[string]source
+	annotations map[string]string // the pod's metadata.annotations
+	labels      map[string]string // the pod's metadata.labels
+	namespace   string            // the pod's metadata.namespace
+	warn        func(path, msg string)
 }
 
 // member translates one container at path into `podunit create` argv.
@@ -33,13 +36,14 @@ func (c *ctrCtx) member(ct corev1.Container, at string, init bool) (Member, erro
 	a := &argv{}
 	a.add("--name", name, "--pod", c.pod)
 	steps := []func(*argv, corev1.Container, string) error{
-		c.restart(init), pullPolicy, workdir, c.env, resources, c.security, c.volumeMounts, c.stopTimeout, terminal, probe,
+		c.restart(init), c.initType(init), c.annotate, pullPolicy, workdir, c.env, resources, c.security, c.securityMore, c.volumeMounts, c.stopTimeout, terminal, c.readiness, probe, startupProbe,
 	}
 	for _, step := range steps {
 		if err := step(a, ct, at); err != nil {
 			return Member{}, err
 		}
 	}
+	a.add(c.docs.Play.CreateArgs...)
 	if ct.Command != nil {
 		ep, _ := json.Marshal(ct.Command)
 		a.add("--entrypoint", string(ep))
@@ -130,14 +134,10 @@ func (c *ctrCtx) volumeMounts(a *argv, ct corev1.Container, at string) error {
 		if len(vm.MountPath) == 0 || vm.MountPath[0] != '/' {
 			return bad(mp+".mountPath", "%q is not an absolute path", vm.MountPath)
 		}
-		if strings.Contains(src.name+vm.MountPath, ",") {
-			return bad(mp+".mountPath", "a path with a comma is not supported")
+		m, err := mountArg(src, vm, mp)
+		if err != nil {
+			return err
 		}
-		kind := "volume"
-		if src.bind {
-			kind = "bind"
-		}
-		m := "type=" + kind + ",source=" + src.name + ",target=" + vm.MountPath
 		if vm.ReadOnly || src.readOnly {
 			m += ",ro"
 		}

@@ -26,6 +26,14 @@ type Docs struct {
 	Secrets    map[string]*corev1.Secret
 	Claims     map[string]*corev1.PersistentVolumeClaim
 	stored     map[string]bool // Secrets read back from podunit's store (AddStoredSecret)
+	NodeName   string          // the host's name: what spec.nodeName reads as (env fieldRef)
+	Play       PlayOptions     // kube play's flags that reach every pod and container
+}
+
+// PlayOptions are what kube play's flags add to every pod of the YAML.
+type PlayOptions struct {
+	Annotations map[string]string // --annotation: over the pods' own
+	CreateArgs  []string          // create flags for every container (--log-driver, --log-opt)
 }
 
 // PodSource is a pod template and where it came from.

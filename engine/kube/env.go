@@ -23,7 +23,7 @@ func (c *ctrCtx) env(a *argv, ct corev1.Container, at string) error {
 		if e.Name == "" {
 			return bad(ep+".name", "missing")
 		}
-		v, ok, err := c.envValue(e, ep)
+		v, ok, err := c.envValue(e, ct, ep)
 		if err != nil {
 			return err
 		}
@@ -36,7 +36,7 @@ func (c *ctrCtx) env(a *argv, ct corev1.Container, at string) error {
 
 // envValue is e's value; ok is false for an optional reference that is
 // not there.
-func (c *ctrCtx) envValue(e corev1.EnvVar, ep string) (string, bool, error) {
+func (c *ctrCtx) envValue(e corev1.EnvVar, ct corev1.Container, ep string) (string, bool, error) {
 	if e.ValueFrom == nil {
 		return e.Value, true, nil
 	}
@@ -50,8 +50,14 @@ func (c *ctrCtx) envValue(e corev1.EnvVar, ep string) (string, bool, error) {
 	case vf.SecretKeyRef != nil:
 		r := vf.SecretKeyRef
 		return lookup(c.secret(r.Name), r.Name, r.Key, r.Optional, ep+".valueFrom.secretKeyRef", "Secret")
+	case vf.FieldRef != nil:
+		v, err := c.fieldRef(vf.FieldRef, ep)
+		return v, err == nil, err
+	case vf.ResourceFieldRef != nil:
+		v, err := c.resourceRef(vf.ResourceFieldRef, ct, ep)
+		return v, err == nil, err
 	}
-	return "", false, bad(ep+".valueFrom", "only configMapKeyRef and secretKeyRef are supported by podunit")
+	return "", false, bad(ep+".valueFrom", "want configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef")
 }
 
 func (c *ctrCtx) configMap(name string) map[string][]byte {

@@ -20,19 +20,21 @@ func set(names ...string) fieldSet {
 // an error naming its path, never dropped in silence.
 var (
 	podSpecFields = set("containers", "initContainers", "volumes", "restartPolicy", "hostname", "hostNetwork",
-		"terminationGracePeriodSeconds", "securityContext")
+		"terminationGracePeriodSeconds", "securityContext", "resources")
 	// podSpecIgnored have no meaning on one host: a warning, not an error.
 	podSpecIgnored = set("dnsPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "schedulerName",
 		"priority", "priorityClassName", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",
 		"enableServiceLinks", "preemptionPolicy", "topologySpreadConstraints", "imagePullSecrets")
 	containerFields = set("name", "image", "command", "args", "workingDir", "ports", "env", "envFrom", "resources",
 		"volumeMounts", "imagePullPolicy", "securityContext", "terminationMessagePath", "terminationMessagePolicy",
-		"stdin", "tty", "livenessProbe", "readinessProbe")
-	securityFields    = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation")
-	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls")
-	mountFields       = set("name", "mountPath", "readOnly")
-	resourceFields    = set("limits", "requests")
-	volumeFields      = set("name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret")
+		"stdin", "tty", "livenessProbe", "readinessProbe", "startupProbe")
+	securityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation",
+		"seLinuxOptions", "seccompProfile", "appArmorProfile", "procMount")
+	podSecurityFields = set("runAsUser", "runAsGroup", "runAsNonRoot", "supplementalGroups", "sysctls",
+		"seLinuxOptions", "seccompProfile", "appArmorProfile")
+	mountFields    = set("name", "mountPath", "readOnly", "subPath")
+	resourceFields = set("limits", "requests")
+	volumeFields   = set("name", "hostPath", "emptyDir", "persistentVolumeClaim", "configMap", "secret")
 )
 
 // setFields are the JSON fields of v that hold a value.

@@ -72,14 +72,20 @@ func (g *gen) pod(s Source) *corev1.Pod {
 	}
 	prefix = name + "-"
 	meta.Name = name
-	for i, c := range s.Members {
+	first := true
+	for _, c := range s.Members {
 		ct := g.container(c, strings.TrimPrefix(c.Name, prefix))
-		if i == 0 {
+		if g.initContainer(c, ct, &meta) { // generate_pod.go
+			continue
+		}
+		if first {
 			ct.Ports = kubePorts(ports)
 			g.podWide(c)
+			first = false
 		}
 		g.spec.Containers = append(g.spec.Containers, ct)
 	}
+	g.podResources(s.Pod)
 	return &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: meta, Spec: g.spec}
 }
 

@@ -122,7 +122,10 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 	if err != nil {
 		return Pod{}, err
 	}
-	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts}
+	c := &ctrCtx{docs: d, pod: name, spec: spec, at: at, mounts: mounts, annotations: merged(src.Meta.Annotations, d.Play.Annotations),
+		labels: src.Meta.Labels, namespace: src.Meta.Namespace, warn: func(path, msg string) {
+			p.Warnings = append(p.Warnings, src.File+": "+src.what()+": "+path+": "+msg)
+		}}
 	for i, ic := range spec.InitContainers {
 		m, err := c.member(ic, fmt.Sprintf("%s.initContainers[%d]", at, i), true)
 		if err != nil {
@@ -140,6 +143,11 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 		pod.Publish = append(pod.Publish, hostPorts(ct)...)
 	}
 	pod.Memory, pod.CPUs = podLimits(spec.Containers)
+	if m, c, ok, err := podResourceLimits(spec, at); err != nil {
+		return Pod{}, err
+	} else if ok { // pod-level resources win
+		pod.Memory, pod.CPUs = m, c
+	}
 	return pod, checkUniqueNames(pod, at)
 }
 

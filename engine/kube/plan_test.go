@@ -36,7 +36,7 @@ func TestPlanDeployment(t *testing.T) {
 	if pod.Name != "app-pod" || !reflect.DeepEqual(pod.Publish, []string{"18080:8080"}) || pod.Labels["app"] != "app" {
 		t.Errorf("pod: %+v", pod)
 	}
-	wantInit := []string{"--name", "app-pod-prep", "--pod", "app-pod",
+	wantInit := []string{"--name", "app-pod-prep", "--pod", "app-pod", "--init-ctr", "always",
 		"--mount", "type=volume,source=app-pod-scratch,target=/work",
 		"--entrypoint", `["sh","-c","echo ready \u003e /work/flag"]`, "bb"}
 	if len(pod.Inits) != 1 || !reflect.DeepEqual(pod.Inits[0].Args, wantInit) {
@@ -127,16 +127,35 @@ func TestBadYAML(t *testing.T) {
 			"x.yaml:1: Deployment: spec.template.spec.containers[0].bar: unknown field"},
 		{"wrong type", strings.Replace(pod, "image: bb}", "image: bb, ports: [{containerPort: x}]}", 1), "x.yaml:1: Pod: cannot unmarshal string into Go struct field"},
 		{"duplicate key", "apiVersion: v1\nkind: Pod\nkind: Pod\n", "x.yaml:3: bad YAML"},
-		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, startupProbe: {exec: {command: [\"true\"]}}}", 1),
-			"x.yaml:1: Pod p: spec.containers[0].startupProbe: not supported by podunit"},
+		{"unsupported field", strings.Replace(pod, "image: bb}", "image: bb, lifecycle: {preStop: {exec: {command: [\"true\"]}}}}", 1),
+			"x.yaml:1: Pod p: spec.containers[0].lifecycle: not supported by podunit"},
+		{"startup probe alone", strings.Replace(pod, "image: bb}", "image: bb, startupProbe: {exec: {command: [\"true\"]}}}", 1),
+			"x.yaml:1: Pod p: spec.containers[0].startupProbe: needs a livenessProbe or readinessProbe"},
+		{"startup probe grpc", strings.Replace(pod, "image: bb}", "image: bb, livenessProbe: {exec: {command: [\"true\"]}}, startupProbe: {grpc: {port: 1}}}", 1),
+			"spec.containers[0].startupProbe.grpc: not supported by podunit"},
 		{"no such volume", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v}]}", 1),
 			"Pod p: spec.containers[0].volumeMounts[0].name: no volume \"v\""},
-		{"subPath", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v, subPath: x}]}", 1),
-			"spec.containers[0].volumeMounts[0].subPath: not supported by podunit"},
+		{"subPath outside", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v, subPath: ../x}]}", 1) +
+			"  volumes: [{name: v, emptyDir: {}}]\n", `spec.containers[0].volumeMounts[0].subPath: "../x" is not a relative path inside`},
+		{"subPathExpr", strings.Replace(pod, "image: bb}", "image: bb, volumeMounts: [{name: v, mountPath: /v, subPathExpr: x}]}", 1),
+			"spec.containers[0].volumeMounts[0].subPathExpr: not supported by podunit"},
 		{"missing config map", strings.Replace(pod, "image: bb}", "image: bb, env: [{name: A, valueFrom: {configMapKeyRef: {name: m, key: k}}}]}", 1),
 			`spec.containers[0].env[0].valueFrom.configMapKeyRef.name: no ConfigMap "m"`},
-		{"fieldRef", strings.Replace(pod, "image: bb}", "image: bb, env: [{name: A, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]}", 1),
-			"spec.containers[0].env[0].valueFrom: only configMapKeyRef and secretKeyRef"},
+		{"fieldRef status", strings.Replace(pod, "image: bb}", "image: bb, env: [{name: A, valueFrom: {fieldRef: {fieldPath: status.podIP}}}]}", 1),
+			`spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: "status.podIP": podunit knows`},
+		{"resourceFieldRef unset", strings.Replace(pod, "image: bb}", "image: bb, env: [{name: A, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}]}", 1),
+			`spec.containers[0].env[0].valueFrom.resourceFieldRef.resource: container "a" sets no limits.cpu`},
+		{"resourceFieldRef other container", strings.Replace(pod, "image: bb}", "image: bb, env: [{name: A, valueFrom: {resourceFieldRef: {containerName: z, resource: limits.cpu}}}]}", 1),
+			`resourceFieldRef.containerName: no container "z"`},
+		{"grpc probe", strings.Replace(pod, "image: bb}", "image: bb, livenessProbe: {grpc: {port: 9000}}}", 1),
+			"spec.containers[0].livenessProbe.grpc: not supported by podunit"},
+		{"seccomp Localhost", strings.Replace(pod, "image: bb}", "image: bb, securityContext: {seccompProfile: {type: Localhost, localhostProfile: p.json}}}", 1),
+			`spec.containers[0].securityContext.seccompProfile.type: "Localhost": podunit takes Unconfined or RuntimeDefault`},
+		{"windowsOptions", strings.Replace(pod, "image: bb}", "image: bb, securityContext: {windowsOptions: {runAsUserName: x}}}", 1),
+			"spec.containers[0].securityContext.windowsOptions: not supported by podunit"},
+		{"init type annotation", strings.Replace(strings.Replace(pod, "metadata: {name: p}", "metadata: {name: p, annotations: {io.podman.annotations.init.container.type: twice}}", 1),
+			"spec:\n", "spec:\n  initContainers: [{name: i, image: bb}]\n", 1),
+			`metadata.annotations.io.podman.annotations.init.container.type: "twice": want always or once`},
 		{"replicas and hostPort", strings.Replace(strings.Replace(deployment, "replicas: 1", "replicas: 2", 1), "image: bb", "image: bb\n        ports: [{containerPort: 80, hostPort: 8080}]", 1),
 			"2 replicas cannot share a hostPort"},
 		{"restart policy", strings.Replace(pod, "spec:\n", "spec:\n  restartPolicy: Sometimes\n", 1), `spec.restartPolicy: "Sometimes"`},
@@ -207,11 +226,17 @@ func TestProbes(t *testing.T) {
 	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args, "--health-on-failure none --health-interval 10s") {
 		t.Errorf("readiness probe: %s", args)
 	}
+	p = mustPlan(t, pod+"    livenessProbe: {exec: {command: [a]}}\n    startupProbe: {exec: {command: [b, c]}, periodSeconds: 2, failureThreshold: 30}\n")
+	if args := strings.Join(p.Pods[0].Members[0].Args, " "); !strings.Contains(args,
+		`--health-startup-cmd ["b","c"] --health-startup-interval 2s --health-startup-timeout 1s --health-startup-retries 30`) {
+		t.Errorf("startup probe: %s", args)
+	}
 	for yaml, want := range map[string]string{
-		pod + "    livenessProbe: {grpc: {port: 80}}\n":                                       "spec.containers[0].livenessProbe.grpc: not supported by podunit",
-		pod + "    livenessProbe: {httpGet: {port: web}}\n":                                   `livenessProbe.httpGet.port: no port named "web"`,
-		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                             "spec.containers[0].startupProbe: not supported by podunit",
-		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n": "livenessProbe.terminationGracePeriodSeconds: not supported",
+		pod + "    livenessProbe: {exec: {command: [a]}}\n    startupProbe: {exec: {command: [b]}, initialDelaySeconds: 3}\n": "startupProbe.initialDelaySeconds: podunit's startup check has no initial delay",
+		pod + "    livenessProbe: {grpc: {port: 80}}\n":                                                                       "spec.containers[0].livenessProbe.grpc: not supported by podunit",
+		pod + "    livenessProbe: {httpGet: {port: web}}\n":                                                                   `livenessProbe.httpGet.port: no port named "web"`,
+		pod + "    startupProbe: {exec: {command: [\"true\"]}}\n":                                                             "spec.containers[0].startupProbe: needs a livenessProbe",
+		pod + "    livenessProbe: {exec: {command: [a]}, terminationGracePeriodSeconds: 3}\n":                                 "livenessProbe.terminationGracePeriodSeconds: not supported",
 	} {
 		d := NewDocs()
 		err := d.Add("x.yaml", []byte(yaml))

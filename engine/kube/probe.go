@@ -29,9 +29,6 @@ func probe(a *argv, ct corev1.Container, at string) error {
 	if p == nil {
 		return nil
 	}
-	if ct.LivenessProbe != nil && ct.ReadinessProbe != nil {
-		return bad(at+".readinessProbe", "podunit has one health check per container: the livenessProbe")
-	}
 	if err := checkFields(p, path, probeFields); err != nil {
 		return err
 	}

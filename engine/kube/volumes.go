@@ -145,7 +145,7 @@ func pickItems(data map[string][]byte, items []corev1.KeyToPath, vp string) (map
 		if !ok {
 			return nil, bad(fmt.Sprintf("%s.items[%d].key", vp, i), "no key %q", it.Key)
 		}
-		if it.Path == "" || path.IsAbs(it.Path) || path.Clean(it.Path) != it.Path || it.Path == ".." || len(it.Path) > 2 && it.Path[:3] == "../" {
+		if !relInside(it.Path) {
 			return nil, bad(fmt.Sprintf("%s.items[%d].path", vp, i), "%q is not a relative path inside the volume", it.Path)
 		}
 		out[it.Path] = v

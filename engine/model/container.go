@@ -55,6 +55,7 @@ type Config struct {
 	Identity
 	TermConfig
 	PullConfig
+	PodRole
 	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
 
 	Health *HealthConfig `json:"health,omitempty"` // --health-*; nil: no check
@@ -89,6 +90,7 @@ type Mount struct {
 	ReadOnly    bool     `json:"readOnly,omitempty"`
 	Options     []string `json:"options,omitempty"`
 	Anonymous   bool     `json:"anonymous,omitempty"` // a volume -v /path made; rm -v and --rm remove it
+	SubPath     string   `json:"subPath,omitempty"`   // a volume's: the directory or file of it to mount (--mount subpath=)
 }
 
 // State is what the container is doing; the engine derives it from the

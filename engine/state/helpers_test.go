@@ -56,7 +56,7 @@ func full(id, name string) *model.Container {
 		Entrypoint: []string{"/bin/sh", "-c"}, Cmd: []string{"exit 3"},
 		Env: []string{"PATH=/bin", "A=b"}, Labels: map[string]string{"k": "v"},
 		WorkingDir: "/srv", User: "1000:1000", Hostname: "box",
-		Mounts: []model.Mount{{Type: "bind", Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}, Anonymous: true}},
+		Mounts: []model.Mount{{Type: "bind", Source: "/h", Destination: "/c", ReadOnly: true, Options: []string{"rbind"}, Anonymous: true, SubPath: "sub"}},
 		Tmpfs:  []string{"/tmp:size=1m"}, ReadOnly: true, Privileged: true,
 		CapAdd: []string{"CAP_NET_ADMIN"}, CapDrop: []string{"CAP_CHOWN"},
 		StopSignal: "SIGINT", StopTimeout: 7, Restart: "on-failure:3", Remove: true,
@@ -76,6 +76,7 @@ func full(id, name string) *model.Container {
 		Health: &model.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: time.Minute, Timeout: time.Second,
 			StartPeriod: time.Second, Retries: 3, OnFailure: "restart"},
 		PullConfig: model.PullConfig{PullPolicy: "newer", PullRetry: &retries, PullRetryDelay: "5s"},
+		PodRole:    model.PodRole{InitCtr: "always"},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,

@@ -12,7 +12,7 @@ var mountAliases = map[string]string{"src": "source", "dst": "target", "destinat
 // mountKeys are the keys each --mount type takes, Podman's.
 var mountKeys = map[string][]string{
 	"bind":   {"type", "source", "target", "ro", "rw", "bind-propagation", "bind-nonrecursive", "relabel", "z", "Z", "U", "idmap"},
-	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z", "U", "idmap"},
+	"volume": {"type", "source", "target", "ro", "rw", "volume-nocopy", "relabel", "z", "Z", "U", "idmap", "subpath"},
 	"tmpfs":  {"type", "target", "ro", "rw", "tmpfs-size", "tmpfs-mode"},
 	"image":  {"type", "source", "target", "ro", "rw"},
 	"devpts": {"type", "target", "uid", "gid", "mode", "max"},

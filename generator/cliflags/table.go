@@ -56,6 +56,7 @@ var table = map[string][]Flag{
 		{Long: "hostuser", Short: "", Value: true},
 		{Long: "http-proxy", Short: "", Value: false},
 		{Long: "init", Short: "", Value: false},
+		{Long: "init-ctr", Short: "", Value: true},
 		{Long: "init-path", Short: "", Value: true},
 		{Long: "interactive", Short: "i", Value: false},
 		{Long: "ip", Short: "", Value: true},
@@ -175,10 +176,15 @@ var table = map[string][]Flag{
 		{Long: "variant", Short: "", Value: true},
 	},
 	"kube play": {
+		{Long: "annotation", Short: "", Value: true},
 		{Long: "configmap", Short: "", Value: true},
+		{Long: "log-driver", Short: "", Value: true},
+		{Long: "log-opt", Short: "", Value: true},
 		{Long: "network", Short: "", Value: true},
 		{Long: "publish", Short: "", Value: true},
 		{Long: "replace", Short: "", Value: false},
+		{Long: "service-exit-code-propagation", Short: "", Value: true},
 		{Long: "start", Short: "", Value: false},
+		{Long: "userns", Short: "", Value: true},
 	},
 }

@@ -47,6 +47,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	args = append(args, healthFlags(cfg.Health)...)
 	if pod != nil {
 		add("--pod", pod.Name)
+		add("--init-ctr", nonEmpty(cfg.InitCtr)...)
 	}
 	args = append(args, resourceFlags(cfg.Resources)...)
 	args = append(args, netFlags(cfg)...)
@@ -78,4 +79,12 @@ func volumeArg(m model.Mount) string {
 		v += ":" + strings.Join(opts, ",")
 	}
 	return v
+}
+
+// nonEmpty is s as a list of one value, or none when it is empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

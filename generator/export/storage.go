@@ -57,6 +57,9 @@ func mountFlag(m model.Mount) []string {
 		}
 		return []string{"--mount", strings.Join(f, ",")}
 	}
+	if m.SubPath != "" {
+		return subPathMount(m)
+	}
 	var opts []string
 	if m.ReadOnly {
 		opts = append(opts, "ro")
@@ -70,4 +73,20 @@ func mountFlag(m model.Mount) []string {
 		v += ":" + strings.Join(opts, ",")
 	}
 	return []string{"-v", v}
+}
+
+// subPathMount is the --mount of a volume mount with a subpath (-v has no
+// way to say it).
+func subPathMount(m model.Mount) []string {
+	f := []string{"type=volume", "src=" + m.Source, "dst=" + m.Destination, "subpath=" + m.SubPath}
+	if m.ReadOnly {
+		f = append(f, "ro=true")
+	}
+	for _, o := range m.Options {
+		if o == "nocopy" {
+			o = "volume-nocopy"
+		}
+		f = append(f, o)
+	}
+	return []string{"--mount", strings.Join(f, ",")}
 }

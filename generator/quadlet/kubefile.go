@@ -8,7 +8,7 @@ import (
 )
 
 // kubeKeys are the [Kube] keys podunit translates.
-var kubeKeys = []string{"ConfigMap", "GlobalArgs", "Network", "PodmanArgs", "PublishPort", "ServiceName", "SetWorkingDirectory", "Yaml"}
+var kubeKeys = append([]string{"ConfigMap", "GlobalArgs", "Network", "PodmanArgs", "PublishPort", "ServiceName", "SetWorkingDirectory", "Yaml"}, kubeMoreKeys...)
 
 // kube translates a .kube file into a unit that plays the YAML's pods
 // (kube play --replace) and takes them down when it stops. Each pod is a
@@ -29,16 +29,23 @@ func (t *translator) kube() error {
 	if err := t.networks(); err != nil {
 		return err
 	}
+	if err := t.kubeMore(); err != nil { // kube_more.go
+		return err
+	}
 	if err := t.podmanArgs(); err != nil {
 		return err
 	}
 	if err := t.kubeWorkDir(yaml); err != nil {
 		return err
 	}
-	if err := t.oneshot(append(t.args, unitfile.Value(yaml)...)); err != nil {
+	if err := t.kubeStart(t.args, yaml); err != nil { // kube_more.go
 		return err
 	}
-	return t.exec("ExecStopPost", append(t.cmd("kube", "down"), unitfile.Value(yaml)...))
+	down, err := t.kubeDown(yaml)
+	if err != nil {
+		return err
+	}
+	return t.exec("ExecStopPost", down)
 }
 
 // kubePath makes a relative path (not one starting with a specifier)

@@ -11,6 +11,7 @@ import (
 // create flags Kubernetes YAML can carry, each with a value other than its
 // default ({dir} is a directory of the test's).
 var kubeRoundTripMembers = [][]string{
+	{"--name", "rt-prep", "--init-ctr", "once", "--stop-timeout", "5", "bb", "true"}, // the pod's one grace period
 	{"--name", "rt-web", "-e", "GREETING=hi there", "-w", "/srv", "-u", "1000:1000", "--read-only",
 		"--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD", "--memory", "64m", "--cpus", "1.5",
 		"--memory-reservation", "32m", "--cpu-shares", "512", "--restart", "on-failure", "--stop-timeout", "5",
@@ -28,7 +29,7 @@ func TestKubeGenerateRoundTrip(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(e.dir, "data"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	e.must("pod", "create", "--name", "rt", "--label", "tier=web", "--hostname", "rthost")
+	e.must("pod", "create", "--name", "rt", "--label", "tier=web", "--hostname", "rthost", "--memory", "256m", "--cpus", "2")
 	for _, m := range kubeRoundTripMembers {
 		args := []string{"create", "--pod", "rt"}
 		for _, a := range m {
@@ -74,7 +75,7 @@ func TestKubeGenerateRoundTrip(t *testing.T) {
 // kubeInspect is pod rt's and its members' inspect JSON by name.
 func kubeInspect(e *env) map[string]string {
 	out := map[string]string{"pod rt": e.must("pod", "inspect", "rt")}
-	for _, m := range []string{"rt-web", "rt-side"} {
+	for _, m := range []string{"rt-prep", "rt-web", "rt-side"} {
 		out[m] = e.must("inspect", m)
 	}
 	return out

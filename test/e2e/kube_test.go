@@ -51,14 +51,16 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep)"; exec sleep 600']
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf)"; exec sleep 600']
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
         - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
+        - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
         resources: {limits: {memory: 64Mi}}
         volumeMounts:
         - {name: scratch, mountPath: /scratch, readOnly: true}
         - {name: config, mountPath: /etc/app}
+        - {name: config, mountPath: /etc/one.conf, subPath: app.conf}
         - {name: data, mountPath: /data}
       - name: side
         image: bb
@@ -79,6 +81,7 @@ func TestKube(t *testing.T) {
 	e.image()
 	t.Run("bad YAML exits 125 and creates nothing", func(t *testing.T) { checkKubeBad(t, e) })
 	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
+	t.Run("exit code propagation, annotations, down --force", func(t *testing.T) { checkKubeMore(t, e) })
 }
 
 func writeKube(t *testing.T, e *env, name, yaml string) string {
@@ -95,28 +98,22 @@ func checkKubePlay(t *testing.T, e *env) {
 	e.sb.DumpOnFailure(t, "app-pod-pod.service", "podunit-app-pod-web.service", "podunit-app-pod-side.service")
 	file := writeKube(t, e, "app.yaml", kubeApp)
 	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "app-pod") })
-	for round, want := range []string{"order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1",
-		"order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1"} {
-		if out := e.must("kube", "play", file); !strings.HasPrefix(out, "Pod:\n") {
+	for round, play := range [][]string{{"kube", "play", file}, {"kube", "play", "--start=false", file}} {
+		if out := e.must(play...); !strings.HasPrefix(out, "Pod:\n") {
 			t.Fatalf("play %d printed %q", round, out)
 		}
-		eventually(t, 20*time.Second, "web to print what it found", func() bool {
-			return strings.Contains(e.run("logs", "app-pod-web").out, want)
-		})
-		if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "app-pod Running 2\n" {
-			t.Fatalf("pod ps after play %d: %q (web: %s)", round, got, e.run("logs", "app-pod-web").out)
+		if round == 1 { // --start=false made the init container too: pod start runs it first
+			if got := e.must("pod", "ps", "--format", "{{.Status}} {{.NumberOfContainers}}"); got != "Created 3\n" {
+				t.Errorf("pod ps after play --start=false: %q", got)
+			}
+			e.must("pod", "start", "app-pod")
 		}
-		if got := e.must("ps", "-a", "--format", "{{.Names}}"); strings.Contains(got, "prep") {
-			t.Errorf("the init container stayed: %q", got)
-		}
-		eventually(t, 20*time.Second, "side's tcpSocket probe of web's port (the pod's loopback) to pass", func() bool {
-			return e.field("app-pod-side", "{{.State.Health.Status}}") == "healthy"
-		})
-		if got := e.field("app-pod-web", "{{.HostConfig.Memory}}"); got != "67108864" {
-			t.Errorf("web's memory limit: %s", got)
-		}
-		if got := e.field("app-pod-side", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}"); !strings.HasPrefix(got, "true [") {
-			t.Errorf("side's read-only rootfs and dropped caps: %s", got)
+		checkKubeRound(t, e, "order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1 pod=app-pod one=mode=fast")
+		if round == 0 { // the init container runs again when the pod restarts, before web
+			e.must("pod", "restart", "-t", "0", "app-pod")
+			eventually(t, 20*time.Second, "web to see the init container's second run", func() bool {
+				return strings.Contains(e.run("logs", "app-pod-web").out, "order=init,init, ")
+			})
 		}
 		out := e.must("kube", "down", file)
 		if !strings.HasPrefix(out, "Pods removed:\n") || e.run("pod", "exists", "app-pod").code != 1 {
@@ -125,6 +122,30 @@ func checkKubePlay(t *testing.T, e *env) {
 		if got := e.must("volume", "ls", "--format", "{{.Name}}"); got != "app-config\napp-data\n" {
 			t.Errorf("volumes after kube down: %q (want the claim's and the ConfigMap's, not the emptyDir)", got)
 		}
+	}
+}
+
+// checkKubeRound checks a started play: web saw what the init container
+// wrote, the init container stays exited (0), probes and limits hold.
+func checkKubeRound(t *testing.T, e *env, want string) {
+	t.Helper()
+	eventually(t, 20*time.Second, "web to print what it found", func() bool {
+		return strings.Contains(e.run("logs", "app-pod-web").out, want)
+	})
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "app-pod Running 3\n" {
+		t.Fatalf("pod ps: %q (web: %s)", got, e.run("logs", "app-pod-web").out)
+	}
+	if got := e.field("app-pod-prep", "{{.State.Status}} {{.State.ExitCode}}"); got != "exited 0" {
+		t.Errorf("the init container: %q, want exited 0", got)
+	}
+	eventually(t, 20*time.Second, "side's tcpSocket probe of web's port (the pod's loopback) to pass", func() bool {
+		return e.field("app-pod-side", "{{.State.Health.Status}}") == "healthy"
+	})
+	if got := e.field("app-pod-web", "{{.HostConfig.Memory}}"); got != "67108864" {
+		t.Errorf("web's memory limit: %s", got)
+	}
+	if got := e.field("app-pod-side", "{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}"); !strings.HasPrefix(got, "true [") {
+		t.Errorf("side's read-only rootfs and dropped caps: %s", got)
 	}
 }
 
@@ -139,6 +160,9 @@ func checkKubeBad(t *testing.T, e *env) {
 		{"unknown field", claim + pod + "  - {name: b, image: bb, foo: 1}\n", "Pod: spec.containers[1].foo: unknown field"},
 		{"missing image", claim + pod + "  - {name: b, image: localhost/none, imagePullPolicy: Never}\n", "localhost/none"},
 		{"bad flag value", claim + pod + "  - {name: b, image: bb, resources: {limits: {cpu: \"-1\"}}}\n", "container p-b"},
+		{"init container fails", claim + strings.Replace(pod, "image: bb}", "image: bb, command: [sleep, '60']}", 1) +
+			"  initContainers: [{name: i, image: bb, command: [sh, -c, 'exit 4']}]\n",
+			`container "p-i": init container exited with code 4`},
 	}
 	before := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
 	for _, c := range cases {

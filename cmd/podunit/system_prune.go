@@ -35,11 +35,15 @@ func newDfRow(d engine.DiskUsage) dfRow {
 
 func (a *app) systemDfCommand() *cobra.Command {
 	var format string
+	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "df [options]",
 		Short: "Show podunit disk usage",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if verbose {
+				return a.systemDfVerbose(cmd, format)
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -58,6 +62,7 @@ func (a *app) systemDfCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "Go template or json")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show each image, container and volume")
 	return cmd
 }
 

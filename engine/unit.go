@@ -241,7 +241,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 		unlock() // no lock held while waiting: stop and kill may come
 		return e.readyWhenHealthy(ctx, c)
 	}
-	return e.notifyReady()
+	return e.readyClosed()
 }
 
 // startInUnit lets a created container run. From then on systemd may end

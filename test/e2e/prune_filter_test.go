@@ -14,7 +14,8 @@ func TestPruneFilters(t *testing.T) {
 	e.image()
 	tar := filepath.Join(e.dir, "rootfs.tar")
 	e.must("image", "import", "--change", "LABEL keep=yes", tar, "kept")
-	e.must("image", "import", "--change", "LABEL other=1", tar, "other")
+	other := strings.TrimSpace(e.must("image", "import", "--change", "LABEL other=1", tar, "other"))
+	e.must("image", "import", "--change", "LABEL other=2", tar, "other2")
 	old := strings.TrimSpace(e.must("create", "--name", "old", "--label", "tier=old", "bb", "true"))
 	e.must("create", "--name", "keep", "--label", "keep=yes", "bb", "true")
 	e.must("create", "--name", "plain", "bb", "true")
@@ -40,6 +41,9 @@ func TestPruneFilters(t *testing.T) {
 	}
 	if got := e.must("image", "prune", "-a", "-f", "--filter", "label=nothing"); got != "" {
 		t.Errorf("image prune label=nothing removed %q", got)
+	}
+	if got := e.must("image", "prune", "-a", "-f", "--filter", "label=other=1"); !strings.Contains(other, strings.TrimSpace(got)) || got == "" {
+		t.Errorf("image prune -a label=other=1 printed %q, want %s", got, other)
 	}
 
 	e.must("create", "--name", "sys", "bb", "true")

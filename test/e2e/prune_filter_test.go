@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -85,4 +86,20 @@ func checkBadPruneFilters(t *testing.T, e *env) {
 	if after := e.must("ps", "-a", "-q") + e.must("volume", "ls", "-q") + e.must("images", "-q"); after != before {
 		t.Errorf("a refused prune changed state:\nbefore %q\nafter  %q", before, after)
 	}
+}
+
+// checkSystemPruneNetworks: system prune --filter removes only the unused
+// networks it matches (in a sandbox with its own network namespace, since
+// removing a network does firewall work; after TestNetwork's teardown, as
+// the prune's pod part takes no filter).
+func checkSystemPruneNetworks(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("network", "create", "-l", "prune=me", "pg")
+	e.must("network", "create", "pk")
+	e.must("system", "prune", "-f", "--filter", "label=prune=me")
+	got := strings.Fields(e.must("network", "ls", "--format", "{{.Name}}"))
+	if slices.Contains(got, "pg") || !slices.Contains(got, "pk") {
+		t.Errorf("after system prune --filter label=prune=me, networks %v: want pg gone, pk kept", got)
+	}
+	e.must("network", "rm", "pk")
 }

@@ -139,7 +139,7 @@ func (e *Engine) readyWhenHealthy(ctx context.Context, c *model.Container) error
 			return err
 		}
 		if status == model.HealthHealthy {
-			return e.notifyReady()
+			return e.readyClosed()
 		}
 		select {
 		case <-ctx.Done():

@@ -227,27 +227,9 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 }
 
 // NetworkPrune removes every network no container or pod uses, but the
-// default one, that match accepts (nil: all); it returns their names.
-func (e *Engine) NetworkPrune(ctx context.Context, match func(Network) bool) ([]string, error) {
-	list, err := e.networks().List()
-	if err != nil {
-		return nil, err
-	}
-	var removed []string
-	for _, n := range list {
-		cs, ps, err := e.NetworkUsers(ctx, n.Name)
-		if err != nil {
-			return removed, err
-		}
-		if n.Name == network.DefaultName || len(cs)+len(ps) > 0 || match != nil && !match(n) {
-			continue
-		}
-		if err := e.NetworkRemove(ctx, n.Name, false, nil); err != nil {
-			return removed, err
-		}
-		removed = append(removed, n.Name)
-	}
-	return removed, nil
+// default one, that keep allows (nil: all); it returns their names.
+func (e *Engine) NetworkPrune(ctx context.Context, keep PruneFilter) ([]string, error) {
+	return e.pruneNetworks(ctx, keep)
 }
 
 // isNetwork reports whether a container's or pod's network mode is a network's name.

@@ -5,13 +5,15 @@ import (
 	"errors"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"github.com/podunit/podunit/engine/model"
 )
 
 // PruneOptions are `system prune` flags.
 type PruneOptions struct {
 	All     bool // every image no container uses, not only the untagged
 	Volumes bool // also every volume no container uses
+	// Filter, if set, limits what goes (pods excepted, as in Podman):
+	// --filter label=, label!=, until= (CompilePruneFilter).
+	Filter PruneFilter
 }
 
 // PruneReport is what system prune removed, by kind, and the space freed.
@@ -26,25 +28,26 @@ type PruneReport struct {
 // Failures are joined; what went is reported either way.
 func (e *Engine) SystemPrune(ctx context.Context, o PruneOptions) (*PruneReport, error) {
 	r := &PruneReport{}
-	errs := []error{e.pruneContainers(ctx, r), e.prunePods(ctx, r)}
-	names, err := e.NetworkPrune(ctx, nil)
+	errs := []error{e.pruneContainers(ctx, r, o.Filter), e.prunePods(ctx, r)}
+	names, err := e.pruneNetworks(ctx, o.Filter)
 	r.Networks, errs = names, append(errs, err)
 	if o.Volumes {
-		errs = append(errs, e.pruneVolumes(ctx, r))
+		errs = append(errs, e.pruneVolumes(ctx, r, o.Filter))
 	}
-	errs = append(errs, e.pruneImages(ctx, r, o.All))
+	errs = append(errs, e.pruneImages(ctx, r, o.All, o.Filter))
 	return r, errors.Join(errs...)
 }
 
-// pruneContainers removes every container that does not run.
-func (e *Engine) pruneContainers(ctx context.Context, r *PruneReport) error {
+// pruneContainers removes every container that does not run (nor is
+// paused) and that keep allows.
+func (e *Engine) pruneContainers(ctx context.Context, r *PruneReport, keep PruneFilter) error {
 	all, err := e.Containers(ctx)
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, c := range all {
-		if c.State.Status == model.Running || c.State.Status == model.Stopping {
+		if !containerPrunable(c, keep) {
 			continue
 		}
 		size, _ := e.images.RootfsSize(c.ID)
@@ -79,15 +82,15 @@ func (e *Engine) prunePods(ctx context.Context, r *PruneReport) error {
 	return errors.Join(errs...)
 }
 
-// pruneVolumes removes every volume no container uses.
-func (e *Engine) pruneVolumes(ctx context.Context, r *PruneReport) error {
+// pruneVolumes removes every volume no container uses that keep allows.
+func (e *Engine) pruneVolumes(ctx context.Context, r *PruneReport, keep PruneFilter) error {
 	sizes := map[string]int64{}
 	if vols, err := e.Volumes(ctx); err == nil {
 		for _, v := range vols {
 			sizes[v.Name] = dirSize(v.Mountpoint)
 		}
 	}
-	names, err := e.VolumePrune(ctx)
+	names, err := e.VolumePruneFiltered(ctx, keep)
 	for _, n := range names {
 		r.Reclaimed += sizes[n]
 	}
@@ -96,15 +99,15 @@ func (e *Engine) pruneVolumes(ctx context.Context, r *PruneReport) error {
 }
 
 // pruneImages removes the untagged images (all: every image) that no
-// storage container, of podunit or another engine, uses.
-func (e *Engine) pruneImages(ctx context.Context, r *PruneReport, all bool) error {
+// storage container, of podunit or another engine, uses and keep allows.
+func (e *Engine) pruneImages(ctx context.Context, r *PruneReport, all bool, keep PruneFilter) error {
 	imgs, err := e.images.List(ctx)
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, i := range imgs {
-		if !all && len(i.Names) > 0 {
+		if !all && len(i.Names) > 0 || !e.imagePrunable(ctx, i, keep) {
 			continue
 		}
 		removed, err := e.images.RemoveUnused(i.ID)

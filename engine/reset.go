@@ -34,7 +34,7 @@ func (e *Engine) Reset(ctx context.Context) error {
 	errs = append(errs, e.removeNetworks(ctx))
 	errs = append(errs, e.removeSecrets())
 	r := &PruneReport{}
-	errs = append(errs, e.pruneImages(ctx, r, true))
+	errs = append(errs, e.pruneImages(ctx, r, true, nil))
 	if _, err := e.Check(ctx, CheckOptions{Repair: true, Force: true}); err != nil {
 		errs = append(errs, err)
 	}

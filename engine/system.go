@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"path/filepath"
 
@@ -56,18 +55,15 @@ func (e *Engine) DiskUsage(ctx context.Context) ([]DiskUsage, error) {
 
 // volumeUsage is the Local Volumes line of system df.
 func (e *Engine) volumeUsage(ctx context.Context) (DiskUsage, error) {
-	vols, err := e.Volumes(ctx)
+	vols, err := e.volumesUsage(ctx)
 	du := DiskUsage{Type: "Local Volumes", Total: len(vols)}
 	for _, v := range vols {
-		users, uerr := e.VolumeUsers(ctx, v.Name)
-		size := dirSize(v.Mountpoint)
-		du.Size += size
-		if len(users) > 0 {
+		du.Size += v.Size
+		if v.Links > 0 {
 			du.Active++
 		} else {
-			du.Reclaimable += size
+			du.Reclaimable += v.Size
 		}
-		err = errors.Join(err, uerr)
 	}
 	return du, err
 }

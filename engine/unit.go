@@ -241,7 +241,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 		unlock() // no lock held while waiting: stop and kill may come
 		return e.readyWhenHealthy(ctx, c)
 	}
-	return e.notifyReady()
+	return e.readyClosed()
 }
 
 // startInUnit lets a created container run. From then on systemd may end
@@ -371,6 +371,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 // systemd hands over ($EXIT_CODE, $EXIT_STATUS), releases the runtime state
 // and the rootfs mount, and removes an --rm container.
 func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus string) error {
+	defer dropUnitCgroup() // whatever else fails: a record removed meanwhile left the cgroups too
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
 		return err
@@ -400,7 +401,6 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err := e.release(ctx, c); err != nil {
 		return err
 	}
-	dropUnitCgroup()
 	if c.Config.Remove {
 		return e.removeWithVolumes(ctx, c)
 	}

@@ -171,21 +171,7 @@ func (e *Engine) removeVolumeUsers(ctx context.Context, name string) error {
 // VolumePrune removes every volume no container uses and returns their
 // names. A volume that gains a user meanwhile is left.
 func (e *Engine) VolumePrune(ctx context.Context) ([]string, error) {
-	all, err := e.store.Volumes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var removed []string
-	for _, v := range all {
-		err := e.VolumeRemove(ctx, v.Name, false)
-		switch {
-		case err == nil:
-			removed = append(removed, v.Name)
-		case !errdefs.IsConflict(err) && !errdefs.IsNotFound(err):
-			return removed, err
-		}
-	}
-	return removed, nil
+	return e.VolumePruneFiltered(ctx, nil)
 }
 
 // attachVolumes readies a new container's named volumes, once its record

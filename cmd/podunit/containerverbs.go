@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
-	"github.com/podunit/podunit/engine/model"
 )
 
 // containerVerbs are the container verbs that live both at the top level
@@ -24,34 +25,8 @@ func (a *app) containerOnlyVerbs() []*cobra.Command {
 }
 
 func (a *app) containerPruneCommand() *cobra.Command {
-	var force bool
-	cmd := &cobra.Command{
-		Use:   "prune [flags]",
-		Short: "Remove all non-running containers",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if ok, err := a.proceed(force, "WARNING! This will remove all non running containers."); !ok {
-				return err
-			}
-			eng, err := a.engine()
-			if err != nil {
-				return err
-			}
-			cs, err := eng.Containers(a.ctx(cmd))
-			if err != nil {
-				return err
-			}
-			var ids []string
-			for _, c := range cs {
-				if c.State.Status == model.Created || c.State.Status == model.Exited {
-					ids = append(ids, c.ID)
-				}
-			}
-			return a.forEach(ids, func(id string) error {
-				return eng.Remove(a.ctx(cmd), id, engine.RemoveOptions{})
-			})
-		},
-	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	return cmd
+	return a.pruneFiltered("Remove all non-running containers", "WARNING! This will remove all non running containers.",
+		func(ctx context.Context, eng *engine.Engine, keep engine.PruneFilter) ([]string, error) {
+			return eng.ContainerPrune(ctx, keep)
+		})
 }

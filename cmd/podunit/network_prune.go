@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
-	"github.com/podunit/podunit/engine/filter"
 )
 
 // networkPruneCommand is `network prune [-f] [--filter label=|label!=|until=]`:
@@ -20,7 +19,7 @@ func (a *app) networkPruneCommand() *cobra.Command {
 		Short: "Remove every network no container or pod uses (but the default)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			match, err := networkPruneFilter(filters)
+			keep, err := engine.CompilePruneFilter(filters, time.Now())
 			if err != nil {
 				return err
 			}
@@ -31,7 +30,7 @@ func (a *app) networkPruneCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			names, err := eng.NetworkPrune(a.ctx(cmd), match)
+			names, err := eng.NetworkPrune(a.ctx(cmd), keep)
 			for _, n := range names {
 				fmt.Fprintln(a.out, n)
 			}
@@ -41,14 +40,4 @@ func (a *app) networkPruneCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	cmd.Flags().StringArrayVar(&filters, "filter", nil, "only networks matching: label, label!, until (KEY=VALUE)")
 	return cmd
-}
-
-// networkPruneFilter compiles `network prune --filter`: Podman's label=,
-// label!= and until=.
-func networkPruneFilter(args []string) (func(engine.Network) bool, error) {
-	return filter.Compile(args, filter.Rules[engine.Network]{
-		"label":  filter.Label(func(n engine.Network) map[string]string { return n.Labels }),
-		"label!": filter.NotLabel(func(n engine.Network) map[string]string { return n.Labels }),
-		"until":  filter.Until(func(n engine.Network) time.Time { return n.Created }, time.Now()),
-	})
 }

@@ -22,7 +22,8 @@ func TestNetworkPruneFilter(t *testing.T) {
 		{[]string{"until=1h"}, true, false},
 		{[]string{"until=1h", "label=tier=db"}, false, false},
 	} {
-		match, err := networkPruneFilter(c.filters)
+		keep, err := engine.CompilePruneFilter(c.filters, time.Now())
+		match := func(n engine.Network) bool { return keep == nil || keep(n.Labels, n.Created) }
 		if err != nil {
 			t.Fatalf("%v: %v", c.filters, err)
 		}
@@ -31,7 +32,7 @@ func TestNetworkPruneFilter(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"name=x", "until=soon", "label"} {
-		if _, err := networkPruneFilter([]string{bad}); !errdefs.IsInvalidArgument(err) {
+		if _, err := engine.CompilePruneFilter([]string{bad}, time.Now()); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("--filter %s: %v, want invalid", bad, err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
@@ -34,11 +35,15 @@ func newDfRow(d engine.DiskUsage) dfRow {
 
 func (a *app) systemDfCommand() *cobra.Command {
 	var format string
+	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "df [options]",
 		Short: "Show podunit disk usage",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if verbose {
+				return a.systemDfVerbose(cmd, format)
+			}
 			eng, err := a.engine()
 			if err != nil {
 				return err
@@ -57,17 +62,22 @@ func (a *app) systemDfCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "Go template or json")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show each image, container and volume")
 	return cmd
 }
 
 func (a *app) systemPruneCommand() *cobra.Command {
 	var o engine.PruneOptions
 	var force bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [options]",
 		Short: "Remove unused containers, pods, networks, images and (with --volumes) volumes",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+			if o.Filter, err = engine.CompilePruneFilter(filters, time.Now()); err != nil {
+				return err
+			}
 			if ok, err := a.proceed(force, pruneWarning(o)); !ok {
 				return err
 			}
@@ -84,6 +94,7 @@ func (a *app) systemPruneCommand() *cobra.Command {
 	f.BoolVarP(&o.All, "all", "a", false, "remove every image no container uses, not only dangling ones")
 	f.BoolVar(&o.Volumes, "volumes", false, "remove volumes no container uses too")
 	f.BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	f.StringArrayVar(&filters, "filter", nil, pruneFilterUsage)
 	return cmd
 }
 

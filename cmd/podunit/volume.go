@@ -268,8 +268,8 @@ func (a *app) volumeExistsCommand() *cobra.Command {
 }
 
 func (a *app) volumePruneCommand() *cobra.Command {
-	return a.pruneVerb("volumes", "Remove every volume no container uses",
-		func(cmd *cobra.Command, eng *engine.Engine) ([]string, error) { return eng.VolumePrune(a.ctx(cmd)) })
+	return a.pruneFiltered("Remove every volume no container uses",
+		"WARNING! This will remove all volumes not used by at least one container.", engineVolumePrune)
 }
 
 // confirm asks a yes/no question on the terminal; anything but y is no.

@@ -171,6 +171,7 @@ func TestSystemCheckUnderSystemd(t *testing.T) {
 	e := newEnv(t, sb, "crun")
 	e.image()
 	e.must("run", "-d", "--name", "web", "bb", "sleep", "600")
+	stateSettled(t, e, "podunit-web.service") // run -d returned: no podunit process writes any more
 	e.loseState(false)
 	checkFinds(t, e)
 	e.must("system", "check", "--repair")

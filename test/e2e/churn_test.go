@@ -42,7 +42,7 @@ var churnOps = [][]string{
 // cgroup systemd trimmed (TestAttachedRunsOutliveSystemdTrims).
 func TestChurn(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
-	e := newEnv(t, sb, "crun")
+	e := raceEnv(t, sb)
 	e.image()
 	churn(t, e, churnArgs, 30)
 	checkAgreement(t, e)
@@ -65,7 +65,7 @@ func TestChurn(t *testing.T) {
 // the four network defects it found have regression tests in TestNetworkDNS.
 func TestNetworkChurn(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{Net: true})
-	e := newEnv(t, sb, "crun")
+	e := raceEnv(t, sb)
 	e.image()
 	before := netSnapshot(e)
 	churn(t, e, netChurnArgs, 20)
@@ -116,6 +116,7 @@ func churn(t *testing.T, e *env, draw func(*rand.Rand) []string, seconds int64) 
 		}()
 	}
 	wg.Wait()
+	unclear = append(unclear, raceReports(e)...)
 	t.Logf("%d commands by 8 workers, %d unclear failures", runs, len(unclear))
 	for _, u := range unclear {
 		t.Error(u)

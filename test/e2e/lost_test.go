@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,14 +13,6 @@ import (
 // file system or a careless hand would.
 func (e *env) loseState(remove bool) {
 	e.t.Helper()
-	if e.sb != nil {
-		// a unit's unit-start may still close its database (a WAL
-		// checkpoint writes the file) after run -d has returned
-		eventually(e.t, 20*time.Second, "unit-start processes to end", func() bool {
-			_, _, code, _ := e.sb.Exec("pgrep", "-f", "podunit .*unit-start")
-			return code == 1
-		})
-	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		_ = os.Remove(e.stateDB() + suffix)
 	}
@@ -58,5 +52,38 @@ func TestLostStateIsRefused(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// stateSettled fails unless the state database's files (the database,
+// its WAL) were last written before systemd took the unit's READY=1 (so
+// before `run -d` or `start` could return), and stay as they are for a
+// while: a command that has returned leaves no process writing them.
+func stateSettled(t *testing.T, e *env, unit string) {
+	t.Helper()
+	out := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "ActiveEnterTimestamp", "--timestamp=us+utc", unit))
+	ready, err := time.Parse("Mon 2006-01-02 15:04:05.000000 MST", out)
+	if err != nil {
+		t.Fatalf("%s's ActiveEnterTimestamp %q: %v", unit, out, err)
+	}
+	look := func() string {
+		var b strings.Builder
+		for _, p := range []string{e.stateDB(), e.stateDB() + "-wal"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				fmt.Fprintf(&b, "%s none; ", filepath.Base(p))
+				continue
+			}
+			if fi.ModTime().After(ready) {
+				t.Errorf("%s was written at %s, after %s became active at %s", p, fi.ModTime().UTC(), unit, ready)
+			}
+			fmt.Fprintf(&b, "%s %d %s; ", filepath.Base(p), fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
+		}
+		return b.String()
+	}
+	before := look()
+	time.Sleep(time.Second)
+	if after := look(); after != before {
+		t.Errorf("the state database changed after the command returned:\nbefore %s\nafter  %s", before, after)
 	}
 }

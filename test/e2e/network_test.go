@@ -32,6 +32,7 @@ func TestNetwork(t *testing.T) {
 	t.Run("a used bridge is kept: a run -p does only its own firewall work", func(t *testing.T) { checkNetworkKeeper(t, e) })
 	t.Run("none, host and container:NAME", func(t *testing.T) { checkNetworkModes(t, e) })
 	t.Run("rm and network rm leave nothing behind", func(t *testing.T) { checkNetworkTeardown(t, e, before) })
+	t.Run("system prune --filter on networks", func(t *testing.T) { checkSystemPruneNetworks(t, e) })
 }
 
 // httpd is a container script serving text at / on port 80.

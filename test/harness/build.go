@@ -33,42 +33,61 @@ var (
 func BuildPodunit(t testing.TB) string { return BuildCommand(t, "podunit") }
 
 // BuildCommand builds ./cmd/NAME the way BuildPodunit builds podunit.
-func BuildCommand(t testing.TB, name string) string {
+func BuildCommand(t testing.TB, name string) string { return buildOnce(t, name, false) }
+
+// BuildPodunitRace is BuildPodunit with the race detector (so with cgo),
+// into p<PID>-build-race/podunit: the churn tests run it, and units made
+// by it run it as their unit-start, so a data race in any podunit
+// process under churn shows (exit 66, "WARNING: DATA RACE" on stderr or
+// in the journal).
+func BuildPodunitRace(t testing.TB) string { return buildOnce(t, "podunit", true) }
+
+// buildOnce builds ./cmd/NAME once per test binary (and race flag).
+func buildOnce(t testing.TB, name string, race bool) string {
 	t.Helper()
+	key := fmt.Sprint(name, race)
 	buildsMu.Lock()
-	b := builds[name]
+	b := builds[key]
 	if b == nil {
 		b = &build{}
-		builds[name] = b
+		builds[key] = b
 	}
 	buildsMu.Unlock()
-	b.once.Do(func() { b.path, b.out, b.err = buildCommand(name) })
+	b.once.Do(func() { b.path, b.out, b.err = buildCommand(name, race) })
 	if b.err != nil {
 		t.Fatalf("harness: building ./cmd/%s: %v\n%s", name, b.err, b.out)
 	}
 	return b.path
 }
 
-func buildCommand(name string) (string, []byte, error) {
+func buildCommand(name string, race bool) (string, []byte, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", nil, err
 	}
 	staleOnce.Do(removeStale)
 	dir := filepath.Join(testRoot, fmt.Sprintf("p%d-build", os.Getpid()))
+	if race {
+		dir += "-race"
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", nil, err
 	}
 	bin := filepath.Join(dir, name)
-	out, err := goBuild(root, "./cmd/"+name, bin)
+	out, err := goBuild(root, "./cmd/"+name, bin, race)
 	return bin, out, err
 }
 
-// goBuild builds the package pkg of the module at root into the file bin.
-func goBuild(root, pkg, bin string) ([]byte, error) {
-	cmd := exec.Command(goTool(), "build", "-tags", BuildTags, "-o", bin, pkg)
+// goBuild builds the package pkg of the module at root into the file bin,
+// statically, or with race on with the race detector (which needs cgo).
+func goBuild(root, pkg, bin string, race bool) ([]byte, error) {
+	args, cgo := []string{"build", "-tags", BuildTags, "-o", bin}, "CGO_ENABLED=0"
+	if race {
+		args, cgo = append(args, "-race"), "CGO_ENABLED=1"
+	}
+	cmd := exec.Command(goTool(), append(args, pkg)...)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), cgo)
 	return cmd.CombinedOutput()
 }
 

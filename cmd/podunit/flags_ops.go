@@ -46,6 +46,7 @@ func (f *opsFlags) apply(cfg *model.Config) error {
 	}
 	var err error
 	cfg.Health, err = f.health()
+	cfg.NoHealthcheck = f.noHealthcheck
 	return err
 }
 

@@ -55,6 +55,7 @@ type Config struct {
 	Identity
 	TermConfig
 	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
+	OpsConfig
 
 	Health *HealthConfig `json:"health,omitempty"` // --health-*; nil: no check
 }

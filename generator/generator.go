@@ -192,6 +192,9 @@ func (g *run) result() *Result {
 		r.Warnings = append(r.Warnings, e.unit.Warnings...)
 		data := unitfile.Bytes([]string{Header}, e.unit.File)
 		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
+		for _, x := range e.unit.Extra {
+			r.Units = append(r.Units, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes([]string{Header}, x.File)})
+		}
 		for _, l := range e.unit.Install.Links(e.id.Service) {
 			if prev, ok := links[l.Path]; ok && prev.Target != l.Target {
 				r.Errors = append(r.Errors, &unitfile.Error{File: e.src.path, Line: 1,

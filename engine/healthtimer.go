@@ -69,7 +69,7 @@ func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.C
 	}
 }
 
-// generatedHealthSuffix mirrors generator/quadlet.HealthUnitSuffix (the
+// generatedHealthSuffix mirrors generator/unitfile.HealthUnitSuffix (the
 // engine imports nothing of generator/): a unit file container's unit
 // NAME.service may come with a generated NAME-healthcheck.timer.
 const generatedHealthSuffix = "-healthcheck"

@@ -1,18 +1,9 @@
 package export
 
 import (
-	"strconv"
-	"time"
-
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/generator/unitfile"
 )
-
-// healthSuffix names a container unit's check units, as the Quadlet
-// generator's: UNIT.service runs its checks from UNIT-healthcheck.timer
-// and UNIT-healthcheck.service, which the engine finds by that name (and
-// then starts no transient timer).
-const healthSuffix = "-healthcheck"
 
 // ContainerUnits are the units of container c: its service and, with a
 // health check that runs on a timer, the check's timer and service.
@@ -33,9 +24,12 @@ func hasHealthUnits(c *model.Container) bool {
 	return h != nil && len(h.Test) > 0 && h.Interval > 0 && h.Startup == nil
 }
 
-// healthTimerOf is the name of c's generated check timer.
+// healthTimerOf is the name of c's generated check timer
+// (unitfile.HealthUnits, which the engine finds by that name and then
+// starts no transient timer).
 func healthTimerOf(c *model.Container) string {
-	return unitBase(ContainerUnit(c.Name)) + healthSuffix + ".timer"
+	timer, _ := unitfile.HealthUnits(ContainerUnit(c.Name))
+	return timer
 }
 
 // healthUnits are c's check timer (OnActiveSec= and OnUnitInactiveSec=
@@ -46,8 +40,8 @@ func healthUnits(c *model.Container, o Options) ([]Unit, error) {
 		return nil, nil
 	}
 	unit := ContainerUnit(c.Name)
-	base := unitBase(unit) + healthSuffix
-	every := timeSpan(c.Config.Health.Interval)
+	timerName, svcName := unitfile.HealthUnits(unit)
+	every := unitfile.TimeSpan(c.Config.Health.Interval)
 	timer := &unitfile.File{}
 	timer.Add("Unit", "Description", "podunit health check timer of container "+c.Name)
 	timer.Add("Unit", "BindsTo", unit)
@@ -63,21 +57,10 @@ func healthUnits(c *model.Container, o Options) ([]Unit, error) {
 	svc.Add("Unit", "Description", "podunit health check of container "+c.Name)
 	svc.Add("Service", "Type", "oneshot")
 	svc.Add("Service", "ExecStart", run)
-	tu, err := render(base+".timer", timer)
+	tu, err := render(timerName, timer)
 	if err != nil {
 		return nil, err
 	}
-	su, err := render(base+".service", svc)
+	su, err := render(svcName, svc)
 	return []Unit{tu, su}, err
-}
-
-// unitBase is a unit's name without its type suffix.
-func unitBase(unit string) string { return unit[:len(unit)-len(".service")] }
-
-// timeSpan writes d as a systemd time span: whole seconds, else ms.
-func timeSpan(d time.Duration) string {
-	if d%time.Second == 0 {
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	}
-	return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
 }

@@ -1,18 +1,11 @@
 package quadlet
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/podunit/podunit/generator/unitfile"
 )
-
-// HealthUnitSuffix names a unit file container's generated check units:
-// NAME.service's checks run from NAME-healthcheck.timer and its
-// NAME-healthcheck.service. The engine looks for the timer by that name
-// and starts no transient one where it is loaded.
-const HealthUnitSuffix = "-healthcheck"
 
 // defaultHealthInterval is Podman's (and engine's) check interval.
 const defaultHealthInterval = 30 * time.Second
@@ -42,16 +35,16 @@ func (t *translator) ctrHealthUnits() {
 		return
 	}
 	name, ok := t.unitFreeObject()
-	base := strings.TrimSuffix(t.id.Service, ".service") + HealthUnitSuffix
-	if !ok || unitfile.UnitName(base+".service") != nil {
+	timer, service := unitfile.HealthUnits(t.id.Service) // the engine finds the timer by that name
+	if !ok || unitfile.UnitName(service) != nil {
 		return
 	}
 	svc, err := t.healthService(name)
 	if err != nil {
 		return // the container's own ExecStart= says what is wrong
 	}
-	t.dep(base+".timer", "Wants")
-	t.extra = append(t.extra, Extra{Name: base + ".timer", File: t.healthTimer(every)}, Extra{Name: base + ".service", File: svc})
+	t.dep(timer, "Wants")
+	t.extra = append(t.extra, Extra{Name: timer, File: t.healthTimer(every)}, Extra{Name: service, File: svc})
 }
 
 // healthEvery is the check's interval as a systemd time span; false
@@ -69,10 +62,7 @@ func (t *translator) healthEvery() (string, bool) {
 		}
 		every = d
 	}
-	if every%time.Second == 0 {
-		return strconv.FormatInt(int64(every/time.Second), 10) + "s", true
-	}
-	return strconv.FormatInt(every.Milliseconds(), 10) + "ms", true
+	return unitfile.TimeSpan(every), true
 }
 
 // healthTimer is the check's timer: it fires an interval after it starts

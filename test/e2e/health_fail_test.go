@@ -34,7 +34,8 @@ TimeoutStartSec=60
 // unit for good although Restart=always, none only changes the status. A
 // unit file's Notify=healthy unit stays activating until its first check
 // passes, its checks run from its generated NAME-healthcheck.timer, and
-// HealthOnFailure=kill restarts it, activating again.
+// HealthOnFailure=kill restarts it, activating again. generate systemd's
+// units carry such a timer too.
 func TestBootHealthOnFailure(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, map[string]string{"qh.container": notifyHealthyFile})
@@ -88,6 +89,34 @@ func TestBootHealthOnFailure(t *testing.T) {
 	sb.Run(t, "systemctl", "stop", "qh.service")
 	if got := strings.TrimSpace(e.sh("systemctl is-active qh-healthcheck.timer || true")); got == "active" {
 		t.Errorf("qh-healthcheck.timer is %s after its unit stopped", got)
+	}
+	checkExportedTimer(t, e)
+}
+
+// checkExportedTimer: generate systemd --files writes a container's timed
+// check as its own timer and service, which run its checks once the
+// container's unit is started, and stop with it.
+func checkExportedTimer(t *testing.T, e *defaultEnv) {
+	e.must("create", "--name", "gs", "--health-cmd", "true", "--health-interval", "1s", "bb", "sleep", "600")
+	files := e.sh("cd /etc/systemd/system && " + e.bin + " generate systemd --files gs && systemctl daemon-reload")
+	if !strings.Contains(files, "/container-gs-healthcheck.timer\n") || !strings.Contains(files, "/container-gs-healthcheck.service\n") {
+		t.Errorf("generate systemd --files wrote:\n%s", files)
+	}
+	e.sb.Run(t, "systemctl", "start", "container-gs.service")
+	timer := "container-gs-healthcheck.timer"
+	if got := e.sh("systemctl show -P ActiveState,FragmentPath " + timer); got != "active\n/etc/systemd/system/"+timer+"\n" {
+		t.Errorf("%s is not the active written timer:\n%s", timer, got)
+	}
+	eventually(t, 15*time.Second, "gs's written timer to make it healthy", func() bool {
+		return e.field("gs", "{{.State.Health.Status}}") == "healthy"
+	})
+	id := e.field("gs", "{{.Id}}")
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-" + id + "*'")); got != "" {
+		t.Errorf("a transient check timer runs besides the written one:\n%s", got)
+	}
+	e.sb.Run(t, "systemctl", "stop", "container-gs.service")
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got == "active" {
+		t.Errorf("%s is %s after its unit stopped", timer, got)
 	}
 }
 

@@ -52,6 +52,9 @@ func (f *opsFlags) apply(cfg *model.Config) error {
 
 // health is the container's health check, nil for none.
 func (f *opsFlags) health() (*model.HealthConfig, error) {
+	if f.noHealthcheck && f.healthCmd != "" { // as Podman
+		return nil, fmt.Errorf("cannot specify both --no-healthcheck and --health-cmd: %w", errdefs.ErrInvalidArgument)
+	}
 	test, err := engine.ParseHealthCmd(f.healthCmd)
 	if err != nil {
 		return nil, err

@@ -58,3 +58,20 @@ func unitNames(us []Unit) []string {
 	}
 	return out
 }
+
+// TestPodMemberHealthUnits: a pod's units include a member's check pair,
+// after the member's own unit.
+func TestPodMemberHealthUnits(t *testing.T) {
+	p, members := fixture()
+	members[1].Config.Health = &model.HealthConfig{Test: []string{"CMD", "true"}, Interval: time.Second,
+		Timeout: time.Second, Retries: 1, OnFailure: "kill"}
+	units, err := Pod(p, members, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{PodUnit(p.Name), ContainerUnit("front"), ContainerUnit("probe"),
+		"container-probe-healthcheck.timer", "container-probe-healthcheck.service"}
+	if got := unitNames(units); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("units %q, want %q", got, want)
+	}
+}

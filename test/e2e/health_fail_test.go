@@ -164,4 +164,8 @@ func checkUnitHealthKill(t *testing.T, e *defaultEnv, unit, name string) {
 		return strings.TrimSpace(e.sh("systemctl show -P NRestarts "+unit)) == "1"
 	})
 	checkNotifyHealthyUnit(t, e, unit, name)
+	timer := strings.TrimSuffix(unit, ".service") + "-healthcheck.timer"
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got != "active" {
+		t.Errorf("after systemd restarted %s its check timer is %s", unit, got)
+	}
 }

@@ -17,6 +17,7 @@ type Output struct {
 	Name   string // unit file name, relative to the output directory
 	Source string // source file path
 	Data   []byte
+	Extra  bool // a unit besides the source's service (a .container's health check timer and service)
 }
 
 // Result is what a run produced: units, enablement symlinks and one error
@@ -193,7 +194,7 @@ func (g *run) result() *Result {
 		data := unitfile.Bytes([]string{Header}, e.unit.File)
 		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
 		for _, x := range e.unit.Extra {
-			r.Units = append(r.Units, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes([]string{Header}, x.File)})
+			r.Units = append(r.Units, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes([]string{Header}, x.File), Extra: true})
 		}
 		for _, l := range e.unit.Install.Links(e.id.Service) {
 			if prev, ok := links[l.Path]; ok && prev.Target != l.Target {

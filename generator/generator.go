@@ -143,6 +143,7 @@ func (g *run) translateAll() {
 			e.unit = u
 		}
 	}
+	g.checkExtraCollisions() // extras.go
 	g.linkPods()
 }
 

@@ -31,3 +31,16 @@ func TestNoHealthcheckRoundTrip(t *testing.T) {
 		t.Errorf("%q gave %+v, %+v, %v", l.argv, back.NoHealthcheck, back.Health, err)
 	}
 }
+
+// TestInspectNoHealthcheck: inspect shows --no-healthcheck as Podman
+// records it, a check of NONE, with no health state.
+func TestInspectNoHealthcheck(t *testing.T) {
+	c := &model.Container{Config: model.Config{OpsConfig: model.OpsConfig{NoHealthcheck: true}}}
+	st, cfg := newInspectHealth(c)
+	if st != nil || cfg == nil || len(cfg.Test) != 1 || cfg.Test[0] != "NONE" {
+		t.Errorf("state %+v, config %+v; want no state and Test [NONE]", st, cfg)
+	}
+	if got := containerHealth(c); got != "none" {
+		t.Errorf("ps health %q, want none", got)
+	}
+}

@@ -105,6 +105,9 @@ func (e *Engine) AutoUpdate(ctx context.Context, o AutoUpdateOptions) ([]AutoUpd
 	}
 	defer unlock()
 	tasks, errs := e.autoUpdateTasks(ctx)
+	if len(tasks) > 0 {
+		e.systemEvent("auto-update") // as Podman's, once a run has containers to check
+	}
 	var reports []AutoUpdateReport
 	for _, t := range tasks {
 		r, err := e.autoUpdateOne(ctx, t, o)

@@ -12,9 +12,10 @@ import (
 // update only has to restart the container's unit, and a rollback only to
 // give the name back to the old image. When the name's local image is
 // another than the one the rootfs was made from, the record's image ID
-// moves to it first (the intent), then the rootfs is made anew from it
-// (the container's own changes to its files go, as they go when Podman's
-// units re-create a container). The storage container, not the record,
+// moves to it first (the intent), and the command, environment, user and
+// working directory that create took from the image become the new one's;
+// then the rootfs is made anew from it (the container's own changes to
+// its files go, as they go when Podman's units re-create a container). The storage container, not the record,
 // says what the rootfs was made from, so a start that a crash cut short
 // finishes the change next time, and `system check` makes a lost rootfs
 // from the image the record names. A name that no longer resolves leaves
@@ -33,13 +34,15 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	if c.ImageID != img.ID {
-		if _, err := e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
+		r, err := e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
 			r.ImageID = img.ID
+			retakeFromImage(&r.Config, img)
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
-		c.ImageID = img.ID
+		c.ImageID, c.Config = img.ID, r.Config
 	}
 	if made == img.ID {
 		return nil

@@ -164,6 +164,7 @@ func recordedImageName(typed string, img *image.Image) string {
 
 // completeConfig fills in what the image supplies and checks what the user gave.
 func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.Image) error {
+	cfg.FromImage = imageTaken(cfg, o)
 	cfg.Entrypoint, cfg.Cmd = img.Config.Entrypoint, img.Config.Cmd
 	if o.Entrypoint != nil {
 		cfg.Entrypoint, cfg.Cmd = *o.Entrypoint, nil

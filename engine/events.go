@@ -16,7 +16,7 @@ import (
 // as `podunit events` shows it. Events live in the journal as structured
 // entries (systemd.SendEvent), where Podman's journald backend keeps its.
 type Event struct {
-	Type       string // container, pod, volume, image
+	Type       string // container, pod, volume, image, system
 	Status     string // create, start, died, remove, stop …
 	ID         string
 	Name       string
@@ -67,6 +67,12 @@ func (e *Engine) podEvent(p *model.Pod, status string) {
 
 func (e *Engine) imageEvent(status, id, name string) {
 	e.emit(Event{Type: "image", Status: status, ID: id, Name: name})
+}
+
+// systemEvent records what happened to no one object, as Podman's system
+// events (auto-update).
+func (e *Engine) systemEvent(status string) {
+	e.emit(Event{Type: "system", Status: status})
 }
 
 func (e *Engine) volumeEvent(v *model.Volume, status string) {

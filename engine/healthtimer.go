@@ -24,6 +24,9 @@ func healthTimerName(id string) string { return "podunit-health-" + id + ".timer
 // failure is a warning, not a failed start.
 func (e *Engine) startHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) {
 	startup := c.Config.Health != nil && c.Config.Health.Startup != nil // each start begins with it
+	if !startup && hasGeneratedHealthTimer(ctx, conn, c) {
+		return // systemd starts it once the unit is active
+	}
 	if err := e.healthTimer(ctx, conn, c, startup); err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("container %q runs without its health check timer: %w", c.Name, err))
 	}
@@ -64,6 +67,23 @@ func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.C
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// generatedHealthSuffix mirrors generator/unitfile.HealthUnitSuffix (the
+// engine imports nothing of generator/): a unit file container's unit
+// NAME.service may come with a generated NAME-healthcheck.timer.
+const generatedHealthSuffix = "-healthcheck"
+
+// hasGeneratedHealthTimer reports whether c's unit comes with a generated
+// check timer: its service wants the timer, which starts once the unit is
+// active and stops with it (BindsTo=), so c needs no transient one.
+func hasGeneratedHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) bool {
+	base, ok := strings.CutSuffix(c.State.Unit, ".service")
+	if !ok {
+		return false
+	}
+	st, err := conn.State(ctx, base+generatedHealthSuffix+".timer")
+	return err == nil && st.LoadState == "loaded"
 }
 
 // stopHealthTimerWarn stops c's check timer and service; a failure is a

@@ -224,7 +224,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
-	c.State.Pid = pid
+	c.State.Pid, c.State.Unit = pid, unit
 	if initOnly {
 		e.containerEvent(c, "init") // pod init: created, waiting for pod start
 	} else {

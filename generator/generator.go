@@ -17,6 +17,7 @@ type Output struct {
 	Name   string // unit file name, relative to the output directory
 	Source string // source file path
 	Data   []byte
+	Extra  bool // a unit besides the source's service (a .container's health check timer and service)
 }
 
 // Result is what a run produced: units, enablement symlinks and one error
@@ -142,6 +143,7 @@ func (g *run) translateAll() {
 			e.unit = u
 		}
 	}
+	g.checkExtraCollisions() // extras.go
 	g.linkPods()
 }
 
@@ -192,6 +194,9 @@ func (g *run) result() *Result {
 		r.Warnings = append(r.Warnings, e.unit.Warnings...)
 		data := unitfile.Bytes([]string{Header}, e.unit.File)
 		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
+		for _, x := range e.unit.Extra {
+			r.Units = append(r.Units, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes([]string{Header}, x.File), Extra: true})
+		}
 		for _, l := range e.unit.Install.Links(e.id.Service) {
 			if prev, ok := links[l.Path]; ok && prev.Target != l.Target {
 				r.Errors = append(r.Errors, &unitfile.Error{File: e.src.path, Line: 1,

@@ -37,6 +37,8 @@ func TestSystemdAnalyzeVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 			units, _ := filepath.Glob(filepath.Join(out, "*.service"))
+			timers, _ := filepath.Glob(filepath.Join(out, "*.timer")) // health check timers
+			units = append(units, timers...)
 			var stderr bytes.Buffer
 			cmd := exec.Command(analyze, append([]string{"verify", "--man=no", "--recursive-errors=no"}, units...)...)
 			cmd.Dir = out

@@ -56,6 +56,8 @@ func eventText(ev engine.Event, noTrunc bool) string {
 	switch ev.Type {
 	case "volume":
 		return fmt.Sprintf("%s %s %s %s", when, ev.Type, ev.Status, ev.Name)
+	case "system":
+		return fmt.Sprintf("%s %s %s", when, ev.Type, ev.Status)
 	case "image":
 		return fmt.Sprintf("%s %s %s %s %s", when, ev.Type, ev.Status, id, ev.Name)
 	}
@@ -92,7 +94,7 @@ func eventFilter(args []string) (func(engine.Event) bool, error) {
 	}
 	attrs := func(ev engine.Event) map[string]string { return ev.Attributes }
 	return filter.Compile(args, filter.Rules[engine.Event]{
-		"type":      filter.Equal(func(ev engine.Event) string { return ev.Type }, "container", "pod", "volume", "image"),
+		"type":      filter.Equal(func(ev engine.Event) string { return ev.Type }, "container", "pod", "volume", "image", "system"),
 		"event":     filter.Equal(func(ev engine.Event) string { return ev.Status }),
 		"container": named("container"),
 		"pod":       pod,

@@ -46,7 +46,7 @@ func TestStartupAndLogFlags(t *testing.T) {
 	}
 	for _, bad := range [][]string{{"--health-cmd", "true", "--health-startup-cmd", "x", "--health-startup-interval", "soon"},
 		{"--health-cmd", "true", "--health-startup-cmd", "x", "--health-startup-timeout", "1"},
-		{"--no-healthcheck", "--health-startup-cmd", "x"}} {
+		{"--no-healthcheck", "--health-startup-cmd", "x"}, {"--no-healthcheck", "--health-cmd", "true"}} {
 		if _, err := parseHealth(t, bad...); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("%q: %v, want an invalid argument", bad, err)
 		}
@@ -66,7 +66,7 @@ func TestImageHealthFlags(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(h, want) {
 		t.Errorf("flags over the image's: %+v, %v; want %+v", h, err, want)
 	}
-	for _, none := range [][]string{{"--no-healthcheck"}, {"--health-cmd", "none"}, {"--health-cmd", "true", "--no-healthcheck"}} {
+	for _, none := range [][]string{{"--no-healthcheck"}, {"--health-cmd", "none"}} {
 		if h, err := parseHealth(t, none...); h != nil || err != nil {
 			t.Errorf("%q: %+v, %v; want no check", none, h, err)
 		}

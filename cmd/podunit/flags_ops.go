@@ -46,11 +46,15 @@ func (f *opsFlags) apply(cfg *model.Config) error {
 	}
 	var err error
 	cfg.Health, err = f.health()
+	cfg.NoHealthcheck = f.noHealthcheck
 	return err
 }
 
 // health is the container's health check, nil for none.
 func (f *opsFlags) health() (*model.HealthConfig, error) {
+	if f.noHealthcheck && f.healthCmd != "" { // as Podman
+		return nil, fmt.Errorf("cannot specify both --no-healthcheck and --health-cmd: %w", errdefs.ErrInvalidArgument)
+	}
 	test, err := engine.ParseHealthCmd(f.healthCmd)
 	if err != nil {
 		return nil, err

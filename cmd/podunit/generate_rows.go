@@ -28,14 +28,23 @@ func (r checkRow) Where() string {
 	return r.File
 }
 
+// serviceOf maps each source of res to its service, not to the other
+// units it makes (a .container's health check timer and service).
+func serviceOf(res *generator.Result) map[string]string {
+	unitOf := map[string]string{}
+	for _, u := range res.Units {
+		if !u.Extra {
+			unitOf[u.Source] = u.Name
+		}
+	}
+	return unitOf
+}
+
 // checkRows lists every source of res: each error and warning at its
 // line, and an ok row for a generated file without any; sorted by file
 // and line.
 func checkRows(res *generator.Result) []checkRow {
-	unitOf := map[string]string{}
-	for _, u := range res.Units {
-		unitOf[u.Source] = u.Name
-	}
+	unitOf := serviceOf(res)
 	var rows []checkRow
 	seen := map[string]bool{}
 	add := func(result string, diags []error) {

@@ -85,15 +85,13 @@ func (a *app) exportUnits(cmd *cobra.Command, ref string, o export.Options) ([]e
 // exportContainer writes one container's unit, or its whole pod's units.
 func (a *app) exportContainer(cmd *cobra.Command, eng *engine.Engine, c *model.Container, o export.Options) ([]export.Unit, error) {
 	if c.Config.Pod == "" {
-		u, err := export.Container(withNetworkNames(a.ctx(cmd), eng, c), nil, o)
-		return []export.Unit{u}, err
+		return export.ContainerUnits(withNetworkNames(a.ctx(cmd), eng, c), nil, o)
 	}
 	p, err := eng.Pod(a.ctx(cmd), c.Config.Pod)
 	if err != nil {
 		return nil, err
 	}
-	u, err := export.Container(c, p, o)
-	return []export.Unit{u}, err
+	return export.ContainerUnits(c, p, o)
 }
 
 // explicitGlobals are the storage flags given on this command line, which

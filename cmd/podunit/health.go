@@ -60,6 +60,9 @@ type inspectHealthConfig struct {
 // newInspectHealth is c's health state and check as inspect shows them.
 func newInspectHealth(c *model.Container) (*inspectHealth, *inspectHealthConfig) {
 	h := c.Config.Health
+	if h == nil && c.Config.NoHealthcheck {
+		return nil, &inspectHealthConfig{Test: []string{"NONE"}} // Podman's record of --no-healthcheck
+	}
 	if h == nil {
 		return nil, nil
 	}

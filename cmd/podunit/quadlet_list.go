@@ -94,10 +94,7 @@ func quadletRows(ctx context.Context, status bool) ([]quadletRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	unitOf := map[string]string{}
-	for _, u := range res.Units {
-		unitOf[u.Source] = u.Name
-	}
+	unitOf := serviceOf(res)
 	var conn *systemd.Conn
 	if status && systemd.Available() {
 		if conn, err = systemd.Connect(ctx); err != nil {

@@ -57,6 +57,7 @@ type Config struct {
 	PullConfig
 	PodRole
 	Secrets []SecretRef `json:"secrets,omitempty"` // --secret, resolved at each start
+	OpsConfig
 
 	Health *HealthConfig `json:"health,omitempty"` // --health-*; nil: no check
 }

@@ -15,12 +15,12 @@ import (
 
 // EventField prefixes the journal fields of podunit's events, as Podman's
 // journald event backend uses PODMAN_: PODUNIT_TYPE (container, pod,
-// volume, image), PODUNIT_EVENT (create, start, died, remove …),
+// volume, image, system), PODUNIT_EVENT (create, start, died, remove …),
 // PODUNIT_ID, PODUNIT_NAME and more.
 const EventField = "PODUNIT_"
 
 // eventTypes are the PODUNIT_TYPE values ReadEvents asks journalctl for.
-var eventTypes = []string{"container", "pod", "volume", "image"}
+var eventTypes = []string{"container", "pod", "volume", "image", "system"}
 
 // SendEvent writes one event to the journal: message as MESSAGE, fields
 // (without the PODUNIT_ prefix, upper case) as PODUNIT_ fields, under

@@ -140,6 +140,9 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 		f.Add("Unit", "BindsTo", PodUnit(pod.Name))
 		f.Add("Unit", "After", PodUnit(pod.Name))
 	}
+	if hasHealthUnits(c) {
+		f.Add("Unit", "Wants", healthTimerOf(c)) // healthunits.go
+	}
 	if err := o.containerService(f, c, pod); err != nil {
 		return Unit{}, fmt.Errorf("container %q: %w", c.Name, err)
 	}

@@ -44,7 +44,7 @@ func runFlags(c *model.Container, pod *model.Pod) []string {
 	add("--cap-add", cfg.CapAdd...)
 	add("--cap-drop", cfg.CapDrop...)
 	add("--secret", secretFlags(cfg.Secrets)...)
-	args = append(args, healthFlags(cfg.Health)...)
+	args = append(args, healthFlags(cfg)...)
 	if pod != nil {
 		add("--pod", pod.Name)
 		add("--init-ctr", nonEmpty(cfg.InitCtr)...)

@@ -7,9 +7,14 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
-// healthFlags are the --health-* flags that give h again, none for nil
-// (or one still to be taken from the image, which create resolves).
-func healthFlags(h *model.HealthConfig) []string {
+// healthFlags are the --health-* flags that give cfg's check again, none
+// for no check (or one still to be taken from the image, which create
+// resolves); --no-healthcheck where it refused the image's.
+func healthFlags(cfg *model.Config) []string {
+	h := cfg.Health
+	if cfg.NoHealthcheck {
+		return []string{"--no-healthcheck"}
+	}
 	if h == nil || len(h.Test) == 0 {
 		return nil
 	}

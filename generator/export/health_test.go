@@ -35,3 +35,27 @@ func TestHealthBecomesFlags(t *testing.T) {
 		t.Errorf("ExecStart %q", argv)
 	}
 }
+
+// TestNoHealthcheckBecomesFlag: a container made with --no-healthcheck
+// (the image's check refused) is written back with it, so the container
+// made again from the unit does not take the image's check.
+func TestNoHealthcheckBecomesFlag(t *testing.T) {
+	_, members := fixture()
+	c := *members[1]
+	c.Config.Pod = ""
+	u, err := Container(&c, nil, Options{New: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if argv := strings.Join(execStart(t, u), " "); strings.Contains(argv, "--no-healthcheck") {
+		t.Errorf("ExecStart %q has --no-healthcheck for a container that did not refuse a check", argv)
+	}
+	c.Config.NoHealthcheck = true
+	u, err = Container(&c, nil, Options{New: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if argv := strings.Join(execStart(t, u), " "); !strings.Contains(argv, " --no-healthcheck ") {
+		t.Errorf("ExecStart %q lacks --no-healthcheck", argv)
+	}
+}

@@ -38,11 +38,11 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 	}
 	units := []Unit{u}
 	for _, c := range members {
-		u, err := Container(c, p, o)
+		u, err := ContainerUnits(c, p, o)
 		if err != nil {
 			return nil, err
 		}
-		units = append(units, u)
+		units = append(units, u...)
 	}
 	return units, nil
 }

@@ -38,13 +38,15 @@ var healthKeys = [][2]string{{"HealthCmd", "--health-cmd"}, {"HealthInterval", "
 	{"HealthRetries", "--health-retries"}, {"HealthStartPeriod", "--health-start-period"},
 	{"HealthTimeout", "--health-timeout"}, {"HealthOnFailure", "--health-on-failure"}}
 
-// ctrHealth translates the health check keys; the container's start
-// (podunit run --unit) starts the check's timer.
+// ctrHealth translates the health check keys and makes the check's timer
+// units (ctr_healthunits.go); where it makes none, the container's start
+// (podunit run --unit) starts a transient timer.
 func (t *translator) ctrHealth() error {
 	for _, k := range healthKeys {
 		t.flag(k[0], k[1])
 	}
 	t.ctrHealth2()
+	t.ctrHealthUnits()
 	return nil
 }
 

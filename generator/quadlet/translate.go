@@ -32,6 +32,7 @@ type Unit struct {
 	// it still stops with the pod (BindsTo=).
 	Alone    bool
 	Warnings []error // each an *unitfile.Error: generated, but worth fixing
+	Extra    []Extra // units besides the service (ctr_healthunits.go)
 }
 
 // translator holds one translation's state.
@@ -54,6 +55,7 @@ type translator struct {
 	podSlice      string         // the slice of the pod a container joins, or ""
 	podStop       unitfile.Entry // the [Pod] StopTimeout= of that pod, if any
 	alone         bool           // StartWithPod=no
+	extra         []Extra        // units besides the service
 }
 
 // Translate turns one source (drop-ins already merged) into its unit. dir
@@ -110,7 +112,7 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	for _, w := range src.Warnings {
 		t.warns = append(t.warns, w)
 	}
-	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Alone: t.alone, Warnings: t.warns}, nil
+	return &Unit{Ident: id, File: t.out, Install: inst, Pod: t.pod, Alone: t.alone, Warnings: t.warns, Extra: t.extra}, nil
 }
 
 // checkKeys refuses keys the kind does not support, naming the line.

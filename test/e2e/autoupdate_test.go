@@ -21,23 +21,26 @@ const (
 )
 
 // autoUpdateApp pushes version v of the test app to ref: /version says v,
-// /app is the image's command. It returns the image's ID.
+// /app is the image's command, given v as its argument and as $APP_V in
+// the image's environment; it writes both to /tmp/started. It returns the
+// image's ID.
 func autoUpdateApp(t *testing.T, ref, v string, kind int) string {
-	files := map[string]string{"/version": v + "\n", "/app": "#!/bin/sh\necho started " + v + "\nexec sleep 600\n"}
+	files := map[string]string{"/version": v + "\n",
+		"/app": "#!/bin/sh\necho started " + v + "\necho \"$1 $APP_V\" > /tmp/started\nexec sleep 600\n"}
 	switch kind {
 	case appGood:
 		files["/healthy"] = "yes\n"
 	case appBroken:
 		files["/app"] = "#!/bin/sh\necho broken " + v + "\nexit 1\n"
 	}
-	return testimage.PushImage(t, ref, testimage.Config{Cmd: []string{"/app"}, Files: files})
+	return testimage.PushImage(t, ref, testimage.Config{Cmd: []string{"/app", v}, Env: []string{testimage.DefaultPath, "APP_V=" + v}, Files: files})
 }
 
 // TestAutoUpdateUnderSystemd: against a registry on 127.0.0.1, four
 // labelled containers (transient units' with and without a health check, a
 // unit file's, and a pod member's with the local policy) and an unlabelled
 // pod member. A pushed new image is picked up by each labelled one (it
-// runs the new image's files) and only their units restart; --dry-run
+// runs the new image's files, command and environment) and only their units restart; --dry-run
 // before changes nothing; a pushed broken image is rolled back and the
 // good one runs again; an image that runs but fails the health check is
 // rolled back where there is a check and kept where there is none.
@@ -87,6 +90,9 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 	}
 	poPID := e.field("po", "{{.State.Pid}}")
 	checkAutoUpdated(t, e, "v2", v2)
+	if got := e.must("events", "--stream=false", "--filter", "type=system", "--format", "{{.Type}} {{.Status}}"); !strings.HasPrefix(got, "system auto-update\n") {
+		t.Errorf("auto-update's events: %q", got)
+	}
 	if got := e.field("po", "{{.State.Pid}}"); got != poPID {
 		t.Errorf("the unlabelled pod member was restarted (pid %s, then %s)", poPID, got)
 	}
@@ -145,11 +151,15 @@ func checkAutoUpdateUnits(t *testing.T, e *env, gone ...string) {
 	}
 }
 
-// checkRunning checks that each named container runs image id, version v.
+// checkRunning checks that each named container runs image id, version v,
+// with that image's command and environment.
 func checkRunning(t *testing.T, e *env, id, v string, names ...string) {
 	for _, name := range names {
 		if got := e.must("exec", name, "cat", "/version"); got != v+"\n" {
 			t.Errorf("%s runs %q, want %s", name, got, v)
+		}
+		if got := e.must("exec", name, "cat", "/tmp/started"); got != v+" "+v+"\n" {
+			t.Errorf("%s runs with the command and environment of %q, want %s's", name, got, v)
 		}
 		if got := e.field(name, "{{.Image}} {{.State.Status}}"); got != id+" running" {
 			t.Errorf("inspect %s: %q, want image %s running", name, got, id)

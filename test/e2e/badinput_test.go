@@ -60,6 +60,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"rm and restart", []string{"create", "--rm", "--restart", "always", "bb", "true"}, "--rm"},
 		{"relative health log", []string{"create", "--health-cmd", "true", "--health-log-destination", "logs", "bb", "true"}, "--health-log-destination=logs"},
 		{"startup check alone", []string{"create", "--health-startup-cmd", "true", "bb", "true"}, "--health-startup-cmd"},
+		{"no check and a check", []string{"create", "--no-healthcheck", "--health-cmd", "true", "bb", "true"}, "--no-healthcheck and --health-cmd"},
 		{"bad startup interval", []string{"create", "--health-cmd", "true", "--health-startup-cmd", "true", "--health-startup-interval", "0s", "bb", "true"}, "--health-startup-interval=0s"},
 		{"unknown subcommand", []string{"network", "frobnicate", "x", "y"}, `unknown command "frobnicate" for "podunit network"`},
 		{"unknown pod verb", []string{"pod", "frobnicate", "p"}, `unknown command "frobnicate" for "podunit pod"`},

@@ -112,8 +112,11 @@ func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 		return e.field("img", "{{.State.Health.Status}}") == "healthy"
 	})
 	e.must("create", "--name", "noimg", "--no-healthcheck", "hc:1", "true")
-	if got := e.must("inspect", "noimg"); strings.Contains(got, `"Healthcheck"`) {
-		t.Errorf("--no-healthcheck kept the image's check:\n%s", got)
+	if got := e.field("noimg", "{{.Config.Healthcheck.Test}}"); got != "[NONE]" {
+		t.Errorf("--no-healthcheck: inspect shows the check %q, want Podman's [NONE]", got)
+	}
+	if got := e.must("inspect", "noimg"); strings.Contains(got, `"Health":`) {
+		t.Errorf("--no-healthcheck: the container has a health state:\n%s", got)
 	}
 	e.must("rm", "-f", "img", "noimg")
 }

@@ -1,0 +1,171 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// notifyHealthyFile is a .container whose unit becomes active only once
+// its check passes (/tmp/ok appears 4 s after each start) and whose check
+// failing kills the container, which Restart=always starts again.
+const notifyHealthyFile = `[Container]
+Image=bb
+ContainerName=qh
+HealthCmd=test -e /tmp/ok
+HealthInterval=1s
+HealthRetries=1
+HealthStartPeriod=60s
+HealthOnFailure=kill
+Notify=healthy
+Exec=sh -c "sleep 4; touch /tmp/ok; exec sleep 600"
+StopSignal=KILL
+
+[Service]
+Restart=always
+TimeoutStartSec=60
+`
+
+// TestBootHealthOnFailure: under systemd, each --health-on-failure action
+// on a check that starts failing (one boot): kill has the unit restart
+// where Restart= says so and stay down where it does not, stop stops the
+// unit for good although Restart=always, none only changes the status. A
+// unit file's Notify=healthy unit stays activating until its first check
+// passes, its checks run from its generated NAME-healthcheck.timer, and
+// HealthOnFailure=kill restarts it, activating again. generate systemd's
+// units carry such a timer too.
+func TestBootHealthOnFailure(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	replaceSources(t, sources, map[string]string{"qh.container": notifyHealthyFile})
+	sb := harness.Boot(t, opts)
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.DumpOnFailure(t, "qh.service", "podunit-kl.service", "podunit-kn.service", "podunit-st.service", "podunit-nn.service")
+	sb.Run(t, "systemctl", "start", "--no-block", "qh.service")
+	check := []string{"--health-cmd", "test -e /tmp/ok", "--health-interval", "1s", "--health-retries", "1"}
+	app := []string{"bb", "sh", "-c", "touch /tmp/ok; exec sleep 600"}
+	for _, c := range []struct{ name, action, restart string }{
+		{"kl", "kill", "always"}, {"kn", "kill", "no"}, {"st", "stop", "always"}, {"nn", "none", "no"},
+	} {
+		args := append([]string{"run", "-d", "--name", c.name, "--stop-signal", "KILL", "--restart", c.restart,
+			"--health-on-failure", c.action}, check...)
+		e.must(append(args, app...)...)
+	}
+	checkNotifyHealthyUnit(t, e, "qh.service", "qh")
+	checkGeneratedTimer(t, e, "qh")
+	pids := map[string]string{}
+	for _, name := range []string{"kl", "kn", "st", "nn"} {
+		eventually(t, 15*time.Second, name+" to be healthy", func() bool { return e.field(name, "{{.State.Health.Status}}") == "healthy" })
+		pids[name] = e.field(name, "{{.State.Pid}}")
+		e.must("exec", name, "sh", "-c", "rm /tmp/ok")
+	}
+	unit := func(name, prop string) string {
+		return strings.TrimSpace(e.sh("systemctl show -P " + prop + " podunit-" + name + ".service"))
+	}
+	eventually(t, 30*time.Second, "kill with Restart=always to restart kl", func() bool {
+		return unit("kl", "NRestarts") == "1" && e.field("kl", "{{.State.Status}} {{.State.Health.Status}}") == "running healthy"
+	})
+	if got := e.field("kl", "{{.State.Pid}}"); got == pids["kl"] {
+		t.Errorf("kl kept pid %s", got)
+	}
+	eventually(t, 20*time.Second, "kill without a restart policy to end kn", func() bool {
+		return e.field("kn", "{{.State.Status}}") == "exited"
+	})
+	eventually(t, 20*time.Second, "stop to stop st", func() bool { return e.field("st", "{{.State.Status}}") == "exited" })
+	eventually(t, 20*time.Second, "none to mark nn unhealthy", func() bool {
+		return e.field("nn", "{{.State.Health.Status}}") == "unhealthy"
+	})
+	time.Sleep(3 * time.Second) // room for a wrong restart
+	for _, name := range []string{"kn", "st"} {
+		if got := e.field(name, "{{.State.Status}}") + " " + unit(name, "ActiveState") + " " + unit(name, "NRestarts"); !strings.HasPrefix(got, "exited ") || strings.HasSuffix(got, " active 0") || !strings.HasSuffix(got, " 0") {
+			t.Errorf("%s after its failed check: status, unit, restarts %q; want exited, not active, 0", name, got)
+		}
+	}
+	if got := e.field("nn", "{{.State.Status}} {{.State.Pid}} {{.State.Health.Status}}") + " " + unit("nn", "NRestarts"); got != "running "+pids["nn"]+" unhealthy 0" {
+		t.Errorf("none: nn is %q, want running with pid %s, unhealthy, not restarted", got, pids["nn"])
+	}
+	checkUnitHealthKill(t, e, "qh.service", "qh")
+	sb.Run(t, "systemctl", "stop", "qh.service")
+	if got := strings.TrimSpace(e.sh("systemctl is-active qh-healthcheck.timer || true")); got == "active" {
+		t.Errorf("qh-healthcheck.timer is %s after its unit stopped", got)
+	}
+	checkExportedTimer(t, e)
+}
+
+// checkExportedTimer: generate systemd --files writes a container's timed
+// check as its own timer and service, which run its checks once the
+// container's unit is started, and stop with it.
+func checkExportedTimer(t *testing.T, e *defaultEnv) {
+	e.must("create", "--name", "gs", "--health-cmd", "true", "--health-interval", "1s", "bb", "sleep", "600")
+	files := e.sh("cd /etc/systemd/system && " + e.bin + " generate systemd --files gs && systemctl daemon-reload")
+	if !strings.Contains(files, "/container-gs-healthcheck.timer\n") || !strings.Contains(files, "/container-gs-healthcheck.service\n") {
+		t.Errorf("generate systemd --files wrote:\n%s", files)
+	}
+	e.sb.Run(t, "systemctl", "start", "container-gs.service")
+	timer := "container-gs-healthcheck.timer"
+	if got := e.sh("systemctl show -P ActiveState,FragmentPath " + timer); got != "active\n/etc/systemd/system/"+timer+"\n" {
+		t.Errorf("%s is not the active written timer:\n%s", timer, got)
+	}
+	eventually(t, 15*time.Second, "gs's written timer to make it healthy", func() bool {
+		return e.field("gs", "{{.State.Health.Status}}") == "healthy"
+	})
+	id := e.field("gs", "{{.Id}}")
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-" + id + "*'")); got != "" {
+		t.Errorf("a transient check timer runs besides the written one:\n%s", got)
+	}
+	e.sb.Run(t, "systemctl", "stop", "container-gs.service")
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got == "active" {
+		t.Errorf("%s is %s after its unit stopped", timer, got)
+	}
+}
+
+// checkGeneratedTimer: the unit file container's checks run from the
+// generated NAME-healthcheck.timer, not a transient one, and ps shows the
+// container healthy.
+func checkGeneratedTimer(t *testing.T, e *defaultEnv, name string) {
+	timer := name + "-healthcheck.timer"
+	if got := e.sh("systemctl show -P ActiveState,FragmentPath,Transient " + timer); got != "active\n/run/systemd/generator/"+timer+"\nno\n" {
+		t.Errorf("%s is not the active generated timer:\n%s", timer, got)
+	}
+	id := e.field(name, "{{.Id}}")
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-" + id + "*'")); got != "" {
+		t.Errorf("a transient check timer runs besides the generated one:\n%s", got)
+	}
+	before := e.field(name, "{{range .State.Health.Log}}{{.Start}} {{end}}")
+	eventually(t, 10*time.Second, "the generated timer to run a check", func() bool {
+		return e.field(name, "{{range .State.Health.Log}}{{.Start}} {{end}}") != before
+	})
+	if ps := e.must("ps", "--filter", "name="+name, "--format", "{{.Status}}"); !strings.Contains(ps, "(healthy)") {
+		t.Errorf("ps does not say healthy: %q", ps)
+	}
+}
+
+// checkNotifyHealthyUnit: unit (Notify=healthy) is activating until its
+// container's check first passes, then active with the container healthy.
+func checkNotifyHealthyUnit(t *testing.T, e *defaultEnv, unit, name string) {
+	state := func() string { return strings.TrimSpace(e.sh("systemctl is-active " + unit + " || true")) }
+	eventually(t, 20*time.Second, unit+" to be activating with "+name+" running, its check not passed", func() bool {
+		r := e.run("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}}", name)
+		return state() == "activating" && strings.TrimSpace(r.out) == "running starting"
+	})
+	eventually(t, 30*time.Second, unit+" to be active", func() bool { return state() == "active" })
+	if got := e.field(name, "{{.State.Health.Status}}"); got != "healthy" {
+		t.Errorf("%s is active while %s is %q", unit, name, got)
+	}
+}
+
+// checkUnitHealthKill: the unit file's HealthOnFailure=kill kills the
+// container whose check fails, Restart=always starts the unit again, and
+// Notify=healthy holds it activating until the new container is healthy.
+func checkUnitHealthKill(t *testing.T, e *defaultEnv, unit, name string) {
+	e.must("exec", name, "sh", "-c", "rm /tmp/ok")
+	eventually(t, 20*time.Second, "systemd to restart "+unit, func() bool {
+		return strings.TrimSpace(e.sh("systemctl show -P NRestarts "+unit)) == "1"
+	})
+	checkNotifyHealthyUnit(t, e, unit, name)
+	timer := strings.TrimSuffix(unit, ".service") + "-healthcheck.timer"
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got != "active" {
+		t.Errorf("after systemd restarted %s its check timer is %s", unit, got)
+	}
+}

@@ -77,6 +77,7 @@ func full(id, name string) *model.Container {
 			StartPeriod: time.Second, Retries: 3, OnFailure: "restart"},
 		PullConfig: model.PullConfig{PullPolicy: "newer", PullRetry: &retries, PullRetryDelay: "5s"},
 		PodRole:    model.PodRole{InitCtr: "always"},
+		OpsConfig:  model.OpsConfig{NoHealthcheck: true, FromImage: &model.ImageTaken{Cmd: true, UserEnv: []string{"A=b"}, EnvMerge: []string{"P=${P}:/x"}}},
 	}
 	c.State = model.State{
 		Status: model.Exited, Pid: 4242, ExitCode: 3,

@@ -35,12 +35,24 @@ func (a *app) fastVerbs() map[string]func() *cobra.Command {
 	return m
 }
 
+// fastGroups are small command groups built whole for their fast verbs:
+// `healthcheck run` runs at every tick of a health timer.
+func (a *app) fastGroups() map[string]func() *cobra.Command {
+	return map[string]func() *cobra.Command{"healthcheck": a.healthcheckCommand}
+}
+
 // rootCommandFor is rootCommand for one command line: the root with only
 // the branch args name when that is a fast verb, else the whole tree.
 func (a *app) rootCommandFor(args []string) *cobra.Command {
 	path, ok := verbPath(args)
 	if !ok {
 		return a.rootCommand()
+	}
+	if mk := a.fastGroups()[path[0]]; mk != nil {
+		root := a.bareRoot()
+		root.AddCommand(mk())
+		requireSubcommands(root)
+		return root
 	}
 	verbs := a.fastVerbs()
 	mk, group := verbs[path[0]], ""

@@ -28,7 +28,11 @@ func execTree(build func(a *app, args []string) *cobra.Command, args []string) s
 func TestFastPathMatchesTree(t *testing.T) {
 	full := func(a *app, _ []string) *cobra.Command { return a.rootCommand() }
 	fast := func(a *app, args []string) *cobra.Command { return a.rootCommandFor(args) }
+	paths := []string{"healthcheck run", "healthcheck"}
 	for path := range newApp(nil, nil, nil).fastVerbs() {
+		paths = append(paths, path)
+	}
+	for _, path := range paths {
 		words := strings.Fields(path)
 		for _, tail := range [][]string{{"--help"}, {"--no-such-flag"}} {
 			args := append([]string{"--root", "/nonexistent", "--log-level=error"}, append(words, tail...)...)

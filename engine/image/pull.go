@@ -207,6 +207,9 @@ func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, 
 	defer o.end()
 	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys,
 		OciDecryptConfig: decrypt})
+	if err != nil && decrypt == nil {
+		err = encryptedFailure(ctx, sys, src, err)
+	}
 	if err != nil {
 		return "", pullFailure(ctx, sys, src, err)
 	}

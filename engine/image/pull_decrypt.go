@@ -1,10 +1,14 @@
 package image
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	encconfig "github.com/containers/ocicrypt/config"
 	"github.com/containers/ocicrypt/helpers"
+	"go.podman.io/image/v5/image"
+	"go.podman.io/image/v5/types"
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
@@ -21,4 +25,26 @@ func decryptConfig(keys []string) (*encconfig.DecryptConfig, error) {
 		return nil, fmt.Errorf("--decryption-key: %w: %w", errdefs.ErrInvalidArgument, err)
 	}
 	return cc.DecryptConfig, nil
+}
+
+// encryptedFailure explains a failed pull of an image whose layers are
+// encrypted when no key was given (containers/image reports only that a
+// layer does not match its DiffID); else it returns err as it is.
+func encryptedFailure(ctx context.Context, sys *types.SystemContext, src types.ImageReference, err error) error {
+	is, e := src.NewImageSource(ctx, sys)
+	if e != nil {
+		return err
+	}
+	defer is.Close()
+	img, e := image.FromUnparsedImage(ctx, sys, image.UnparsedInstance(is, nil))
+	if e != nil {
+		return err
+	}
+	for _, l := range img.LayerInfos() {
+		if strings.HasSuffix(l.MediaType, "+encrypted") {
+			return fmt.Errorf("the image's layers are encrypted: give its key with --decryption-key "+
+				"(DecryptionKey= in an .image file): %w (%w)", errdefs.ErrInvalidArgument, err)
+		}
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"strings"
 	"testing"
 
 	encconfig "github.com/containers/ocicrypt/config"
@@ -65,8 +66,8 @@ func TestPullDecryptionKey(t *testing.T) {
 	name := rf.host + "/podunit/enc:1"
 	keyFile := pushEncrypted(t, name)
 	s := newStore(t, "vfs")
-	if _, err := rf.pull(s, name, ""); err == nil {
-		t.Fatal("pulled an encrypted image without a key")
+	if _, err := rf.pull(s, name, ""); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--decryption-key") {
+		t.Fatalf("pulling an encrypted image without a key: %v, want an invalid argument naming --decryption-key", err)
 	}
 	_, err := s.Pull(ctx, name, PullOptions{RegistryOptions: rf.reg, PullExtras: PullExtras{DecryptionKeys: []string{"/nonexistent/key.pem"}}})
 	if !errdefs.IsInvalidArgument(err) {

@@ -31,15 +31,11 @@ func decryptConfig(keys []string) (*encconfig.DecryptConfig, error) {
 // encrypted when no key was given (containers/image reports only that a
 // layer does not match its DiffID); else it returns err as it is.
 func encryptedFailure(ctx context.Context, sys *types.SystemContext, src types.ImageReference, err error) error {
-	is, e := src.NewImageSource(ctx, sys)
+	is, img, e := openSource(ctx, sys, src)
 	if e != nil {
 		return err
 	}
 	defer is.Close()
-	img, e := image.FromUnparsedImage(ctx, sys, image.UnparsedInstance(is, nil))
-	if e != nil {
-		return err
-	}
 	for _, l := range img.LayerInfos() {
 		if strings.HasSuffix(l.MediaType, "+encrypted") {
 			return fmt.Errorf("the image's layers are encrypted: give its key with --decryption-key "+
@@ -47,4 +43,19 @@ func encryptedFailure(ctx context.Context, sys *types.SystemContext, src types.I
 		}
 	}
 	return err
+}
+
+// openSource opens the image at src as a copy would choose it (the
+// platform's instance of a list); the caller closes the source.
+func openSource(ctx context.Context, sys *types.SystemContext, src types.ImageReference) (types.ImageSource, types.Image, error) {
+	is, err := src.NewImageSource(ctx, sys)
+	if err != nil {
+		return nil, nil, err
+	}
+	img, err := image.FromUnparsedImage(ctx, sys, image.UnparsedInstance(is, nil))
+	if err != nil {
+		is.Close()
+		return nil, nil, err
+	}
+	return is, img, nil
 }

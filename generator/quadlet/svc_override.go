@@ -6,14 +6,13 @@ import (
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
-// overridden are the [Service] keys Quadlet sets over the user's own for a
-// kind (it writes them with Set, which replaces): a .volume, .network or
-// .image is a oneshot that stays active, and so is a pod's unit here.
+// overridden are the [Service] keys the generator sets over the user's own
+// for a kind. A pod's unit is a oneshot that stays active (its members bind
+// to it; Quadlet sets its Type=forking over the user's in the same way). A
+// .volume, .network or .image keeps the user's Type= and RemainAfterExit=,
+// as Quadlet keeps them, and gets oneshot/yes only where they are unset.
 var overridden = map[Kind][]string{
-	Pod:     {"Type", "RemainAfterExit"},
-	Volume:  {"Type", "RemainAfterExit"},
-	Network: {"Type", "RemainAfterExit"},
-	Image:   {"Type", "RemainAfterExit"},
+	Pod: {"Type", "RemainAfterExit"},
 }
 
 // overrideService drops the user's values of the keys the generator sets
@@ -32,7 +31,7 @@ func (t *translator) overrideService(sec *unitfile.Section) {
 		}
 		if want := map[string]string{"Type": "oneshot", "RemainAfterExit": "yes"}[e.Key]; e.Value != want {
 			t.warns = append(t.warns, unitfile.Errorf(e.File, e.Line,
-				"[Service] %s=%s ignored: a .%s unit is %s=%s, as with Quadlet", e.Key, e.Value, t.id.Kind, e.Key, want))
+				"[Service] %s=%s ignored: a .%s unit is %s=%s (Quadlet too sets a pod's Type= itself)", e.Key, e.Value, t.id.Kind, e.Key, want))
 		}
 	}
 	sec.Entries = kept

@@ -79,14 +79,16 @@ func mountLine(out, target string) string {
 
 // TestBootQuadletVolumeKeys boots .volume files with Device=, Type= and
 // Options= (a tmpfs with a size, a bind of a host directory), Label= and
-// User=/Group= given as names, and a container that mounts all three.
+// User=/Group= given as names, and a container that mounts all three; a
+// volume's own [Service] RemainAfterExit=no is kept.
 func TestBootQuadletVolumeKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	shared := fixtureDir(t, filepath.Join(host.dir, "shared"), map[string]string{"marker": "from-bound-dir\n"})
 	replaceSources(t, sources, map[string]string{
 		"scratch.volume": "[Volume]\nVolumeName=scratch\nDevice=tmpfs\nType=tmpfs\nOptions=size=3m\n" +
 			"Label=kind=scratch \"note=two words\"\n",
-		"bound.volume": "[Volume]\nVolumeName=bound\nDevice=" + shared + "\nType=none\nOptions=bind\n",
+		"bound.volume": "[Volume]\nVolumeName=bound\nDevice=" + shared + "\nType=none\nOptions=bind\n" +
+			"[Service]\nRemainAfterExit=no\n", // kept, as Quadlet keeps it
 		"owned.volume": "[Volume]\nVolumeName=owned\nUser=nobody\nGroup=daemon\n",
 		"vols.container": "[Container]\nImage=bb\nContainerName=vols\nVolume=scratch.volume:/s\n" +
 			"Volume=bound.volume:/b\nVolume=owned.volume:/o\nStopSignal=KILL\n" +
@@ -115,6 +117,9 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 	}
 	if got := e.must("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Options.device}}", "bound"); got != "none bind "+shared+"\n" {
 		t.Errorf("bound's options: %q", got)
+	}
+	if state, _, _, _ := sb.Exec("systemctl", "is-active", "bound-volume.service"); state != "inactive\n" {
+		t.Errorf("[Service] RemainAfterExit=no in bound.volume: the unit is %q after its run, want inactive", state)
 	}
 	sb.Run(t, "systemctl", "stop", "vols.service")
 }

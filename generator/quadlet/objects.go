@@ -142,6 +142,7 @@ func (t *translator) volume() error {
 	if e, ok := t.last("Driver"); ok && e.Value == "image" {
 		return t.imageVolume()
 	}
+	t.bindDevice()
 	if err := t.volumeOwner(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/user"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
 )
@@ -56,4 +57,14 @@ func hostID(v string, group bool) (uint64, error) {
 func errOwner(what string) error {
 	file := map[string]string{"user": "passwd", "group": "group"}[what]
 	return fmt.Errorf("no such %s on this host (a name from its %s file, or a number)", what, file)
+}
+
+// bindDevice orders a volume with Type=bind after the file system that
+// holds its Device=, as Quadlet does (RequiresMountsFor=).
+func (t *translator) bindDevice() {
+	typ, _ := t.last("Type")
+	dev, ok := t.last("Device")
+	if ok && typ.Value == "bind" && strings.HasPrefix(dev.Value, "/") {
+		t.dep(unitfile.QuoteWord(dev.Value), "RequiresMountsFor")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	encconfig "github.com/containers/ocicrypt/config"
 	"github.com/podunit/podunit/engine/errdefs"
 	"go.podman.io/image/v5/copy"
 	"go.podman.io/image/v5/docker"
@@ -122,6 +123,10 @@ func (s *Store) image(ctx context.Context, id, used string) (*Image, error) {
 
 // pullFromRegistry tries each candidate the (possibly short) name resolves to.
 func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local *storage.Image, o PullOptions) (*Image, error) {
+	decrypt, err := decryptConfig(o.DecryptionKeys)
+	if err != nil {
+		return nil, fmt.Errorf("pulling %q: %w", name, err)
+	}
 	sys := s.systemContext(o.RegistryOptions)
 	o.PullExtras.apply(sys)
 	resolved, err := shortnames.Resolve(sys, name)
@@ -150,7 +155,7 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 		}
 		var id string
 		err = o.withRetry(ctx, func() (err error) {
-			id, err = s.pullCandidate(ctx, pc, sys, src, c.Value, o.Progress)
+			id, err = s.pullCandidate(ctx, pc, sys, src, c.Value, o.Progress, decrypt)
 			return err
 		})
 		if err != nil {
@@ -187,7 +192,7 @@ func sameDigest(ctx context.Context, sys *types.SystemContext, src types.ImageRe
 
 // pullCandidate copies src into the store as named and returns the image's ID.
 func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, sys *types.SystemContext,
-	src types.ImageReference, named reference.Named, progress io.Writer) (string, error) {
+	src types.ImageReference, named reference.Named, progress io.Writer, decrypt *encconfig.DecryptConfig) (string, error) {
 	dest, err := istorage.Transport.NewStoreReference(s.store, named, "")
 	if err != nil {
 		return "", err
@@ -200,7 +205,11 @@ func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, 
 		return "", err
 	}
 	defer o.end()
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys})
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys,
+		OciDecryptConfig: decrypt})
+	if err != nil && decrypt == nil {
+		err = encryptedFailure(ctx, sys, src, err)
+	}
 	if err != nil {
 		return "", pullFailure(ctx, sys, src, err)
 	}

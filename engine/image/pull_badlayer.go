@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"go.podman.io/image/v5/image"
 	"go.podman.io/image/v5/pkg/blobinfocache/none"
 	"go.podman.io/image/v5/types"
 
@@ -39,15 +38,11 @@ func pullFailure(ctx context.Context, sys *types.SystemContext, src types.ImageR
 // entry, and names the first layer that has one. It is nil when none has,
 // or when the layers cannot be read again (the copy's error stands then).
 func badRegistryLayer(ctx context.Context, sys *types.SystemContext, src types.ImageReference) error {
-	is, err := src.NewImageSource(ctx, sys)
+	is, img, err := openSource(ctx, sys, src)
 	if err != nil {
 		return nil
 	}
 	defer is.Close()
-	img, err := image.FromUnparsedImage(ctx, sys, image.UnparsedInstance(is, nil))
-	if err != nil {
-		return nil
-	}
 	for _, l := range img.LayerInfos() {
 		rc, _, err := is.GetBlob(ctx, l, none.NoCache)
 		if err != nil {

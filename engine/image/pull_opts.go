@@ -21,6 +21,7 @@ type PullExtras struct {
 	CertDir           string        // directory of *.crt, *.cert, *.key for the registry's TLS
 	Retry             int           // tries after the first failed copy of a candidate (0: none)
 	RetryDelay        time.Duration // wait between tries ("": exponential from 1s)
+	DecryptionKeys    []string      // KEY[:PASSPHRASE] files for encrypted layers (--decryption-key)
 }
 
 // apply sets x's platform and certificates on a pull's system context.

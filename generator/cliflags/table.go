@@ -166,6 +166,7 @@ var table = map[string][]Flag{
 		{Long: "authfile", Short: "", Value: true},
 		{Long: "cert-dir", Short: "", Value: true},
 		{Long: "creds", Short: "", Value: true},
+		{Long: "decryption-key", Short: "", Value: true},
 		{Long: "os", Short: "", Value: true},
 		{Long: "policy", Short: "", Value: true},
 		{Long: "quiet", Short: "q", Value: false},

@@ -13,9 +13,6 @@ import (
 func (t *translator) image() error {
 	t.networkOnline()
 	t.args = t.cmd("pull")
-	if e, ok := t.last("DecryptionKey"); ok {
-		return errf(e, "podunit cannot pull encrypted images (it has no --decryption-key)")
-	}
 	for _, b := range []string{"TLSVerify", "AllTags"} {
 		if _, set := t.last(b); !set {
 			continue
@@ -28,7 +25,8 @@ func (t *translator) image() error {
 		t.args = append(t.args, unitfile.Literal(fmt.Sprintf("%s=%t", flag, on))...)
 	}
 	for _, k := range [][2]string{{"Arch", "--arch"}, {"OS", "--os"}, {"Variant", "--variant"},
-		{"AuthFile", "--authfile"}, {"CertDir", "--cert-dir"}, {"Creds", "--creds"}, {"Policy", "--policy"}} {
+		{"AuthFile", "--authfile"}, {"CertDir", "--cert-dir"}, {"Creds", "--creds"}, {"Policy", "--policy"},
+		{"DecryptionKey", "--decryption-key"}} {
 		t.flag(k[0], k[1])
 	}
 	if err := t.retry(); err != nil {

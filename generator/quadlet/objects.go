@@ -57,12 +57,13 @@ func first(kv map[string]string, keys ...string) string {
 }
 
 // oneshot writes the [Service] of a unit that runs a command once and stays
-// active.
+// active: Type=oneshot, RemainAfterExit=yes and SyslogIdentifier=%N where
+// the file does not set them, as Quadlet does.
 func (t *translator) oneshot(start []unitfile.Arg) error {
-	t.out.Add("Service", "Type", "oneshot")
-	t.out.Add("Service", "RemainAfterExit", "yes")
-	if _, ok := t.out.Section("Service").Lookup("SyslogIdentifier"); !ok {
-		t.out.Add("Service", "SyslogIdentifier", "%N")
+	for _, kv := range [][2]string{{"Type", "oneshot"}, {"RemainAfterExit", "yes"}, {"SyslogIdentifier", "%N"}} {
+		if _, ok := t.out.Section("Service").Lookup(kv[0]); !ok {
+			t.out.Add("Service", kv[0], kv[1])
+		}
 	}
 	return t.exec("ExecStart", start)
 }
@@ -141,6 +142,7 @@ func (t *translator) volume() error {
 	if e, ok := t.last("Driver"); ok && e.Value == "image" {
 		return t.imageVolume()
 	}
+	t.bindDevice()
 	if err := t.volumeOwner(); err != nil {
 		return err
 	}

@@ -1,8 +1,6 @@
 package quadlet
 
 import (
-	"strconv"
-
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -25,21 +23,4 @@ func (t *translator) exitPolicy() error {
 		}
 	}
 	return errf(e, "not an exit policy (continue or stop)")
-}
-
-// volumeOwner translates User= and Group= (numeric, as Quadlet reads
-// them) into the volume's uid= and gid= options.
-func (t *translator) volumeOwner() error {
-	for _, k := range [][2]string{{"User", "uid="}, {"Group", "gid="}} {
-		e, ok := t.last(k[0])
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseUint(e.Value, 10, 32)
-		if err != nil || n == 1<<32-1 {
-			return errf(e, "not a numeric %s", map[string]string{"User": "UID", "Group": "GID"}[k[0]])
-		}
-		t.args = append(t.args, unitfile.Literal("--opt", k[1]+strconv.FormatUint(n, 10))...)
-	}
-	return nil
 }

@@ -147,10 +147,10 @@ func (t *translator) checkValues() error {
 // reserved are [Service] keys the generator sets itself.
 var reserved = map[Kind][]string{
 	Container: {"ExecStart", "ExecStop", "NotifyAccess", "Delegate"},
-	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost", "Type", "RemainAfterExit"},
-	Volume:    {"ExecStart", "Type", "RemainAfterExit"},
-	Network:   {"ExecStart", "Type", "RemainAfterExit"},
-	Image:     {"ExecStart", "Type", "RemainAfterExit"},
+	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost"},
+	Volume:    {"ExecStart"},
+	Network:   {"ExecStart"},
+	Image:     {"ExecStart"},
 	Kube:      {"ExecStart", "ExecStopPost", "Type", "RemainAfterExit"},
 }
 
@@ -159,6 +159,7 @@ func (t *translator) checkService() error {
 	if sec == nil {
 		return nil
 	}
+	t.overrideService(sec)
 	for _, e := range sec.Entries {
 		if slices.Contains(reserved[t.id.Kind], e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[Service] %s= is set by podunit-generator for a .%s file; use the [%s] keys",

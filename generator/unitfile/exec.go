@@ -66,6 +66,9 @@ func valueWord(w string) (string, error) {
 	if len(w) > MaxArg {
 		return "", fmt.Errorf("a value of %d bytes, more than Linux passes as one argument (%d)", len(w), MaxArg)
 	}
+	if err := CheckWord(w); err != nil {
+		return "", err
+	}
 	if w == ";" {
 		// systemd takes a lone ";" as a command separator, quoted or not;
 		// "\;" is its escape for a literal one (systemd.service(5)).
@@ -147,7 +150,8 @@ func resolveWord(w string, spec func(c byte) (string, bool)) (string, error) {
 			continue
 		}
 		if i+1 >= len(w) {
-			return "", errors.New("lone % at the end")
+			b.WriteByte('%') // systemd copies a % that ends a word
+			break
 		}
 		i++
 		if w[i] == '%' {

@@ -192,14 +192,19 @@ func TestValueArgsKeepSpecifiers(t *testing.T) {
 }
 
 func TestCheckSpecifiers(t *testing.T) {
-	for _, ok := range []string{"", "%h/data", "100%%", "web-%i", "%N%n%%"} {
+	for _, ok := range []string{"", "%h/data", "100%%", "web-%i", "%N%n%%", "100%", "50% off", "%%%"} {
 		if err := CheckSpecifiers(ok); err != nil {
 			t.Errorf("CheckSpecifiers(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"100%", "50% off", "%z", "%%%"} {
+	for _, bad := range []string{"%z", "a%.b", "%%%/"} {
 		if err := CheckSpecifiers(bad); err == nil {
 			t.Errorf("CheckSpecifiers(%q): no error", bad)
+		}
+	}
+	for w, ok := range map[string]bool{"100%": true, "50% off": false, "%%%": true, "%h%": true, "%z": false} {
+		if err := CheckWord(w); (err == nil) != ok {
+			t.Errorf("CheckWord(%q) = %v", w, err)
 		}
 	}
 	for s, want := range map[string]bool{"a": false, "%%": false, "$$x": false, "%i": true, "a${X}": true, "x$": false} {

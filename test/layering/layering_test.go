@@ -46,6 +46,7 @@ func listPackages(t *testing.T) []pkg {
 var homes = map[string]string{
 	"go.podman.io/storage":                   "engine/image",
 	"go.podman.io/image/":                    "engine/image",
+	"github.com/containers/ocicrypt":         "engine/image",
 	"github.com/godbus/dbus":                 "engine/systemd",
 	"github.com/coreos/go-systemd/v22/dbus":  "engine/systemd",
 	"github.com/spf13/cobra":                 "cmd/podunit",

@@ -1,0 +1,262 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+	"github.com/podunit/podunit/test/testimage"
+)
+
+// ctrKeysScript prints what the [Container] resource keys set, as the
+// container sees it under systemd; $1 is the Exec= word "100%".
+const ctrKeysScript = `cg() { cat $1 2>/dev/null || cat $2; }
+echo mem=$(cg /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max) pids=$(cg /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max) nofile=$(ulimit -n)
+echo ttl=$(cat /proc/sys/net/ipv4/ip_default_ttl) msgmax=$(cat /proc/sys/kernel/msgmax)
+grep -E ' /(scratch|dev/shm|tmp) ' /proc/mounts
+echo pwd=$(pwd) id=$(id -u):$(id -g)
+(touch /rootfile 2>/dev/null && echo root-writable) || echo root-readonly
+touch /tmp/x && echo tmp-writable
+echo env=$UNIT_NAME/$RATE/$HOMEDIR arg=$1
+echo done
+exec sleep 600`
+
+// TestBootQuadletContainerKeys boots a .container with the resource and
+// process keys (Memory=, PidsLimit=, Ulimit=, Sysctl=, Tmpfs=, ShmSize=,
+// ReadOnly=, ReadOnlyTmpfs=, WorkingDir=, User=, Group=, Environment= with
+// specifiers and a word ending in a lone %) and reads each effect inside
+// the container that systemd runs.
+func TestBootQuadletContainerKeys(t *testing.T) {
+	opts, _, sources := bootEnv(t)
+	replaceSources(t, sources, map[string]string{
+		"ctrkeys.container": "[Container]\nImage=bb\nContainerName=ctrkeys\nMemory=64m\nPidsLimit=77\n" +
+			"Ulimit=nofile=1234:1234\nSysctl=net.ipv4.ip_default_ttl=42 kernel.msgmax=9999\n" +
+			"Tmpfs=/scratch:size=2m\nShmSize=7m\nReadOnly=yes\nReadOnlyTmpfs=yes\nWorkingDir=/tmp\n" +
+			"User=1234\nGroup=2345\nEnvironment=UNIT_NAME=%N RATE=100% HOMEDIR=%h\n" +
+			"Exec=sh -c \"" + unitQuoted(strings.ReplaceAll(ctrKeysScript, "\n", "; ")) + "\" sh 100%\nStopSignal=KILL\n",
+	})
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "ctrkeys.service")
+	sb.Run(t, "systemctl", "start", "ctrkeys.service")
+	sb.WaitActive(t, "ctrkeys.service", "active", 30*time.Second)
+	eventually(t, 15*time.Second, "ctrkeys to print what it sees", func() bool {
+		return strings.Contains(unitLog(sb, "ctrkeys.service"), "done\n")
+	})
+	out := unitLog(sb, "ctrkeys.service")
+	for _, want := range []string{
+		"nofile=1234\n",                    // Ulimit=
+		"ttl=42 msgmax=9999\n",             // Sysctl=
+		"/scratch tmpfs rw,", "size=2048k", // Tmpfs=
+		"size=7168k",                        // ShmSize=
+		"pwd=/tmp id=1234:2345\n",           // WorkingDir=, User=, Group=
+		"root-readonly\n", "tmp-writable\n", // ReadOnly=, ReadOnlyTmpfs=
+		"env=ctrkeys/100%//root arg=100%\n", // %N, %h, a lone % ending a word
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ctrkeys' output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(mountLine(out, "/dev/shm"), "size=7168k") || !strings.Contains(mountLine(out, "/tmp"), "tmpfs") {
+		t.Errorf("ShmSize=7m or ReadOnlyTmpfs=yes: mounts\n%s", out)
+	}
+	sb.Run(t, "systemctl", "stop", "ctrkeys.service")
+}
+
+// mountLine is the line of /proc/mounts output (in out) for target.
+func mountLine(out, target string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 3 && f[1] == target {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestBootQuadletVolumeKeys boots .volume files with Device=, Type= and
+// Options= (a tmpfs with a size, a bind of a host directory), Label= and
+// User=/Group= given as names, and a container that mounts all three; a
+// volume's own [Service] RemainAfterExit=no is kept.
+func TestBootQuadletVolumeKeys(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	shared := fixtureDir(t, filepath.Join(host.dir, "shared"), map[string]string{"marker": "from-bound-dir\n"})
+	replaceSources(t, sources, map[string]string{
+		"scratch.volume": "[Volume]\nVolumeName=scratch\nDevice=tmpfs\nType=tmpfs\nOptions=size=3m\n" +
+			"Label=kind=scratch \"note=two words\"\n",
+		"bound.volume": "[Volume]\nVolumeName=bound\nDevice=" + shared + "\nType=none\nOptions=bind\n" +
+			"[Service]\nRemainAfterExit=no\n", // kept, as Quadlet keeps it
+		"owned.volume": "[Volume]\nVolumeName=owned\nUser=nobody\nGroup=daemon\n",
+		"vols.container": "[Container]\nImage=bb\nContainerName=vols\nVolume=scratch.volume:/s\n" +
+			"Volume=bound.volume:/b\nVolume=owned.volume:/o\nStopSignal=KILL\n" +
+			"Exec=sh -c \"grep ' /s ' /proc/mounts; cat /b/marker; stat -c owner=%%u:%%g /o; echo done; exec sleep 600\"\n",
+	})
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "vols.service", "scratch-volume.service", "bound-volume.service", "owned-volume.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", "start", "vols.service")
+	sb.WaitActive(t, "vols.service", "active", 30*time.Second)
+	eventually(t, 15*time.Second, "vols to print its mounts", func() bool { return strings.Contains(unitLog(sb, "vols.service"), "done\n") })
+	out := unitLog(sb, "vols.service")
+	if l := mountLine(out, "/s"); !strings.HasPrefix(l, "tmpfs /s tmpfs ") || !strings.Contains(l, "size=3072k") {
+		t.Errorf("Device=tmpfs Type=tmpfs Options=size=3m: mount %q\n%s", l, out)
+	}
+	for _, want := range []string{"from-bound-dir\n", "owner=65534:1\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("vols' output lacks %q:\n%s", want, out)
+		}
+	}
+	if got := e.must("volume", "inspect", "--format", "{{.Labels.kind}}/{{.Labels.note}}", "scratch"); got != "scratch/two words\n" {
+		t.Errorf("Label= on the volume: %q", got)
+	}
+	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "owned"); got != "65534:1\n" {
+		t.Errorf("User=nobody Group=daemon: options %q", got)
+	}
+	if got := e.must("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Options.device}}", "bound"); got != "none bind "+shared+"\n" {
+		t.Errorf("bound's options: %q", got)
+	}
+	if state, _, _, _ := sb.Exec("systemctl", "is-active", "bound-volume.service"); state != "inactive\n" {
+		t.Errorf("[Service] RemainAfterExit=no in bound.volume: the unit is %q after its run, want inactive", state)
+	}
+	sb.Run(t, "systemctl", "stop", "vols.service")
+}
+
+// TestBootQuadletImageKeys boots .image files that pull from registries
+// on the host's loopback: AuthFile= and Creds= against a registry that
+// wants a password, CertDir= against one with a certificate nobody trusts,
+// AllTags= of a repository, and ServiceName=.
+func TestBootQuadletImageKeys(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	authReg := testimage.StartAuthRegistry(t, "alice", "s3cret")
+	testimage.PushImage(t, authReg+"/podunit/auth:1", testimage.Config{}, "alice", "s3cret")
+	testimage.PushImage(t, authReg+"/podunit/creds:1", testimage.Config{}, "alice", "s3cret")
+	plainReg := testimage.StartRegistry(t)
+	testimage.PushImage(t, plainReg+"/podunit/tags:a", testimage.Config{Labels: map[string]string{"t": "a"}})
+	testimage.PushImage(t, plainReg+"/podunit/tags:b", testimage.Config{Labels: map[string]string{"t": "b"}})
+	tlsPlain, tlsSecure, cert := testimage.StartTLSRegistry(t)
+	testimage.PushImage(t, tlsPlain+"/podunit/tls:1", testimage.Config{})
+	certs := fixtureDir(t, filepath.Join(host.dir, "certs"), map[string]string{"ca.crt": string(cert)})
+	auth := base64.StdEncoding.EncodeToString([]byte("alice:s3cret"))
+	authDir := fixtureDir(t, filepath.Join(host.dir, "auth"), map[string]string{
+		"auth.json": `{"auths":{"` + authReg + `":{"auth":"` + auth + `"}}}`})
+	replaceSources(t, sources, map[string]string{
+		"auth.image":  "[Image]\nImage=" + authReg + "/podunit/auth:1\nTLSVerify=false\nAuthFile=" + authDir + "/auth.json\n",
+		"creds.image": "[Image]\nImage=" + authReg + "/podunit/creds:1\nTLSVerify=false\nCreds=alice:s3cret\nServiceName=credsimg\n",
+		"tls.image":   "[Image]\nImage=" + tlsSecure + "/podunit/tls:1\nCertDir=" + certs + "\n",
+		"tags.image":  "[Image]\nImage=" + plainReg + "/podunit/tags\nTLSVerify=false\nAllTags=yes\n",
+	})
+	sb := harness.Boot(t, opts)
+	units := []string{"auth-image.service", "credsimg.service", "tls-image.service", "tags-image.service"}
+	sb.DumpOnFailure(t, units...)
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", append([]string{"start"}, units...)...)
+	for _, u := range units {
+		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	got := e.must("images", "--format", "{{.Repository}}:{{.Tag}}")
+	for _, want := range []string{authReg + "/podunit/auth:1", authReg + "/podunit/creds:1", tlsSecure + "/podunit/tls:1",
+		plainReg + "/podunit/tags:a", plainReg + "/podunit/tags:b"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("images lack %s:\n%s", want, got)
+		}
+	}
+	if _, _, code, _ := sb.Exec("systemctl", "cat", "creds-image.service"); code == 0 {
+		t.Errorf("ServiceName=credsimg: creds-image.service exists too")
+	}
+}
+
+// keysPodFiles are the .pod sources of TestBootQuadletPodKeys: three pods,
+// each with one member that prints its ID maps and addresses.
+func keysPodFiles() map[string]string {
+	member := func(pod string) string {
+		return "[Container]\nImage=bb\nContainerName=" + pod + "-m\nPod=" + pod + ".pod\nStopSignal=KILL\n" +
+			"Exec=sh -c \"cat /proc/self/uid_map /proc/self/gid_map; ip -4 -o addr; grep ' /dev/shm ' /proc/mounts; " +
+			"echo hi-from-" + pod + " > /tmp/index.html; echo done; exec httpd -f -p 80 -h /tmp\"\n"
+	}
+	return map[string]string{
+		"ns.pod": "[Pod]\nPodName=ns\nServiceName=nspod\nUserNS=auto:size=70000\nLabel=tier=web \"note=two words\"\n" +
+			"PublishPort=127.0.0.1:18181:80\nShmSize=8m\n",
+		"sub.pod": "[Pod]\nPodName=sub\nSubUIDMap=containers\nSubGIDMap=containers\n" +
+			"ContainersConfModule=/etc/podunit/systemd/net1.conf\n",
+		"remap.pod": "[Pod]\nPodName=remap\nRemapUsers=manual\nRemapUid=0:600000:65536\nRemapGid=0:700000:65536\n" +
+			"GlobalArgs=--module /etc/podunit/systemd/net2.conf\n",
+		"net1.network":   "[Network]\nNetworkName=modnet1\nSubnet=10.89.71.0/24\n",
+		"net2.network":   "[Network]\nNetworkName=modnet2\nSubnet=10.89.72.0/24\n",
+		"net1.conf":      "[network]\ndefault_network = \"modnet1\"\n",
+		"net2.conf":      "[network]\ndefault_network = \"modnet2\"\n",
+		"ns-m.container": member("ns"), "sub-m.container": member("sub"), "remap-m.container": member("remap"),
+	}
+}
+
+// TestBootQuadletPodKeys boots, with a network namespace of its own, pods
+// with UserNS=, SubUIDMap=/SubGIDMap=, RemapUsers=/RemapUid=/RemapGid=,
+// Label=, PublishPort=, ShmSize=, ServiceName=, ContainersConfModule= and
+// GlobalArgs= (each module making a network the pod's default): members
+// show the ID maps, /dev/shm and addresses, and the published port
+// answers on the sandbox's loopback.
+func TestBootQuadletPodKeys(t *testing.T) {
+	opts, host, sources := bootEnv(t)
+	opts.Net = true
+	sub := filepath.Join(host.dir, "subid")
+	if err := os.WriteFile(sub, []byte("containers:1000000:1000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Binds = append(opts.Binds, sub+":/etc/subuid", sub+":/etc/subgid")
+	replaceSources(t, sources, keysPodFiles())
+	sb := harness.Boot(t, opts)
+	sb.DumpOnFailure(t, "nspod.service", "sub-pod.service", "remap-pod.service", "ns-m.service", "sub-m.service", "remap-m.service")
+	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
+	sb.Run(t, "systemctl", "start", "net1-network.service", "net2-network.service")
+	sb.Run(t, "systemctl", "start", "nspod.service", "sub-pod.service", "remap-pod.service")
+	for _, m := range []string{"ns", "sub", "remap"} {
+		sb.WaitActive(t, m+"-m.service", "active", 30*time.Second)
+		eventually(t, 15*time.Second, m+"-m to print what it sees", func() bool { return strings.Contains(unitLog(sb, m+"-m.service"), "done\n") })
+	}
+	ns := unitLog(sb, "ns-m.service")
+	if m := idMaps(ns); len(m) < 1 || m[0][2] != "70000" {
+		t.Errorf("UserNS=auto:size=70000 on the pod: member's maps %q\n%s", m, ns)
+	}
+	if !strings.Contains(mountLine(ns, "/dev/shm"), "size=8192k") {
+		t.Errorf("ShmSize=8m on the pod: member's /dev/shm\n%s", ns)
+	}
+	if m := idMaps(unitLog(sb, "remap-m.service")); len(m) != 2 || m[0][1] != "600000" || m[1][1] != "700000" || m[1][2] != "65536" {
+		t.Errorf("RemapUid=0:600000:65536 RemapGid=0:700000:65536: member's maps %q", m)
+	}
+	if m := idMaps(unitLog(sb, "sub-m.service")); len(m) != 2 || !inRange(m[0], 1000000, 2000000) || !inRange(m[1], 1000000, 2000000) {
+		t.Errorf("SubUIDMap=/SubGIDMap=containers: member's maps %q, want ranges of containers' 1000000-1999999", m)
+	}
+	for pod, subnet := range map[string]string{"sub": "inet 10.89.71.", "remap": "inet 10.89.72."} {
+		if !strings.Contains(unitLog(sb, pod+"-m.service"), subnet) {
+			t.Errorf("the module's default network did not reach pod %s (want %s):\n%s", pod, subnet, unitLog(sb, pod+"-m.service"))
+		}
+	}
+	if got := e.must("pod", "inspect", "--format", "{{.Labels.tier}}/{{index .Labels \"note\"}}", "ns"); got != "web/two words\n" {
+		t.Errorf("Label= on the pod: %q", got)
+	}
+	eventually(t, 15*time.Second, "PublishPort= to answer on the sandbox's loopback", func() bool {
+		out, _, _, _ := sb.Exec("wget", "-qO-", "http://127.0.0.1:18181/")
+		return out == "hi-from-ns\n"
+	})
+	sb.Run(t, "systemctl", "stop", "nspod.service", "sub-pod.service", "remap-pod.service")
+}
+
+// idMaps are the "0 HOST SIZE" lines of uid_map and gid_map in out, in order.
+func idMaps(out string) [][]string {
+	var maps [][]string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) == 3 && f[0] == "0" {
+			maps = append(maps, f)
+		}
+	}
+	return maps
+}
+
+// inRange reports whether the map m's host IDs lie within [lo, hi).
+func inRange(m []string, lo, hi int) bool {
+	host, err1 := strconv.Atoi(m[1])
+	size, err2 := strconv.Atoi(m[2])
+	return err1 == nil && err2 == nil && host >= lo && host+size <= hi
+}

@@ -6,7 +6,9 @@ import (
 	"strconv"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
 	"github.com/podunit/podunit/engine/systemd"
 )
@@ -97,4 +99,19 @@ func (e *Engine) rootlessLogs(lo *systemd.LogOptions) {
 	if e.cfg.Rootless.On {
 		lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
 	}
+}
+
+// rootlessHere checks that the running container c lives in this rootless
+// engine's user namespace, where a process can be run in it; one another
+// podunit started is a NotHereError, which the parent outside answers by
+// running the command again in c's namespace. A pid that cannot be read
+// is left to the runtime to report.
+func (e *Engine) rootlessHere(c *model.Container) error {
+	if !e.cfg.Rootless.On || c.State.Pid <= 0 {
+		return nil
+	}
+	if same, err := rootless.SameNamespace(c.State.Pid); err != nil || same {
+		return nil
+	}
+	return &rootless.NotHereError{PID: c.State.Pid, What: fmt.Sprintf("container %q", c.Name)}
 }

@@ -215,6 +215,7 @@ func TestRootlessRunAttached(t *testing.T) {
 	}
 	checkRootlessFiles(t, dir, u)
 	checkRootlessSignal(t, u)
+	checkRootlessExec(t, u)
 	checkRootlessUnits(t, u)
 }
 

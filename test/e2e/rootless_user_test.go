@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// userGenerator installs podunit-generator as the sandbox's user generator
+// (in /run, the sandbox's own tmpfs) and puts a .container file with a %h
+// volume in the user's ~/.config/podunit/systemd, wanted by default.target:
+// the user's manager, started through linger at boot, must start it.
+func userGenerator(t *testing.T, dir string, u *rootlessUser) (bind string) {
+	gens := filepath.Join(dir, "user-generators")
+	if err := os.Mkdir(gens, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf("#!/bin/sh\nPODUNIT_BINARY=%s exec %s --user \"$@\"\n", u.bin,
+		harness.BuildCommand(t, "podunit-generator"))
+	if err := os.WriteFile(filepath.Join(gens, "podunit-user-generator"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(u.home, ".config", "podunit", "systemd")
+	for _, d := range []string{src, filepath.Join(u.home, "data")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unit := "[Container]\nImage=bb\nVolume=%h/data:/data\n" +
+		"Exec=sh -c \"id -u > /data/up; head -n1 /proc/self/uid_map >> /data/up; exec sleep 300\"\n" +
+		"[Install]\nWantedBy=default.target\n"
+	if err := os.WriteFile(filepath.Join(src, "gen.container"), []byte(unit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("chown", "-R", u.uid+":"+u.gid, u.home).CombinedOutput(); err != nil {
+		t.Fatalf("chown: %v\n%s", err, out)
+	}
+	return gens + ":/run/systemd/user-generators"
+}
+
+// checkUserGenerated: gen.service, made by the user generator, runs under
+// the user's manager with the container's init as its main process, %h
+// expanded by systemd to the user's home, uid 0 inside mapped to the user;
+// exec reaches it from the user's shell (its namespace is the unit's).
+func checkUserGenerated(t *testing.T, u *rootlessUser) {
+	eventually(t, 30*time.Second, "gen.service to be active", func() bool {
+		return u.userctl(t, "show", "-p", "ActiveState", "gen.service") == "ActiveState=active\n"
+	})
+	pid := u.field("systemd-gen", "{{.State.Pid}}")
+	if show := u.userctl(t, "show", "-p", "MainPID", "gen.service"); show != "MainPID="+pid+"\n" {
+		t.Errorf("gen.service: %q, container init %s", show, pid)
+	}
+	want := "0 0 " + u.uid + " 1"
+	var up []byte
+	eventually(t, 10*time.Second, "the container's file in ~/data", func() bool {
+		up, _ = os.ReadFile(filepath.Join(u.home, "data", "up"))
+		return strings.Join(strings.Fields(string(up)), " ") == want
+	})
+	out := u.must("exec", "systemd-gen", "cat", "/data/up")
+	if got := strings.Join(strings.Fields(out), " "); got != want {
+		t.Errorf("exec in the generated unit's container printed %q, want %q", out, want)
+	}
+}
+
+// checkUserGenerate: generate systemd --new as the user writes a unit for
+// the user's manager (WantedBy=default.target), which systemctl --user
+// enables and starts, its container running as the user.
+func checkUserGenerate(t *testing.T, u *rootlessUser) {
+	u.must("create", "--name", "g2", "bb", "sleep", "300")
+	text := u.must("generate", "systemd", "--new", "g2")
+	if !strings.Contains(text, "\nWantedBy=default.target\n") {
+		t.Errorf("generate systemd as the user:\n%s", text)
+	}
+	unitDir := filepath.Join(u.home, ".config", "systemd", "user")
+	if err := os.MkdirAll(unitDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(unitDir, "container-g2.service"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("chown", "-R", u.uid+":"+u.gid, filepath.Join(u.home, ".config")).CombinedOutput(); err != nil {
+		t.Fatalf("chown: %v\n%s", err, out)
+	}
+	u.userctl(t, "daemon-reload")
+	u.userctl(t, "enable", "--now", "container-g2.service")
+	if st := u.userctl(t, "show", "-p", "ActiveState", "container-g2.service"); st != "ActiveState=active\n" {
+		u.sb.DumpUnit(t, "user@"+u.uid+".service")
+		t.Errorf("container-g2.service: %q", st)
+	}
+	if got := u.field("g2", "{{.State.Status}}"); got != "running" {
+		t.Errorf("g2 under its generated user unit is %q", got)
+	}
+	u.userctl(t, "disable", "--now", "container-g2.service")
+}

@@ -128,6 +128,9 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
+	if e.cfg.Rootless.On {
+		return e.rootlessPodUnitStart(ctx, p)
+	}
 	pinned, err := e.pinPod(p)
 	if err != nil {
 		return fmt.Errorf("pod %q: %w", p.Name, err)
@@ -232,6 +235,9 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 	p, err := e.store.Pod(ctx, c.Config.Pod)
 	if err != nil {
 		return nil, err
+	}
+	if e.cfg.Rootless.On {
+		return e.rootlessPodNamespaces(ctx, c, p)
 	}
 	pinned := e.podNamespaces(p)
 	out := podUserEntry(p, pinned)

@@ -12,6 +12,20 @@ import (
 	"github.com/podunit/podunit/test/harness"
 )
 
+// userSources are the files in the user's ~/.config/podunit/systemd: a
+// container with a %h volume and a pod of two members that talk on
+// 127.0.0.1, all wanted by default.target.
+var userSources = map[string]string{
+	"gen.container": "[Container]\nImage=bb\nVolume=%h/data:/data\n" +
+		"Exec=sh -c \"id -u > /data/up; head -n1 /proc/self/uid_map >> /data/up; exec sleep 300\"\n" +
+		"[Install]\nWantedBy=default.target\n",
+	"up.pod": "[Pod]\nPodName=up\nHostName=uphost\n[Install]\nWantedBy=default.target\n",
+	"up-srv.container": "[Container]\nImage=bb\nPod=up.pod\nStopSignal=KILL\n" +
+		"Exec=sh -c \"echo served > /tmp/i; exec httpd -f -p 127.0.0.1:8080 -h /tmp\"\n",
+	"up-cli.container": "[Container]\nImage=bb\nPod=up.pod\nStopSignal=KILL\n" +
+		"Exec=sh -c \"until wget -qO- http://127.0.0.1:8080/i; do sleep 0.2; done; echo fetched-from-$(hostname); exec sleep 300\"\n",
+}
+
 // userGenerator installs podunit-generator as the sandbox's user generator
 // (in /run, the sandbox's own tmpfs) and puts a .container file with a %h
 // volume in the user's ~/.config/podunit/systemd, wanted by default.target:
@@ -32,11 +46,10 @@ func userGenerator(t *testing.T, dir string, u *rootlessUser) (bind string) {
 			t.Fatal(err)
 		}
 	}
-	unit := "[Container]\nImage=bb\nVolume=%h/data:/data\n" +
-		"Exec=sh -c \"id -u > /data/up; head -n1 /proc/self/uid_map >> /data/up; exec sleep 300\"\n" +
-		"[Install]\nWantedBy=default.target\n"
-	if err := os.WriteFile(filepath.Join(src, "gen.container"), []byte(unit), 0o644); err != nil {
-		t.Fatal(err)
+	for name, text := range userSources {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if out, err := exec.Command("chown", "-R", u.uid+":"+u.gid, u.home).CombinedOutput(); err != nil {
 		t.Fatalf("chown: %v\n%s", err, out)
@@ -65,6 +78,21 @@ func checkUserGenerated(t *testing.T, u *rootlessUser) {
 	out := u.must("exec", "systemd-gen", "cat", "/data/up")
 	if got := strings.Join(strings.Fields(out), " "); got != want {
 		t.Errorf("exec in the generated unit's container printed %q, want %q", out, want)
+	}
+	checkUserPod(t, u)
+}
+
+// checkUserPod: the user's pod and its two members run as user units, the
+// client reached the server on 127.0.0.1 and has the pod's host name.
+func checkUserPod(t *testing.T, u *rootlessUser) {
+	eventually(t, 30*time.Second, "the pod's client to reach its server", func() bool {
+		r := u.run(nil, "logs", "systemd-up-cli")
+		return strings.Contains(r.out, "fetched-from-uphost")
+	})
+	for _, unit := range []string{"up-pod.service", "up-srv.service", "up-cli.service"} {
+		if st := u.userctl(t, "show", "-p", "ActiveState", unit); st != "ActiveState=active\n" {
+			t.Errorf("%s: %q", unit, st)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -148,4 +149,20 @@ func (e *Engine) firstMemberHostname(ctx context.Context, c *model.Container, ns
 			}
 		}
 	}
+}
+
+// pidNamespace is the PID namespace of process pid ("" where it cannot be
+// read). A rootless container has no cgroup of its own, so the processes
+// of its init's cgroup are more than its own (an attached run's are the
+// whole session's): its PID namespace tells them apart.
+type pidNamespace string
+
+func pidNamespaceOf(pid int) pidNamespace {
+	link, _ := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/pid")
+	return pidNamespace(link)
+}
+
+// has: process pid is in the namespace, or the namespace is unknown.
+func (ns pidNamespace) has(pid int) bool {
+	return ns == "" || pidNamespaceOf(pid) == ns
 }

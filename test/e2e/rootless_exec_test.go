@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,8 @@ import (
 func checkRootlessExec(t *testing.T, u *rootlessUser) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := u.command(ctx, nil, "run", "--rm", "--name", "ex", "bb", "sh", "-c", "echo there > /marker; exec sleep 100")
+	cmd := u.command(ctx, nil, "run", "--rm", "--name", "ex", "--health-cmd", "test -f /marker", "bb", "sh", "-c",
+		"echo there > /marker; exec sleep 100")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -40,6 +43,7 @@ func checkRootlessExec(t *testing.T, u *rootlessUser) {
 	if b, err := in.Output(); err != nil || string(b) != "through stdin\n" {
 		t.Errorf("exec -i: %q, %v", b, err)
 	}
+	checkRootlessJoiners(t, u)
 	if got := u.field("ex", "{{.State.Status}}"); got != "running" {
 		t.Errorf("inspect says %q", got)
 	}
@@ -52,5 +56,30 @@ func checkRootlessExec(t *testing.T, u *rootlessUser) {
 	}
 	if out := u.must("ps", "-aq"); out != "" {
 		t.Errorf("rm -f left %q", out)
+	}
+}
+
+// checkRootlessJoiners: the verbs besides exec that reach into a running
+// container another podunit started: healthcheck run (passing), top (the
+// container's processes only, not the session's that share its cgroup),
+// cp out of it and into it.
+func checkRootlessJoiners(t *testing.T, u *rootlessUser) {
+	if r := u.run(nil, "healthcheck", "run", "ex"); r.code != 0 {
+		t.Errorf("healthcheck run: exit %d, %q %q", r.code, r.out, r.err)
+	}
+	rows := strings.Split(strings.TrimSpace(u.must("top", "ex", "pid", "args")), "\n")
+	if len(rows) != 2 || strings.Join(strings.Fields(rows[1]), " ") != "1 sleep 100" {
+		t.Errorf("top lists %q", rows)
+	}
+	if out := u.must("cp", "ex:/marker", "-"); !strings.Contains(out, "there\n") {
+		t.Errorf("cp out of the container: %q", out)
+	}
+	in := filepath.Join(u.home, "in")
+	if err := os.WriteFile(in, []byte("copied-in\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u.must("cp", in, "ex:/in")
+	if out := u.must("exec", "ex", "cat", "/in"); out != "copied-in\n" {
+		t.Errorf("cp into the container: %q", out)
 	}
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -17,10 +18,15 @@ func checkRootlessPod(t *testing.T, u *rootlessUser) {
 	defer cancel()
 	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rsrv", "--pod", "rp", "bb", "sh", "-c",
 		"mkdir -p /www && echo from-first-member > /www/i && exec httpd -f -p 127.0.0.1:8080 -h /www")
+	var first bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &first, &first
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() {
+		if t.Failed() {
+			t.Logf("the first member's output: %s", first.String())
+		}
 		if cmd.ProcessState == nil {
 			_ = u.run(nil, "rm", "-f", "-t", "0", "rsrv")
 			_ = cmd.Process.Kill()
@@ -28,7 +34,7 @@ func checkRootlessPod(t *testing.T, u *rootlessUser) {
 		}
 	}()
 	var r result
-	eventually(t, 20*time.Second, "the second member to reach the first on 127.0.0.1", func() bool {
+	eventually(t, time.Minute, "the second member to reach the first on 127.0.0.1", func() bool {
 		r = u.run(nil, "run", "--rm", "--pod", "rp", "bb", "sh", "-c", "wget -qO- http://127.0.0.1:8080/i && hostname")
 		return r.code == 0
 	})

@@ -103,7 +103,7 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	}
 	lo := systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since,
 		Until: o.Until, Timestamps: o.Timestamps}
-	e.rootlessLogs(&lo)
+	e.rootlessLogs(&lo, c)
 	return systemd.Logs(ctx, lo, stdout, stderr)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -94,10 +95,20 @@ func (e *Engine) notifyReady() error {
 	return err
 }
 
-// rootlessLogs points a rootless engine's logs at its user manager's units.
-func (e *Engine) rootlessLogs(lo *systemd.LogOptions) {
-	if e.cfg.Rootless.On {
-		lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+// rootlessLogs points a rootless engine's logs at its user manager's units,
+// whose containers cs are: their output journald filed under no unit is
+// found by its identifier (the unit's SyslogIdentifier=: the container's
+// log tag or name for run -d, %N for the generator's).
+func (e *Engine) rootlessLogs(lo *systemd.LogOptions, cs ...*model.Container) {
+	if !e.cfg.Rootless.On {
+		return
+	}
+	lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+	for _, c := range cs {
+		lo.UserIdentifiers = append(lo.UserIdentifiers, LogIdentifier(c))
+		if u := strings.TrimSuffix(c.State.Unit, ".service"); u != "" && u != LogIdentifier(c) {
+			lo.UserIdentifiers = append(lo.UserIdentifiers, u)
+		}
 	}
 }
 

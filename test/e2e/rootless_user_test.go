@@ -94,6 +94,42 @@ func checkUserPod(t *testing.T, u *rootlessUser) {
 			t.Errorf("%s: %q", unit, st)
 		}
 	}
+	checkUserPodCLI(t, u)
+}
+
+// checkUserPodCLI: a pod made on the command line, its members run -d as
+// user units (the second joins the first's namespaces from the first's
+// user namespace, its unit's start included), pod logs reads the user
+// journal, and pod rm -f ends it all.
+func checkUserPodCLI(t *testing.T, u *rootlessUser) {
+	u.must("pod", "create", "--name", "cp2")
+	u.must("run", "-d", "--pod", "cp2", "--name", "m1", "bb", "sh", "-c",
+		"echo served-m1 > /tmp/i; exec httpd -f -p 127.0.0.1:8081 -h /tmp")
+	u.must("run", "-d", "--pod", "cp2", "--name", "m2", "bb", "sh", "-c",
+		"until wget -qO- http://127.0.0.1:8081/i; do sleep 0.2; done; exec sleep 300")
+	defer func() {
+		if t.Failed() {
+			r := u.run(nil, "pod", "logs", "--names", "cp2")
+			t.Logf("pod logs: %d %q %q\nps: %s", r.code, r.out, r.err, u.run(nil, "ps", "-a").out)
+			for _, m := range []string{"m1", "m2"} {
+				pid := u.field(m, "{{.State.Pid}}")
+				ns, _, _, _ := u.sb.Exec("sh", "-c", "readlink /proc/"+pid+"/ns/net /proc/"+pid+"/ns/user; cat /proc/"+pid+"/cmdline")
+				t.Logf("%s: pid %s %s", m, pid, ns)
+			}
+			out, _, _, _ := u.sb.Exec("journalctl", "--no-pager", "-n", "60", "_UID="+u.uid)
+			t.Logf("journal:\n%s", out)
+		}
+	}()
+	eventually(t, 30*time.Second, "pod logs to show m2 fetching from m1", func() bool {
+		r := u.run(nil, "pod", "logs", "--names", "cp2")
+		return strings.Contains(r.out, "m2 served-m1")
+	})
+	u.must("pod", "rm", "-f", "-t", "1", "cp2")
+	for _, name := range strings.Fields(u.must("ps", "-a", "--format", "{{.Names}}")) {
+		if name == "m1" || name == "m2" {
+			t.Errorf("pod rm -f left %s", name)
+		}
+	}
 }
 
 // checkUserGenerate: generate systemd --new as the user writes a unit for

@@ -50,13 +50,13 @@ type Config struct {
 
 // Engine is one open engine: a storage, a state store and a runtime.
 type Engine struct {
-	cfg       Config
-	images    *image.Store
-	store     *state.Store
-	locks     *state.Locks
-	runDir    string // <runroot>/podunit: bundles
-	runtime   *oci.Runtime
-	podNSHeld func() // a rootless pod's namespace lock, until the member's init is recorded
+	cfg     Config
+	images  *image.Store
+	store   *state.Store
+	locks   *state.Locks
+	runDir  string // <runroot>/podunit: bundles
+	runtime *oci.Runtime
+	podns   func() // a rootless pod's namespace lock, until the member's init is recorded
 }
 
 // New opens the storage and the state store named by cfg.

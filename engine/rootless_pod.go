@@ -95,7 +95,7 @@ func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, 
 
 // holdPodNS takes pod's namespace lock unless this engine holds it.
 func (e *Engine) holdPodNS(ctx context.Context, pod string) error {
-	if e.podNSHeld != nil {
+	if e.podns != nil {
 		return nil
 	}
 	unlock, err := e.lockWhile(ctx, "podns-"+pod, func() bool {
@@ -103,7 +103,7 @@ func (e *Engine) holdPodNS(ctx context.Context, pod string) error {
 		return err == nil
 	})
 	if err == nil {
-		e.podNSHeld = unlock
+		e.podns = unlock
 	}
 	return err
 }
@@ -111,9 +111,9 @@ func (e *Engine) holdPodNS(ctx context.Context, pod string) error {
 // releasePodNS lets the next rootless member of the pod look for its
 // namespaces, once this one's init is recorded.
 func (e *Engine) releasePodNS() {
-	if e.podNSHeld != nil {
-		e.podNSHeld()
-		e.podNSHeld = nil
+	if e.podns != nil {
+		e.podns()
+		e.podns = nil
 	}
 }
 

@@ -67,6 +67,7 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 		err = e.recordRunning(ctx, c.ID, pid)
 	}
 	unlock()
+	e.releasePodNS()
 	<-exited
 	return e.endAttached(c, code, errors.Join(waitErr, err))
 }
@@ -122,6 +123,11 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Contai
 	if c.State.Status == model.Running || c.State.Status == model.Stopping {
 		unlock()
 		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
+	}
+	if err := e.rootlessPodHere(ctx, c, true); err != nil {
+		e.releasePodNS()
+		unlock()
+		return nil, nil, "", nil, err
 	}
 	cgroup, err := e.attachedCgroup(ctx, c.ID)
 	if err != nil {

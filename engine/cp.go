@@ -124,7 +124,7 @@ func (e *Engine) copyEnd(ctx context.Context, t CopyTarget) (*copyEnd, error) {
 	end := &copyEnd{CopyEnd: image.CopyEnd{Path: t.Path, What: "container " + c.Name}, c: c, release: func() {}}
 	if c.State.Status == model.Running {
 		end.Root = "/proc/" + strconv.Itoa(c.State.Pid) + "/root"
-		return end, nil
+		return end, e.rootlessHere(c)
 	}
 	if end.Root, err = e.mountRootfs(c); err != nil {
 		return nil, err

@@ -63,6 +63,9 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if c.Config.Pod, err = e.podFor(ctx, o.Pod); err != nil {
 		return nil, err
 	}
+	if err := e.rootlessPodHere(ctx, c, false); err != nil {
+		return nil, err
+	}
 	if err := e.inheritPodUserNS(ctx, c); err != nil {
 		return nil, err
 	}

@@ -69,6 +69,9 @@ func (e *Engine) Top(ctx context.Context, ref string, descriptors []string) ([]s
 	if c.State.Status != model.Running {
 		return nil, nil, fmt.Errorf("top of container %q: it is %s, not running: %w", c.Name, c.State.Status, errdefs.ErrConflict)
 	}
+	if err := e.rootlessHere(c); err != nil {
+		return nil, nil, err
+	}
 	return topHeader(cols), topRows(c, cols), nil
 }
 

@@ -55,6 +55,7 @@ type Engine struct {
 	locks   *state.Locks
 	runDir  string // <runroot>/podunit: bundles
 	runtime *oci.Runtime
+	podns   func() // a rootless pod's namespace lock, until the member's init is recorded
 }
 
 // New opens the storage and the state store named by cfg.

@@ -33,6 +33,9 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 	if c.State.Status != model.Running {
 		return "", fmt.Errorf("container %q is not running: %w", c.Name, errdefs.ErrConflict)
 	}
+	if err := e.rootlessHere(c); err != nil {
+		return "", err
+	}
 	startup := inStartup(c)
 	args, timeout := checkToRun(c)
 	result := e.runCheck(ctx, c, args, timeout)

@@ -35,6 +35,7 @@ func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.
 		var ns []nsEntry
 		if ns, err = e.podNamespacesFor(ctx, c); err == nil {
 			in.Namespaces = memberNamespaces(ns)
+			e.firstMemberHostname(ctx, c, ns, in)
 		}
 	case mode == "host":
 		in.Namespaces = memberNamespaces([]nsEntry{{kind: network.IPC}, {kind: network.UTS}})

@@ -61,6 +61,7 @@ func (e *Engine) PodLogs(ctx context.Context, ref string, o PodLogOptions, stdou
 			lo.Prefix[c.Name] = c.Name + " "
 		}
 	}
+	e.rootlessLogs(&lo, members...)
 	return systemd.Logs(ctx, lo, stdout, stderr)
 }
 

@@ -262,7 +262,7 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 		if err := e.podDown(ctx, p); err != nil {
 			return err
 		}
-		if err := sliceDown(ctx, p); err != nil {
+		if err := e.sliceDown(ctx, p); err != nil {
 			return err
 		}
 		if err := e.removePodRecords(ctx, p); err != nil {

@@ -86,7 +86,7 @@ func sliceUp(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error
 // sliceDown stops pod p's slice, so that nothing of it outlives the pod;
 // not from inside it (pod create --replace in a pod unit's ExecStartPre=),
 // which would stop the unit this command runs in.
-func sliceDown(ctx context.Context, p *model.Pod) error {
+func (e *Engine) sliceDown(ctx context.Context, p *model.Pod) error {
 	if !systemd.Available() {
 		return nil
 	}
@@ -94,7 +94,7 @@ func sliceDown(ctx context.Context, p *model.Pod) error {
 	if own, err := systemd.OwnCgroup(); err == nil && strings.Contains(own+"/", "/"+slice+"/") {
 		return nil
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx) // a rootless pod's slice is the user manager's
 	if err != nil {
 		return err
 	}
@@ -127,6 +127,9 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	p, err := e.store.Pod(ctx, ref)
 	if err != nil {
 		return err
+	}
+	if e.cfg.Rootless.On {
+		return e.rootlessPodUnitStart(ctx, p)
 	}
 	pinned, err := e.pinPod(p)
 	if err != nil {
@@ -232,6 +235,9 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 	p, err := e.store.Pod(ctx, c.Config.Pod)
 	if err != nil {
 		return nil, err
+	}
+	if e.cfg.Rootless.On {
+		return e.rootlessPodNamespaces(ctx, c, p)
 	}
 	pinned := e.podNamespaces(p)
 	out := podUserEntry(p, pinned)

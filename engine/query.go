@@ -103,7 +103,7 @@ func (e *Engine) Logs(ctx context.Context, ref string, o LogOptions, stdout, std
 	}
 	lo := systemd.LogOptions{Unit: unit, Follow: o.Follow, Tail: o.Tail, Since: since,
 		Until: o.Until, Timestamps: o.Timestamps}
-	e.rootlessLogs(&lo)
+	e.rootlessLogs(&lo, c)
 	return systemd.Logs(ctx, lo, stdout, stderr)
 }
 
@@ -125,6 +125,9 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdi
 	}
 	if c.State.Status != model.Running {
 		return 0, fmt.Errorf("can only exec in a running container: %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
+	}
+	if err := e.rootlessHere(c); err != nil {
+		return 0, err
 	}
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {

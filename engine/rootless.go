@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
 	"github.com/podunit/podunit/engine/systemd"
 )
@@ -92,9 +95,34 @@ func (e *Engine) notifyReady() error {
 	return err
 }
 
-// rootlessLogs points a rootless engine's logs at its user manager's units.
-func (e *Engine) rootlessLogs(lo *systemd.LogOptions) {
-	if e.cfg.Rootless.On {
-		lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+// rootlessLogs points a rootless engine's logs at its user manager's units,
+// whose containers cs are: their output journald filed under no unit is
+// found by its identifier (the unit's SyslogIdentifier=: the container's
+// log tag or name for run -d, %N for the generator's).
+func (e *Engine) rootlessLogs(lo *systemd.LogOptions, cs ...*model.Container) {
+	if !e.cfg.Rootless.On {
+		return
 	}
+	lo.UserUID = strconv.Itoa(e.cfg.Rootless.UID)
+	for _, c := range cs {
+		lo.UserIdentifiers = append(lo.UserIdentifiers, LogIdentifier(c))
+		if u := strings.TrimSuffix(c.State.Unit, ".service"); u != "" && u != LogIdentifier(c) {
+			lo.UserIdentifiers = append(lo.UserIdentifiers, u)
+		}
+	}
+}
+
+// rootlessHere checks that the running container c lives in this rootless
+// engine's user namespace, where a process can be run in it; one another
+// podunit started is a NotHereError, which the parent outside answers by
+// running the command again in c's namespace. A pid that cannot be read
+// is left to the runtime to report.
+func (e *Engine) rootlessHere(c *model.Container) error {
+	if !e.cfg.Rootless.On || c.State.Pid <= 0 {
+		return nil
+	}
+	if same, err := rootless.SameNamespace(c.State.Pid); err != nil || same {
+		return nil
+	}
+	return &rootless.NotHereError{PID: c.State.Pid, What: fmt.Sprintf("container %q", c.Name)}
 }

@@ -272,7 +272,7 @@ func (e *Engine) attachOutput(ctx context.Context, c *model.Container, o AttachO
 		errOut = o.Out
 	}
 	logs := systemd.LogOptions{Unit: c.State.Unit, Since: since}
-	e.rootlessLogs(&logs)
+	e.rootlessLogs(&logs, c)
 	if err := systemd.FollowUntil(ctx, logs, o.Out, errOut, ended); err != nil {
 		return 0, fmt.Errorf("attaching to %q: %w", c.Name, err)
 	}

@@ -53,9 +53,10 @@ func containerProcesses(c *model.Container) []Process {
 	}
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	var out []Process
+	pidns := pidNamespaceOf(c.State.Pid)
 	for _, d := range dirs {
 		pid, _ := strconv.Atoi(filepath.Base(d))
-		if pc := procCgroup(pid); pc == cg || strings.HasPrefix(pc, cg+"/") {
+		if pc := procCgroup(pid); (pc == cg || strings.HasPrefix(pc, cg+"/")) && pidns.has(pid) {
 			out = append(out, readProcess(c.Name, pid))
 		}
 	}

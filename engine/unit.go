@@ -207,6 +207,9 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if c, err = e.store.Container(ctx, c.ID); err != nil {
 		return err
 	}
+	if err := e.rootlessPodHere(ctx, c, true); err != nil {
+		return err
+	}
 	unit, err := ownUnit()
 	if err != nil {
 		return err
@@ -224,6 +227,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}); err != nil {
 		return err
 	}
+	e.releasePodNS()
 	c.State.Pid, c.State.Unit = pid, unit
 	if initOnly {
 		e.containerEvent(c, "init") // pod init: created, waiting for pod start

@@ -127,7 +127,8 @@ func TestUserMode(t *testing.T) {
 func TestDefaultConfig(t *testing.T) {
 	env := map[string]string{"XDG_RUNTIME_DIR": "/run/user/1000"}
 	cfg := DefaultConfig(true, Env{Getenv: func(k string) string { return env[k] }, UID: 1000, Home: "/home/u"})
-	want := "/run/user/1000/podunit/systemd:/home/u/.config/podunit/systemd:/etc/podunit/systemd/users/1000"
+	want := "/run/user/1000/podunit/systemd:/home/u/.config/podunit/systemd:/etc/podunit/systemd/users/1000:" +
+		"/etc/podunit/systemd/users"
 	if got := strings.Join(cfg.Dirs, ":"); got != want {
 		t.Errorf("user dirs = %s, want %s", got, want)
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 
@@ -70,7 +69,7 @@ func (t *tree) walk(cfg Config, dir string, root, depth int, seen map[string]*so
 		switch {
 		case isDir && strings.HasSuffix(ent.Name(), ".d"):
 			t.addDropinDir(p, root)
-		case isDir && !slices.Contains(cfg.Skip, p):
+		case isDir && !cfg.skips(p):
 			t.walk(cfg, p, root, depth+1, seen)
 		case !isDir:
 			t.addSource(p, root, seen)

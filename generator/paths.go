@@ -14,11 +14,14 @@ import (
 
 // Config says where to read sources and how to translate them.
 type Config struct {
-	Dirs   []string // search roots, highest precedence first
-	Skip   []string // directories not to descend into (/etc/podunit/systemd/users)
-	Binary string   // podunit's absolute path in Exec lines
-	User   bool     // units for a user manager
-	Only   []string // when set, report only units and errors of these source files
+	Dirs []string // search roots, highest precedence first
+	Skip []string // directories not to descend into (/etc/podunit/systemd/users)
+	// SkipUIDs are directories whose numeric subdirectories (one user's
+	// each) are not descended into.
+	SkipUIDs []string
+	Binary   string   // podunit's absolute path in Exec lines
+	User     bool     // units for a user manager
+	Only     []string // when set, report only units and errors of these source files
 	// StorageRoot is where podunit's storage (and secret store) is, for
 	// LoadCredential=; "" is quadlet.DefaultStorageRoot.
 	StorageRoot string
@@ -65,7 +68,8 @@ func DefaultConfig(user bool, env Env) Config {
 	if config != "" {
 		cfg.Dirs = append(cfg.Dirs, filepath.Join(config, "podunit/systemd"))
 	}
-	cfg.Dirs = append(cfg.Dirs, filepath.Join("/etc/podunit/systemd/users", strconv.Itoa(env.UID)))
+	cfg.Dirs = append(cfg.Dirs, filepath.Join(usersDir, strconv.Itoa(env.UID)), usersDir)
+	cfg.SkipUIDs = []string{usersDir}
 	return cfg
 }
 

@@ -61,6 +61,7 @@ func (a *app) exportUnits(cmd *cobra.Command, ref string, o export.Options) ([]e
 		return nil, err
 	}
 	o.Globals = a.explicitGlobals(cmd)
+	o.User = rootlessConfig().On
 	o.SecretDir = engine.SecretDir(eng.Images().Root())
 	ctx := a.ctx(cmd)
 	if p, err := eng.Pod(ctx, ref); err == nil {

@@ -14,16 +14,16 @@ func main() {
 	if image.ReexecInit() {
 		return
 	}
-	awaitUserns()
+	join := awaitUserns()
 	setGCPercent()
 	stop := startProfile()
-	code := run(os.Args[1:])
+	code := run(os.Args[1:], join)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one command line and returns the process exit code.
-func run(args []string) int {
+func run(args []string, join *os.File) int {
 	app := newApp(os.Stdin, os.Stdout, os.Stderr)
 	root := app.rootCommandFor(args)
 	root.SetArgs(args)
@@ -34,6 +34,9 @@ func run(args []string) int {
 	}
 	if code, ok := reexitCode(err); ok {
 		return code
+	}
+	if askedToJoin(err, join) {
+		return 0
 	}
 	fmt.Fprintf(os.Stderr, "Error: %s\n", errorText(err))
 	return exitCodeOf(err)

@@ -12,12 +12,24 @@ import (
 )
 
 // awaitUserns is main's first step in a podunit that enterUserns started:
-// it waits until the user namespace is mapped.
-func awaitUserns() {
-	if err := rootless.AwaitMaps(); err != nil {
+// it waits until the user namespace is mapped, and returns the pipe to ask
+// the parent through to run the command in another namespace (nil where
+// no parent listens).
+func awaitUserns() *os.File {
+	join, err := rootless.AwaitMaps()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %s\n", err)
 		os.Exit(exitEngine)
 	}
+	return join
+}
+
+// askedToJoin: err says the command needs a running container's user
+// namespace, and the parent outside, told through join, will run it again
+// there.
+func askedToJoin(err error, join *os.File) bool {
+	var nh *rootless.NotHereError
+	return errors.As(err, &nh) && rootless.AskJoin(join, nh.PID)
 }
 
 // reexited ends a command that ran again in a user namespace: the parent

@@ -46,15 +46,21 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, sys
 // Reexec runs the program self with args (args[0] its name) in a new user
 // and mount namespace with p's maps, this process's stdio and env, passes
 // on the signals this process gets, and returns the child's exit code
-// (128+n after signal n).
+// (128+n after signal n). A child that asked to join another process's
+// namespace instead (AskJoin) is run again there (Join).
 func Reexec(p Plan, self string, args, env []string) (int, error) {
-	cmd, release, err := startChild(p, self, args, env)
+	asked, told, err := os.Pipe()
+	if err != nil {
+		return 0, fmt.Errorf("making the user namespace's pipe: %w", err)
+	}
+	defer asked.Close()
+	sigs := notifySignals()
+	defer signal.Stop(sigs)
+	cmd, release, err := startChild(p, self, args, env, told)
+	told.Close()
 	if err != nil {
 		return 0, err
 	}
-	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
-	defer signal.Stop(sigs)
 	if err := writeMaps(p, cmd.Process.Pid); err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -66,6 +72,24 @@ func Reexec(p Plan, self string, args, env []string) (int, error) {
 	if err != nil {
 		_ = cmd.Process.Kill()
 	}
+	code, err := supervise(cmd, sigs)
+	if pid := joinAsked(asked); err == nil && pid > 0 {
+		return Join(p, pid, self, args, env)
+	}
+	return code, err
+}
+
+// notifySignals starts catching the signals a parent passes on; the
+// caller stops it with signal.Stop.
+func notifySignals() chan os.Signal {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwarded...)
+	return sigs
+}
+
+// supervise passes on the signals sigs gets to cmd's process until it
+// ends, and returns its exit code.
+func supervise(cmd *exec.Cmd, sigs chan os.Signal) (int, error) {
 	done := make(chan struct{})
 	go func() {
 		for {
@@ -86,16 +110,15 @@ func Reexec(p Plan, self string, args, env []string) (int, error) {
 // whose write end it returns. The child keeps every capability in its
 // namespace across exec as ambient ones (its uid is not mapped yet at exec,
 // so the kernel would otherwise drop them).
-func startChild(p Plan, self string, args, env []string) (*exec.Cmd, *os.File, error) {
+func startChild(p Plan, self string, args, env []string, join *os.File) (*exec.Cmd, *os.File, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, nil, fmt.Errorf("making the user namespace's pipe: %w", err)
 	}
 	defer r.Close()
 	cmd := &exec.Cmd{Path: self, Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-		ExtraFiles: []*os.File{r}}
-	cmd.Env = append(append([]string{}, env...), envWait+"=3", envConfigured+"=done",
-		envUID+"="+strconv.Itoa(p.UID), envGID+"="+strconv.Itoa(p.GID))
+		ExtraFiles: []*os.File{r, join}}
+	cmd.Env = append(childEnv(p, env), envWait+"=3", envJoin+"=4")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS,
 		AmbientCaps: allCaps()}
 	if err := cmd.Start(); err != nil {
@@ -155,22 +178,36 @@ func exitCode(cmd *exec.Cmd, err error) (int, error) {
 
 // AwaitMaps is the child's side of Reexec, for main to call first: in a
 // process Reexec started it blocks until the parent has written the maps
-// and reports whether it may go on; elsewhere it returns at once.
-func AwaitMaps() error {
+// and reports whether it may go on, and returns the pipe AskJoin writes
+// to; elsewhere it returns at once, and a nil pipe.
+func AwaitMaps() (*os.File, error) {
 	fd := os.Getenv(envWait)
 	if fd == "" {
-		return nil
+		return nil, nil
 	}
+	join := takeFile(envJoin, "userns-join")
 	os.Unsetenv(envWait)
 	n, err := strconv.Atoi(fd)
 	if err != nil {
-		return fmt.Errorf("bad %s=%q", envWait, fd)
+		return join, fmt.Errorf("bad %s=%q", envWait, fd)
 	}
 	f := os.NewFile(uintptr(n), "userns-wait")
 	defer f.Close()
 	b := make([]byte, 1)
 	if k, err := f.Read(b); k != 1 || b[0] != 1 {
-		return fmt.Errorf("the parent podunit did not map the user namespace: %v", err)
+		return join, fmt.Errorf("the parent podunit did not map the user namespace: %v", err)
 	}
-	return nil
+	return join, nil
+}
+
+// takeFile opens the inherited fd the variable env names, closed on exec
+// and the variable gone, so no program this one runs finds either.
+func takeFile(env, name string) *os.File {
+	n, err := strconv.Atoi(os.Getenv(env))
+	os.Unsetenv(env)
+	if err != nil || n < 3 {
+		return nil
+	}
+	syscall.CloseOnExec(n)
+	return os.NewFile(uintptr(n), name)
 }

@@ -129,7 +129,7 @@ func TestUserManager(t *testing.T) {
 
 func TestAwaitMapsOutsideAChildReturnsAtOnce(t *testing.T) {
 	t.Setenv(envWait, "")
-	if err := AwaitMaps(); err != nil {
+	if _, err := AwaitMaps(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -141,7 +141,7 @@ func TestAwaitMapsFailsWhenTheParentGoes(t *testing.T) {
 	}
 	w.Close()
 	t.Setenv(envWait, strconv.Itoa(int(r.Fd())))
-	if err := AwaitMaps(); err == nil || !strings.Contains(err.Error(), "did not map") {
+	if _, err := AwaitMaps(); err == nil || !strings.Contains(err.Error(), "did not map") {
 		t.Fatalf("want the parent's absence reported, got %v", err)
 	}
 	if os.Getenv(envWait) != "" {

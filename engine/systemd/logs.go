@@ -28,6 +28,9 @@ type LogOptions struct {
 	// UserUID, when set, reads the units of that user's own manager
 	// (_SYSTEMD_USER_UNIT=, _UID=): a rootless podunit's (userlogs.go).
 	UserUID string
+	// UserIdentifiers are the SYSLOG_IDENTIFIERs of those units' output,
+	// for the entries journald could not file under a user unit.
+	UserIdentifiers []string
 }
 
 // journalctl is the program Logs runs; a variable for tests.
@@ -136,7 +139,7 @@ func journalArgs(opts LogOptions, after string) []string {
 	if opts.Identifier != "" {
 		args = append(args, "SYSLOG_IDENTIFIER="+opts.Identifier)
 	}
-	return args
+	return append(args, userUnfiled(opts)...)
 }
 
 // sinceStamp formats t as seconds since the epoch with microseconds.

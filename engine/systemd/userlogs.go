@@ -17,3 +17,25 @@ func userMatch(opts LogOptions) []string {
 	}
 	return []string{"_UID=" + opts.UserUID}
 }
+
+// userUnfiled is a second match (journalctl's "+": or) for a user's
+// units: their output with the units' identifiers, from the user, that
+// journald filed under no unit. It files a user unit's stream by the
+// cgroup of the process that opened it (a user manager's stream header
+// naming the unit counts for root only), read when the first line comes:
+// a rootless unit's ExecStart= podunit has often exited by then, its
+// container writing on.
+func userUnfiled(opts LogOptions) []string {
+	if opts.UserUID == "" || len(opts.UserIdentifiers) == 0 {
+		return nil
+	}
+	out := []string{"+"}
+	if opts.Identifier != "" {
+		out = append(out, "SYSLOG_IDENTIFIER="+opts.Identifier)
+	} else {
+		for _, id := range opts.UserIdentifiers {
+			out = append(out, "SYSLOG_IDENTIFIER="+id)
+		}
+	}
+	return append(out, "_UID="+opts.UserUID, "_TRANSPORT=stdout")
+}

@@ -31,6 +31,7 @@ type Options struct {
 	// SecretDir is the secret store (engine.SecretDir) whose files the
 	// units' LoadCredential= name.
 	SecretDir string
+	User      bool // units for the user's own manager (a rootless caller)
 }
 
 // Unit is one generated unit file.
@@ -147,7 +148,7 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 		return Unit{}, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	if pod == nil {
-		f.Add("Install", "WantedBy", "multi-user.target default.target")
+		f.Add("Install", "WantedBy", o.wantedBy())
 	}
 	return render(ContainerUnit(c.Name), f)
 }

@@ -31,7 +31,7 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 	if err := o.podService(f, p); err != nil {
 		return nil, fmt.Errorf("pod %q: %w", p.Name, err)
 	}
-	f.Add("Install", "WantedBy", "multi-user.target default.target")
+	f.Add("Install", "WantedBy", o.wantedBy())
 	u, err := render(PodUnit(p.Name), f)
 	if err != nil {
 		return nil, err

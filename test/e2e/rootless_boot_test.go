@@ -19,7 +19,9 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
-	u.sb = harness.Boot(t, harness.Options{})
+	u.must("image", "import", tar, "bb") // on the host, before the boot starts gen.service
+	gens := userGenerator(t, dir, u)
+	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens}})
 	u.sb.Run(t, "loginctl", "enable-linger", u.name)
 	t.Cleanup(func() { _, _, _, _ = u.sb.Exec("loginctl", "disable-linger", u.name) })
 	u.sb.WaitActive(t, "user@"+u.uid+".service", "active", 20*time.Second)
@@ -27,7 +29,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	if out := u.sb.Run(t, "ls", "/run/user/"+u.uid+"/systemd"); !strings.Contains(out, "private") {
 		t.Fatalf("the user manager's private socket is missing: %s", out)
 	}
-	u.must("image", "import", tar, "bb")
+	checkUserGenerated(t, u)
 	for _, rt := range []string{"crun", "runc"} {
 		out := u.must("--runtime", rt, "run", "--rm", "bb", "head", "-n1", "/proc/self/uid_map")
 		if got := strings.Join(strings.Fields(out), " "); got != "0 "+u.uid+" 1" {
@@ -35,6 +37,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 		}
 	}
 	checkRootlessUnit(t, u)
+	checkUserGenerate(t, u)
 }
 
 // checkRootlessUnit: run -d as the user makes podunit-NAME.service on the

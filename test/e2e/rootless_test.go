@@ -215,6 +215,8 @@ func TestRootlessRunAttached(t *testing.T) {
 	}
 	checkRootlessFiles(t, dir, u)
 	checkRootlessSignal(t, u)
+	checkRootlessExec(t, u)
+	checkRootlessPod(t, u)
 	checkRootlessUnits(t, u)
 }
 

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -143,6 +144,8 @@ func killAt(t *testing.T, e *env, op faultOp, name string, delay time.Duration) 
 	// Under the sandbox the command is nsenter, whose child is podunit: the
 	// kill goes to the process group, podunit included.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -152,7 +155,7 @@ func killAt(t *testing.T, e *env, op faultOp, name string, delay time.Duration) 
 	select {
 	case err := <-done:
 		if delay == unkilled && err != nil {
-			t.Fatalf("podunit %s, unkilled: %v", strings.Join(op.args(name), " "), err)
+			t.Fatalf("podunit %s, unkilled: %v: %s", strings.Join(op.args(name), " "), err, stderr.String())
 		}
 	case <-time.After(delay):
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

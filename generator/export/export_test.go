@@ -256,7 +256,9 @@ func checkUnitSection(t *testing.T, f *unitfile.File, dep, text string) {
 			t.Fatalf("[Unit] %s=%q, want %q\n%s", k, got[k], v, text)
 		}
 	}
-	if words, err := unitfile.SplitWords(dep); err != nil || len(words) != 1 || words[0] != dep {
-		t.Fatalf("dependency %q reads back as %q (%v)", dep, words, err)
+	// systemd splits dependency lists on blanks and keeps escapes (\x2d)
+	// as they are: the unit name must come back as one word, itself
+	if words := strings.Fields(dep); len(words) != 1 || words[0] != dep {
+		t.Fatalf("dependency %q reads back as %q", dep, words)
 	}
 }

@@ -244,7 +244,7 @@ func TestUnitName(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "x.service\n[Service]\nExecStartPre=/bin/touch /P", "a b.service", "%n.service",
-		"db", "db.nope", ".service", "@x.service", "a@b@c.service", `"q".service`, strings.Repeat("a", 248) + ".service"} {
+		"db", "db.nope", ".service", "@x.service", "a@b@c.service", `"q".service`, `\.service`, `a\x2.service`, `a\xzz.service`, strings.Repeat("a", 248) + ".service"} {
 		if err := UnitName(bad); err == nil {
 			t.Errorf("UnitName(%q) accepted", bad)
 		}

@@ -30,6 +30,11 @@ func UnitName(name string) error {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(":-_.\\@", c) >= 0) {
 			return fmt.Errorf("unit name %q holds %q, which systemd does not allow in one", name, c)
 		}
+		if c == '\\' && !hexEscapeAt(name, i) {
+			// a unit file reads any other backslash as the start of a C
+			// escape: \. would vanish from the list it is written in
+			return fmt.Errorf("unit name %q: a backslash must begin an escape such as \\x2d", name)
+		}
 	}
 	dot := strings.LastIndexByte(name, '.')
 	if dot <= 0 || !slices.Contains(unitTypes, name[dot+1:]) {
@@ -39,4 +44,13 @@ func UnitName(name string) error {
 		return fmt.Errorf("unit name %q: one @ at most, after a prefix", name)
 	}
 	return nil
+}
+
+// hexEscapeAt reports whether name[i:] begins with systemd's \xNN.
+func hexEscapeAt(name string, i int) bool {
+	if i+3 >= len(name) || name[i+1] != 'x' {
+		return false
+	}
+	isHex := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
+	return isHex(name[i+2]) && isHex(name[i+3])
 }

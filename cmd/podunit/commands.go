@@ -10,7 +10,7 @@ import (
 // addCommands builds the verb tree: container verbs at the top level (as
 // Podman and Docker have them) and again under `container`.
 func (a *app) addCommands(root *cobra.Command) {
-	containerCmd := &cobra.Command{Use: "container", Short: "Manage containers"}
+	containerCmd := containerGroup()
 	for _, mk := range []func() *cobra.Command{
 		a.runCommand, a.createCommand, a.startCommand, a.stopCommand, a.killCommand,
 		a.restartCommand, a.rmCommand, a.psCommand, a.inspectCommand, a.waitCommand,
@@ -41,6 +41,11 @@ func (a *app) addCommands(root *cobra.Command) {
 	a.addEverydayCommands(root)
 	root.InitDefaultCompletionCmd()
 	requireSubcommands(root)
+}
+
+// containerGroup is the `container` command group, without its verbs.
+func containerGroup() *cobra.Command {
+	return &cobra.Command{Use: "container", Short: "Manage containers"}
 }
 
 // requireSubcommands makes every command group below root refuse what is

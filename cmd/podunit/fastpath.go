@@ -66,7 +66,7 @@ func (a *app) rootCommandFor(args []string) *cobra.Command {
 	if group == "" {
 		root.AddCommand(mk())
 	} else {
-		g := &cobra.Command{Use: group, Short: "Manage containers"}
+		g := containerGroup() // the only group of fastVerbs
 		g.AddCommand(mk())
 		root.AddCommand(g)
 	}

@@ -170,8 +170,7 @@ func TestSystemCheckUnderSystemd(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()
-	e.must("run", "-d", "--name", "web", "bb", "sleep", "600")
-	stateSettled(t, e, "podunit-web.service") // run -d returned: no podunit process writes any more
+	mustSettled(t, e, "run", "-d", "--name", "web", "bb", "sleep", "600")
 	e.loseState(false)
 	checkFinds(t, e)
 	e.must("system", "check", "--repair")

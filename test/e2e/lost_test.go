@@ -55,17 +55,19 @@ func TestLostStateIsRefused(t *testing.T) {
 	}
 }
 
-// stateSettled fails unless the state database's files (the database,
-// its WAL) were last written before systemd took the unit's READY=1 (so
-// before `run -d` or `start` could return), and stay as they are for a
-// while: a command that has returned leaves no process writing them.
-func stateSettled(t *testing.T, e *env, unit string) {
+// mustSettled runs podunit with args (`run -d`, `start`) and fails unless
+// the state database's files (the database, its WAL) were last written
+// before the command returned, and stay as they are for a while: a command
+// that has returned leaves no process writing them (unit-start closes its
+// store before READY=1, and the command returns only after systemd has
+// it). The command itself may write until it exits: its own close
+// checkpoints the WAL when unit-start's could not. File times come from
+// the kernel's coarse clock, never ahead of the real time, so a write
+// before the return can never look like one after it.
+func mustSettled(t *testing.T, e *env, args ...string) {
 	t.Helper()
-	out := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "ActiveEnterTimestamp", "--timestamp=us+utc", unit))
-	ready, err := time.Parse("Mon 2006-01-02 15:04:05.000000 MST", out)
-	if err != nil {
-		t.Fatalf("%s's ActiveEnterTimestamp %q: %v", unit, out, err)
-	}
+	e.must(args...)
+	returned := time.Now()
 	look := func() string {
 		var b strings.Builder
 		for _, p := range []string{e.stateDB(), e.stateDB() + "-wal"} {
@@ -74,8 +76,8 @@ func stateSettled(t *testing.T, e *env, unit string) {
 				fmt.Fprintf(&b, "%s none; ", filepath.Base(p))
 				continue
 			}
-			if fi.ModTime().After(ready) {
-				t.Errorf("%s was written at %s, after %s became active at %s", p, fi.ModTime().UTC(), unit, ready)
+			if fi.ModTime().After(returned) {
+				t.Errorf("%s was written at %s, after %v returned at %s", p, fi.ModTime().UTC(), args, returned.UTC())
 			}
 			fmt.Fprintf(&b, "%s %d %s; ", filepath.Base(p), fi.Size(), fi.ModTime().Format(time.RFC3339Nano))
 		}

@@ -59,8 +59,11 @@ vet: ## go vet with the build tags
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) vet -tags $(TAGS),manpages ./cmd/podunit
 
+# Tests report through test/testsum: plain go test's output (failed tests in full) and then
+# the slowest tests, so every CI log shows where the run's time goes.
 test: setup vet ## setup, vet, then every test with -race (e2e tests need root: they boot systemd), then brief fuzzing
-	$(GOTEST) ./...
+	$(GO) build -o bin/testsum ./test/testsum
+	set -o pipefail; $(GOTEST) -json ./... | bin/testsum
 	$(MAKE) --no-print-directory fuzz
 
 # The fuzz targets that guard unit files: no value may add a directive or a section

@@ -65,6 +65,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
+	if err := rt.UseSeccompCache(s, bundle); err != nil {
+		return "", nil, err
+	}
 	data, err := json.MarshalIndent(s, "", "\t")
 	if err != nil {
 		return "", nil, err

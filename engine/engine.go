@@ -131,8 +131,11 @@ func (e *Engine) runtimeFor(name string) (*oci.Runtime, error) {
 			name = "runc"
 		}
 	}
-	root := filepath.Join(e.runDir, "runtime", filepath.Base(name))
-	return oci.Find(name, root)
+	rt, err := oci.Find(name, filepath.Join(e.runDir, "runtime", filepath.Base(name)))
+	if err == nil {
+		rt.SeccompCache = filepath.Join(e.runDir, "seccomp", rt.Name)
+	}
+	return rt, err
 }
 
 // bundleDir is where a container's config.json and runtime logs live.

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
@@ -33,6 +35,7 @@ func (e *Engine) Reset(ctx context.Context) error {
 	}
 	errs = append(errs, e.removeNetworks(ctx))
 	errs = append(errs, e.removeSecrets())
+	errs = append(errs, os.RemoveAll(filepath.Join(e.runDir, "seccomp"))) // compiled programs kept for crun
 	r := &PruneReport{}
 	errs = append(errs, e.pruneImages(ctx, r, true, nil))
 	if _, err := e.Check(ctx, CheckOptions{Repair: true, Force: true}); err != nil {

@@ -42,6 +42,7 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 	if err := cmd.Run(); err != nil {
 		return 0, classify(r.Name, "create", logPath, err)
 	}
+	r.KeepSeccomp(id, bundle)
 	return readPid(pidFile)
 }
 

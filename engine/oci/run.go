@@ -15,6 +15,8 @@ import (
 type Running struct {
 	cmd     *exec.Cmd
 	rt      *Runtime
+	id      string
+	bundle  string
 	logPath string
 	closers []*os.File
 }
@@ -38,7 +40,7 @@ func (r *Runtime) Run(ctx context.Context, id, bundle string, stdio Stdio) (*Run
 		closeAll(closers)
 		return nil, err
 	}
-	return &Running{cmd: cmd, rt: r, logPath: logPath, closers: closers}, nil
+	return &Running{cmd: cmd, rt: r, id: id, bundle: bundle, logPath: logPath, closers: closers}, nil
 }
 
 // Pid waits until the runtime has written the container's pid, or has
@@ -46,6 +48,7 @@ func (r *Runtime) Run(ctx context.Context, id, bundle string, stdio Stdio) (*Run
 func (x *Running) Pid(pidFile string, exited <-chan struct{}) (int, error) {
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 5*time.Millisecond) {
 		if pid, err := readPid(pidFile); err == nil {
+			x.rt.KeepSeccomp(x.id, x.bundle)
 			return pid, nil
 		}
 		select {

@@ -23,6 +23,9 @@ type Runtime struct {
 	Name string // "crun" or "runc" (what the user asked for)
 	Path string // absolute path of the binary
 	Root string // the runtime's --root state directory
+	// SeccompCache is where compiled seccomp programs are kept for the
+	// next containers (crun only; "" keeps none). See seccompcache.go.
+	SeccompCache string
 	// NoCgroups makes no cgroup for the container (crun's
 	// --cgroup-manager=disabled, --cgroups=disabled).
 	NoCgroups bool

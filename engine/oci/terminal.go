@@ -67,6 +67,7 @@ func (r *Runtime) RunTerminal(ctx context.Context, id, bundle, consoleSocket str
 	if err := cmd.Run(); err != nil {
 		return 0, classify(r.Name, "run", logPath, err)
 	}
+	r.KeepSeccomp(id, bundle)
 	return readPid(pidFile)
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // The runtimes' own console proxies differ (crun 1.8 neither sets nor
@@ -67,7 +69,7 @@ func (r *Runtime) RunTerminal(ctx context.Context, id, bundle, consoleSocket str
 	if err := cmd.Run(); err != nil {
 		return 0, classify(r.Name, "run", logPath, err)
 	}
-	return readPid(pidFile)
+	return pidfile.Read(pidFile)
 }
 
 // ExecTerminal starts a process with a terminal in the running container
@@ -88,5 +90,5 @@ func (r *Runtime) ExecTerminal(ctx context.Context, id string, o ExecOptions, di
 		}
 		return 0, r.execFailure(msg, logPath, err)
 	}
-	return readPid(pidFile)
+	return pidfile.Read(pidFile)
 }

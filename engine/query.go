@@ -115,23 +115,39 @@ type ExecOptions struct {
 	User       string
 	Tty        bool
 	DetachKeys []byte // with Tty and input: the sequence that detaches (Exec returns ErrDetached)
+	Stdin      bool   // -i: recorded for a detached session (its input is /dev/null)
+	// DetachKeysSpec is --detach-keys as typed, for the session's record.
+	DetachKeysSpec string
 }
 
 // Exec runs a process in a running container and returns its exit code.
 func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdio) (int, error) {
-	c, err := e.container(ctx, ref)
+	c, rt, opts, err := e.execPrepare(ctx, ref, o)
 	if err != nil {
 		return 0, err
 	}
+	if o.Tty {
+		return e.execTerminal(ctx, c, rt, opts, stdio, o.DetachKeys, sessionOf(o))
+	}
+	return rt.Exec(ctx, c.ID, opts, stdio)
+}
+
+// execPrepare finds the running container of an exec and its runtime, and
+// turns o into the runtime's options (the user resolved in the container).
+func (e *Engine) execPrepare(ctx context.Context, ref string, o ExecOptions) (*model.Container, *oci.Runtime, oci.ExecOptions, error) {
+	c, err := e.container(ctx, ref)
+	if err != nil {
+		return nil, nil, oci.ExecOptions{}, err
+	}
 	if c.State.Status != model.Running {
-		return 0, fmt.Errorf("can only exec in a running container: %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
+		return nil, nil, oci.ExecOptions{}, fmt.Errorf("can only exec in a running container: %q is %s: %w", c.Name, c.State.Status, errdefs.ErrConflict)
 	}
 	if err := e.rootlessHere(c); err != nil {
-		return 0, err
+		return nil, nil, oci.ExecOptions{}, err
 	}
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
-		return 0, err
+		return nil, nil, oci.ExecOptions{}, err
 	}
 	user := o.User
 	if user == "" {
@@ -140,18 +156,13 @@ func (e *Engine) Exec(ctx context.Context, ref string, o ExecOptions, stdio Stdi
 	if user != "" {
 		u, err := spec.ResolveUser("/proc/"+strconv.Itoa(c.State.Pid)+"/root", user)
 		if err != nil {
-			return 0, err
+			return nil, nil, oci.ExecOptions{}, err
 		}
 		user = strconv.Itoa(int(u.UID)) + ":" + strconv.Itoa(int(u.GID))
 	}
-	wd := o.WorkingDir
 	logDir := e.bundleDir(c.ID)
 	if _, err := os.Stat(logDir); err != nil {
 		logDir = os.TempDir()
 	}
-	opts := oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: wd, User: user, Tty: o.Tty, LogDir: logDir}
-	if o.Tty {
-		return e.execTerminal(ctx, rt, c.ID, opts, stdio, o.DetachKeys)
-	}
-	return rt.Exec(ctx, c.ID, opts, stdio)
+	return c, rt, oci.ExecOptions{Args: o.Args, Env: o.Env, WorkingDir: o.WorkingDir, User: user, Tty: o.Tty, LogDir: logDir}, nil
 }

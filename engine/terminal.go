@@ -126,15 +126,16 @@ func (e *Engine) runTerminal(ctx context.Context, c *model.Container, rt *oci.Ru
 	var recorded error
 	code, err := onTerminal(s, callerTerminal(stdio), sigs,
 		func() (int, error) { return rt.RunTerminal(ctx, c.ID, bundle, console.ConsoleSocket) },
-		func(pid int) { recorded = e.recordRunning(ctx, c.ID, pid); unlock() })
+		func(pid int) { recorded = e.recordRunning(ctx, c.ID, pid); unlock() }, oci.WaitPid)
 	return code, errors.Join(err, recorded)
 }
 
 // execTerminal is Exec with -t: as runTerminal, for a process the runtime
-// starts in the running container id. With detach keys the terminal is
-// kept by a keeper process (execKeeper), so the process keeps it when this
-// one leaves on them (ErrDetached).
-func (e *Engine) execTerminal(ctx context.Context, rt *oci.Runtime, id string, o oci.ExecOptions, stdio Stdio, keys []byte) (int, error) {
+// starts in the running container c. With detach keys and input the
+// terminal is kept by a keeper process and the process waited for by a
+// waiter process (execTerminalKept), so both outlive this one when it
+// leaves on the keys (ErrDetached).
+func (e *Engine) execTerminal(ctx context.Context, c *model.Container, rt *oci.Runtime, o oci.ExecOptions, stdio Stdio, keys []byte, rec ExecSession) (int, error) {
 	dir, err := os.MkdirTemp("", "podunit-exec-") // short: the runtime dials a full socket path
 	if err != nil {
 		return 0, err
@@ -143,22 +144,20 @@ func (e *Engine) execTerminal(ctx context.Context, rt *oci.Runtime, id string, o
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
 	defer signal.Stop(sigs)
-	var s terminalKeeper
+	attach := callerTerminal(stdio)
+	attach.DetachKeys = keys
 	if len(keys) > 0 && stdio.In != nil {
-		s, err = e.startExecKeeper(id, dir)
-	} else {
-		s, err = console.NewSession(dir)
+		return e.execTerminalKept(c, rt, o, attach, dir, sigs, rec)
 	}
+	s, err := console.NewSession(dir)
 	if err != nil {
 		return 0, err
 	}
-	attach := callerTerminal(stdio)
-	attach.DetachKeys = keys
 	return onTerminal(s, attach, sigs,
 		func() (int, error) {
-			return rt.ExecTerminal(ctx, id, o, dir, filepath.Join(dir, console.ConsoleSocket))
+			return rt.ExecTerminal(ctx, c.ID, o, dir, filepath.Join(dir, console.ConsoleSocket))
 		},
-		func(int) {})
+		func(int) {}, oci.WaitPid)
 }
 
 // terminalKeeper keeps a terminal for an attached caller: a
@@ -173,8 +172,9 @@ type terminalKeeper interface {
 // whose terminal's master goes to s's console socket; it passes sigs on to
 // the process, waits for it and returns its exit code, or ErrDetached when
 // the caller typed the detach keys (s then keeps the terminal). started
-// runs once the process runs.
-func onTerminal(s terminalKeeper, o AttachOptions, sigs <-chan os.Signal, start func() (int, error), started func(pid int)) (int, error) {
+// runs once the process runs; wait waits for it.
+func onTerminal(s terminalKeeper, o AttachOptions, sigs <-chan os.Signal, start func() (int, error), started func(pid int),
+	wait func(pid int) (int, error)) (int, error) {
 	if err := oci.BecomeSubreaper(); err != nil {
 		s.Abort()
 		return 0, errors.Join(err, s.Close())
@@ -202,7 +202,7 @@ func onTerminal(s terminalKeeper, o AttachOptions, sigs <-chan os.Signal, start 
 		}
 	}()
 	exited := make(chan exitResult, 1)
-	go func() { code, err := oci.WaitPid(pid); exited <- exitResult{code, err} }()
+	go func() { code, err := wait(pid); exited <- exitResult{code, err} }()
 	var r exitResult
 	select {
 	case err := <-attached:

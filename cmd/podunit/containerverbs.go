@@ -21,7 +21,7 @@ func (a *app) containerVerbs() []func() *cobra.Command {
 // containerOnlyVerbs are the verbs of Podman's `container` group that
 // either exist at the top level already (port) or only in the group (prune).
 func (a *app) containerOnlyVerbs() []*cobra.Command {
-	return []*cobra.Command{a.portCommand(), a.containerPruneCommand(), a.consoleKeeperCommand()}
+	return []*cobra.Command{a.portCommand(), a.containerPruneCommand(), a.consoleKeeperCommand(), a.execInspectCommand()}
 }
 
 func (a *app) containerPruneCommand() *cobra.Command {

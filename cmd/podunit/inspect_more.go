@@ -12,8 +12,8 @@ import (
 
 // inspectMore are the keys of Podman's container inspect beyond the first
 // set, with the values that hold for every podunit container: no
-// dependencies (no infra container, no --requires), no exec session
-// records, no libpod namespace, never a kube service container.
+// dependencies (no infra container, no --requires), the exec sessions that
+// run (exec -d, a detached exec -it), no libpod namespace, never a kube service container.
 type inspectMore struct {
 	Driver       string   `json:"Driver"`
 	ImageDigest  string   `json:"ImageDigest"`
@@ -37,7 +37,7 @@ type inspectMore struct {
 // newInspectMore reads the storage driver and the image's digest ("" when
 // the image is gone or the container runs from --rootfs).
 func (a *app) newInspectMore(cmd *cobra.Command, eng *engine.Engine, c *model.Container) inspectMore {
-	m := inspectMore{Driver: eng.Images().Driver(), Dependencies: []string{}, ExecIDs: []string{}}
+	m := inspectMore{Driver: eng.Images().Driver(), Dependencies: []string{}, ExecIDs: eng.ExecIDs(c)}
 	if b, e, err := engine.Capabilities(c); err == nil {
 		m.BoundingCaps, m.EffectiveCaps = b, e
 	}

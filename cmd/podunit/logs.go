@@ -68,7 +68,7 @@ func parseSince(s string) (time.Time, error) {
 
 func (a *app) execCommand() *cobra.Command {
 	var o engine.ExecOptions
-	var interactive bool
+	var interactive, detach bool
 	var dk detachKeysFlag
 	cmd := &cobra.Command{
 		Use:   "exec [flags] CONTAINER COMMAND [ARG...]",
@@ -83,7 +83,10 @@ func (a *app) execCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o.Args = args[1:]
+			o.Args, o.Stdin, o.DetachKeysSpec = args[1:], interactive, dk.keys
+			if detach {
+				return a.execDetached(cmd, eng, args[0], o)
+			}
 			stdio := engine.Stdio{Out: os.Stdout, Err: os.Stderr}
 			if interactive {
 				stdio.In = a.in
@@ -103,6 +106,7 @@ func (a *app) execCommand() *cobra.Command {
 	fs.StringVarP(&o.User, "user", "u", "", "user[:group]")
 	fs.BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	fs.BoolVarP(&o.Tty, "tty", "t", false, "allocate a terminal")
+	fs.BoolVarP(&detach, "detach", "d", false, "run the process in the background and print its exec session's ID")
 	dk.register(fs)
 	return cmd
 }

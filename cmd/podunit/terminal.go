@@ -64,14 +64,21 @@ func (a *app) attachCommand() *cobra.Command {
 
 // consoleKeeperCommand holds a unit container's pty master (started by
 // unit-start, with the console and attach sockets as descriptors 3 and 4).
+// With --wait DIR it is an exec's waiter instead (console.WaitExec).
 func (a *app) consoleKeeperCommand() *cobra.Command {
 	var caller bool
+	var wait string
 	cmd := &cobra.Command{
-		Use:    "console-keeper ID",
+		Use:    "console-keeper ID [--wait DIR -- ARGV...]",
 		Short:  "Keep a container's terminal for attach (run by unit-start)",
 		Hidden: true,
-		Args:   cobra.ExactArgs(1),
+		Args:   cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if wait != "" {
+				code, err := console.WaitExec(wait, os.NewFile(3, "report"), args[1:])
+				a.exitCode = code
+				return err
+			}
 			var callers []*os.File
 			if caller {
 				callers = append(callers, os.NewFile(5, "caller"))
@@ -80,6 +87,7 @@ func (a *app) consoleKeeperCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&caller, "caller", false, "descriptor 5 is the first caller's connection (exec -it)")
+	cmd.Flags().StringVar(&wait, "wait", "", "wait for an exec in the session directory DIR (descriptor 3: report)")
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // Create makes the container from the bundle (config.json + rootfs) without
@@ -43,7 +44,7 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 		return 0, classify(r.Name, "create", logPath, err)
 	}
 	r.KeepSeccomp(id, bundle)
-	return readPid(pidFile)
+	return pidfile.Read(pidFile)
 }
 
 // StartExec starts a created container and classifies an exec failure the
@@ -106,18 +107,6 @@ func closeAll(fs []*os.File) {
 	for _, f := range fs {
 		_ = f.Close()
 	}
-}
-
-func readPid(path string) (int, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, fmt.Errorf("reading the runtime's pid file: %w", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return 0, fmt.Errorf("the runtime's pid file %s holds %q, not a pid", path, b)
-	}
-	return pid, nil
 }
 
 // ExecError is a failure to invoke the container's command; Code is 126

@@ -3,6 +3,7 @@ package oci
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,4 +67,33 @@ func execArgs(o ExecOptions) []string {
 		args = append(args, "--tty")
 	}
 	return args
+}
+
+// ExecDetachedCommand is the runtime's command line (path first) and
+// environment that start a process in the running container id and leave
+// it running: its pid goes to pidFile, and with o.Tty its terminal's master
+// to consoleSocket (a full path). An exec waiter runs it (console.WaitExec);
+// a failure is read from o.LogDir's exec.log (ExecFailure).
+func (r *Runtime) ExecDetachedCommand(id string, o ExecOptions, pidFile, consoleSocket string) (argv, env []string) {
+	logPath := filepath.Join(o.LogDir, "exec.log")
+	_ = os.Remove(logPath)
+	args := append(execArgs(o), "--detach", "--pid-file", pidFile)
+	if o.Tty {
+		args = append(args, "--console-socket", consoleSocket)
+	}
+	cmd := r.command(context.Background(), logPath, append(append(args, id), o.Args...)...)
+	return append([]string{cmd.Path}, cmd.Args[1:]...), cmd.Env
+}
+
+// ExecFailure is the error for a detached exec whose runtime exited with
+// code: the runtime's complaint from o.LogDir, an *ExecError when the
+// command could not be invoked.
+func (r *Runtime) ExecFailure(o ExecOptions, code int) error {
+	logPath := filepath.Join(o.LogDir, "exec.log")
+	err := fmt.Errorf("exit status %d", code)
+	msg := lastLogMessage(logPath)
+	if msg == "" {
+		msg = err.Error()
+	}
+	return r.execFailure(msg, logPath, err)
 }

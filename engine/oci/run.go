@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // Running is a container started by Run: the runtime process that creates
@@ -47,13 +49,13 @@ func (r *Runtime) Run(ctx context.Context, id, bundle string, stdio Stdio) (*Run
 // exited without doing so (then the error is the runtime's).
 func (x *Running) Pid(pidFile string, exited <-chan struct{}) (int, error) {
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 5*time.Millisecond) {
-		if pid, err := readPid(pidFile); err == nil {
+		if pid, err := pidfile.Read(pidFile); err == nil {
 			x.rt.KeepSeccomp(x.id, x.bundle)
 			return pid, nil
 		}
 		select {
 		case <-exited:
-			if pid, err := readPid(pidFile); err == nil {
+			if pid, err := pidfile.Read(pidFile); err == nil {
 				return pid, nil
 			}
 			return 0, classify(x.rt.Name, "run", x.logPath, errors.New("the runtime exited"))

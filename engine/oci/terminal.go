@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // The runtimes' own console proxies differ (crun 1.8 neither sets nor
@@ -68,7 +70,7 @@ func (r *Runtime) RunTerminal(ctx context.Context, id, bundle, consoleSocket str
 		return 0, classify(r.Name, "run", logPath, err)
 	}
 	r.KeepSeccomp(id, bundle)
-	return readPid(pidFile)
+	return pidfile.Read(pidFile)
 }
 
 // ExecTerminal starts a process with a terminal in the running container
@@ -89,5 +91,5 @@ func (r *Runtime) ExecTerminal(ctx context.Context, id string, o ExecOptions, di
 		}
 		return 0, r.execFailure(msg, logPath, err)
 	}
-	return readPid(pidFile)
+	return pidfile.Read(pidFile)
 }

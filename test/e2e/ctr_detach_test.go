@@ -59,6 +59,18 @@ func checkExecDetach(t *testing.T, e *env, name string) {
 			t.Errorf("after detaching (%q) %s is gone:\n%s", c.typed, c.cmd, e.must("exec", name, "ps"))
 		}
 	}
+	// Each detached exec is a session, running until its process ends,
+	// which its waiter records: SIGTERM, 143.
+	ids := strings.Fields(strings.Trim(e.field(name, "{{.ExecIDs}}"), "[]"))
+	if len(ids) != 2 {
+		t.Fatalf("ExecIDs after two detached exec -it = %v, want two sessions", ids)
+	}
+	e.killIn(name, "4[23]4[23]")
+	for _, id := range ids {
+		if code := e.waitExecEnd(id); code != 143 {
+			t.Errorf("detached exec -it %s ended by SIGTERM: recorded %d, want 143", id, code)
+		}
+	}
 	s := onPty(t, e, "exec", "-it", "--detach-keys", "", name, "sh")
 	s.expect("# ")
 	s.send("\x10\x11exit 3\r")

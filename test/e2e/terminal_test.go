@@ -36,6 +36,9 @@ func TestTerminalOnHost(t *testing.T) {
 	t.Run("exec -it detaches", func(t *testing.T) { checkExecDetach(t, e, "con") })
 	t.Run("exec -it output only", func(t *testing.T) { checkExecOutputOnly(t, e, "con") })
 	t.Run("attach refusals", func(t *testing.T) { checkAttachRefusals(t, e, "con") })
+	var left string
+	t.Run("exec -d", func(t *testing.T) { left = checkExecDetached(t, e, "con") })
+	t.Run("exec sessions go", func(t *testing.T) { checkExecSessionsGo(t, e, "con", left) })
 }
 
 // checkAttachRefusals: bad detach keys, a container without a terminal
@@ -92,10 +95,12 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("-i without -t", func(t *testing.T) { checkPipedStdin(t, e, "con") })
 			t.Run("exec -it", func(t *testing.T) { checkExecIT(t, e, "con") })
 			t.Run("exec -it detaches", func(t *testing.T) { checkExecDetach(t, e, "con") })
+			var left string
+			t.Run("exec -d", func(t *testing.T) { left = checkExecDetached(t, e, "con") })
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
 			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
 			t.Run("attach without a terminal", func(t *testing.T) { checkAttachOutput(t, e) })
-			e.run("rm", "-f", "-t", "0", "con")
+			checkExecSessionsGo(t, e, "con", left)
 		})
 	}
 }

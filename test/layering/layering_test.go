@@ -75,6 +75,7 @@ var allowedInternal = map[string][]string{
 	"engine/console":      {"engine/errdefs"},
 	"engine/kube":         {"engine/errdefs", "engine/model"},
 	"internal/atomicfile": {},
+	"internal/pidfile":    {},
 }
 
 func TestOutsideLibrariesHaveOneHome(t *testing.T) {

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# pod-unit.sh: median wall time from `systemctl start pod-p.service` (units
+# written by `generate systemd --new --files`) until the pod's three member units
+# are active, for podunit and (when installed) Podman 4.3.1, under a real systemd
+# (test/sandbox.sh where PID 1 is not systemd). Runs alternate between the two
+# engines, so a drift of the machine hits both alike. As root, after `make build`.
+# RUNS=N (default 10).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin="$top/bin/podunit"
+work=/var/lib/podunit-bench-podunit-unit
+runs=${RUNS:-10}
+[ -x "$bin" ] || { echo "pod-unit.sh: build first (make build)" >&2; exit 1; }
+
+grep -o -e " $work/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+rm -rf "$work"
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in sh sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+
+inside() { "$@"; }
+if [ ! -d /run/systemd/system ]; then
+	sb=$("$top/test/sandbox.sh" start)
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
+fi
+
+# units ENGINE DIR: make pod p with members a, b, c, write its --new units into
+# the unit directory, remove the pod (the units make it again), reload.
+units() {
+	local eng=$1 ul=$2
+	inside sh -c "$eng pod create --network none --name p >/dev/null &&
+		for m in a b c; do $eng create --pod p --name \$m $ul bench sleep 600 >/dev/null; done &&
+		cd /etc/systemd/system && $eng generate systemd --new --files --name p >/dev/null &&
+		$eng pod rm -f -t 0 p >/dev/null && systemctl daemon-reload"
+}
+
+pu="$bin --root $work/podunit --runroot /run/podunit-bench-unit --runtime crun"
+inside $pu image import "$work/rootfs.tar" bench >/dev/null
+labels=(podunit)
+engines=("$pu")
+if command -v podman >/dev/null; then
+	pm="podman --root $work/podman --runroot /run/podunit-bench-unit-podman --events-backend none"
+	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
+	labels+=(podman)
+	engines+=("$pm")
+fi
+
+# start ENGINE: start the pod's unit, wait for the members' units; prints ms.
+members="container-a.service container-b.service container-c.service"
+start() {
+	inside sh -c "s=\$(date +%s%N); systemctl start pod-p.service;
+		for u in $members; do until systemctl -q is-active \$u; do sleep 0.002; done; done;
+		echo \$(( (\$(date +%s%N) - s) / 1000 ))"
+}
+# stop ENGINE: stop the units (Podman's take seconds to stop here, so the pod is
+# removed beside them), wait until none is active, forget failures.
+stop() {
+	inside sh -c "systemctl stop --no-block pod-p.service $members; $1 pod rm -f -t 0 p >/dev/null 2>&1;
+		for u in pod-p.service $members; do n=0; while systemctl -q is-active \$u && [ \$n -lt 3000 ]; do sleep 0.01; n=\$((n+1)); done; done;
+		systemctl reset-failed >/dev/null 2>&1 || true"
+}
+
+declare -A times
+for i in "${!engines[@]}"; do
+	ul="--stop-signal KILL"
+	if [ "${labels[$i]}" = podman ]; then # no CAP_SYS_RESOURCE here: Podman's default ulimits fail
+		ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --network none --stop-signal KILL"
+	fi
+	units "${engines[$i]}" "$ul"
+	start >/dev/null && stop "${engines[$i]}" # warm up, and check the units work
+	inside sh -c 'mkdir -p /run/bench-units && mv /etc/systemd/system/pod-p.service /etc/systemd/system/container-?.service /run/bench-units/'
+	inside mkdir -p "/run/bench-units-$i"
+	inside sh -c "mv /run/bench-units/* /run/bench-units-$i/"
+done
+for r in $(seq "$runs"); do
+	for i in "${!engines[@]}"; do
+		inside sh -c "cp /run/bench-units-$i/* /etc/systemd/system/ && systemctl daemon-reload"
+		times[$i]+="$(start) "
+		stop "${engines[$i]}"
+		inside sh -c "cd /run/bench-units-$i && for f in *; do rm -f /etc/systemd/system/\$f; done && systemctl daemon-reload"
+	done
+done
+for i in "${!engines[@]}"; do
+	python3 -c "import statistics,sys; v=[int(x)/1000 for x in sys.argv[2:]]; print(f'{sys.argv[1]}: systemctl start pod unit -> 3 members active, median {statistics.median(v):.0f} ms (min {min(v):.0f}, max {max(v):.0f}, {len(v)} runs)')" "${labels[$i]}" ${times[$i]}
+done

@@ -41,7 +41,9 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 	}
 	files := map[string]string{
 		"vals.container": "[Container]\nImage=\"bb\"\nContainerName=vals\nVolume=%h/data:/data\n" +
-			"Exec=sh -c \"cat /data/marker; echo 100%%; exec sleep 600\"\nStopSignal=KILL\n",
+			// systemd copies a % before a blank or a dot as it is
+			"Environment=\"OFF=50% off\" DOT=a%.b\n" +
+			"Exec=sh -c \"cat /data/marker; echo 100%%; echo \\\"$$OFF|$$DOT\\\"; exec sleep 600\"\nStopSignal=KILL\n",
 		"inst@.container": "[Container]\nImage=bb\nContainerName=inst-%i\nEnvironment=I=%i\n" +
 			"GlobalArgs=--log-level=info\nPodmanArgs=-e FROM_ARGS=%i-args\n" +
 			"Exec=sh -c \"echo I=$$I; exec sleep 600\"\nStopSignal=KILL\n",
@@ -58,9 +60,9 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 		out, _, _, _ := sb.Exec("journalctl", "-u", unit, "-o", "cat", "--no-pager")
 		return out
 	}
-	eventually(t, 10*time.Second, "vals to print its volume's file and 100%", func() bool {
+	eventually(t, 30*time.Second, "vals to print its volume's file, 100% and 50% off|a%.b", func() bool {
 		out := journal("vals.service")
-		return strings.Contains(out, "from-home-data") && strings.Contains(out, "100%\n")
+		return strings.Contains(out, "from-home-data") && strings.Contains(out, "100%\n") && strings.Contains(out, "50% off|a%.b\n")
 	})
 	if out := journal("vals.service"); strings.Contains(out, "100%%") {
 		t.Errorf("%%%% reached the container undoubled:\n%s", out)

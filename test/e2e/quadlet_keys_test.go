@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/base64"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,6 +68,20 @@ func TestBootQuadletContainerKeys(t *testing.T) {
 	sb.Run(t, "systemctl", "stop", "ctrkeys.service")
 }
 
+// hostOwner is UID:GID of a user and a group of this host.
+func hostOwner(t *testing.T, name, group string) string {
+	t.Helper()
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := user.LookupGroup(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Uid + ":" + g.Gid
+}
+
 // mountLine is the line of /proc/mounts output (in out) for target.
 func mountLine(out, target string) string {
 	for _, l := range strings.Split(out, "\n") {
@@ -80,7 +95,8 @@ func mountLine(out, target string) string {
 // TestBootQuadletVolumeKeys boots .volume files with Device=, Type= and
 // Options= (a tmpfs with a size, a bind of a host directory), Label= and
 // User=/Group= given as names, and a container that mounts all three; a
-// volume's own [Service] RemainAfterExit=no is kept.
+// volume's own [Service] RemainAfterExit=no is kept and its own ExecStart=
+// runs before the volume is created.
 func TestBootQuadletVolumeKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	shared := fixtureDir(t, filepath.Join(host.dir, "shared"), map[string]string{"marker": "from-bound-dir\n"})
@@ -88,11 +104,12 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 		"scratch.volume": "[Volume]\nVolumeName=scratch\nDevice=tmpfs\nType=tmpfs\nOptions=size=3m\n" +
 			"Label=kind=scratch \"note=two words\"\n",
 		"bound.volume": "[Volume]\nVolumeName=bound\nDevice=" + shared + "\nType=none\nOptions=bind\n" +
-			"[Service]\nRemainAfterExit=no\n", // kept, as Quadlet keeps it
+			"[Service]\nRemainAfterExit=no\n" + // kept, as Quadlet keeps it
+			"ExecStart=/bin/sh -c \"echo from-user-execstart > " + shared + "/pre\"\n", // runs before podunit's, as in Quadlet
 		"owned.volume": "[Volume]\nVolumeName=owned\nUser=nobody\nGroup=daemon\n",
 		"vols.container": "[Container]\nImage=bb\nContainerName=vols\nVolume=scratch.volume:/s\n" +
 			"Volume=bound.volume:/b\nVolume=owned.volume:/o\nStopSignal=KILL\n" +
-			"Exec=sh -c \"grep ' /s ' /proc/mounts; cat /b/marker; stat -c owner=%%u:%%g /o; echo done; exec sleep 600\"\n",
+			"Exec=sh -c \"grep ' /s ' /proc/mounts; cat /b/marker /b/pre; stat -c owner=%%u:%%g /o; echo done; exec sleep 600\"\n",
 	})
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "vols.service", "scratch-volume.service", "bound-volume.service", "owned-volume.service")
@@ -104,7 +121,8 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 	if l := mountLine(out, "/s"); !strings.HasPrefix(l, "tmpfs /s tmpfs ") || !strings.Contains(l, "size=3072k") {
 		t.Errorf("Device=tmpfs Type=tmpfs Options=size=3m: mount %q\n%s", l, out)
 	}
-	for _, want := range []string{"from-bound-dir\n", "owner=65534:1\n"} {
+	owner := hostOwner(t, "nobody", "daemon") // the generator reads the host's files, as Quadlet
+	for _, want := range []string{"from-bound-dir\n", "from-user-execstart\n", "owner=" + owner + "\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("vols' output lacks %q:\n%s", want, out)
 		}
@@ -112,7 +130,7 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 	if got := e.must("volume", "inspect", "--format", "{{.Labels.kind}}/{{.Labels.note}}", "scratch"); got != "scratch/two words\n" {
 		t.Errorf("Label= on the volume: %q", got)
 	}
-	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "owned"); got != "65534:1\n" {
+	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "owned"); got != owner+"\n" {
 		t.Errorf("User=nobody Group=daemon: options %q", got)
 	}
 	if got := e.must("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Options.device}}", "bound"); got != "none bind "+shared+"\n" {

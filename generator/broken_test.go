@@ -94,7 +94,7 @@ func TestBrokenCorpus(t *testing.T) {
 			t.Errorf("%s: no warning", e.Name())
 		}
 	}
-	if got := strings.Join(units, " "); got != "hc-healthcheck.service ok-hostvol-volume@.service ok-no-section-volume.service ok-pod.service ok-spec-name-pod.service ok-tplvol-volume@.service ok-volume.service ok-warn-blank-continuation.service ok-warn-escape.service ok-warn-unquoted.service ok.service ok2.service" {
+	if got := strings.Join(units, " "); got != "hc-healthcheck.service ok-hostvol-volume@.service ok-no-section-volume.service ok-pod.service ok-spec-name-pod.service ok-tplvol-volume@.service ok-volume.service ok-warn-blank-continuation.service ok-warn-escape.service ok-warn-simple-execstart-volume.service ok-warn-unquoted.service ok.service ok2.service" {
 		t.Errorf("generated %s, want every valid file's unit", got)
 	}
 	if len(perFile) < 20 {

@@ -129,7 +129,7 @@ func (g *run) checkCollisions() {
 }
 
 func (g *run) translateAll() {
-	opt := quadlet.Options{Binary: g.cfg.Binary, User: g.cfg.User, StorageRoot: g.cfg.StorageRoot}
+	opt := quadlet.Options{Binary: g.cfg.Binary, User: g.cfg.User, StorageRoot: g.cfg.StorageRoot, EtcDir: g.cfg.EtcDir}
 	for _, kind := range quadlet.Kinds {
 		for _, e := range g.entries {
 			if e.broken || e.id.Kind != kind {

@@ -13,13 +13,15 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
 // caseConfig makes a test case's directory the search path: its rootN
-// subdirectories in order when it has them, else the directory itself.
+// subdirectories in order when it has them, else the directory itself;
+// user and group names come from testdata/etc.
 func caseConfig(t testing.TB, dir string) Config {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Binary: DefaultBinary}
+	// testdata/etc's passwd and group, not the host's, name [Volume] User=/Group=
+	cfg := Config{Binary: DefaultBinary, EtcDir: "testdata/etc"}
 	roots, _ := filepath.Glob(filepath.Join(abs, "root*"))
 	if len(roots) == 0 {
 		roots = []string{abs}

@@ -25,6 +25,9 @@ type Config struct {
 	// StorageRoot is where podunit's storage (and secret store) is, for
 	// LoadCredential=; "" is quadlet.DefaultStorageRoot.
 	StorageRoot string
+	// EtcDir holds the passwd and group files that [Volume] User= and
+	// Group= names are looked up in; "" is quadlet.DefaultEtcDir.
+	EtcDir string
 }
 
 // DefaultBinary is podunit's path in generated units.

@@ -68,6 +68,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.term.register(fs)
 	f.ops.register(fs)
 	f.initCtr.register(fs)
+	decryptionFlag(fs, &f.meta.pull.DecryptionKeys)
 	fs.Bool("help", false, "help for this command")
 }
 

@@ -54,7 +54,7 @@ func (f *pullExtraFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.x.Arch, "arch", "", "the architecture of the image to choose from a list (default this machine's)")
 	fs.StringVar(&f.x.Variant, "variant", "", "the architecture variant of the image to choose (arm/v7: v7)")
 	fs.StringVar(&f.x.CertDir, "cert-dir", "", "directory of the registry's TLS certificates (*.crt, *.cert, *.key)")
-	fs.StringArrayVar(&f.x.DecryptionKeys, "decryption-key", nil, "KEY[:PASSPHRASE] to decrypt an encrypted image's layers (repeatable)")
+	decryptionFlag(fs, &f.x.DecryptionKeys)
 	f.retry.register(fs)
 	fs.BoolVarP(&f.allTags, "all-tags", "a", false, "pull every tag of the repository")
 }

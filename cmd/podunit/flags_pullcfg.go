@@ -9,8 +9,8 @@ import (
 )
 
 // pullConfig checks --pull (leaving its canonical form in f.pull) and
-// returns it, --retry and --retry-delay as the record keeps them: the
-// policy unless missing, the others when given. The retry flags are
+// returns it, --retry, --retry-delay and --decryption-key as the record
+// keeps them: the policy unless missing, the others when given. The retry flags are
 // checked by metaFlags.apply.
 func (f *createFlags) pullConfig(changed func(string) bool) (model.PullConfig, error) {
 	var p model.PullConfig
@@ -29,5 +29,6 @@ func (f *createFlags) pullConfig(changed func(string) bool) (model.PullConfig, e
 	if changed("retry-delay") {
 		p.PullRetryDelay = f.meta.retry.delay
 	}
+	p.PullDecryptionKeys = f.meta.pull.DecryptionKeys
 	return p, nil
 }

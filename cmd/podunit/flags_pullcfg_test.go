@@ -6,12 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/generator/export"
 )
 
-// TestPullConfigRecorded: --pull, --retry and --retry-delay reach the
+// TestPullConfigRecorded: --pull, --retry, --retry-delay and
+// --decryption-key reach the
 // record (defaults leave it empty), and generate systemd --new writes them
 // back so that its run line makes the same record.
 func TestPullConfigRecorded(t *testing.T) {
@@ -27,6 +30,7 @@ func TestPullConfigRecorded(t *testing.T) {
 	for _, args := range [][]string{
 		{"--pull", "newer", "--retry", "0", "--retry-delay", "2s"},
 		{"--pull", "always", "--retry", "7"},
+		{"--pull", "always", "--retry", "7", "--decryption-key", "/k.pem:pass word", "--decryption-key", "/k2.pem"},
 		{"--pull", "never"},
 	} {
 		c, argv := newRunLine(t, append(append([]string{"--name", "p", "--entrypoint", "sh"}, args...), "bb", "true")...)
@@ -40,6 +44,23 @@ func TestPullConfigRecorded(t *testing.T) {
 		if !reflect.DeepEqual(again.PullConfig, c.Config.PullConfig) {
 			t.Errorf("%q: regenerated %+v, want %+v", args, again.PullConfig, c.Config.PullConfig)
 		}
+	}
+}
+
+// TestCreateDecryptionKey: create's and run's --decryption-key reaches the
+// options of the pull they make (the PullExtras pull's own flag fills).
+func TestCreateDecryptionKey(t *testing.T) {
+	var f createFlags
+	cmd := &cobra.Command{Use: "create"}
+	f.register(cmd.Flags())
+	if err := cmd.Flags().Parse([]string{"--decryption-key", "/a.pem", "--decryption-key", "/b.pem:pw", "bb"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.options(cmd, cmd.Flags().Args()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.meta.pull.DecryptionKeys; !slices.Equal(got, []string{"/a.pem", "/b.pem:pw"}) {
+		t.Errorf("the pull's keys: %q", got)
 	}
 }
 

@@ -75,7 +75,7 @@ func full(id, name string) *model.Container {
 			UID: 1, GID: 2, Mode: 0o400}},
 		Health: &model.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: time.Minute, Timeout: time.Second,
 			StartPeriod: time.Second, Retries: 3, OnFailure: "restart"},
-		PullConfig: model.PullConfig{PullPolicy: "newer", PullRetry: &retries, PullRetryDelay: "5s"},
+		PullConfig: model.PullConfig{PullPolicy: "newer", PullRetry: &retries, PullRetryDelay: "5s", PullDecryptionKeys: []string{"/k.pem:pw"}},
 		PodRole:    model.PodRole{InitCtr: "always"},
 		OpsConfig:  model.OpsConfig{NoHealthcheck: true, FromImage: &model.ImageTaken{Cmd: true, UserEnv: []string{"A=b"}, EnvMerge: []string{"P=${P}:/x"}}},
 	}

@@ -23,6 +23,7 @@ var table = map[string][]Flag{
 		{Long: "cpus", Short: "", Value: true},
 		{Long: "cpuset-cpus", Short: "", Value: true},
 		{Long: "cpuset-mems", Short: "", Value: true},
+		{Long: "decryption-key", Short: "", Value: true},
 		{Long: "detach", Short: "d", Value: false},
 		{Long: "detach-keys", Short: "", Value: true},
 		{Long: "device", Short: "", Value: true},

@@ -6,8 +6,8 @@ import (
 	"github.com/podunit/podunit/engine/model"
 )
 
-// pullFlags are --pull, --retry and --retry-delay as the container was
-// created with them; defaults are left out.
+// pullFlags are --pull, --retry, --retry-delay and --decryption-key as the
+// container was created with them; defaults are left out.
 func pullFlags(p model.PullConfig) []string {
 	var args []string
 	if p.PullPolicy != "" {
@@ -18,6 +18,9 @@ func pullFlags(p model.PullConfig) []string {
 	}
 	if p.PullRetryDelay != "" {
 		args = append(args, "--retry-delay", p.PullRetryDelay)
+	}
+	for _, k := range p.PullDecryptionKeys {
+		args = append(args, "--decryption-key", k)
 	}
 	return args
 }

@@ -191,7 +191,7 @@ func checkAnyUnit(t *testing.T, u *Unit) {
 func checkExecWords(t *testing.T, key, line string, argv []string) {
 	t.Helper()
 	for _, w := range argv {
-		if err := unitfile.CheckWord(w); err != nil {
+		if err := unitfile.CheckSpecifiers(w); err != nil {
 			t.Fatalf("%s=%s: systemd would refuse word %q: %v", key, line, w, err)
 		}
 	}

@@ -36,3 +36,30 @@ func (t *translator) overrideService(sec *unitfile.Section) {
 	}
 	sec.Entries = kept
 }
+
+// userStarts warns about a .volume's, .network's or .image's own
+// ExecStart= lines (kept, before the generator's, as Quadlet keeps them)
+// under a Type= other than oneshot: systemd runs several ExecStart= lines
+// only in a oneshot unit and refuses to load this one. An empty
+// ExecStart= drops the lines before it, as in systemd.
+func (t *translator) userStarts(sec *unitfile.Section) {
+	if slices.Contains(reserved[t.id.Kind], "ExecStart") {
+		return // refused in checkService
+	}
+	var last *unitfile.Entry
+	for i, e := range sec.Entries {
+		if e.Key == "ExecStart" {
+			last = &sec.Entries[i]
+			if e.Value == "" {
+				last = nil
+			}
+		}
+	}
+	typ, set := sec.Lookup("Type")
+	if last == nil || !set || typ.Value == "oneshot" {
+		return
+	}
+	t.warns = append(t.warns, unitfile.Errorf(last.File, last.Line,
+		"[Service] ExecStart= with Type=%s: the .%s unit's own command runs before podunit's, and systemd takes more than one ExecStart= only with Type=oneshot, so it will refuse this unit (Quadlet writes it the same way)",
+		typ.Value, t.id.Kind))
+}

@@ -20,6 +20,9 @@ type Options struct {
 	// StorageRoot is podunit's storage root where GlobalArgs= gives no
 	// --root; "" is DefaultStorageRoot.
 	StorageRoot string
+	// EtcDir holds the passwd and group files names are looked up in;
+	// "" is DefaultEtcDir.
+	EtcDir string
 }
 
 // Unit is a translated source: its service and where it depends.
@@ -144,13 +147,12 @@ func (t *translator) checkValues() error {
 	return nil
 }
 
-// reserved are [Service] keys the generator sets itself.
+// reserved are [Service] keys the generator sets itself. A .volume's,
+// .network's or .image's own ExecStart= lines are kept and run before the
+// generator's, as Quadlet adds its command after them (userStarts).
 var reserved = map[Kind][]string{
 	Container: {"ExecStart", "ExecStop", "NotifyAccess", "Delegate"},
 	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost"},
-	Volume:    {"ExecStart"},
-	Network:   {"ExecStart"},
-	Image:     {"ExecStart"},
 	Kube:      {"ExecStart", "ExecStopPost", "Type", "RemainAfterExit"},
 }
 
@@ -160,6 +162,7 @@ func (t *translator) checkService() error {
 		return nil
 	}
 	t.overrideService(sec)
+	t.userStarts(sec)
 	for _, e := range sec.Entries {
 		if slices.Contains(reserved[t.id.Kind], e.Key) {
 			return unitfile.Errorf(e.File, e.Line, "[Service] %s= is set by podunit-generator for a .%s file; use the [%s] keys",

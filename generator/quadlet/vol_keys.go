@@ -2,7 +2,6 @@ package quadlet
 
 import (
 	"fmt"
-	"os/user"
 	"strconv"
 	"strings"
 
@@ -11,14 +10,15 @@ import (
 
 // volumeOwner translates User= and Group= into the volume's uid= and gid=
 // options. As Quadlet, a number is taken as it is and a name is looked up
-// on this host (the passwd and group files) when the unit is generated.
+// on this host (the passwd and group files, Options.EtcDir) when the unit
+// is generated.
 func (t *translator) volumeOwner() error {
 	for _, k := range [][2]string{{"User", "uid="}, {"Group", "gid="}} {
 		e, ok := t.last(k[0])
 		if !ok {
 			continue
 		}
-		id, err := hostID(e.Value, k[0] == "Group")
+		id, err := hostID(t.opt.EtcDir, e.Value, k[0] == "Group")
 		if err != nil {
 			return errf(e, "%v", err)
 		}
@@ -28,7 +28,7 @@ func (t *translator) volumeOwner() error {
 }
 
 // hostID reads a numeric UID/GID or resolves a user or group name.
-func hostID(v string, group bool) (uint64, error) {
+func hostID(etcDir, v string, group bool) (uint64, error) {
 	what := map[bool]string{false: "user", true: "group"}[group]
 	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
 		if n == 1<<32-1 {
@@ -36,21 +36,11 @@ func hostID(v string, group bool) (uint64, error) {
 		}
 		return n, nil
 	}
-	var id string
-	if group {
-		g, err := user.LookupGroup(v)
-		if err != nil {
-			return 0, errOwner(what)
-		}
-		id = g.Gid
-	} else {
-		u, err := user.Lookup(v)
-		if err != nil {
-			return 0, errOwner(what)
-		}
-		id = u.Uid
+	id, err := lookupID(etcDir, v, group)
+	if err != nil {
+		return 0, errOwner(what)
 	}
-	return strconv.ParseUint(id, 10, 32)
+	return id, nil
 }
 
 // errOwner says that a user or group name is unknown here.

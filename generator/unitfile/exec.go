@@ -66,7 +66,7 @@ func valueWord(w string) (string, error) {
 	if len(w) > MaxArg {
 		return "", fmt.Errorf("a value of %d bytes, more than Linux passes as one argument (%d)", len(w), MaxArg)
 	}
-	if err := CheckWord(w); err != nil {
+	if err := CheckSpecifiers(w); err != nil {
 		return "", err
 	}
 	if w == ";" {

@@ -9,37 +9,28 @@ import (
 // (systemd.unit(5), "Specifiers"); %% is a literal %.
 const specifiers = "aAbBCdEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY"
 
-// CheckSpecifiers reports a % in s that systemd would refuse to resolve:
-// an unknown letter. systemd ignores a setting with one, which for
-// ExecStart= leaves the unit unable to start. systemd resolves specifiers
-// in each word of an Exec= line and copies a % that ends a word as it is,
-// so a % before a blank or at the end is a percent sign here; CheckWord
-// is the exact check once the words are known.
+// CheckSpecifiers reports a % in s that systemd would refuse to resolve,
+// as systemd 252's specifier_printf decides: a % before a letter or digit
+// that is no specifier. systemd ignores a setting with one, which for
+// ExecStart= leaves the unit unable to start. A % before any other
+// character (a blank, a dot, a slash) is copied with it, and a % that ends
+// the string is copied, so `50% off` and `100%` reach the command as
+// written. The rule does not depend on where systemd splits the words.
 func CheckSpecifiers(s string) error {
-	return checkSpecifiers(s, " \t\n")
-}
-
-// CheckWord reports a % in one word of an Exec= line that systemd would
-// refuse to resolve; a % at its end is copied as it is (systemd's
-// specifier_printf), as with Quadlet's `Exec=echo 100%`.
-func CheckWord(w string) error {
-	return checkSpecifiers(w, "")
-}
-
-func checkSpecifiers(s, blanks string) error {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i+1 < len(s); i++ {
 		if s[i] != '%' {
 			continue
 		}
-		if i+1 == len(s) {
-			return nil
-		}
 		i++
-		if c := s[i]; c != '%' && strings.IndexByte(specifiers, c) < 0 && strings.IndexByte(blanks, c) < 0 {
+		if c := s[i]; isAlnum(c) && strings.IndexByte(specifiers, c) < 0 {
 			return fmt.Errorf("%q is not a systemd specifier; write %%%% for a percent sign", "%"+string(c))
 		}
 	}
 	return nil
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // HasExpansion reports whether systemd would expand something in s: a

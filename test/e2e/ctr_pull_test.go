@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,8 +22,9 @@ import (
 // TestRunPullPolicyAndRetry runs images of an in-process registry on
 // 127.0.0.1 with runc on the host: --pull never, missing, newer and always
 // against a tag pushed again and again; --retry counting through a proxy
-// that resets the first connections; and generate systemd --new writing
-// --pull, --retry and --retry-delay back into a run line that works.
+// that resets the first connections; --decryption-key reaching run's pull;
+// and generate systemd --new writing --pull, --retry, --retry-delay and
+// --decryption-key back into a run line that works.
 func TestRunPullPolicyAndRetry(t *testing.T) {
 	e := newEnv(t, nil, "runc")
 	r := newRegistrySetup(t, e.dir)
@@ -37,6 +42,8 @@ func TestRunPullPolicyAndRetry(t *testing.T) {
 	r.failReg(e, []string{"run", "--rm", "--pull", "never", ref}, ref)
 	r.failReg(e, []string{"create", "--pull", "never", ref}, ref)
 	r.failReg(e, []string{"run", "--rm", "--pull", "sometimes", ref}, "--pull", "sometimes")
+	// run's pull takes --decryption-key as pull's does: it reads the key first
+	r.failReg(e, []string{"run", "--rm", "--pull", "always", "--decryption-key", filepath.Join(e.dir, "none.pem"), ref}, "--decryption-key")
 	if out := e.must("ps", "-a", "-q"); out != "" {
 		t.Errorf("refused runs left containers: %q", out)
 	}
@@ -50,10 +57,11 @@ func TestRunPullPolicyAndRetry(t *testing.T) {
 	t.Run("--retry", func(t *testing.T) { checkRunRetry(t, e.on(t), r) })
 	t.Run("generate --new", func(t *testing.T) {
 		e := e.on(t)
-		e.must("create", "--name", "gen", "--pull", "always", "--retry", "4", "--retry-delay", "20ms", ref, "cat", "/word")
+		key := rsaKeyFile(t, e.dir) // a key the (plain) image's pull does not need
+		e.must("create", "--name", "gen", "--pull", "always", "--retry", "4", "--retry-delay", "20ms", "--decryption-key", key, ref, "cat", "/word")
 		argv := newRunArgv(t, e.must("generate", "systemd", "--new", "gen"))
-		if !strings.Contains(strings.Join(argv, " "), "--pull always --retry 4 --retry-delay 20ms") {
-			t.Fatalf("the run line lacks --pull always --retry 4 --retry-delay 20ms: %q", argv)
+		if want := "--pull always --retry 4 --retry-delay 20ms --decryption-key " + key; !strings.Contains(strings.Join(argv, " "), want) {
+			t.Fatalf("the run line lacks %s: %q", want, argv)
 		}
 		argv[slices.Index(argv, "--name")+1] = "gen2"
 		push("four")
@@ -61,6 +69,21 @@ func TestRunPullPolicyAndRetry(t *testing.T) {
 			t.Errorf("the regenerated run printed %q, want four (pulled again)", out)
 		}
 	})
+}
+
+// rsaKeyFile writes a new RSA private key (PEM) for --decryption-key.
+func rsaKeyFile(t *testing.T, dir string) string {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "dec.pem")
+	pemData := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
+	if err := os.WriteFile(path, pemData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // newRunArgv is the run line of a generated unit: what follows --rm in

@@ -178,25 +178,47 @@ func checkKubeBad(t *testing.T, e *env) {
 
 // kubeBootFiles are a .kube source and its YAML: a pod of two members.
 var kubeBootFiles = map[string]string{
-	"app.kube": "[Kube]\nYaml=kb.yaml\n\n[Install]\nWantedBy=multi-user.target\n",
+	"app.kube": "[Kube]\nYaml=kb.yaml\nConfigMap=cm.yaml\nPublishPort=127.0.0.1:18383:8080\nNetwork=kbnet.network\n" +
+		"UserNS=auto:size=70000\n\n[Install]\nWantedBy=multi-user.target\n",
+	"kbnet.network": "[Network]\nSubnet=10.89.93.0/24\n",
+	"cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kbcm}
+data: {greeting: hello-from-configmap}
+`,
 	"kb.yaml": `apiVersion: v1
 kind: Pod
 metadata: {name: kb}
 spec:
   containers:
-  - {name: a, image: bb, command: [sh, -c, "echo kb-a-up; exec sleep 600"]}
-  - {name: b, image: bb, command: [sh, -c, "echo kb-b-up; exec sleep 600"]}
+  - name: a
+    image: bb
+    command: [sh, -c, "echo kb-a-up $GREETING; cat /proc/self/uid_map; ip -4 -o addr; echo done; exec sleep 600"]
+    env:
+    - name: GREETING
+      valueFrom: {configMapKeyRef: {name: kbcm, key: greeting}}
+  - {name: b, image: bb, command: [sh, -c, "echo kb-b-up; echo hi-from-kube > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]}
 `,
 }
 
-// TestBootKube boots with a .kube file: its pod is up at boot with each
-// member a unit of its own, a killed member is restarted alone, and
-// stopping the .kube unit takes the pod down.
+// TestBootKube boots, with a network namespace of its own, a .kube file
+// with ConfigMap=, PublishPort=, Network= (a .network file) and UserNS=:
+// its pod is up at boot with each member a unit of its own, a member sees
+// the ConfigMap's value, the user namespace's size and the network's
+// subnet, the published port answers on the sandbox's loopback, a killed
+// member is restarted alone, and stopping the .kube unit takes the pod
+// down.
 func TestBootKube(t *testing.T) {
 	opts, host, sources := bootEnv(t)
+	opts.Net = true
+	sub := filepath.Join(host.dir, "subid")
+	if err := os.WriteFile(sub, []byte("containers:1000000:1000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Binds = append(opts.Binds, sub+":/etc/subuid", sub+":/etc/subgid")
 	replaceSources(t, sources, kubeBootFiles)
 	sb := harness.Boot(t, opts)
-	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service")
+	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service", "kbnet-network.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
 	sb.WaitActive(t, "app.service", "active", 60*time.Second)
 	for _, u := range []string{"podunit-kb-a.service", "podunit-kb-b.service"} {
@@ -205,9 +227,10 @@ func TestBootKube(t *testing.T) {
 	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
 		t.Fatalf("podunit ps at boot:\n%s", got)
 	}
+	checkKubeKeys(t, sb)
 	pidA, pidB := e.field("kb-a", "{{.State.Pid}}"), e.field("kb-b", "{{.State.Pid}}")
 	sb.Run(t, "kill", "-9", pidB)
-	eventually(t, 20*time.Second, "kb-b restarted", func() bool {
+	eventually(t, 30*time.Second, "kb-b restarted", func() bool {
 		r := e.run("inspect", "--format", "{{.State.Pid}} {{.State.Status}}", "kb-b")
 		return !strings.HasPrefix(r.out, pidB+" ") && strings.Contains(r.out, "running")
 	})
@@ -218,4 +241,26 @@ func TestBootKube(t *testing.T) {
 	if got := e.must("pod", "ps", "-q"); got != "" {
 		t.Errorf("pods remain after the .kube unit stopped: %q", got)
 	}
+}
+
+// checkKubeKeys reads the effects of the [Kube] keys of kubeBootFiles:
+// ConfigMap= (an env value), UserNS= (the map's size), Network= (the
+// address's subnet) in kb-a's output, PublishPort= on the loopback.
+func checkKubeKeys(t *testing.T, sb *harness.Sandbox) {
+	t.Helper()
+	eventually(t, 30*time.Second, "kb-a to print what it sees", func() bool { return strings.Contains(unitLog(sb, "podunit-kb-a.service"), "done\n") })
+	out := unitLog(sb, "podunit-kb-a.service")
+	if !strings.Contains(out, "kb-a-up hello-from-configmap\n") {
+		t.Errorf("ConfigMap=cm.yaml: kb-a lacks the value\n%s", out)
+	}
+	if m := idMaps(out); len(m) < 1 || m[0][2] != "70000" {
+		t.Errorf("UserNS=auto:size=70000: kb-a's maps %q\n%s", m, out)
+	}
+	if !strings.Contains(out, "inet 10.89.93.") {
+		t.Errorf("Network=kbnet.network: kb-a has no address in 10.89.93.0/24\n%s", out)
+	}
+	eventually(t, 30*time.Second, "PublishPort= to answer on the sandbox's loopback", func() bool {
+		got, _, _, _ := sb.Exec("wget", "-qO-", "http://127.0.0.1:18383/")
+		return got == "hi-from-kube\n"
+	})
 }

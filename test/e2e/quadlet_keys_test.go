@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/base64"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -67,6 +68,20 @@ func TestBootQuadletContainerKeys(t *testing.T) {
 	sb.Run(t, "systemctl", "stop", "ctrkeys.service")
 }
 
+// hostOwner is UID:GID of a user and a group of this host.
+func hostOwner(t *testing.T, name, group string) string {
+	t.Helper()
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := user.LookupGroup(group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Uid + ":" + g.Gid
+}
+
 // mountLine is the line of /proc/mounts output (in out) for target.
 func mountLine(out, target string) string {
 	for _, l := range strings.Split(out, "\n") {
@@ -78,24 +93,27 @@ func mountLine(out, target string) string {
 }
 
 // TestBootQuadletVolumeKeys boots .volume files with Device=, Type= and
-// Options= (a tmpfs with a size, a bind of a host directory), Label= and
-// User=/Group= given as names, and a container that mounts all three; a
-// volume's own [Service] RemainAfterExit=no is kept.
+// Options= (a tmpfs with a size, a bind of a host directory), Label=,
+// PodmanArgs=, GlobalArgs=, ServiceName= and User=/Group= given as names,
+// and a container (with [Quadlet] DefaultDependencies=no) that mounts all three; a
+// volume's own [Service] RemainAfterExit=no is kept and its own ExecStart=
+// runs before the volume is created.
 func TestBootQuadletVolumeKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	shared := fixtureDir(t, filepath.Join(host.dir, "shared"), map[string]string{"marker": "from-bound-dir\n"})
 	replaceSources(t, sources, map[string]string{
 		"scratch.volume": "[Volume]\nVolumeName=scratch\nDevice=tmpfs\nType=tmpfs\nOptions=size=3m\n" +
-			"Label=kind=scratch \"note=two words\"\n",
+			"Label=kind=scratch \"note=two words\"\nPodmanArgs=--label=from=args\nGlobalArgs=--log-level=info\nServiceName=scratchvol\n",
 		"bound.volume": "[Volume]\nVolumeName=bound\nDevice=" + shared + "\nType=none\nOptions=bind\n" +
-			"[Service]\nRemainAfterExit=no\n", // kept, as Quadlet keeps it
+			"[Service]\nRemainAfterExit=no\n" + // kept, as Quadlet keeps it
+			"ExecStart=/bin/sh -c \"echo from-user-execstart > " + shared + "/pre\"\n", // runs before podunit's, as in Quadlet
 		"owned.volume": "[Volume]\nVolumeName=owned\nUser=nobody\nGroup=daemon\n",
 		"vols.container": "[Container]\nImage=bb\nContainerName=vols\nVolume=scratch.volume:/s\n" +
-			"Volume=bound.volume:/b\nVolume=owned.volume:/o\nStopSignal=KILL\n" +
-			"Exec=sh -c \"grep ' /s ' /proc/mounts; cat /b/marker; stat -c owner=%%u:%%g /o; echo done; exec sleep 600\"\n",
+			"Volume=bound.volume:/b\nVolume=owned.volume:/o\nStopSignal=KILL\n[Quadlet]\nDefaultDependencies=no\n[Container]\n" +
+			"Exec=sh -c \"grep ' /s ' /proc/mounts; cat /b/marker /b/pre; stat -c owner=%%u:%%g /o; echo done; exec sleep 600\"\n",
 	})
 	sb := harness.Boot(t, opts)
-	sb.DumpOnFailure(t, "vols.service", "scratch-volume.service", "bound-volume.service", "owned-volume.service")
+	sb.DumpOnFailure(t, "vols.service", "scratchvol.service", "bound-volume.service", "owned-volume.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
 	sb.Run(t, "systemctl", "start", "vols.service")
 	sb.WaitActive(t, "vols.service", "active", 30*time.Second)
@@ -104,15 +122,19 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 	if l := mountLine(out, "/s"); !strings.HasPrefix(l, "tmpfs /s tmpfs ") || !strings.Contains(l, "size=3072k") {
 		t.Errorf("Device=tmpfs Type=tmpfs Options=size=3m: mount %q\n%s", l, out)
 	}
-	for _, want := range []string{"from-bound-dir\n", "owner=65534:1\n"} {
+	owner := hostOwner(t, "nobody", "daemon") // the generator reads the host's files, as Quadlet
+	for _, want := range []string{"from-bound-dir\n", "from-user-execstart\n", "owner=" + owner + "\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("vols' output lacks %q:\n%s", want, out)
 		}
 	}
-	if got := e.must("volume", "inspect", "--format", "{{.Labels.kind}}/{{.Labels.note}}", "scratch"); got != "scratch/two words\n" {
-		t.Errorf("Label= on the volume: %q", got)
+	if got := e.must("volume", "inspect", "--format", "{{.Labels.kind}}/{{.Labels.note}}/{{.Labels.from}}", "scratch"); got != "scratch/two words/args\n" {
+		t.Errorf("Label= and PodmanArgs=--label on the volume: %q", got)
 	}
-	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "owned"); got != "65534:1\n" {
+	if wants, _, _, _ := sb.Exec("systemctl", "show", "-p", "Wants", "--value", "vols.service"); strings.Contains(wants, "network-online.target") {
+		t.Errorf("[Quadlet] DefaultDependencies=no: vols.service wants %q", wants)
+	}
+	if got := e.must("volume", "inspect", "--format", "{{.Options.uid}}:{{.Options.gid}}", "owned"); got != owner+"\n" {
 		t.Errorf("User=nobody Group=daemon: options %q", got)
 	}
 	if got := e.must("volume", "inspect", "--format", "{{.Options.type}} {{.Options.o}} {{.Options.device}}", "bound"); got != "none bind "+shared+"\n" {
@@ -127,7 +149,8 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 // TestBootQuadletImageKeys boots .image files that pull from registries
 // on the host's loopback: AuthFile= and Creds= against a registry that
 // wants a password, CertDir= against one with a certificate nobody trusts,
-// AllTags= of a repository, and ServiceName=.
+// AllTags= of a repository, ServiceName=, and DecryptionKey= (a missing
+// key, which the pull reads first, fails the unit).
 func TestBootQuadletImageKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	authReg := testimage.StartAuthRegistry(t, "alice", "s3cret")
@@ -147,6 +170,8 @@ func TestBootQuadletImageKeys(t *testing.T) {
 		"creds.image": "[Image]\nImage=" + authReg + "/podunit/creds:1\nTLSVerify=false\nCreds=alice:s3cret\nServiceName=credsimg\n",
 		"tls.image":   "[Image]\nImage=" + tlsSecure + "/podunit/tls:1\nCertDir=" + certs + "\n",
 		"tags.image":  "[Image]\nImage=" + plainReg + "/podunit/tags\nTLSVerify=false\nAllTags=yes\n",
+		// the pull reads its keys before it fetches: a missing one fails the unit
+		"enc.image": "[Image]\nImage=" + plainReg + "/podunit/tags:a\nTLSVerify=false\nDecryptionKey=/nonexistent/enc.pem\n",
 	})
 	sb := harness.Boot(t, opts)
 	units := []string{"auth-image.service", "credsimg.service", "tls-image.service", "tags-image.service"}
@@ -166,6 +191,10 @@ func TestBootQuadletImageKeys(t *testing.T) {
 	if _, _, code, _ := sb.Exec("systemctl", "cat", "creds-image.service"); code == 0 {
 		t.Errorf("ServiceName=credsimg: creds-image.service exists too")
 	}
+	if _, _, code, _ := sb.Exec("systemctl", "start", "enc-image.service"); code == 0 || !strings.Contains(unitLog(sb, "enc-image.service"), "--decryption-key") {
+		t.Errorf("DecryptionKey=/nonexistent/enc.pem: enc-image.service started (exit %d) or its log does not name --decryption-key:\n%s",
+			code, unitLog(sb, "enc-image.service"))
+	}
 }
 
 // keysPodFiles are the .pod sources of TestBootQuadletPodKeys: three pods,
@@ -177,7 +206,7 @@ func keysPodFiles() map[string]string {
 			"echo hi-from-" + pod + " > /tmp/index.html; echo done; exec httpd -f -p 80 -h /tmp\"\n"
 	}
 	return map[string]string{
-		"ns.pod": "[Pod]\nPodName=ns\nServiceName=nspod\nUserNS=auto:size=70000\nLabel=tier=web \"note=two words\"\n" +
+		"ns.pod": "[Pod]\nPodName=ns\nServiceName=nspod\nUserNS=auto:size=70000\nLabel=tier=web \"note=two words\"\nPodmanArgs=--label=from=args\n" +
 			"PublishPort=127.0.0.1:18181:80\nShmSize=8m\n",
 		"sub.pod": "[Pod]\nPodName=sub\nSubUIDMap=containers\nSubGIDMap=containers\n" +
 			"ContainersConfModule=/etc/podunit/systemd/net1.conf\n",
@@ -193,7 +222,7 @@ func keysPodFiles() map[string]string {
 
 // TestBootQuadletPodKeys boots, with a network namespace of its own, pods
 // with UserNS=, SubUIDMap=/SubGIDMap=, RemapUsers=/RemapUid=/RemapGid=,
-// Label=, PublishPort=, ShmSize=, ServiceName=, ContainersConfModule= and
+// Label=, PodmanArgs=, PublishPort=, ShmSize=, ServiceName=, ContainersConfModule= and
 // GlobalArgs= (each module making a network the pod's default): members
 // show the ID maps, /dev/shm and addresses, and the published port
 // answers on the sandbox's loopback.
@@ -233,8 +262,8 @@ func TestBootQuadletPodKeys(t *testing.T) {
 			t.Errorf("the module's default network did not reach pod %s (want %s):\n%s", pod, subnet, unitLog(sb, pod+"-m.service"))
 		}
 	}
-	if got := e.must("pod", "inspect", "--format", "{{.Labels.tier}}/{{index .Labels \"note\"}}", "ns"); got != "web/two words\n" {
-		t.Errorf("Label= on the pod: %q", got)
+	if got := e.must("pod", "inspect", "--format", "{{.Labels.tier}}/{{index .Labels \"note\"}}/{{.Labels.from}}", "ns"); got != "web/two words/args\n" {
+		t.Errorf("Label= and PodmanArgs=--label on the pod: %q", got)
 	}
 	eventually(t, 15*time.Second, "PublishPort= to answer on the sandbox's loopback", func() bool {
 		out, _, _, _ := sb.Exec("wget", "-qO-", "http://127.0.0.1:18181/")

@@ -29,7 +29,8 @@ func replaceSources(t *testing.T, sources string, files map[string]string) {
 // TestBootExpandsSpecifiersInValues boots with sources whose values hold
 // systemd specifiers: systemd expands them in the generated unit, so the
 // container sees them expanded, exactly as with Quadlet (%h the manager's
-// home, %i the instance, %% one percent sign).
+// home, %i the instance, %% one percent sign). The same boot checks the
+// references between files and the drop-ins (checkReferences).
 func TestBootExpandsSpecifiersInValues(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	home := filepath.Join(host.dir, "home")
@@ -41,26 +42,33 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 	}
 	files := map[string]string{
 		"vals.container": "[Container]\nImage=\"bb\"\nContainerName=vals\nVolume=%h/data:/data\n" +
-			"Exec=sh -c \"cat /data/marker; echo 100%%; exec sleep 600\"\nStopSignal=KILL\n",
+			// systemd copies a % before a blank or a dot as it is
+			"Environment=\"OFF=50% off\" DOT=a%.b\n" +
+			"Exec=sh -c \"cat /data/marker; echo 100%%; echo \\\"$$OFF|$$DOT\\\"; echo net=$$(readlink /proc/self/ns/net); exec sleep 600\"\nStopSignal=KILL\n",
 		"inst@.container": "[Container]\nImage=bb\nContainerName=inst-%i\nEnvironment=I=%i\n" +
 			"GlobalArgs=--log-level=info\nPodmanArgs=-e FROM_ARGS=%i-args\n" +
 			"Exec=sh -c \"echo I=$$I; exec sleep 600\"\nStopSignal=KILL\n",
 	}
+	for name, text := range refFiles {
+		files[name] = text
+	}
 	replaceSources(t, sources, files)
+	fixtureDir(t, filepath.Join(sources, "vals.container.d"), map[string]string{"10-named.conf": "[Container]\nEnvironment=FROM_NAMED=1\n"})
+	fixtureDir(t, filepath.Join(sources, "inst@.container.d"), map[string]string{"10-tpl.conf": "[Container]\nEnvironment=FROM_TPL=yes\n"})
 	opts.Binds = append(opts.Binds, home+":/root")
 	sb := harness.Boot(t, opts)
-	sb.DumpOnFailure(t, "vals.service", "inst@bar.service")
+	sb.DumpOnFailure(t, "vals.service", "inst@bar.service", "side.service", "local-image.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
-	sb.Run(t, "systemctl", "start", "vals.service", "inst@bar.service")
+	sb.Run(t, "systemctl", "start", "vals.service", "inst@bar.service", "side.service")
 	sb.WaitActive(t, "vals.service", "active", 30*time.Second)
 	sb.WaitActive(t, "inst@bar.service", "active", 30*time.Second)
 	journal := func(unit string) string {
 		out, _, _, _ := sb.Exec("journalctl", "-u", unit, "-o", "cat", "--no-pager")
 		return out
 	}
-	eventually(t, 10*time.Second, "vals to print its volume's file and 100%", func() bool {
+	eventually(t, 30*time.Second, "vals to print its volume's file, 100% and 50% off|a%.b", func() bool {
 		out := journal("vals.service")
-		return strings.Contains(out, "from-home-data") && strings.Contains(out, "100%\n")
+		return strings.Contains(out, "from-home-data") && strings.Contains(out, "100%\n") && strings.Contains(out, "50% off|a%.b\n")
 	})
 	if out := journal("vals.service"); strings.Contains(out, "100%%") {
 		t.Errorf("%%%% reached the container undoubled:\n%s", out)
@@ -68,13 +76,49 @@ func TestBootExpandsSpecifiersInValues(t *testing.T) {
 	eventually(t, 10*time.Second, "the instance to see I=bar", func() bool {
 		return strings.Contains(journal("inst@bar.service"), "I=bar\n")
 	})
-	if got := e.must("exec", "inst-bar", "sh", "-c", "echo $I $FROM_ARGS"); got != "bar bar-args\n" {
-		t.Errorf("environment in inst-bar: %q", got)
+	if got := e.must("exec", "inst-bar", "sh", "-c", "echo $I $FROM_ARGS $FROM_TPL"); got != "bar bar-args yes\n" {
+		t.Errorf("environment in inst-bar (FROM_TPL from inst@.container.d/): %q", got)
 	}
+	checkReferences(t, sb, e, journal)
 	if got := e.field("vals", "{{.ImageName}}"); got == "" || strings.Contains(got, "\"") {
 		t.Errorf("Image=\"bb\" gave image %q", got)
 	}
-	sb.Run(t, "systemctl", "stop", "vals.service", "inst@bar.service")
+	sb.Run(t, "systemctl", "stop", "side.service", "vals.service", "inst@bar.service")
+}
+
+// refFiles are sources of TestBootExpandsSpecifiersInValues that name
+// other files: side joins vals' network namespace (Network=vals.container)
+// and mounts an .image file's image (Mount=type=image,source=local.image).
+var refFiles = map[string]string{
+	"local.image": "[Image]\nImage=bb\nPolicy=missing\n",
+	"side.container": "[Container]\nImage=bb\nContainerName=side\nNetwork=vals.container\n" +
+		"Mount=type=image,source=local.image,destination=/img\nStopSignal=KILL\n" +
+		"Exec=sh -c \"echo net=$$(readlink /proc/self/ns/net); test -x /img/bin/busybox && echo img-mounted; exec sleep 600\"\n",
+}
+
+// checkReferences reads what refFiles and the drop-ins did: side shares
+// vals' network namespace and sees the image, and vals.container.d/'s
+// drop-in reached vals.
+func checkReferences(t *testing.T, sb *harness.Sandbox, e *defaultEnv, journal func(string) string) {
+	t.Helper()
+	sb.WaitActive(t, "side.service", "active", 30*time.Second)
+	netOf := func(unit string) string {
+		for _, l := range strings.Split(journal(unit), "\n") {
+			if strings.HasPrefix(l, "net=net:") {
+				return l
+			}
+		}
+		return ""
+	}
+	eventually(t, 30*time.Second, "side and vals to print their network namespaces", func() bool {
+		return netOf("side.service") != "" && netOf("vals.service") != "" && strings.Contains(journal("side.service"), "img-mounted\n")
+	})
+	if a, b := netOf("side.service"), netOf("vals.service"); a != b {
+		t.Errorf("Network=vals.container: side's %s, vals' %s", a, b)
+	}
+	if got := e.must("exec", "vals", "sh", "-c", "echo $FROM_NAMED"); got != "1\n" {
+		t.Errorf("vals.container.d/ drop-in: FROM_NAMED=%q", got)
+	}
 }
 
 // TestBootPodVolumesAndKeys boots with a pod whose Volume= (a .volume

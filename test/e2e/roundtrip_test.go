@@ -28,6 +28,7 @@ var roundTripFlags = [][]string{
 	{"--network", "rtnet:ip=10.89.77.5"}, {"--network-alias", "www"}, {"--mac-address", "02:42:0a:59:4d:05"},
 	{"--network", "rtnet2:alias=back"}, {"-p", "127.0.0.1:18080:80"},
 	{"--dns", "10.0.0.1"}, {"--dns-search", "example.com"}, {"--dns-option", "ndots:2"}, {"--add-host", "db:10.0.0.9"},
+	{"--decryption-key", "{dir}/rt.pem"}, // read only when the image is pulled
 	{"--health-cmd", "true"}, {"--health-interval", "disable"}, {"--health-startup-cmd", "true"}, {"--health-startup-success", "2"}, {"--health-max-log-count", "7"}, {"--health-log-destination", "events_logger"},
 }
 

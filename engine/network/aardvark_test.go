@@ -59,14 +59,20 @@ func TestRemoveSeveralDNSNetworks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if m.AardvarkPID() == 0 {
+		pid := m.AardvarkPID()
+		if pid == 0 {
 			t.Fatalf("round %d: no aardvark-dns runs for the networks' keepers\n%s", r, sh(t, "ls -la "+m.aardvarkDir()+"; head -50 "+m.aardvarkDir()+"/*; ps -eo pid,ppid,stat,etime,cmd | grep [a]ardvark"))
 		}
 		stop := slowAardvark(m)
-		for _, n := range all {
+		for i, n := range all {
 			if err := m.Remove(ctx, n); err != nil {
 				stop()
 				t.Fatalf("round %d: network rm %s: %v", r, n.Name, err)
+			}
+			// the networks left keep their aardvark-dns
+			if now := m.AardvarkPID(); i < len(all)-1 && now != pid {
+				stop()
+				t.Fatalf("round %d: after network rm %s aardvark-dns is pid %d, was %d", r, n.Name, now, pid)
 			}
 		}
 		stop()

@@ -47,18 +47,6 @@ func (m *Manager) keepDNS(n Network) error {
 	return m.writeDNSFile(n.Name, append(data, dnsKeeperLine+"\n"...))
 }
 
-// dropDNS takes the keeper's line out of n's aardvark-dns file. The file
-// stays, even with the listen addresses alone: the teardown that follows
-// (network rm's) takes its own line out and the file with it, and tells
-// aardvark-dns, which stops with the network's last user. A file deleted
-// here, behind aardvark-dns's back, could be missing when it rereads its
-// files for an earlier change: finding none, it would stop under the setup
-// to come.
-func (m *Manager) dropDNS(n Network) error {
-	_, err := m.editDNS(n.Name, isKeeper, false)
-	return err
-}
-
 func isKeeper(line string) bool { return line == dnsKeeperLine }
 
 // editDNS takes the lines drop says out of network name's aardvark-dns
@@ -84,10 +72,13 @@ func (m *Manager) editDNS(name string, drop func(string) bool, removeEmpty bool)
 	return true, m.writeDNSFile(name, []byte(strings.Join(keep, "\n")+"\n"))
 }
 
-// dropDNSNotify, when no teardown is left to run for n, takes the keeper's
-// line out and the file when no container's line is left (as netavark
-// would), and tells aardvark-dns, which rereads its files (and stops when
-// none is left: then it is waited for).
+// dropDNSNotify, for network rm, takes the keeper's line out of n's
+// aardvark-dns file and the file when no container's line is left (as
+// netavark would), and tells aardvark-dns, which rereads its files (and
+// stops when none is left: then it is waited for). network rm's own setup
+// and teardown then hand netavark the network without DNS: with them,
+// netavark would make the file again and signal aardvark-dns twice more,
+// each signal a reread under way while the next file goes.
 func (m *Manager) dropDNSNotify(n Network) error {
 	changed, err := m.editDNS(n.Name, isKeeper, true)
 	if err != nil || !changed {

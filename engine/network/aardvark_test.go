@@ -48,12 +48,18 @@ func TestRemoveSeveralDNSNetworks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := Attachment{ID: id, Name: "c" + id[:4], NetNS: pin.Path(Net), Endpoints: []Endpoint{{Network: n.Name, IfName: "eth0"}}}
+			port := uint16(18500 + i)
+			a := Attachment{ID: id, Name: "c" + id[:4], NetNS: pin.Path(Net), Endpoints: []Endpoint{{Network: n.Name, IfName: "eth0"}},
+				Ports: []PortMapping{{HostIP: "127.0.0.1", HostPort: port, ContainerPort: 80, Protocol: "tcp"}}}
 			if _, err := m.Attach(ctx, a); err != nil {
 				t.Fatal(err)
 			}
 			if err := m.Detach(ctx, a); err != nil {
 				t.Fatal(err)
+			}
+			// a teardown handed the network without DNS takes the container's rules all the same
+			if rules := sh(t, "iptables-save | grep -c -- "+fmt.Sprint(port)+" || true"); rules != "0\n" {
+				t.Fatalf("round %d: port %d is still forwarded after the teardown:\n%s", r, port, sh(t, "iptables-save"))
 			}
 			if err := Unpin(pin.Dir); err != nil {
 				t.Fatal(err)

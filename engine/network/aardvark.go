@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"go.podman.io/common/libnetwork/types"
 )
 
 // aardvark-dns's life. netavark 1.4 starts aardvark-dns at a setup that
@@ -80,22 +82,20 @@ func (m *Manager) dnsNetworksLeft() bool {
 	return false
 }
 
-// settleAardvark is called under the netavark lock after whatever may have
-// taken aardvark-dns's last file away, with the pid it had before: when no
-// file is left, it tells aardvark-dns to look (again: netavark may have)
-// and waits until it has gone, so no later setup finds it on its way out.
+// settleAardvark is called under the netavark lock once aardvark-dns pid
+// has been told of its files: when no file is left, it waits until
+// aardvark-dns has gone, so no later setup finds it on its way out.
 func (m *Manager) settleAardvark(pid int) error {
 	if pid <= 0 || m.dnsNetworksLeft() || !isAardvark(pid) {
 		return nil
 	}
-	_ = syscall.Kill(pid, syscall.SIGHUP)
 	if !waitGone(pid, settleTimeout) {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 		if !waitGone(pid, 10*time.Second) {
 			return fmt.Errorf("aardvark-dns (pid %d) does not stop, though no DNS network is left", pid)
 		}
 	}
-	// killed, it left its pid file: a later pid of that number is no aardvark-dns
+	// killed, it left its pid file: a later process of that pid is no aardvark-dns
 	if data, err := os.ReadFile(filepath.Join(m.aardvarkDir(), "aardvark.pid")); err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(pid) {
 		_ = os.Remove(filepath.Join(m.aardvarkDir(), "aardvark.pid"))
 	}
@@ -122,7 +122,7 @@ func (m *Manager) forgetDNS(id string, o *netavarkOpts) (*netavarkOpts, error) {
 	out.NetworkInfo = map[string]*Network{}
 	changed := false
 	for name, n := range o.NetworkInfo {
-		if !n.DNSEnabled || n.Driver != "bridge" {
+		if !n.DNSEnabled || n.Driver != types.BridgeNetworkDriver {
 			out.NetworkInfo[name] = n
 			continue
 		}

@@ -122,6 +122,9 @@ func at(list []string, i int) string {
 	return ""
 }
 
+// NetworkDrivers are the network drivers network create takes here.
+func (e *Engine) NetworkDrivers() []string { return e.networks().SupportedDrivers() }
+
 // Network finds a network by name.
 func (e *Engine) Network(ctx context.Context, name string) (Network, error) {
 	return e.networks().Get(name)

@@ -107,7 +107,7 @@ func (a *app) infoCommand() *cobra.Command {
 			if err != nil {
 				return nil, nil, err
 			}
-			v := infoData{Info: *info, Plugins: newInfoPlugins(), Version: newVersionInfo()}
+			v := infoData{Info: *info, Plugins: newInfoPlugins(eng.NetworkDrivers()), Version: newVersionInfo()}
 			return v, func() error { return a.writeYAML(v) }, nil
 		})
 }

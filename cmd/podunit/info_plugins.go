@@ -11,7 +11,9 @@ type infoPlugins struct {
 	Authorization []string `json:"authorization"`
 }
 
-func newInfoPlugins() infoPlugins {
-	return infoPlugins{Volume: []string{"local"}, Network: []string{"bridge", "macvlan", "ipvlan"},
+// newInfoPlugins lists the network drivers given (those network create
+// takes with the installed netavark).
+func newInfoPlugins(network []string) infoPlugins {
+	return infoPlugins{Volume: []string{"local"}, Network: network,
 		Log: []string{model.LogJournald, model.LogNone, model.LogPassthrough}}
 }

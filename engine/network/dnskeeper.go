@@ -3,8 +3,8 @@ package network
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"syscall"
 
 	"github.com/podunit/podunit/internal/atomicfile"
 )
@@ -44,46 +44,55 @@ func (m *Manager) keepDNS(n Network) error {
 	if !strings.HasSuffix(string(data), "\n") {
 		data = append(data, '\n')
 	}
-	return atomicfile.Write(m.dnsFile(n.Name), append(data, dnsKeeperLine+"\n"...), 0o644)
+	return m.writeDNSFile(n.Name, append(data, dnsKeeperLine+"\n"...))
 }
 
-// dropDNS takes the keeper's line out of n's aardvark-dns file, and the
-// file itself when no container is left in it (as netavark would), so the
-// teardown that follows stops aardvark-dns with the network's last user.
-func (m *Manager) dropDNS(n Network) error {
-	data, err := os.ReadFile(m.dnsFile(n.Name))
+func isKeeper(line string) bool { return line == dnsKeeperLine }
+
+// editDNS takes the lines drop says out of network name's aardvark-dns
+// file, and with removeEmpty the file when no line but the listen
+// addresses is left (as netavark does); it reports whether it changed
+// anything.
+func (m *Manager) editDNS(name string, drop func(string) bool, removeEmpty bool) (bool, error) {
+	data, err := os.ReadFile(m.dnsFile(name))
 	if os.IsNotExist(err) {
-		return nil
+		return false, nil
 	}
-	if err != nil || !hasLine(string(data), dnsKeeperLine) {
-		return err
+	if err != nil {
+		return false, err
 	}
-	var keep []string
-	for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
-		if l != dnsKeeperLine {
-			keep = append(keep, l)
-		}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	keep := slices.DeleteFunc(slices.Clone(lines), drop)
+	switch {
+	case len(keep) == len(lines):
+		return false, nil
+	case len(keep) <= 1 && removeEmpty: // the listen addresses alone
+		return true, os.Remove(m.dnsFile(name))
 	}
-	if len(keep) <= 1 { // the listen addresses alone
-		return os.Remove(m.dnsFile(n.Name))
-	}
-	return atomicfile.Write(m.dnsFile(n.Name), []byte(strings.Join(keep, "\n")+"\n"), 0o644)
+	return true, m.writeDNSFile(name, []byte(strings.Join(keep, "\n")+"\n"))
 }
 
-// dropDNSNotify is dropDNS followed by a SIGHUP to aardvark-dns, which
-// rereads its files (and stops when none is left), as netavark's
-// teardown would have it do.
+// dropDNSNotify, for network rm, takes the keeper's line out of n's
+// aardvark-dns file and the file when no container's line is left (as
+// netavark would), and tells aardvark-dns, which rereads its files (and
+// stops when none is left: then it is waited for). network rm's own setup
+// and teardown then hand netavark the network without DNS: with them,
+// netavark would make the file again and signal aardvark-dns twice more,
+// each signal a reread under way while the next file goes.
 func (m *Manager) dropDNSNotify(n Network) error {
-	if _, err := os.Stat(m.dnsFile(n.Name)); os.IsNotExist(err) {
-		return nil
-	}
-	if err := m.dropDNS(n); err != nil {
+	changed, err := m.editDNS(n.Name, isKeeper, true)
+	if err != nil || !changed {
 		return err
 	}
-	if pid := m.AardvarkPID(); pid > 0 {
-		return syscall.Kill(pid, syscall.SIGHUP)
-	}
-	return nil
+	return m.notifyAardvark()
+}
+
+// writeDNSFile replaces network name's aardvark-dns file whole. Its
+// temporary file is made in RunDir, not beside it: aardvark-dns takes
+// every file in its directory for a network's and stops on one it cannot
+// read (a file half written, or a second one with the same addresses).
+func (m *Manager) writeDNSFile(name string, data []byte) error {
+	return atomicfile.WriteVolatileFrom(m.RunDir, m.dnsFile(name), data, 0o644)
 }
 
 func hasLine(data, line string) bool {

@@ -61,6 +61,19 @@ func (m *Manager) CheckDriver(n Network) error {
 		n.Name, n.Driver, since[0], since[1], bin, strings.TrimSpace(string(out)), errdefs.ErrNotImplemented)
 }
 
+// SupportedDrivers are the drivers of Drivers that network create takes
+// with the installed netavark: what `info` lists as network plugins (Podman
+// lists its network backend's drivers there).
+func (m *Manager) SupportedDrivers() []string {
+	var out []string
+	for _, d := range Drivers {
+		if m.CheckDriver(Network{Driver: d}) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // parseVersion reads "netavark 1.4.0".
 func parseVersion(s string) (major, minor int, ok bool) {
 	f := strings.Fields(s)

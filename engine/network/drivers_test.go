@@ -40,4 +40,11 @@ func TestCheckDriver(t *testing.T) {
 	if err := fake("netavark 1.4.0").CheckDriver(Network{Name: "mv", Driver: "macvlan"}); err != nil {
 		t.Errorf("macvlan on netavark 1.4.0: %v", err)
 	}
+	// info's plugin list and create agree
+	if got := strings.Join(fake("netavark 1.4.0").SupportedDrivers(), " "); got != "bridge macvlan" {
+		t.Errorf("SupportedDrivers on netavark 1.4.0: %q", got)
+	}
+	if got := strings.Join(fake("netavark 1.5.0").SupportedDrivers(), " "); got != "bridge macvlan ipvlan" {
+		t.Errorf("SupportedDrivers on netavark 1.5.0: %q", got)
+	}
 }

@@ -178,7 +178,9 @@ func (m *Manager) cycle(ctx context.Context, n Network, pin Pinned) error {
 		return err
 	}
 	k, _ := keeperNames(n.NetworkInterface)
-	if err := errors.Join(deleteLink(k), m.dropDNS(n)); err != nil {
+	// DNS first, as netavark does: aardvark-dns lets go of the network
+	// before its bridge goes
+	if err := errors.Join(deleteLink(k), m.dropDNSNotify(n)); err != nil {
 		return err
 	}
 	ips, err := m.Allocate(n, n.ID, nil)
@@ -190,6 +192,7 @@ func (m *Manager) cycle(ctx context.Context, n Network, pin Pinned) error {
 	if err != nil {
 		return err
 	}
+	o.NetworkInfo[n.Name].DNSEnabled = false // no aardvark-dns file, no signal: done above
 	if err := m.run(ctx, "setup", a.NetNS, o, nil); err != nil {
 		return err
 	}

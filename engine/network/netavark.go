@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -79,8 +78,19 @@ type netavarkError struct {
 	Error string `json:"error"`
 }
 
-// run runs `netavark VERB NETNS` with opts on stdin and decodes its stdout into result.
+// run runs `netavark VERB NETNS` with opts on stdin and decodes its stdout
+// into result. A teardown's DNS part is podunit's (forgetDNS, aardvark.go).
 func (m *Manager) run(ctx context.Context, verb, netns string, opts *netavarkOpts, result any) error {
+	if verb == "teardown" {
+		var err error
+		if opts, err = m.forgetDNS(opts.ContainerID, opts); err != nil {
+			return err
+		}
+	}
+	return m.netavark(ctx, verb, netns, opts, result)
+}
+
+func (m *Manager) netavark(ctx context.Context, verb, netns string, opts *netavarkOpts, result any) error {
 	bin, aardvark := m.Netavark, m.Aardvark
 	if bin == "" {
 		bin = FindHelper("netavark")
@@ -345,20 +355,6 @@ func (m *Manager) Reload(ctx context.Context, a Attachment) error {
 		return err
 	}
 	return m.updateStatus(a.ID, res, nil)
-}
-
-// AardvarkPID is the pid of the aardvark-dns netavark started for this
-// engine; 0 when none runs.
-func (m *Manager) AardvarkPID() int {
-	data, err := os.ReadFile(filepath.Join(m.RunDir, "aardvark-dns", "aardvark.pid"))
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 || syscall.Kill(pid, 0) != nil {
-		return 0
-	}
-	return pid
 }
 
 // onlyGone reports whether a teardown failed only on what was never set

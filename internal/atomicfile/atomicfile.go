@@ -23,6 +23,14 @@ func WriteVolatile(path string, data []byte, mode os.FileMode) error {
 	return writeVia(path, mode, false, copyOf(data))
 }
 
+// WriteVolatileFrom is WriteVolatile with the temporary file in tmpDir, on
+// path's file system, rather than beside path: for a directory whose
+// reader takes every file in it for one of its own (aardvark-dns's), where
+// a half-written file beside the target would be read as such.
+func WriteVolatileFrom(tmpDir, path string, data []byte, mode os.FileMode) error {
+	return writeIn(tmpDir, path, mode, false, copyOf(data))
+}
+
 func copyOf(data []byte) func(io.Writer) error {
 	return func(w io.Writer) error {
 		_, err := io.Copy(w, bytes.NewReader(data))
@@ -37,7 +45,11 @@ func WriteVia(path string, mode os.FileMode, write func(io.Writer) error) error 
 }
 
 func writeVia(path string, mode os.FileMode, sync bool, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	return writeIn(filepath.Dir(path), path, mode, sync, write)
+}
+
+func writeIn(tmpDir, path string, mode os.FileMode, sync bool, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(tmpDir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -78,3 +78,23 @@ func TestWriteVolatileReplacesWhole(t *testing.T) {
 		t.Fatalf("temporary files left: %v", left)
 	}
 }
+
+// TestWriteVolatileFromLeavesNothingBeside: the temporary file is made in
+// the other directory, so the target's directory only ever holds the target.
+func TestWriteVolatileFromLeavesNothingBeside(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "net")
+	for _, data := range []string{"one\n", "two\n"} {
+		if err := WriteVolatileFrom(tmp, path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(path); err != nil || string(got) != data {
+			t.Fatalf("read %q, %v; want %q", got, err, data)
+		}
+	}
+	for _, d := range []string{dir, tmp} {
+		if left, _ := os.ReadDir(d); len(left) != map[string]int{dir: 1, tmp: 0}[d] {
+			t.Errorf("%s holds %d entries", d, len(left))
+		}
+	}
+}

@@ -33,6 +33,13 @@ func TestNetworkMacvlan(t *testing.T) {
 		if r := e.run("network", "create", "-d", "macvlan", "-o", "parent=par0", "dhcpnet"); r.code != 125 || !strings.Contains(r.err, "DHCP") {
 			t.Fatalf("network create -d macvlan without --subnet: exit %d, %q", r.code, r.err)
 		}
+		if r := e.run("network", "create", "-d", "macvlan", "-o", "parent=par0", "--ipam-driver", "dhcp", "dhcpnet"); r.code != 125 || !strings.Contains(r.err, "--ipam-driver dhcp") {
+			t.Fatalf("network create -d macvlan --ipam-driver dhcp: exit %d, %q", r.code, r.err)
+		}
+		// info lists the drivers create takes
+		if got := e.must("info", "--format", "{{.Plugins.Network}}"); got != "[bridge macvlan]\n" {
+			t.Fatalf("info's network plugins: %q", got)
+		}
 	})
 	t.Run("--route and no_default_route reach the container", func(t *testing.T) { checkRoutes(t, e) })
 	t.Run("network prune keeps the used, the default and the filtered out", func(t *testing.T) { checkNetworkPrune(t, e) })

@@ -75,22 +75,66 @@ func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, 
 	if err != nil {
 		return nil, err
 	}
+	var held map[string]string
 	if h != nil {
 		if err := e.rootlessHere(h); err != nil {
 			return nil, err
 		}
+		held = e.holdMemberNamespaces(h.State.Pid, p)
 	}
 	var out []nsEntry
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
 		switch {
 		case kind == network.Net && p.Config.Network == "host":
-		case h != nil && p.Config.Shares(kind):
-			out = append(out, nsEntry{kind: kind, path: "/proc/" + strconv.Itoa(h.State.Pid) + "/ns/" + kind})
+		case held != nil && p.Config.Shares(kind):
+			out = append(out, nsEntry{kind: kind, path: held[kind]})
 		default:
 			out = append(out, nsEntry{kind: kind})
 		}
 	}
 	return append(out, nsEntry{kind: network.PID}), nil
+}
+
+// holdMemberNamespaces opens the namespaces of the running member pid
+// that pod p shares and keeps them open until releasePodNS, so the member
+// may end before the runtime joins them: a member may end at any time
+// (the pod's lock orders starts, not ends), and a namespace named by
+// /proc/PID/ns would be gone with it. The runtime finds them as this
+// process's fds. nil: the member ended first, so this one is the first
+// member again and makes them.
+func (e *Engine) holdMemberNamespaces(pid int, p *model.Pod) map[string]string {
+	paths := map[string]string{}
+	var files []*os.File
+	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
+		if !p.Config.Shares(kind) || (kind == network.Net && p.Config.Network == "host") {
+			continue
+		}
+		f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/ns/" + kind)
+		if err != nil {
+			closeFiles(files)
+			return nil
+		}
+		files = append(files, f)
+		paths[kind] = fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	}
+	if !alive(pid) { // it ended while they were opened: they may be another process's
+		closeFiles(files)
+		return nil
+	}
+	unlock := e.podns
+	e.podns = func() {
+		closeFiles(files)
+		if unlock != nil {
+			unlock()
+		}
+	}
+	return paths
+}
+
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		_ = f.Close()
+	}
 }
 
 // holdPodNS takes pod's namespace lock unless this engine holds it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -11,9 +12,47 @@ import (
 // checkRootlessPod: a rootless pod with no process of its own: the first
 // member makes the namespaces, the next one (started by another podunit,
 // in another user namespace at first) joins them and reaches the first on
-// 127.0.0.1 and sees its host name.
+// 127.0.0.1 and sees its host name. Short-lived members start and end all
+// the while, so a member's namespaces are often those of one that ended
+// as it joined (CI saw the first member fail so: "the container's init
+// (pid N) is gone"); three rounds.
 func checkRootlessPod(t *testing.T, u *rootlessUser) {
 	u.must("pod", "create", "--name", "rp", "--hostname", "rphost")
+	stop := u.repeat("run", "--rm", "--pod", "rp", "bb", "true")
+	defer stop() // a failed round too: the user's processes must end for userdel
+	for round := 0; round < 3 && !t.Failed(); round++ {
+		checkRootlessPodRound(t, u)
+	}
+	stop()
+	if out := u.must("ps", "-aq"); out != "" {
+		t.Errorf("left %q", out)
+	}
+	u.must("pod", "rm", "rp")
+}
+
+// repeat runs podunit as the user with args again and again, until the
+// returned stop.
+func (u *rootlessUser) repeat(args ...string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				_ = u.run(nil, args...)
+			}
+		}
+	}()
+	return sync.OnceFunc(func() { close(done); wg.Wait() })
+}
+
+// checkRootlessPodRound starts the serving member, waits for another to
+// fetch from it and removes it.
+func checkRootlessPodRound(t *testing.T, u *rootlessUser) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rsrv", "--pod", "rp", "bb", "sh", "-c",
@@ -23,28 +62,23 @@ func checkRootlessPod(t *testing.T, u *rootlessUser) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	defer func() {
-		if t.Failed() {
-			t.Logf("the first member's output: %s", first.String())
-		}
-		if cmd.ProcessState == nil {
-			_ = u.run(nil, "rm", "-f", "-t", "0", "rsrv")
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
+		_ = u.run(nil, "rm", "-f", "-t", "0", "rsrv")
+		<-exited
 	}()
 	var r result
 	eventually(t, time.Minute, "the second member to reach the first on 127.0.0.1", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("the first member ended: %s", first.String())
+		default:
+		}
 		r = u.run(nil, "run", "--rm", "--pod", "rp", "bb", "sh", "-c", "wget -qO- http://127.0.0.1:8080/i && hostname")
 		return r.code == 0
 	})
 	if got := strings.Fields(r.out); len(got) != 2 || got[0] != "from-first-member" || got[1] != "rphost" {
 		t.Errorf("the second member printed %q (stderr %q)", r.out, r.err)
 	}
-	u.must("rm", "-f", "-t", "0", "rsrv")
-	_ = cmd.Wait()
-	if out := u.must("ps", "-aq"); out != "" {
-		t.Errorf("left %q", out)
-	}
-	u.must("pod", "rm", "rp")
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
 	"github.com/podunit/podunit/engine/systemd"
 )
@@ -118,11 +117,5 @@ func (e *Engine) rootlessLogs(lo *systemd.LogOptions, cs ...*model.Container) {
 // running the command again in c's namespace. A pid that cannot be read
 // is left to the runtime to report.
 func (e *Engine) rootlessHere(c *model.Container) error {
-	if !e.cfg.Rootless.On || c.State.Pid <= 0 {
-		return nil
-	}
-	if same, err := rootless.SameNamespace(c.State.Pid); err != nil || same {
-		return nil
-	}
-	return &rootless.NotHereError{PID: c.State.Pid, What: fmt.Sprintf("container %q", c.Name)}
+	return e.rootlessHerePid(c.State.Pid, fmt.Sprintf("container %q", c.Name))
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -81,4 +82,48 @@ func checkRootlessPodRound(t *testing.T, u *rootlessUser) {
 	if got := strings.Fields(r.out); len(got) != 2 || got[0] != "from-first-member" || got[1] != "rphost" {
 		t.Errorf("the second member printed %q (stderr %q)", r.out, r.err)
 	}
+}
+
+// checkRootlessPodPID: a rootless pod sharing its PID namespace has a
+// holder (catatonit, PID 1 there): a member sees another's processes, the
+// namespace outlives its members, and pod rm ends the holder.
+func checkRootlessPodPID(t *testing.T, u *rootlessUser) {
+	u.must("pod", "create", "--name", "rpp", "--share", "pid,net")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := u.command(ctx, nil, "run", "--rm", "--name", "ppa", "--pod", "rpp", "bb", "sleep", "300")
+	var first bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &first, &first
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	defer func() {
+		_ = u.run(nil, "rm", "-f", "-t", "0", "ppa")
+		<-exited
+	}()
+	var r result
+	eventually(t, time.Minute, "a member to see the other's sleep", func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("the first member ended: %s", first.String())
+		default:
+		}
+		r = u.run(nil, "run", "--rm", "--pod", "rpp", "bb", "sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm")
+		return r.code == 0 && strings.Contains(r.out, "sleep")
+	})
+	if !strings.HasPrefix(r.out, "catatonit\n") {
+		t.Errorf("PID 1 of the pod's namespace: %q (stderr %q), want catatonit", r.out, r.err)
+	}
+	u.must("rm", "-f", "-t", "0", "ppa")
+	<-exited
+	if out := u.must("run", "--rm", "--pod", "rpp", "bb", "cat", "/proc/1/comm"); out != "catatonit\n" {
+		t.Errorf("after its first member ended, the pod's PID 1 is %q", out)
+	}
+	u.must("pod", "rm", "rpp")
+	eventually(t, 20*time.Second, "pod rm to end the holder", func() bool {
+		out, _ := exec.Command("ps", "-u", u.uid, "-o", "comm=").CombinedOutput()
+		return !strings.Contains(string(out), "catatonit")
+	})
 }

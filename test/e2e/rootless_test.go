@@ -217,6 +217,7 @@ func TestRootlessRunAttached(t *testing.T) {
 	checkRootlessSignal(t, u)
 	checkRootlessExec(t, u)
 	checkRootlessPod(t, u)
+	checkRootlessPodPID(t, u)
 	checkRootlessUnits(t, u)
 }
 

@@ -54,34 +54,58 @@ func (u *rootlessUser) repeat(args ...string) (stop func()) {
 // checkRootlessPodRound starts the serving member, waits for another to
 // fetch from it and removes it.
 func checkRootlessPodRound(t *testing.T, u *rootlessUser) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rsrv", "--pod", "rp", "bb", "sh", "-c",
+	first := u.startAttached(t, "run", "--rm", "--name", "rsrv", "--pod", "rp", "bb", "sh", "-c",
 		"mkdir -p /www && echo from-first-member > /www/i && exec httpd -f -p 127.0.0.1:8080 -h /www")
-	var first bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &first, &first
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	defer func() {
-		_ = u.run(nil, "rm", "-f", "-t", "0", "rsrv")
-		<-exited
-	}()
-	var r result
-	eventually(t, time.Minute, "the second member to reach the first on 127.0.0.1", func() bool {
-		select {
-		case <-exited:
-			t.Fatalf("the first member ended: %s", first.String())
-		default:
-		}
-		r = u.run(nil, "run", "--rm", "--pod", "rp", "bb", "sh", "-c", "wget -qO- http://127.0.0.1:8080/i && hostname")
-		return r.code == 0
-	})
+	defer first.remove("rsrv")
+	r := first.untilOther(t, "the second member to reach the first on 127.0.0.1", func(r result) bool { return r.code == 0 },
+		"run", "--rm", "--pod", "rp", "bb", "sh", "-c", "wget -qO- http://127.0.0.1:8080/i && hostname")
 	if got := strings.Fields(r.out); len(got) != 2 || got[0] != "from-first-member" || got[1] != "rphost" {
 		t.Errorf("the second member printed %q (stderr %q)", r.out, r.err)
 	}
+}
+
+// attachedRun is podunit run attached as the user, in the background.
+type attachedRun struct {
+	u      *rootlessUser
+	out    bytes.Buffer
+	exited chan struct{}
+	cancel context.CancelFunc
+}
+
+func (u *rootlessUser) startAttached(t *testing.T, args ...string) *attachedRun {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	a := &attachedRun{u: u, exited: make(chan struct{}), cancel: cancel}
+	cmd := u.command(ctx, nil, args...)
+	cmd.Stdout, cmd.Stderr = &a.out, &a.out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	go func() { _ = cmd.Wait(); close(a.exited) }()
+	return a
+}
+
+// untilOther runs podunit with args until ok says its result will do,
+// while this run goes on (it ending fails the test), and returns it.
+func (a *attachedRun) untilOther(t *testing.T, what string, ok func(result) bool, args ...string) result {
+	var r result
+	eventually(t, time.Minute, what, func() bool {
+		select {
+		case <-a.exited:
+			t.Fatalf("the first member ended: %s", a.out.String())
+		default:
+		}
+		r = a.u.run(nil, args...)
+		return ok(r)
+	})
+	return r
+}
+
+// remove removes the container name this run runs and waits for its end.
+func (a *attachedRun) remove(name string) {
+	_ = a.u.run(nil, "rm", "-f", "-t", "0", name)
+	<-a.exited
+	a.cancel()
 }
 
 // checkRootlessPodPID: a rootless pod sharing its PID namespace has a
@@ -89,35 +113,15 @@ func checkRootlessPodRound(t *testing.T, u *rootlessUser) {
 // namespace outlives its members, and pod rm ends the holder.
 func checkRootlessPodPID(t *testing.T, u *rootlessUser) {
 	u.must("pod", "create", "--name", "rpp", "--share", "pid,net")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := u.command(ctx, nil, "run", "--rm", "--name", "ppa", "--pod", "rpp", "bb", "sleep", "300")
-	var first bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &first, &first
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	defer func() {
-		_ = u.run(nil, "rm", "-f", "-t", "0", "ppa")
-		<-exited
-	}()
-	var r result
-	eventually(t, time.Minute, "a member to see the other's sleep", func() bool {
-		select {
-		case <-exited:
-			t.Fatalf("the first member ended: %s", first.String())
-		default:
-		}
-		r = u.run(nil, "run", "--rm", "--pod", "rpp", "bb", "sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm")
-		return r.code == 0 && strings.Contains(r.out, "sleep")
-	})
+	first := u.startAttached(t, "run", "--rm", "--name", "ppa", "--pod", "rpp", "bb", "sleep", "300")
+	defer first.remove("ppa")
+	r := first.untilOther(t, "a member to see the other's sleep",
+		func(r result) bool { return r.code == 0 && strings.Contains(r.out, "sleep") },
+		"run", "--rm", "--pod", "rpp", "bb", "sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm")
 	if !strings.HasPrefix(r.out, "catatonit\n") {
 		t.Errorf("PID 1 of the pod's namespace: %q (stderr %q), want catatonit", r.out, r.err)
 	}
-	u.must("rm", "-f", "-t", "0", "ppa")
-	<-exited
+	first.remove("ppa")
 	if out := u.must("run", "--rm", "--pod", "rpp", "bb", "cat", "/proc/1/comm"); out != "catatonit\n" {
 		t.Errorf("after its first member ended, the pod's PID 1 is %q", out)
 	}

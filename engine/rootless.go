@@ -119,3 +119,19 @@ func (e *Engine) rootlessLogs(lo *systemd.LogOptions, cs ...*model.Container) {
 func (e *Engine) rootlessHere(c *model.Container) error {
 	return e.rootlessHerePid(c.State.Pid, fmt.Sprintf("container %q", c.Name))
 }
+
+// rootlessNoFreeze says why rootless container c cannot be paused: it has
+// no cgroup of its own (attached), or the user manager cannot freeze its
+// unit (cause; systemd freezes only on the unified cgroup hierarchy), and
+// the runtime's v1 freezer needs a cgroup an unprivileged user is not
+// given.
+func rootlessNoFreeze(c *model.Container, cause error) error {
+	if cause == nil {
+		return fmt.Errorf("cannot pause container %q: a rootless container run attached has no cgroup of its own "+
+			"to freeze; run it with -d (a user unit) on a host with the unified cgroup hierarchy (cgroup v2): %w",
+			c.Name, errdefs.ErrNotImplemented)
+	}
+	return fmt.Errorf("cannot pause container %q: the user's systemd cannot freeze %s, as it freezes only on "+
+		"the unified cgroup hierarchy (cgroup v2), and rootless podunit has no other freezer: %w",
+		c.Name, c.State.Unit, cause)
+}

@@ -121,6 +121,7 @@ func checkRootlessPodPID(t *testing.T, u *rootlessUser) {
 	if !strings.HasPrefix(r.out, "catatonit\n") {
 		t.Errorf("PID 1 of the pod's namespace: %q (stderr %q), want catatonit", r.out, r.err)
 	}
+	u.fails(nil, "has no cgroup of its own", "pause", "ppa")
 	first.remove("ppa")
 	if out := u.must("run", "--rm", "--pod", "rpp", "bb", "cat", "/proc/1/comm"); out != "catatonit\n" {
 		t.Errorf("after its first member ended, the pod's PID 1 is %q", out)

@@ -9,6 +9,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
 	"github.com/podunit/podunit/engine/systemd"
 )
@@ -78,6 +79,17 @@ func (e *Engine) connect(ctx context.Context) (*systemd.Conn, error) {
 		return systemd.ConnectUser(ctx, e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID)
 	}
 	return systemd.Connect(ctx)
+}
+
+// unitsHere reports whether a service manager that runs this engine's
+// units is up: systemd as PID 1 and, for a rootless engine, the user's own
+// manager (without it no unit of the user's can exist, so system check
+// has none to look at).
+func (e *Engine) unitsHere() bool {
+	if !systemd.Available() {
+		return false
+	}
+	return !e.cfg.Rootless.On || rootless.UserManager("", e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID) == nil
 }
 
 // notifyReady tells systemd the unit is up. A rootless unit-start is not

@@ -56,6 +56,7 @@ func checkRootlessUnit(t *testing.T, u *rootlessUser) {
 	}
 	checkRootlessLogs(t, u)
 	checkRootlessPause(t, u)
+	checkRootlessSystemCheck(t, u)
 	u.must("stop", "-t", "2", "d1")
 	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-d1.service"); st != "ActiveState=inactive\n" {
 		t.Errorf("after stop: %q", st)
@@ -115,4 +116,25 @@ func checkRootlessPause(t *testing.T, u *rootlessUser) {
 	if st := u.userctl(t, "show", "-p", "FreezerState", "podunit-d1.service"); st != "FreezerState=running\n" {
 		t.Errorf("after unpause: %q", st)
 	}
+}
+
+// checkRootlessSystemCheck: system check looks at the user's units on the
+// user's manager: a podunit unit of this storage whose container has no
+// record is found, and repair stops it, leaving d1's unit running.
+func checkRootlessSystemCheck(t *testing.T, u *rootlessUser) {
+	root := strings.TrimSpace(u.must("info", "--format", "{{.Store.GraphRoot}}"))
+	orphan := strings.Repeat("0f", 32)
+	argv := []string{"--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups", "env", "XDG_RUNTIME_DIR=/run/user/" + u.uid,
+		"systemd-run", "--user", "--unit", "podunit-orph.service", "--", "/bin/sh", "-c", "exec sleep 300",
+		"--root", root, "container", "unit-start", orphan}
+	u.sb.Run(t, "setpriv", argv...)
+	r := u.run(nil, "system", "check")
+	if r.code != 125 || !strings.Contains(r.out, "podunit-orph.service") {
+		t.Errorf("system check with an orphan user unit: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	u.must("system", "check", "--repair")
+	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-orph.service", "podunit-d1.service"); st != "ActiveState=inactive\n\nActiveState=active\n" {
+		t.Errorf("after repair (the orphan, then d1): %q", st)
+	}
+	u.must("system", "check")
 }

@@ -218,6 +218,7 @@ func TestRootlessRunAttached(t *testing.T) {
 	checkRootlessExec(t, u)
 	checkRootlessPod(t, u)
 	checkRootlessPodPID(t, u)
+	u.must("system", "check") // the user's storage and state, clean
 	checkRootlessUnits(t, u)
 }
 

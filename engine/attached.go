@@ -32,7 +32,9 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	}
 	// The lock is held until the container is recorded running: an rm or
 	// stop in between would take a container the runtime is still making.
-	unlock = sync.OnceFunc(unlock)
+	// A rootless pod member's namespace lock goes with it (with -t too).
+	unlockCtr := unlock
+	unlock = sync.OnceFunc(func() { unlockCtr(); e.releasePodNS() })
 	defer unlock()
 	defer dropAttachedCgroup(c.ID)
 	sigs := make(chan os.Signal, 8)
@@ -67,7 +69,6 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 		err = e.recordRunning(ctx, c.ID, pid)
 	}
 	unlock()
-	e.releasePodNS()
 	<-exited
 	return e.endAttached(c, code, errors.Join(waitErr, err))
 }

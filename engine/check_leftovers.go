@@ -10,7 +10,6 @@ import (
 
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/network"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // known is what has a record: container IDs (damaged rows included), pod
@@ -94,14 +93,14 @@ func (k *checker) orphanFiles(ctx context.Context) error {
 // orphanUnits finds loaded podunit units (of this storage root) whose
 // container or pod has no record, and stops them.
 func (k *checker) orphanUnits(ctx context.Context) error {
-	if !systemd.Available() {
+	if !k.e.unitsHere() {
 		return nil
 	}
 	kn, err := k.known(ctx)
 	if err != nil {
 		return err
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := k.e.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -116,7 +115,7 @@ func (k *checker) orphanUnits(ctx context.Context) error {
 			continue
 		}
 		k.found("unit", u.Name, "unit of a "+kind+" that has no record ("+names.ShortID(id)+")", false, FixedRemoved,
-			func() error { return stopUnitHard(ctx, u.Name) })
+			func() error { return k.e.stopUnitHard(ctx, u.Name) })
 	}
 	return nil
 }

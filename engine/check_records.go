@@ -9,7 +9,6 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // damagedContainers finds records that cannot be read. Repair rebuilds one
@@ -47,8 +46,8 @@ func (k *checker) damagedPods(ctx context.Context) error {
 	}
 	for _, d := range bad {
 		k.found("pod", d.ID, "damaged record: "+d.Err.Error(), true, FixedRemoved, func() error {
-			if d.Name != "" && systemd.Available() {
-				_ = stopUnitHard(ctx, names.PodUnit(d.Name, d.ID))
+			if d.Name != "" && k.e.unitsHere() {
+				_ = k.e.stopUnitHard(ctx, names.PodUnit(d.Name, d.ID))
 			}
 			return errors.Join(unpinPodDir(k.e.runDirOf("pods", d.ID)), k.e.store.RemovePodRecord(ctx, d.ID))
 		})
@@ -175,8 +174,8 @@ func (k *checker) canRebuild(ctx context.Context, c *model.Container) error {
 // rebuild puts c's record back, as created: whatever of it still runs is
 // stopped first, so the record never claims what is not so.
 func (k *checker) rebuild(ctx context.Context, c *model.Container) error {
-	if systemd.Available() { // before the lock: the unit's ExecStopPost= takes it
-		if err := stopUnitHard(ctx, names.ContainerUnit(c.Name, c.ID)); err != nil {
+	if k.e.unitsHere() { // before the lock: the unit's ExecStopPost= takes it
+		if err := k.e.stopUnitHard(ctx, names.ContainerUnit(c.Name, c.ID)); err != nil {
 			return err
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/network"
 	"github.com/podunit/podunit/engine/state"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // asDamaged reports whether err is a damaged record's, and which.
@@ -48,8 +47,8 @@ func (e *Engine) removeDamaged(ctx context.Context, d *state.DamagedError, force
 // ExecStopPost= may want.
 func (e *Engine) releaseUnknown(ctx context.Context, id, name string, last func() error) error {
 	var errs []error
-	if name != "" && systemd.Available() {
-		errs = append(errs, stopUnitHard(ctx, names.ContainerUnit(name, id)))
+	if name != "" && e.unitsHere() {
+		errs = append(errs, e.stopUnitHard(ctx, names.ContainerUnit(name, id)))
 	}
 	unlock, err := e.lock(ctx, id)
 	if err != nil {
@@ -76,8 +75,8 @@ func (e *Engine) releaseUnknown(ctx context.Context, id, name string, last func(
 
 // stopUnitHard kills every process of unit and waits for its stop job;
 // a unit that is not loaded is no error.
-func stopUnitHard(ctx context.Context, unit string) error {
-	conn, err := systemd.Connect(ctx)
+func (e *Engine) stopUnitHard(ctx context.Context, unit string) error {
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,8 @@ import (
 // unit container, so systemd knows (`systemctl status` says frozen); where
 // systemd cannot freeze (no unified cgroup hierarchy, as on hybrid
 // layouts), and for attached containers, through the runtime's pause (the
-// v1 freezer).
+// v1 freezer). A rootless container has only the first way (the user
+// manager's; rootlessNoFreeze says why not otherwise).
 func (e *Engine) Pause(ctx context.Context, ref string) (*model.Container, error) {
 	c, err := e.container(ctx, ref)
 	if err != nil {
@@ -29,11 +30,17 @@ func (e *Engine) Pause(ctx context.Context, ref string) (*model.Container, error
 		return nil, fmt.Errorf("container %q is already paused: %w", c.Name, errdefs.ErrConflict)
 	}
 	if c.State.Unit != "" && systemd.Available() {
-		err := withSystemd(ctx, func(conn *systemd.Conn) error { return conn.Freeze(ctx, c.State.Unit) })
+		err := e.withManager(ctx, func(conn *systemd.Conn) error { return conn.Freeze(ctx, c.State.Unit) })
 		if !errdefs.IsNotImplemented(err) {
 			return c, err
 		}
+		if e.cfg.Rootless.On {
+			return nil, rootlessNoFreeze(c, err)
+		}
 		logrus.Debugf("systemd cannot freeze %s (%v): pausing through the runtime", c.State.Unit, err)
+	}
+	if e.cfg.Rootless.On {
+		return nil, rootlessNoFreeze(c, nil)
 	}
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
@@ -61,7 +68,7 @@ func (e *Engine) thaw(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	if set.FrozenV2() && c.State.Unit != "" {
-		if err := withSystemd(ctx, func(conn *systemd.Conn) error { return conn.Thaw(ctx, c.State.Unit) }); err != nil {
+		if err := e.withManager(ctx, func(conn *systemd.Conn) error { return conn.Thaw(ctx, c.State.Unit) }); err != nil {
 			return err
 		}
 	}
@@ -98,9 +105,10 @@ func withPaused(c *model.Container) *model.Container {
 	return c
 }
 
-// withSystemd runs fn on a fresh connection to systemd.
-func withSystemd(ctx context.Context, fn func(*systemd.Conn) error) error {
-	conn, err := systemd.Connect(ctx)
+// withManager runs fn on a fresh connection to the service manager of
+// this engine's units (the user's own for a rootless engine).
+func (e *Engine) withManager(ctx context.Context, fn func(*systemd.Conn) error) error {
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}

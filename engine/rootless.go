@@ -81,6 +81,17 @@ func (e *Engine) connect(ctx context.Context) (*systemd.Conn, error) {
 	return systemd.Connect(ctx)
 }
 
+// unitsHere reports whether a service manager that runs this engine's
+// units is up: systemd as PID 1 and, for a rootless engine, the user's own
+// manager (without it no unit of the user's can exist, so system check
+// has none to look at).
+func (e *Engine) unitsHere() bool {
+	if !systemd.Available() {
+		return false
+	}
+	return !e.cfg.Rootless.On || rootless.UserManager("", e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID) == nil
+}
+
 // notifyReady tells systemd the unit is up. A rootless unit-start is not
 // the unit's main process (the podunit that entered the user namespace
 // is), so systemd finds its unit by its cgroup, which it can read only
@@ -118,11 +129,21 @@ func (e *Engine) rootlessLogs(lo *systemd.LogOptions, cs ...*model.Container) {
 // running the command again in c's namespace. A pid that cannot be read
 // is left to the runtime to report.
 func (e *Engine) rootlessHere(c *model.Container) error {
-	if !e.cfg.Rootless.On || c.State.Pid <= 0 {
-		return nil
+	return e.rootlessHerePid(c.State.Pid, fmt.Sprintf("container %q", c.Name))
+}
+
+// rootlessNoFreeze says why rootless container c cannot be paused: it has
+// no cgroup of its own (attached), or the user manager cannot freeze its
+// unit (cause; systemd freezes only on the unified cgroup hierarchy), and
+// the runtime's v1 freezer needs a cgroup an unprivileged user is not
+// given.
+func rootlessNoFreeze(c *model.Container, cause error) error {
+	if cause == nil {
+		return fmt.Errorf("cannot pause container %q: a rootless container run attached has no cgroup of its own "+
+			"to freeze; run it with -d (a user unit) on a host with the unified cgroup hierarchy (cgroup v2): %w",
+			c.Name, errdefs.ErrNotImplemented)
 	}
-	if same, err := rootless.SameNamespace(c.State.Pid); err != nil || same {
-		return nil
-	}
-	return &rootless.NotHereError{PID: c.State.Pid, What: fmt.Sprintf("container %q", c.Name)}
+	return fmt.Errorf("cannot pause container %q: the user's systemd cannot freeze %s, as it freezes only on "+
+		"the unified cgroup hierarchy (cgroup v2), and rootless podunit has no other freezer: %w",
+		c.Name, c.State.Unit, cause)
 }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/network"
 	"github.com/podunit/podunit/engine/spec"
@@ -52,11 +51,11 @@ func (e *Engine) rootlessPodHere(ctx context.Context, c *model.Container, hold b
 			return err
 		}
 	}
-	h, err := e.podHolder(ctx, c)
-	if err != nil || h == nil {
+	pid, what, err := e.podAnchor(ctx, c)
+	if err != nil {
 		return err
 	}
-	return e.rootlessHere(h)
+	return e.rootlessHerePid(pid, what)
 }
 
 // rootlessPodNamespaces is a rootless member's namespace list: a running
@@ -64,33 +63,90 @@ func (e *Engine) rootlessPodHere(ctx context.Context, c *model.Container, hold b
 // namespace lock is held until the member's init is recorded
 // (releasePodNS), so two first members do not both make their own.
 func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, p *model.Pod) ([]nsEntry, error) {
-	if p.Config.Shares(network.PID) {
-		return nil, fmt.Errorf("pod %q shares its PID namespace: rootless pods cannot yet (no process holds it): %w",
-			p.Name, errdefs.ErrNotImplemented)
-	}
 	if err := e.holdPodNS(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	p, err := e.store.Pod(ctx, p.ID) // as it is under the lock: its PID holder
+	if err != nil {
+		return nil, err
+	}
+	pidns, err := e.rootlessPIDEntry(ctx, p)
+	if err != nil {
 		return nil, err
 	}
 	h, err := e.podHolder(ctx, c)
 	if err != nil {
 		return nil, err
 	}
+	var held map[string]string
 	if h != nil {
 		if err := e.rootlessHere(h); err != nil {
 			return nil, err
 		}
+		held = e.holdNamespaces(h.State.Pid, sharedKinds(p))
 	}
 	var out []nsEntry
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
 		switch {
 		case kind == network.Net && p.Config.Network == "host":
-		case h != nil && p.Config.Shares(kind):
-			out = append(out, nsEntry{kind: kind, path: "/proc/" + strconv.Itoa(h.State.Pid) + "/ns/" + kind})
+		case held != nil && p.Config.Shares(kind):
+			out = append(out, nsEntry{kind: kind, path: held[kind]})
 		default:
 			out = append(out, nsEntry{kind: kind})
 		}
 	}
-	return append(out, nsEntry{kind: network.PID}), nil
+	return append(out, pidns), nil
+}
+
+// sharedKinds is what of net, ipc and uts pod p shares (no network
+// namespace with --network host).
+func sharedKinds(p *model.Pod) []string {
+	var kinds []string
+	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
+		if p.Config.Shares(kind) && (kind != network.Net || p.Config.Network != "host") {
+			kinds = append(kinds, kind)
+		}
+	}
+	return kinds
+}
+
+// holdNamespaces opens the namespaces kinds of the running member pid
+// (or the pod's PID holder) and keeps them open until releasePodNS, so the member
+// may end before the runtime joins them: a member may end at any time
+// (the pod's lock orders starts, not ends), and a namespace named by
+// /proc/PID/ns would be gone with it. The runtime finds them as this
+// process's fds. nil: the member ended first, so this one is the first
+// member again and makes them.
+func (e *Engine) holdNamespaces(pid int, kinds []string) map[string]string {
+	paths := map[string]string{}
+	var files []*os.File
+	for _, kind := range kinds {
+		f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/ns/" + kind)
+		if err != nil {
+			closeFiles(files)
+			return nil
+		}
+		files = append(files, f)
+		paths[kind] = fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	}
+	if !alive(pid) { // it ended while they were opened: they may be another process's
+		closeFiles(files)
+		return nil
+	}
+	unlock := e.podns
+	e.podns = func() {
+		closeFiles(files)
+		if unlock != nil {
+			unlock()
+		}
+	}
+	return paths
+}
+
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		_ = f.Close()
+	}
 }
 
 // holdPodNS takes pod's namespace lock unless this engine holds it.
@@ -119,14 +175,14 @@ func (e *Engine) releasePodNS() {
 
 // rootlessPodUnitStart is a rootless pod unit's ExecStart=: there is
 // nothing to pin (the first member makes the namespaces), so it records
-// that the pod is up, in which unit.
+// that the pod is up, in which unit; a pod that shares its PID namespace
+// gets its holder here, in the pod unit's cgroup.
 func (e *Engine) rootlessPodUnitStart(ctx context.Context, p *model.Pod) error {
-	if p.Config.Shares(network.PID) {
-		return fmt.Errorf("pod %q shares its PID namespace: rootless pods cannot yet (no process holds it): %w",
-			p.Name, errdefs.ErrNotImplemented)
-	}
 	unit, err := ownUnit()
 	if err != nil {
+		return err
+	}
+	if err := e.podUnitPIDHolder(ctx, p); err != nil {
 		return err
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {

@@ -2,9 +2,12 @@ package engine
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/spec"
 )
@@ -48,5 +51,17 @@ func TestRootlessInputDropsCgroups(t *testing.T) {
 	in = spec.Input{CgroupsPath: "/podunit/x"}
 	if rt := root.rootlessInput(&in, &oci.Runtime{Name: "crun"}); rt.NoCgroups || in.CgroupsPath == "" {
 		t.Error("root keeps its cgroups")
+	}
+}
+
+func TestRootlessNoFreezeSaysWhy(t *testing.T) {
+	c := &model.Container{Name: "web", State: model.State{Unit: "podunit-web.service"}}
+	if err := rootlessNoFreeze(c, nil); !errdefs.IsNotImplemented(err) || !strings.Contains(err.Error(), "run it with -d") {
+		t.Errorf("attached: %v", err)
+	}
+	cause := fmt.Errorf("freeze unit podunit-web.service: %w", errdefs.ErrNotImplemented)
+	err := rootlessNoFreeze(c, cause)
+	if !errors.Is(err, cause) || !strings.Contains(err.Error(), "cgroup v2") || !strings.Contains(err.Error(), c.State.Unit) {
+		t.Errorf("unit: %v", err)
 	}
 }

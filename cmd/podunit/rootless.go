@@ -32,6 +32,12 @@ func askedToJoin(err error, join *os.File) bool {
 	return errors.As(err, &nh) && rootless.AskJoin(join, nh.PID)
 }
 
+// notHere: err says the command needs another user namespace.
+func notHere(err error) bool {
+	var nh *rootless.NotHereError
+	return errors.As(err, &nh)
+}
+
 // reexited ends a command that ran again in a user namespace: the parent
 // exits with the child's code and says nothing more.
 type reexited struct{ code int }

@@ -64,7 +64,7 @@ func (a *app) runCommand() *cobra.Command {
 func (a *app) startDetached(cmd *cobra.Command, eng *engine.Engine, c *model.Container) error {
 	_, err := eng.StartUnit(a.ctx(cmd), c.ID)
 	if err != nil {
-		a.removeIfRm(eng, c)
+		a.removeIfRm(eng, c, err)
 		return err
 	}
 	fmt.Fprintln(a.out, c.ID)
@@ -74,16 +74,18 @@ func (a *app) startDetached(cmd *cobra.Command, eng *engine.Engine, c *model.Con
 func (a *app) runAttached(cmd *cobra.Command, eng *engine.Engine, c *model.Container) error {
 	code, err := eng.StartAttached(a.ctx(cmd), c.ID, a.attachedStdio(c.Config.Interactive))
 	if err != nil {
-		a.removeIfRm(eng, c)
+		a.removeIfRm(eng, c, err)
 		return err
 	}
 	a.exitCode = code
 	return nil
 }
 
-// removeIfRm removes an --rm container whose start failed.
-func (a *app) removeIfRm(eng *engine.Engine, c *model.Container) {
-	if c.Config.Remove {
+// removeIfRm removes an --rm container whose start failed, and any this
+// run made whose start must run in another user namespace (a rootless pod
+// member that began meanwhile): the run runs again there and makes it anew.
+func (a *app) removeIfRm(eng *engine.Engine, c *model.Container, err error) {
+	if c.Config.Remove || notHere(err) {
 		_ = eng.Remove(context.Background(), c.ID, engine.RemoveOptions{Force: true})
 	}
 }

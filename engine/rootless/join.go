@@ -97,12 +97,11 @@ func joinAsked(r io.Reader) int {
 // Join runs the program self with args in the user namespace of process
 // pid (the user's own, with p's maps) and a new mount namespace, through
 // util-linux's nsenter and unshare: setns into a user namespace needs a
-// single-threaded process, which a Go program never is. Signals and the
-// exit code pass as in Reexec.
+// single-threaded process, which a Go program never is. The namespace is
+// held open first (openUserNS) and handed to nsenter as a file, so pid may
+// end meanwhile; one that ended before is errGone. Signals and the exit
+// code pass as in Reexec.
 func Join(p Plan, pid int, self string, args, env []string) (int, error) {
-	if err := joinable(p, pid); err != nil {
-		return 0, err
-	}
 	nsenter, err := lookPath("nsenter")
 	if err != nil {
 		return 0, fmt.Errorf("nsenter not found: joining a running rootless container's user namespace needs it "+
@@ -112,7 +111,15 @@ func Join(p Plan, pid int, self string, args, env []string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("unshare not found (util-linux): %w", errdefs.ErrUnavailable)
 	}
-	argv := append([]string{nsenter, "--target", strconv.Itoa(pid), "--user", "--preserve-credentials", "--",
+	ns, err := openUserNS(p, pid)
+	if err != nil {
+		return 0, err
+	}
+	defer ns.Close()
+	// nsenter opens the namespace through this process's fd, which no
+	// program it starts inherits (the container would)
+	held := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), ns.Fd())
+	argv := append([]string{nsenter, "--user=" + held, "--preserve-credentials", "--",
 		unshare, "--mount", "--propagation", "unchanged", "--", self}, args[1:]...)
 	cmd := &exec.Cmd{Path: nsenter, Args: argv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Env: childEnv(p, env)}
@@ -122,17 +129,6 @@ func Join(p Plan, pid int, self string, args, env []string) (int, error) {
 		return 0, fmt.Errorf("running %s: %w", nsenter, err)
 	}
 	return supervise(cmd, sigs)
-}
-
-// joinable checks that pid is in a user namespace of the user's with p's
-// map, so a recycled pid sends no command elsewhere.
-func joinable(p Plan, pid int) error {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/uid_map")
-	if err == nil && sameMap(string(b), p.UIDMap) {
-		return nil
-	}
-	return fmt.Errorf("the container's init (pid %d) is gone or not in the user's namespace: %w",
-		pid, errdefs.ErrConflict)
 }
 
 // sameMap compares a /proc/PID/uid_map text with m.

@@ -47,11 +47,27 @@ var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, sys
 // and mount namespace with p's maps, this process's stdio and env, passes
 // on the signals this process gets, and returns the child's exit code
 // (128+n after signal n). A child that asked to join another process's
-// namespace instead (AskJoin) is run again there (Join).
+// namespace instead (AskJoin) is run again there (Join), or afresh where
+// that process ended before it could be joined (errGone).
 func Reexec(p Plan, self string, args, env []string) (int, error) {
+	for round := 1; ; round++ {
+		code, pid, err := reexecOnce(p, self, args, env)
+		if err != nil || pid == 0 {
+			return code, err
+		}
+		code, err = Join(p, pid, self, args, env)
+		if !errors.Is(err, errGone) || round == maxRounds {
+			return code, err
+		}
+	}
+}
+
+// reexecOnce is one round of Reexec: the child's exit code, and the pid
+// whose namespace it asked to join, if it did.
+func reexecOnce(p Plan, self string, args, env []string) (code, join int, err error) {
 	asked, told, err := os.Pipe()
 	if err != nil {
-		return 0, fmt.Errorf("making the user namespace's pipe: %w", err)
+		return 0, 0, fmt.Errorf("making the user namespace's pipe: %w", err)
 	}
 	defer asked.Close()
 	sigs := notifySignals()
@@ -59,24 +75,24 @@ func Reexec(p Plan, self string, args, env []string) (int, error) {
 	cmd, release, err := startChild(p, self, args, env, told)
 	told.Close()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := writeMaps(p, cmd.Process.Pid); err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		release.Close()
-		return 0, err
+		return 0, 0, err
 	}
 	_, err = release.Write([]byte{1})
 	release.Close()
 	if err != nil {
 		_ = cmd.Process.Kill()
 	}
-	code, err := supervise(cmd, sigs)
-	if pid := joinAsked(asked); err == nil && pid > 0 {
-		return Join(p, pid, self, args, env)
+	code, err = supervise(cmd, sigs)
+	if err != nil {
+		return code, 0, err
 	}
-	return code, err
+	return code, joinAsked(asked), nil
 }
 
 // notifySignals starts catching the signals a parent passes on; the

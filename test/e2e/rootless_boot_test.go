@@ -55,6 +55,8 @@ func checkRootlessUnit(t *testing.T, u *rootlessUser) {
 		t.Errorf("the unit's main process maps %q", m)
 	}
 	checkRootlessLogs(t, u)
+	checkRootlessPause(t, u)
+	checkRootlessSystemCheck(t, u)
 	u.must("stop", "-t", "2", "d1")
 	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-d1.service"); st != "ActiveState=inactive\n" {
 		t.Errorf("after stop: %q", st)
@@ -88,4 +90,51 @@ func (u *rootlessUser) userctl(t *testing.T, args ...string) string {
 func (u *rootlessUser) field(name, tmpl string) string {
 	u.t.Helper()
 	return strings.TrimSpace(u.must("inspect", "--format", tmpl, name))
+}
+
+// checkRootlessPause: pause and unpause a user unit's container through
+// the user's manager, which freezes only on the unified cgroup hierarchy;
+// on a hybrid one (this machine's) pause says so, exit 125.
+func checkRootlessPause(t *testing.T, u *rootlessUser) {
+	r := u.run(nil, "pause", "d1")
+	if fs := strings.TrimSpace(u.sb.Run(t, "stat", "-fc", "%T", "/sys/fs/cgroup")); fs != "cgroup2fs" {
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, "cgroup v2") {
+			t.Errorf("pause on a %s /sys/fs/cgroup: exit %d, %q; want 125 naming cgroup v2", fs, r.code, r.err)
+		}
+		return
+	}
+	if r.code != 0 {
+		t.Fatalf("pause d1: exit %d: %s", r.code, r.err)
+	}
+	if st := u.userctl(t, "show", "-p", "FreezerState", "podunit-d1.service"); st != "FreezerState=frozen\n" {
+		t.Errorf("after pause: %q", st)
+	}
+	if got := u.field("d1", "{{.State.Status}}"); got != "paused" {
+		t.Errorf("after pause podunit says %q", got)
+	}
+	u.must("unpause", "d1")
+	if st := u.userctl(t, "show", "-p", "FreezerState", "podunit-d1.service"); st != "FreezerState=running\n" {
+		t.Errorf("after unpause: %q", st)
+	}
+}
+
+// checkRootlessSystemCheck: system check looks at the user's units on the
+// user's manager: a podunit unit of this storage whose container has no
+// record is found, and repair stops it, leaving d1's unit running.
+func checkRootlessSystemCheck(t *testing.T, u *rootlessUser) {
+	root := strings.TrimSpace(u.must("info", "--format", "{{.Store.GraphRoot}}"))
+	orphan := strings.Repeat("0f", 32)
+	argv := []string{"--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups", "env", "XDG_RUNTIME_DIR=/run/user/" + u.uid,
+		"systemd-run", "--user", "--unit", "podunit-orph.service", "--", "/bin/sh", "-c", "exec sleep 300",
+		"--root", root, "container", "unit-start", orphan}
+	u.sb.Run(t, "setpriv", argv...)
+	r := u.run(nil, "system", "check")
+	if r.code != 125 || !strings.Contains(r.out, "podunit-orph.service") {
+		t.Errorf("system check with an orphan user unit: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	u.must("system", "check", "--repair")
+	if st := u.userctl(t, "show", "-p", "ActiveState", "podunit-orph.service", "podunit-d1.service"); st != "ActiveState=inactive\n\nActiveState=active\n" {
+		t.Errorf("after repair (the orphan, then d1): %q", st)
+	}
+	u.must("system", "check")
 }

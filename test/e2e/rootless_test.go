@@ -217,6 +217,8 @@ func TestRootlessRunAttached(t *testing.T) {
 	checkRootlessSignal(t, u)
 	checkRootlessExec(t, u)
 	checkRootlessPod(t, u)
+	checkRootlessPodPID(t, u)
+	u.must("system", "check") // the user's storage and state, clean
 	checkRootlessUnits(t, u)
 }
 

@@ -102,7 +102,7 @@ func checkUserPod(t *testing.T, u *rootlessUser) {
 // user namespace, its unit's start included), pod logs reads the user
 // journal, and pod rm -f ends it all.
 func checkUserPodCLI(t *testing.T, u *rootlessUser) {
-	u.must("pod", "create", "--name", "cp2")
+	u.must("pod", "create", "--name", "cp2", "--share", "ipc,net,uts,pid")
 	u.must("run", "-d", "--pod", "cp2", "--name", "m1", "bb", "sh", "-c",
 		"echo served-m1 > /tmp/i; exec httpd -f -p 127.0.0.1:8081 -h /tmp")
 	u.must("run", "-d", "--pod", "cp2", "--name", "m2", "bb", "sh", "-c",
@@ -124,11 +124,30 @@ func checkUserPodCLI(t *testing.T, u *rootlessUser) {
 		r := u.run(nil, "pod", "logs", "--names", "cp2")
 		return strings.Contains(r.out, "m2 served-m1")
 	})
+	checkUserPodPID(t, u)
 	u.must("pod", "rm", "-f", "-t", "1", "cp2")
+	eventually(t, 20*time.Second, "pod rm to end the PID holder", func() bool {
+		out, _, _, _ := u.sb.Exec("ps", "-u", u.uid, "-o", "comm=")
+		return !strings.Contains(out, "catatonit")
+	})
 	for _, name := range strings.Fields(u.must("ps", "-a", "--format", "{{.Names}}")) {
 		if name == "m1" || name == "m2" {
 			t.Errorf("pod rm -f left %s", name)
 		}
+	}
+}
+
+// checkUserPodPID: cp2 shares its PID namespace: its holder, catatonit,
+// runs in the pod unit's cgroup (made by its start, before the members),
+// and m2 sees m1's httpd under it.
+func checkUserPodPID(t *testing.T, u *rootlessUser) {
+	out := u.must("exec", "m2", "sh", "-c", "cat /proc/1/comm /proc/[0-9]*/comm")
+	if !strings.HasPrefix(out, "catatonit\n") || !strings.Contains(out, "httpd") {
+		t.Errorf("m2's PID namespace: %q, want catatonit as PID 1 and m1's httpd", out)
+	}
+	cg, _, _, _ := u.sb.Exec("sh", "-c", "cat /proc/$(pgrep -u "+u.uid+" -x catatonit)/cgroup")
+	if !strings.Contains(cg, "/cp2-pod.service") {
+		t.Errorf("the PID holder's cgroup: %q, want the pod unit's", cg)
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/podunit/podunit/engine/console"
@@ -106,11 +104,11 @@ func (e *Engine) startExecWaiter(c *model.Container, rt *oci.Runtime, opts oci.E
 // exit code it recorded in the session's directory.
 func waitExecWaiter(cmd *exec.Cmd, dir string) (int, error) {
 	_ = cmd.Wait()
-	b, err := os.ReadFile(filepath.Join(dir, console.ExecExitFile))
+	code, err := readExitFile(dir)
 	if err != nil {
 		return 0, fmt.Errorf("the exec's waiter recorded no exit code: %w", err)
 	}
-	return strconv.Atoi(strings.TrimSpace(string(b)))
+	return code, nil
 }
 
 // execTerminalKept is exec -it with detach keys: a keeper process holds

@@ -11,13 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/podunit/podunit/engine/console"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/internal/atomicfile"
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // ExecSession is the record of an exec that may outlive the podunit that
@@ -81,26 +80,26 @@ func readExecSession(dir string) (*ExecSession, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("exec session %s: %w", dir, err)
 	}
-	s.Pid = readIntFile(filepath.Join(dir, console.ExecPidFile))
-	if b, err := os.ReadFile(filepath.Join(dir, console.ExecExitFile)); err == nil {
-		s.Exited = true
-		s.ExitCode, _ = strconv.Atoi(strings.TrimSpace(string(b)))
+	s.Pid, _ = pidfile.Read(filepath.Join(dir, console.ExecPidFile))
+	if code, err := readExitFile(dir); !errors.Is(err, os.ErrNotExist) {
+		s.Exited, s.ExitCode = true, code
 		return &s, nil
 	}
-	s.Running = s.Pid > 0 && unix.Kill(s.Pid, 0) == nil
+	s.Running = alive(s.Pid)
 	if !s.Running {
 		s.ExitCode = -1 // its waiter was killed: the code is lost
 	}
 	return &s, nil
 }
 
-func readIntFile(path string) int {
-	b, err := os.ReadFile(path)
+// readExitFile reads the exit code the waiter of the session in dir
+// recorded (os.ErrNotExist: none yet).
+func readExitFile(dir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(dir, console.ExecExitFile))
 	if err != nil {
-		return 0
+		return 0, err
 	}
-	n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
-	return n
+	return strconv.Atoi(strings.TrimSpace(string(b)))
 }
 
 // ExecSessions are c's exec sessions, oldest first.

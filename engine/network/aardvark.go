@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"go.podman.io/common/libnetwork/types"
+
+	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // aardvark-dns's life. netavark 1.4 starts aardvark-dns at a setup that
@@ -41,15 +43,13 @@ const settleTimeout = 30 * time.Second
 
 func (m *Manager) aardvarkDir() string { return filepath.Join(m.RunDir, "aardvark-dns") }
 
+func (m *Manager) aardvarkPIDFile() string { return filepath.Join(m.aardvarkDir(), "aardvark.pid") }
+
 // AardvarkPID is the pid of the aardvark-dns netavark started for this
 // engine; 0 when none runs.
 func (m *Manager) AardvarkPID() int {
-	data, err := os.ReadFile(filepath.Join(m.aardvarkDir(), "aardvark.pid"))
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 || !isAardvark(pid) {
+	pid, err := pidfile.Read(m.aardvarkPIDFile())
+	if err != nil || !isAardvark(pid) {
 		return 0
 	}
 	return pid
@@ -96,8 +96,8 @@ func (m *Manager) settleAardvark(pid int) error {
 		}
 	}
 	// killed, it left its pid file: a later process of that pid is no aardvark-dns
-	if data, err := os.ReadFile(filepath.Join(m.aardvarkDir(), "aardvark.pid")); err == nil && strings.TrimSpace(string(data)) == strconv.Itoa(pid) {
-		_ = os.Remove(filepath.Join(m.aardvarkDir(), "aardvark.pid"))
+	if left, err := pidfile.Read(m.aardvarkPIDFile()); err == nil && left == pid {
+		_ = os.Remove(m.aardvarkPIDFile())
 	}
 	return nil
 }

@@ -131,15 +131,7 @@ func TestKeeperKeepsTheBridge(t *testing.T) {
 	if err := m.Remove(ctx, n); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.RemoveSharedChains(); err != nil {
-		t.Fatal(err)
-	}
-	if links := sh(t, "ip -o link | awk '{print $2}'"); links != "lo:\n" {
-		t.Fatalf("links after network rm:\n%s", links)
-	}
-	if rules := sh(t, "iptables-save | grep -E '^(-A|:NETAVARK)' || true"); rules != "" {
-		t.Fatalf("rules after network rm:\n%s", rules)
-	}
+	requireNoLinksOrRules(t, m)
 	if _, err := os.Stat(m.removerDir(n.Name)); !os.IsNotExist(err) || strings.Contains(sh(t, "cat /proc/self/mountinfo"), m.removerDir(n.Name)) {
 		t.Fatalf("network rm left its namespace: %v", err)
 	}
@@ -171,5 +163,20 @@ func checkKeeperOn(t *testing.T, k string) {
 	br, ok := ls["podunit0"]
 	if l := ls[k]; !ok || l.master != br.index {
 		t.Fatalf("keeper %s is not on podunit0: %+v (all: %v)", k, l, ls)
+	}
+}
+
+// requireNoLinksOrRules drops m's shared chains and fails unless the test's
+// namespace has nothing left of the networks: no link but lo, no rule.
+func requireNoLinksOrRules(t *testing.T, m *Manager) {
+	t.Helper()
+	if err := m.RemoveSharedChains(); err != nil {
+		t.Fatal(err)
+	}
+	if links := sh(t, "ip -o link | awk '{print $2}'"); links != "lo:\n" {
+		t.Fatalf("links after network rm:\n%s", links)
+	}
+	if rules := sh(t, "iptables-save | grep -E '^(-A|:NETAVARK)' || true"); rules != "" {
+		t.Fatalf("rules after network rm:\n%s", rules)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,7 +78,7 @@ func (r *Runtime) seccompKey(s *specs.Spec) (string, bool) {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", r.Path, fi.Size(), fi.ModTime().UnixNano())
-	for _, k := range sortedKeys(s.Annotations) {
+	for _, k := range slices.Sorted(maps.Keys(s.Annotations)) {
 		if strings.HasPrefix(k, seccompPrefix) {
 			fmt.Fprintf(h, "%s=%s\x00", k, s.Annotations[k])
 		}
@@ -119,13 +120,4 @@ func notifies(sc *specs.LinuxSeccomp) bool {
 		return true
 	}
 	return slices.ContainsFunc(sc.Syscalls, func(r specs.LinuxSyscall) bool { return r.Action == specs.ActNotify })
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

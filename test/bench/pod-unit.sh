@@ -13,13 +13,8 @@ work=/var/lib/podunit-bench-podunit-unit
 runs=${RUNS:-10}
 [ -x "$bin" ] || { echo "pod-unit.sh: build first (make build)" >&2; exit 1; }
 
-grep -o -e " $work/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-rm -rf "$work"
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
-cp /bin/busybox "$work/rootfs/bin/"
-for a in sh sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+. "$here/lib.sh"
+busybox_rootfs "$work"
 
 inside() { "$@"; }
 if [ ! -d /run/systemd/system ]; then

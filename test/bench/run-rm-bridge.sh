@@ -20,13 +20,8 @@ port=${PORT:-18480}
 [ -x "$bin" ] || { echo "run-rm-bridge.sh: build first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run-rm-bridge.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
-grep -o -e " $work/[^ ]*" -e " /run/podunit-bench-bridge/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-rm -rf "$work"
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
-cp /bin/busybox "$work/rootfs/bin/"
-for a in sh true sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+. "$here/lib.sh"
+busybox_rootfs "$work" /run/podunit-bench-bridge
 
 inside() { "$@"; }
 prefix=""

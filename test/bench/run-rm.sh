@@ -17,13 +17,8 @@ runs=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 # a previous run's overlay mounts (podman's, ours) must go before its files
-grep -o -e " $work/[^ ]*" -e " /run/podunit-bench/[^ ]*" /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-rm -rf "$work"
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/proc" "$work/rootfs/sys" "$work/rootfs/dev" "$work/rootfs/tmp"
-cp /bin/busybox "$work/rootfs/bin/"
-for a in sh true sleep; do ln -s busybox "$work/rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
-tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+. "$here/lib.sh"
+busybox_rootfs "$work" /run/podunit-bench
 
 # The raw runtimes' bundle: the runtime's own default spec, running true.
 mkdir -p "$work/bundle"

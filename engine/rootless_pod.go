@@ -89,7 +89,7 @@ func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, 
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
 		switch {
 		case kind == network.Net && p.Config.Network == "host":
-		case held != nil && p.Config.Shares(kind):
+		case held[kind] != "": // opened because p shares it
 			out = append(out, nsEntry{kind: kind, path: held[kind]})
 		default:
 			out = append(out, nsEntry{kind: kind})

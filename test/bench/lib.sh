@@ -1,5 +1,11 @@
 # lib.sh: sourced by the benchmarks in test/bench (bash).
 
+# A benchmark stopped by a signal (a timeout's TERM, ^C) exits through its EXIT
+# trap, which stops its sandbox: one left running holds the harness lock, and
+# every later test and benchmark waits on it.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
 # busybox_rootfs WORK [DIR...]: WORK emptied (mounts under it and under each
 # DIR lazily unmounted first), then WORK/rootfs, a busybox with sh, true and
 # sleep, and WORK/rootfs.tar of it to import as the benchmarks' image.

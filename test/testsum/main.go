@@ -47,7 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "testsum:", err)
 		os.Exit(1)
 	}
-	s.flushUnfinished()
+	s.flushUnfinished("")
 	s.slowest(25)
 	if s.failed {
 		os.Exit(1)
@@ -73,6 +73,9 @@ func (s *summary) handle(ev event) {
 	switch {
 	case ev.Test == "":
 		s.packageEvent(ev)
+		if ev.Action == "fail" {
+			s.flushUnfinished(ev.Package) // a timeout's panic: its tests never end
+		}
 	case ev.Action == "run":
 		s.running[key] = nil
 		s.order = append(s.order, key)
@@ -105,17 +108,19 @@ func (s *summary) packageEvent(ev event) {
 	}
 }
 
-// flushUnfinished prints the output of tests that never ended: their
-// binary crashed or timed out while they ran.
-func (s *summary) flushUnfinished() {
+// flushUnfinished prints the output of tests that never ended (of
+// package pkg, or of every package when pkg is ""): their binary crashed
+// or timed out while they ran.
+func (s *summary) flushUnfinished(pkg string) {
 	for _, key := range s.order {
 		lines, ok := s.running[key]
-		if !ok {
+		p, test, _ := strings.Cut(key, "\x00")
+		if !ok || pkg != "" && p != pkg {
 			continue
 		}
 		s.failed = true
-		pkg, test, _ := strings.Cut(key, "\x00")
-		fmt.Fprintf(s.out, "--- UNFINISHED: %s (%s)\n%s", test, pkg, strings.Join(lines, ""))
+		delete(s.running, key)
+		fmt.Fprintf(s.out, "--- UNFINISHED: %s (%s)\n%s", test, p, strings.Join(lines, ""))
 	}
 }
 

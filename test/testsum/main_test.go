@@ -23,6 +23,9 @@ const stream = `{"Action":"start","Package":"p/a"}
 {"Action":"fail","Package":"p/a","Elapsed":8.6}
 {"Action":"run","Package":"p/b","Test":"TestHang"}
 {"Action":"output","Package":"p/b","Test":"TestHang","Output":"panic: test timed out\n"}
+{"Action":"fail","Package":"p/b","Elapsed":1800}
+{"Action":"run","Package":"p/c","Test":"TestCut"}
+{"Action":"output","Package":"p/c","Test":"TestCut","Output":"stream ends here\n"}
 `
 
 func TestSummary(t *testing.T) {
@@ -31,11 +34,14 @@ func TestSummary(t *testing.T) {
 	if err := s.read(strings.NewReader(stream)); err != nil {
 		t.Fatal(err)
 	}
-	s.flushUnfinished()
+	if !strings.Contains(out.String(), "--- UNFINISHED: TestHang (p/b)") {
+		t.Errorf("a timed-out package's running test was not printed at its package's end:\n%s", out.String())
+	}
+	s.flushUnfinished("")
 	s.slowest(25)
 	got := out.String()
 	for _, want := range []string{"bad_test.go:9: boom", "--- FAIL: TestBad (7.00s)", "FAIL\tp/a\t8.6s",
-		"--- UNFINISHED: TestHang (p/b)\npanic: test timed out", "slowest tests (of 2, 9s in all)"} {
+		"--- UNFINISHED: TestHang (p/b)\npanic: test timed out", "--- UNFINISHED: TestCut (p/c)", "slowest tests (of 2, 9s in all)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}

@@ -109,6 +109,9 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		if err := nf.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig); err != nil {
 			return nil, err
 		}
+		if err := engine.CheckPodOptions(*o); err != nil { // --userns and the rest, before anything is made
+			return nil, err
+		}
 		var err error
 		if kp.inits, err = kubeMembers(p.Inits); err != nil {
 			return nil, err
@@ -131,6 +134,9 @@ func kubeMembers(ms []kube.Member) ([]kubeMember, error) {
 		err := km.cmd.ParseFlags(m.Args)
 		if err == nil {
 			km.opts, err = km.flags.options(km.cmd, km.cmd.Flags().Args())
+		}
+		if err == nil { // what create would refuse, before anything is made
+			err = engine.CheckCreateSettings(km.opts)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("container %s: %w: %w", m.Name, err, errdefs.ErrInvalidArgument)

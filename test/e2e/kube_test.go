@@ -164,6 +164,12 @@ func checkKubeBad(t *testing.T, e *env) {
 			"  initContainers: [{name: i, image: bb, command: [sh, -c, 'exit 4']}]\n",
 			`container "p-i": init container exited with code 4`},
 	}
+	// flag values create or pod create would refuse, with YAML that makes
+	// a claim's volume first: refused before it is made
+	flags := []struct{ name, flag, want string }{
+		{"bad --log-driver", "--log-driver=bogus", `--log-driver "bogus"`},
+		{"bad --userns", "--userns=bogus", `--userns`},
+	}
 	before := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
 	for _, c := range cases {
 		r := e.run("kube", "play", writeKube(t, e, "bad.yaml", c.yaml))
@@ -173,6 +179,18 @@ func checkKubeBad(t *testing.T, e *env) {
 	}
 	if after := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q"); after != before {
 		t.Errorf("bad YAML changed something:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	e.must("pod", "create", "--name", "p") // what --replace would replace
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "p") })
+	before = snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
+	for _, c := range flags {
+		r := e.run("kube", "play", "--replace", c.flag, writeKube(t, e, "bad.yaml", claim+pod))
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 125 and %q", c.name, r.code, r.err, c.want)
+		}
+	}
+	if after := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q"); after != before {
+		t.Errorf("bad play flags changed something:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 

@@ -97,6 +97,7 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		o := &kp.opts
 		o.Name, o.Labels, o.Hostname, o.Memory, o.CPUs = p.Name, p.Labels, p.Hostname, p.Memory, p.CPUs
 		o.UserNS = f.more.userns
+		o.PodHostNS = kubeHostNS(p) // kube_hostns.go
 		if o.Hostname == "" {
 			o.Hostname = p.Name
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/kube"
+	"github.com/podunit/podunit/engine/model"
 )
 
 // TestKubeArgvParses: every argv engine/kube writes is one create's own
@@ -120,4 +121,24 @@ func kubePodsWith(t *testing.T, more kubePlayMore) ([]*kubePod, error) {
 		t.Fatal(err)
 	}
 	return kubePods(plan, f)
+}
+
+// TestKubeHostNS: hostPID and hostIPC become the pod's --pid host and
+// --ipc host, which take those namespaces out of the shared ones.
+func TestKubeHostNS(t *testing.T) {
+	d := kube.NewDocs()
+	if err := d.Add("h.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: h}\nspec:\n  hostPID: true\n  hostIPC: true\n  containers: [{name: c, image: bb}]\n")); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := kube.MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := kubePods(plan, &kubePlayFlags{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pods[0].opts.PodHostNS; got != (model.PodHostNS{PIDMode: "host", IPCMode: "host"}) {
+		t.Errorf("pod options: %+v", got)
+	}
 }

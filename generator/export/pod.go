@@ -99,5 +99,6 @@ func podFlags(p *model.Pod) []string {
 		args = append(args, "--shm-size", strconv.FormatInt(cfg.ShmSize, 10))
 	}
 	args = append(args, netArgs(cfg.Network, cfg.NetConfig, cfg.Ports)...)
-	return append(args, usernsFlags(cfg.UserNSConfig)...)
+	args = append(args, usernsFlags(cfg.UserNSConfig)...)
+	return append(args, hostNSFlags(cfg.PodHostNS)...) // pod_hostns.go
 }

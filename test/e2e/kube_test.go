@@ -82,6 +82,7 @@ func TestKube(t *testing.T) {
 	t.Run("bad YAML exits 125 and creates nothing", func(t *testing.T) { checkKubeBad(t, e) })
 	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
 	t.Run("exit code propagation, annotations, down --force", func(t *testing.T) { checkKubeMore(t, e) })
+	t.Run("hostPID and hostIPC", func(t *testing.T) { checkKubeHostNS(t, e) })
 }
 
 func writeKube(t *testing.T, e *env, name, yaml string) string {

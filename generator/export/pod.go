@@ -37,8 +37,9 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 		return nil, err
 	}
 	units := []Unit{u}
+	after := initOrder(members) // initctr.go
 	for _, c := range members {
-		u, err := ContainerUnits(c, p, o)
+		u, err := containerUnits(c, p, o, after[c.Name])
 		if err != nil {
 			return nil, err
 		}

@@ -224,6 +224,16 @@ func TestBootKube(t *testing.T) {
 	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
 		t.Fatalf("podunit ps at boot:\n%s", got)
 	}
+	// a podunit pod like any other: its pod unit, and a journal per member
+	sb.WaitActive(t, "kb-pod.service", "active", 5*time.Second)
+	eventually(t, 20*time.Second, "each member's line in its own unit's journal", func() bool {
+		a, _, _, _ := sb.Exec("journalctl", "-u", "podunit-kb-a.service", "-o", "cat", "--no-pager")
+		b, _, _, _ := sb.Exec("journalctl", "-u", "podunit-kb-b.service", "-o", "cat", "--no-pager")
+		return strings.Contains(a, "kb-a-up") && !strings.Contains(a, "kb-b-up") && strings.Contains(b, "kb-b-up") && !strings.Contains(b, "kb-a-up")
+	})
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "kb Running 2\n" {
+		t.Errorf("pod ps: %q", got)
+	}
 	pidA, pidB := e.field("kb-a", "{{.State.Pid}}"), e.field("kb-b", "{{.State.Pid}}")
 	sb.Run(t, "kill", "-9", pidB)
 	eventually(t, 20*time.Second, "kb-b restarted", func() bool {

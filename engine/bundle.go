@@ -80,8 +80,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 }
 
 // memberNamespaces is a container's namespace list: the given ones (joined
-// by path, or fresh where the path is empty), a fresh mount (and cgroup)
-// namespace, and a fresh PID namespace unless a pid entry is given.
+// by path, fresh where the path is empty, none of its own for the host's), a
+// fresh mount (and cgroup) namespace, and a fresh PID namespace unless a pid
+// entry is given.
 func memberNamespaces(shared []nsEntry) []specs.LinuxNamespace {
 	kinds := map[string]specs.LinuxNamespaceType{"net": specs.NetworkNamespace, "ipc": specs.IPCNamespace,
 		"uts": specs.UTSNamespace, "pid": specs.PIDNamespace, "user": specs.UserNamespace}
@@ -91,10 +92,12 @@ func memberNamespaces(shared []nsEntry) []specs.LinuxNamespace {
 	}
 	pid := false
 	for _, n := range shared {
-		list = append(list, specs.LinuxNamespace{Type: kinds[n.kind], Path: n.path})
 		pid = pid || n.kind == "pid"
+		if !n.host {
+			list = append(list, specs.LinuxNamespace{Type: kinds[n.kind], Path: n.path})
+		}
 	}
-	if !pid { // never the host's: a fresh one unless a pod shares its own
+	if !pid { // the host's only when asked: a fresh one unless a pod shares its own
 		list = append(list, specs.LinuxNamespace{Type: specs.PIDNamespace})
 	}
 	return list

@@ -73,6 +73,9 @@ func completePodConfig(cfg *model.PodConfig) error {
 			return fmt.Errorf("--share %q: want net, ipc or uts: %w", ns, errdefs.ErrInvalidArgument)
 		}
 	}
+	if err := completePodHostNS(cfg); err != nil { // pod_hostns.go
+		return err
+	}
 	if cfg.Hostname != "" && !cfg.Shares(network.UTS) {
 		return fmt.Errorf("--hostname needs the UTS namespace shared: %w", errdefs.ErrInvalidArgument)
 	}

@@ -242,8 +242,8 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 	pinned := e.podNamespaces(p)
 	out := podUserEntry(p, pinned)
 	for _, kind := range []string{network.Net, network.IPC, network.UTS} {
-		if kind == network.Net && p.Config.Network == "host" {
-			continue // no network namespace: the host's
+		if kind == network.Net && p.Config.Network == "host" || kind == network.IPC && p.Config.IPCMode == model.HostNS {
+			continue // no namespace of its own: the host's
 		}
 		if !p.Config.Shares(kind) {
 			out = append(out, nsEntry{kind: kind})
@@ -255,6 +255,9 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 		}
 		out = append(out, nsEntry{kind: kind, path: pinned.Path(kind)})
 	}
+	if p.Config.PIDMode == model.HostNS {
+		return append(out, nsEntry{kind: network.PID, host: true}), nil
+	}
 	if !p.Config.Shares(network.PID) {
 		return append(out, nsEntry{kind: network.PID}), nil
 	}
@@ -264,5 +267,9 @@ func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]ns
 	return append(out, nsEntry{kind: network.PID, path: network.PIDNamespacePath(p.State.HolderPid)}), nil
 }
 
-// nsEntry is one namespace of a member: path "" means a fresh one.
-type nsEntry struct{ kind, path string }
+// nsEntry is one namespace of a member: path "" means a fresh one, host
+// the host's (no namespace of its own).
+type nsEntry struct {
+	kind, path string
+	host       bool
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/network"
 	"github.com/podunit/podunit/engine/spec"
@@ -63,6 +64,10 @@ func (e *Engine) rootlessPodHere(ctx context.Context, c *model.Container, hold b
 // namespace lock is held until the member's init is recorded
 // (releasePodNS), so two first members do not both make their own.
 func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, p *model.Pod) ([]nsEntry, error) {
+	if p.Config.PodHostNS != (model.PodHostNS{}) {
+		return nil, fmt.Errorf("pod %q runs its members in the host's PID or IPC namespace: rootless pods cannot yet: %w",
+			p.Name, errdefs.ErrNotImplemented)
+	}
 	if err := e.holdPodNS(ctx, p.ID); err != nil {
 		return nil, err
 	}

@@ -97,6 +97,7 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		o := &kp.opts
 		o.Name, o.Labels, o.Hostname, o.Memory, o.CPUs = p.Name, p.Labels, p.Hostname, p.Memory, p.CPUs
 		o.UserNS = f.more.userns
+		o.PodHostNS = kubeHostNS(p) // kube_hostns.go
 		if o.Hostname == "" {
 			o.Hostname = p.Name
 		}
@@ -107,6 +108,9 @@ func kubePods(plan *kube.Plan, f *kubePlayFlags) ([]*kubePod, error) {
 		}
 		nf := netFlags{networks: nets}
 		if err := nf.apply(&o.Network, &o.FirstNetworkOpts, &o.NetConfig); err != nil {
+			return nil, err
+		}
+		if err := engine.CheckPodOptions(*o); err != nil { // --userns and the rest, before anything is made
 			return nil, err
 		}
 		var err error
@@ -131,6 +135,9 @@ func kubeMembers(ms []kube.Member) ([]kubeMember, error) {
 		err := km.cmd.ParseFlags(m.Args)
 		if err == nil {
 			km.opts, err = km.flags.options(km.cmd, km.cmd.Flags().Args())
+		}
+		if err == nil { // what create would refuse, before anything is made
+			err = engine.CheckCreateSettings(km.opts)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("container %s: %w: %w", m.Name, err, errdefs.ErrInvalidArgument)

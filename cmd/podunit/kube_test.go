@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/kube"
+	"github.com/podunit/podunit/engine/model"
 )
 
 // TestKubeArgvParses: every argv engine/kube writes is one create's own
@@ -62,27 +64,81 @@ func TestKubeArgvParses(t *testing.T) {
 // --userns reach every container's and pod's options, checked by create's
 // own flags.
 func TestKubePlayMore(t *testing.T) {
+	for _, more := range []kubePlayMore{
+		{annotations: []string{"a=b"}, logDriver: "none", userns: "auto"},
+		{annotations: []string{"a=b"}, logOpts: []string{"tag=x"}, userns: "auto"},
+	} {
+		pods, err := kubePodsWith(t, more)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := pods[0].members[0].opts.Config
+		if c.LogDriver != more.logDriver || c.LogTag != strings.TrimPrefix(strings.Join(more.logOpts, ""), "tag=") ||
+			c.Annotations["a"] != "b" || pods[0].opts.UserNS != "auto" {
+			t.Errorf("%+v: log %q tag %q annotations %v userns %q", more, c.LogDriver, c.LogTag, c.Annotations, pods[0].opts.UserNS)
+		}
+	}
+	if err := (&kubePlayMore{annotations: []string{"=v"}}).apply(kube.NewDocs()); err == nil {
+		t.Error("--annotation with no key was accepted")
+	}
+}
+
+// TestKubePlayBadFlags: values of kube play's flags that create or pod
+// create would refuse are refused while the plan is parsed, before play
+// makes anything, naming the flag.
+func TestKubePlayBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		more kubePlayMore
+		want string
+	}{
+		{kubePlayMore{logDriver: "bogus"}, `--log-driver "bogus"`},
+		{kubePlayMore{logDriver: "k8s-file"}, "--log-driver k8s-file"},
+		{kubePlayMore{logDriver: "none", logOpts: []string{"tag=x"}}, "--log-opt tag=x"},
+		{kubePlayMore{userns: "bogus"}, "--userns"},
+		{kubePlayMore{userns: "container:x"}, `--userns "container:x"`},
+		{kubePlayMore{userns: "auto:size=x"}, "--userns"},
+	} {
+		_, err := kubePodsWith(t, c.more)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !(errdefs.IsInvalidArgument(err) || errdefs.IsNotImplemented(err)) {
+			t.Errorf("%+v: %v, want an argument error naming %s", c.more, err, c.want)
+		}
+	}
+}
+
+// kubePodsWith parses a one-container Pod with play flags more.
+func kubePodsWith(t *testing.T, more kubePlayMore) ([]*kubePod, error) {
+	t.Helper()
 	d := kube.NewDocs()
 	if err := d.Add("p.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: bb}]\n")); err != nil {
 		t.Fatal(err)
 	}
-	f := &kubePlayFlags{more: kubePlayMore{annotations: []string{"a=b"}, logDriver: "none", logOpts: []string{"tag=x"}, userns: "auto"}}
+	f := &kubePlayFlags{more: more}
 	if err := f.more.apply(d); err != nil {
+		return nil, err
+	}
+	plan, err := kube.MakePlan(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kubePods(plan, f)
+}
+
+// TestKubeHostNS: hostPID and hostIPC become the pod's --pid host and
+// --ipc host, which take those namespaces out of the shared ones.
+func TestKubeHostNS(t *testing.T) {
+	d := kube.NewDocs()
+	if err := d.Add("h.yaml", []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: h}\nspec:\n  hostPID: true\n  hostIPC: true\n  containers: [{name: c, image: bb}]\n")); err != nil {
 		t.Fatal(err)
 	}
 	plan, err := kube.MakePlan(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pods, err := kubePods(plan, f)
+	pods, err := kubePods(plan, &kubePlayFlags{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := pods[0].members[0].opts.Config
-	if c.LogDriver != "none" || c.LogTag != "x" || c.Annotations["a"] != "b" || pods[0].opts.UserNS != "auto" {
-		t.Errorf("options: log %q tag %q annotations %v userns %q", c.LogDriver, c.LogTag, c.Annotations, pods[0].opts.UserNS)
-	}
-	if err := (&kubePlayMore{annotations: []string{"=v"}}).apply(kube.NewDocs()); err == nil {
-		t.Error("--annotation with no key was accepted")
+	if got := pods[0].opts.PodHostNS; got != (model.PodHostNS{PIDMode: "host", IPCMode: "host"}) {
+		t.Errorf("pod options: %+v", got)
 	}
 }

@@ -29,6 +29,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	var share, memory, shmSize string
 	var nf netFlags
 	var uf usernsFlags
+	var hf podHostNSFlags
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
 		Short: "Create a pod",
@@ -42,6 +43,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 				return err
 			}
 			o.UserNSConfig = uf.config()
+			o.PodHostNS = hf.config()
 			if cmd.Flags().Changed("share") {
 				o.Share = splitList(share)
 			}
@@ -77,6 +79,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
 	nf.register(fs, "pod")
 	uf.register(fs)
+	hf.register(fs)
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }

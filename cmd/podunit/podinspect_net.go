@@ -21,6 +21,7 @@ type podInfraConfig struct {
 	HostAdd        []string                 `json:"HostAdd"`
 	Networks       []string                 `json:"Networks"`
 	NetworkOptions map[string][]string      `json:"NetworkOptions"`
+	podInfraNS
 }
 
 func newPodInfraConfig(cfg *model.PodConfig) *podInfraConfig {
@@ -28,7 +29,7 @@ func newPodInfraConfig(cfg *model.PodConfig) *podInfraConfig {
 	ic := &podInfraConfig{PortBindings: portBindings(cfg.Ports), HostNetwork: cfg.Network == "host",
 		StaticIP: first.IP, StaticIPv6: first.IP6, StaticMAC: first.MAC,
 		DNSServer: cfg.DNS, DNSSearch: cfg.DNSSearch, DNSOption: cfg.DNSOptions,
-		NoManageHosts: cfg.NoHosts, HostAdd: cfg.AddHost}
+		NoManageHosts: cfg.NoHosts, HostAdd: cfg.AddHost, podInfraNS: newPodInfraNS(cfg.PodHostNS)}
 	if isNamedNetwork(cfg.Network) {
 		ic.Networks = append([]string{cfg.Network}, cfg.Networks...)
 	}

@@ -19,7 +19,7 @@ func set(names ...string) fieldSet {
 // What podunit translates, object by object. A field set outside these is
 // an error naming its path, never dropped in silence.
 var (
-	podSpecFields = set("containers", "initContainers", "volumes", "restartPolicy", "hostname", "hostNetwork",
+	podSpecFields = set("containers", "initContainers", "volumes", "restartPolicy", "hostname", "hostNetwork", "hostPID", "hostIPC",
 		"terminationGracePeriodSeconds", "securityContext", "resources")
 	// podSpecIgnored have no meaning on one host: a warning, not an error.
 	podSpecIgnored = set("dnsPolicy", "nodeName", "nodeSelector", "affinity", "tolerations", "schedulerName",

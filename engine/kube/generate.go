@@ -67,6 +67,8 @@ func (g *gen) pod(s Source) *corev1.Pod {
 		if s.Pod.Config.Network == "host" {
 			g.spec.HostNetwork = true
 		}
+		g.spec.HostPID = s.Pod.Config.PIDMode == model.HostNS
+		g.spec.HostIPC = s.Pod.Config.IPCMode == model.HostNS
 	} else {
 		name, ports = s.Members[0].Name+"-pod", s.Members[0].Config.Ports
 	}

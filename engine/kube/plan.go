@@ -24,6 +24,8 @@ type Pod struct {
 	Hostname string
 	Publish  []string // -p values from hostPorts
 	Network  string   // "host" for hostNetwork, else "" (the CLI's --network)
+	HostPID  bool     // hostPID: the members run in the host's PID namespace (pod create --pid host)
+	HostIPC  bool     // hostIPC: and IPC namespace (pod create --ipc host)
 	Memory   int64    // bytes: the pod slice's limit, the sum of the members' when each has one
 	CPUs     float64  // the same for CPUs
 	Inits    []Member // initContainers, run to completion in order before Members start
@@ -114,7 +116,7 @@ func (d *Docs) podPlan(p *Plan, src *PodSource, name string, vols map[string]boo
 	if src.Replicas > 1 && hasHostPort(spec) {
 		return Pod{}, bad(at+".replicas", "%d replicas cannot share a hostPort", src.Replicas)
 	}
-	pod := Pod{Name: name, Labels: src.Meta.Labels, Hostname: spec.Hostname}
+	pod := Pod{Name: name, Labels: src.Meta.Labels, Hostname: spec.Hostname, HostPID: spec.HostPID, HostIPC: spec.HostIPC}
 	if spec.HostNetwork {
 		pod.Network = "host"
 	}

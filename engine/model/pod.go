@@ -25,6 +25,7 @@ type PodConfig struct {
 	Ports      []PortMapping     `json:"ports,omitempty"`      // published ports (-p)
 	NetConfig
 	UserNSConfig // the user namespace its members share
+	PodHostNS    // the host's namespaces its members run in
 }
 
 // PodState is what the pod's own machinery is doing. The pod's status as

@@ -121,6 +121,15 @@ var signalRE = regexp.MustCompile(`^[A-Z0-9+]+$`)
 
 // Container writes the unit of container c; pod is its pod, or nil.
 func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
+	return container(c, pod, o, nil)
+}
+
+// container is Container, the unit started after (and requiring) the
+// units after: its pod's init containers.
+func container(c *model.Container, pod *model.Pod, o Options, after []string) (Unit, error) {
+	if err := checkInitUnit(c); err != nil { // initctr.go
+		return Unit{}, err
+	}
 	if err := o.validate(); err != nil {
 		return Unit{}, err
 	}
@@ -141,6 +150,10 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 		f.Add("Unit", "BindsTo", PodUnit(pod.Name))
 		f.Add("Unit", "After", PodUnit(pod.Name))
 	}
+	for _, u := range after { // initctr.go
+		f.Add("Unit", "Requires", u)
+		f.Add("Unit", "After", u)
+	}
 	if hasHealthUnits(c) {
 		f.Add("Unit", "Wants", healthTimerOf(c)) // healthunits.go
 	}
@@ -156,6 +169,8 @@ func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
 func (o Options) containerService(f *unitfile.File, c *model.Container, pod *model.Pod) error {
 	policy := o.RestartPolicy
 	switch {
+	case c.Config.InitCtr != "": // initctr.go: it runs once per pod start
+		policy = "no"
 	case policy != "":
 	case c.Config.Restart != "": // the container's own --restart, as Podman's generate
 		policy = model.SystemdRestart(c.Config.Restart)
@@ -178,13 +193,16 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		{"Environment", "PODUNIT_SYSTEMD_UNIT=%n"},
 		{"Restart", policy},
 		{"TimeoutStopSec", strconv.FormatUint(uint64(o.stopTimeout(c))+stopMargin, 10)},
-		{"Type", "notify"}, {"NotifyAccess", "all"}, {"Delegate", "yes"}, {"KillMode", "mixed"},
+		{"Type", serviceType(c)}, {"NotifyAccess", "all"}, {"Delegate", "yes"}, {"KillMode", "mixed"},
 		{"SyslogIdentifier", logIdentifier(c)},
 		{"ExecStart", start}, {"ExecStop", stop}, {"ExecStopPost", cleanup},
 	} {
 		f.Add("Service", kv[0], kv[1])
 	}
-	stopSettings(f, policy)
+	if c.Config.InitCtr == "" { // a killed init container failed: the others stay stopped
+		stopSettings(f, policy)
+	}
+	initSettings(f, c, cleanup) // initctr.go
 	resourceSettings(f, c.Config.Resources)
 	if err := o.credentials(f, c); err != nil {
 		return err
@@ -237,6 +255,9 @@ func (o Options) startCommand(c *model.Container, pod *model.Pod) (string, error
 	if c.Config.Runtime != "" && !slices.Contains(o.Globals, "--runtime") {
 		args = append(args, "--runtime", c.Config.Runtime) // a global flag: before the verb
 	}
-	args = append(args, "run", "--unit", "--replace", "--rm")
+	args = append(args, "run", "--unit", "--replace")
+	if c.Config.InitCtr == "" { // an init container stays, exited, until its pod's unit-stop --rm
+		args = append(args, "--rm")
+	}
 	return o.command(append(args, runFlags(c, pod)...)...)
 }

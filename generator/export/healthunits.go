@@ -8,7 +8,12 @@ import (
 // ContainerUnits are the units of container c: its service and, with a
 // health check that runs on a timer, the check's timer and service.
 func ContainerUnits(c *model.Container, pod *model.Pod, o Options) ([]Unit, error) {
-	u, err := Container(c, pod, o)
+	return containerUnits(c, pod, o, nil)
+}
+
+// containerUnits is ContainerUnits, c's service started after the units after.
+func containerUnits(c *model.Container, pod *model.Pod, o Options, after []string) ([]Unit, error) {
+	u, err := container(c, pod, o, after)
 	if err != nil {
 		return nil, err
 	}

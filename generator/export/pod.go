@@ -37,8 +37,9 @@ func Pod(p *model.Pod, members []*model.Container, o Options) ([]Unit, error) {
 		return nil, err
 	}
 	units := []Unit{u}
+	after := initOrder(members) // initctr.go
 	for _, c := range members {
-		u, err := ContainerUnits(c, p, o)
+		u, err := containerUnits(c, p, o, after[c.Name])
 		if err != nil {
 			return nil, err
 		}
@@ -99,5 +100,6 @@ func podFlags(p *model.Pod) []string {
 		args = append(args, "--shm-size", strconv.FormatInt(cfg.ShmSize, 10))
 	}
 	args = append(args, netArgs(cfg.Network, cfg.NetConfig, cfg.Ports)...)
-	return append(args, usernsFlags(cfg.UserNSConfig)...)
+	args = append(args, usernsFlags(cfg.UserNSConfig)...)
+	return append(args, hostNSFlags(cfg.PodHostNS)...) // pod_hostns.go
 }

@@ -160,7 +160,9 @@ func (d *defaultEnv) field(name, tmpl string) string { return d.env().field(name
 func (d *defaultEnv) sh(script string) string        { return d.env().sh(script) }
 
 // TestGenerateSystemdSurvivesReboot writes units with generate systemd
-// --new, enables them and reboots the harness's systemd.
+// --new, enables them and reboots the harness's systemd. The pod's init
+// container (it sleeps first) runs to completion before front starts, at
+// every start: front prints what it finds in their shared volume.
 func TestGenerateSystemdSurvivesReboot(t *testing.T) {
 	bin := harness.BuildPodunit(t)
 	dir := harness.TempDir(t)
@@ -177,15 +179,17 @@ func TestGenerateSystemdSurvivesReboot(t *testing.T) {
 	}
 	host.must("--root", storage, "--runroot", filepath.Join(dir, "hostrun"), "image", "import", tar, "bb")
 	sb := harness.Boot(t, harness.Options{Binds: []string{units + ":/etc/systemd/system", storage + ":/var/lib/containers/storage"}})
-	sb.DumpOnFailure(t, "pod-shop.service", "container-front.service", "container-probe.service")
+	sb.DumpOnFailure(t, "pod-shop.service", "container-front.service", "container-probe.service", "container-prep.service")
 	e := &defaultEnv{t: t, sb: sb, bin: bin}
 	e.must("pod", "create", "--name", "shop", "--hostname", "shop")
-	e.must("create", "--pod", "shop", "--name", "front", "--stop-signal", "KILL", "bb", "sh", "-c",
-		"echo generated > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp")
+	e.must("create", "--pod", "shop", "--name", "front", "--stop-signal", "KILL", "-v", "shopdata:/w", "bb", "sh", "-c",
+		`echo "order=$(tr '\n' , < /w/order)"; echo front >> /w/order; echo generated > /tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp`)
+	e.must("create", "--pod", "shop", "--name", "prep", "--init-ctr", "always", "-v", "shopdata:/w", "bb", "sh", "-c",
+		"sleep 1; echo init >> /w/order")
 	e.must("create", "--pod", "shop", "--name", "probe", "--stop-signal", "KILL", "bb", "sh", "-c",
 		"until wget -qO- http://127.0.0.1:8080/; do sleep 0.2; done; exec sleep 600")
 	written := e.sh("cd /etc/systemd/system && " + bin + " generate systemd --files --new shop")
-	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service"} {
+	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service", "container-prep.service"} {
 		if !strings.Contains(written, "/etc/systemd/system/"+u) {
 			t.Fatalf("generate systemd --files wrote:\n%s", written)
 		}
@@ -195,25 +199,32 @@ func TestGenerateSystemdSurvivesReboot(t *testing.T) {
 	}
 	sb.Run(t, "systemctl", "daemon-reload")
 	sb.Run(t, "systemctl", "enable", "--now", "pod-shop.service")
-	checkShopRuns(t, e, sb)
+	checkShopRuns(t, e, sb, "order=init,")
 	sb.Reboot(t)
-	checkShopRuns(t, e, sb)
+	checkShopRuns(t, e, sb, "order=init,front,init,")
 	sb.Run(t, "systemctl", "disable", "--now", "pod-shop.service")
 	if got := e.must("ps", "-a", "-q"); got != "" {
 		t.Errorf("containers remain after the pod's unit stopped: %q", got)
 	}
 }
 
-func checkShopRuns(t *testing.T, e *defaultEnv, sb *harness.Sandbox) {
+func checkShopRuns(t *testing.T, e *defaultEnv, sb *harness.Sandbox, order string) {
 	t.Helper()
-	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service"} {
+	for _, u := range []string{"pod-shop.service", "container-front.service", "container-probe.service", "container-prep.service"} {
 		sb.WaitActive(t, u, "active", 30*time.Second)
+	}
+	eventually(t, 20*time.Second, "front to print "+order+" (the init container's runs before its start)", func() bool {
+		out, _, _, _ := sb.Exec("journalctl", "-b", "-u", "container-front.service", "-o", "cat", "--no-pager")
+		return strings.Contains(out, order+"\n")
+	})
+	if got := e.field("prep", "{{.State.Status}} {{.State.ExitCode}}"); got != "exited 0" {
+		t.Errorf("the init container: %q, want exited 0", got)
 	}
 	eventually(t, 20*time.Second, "probe to fetch from front", func() bool {
 		out, _, _, _ := sb.Exec("journalctl", "-b", "-u", "container-probe.service", "-o", "cat", "--no-pager")
 		return strings.Contains(out, "generated")
 	})
-	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "shop Running 2\n" {
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "shop Running 3\n" {
 		t.Fatalf("pod ps: %q", got)
 	}
 }

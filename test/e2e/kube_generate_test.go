@@ -29,7 +29,8 @@ func TestKubeGenerateRoundTrip(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(e.dir, "data"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	e.must("pod", "create", "--name", "rt", "--label", "tier=web", "--hostname", "rthost", "--memory", "256m", "--cpus", "2")
+	e.must("pod", "create", "--name", "rt", "--label", "tier=web", "--hostname", "rthost", "--memory", "256m", "--cpus", "2",
+		"--pid", "host", "--ipc", "host")
 	for _, m := range kubeRoundTripMembers {
 		args := []string{"create", "--pod", "rt"}
 		for _, a := range m {

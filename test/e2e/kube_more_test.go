@@ -46,3 +46,43 @@ func checkKubeMore(t *testing.T, e *env) {
 		t.Errorf("kube down --force left the claim's volume: %q", got)
 	}
 }
+
+// kubeHostNS is a Pod in the host's PID and IPC namespaces (and its own
+// network and UTS namespaces, as the pod shares them).
+const kubeHostNS = `apiVersion: v1
+kind: Pod
+metadata: {name: hns}
+spec:
+  hostPID: true
+  hostIPC: true
+  containers:
+  - {name: a, image: bb, command: [sh, -c, 'echo "ns=$(readlink /proc/self/ns/pid) $(readlink /proc/self/ns/ipc) $(readlink /proc/self/ns/uts) one=$(cat /proc/1/comm)"; exec sleep 600']}
+`
+
+// checkKubeHostNS: hostPID and hostIPC run the members in the host's (the
+// sandbox systemd's) PID and IPC namespaces, and no longer share a pinned
+// IPC namespace; the pod's UTS namespace stays its own.
+func checkKubeHostNS(t *testing.T, e *env) {
+	e = e.on(t)
+	file := writeKube(t, e, "hns.yaml", kubeHostNS)
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "hns") })
+	e.must("kube", "play", file)
+	host := strings.Fields(e.sh("readlink /proc/1/ns/pid /proc/1/ns/ipc /proc/1/ns/uts"))
+	want := "ns=" + host[0] + " " + host[1] + " "
+	var line string
+	eventually(t, 20*time.Second, "hns-a to print its namespaces", func() bool {
+		for _, l := range strings.Split(e.run("logs", "hns-a").out, "\n") {
+			if strings.HasPrefix(l, "ns=") {
+				line = l
+			}
+		}
+		return line != ""
+	})
+	if !strings.HasPrefix(line, want) || strings.Contains(line, host[2]) || !strings.HasSuffix(line, " one=systemd") {
+		t.Errorf("hns-a: %q, want the host's pid and ipc (%s), its pod's uts (not %s), systemd as PID 1", line, want, host[2])
+	}
+	if got := e.must("pod", "inspect", "--format", "{{.SharedNamespaces}} {{.InfraConfig.pid_ns}} {{.InfraConfig.ipc_ns}}", "hns"); got != "[net uts] host host\n" {
+		t.Errorf("pod inspect: %q", got)
+	}
+	e.must("kube", "down", file)
+}

@@ -82,6 +82,7 @@ func TestKube(t *testing.T) {
 	t.Run("bad YAML exits 125 and creates nothing", func(t *testing.T) { checkKubeBad(t, e) })
 	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
 	t.Run("exit code propagation, annotations, down --force", func(t *testing.T) { checkKubeMore(t, e) })
+	t.Run("hostPID and hostIPC", func(t *testing.T) { checkKubeHostNS(t, e) })
 }
 
 func writeKube(t *testing.T, e *env, name, yaml string) string {
@@ -164,6 +165,12 @@ func checkKubeBad(t *testing.T, e *env) {
 			"  initContainers: [{name: i, image: bb, command: [sh, -c, 'exit 4']}]\n",
 			`container "p-i": init container exited with code 4`},
 	}
+	// flag values create or pod create would refuse, with YAML that makes
+	// a claim's volume first: refused before it is made
+	flags := []struct{ name, flag, want string }{
+		{"bad --log-driver", "--log-driver=bogus", `--log-driver "bogus"`},
+		{"bad --userns", "--userns=bogus", `--userns`},
+	}
 	before := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
 	for _, c := range cases {
 		r := e.run("kube", "play", writeKube(t, e, "bad.yaml", c.yaml))
@@ -173,6 +180,18 @@ func checkKubeBad(t *testing.T, e *env) {
 	}
 	if after := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q"); after != before {
 		t.Errorf("bad YAML changed something:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	e.must("pod", "create", "--name", "p") // what --replace would replace
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "p") })
+	before = snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q")
+	for _, c := range flags {
+		r := e.run("kube", "play", "--replace", c.flag, writeKube(t, e, "bad.yaml", claim+pod))
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: ") || !strings.Contains(r.err, c.want) {
+			t.Errorf("%s: exit %d, stderr %q; want 125 and %q", c.name, r.code, r.err, c.want)
+		}
+	}
+	if after := snapshot(e) + e.must("pod", "ps", "-q") + e.must("volume", "ls", "-q"); after != before {
+		t.Errorf("bad play flags changed something:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 
@@ -228,6 +247,16 @@ func TestBootKube(t *testing.T) {
 		t.Fatalf("podunit ps at boot:\n%s", got)
 	}
 	checkKubeKeys(t, sb)
+	// a podunit pod like any other: its pod unit, and a journal per member
+	sb.WaitActive(t, "kb-pod.service", "active", 5*time.Second)
+	eventually(t, 20*time.Second, "each member's line in its own unit's journal", func() bool {
+		a, _, _, _ := sb.Exec("journalctl", "-u", "podunit-kb-a.service", "-o", "cat", "--no-pager")
+		b, _, _, _ := sb.Exec("journalctl", "-u", "podunit-kb-b.service", "-o", "cat", "--no-pager")
+		return strings.Contains(a, "kb-a-up") && !strings.Contains(a, "kb-b-up") && strings.Contains(b, "kb-b-up") && !strings.Contains(b, "kb-a-up")
+	})
+	if got := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}} {{.NumberOfContainers}}"); got != "kb Running 2\n" {
+		t.Errorf("pod ps: %q", got)
+	}
 	pidA, pidB := e.field("kb-a", "{{.State.Pid}}"), e.field("kb-b", "{{.State.Pid}}")
 	sb.Run(t, "kill", "-9", pidB)
 	eventually(t, 30*time.Second, "kb-b restarted", func() bool {

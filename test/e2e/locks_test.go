@@ -58,12 +58,15 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// -o: the lock stays with flock(1) itself, not with sleep.
-	holder := exec.CommandContext(ctx, "flock", "-o", filepath.Join(e.dir, "run", "podunit", "locks", id+".lock"), "sleep", "60")
+	lock := filepath.Join(e.dir, "run", "podunit", "locks", id+".lock")
+	holder := exec.CommandContext(ctx, "flock", "-o", lock, "sleep", "60")
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer holder.Wait()
-	time.Sleep(300 * time.Millisecond) // flock(1) takes the lock
+	eventually(t, 30*time.Second, "flock(1) to take the lock", func() bool {
+		return exec.Command("flock", "-n", lock, "true").Run() != nil
+	})
 	start := time.Now()
 	r := e.run("--lock-timeout", "3s", "rm", "-f", "a")
 	pid := "process " + strconv.Itoa(holder.Process.Pid)

@@ -41,7 +41,7 @@ func (a *app) commitCommand() *cobra.Command {
 	f.StringVarP(&o.Author, "author", "a", "", "the image's author")
 	f.StringVarP(&o.Message, "message", "m", "", "the commit message, kept in the image's history")
 	f.StringArrayVarP(&o.Changes, "change", "c", nil,
-		"apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, LABEL, USER, WORKDIR or STOPSIGNAL")
+		"apply a Dockerfile instruction (INSTRUCTION VALUE or INSTRUCTION=VALUE): "+engine.ChangeInstructions)
 	f.BoolVarP(&o.Pause, "pause", "p", false, "pause the container while committing")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only the image ID (podunit prints nothing else anyway)")
 	f.StringVarP(&format, "format", "f", "oci", "image format: oci")

@@ -195,7 +195,7 @@ func (a *app) importCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringArrayVarP(&changes, "change", "c", nil,
-		"apply a Dockerfile instruction to the image: CMD, ENTRYPOINT, ENV, LABEL, USER, WORKDIR, STOPSIGNAL")
+		"apply a Dockerfile instruction (INSTRUCTION VALUE or INSTRUCTION=VALUE): "+engine.ChangeInstructions)
 	return cmd
 }
 

@@ -106,7 +106,7 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*Inspect, error) 
 		RepoTags: nonNil(img.Names), RepoDigests: repoDigests(img),
 		Created: img.Created.UTC(),
 		Config: ImageConfig{Env: c.Env, Cmd: c.Cmd, Entrypoint: c.Entrypoint, WorkingDir: c.WorkingDir,
-			User: c.User, StopSignal: c.StopSignal, Labels: c.Labels},
+			User: c.User, StopSignal: c.StopSignal, Labels: c.Labels, ExposedPorts: c.ExposedPorts, Volumes: c.Volumes},
 		Architecture: cfg.Architecture, Os: cfg.OS, Size: size,
 		RootFS: RootFS{Type: cfg.RootFS.Type, Layers: diffIDs(cfg)},
 		Labels: c.Labels, ManifestType: mt,

@@ -32,12 +32,27 @@ type ImageConfig struct {
 	WorkingDir  string            `json:"WorkingDir,omitempty"`
 	Labels      map[string]string `json:"Labels,omitempty"`
 	StopSignal  string            `json:"StopSignal,omitempty"`
+	// ExposedPorts and Volumes are kept and shown, not acted on (as --change EXPOSE/VOLUME set them)
+	ExposedPorts map[string]struct{} `json:"ExposedPorts,omitempty"`
+	Volumes      map[string]struct{} `json:"Volumes,omitempty"`
 }
 
 // setOn puts c into an OCI image configuration.
 func (c ImageConfig) setOn(o *imgspecv1.ImageConfig) {
 	o.User, o.Env, o.Entrypoint, o.Cmd = c.User, c.Env, c.Entrypoint, c.Cmd
 	o.WorkingDir, o.Labels, o.StopSignal = c.WorkingDir, c.Labels, c.StopSignal
+	o.ExposedPorts, o.Volumes = addKeys(o.ExposedPorts, c.ExposedPorts), addKeys(o.Volumes, c.Volumes)
+}
+
+// addKeys adds more's keys to m: an image's ports and volumes add up.
+func addKeys(m, more map[string]struct{}) map[string]struct{} {
+	if len(more) > 0 && m == nil {
+		m = map[string]struct{}{}
+	}
+	for k := range more {
+		m[k] = struct{}{}
+	}
+	return m
 }
 
 // Resolve finds an image by full ID (with or without "sha256:"), by name, by

@@ -136,17 +136,17 @@ func (s *Store) Unmount(containerID string, force bool) error {
 	return nil
 }
 
-// DeleteRootfs unmounts (force) and deletes the container's rootfs. A missing
+// DeleteRootfs unmounts and deletes the container's rootfs. A missing
 // rootfs is not an error, so a re-run after a crash completes the job.
+// Storage's DeleteContainer unmounts the layer itself, as many times as it
+// is counted mounted (podunit mount, a running container), before it
+// deletes it: no unmount of ours first.
 func (s *Store) DeleteRootfs(containerID string) error {
 	if err := s.open(); err != nil {
 		return err
 	}
 	if !s.RootfsExists(containerID) {
 		return nil
-	}
-	if err := s.Unmount(containerID, true); err != nil && !errdefs.IsNotFound(err) {
-		return err
 	}
 	err := s.store.DeleteContainer(containerID)
 	if err != nil && !errors.Is(err, storage.ErrContainerUnknown) {

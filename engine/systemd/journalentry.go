@@ -13,6 +13,7 @@ type entry struct {
 	cursor     string // __CURSOR: where `--after-cursor` goes on
 	identifier string // SYSLOG_IDENTIFIER
 	realtime   int64  // __REALTIME_TIMESTAMP: microseconds since the epoch
+	endMark    string // endMarkField: FollowUntil's own entry, not output
 }
 
 // decodeEntry decodes one line of `journalctl -o json`. A field is a string,
@@ -25,11 +26,12 @@ func decodeEntry(line []byte) (entry, error) {
 		Cursor   string          `json:"__CURSOR"`
 		Ident    json.RawMessage `json:"SYSLOG_IDENTIFIER"`
 		Realtime string          `json:"__REALTIME_TIMESTAMP"`
+		EndMark  string          `json:"PODUNIT_ATTACH_END"`
 	}
 	if err := json.Unmarshal(line, &raw); err != nil {
 		return entry{}, fmt.Errorf("decode journal entry: %w", err)
 	}
-	e := entry{priority: 6, cursor: raw.Cursor}
+	e := entry{priority: 6, cursor: raw.Cursor, endMark: raw.EndMark}
 	e.realtime, _ = strconv.ParseInt(raw.Realtime, 10, 64)
 	if msg, err := fieldValue(raw.Message); err == nil {
 		e.message = msg

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
-	"sync"
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -68,40 +66,6 @@ func Logs(ctx context.Context, opts LogOptions, stdout, stderr io.Writer) error 
 		return nil
 	}
 	return runJournal(ctx, opts, journalArgs(opts, last.cursor), newStampPrinter(stdout, stderr, opts.Prefix, opts.Timestamps))
-}
-
-// FollowUntil prints the unit's entries as Logs with Follow does, until done
-// is closed; then it has journald write out what it has taken in and prints
-// the entries after the last one printed, so that output written before
-// done closed is not lost. It returns when that is printed or ctx ends.
-func FollowUntil(ctx context.Context, opts LogOptions, stdout, stderr io.Writer, done <-chan struct{}) error {
-	opts.Follow, opts.Tail = true, -1
-	var mu sync.Mutex
-	var cursor string
-	print := newPrinter(stdout, stderr, opts.Prefix)
-	emit := func(e entry) error {
-		mu.Lock()
-		defer mu.Unlock()
-		cursor = e.cursor
-		return print(e)
-	}
-	fctx, stop := context.WithCancel(ctx)
-	defer stop()
-	followed := make(chan error, 1)
-	go func() { followed <- runJournal(fctx, opts, journalArgs(opts, ""), emit) }()
-	select {
-	case err := <-followed:
-		return err
-	case <-done:
-	}
-	stop()
-	if err := <-followed; err != nil {
-		return err
-	}
-	_ = exec.CommandContext(ctx, journalctl, "--sync").Run() // at worst the last lines come late: none are lost
-	rest := opts
-	rest.Follow = false
-	return runJournal(ctx, rest, journalArgs(rest, cursor), emit)
 }
 
 // runJournal runs journalctl with args and hands each entry to emit.

@@ -112,6 +112,9 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 		return nil, err
 	}
 	t.finishUnit()
+	if err := t.checkLines(); err != nil {
+		return nil, err
+	}
 	for _, w := range src.Warnings {
 		t.warns = append(t.warns, w)
 	}
@@ -214,6 +217,18 @@ func (t *translator) rewriteDeps() error {
 // finishUnit puts [Unit] first, with SourcePath= and the dependencies,
 // and drops [Install], which the generator applies itself as symlinks
 // (a generated unit cannot be enabled; systemd 252 warns about UpheldBy=).
+// checkLines refuses a unit systemd would not load (LoadState=error): its
+// values add up to a line over systemd's limit (many long Environment=
+// values in ExecStart=, say). The error points at the section's first line.
+func (t *translator) checkLines() error {
+	err := unitfile.CheckLines(t.out)
+	if err == nil || t.sec == nil || len(t.sec.Entries) == 0 {
+		return err
+	}
+	first := t.sec.Entries[0]
+	return unitfile.Errorf(first.File, first.Line, "[%s]: the values add up to a unit systemd would not load: %v", t.sec.Name, err)
+}
+
 func (t *translator) finishUnit() {
 	u := t.out.Ensure("Unit")
 	t.out.Remove("Unit")

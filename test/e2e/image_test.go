@@ -56,15 +56,21 @@ func TestImageVerbs(t *testing.T) {
 		e := e.on(t)
 		tar := filepath.Join(e.dir, "rootfs.tar")
 		e.must("import", "-c", "ENV GREETING=hi", "-c", `CMD ["sh", "-c", "echo $GREETING from $PWD"]`, "-c", "WORKDIR /tmp",
-			"-c", "LABEL made=import", tar, "imp")
+			"-c", "LABEL=made=import", "-c", "EXPOSE 8080/udp", "-c", "VOLUME=/data", "-c", "ONBUILD RUN true", tar, "imp")
 		if got := e.must("run", "--rm", "imp"); got != "hi from /tmp\n" {
 			t.Errorf("a container of the imported image printed %q", got)
 		}
 		if got := e.must("image", "inspect", "--format", "{{.Labels.made}}", "imp"); got != "import\n" {
 			t.Errorf("import --change LABEL: %q", got)
 		}
-		if r := e.run("image", "import", "-c", "FROM x", tar, "imp2"); r.code != 125 || e.run("image", "exists", "imp2").code != 1 {
-			t.Errorf("import with a bad --change: exit %d, %q; or it made the image", r.code, r.err)
+		if got := e.must("image", "inspect", "--format", "{{json .Config.ExposedPorts}} {{json .Config.Volumes}}", "imp"); got != `{"8080/udp":{}} {"/data":{}}`+"\n" {
+			t.Errorf("import --change EXPOSE, VOLUME: %q", got)
+		}
+		for bad, instr := range map[string]string{"FROM x": "FROM", "EXPOSE 99999": "EXPOSE", "STOPSIGNAL=NOPE": "STOPSIGNAL"} {
+			if r := e.run("image", "import", "-c", bad, tar, "imp2"); r.code != 125 || !strings.Contains(r.err, `": `+instr) ||
+				e.run("image", "exists", "imp2").code != 1 {
+				t.Errorf("import with --change %q: exit %d, %q; or it made the image", bad, r.code, r.err)
+			}
 		}
 		e.must("rmi", "imp")
 	})

@@ -28,7 +28,8 @@ func lockFiles(t *testing.T, e *env) []string {
 }
 
 // TestLockFilesGoWithTheirObjects: rm, run --rm, pod rm and volume rm
-// leave no lock file behind (715 were found in one run root).
+// leave no lock file behind (715 were found in one run root), nor do a
+// failed create and a removal that finds its object gone.
 func TestLockFilesGoWithTheirObjects(t *testing.T) {
 	e := newEnv(t, nil, "runc")
 	e.image()
@@ -39,6 +40,21 @@ func TestLockFilesGoWithTheirObjects(t *testing.T) {
 	e.must("run", "--rm", "-v", "v:/v", "bb", "true")
 	e.must("pod", "create", "--name", "p")
 	e.must("create", "--pod", "p", "--name", "member", "bb", "true")
+	// commands that fail on an object: a create whose name is taken, a
+	// removal racing another's (the object is gone when its lock is had)
+	if r := e.run("create", "--name", "a", "bb", "true"); r.code != 125 {
+		t.Fatalf("create of a taken name: exit %d, %q", r.code, r.err)
+	}
+	e.must("create", "--name", "gone", "bb", "true")
+	rms := []*exec.Cmd{e.command(context.Background(), "rm", "gone"), e.command(context.Background(), "rm", "gone")}
+	for _, c := range rms {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range rms {
+		_ = c.Wait() // one of them finds it gone
+	}
 	e.must("rm", "a")
 	e.must("volume", "rm", "v")
 	e.must("pod", "rm", "-f", "p")
@@ -58,12 +74,15 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// -o: the lock stays with flock(1) itself, not with sleep.
-	holder := exec.CommandContext(ctx, "flock", "-o", filepath.Join(e.dir, "run", "podunit", "locks", id+".lock"), "sleep", "60")
+	lock := filepath.Join(e.dir, "run", "podunit", "locks", id+".lock")
+	holder := exec.CommandContext(ctx, "flock", "-o", lock, "sleep", "60")
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer holder.Wait()
-	time.Sleep(300 * time.Millisecond) // flock(1) takes the lock
+	eventually(t, 30*time.Second, "flock(1) to take the lock", func() bool {
+		return exec.Command("flock", "-n", lock, "true").Run() != nil
+	})
 	start := time.Now()
 	r := e.run("--lock-timeout", "3s", "rm", "-f", "a")
 	pid := "process " + strconv.Itoa(holder.Process.Pid)

@@ -43,6 +43,9 @@ func TestHardReboot(t *testing.T) {
 	if out := e.must("pod", "ps", "--format", "{{.Name}} {{.Status}}"); !strings.Contains(out, "p Exited") && !strings.Contains(out, "p Stopped") {
 		t.Errorf("after a hard reboot the pod is not stopped: %q", out)
 	}
+	if r := e.run("system", "check"); r.code != 0 {
+		t.Errorf("system check right after the hard reboot: exit %d\n%s%s", r.code, r.out, r.err)
+	}
 	e.must("start", "plain")
 	e.must("pod", "start", "p")
 	for _, n := range []string{"plain", "always", "p-m"} {

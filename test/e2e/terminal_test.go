@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -285,42 +286,67 @@ func checkAttachToAttached(t *testing.T, e *env) {
 
 // checkAttachOutput attaches to a unit container without -t, as Podman's
 // attach does: its output from then on, stdout and stderr apart, and its
-// exit code; and a SIGTERM to attach reaches the container.
+// exit code; and a SIGTERM to attach reaches the container. The container
+// numbers its lines, every 50 ms and then 300 at once before it exits:
+// attach prints each line once, in order, to the very last.
 func checkAttachOutput(t *testing.T, e *env) {
 	e = e.on(t)
-	e.must("run", "-d", "--name", "talker", "bb", "sh", "-c",
-		"echo before; until [ -e /go ]; do sleep 0.1; done; echo out; echo err >&2; exit 3")
+	e.must("run", "-d", "--name", "talker", "bb", "sh", "-c", "echo before; i=0; "+
+		"until [ -e /go ]; do i=$((i+1)); echo $i; sleep 0.05; done; "+
+		"n=$((i+300)); while [ $i -lt $n ]; do i=$((i+1)); echo $i; done; echo err >&2; exit 3")
 	defer e.run("rm", "-f", "-t", "0", "talker")
-	eventually(t, 10*time.Second, "talker to print before", func() bool { return e.run("logs", "talker").out == "before\n" })
+	eventually(t, 30*time.Second, "talker to print before", func() bool { return strings.HasPrefix(e.run("logs", "talker").out, "before\n") })
 	cmd := e.command(context.Background(), "attach", "talker")
-	var out, errOut bytes.Buffer
+	var out, errOut lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second) // attach is following the journal by now
+	eventually(t, 60*time.Second, "attach to print a line", func() bool { return strings.Count(out.String(), "\n") >= 2 })
 	e.must("exec", "talker", "touch", "/go")
 	err := cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
 		t.Errorf("attach ended with %v, want the container's exit code 3", err)
 	}
-	if out.String() != "out\n" || errOut.String() != "err\n" {
-		t.Errorf("attach printed stdout %q, stderr %q; want only what came after it attached, split", out.String(), errOut.String())
+	if errOut.String() != "err\n" {
+		t.Errorf("attach printed stderr %q, want err", errOut.String())
 	}
-	e.must("run", "-d", "--name", "deaf2", "bb", "sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while :; do sleep 0.1; done")
+	logged := e.must("logs", "talker") // before, 1, 2, … n
+	if got := out.String(); got == "" || strings.Contains(got, "before") || !strings.HasSuffix(logged, "\n"+got) {
+		t.Errorf("attach printed %q; want the end of the logs (%q), from after it attached, each line once", got, logged)
+	}
+	e.must("run", "-d", "--name", "deaf2", "bb", "sh", "-c", "trap 'echo got-term; exit 7' TERM; while :; do echo tick; sleep 0.1; done")
 	defer e.run("rm", "-f", "-t", "0", "deaf2")
-	eventually(t, 10*time.Second, "deaf2 to be ready", func() bool { return e.run("logs", "deaf2").out == "ready\n" })
 	sig := e.command(context.Background(), "attach", "deaf2")
-	var sigOut bytes.Buffer
+	var sigOut lockedBuffer
 	sig.Stdout = &sigOut
 	if err := sig.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second)
+	// a line printed means attach follows, its signal handler set before
+	eventually(t, 60*time.Second, "attach to print a tick", func() bool { return strings.Contains(sigOut.String(), "tick\n") })
 	e.sb.Run(t, "kill", "-TERM", strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "podunit .*attach deaf2")))
 	err = sig.Wait()
-	if !errors.As(err, &ee) || ee.ExitCode() != 7 || sigOut.String() != "got-term\n" {
+	if !errors.As(err, &ee) || ee.ExitCode() != 7 || !strings.HasSuffix(sigOut.String(), "tick\ngot-term\n") {
 		t.Errorf("attach after SIGTERM: %v, printed %q; want exit 7 and got-term", err, sigOut.String())
 	}
+}
+
+// lockedBuffer is a bytes.Buffer a command writes while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

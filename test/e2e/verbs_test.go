@@ -201,6 +201,21 @@ func checkMount(t *testing.T, e *env) {
 		t.Errorf("unmount of a running container's own mount: exit %d, %q", r.code, r.err)
 	}
 	e.must("exec", "mntrun", "true")
+	// rm of a container mounted twice, and of a running one mounted once
+	// more: storage's delete unmounts as often as it counts
+	pr := strings.TrimSpace(e.must("mount", "mntrun"))
+	e.must("mount", "mnt")
+	e.must("mount", "mnt")
+	e.must("rm", "mnt")
+	e.must("rm", "-f", "-t", "0", "mntrun")
+	for _, mp := range []string{p, pr} {
+		if got := e.sh("grep -cF ' " + mp + " ' /proc/self/mountinfo || true"); got != "0\n" {
+			t.Errorf("%s is still in the mount table after rm (%s times)", mp, strings.TrimSpace(got))
+		}
+	}
+	if got := e.must("mount"); got != "" {
+		t.Errorf("mount lists %q after rm of the mounted containers", got)
+	}
 }
 
 func checkRename(t *testing.T, e *env) {

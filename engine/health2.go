@@ -151,7 +151,7 @@ func outputBound(h *model.HealthConfig) int64 {
 // (h.FromImage): the image's HEALTHCHECK, with the durations and retries
 // the flags gave where they gave them, else the image's, else Podman's
 // defaults. No image check (or no image): no check.
-func (e *Engine) imageHealth(h *model.HealthConfig, img *image.Image) (*model.HealthConfig, error) {
+func imageHealth(h *model.HealthConfig, img *image.Image) (*model.HealthConfig, error) {
 	if h == nil || !h.FromImage {
 		return h, nil
 	}

@@ -76,8 +76,8 @@ func TestBootHealthStartupAndImageCheck(t *testing.T) {
 	if r := e.env().runIn(strings.NewReader(secretValue), "secret", "create", "tok", "-"); r.code != 0 {
 		t.Fatalf("secret create: %+v", r)
 	}
-	e.sh("mount --make-shared /run") // credentials need /run to propagate (see TestSecretsUnderSystemd)
-	sb.Run(t, "systemctl", "start", "hq.service")
+	e.sh("mount --make-shared /run")                              // credentials need /run to propagate (see TestSecretsUnderSystemd)
+	sb.Run(t, "systemctl", "start", "hq.service", "ht@a.service") // ht@a is checked by checkImageHealthcheck
 	id := e.field("hq", "{{.Id}}")
 	active := func(unit string) string { return strings.TrimSpace(e.sh("systemctl is-active " + unit + " || true")) }
 	eventually(t, 10*time.Second, "the generated startup timer to run", func() bool {
@@ -118,7 +118,9 @@ func TestBootHealthStartupAndImageCheck(t *testing.T) {
 }
 
 // checkImageHealthcheck: an image's HEALTHCHECK is the check of a
-// container made without --health-cmd, none with --no-healthcheck.
+// container made without --health-cmd, none with --no-healthcheck; a unit
+// file's image check (hi) and a template's instance (ht@a, started with
+// hq) run theirs from their generated timers.
 func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 	archive := filepath.Join(dir, "hc.tar")
 	hc := &v1.HealthConfig{Test: []string{"CMD-SHELL", "test -e /tmp/ok"}, Interval: time.Second, Retries: 2}
@@ -126,6 +128,7 @@ func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 		t.Fatal(err)
 	}
 	e.must("load", "-q", "-i", archive)
+	e.sb.Run(t, "systemctl", "start", "--no-block", "hi.service") // checked below, while the rest runs
 	e.must("run", "-d", "--name", "img", "hc:1", "sh", "-c", "touch /tmp/ok; exec sleep 600")
 	if got := e.field("img", "{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}}"); got != "[CMD-SHELL test -e /tmp/ok] 1000000000 2" {
 		t.Errorf("the image's check: %q", got)
@@ -133,7 +136,6 @@ func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 	eventually(t, 15*time.Second, "the image's check to pass", func() bool {
 		return e.field("img", "{{.State.Health.Status}}") == "healthy"
 	})
-	e.sb.Run(t, "systemctl", "start", "hi.service", "ht@a.service")
 	checkGeneratedTimerUnit(t, e, "hi-healthcheck.timer", "hi-healthcheck.timer", "systemd-hi")
 	checkGeneratedTimerUnit(t, e, "ht-healthcheck@a.timer", "ht-healthcheck@.timer", "systemd-ht_a")
 	e.sb.Run(t, "systemctl", "stop", "hi.service", "ht@a.service")

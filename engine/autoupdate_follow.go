@@ -55,3 +55,17 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	}
 	return nil
 }
+
+// followed is c as its start left it: a container that follows its
+// image's name may have taken the new image's health check in its unit's
+// start (followImage), which its health timer must go by. Others, and a
+// record that cannot be read, are c.
+func (e *Engine) followed(ctx context.Context, c *model.Container) *model.Container {
+	if policy, err := AutoUpdatePolicy(c.Config.Labels); err != nil || policy == PolicyDisabled {
+		return c
+	}
+	if fresh, err := e.store.Container(ctx, c.ID); err == nil {
+		return fresh
+	}
+	return c
+}

@@ -18,11 +18,23 @@ func imageTaken(cfg *model.Config, o CreateOptions) *model.ImageTaken {
 		User:       cfg.User == "",
 		UserEnv:    userEnv,
 		EnvMerge:   o.EnvMerge,
+		StopSignal: cfg.StopSignal == "",
 	}
 }
 
+// healthTaken is the check as the flags gave it where create takes it
+// from the image (h.FromImage), for ImageTaken.Health; else nil.
+func healthTaken(h *model.HealthConfig) *model.HealthConfig {
+	if h == nil || !h.FromImage {
+		return nil
+	}
+	flags := *h
+	return &flags
+}
+
 // retakeFromImage gives cfg the settings of img that create took from
-// the image it was made from. A container recorded without FromImage
+// the image it was made from (command, entrypoint, environment, user,
+// working directory, stop signal, health check). A container recorded without FromImage
 // keeps what it has; so does an environment the new image makes invalid.
 func retakeFromImage(cfg *model.Config, img *image.Image) {
 	t := cfg.FromImage
@@ -47,5 +59,21 @@ func retakeFromImage(cfg *model.Config, img *image.Image) {
 	}
 	if err == nil && validateEnvText(env) == nil {
 		cfg.Env = env
+	}
+	if t.StopSignal {
+		cfg.StopSignal = signalName(img.Config.StopSignal)
+	}
+	if t.Health != nil {
+		retakeHealth(cfg, *t.Health, img)
+	}
+}
+
+// retakeHealth gives cfg the check of img (HEALTHCHECK) completed with the
+// flags' settings, as create did with the old image's; none where img has
+// none. A startup check without the image's check to follow it keeps the
+// check it has (create would refuse it).
+func retakeHealth(cfg *model.Config, flags model.HealthConfig, img *image.Image) {
+	if h, err := imageHealth(&flags, img); err == nil {
+		cfg.Health = h
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
@@ -59,5 +60,63 @@ func TestRetakeWithoutRecord(t *testing.T) {
 	retakeFromImage(&cfg, &image.Image{Config: image.ImageConfig{Cmd: []string{"/new"}, Env: []string{"B=2"}}})
 	if !reflect.DeepEqual(cfg, model.Config{Cmd: []string{"/old"}, Env: []string{"A=1"}}) {
 		t.Errorf("got %+v", cfg)
+	}
+}
+
+// TestRetakeHealthAndStopSignal: a container that follows its image's
+// name takes the new image's HEALTHCHECK and STOPSIGNAL where create took
+// them from the image, completed with the --health-* flags it was given,
+// and keeps a check or stop signal the user gave.
+func TestRetakeHealthAndStopSignal(t *testing.T) {
+	img := func(stop string, test ...string) *image.Image {
+		i := &image.Image{Config: image.ImageConfig{Cmd: []string{"/cmd"}, StopSignal: stop}}
+		if len(test) > 0 {
+			i.Config.Healthcheck = &image.Healthcheck{Test: test, Interval: 7 * time.Second, Retries: 4}
+		}
+		return i
+	}
+	oldImg, newImg := img("SIGINT", "CMD", "old"), img("QUIT", "CMD-SHELL", "new")
+	fromImage := func(flags model.HealthConfig) *model.HealthConfig { flags.FromImage = true; return &flags }
+	for _, c := range []struct {
+		name   string
+		health *model.HealthConfig // as the flags give it
+		stop   string              // --stop-signal
+		newImg *image.Image
+		want   *model.HealthConfig
+		wantSt string
+	}{
+		{name: "both from the image", health: fromImage(model.HealthConfig{OnFailure: "none"}), newImg: newImg,
+			want: &model.HealthConfig{Test: []string{"CMD-SHELL", "new"}, Interval: 7 * time.Second,
+				Timeout: DefaultHealthTimeout, Retries: 4, OnFailure: "none"}, wantSt: "SIGQUIT"},
+		{name: "flags' settings stay", health: fromImage(model.HealthConfig{Interval: 9 * time.Second, OnFailure: "kill"}),
+			stop: "SIGHUP", newImg: newImg, want: &model.HealthConfig{Test: []string{"CMD-SHELL", "new"},
+				Interval: 9 * time.Second, Timeout: DefaultHealthTimeout, Retries: 4, OnFailure: "kill"}, wantSt: "SIGHUP"},
+		{name: "new image without either", health: fromImage(model.HealthConfig{OnFailure: "none"}), newImg: img(""),
+			want: nil, wantSt: ""},
+		{name: "--health-cmd given", health: &model.HealthConfig{Test: []string{"CMD", "mine"}, Interval: time.Second,
+			Timeout: time.Second, Retries: 1, OnFailure: "none"}, newImg: newImg,
+			want: &model.HealthConfig{Test: []string{"CMD", "mine"}, Interval: time.Second, Timeout: time.Second,
+				Retries: 1, OnFailure: "none"}, wantSt: "SIGQUIT"},
+		{name: "startup check, new image without one", newImg: img("SIGINT"),
+			health: fromImage(model.HealthConfig{OnFailure: "none", Startup: &model.HealthStartup{Test: []string{"CMD", "s"}}}),
+			want: &model.HealthConfig{Test: []string{"CMD", "old"}, Interval: 7 * time.Second, Timeout: DefaultHealthTimeout,
+				Retries: 4, OnFailure: "none", Startup: &model.HealthStartup{Test: []string{"CMD", "s"}}}, wantSt: "SIGINT"},
+	} {
+		// As Create makes it from the old image.
+		taken := healthTaken(c.health)
+		h, err := imageHealth(c.health, oldImg)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		cfg := model.Config{Health: h, StopSignal: c.stop}
+		cfg.FromImage = imageTaken(&cfg, CreateOptions{})
+		cfg.FromImage.Health = taken
+		if cfg.StopSignal == "" {
+			cfg.StopSignal = signalName(oldImg.Config.StopSignal)
+		}
+		retakeFromImage(&cfg, c.newImg)
+		if !reflect.DeepEqual(cfg.Health, c.want) || cfg.StopSignal != c.wantSt {
+			t.Errorf("%s:\n got %+v, %q\nwant %+v, %q", c.name, cfg.Health, cfg.StopSignal, c.want, c.wantSt)
+		}
 	}
 }

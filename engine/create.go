@@ -47,13 +47,15 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err != nil {
 		return nil, err
 	}
-	if o.Config.Health, err = e.imageHealth(o.Config.Health, img); err != nil {
+	flagsHealth := healthTaken(o.Config.Health)
+	if o.Config.Health, err = imageHealth(o.Config.Health, img); err != nil {
 		return nil, err
 	}
 	c, err := e.newContainer(o, img)
 	if err != nil {
 		return nil, err
 	}
+	c.Config.FromImage.Health = flagsHealth
 	if err := e.resolveImageMounts(ctx, &c.Config); err != nil {
 		return nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -79,12 +80,26 @@ func (e *Engine) afterStartup(ctx context.Context, c *model.Container, o startup
 			return err
 		}
 		defer conn.Close()
-		if err := e.healthTimer(ctx, conn, c, false); err != nil {
-			return err
-		}
-		return conn.Stop(ctx, healthStartupTimerName(c.ID)) // the timer only: its service may be us
+		return e.handOver(ctx, conn, c)
 	}
 	return nil
+}
+
+// handOver starts c's regular check timer (the generated one where it
+// fits, else a transient one) and stops its startup check's timer (the
+// timer only: its service may be us).
+func (e *Engine) handOver(ctx context.Context, conn *systemd.Conn, c *model.Container) error {
+	err := e.startGeneratedTimer(ctx, conn, c, false)
+	if errors.Is(err, errNoGeneratedTimer) {
+		err = e.healthTimer(ctx, conn, c, false)
+	}
+	if err != nil {
+		return err
+	}
+	if timer, ok := generatedHealthTimer(ctx, conn, c, true); ok {
+		return conn.Enqueue(ctx, timer, false)
+	}
+	return conn.Stop(ctx, healthStartupTimerName(c.ID))
 }
 
 // keepHealthLog sends the health state where --health-log-destination
@@ -151,7 +166,7 @@ func outputBound(h *model.HealthConfig) int64 {
 // (h.FromImage): the image's HEALTHCHECK, with the durations and retries
 // the flags gave where they gave them, else the image's, else Podman's
 // defaults. No image check (or no image): no check.
-func (e *Engine) imageHealth(h *model.HealthConfig, img *image.Image) (*model.HealthConfig, error) {
+func imageHealth(h *model.HealthConfig, img *image.Image) (*model.HealthConfig, error) {
 	if h == nil || !h.FromImage {
 		return h, nil
 	}

@@ -118,3 +118,20 @@ func TestKeepHealthLogInADirectory(t *testing.T) {
 		t.Errorf("the directory's log: %s, %v", data, err)
 	}
 }
+
+// TestGeneratedHealthName: the engine finds a unit file container's
+// generated check timers by the names the generator gives them
+// (generator/unitfile.HealthUnits), template instances included.
+func TestGeneratedHealthName(t *testing.T) {
+	for unit, want := range map[string][2]string{
+		"web.service":         {"web-healthcheck.timer", "web-healthcheck-startup.timer"},
+		"web@a\\x2db.service": {"web-healthcheck@a\\x2db.timer", "web-healthcheck-startup@a\\x2db.timer"},
+		"podunit-x.service":   {"podunit-x-healthcheck.timer", "podunit-x-healthcheck-startup.timer"},
+		"podunit-x.scope":     {"", ""},
+		"":                    {"", ""},
+	} {
+		if got := [2]string{generatedHealthName(unit, false), generatedHealthName(unit, true)}; got != want {
+			t.Errorf("%q: %q, want %q", unit, got, want)
+		}
+	}
+}

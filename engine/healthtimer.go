@@ -17,17 +17,22 @@ import (
 // as Podman's, so that rm finds them whatever unit ran the container.
 func healthTimerName(id string) string { return "podunit-health-" + id + ".timer" }
 
-// startHealthTimer starts c's check timer unless it runs: a transient
-// timer + oneshot service pair running `podunit healthcheck run ID` every
+// startHealthTimer starts c's check timer unless it runs: the timer its
+// unit file came with (generatedHealthTimer), else a transient timer +
+// oneshot service pair running `podunit healthcheck run ID` every
 // interval, so no podunit process waits between checks. A timer left from
 // an earlier start is started again. The container runs by now, so a
 // failure is a warning, not a failed start.
 func (e *Engine) startHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) {
-	startup := c.Config.Health != nil && c.Config.Health.Startup != nil // each start begins with it
-	if !startup && hasGeneratedHealthTimer(ctx, conn, c) {
-		return // systemd starts it once the unit is active
+	if c.Config.Health == nil {
+		return
 	}
-	if err := e.healthTimer(ctx, conn, c, startup); err != nil && e.cfg.Warn != nil {
+	startup := c.Config.Health.Startup != nil // each start begins with it
+	err := e.startGeneratedTimer(ctx, conn, c, startup)
+	if errors.Is(err, errNoGeneratedTimer) {
+		err = e.healthTimer(ctx, conn, c, startup)
+	}
+	if err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("container %q runs without its health check timer: %w", c.Name, err))
 	}
 }
@@ -71,19 +76,69 @@ func (e *Engine) healthTimer(ctx context.Context, conn *systemd.Conn, c *model.C
 
 // generatedHealthSuffix mirrors generator/unitfile.HealthUnitSuffix (the
 // engine imports nothing of generator/): a unit file container's unit
-// NAME.service may come with a generated NAME-healthcheck.timer.
+// NAME.service may come with a generated NAME-healthcheck.timer and
+// NAME-healthcheck-startup.timer (a template's instance NAME@I.service:
+// NAME-healthcheck@I.timer).
 const generatedHealthSuffix = "-healthcheck"
 
-// hasGeneratedHealthTimer reports whether c's unit comes with a generated
-// check timer: its service wants the timer, which starts once the unit is
-// active and stops with it (BindsTo=), so c needs no transient one.
-func hasGeneratedHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container) bool {
-	base, ok := strings.CutSuffix(c.State.Unit, ".service")
+// generatedHealthName is the generated check timer of unit, or of its
+// startup check; "" for a unit that is no service.
+func generatedHealthName(unit string, startup bool) string {
+	base, ok := strings.CutSuffix(unit, ".service")
 	if !ok {
-		return false
+		return ""
 	}
-	st, err := conn.State(ctx, base+generatedHealthSuffix+".timer")
-	return err == nil && st.LoadState == "loaded"
+	prefix, inst, at := strings.Cut(base, "@")
+	name := prefix + generatedHealthSuffix
+	if startup {
+		name += "-startup"
+	}
+	if at {
+		name += "@" + inst
+	}
+	return name + ".timer"
+}
+
+var errNoGeneratedTimer = errors.New("no generated health check timer")
+
+// generatedHealthTimer is c's generated check timer (the startup check's
+// with startup) if its unit comes with one that runs at the interval c's
+// check has: a file's HealthCmd= always does; for the image's check the
+// generator wrote the interval the file gave, else Podman's default.
+func generatedHealthTimer(ctx context.Context, conn *systemd.Conn, c *model.Container, startup bool) (string, bool) {
+	h := c.Config.Health
+	timer, want := generatedHealthName(c.State.Unit, startup), h.Interval
+	if startup {
+		want = h.Startup.Interval
+	}
+	if timer == "" || want <= 0 {
+		return "", false
+	}
+	st, err := conn.State(ctx, timer)
+	if err != nil || st.LoadState != "loaded" {
+		return "", false
+	}
+	every, err := conn.TimerInterval(ctx, timer)
+	return timer, err == nil && every == want
+}
+
+// startGeneratedTimer starts c's generated check timer (its unit wants it
+// too where the file gave the check, not for the image's), once the unit
+// is active: the job is queued, not waited for, as the unit may be
+// starting. With a startup check a regular timer that a restart left
+// running stops first. errNoGeneratedTimer: none fits.
+func (e *Engine) startGeneratedTimer(ctx context.Context, conn *systemd.Conn, c *model.Container, startup bool) error {
+	timer, ok := generatedHealthTimer(ctx, conn, c, startup)
+	if !ok {
+		return errNoGeneratedTimer
+	}
+	if startup {
+		err := conn.Enqueue(ctx, generatedHealthName(c.State.Unit, false), false)
+		if err != nil && !errdefs.IsNotFound(err) {
+			return err
+		}
+	}
+	return conn.Enqueue(ctx, timer, true)
 }
 
 // stopHealthTimerWarn stops c's check timer and service; a failure is a

@@ -74,7 +74,7 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
 	if err == nil {
-		e.startHealthTimer(ctx, conn, c)
+		e.startHealthTimer(ctx, conn, e.followed(ctx, c))
 		return nil
 	}
 	// unit-start holds the lock until it has recorded how the start went

@@ -22,6 +22,11 @@ type ImageTaken struct {
 	// UserEnv is the environment the user gave (--env, --env-file, host
 	// values resolved), laid over the image's; EnvMerge the --env-merge
 	// values, expanded against the image's environment.
-	UserEnv  []string `json:"userEnv,omitempty"`
-	EnvMerge []string `json:"envMerge,omitempty"`
+	UserEnv    []string `json:"userEnv,omitempty"`
+	EnvMerge   []string `json:"envMerge,omitempty"`
+	StopSignal bool     `json:"stopSignal,omitempty"` // no --stop-signal
+	// Health is the check as the flags gave it (FromImage set: no
+	// --health-cmd, no --no-healthcheck), to be completed from the image's
+	// HEALTHCHECK; nil where the check is not the image's.
+	Health *HealthConfig `json:"health,omitempty"`
 }

@@ -11,7 +11,8 @@ import (
 // TestHealthUnits: generate systemd writes a container with a timed check
 // as its service, which wants the check's timer, and the timer + oneshot
 // service pair (the values escaped as every unit value is); none where
-// the check has no interval or a startup check.
+// the check has no interval; a startup check's pair besides, which the
+// unit wants instead.
 func TestHealthUnits(t *testing.T) {
 	_, members := fixture()
 	c := *members[1]
@@ -45,9 +46,17 @@ func TestHealthUnits(t *testing.T) {
 		t.Errorf("--health-interval disable: %v, %v", unitNames(units), err)
 	}
 	c.Config.Health.Interval = time.Second
-	c.Config.Health.Startup = &model.HealthStartup{Test: []string{"CMD", "true"}, Interval: time.Second}
-	if units, err := ContainerUnits(&c, nil, o); err != nil || len(units) != 1 {
-		t.Errorf("with a startup check: %v, %v", unitNames(units), err)
+	c.Config.Health.Startup = &model.HealthStartup{Test: []string{"CMD", "true"}, Interval: 2 * time.Second}
+	units, err = ContainerUnits(&c, nil, o)
+	startup := "container-" + c.Name + "-healthcheck-startup"
+	if got := strings.Join(unitNames(units), " "); err != nil || got != strings.Join(append(want, startup+".timer", startup+".service"), " ") {
+		t.Fatalf("with a startup check: %v, %v", got, err)
+	}
+	if u := string(units[0].Text); !strings.Contains(u, "\nWants="+startup+".timer\n") || strings.Contains(u, want[1]) {
+		t.Errorf("with a startup check the unit must want the startup timer only:\n%s", u)
+	}
+	if u := string(units[3].Text); !strings.Contains(u, "\nOnActiveSec=2s\n") || !strings.Contains(u, "\nBindsTo="+want[0]+"\n") {
+		t.Errorf("startup timer:\n%s", u)
 	}
 }
 

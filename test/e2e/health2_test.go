@@ -34,33 +34,55 @@ StopSignal=KILL
 `, logDir)
 }
 
+// healthTemplateFile is a template .container with a check: its instances
+// run their checks from instances of the generated template timer.
+const healthTemplateFile = `[Container]
+Image=bb
+HealthCmd=true
+HealthInterval=1s
+Exec=sleep 600
+StopSignal=KILL
+`
+
+// imageCheckFile is a .container whose check is its image's (localhost/
+// hc:1, made by checkImageHealthcheck), at the interval the file gives.
+const imageCheckFile = `[Container]
+Image=localhost/hc:1
+HealthInterval=1s
+Exec=sh -c "touch /tmp/ok; exec sleep 600"
+StopSignal=KILL
+`
+
 // TestBootHealthStartupAndImageCheck: a unit file's startup check runs
-// from its own timer and holds the status at starting (though the regular
+// from its own generated timer and holds the status at starting (though the regular
 // check would pass) until it passed twice, then the regular timer takes
 // over; the log keeps 3 results of 5 bytes and is also written to the
 // directory; PodmanArgs=--secret reaches the container. The image's
-// HEALTHCHECK is used without --health-cmd and not with --no-healthcheck;
-// startup retries restart the unit; generate --new writes the flags back.
+// HEALTHCHECK is used without --health-cmd and not with --no-healthcheck,
+// and a unit file's image check and a template's check run from their
+// generated timers (the template's an instance of a template); startup
+// retries restart the unit; generate --new writes the flags back.
 func TestBootHealthStartupAndImageCheck(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	logDir := filepath.Join(host.dir, "hclog")
 	if err := os.Mkdir(logDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	replaceSources(t, sources, map[string]string{"hq.container": health2File(logDir)})
+	replaceSources(t, sources, map[string]string{"hq.container": health2File(logDir),
+		"ht@.container": healthTemplateFile, "hi.container": imageCheckFile})
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "hq.service", "podunit-sr.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
 	if r := e.env().runIn(strings.NewReader(secretValue), "secret", "create", "tok", "-"); r.code != 0 {
 		t.Fatalf("secret create: %+v", r)
 	}
-	e.sh("mount --make-shared /run") // credentials need /run to propagate (see TestSecretsUnderSystemd)
-	sb.Run(t, "systemctl", "start", "hq.service")
+	e.sh("mount --make-shared /run")                              // credentials need /run to propagate (see TestSecretsUnderSystemd)
+	sb.Run(t, "systemctl", "start", "hq.service", "ht@a.service") // ht@a is checked by checkImageHealthcheck
 	id := e.field("hq", "{{.Id}}")
 	active := func(unit string) string { return strings.TrimSpace(e.sh("systemctl is-active " + unit + " || true")) }
-	if got := active("podunit-health-startup-" + id + ".timer"); got != "active" {
-		t.Errorf("the startup check's timer is %q while starting", got)
-	}
+	eventually(t, 10*time.Second, "the generated startup timer to run", func() bool {
+		return active("hq-healthcheck-startup.timer") == "active"
+	})
 	time.Sleep(2 * time.Second) // /tmp/ok exists: only the startup check keeps it starting
 	if got := e.field("hq", "{{.State.Health.Status}}"); got != "starting" {
 		t.Errorf("before the startup check passed the status is %q", got)
@@ -68,11 +90,11 @@ func TestBootHealthStartupAndImageCheck(t *testing.T) {
 	eventually(t, 30*time.Second, "the regular check after the startup check", func() bool {
 		return e.field("hq", "{{.State.Health.Status}}") == "healthy"
 	})
-	if got := active("podunit-health-startup-" + id + ".timer"); got == "active" {
-		t.Error("the startup timer runs on after the startup check passed")
-	}
-	if got := active("podunit-health-" + id + ".timer"); got != "active" {
-		t.Errorf("the regular timer is %q", got)
+	eventually(t, 10*time.Second, "the startup timer to hand over to the regular one", func() bool {
+		return active("hq-healthcheck-startup.timer") != "active" && active("hq-healthcheck.timer") == "active"
+	})
+	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health*" + id + "*'")); got != "" {
+		t.Errorf("transient check timers run besides the generated ones:\n%s", got)
 	}
 	eventually(t, 10*time.Second, "three results kept", func() bool {
 		return e.field("hq", "{{len .State.Health.Log}}") == "3"
@@ -96,7 +118,9 @@ func TestBootHealthStartupAndImageCheck(t *testing.T) {
 }
 
 // checkImageHealthcheck: an image's HEALTHCHECK is the check of a
-// container made without --health-cmd, none with --no-healthcheck.
+// container made without --health-cmd, none with --no-healthcheck; a unit
+// file's image check (hi) and a template's instance (ht@a, started with
+// hq) run theirs from their generated timers.
 func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 	archive := filepath.Join(dir, "hc.tar")
 	hc := &v1.HealthConfig{Test: []string{"CMD-SHELL", "test -e /tmp/ok"}, Interval: time.Second, Retries: 2}
@@ -104,6 +128,7 @@ func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 		t.Fatal(err)
 	}
 	e.must("load", "-q", "-i", archive)
+	e.sb.Run(t, "systemctl", "start", "--no-block", "hi.service") // checked below, while the rest runs
 	e.must("run", "-d", "--name", "img", "hc:1", "sh", "-c", "touch /tmp/ok; exec sleep 600")
 	if got := e.field("img", "{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}}"); got != "[CMD-SHELL test -e /tmp/ok] 1000000000 2" {
 		t.Errorf("the image's check: %q", got)
@@ -111,6 +136,9 @@ func checkImageHealthcheck(t *testing.T, e *defaultEnv, dir string) {
 	eventually(t, 15*time.Second, "the image's check to pass", func() bool {
 		return e.field("img", "{{.State.Health.Status}}") == "healthy"
 	})
+	checkGeneratedTimerUnit(t, e, "hi-healthcheck.timer", "hi-healthcheck.timer", "systemd-hi")
+	checkGeneratedTimerUnit(t, e, "ht-healthcheck@a.timer", "ht-healthcheck@.timer", "systemd-ht_a")
+	e.sb.Run(t, "systemctl", "stop", "hi.service", "ht@a.service")
 	e.must("create", "--name", "noimg", "--no-healthcheck", "hc:1", "true")
 	if got := e.field("noimg", "{{.Config.Healthcheck.Test}}"); got != "[NONE]" {
 		t.Errorf("--no-healthcheck: inspect shows the check %q, want Podman's [NONE]", got)

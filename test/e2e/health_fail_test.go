@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -9,8 +10,9 @@ import (
 )
 
 // notifyHealthyFile is a .container whose unit becomes active only once
-// its check passes (/tmp/ok appears 4 s after each start) and whose check
-// failing kills the container, which Restart=always starts again.
+// its check passes (/tmp/ok appears once the test makes /tmp/go, after
+// each start) and whose check failing kills the container, which
+// Restart=always starts again.
 const notifyHealthyFile = `[Container]
 Image=bb
 ContainerName=qh
@@ -20,7 +22,7 @@ HealthRetries=1
 HealthStartPeriod=60s
 HealthOnFailure=kill
 Notify=healthy
-Exec=sh -c "sleep 4; touch /tmp/ok; exec sleep 600"
+Exec=sh -c "until test -e /tmp/go; do sleep 0.2; done; touch /tmp/ok; exec sleep 600"
 StopSignal=KILL
 
 [Service]
@@ -43,20 +45,25 @@ func TestBootHealthOnFailure(t *testing.T) {
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
 	sb.DumpOnFailure(t, "qh.service", "podunit-kl.service", "podunit-kn.service", "podunit-st.service", "podunit-nn.service")
 	sb.Run(t, "systemctl", "start", "--no-block", "qh.service")
-	check := []string{"--health-cmd", "test -e /tmp/ok", "--health-interval", "1s", "--health-retries", "1"}
-	app := []string{"bb", "sh", "-c", "touch /tmp/ok; exec sleep 600"}
-	for _, c := range []struct{ name, action, restart string }{
-		{"kl", "kill", "always"}, {"kn", "kill", "no"}, {"st", "stop", "always"}, {"nn", "none", "no"},
-	} {
-		args := append([]string{"run", "-d", "--name", c.name, "--stop-signal", "KILL", "--restart", c.restart,
-			"--health-on-failure", c.action}, check...)
-		e.must(append(args, app...)...)
-	}
+	names := []string{"kl", "kn", "st", "nn"}
+	runAll(t, e, names, func(i int) []string {
+		action, restart := [...]string{"kill", "kill", "stop", "none"}[i], [...]string{"always", "no", "always", "no"}[i]
+		return []string{"run", "-d", "--name", names[i], "--stop-signal", "KILL", "--restart", restart,
+			"--health-on-failure", action, "--health-cmd", "test -e /tmp/ok", "--health-interval", "1s",
+			"--health-retries", "1", "bb", "sh", "-c", "touch /tmp/ok; exec sleep 600"}
+	})
 	checkNotifyHealthyUnit(t, e, "qh.service", "qh")
 	checkGeneratedTimer(t, e, "qh")
 	pids := map[string]string{}
-	for _, name := range []string{"kl", "kn", "st", "nn"} {
-		eventually(t, 15*time.Second, name+" to be healthy", func() bool { return e.field(name, "{{.State.Health.Status}}") == "healthy" })
+	eventually(t, 30*time.Second, "kl, kn, st and nn to be healthy", func() bool {
+		for _, name := range names {
+			if e.field(name, "{{.State.Health.Status}}") != "healthy" {
+				return false
+			}
+		}
+		return true
+	})
+	for _, name := range names {
 		pids[name] = e.field(name, "{{.State.Pid}}")
 		e.must("exec", name, "sh", "-c", "rm /tmp/ok")
 	}
@@ -76,7 +83,7 @@ func TestBootHealthOnFailure(t *testing.T) {
 	eventually(t, 20*time.Second, "none to mark nn unhealthy", func() bool {
 		return e.field("nn", "{{.State.Health.Status}}") == "unhealthy"
 	})
-	time.Sleep(3 * time.Second) // room for a wrong restart
+	checkUnitHealthKill(t, e, "qh.service", "qh") // some seconds: room for a wrong restart of kn, st or nn
 	for _, name := range []string{"kn", "st"} {
 		if got := e.field(name, "{{.State.Status}}") + " " + unit(name, "ActiveState") + " " + unit(name, "NRestarts"); !strings.HasPrefix(got, "exited ") || strings.HasSuffix(got, " active 0") || !strings.HasSuffix(got, " 0") {
 			t.Errorf("%s after its failed check: status, unit, restarts %q; want exited, not active, 0", name, got)
@@ -85,12 +92,32 @@ func TestBootHealthOnFailure(t *testing.T) {
 	if got := e.field("nn", "{{.State.Status}} {{.State.Pid}} {{.State.Health.Status}}") + " " + unit("nn", "NRestarts"); got != "running "+pids["nn"]+" unhealthy 0" {
 		t.Errorf("none: nn is %q, want running with pid %s, unhealthy, not restarted", got, pids["nn"])
 	}
-	checkUnitHealthKill(t, e, "qh.service", "qh")
 	sb.Run(t, "systemctl", "stop", "qh.service")
 	if got := strings.TrimSpace(e.sh("systemctl is-active qh-healthcheck.timer || true")); got == "active" {
 		t.Errorf("qh-healthcheck.timer is %s after its unit stopped", got)
 	}
 	checkExportedTimer(t, e)
+}
+
+// runAll runs podunit once per name at the same time, argv(i) for the
+// i-th, and fails the test for each that does not exit 0.
+func runAll(t *testing.T, e *defaultEnv, names []string, argv func(i int) []string) {
+	t.Helper()
+	res := make([]result, len(names))
+	var wg sync.WaitGroup
+	for i := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i] = e.run(argv(i)...)
+		}()
+	}
+	wg.Wait()
+	for i, r := range res {
+		if r.code != 0 {
+			t.Fatalf("podunit %s: exit %d\n%s", strings.Join(argv(i), " "), r.code, r.err)
+		}
+	}
 }
 
 // checkExportedTimer: generate systemd --files writes a container's timed
@@ -104,8 +131,12 @@ func checkExportedTimer(t *testing.T, e *defaultEnv) {
 	}
 	e.sb.Run(t, "systemctl", "start", "container-gs.service")
 	timer := "container-gs-healthcheck.timer"
-	if got := e.sh("systemctl show -P ActiveState,FragmentPath " + timer); got != "active\n/etc/systemd/system/"+timer+"\n" {
-		t.Errorf("%s is not the active written timer:\n%s", timer, got)
+	// the timer's start job runs once the unit's has ended: soon after systemctl start returns
+	eventually(t, 15*time.Second, timer+" to be active", func() bool {
+		return strings.TrimSpace(e.sh("systemctl is-active "+timer+" || true")) == "active"
+	})
+	if got := e.sh("systemctl show -P FragmentPath " + timer); got != "/etc/systemd/system/"+timer+"\n" {
+		t.Errorf("%s is not the written timer:\n%s", timer, got)
 	}
 	eventually(t, 15*time.Second, "gs's written timer to make it healthy", func() bool {
 		return e.field("gs", "{{.State.Health.Status}}") == "healthy"
@@ -124,31 +155,36 @@ func checkExportedTimer(t *testing.T, e *defaultEnv) {
 // generated NAME-healthcheck.timer, not a transient one, and ps shows the
 // container healthy.
 func checkGeneratedTimer(t *testing.T, e *defaultEnv, name string) {
-	timer := name + "-healthcheck.timer"
-	if got := e.sh("systemctl show -P ActiveState,FragmentPath,Transient " + timer); got != "active\n/run/systemd/generator/"+timer+"\nno\n" {
-		t.Errorf("%s is not the active generated timer:\n%s", timer, got)
-	}
+	checkGeneratedTimerUnit(t, e, name+"-healthcheck.timer", name+"-healthcheck.timer", name)
+}
+
+// checkGeneratedTimerUnit: container name's checks run from timer, loaded
+// from the generated file fragment, not from a transient timer: it becomes
+// healthy, which only a check makes it.
+func checkGeneratedTimerUnit(t *testing.T, e *defaultEnv, timer, fragment, name string) {
+	t.Helper()
+	want := "active\n/run/systemd/generator/" + fragment + "\nno\n"
+	eventually(t, 15*time.Second, timer+" to be active, from "+fragment, func() bool {
+		return e.sh("systemctl show -P ActiveState,FragmentPath,Transient "+timer) == want
+	})
 	id := e.field(name, "{{.Id}}")
 	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-" + id + "*'")); got != "" {
 		t.Errorf("a transient check timer runs besides the generated one:\n%s", got)
 	}
-	before := e.field(name, "{{range .State.Health.Log}}{{.Start}} {{end}}")
-	eventually(t, 10*time.Second, "the generated timer to run a check", func() bool {
-		return e.field(name, "{{range .State.Health.Log}}{{.Start}} {{end}}") != before
+	eventually(t, 15*time.Second, name+" to be healthy", func() bool {
+		return strings.Contains(e.must("ps", "--filter", "name="+name, "--format", "{{.Status}}"), "(healthy)")
 	})
-	if ps := e.must("ps", "--filter", "name="+name, "--format", "{{.Status}}"); !strings.Contains(ps, "(healthy)") {
-		t.Errorf("ps does not say healthy: %q", ps)
-	}
 }
 
 // checkNotifyHealthyUnit: unit (Notify=healthy) is activating until its
 // container's check first passes, then active with the container healthy.
 func checkNotifyHealthyUnit(t *testing.T, e *defaultEnv, unit, name string) {
 	state := func() string { return strings.TrimSpace(e.sh("systemctl is-active " + unit + " || true")) }
-	eventually(t, 20*time.Second, unit+" to be activating with "+name+" running, its check not passed", func() bool {
+	eventually(t, 30*time.Second, unit+" to be activating with "+name+" running, its check not passed", func() bool {
 		r := e.run("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}}", name)
 		return state() == "activating" && strings.TrimSpace(r.out) == "running starting"
 	})
+	e.must("exec", name, "touch", "/tmp/go") // the check passes from now on
 	eventually(t, 30*time.Second, unit+" to be active", func() bool { return state() == "active" })
 	if got := e.field(name, "{{.State.Health.Status}}"); got != "healthy" {
 		t.Errorf("%s is active while %s is %q", unit, name, got)

@@ -155,6 +155,7 @@ func fullPod(id, name string) *model.Pod {
 		Hostname: "podhost", ExitPolicy: "stop", Memory: 64 << 20, CPUs: 1.5,
 		Network: "webnet", Ports: []model.PortMapping{{HostIP: "0.0.0.0", HostPort: 53, ContainerPort: 53, Protocol: "udp"}},
 		NetConfig: fullNetConfig(), ShmSize: 1 << 20, UserNSConfig: fullUserNS(),
+		PodHostNS: model.PodHostNS{PIDMode: model.HostNS, IPCMode: model.HostNS},
 	}
 	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3", HolderPid: 4242}
 	return p

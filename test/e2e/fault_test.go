@@ -123,7 +123,7 @@ func TestFaultInjection(t *testing.T) {
 			t.FailNow()
 		}
 		if now := netLeftovers(e); now != base {
-			t.Fatalf("%s: firewall rules, links or leases differ from before:\nbefore:\n%s\nnow:\n%s", when, base, now)
+			t.Fatalf("%s: firewall rules, links or leases differ from before (- gone, + new):\n%s", when, lineDiff(base, now))
 		}
 	}
 }

@@ -21,7 +21,13 @@ type keeper struct {
 	log     io.Writer
 	mu      sync.Mutex
 	clients map[*net.UnixConn]bool
+	serving sync.WaitGroup // serve, one per caller
+	ending  bool           // endClients began: no more callers
 }
+
+// endWait is how long a keeper whose terminal closed waits for its callers
+// to read the end and hang up before it closes their connections.
+const endWait = 2 * time.Second
 
 // Keep receives the master from the runtime on consoleL, then serves
 // callers on attachL and copies the container's output to log and to them
@@ -42,13 +48,35 @@ func Keep(consoleL, attachL *net.UnixListener, log io.Writer, first ...*net.Unix
 	}
 	defer k.master.Close()
 	for _, c := range first {
+		k.serving.Add(1)
 		go k.serve(c)
 	}
 	go k.accept(attachL)
 	k.copyOut()
 	attachL.Close()
-	k.closeClients()
+	k.endClients()
 	return nil
+}
+
+// endClients tells each caller the output ended and closes its connection
+// once it hung up (or after endWait). Closing a connection at once would
+// lose output: a message of the caller's not read yet (a resize) makes the
+// kernel reset the connection, and the caller's next read then fails
+// before it gets the output still queued for it.
+func (k *keeper) endClients() {
+	k.mu.Lock()
+	k.ending = true
+	for c := range k.clients {
+		_ = c.CloseWrite()
+	}
+	k.mu.Unlock()
+	done := make(chan struct{})
+	go func() { k.serving.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(endWait):
+	}
+	k.closeClients()
 }
 
 func (k *keeper) closeClients() {
@@ -119,7 +147,13 @@ func (k *keeper) accept(l *net.UnixListener) {
 			return
 		}
 		k.mu.Lock()
+		if k.ending {
+			k.mu.Unlock()
+			c.Close()
+			return
+		}
 		k.clients[c] = true
+		k.serving.Add(1) // under mu: before endClients' Wait
 		k.mu.Unlock()
 		go k.serve(c)
 	}
@@ -127,6 +161,7 @@ func (k *keeper) accept(l *net.UnixListener) {
 
 // serve passes one caller's input and window sizes to the master.
 func (k *keeper) serve(c *net.UnixConn) {
+	defer k.serving.Done()
 	defer func() {
 		k.mu.Lock()
 		delete(k.clients, c)

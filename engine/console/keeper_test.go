@@ -157,3 +157,41 @@ func attachPipe(dir string, in *io.PipeReader, out io.Writer, keys []byte) error
 	defer r.Close()
 	return Attach(dir, o)
 }
+
+// TestCallerGetsTheOutputOfATerminalThatClosedAtOnce: a container that
+// prints and exits before the keeper read what the caller sent (its window
+// size) must not take the output with it. The keeper closing a connection
+// with unread messages makes the kernel reset it, and the caller's read then
+// failed before the output queued for it (run -t of a short program printed
+// nothing about one time in three).
+func TestCallerGetsTheOutputOfATerminalThatClosedAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewSession(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sizes the keeper has not read yet, as many as the socket takes
+	sent := 0
+	_ = s.caller.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	for {
+		if _, err := s.caller.Write([]byte{msgResize, 0, 24, 0, 80}); err != nil {
+			break
+		}
+		sent++
+	}
+	_ = s.caller.SetWriteDeadline(time.Time{})
+	slave := handOverMaster(t, dir)
+	if _, err := slave.Write([]byte("said-before-the-end\n")); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	time.Sleep(100 * time.Millisecond) // the keeper sees the end before the caller reads
+	var out syncBuffer
+	if err := s.Attach(AttachOptions{Out: &out}); err != nil {
+		t.Errorf("Attach after %d unread sizes: %v", sent, err)
+	}
+	out.waitFor(t, "the caller", "said-before-the-end\r\n")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -23,6 +23,7 @@ func process(in Input, u execUser, caps *specs.LinuxCapabilities, rlimits []spec
 	user.Umask = &umask
 	return &specs.Process{
 		Terminal:        in.Terminal,
+		ConsoleSize:     consoleSize(in),
 		User:            user,
 		Args:            append([]string(nil), in.Args...),
 		Env:             environment(in, u.home, hostname),
@@ -32,6 +33,16 @@ func process(in Input, u execUser, caps *specs.LinuxCapabilities, rlimits []spec
 		NoNewPrivileges: in.NoNewPrivileges,
 		ApparmorProfile: in.AppArmorProfile,
 	}
+}
+
+// consoleSize is in.ConsoleSize for a terminal, so that a program that
+// asks for its size at once (stty size) gets the caller's, not 0x0.
+func consoleSize(in Input) *specs.Box {
+	if !in.Terminal || in.ConsoleSize == nil {
+		return nil
+	}
+	b := *in.ConsoleSize
+	return &b
 }
 
 // environment returns in.Env with the variables podman adds when missing:

@@ -64,6 +64,10 @@ type Input struct {
 	// the kernel has it, cgroup namespaces.
 	Namespaces []specs.LinuxNamespace
 	Terminal   bool
+	// ConsoleSize, with Terminal, is the size the runtime gives the
+	// terminal before the process starts (the attached caller's); nil
+	// leaves it to the first resize.
+	ConsoleSize *specs.Box
 	// PidsLimit 0 means DefaultPidsLimit, < 0 means no limit.
 	PidsLimit int64
 	// Rlimits nil means RLIMIT_NOFILE and RLIMIT_NPROC at the caller's hard

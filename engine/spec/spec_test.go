@@ -145,6 +145,20 @@ func TestPassThrough(t *testing.T) {
 	}
 }
 
+// TestConsoleSize: an attached caller's terminal size is the container's
+// from the start, and only a container with a terminal gets one.
+func TestConsoleSize(t *testing.T) {
+	in := testInput(t)
+	in.ConsoleSize = &specs.Box{Height: 24, Width: 80}
+	if s := mustGenerate(t, in); s.Process.ConsoleSize != nil {
+		t.Errorf("without a terminal: consoleSize %+v", s.Process.ConsoleSize)
+	}
+	in.Terminal = true
+	if s := mustGenerate(t, in); s.Process.ConsoleSize == nil || *s.Process.ConsoleSize != (specs.Box{Height: 24, Width: 80}) {
+		t.Errorf("with a terminal: consoleSize %+v, want 24x80", s.Process.ConsoleSize)
+	}
+}
+
 func TestInvalidInput(t *testing.T) {
 	tests := map[string]func(*Input){
 		"relative rootfs":      func(in *Input) { in.Rootfs = "rootfs" },

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
@@ -26,7 +28,7 @@ type Stdio = oci.Stdio
 // It returns the container's exit code (128+n after signal n); exec
 // failures come back as *oci.ExecError.
 func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (int, error) {
-	c, rt, bundle, unlock, err := e.prepareAttached(ctx, ref)
+	c, rt, bundle, unlock, err := e.prepareAttached(ctx, ref, callerSize(stdio))
 	if err != nil {
 		return 0, err
 	}
@@ -107,8 +109,9 @@ func (e *Engine) failAttached(id string, cause error) (int, error) {
 }
 
 // prepareAttached takes the lock, checks the container may start and writes
-// its bundle. It returns with the lock held, for the caller to drop.
-func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Container, *oci.Runtime, string, func(), error) {
+// its bundle (with console as its terminal's size, when it has one). It
+// returns with the lock held, for the caller to drop.
+func (e *Engine) prepareAttached(ctx context.Context, ref string, console *specs.Box) (*model.Container, *oci.Runtime, string, func(), error) {
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
 		return nil, nil, "", nil, err
@@ -135,7 +138,7 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string) (*model.Contai
 		unlock()
 		return nil, nil, "", nil, err
 	}
-	bundle, rt, err := e.prepare(ctx, c, cgroup, e.storeSecrets)
+	bundle, rt, err := e.prepare(ctx, c, cgroup, e.storeSecrets, console)
 	if err != nil {
 		_ = e.release(context.WithoutCancel(ctx), c)
 		e.recordFailure(c.ID, err)

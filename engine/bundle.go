@@ -17,8 +17,9 @@ import (
 
 // prepare mounts the container's rootfs and writes its bundle, ready for
 // the runtime's create, with the secrets secrets reads. It returns the
-// bundle directory and the runtime.
-func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string, secrets secretSource) (string, *oci.Runtime, error) {
+// bundle directory and the runtime. console is an attached caller's
+// terminal size (nil: none).
+func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string, secrets secretSource, console *specs.Box) (string, *oci.Runtime, error) {
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
 		return "", nil, err
@@ -41,6 +42,7 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, err
 	}
 	in := specInput(c, rootfs, cgroupsPath)
+	in.ConsoleSize = console
 	if rt, err = e.identityInput(ctx, c, &in, rt); err != nil {
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/console"
@@ -232,6 +234,20 @@ func callerTerminal(stdio Stdio) AttachOptions {
 		o.Size = stdio.Out
 	}
 	return o
+}
+
+// callerSize is the size of the caller's terminal (as callerTerminal picks
+// it), for the container's terminal to start with; nil without one.
+func callerSize(stdio Stdio) *specs.Box {
+	f := callerTerminal(stdio).Size
+	if f == nil {
+		return nil
+	}
+	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+	if err != nil || ws.Row == 0 || ws.Col == 0 {
+		return nil
+	}
+	return &specs.Box{Height: uint(ws.Row), Width: uint(ws.Col)}
 }
 
 func isTerminal(f *os.File) bool {

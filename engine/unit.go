@@ -343,7 +343,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets)
+	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/podunit/podunit/internal/procstat"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,12 +37,12 @@ func (p *procInfo) pcpu() string {
 // readProcInfo reads /proc/PID/{stat,status,cmdline}.
 func readProcInfo(pid int) (*procInfo, error) {
 	dir := "/proc/" + strconv.Itoa(pid)
-	stat, err := os.ReadFile(dir + "/stat")
+	st, err := procstat.Read(pid)
 	if err != nil {
 		return nil, err
 	}
 	p := &procInfo{pid: pid}
-	if err := p.parseStat(string(stat)); err != nil {
+	if err := p.parseStat(st); err != nil {
 		return nil, fmt.Errorf("%s/stat: %w", dir, err)
 	}
 	if b, err := os.ReadFile(dir + "/status"); err == nil {
@@ -56,15 +57,10 @@ func readProcInfo(pid int) (*procInfo, error) {
 	return p, nil
 }
 
-// parseStat reads the fields of /proc/PID/stat after the command, which is
-// in parentheses and may hold anything.
-func (p *procInfo) parseStat(s string) error {
-	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if open < 0 || end < open {
-		return fmt.Errorf("malformed")
-	}
-	p.comm = s[open+1 : end]
-	f := strings.Fields(s[end+1:]) // f[0] is field 3 (state)
+// parseStat takes the fields ps shows from /proc/PID/stat.
+func (p *procInfo) parseStat(st procstat.Stat) error {
+	p.comm = st.Comm
+	f := st.Fields // f[0] is field 3 (state)
 	if len(f) < 22 {
 		return fmt.Errorf("malformed: %d fields", len(f)+2)
 	}

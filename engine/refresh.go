@@ -2,15 +2,13 @@ package engine
 
 import (
 	"context"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/internal/procstat"
 )
 
 // Refresh brings a container's recorded status in line with the machine:
@@ -74,14 +72,6 @@ func alive(pid int) bool {
 	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
 		return false
 	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// The state follows the command, which is in parentheses and may hold spaces.
-	s := string(b)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
-		return s[i+2] != 'Z' && s[i+2] != 'X'
-	}
-	return true
+	st, err := procstat.Read(pid)
+	return err == nil && st.Live()
 }

@@ -1,12 +1,10 @@
 package network
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"go.podman.io/common/libnetwork/types"
 
 	"github.com/podunit/podunit/internal/pidfile"
+	"github.com/podunit/podunit/internal/procstat"
 )
 
 // aardvark-dns's life. netavark 1.4 starts aardvark-dns at a setup that
@@ -58,17 +57,8 @@ func (m *Manager) AardvarkPID() int {
 // isAardvark reports whether pid is a live aardvark-dns (not a zombie, not
 // another process that got its pid since).
 func isAardvark(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// pid (comm) state …: comm may hold anything, so split at its last ')'
-	i := bytes.LastIndexByte(stat, ')')
-	j := bytes.IndexByte(stat, '(')
-	if i < 0 || j < 0 || i+2 >= len(stat) {
-		return false
-	}
-	return string(stat[j+1:i]) == "aardvark-dns" && stat[i+2] != 'Z' && stat[i+2] != 'X'
+	st, err := procstat.Read(pid)
+	return err == nil && st.Comm == "aardvark-dns" && st.Live()
 }
 
 // dnsNetworksLeft reports whether aardvark-dns still has a network's file.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -66,7 +65,7 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 			}
 		}
 	}()
-	pid, err := running.Pid(filepath.Join(bundle, "pidfile"), exited)
+	pid, err := running.Pid(exited)
 	if err == nil {
 		err = e.recordRunning(ctx, c.ID, pid)
 	}

@@ -20,7 +20,7 @@ import (
 // starting its user process, and returns the pid of its init. The init gets
 // stdio as its standard streams (passed through, no monitor in between).
 func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (int, error) {
-	pidFile := filepath.Join(bundle, "pidfile")
+	pidFile := bundlePidFile(bundle)
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(pidFile)
 	_ = os.Remove(logPath)
@@ -177,3 +177,6 @@ func IsExecError(err error) (*ExecError, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// bundlePidFile is where the runtime writes the init's pid for a bundle.
+func bundlePidFile(bundle string) string { return filepath.Join(bundle, "pidfile") }

@@ -27,7 +27,7 @@ type Running struct {
 // process instead of create, start and delete. The runtime forwards the
 // signals it gets to the container and exits with the container's code.
 func (r *Runtime) Run(ctx context.Context, id, bundle string, stdio Stdio) (*Running, error) {
-	pidFile := filepath.Join(bundle, "pidfile")
+	pidFile := bundlePidFile(bundle)
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(pidFile)
 	_ = os.Remove(logPath)
@@ -47,7 +47,8 @@ func (r *Runtime) Run(ctx context.Context, id, bundle string, stdio Stdio) (*Run
 
 // Pid waits until the runtime has written the container's pid, or has
 // exited without doing so (then the error is the runtime's).
-func (x *Running) Pid(pidFile string, exited <-chan struct{}) (int, error) {
+func (x *Running) Pid(exited <-chan struct{}) (int, error) {
+	pidFile := bundlePidFile(x.bundle)
 	for delay := 100 * time.Microsecond; ; delay = min(2*delay, 5*time.Millisecond) {
 		if pid, err := pidfile.Read(pidFile); err == nil {
 			x.rt.KeepSeccomp(x.id, x.bundle)

@@ -59,7 +59,7 @@ func WaitPid(pid int) (int, error) {
 // terminal) detached, with the master sent to consoleSocket (relative to
 // the bundle), and returns its init's pid.
 func (r *Runtime) RunTerminal(ctx context.Context, id, bundle, consoleSocket string) (int, error) {
-	pidFile := filepath.Join(bundle, "pidfile")
+	pidFile := bundlePidFile(bundle)
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(pidFile)
 	_ = os.Remove(logPath)

@@ -66,6 +66,23 @@ func faultOps(tar, archive string) []faultOp {
 	}
 }
 
+// onlyOps keeps the ops named in the comma-separated list (all when empty),
+// to replay or hammer a few.
+func onlyOps(t *testing.T, ops []faultOp, list string) []faultOp {
+	if list == "" {
+		return ops
+	}
+	var keep []faultOp
+	for _, name := range strings.Split(list, ",") {
+		i := slices.IndexFunc(ops, func(o faultOp) bool { return o.name == name })
+		if i < 0 {
+			t.Fatalf("PODUNIT_FAULT_OPS: no op %q", name)
+		}
+		keep = append(keep, ops[i])
+	}
+	return keep
+}
+
 // envInt reads a whole number from the environment, def where unset.
 func envInt(t *testing.T, key string, def int64) int64 {
 	v := os.Getenv(key)
@@ -82,8 +99,9 @@ func envInt(t *testing.T, key string, def int64) int64 {
 // TestFaultInjection SIGKILLs podunit at random points of the commands that
 // change state, under the harness's systemd, and after each kill runs what a
 // user would run next; then a census of everything podunit makes must find
-// nothing left. PODUNIT_FAULT_TRIALS (default 200) and PODUNIT_FAULT_SEED
-// (default: the time; the seed is logged) replay or lengthen it.
+// nothing left. PODUNIT_FAULT_TRIALS (default 200), PODUNIT_FAULT_SEED
+// (default: the time; the seed is logged) and PODUNIT_FAULT_OPS (op names,
+// comma-separated) replay, lengthen or narrow it.
 func TestFaultInjection(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{Net: true}) // bridges and rules stay in the sandbox
 	e := newEnv(t, sb, "crun")
@@ -99,7 +117,7 @@ func TestFaultInjection(t *testing.T) {
 	seed := envInt(t, "PODUNIT_FAULT_SEED", time.Now().UnixNano())
 	t.Logf("PODUNIT_FAULT_SEED=%d PODUNIT_FAULT_TRIALS=%d", seed, trials)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
-	ops := faultOps(tar, archive)
+	ops := onlyOps(t, faultOps(tar, archive), os.Getenv("PODUNIT_FAULT_OPS"))
 	took := make([]time.Duration, len(ops))
 	for i, op := range ops { // how long each takes, unkilled
 		took[i] = killAt(t, e, op, fmt.Sprintf("w%d", i), unkilled)

@@ -74,7 +74,27 @@ func (m *Manager) RemoveSharedChains() error {
 	var errs []error
 	for _, bin := range []string{"iptables", "ip6tables"} {
 		if _, err := exec.LookPath(bin); err == nil {
-			errs = append(errs, removeSharedChains(bin, kept))
+			errs = append(errs, removeSharedChains(bin, func(c string) bool { return kept[c] }))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// removeDNATChain deletes network name's DNAT chain when idle. Remove does
+// it before the network's file goes: RemoveSharedChains, after, keeps the
+// chains of the networks that exist, and a re-run of a removal killed in
+// between finds no network to remove, so the chain stayed for good.
+func (m *Manager) removeDNATChain(name string) error {
+	unlock, err := m.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	own := dnatChain(name)
+	var errs []error
+	for _, bin := range []string{"iptables", "ip6tables"} {
+		if _, err := exec.LookPath(bin); err == nil {
+			errs = append(errs, removeIdleDNATChains(bin, func(c string) bool { return c != own }))
 		}
 	}
 	return errors.Join(errs...)
@@ -87,7 +107,7 @@ func dnatChain(name string) string {
 	return "NETAVARK-DN-" + strings.ToUpper(hex.EncodeToString(sum[:7]))[:13]
 }
 
-func removeSharedChains(bin string, kept map[string]bool) error {
+func removeSharedChains(bin string, kept func(chain string) bool) error {
 	if err := removeIdleDNATChains(bin, kept); err != nil {
 		return err
 	}
@@ -157,10 +177,10 @@ func iptables(bin string, args ...string) error {
 }
 
 // removeIdleDNATChains deletes the per-network NETAVARK-DN-* chains of the
-// nat table that hold no rule and that nothing jumps to, but those of the
-// networks that still exist (kept): netavark removes one only when the
+// nat table that hold no rule and that nothing jumps to, but those kept
+// (of the networks that still exist): netavark removes one only when the
 // last container of its network that it tears down had published ports.
-func removeIdleDNATChains(bin string, kept map[string]bool) error {
+func removeIdleDNATChains(bin string, kept func(chain string) bool) error {
 	out, err := exec.Command(bin, "-w", "-t", "nat", "-S").Output()
 	if err != nil {
 		return nil
@@ -169,7 +189,7 @@ func removeIdleDNATChains(bin string, kept map[string]bool) error {
 	var errs []error
 	for _, line := range strings.Split(text, "\n") {
 		chain, ok := strings.CutPrefix(line, "-N ")
-		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") || kept[chain] {
+		if !ok || !strings.HasPrefix(chain, "NETAVARK-DN-") || kept(chain) {
 			continue
 		}
 		if strings.Contains(text, "-A "+chain+" ") || strings.Contains(text, "-j "+chain+"\n") || strings.Contains(text, "-j "+chain+" ") {

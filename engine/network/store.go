@@ -147,8 +147,8 @@ func (m *Manager) Add(n Network) error {
 	return nil
 }
 
-// Remove deletes network n: its bridge, keeper and rules, its leases and
-// its file, the file last, so that a re-run after a kill finds the
+// Remove deletes network n: its bridge, keeper and rules, its leases, its
+// DNAT chain and its file, the file last, so that a re-run after a kill finds the
 // network and finishes. The caller has detached everything first.
 func (m *Manager) Remove(ctx context.Context, n Network) error {
 	if err := m.removeHost(ctx, n); err != nil {
@@ -164,6 +164,11 @@ func (m *Manager) Remove(ctx context.Context, n Network) error {
 	}
 	if err := os.RemoveAll(m.leaseDir(n.Name)); err != nil {
 		return err
+	}
+	if n.Driver == "bridge" {
+		if err := m.removeDNATChain(n.Name); err != nil {
+			return err
+		}
 	}
 	if err := os.Remove(m.path(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err

@@ -72,7 +72,11 @@ func (e *Engine) NetworkCreate(ctx context.Context, o NetworkCreateOptions) (Net
 	if err != nil {
 		return n, err
 	}
-	if err := network.Complete(&n, existing); err != nil {
+	d, err := network.ReadDefaults(e.confFiles())
+	if err != nil {
+		return n, err
+	}
+	if err := network.Complete(&n, existing, d.SubnetPools...); err != nil {
 		return n, err
 	}
 	if err := m.CheckDriver(n); err != nil {

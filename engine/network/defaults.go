@@ -1,8 +1,10 @@
 package network
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,6 +20,16 @@ const DefaultName = "podunit"
 type Defaults struct {
 	NetNS          string // [containers] netns: bridge, private, host, none…; "" means bridge
 	DefaultNetwork string // [network] default_network; "" means DefaultName
+	// SubnetPools are [network] default_subnet_pools: where a network
+	// created without a subnet gets one; nil means 10.89.0.0/16 in /24s.
+	SubnetPools []SubnetPool
+}
+
+// SubnetPool is one of containers.conf's default_subnet_pools: subnets of
+// Size bits taken in turn from Base.
+type SubnetPool struct {
+	Base string `toml:"base"`
+	Size int    `toml:"size"`
 }
 
 type containersConf struct {
@@ -25,7 +37,8 @@ type containersConf struct {
 		NetNS string `toml:"netns"`
 	} `toml:"containers"`
 	Network struct {
-		DefaultNetwork string `toml:"default_network"`
+		DefaultNetwork string       `toml:"default_network"`
+		SubnetPools    []SubnetPool `toml:"default_subnet_pools"`
 	} `toml:"network"`
 }
 
@@ -64,9 +77,40 @@ func ReadDefaults(files []string) (Defaults, error) {
 		if c.Network.DefaultNetwork != "" {
 			d.DefaultNetwork = c.Network.DefaultNetwork
 		}
+		if c.Network.SubnetPools != nil {
+			for _, p := range c.Network.SubnetPools {
+				if _, err := p.cidr(0); err != nil {
+					return d, fmt.Errorf("%s: [network] default_subnet_pools: %w", f, err)
+				}
+			}
+			d.SubnetPools = c.Network.SubnetPools
+		}
 	}
 	if d.DefaultNetwork == "" || d.DefaultNetwork == "podman" {
 		d.DefaultNetwork = DefaultName // podman's own default network is not ours
 	}
 	return d, nil
 }
+
+// cidr is the pool's i-th subnet, or an error when the pool is not an IPv4
+// base with a size at least as long as its prefix, or has no i-th subnet.
+func (p SubnetPool) cidr(i int) (*net.IPNet, error) {
+	_, base, err := net.ParseCIDR(p.Base)
+	if err != nil || base.IP.To4() == nil {
+		return nil, fmt.Errorf("base %q is not an IPv4 subnet", p.Base)
+	}
+	ones, _ := base.Mask.Size()
+	if p.Size < ones || p.Size > 30 {
+		return nil, fmt.Errorf("size %d of base %s: want %d to 30", p.Size, p.Base, ones)
+	}
+	if p.Size-ones < 31 && i >= 1<<(p.Size-ones) {
+		return nil, errPoolEnd
+	}
+	ip := binary.BigEndian.Uint32(base.IP.To4()) + uint32(i)<<(32-p.Size)
+	out := make(net.IP, 4)
+	binary.BigEndian.PutUint32(out, ip)
+	return &net.IPNet{IP: out, Mask: net.CIDRMask(p.Size, 32)}, nil
+}
+
+// errPoolEnd: a pool has no more subnets.
+var errPoolEnd = errors.New("end of the pool")

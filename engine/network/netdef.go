@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -51,7 +52,9 @@ func mustCIDR(s string) types.IPNet {
 // Driver, Subnets, Options as given) against the existing ones, and fills
 // in what Podman fills in: the bridge's name, a free subnet, gateways,
 // the IPAM driver, empty maps. It is what newer netavark's `create` does.
-func Complete(n *Network, existing []Network) error {
+// A network without an IPv4 subnet gets the first free one of pools
+// (containers.conf's default_subnet_pools), or of 10.89.0.0/16 without.
+func Complete(n *Network, existing []Network, pools ...SubnetPool) error {
 	if n.Driver == "" {
 		n.Driver = types.BridgeNetworkDriver
 	}
@@ -78,7 +81,7 @@ func Complete(n *Network, existing []Network) error {
 	if err := completeInterface(n, existing); err != nil {
 		return err
 	}
-	if err := completeSubnets(n, existing); err != nil {
+	if err := completeSubnets(n, existing, pools); err != nil {
 		return err
 	}
 	if err := checkRoutes(n); err != nil {
@@ -192,8 +195,8 @@ func completeInterface(n *Network, existing []Network) error {
 // completeSubnets normalises the subnets asked for, checks them against
 // each other and the other networks, gives each a gateway (but an
 // internal network's without DNS: it needs no address on the bridge),
-// and picks a free IPv4 /24 (and an IPv6 /64 with --ipv6) when none is given.
-func completeSubnets(n *Network, existing []Network) error {
+// and picks a free IPv4 subnet of pools (and an IPv6 /64 with --ipv6) when none is given.
+func completeSubnets(n *Network, existing []Network, pools []SubnetPool) error {
 	if n.IPAMOptions[types.Driver] == types.NoneIPAMDriver {
 		return nil
 	}
@@ -217,10 +220,9 @@ func completeSubnets(n *Network, existing []Network) error {
 		}
 	}
 	if !has4 && !has6 {
-		// the default network owns 10.89.0.0/24, made or not
-		s, err := freeSubnet(used, func(i int) string { return fmt.Sprintf("%s%d.0/24", poolPrefix, i+1) })
+		s, err := poolSubnet(used, pools)
 		if err != nil {
-			return invalid(n, "no free subnet in 10.89.0.0/16: give --subnet")
+			return invalid(n, "%v: give --subnet", err)
 		}
 		n.Subnets = append(n.Subnets, s)
 		used = append(used, &s.Subnet.IPNet)
@@ -266,6 +268,36 @@ func checkSubnet(n *Network, s *Subnet, used []*net.IPNet) error {
 		}
 	}
 	return nil
+}
+
+// poolSubnet is the first subnet of pools that overlaps no used one.
+func poolSubnet(used []*net.IPNet, pools []SubnetPool) (Subnet, error) {
+	if len(pools) == 0 {
+		// the default network owns 10.89.0.0/24, made or not
+		s, err := freeSubnet(used, func(i int) string { return fmt.Sprintf("%s%d.0/24", poolPrefix, i+1) })
+		if err != nil {
+			return s, errors.New("no free subnet in 10.89.0.0/16")
+		}
+		return s, nil
+	}
+	var names []string
+	for _, p := range pools {
+		names = append(names, fmt.Sprintf("%s in /%ds", p.Base, p.Size))
+	next:
+		for i := 0; ; i++ {
+			c, err := p.cidr(i)
+			if err != nil {
+				break
+			}
+			for _, u := range used {
+				if u.Contains(c.IP) || c.Contains(u.IP) {
+					continue next
+				}
+			}
+			return Subnet{Subnet: types.IPNet{IPNet: *c}}, nil
+		}
+	}
+	return Subnet{}, fmt.Errorf("no free subnet in containers.conf's default_subnet_pools (%s)", strings.Join(names, ", "))
 }
 
 // freeSubnet is the first of candidate(0..255) that overlaps no used subnet.

@@ -30,7 +30,16 @@ var quadletNetFiles = map[string]string{
 	"lan@.network":   "[Network]\nInternal=yes\nLabel=inst=%i\n",
 	"tpl@.container": "[Container]\nImage=bb\nContainerName=tpl-%i\nVolume=tplvol@%i.volume:/data\nNetwork=lan@%i.network\n" +
 		"Exec=sleep 600\nStopSignal=KILL\n",
-	"empty.volume":  "[Volume]\nVolumeName=empty\nCopy=no\n",
+	"empty.volume": "[Volume]\nVolumeName=empty\nCopy=no\n",
+	// a module and GlobalArgs= reach the network unit's podunit: the
+	// network takes its subnet from the module's pool
+	"pool.network":  "[Network]\nNetworkName=pooled\nContainersConfModule=/etc/podunit/systemd/pool.conf\n",
+	"pool.conf":     "[network]\ndefault_subnet_pools = [{base = \"10.91.0.0/16\", size = 24}]\n",
+	"gpool.network": "[Network]\nNetworkName=gpooled\nGlobalArgs=--module /etc/podunit/systemd/gpool.conf\n",
+	"gpool.conf":    "[network]\ndefault_subnet_pools = [{base = \"10.92.8.0/22\", size = 26}]\n",
+	"iso.network":   "[Network]\nNetworkName=iso\nOptions=isolate=true\nOptions=vlan=5\n",
+	"lanmac.network": "[Network]\nNetworkName=lanmac\nDriver=macvlan\nOptions=parent=mdummy0\nSubnet=10.93.0.0/24\n" +
+		"Gateway=10.93.0.1\nOptions=mode=private\n",
 	"seeded.volume": "[Volume]\nVolumeName=seeded\nCopy=yes\n",
 }
 
@@ -109,6 +118,7 @@ func TestBootQuadletNetworkKeys(t *testing.T) {
 		}
 		sb.Run(t, "systemctl", "stop", "tpl@x.service")
 	})
+	t.Run("network files: module, GlobalArgs, options, macvlan", func(t *testing.T) { checkQuadletNetworkFiles(t, e.on(t), sb) })
 	t.Run("quadlet install list print rm", func(t *testing.T) { checkQuadletVerbs(t, e.on(t), sb) })
 	sb.Run(t, "systemctl", "stop", "edge-pod.service", "api.service")
 	sb.Run(t, "systemctl", "stop", "edge-network.service")
@@ -132,6 +142,33 @@ func checkQuadletNetwork(t *testing.T, e *env) {
 	}
 	if got := strings.TrimSpace(e.must("network", "inspect", "--format", "{{.Internal}} {{.DNSEnabled}}", "quiet")); got != "true false" {
 		t.Errorf("network quiet: Internal DNSEnabled = %q, want true false", got)
+	}
+}
+
+// checkQuadletNetworkFiles starts the .network units no container needs
+// and reads back what their keys set: the subnet from the pool of a
+// ContainersConfModule= and of a GlobalArgs=--module, isolate and vlan
+// options, and a macvlan network on a parent the test makes (a veth).
+func checkQuadletNetworkFiles(t *testing.T, e *env, sb *harness.Sandbox) {
+	sb.Run(t, "ip", "link", "add", "mdummy0", "type", "veth", "peer", "name", "mdummy0p") // no dummy module here
+	sb.Run(t, "systemctl", "start", "pool-network.service", "gpool-network.service", "iso-network.service", "lanmac-network.service")
+	subnets := "{{range .Subnets}}{{.Subnet}} {{end}}"
+	for name, want := range map[string]string{
+		"pooled":  "bridge 10.91.0.0/24 ",                  // ContainersConfModule=
+		"gpooled": "bridge 10.92.8.0/26 ",                  // GlobalArgs=--module
+		"iso":     "bridge 10.89.",                         // the default pool, options below
+		"lanmac":  "macvlan mdummy0 private 10.93.0.0/24 ", // Driver=macvlan, Options=parent=, mode=
+	} {
+		tmpl := "{{.Driver}} " + subnets
+		if name == "lanmac" {
+			tmpl = "{{.Driver}} {{.NetworkInterface}} {{.Options.mode}} " + subnets
+		}
+		if got := e.must("network", "inspect", "--format", tmpl, name); !strings.HasPrefix(got, want) {
+			t.Errorf("network %s: %q, want %q…", name, got, want)
+		}
+	}
+	if got := e.must("network", "inspect", "--format", "{{.Options.isolate}} {{.Options.vlan}}", "iso"); got != "true 5\n" {
+		t.Errorf("network iso: Options isolate vlan = %q, want true 5", got)
 	}
 }
 

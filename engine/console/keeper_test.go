@@ -1,39 +1,28 @@
 package console
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/internal/syncbuf"
 )
 
-// syncBuffer is a bytes.Buffer safe for one writer and polling readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
+// syncBuffer is a syncbuf.Buffer that tests wait on.
+type syncBuffer struct{ syncbuf.Buffer }
 
 func (b *syncBuffer) waitFor(t *testing.T, what, want string) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		b.mu.Lock()
-		got := b.buf.String()
-		b.mu.Unlock()
+		got := b.String()
 		if strings.Contains(got, want) {
 			return
 		}

@@ -1,35 +1,17 @@
 package systemd
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/podunit/podunit/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer that a follow writes while a test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // fakeJournalctl makes journalctl a script that appends its arguments to
 // the returned log, then runs body.
@@ -59,7 +41,7 @@ func TestFollowUntilWithoutTheMark(t *testing.T) {
 *--follow*) for i in 1 2 3; do echo "{\"MESSAGE\":\"$i\",\"__CURSOR\":\"c$i\"}"; done; exec sleep 600;;
 *--after-cursor=c3*) for i in 4 5; do echo "{\"MESSAGE\":\"$i\",\"__CURSOR\":\"c$i\"}"; done;;
 esac`)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	done := make(chan struct{})
 	ended := make(chan error, 1)
 	go func() { ended <- FollowUntil(context.Background(), LogOptions{Unit: "a.service"}, &out, &out, done) }()
@@ -99,7 +81,7 @@ func TestInSystemdFollowUntil(t *testing.T) {
 			}
 		}
 	}()
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	ended := make(chan error, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

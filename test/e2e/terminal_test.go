@@ -1,17 +1,17 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/podunit/podunit/test/harness"
+
+	"github.com/podunit/podunit/internal/syncbuf"
 )
 
 // TestTerminalOnHost drives the attached terminal cases with runc, no
@@ -302,7 +302,7 @@ func checkAttachOutput(t *testing.T, e *env) {
 	defer e.run("rm", "-f", "-t", "0", "talker")
 	eventually(t, 30*time.Second, "talker to print before", func() bool { return strings.HasPrefix(e.run("logs", "talker").out, "before\n") })
 	cmd := e.command(context.Background(), "attach", "talker")
-	var out, errOut lockedBuffer
+	var out, errOut syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -324,7 +324,7 @@ func checkAttachOutput(t *testing.T, e *env) {
 	e.must("run", "-d", "--name", "deaf2", "bb", "sh", "-c", "trap 'echo got-term; exit 7' TERM; while :; do echo tick; sleep 0.1; done")
 	defer e.run("rm", "-f", "-t", "0", "deaf2")
 	sig := e.command(context.Background(), "attach", "deaf2")
-	var sigOut lockedBuffer
+	var sigOut syncbuf.Buffer
 	sig.Stdout = &sigOut
 	if err := sig.Start(); err != nil {
 		t.Fatal(err)
@@ -336,22 +336,4 @@ func checkAttachOutput(t *testing.T, e *env) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 7 || !strings.HasSuffix(sigOut.String(), "tick\ngot-term\n") {
 		t.Errorf("attach after SIGTERM: %v, printed %q; want exit 7 and got-term", err, sigOut.String())
 	}
-}
-
-// lockedBuffer is a bytes.Buffer a command writes while a test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -20,8 +20,10 @@ func (a *app) registerModule(f *pflag.FlagSet) {
 }
 
 // resolveModules replaces each --module name by its file before the
-// engine opens (a resolved path resolves to itself), then applies the
-// containers.conf files' [engine] env.
+// command runs and again before the engine opens (a resolved path
+// resolves to itself), then applies the containers.conf files' [engine]
+// env, so that flags reading the environment (--env-host, --http-proxy)
+// see it, as in Podman.
 func (a *app) resolveModules() error {
 	dirs := engine.ModuleDirs(configHome())
 	for i, m := range a.cfg.ConfModules {

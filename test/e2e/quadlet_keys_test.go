@@ -168,8 +168,12 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 // AllTags= of a repository, ServiceName=, GlobalArgs=--root/--runroot (the
 // image lands in that store only), and DecryptionKey= with the private key
 // of an openssl key pair whose public key podunit push --encryption-key
-// encrypted the image for: the image runs, and the same kind of image
-// without the key fails its unit naming --decryption-key.
+// encrypted the image for: the image runs, the same kind of image without
+// the key fails its unit naming --decryption-key, and a .container pulls
+// another with PodmanArgs=--decryption-key= and runs it.
+// ContainersConfModule= on an .image and a .container names a module whose
+// [engine] env points the pull at a registries.conf that marks the
+// registry insecure (the units give no --tls-verify=false).
 func TestBootQuadletImageKeys(t *testing.T) {
 	opts, host, sources := bootEnv(t)
 	pub, priv := opensslKeyPair(t, filepath.Join(host.dir, "enckeys"))
@@ -182,7 +186,7 @@ func TestBootQuadletImageKeys(t *testing.T) {
 	testimage.PushImage(t, plainReg+"/podunit/alt:1", testimage.Config{})
 	// the host's push reads registries.conf; two pushes, two random layer keys: no blob to share
 	fixtureDir(t, host.dir, map[string]string{"registries.conf": "unqualified-search-registries = []\n"})
-	for _, repo := range []string{"enc", "nokey"} {
+	for _, repo := range []string{"enc", "nokey", "encctr"} {
 		host.must("--root", filepath.Join(host.dir, "storage"), "--runroot", filepath.Join(host.dir, "hostrun"),
 			"push", "--tls-verify=false", "--encryption-key", "jwe:"+pub, "bb", plainReg+"/podunit/"+repo+":1")
 	}
@@ -206,10 +210,14 @@ func TestBootQuadletImageKeys(t *testing.T) {
 		"mod.image":         "[Image]\nImage=" + plainReg + "/podunit/alt:1\nContainersConfModule=/etc/podunit/systemd/insecure.conf\n",
 		"insecure.conf":     "[engine]\nenv = [\"CONTAINERS_REGISTRIES_CONF=/etc/podunit/systemd/insecure-reg.conf\"]\n",
 		"insecure-reg.conf": "[[registry]]\nlocation = \"" + plainReg + "\"\ninsecure = true\n",
+		// a .container's own pull: the module (on its ExecStart=) and PodmanArgs=--decryption-key
+		"encctr.container": "[Container]\nImage=" + plainReg + "/podunit/encctr:1\nContainerName=encctr\nStopSignal=KILL\n" +
+			"ContainersConfModule=/etc/podunit/systemd/insecure.conf\nPodmanArgs=--decryption-key=" + priv + "\n" +
+			"Exec=sh -c \"echo decrypted-in-unit; exec sleep 600\"\n",
 	})
 	sb := harness.Boot(t, opts)
 	units := []string{"auth-image.service", "credsimg.service", "tls-image.service", "tags-image.service",
-		"enc-image.service", "alt-image.service", "mod-image.service"}
+		"enc-image.service", "alt-image.service", "mod-image.service", "encctr.service"}
 	sb.DumpOnFailure(t, units...)
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
 	sb.Run(t, "systemctl", append([]string{"start"}, units...)...)
@@ -229,6 +237,10 @@ func TestBootQuadletImageKeys(t *testing.T) {
 	if out := e.must("run", "--rm", plainReg+"/podunit/enc:1", "sh", "-c", "echo decrypted"); out != "decrypted\n" {
 		t.Errorf("DecryptionKey=: a container of the decrypted image printed %q", out)
 	}
+	eventually(t, 15*time.Second, "encctr (an encrypted image pulled by its own unit) to print", func() bool {
+		return strings.Contains(unitLog(sb, "encctr.service"), "decrypted-in-unit\n")
+	})
+	sb.Run(t, "systemctl", "stop", "encctr.service")
 	if _, _, code, _ := sb.Exec("systemctl", "start", "nokey-image.service"); code == 0 || !strings.Contains(unitLog(sb, "nokey-image.service"), "--decryption-key") {
 		t.Errorf("an encrypted image without DecryptionKey=: nokey-image.service started (exit %d) or its log does not name --decryption-key:\n%s",
 			code, unitLog(sb, "nokey-image.service"))

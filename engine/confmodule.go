@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"github.com/podunit/podunit/engine/network"
 )
 
 // ModuleDirs are where a containers.conf module given by a relative name
@@ -43,8 +42,5 @@ func ResolveModule(name string, dirs []string) (string, error) {
 		name, strings.Join(candidates, ", "), errdefs.ErrNotFound)
 }
 
-// confFiles are the containers.conf files podunit reads, modules last so
-// that they win, as Podman loads them.
-func (e *Engine) confFiles() []string {
-	return append(network.ConfFiles(), e.cfg.ConfModules...)
-}
+// confFiles are the containers.conf files podunit reads (ConfFiles).
+func (e *Engine) confFiles() []string { return ConfFiles(e.cfg.ConfModules) }

@@ -45,6 +45,9 @@ func (a *app) bareRoot() *cobra.Command {
 			if err := a.setLogLevel(); err != nil {
 				return err
 			}
+			if err := a.resolveModules(); err != nil { // and [engine] env, before any flag reads the environment
+				return err
+			}
 			return a.enterUserns(cmd)
 		},
 	}

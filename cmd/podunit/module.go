@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -12,13 +14,16 @@ import (
 // registerModule adds the global --module flag (Podman's): a containers.conf
 // module read after the configuration files. podunit reads the settings it
 // follows from any containers.conf ([containers] netns, [network]
-// default_network) from modules too.
+// default_network, [engine] env) from modules too.
 func (a *app) registerModule(f *pflag.FlagSet) {
 	f.StringArrayVar(&a.cfg.ConfModules, "module", nil, "load a containers.conf module: a path, or a name in the containers.conf.modules directories")
 }
 
 // resolveModules replaces each --module name by its file before the
-// engine opens (a resolved path resolves to itself).
+// command runs and again before the engine opens (a resolved path
+// resolves to itself), then applies the containers.conf files' [engine]
+// env, so that flags reading the environment (--env-host, --http-proxy)
+// see it, as in Podman.
 func (a *app) resolveModules() error {
 	dirs := engine.ModuleDirs(configHome())
 	for i, m := range a.cfg.ConfModules {
@@ -27,6 +32,23 @@ func (a *app) resolveModules() error {
 			return err
 		}
 		a.cfg.ConfModules[i] = path
+	}
+	return setEngineEnv(engine.ConfFiles(a.cfg.ConfModules))
+}
+
+// setEngineEnv puts containers.conf's [engine] env (its modules' included)
+// into podunit's own environment, as Podman does at start: the libraries
+// read it when they act (a registries.conf, a proxy for pulls).
+func setEngineEnv(files []string) error {
+	env, err := engine.EngineEnv(files)
+	if err != nil {
+		return err
+	}
+	for _, kv := range env {
+		name, value, _ := strings.Cut(kv, "=")
+		if err := os.Setenv(name, value); err != nil {
+			return fmt.Errorf("containers.conf [engine] env %s: %w", name, err)
+		}
 	}
 	return nil
 }

@@ -103,6 +103,7 @@ func (a *app) pullCommand() *cobra.Command {
 func (a *app) pushCommand() *cobra.Command {
 	var rf registryFlags
 	var quiet bool
+	var enc image.PushEncryption
 	cmd := &cobra.Command{
 		Use:   "push [flags] IMAGE [DESTINATION]",
 		Short: "Push an image to a registry or an archive",
@@ -123,10 +124,11 @@ func (a *app) pushCommand() *cobra.Command {
 				dest = args[1]
 			}
 			return eng.Images().Push(a.ctx(cmd), args[0], dest,
-				image.PushOptions{Progress: a.progress(quiet), RegistryOptions: reg})
+				image.PushOptions{Progress: a.progress(quiet), RegistryOptions: reg, PushEncryption: enc})
 		},
 	}
 	rf.register(cmd.Flags())
+	pushEncryptionFlags(cmd.Flags(), &enc)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print no progress")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"os"
 	"strings"
 	"testing"
 
@@ -23,15 +24,12 @@ import (
 // key's PEM file.
 func pushEncrypted(t *testing.T, ref string) string {
 	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	pubFile, privFile := rsaKeyPair(t)
+	pub, err := os.ReadFile(pubFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cc, err := encconfig.EncryptWithJwe([][]byte{pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})})
+	cc, err := encconfig.EncryptWithJwe([][]byte{pub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +52,25 @@ func pushEncrypted(t *testing.T, ref string) string {
 	if err != nil {
 		t.Fatalf("pushing an encrypted image: %v", err)
 	}
+	return privFile
+}
+
+// rsaKeyPair writes a new RSA key pair as PEM files: the public key and
+// the private one.
+func rsaKeyPair(t *testing.T) (string, string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
 	priv := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	return writeFile(t, t.TempDir(), "key.pem", string(priv))
+	return writeFile(t, dir, "pub.pem", string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))),
+		writeFile(t, dir, "key.pem", string(priv))
 }
 
 // TestPullDecryptionKey pulls an image whose layers are encrypted: without

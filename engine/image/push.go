@@ -25,6 +25,7 @@ import (
 type PushOptions struct {
 	Progress io.Writer // as PullOptions.Progress
 	RegistryOptions
+	PushEncryption
 }
 
 // The archive formats of Save.
@@ -73,7 +74,11 @@ func (s *Store) Push(ctx context.Context, src, dest string, o PushOptions) error
 		return fmt.Errorf("pushing %s: %w", src, err)
 	}
 	defer pc.Destroy()
-	_, err = copy.Image(ctx, pc, destRef, srcRef, &copy.Options{ReportWriter: o.Progress, SourceCtx: s.sys, DestinationCtx: sys})
+	co := &copy.Options{ReportWriter: o.Progress, SourceCtx: s.sys, DestinationCtx: sys}
+	if err := o.PushEncryption.apply(co); err != nil {
+		return fmt.Errorf("pushing %s: %w", src, err)
+	}
+	_, err = copy.Image(ctx, pc, destRef, srcRef, co)
 	if err != nil {
 		return fmt.Errorf("pushing %s to %s: %w: %w", src, transports.ImageName(destRef), registryClass(err), err)
 	}

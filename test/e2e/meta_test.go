@@ -74,6 +74,18 @@ func TestMetaOnHost(t *testing.T) {
 		if r.code != 125 || !strings.HasPrefix(r.err, "Error: --module \"no-such-module.conf\"") {
 			t.Errorf("a missing module: exit %d, %q", r.code, r.err)
 		}
+		// [engine] env reaches podunit's own environment, which --env-host passes on
+		envMod, broken := filepath.Join(e.dir, "env.conf"), filepath.Join(e.dir, "broken.conf")
+		fixtureDir(t, e.dir, map[string]string{"env.conf": "[engine]\nenv = [\"PODUNIT_MODENV=from-module\"]\n", "broken.conf": "[engine\n"})
+		e.must("--module", envMod, "create", "--name", "modenv", "--env-host", "bb", "true")
+		if got := e.field("modenv", "{{.Config.Env}}"); !strings.Contains(got, "PODUNIT_MODENV=from-module") {
+			t.Errorf("the module's [engine] env with --env-host: Env %s", got)
+		}
+		e.must("rm", "modenv")
+		r = e.run("--module", broken, "create", "--name", "modbad", "bb", "true")
+		if r.code != 125 || !strings.HasPrefix(r.err, "Error: containers.conf "+broken) || e.run("container", "exists", "modbad").code == 0 {
+			t.Errorf("a malformed module: exit %d, %q (or modbad was created)", r.code, r.err)
+		}
 	})
 	t.Run("generate --new names a joined container's network by its name", func(t *testing.T) {
 		e := e.on(t)

@@ -223,7 +223,7 @@ func checkCommit(t *testing.T, e *env) {
 	if got := e.must("run", "--rm", "committed", "cat", "/live"); got != "live\n" {
 		t.Errorf("committed image after save and load: %q", got)
 	}
-	for _, args := range [][]string{{"commit", "nosuch", "x"}, {"commit", "-c", "EXPOSE 80", "livecommit", "y"}, {"commit", "livecommit", "Bad:Name:x"}} {
+	for _, args := range [][]string{{"commit", "nosuch", "x"}, {"commit", "-c", "RUN true", "livecommit", "y"}, {"commit", "-c", "EXPOSE 80/bogus", "livecommit", "y"}, {"commit", "livecommit", "Bad:Name:x"}} {
 		if r := e.run(args...); r.code != 125 {
 			t.Errorf("%s: exit %d", strings.Join(args, " "), r.code)
 		}

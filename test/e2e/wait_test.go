@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkWaitRemoved: wait and attach give an --rm unit container's exit code
@@ -51,6 +53,29 @@ func busy(t *testing.T, n int) (stop func()) {
 		for _, p := range procs {
 			_ = p.Process.Kill()
 			_ = p.Wait()
+		}
+	}
+}
+
+// checkWaitAttached: wait, from another podunit, on containers that run
+// attached (no unit), each ending with 3 while wait looks: wait prints 3,
+// what the attached run records, never an end it made up itself.
+func checkWaitAttached(t *testing.T, e *env) {
+	e = e.on(t)
+	defer busy(t, 2)()
+	for i := range 8 {
+		name := fmt.Sprint("att", i)
+		run := e.command(context.Background(), "run", "--rm", "--name", name, "bb", "sh", "-c", "sleep 0.3; exit 3")
+		if err := run.Start(); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 20*time.Second, name+" running", func() bool {
+			return e.run("inspect", "--format", "{{.State.Status}}", name).out == "running\n"
+		})
+		r := e.run("wait", name)
+		_ = run.Wait()
+		if r.code != 0 || r.out != "3\n" {
+			t.Errorf("round %d: wait on an attached run: exit %d, printed %q, stderr %q; want 3", i, r.code, r.out, r.err)
 		}
 	}
 }

@@ -16,10 +16,12 @@ import (
 // within milliseconds of the end) or a script's next command.
 const exitKeep = 5 * time.Minute
 
-// RemovedExit is the exit code of a container removed after it ended.
+// RemovedExit is the exit code of a container removed after it ended, and
+// why its last start failed, if it did (its State.Error).
 type RemovedExit struct {
 	ID, Name string
 	Code     int
+	Error    string
 	Removed  time.Time
 }
 
@@ -29,10 +31,10 @@ type RemovedExit struct {
 func (s *Store) RemovedExitCode(ctx context.Context, ref string) (RemovedExit, error) {
 	var r RemovedExit
 	var removed int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, code, removed FROM exits
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, code, error, removed FROM exits
 		WHERE (id = ?1 OR name = ?1) AND removed >= ?2
 		ORDER BY id = ?1 DESC, removed DESC LIMIT 1`, ref, time.Now().Add(-exitKeep).UnixNano()).
-		Scan(&r.ID, &r.Name, &r.Code, &removed)
+		Scan(&r.ID, &r.Name, &r.Code, &r.Error, &removed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("no exit code kept for a removed container %q: %w", ref, errdefs.ErrNotFound)
 	}
@@ -55,7 +57,7 @@ func keepExit(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
 	if err != nil || c.State.FinishedAt.IsZero() {
 		return nil // no record (the delete says so), or one that never ended
 	}
-	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO exits (id, name, code, removed) VALUES (?, ?, ?, ?)`,
-		c.ID, c.Name, c.State.ExitCode, now.UnixNano())
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO exits (id, name, code, error, removed) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.State.ExitCode, c.State.Error, now.UnixNano())
 	return err
 }

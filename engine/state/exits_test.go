@@ -63,7 +63,7 @@ func TestRemovedExitCode(t *testing.T) {
 func TestRemovedExitCodeExpires(t *testing.T) {
 	s, _ := openTemp(t)
 	old := time.Now().Add(-exitKeep - time.Second).UnixNano()
-	if _, err := s.db.Exec(`INSERT INTO exits (id, name, code, removed) VALUES (?, 'old', 3, ?)`, testID("", 1), old); err != nil {
+	if _, err := s.db.Exec(`INSERT INTO exits (id, name, code, error, removed) VALUES (?, 'old', 3, '', ?)`, testID("", 1), old); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.RemovedExitCode(ctx, "old"); !errdefs.IsNotFound(err) {

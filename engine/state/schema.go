@@ -46,6 +46,7 @@ var migrations = []string{
 		id      TEXT PRIMARY KEY,
 		name    TEXT NOT NULL,
 		code    INTEGER NOT NULL,
+		error   TEXT NOT NULL,
 		removed INTEGER NOT NULL
 	);
 	CREATE INDEX exits_name ON exits (name, removed)`,

@@ -37,6 +37,12 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 	unlockCtr := unlock
 	unlock = sync.OnceFunc(func() { unlockCtr(); e.releasePodNS() })
 	defer unlock()
+	releaseOwner, err := holdOwner(bundle) // until the end is recorded: see attached_owner.go
+	if err != nil {
+		unlock()
+		return e.failAttached(c.ID, err)
+	}
+	defer releaseOwner() // runs after the returns' endAttached
 	defer dropAttachedCgroup(c.ID)
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,

@@ -85,7 +85,7 @@ func readExecSession(dir string) (*ExecSession, error) {
 		s.Exited, s.ExitCode = true, code
 		return &s, nil
 	}
-	s.Running = alive(s.Pid)
+	s.Running = alive(s.Pid) || console.WaiterLives(dir) // the waiter is about to write the code
 	if !s.Running {
 		s.ExitCode = -1 // its waiter was killed: the code is lost
 	}

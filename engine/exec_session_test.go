@@ -8,6 +8,7 @@ import (
 	"github.com/podunit/podunit/engine/console"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/internal/lifelock"
 )
 
 // TestExecSessionRecords: a session is running while its pid lives and no
@@ -68,5 +69,34 @@ func TestExecSessionRecords(t *testing.T) {
 	all := e.ExecSessions(c)
 	if len(all) != keptEndedSessions+1 || all[0].ID != running.ID || all[1].ID == ended.ID {
 		t.Errorf("after many sessions: %d kept (first %s), want the running one and the %d newest ended", len(all), all[0].ID, keptEndedSessions)
+	}
+}
+
+// TestExecSessionWhileItsWaiterRecords: a process gone before its waiter
+// wrote its code is running still (the code is coming), not lost, while
+// the waiter lives; lost (-1) only once the waiter is gone too.
+func TestExecSessionWhileItsWaiterRecords(t *testing.T) {
+	e := &Engine{runDir: t.TempDir()}
+	c := &model.Container{ID: "c1", Name: "web"}
+	if err := os.MkdirAll(e.bundleDir(c.ID), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, dir, err := e.newExecSession(c, ExecSession{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, console.ExecPidFile), []byte("2147483647\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	release, err := lifelock.Hold(filepath.Join(dir, console.ExecWaiterFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.ExecSession(s.ID); err != nil || !got.Running || got.ExitCode != 0 {
+		t.Errorf("while the waiter lives: %+v, %v; want running", got, err)
+	}
+	release()
+	if got, err := e.ExecSession(s.ID); err != nil || got.Running || got.ExitCode != -1 {
+		t.Errorf("after the waiter is gone: %+v, %v; want lost (-1)", got, err)
 	}
 }

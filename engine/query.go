@@ -43,32 +43,6 @@ func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
 	return all, nil
 }
 
-// Wait blocks until the container is not running and returns its exit code.
-func (e *Engine) Wait(ctx context.Context, ref string) (int, error) {
-	c, err := e.store.Container(ctx, ref)
-	if err != nil {
-		return 0, err
-	}
-	for {
-		cur, err := e.Refresh(ctx, c.ID)
-		if errdefs.IsNotFound(err) {
-			return c.State.ExitCode, nil // removed (--rm) after it ended
-		}
-		if err != nil {
-			return 0, err
-		}
-		if cur.State.Status == model.Exited {
-			return cur.State.ExitCode, nil
-		}
-		c = cur
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
 // LogOptions are `podunit logs` flags.
 type LogOptions struct {
 	Follow     bool

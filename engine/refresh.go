@@ -12,12 +12,15 @@ import (
 )
 
 // Refresh brings a container's recorded status in line with the machine:
-// a "running" container whose init is gone, and whose unit (if any) is not
-// about to record the exit itself, is recorded as exited.
+// a "running" container whose init is gone, and whose unit (if any) or
+// attached run is not about to record the exit itself, is recorded as exited.
 func (e *Engine) Refresh(ctx context.Context, id string) (*model.Container, error) {
 	c, err := e.store.Container(ctx, id)
 	if err != nil || c.State.Status != model.Running || alive(c.State.Pid) {
 		return c, err
+	}
+	if c.State.Unit == "" && ownerLives(e.bundleDir(c.ID)) {
+		return c, nil // its attached run records the end (attached_owner.go)
 	}
 	code, settled := e.exitFromUnit(ctx, c)
 	if !settled {

@@ -11,14 +11,15 @@ import (
 // WaitSettled blocks until every container of ids has exited for good,
 // its unit neither running nor about to start it again (Restart=), and
 // returns their exit codes in the order of ids; a container removed
-// meanwhile counts as exit 0. It is how `kube play
+// meanwhile has the code its removal kept (0 if none). It is how `kube play
 // --service-exit-code-propagation` waits for a YAML's containers.
 func (e *Engine) WaitSettled(ctx context.Context, ids []string) ([]int, error) {
 	codes := make([]int, len(ids))
 	for i, id := range ids {
 		for {
 			c, err := e.Refresh(ctx, id)
-			if errdefs.IsNotFound(err) {
+			if errdefs.IsNotFound(err) { // removed: its kept code, else 0
+				codes[i], _ = e.removedExit(ctx, id, nil)
 				break
 			}
 			if err != nil {

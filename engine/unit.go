@@ -64,7 +64,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	if err != nil {
 		return nil, err
 	}
-	return e.store.Container(ctx, c.ID)
+	return e.startedRecord(ctx, c) // unit_removed.go
 }
 
 // startUnit starts c's transient unit (in pod p's slice, bound to its unit,
@@ -83,7 +83,7 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	}
 	after, lerr := e.store.Container(ctx, c.ID)
 	if errdefs.IsNotFound(lerr) {
-		return fmt.Errorf("container %q was removed by another command while it started: %w", c.Name, errdefs.ErrConflict)
+		return e.removedWhileStarting(ctx, c, err)
 	}
 	if lerr != nil {
 		return err

@@ -18,7 +18,7 @@ func TestKeeperBinaryStaysSmall(t *testing.T) {
 	}
 	allowed := []string{"github.com/podunit/podunit/cmd/podunit-console", "github.com/podunit/podunit/engine/console",
 		"github.com/podunit/podunit/engine/errdefs", "github.com/podunit/podunit/internal/atomicfile",
-		"github.com/podunit/podunit/internal/pidfile",
+		"github.com/podunit/podunit/internal/pidfile", "github.com/podunit/podunit/internal/lifelock",
 		"golang.org/x/sys/", "golang.org/x/term"}
 	for _, dep := range strings.Fields(string(out)) {
 		ok := false

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/internal/atomicfile"
+	"github.com/podunit/podunit/internal/lifelock"
 	"github.com/podunit/podunit/internal/pidfile"
 )
 
@@ -21,6 +22,11 @@ import (
 const (
 	ExecPidFile  = "pid"
 	ExecExitFile = "exit"
+	// ExecWaiterFile is held (a shared flock, internal/lifelock) by the
+	// waiter for its whole life: a process gone without an exit file is
+	// still being recorded while it is held (WaiterLives), and lost only
+	// when it is not.
+	ExecWaiterFile = "waiter.lock"
 )
 
 // WaitExec is the waiter of an exec that may outlive the podunit that
@@ -38,6 +44,11 @@ func WaitExec(dir string, report *os.File, argv []string) (int, error) {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		return 0, fmt.Errorf("becoming a subreaper: %w", err)
 	}
+	release, err := lifelock.Hold(filepath.Join(dir, ExecWaiterFile))
+	if err != nil {
+		return 0, fmt.Errorf("the exec waiter's lock: %w", err)
+	}
+	defer release() // after the exit file is written
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -107,3 +118,8 @@ func ReadExecReport(r *os.File) (pid, runtimeCode int, err error) {
 	}
 	return 0, 0, fmt.Errorf("the exec waiter reported %q", b[:n])
 }
+
+// WaiterLives reports whether the waiter of the exec session in dir still
+// runs (holds its lock): a process of that session that is gone without an
+// exit file is then about to have it written.
+func WaiterLives(dir string) bool { return lifelock.Held(filepath.Join(dir, ExecWaiterFile)) }

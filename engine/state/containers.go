@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -108,19 +109,28 @@ func updateOne(ctx context.Context, tx *sql.Tx, id string, fn func(c *model.Cont
 	return c, update(ctx, tx, c)
 }
 
-// RemoveContainer deletes the container with the given full ID.
+// RemoveContainer deletes the container with the given full ID, keeping
+// its exit code a while (RemovedExitCode) if it ever ended.
 func (s *Store) RemoveContainer(ctx context.Context, id string) error {
-	var res sql.Result
-	err := s.retryFull(func() (err error) {
-		res, err = s.db.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, id)
-		return err
+	what := "remove container " + shortID(id)
+	var n int64
+	err := s.retryFull(func() error {
+		return s.inTx(ctx, what, func(tx *sql.Tx) error {
+			err := keepExit(ctx, tx, id, time.Now())
+			if err == nil {
+				var res sql.Result
+				if res, err = tx.ExecContext(ctx, `DELETE FROM containers WHERE id = ?`, id); err == nil {
+					n, err = res.RowsAffected()
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			return nil
+		})
 	})
 	if err != nil {
-		return fmt.Errorf("remove container %s: %w", shortID(id), err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("remove container %s: %w", shortID(id), err)
+		return err
 	}
 	if n == 0 {
 		return notFoundID(id)

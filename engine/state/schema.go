@@ -39,6 +39,17 @@ var migrations = []string{
 		created INTEGER NOT NULL,
 		data    TEXT NOT NULL
 	)`,
+	// 5: the exit codes of removed containers, kept for exitKeep after the
+	// removal (Podman's exit code table), so that a wait begun before an
+	// --rm container's end still gets its code: see exits.go.
+	`CREATE TABLE exits (
+		id      TEXT PRIMARY KEY,
+		name    TEXT NOT NULL,
+		code    INTEGER NOT NULL,
+		error   TEXT NOT NULL,
+		removed INTEGER NOT NULL
+	);
+	CREATE INDEX exits_name ON exits (name, removed)`,
 }
 
 // querier is what *sql.DB and *sql.Tx share for reading one row.

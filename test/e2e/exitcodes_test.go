@@ -48,6 +48,7 @@ func TestExitCodesOnHostWithRunc(t *testing.T) {
 	checkExitCodes(t, e)
 	t.Run("SIGKILL gives 137", func(t *testing.T) { checkKilled137(t, e) })
 	t.Run("rm and rmi", func(t *testing.T) { checkRemoveExitCodes(t, e) })
+	t.Run("wait on attached runs", func(t *testing.T) { checkWaitAttached(t, e) }) // wait_test.go
 	t.Run("run -d without systemd says so", func(t *testing.T) {
 		e := e.on(t)
 		r := e.run("run", "-d", "bb", "true")

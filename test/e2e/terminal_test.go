@@ -101,6 +101,7 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
 			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
 			t.Run("attach without a terminal", func(t *testing.T) { checkAttachOutput(t, e) })
+			t.Run("wait for --rm units", func(t *testing.T) { checkWaitRemoved(t, e) }) // wait_test.go
 			checkExecSessionsGo(t, e, "con", left)
 		})
 	}

@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,18 +20,33 @@ func TestRootlessNetwork(t *testing.T) {
 		t.Fatal("root's networks are not the rootless ones")
 	}
 	e := &Engine{cfg: Config{Rootless: Rootless{On: true, UID: 1001, GID: 1001}}}
-	for _, mode := range []string{"", "none"} {
-		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "none" {
-			t.Errorf("%q: got %q %v %v, want none", mode, m, done, err)
+	if m, done, err := e.rootlessNetwork("none"); !done || err != nil || m != "none" {
+		t.Errorf("none: got %q %v %v", m, done, err)
+	}
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "pasta"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	for _, mode := range []string{"", "pasta"} {
+		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "pasta" {
+			t.Errorf("%q: got %q %v %v, want pasta", mode, m, done, err)
 		}
 	}
-	for _, mode := range []string{"bridge", "private"} {
+	t.Setenv("PATH", t.TempDir())
+	if _, _, err := e.rootlessNetwork(""); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "passt") {
+		t.Errorf("without pasta: %v, want the package named", err)
+	}
+	for _, mode := range []string{"bridge", "private", "slirp4netns"} {
 		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
 			t.Errorf("%q: want not implemented, got %v", mode, err)
 		}
 	}
 	if _, done, _ := e.rootlessNetwork("host"); done {
 		t.Error("host is resolved as for root")
+	}
+	if !publishes("pasta") || publishes("none") || isNetwork("pasta") {
+		t.Error("pasta publishes ports and is no network's name")
 	}
 }
 

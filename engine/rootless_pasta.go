@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/network"
+)
+
+// Rootless networking with pasta (Podman's rootless default): the engine
+// makes the network namespace itself, holds it open, starts pasta on it
+// (pasta sets up its interface and forwards the published ports, then goes
+// to the background) and gives the runtime the held namespace, so the
+// container's first instruction already has its network. pasta's pid is
+// in <runroot>/podunit/pasta/OWNER.pid; release ends it. A standalone
+// container's pasta is its own (OWNER its ID); a rootless pod's is the
+// pod's (OWNER pod-ID), made by the first member to start and ended when
+// the last one ends.
+
+// pastaMode is the --network value of rootless pasta networking.
+const pastaMode = "pasta"
+
+// pastaPidFile is where the pasta of owner (a container's ID, or pod-ID)
+// writes its pid.
+func (e *Engine) pastaPidFile(owner string) string {
+	return filepath.Join(e.runDir, "pasta", owner+".pid")
+}
+
+// pastaNetns makes a network namespace served by a new pasta for owner,
+// publishing ports, and returns a path to it the runtime can open. It is
+// held open until the container's init is recorded (releasePodNS).
+func (e *Engine) pastaNetns(ctx context.Context, owner string, ports []model.PortMapping) (string, error) {
+	pidFile := e.pastaPidFile(owner)
+	if err := network.StopPasta(pidFile); err != nil { // left by a crash
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(pidFile), 0o700); err != nil {
+		return "", err
+	}
+	ns, err := network.NewNetns()
+	if err != nil {
+		return "", err
+	}
+	path := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), ns.Fd())
+	p := network.Pasta{Netns: ns, PidFile: pidFile, Ports: netPorts(ports)}
+	if err := p.Start(ctx); err != nil {
+		_ = ns.Close()
+		return "", tunHint(err)
+	}
+	e.holdUntilRecorded(ns)
+	return path, nil
+}
+
+// tunHint adds to pasta's failure that the user may not open /dev/net/tun,
+// when so (it is 0666 where systemd-tmpfiles' static-nodes-permissions.conf
+// ran; a bare devtmpfs makes it 0600).
+func tunHint(err error) error {
+	if unix.Access("/dev/net/tun", unix.R_OK|unix.W_OK) == nil {
+		return err
+	}
+	return fmt.Errorf("%w (the user may not open /dev/net/tun: it must be mode 0666, "+
+		"as systemd-tmpfiles' static-nodes-permissions.conf makes it; or give --network none)", err)
+}
+
+// holdUntilRecorded keeps f open until releasePodNS, after the runtime has
+// joined what it names.
+func (e *Engine) holdUntilRecorded(f *os.File) {
+	next := e.podns
+	e.podns = func() {
+		_ = f.Close()
+		if next != nil {
+			next()
+		}
+	}
+}
+
+// releasePasta ends what pastaNetns started for c: its own pasta, or its
+// pod's when no other member runs. The pod's namespace lock is held while
+// it looks, so a member starting meanwhile either is seen or starts a pasta
+// of its own after this one ended.
+func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
+	if !e.cfg.Rootless.On {
+		return nil
+	}
+	if c.Config.Pod == "" {
+		return network.StopPasta(e.pastaPidFile(c.ID))
+	}
+	if e.podns == nil {
+		if err := e.holdPodNS(ctx, c.Config.Pod); err != nil {
+			return network.StopPasta(e.pastaPidFile("pod-" + c.Config.Pod)) // the pod is gone: so are its members
+		}
+		defer e.releasePodNS()
+	}
+	if h, err := e.podHolder(ctx, c); err != nil || h != nil {
+		return err
+	}
+	return network.StopPasta(e.pastaPidFile("pod-" + c.Config.Pod))
+}

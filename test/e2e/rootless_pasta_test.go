@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Rootless networking with pasta, checked in TestRootlessUnderSystemd's
+// boot (the sandbox shares the host's network namespace, so pasta has the
+// host's interface and routes to copy, and a published port is on the
+// host's 127.0.0.1).
+
+// userTun lets the sandbox's users open /dev/net/tun, which pasta needs:
+// a bare devtmpfs makes it 0600 (systemd-tmpfiles' static-nodes-permissions.conf
+// makes it 0666 on a booted host, but the sandbox's boot does not run it). A
+// 0666 node of the same device is bound over it in the sandbox's own mount
+// namespace; the host's node is left as it is.
+func userTun(t *testing.T, u *rootlessUser) {
+	u.sb.Run(t, "sh", "-c", "mknod -m 666 /run/podunit-test-tun c 10 200 && mount --bind /run/podunit-test-tun /dev/net/tun")
+}
+
+// checkRootlessPasta: an attached rootless container on the default
+// network (pasta) has an interface besides lo and reaches a server on its
+// own 127.0.0.1; run -d with -p 127.0.0.1:P:80 is reachable from the host
+// side on 127.0.0.1:P through the container's own pasta, which is gone
+// once the container stops.
+func checkRootlessPasta(t *testing.T, u *rootlessUser) {
+	out := u.must("run", "--rm", "bb", "sh", "-c",
+		"echo own-lo > /tmp/i && httpd -p 127.0.0.1:8090 -h /tmp && wget -qO- http://127.0.0.1:8090/i && cat /proc/net/dev")
+	if !strings.Contains(out, "own-lo") || !hasOtherInterface(out) {
+		t.Errorf("a rootless container on pasta: %q, want own-lo and an interface besides lo", out)
+	}
+	port := 20000 + os.Getpid()%10000
+	u.must("run", "-d", "--name", "pub", "-p", fmt.Sprintf("127.0.0.1:%d:80", port), "bb", "sh", "-c",
+		"echo published > /tmp/i; exec httpd -f -p 80 -h /tmp")
+	eventually(t, 30*time.Second, "the published port to answer on the host", func() bool {
+		out, _, _, _ := u.sb.Exec("curl", "-sS", "--max-time", "5", fmt.Sprintf("http://127.0.0.1:%d/i", port))
+		return out == "published\n"
+	})
+	if got := u.field("pub", "{{.HostConfig.NetworkMode}}"); got != "pasta" {
+		t.Errorf("pub's network mode: %q, want pasta (the rootless default)", got)
+	}
+	pid := u.pastaPid(t, u.field("pub", "{{.Id}}"))
+	t.Logf("pasta of one container: %s", u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
+	u.must("stop", "-t", "1", "pub")
+	u.gone(t, pid, "the container's pasta")
+	u.must("rm", "pub")
+}
+
+// hasOtherInterface: /proc/net/dev lists an interface besides lo.
+func hasOtherInterface(dev string) bool {
+	for _, line := range strings.Split(dev, "\n") {
+		name, _, ok := strings.Cut(line, ":")
+		if name = strings.TrimSpace(name); ok && name != "lo" && name != "" && !strings.Contains(name, "|") {
+			return true
+		}
+	}
+	return false
+}
+
+// pastaPid is the pid of owner's pasta (a container's ID or pod-ID), as
+// its pid file under the user's run root says, checked to be running.
+func (u *rootlessUser) pastaPid(t *testing.T, owner string) string {
+	t.Helper()
+	path := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", owner+".pid")
+	pid := strings.TrimSpace(u.sb.Run(t, "cat", path))
+	if comm := u.sb.Run(t, "cat", "/proc/"+pid+"/comm"); !strings.HasPrefix(comm, "pas") {
+		t.Fatalf("pid %s of %s is %q, not pasta", pid, path, comm)
+	}
+	return pid
+}
+
+// gone waits until process pid (in the sandbox) has ended.
+func (u *rootlessUser) gone(t *testing.T, pid, what string) {
+	t.Helper()
+	eventually(t, 30*time.Second, what+" (pid "+pid+") to end", func() bool {
+		st, _, code, _ := u.sb.Exec("sh", "-c", "grep '^State:' /proc/"+pid+"/status")
+		return code != 0 || strings.Contains(st, "zombie")
+	})
+}
+
+// checkPodPasta: pod cp2's members share one pasta, the pod's: its pid
+// file is the pod's, the members have none of their own, and both see
+// the same network namespace. It ends with the pod (checked by the caller
+// after pod rm, through the pid returned).
+func checkPodPasta(t *testing.T, u *rootlessUser) string {
+	pid := u.pastaPid(t, "pod-"+strings.TrimSpace(u.must("pod", "inspect", "--format", "{{.ID}}", "cp2")))
+	t.Logf("pasta of pod cp2 (two members): %s", u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
+	var nets []string
+	for _, m := range []string{"m1", "m2"} {
+		own := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", u.field(m, "{{.Id}}")+".pid")
+		if _, _, code, _ := u.sb.Exec("test", "-e", own); code == 0 {
+			t.Errorf("pod member %s has a pasta of its own", m)
+		}
+		nets = append(nets, u.sb.Run(t, "readlink", "/proc/"+u.field(m, "{{.State.Pid}}")+"/ns/net"))
+	}
+	if nets[0] != nets[1] {
+		t.Errorf("the pod's members are in network namespaces %q", nets)
+	}
+	return pid
+}

@@ -35,10 +35,10 @@ func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err e
 	switch mode {
 	case "none":
 		return "none", true, nil
-	case "", pastaMode:
+	case "", "private", pastaMode: // private: a namespace of its own on the default network, as Podman's
 		_, err := network.PastaBinary()
 		return pastaMode, true, err
-	case "bridge", "private", "slirp4netns":
+	case "bridge", "slirp4netns":
 		return "", true, fmt.Errorf("--network %s: rootless podunit has no such network yet; use --network pasta or none: %w",
 			mode, errdefs.ErrNotImplemented)
 	}

@@ -28,7 +28,7 @@ func TestRootlessNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin)
-	for _, mode := range []string{"", "pasta"} {
+	for _, mode := range []string{"", "private", "pasta"} {
 		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "pasta" {
 			t.Errorf("%q: got %q %v %v, want pasta", mode, m, done, err)
 		}
@@ -37,7 +37,7 @@ func TestRootlessNetwork(t *testing.T) {
 	if _, _, err := e.rootlessNetwork(""); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "passt") {
 		t.Errorf("without pasta: %v, want the package named", err)
 	}
-	for _, mode := range []string{"bridge", "private", "slirp4netns"} {
+	for _, mode := range []string{"bridge", "slirp4netns"} {
 		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
 			t.Errorf("%q: want not implemented, got %v", mode, err)
 		}

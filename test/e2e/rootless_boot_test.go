@@ -21,7 +21,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
 	u.must("image", "import", tar, "bb") // on the host, before the boot starts gen.service
 	gens := userGenerator(t, dir, u)
-	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens}})
+	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens, pastaConf(t, dir)}})
 	userTun(t, u)
 	u.sb.Run(t, "loginctl", "enable-linger", u.name)
 	t.Cleanup(func() { _, _, _, _ = u.sb.Exec("loginctl", "disable-linger", u.name) })

@@ -14,6 +14,17 @@ import (
 // host's interface and routes to copy, and a published port is on the
 // host's 127.0.0.1).
 
+// pastaConf is a containers.conf bound over the vendor's in the sandbox,
+// in place of the harness's netns = "none" (which keeps root's bridges off
+// the host): the rootless default, pasta, which root refuses.
+func pastaConf(t *testing.T, dir string) (bind string) {
+	conf := filepath.Join(dir, "pasta-containers.conf")
+	if err := os.WriteFile(conf, []byte("[containers]\nnetns = \"pasta\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return conf + ":/usr/share/containers/containers.conf"
+}
+
 // userTun lets the sandbox's users open /dev/net/tun, which pasta needs:
 // a bare devtmpfs makes it 0600 (systemd-tmpfiles' static-nodes-permissions.conf
 // makes it 0666 on a booted host, but the sandbox's boot does not run it). A
@@ -67,7 +78,12 @@ func hasOtherInterface(dev string) bool {
 func (u *rootlessUser) pastaPid(t *testing.T, owner string) string {
 	t.Helper()
 	path := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", owner+".pid")
-	pid := strings.TrimSpace(u.sb.Run(t, "cat", path))
+	out, _, code, _ := u.sb.Exec("cat", path)
+	if code != 0 {
+		found, _, _, _ := u.sb.Exec("sh", "-c", "find / -xdev -path '*/podunit/pasta/*' 2>/dev/null; ps -u "+u.uid+" -o pid=,comm=,args=")
+		t.Fatalf("no pasta pid file %s; found:\n%s", path, found)
+	}
+	pid := strings.TrimSpace(out)
 	if comm := u.sb.Run(t, "cat", "/proc/"+pid+"/comm"); !strings.HasPrefix(comm, "pas") {
 		t.Fatalf("pid %s of %s is %q, not pasta", pid, path, comm)
 	}

@@ -9,7 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/network"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // Rootless networking with pasta (Podman's rootless default): the engine
@@ -100,4 +102,36 @@ func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	return network.StopPasta(e.pastaPidFile("pod-" + c.Config.Pod))
+}
+
+// podPastaNetns is pastaNetns for rootless pod p's first member to start.
+// Started from a member's unit, the pasta moves to a scope of its own in
+// the pod's slice: left in that unit's cgroup, systemd would kill it with
+// that member while the others run on.
+func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error) {
+	owner := "pod-" + p.ID
+	path, err := e.pastaNetns(ctx, owner, p.Config.Ports)
+	if err != nil {
+		return "", err
+	}
+	if _, err := ownUnit(); err != nil {
+		return path, nil // attached: no unit to outlive
+	}
+	pid := network.PastaPid(e.pastaPidFile(owner))
+	if pid == 0 {
+		return path, nil // ended already: the runtime finds no network, and says so
+	}
+	conn, err := e.connect(ctx)
+	if err == nil {
+		defer conn.Close()
+		err = conn.StartTransient(ctx, systemd.Transient{
+			Name: fmt.Sprintf("podunit-pasta-%s-%d.scope", p.ID[:12], pid), Description: "pasta of podunit pod " + p.Name,
+			Slice: names.PodSlice(p.Name, p.ID), CollectMode: "inactive-or-failed",
+			Properties: []systemd.Property{{Name: "PIDs", Value: []uint32{uint32(pid)}}},
+		})
+	}
+	if err != nil && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("pod %q: pasta stays in this member's unit, which ends it when it stops: %w", p.Name, err))
+	}
+	return path, nil
 }

@@ -100,12 +100,16 @@ func (u *rootlessUser) gone(t *testing.T, pid, what string) {
 }
 
 // checkPodPasta: pod cp2's members share one pasta, the pod's: its pid
-// file is the pod's, the members have none of their own, and both see
-// the same network namespace. It ends with the pod (checked by the caller
+// file is the pod's, it runs in a scope of its own (not in the unit of
+// m1, which started it), the members have none of their own, and both see
+// the same network namespace; it outlives m1. It ends with the pod (checked by the caller
 // after pod rm, through the pid returned).
 func checkPodPasta(t *testing.T, u *rootlessUser) string {
 	pid := u.pastaPid(t, "pod-"+strings.TrimSpace(u.must("pod", "inspect", "--format", "{{.ID}}", "cp2")))
 	t.Logf("pasta of pod cp2 (two members): %s", u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
+	if cg := u.sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, "/podunit-pasta-") || strings.Contains(cg, "podunit-m1.service") {
+		t.Errorf("the pod's pasta is in cgroup %q, want a scope of its own (not the first member's unit)", cg)
+	}
 	var nets []string
 	for _, m := range []string{"m1", "m2"} {
 		own := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", u.field(m, "{{.Id}}")+".pid")
@@ -116,6 +120,10 @@ func checkPodPasta(t *testing.T, u *rootlessUser) string {
 	}
 	if nets[0] != nets[1] {
 		t.Errorf("the pod's members are in network namespaces %q", nets)
+	}
+	u.must("stop", "-t", "1", "m1") // its unit's end, Cleanup included
+	if st, _, code, _ := u.sb.Exec("grep", "^State:", "/proc/"+pid+"/status"); code != 0 || strings.Contains(st, "zombie") {
+		t.Errorf("stopping m1, which started it, ended the pod's pasta while m2 runs")
 	}
 	return pid
 }

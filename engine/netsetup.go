@@ -46,9 +46,9 @@ func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.
 		}
 	case strings.HasPrefix(mode, "ns:"):
 		in.Namespaces = standaloneNamespaces(strings.TrimPrefix(mode, "ns:"))
-	case mode == pastaMode:
+	case mode == pastaMode || mode == slirpMode:
 		var path string
-		if path, err = e.pastaNetns(ctx, c.ID, c.Config.Ports); err == nil {
+		if path, err = e.userNetns(ctx, c); err == nil {
 			in.Namespaces = standaloneNamespaces(path)
 		}
 	case isNetwork(mode):

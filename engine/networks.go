@@ -238,7 +238,7 @@ func (e *Engine) NetworkPrune(ctx context.Context, keep PruneFilter) ([]string, 
 // isNetwork reports whether a container's or pod's network mode is a network's name.
 func isNetwork(mode string) bool {
 	switch {
-	case mode == "", mode == "none", mode == "host", mode == pastaMode:
+	case mode == "", mode == "none", mode == "host", mode == pastaMode, mode == slirpMode:
 		return false
 	case strings.HasPrefix(mode, "container:"), strings.HasPrefix(mode, "ns:"):
 		return false

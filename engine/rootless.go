@@ -26,7 +26,7 @@ type Rootless struct {
 
 // rootlessNetwork resolves --network for a rootless engine, where podunit
 // makes no bridge yet: the default is pasta (as Podman's; pasta must be
-// installed), none gives a namespace with only lo. done is false for the
+// installed), slirp4netns the alternative, none a namespace with only lo. done is false for the
 // modes that work as they do for root.
 func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err error) {
 	if !e.cfg.Rootless.On {
@@ -38,7 +38,10 @@ func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err e
 	case "", "private", pastaMode: // private: a namespace of its own on the default network, as Podman's
 		_, err := network.PastaBinary()
 		return pastaMode, true, err
-	case "bridge", "slirp4netns":
+	case slirpMode:
+		_, err := network.SlirpBinary()
+		return slirpMode, true, err
+	case "bridge":
 		return "", true, fmt.Errorf("--network %s: rootless podunit has no such network yet; use --network pasta or none: %w",
 			mode, errdefs.ErrNotImplemented)
 	}

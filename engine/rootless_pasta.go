@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,7 +39,15 @@ func (e *Engine) pastaPidFile(owner string) string {
 // held open until the container's init is recorded (releasePodNS).
 func (e *Engine) pastaNetns(ctx context.Context, owner string, ports []model.PortMapping) (string, error) {
 	pidFile := e.pastaPidFile(owner)
-	if err := network.StopPasta(pidFile); err != nil { // left by a crash
+	return e.helperNetns(pidFile, network.StopPasta, func(ns *os.File) error {
+		return network.Pasta{Netns: ns, PidFile: pidFile, Ports: netPorts(ports)}.Start(ctx)
+	})
+}
+
+// helperNetns makes a network namespace, held open, and starts the helper
+// that serves it (pasta or slirp4netns; stop ends one a crash left).
+func (e *Engine) helperNetns(pidFile string, stop func(string) error, start func(*os.File) error) (string, error) {
+	if err := stop(pidFile); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(filepath.Dir(pidFile), 0o700); err != nil {
@@ -48,14 +57,12 @@ func (e *Engine) pastaNetns(ctx context.Context, owner string, ports []model.Por
 	if err != nil {
 		return "", err
 	}
-	path := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), ns.Fd())
-	p := network.Pasta{Netns: ns, PidFile: pidFile, Ports: netPorts(ports)}
-	if err := p.Start(ctx); err != nil {
+	if err := start(ns); err != nil {
 		_ = ns.Close()
 		return "", tunHint(err)
 	}
 	e.holdUntilRecorded(ns)
-	return path, nil
+	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), ns.Fd()), nil
 }
 
 // tunHint adds to pasta's failure that the user may not open /dev/net/tun,
@@ -90,18 +97,23 @@ func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
 		return nil
 	}
 	if c.Config.Pod == "" {
-		return network.StopPasta(e.pastaPidFile(c.ID))
+		return e.stopHelpers(c.ID)
 	}
 	if e.podns == nil {
 		if err := e.holdPodNS(ctx, c.Config.Pod); err != nil {
-			return network.StopPasta(e.pastaPidFile("pod-" + c.Config.Pod)) // the pod is gone: so are its members
+			return e.stopHelpers("pod-" + c.Config.Pod) // the pod is gone: so are its members
 		}
 		defer e.releasePodNS()
 	}
 	if h, err := e.podHolder(ctx, c); err != nil || h != nil {
 		return err
 	}
-	return network.StopPasta(e.pastaPidFile("pod-" + c.Config.Pod))
+	return e.stopHelpers("pod-" + c.Config.Pod)
+}
+
+// stopHelpers ends owner's pasta or slirp4netns.
+func (e *Engine) stopHelpers(owner string) error {
+	return errors.Join(network.StopPasta(e.pastaPidFile(owner)), network.StopSlirp(e.slirpPidFile(owner)))
 }
 
 // podPastaNetns is pastaNetns for rootless pod p's first member to start.
@@ -110,16 +122,29 @@ func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
 // that member while the others run on.
 func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error) {
 	owner := "pod-" + p.ID
-	path, err := e.pastaNetns(ctx, owner, p.Config.Ports)
+	var path string
+	var err error
+	pid := func() int { return network.PastaPid(e.pastaPidFile(owner)) }
+	if p.Config.Network == slirpMode {
+		path, err = e.slirpNetns(ctx, owner)
+		pid = func() int { return network.SlirpPid(e.slirpPidFile(owner)) }
+	} else {
+		path, err = e.pastaNetns(ctx, owner, p.Config.Ports)
+	}
 	if err != nil {
 		return "", err
 	}
 	if _, err := ownUnit(); err != nil {
 		return path, nil // attached: no unit to outlive
 	}
-	pid := network.PastaPid(e.pastaPidFile(owner))
+	return path, e.helperScope(ctx, p, pid())
+}
+
+// helperScope moves pid, pod p's pasta or slirp4netns, to a scope of its
+// own in the pod's slice (a failure is a warning: it stays where it is).
+func (e *Engine) helperScope(ctx context.Context, p *model.Pod, pid int) error {
 	if pid == 0 {
-		return path, nil // ended already: the runtime finds no network, and says so
+		return nil // ended already: the runtime finds no network, and says so
 	}
 	conn, err := e.connect(ctx)
 	if err == nil {
@@ -131,7 +156,7 @@ func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error
 		})
 	}
 	if err != nil && e.cfg.Warn != nil {
-		e.cfg.Warn(fmt.Errorf("pod %q: pasta stays in this member's unit, which ends it when it stops: %w", p.Name, err))
+		e.cfg.Warn(fmt.Errorf("pod %q: its network helper stays in this member's unit, which ends it when it stops: %w", p.Name, err))
 	}
-	return path, nil
+	return nil
 }

@@ -24,8 +24,13 @@ func TestRootlessNetwork(t *testing.T) {
 		t.Errorf("none: got %q %v %v", m, done, err)
 	}
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "pasta"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"pasta", "slirp4netns"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, _, err := e.rootlessNetwork("slirp4netns"); err != nil || m != "slirp4netns" {
+		t.Errorf("slirp4netns: got %q %v", m, err)
 	}
 	t.Setenv("PATH", bin)
 	for _, mode := range []string{"", "private", "pasta"} {
@@ -37,7 +42,10 @@ func TestRootlessNetwork(t *testing.T) {
 	if _, _, err := e.rootlessNetwork(""); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "passt") {
 		t.Errorf("without pasta: %v, want the package named", err)
 	}
-	for _, mode := range []string{"bridge", "slirp4netns"} {
+	if _, _, err := e.rootlessNetwork("slirp4netns"); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "apt-get install slirp4netns") {
+		t.Errorf("without slirp4netns: %v, want the package named", err)
+	}
+	for _, mode := range []string{"bridge"} {
 		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
 			t.Errorf("%q: want not implemented, got %v", mode, err)
 		}

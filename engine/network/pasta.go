@@ -136,7 +136,12 @@ func StopPasta(pidFile string) error {
 		}
 		waitPastaGone(pid, pidFile)
 	}
-	if err := os.Remove(pidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+	return removeIfThere(pidFile)
+}
+
+// removeIfThere removes path; a missing one is no error.
+func removeIfThere(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	return nil

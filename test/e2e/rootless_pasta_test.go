@@ -38,13 +38,27 @@ func userTun(t *testing.T, u *rootlessUser) {
 // network (pasta) has an interface besides lo and reaches a server on its
 // own 127.0.0.1; run -d with -p 127.0.0.1:P:80 is reachable from the host
 // side on 127.0.0.1:P through the container's own pasta, which is gone
-// once the container stops.
+// once the container stops. --network slirp4netns, the alternative, gives
+// tap0 its 10.0.2.100, and its slirp4netns ends with the container.
 func checkRootlessPasta(t *testing.T, u *rootlessUser) {
 	out := u.must("run", "--rm", "bb", "sh", "-c",
 		"echo own-lo > /tmp/i && httpd -p 127.0.0.1:8090 -h /tmp && wget -qO- http://127.0.0.1:8090/i && cat /proc/net/dev")
 	if !strings.Contains(out, "own-lo") || !hasOtherInterface(out) {
 		t.Errorf("a rootless container on pasta: %q, want own-lo and an interface besides lo", out)
 	}
+	out = u.must("run", "--rm", "--network", "slirp4netns", "bb", "sh", "-c", "ip -4 addr show tap0; cat /proc/net/dev")
+	if !strings.Contains(out, "10.0.2.100/24") {
+		t.Errorf("a rootless container on slirp4netns: %q, want tap0 with 10.0.2.100/24", out)
+	}
+	eventually(t, 30*time.Second, "slirp4netns to end with its container", func() bool {
+		ps, _, _, _ := u.sb.Exec("ps", "-u", u.uid, "-o", "stat=,comm=")
+		for _, line := range strings.Split(ps, "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[1] == "slirp4netns" && !strings.HasPrefix(f[0], "Z") {
+				return false
+			}
+		}
+		return true
+	})
 	port := 20000 + os.Getpid()%10000
 	u.must("run", "-d", "--name", "pub", "-p", fmt.Sprintf("127.0.0.1:%d:80", port), "bb", "sh", "-c",
 		"echo published > /tmp/i; exec httpd -f -p 80 -h /tmp")

@@ -45,6 +45,9 @@ func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err e
 		return "", true, fmt.Errorf("--network %s: rootless podunit has no such network yet; use --network pasta or none: %w",
 			mode, errdefs.ErrNotImplemented)
 	}
+	if strings.HasPrefix(mode, pastaMode+":") || strings.HasPrefix(mode, slirpMode+":") {
+		return "", true, fmt.Errorf("--network %s: podunit takes no pasta or slirp4netns options yet: %w", mode, errdefs.ErrNotImplemented)
+	}
 	return "", false, nil
 }
 

@@ -52,8 +52,8 @@ func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err e
 }
 
 // publishes reports whether -p works with network mode: a network's, or
-// pasta's forwarding.
-func publishes(mode string) bool { return isNetwork(mode) || mode == pastaMode }
+// pasta's or slirp4netns's forwarding.
+func publishes(mode string) bool { return isNetwork(mode) || mode == pastaMode || mode == slirpMode }
 
 // rootlessInput fits a rootless container's spec to what an unprivileged
 // user may do: no cgroup of its own (this hybrid host delegates none to a

@@ -126,7 +126,7 @@ func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error
 	var err error
 	pid := func() int { return network.PastaPid(e.pastaPidFile(owner)) }
 	if p.Config.Network == slirpMode {
-		path, err = e.slirpNetns(ctx, owner)
+		path, err = e.slirpNetns(ctx, owner, p.Config.Ports)
 		pid = func() int { return network.SlirpPid(e.slirpPidFile(owner)) }
 	} else {
 		path, err = e.pastaNetns(ctx, owner, p.Config.Ports)

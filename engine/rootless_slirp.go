@@ -18,7 +18,7 @@ const slirpMode = "slirp4netns"
 // or slirp4netns, served by a helper of its own.
 func (e *Engine) userNetns(ctx context.Context, c *model.Container) (string, error) {
 	if c.Config.Network == slirpMode {
-		return e.slirpNetns(ctx, c.ID)
+		return e.slirpNetns(ctx, c.ID, c.Config.Ports)
 	}
 	return e.pastaNetns(ctx, c.ID, c.Config.Ports)
 }
@@ -29,9 +29,9 @@ func (e *Engine) slirpPidFile(owner string) string {
 }
 
 // slirpNetns is pastaNetns with slirp4netns.
-func (e *Engine) slirpNetns(ctx context.Context, owner string) (string, error) {
+func (e *Engine) slirpNetns(ctx context.Context, owner string, ports []model.PortMapping) (string, error) {
 	pidFile := e.slirpPidFile(owner)
 	return e.helperNetns(pidFile, network.StopSlirp, func(ns *os.File) error {
-		return network.Slirp{Netns: ns, PidFile: pidFile}.Start(ctx)
+		return network.Slirp{Netns: ns, PidFile: pidFile, Ports: netPorts(ports)}.Start(ctx)
 	})
 }

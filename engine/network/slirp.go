@@ -19,11 +19,12 @@ import (
 
 // Slirp is the alternative rootless network, --network slirp4netns: a
 // slirp4netns process gives the namespace a tap0 with 10.0.2.100/24 and
-// carries its traffic through the user's sockets. No published ports (its
-// API socket is not driven yet).
+// carries its traffic through the user's sockets; published ports are
+// asked for over its API socket.
 type Slirp struct {
-	Netns   *os.File // handed to slirp4netns as its fd 3, as to pasta
-	PidFile string   // "PID STARTTIME", written once it has set tap0 up
+	Netns   *os.File      // handed to slirp4netns as its fd 3, as to pasta
+	PidFile string        // "PID STARTTIME", written once it has set tap0 up
+	Ports   []PortMapping // -p: asked for over its API socket, beside PidFile
 }
 
 // SlirpBinary finds slirp4netns, or says which package to install.
@@ -39,8 +40,25 @@ func SlirpBinary() (string, error) {
 // Args is slirp4netns's command line: configure tap0 (fd 4 says when),
 // Podman's MTU, no way to the host's loopback, a sandbox of its own.
 func (s Slirp) Args() []string {
-	return []string{"--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox",
-		"--ready-fd=4", "--netns-type=path", pastaNetnsFd, "tap0"}
+	args := []string{"--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox",
+		"--ready-fd=4", "--netns-type=path", pastaNetnsFd}
+	if len(s.Ports) > 0 { // relative to its working directory, PidFile's: sun_path is short
+		args = append(args, "--api-socket", s.socketName())
+	}
+	return append(args, "tap0")
+}
+
+// socketName is the API socket's name in PidFile's directory: short, as
+// a socket's path must be (under 108 bytes, and the user's run directory
+// may be long already).
+func (s Slirp) socketName() string {
+	name := strings.TrimSuffix(filepath.Base(s.PidFile), filepath.Ext(s.PidFile))
+	return name[:min(len(name), 24)] + ".sock"
+}
+
+// beside is PidFile with ext for its extension: its log.
+func (s Slirp) beside(ext string) string {
+	return strings.TrimSuffix(s.PidFile, filepath.Ext(s.PidFile)) + ext
 }
 
 // Start runs slirp4netns in a session of its own and waits until tap0 is
@@ -51,7 +69,8 @@ func (s Slirp) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	logf, err := os.Create(strings.TrimSuffix(s.PidFile, filepath.Ext(s.PidFile)) + ".log")
+	_ = os.Remove(filepath.Join(filepath.Dir(s.PidFile), s.socketName()))
+	logf, err := os.Create(s.beside(".log"))
 	if err != nil {
 		return err
 	}
@@ -63,13 +82,17 @@ func (s Slirp) Start(ctx context.Context) error {
 	defer r.Close()
 	cmd := exec.Command(bin, s.Args()...) // not tied to ctx: it outlives this command
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = logf, logf, []*os.File{s.Netns, w}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.SysProcAttr, cmd.Dir = &syscall.SysProcAttr{Setsid: true}, filepath.Dir(s.PidFile)
 	err = cmd.Start()
 	_ = w.Close()
 	if err != nil {
 		return fmt.Errorf("starting slirp4netns: %w", err)
 	}
-	if err := waitReady(ctx, r); err != nil {
+	err = waitReady(ctx, r)
+	if err == nil {
+		err = publish(ctx, filepath.Dir(s.PidFile), s.socketName(), s.Ports)
+	}
+	if err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		out, _ := os.ReadFile(logf.Name())
@@ -138,9 +161,6 @@ func SlirpPid(pidFile string) int {
 // StopSlirp ends the slirp4netns recorded in pidFile, if it still runs,
 // and removes the file and its log.
 func StopSlirp(pidFile string) error {
-	if _, err := os.Stat(pidFile); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
 	if pid := SlirpPid(pidFile); pid != 0 {
 		if err := unix.Kill(pid, unix.SIGKILL); err != nil && !errors.Is(err, unix.ESRCH) {
 			return fmt.Errorf("ending slirp4netns (pid %d): %w", pid, err)
@@ -149,6 +169,8 @@ func StopSlirp(pidFile string) error {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	_ = os.Remove(strings.TrimSuffix(pidFile, filepath.Ext(pidFile)) + ".log")
+	s := Slirp{PidFile: pidFile}
+	_ = os.Remove(s.beside(".log"))
+	_ = os.Remove(filepath.Join(filepath.Dir(pidFile), s.socketName()))
 	return removeIfThere(pidFile)
 }

@@ -1,7 +1,10 @@
 package network
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,5 +58,69 @@ func TestStopSlirp(t *testing.T) {
 	}
 	if _, err := os.Stat(pidFile); !os.IsNotExist(err) {
 		t.Errorf("pid file: %v", err)
+	}
+}
+
+func TestSlirpPorts(t *testing.T) {
+	s := Slirp{PidFile: "/run/user/1000/containers/podunit/pasta/" + strings.Repeat("ab", 32) + ".slirp.pid",
+		Ports: []PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}, {HostPort: 53, ContainerPort: 53, Protocol: "udp"}}}
+	args := strings.Join(s.Args(), " ")
+	if !strings.Contains(args, " --api-socket "+strings.Repeat("ab", 12)+".sock tap0") {
+		t.Errorf("args %s: want a short API socket name, then tap0", args)
+	}
+	got, err := json.Marshal(hostfwds(s.Ports))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"execute":"add_hostfwd","arguments":{"proto":"tcp","host_addr":"127.0.0.1","host_port":8080,"guest_addr":"10.0.2.100","guest_port":80}},` +
+		`{"execute":"add_hostfwd","arguments":{"proto":"udp","host_addr":"0.0.0.0","host_port":53,"guest_addr":"10.0.2.100","guest_port":53}}]`
+	if string(got) != want {
+		t.Errorf("requests\n%s\nwant\n%s", got, want)
+	}
+	if a := strings.Join(Slirp{}.Args(), " "); strings.Contains(a, "api-socket") {
+		t.Errorf("no ports, no API socket: %s", a)
+	}
+}
+
+// TestSlirpPublish: each port is one add_hostfwd request on its own
+// connection to the API socket (reached through a short /proc path), and
+// an error answer fails the start naming the port.
+func TestSlirpPublish(t *testing.T) {
+	dir := t.TempDir()
+	l, err := net.Listen("unix", filepath.Join(dir, "x.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got := make(chan hostfwd, 4)
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			var req hostfwd
+			_ = json.NewDecoder(conn).Decode(&req)
+			got <- req
+			answer := `{"return": {"id": 1}}`
+			if req.Arguments.HostPort == 99 {
+				answer = `{"error": {"desc": "bad request: add_hostfwd: failed"}}`
+			}
+			_, _ = conn.Write([]byte(answer))
+			_ = conn.Close()
+		}
+	}()
+	ports := []PortMapping{{HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}, {HostPort: 8081, ContainerPort: 81, Protocol: "tcp"}}
+	if err := publish(context.Background(), dir, "x.sock", ports); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []uint16{8080, 8081} {
+		if r := <-got; r.Execute != "add_hostfwd" || r.Arguments.HostPort != want || r.Arguments.GuestAddr != slirpGuest {
+			t.Errorf("request %+v, want host port %d", r, want)
+		}
+	}
+	err = publish(context.Background(), dir, "x.sock", []PortMapping{{HostPort: 99, ContainerPort: 80, Protocol: "tcp"}})
+	if err == nil || !strings.Contains(err.Error(), "0.0.0.0:99/tcp") || !strings.Contains(err.Error(), "add_hostfwd: failed") {
+		t.Errorf("an error answer: %v", err)
 	}
 }

@@ -36,44 +36,46 @@ func userTun(t *testing.T, u *rootlessUser) {
 
 // checkRootlessPasta: an attached rootless container on the default
 // network (pasta) has an interface besides lo and reaches a server on its
-// own 127.0.0.1; run -d with -p 127.0.0.1:P:80 is reachable from the host
-// side on 127.0.0.1:P through the container's own pasta, which is gone
-// once the container stops. --network slirp4netns, the alternative, gives
-// tap0 its 10.0.2.100, and its slirp4netns ends with the container.
+// own 127.0.0.1; --network slirp4netns, the alternative, gives tap0 its
+// 10.0.2.100. On either, run -d with -p 127.0.0.1:P:80 is reachable from
+// the host side on 127.0.0.1:P, through the container's own helper, which
+// is gone once the container stops.
 func checkRootlessPasta(t *testing.T, u *rootlessUser) {
 	out := u.must("run", "--rm", "bb", "sh", "-c",
 		"echo own-lo > /tmp/i && httpd -p 127.0.0.1:8090 -h /tmp && wget -qO- http://127.0.0.1:8090/i && cat /proc/net/dev")
 	if !strings.Contains(out, "own-lo") || !hasOtherInterface(out) {
 		t.Errorf("a rootless container on pasta: %q, want own-lo and an interface besides lo", out)
 	}
-	out = u.must("run", "--rm", "--network", "slirp4netns", "bb", "sh", "-c", "ip -4 addr show tap0; cat /proc/net/dev")
+	out = u.must("run", "--rm", "--network", "slirp4netns", "bb", "sh", "-c", "ip -4 addr show tap0")
 	if !strings.Contains(out, "10.0.2.100/24") {
 		t.Errorf("a rootless container on slirp4netns: %q, want tap0 with 10.0.2.100/24", out)
 	}
-	eventually(t, 30*time.Second, "slirp4netns to end with its container", func() bool {
-		ps, _, _, _ := u.sb.Exec("ps", "-u", u.uid, "-o", "stat=,comm=")
-		for _, line := range strings.Split(ps, "\n") {
-			if f := strings.Fields(line); len(f) == 2 && f[1] == "slirp4netns" && !strings.HasPrefix(f[0], "Z") {
-				return false
-			}
-		}
-		return true
-	})
 	port := 20000 + os.Getpid()%10000
-	u.must("run", "-d", "--name", "pub", "-p", fmt.Sprintf("127.0.0.1:%d:80", port), "bb", "sh", "-c",
-		"echo published > /tmp/i; exec httpd -f -p 80 -h /tmp")
-	eventually(t, 30*time.Second, "the published port to answer on the host", func() bool {
+	checkPublished(t, u, "pub", "pasta", port, ".pid")
+	checkPublished(t, u, "pubs", "slirp4netns", port+1, ".slirp.pid")
+}
+
+// checkPublished: run -d NAME on network mode with -p 127.0.0.1:PORT:80
+// answers from the host side; its helper (pid file ID+suffix) ends when
+// it stops.
+func checkPublished(t *testing.T, u *rootlessUser, name, mode string, port int, suffix string) {
+	args := []string{"run", "-d", "--name", name, "-p", fmt.Sprintf("127.0.0.1:%d:80", port)}
+	if mode == "slirp4netns" {
+		args = append(args, "--network", mode)
+	}
+	u.must(append(args, "bb", "sh", "-c", "echo published > /tmp/i; exec httpd -f -p 80 -h /tmp")...)
+	eventually(t, 30*time.Second, "the port "+mode+" publishes to answer on the host", func() bool {
 		out, _, _, _ := u.sb.Exec("curl", "-sS", "--max-time", "5", fmt.Sprintf("http://127.0.0.1:%d/i", port))
 		return out == "published\n"
 	})
-	if got := u.field("pub", "{{.HostConfig.NetworkMode}}"); got != "pasta" {
-		t.Errorf("pub's network mode: %q, want pasta (the rootless default)", got)
+	if got := u.field(name, "{{.HostConfig.NetworkMode}}"); got != mode {
+		t.Errorf("%s's network mode: %q, want %s", name, got, mode)
 	}
-	pid := u.pastaPid(t, u.field("pub", "{{.Id}}"))
-	t.Logf("pasta of one container: %s", u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
-	u.must("stop", "-t", "1", "pub")
-	u.gone(t, pid, "the container's pasta")
-	u.must("rm", "pub")
+	pid := u.helperPid(t, u.field(name, "{{.Id}}")+suffix)
+	t.Logf("%s of one container: %s", mode, u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
+	u.must("stop", "-t", "1", name)
+	u.gone(t, pid, "the container's "+mode)
+	u.must("rm", name)
 }
 
 // hasOtherInterface: /proc/net/dev lists an interface besides lo.
@@ -87,19 +89,20 @@ func hasOtherInterface(dev string) bool {
 	return false
 }
 
-// pastaPid is the pid of owner's pasta (a container's ID or pod-ID), as
-// its pid file under the user's run root says, checked to be running.
-func (u *rootlessUser) pastaPid(t *testing.T, owner string) string {
+// helperPid is the pid of a pasta or slirp4netns, as its pid file
+// (OWNER.pid or OWNER.slirp.pid, OWNER a container's ID or pod-ID) under
+// the user's run root says, checked to be running.
+func (u *rootlessUser) helperPid(t *testing.T, file string) string {
 	t.Helper()
-	path := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", owner+".pid")
+	path := filepath.Join("/run/user", u.uid, "containers/podunit/pasta", file)
 	out, _, code, _ := u.sb.Exec("cat", path)
 	if code != 0 {
 		found, _, _, _ := u.sb.Exec("sh", "-c", "find / -xdev -path '*/podunit/pasta/*' 2>/dev/null; ps -u "+u.uid+" -o pid=,comm=,args=")
 		t.Fatalf("no pasta pid file %s; found:\n%s", path, found)
 	}
-	pid := strings.TrimSpace(out)
-	if comm := u.sb.Run(t, "cat", "/proc/"+pid+"/comm"); !strings.HasPrefix(comm, "pas") {
-		t.Fatalf("pid %s of %s is %q, not pasta", pid, path, comm)
+	pid := strings.Fields(out + " 0")[0]
+	if comm := u.sb.Run(t, "cat", "/proc/"+pid+"/comm"); !strings.HasPrefix(comm, "pas") && comm != "slirp4netns\n" {
+		t.Fatalf("pid %s of %s is %q, not pasta or slirp4netns", pid, path, comm)
 	}
 	return pid
 }
@@ -119,7 +122,7 @@ func (u *rootlessUser) gone(t *testing.T, pid, what string) {
 // the same network namespace; it outlives m1. It ends with the pod (checked by the caller
 // after pod rm, through the pid returned).
 func checkPodPasta(t *testing.T, u *rootlessUser) string {
-	pid := u.pastaPid(t, "pod-"+strings.TrimSpace(u.must("pod", "inspect", "--format", "{{.ID}}", "cp2")))
+	pid := u.helperPid(t, "pod-"+strings.TrimSpace(u.must("pod", "inspect", "--format", "{{.ID}}", "cp2"))+".pid")
 	t.Logf("pasta of pod cp2 (two members): %s", u.sb.Run(t, "grep", "VmRSS", "/proc/"+pid+"/status"))
 	if cg := u.sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, "/podunit-pasta-") || strings.Contains(cg, "podunit-m1.service") {
 		t.Errorf("the pod's pasta is in cgroup %q, want a scope of its own (not the first member's unit)", cg)

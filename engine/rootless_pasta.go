@@ -116,11 +116,11 @@ func (e *Engine) stopHelpers(owner string) error {
 	return errors.Join(network.StopPasta(e.pastaPidFile(owner)), network.StopSlirp(e.slirpPidFile(owner)))
 }
 
-// podPastaNetns is pastaNetns for rootless pod p's first member to start.
-// Started from a member's unit, the pasta moves to a scope of its own in
-// the pod's slice: left in that unit's cgroup, systemd would kill it with
-// that member while the others run on.
-func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error) {
+// podHelperNetns is pastaNetns (or slirpNetns) for rootless pod p's first
+// member to start. Started from a member's unit, the helper moves to a
+// scope of its own in the pod's slice: left in that unit's cgroup, systemd
+// would kill it with that member while the others run on.
+func (e *Engine) podHelperNetns(ctx context.Context, p *model.Pod) (string, error) {
 	owner := "pod-" + p.ID
 	var path string
 	var err error
@@ -137,20 +137,21 @@ func (e *Engine) podPastaNetns(ctx context.Context, p *model.Pod) (string, error
 	if _, err := ownUnit(); err != nil {
 		return path, nil // attached: no unit to outlive
 	}
-	return path, e.helperScope(ctx, p, pid())
+	e.helperScope(ctx, p, pid())
+	return path, nil
 }
 
 // helperScope moves pid, pod p's pasta or slirp4netns, to a scope of its
 // own in the pod's slice (a failure is a warning: it stays where it is).
-func (e *Engine) helperScope(ctx context.Context, p *model.Pod, pid int) error {
+func (e *Engine) helperScope(ctx context.Context, p *model.Pod, pid int) {
 	if pid == 0 {
-		return nil // ended already: the runtime finds no network, and says so
+		return // ended already: the runtime finds no network, and says so
 	}
 	conn, err := e.connect(ctx)
 	if err == nil {
 		defer conn.Close()
 		err = conn.StartTransient(ctx, systemd.Transient{
-			Name: fmt.Sprintf("podunit-pasta-%s-%d.scope", p.ID[:12], pid), Description: "pasta of podunit pod " + p.Name,
+			Name: fmt.Sprintf("podunit-pasta-%s-%d.scope", p.ID[:12], pid), Description: "network of podunit pod " + p.Name,
 			Slice: names.PodSlice(p.Name, p.ID), CollectMode: "inactive-or-failed",
 			Properties: []systemd.Property{{Name: "PIDs", Value: []uint32{uint32(pid)}}},
 		})
@@ -158,5 +159,4 @@ func (e *Engine) helperScope(ctx context.Context, p *model.Pod, pid int) error {
 	if err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("pod %q: its network helper stays in this member's unit, which ends it when it stops: %w", p.Name, err))
 	}
-	return nil
 }

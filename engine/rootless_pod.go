@@ -97,7 +97,7 @@ func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, 
 		case held[kind] != "": // opened because p shares it
 			out = append(out, nsEntry{kind: kind, path: held[kind]})
 		case kind == network.Net && (p.Config.Network == pastaMode || p.Config.Network == slirpMode) && p.Config.Shares(kind):
-			path, err := e.podPastaNetns(ctx, p)
+			path, err := e.podHelperNetns(ctx, p)
 			if err != nil {
 				return nil, err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -59,21 +60,26 @@ func (e *Engine) helperNetns(pidFile string, stop func(string) error, start func
 	}
 	if err := start(ns); err != nil {
 		_ = ns.Close()
-		return "", tunHint(err)
+		return "", helperHint(err)
 	}
 	e.holdUntilRecorded(ns)
 	return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), ns.Fd()), nil
 }
 
-// tunHint adds to pasta's failure that the user may not open /dev/net/tun,
-// when so (it is 0666 where systemd-tmpfiles' static-nodes-permissions.conf
-// ran; a bare devtmpfs makes it 0600).
-func tunHint(err error) error {
-	if unix.Access("/dev/net/tun", unix.R_OK|unix.W_OK) == nil {
-		return err
+// helperHint adds to a helper's failure what is likely missing: a
+// /dev/net/tun the user may open (0666 where systemd-tmpfiles'
+// static-nodes-permissions.conf ran; a bare devtmpfs makes it 0600), or a
+// host interface with a default route, which pasta copies.
+func helperHint(err error) error {
+	if unix.Access("/dev/net/tun", unix.R_OK|unix.W_OK) != nil {
+		return fmt.Errorf("%w (the user may not open /dev/net/tun: it must be mode 0666, "+
+			"as systemd-tmpfiles' static-nodes-permissions.conf makes it; or give --network none)", err)
 	}
-	return fmt.Errorf("%w (the user may not open /dev/net/tun: it must be mode 0666, "+
-		"as systemd-tmpfiles' static-nodes-permissions.conf makes it; or give --network none)", err)
+	if strings.Contains(err.Error(), "routable interface") {
+		return fmt.Errorf("%w (pasta copies the host's interface with a default route, and this host has none; "+
+			"give --network none or slirp4netns)", err)
+	}
+	return err
 }
 
 // holdUntilRecorded keeps f open until releasePodNS, after the runtime has

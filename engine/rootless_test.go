@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
@@ -88,5 +90,19 @@ func TestRootlessNoFreezeSaysWhy(t *testing.T) {
 	err := rootlessNoFreeze(c, cause)
 	if !errors.Is(err, cause) || !strings.Contains(err.Error(), "cgroup v2") || !strings.Contains(err.Error(), c.State.Unit) {
 		t.Errorf("unit: %v", err)
+	}
+}
+
+func TestHelperHint(t *testing.T) {
+	cause := errors.New("starting pasta: exit status 1: No external routable interface for IPv4")
+	err := helperHint(cause)
+	if !errors.Is(err, cause) {
+		t.Fatalf("the cause is lost: %v", err)
+	}
+	if unix.Access("/dev/net/tun", unix.R_OK|unix.W_OK) == nil && !strings.Contains(err.Error(), "--network none or slirp4netns") {
+		t.Errorf("no routable interface: %v", err)
+	}
+	if !strings.Contains(err.Error(), "/dev/net/tun") && !strings.Contains(err.Error(), "default route") {
+		t.Errorf("no hint: %v", err)
 	}
 }

@@ -139,6 +139,9 @@ func (e *Engine) releaseFor(ctx context.Context, c *model.Container, deleting bo
 	if err := e.teardownNetwork(ctx, c); err != nil && first == nil {
 		first = err
 	}
+	if err := e.releasePasta(ctx, c); err != nil && first == nil {
+		first = err
+	}
 	if !deleting && e.images.RootfsExists(c.ID) {
 		if err := e.images.Unmount(c.ID, false); err != nil && first == nil {
 			first = err

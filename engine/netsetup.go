@@ -46,6 +46,11 @@ func (e *Engine) setupNetwork(ctx context.Context, c *model.Container, in *spec.
 		}
 	case strings.HasPrefix(mode, "ns:"):
 		in.Namespaces = standaloneNamespaces(strings.TrimPrefix(mode, "ns:"))
+	case mode == pastaMode || mode == slirpMode:
+		var path string
+		if path, err = e.userNetns(ctx, c); err == nil {
+			in.Namespaces = standaloneNamespaces(path)
+		}
 	case isNetwork(mode):
 		var path string
 		if path, err = e.attach(ctx, c); err == nil {

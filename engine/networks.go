@@ -242,7 +242,7 @@ func (e *Engine) NetworkPrune(ctx context.Context, keep PruneFilter) ([]string, 
 // isNetwork reports whether a container's or pod's network mode is a network's name.
 func isNetwork(mode string) bool {
 	switch {
-	case mode == "", mode == "none", mode == "host":
+	case mode == "", mode == "none", mode == "host", mode == pastaMode, mode == slirpMode:
 		return false
 	case strings.HasPrefix(mode, "container:"), strings.HasPrefix(mode, "ns:"):
 		return false
@@ -358,7 +358,7 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && !isNetwork(mode) {
+	if len(ports) > 0 && !publishes(mode) {
 		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
 	}
 	cfg.Network, cfg.Ports = mode, ports
@@ -402,7 +402,7 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 	if err != nil {
 		return err
 	}
-	if len(ports) > 0 && (!isNetwork(mode) || !cfg.Shares(network.Net)) {
+	if len(ports) > 0 && (!publishes(mode) || !cfg.Shares(network.Net)) {
 		return fmt.Errorf("--publish needs a bridge network shared by the pod: %w", errdefs.ErrInvalidArgument)
 	}
 	if mode == "host" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/network"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
@@ -24,22 +25,35 @@ type Rootless struct {
 }
 
 // rootlessNetwork resolves --network for a rootless engine, where podunit
-// makes no bridge yet (pasta and slirp4netns are to come): the default is
-// a namespace with only lo. done is false for the modes that work as they
-// do for root.
+// makes no bridge yet: the default is pasta (as Podman's; pasta must be
+// installed), slirp4netns the alternative, none a namespace with only lo. done is false for the
+// modes that work as they do for root.
 func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err error) {
 	if !e.cfg.Rootless.On {
 		return "", false, nil
 	}
 	switch mode {
-	case "", "none":
+	case "none":
 		return "none", true, nil
-	case "bridge", "private":
-		return "", true, fmt.Errorf("--network %s: rootless podunit has no bridge networks yet; use --network none: %w",
+	case "", "private", pastaMode: // private: a namespace of its own on the default network, as Podman's
+		_, err := network.PastaBinary()
+		return pastaMode, true, err
+	case slirpMode:
+		_, err := network.SlirpBinary()
+		return slirpMode, true, err
+	case "bridge":
+		return "", true, fmt.Errorf("--network %s: rootless podunit has no such network yet; use --network pasta or none: %w",
 			mode, errdefs.ErrNotImplemented)
+	}
+	if strings.HasPrefix(mode, pastaMode+":") || strings.HasPrefix(mode, slirpMode+":") {
+		return "", true, fmt.Errorf("--network %s: podunit takes no pasta or slirp4netns options yet: %w", mode, errdefs.ErrNotImplemented)
 	}
 	return "", false, nil
 }
+
+// publishes reports whether -p works with network mode: a network's, or
+// pasta's or slirp4netns's forwarding.
+func publishes(mode string) bool { return isNetwork(mode) || mode == pastaMode || mode == slirpMode }
 
 // rootlessInput fits a rootless container's spec to what an unprivileged
 // user may do: no cgroup of its own (this hybrid host delegates none to a

@@ -96,6 +96,12 @@ func (e *Engine) rootlessPodNamespaces(ctx context.Context, c *model.Container, 
 		case kind == network.Net && p.Config.Network == "host":
 		case held[kind] != "": // opened because p shares it
 			out = append(out, nsEntry{kind: kind, path: held[kind]})
+		case kind == network.Net && (p.Config.Network == pastaMode || p.Config.Network == slirpMode) && p.Config.Shares(kind):
+			path, err := e.podHelperNetns(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, nsEntry{kind: kind, path: path})
 		default:
 			out = append(out, nsEntry{kind: kind})
 		}

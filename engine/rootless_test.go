@@ -3,8 +3,12 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -18,18 +22,41 @@ func TestRootlessNetwork(t *testing.T) {
 		t.Fatal("root's networks are not the rootless ones")
 	}
 	e := &Engine{cfg: Config{Rootless: Rootless{On: true, UID: 1001, GID: 1001}}}
-	for _, mode := range []string{"", "none"} {
-		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "none" {
-			t.Errorf("%q: got %q %v %v, want none", mode, m, done, err)
+	if m, done, err := e.rootlessNetwork("none"); !done || err != nil || m != "none" {
+		t.Errorf("none: got %q %v %v", m, done, err)
+	}
+	bin := t.TempDir()
+	for _, name := range []string{"pasta", "slirp4netns"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for _, mode := range []string{"bridge", "private"} {
+	if m, _, err := e.rootlessNetwork("slirp4netns"); err != nil || m != "slirp4netns" {
+		t.Errorf("slirp4netns: got %q %v", m, err)
+	}
+	t.Setenv("PATH", bin)
+	for _, mode := range []string{"", "private", "pasta"} {
+		if m, done, err := e.rootlessNetwork(mode); !done || err != nil || m != "pasta" {
+			t.Errorf("%q: got %q %v %v, want pasta", mode, m, done, err)
+		}
+	}
+	t.Setenv("PATH", t.TempDir())
+	if _, _, err := e.rootlessNetwork(""); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "passt") {
+		t.Errorf("without pasta: %v, want the package named", err)
+	}
+	if _, _, err := e.rootlessNetwork("slirp4netns"); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "apt-get install slirp4netns") {
+		t.Errorf("without slirp4netns: %v, want the package named", err)
+	}
+	for _, mode := range []string{"bridge", "pasta:-T,8080", "slirp4netns:port_handler=slirp4netns"} {
 		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
 			t.Errorf("%q: want not implemented, got %v", mode, err)
 		}
 	}
 	if _, done, _ := e.rootlessNetwork("host"); done {
 		t.Error("host is resolved as for root")
+	}
+	if !publishes("pasta") || publishes("none") || isNetwork("pasta") {
+		t.Error("pasta publishes ports and is no network's name")
 	}
 }
 
@@ -63,5 +90,19 @@ func TestRootlessNoFreezeSaysWhy(t *testing.T) {
 	err := rootlessNoFreeze(c, cause)
 	if !errors.Is(err, cause) || !strings.Contains(err.Error(), "cgroup v2") || !strings.Contains(err.Error(), c.State.Unit) {
 		t.Errorf("unit: %v", err)
+	}
+}
+
+func TestHelperHint(t *testing.T) {
+	cause := errors.New("starting pasta: exit status 1: No external routable interface for IPv4")
+	err := helperHint(cause)
+	if !errors.Is(err, cause) {
+		t.Fatalf("the cause is lost: %v", err)
+	}
+	if unix.Access("/dev/net/tun", unix.R_OK|unix.W_OK) == nil && !strings.Contains(err.Error(), "--network none or slirp4netns") {
+		t.Errorf("no routable interface: %v", err)
+	}
+	if !strings.Contains(err.Error(), "/dev/net/tun") && !strings.Contains(err.Error(), "default route") {
+		t.Errorf("no hint: %v", err)
 	}
 }

@@ -96,7 +96,7 @@ func newInspectMetaHost(c *model.Container) inspectMetaHost {
 // network's name, else the mode; a pod member has its pod's ("").
 func networkMode(n string) string {
 	switch {
-	case n == "", n == "none", n == "host", strings.HasPrefix(n, "container:"), strings.HasPrefix(n, "ns:"):
+	case n == "", n == "none", n == "host", n == "pasta", n == "slirp4netns", strings.HasPrefix(n, "container:"), strings.HasPrefix(n, "ns:"):
 		return n
 	}
 	return "bridge"

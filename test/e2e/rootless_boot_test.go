@@ -21,11 +21,12 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
 	u.must("image", "import", tar, "bb") // on the host, before the boot starts gen.service
 	gens := userGenerator(t, dir, u)
-	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens}})
+	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens, pastaConf(t, dir)}})
+	userTun(t, u)
 	u.sb.Run(t, "loginctl", "enable-linger", u.name)
 	t.Cleanup(func() { _, _, _, _ = u.sb.Exec("loginctl", "disable-linger", u.name) })
 	u.sb.WaitActive(t, "user@"+u.uid+".service", "active", 20*time.Second)
-	u.env = mergeEnv(u.env, []string{"XDG_RUNTIME_DIR=/run/user/" + u.uid})
+	u.env = mergeEnv(u.env, []string{"XDG_RUNTIME_DIR=/run/user/" + u.uid, "CONTAINERS_CONF="}) // pasta, the default
 	if out := u.sb.Run(t, "ls", "/run/user/"+u.uid+"/systemd"); !strings.Contains(out, "private") {
 		t.Fatalf("the user manager's private socket is missing: %s", out)
 	}
@@ -37,6 +38,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 		}
 	}
 	checkRootlessUnit(t, u)
+	checkRootlessPasta(t, u)
 	checkUserGenerate(t, u)
 }
 

@@ -63,7 +63,8 @@ func newRootlessUser(t *testing.T, dir, name string, withSubIDs bool) *rootlessU
 		}
 	}
 	u.env = []string{"HOME=" + u.home, "USER=" + name, "PATH=/usr/local/bin:/usr/bin:/bin",
-		"XDG_RUNTIME_DIR=" + u.runtime, "CONTAINERS_REGISTRIES_CONF=" + filepath.Join(dir, "registries.conf")}
+		"XDG_RUNTIME_DIR=" + u.runtime, "CONTAINERS_REGISTRIES_CONF=" + filepath.Join(dir, "registries.conf"),
+		"CONTAINERS_CONF=" + filepath.Join(dir, "containers.conf")}
 	return u
 }
 
@@ -165,7 +166,11 @@ func rootlessDir(t *testing.T) (dir, tar string) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for p, data := range map[string]string{"registries.conf": "unqualified-search-registries = []\n", "empty": ""} {
+	// on the host the default network is none: the host's /dev/net/tun may
+	// be 0600 (a bare devtmpfs), and pasta's checks are in the sandbox's boot
+	files := map[string]string{"registries.conf": "unqualified-search-registries = []\n", "empty": "",
+		"containers.conf": "[containers]\nnetns = \"none\"\n"}
+	for p, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, p), []byte(data), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -184,9 +189,9 @@ func rootlessDir(t *testing.T) (dir, tar string) {
 // namespace with the subuid helpers (what rootless podunit needs).
 func requireRootlessHost(t *testing.T) {
 	harness.RequireRoot(t)
-	for _, p := range []string{"newuidmap", "newgidmap", "useradd", "setpriv", "unshare"} {
+	for _, p := range []string{"newuidmap", "newgidmap", "useradd", "setpriv", "unshare", "pasta"} {
 		if _, err := exec.LookPath(p); err != nil {
-			t.Fatalf("rootless tests need %s (Debian: uidmap, passwd, util-linux)", p)
+			t.Fatalf("rootless tests need %s (Debian: uidmap, passwd, util-linux, passt)", p)
 		}
 	}
 	if b, err := os.ReadFile("/proc/sys/user/max_user_namespaces"); err != nil || strings.TrimSpace(string(b)) == "0" {
@@ -205,6 +210,7 @@ func TestRootlessRunAttached(t *testing.T) {
 	u := newRootlessUser(t, dir, "purl"+tag, true)
 	checkRootlessMissing(t, dir, u, newRootlessUser(t, dir, "purn"+tag, false))
 	u.must("image", "import", tar, "bb")
+	checkNoPasta(t, u)
 	uidStart, gidStart := subIDStart(t, "/etc/subuid", u.name), subIDStart(t, "/etc/subgid", u.name)
 	for _, rt := range []string{"runc", "crun"} {
 		out := u.must("--runtime", rt, "run", "--rm", "bb", "sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map")
@@ -292,6 +298,21 @@ func checkRootlessMissing(t *testing.T, dir string, u, nosub *rootlessUser) {
 	}
 	if out := nosub.must("--help"); !strings.Contains(out, "Usage:") {
 		t.Errorf("help needs no user namespace, got %q", out)
+	}
+}
+
+// checkNoPasta: without pasta, a rootless run on its network is refused
+// naming the package, exit 125, and makes no container.
+func checkNoPasta(t *testing.T, u *rootlessUser) {
+	path, err := exec.LookPath("pasta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.hide = path
+	u.fails(nil, "apt-get install passt", "run", "--rm", "--network", "pasta", "bb", "true")
+	u.hide = ""
+	if out := u.must("ps", "-aq"); out != "" {
+		t.Errorf("a refused run left containers: %q", out)
 	}
 }
 

@@ -125,7 +125,9 @@ func checkUserPodCLI(t *testing.T, u *rootlessUser) {
 		return strings.Contains(r.out, "m2 served-m1")
 	})
 	checkUserPodPID(t, u)
+	pasta := checkPodPasta(t, u)
 	u.must("pod", "rm", "-f", "-t", "1", "cp2")
+	u.gone(t, pasta, "the pod's pasta")
 	eventually(t, 20*time.Second, "pod rm to end the PID holder", func() bool {
 		out, _, _, _ := u.sb.Exec("ps", "-u", u.uid, "-o", "comm=")
 		return !strings.Contains(out, "catatonit")

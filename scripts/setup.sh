@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
 	crun runc busybox-static catatonit containernetworking-plugins iptables uidmap
-	passt # pasta: rootless networking
+	passt slirp4netns # pasta (rootless networking) and its alternative
 	netavark aardvark-dns # networks: setup/teardown and DNS between containers (/usr/lib/podman)
 	hyperfine tmux sqlite3 util-linux iproute2 dbus git make gcc ca-certificates
 	systemd procps

@@ -17,7 +17,8 @@ import (
 // emptyDir. The init container writes the emptyDir's file the main one
 // checks, and the claim's file once, so a second play finds the first's
 // (each round plays it with its own PLAY value: an emptied claim shows the
-// second's).
+// second's). web and side end on SIGTERM, so kube down need not wait out
+// their stop timeout.
 const kubeApp = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: app-config}
@@ -55,7 +56,7 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf) from=$CM_GREETING,$S_PASSWORD sec=$(cat /etc/sec/PASSWORD) $(stat -c %a /etc/sec/PASSWORD) $(touch /etc/sec/x 2>/dev/null && echo rw || echo ro)"; exec sleep 600']
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf) from=$CM_GREETING,$S_PASSWORD sec=$(cat /etc/sec/PASSWORD) $(stat -c %a /etc/sec/PASSWORD) $(touch /etc/sec/x 2>/dev/null && echo rw || echo ro)"; trap "exit 0" TERM; sleep 600 & wait']
         envFrom: [{configMapRef: {name: app-config}, prefix: CM_}, {secretRef: {name: app-secret}, prefix: S_}]
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
@@ -70,7 +71,7 @@ spec:
         - {name: sec, mountPath: /etc/sec, readOnly: true}
       - name: side
         image: bb
-        args: [sleep, "600"]
+        args: [sh, -c, 'trap "exit 0" TERM; sleep 600 & wait']
         securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
         livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
       volumes:

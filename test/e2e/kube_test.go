@@ -91,6 +91,7 @@ func TestKube(t *testing.T) {
 	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
 	t.Run("exit code propagation, annotations, down --force", func(t *testing.T) { checkKubeMore(t, e) })
 	t.Run("hostPID and hostIPC", func(t *testing.T) { checkKubeHostNS(t, e) })
+	t.Run("replicas, DaemonSet, Jobs, probes and limits", func(t *testing.T) { checkKubeFleet(t, e) })
 }
 
 func writeKube(t *testing.T, e *env, name, yaml string) string {

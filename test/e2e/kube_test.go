@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -252,7 +253,9 @@ func TestBootKube(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Binds = append(opts.Binds, sub+":/etc/subuid", sub+":/etc/subgid")
-	replaceSources(t, sources, kubeBootFiles)
+	files := maps.Clone(kubeBootFiles)
+	maps.Copy(files, kubeJobFiles)
+	replaceSources(t, sources, files)
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service", "kbnet-network.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
@@ -260,6 +263,7 @@ func TestBootKube(t *testing.T) {
 	for _, u := range []string{"podunit-kb-a.service", "podunit-kb-b.service"} {
 		sb.WaitActive(t, u, "active", 30*time.Second)
 	}
+	checkKubeJobKeys(t, sb, e) // kube_bootkeys_test.go: the second .kube, ended before the first's checks
 	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
 		t.Fatalf("podunit ps at boot:\n%s", got)
 	}

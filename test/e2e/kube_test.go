@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +13,13 @@ import (
 )
 
 // kubeApp is a Deployment of two containers and an init container, with a
-// ConfigMap (env and a mounted file), a Secret (env), a claim and an
+// ConfigMap (env, envFrom and a mounted file), a Secret (env, envFrom and
+// files of mode 0400 mounted read-only), a claim and an
 // emptyDir. The init container writes the emptyDir's file the main one
-// checks, and the claim's file once, so a second play finds the first's.
+// checks, and the claim's file once, so a second play finds the first's
+// (each round plays it with its own PLAY value: an emptied claim shows the
+// second's). web and side end on SIGTERM, so kube down need not wait out
+// their stop timeout.
 const kubeApp = `apiVersion: v1
 kind: ConfigMap
 metadata: {name: app-config}
@@ -51,7 +57,8 @@ spec:
       - name: web
         image: bb
         command: [sh, -c]
-        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf)"; exec sleep 600']
+        args: ['httpd -p 127.0.0.1:8080 -h /etc/app; echo "order=$(cat /scratch/order 2>&1 | tr "\n" ,) GREETING=$GREETING PASSWORD=$PASSWORD conf=$(cat /etc/app/app.conf) keep=$(cat /data/keep) pod=$POD one=$(cat /etc/one.conf) from=$CM_GREETING,$S_PASSWORD sec=$(cat /etc/sec/PASSWORD) $(stat -c %a /etc/sec/PASSWORD) $(touch /etc/sec/x 2>/dev/null && echo rw || echo ro)"; trap "exit 0" TERM; sleep 600 & wait']
+        envFrom: [{configMapRef: {name: app-config}, prefix: CM_}, {secretRef: {name: app-secret}, prefix: S_}]
         env:
         - {name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: GREETING}}}
         - {name: PASSWORD, valueFrom: {secretKeyRef: {name: app-secret, key: PASSWORD}}}
@@ -62,15 +69,17 @@ spec:
         - {name: config, mountPath: /etc/app}
         - {name: config, mountPath: /etc/one.conf, subPath: app.conf}
         - {name: data, mountPath: /data}
+        - {name: sec, mountPath: /etc/sec, readOnly: true}
       - name: side
         image: bb
-        args: [sleep, "600"]
+        args: [sh, -c, 'trap "exit 0" TERM; sleep 600 & wait']
         securityContext: {readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
         livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
       volumes:
       - {name: config, configMap: {name: app-config}}
       - {name: data, persistentVolumeClaim: {claimName: app-data}}
       - {name: scratch, emptyDir: {}}
+      - {name: sec, secret: {secretName: app-secret, defaultMode: 0400}}
 `
 
 // TestKube plays a Deployment under the harness's systemd, takes it down
@@ -83,6 +92,7 @@ func TestKube(t *testing.T) {
 	t.Run("play, down, play again", func(t *testing.T) { checkKubePlay(t, e) })
 	t.Run("exit code propagation, annotations, down --force", func(t *testing.T) { checkKubeMore(t, e) })
 	t.Run("hostPID and hostIPC", func(t *testing.T) { checkKubeHostNS(t, e) })
+	t.Run("replicas, DaemonSet, Jobs, probes and limits", func(t *testing.T) { checkKubeFleet(t, e) })
 }
 
 func writeKube(t *testing.T, e *env, name, yaml string) string {
@@ -97,9 +107,14 @@ func writeKube(t *testing.T, e *env, name, yaml string) string {
 func checkKubePlay(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "app-pod-pod.service", "podunit-app-pod-web.service", "podunit-app-pod-side.service")
-	file := writeKube(t, e, "app.yaml", kubeApp)
 	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "app-pod") })
-	for round, play := range [][]string{{"kube", "play", file}, {"kube", "play", "--start=false", file}} {
+	var file string
+	for round, flags := range [][]string{nil, {"--start=false"}} {
+		// the claim's marker is written by the first round only: the second,
+		// with PLAY=2, must still read gen-1
+		yaml := strings.Replace(kubeApp, `value: "1"`, fmt.Sprintf(`value: "%d"`, round+1), 1)
+		file = writeKube(t, e, "app.yaml", yaml)
+		play := append(append([]string{"kube", "play"}, flags...), file)
 		if out := e.must(play...); !strings.HasPrefix(out, "Pod:\n") {
 			t.Fatalf("play %d printed %q", round, out)
 		}
@@ -109,7 +124,7 @@ func checkKubePlay(t *testing.T, e *env) {
 			}
 			e.must("pod", "start", "app-pod")
 		}
-		checkKubeRound(t, e, "order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1 pod=app-pod one=mode=fast")
+		checkKubeRound(t, e, "order=init, GREETING=hello-kube PASSWORD=s3cret conf=mode=fast keep=gen-1 pod=app-pod one=mode=fast from=hello-kube,s3cret sec=s3cret 400 ro\n")
 		if round == 0 { // the init container runs again when the pod restarts, before web
 			e.must("pod", "restart", "-t", "0", "app-pod")
 			eventually(t, 20*time.Second, "web to see the init container's second run", func() bool {
@@ -120,8 +135,8 @@ func checkKubePlay(t *testing.T, e *env) {
 		if !strings.HasPrefix(out, "Pods removed:\n") || e.run("pod", "exists", "app-pod").code != 1 {
 			t.Fatalf("kube down printed %q and left the pod", out)
 		}
-		if got := e.must("volume", "ls", "--format", "{{.Name}}"); got != "app-config\napp-data\n" {
-			t.Errorf("volumes after kube down: %q (want the claim's and the ConfigMap's, not the emptyDir)", got)
+		if got := e.must("volume", "ls", "--format", "{{.Name}}"); got != "app-config\napp-data\napp-secret\n" {
+			t.Errorf("volumes after kube down: %q (want the claim's, the ConfigMap's and the Secret's, not the emptyDir)", got)
 		}
 	}
 }
@@ -216,7 +231,10 @@ spec:
     env:
     - name: GREETING
       valueFrom: {configMapKeyRef: {name: kbcm, key: greeting}}
-  - {name: b, image: bb, command: [sh, -c, "echo kb-b-up; echo hi-from-kube > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]}
+  - name: b
+    image: bb
+    command: [sh, -c, "echo kb-b-up; echo hi-from-kube > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+    ports: [{containerPort: 8080, hostPort: 18384, hostIP: 127.0.0.1}]
 `,
 }
 
@@ -235,7 +253,9 @@ func TestBootKube(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts.Binds = append(opts.Binds, sub+":/etc/subuid", sub+":/etc/subgid")
-	replaceSources(t, sources, kubeBootFiles)
+	files := maps.Clone(kubeBootFiles)
+	maps.Copy(files, kubeJobFiles)
+	replaceSources(t, sources, files)
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "app.service", "kb-pod.service", "podunit-kb-a.service", "podunit-kb-b.service", "kbnet-network.service")
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
@@ -243,6 +263,7 @@ func TestBootKube(t *testing.T) {
 	for _, u := range []string{"podunit-kb-a.service", "podunit-kb-b.service"} {
 		sb.WaitActive(t, u, "active", 30*time.Second)
 	}
+	checkKubeJobKeys(t, sb, e) // kube_bootkeys_test.go: the second .kube, ended before the first's checks
 	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); got != "kb-a running\nkb-b running\n" && got != "kb-b running\nkb-a running\n" {
 		t.Fatalf("podunit ps at boot:\n%s", got)
 	}
@@ -274,7 +295,8 @@ func TestBootKube(t *testing.T) {
 
 // checkKubeKeys reads the effects of the [Kube] keys of kubeBootFiles:
 // ConfigMap= (an env value), UserNS= (the map's size), Network= (the
-// address's subnet) in kb-a's output, PublishPort= on the loopback.
+// address's subnet) in kb-a's output, PublishPort= (and kb-b's hostPort)
+// on the loopback.
 func checkKubeKeys(t *testing.T, sb *harness.Sandbox) {
 	t.Helper()
 	eventually(t, 30*time.Second, "kb-a to print what it sees", func() bool { return strings.Contains(unitLog(sb, "podunit-kb-a.service"), "done\n") })
@@ -288,8 +310,10 @@ func checkKubeKeys(t *testing.T, sb *harness.Sandbox) {
 	if !strings.Contains(out, "inet 10.89.93.") {
 		t.Errorf("Network=kbnet.network: kb-a has no address in 10.89.93.0/24\n%s", out)
 	}
-	eventually(t, 30*time.Second, "PublishPort= to answer on the sandbox's loopback", func() bool {
-		got, _, _, _ := sb.Exec("wget", "-qO-", "http://127.0.0.1:18383/")
-		return got == "hi-from-kube\n"
-	})
+	for _, port := range []string{"18383", "18384"} { // PublishPort=, and kb-b's hostPort
+		eventually(t, 30*time.Second, "port "+port+" to answer on the sandbox's loopback", func() bool {
+			got, _, _, _ := sb.Exec("wget", "-qO-", "http://127.0.0.1:"+port+"/")
+			return got == "hi-from-kube\n"
+		})
+	}
 }

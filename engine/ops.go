@@ -121,15 +121,15 @@ func stopSignal(c *model.Container) unix.Signal {
 }
 
 // stopTimeout is how long a stop waits before SIGKILL: override if set,
-// else the container's own timeout, else Podman's default.
+// else the container's own (--stop-timeout, 0 included).
 func stopTimeout(c *model.Container, override *uint) time.Duration {
-	switch {
-	case override != nil:
+	if override != nil {
 		return time.Duration(*override) * time.Second
-	case c.Config.StopTimeout > 0:
-		return time.Duration(c.Config.StopTimeout) * time.Second
 	}
-	return defaultStopTimeout * time.Second
+	// create's --stop-timeout defaults to defaultStopTimeout, so a 0 here
+	// was asked for (--stop-timeout 0, terminationGracePeriodSeconds: 0):
+	// kill at once, as Podman does
+	return time.Duration(c.Config.StopTimeout) * time.Second
 }
 
 // waitRecorded gives the owning process time to record the exit, and

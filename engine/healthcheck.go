@@ -113,7 +113,7 @@ func (e *Engine) execCheck(ctx context.Context, c *model.Container, args []strin
 	if err != nil {
 		return 0, err
 	}
-	opts.KillGroup = true
+	opts.KillTree = true
 	return rt.Exec(ctx, c.ID, opts, Stdio{Out: out, Err: out})
 }
 

@@ -7,10 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
-
-	"github.com/podunit/podunit/internal/pidfile"
 )
 
 // ExecOptions describe a process to run in a running container.
@@ -21,12 +17,11 @@ type ExecOptions struct {
 	User       string // "uid[:gid]", resolved by the caller
 	Tty        bool
 	LogDir     string // where the runtime's diagnostics go (the bundle)
-	// KillGroup: the runtime runs in a process group of its own, which the
-	// process and its children in the container share, and the end of ctx
-	// kills that whole group, so that nothing of a cut-off exec (a health
-	// check past its timeout) keeps running. Not for an exec a terminal's
-	// signals should reach.
-	KillGroup bool
+	// KillTree: the end of ctx kills the runtime and every process it
+	// started (the exec'd process and its children in the container), so
+	// that nothing of a cut-off exec (a health check past its timeout)
+	// keeps running.
+	KillTree bool
 }
 
 // Exec runs a process in the running container id with the given stdio and
@@ -34,15 +29,9 @@ type ExecOptions struct {
 func (r *Runtime) Exec(ctx context.Context, id string, o ExecOptions, stdio Stdio) (int, error) {
 	logPath := filepath.Join(o.LogDir, "exec.log")
 	_ = os.Remove(logPath)
-	args, pidFile := execArgs(o), ""
-	if o.KillGroup {
-		pidFile = filepath.Join(o.LogDir, "exec-"+strconv.Itoa(os.Getpid())+".pid") // one per podunit process: a check runs one
-		defer os.Remove(pidFile)
-		args = append(args, "--pid-file", pidFile)
-	}
-	cmd := r.command(ctx, logPath, append(args, append([]string{id}, o.Args...)...)...)
-	if o.KillGroup {
-		killGroupOnCancel(cmd, pidFile)
+	cmd := r.command(ctx, logPath, append(execArgs(o), append([]string{id}, o.Args...)...)...)
+	if o.KillTree {
+		cmd.Cancel = func() error { return killTree(cmd.Process) }
 	}
 	in, out, errf, closers, err := openStdio(stdio)
 	if err != nil {
@@ -115,18 +104,4 @@ func (r *Runtime) ExecFailure(o ExecOptions, code int) error {
 		msg = err.Error()
 	}
 	return r.execFailure(msg, logPath, err)
-}
-
-// killGroupOnCancel has the runtime cmd start a process group of its own
-// and its context's end SIGKILL that group and the group of the process it
-// ran (pidFile): runc makes the process a session and group leader, crun
-// may leave it in the runtime's group (ExecOptions.KillGroup).
-func killGroupOnCancel(cmd *exec.Cmd, pidFile string) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error {
-		if pid, err := pidfile.Read(pidFile); err == nil && pid > 1 {
-			_ = syscall.Kill(-pid, syscall.SIGKILL) // ESRCH where it leads no group
-		}
-		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
 }

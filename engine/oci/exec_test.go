@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// TestExecKillGroupEndsTheCheck: with KillGroup, the end of an exec's
+// TestExecKillTreeEndsTheCheck: with KillTree, the end of an exec's
 // context kills what it started in the container, a shell's child
 // included, with the real runc; the exec returns at once.
-func TestExecKillGroupEndsTheCheck(t *testing.T) {
+func TestExecKillTreeEndsTheCheck(t *testing.T) {
 	rt := testRunc(t)
 	bundle := busyboxBundle(t)
 	id := "oci-exec-kill-test"
@@ -24,7 +24,7 @@ func TestExecKillGroupEndsTheCheck(t *testing.T) {
 	defer stop()
 	begin := time.Now()
 	_, err := rt.Exec(short, id, ExecOptions{Args: []string{"/busybox", "sh", "-c", "/busybox sleep 47; true"},
-		LogDir: t.TempDir(), KillGroup: true}, Stdio{})
+		LogDir: t.TempDir(), KillTree: true}, Stdio{})
 	if took := time.Since(begin); took > 20*time.Second {
 		t.Fatalf("the exec returned after %s (%v), its context ended after 1s", took, err)
 	}

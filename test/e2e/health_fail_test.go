@@ -55,6 +55,7 @@ func TestBootHealthOnFailure(t *testing.T) {
 	})
 	checkNotifyHealthyUnit(t, e, "qh.service", "qh")
 	checkGeneratedTimer(t, e, "qh")
+	checkUnitStartupTimeouts(t, e)
 	pids := map[string]string{}
 	eventually(t, 30*time.Second, "kl, kn, st and nn to be healthy", func() bool {
 		for _, name := range names {

@@ -39,13 +39,13 @@ func healthLog(e *defaultEnv, name string) string {
 	return strings.TrimRight(out, "\n") + "\n"
 }
 
-// checkUnitHealthTimeouts: tq.service (healthTimeoutFile, started with the
-// test's other units) gets its timeouts from the Quadlet keys; its startup
-// check times out, counts as failed (exit 1, "timed out"), and after
-// HealthStartupRetries= of them systemd restarts the unit. Once the startup
-// check passes, a regular check that times out counts as failed too and,
-// HealthRetries= of them, makes the container unhealthy.
-func checkUnitHealthTimeouts(t *testing.T, e *defaultEnv) {
+// checkUnitStartupTimeouts: tq.service (healthTimeoutFile, started with
+// the test's other units) gets its timeouts from the Quadlet keys; its
+// startup check times out, counts as failed (exit 1, "timed out"), and
+// after HealthStartupRetries= of them systemd restarts the unit. Then it
+// lets the startup check pass and has the regular check hang, which
+// checkUnitHealthTimeouts sees the outcome of, later in the test.
+func checkUnitStartupTimeouts(t *testing.T, e *defaultEnv) {
 	want := "2000000000 2000000000 2 2"
 	if got := e.field("tq", "{{.Config.Healthcheck.Timeout}} {{.Config.StartupHealthCheck.Timeout}} {{.Config.StartupHealthCheck.Retries}} {{.Config.Healthcheck.Retries}}"); got != want {
 		t.Errorf("tq's check settings from its keys: %q, want %q", got, want)
@@ -56,25 +56,27 @@ func checkUnitHealthTimeouts(t *testing.T, e *defaultEnv) {
 		return strings.TrimSpace(e.sh("systemctl show -P NRestarts tq.service")) >= "1" &&
 			strings.HasPrefix(r.out, "running starting\n") && strings.Contains(r.out, "\n"+timedOut+"\n")
 	})
-	// each try touches /tmp/up in the container that runs then (a restart makes a new one)
-	eventually(t, 60*time.Second, "tq's startup check to pass and its regular check to make it healthy", func() bool {
-		e.run("exec", "tq", "touch", "/tmp/up")
-		r := e.run("inspect", "--format", "{{.State.Health.Status}}", "tq")
-		return strings.TrimSpace(r.out) == "healthy"
-	})
-	restarts := strings.TrimSpace(e.sh("systemctl show -P NRestarts tq.service"))
-	e.must("exec", "tq", "touch", "/tmp/hang")
-	eventually(t, 30*time.Second, "tq's timed out checks to make it unhealthy", func() bool {
-		status, streak, _ := strings.Cut(e.field("tq", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}"), " ")
-		n, _ := strconv.Atoi(streak)
-		return status == "unhealthy" && n >= 2
+	e.run("exec", "tq", "touch", "/tmp/up", "/tmp/hang") // may miss: a restart makes a new container, see below
+}
+
+// checkUnitHealthTimeouts: once tq's startup check passed, its regular
+// check times out, counts as failed too and, HealthRetries= of them, makes
+// the container unhealthy (only the regular check does), which
+// (HealthOnFailure= none) keeps running.
+func checkUnitHealthTimeouts(t *testing.T, e *defaultEnv) {
+	eventually(t, 60*time.Second, "tq's timed out checks to make it unhealthy", func() bool {
+		e.run("exec", "tq", "touch", "/tmp/up", "/tmp/hang") // in the container that runs now
+		r := e.run("inspect", "--format", "{{.State.Status}} {{.State.Health.Status}} {{.State.Health.FailingStreak}}", "tq")
+		f := strings.Fields(r.out)
+		n := 0
+		if len(f) == 3 {
+			n, _ = strconv.Atoi(f[2])
+		}
+		return len(f) == 3 && f[0] == "running" && f[1] == "unhealthy" && n >= 2
 	})
 	log := healthLog(e, "tq")
 	if lines := strings.Split(strings.TrimSpace(log), "\n"); lines[len(lines)-1] != timedOut {
 		t.Errorf("tq's last result is not a timed out check:\n%s", log)
-	}
-	if got := e.field("tq", "{{.State.Status}}") + " " + strings.TrimSpace(e.sh("systemctl show -P NRestarts tq.service")); got != "running "+restarts {
-		t.Errorf("tq after its checks timed out (on failure: none): %q, want running, %s restarts", got, restarts)
 	}
 	e.sb.Run(t, "systemctl", "stop", "tq.service")
 }

@@ -114,7 +114,8 @@ func stillUp(c *model.Container, st *systemd.UnitState, firstPID int) error {
 
 // waitHealthy waits, for a container with a health check, until a check
 // passes; unhealthy, stopped or not healthy in time is a failure. Checks
-// with no interval (only `healthcheck run`) are run from here.
+// with no interval (only `healthcheck run`) are run from here; what counts
+// is the status they record (a failed startup check leaves it starting).
 func (e *Engine) waitHealthy(ctx context.Context, c *model.Container) error {
 	h := c.Config.Health
 	if h == nil {
@@ -126,13 +127,15 @@ func (e *Engine) waitHealthy(ctx context.Context, c *model.Container) error {
 	}
 	deadline := time.Now().Add(limit)
 	for {
-		status := model.HealthStarting
-		if c.State.Health != nil {
-			status = c.State.Health.Status
-		}
 		var err error
 		if h.Interval == 0 {
-			status, err = e.HealthcheckRun(ctx, c.ID)
+			if _, err = e.HealthcheckRun(ctx, c.ID); err == nil {
+				c, err = e.store.Container(ctx, c.ID)
+			}
+		}
+		status := model.HealthStarting
+		if err == nil && c.State.Health != nil {
+			status = c.State.Health.Status
 		}
 		switch {
 		case err != nil:

@@ -64,7 +64,11 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 	e.keepHealthLog(after)
 	status := after.State.Health.Status
 	if startup {
-		return status, e.afterStartup(ctx, after, outcome)
+		err := e.afterStartup(ctx, after, outcome)
+		if result.ExitCode != 0 { // the status stays starting, but this run failed
+			return model.HealthUnhealthy, err
+		}
+		return status, err
 	}
 	if status == model.HealthUnhealthy && result.ExitCode != 0 {
 		if err := e.healthAction(ctx, after); err != nil {
@@ -90,7 +94,7 @@ func (e *Engine) runCheck(ctx context.Context, c *model.Container, args []string
 	defer out.Close()
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	code, err := e.Exec(tctx, c.ID, ExecOptions{Args: args}, Stdio{Out: out, Err: out})
+	code, err := e.execCheck(tctx, c, args, out)
 	l.End = time.Now().UTC()
 	l.ExitCode, l.Output = code, readHead(out, outputBound(c.Config.Health))
 	switch {
@@ -100,6 +104,17 @@ func (e *Engine) runCheck(ctx context.Context, c *model.Container, args []string
 		l.ExitCode, l.Output = 125, err.Error()
 	}
 	return l
+}
+
+// execCheck runs a check's argv in the running container c with its
+// output to out; the end of ctx (the check's timeout) kills all it started.
+func (e *Engine) execCheck(ctx context.Context, c *model.Container, args []string, out *os.File) (int, error) {
+	c, rt, opts, err := e.execPrepare(ctx, c.ID, ExecOptions{Args: args})
+	if err != nil {
+		return 0, err
+	}
+	opts.KillTree = true
+	return rt.Exec(ctx, c.ID, opts, Stdio{Out: out, Err: out})
 }
 
 // readHead is the first n bytes of f, trimmed, cut at a whole character.

@@ -1,12 +1,10 @@
 package oci
 
 import (
-	"context"
 	"io"
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestCreatePassesExtraDescriptors: Stdio.Extra reaches the container's
@@ -17,14 +15,8 @@ func TestCreatePassesExtraDescriptors(t *testing.T) {
 	bundle := busyboxBundleArgs(t, "/busybox", "sh", "-c", "echo three >&3; echo four >&4")
 	r3, w3 := pipe(t)
 	r4, w4 := pipe(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	id := "oci-fds-test"
-	_ = rt.Delete(ctx, id, true)
-	if _, err := rt.Create(ctx, id, bundle, Stdio{Extra: []*os.File{w3, w4}}); err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Delete(ctx, id, true)
+	ctx, _ := createTest(t, rt, id, bundle, Stdio{Extra: []*os.File{w3, w4}})
 	w3.Close()
 	w4.Close()
 	if err := rt.StartExec(ctx, id, bundle); err != nil {

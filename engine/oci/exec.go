@@ -17,6 +17,11 @@ type ExecOptions struct {
 	User       string // "uid[:gid]", resolved by the caller
 	Tty        bool
 	LogDir     string // where the runtime's diagnostics go (the bundle)
+	// KillTree: the end of ctx kills the runtime and every process it
+	// started (the exec'd process and its children in the container), so
+	// that nothing of a cut-off exec (a health check past its timeout)
+	// keeps running.
+	KillTree bool
 }
 
 // Exec runs a process in the running container id with the given stdio and
@@ -25,6 +30,9 @@ func (r *Runtime) Exec(ctx context.Context, id string, o ExecOptions, stdio Stdi
 	logPath := filepath.Join(o.LogDir, "exec.log")
 	_ = os.Remove(logPath)
 	cmd := r.command(ctx, logPath, append(execArgs(o), append([]string{id}, o.Args...)...)...)
+	if o.KillTree {
+		cmd.Cancel = func() error { return killTree(cmd.Process) }
+	}
 	in, out, errf, closers, err := openStdio(stdio)
 	if err != nil {
 		return 0, err

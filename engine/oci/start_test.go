@@ -33,24 +33,34 @@ func TestNotWaitingMessages(t *testing.T) {
 func TestStartAfterInitKilled(t *testing.T) {
 	rt := testRunc(t)
 	bundle := busyboxBundle(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	id := "oci-start-test"
-	_ = rt.Delete(ctx, id, true)
-	pid, err := rt.Create(ctx, id, bundle, Stdio{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Delete(ctx, id, true)
+	ctx, pid := createTest(t, rt, id, bundle, Stdio{})
 	proc, _ := os.FindProcess(pid)
 	if err := proc.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond) // runc counts a zombie as stopped
-	err = rt.StartExec(ctx, id, bundle)
+	err := rt.StartExec(ctx, id, bundle)
 	if !errors.Is(err, ErrNotWaiting) || !errors.Is(err, errdefs.ErrConflict) {
 		t.Fatalf("start after the init was killed: %v, want ErrNotWaiting", err)
 	}
+}
+
+// createTest creates container id of bundle with rt and removes it when
+// the test ends; it returns a context of a minute and the init's pid.
+func createTest(t *testing.T, rt *Runtime, id, bundle string, stdio Stdio) (context.Context, int) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	_ = rt.Delete(ctx, id, true)
+	pid, err := rt.Create(ctx, id, bundle, stdio)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = rt.Delete(ctx, id, true)
+		cancel()
+	})
+	return ctx, pid
 }
 
 // testRunc is the host's runc with a fresh state directory. Without root

@@ -38,14 +38,15 @@ func autoUpdateApp(t *testing.T, ref, v string, kind int) string {
 
 // TestAutoUpdateUnderSystemd: against a registry on 127.0.0.1, four
 // labelled containers (transient units' with and without a health check, a
-// unit file's, and a pod member's with the local policy) and an unlabelled
-// pod member. A pushed new image is picked up by each labelled one (it
+// .container file's with AutoUpdate=registry, generated at daemon-reload,
+// and a pod member's with the local policy) and an unlabelled pod member. A pushed new image is picked up by each labelled one (it
 // runs the new image's files, command and environment) and only their units restart; --dry-run
 // before changes nothing; a pushed broken image is rolled back and the
 // good one runs again; an image that runs but fails the health check is
-// rolled back where there is a check and kept where there is none.
+// rolled back where there is a check and kept where there is none; with
+// --rollback=false a broken image is left failed.
 func TestAutoUpdateUnderSystemd(t *testing.T) {
-	sb := harness.Boot(t, harness.Options{})
+	sb := harness.Boot(t, generatorOptions(t))
 	e := newEnv(t, sb, "crun")
 	e.image()
 	host := testimage.StartRegistry(t)
@@ -60,7 +61,7 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 	e.must("run", "-d", "--name", "cli", "--stop-signal", "KILL", "--label", label+"registry", ref)
 	e.must("run", "-d", "--name", "hc", "--stop-signal", "KILL", "--label", label+"registry", "--health-cmd", "test -e /healthy",
 		"--health-interval", "1s", "--health-retries", "1", "--health-timeout", "5s", ref)
-	handUnit(e, "unitctr", "KillSignal=SIGKILL", "--label "+label+"registry "+ref)
+	installContainerFile(e, "unitctr", "[Container]\nImage="+ref+"\nContainerName=unitctr\nAutoUpdate=registry\nStopSignal=KILL\n")
 	sb.DumpOnFailure(t, "podunit-cli.service", "unitctr.service", "podunit-pm.service")
 	sb.Run(t, "systemctl", "start", "unitctr.service")
 	e.must("pod", "create", "--name", "pp")
@@ -115,6 +116,7 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 		t.Errorf("after the rollback hc is %s", got)
 	}
 	checkAutoUpdateUnits(t, e, v1, v3)
+	checkNoRollback(t, e, ref)
 }
 
 // checkAutoUpdateUnits installs the shipped units/podunit-auto-update.*

@@ -37,14 +37,15 @@ TimeoutStartSec=60
 // unit file's Notify=healthy unit stays activating until its first check
 // passes, its checks run from its generated NAME-healthcheck.timer, and
 // HealthOnFailure=kill restarts it, activating again. generate systemd's
-// units carry such a timer too.
+// units carry such a timer too. Checks that run longer than their timeout
+// (--health-timeout, --health-startup-timeout, and a unit file's keys) fail.
 func TestBootHealthOnFailure(t *testing.T) {
 	opts, host, sources := bootEnv(t)
-	replaceSources(t, sources, map[string]string{"qh.container": notifyHealthyFile})
+	replaceSources(t, sources, map[string]string{"qh.container": notifyHealthyFile, "tq.container": healthTimeoutFile})
 	sb := harness.Boot(t, opts)
 	e := &defaultEnv{t: t, sb: sb, bin: host.bin}
-	sb.DumpOnFailure(t, "qh.service", "podunit-kl.service", "podunit-kn.service", "podunit-st.service", "podunit-nn.service")
-	sb.Run(t, "systemctl", "start", "--no-block", "qh.service")
+	sb.DumpOnFailure(t, "qh.service", "podunit-kl.service", "podunit-kn.service", "podunit-st.service", "podunit-nn.service", "tq.service")
+	sb.Run(t, "systemctl", "start", "--no-block", "qh.service", "tq.service")
 	names := []string{"kl", "kn", "st", "nn"}
 	runAll(t, e, names, func(i int) []string {
 		action, restart := [...]string{"kill", "kill", "stop", "none"}[i], [...]string{"always", "no", "always", "no"}[i]
@@ -54,6 +55,7 @@ func TestBootHealthOnFailure(t *testing.T) {
 	})
 	checkNotifyHealthyUnit(t, e, "qh.service", "qh")
 	checkGeneratedTimer(t, e, "qh")
+	checkUnitStartupTimeouts(t, e)
 	pids := map[string]string{}
 	eventually(t, 30*time.Second, "kl, kn, st and nn to be healthy", func() bool {
 		for _, name := range names {
@@ -84,6 +86,7 @@ func TestBootHealthOnFailure(t *testing.T) {
 		return e.field("nn", "{{.State.Health.Status}}") == "unhealthy"
 	})
 	checkUnitHealthKill(t, e, "qh.service", "qh") // some seconds: room for a wrong restart of kn, st or nn
+	checkCLIHealthTimeouts(t, e)
 	for _, name := range []string{"kn", "st"} {
 		if got := e.field(name, "{{.State.Status}}") + " " + unit(name, "ActiveState") + " " + unit(name, "NRestarts"); !strings.HasPrefix(got, "exited ") || strings.HasSuffix(got, " active 0") || !strings.HasSuffix(got, " 0") {
 			t.Errorf("%s after its failed check: status, unit, restarts %q; want exited, not active, 0", name, got)
@@ -96,6 +99,7 @@ func TestBootHealthOnFailure(t *testing.T) {
 	if got := strings.TrimSpace(e.sh("systemctl is-active qh-healthcheck.timer || true")); got == "active" {
 		t.Errorf("qh-healthcheck.timer is %s after its unit stopped", got)
 	}
+	checkUnitHealthTimeouts(t, e)
 	checkExportedTimer(t, e)
 }
 

@@ -9,44 +9,59 @@ import (
 	"github.com/podunit/podunit/test/harness"
 )
 
+// gatedCheck is hc's check: it passes while /tmp/ok says ok, and once
+// /tmp/gated exists each check first waits (touching /tmp/waiting) until it
+// can take a /tmp/token, so that the test lets exactly one check through
+// at a time and the state in between holds still (a timer's next check
+// only starts once the last ended). The container's command opens the gate
+// at each start: a restart keeps the container's files.
+const gatedCheck = `test -e /tmp/gated && until rm /tmp/token 2>/dev/null; do touch /tmp/waiting; sleep 0.1; done; ` +
+	`read x < /tmp/ok && [ "$x" = ok ]`
+
 // TestHealthUnderSystemd: a detached container's check runs from a
 // transient timer with no podunit process in between; a check that starts
-// failing makes it unhealthy after the retries, --health-on-failure=restart
-// has systemd restart its unit (NRestarts), it is healthy again, and rm
-// takes the timer away.
+// failing leaves it running with a failing streak of 1 (retries 2), the
+// second makes it unhealthy, --health-on-failure=restart has systemd
+// restart its unit (NRestarts), it is healthy again, and rm takes the
+// timer away.
 func TestHealthUnderSystemd(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()
-	id := strings.TrimSpace(e.must("run", "-d", "--name", "hc", "--health-cmd", `read x < /tmp/ok && [ "$x" = ok ]`,
-		"--health-interval", "2s", "--health-retries", "2", "--health-on-failure", "restart",
-		"bb", "sh", "-c", "echo ok > /tmp/ok; exec sleep 600"))
+	id := strings.TrimSpace(e.must("run", "-d", "--name", "hc", "--health-cmd", gatedCheck,
+		"--health-interval", "1s", "--health-retries", "2", "--health-timeout", "120s", "--health-on-failure", "restart",
+		"--health-log-destination", "events_logger", "bb", "sh", "-c", "rm -f /tmp/gated /tmp/token; echo ok > /tmp/ok; exec sleep 600"))
 	sb.DumpOnFailure(t, "podunit-hc.service", "podunit-health-"+id+".timer", "podunit-health-"+id+".service")
 	timer := "podunit-health-" + id + ".timer"
 	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer)); got != "active" {
 		t.Fatalf("%s is %q while the container runs", timer, got)
 	}
 	health := func() string { return e.field("hc", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}") }
-	eventually(t, 15*time.Second, "the container to be healthy", func() bool { return health() == "healthy 0" })
+	eventually(t, 30*time.Second, "the container to be healthy", func() bool { return health() == "healthy 0" })
 	if ps := e.must("ps", "--format", "{{.Names}} {{.Status}}"); !strings.Contains(ps, "(healthy)") {
 		t.Errorf("ps does not say healthy:\n%s", ps)
 	}
 	idle := false
-	for i := 0; i < 20 && !idle; i++ {
+	for i := 0; i < 40 && !idle; i++ {
 		idle = strings.TrimSpace(e.sh("pgrep -x podunit || true")) == ""
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 	if !idle {
 		t.Error("a podunit process ran all the time between checks")
 	}
 	pid := e.field("hc", "{{.State.Pid}}")
-	e.must("exec", "hc", "sh", "-c", "echo bad > /tmp/ok")
-	eventually(t, 30*time.Second, "systemd to restart the unhealthy container", func() bool {
+	checkFailingStreak(t, e, pid)
+	eventually(t, 60*time.Second, "systemd to restart the unhealthy container", func() bool {
 		return strings.TrimSpace(e.sh("systemctl show -P NRestarts podunit-hc.service")) == "1"
 	})
-	eventually(t, 15*time.Second, "the restarted container to be healthy", func() bool {
+	eventually(t, 30*time.Second, "the restarted container to be healthy", func() bool {
 		return health() == "healthy 0" && e.field("hc", "{{.State.Pid}}") != pid
 	})
+	events := e.must("events", "--stream=false", "--filter", "container=hc", "--filter", "event=health_status",
+		"--format", `{{index .Attributes "health_status"}}`)
+	if !strings.Contains(events, "healthy\nunhealthy\n") || strings.Count(events, "unhealthy") != 1 {
+		t.Errorf("the health_status events: want healthy ones, one unhealthy (the second failure), then healthy ones:\n%s", events)
+	}
 	log := e.field("hc", "{{range .State.Health.Log}}{{.ExitCode}} {{end}}")
 	if !strings.Contains(log, "0") {
 		t.Errorf("health log %q", log)
@@ -54,7 +69,7 @@ func TestHealthUnderSystemd(t *testing.T) {
 	if r := e.run("healthcheck", "run", "hc"); r.code != 0 {
 		t.Errorf("healthcheck run: %+v", r)
 	}
-	e.must("stop", "hc")
+	e.must("stop", "-t", "0", "hc") // sleep as PID 1 ignores SIGTERM: the stop itself is not checked here
 	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer + " || true")); got == "active" {
 		t.Errorf("%s stays active after stop", timer)
 	}
@@ -62,13 +77,35 @@ func TestHealthUnderSystemd(t *testing.T) {
 	if got := strings.TrimSpace(e.sh("systemctl is-active " + timer)); got != "active" {
 		t.Errorf("%s is %q after start", timer, got)
 	}
-	e.must("rm", "-f", "hc")
+	e.must("rm", "-f", "-t", "0", "hc")
 	if got := strings.TrimSpace(e.sh("systemctl list-units --all --no-legend 'podunit-health-*'")); got != "" {
 		t.Errorf("after rm the health units stay:\n%s", got)
 	}
 	checkHealthInUnitFile(t, e)
 	checkNotifyHealthy(t, e)
 	checkHealthInPod(t, e)
+}
+
+// checkFailingStreak lets hc's checks through one at a time (gatedCheck):
+// the first failing check leaves hc running, healthy, with a failing
+// streak of 1 and its unit not restarted; then it lets the second through.
+func checkFailingStreak(t *testing.T, e *env, pid string) {
+	e.must("exec", "hc", "touch", "/tmp/gated")
+	eventually(t, 60*time.Second, "a check to wait at the gate", func() bool {
+		return e.run("exec", "hc", "test", "-e", "/tmp/waiting").code == 0
+	})
+	e.must("exec", "hc", "sh", "-c", "echo bad > /tmp/ok; touch /tmp/token") // one failing check
+	want := "running " + pid + " healthy 1"
+	eventually(t, 60*time.Second, "the first failing check to be counted", func() bool {
+		return e.field("hc", "{{.State.Status}} {{.State.Pid}} {{.State.Health.Status}} {{.State.Health.FailingStreak}}") == want
+	})
+	if got := strings.TrimSpace(e.sh("systemctl show -P NRestarts,ActiveState podunit-hc.service")); got != "0\nactive" {
+		t.Errorf("after one failing check (of 2 retries) the unit: %q, want 0 restarts, active", got)
+	}
+	if got := e.field("hc", "{{.State.Status}} {{.State.Pid}} {{.State.Health.Status}} {{.State.Health.FailingStreak}}"); got != want {
+		t.Errorf("after one failing check, while the next waits: %q, want %q", got, want)
+	}
+	e.must("exec", "hc", "touch", "/tmp/token") // the second: unhealthy, restart
 }
 
 // checkHealthInPod: a pod member started by pod start (init, then
@@ -85,7 +122,7 @@ func checkHealthInPod(t *testing.T, e *env) {
 	eventually(t, 15*time.Second, "the pod member to be healthy", func() bool {
 		return e.field("hpm", "{{.State.Health.Status}}") == "healthy"
 	})
-	e.must("pod", "rm", "-f", "hp")
+	e.must("pod", "rm", "-f", "-t", "0", "hp")
 }
 
 // checkNotifyHealthy: with --sdnotify=healthy the start returns only once
@@ -100,8 +137,9 @@ func checkNotifyHealthy(t *testing.T, e *env) {
 	if got := e.field("nh", "{{.State.Health.Status}}"); got != "healthy" {
 		t.Errorf("after run -d --sdnotify=healthy the container is %q", got)
 	}
-	e.must("rm", "-f", "nh")
-	handUnit(e, "never", "TimeoutStartSec=4", "--sdnotify healthy --health-cmd false --health-interval 1s bb sleep 600")
+	e.must("rm", "-f", "-t", "0", "nh")
+	// SIGKILL: else the start timeout's stop waited the default 90 s for sleep, which ignores SIGTERM
+	handUnit(e, "never", "TimeoutStartSec=4\nKillSignal=SIGKILL", "--sdnotify healthy --health-cmd false --health-interval 1s bb sleep 600")
 	if _, _, code, _ := e.sb.Exec("systemctl", "start", "never.service"); code == 0 {
 		t.Error("a unit whose check never passes started")
 	}

@@ -8,21 +8,30 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/podunit/podunit/engine/errdefs"
 )
 
 // DefaultName is the bridge network containers join when nothing else is
 // asked for, created on first use.
 const DefaultName = "podunit"
 
-// Defaults are containers.conf's network settings podunit follows.
+// Defaults are the containers.conf settings podunit follows: the network
+// ones, and [engine] env for podunit's own process. One reader for all, so
+// a file is parsed once and judged the same way everywhere.
 type Defaults struct {
 	NetNS          string // [containers] netns: bridge, private, host, none…; "" means bridge
 	DefaultNetwork string // [network] default_network; "" means DefaultName
 	// SubnetPools are [network] default_subnet_pools: where a network
 	// created without a subnet gets one; nil means 10.89.0.0/16 in /24s.
 	SubnetPools []SubnetPool
+	// Env is [engine] env: NAME=VALUE settings for podunit's own process
+	// (a proxy, a registries.conf), never for the containers. As in Podman
+	// a later file's list replaces an earlier one's.
+	Env []string
 }
 
 // SubnetPool is one of containers.conf's default_subnet_pools: subnets of
@@ -40,6 +49,9 @@ type containersConf struct {
 		DefaultNetwork string       `toml:"default_network"`
 		SubnetPools    []SubnetPool `toml:"default_subnet_pools"`
 	} `toml:"network"`
+	Engine struct {
+		Env *[]string `toml:"env"`
+	} `toml:"engine"`
 }
 
 // ConfFiles are the containers.conf files read, in order, later ones
@@ -55,8 +67,9 @@ func ConfFiles() []string {
 	return append(files, dropins...)
 }
 
-// ReadDefaults reads the network settings of the given containers.conf
-// files; missing files are skipped.
+// ReadDefaults reads the given containers.conf files, later ones
+// overriding; missing files are skipped, and a malformed file or setting is
+// an invalid argument naming the file.
 func ReadDefaults(files []string) (Defaults, error) {
 	var d Defaults
 	for _, f := range files {
@@ -65,31 +78,47 @@ func ReadDefaults(files []string) (Defaults, error) {
 			continue
 		}
 		if err != nil {
-			return d, err
+			return d, fmt.Errorf("containers.conf %s: %w", f, err)
 		}
 		var c containersConf
 		if err := toml.Unmarshal(data, &c); err != nil {
-			return d, fmt.Errorf("%s: %w", f, err)
+			return d, fmt.Errorf("containers.conf %s: %w: %w", f, errdefs.ErrInvalidArgument, err)
 		}
-		if c.Containers.NetNS != "" {
-			d.NetNS = c.Containers.NetNS
-		}
-		if c.Network.DefaultNetwork != "" {
-			d.DefaultNetwork = c.Network.DefaultNetwork
-		}
-		if c.Network.SubnetPools != nil {
-			for _, p := range c.Network.SubnetPools {
-				if _, err := p.cidr(0); err != nil {
-					return d, fmt.Errorf("%s: [network] default_subnet_pools: %w", f, err)
-				}
-			}
-			d.SubnetPools = c.Network.SubnetPools
+		if err := d.take(c); err != nil {
+			return d, fmt.Errorf("containers.conf %s: %w: %w", f, err, errdefs.ErrInvalidArgument)
 		}
 	}
 	if d.DefaultNetwork == "" || d.DefaultNetwork == "podman" {
 		d.DefaultNetwork = DefaultName // podman's own default network is not ours
 	}
 	return d, nil
+}
+
+// take lays one file's settings over d.
+func (d *Defaults) take(c containersConf) error {
+	if c.Containers.NetNS != "" {
+		d.NetNS = c.Containers.NetNS
+	}
+	if c.Network.DefaultNetwork != "" {
+		d.DefaultNetwork = c.Network.DefaultNetwork
+	}
+	if c.Network.SubnetPools != nil {
+		for _, p := range c.Network.SubnetPools {
+			if _, err := p.cidr(0); err != nil {
+				return fmt.Errorf("[network] default_subnet_pools: %w", err)
+			}
+		}
+		d.SubnetPools = c.Network.SubnetPools
+	}
+	if c.Engine.Env != nil {
+		for _, kv := range *c.Engine.Env {
+			if name, _, ok := strings.Cut(kv, "="); !ok || name == "" {
+				return fmt.Errorf("[engine] env: %q is not NAME=VALUE", kv)
+			}
+		}
+		d.Env = *c.Engine.Env
+	}
+	return nil
 }
 
 // cidr is the pool's i-th subnet, or an error when the pool is not an IPv4

@@ -2,6 +2,7 @@ package image
 
 import (
 	"errors"
+	"syscall"
 
 	"go.podman.io/common/pkg/retry"
 
@@ -23,7 +24,10 @@ func retryablePull(err error) bool {
 }
 
 func anyRetryable(err error) bool {
-	if retry.IsErrorRetryable(err) {
+	// A registry that drops the connection shows as a reset when we read
+	// and as a broken pipe when we were writing (the heuristic has only
+	// the first): the same transient failure.
+	if retry.IsErrorRetryable(err) || errors.Is(err, syscall.EPIPE) {
 		return true
 	}
 	switch u := err.(type) {

@@ -1,7 +1,10 @@
 package image
 
 import (
+	"fmt"
 	"net"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,4 +62,18 @@ func TestPullRetry(t *testing.T) {
 	_, err = s.Pull(ctx, reg+"/podunit/nothere:1", PullOptions{RegistryOptions: registryFor(t, reg).reg,
 		PullExtras: PullExtras{Retry: DefaultPullRetries, RetryDelay: time.Hour}})
 	wantErr(t, err, errdefs.ErrNotFound, "nothere") // final: no hour-long wait
+}
+
+// TestBrokenPipeIsRetried: a connection the registry dropped while the
+// client wrote fails with EPIPE, not ECONNRESET; it is retried all the same
+// (CI saw run --retry give up on one at once).
+func TestBrokenPipeIsRetried(t *testing.T) {
+	write := &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
+	err := fmt.Errorf("pulling %q: %w: %w", "x", errdefs.ErrUnavailable, write)
+	if !retryablePull(err) {
+		t.Errorf("%v is not retried", err)
+	}
+	if retryablePull(fmt.Errorf("%w: %w", errdefs.ErrNotFound, write)) {
+		t.Error("a not-found error is retried")
+	}
 }

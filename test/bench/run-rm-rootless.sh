@@ -37,8 +37,9 @@ cp "$work/rootfs.tar" "$home/rootfs.tar"
 inside() { "$@"; }
 prefix=""
 sb=""
-cleanup() {
+cleanup() { # the user's manager stopped first: userdel refuses a user with processes
 	inside loginctl disable-linger "$name" >/dev/null 2>&1 || true
+	inside systemctl stop "user@$uid.service" >/dev/null 2>&1 || true
 	[ -z "$sb" ] || "$top/test/sandbox.sh" stop "$sb"
 	userdel "$name" >/dev/null 2>&1 || true
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -193,12 +194,40 @@ func (e *Engine) NetworkContainers(ctx context.Context, name string) (map[string
 }
 
 // NetworkRemove removes a network. One in use needs force, which removes
-// its containers and pods first (as Podman's network rm -f does).
+// its containers and pods first (as Podman's network rm -f does); one
+// started on it meanwhile, found by the removal itself, is removed in
+// another round.
 func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, timeout *uint) error {
 	n, err := e.networks().Get(name)
 	if err != nil {
 		return err
 	}
+	for round := 1; ; round++ {
+		err := e.removeNetworkOnce(ctx, n, force, timeout)
+		if !force || !errdefs.IsConflict(err) || round == 10 {
+			return err
+		}
+		if err := sleepCtx(ctx, time.Duration(round)*20*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// ownerExists tells a container or pod that exists (or may: a store
+// that fails to answer says yes) from the stale owner of a lease.
+func (e *Engine) ownerExists(ctx context.Context) func(id string) bool {
+	return func(id string) bool {
+		if _, err := e.store.Container(ctx, id); !errdefs.IsNotFound(err) {
+			return true
+		}
+		_, err := e.store.Pod(ctx, id)
+		return !errdefs.IsNotFound(err)
+	}
+}
+
+// removeNetworkOnce is one round of NetworkRemove.
+func (e *Engine) removeNetworkOnce(ctx context.Context, n Network, force bool, timeout *uint) error {
+	name := n.Name
 	cs, ps, err := e.NetworkUsers(ctx, name)
 	if err != nil {
 		return err
@@ -227,7 +256,7 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if err := e.networks().Remove(ctx, n); err != nil {
+	if err := e.networks().Remove(ctx, n, e.ownerExists(ctx)); err != nil {
 		return err
 	}
 	return e.networks().RemoveSharedChains()

@@ -71,7 +71,7 @@ func TestRemoveSeveralDNSNetworks(t *testing.T) {
 		}
 		stop := slowAardvark(m)
 		for i, n := range all {
-			if err := m.Remove(ctx, n); err != nil {
+			if err := m.Remove(ctx, n, nil); err != nil {
 				stop()
 				t.Fatalf("round %d: network rm %s: %v", r, n.Name, err)
 			}

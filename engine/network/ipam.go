@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"go.podman.io/common/libnetwork/types"
@@ -46,6 +47,27 @@ func (m *Manager) Attachments(network string) int {
 		}
 	}
 	return n
+}
+
+// owners are the owners of network's leases, but the network's own (a
+// removal's cycle holds one for a moment), sorted.
+func (m *Manager) owners(n Network) []string {
+	entries, _ := os.ReadDir(m.leaseDir(n.Name))
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if net.ParseIP(e.Name()) == nil {
+			continue
+		}
+		if data, err := os.ReadFile(filepath.Join(m.leaseDir(n.Name), e.Name())); err == nil && len(data) > 0 && string(data) != n.ID {
+			seen[string(data)] = true
+		}
+	}
+	var out []string
+	for o := range seen {
+		out = append(out, o)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func normal(ip net.IP) net.IP {

@@ -139,7 +139,7 @@ func (m *Manager) removerDir(name string) string { return filepath.Join(m.RunDir
 // namespace up on the network (netavark makes again whatever a killed
 // removal took already) and tear it down, the bridge's last port.
 // Each step is idempotent and the namespace's place is fixed: a re-run
-// after a kill finishes the job.
+// after a kill finishes the job. The caller holds the netavark lock.
 func (m *Manager) removeHost(ctx context.Context, n Network) error {
 	if n.Driver != types.BridgeNetworkDriver || n.NetworkInterface == "" {
 		return nil
@@ -152,11 +152,6 @@ func (m *Manager) removeHost(ctx context.Context, n Network) error {
 	_, bridge := ls[n.NetworkInterface]
 	_, keeper := ls[k]
 	pin := Pinned{Dir: m.removerDir(n.Name)}
-	unlock, err := m.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	if !bridge && !keeper && !pin.Has(Net) {
 		// never used, taken down already, or its bridge deleted by hand:
 		// no teardown left to stop aardvark-dns, so tell it itself

@@ -2,12 +2,15 @@ package network
 
 import (
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/podunit/podunit/engine/errdefs"
 )
 
 func TestKeeperNames(t *testing.T) {
@@ -128,7 +131,7 @@ func TestKeeperKeepsTheBridge(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh(t, "ip link delete "+k)
-	if err := m.Remove(ctx, n); err != nil {
+	if err := m.Remove(ctx, n, nil); err != nil {
 		t.Fatal(err)
 	}
 	requireNoLinksOrRules(t, m)
@@ -178,5 +181,51 @@ func requireNoLinksOrRules(t *testing.T, m *Manager) {
 	}
 	if rules := sh(t, "iptables-save | grep -E '^(-A|:NETAVARK)' || true"); rules != "" {
 		t.Fatalf("rules after network rm:\n%s", rules)
+	}
+}
+
+// TestRemoveRefusesAnOwnerAttachedMeanwhile: a container that attached
+// after network rm -f listed the network's users (the race TestNetworkChurn
+// found) makes the removal fail with a conflict and change nothing, so
+// that the next round removes that container first; the lease of an owner
+// that no longer exists does not stop it.
+func TestRemoveRefusesAnOwnerAttachedMeanwhile(t *testing.T) {
+	if !inNetNS(t) {
+		return
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := NewManager(filepath.Join(dir, "networks"), filepath.Join(dir, "run"))
+	n := DefaultNetwork("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	if err := m.Add(n); err != nil {
+		t.Fatal(err)
+	}
+	id := strings.Repeat("d2", 32)
+	a := attachOne(t, m, id)
+	err := m.Remove(ctx, n, func(string) bool { return true })
+	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), id) {
+		t.Fatalf("Remove with %s attached: %v, want a conflict naming it", id, err)
+	}
+	if _, err := m.Get(n.Name); err != nil {
+		t.Fatalf("a refused Remove took the network's file: %v", err)
+	}
+	if got := m.Leases(n.Name, id); len(got) != 1 {
+		t.Fatalf("a refused Remove took the owner's lease: %v", got)
+	}
+	k, _ := keeperNames("podunit0")
+	checkKeeperOn(t, k)
+	if err := m.Detach(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	// a lease whose owner is gone (removed by a command that was killed)
+	if _, err := m.lease(n.Name, net.ParseIP("10.89.0.77"), strings.Repeat("e3", 32)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Remove(ctx, n, func(o string) bool { return o == id }); err != nil {
+		t.Fatalf("Remove with a stale lease only: %v", err)
+	}
+	requireNoLinksOrRules(t, m)
+	if _, err := os.Stat(m.leaseDir(n.Name)); !os.IsNotExist(err) {
+		t.Fatalf("Remove left the network's leases: %v", err)
 	}
 }

@@ -83,13 +83,9 @@ func (m *Manager) RemoveSharedChains() error {
 // removeDNATChain deletes network name's DNAT chain when idle. Remove does
 // it before the network's file goes: RemoveSharedChains, after, keeps the
 // chains of the networks that exist, and a re-run of a removal killed in
-// between finds no network to remove, so the chain stayed for good.
+// between finds no network to remove, so the chain stayed for good. The
+// caller holds the netavark lock.
 func (m *Manager) removeDNATChain(name string) error {
-	unlock, err := m.lock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	own := dnatChain(name)
 	var errs []error
 	for _, bin := range []string{"iptables", "ip6tables"} {

@@ -149,8 +149,27 @@ func (m *Manager) Add(n Network) error {
 
 // Remove deletes network n: its bridge, keeper and rules, its leases, its
 // DNAT chain and its file, the file last, so that a re-run after a kill finds the
-// network and finishes. The caller has detached everything first.
-func (m *Manager) Remove(ctx context.Context, n Network) error {
+// network and finishes. The caller has detached everything first; a live
+// owner that attached meanwhile (its lease, taken under the same lock as
+// this removal, says so) makes it fail with ErrConflict and change
+// nothing, so that no container is left on a network that is gone. live
+// tells the owners that exist from the stale leases of removed ones; nil
+// takes every owner for live.
+func (m *Manager) Remove(ctx context.Context, n Network, live func(owner string) bool) error {
+	unlock, err := m.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var owners []string
+	for _, o := range m.owners(n) {
+		if live == nil || live(o) {
+			owners = append(owners, o)
+		}
+	}
+	if len(owners) > 0 {
+		return fmt.Errorf("network %q: attached meanwhile by %s: %w", n.Name, strings.Join(owners, ", "), errdefs.ErrConflict)
+	}
 	if err := m.removeHost(ctx, n); err != nil {
 		return err
 	}

@@ -202,6 +202,9 @@ func (e *Engine) completeConfig(cfg *model.Config, o CreateOptions, img *image.I
 			return err
 		}
 		cfg.Runtime = rt.Name
+		if strings.Contains(e.cfg.Runtime, "/") {
+			cfg.Runtime = rt.Path // its unit and later commands run the same one
+		}
 	}
 	if err := e.checkSecrets(cfg.Secrets); err != nil {
 		return err

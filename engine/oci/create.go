@@ -56,6 +56,9 @@ func (r *Runtime) StartExec(ctx context.Context, id, bundle string) error {
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg) // what a runtime (or its wrapper) said outside its log
+		}
 		err = classify(r.Name, "start", logPath, err)
 		if notWaiting(err.Error()) {
 			return fmt.Errorf("%w: %w", err, ErrNotWaiting)

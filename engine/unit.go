@@ -73,13 +73,17 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	t := e.transientFor(c, p, initOnly)
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
-	if err == nil {
-		e.startHealthTimer(ctx, conn, e.followed(ctx, c))
-		return nil
-	}
-	// unit-start holds the lock until it has recorded how the start went
+	// unit-start holds the lock until it has recorded how the start went,
+	// also after READY=1 (startReady)
 	if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
 		unlock()
+	}
+	if err == nil {
+		if err := e.failedAfterReady(ctx, c); err != nil {
+			return err
+		}
+		e.startHealthTimer(ctx, conn, e.followed(ctx, c))
+		return nil
 	}
 	after, lerr := e.store.Container(ctx, c.ID)
 	if errdefs.IsNotFound(lerr) {
@@ -219,8 +223,13 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 		e.recordFailure(c.ID, err)
 		return err
 	}
+	// readyFirst: systemd hears READY=1 before the init may run (startReady)
+	readyFirst := !initOnly && c.Config.SdNotify != "container" && c.Config.SdNotify != "healthy"
 	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
 		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
+		if readyFirst {
+			c.State.Status = model.Running
+		}
 		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
 		c.State.Health = freshHealth(c)
 		return nil
@@ -229,23 +238,56 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}
 	e.releasePodNS()
 	c.State.Pid, c.State.Unit = pid, unit
-	if initOnly {
+	switch {
+	case initOnly:
 		e.containerEvent(c, "init") // pod init: created, waiting for pod start
-	} else {
-		if err := e.startInUnit(ctx, c); err != nil {
-			return err
-		}
-		e.containerEvent(c, "start")
-		e.startHealthTimerHere(ctx, c)
+		return e.readyClosed()
+	case readyFirst:
+		return e.startReady(ctx, c)
 	}
+	if err := e.startInUnit(ctx, c); err != nil {
+		return err
+	}
+	e.containerEvent(c, "start")
+	e.startHealthTimerHere(ctx, c)
 	if c.Config.SdNotify == "container" {
 		return nil // the application says READY=1 itself
 	}
-	if c.Config.SdNotify == "healthy" {
-		unlock() // no lock held while waiting: stop and kill may come
-		return e.readyWhenHealthy(ctx, c)
+	unlock() // no lock held while waiting for health: stop and kill may come
+	return e.readyWhenHealthy(ctx, c)
+}
+
+// startReady tells systemd the unit is ready, and only then lets the
+// created container (recorded Running already) run. An init that exits at
+// once (`true`, a failing entrypoint) so ends a unit that was active, as
+// under Podman's conmon, not one that never became ready: systemd takes
+// that for a failed start (Result=protocol) and Restart=on-failure would
+// run a container again that exited 0. The datagram is queued before the
+// init may exit, and systemd reads notifications before exits. A start
+// that fails now is recorded before the container's lock is let go: the
+// command that started the unit waits for that lock (startUnit), and
+// finds the failure in the record, as it finds the store closed.
+func (e *Engine) startReady(ctx context.Context, c *model.Container) error {
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err != nil {
+		e.recordFailure(c.ID, err)
+		return err
 	}
-	return e.readyClosed()
+	if err := e.notifyReady(); err != nil {
+		_ = rt.Delete(ctx, c.ID, true)
+		e.recordFailure(c.ID, err)
+		return err
+	}
+	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
+		err = startRaced(c, err)
+		e.recordFailure(c.ID, err)
+		_ = rt.Delete(ctx, c.ID, true)
+		_ = e.store.Close()
+		return err
+	}
+	e.containerEvent(c, "start")
+	e.startHealthTimerHere(ctx, c)
+	return e.store.Close()
 }
 
 // startInUnit lets a created container run. From then on systemd may end

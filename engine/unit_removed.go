@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -44,4 +45,22 @@ func (e *Engine) removedWhileStarting(ctx context.Context, c *model.Container, j
 			ExitCode: r.Code, Error: r.Error}}, jobErr)
 	}
 	return fmt.Errorf("container %q was removed by another command while it started: %w", c.Name, errdefs.ErrConflict)
+}
+
+// failedAfterReady is the start failure unit-start recorded for c after it
+// told systemd the unit was ready (startReady), kept in c's record or,
+// for a container removed since (--rm), with its exit code; nil if none.
+func (e *Engine) failedAfterReady(ctx context.Context, c *model.Container) error {
+	after, err := e.store.Container(ctx, c.ID)
+	if errdefs.IsNotFound(err) {
+		r, kerr := e.store.RemovedExitCode(ctx, c.ID)
+		if kerr != nil {
+			return nil // removed by another command after it started
+		}
+		after, err = &model.Container{Name: c.Name, State: model.State{Status: model.Exited, ExitCode: r.Code, Error: r.Error}}, nil
+	}
+	if err != nil || after.State.Error == "" {
+		return nil
+	}
+	return startFailure(after, errors.New("its unit was ready"))
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -205,6 +206,8 @@ func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
 			e.image()
 			t.Run("stops in the stop timeout", func(t *testing.T) { checkTransientStops(t, e.on(t)) })
 			t.Run("exit codes of quick exits", func(t *testing.T) { checkQuickExitCodes(t, e.on(t)) })
+			t.Run("a quick exit 0 is no failed start", func(t *testing.T) { checkQuickExitZero(t, e.on(t)) })
+			t.Run("a start that fails after READY=1", func(t *testing.T) { checkStartFailsAfterReady(t, e.on(t)) })
 			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
 			t.Run("run -d killed: the first rm -f finishes", func(t *testing.T) { checkKilledRunD(t, e.on(t)) })
 		})
@@ -271,6 +274,66 @@ func checkQuickExitCodes(t *testing.T, e *env) {
 		t.Fatalf("ps -a after the retries: %q, want Exited (5)", row)
 	}
 	e.must("rm", "retry")
+}
+
+// checkQuickExitZero: a container that exits 0 at once, before the start
+// could have been reported by any later step, ends a unit that started
+// (systemctl start succeeds): it is no failed start (Result=protocol) that
+// Restart=on-failure runs again, as it did when unit-start said READY=1
+// after the init ran.
+func checkQuickExitZero(t *testing.T, e *env) {
+	var names []string
+	for i := range 10 {
+		name := "once-" + e.runtime + strconv.Itoa(i) // one sandbox's journal for both runtimes
+		e.must("run", "-d", "--name", name, "--restart", "on-failure", "bb", "true")
+		names = append(names, name)
+	}
+	time.Sleep(time.Second) // systemd's restarts would come after RestartSec=100ms
+	for _, name := range names {
+		eventually(t, 10*time.Second, name+" to exit", func() bool {
+			return e.field(name, "{{.State.Status}}") == "exited"
+		})
+		log, _, _, _ := e.sb.Exec("journalctl", "-u", "podunit-"+name+".service", "-o", "cat", "--no-pager")
+		if n := strings.Count(log, "container start "); n != 1 || strings.Contains(log, "Failed with result") {
+			t.Fatalf("%s started %d times, want once with no failed result:\n%s", name, n, log)
+		}
+		if code := e.field(name, "{{.State.ExitCode}}"); code != "0" {
+			t.Fatalf("%s: exit code %s recorded, want 0", name, code)
+		}
+		e.must("rm", name)
+	}
+	r := e.run("run", "-d", "--name", "gone", "bb", "/no/such/binary")
+	if r.code != 127 || !strings.Contains(r.err, "/no/such/binary") {
+		t.Fatalf("run -d of a missing binary: exit %d, want 127 naming it: %s", r.code, r.err)
+	}
+	e.must("rm", "-f", "gone")
+}
+
+// checkStartFailsAfterReady: a runtime whose start fails, after unit-start
+// has told systemd the unit is ready, fails run -d with its message all the
+// same (the caller waits for unit-start's verdict), records the failure
+// and leaves a container rm removes.
+func checkStartFailsAfterReady(t *testing.T, e *env) {
+	real, err := exec.LookPath(e.runtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := filepath.Join(e.dir, "failstart", e.runtime)
+	script := "#!/bin/sh\nfor a; do [ \"$a\" = start ] && { echo 'injected start failure' >&2; exit 1; }; done\nexec " + real + " \"$@\"\n"
+	if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run("run", "-d", "--runtime", wrapper, "--name", "failstart", "bb", "sleep", "100")
+	if r.code != 125 || !strings.Contains(r.err, "injected start failure") {
+		t.Fatalf("run -d with a start that fails: exit %d, want 125 with the runtime's message: %s", r.code, r.err)
+	}
+	if st := e.field("failstart", "{{.State.Status}}"); st != "exited" {
+		t.Fatalf("after a failed start the container is %s, want exited", st)
+	}
+	e.must("rm", "failstart")
 }
 
 // checkNameReuse runs containers of one name one after another while a unit

@@ -99,12 +99,7 @@ func TestKeeperKeepsTheBridge(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	m := NewManager(filepath.Join(dir, "networks"), filepath.Join(dir, "run"))
-	n := DefaultNetwork("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-	if err := m.Add(n); err != nil {
-		t.Fatal(err)
-	}
+	m, n := defaultNetworkManager(t)
 	k, _ := keeperNames("podunit0")
 	id := strings.Repeat("c1", 32)
 	a := attachOne(t, m, id)
@@ -138,6 +133,18 @@ func TestKeeperKeepsTheBridge(t *testing.T) {
 	if _, err := os.Stat(m.removerDir(n.Name)); !os.IsNotExist(err) || strings.Contains(sh(t, "cat /proc/self/mountinfo"), m.removerDir(n.Name)) {
 		t.Fatalf("network rm left its namespace: %v", err)
 	}
+}
+
+// defaultNetworkManager is a manager in a temporary folder with the
+// default network added.
+func defaultNetworkManager(t *testing.T) (*Manager, Network) {
+	dir := t.TempDir()
+	m := NewManager(filepath.Join(dir, "networks"), filepath.Join(dir, "run"))
+	n := DefaultNetwork("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
+	if err := m.Add(n); err != nil {
+		t.Fatal(err)
+	}
+	return m, n
 }
 
 // checkKept: bridge podunit0 and its keeper k are there, the network's
@@ -194,12 +201,7 @@ func TestRemoveRefusesAnOwnerAttachedMeanwhile(t *testing.T) {
 		return
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	m := NewManager(filepath.Join(dir, "networks"), filepath.Join(dir, "run"))
-	n := DefaultNetwork("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")
-	if err := m.Add(n); err != nil {
-		t.Fatal(err)
-	}
+	m, n := defaultNetworkManager(t)
 	id := strings.Repeat("d2", 32)
 	a := attachOne(t, m, id)
 	err := m.Remove(ctx, n, func(string) bool { return true })

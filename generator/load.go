@@ -2,7 +2,6 @@ package generator
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -177,14 +176,7 @@ func (t *tree) dropinFiles(name string) []string {
 }
 
 // readLimited reads at most unitfile.MaxSize+1 bytes of path.
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, unitfile.MaxSize+1))
-}
+func readLimited(path string) ([]byte, error) { return readRegular(path, unitfile.MaxSize) }
 
 // load parses a source and applies its drop-ins.
 func (t *tree) load(s *source) (*unitfile.File, error) {

@@ -68,13 +68,7 @@ func writeFile(path string, data []byte) error {
 	// systemd hands generators empty directories, so where no file is in
 	// the way the unit is written in place; a generator that dies halfway
 	// leaves a directory the next run (daemon-reload) gets afresh.
-	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err == nil {
-		_, err = f.Write(data)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	} else if !errors.Is(err, os.ErrExist) {
+	if err := createExclusive(path, data); !errors.Is(err, os.ErrExist) {
 		return err
 	}
 	tmp := tmpName(path)

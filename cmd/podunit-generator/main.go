@@ -12,12 +12,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/podunit/podunit/generator"
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		// A generator runs for tens of milliseconds with a heap of a few
+		// megabytes per thousand units: collect only near a bound, not six
+		// times on the way (GOGC and GOMEMLIMIT in the environment win).
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(256 << 20)
+	}
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

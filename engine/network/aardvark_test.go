@@ -187,3 +187,57 @@ func TestIsAardvark(t *testing.T) {
 		t.Fatal("a network's file went unseen")
 	}
 }
+
+// TestRemoveKilledAfterItsDNSEdit: a network rm killed between taking the
+// keeper's line out of aardvark-dns's file and signalling aardvark-dns (as
+// TestFaultInjection's kills found) left it running for good: the re-run
+// found the file unchanged and told it nothing.
+func TestRemoveKilledAfterItsDNSEdit(t *testing.T) {
+	if !inNetNS(t) {
+		return
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := NewManager(filepath.Join(dir, "networks"), filepath.Join(dir, "run"))
+	n := Network{Name: "dnskill", ID: strings.Repeat("ab", 32), DNSEnabled: true}
+	if err := Complete(&n, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add(n); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if pid := m.AardvarkPID(); pid > 0 {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	id := strings.Repeat("cd", 32)
+	pin, err := Pin(filepath.Join(dir, "ctr"), []string{Net}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Attachment{ID: id, Name: "c", NetNS: pin.Path(Net), Endpoints: []Endpoint{{Network: n.Name, IfName: "eth0"}}}
+	if _, err := m.Attach(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Detach(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Unpin(pin.Dir); err != nil {
+		t.Fatal(err)
+	}
+	if m.AardvarkPID() == 0 {
+		t.Fatal("no aardvark-dns runs for the network's keeper")
+	}
+	// the killed removal's first step, without its signal
+	if changed, err := m.editDNS(n.Name, isKeeper, true); err != nil || !changed {
+		t.Fatalf("taking the keeper's line out: changed %v, %v", changed, err)
+	}
+	if err := m.Remove(ctx, n, nil); err != nil {
+		t.Fatal(err)
+	}
+	if pid := m.AardvarkPID(); pid != 0 {
+		t.Fatalf("aardvark-dns (pid %d) outlives the re-run removal of the last DNS network", pid)
+	}
+	requireNoLinksOrRules(t, m)
+}

@@ -79,9 +79,13 @@ func (m *Manager) editDNS(name string, drop func(string) bool, removeEmpty bool)
 // and teardown then hand netavark the network without DNS: with them,
 // netavark would make the file again and signal aardvark-dns twice more,
 // each signal a reread under way while the next file goes.
+//
+// aardvark-dns is told even when the file was changed already: a removal
+// killed between its edit and its signal (or while it waited for
+// aardvark-dns to stop) left it running, told of nothing, for the re-run
+// to find (TestFaultInjection).
 func (m *Manager) dropDNSNotify(n Network) error {
-	changed, err := m.editDNS(n.Name, isKeeper, true)
-	if err != nil || !changed {
+	if _, err := m.editDNS(n.Name, isKeeper, true); err != nil {
 		return err
 	}
 	return m.notifyAardvark()

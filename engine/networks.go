@@ -379,7 +379,11 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 		}
 		return checkNames(cfg.NetConfig)
 	}
-	mode, err := e.networkMode(ctx, o.Network)
+	flag, modeOpts, err := modeOptions(o.Network)
+	if err != nil {
+		return err
+	}
+	mode, err := e.networkMode(ctx, flag)
 	if err != nil {
 		return err
 	}
@@ -390,7 +394,7 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 	if len(ports) > 0 && !publishes(mode) {
 		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
 	}
-	cfg.Network, cfg.Ports = mode, ports
+	cfg.Network, cfg.Ports, cfg.ModeOptions = mode, ports, modeOpts
 	return e.netOpts(mode, &cfg.NetConfig, o.FirstNetworkOpts)
 }
 
@@ -420,6 +424,10 @@ func (e *Engine) netOpts(mode string, nc *model.NetConfig, first model.NetworkOp
 // network's name. With host the pod does not share a network namespace:
 // its members have the host's.
 func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag string, publish []string, first model.NetworkOpts) error {
+	flag, modeOpts, err := modeOptions(flag)
+	if err != nil {
+		return err
+	}
 	mode, err := e.networkMode(ctx, flag)
 	if err != nil {
 		return err
@@ -443,6 +451,6 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 		}
 		cfg.Share = share
 	}
-	cfg.Network, cfg.Ports = mode, ports
+	cfg.Network, cfg.Ports, cfg.ModeOptions = mode, ports, modeOpts
 	return e.netOpts(mode, &cfg.NetConfig, first)
 }

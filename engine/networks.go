@@ -299,8 +299,11 @@ func (e *Engine) networkMode(ctx context.Context, flag string) (string, error) {
 		return mode, nil
 	case mode == "", mode == "bridge", mode == "private":
 		return d.DefaultNetwork, e.ensureNetwork(ctx, d.DefaultNetwork)
-	case mode == "slirp4netns" || mode == "pasta" || strings.HasPrefix(mode, "slirp4netns:") || strings.HasPrefix(mode, "pasta:"):
-		return "", fmt.Errorf("--network %s: podunit runs rootful bridges only: %w", mode, errdefs.ErrNotImplemented)
+	case mode == pastaMode: // as Podman 5's: root's containers may have pasta too (rootful_pasta.go)
+		_, err := network.PastaBinary()
+		return mode, err
+	case mode == "slirp4netns" || strings.HasPrefix(mode, "slirp4netns:") || strings.HasPrefix(mode, "pasta:"):
+		return "", fmt.Errorf("--network %s: podunit runs rootful bridges and pasta only: %w", mode, errdefs.ErrNotImplemented)
 	case strings.HasPrefix(mode, "container:"):
 		c, err := e.store.Container(ctx, strings.TrimPrefix(mode, "container:"))
 		if err != nil {
@@ -434,6 +437,9 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 	}
 	if strings.HasPrefix(mode, "container:") || strings.HasPrefix(mode, "ns:") {
 		return fmt.Errorf("--network %s: a pod takes a network's name, bridge, none or host: %w", flag, errdefs.ErrInvalidArgument)
+	}
+	if err := e.rootfulPodPasta(mode); err != nil {
+		return err
 	}
 	ports, err := ParsePublish(publish)
 	if err != nil {

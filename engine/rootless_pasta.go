@@ -103,11 +103,11 @@ func (e *Engine) holdUntilRecorded(f *os.File) {
 // it looks, so a member starting meanwhile either is seen or starts a pasta
 // of its own after this one ended.
 func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
-	if !e.cfg.Rootless.On {
-		return nil
-	}
-	if c.Config.Pod == "" {
+	if c.Config.Pod == "" && (e.cfg.Rootless.On || c.Config.Network == pastaMode) {
 		return e.stopHelpers(c.ID)
+	}
+	if !e.cfg.Rootless.On || c.Config.Pod == "" {
+		return nil
 	}
 	if e.podns == nil {
 		if err := e.holdPodNS(ctx, c.Config.Pod); err != nil {

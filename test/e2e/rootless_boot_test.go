@@ -19,7 +19,8 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
-	u.must("image", "import", tar, "bb") // on the host, before the boot starts gen.service
+	u.must("image", "import", tar, "bb")   // on the host, before the boot starts gen.service
+	u.must("tag", "bb", auImage, au2Image) // for checkRootlessAutoUpdate
 	gens := userGenerator(t, dir, u)
 	asked := serveLoopbackDNS(t)
 	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens, pastaConf(t, dir), loopbackResolv(t, dir)}})

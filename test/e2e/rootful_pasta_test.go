@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/podunit/podunit/test/harness"
 )
 
 // TestRootfulPasta: on the host with runc, root's container on
@@ -65,4 +67,33 @@ func TestRootfulPasta(t *testing.T) {
 	if _, err := strconv.Atoi(pid); err != nil {
 		t.Errorf("pid file %s holds %q", pidFile, data)
 	}
+}
+
+// checkRootfulPastaUnit (in TestRootlessUnderSystemd's boot, which shares
+// the host's network namespace): root's run -d --network pasta with
+// -p 127.0.0.1:P:80 is a system unit whose container answers on the
+// host's loopback through its own pasta, in the unit's cgroup, which ends
+// when the unit stops.
+func checkRootfulPastaUnit(t *testing.T, sb *harness.Sandbox) {
+	defer logCost(t, "checkRootfulPastaUnit", time.Now())
+	e := newEnv(t, sb, "crun")
+	e.image()
+	port := 30000 + os.Getpid()%5000
+	e.must("run", "-d", "--name", "rpu", "--network", "pasta", "-p", fmt.Sprintf("127.0.0.1:%d:80", port),
+		"bb", "sh", "-c", "echo published > /tmp/i; exec httpd -f -p 80 -h /tmp")
+	eventually(t, 30*time.Second, "root's unit on pasta to answer on the host's loopback", func() bool {
+		out, _, _, _ := sb.Exec("curl", "-sS", "--max-time", "5", fmt.Sprintf("http://127.0.0.1:%d/i", port))
+		return out == "published\n"
+	})
+	pidFile := filepath.Join(e.runDir(), "podunit", "pasta", e.field("rpu", "{{.Id}}")+".pid")
+	pid := strings.TrimSpace(sb.Run(t, "cat", pidFile))
+	if cg := sb.Run(t, "cat", "/proc/"+pid+"/cgroup"); !strings.Contains(cg, "podunit-rpu.service") {
+		t.Errorf("root's pasta (pid %s) is in cgroup %q, want its container's unit's", pid, cg)
+	}
+	e.must("stop", "-t", "1", "rpu")
+	eventually(t, 30*time.Second, "root's pasta (pid "+pid+") to end with its unit", func() bool {
+		st, _, code, _ := sb.Exec("grep", "^State:", "/proc/"+pid+"/status")
+		return code != 0 || strings.Contains(st, "zombie")
+	})
+	e.must("rm", "rpu")
 }

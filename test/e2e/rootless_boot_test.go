@@ -42,6 +42,7 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	checkRootlessUnit(t, u)
 	checkRootlessPasta(t, u)
 	checkPastaDNS(t, u, asked)
+	checkRootfulPastaUnit(t, u.sb)
 	checkRootlessAutoUpdate(t, u)
 	checkUserGenerate(t, u)
 }

@@ -48,9 +48,10 @@ func (e *Engine) restartForUpdate(ctx context.Context, c *model.Container) error
 	return e.waitUp(ctx, c.Name)
 }
 
-// startUnitByName starts a unit through systemd.
+// startUnitByName starts a unit through the manager that runs this
+// engine's units (the user's own for a rootless engine).
 func (e *Engine) startUnitByName(ctx context.Context, unit string) error {
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (e *Engine) startUnitByName(ctx context.Context, unit string) error {
 // must stay up with one main process; then, with a health check, the
 // container must become healthy.
 func (e *Engine) waitUp(ctx context.Context, name string) error {
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		return err
 	}

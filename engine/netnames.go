@@ -49,6 +49,9 @@ func (e *Engine) resolvFor(ctx context.Context, c *model.Container) ([]byte, err
 		return host, nil
 	}
 	p := network.ResolvParams{Servers: nc.DNS, Search: nc.DNSSearch, Options: nc.DNSOptions}
+	if len(nc.DNS) == 0 {
+		p.NetworkServers = e.helperDNS(e.helperMode(ctx, c))
+	}
 	owner := c.ID
 	if c.Config.Pod != "" {
 		owner = c.Config.Pod

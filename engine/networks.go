@@ -299,8 +299,11 @@ func (e *Engine) networkMode(ctx context.Context, flag string) (string, error) {
 		return mode, nil
 	case mode == "", mode == "bridge", mode == "private":
 		return d.DefaultNetwork, e.ensureNetwork(ctx, d.DefaultNetwork)
-	case mode == "slirp4netns" || mode == "pasta" || strings.HasPrefix(mode, "slirp4netns:") || strings.HasPrefix(mode, "pasta:"):
-		return "", fmt.Errorf("--network %s: podunit runs rootful bridges only: %w", mode, errdefs.ErrNotImplemented)
+	case mode == pastaMode: // as Podman 5's: root's containers may have pasta too (rootful_pasta.go)
+		_, err := network.PastaBinary()
+		return mode, err
+	case mode == "slirp4netns" || strings.HasPrefix(mode, "slirp4netns:") || strings.HasPrefix(mode, "pasta:"):
+		return "", fmt.Errorf("--network %s: podunit runs rootful bridges and pasta only: %w", mode, errdefs.ErrNotImplemented)
 	case strings.HasPrefix(mode, "container:"):
 		c, err := e.store.Container(ctx, strings.TrimPrefix(mode, "container:"))
 		if err != nil {
@@ -379,7 +382,11 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 		}
 		return checkNames(cfg.NetConfig)
 	}
-	mode, err := e.networkMode(ctx, o.Network)
+	flag, modeOpts, err := modeOptions(o.Network)
+	if err != nil {
+		return err
+	}
+	mode, err := e.networkMode(ctx, flag)
 	if err != nil {
 		return err
 	}
@@ -390,7 +397,7 @@ func (e *Engine) containerNetwork(ctx context.Context, cfg *model.Config, o Crea
 	if len(ports) > 0 && !publishes(mode) {
 		return fmt.Errorf("--publish needs a bridge network, not --network %s: %w", mode, errdefs.ErrInvalidArgument)
 	}
-	cfg.Network, cfg.Ports = mode, ports
+	cfg.Network, cfg.Ports, cfg.ModeOptions = mode, ports, modeOpts
 	return e.netOpts(mode, &cfg.NetConfig, o.FirstNetworkOpts)
 }
 
@@ -420,12 +427,19 @@ func (e *Engine) netOpts(mode string, nc *model.NetConfig, first model.NetworkOp
 // network's name. With host the pod does not share a network namespace:
 // its members have the host's.
 func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag string, publish []string, first model.NetworkOpts) error {
+	flag, modeOpts, err := modeOptions(flag)
+	if err != nil {
+		return err
+	}
 	mode, err := e.networkMode(ctx, flag)
 	if err != nil {
 		return err
 	}
 	if strings.HasPrefix(mode, "container:") || strings.HasPrefix(mode, "ns:") {
 		return fmt.Errorf("--network %s: a pod takes a network's name, bridge, none or host: %w", flag, errdefs.ErrInvalidArgument)
+	}
+	if err := e.rootfulPodPasta(mode); err != nil {
+		return err
 	}
 	ports, err := ParsePublish(publish)
 	if err != nil {
@@ -443,6 +457,6 @@ func (e *Engine) podNetwork(ctx context.Context, cfg *model.PodConfig, flag stri
 		}
 		cfg.Share = share
 	}
-	cfg.Network, cfg.Ports = mode, ports
+	cfg.Network, cfg.Ports, cfg.ModeOptions = mode, ports, modeOpts
 	return e.netOpts(mode, &cfg.NetConfig, first)
 }

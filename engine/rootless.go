@@ -46,7 +46,8 @@ func (e *Engine) rootlessNetwork(mode string) (resolved string, done bool, err e
 			mode, errdefs.ErrNotImplemented)
 	}
 	if strings.HasPrefix(mode, pastaMode+":") || strings.HasPrefix(mode, slirpMode+":") {
-		return "", true, fmt.Errorf("--network %s: podunit takes no pasta or slirp4netns options yet: %w", mode, errdefs.ErrNotImplemented)
+		return "", true, fmt.Errorf("containers.conf netns = %q: give pasta's or slirp4netns's options with --network, "+
+			"or pasta's in [network] pasta_options: %w", mode, errdefs.ErrInvalidArgument)
 	}
 	return "", false, nil
 }

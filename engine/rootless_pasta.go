@@ -38,10 +38,14 @@ func (e *Engine) pastaPidFile(owner string) string {
 // pastaNetns makes a network namespace served by a new pasta for owner,
 // publishing ports, and returns a path to it the runtime can open. It is
 // held open until the container's init is recorded (releasePodNS).
-func (e *Engine) pastaNetns(ctx context.Context, owner string, ports []model.PortMapping) (string, error) {
+func (e *Engine) pastaNetns(ctx context.Context, owner string, ports []model.PortMapping, own []string) (string, error) {
 	pidFile := e.pastaPidFile(owner)
+	opts, err := e.pastaOptions(own)
+	if err != nil {
+		return "", err
+	}
 	return e.helperNetns(pidFile, network.StopPasta, func(ns *os.File) error {
-		return network.Pasta{Netns: ns, PidFile: pidFile, Ports: netPorts(ports)}.Start(ctx)
+		return network.Pasta{Netns: ns, PidFile: pidFile, Ports: netPorts(ports), Options: opts}.Start(ctx)
 	})
 }
 
@@ -99,11 +103,11 @@ func (e *Engine) holdUntilRecorded(f *os.File) {
 // it looks, so a member starting meanwhile either is seen or starts a pasta
 // of its own after this one ended.
 func (e *Engine) releasePasta(ctx context.Context, c *model.Container) error {
-	if !e.cfg.Rootless.On {
-		return nil
-	}
-	if c.Config.Pod == "" {
+	if c.Config.Pod == "" && (e.cfg.Rootless.On || c.Config.Network == pastaMode) {
 		return e.stopHelpers(c.ID)
+	}
+	if !e.cfg.Rootless.On || c.Config.Pod == "" {
+		return nil
 	}
 	if e.podns == nil {
 		if err := e.holdPodNS(ctx, c.Config.Pod); err != nil {
@@ -132,10 +136,10 @@ func (e *Engine) podHelperNetns(ctx context.Context, p *model.Pod) (string, erro
 	var err error
 	pid := func() int { return network.PastaPid(e.pastaPidFile(owner)) }
 	if p.Config.Network == slirpMode {
-		path, err = e.slirpNetns(ctx, owner, p.Config.Ports)
+		path, err = e.slirpNetns(ctx, owner, p.Config.Ports, p.Config.ModeOptions)
 		pid = func() int { return network.SlirpPid(e.slirpPidFile(owner)) }
 	} else {
-		path, err = e.pastaNetns(ctx, owner, p.Config.Ports)
+		path, err = e.pastaNetns(ctx, owner, p.Config.Ports, p.Config.ModeOptions)
 	}
 	if err != nil {
 		return "", err

@@ -47,9 +47,12 @@ func TestRootlessNetwork(t *testing.T) {
 	if _, _, err := e.rootlessNetwork("slirp4netns"); !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "apt-get install slirp4netns") {
 		t.Errorf("without slirp4netns: %v, want the package named", err)
 	}
-	for _, mode := range []string{"bridge", "pasta:-T,8080", "slirp4netns:port_handler=slirp4netns"} {
-		if _, done, err := e.rootlessNetwork(mode); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
-			t.Errorf("%q: want not implemented, got %v", mode, err)
+	if _, done, err := e.rootlessNetwork("bridge"); !done || !errors.Is(err, errdefs.ErrNotImplemented) {
+		t.Errorf("bridge: want not implemented, got %v", err)
+	}
+	for _, mode := range []string{"pasta:-T,8080", "slirp4netns:port_handler=slirp4netns"} { // containers.conf's netns
+		if _, done, err := e.rootlessNetwork(mode); !done || !errdefs.IsInvalidArgument(err) || !strings.Contains(err.Error(), "--network") {
+			t.Errorf("%q: want an invalid argument pointing at --network, got %v", mode, err)
 		}
 	}
 	if _, done, _ := e.rootlessNetwork("host"); done {

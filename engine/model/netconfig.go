@@ -14,6 +14,10 @@ type NetConfig struct {
 	DNSOptions  []string               `json:"dnsOptions,omitempty"` // --dns-option: resolv.conf options
 	AddHost     []string               `json:"addHost,omitempty"`    // --add-host: NAME[;NAME...]:IP
 	NoHosts     bool                   `json:"noHosts,omitempty"`    // --no-hosts: the image's /etc/hosts
+
+	// ModeOptions are pasta's or slirp4netns's options, as --network
+	// pasta:A,B or slirp4netns:K=V,… gave them (Podman's NetworkOptions).
+	ModeOptions []string `json:"modeOptions,omitempty"`
 }
 
 // NetworkOpts are what was asked for on one network.

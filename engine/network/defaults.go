@@ -32,6 +32,9 @@ type Defaults struct {
 	// (a proxy, a registries.conf), never for the containers. As in Podman
 	// a later file's list replaces an earlier one's.
 	Env []string
+	// PastaOptions are [network] pasta_options: pasta's options for every
+	// container on pasta, before the container's own (pasta:…).
+	PastaOptions []string
 }
 
 // SubnetPool is one of containers.conf's default_subnet_pools: subnets of
@@ -48,6 +51,7 @@ type containersConf struct {
 	Network struct {
 		DefaultNetwork string       `toml:"default_network"`
 		SubnetPools    []SubnetPool `toml:"default_subnet_pools"`
+		PastaOptions   *[]string    `toml:"pasta_options"`
 	} `toml:"network"`
 	Engine struct {
 		Env *[]string `toml:"env"`
@@ -109,6 +113,9 @@ func (d *Defaults) take(c containersConf) error {
 			}
 		}
 		d.SubnetPools = c.Network.SubnetPools
+	}
+	if err := d.takePasta(c.Network.PastaOptions); err != nil {
+		return err
 	}
 	if c.Engine.Env != nil {
 		for _, kv := range *c.Engine.Env {

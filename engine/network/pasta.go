@@ -27,6 +27,10 @@ type Pasta struct {
 	Netns   *os.File      // the namespace to serve, handed to pasta as its fd 3
 	PidFile string        // where pasta writes its pid; Stop reads it
 	Ports   []PortMapping // -p: forwarded from the host into the namespace
+	// Options are pasta's own options asked for: containers.conf's
+	// pasta_options, then the container's (--network pasta:…), checked
+	// by ParsePastaOptions.
+	Options []string
 }
 
 // PastaBinary finds pasta, or says which package to install.
@@ -46,13 +50,17 @@ func PastaBinary() (string, error) {
 const pastaNetnsFd = "/proc/self/fd/3"
 
 // Args is pasta's command line, as Podman gives it: configure the
-// namespace's interface (--config-net), forward only the published ports
-// (none otherwise, in either direction), no gateway mapped to the host's
-// loopback, and stay uid 0 of the user namespace (the user on the host), so
-// that any podunit of the user may end it.
+// namespace's interface (--config-net), the options asked for
+// (containers.conf's pasta_options, then --network pasta:…), forward the
+// published ports and, unless the options say otherwise, none other in
+// either direction, no gateway mapped to the host's loopback, DNS
+// forwarded from PastaDNSForward; then podunit's own: stay uid 0 of the
+// user namespace (the user on the host), so that any podunit of the user
+// may end it, on the held namespace, writing its pid.
 func (p Pasta) Args() []string {
-	args := []string{"--config-net", "--quiet", "--no-map-gw", "--runas", "0:0",
-		"--netns", pastaNetnsFd, "--no-netns-quit", "--pid", p.PidFile}
+	opts, _ := scanPasta(p.Options) // checked when the container was created
+	user, defaults := p.userArgs()
+	args := append([]string{"--config-net"}, user...)
 	var tcp, udp []string
 	for _, m := range p.Ports {
 		spec := strconv.Itoa(int(m.HostPort)) + ":" + strconv.Itoa(int(m.ContainerPort))
@@ -65,15 +73,21 @@ func (p Pasta) Args() []string {
 			tcp = append(tcp, spec)
 		}
 	}
-	args = append(args, portArgs("-t", tcp)...)
-	args = append(args, portArgs("-u", udp)...)
-	return append(args, "-T", "none", "-U", "none")
+	for _, f := range []struct {
+		short, long string
+		specs       []string
+	}{{"-t", "--tcp-ports", tcp}, {"-u", "--udp-ports", udp}, {"-T", "--tcp-ns", nil}, {"-U", "--udp-ns", nil}} {
+		args = append(args, portArgs(f.short, f.specs, pastaHas(opts, f.long))...)
+	}
+	args = append(args, defaults...)
+	return append(args, "--runas", "0:0", "--netns", pastaNetnsFd, "--no-netns-quit", "--pid", p.PidFile)
 }
 
-// portArgs is one option per spec, or "none" when there is none (pasta's
-// default would forward every port bound in the namespace).
-func portArgs(opt string, specs []string) []string {
-	if len(specs) == 0 {
+// portArgs is one option per spec, or "none" when there is none and the
+// options gave none (pasta's default would forward every port bound in
+// the namespace).
+func portArgs(opt string, specs []string, given bool) []string {
+	if len(specs) == 0 && !given {
 		return []string{opt, "none"}
 	}
 	var out []string

@@ -15,8 +15,8 @@ import (
 
 func TestPastaArgs(t *testing.T) {
 	p := Pasta{PidFile: "/run/p/x.pid"}
-	want := "--config-net --quiet --no-map-gw --runas 0:0 --netns /proc/self/fd/3 --no-netns-quit --pid /run/p/x.pid " +
-		"-t none -u none -T none -U none"
+	want := "--config-net -t none -u none -T none -U none --no-map-gw --dns-forward 169.254.1.1 --quiet " +
+		"--runas 0:0 --netns /proc/self/fd/3 --no-netns-quit --pid /run/p/x.pid"
 	if got := strings.Join(p.Args(), " "); got != want {
 		t.Errorf("no ports:\n%s\nwant\n%s", got, want)
 	}
@@ -26,9 +26,9 @@ func TestPastaArgs(t *testing.T) {
 		{HostIP: "::1", HostPort: 8443, ContainerPort: 443, Protocol: "tcp"},
 	}
 	got := strings.Join(p.Args(), " ")
-	for _, part := range []string{"-t 127.0.0.1/8080:80 -t ::1/8443:443 -u 5353:53 -T none -U none"} {
-		if !strings.HasSuffix(got, part) {
-			t.Errorf("ports: %s\nwant it to end with %s", got, part)
+	for _, part := range []string{"--config-net -t 127.0.0.1/8080:80 -t ::1/8443:443 -u 5353:53 -T none -U none --no-map-gw"} {
+		if !strings.HasPrefix(got, part) {
+			t.Errorf("ports: %s\nwant it to start with %s", got, part)
 		}
 	}
 }

@@ -25,6 +25,7 @@ type Slirp struct {
 	Netns   *os.File      // handed to slirp4netns as its fd 3, as to pasta
 	PidFile string        // "PID STARTTIME", written once it has set tap0 up
 	Ports   []PortMapping // -p: asked for over its API socket, beside PidFile
+	Options SlirpOptions  // --network slirp4netns:…
 }
 
 // SlirpBinary finds slirp4netns, or says which package to install.
@@ -37,15 +38,19 @@ func SlirpBinary() (string, error) {
 	return path, nil
 }
 
-// Args is slirp4netns's command line: configure tap0 (fd 4 says when),
-// Podman's MTU, no way to the host's loopback, a sandbox of its own.
-func (s Slirp) Args() []string {
-	args := []string{"--configure", "--mtu=65520", "--disable-host-loopback", "--enable-sandbox",
-		"--ready-fd=4", "--netns-type=path", pastaNetnsFd}
+// Args is slirp4netns's command line: configure tap0 (fd 4 says when)
+// with the options' network and MTU (Podman's 65520 by default), no way
+// to the host's loopback unless asked for, a sandbox of its own.
+func (s Slirp) Args() ([]string, error) {
+	args, err := s.Options.args()
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, "--enable-sandbox", "--ready-fd=4", "--netns-type=path", pastaNetnsFd)
 	if len(s.Ports) > 0 { // relative to its working directory, PidFile's: sun_path is short
 		args = append(args, "--api-socket", s.socketName())
 	}
-	return append(args, "tap0")
+	return append(args, "tap0"), nil
 }
 
 // socketName is the API socket's name in PidFile's directory: short, as
@@ -69,6 +74,10 @@ func (s Slirp) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	args, err := s.Args()
+	if err != nil {
+		return err
+	}
 	_ = os.Remove(filepath.Join(filepath.Dir(s.PidFile), s.socketName()))
 	logf, err := os.Create(s.beside(".log"))
 	if err != nil {
@@ -80,7 +89,7 @@ func (s Slirp) Start(ctx context.Context) error {
 		return err
 	}
 	defer r.Close()
-	cmd := exec.Command(bin, s.Args()...) // not tied to ctx: it outlives this command
+	cmd := exec.Command(bin, args...) // not tied to ctx: it outlives this command
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = logf, logf, []*os.File{s.Netns, w}
 	cmd.SysProcAttr, cmd.Dir = &syscall.SysProcAttr{Setsid: true}, filepath.Dir(s.PidFile)
 	err = cmd.Start()
@@ -90,7 +99,7 @@ func (s Slirp) Start(ctx context.Context) error {
 	}
 	err = waitReady(ctx, r)
 	if err == nil {
-		err = publish(ctx, filepath.Dir(s.PidFile), s.socketName(), s.Ports)
+		err = publish(ctx, filepath.Dir(s.PidFile), s.socketName(), s.Options.Guest(), s.Ports)
 	}
 	if err != nil {
 		_ = cmd.Process.Kill()

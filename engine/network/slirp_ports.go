@@ -10,9 +10,6 @@ import (
 	"time"
 )
 
-// slirpGuest is the container's address on slirp4netns's tap0.
-const slirpGuest = "10.0.2.100"
-
 // hostfwd is one add_hostfwd request of slirp4netns's API socket.
 type hostfwd struct {
 	Execute   string      `json:"execute"`
@@ -27,9 +24,9 @@ type hostfwdArgs struct {
 	GuestPort uint16 `json:"guest_port"`
 }
 
-// hostfwds are the requests publishing ports: a host address "" is every
-// one (0.0.0.0).
-func hostfwds(ports []PortMapping) []hostfwd {
+// hostfwds are the requests publishing ports to guest, the container's
+// address on tap0: a host address "" is every one (0.0.0.0).
+func hostfwds(guest string, ports []PortMapping) []hostfwd {
 	var out []hostfwd
 	for _, m := range ports {
 		addr := m.HostIP
@@ -41,7 +38,7 @@ func hostfwds(ports []PortMapping) []hostfwd {
 			proto = "tcp"
 		}
 		out = append(out, hostfwd{Execute: "add_hostfwd", Arguments: hostfwdArgs{Proto: proto, HostAddr: addr,
-			HostPort: m.HostPort, GuestAddr: slirpGuest, GuestPort: m.ContainerPort}})
+			HostPort: m.HostPort, GuestAddr: guest, GuestPort: m.ContainerPort}})
 	}
 	return out
 }
@@ -49,7 +46,7 @@ func hostfwds(ports []PortMapping) []hostfwd {
 // publish asks the slirp4netns listening on socket name in dir to forward
 // ports, one request per connection, as its API takes them. The socket is
 // reached through an fd of dir, so its path stays short.
-func publish(ctx context.Context, dir, name string, ports []PortMapping) error {
+func publish(ctx context.Context, dir, name, guest string, ports []PortMapping) error {
 	if len(ports) == 0 {
 		return nil
 	}
@@ -59,7 +56,7 @@ func publish(ctx context.Context, dir, name string, ports []PortMapping) error {
 	}
 	defer d.Close()
 	socket := fmt.Sprintf("/proc/self/fd/%d/%s", d.Fd(), name)
-	for _, req := range hostfwds(ports) {
+	for _, req := range hostfwds(guest, ports) {
 		if err := slirpRequest(ctx, socket, req); err != nil {
 			a := req.Arguments
 			return fmt.Errorf("slirp4netns: publishing %s:%d/%s: %w", a.HostAddr, a.HostPort, a.Proto, err)

@@ -15,9 +15,18 @@ import (
 
 func TestSlirpArgs(t *testing.T) {
 	want := "--configure --mtu=65520 --disable-host-loopback --enable-sandbox --ready-fd=4 --netns-type=path /proc/self/fd/3 tap0"
-	if got := strings.Join(Slirp{}.Args(), " "); got != want {
+	if got := strings.Join(slirpArgs(t, Slirp{}), " "); got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
+}
+
+func slirpArgs(t *testing.T, s Slirp) []string {
+	t.Helper()
+	args, err := s.Args()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return args
 }
 
 // TestStopSlirp: the process recorded with its start time is killed; a
@@ -64,11 +73,11 @@ func TestStopSlirp(t *testing.T) {
 func TestSlirpPorts(t *testing.T) {
 	s := Slirp{PidFile: "/run/user/1000/containers/podunit/pasta/" + strings.Repeat("ab", 32) + ".slirp.pid",
 		Ports: []PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}, {HostPort: 53, ContainerPort: 53, Protocol: "udp"}}}
-	args := strings.Join(s.Args(), " ")
+	args := strings.Join(slirpArgs(t, s), " ")
 	if !strings.Contains(args, " --api-socket "+strings.Repeat("ab", 12)+".sock tap0") {
 		t.Errorf("args %s: want a short API socket name, then tap0", args)
 	}
-	got, err := json.Marshal(hostfwds(s.Ports))
+	got, err := json.Marshal(hostfwds(s.Options.Guest(), s.Ports))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +86,7 @@ func TestSlirpPorts(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("requests\n%s\nwant\n%s", got, want)
 	}
-	if a := strings.Join(Slirp{}.Args(), " "); strings.Contains(a, "api-socket") {
+	if a := strings.Join(slirpArgs(t, Slirp{}), " "); strings.Contains(a, "api-socket") {
 		t.Errorf("no ports, no API socket: %s", a)
 	}
 }
@@ -111,15 +120,15 @@ func TestSlirpPublish(t *testing.T) {
 		}
 	}()
 	ports := []PortMapping{{HostPort: 8080, ContainerPort: 80, Protocol: "tcp"}, {HostPort: 8081, ContainerPort: 81, Protocol: "tcp"}}
-	if err := publish(context.Background(), dir, "x.sock", ports); err != nil {
+	if err := publish(context.Background(), dir, "x.sock", "10.0.2.100", ports); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []uint16{8080, 8081} {
-		if r := <-got; r.Execute != "add_hostfwd" || r.Arguments.HostPort != want || r.Arguments.GuestAddr != slirpGuest {
+		if r := <-got; r.Execute != "add_hostfwd" || r.Arguments.HostPort != want || r.Arguments.GuestAddr != "10.0.2.100" {
 			t.Errorf("request %+v, want host port %d", r, want)
 		}
 	}
-	err = publish(context.Background(), dir, "x.sock", []PortMapping{{HostPort: 99, ContainerPort: 80, Protocol: "tcp"}})
+	err = publish(context.Background(), dir, "x.sock", "10.0.2.100", []PortMapping{{HostPort: 99, ContainerPort: 80, Protocol: "tcp"}})
 	if err == nil || !strings.Contains(err.Error(), "0.0.0.0:99/tcp") || !strings.Contains(err.Error(), "add_hostfwd: failed") {
 		t.Errorf("an error answer: %v", err)
 	}

@@ -18,7 +18,7 @@ func netFlags(cfg *model.Config) []string { return netArgs(cfg.Network, cfg.NetC
 func netArgs(mode string, nc model.NetConfig, ports []model.PortMapping) []string {
 	var args []string
 	if mode != "" {
-		args = append(args, "--network", mode)
+		args = append(args, "--network", withModeOptions(mode, nc.ModeOptions))
 		first := nc.NetworkOpts[mode]
 		for _, f := range [][2]string{{"--ip", first.IP}, {"--ip6", first.IP6}, {"--mac-address", first.MAC}} {
 			if f[1] != "" {
@@ -79,4 +79,13 @@ func publishArg(p model.PortMapping) string {
 		s = ip + ":" + s
 	}
 	return s
+}
+
+// withModeOptions is --network pasta:A,B or slirp4netns:K=V,… back from
+// the mode and its options.
+func withModeOptions(mode string, opts []string) string {
+	if len(opts) == 0 {
+		return mode
+	}
+	return mode + ":" + strings.Join(opts, ",")
 }

@@ -45,6 +45,14 @@ func TestNetworkAndMetaFlagsWrittenBack(t *testing.T) {
 	if got := runFlags(&c, nil); !containsRun(got, []string{"--network", "none"}) {
 		t.Errorf("--network none lost: %q", got)
 	}
+	c.Config.Network, c.Config.ModeOptions = "pasta", []string{"-T", "8080", "--ipv4-only"}
+	if got := runFlags(&c, nil); !containsRun(got, []string{"--network", "pasta:-T,8080,--ipv4-only"}) {
+		t.Errorf("pasta's options lost: %q", got)
+	}
+	c.Config.Network, c.Config.ModeOptions = "slirp4netns", []string{"cidr=10.0.3.0/24", "mtu=1500"}
+	if got := runFlags(&c, nil); !containsRun(got, []string{"--network", "slirp4netns:cidr=10.0.3.0/24,mtu=1500"}) {
+		t.Errorf("slirp4netns's options lost: %q", got)
+	}
 }
 
 // containsRun reports whether want appears in got as one run of words.

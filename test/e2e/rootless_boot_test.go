@@ -19,9 +19,11 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)
-	u.must("image", "import", tar, "bb") // on the host, before the boot starts gen.service
+	u.must("image", "import", tar, "bb")   // on the host, before the boot starts gen.service
+	u.must("tag", "bb", auImage, au2Image) // for checkRootlessAutoUpdate
 	gens := userGenerator(t, dir, u)
-	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens, pastaConf(t, dir)}})
+	asked := serveLoopbackDNS(t)
+	u.sb = harness.Boot(t, harness.Options{Binds: []string{gens, pastaConf(t, dir), loopbackResolv(t, dir)}})
 	userTun(t, u)
 	u.sb.Run(t, "loginctl", "enable-linger", u.name)
 	t.Cleanup(func() { _, _, _, _ = u.sb.Exec("loginctl", "disable-linger", u.name) })
@@ -39,6 +41,9 @@ func TestRootlessUnderSystemd(t *testing.T) {
 	}
 	checkRootlessUnit(t, u)
 	checkRootlessPasta(t, u)
+	checkPastaDNS(t, u, asked)
+	checkRootfulPastaUnit(t, u.sb)
+	checkRootlessAutoUpdate(t, u)
 	checkUserGenerate(t, u)
 }
 

@@ -53,6 +53,7 @@ func checkRootlessPasta(t *testing.T, u *rootlessUser) {
 	port := 20000 + os.Getpid()%10000
 	checkPublished(t, u, "pub", "pasta", port, ".pid")
 	checkPublished(t, u, "pubs", "slirp4netns", port+1, ".slirp.pid")
+	checkNetModeOptions(t, u)
 }
 
 // checkPublished: run -d NAME on network mode with -p 127.0.0.1:PORT:80

@@ -24,6 +24,9 @@ var userSources = map[string]string{
 		"Exec=sh -c \"echo served > /tmp/i; exec httpd -f -p 127.0.0.1:8080 -h /tmp\"\n",
 	"up-cli.container": "[Container]\nImage=bb\nPod=up.pod\nStopSignal=KILL\n" +
 		"Exec=sh -c \"until wget -qO- http://127.0.0.1:8080/i; do sleep 0.2; done; echo fetched-from-$(hostname); exec sleep 300\"\n",
+	// started by checkRootlessAutoUpdate, which updates it onto new local images of its name
+	"au2.container": "[Container]\nImage=" + au2Image + "\nAutoUpdate=local\nStopSignal=KILL\n" +
+		"Exec=sh -c \"test ! -e /broken && exec sleep 600\"\n",
 }
 
 // userGenerator installs podunit-generator as the sandbox's user generator

@@ -32,6 +32,12 @@ const stopMargin = 10 * time.Second
 // once systemd reports the start job's result. A pod member first brings
 // its pod up.
 func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, error) {
+	return e.startUnitWith(ctx, ref)
+}
+
+// startUnitWith is StartUnit with extra properties for a transient unit
+// it starts (a caller's stdin, unit_attached.go).
+func (e *Engine) startUnitWith(ctx context.Context, ref string, extra ...systemd.Property) (*model.Container, error) {
 	c, err := e.container(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -59,7 +65,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	if e.initialized(c) {
 		err = errors.Join(e.releaseInitialized(ctx, []*model.Container{c})...)
 	} else {
-		err = e.startUnit(ctx, conn, c, p, false)
+		err = e.startUnit(ctx, conn, c, p, false, extra...)
 	}
 	if err != nil {
 		return nil, err
@@ -69,8 +75,10 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 
 // startUnit starts c's transient unit (in pod p's slice, bound to its unit,
 // when p is set); with initOnly the unit only creates the container.
-func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
+func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool,
+	extra ...systemd.Property) error {
 	t := e.transientFor(c, p, initOnly)
+	t.Properties = append(t.Properties, extra...)
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
 	// unit-start holds the lock until it has recorded how the start went,
@@ -385,7 +393,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets, nil)
+	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets, unitCallerSize(c))
 	if err != nil {
 		return 0, err
 	}

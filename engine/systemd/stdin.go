@@ -1,0 +1,19 @@
+package systemd
+
+import (
+	"os"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// StdinProperties make f the stdin of a transient service's commands
+// (StandardInputFileDescriptor=, as systemd-run --pty passes its terminal:
+// systemd keeps its own copy for as long as the unit is loaded), their
+// stdout and stderr staying the journal's.
+func StdinProperties(f *os.File) []Property {
+	return []Property{
+		{Name: "StandardInputFileDescriptor", Value: dbus.UnixFD(f.Fd())},
+		{Name: "StandardOutput", Value: "journal"},
+		{Name: "StandardError", Value: "journal"},
+	}
+}

@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// checkRunITDetaches: under systemd run -it and start -ai run the
+// container in its unit, attached from the first byte, and detach as
+// attach does. run -it: the prompt, the caller's size from the start,
+// typed input, ctrl-p ctrl-q → exit 0 with the container running; attach
+// reaches the same shell and `exit 3` is its code. start -ai with
+// --detach-keys ctrl-x,a the same. --rm: detached, attached, ended: the
+// code is kept and the container is gone.
+func checkRunITDetaches(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dt.service")
+	defer e.run("rm", "-f", "-t", "0", "dt")
+	s := onPty(t, e, "run", "-it", "--name", "dt", "bb", "sh")
+	s.expect("# ")
+	s.send("stty size; echo typed-$((6*7))\r")
+	s.expect("24 80\r\ntyped-42\r\n/ # ")
+	detachRunning(t, e, s, "\x10\x11", "dt")
+	if out := e.must("ps", "--format", "{{.Names}}"); !strings.Contains(out, "dt\n") {
+		t.Fatalf("ps after run -it detached:\n%s", out)
+	}
+	attachExit(t, e, "dt", 3)
+	s = onPty(t, e, "start", "-ai", "--detach-keys", "ctrl-x,a", "dt")
+	s.expect("# ") // the shell's first prompt: attached from the first byte
+	s.send("echo again-$((2+3))\r")
+	s.expect("again-5\r\n/ # ")
+	detachRunning(t, e, s, "\x18a", "dt")
+	attachExit(t, e, "dt", 4)
+	s = onPty(t, e, "run", "-it", "--rm", "--name", "rmd", "bb", "sh")
+	s.expect("# ")
+	detachRunning(t, e, s, "\x10\x11", "rmd")
+	attachExit(t, e, "rmd", 5)
+	eventually(t, 20*time.Second, "the --rm container gone", func() bool {
+		return e.run("inspect", "rmd").code != 0
+	})
+}
+
+// attachExit attaches to name's shell, sees it answer and ends it with
+// code: attach exits with it.
+func attachExit(t *testing.T, e *env, name string, code int) {
+	t.Helper()
+	s := onPty(t, e, "attach", name)
+	s.send("echo attached-$((40+2))\r")
+	s.expect("attached-42")
+	s.send("exit " + string(rune('0'+code)) + "\r")
+	s.wantExit(code, "attach to "+name)
+}
+
+// detachRunning types the detach keys on s, at the shell's prompt: podunit
+// exits 0, having printed nothing after the prompt, and the container name
+// runs on.
+func detachRunning(t *testing.T, e *env, s *ptySession, keys, name string) {
+	t.Helper()
+	s.send(keys)
+	s.wantExit(0, "podunit after the detach keys")
+	<-s.done
+	// busybox's sh asks where the cursor is (ESC [6n) after its prompt
+	if out := strings.TrimSuffix(s.output(), "\x1b[6n"); !strings.HasSuffix(out, "# ") {
+		t.Errorf("after the detach keys at the prompt the terminal showed more:\n%q", out)
+	}
+	if got := e.field(name, "{{.State.Status}}"); got != "running" {
+		t.Fatalf("after detaching %s is %q, want running", name, got)
+	}
+}

@@ -53,7 +53,9 @@ func TestUnitCaller(t *testing.T) {
 		t.Fatal("a pipe or a terminal taken for a caller")
 	}
 	attached := make(chan error, 1)
-	go func() { attached <- AttachConn(ours, AttachOptions{In: r, Out: &syncBuffer{}, DetachKeys: []byte{24, 'a'}}) }()
+	go func() {
+		attached <- AttachConn(ours, AttachOptions{In: r, Out: &syncBuffer{}, DetachKeys: []byte{24, 'a'}})
+	}()
 	if _, err := w.Write([]byte("ls\x18a")); err != nil {
 		t.Fatal(err)
 	}

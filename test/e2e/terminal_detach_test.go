@@ -39,6 +39,13 @@ func checkRunITDetaches(t *testing.T, e *env) {
 	eventually(t, 20*time.Second, "the --rm container gone", func() bool {
 		return e.run("inspect", "rmd").code != 0
 	})
+	// A program that ends at once sees the caller's size from its start
+	// (unit-start put it in the spec) and its output whole reaches run -it.
+	for range 3 {
+		s = onPty(t, e, "run", "-it", "--rm", "bb", "sh", "-c", "stty size; exit 2")
+		s.expect("24 80\r\n")
+		s.wantExit(2, "run -it of stty size")
+	}
 }
 
 // attachExit attaches to name's shell, sees it answer and ends it with

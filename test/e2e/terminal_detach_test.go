@@ -40,11 +40,14 @@ func checkRunITDetaches(t *testing.T, e *env) {
 		return e.run("inspect", "rmd").code != 0
 	})
 	// A program that ends at once sees the caller's size from its start
-	// (unit-start put it in the spec) and its output whole reaches run -it.
+	// (unit-start put it in the spec) and its output whole reaches run -it
+	// (unit-stop lets the keeper read it to the end before systemd kills
+	// the unit's rest).
 	for range 3 {
-		s = onPty(t, e, "run", "-it", "--rm", "bb", "sh", "-c", "stty size; exit 2")
-		s.expect("24 80\r\n")
-		s.wantExit(2, "run -it of stty size")
+		s = onPty(t, e, "run", "-it", "--rm", "bb", "sh", "-c", "stty size; seq 2000; exit 2")
+		s.expect("24 80\r\n1\r\n")
+		s.expect("\r\n2000\r\n")
+		s.wantExit(2, "run -it of stty size and seq")
 	}
 }
 

@@ -117,7 +117,8 @@ const unitGoneWait = 2 * time.Second
 // failed (reset, so systemd collects it), or one that ran an earlier
 // container of the same name and is not collected yet. Starting that one
 // would run its ExecStart= for the other container's ID, so it is waited
-// for, and if something keeps it loaded, t runs under a name made of id.
+// for, and if something keeps it loaded, t runs under a name made of id;
+// so is this container's own when t hands it a caller's stdin.
 func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t systemd.Transient, id string) error {
 	deadline := time.Now().Add(unitGoneWait)
 	for {
@@ -133,7 +134,7 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		switch {
 		case st.ActiveState == "failed":
 			_ = conn.ResetFailed(ctx, t.Name)
-		case len(argv) > 0 && argv[len(argv)-1] == id:
+		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin():
 			return conn.Start(ctx, t.Name)
 		case time.Now().After(deadline):
 			t.Name = names.ContainerUnitOfID(id)

@@ -17,3 +17,15 @@ func StdinProperties(f *os.File) []Property {
 		{Name: "StandardError", Value: "journal"},
 	}
 }
+
+// TakesStdin says whether t hands its commands a stdin of the caller's
+// (StdinProperties). Only a new transient unit takes one: starting a
+// loaded unit of that name again would not.
+func (t Transient) TakesStdin() bool {
+	for _, p := range t.Properties {
+		if p.Name == "StandardInputFileDescriptor" {
+			return true
+		}
+	}
+	return false
+}

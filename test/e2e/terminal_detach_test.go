@@ -49,6 +49,27 @@ func checkRunITDetaches(t *testing.T, e *env) {
 		s.expect("\r\n2000\r\n")
 		s.wantExit(2, "run -it of stty size and seq")
 	}
+	checkHeldUnit(t, e)
+}
+
+// checkHeldUnit: a container unit that another unit keeps loaded (its
+// After=) after it stopped cannot take a new caller's stdin when started
+// again: start -ai then runs the container under podunit-ID.service, and
+// is attached there as well.
+func checkHeldUnit(t *testing.T, e *env) {
+	t.Helper()
+	e.sb.Run(t, "systemd-run", "--quiet", "--unit", "holder", "-p", "After=podunit-held.service", "sleep", "600")
+	defer e.sb.Exec("systemctl", "stop", "holder")
+	e.must("create", "-it", "--name", "held", "bb", "sh")
+	defer e.run("rm", "-f", "-t", "0", "held")
+	for i, code := range []int{1, 6} {
+		s := onPty(t, e, "start", "-ai", "held")
+		s.expect("# ")
+		s.send("echo run-" + string(rune('0'+i)) + "\r")
+		s.expect("run-" + string(rune('0'+i)))
+		s.send("exit " + string(rune('0'+code)) + "\r")
+		s.wantExit(code, "start -ai with its unit held loaded")
+	}
 }
 
 // attachExit attaches to name's shell, sees it answer and ends it with

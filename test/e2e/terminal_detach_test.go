@@ -12,7 +12,8 @@ import (
 // typed input, ctrl-p ctrl-q → exit 0 with the container running; attach
 // reaches the same shell and `exit 3` is its code. start -ai with
 // --detach-keys ctrl-x,a the same. --rm: detached, attached, ended: the
-// code is kept and the container is gone.
+// code is kept and the container is gone. And the rest: the size from the
+// first byte, the output to the last, a held unit, a SIGTERM passed on.
 func checkRunITDetaches(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-dt.service")
@@ -50,6 +51,14 @@ func checkRunITDetaches(t *testing.T, e *env) {
 		s.wantExit(2, "run -it of stty size and seq")
 	}
 	checkHeldUnit(t, e)
+	// A SIGTERM to run -it goes to the container (through its unit), which
+	// ends with its own code.
+	s = onPty(t, e, "run", "-it", "--rm", "--name", "sigt", "bb", "sh", "-c",
+		`trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done`)
+	s.expect("ready\r\n")
+	e.sb.Run(t, "kill", "-TERM", strings.TrimSpace(e.sb.Run(t, "pgrep", "-f", "podunit .*run -it --rm --name sigt")))
+	s.expect("got-term\r\n")
+	s.wantExit(7, "run -it after SIGTERM")
 }
 
 // checkHeldUnit: a container unit that another unit keeps loaded (its
@@ -72,13 +81,16 @@ func checkHeldUnit(t *testing.T, e *env) {
 	}
 }
 
-// attachExit attaches to name's shell, sees it answer and ends it with
-// code: attach exits with it.
+// attachExit attaches to name's shell, sees it answer and follow a
+// resize, and ends it with code: attach exits with it.
 func attachExit(t *testing.T, e *env, name string, code int) {
 	t.Helper()
 	s := onPty(t, e, "attach", name)
 	s.send("echo attached-$((40+2))\r")
 	s.expect("attached-42")
+	s.resize(30, 90)
+	s.send("stty size\r")
+	s.expect("30 90\r\n")
 	s.send("exit " + string(rune('0'+code)) + "\r")
 	s.wantExit(code, "attach to "+name)
 }

@@ -88,19 +88,17 @@ func (e *Engine) stopAttached(ctx context.Context, c *model.Container, timeout *
 // stop signal to the unit's main process (the container's init, $MAINPID)
 // and SIGKILL when the stop timeout runs out. The unit lists SIGKILL in
 // SuccessExitStatus=, so a stop that had to kill ends the unit inactive, not
-// failed, as a stop in Podman is a normal stop however it ends. systemd
-// runs it also when the init ended on its own ($MAINPID unset). Either way
-// it then waits for a console keeper to end (waitKeeper).
+// failed, as a stop in Podman is a normal stop however it ends.
 func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
+	if mainPID <= 0 {
+		return nil // nothing runs
+	}
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
 		// no record: still stop what runs, with Podman's defaults
 		c = &model.Container{}
 	}
-	if mainPID > 0 { // else it ended on its own
-		signalThenKill(mainPID, stopSignal(c), stopTimeout(c, nil))
-	}
-	e.waitKeeper(c)
+	signalThenKill(mainPID, stopSignal(c), stopTimeout(c, nil))
 	return nil
 }
 

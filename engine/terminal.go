@@ -53,7 +53,6 @@ func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the console keeper of %q: %w", c.Name, err)
 	}
-	recordKeeper(bundle, cmd.Process.Pid)
 	stdio.ConsoleSocket = console.ConsoleSocket
 	return func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }, nil
 }

@@ -193,6 +193,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 	}
 	t.Properties = unitResources(c.Config.Resources)
 	t.Properties = append(t.Properties, e.credentialProps(c)...)
+	t.Properties = append(t.Properties, keeperProps(c)...)
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
 		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)

@@ -42,13 +42,22 @@ func checkRunITDetaches(t *testing.T, e *env) {
 	})
 	// A program that ends at once sees the caller's size from its start
 	// (unit-start put it in the spec) and its output whole reaches run -it
-	// (unit-stop lets the keeper read it to the end before systemd kills
-	// the unit's rest).
-	for range 3 {
-		s = onPty(t, e, "run", "-it", "--rm", "bb", "sh", "-c", "stty size; seq 2000; exit 2")
+	// (systemd leaves the keeper to read it to the end: SendSIGKILL=no).
+	for i := range 3 {
+		name := "seq" + string(rune('0'+i))
+		s = onPty(t, e, "run", "-it", "--rm", "--name", name, "bb", "sh", "-c", "stty size; seq 2000; exit 2")
 		s.expect("24 80\r\n1\r\n")
 		s.expect("\r\n2000\r\n")
 		s.wantExit(2, "run -it of stty size and seq")
+		unit := "podunit-" + name + ".service"
+		var journal string
+		eventually(t, 20*time.Second, "the unit's end in the journal", func() bool {
+			journal = e.sb.Run(t, "journalctl", "-u", unit, "--no-pager")
+			return strings.Contains(journal, "Failed with result")
+		})
+		if strings.Contains(journal, "SIGKILL") {
+			t.Fatalf("systemd killed what was left in %s (the keeper could lose output):\n%s", unit, journal)
+		}
 	}
 	checkHeldUnit(t, e)
 	// A SIGTERM to run -it goes to the container (through its unit), which

@@ -45,9 +45,9 @@ func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio
 	}
 	defer consoleF.Close()
 	defer attachF.Close()
-	args := e.keeperArgs(c.ID)
+	args, files := withUnitCaller(e.keeperArgs(c.ID), []*os.File{consoleF, attachF})
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.ExtraFiles = []*os.File{consoleF, attachF}
+	cmd.ExtraFiles = files
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

@@ -32,6 +32,12 @@ const stopMargin = 10 * time.Second
 // once systemd reports the start job's result. A pod member first brings
 // its pod up.
 func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, error) {
+	return e.startUnitWith(ctx, ref)
+}
+
+// startUnitWith is StartUnit with extra properties for a transient unit
+// it starts (a caller's stdin, unit_attached.go).
+func (e *Engine) startUnitWith(ctx context.Context, ref string, extra ...systemd.Property) (*model.Container, error) {
 	c, err := e.container(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -59,7 +65,7 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 	if e.initialized(c) {
 		err = errors.Join(e.releaseInitialized(ctx, []*model.Container{c})...)
 	} else {
-		err = e.startUnit(ctx, conn, c, p, false)
+		err = e.startUnit(ctx, conn, c, p, false, extra...)
 	}
 	if err != nil {
 		return nil, err
@@ -69,8 +75,10 @@ func (e *Engine) StartUnit(ctx context.Context, ref string) (*model.Container, e
 
 // startUnit starts c's transient unit (in pod p's slice, bound to its unit,
 // when p is set); with initOnly the unit only creates the container.
-func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool) error {
+func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Container, p *model.Pod, initOnly bool,
+	extra ...systemd.Property) error {
 	t := e.transientFor(c, p, initOnly)
+	t.Properties = append(t.Properties, extra...)
 	begin := time.Now().UTC()
 	err := e.startTransient(ctx, conn, t, c.ID)
 	// unit-start holds the lock until it has recorded how the start went,
@@ -109,7 +117,8 @@ const unitGoneWait = 2 * time.Second
 // failed (reset, so systemd collects it), or one that ran an earlier
 // container of the same name and is not collected yet. Starting that one
 // would run its ExecStart= for the other container's ID, so it is waited
-// for, and if something keeps it loaded, t runs under a name made of id.
+// for, and if something keeps it loaded, t runs under a name made of id;
+// so is this container's own when t hands it a caller's stdin.
 func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t systemd.Transient, id string) error {
 	deadline := time.Now().Add(unitGoneWait)
 	for {
@@ -125,7 +134,7 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		switch {
 		case st.ActiveState == "failed":
 			_ = conn.ResetFailed(ctx, t.Name)
-		case len(argv) > 0 && argv[len(argv)-1] == id:
+		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin():
 			return conn.Start(ctx, t.Name)
 		case time.Now().After(deadline):
 			t.Name = names.ContainerUnitOfID(id)
@@ -184,6 +193,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 	}
 	t.Properties = unitResources(c.Config.Resources)
 	t.Properties = append(t.Properties, e.credentialProps(c)...)
+	t.Properties = append(t.Properties, keeperProps(c)...)
 	if p != nil {
 		pod := names.PodUnit(p.Name, p.ID)
 		t.BindsTo, t.After, t.Slice = []string{pod}, []string{pod}, names.PodSlice(p.Name, p.ID)
@@ -385,7 +395,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets, nil)
+	bundle, rt, err := e.prepare(ctx, withActivation(c, act), own+"/container", credentialSecrets, unitCallerSize(c))
 	if err != nil {
 		return 0, err
 	}

@@ -10,18 +10,19 @@ import (
 )
 
 // detachKeysFlag is --detach-keys of run, start and exec (Podman's).
-// exec -it detaches with them (parse). run and start -a, which hold their
-// container's terminal in their own process (docs/ARCHITECTURE.md,
-// Terminals), cannot detach yet (check): they accept "" (no detaching, what
-// they do) and Podman's default, which they leave unused, and refuse any
-// other sequence rather than ignore it. attach has its own flag.
+// exec -it detaches with them (parse); so do run -it and start -ai under
+// systemd, whose container then runs in its unit (run_terminal.go). An
+// attached run that cannot detach (without systemd, or without -t and -i)
+// accepts "" (no detaching, what it does) and Podman's default, which it
+// leaves unused, and refuses any other sequence rather than ignore it
+// (check). attach has its own flag.
 type detachKeysFlag struct {
 	keys string
 }
 
 func (f *detachKeysFlag) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.keys, "detach-keys", console.DefaultDetachKeys,
-		"keys that detach: ctrl-KEY or a character, comma-separated (\"\": none); run and start -a cannot detach yet (run -dit, then attach) and take only \"\" or the default")
+		"keys that detach: ctrl-KEY or a character, comma-separated (\"\": none); run and start -a detach only with -it under systemd")
 }
 
 // parse is the sequence (nil: none).
@@ -33,16 +34,15 @@ func (f *detachKeysFlag) parse() ([]byte, error) {
 	return keys, nil
 }
 
-// check refuses a sequence that verb, attached, could not honour; a bad
-// one always.
-func (f *detachKeysFlag) check(verb string, attached bool) error {
+// check refuses a sequence that verb could not honour (cannot says why
+// not; "" when it can, or does not attach); a bad one always.
+func (f *detachKeysFlag) check(verb, cannot string) error {
 	keys, err := f.parse()
 	switch {
 	case err != nil:
 		return err
-	case attached && len(keys) > 0 && f.keys != console.DefaultDetachKeys:
-		return fmt.Errorf("--detach-keys %q: %s cannot detach from a container or process it runs attached "+
-			"(run -dit and attach can): %w", f.keys, verb, errdefs.ErrNotImplemented)
+	case cannot != "" && len(keys) > 0 && f.keys != console.DefaultDetachKeys:
+		return fmt.Errorf("--detach-keys %q: %s cannot detach %s: %w", f.keys, verb, cannot, errdefs.ErrNotImplemented)
 	}
 	return nil
 }

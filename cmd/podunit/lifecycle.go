@@ -83,15 +83,18 @@ func (a *app) startCommand() *cobra.Command {
 				}
 				return eng.UnitStart(a.ctx(cmd), args[0], false)
 			}
-			if err := dk.check("start --attach", attach); err != nil {
-				return err
-			}
 			if attach {
 				if len(args) != 1 {
 					return fmt.Errorf("start --attach takes exactly one container")
 				}
+				if inUnit, err := a.startAttachedInUnit(cmd, eng, args[0], interactive, dk); err != nil || inUnit {
+					return err
+				}
 				code, err := eng.StartAttached(a.ctx(cmd), args[0], a.attachedStdio(interactive))
 				a.exitCode = code
+				return err
+			}
+			if err := dk.check("start", ""); err != nil {
 				return err
 			}
 			return a.forEach(args, func(ref string) error {

@@ -21,7 +21,8 @@ func (a *app) runCommand() *cobra.Command {
 			"with -d it becomes a transient systemd unit whose main process is the container's init.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := dk.check("run", !detach && !inUnit); err != nil {
+			unitAttached, err := attachedInUnit(dk, "run", !detach && !inUnit, f.term.tty, f.term.interactive)
+			if err != nil {
 				return err
 			}
 			o, err := f.options(cmd, args)
@@ -50,6 +51,9 @@ func (a *app) runCommand() *cobra.Command {
 			}
 			if detach {
 				return a.startDetached(cmd, eng, c)
+			}
+			if unitAttached {
+				return a.runCreatedInUnit(cmd, eng, c, dk)
 			}
 			return a.runAttached(cmd, eng, c)
 		},

@@ -8,9 +8,11 @@ import (
 )
 
 // TestDetachKeysOnAttachedRuns: run and start -a take --detach-keys as
-// Podman's; "" and the default are what they do (no detaching), another
+// Podman's; where they cannot detach (here without systemd, and without
+// -it anywhere) "" and the default are what they do (no detaching), another
 // sequence is refused, exit 125, naming flag and value, before anything is
-// created, and a malformed one always (exec's too).
+// created, and a malformed one always (exec's too). Under systemd run -it
+// detaches (checkRunITDetaches).
 func TestDetachKeysOnAttachedRuns(t *testing.T) {
 	e := newEnv(t, nil, "runc")
 	e.image()
@@ -20,6 +22,7 @@ func TestDetachKeysOnAttachedRuns(t *testing.T) {
 	e.must("create", "--name", "dk", "bb", "true")
 	for _, args := range [][]string{
 		{"run", "--rm", "-i", "--detach-keys", "ctrl-a", "bb", "true"},
+		{"run", "--rm", "-it", "--detach-keys", "ctrl-a", "bb", "true"}, // no systemd here: attached to this command
 		{"start", "-a", "--detach-keys", "ctrl-a", "dk"},
 		{"run", "--rm", "--detach-keys", "ctrl-", "bb", "true"},
 		{"exec", "-it", "--detach-keys", "ctrl-", "dk", "true"},

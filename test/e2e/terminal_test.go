@@ -99,6 +99,7 @@ func TestTerminalUnderSystemd(t *testing.T) {
 			var left string
 			t.Run("exec -d", func(t *testing.T) { left = checkExecDetached(t, e, "con") })
 			t.Run("attach until the end", func(t *testing.T) { checkAttachToEnd(t, e, "con") })
+			t.Run("run -it and start -ai detach", func(t *testing.T) { checkRunITDetaches(t, e) })
 			t.Run("attach passes signals on", func(t *testing.T) { checkAttachSignals(t, e) })
 			t.Run("attach without a terminal", func(t *testing.T) { checkAttachOutput(t, e) })
 			t.Run("wait for --rm units", func(t *testing.T) { checkWaitRemoved(t, e) }) // wait_test.go

@@ -141,7 +141,7 @@ func fullUserNS() model.UserNSConfig {
 
 // fullNetConfig sets every network and name-resolution field.
 func fullNetConfig() model.NetConfig {
-	return model.NetConfig{Networks: []string{"backnet"},
+	return model.NetConfig{Networks: []string{"backnet"}, ModeOptions: []string{"-T", "8080"},
 		NetworkOpts: map[string]model.NetworkOpts{"webnet": {Aliases: []string{"www"}, IP: "10.89.1.9", IP6: "fd00:89:1::9", MAC: "02:00:00:00:00:09"}},
 		DNS:         []string{"192.0.2.53"}, DNSSearch: []string{"example.test"}, DNSOptions: []string{"ndots:2"},
 		AddHost: []string{"gw:192.0.2.1"}, NoHosts: true}

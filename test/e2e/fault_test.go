@@ -134,7 +134,8 @@ func TestFaultInjection(t *testing.T) {
 		finishFault(t, e, ops[k], name)
 		if r := e.run("system", "check"); r.code != 0 {
 			// what the next command could not finish, the repair must
-			t.Logf("trial %d: %s killed after %v: system check --repair:\n%s", i, ops[k].name, delay, e.must("system", "check", "--repair"))
+			t.Logf("trial %d: %s killed after %v: system check: exit %d:\n%s%s\nsystem check --repair:\n%s", i, ops[k].name, delay,
+				r.code, r.out, r.err, e.must("system", "check", "--repair"))
 		}
 		when := fmt.Sprintf("trial %d: %s killed after %v", i, ops[k].name, delay)
 		if census(t, e, when) {

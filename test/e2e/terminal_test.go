@@ -281,6 +281,11 @@ func checkAttachToAttached(t *testing.T, e *env) {
 	e = e.on(t)
 	first := onPty(t, e, "run", "-it", "--rm", "--name", "shared", "bb", "sh")
 	first.expect("# ")
+	// the prompt can come before run -it has recorded the container
+	// running (a loaded CI machine showed it): attach refuses it until then
+	eventually(t, 20*time.Second, "shared to be recorded running", func() bool {
+		return e.field("shared", "{{.State.Status}}") == "running"
+	})
 	second := onPty(t, e, "attach", "shared")
 	second.send("echo from-$((1+1))nd\r")
 	first.expect("from-2nd")

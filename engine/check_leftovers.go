@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/network"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // known is what has a record: container IDs (damaged rows included), pod
@@ -105,19 +107,52 @@ func (k *checker) orphanUnits(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close()
+	var orphans []orphanUnit
+	// A unit on its way in or out (a start that lost its record to an rm -f,
+	// its unit-start failing; a stop) is no damage yet: wait until each
+	// is active, or a while, and report what is still there then.
+	for end := time.Now().Add(unitSettle); ; time.Sleep(100 * time.Millisecond) {
+		if orphans, err = k.orphanUnitsNow(ctx, conn, kn); err != nil || settled(orphans) || time.Now().After(end) {
+			break
+		}
+	}
+	for _, o := range orphans {
+		k.found("unit", o.name, "unit of a "+o.kind+" that has no record ("+names.ShortID(o.id)+")", false, FixedRemoved,
+			func() error { return k.e.stopUnitHard(ctx, o.name) })
+	}
+	return err
+}
+
+// unitSettle bounds how long the check waits for units in transition.
+const unitSettle = 3 * time.Second
+
+type orphanUnit struct{ name, kind, id, state string }
+
+// orphanUnitsNow lists the loaded podunit units whose object has no record.
+func (k *checker) orphanUnitsNow(ctx context.Context, conn *systemd.Conn, kn *known) ([]orphanUnit, error) {
 	units, err := conn.UnitsMatching(ctx, "podunit-*.service", "*-pod.service")
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var out []orphanUnit
 	for _, u := range units {
 		kind, id, ok := k.unitObject(u.Argv)
 		if !ok || (kind == "container" && kn.containers[id]) || (kind == "pod" && kn.pods[id]) {
 			continue
 		}
-		k.found("unit", u.Name, "unit of a "+kind+" that has no record ("+names.ShortID(id)+")", false, FixedRemoved,
-			func() error { return k.e.stopUnitHard(ctx, u.Name) })
+		out = append(out, orphanUnit{name: u.Name, kind: kind, id: id, state: u.ActiveState})
 	}
-	return nil
+	return out, nil
+}
+
+// settled reports whether every unit is active: none is coming or going.
+func settled(units []orphanUnit) bool {
+	for _, u := range units {
+		if u.state != "active" {
+			return false
+		}
+	}
+	return true
 }
 
 // unitObject reads which object a unit's command runs for: podunit's own

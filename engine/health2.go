@@ -74,8 +74,8 @@ func (e *Engine) afterStartup(ctx context.Context, c *model.Container, o startup
 	case o.restart:
 		_, err := e.Kill(ctx, c.ID, unix.SIGKILL)
 		return err
-	case o.passed && c.State.Unit != "" && systemd.Available():
-		conn, err := systemd.Connect(ctx)
+	case o.passed && c.State.Unit != "" && e.unitsHere():
+		conn, err := e.connect(ctx) // the user's manager for a rootless engine
 		if err != nil {
 			return err
 		}

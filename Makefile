@@ -24,6 +24,7 @@ systemd_dir = $(or $(shell pkg-config --variable=$(1) systemd 2>/dev/null),$(2))
 UNITDIR ?= $(call systemd_dir,systemdsystemunitdir,/lib/systemd/system)
 GENERATORDIR ?= $(call systemd_dir,systemdsystemgeneratordir,/lib/systemd/system-generators)
 USERGENERATORDIR ?= $(call systemd_dir,systemdusergeneratordir,/lib/systemd/user-generators)
+USERUNITDIR ?= $(call systemd_dir,systemduserunitdir,/usr/lib/systemd/user)
 PRESETDIR ?= $(call systemd_dir,systemdsystempresetdir,/lib/systemd/system-preset)
 TMPFILESDIR ?= $(call systemd_dir,tmpfilesdir,/usr/lib/tmpfiles.d)
 
@@ -35,7 +36,7 @@ export SOURCE_DATE_EPOCH ?= $(or $(shell git log -1 --format=%ct 2>/dev/null),17
 DIST ?= dist
 STAGE := $(DIST)/root
 STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/system-generators \
-	USERGENERATORDIR=/usr/lib/systemd/user-generators PRESETDIR=/lib/systemd/system-preset \
+	USERGENERATORDIR=/usr/lib/systemd/user-generators USERUNITDIR=/usr/lib/systemd/user PRESETDIR=/lib/systemd/system-preset \
 	TMPFILESDIR=/usr/lib/tmpfiles.d ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 
 BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console
@@ -102,6 +103,8 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 	install -D -m 0644 units/podunit-restart.service $(DESTDIR)$(UNITDIR)/podunit-restart.service
 	install -D -m 0644 units/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.service
 	install -D -m 0644 units/podunit-auto-update.timer $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer
+	for u in podunit-restart.service podunit-auto-update.service podunit-auto-update.timer; do \
+		install -D -m 0644 units/user/$$u $(DESTDIR)$(USERUNITDIR)/$$u; done
 	install -D -m 0644 units/90-podunit.preset $(DESTDIR)$(PRESETDIR)/90-podunit.preset
 	install -D -m 0644 units/podunit.conf $(DESTDIR)$(TMPFILESDIR)/podunit.conf
 	for page in bin/man/*.[158]; do \
@@ -120,6 +123,8 @@ uninstall: ## remove what install installed (same DESTDIR, PREFIX and directorie
 		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
 		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
 		$(DESTDIR)$(UNITDIR)/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer \
+		$(DESTDIR)$(USERUNITDIR)/podunit-restart.service $(DESTDIR)$(USERUNITDIR)/podunit-auto-update.service \
+		$(DESTDIR)$(USERUNITDIR)/podunit-auto-update.timer \
 		$(DESTDIR)$(TMPFILESDIR)/podunit.conf $(DESTDIR)$(BASHCOMPDIR)/podunit \
 		$(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish \
 		$(DESTDIR)$(MANDIR)/man1/podunit.1.gz $(DESTDIR)$(MANDIR)/man1/podunit-*.1.gz \

@@ -268,6 +268,19 @@ func checkInstalled(t *testing.T, payload []string) {
 			t.Errorf("systemd-analyze verify %s: %v\n%s%s", unit, err, out, errOut)
 		}
 	}
+	for _, unit := range []string{"podunit-restart.service", "podunit-auto-update.service", "podunit-auto-update.timer"} {
+		// the user units, for rootless users: their syntax (verified as
+		// files) and their install target, the user manager's
+		path := "/usr/lib/systemd/user/" + unit
+		out, errOut, err := hostRun("systemd-analyze", "verify", path)
+		if err != nil || errOut != "" {
+			t.Errorf("systemd-analyze verify %s: %v\n%s%s", path, err, out, errOut)
+		}
+		if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "\nWantedBy=default.target\n") &&
+			!strings.Contains(string(data), "\nWantedBy=timers.target\n") {
+			t.Errorf("user unit %s: want an [Install] for the user's manager: %v\n%s", path, err, data)
+		}
+	}
 	if _, err := os.Lstat("/etc/systemd/system/timers.target.wants/podunit-auto-update.timer"); err == nil {
 		t.Error("postinst enabled podunit-auto-update.timer; the admin enables it, as Podman's")
 	}

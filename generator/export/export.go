@@ -203,6 +203,9 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		stopSettings(f, policy)
 	}
 	initSettings(f, c, cleanup) // initctr.go
+	if c.Config.Tty { // as transient units: the console keeper ends by itself (engine/keeper_unit.go)
+		f.Add("Service", "SendSIGKILL", "no")
+	}
 	resourceSettings(f, c.Config.Resources)
 	if err := o.credentials(f, c); err != nil {
 		return err

@@ -140,6 +140,28 @@ func TestRestartFollowsTheContainer(t *testing.T) {
 	}
 }
 
+// TestTerminalUnitSendsNoFinalKill: a -t container's unit leaves its
+// console keeper to end by itself, as the transient unit does.
+func TestTerminalUnitSendsNoFinalKill(t *testing.T) {
+	_, members := fixture()
+	for _, tty := range []bool{false, true} {
+		ctr := *members[0]
+		ctr.Config.Pod, ctr.Config.Tty = "", tty
+		u, err := Container(&ctr, nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := unitfile.Parse(u.Name, u.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, ok := f.Section("Service").Lookup("SendSIGKILL")
+		if tty != (ok && e.Value == "no") {
+			t.Errorf("tty %v: SendSIGKILL=%q (set: %v)\n%s", tty, e.Value, ok, u.Text)
+		}
+	}
+}
+
 // TestRefusesWhatSystemdCannotLoad: an environment too large for one
 // argument, or for the ExecStart= line, is refused with the container's
 // name, not written as a unit systemd marks LoadState=error.
@@ -226,7 +248,7 @@ func FuzzValuesCannotAddDirectives(f *testing.F) {
 		for _, e := range f.Section("Service").Entries {
 			if !slices.Contains([]string{"Environment", "Restart", "TimeoutStopSec", "Type", "NotifyAccess", "Delegate",
 				"KillMode", "SyslogIdentifier", "ExecStart", "ExecStop", "ExecStopPost", "KillSignal",
-				"SuccessExitStatus", "RestartForceExitStatus"}, e.Key) {
+				"SuccessExitStatus", "RestartForceExitStatus", "SendSIGKILL"}, e.Key) {
 				t.Fatalf("unexpected key %q\n%s", e.Key, u.Text)
 			}
 		}

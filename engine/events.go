@@ -25,6 +25,7 @@ type Event struct {
 	ExitCode   *int
 	Attributes map[string]string // the object's labels
 	Time       time.Time
+	Unit       string // the systemd unit of the container, if it has one (not read back)
 }
 
 // emit records ev in the journal. An event that cannot be recorded (no
@@ -47,13 +48,13 @@ func (e *Engine) emit(ev Event) {
 		}
 	}
 	msg := fmt.Sprintf("%s %s %s (name=%s)", ev.Type, ev.Status, ev.ID, ev.Name)
-	_ = systemd.SendEvent(msg, fields)
+	_ = systemd.SendEvent(msg, fields, ev.Unit, e.cfg.Rootless.On)
 }
 
 // containerEvent records status for c; died carries the exit code.
 func (e *Engine) containerEvent(c *model.Container, status string) {
 	ev := Event{Type: "container", Status: status, ID: c.ID, Name: c.Name, Image: c.Image,
-		PodID: c.Config.Pod, Attributes: c.Config.Labels}
+		PodID: c.Config.Pod, Attributes: c.Config.Labels, Unit: c.State.Unit}
 	if status == "died" {
 		code := c.State.ExitCode
 		ev.ExitCode = &code

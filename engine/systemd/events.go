@@ -24,14 +24,25 @@ var eventTypes = []string{"container", "pod", "volume", "image", "system"}
 
 // SendEvent writes one event to the journal: message as MESSAGE, fields
 // (without the PODUNIT_ prefix, upper case) as PODUNIT_ fields, under
-// SYSLOG_IDENTIFIER=podunit.
-func SendEvent(message string, fields map[string]string) error {
+// SYSLOG_IDENTIFIER=podunit. An event about a unit's container names the
+// unit (unit not ""; user: a user manager's) as OBJECT_SYSTEMD_UNIT or
+// OBJECT_SYSTEMD_USER_UNIT, which `journalctl -u` matches for root's
+// entries: journald attributes an entry to a unit by the sender's cgroup,
+// which it cannot read once the sender has exited (a unit-start whose
+// container exits at once), and then only this field places it.
+func SendEvent(message string, fields map[string]string, unit string, user bool) error {
 	if !journal.Enabled() {
 		return fmt.Errorf("the journal is not available here")
 	}
 	vars := map[string]string{"SYSLOG_IDENTIFIER": "podunit"}
 	for k, v := range fields {
 		vars[EventField+k] = v
+	}
+	switch {
+	case unit != "" && user:
+		vars["OBJECT_SYSTEMD_USER_UNIT"] = unit
+	case unit != "":
+		vars["OBJECT_SYSTEMD_UNIT"] = unit
 	}
 	return journal.Send(message, journal.PriInfo, vars)
 }

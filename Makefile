@@ -39,7 +39,7 @@ STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/
 	USERGENERATORDIR=/usr/lib/systemd/user-generators USERUNITDIR=/usr/lib/systemd/user PRESETDIR=/lib/systemd/system-preset \
 	TMPFILESDIR=/usr/lib/tmpfiles.d ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 
-BINARIES := bin/podunit $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console
+BINARIES := bin/podunit bin/podunit-full $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build test fuzz vet demo man install uninstall package-root deb rpm clean FORCE
@@ -56,9 +56,20 @@ build: $(BINARIES) ## build bin/podunit (and bin/podunit-generator)
 bin/%: FORCE # go decides what is stale
 	$(GOBUILD) -o $@ ./cmd/$*
 
+# podunit is two binaries from one package: bin/podunit, the hot path (tag hotpath: the
+# verbs units and scripts run most, without containers/image's transports or Kubernetes,
+# a third of the start-up), runs every other command line in bin/podunit-full, found
+# beside it or in ../libexec/podunit (cmd/podunit/fullbinary.go).
+bin/podunit: FORCE
+	$(GOBUILD),hotpath -o $@ ./cmd/podunit
+
+bin/podunit-full: FORCE
+	$(GOBUILD) -o $@ ./cmd/podunit
+
 vet: ## go vet with the build tags
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) vet -tags $(TAGS),manpages ./cmd/podunit
+	$(GO) build -o /dev/null -tags $(TAGS),hotpath ./cmd/podunit # the hot-path binary's files (its tests are the full build's)
 
 # Tests report through test/testsum: plain go test's output (failed tests in full) and then
 # the slowest tests, so every CI log shows where the run's time goes.
@@ -95,6 +106,7 @@ man: ## generate the man pages into bin/man (commands from the cobra tree, docs/
 
 install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's parts where pkg-config says
 	install -D -m 0755 bin/podunit $(DESTDIR)$(BINDIR)/podunit
+	install -D -m 0755 bin/podunit-full $(DESTDIR)$(LIBEXECDIR)/podunit-full
 	install -D -m 0755 bin/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-generator
 	install -D -m 0755 bin/podunit-console $(DESTDIR)$(LIBEXECDIR)/podunit-console
 	install -d $(DESTDIR)$(GENERATORDIR) $(DESTDIR)$(USERGENERATORDIR)
@@ -119,7 +131,7 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 	chmod 0644 $(DESTDIR)$(BASHCOMPDIR)/podunit $(DESTDIR)$(ZSHCOMPDIR)/_podunit $(DESTDIR)$(FISHCOMPDIR)/podunit.fish
 
 uninstall: ## remove what install installed (same DESTDIR, PREFIX and directories)
-	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-console \
+	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-full $(DESTDIR)$(LIBEXECDIR)/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-console \
 		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
 		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
 		$(DESTDIR)$(UNITDIR)/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer \
@@ -134,7 +146,7 @@ uninstall: ## remove what install installed (same DESTDIR, PREFIX and directorie
 package-root: ## make install into $(DIST)/root with Debian 12's layout (what deb and rpm package)
 	rm -rf $(STAGE)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) $(STAGE_DIRS)
-	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-generator \
+	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-full $(STAGE)/usr/libexec/podunit/podunit-generator \
 		$(STAGE)/usr/libexec/podunit/podunit-console
 	install -D -m 0644 packaging/copyright $(STAGE)/usr/share/doc/podunit/copyright
 	gzip -9n < packaging/changelog > $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz

@@ -18,8 +18,8 @@ if [ ! -d /run/systemd/system ]; then
 	inside() { "$here/sandbox.sh" exec "$sandbox" "$@"; }
 	case "$bin" in /tmp/* | /var/tmp/* | /run/* | /dev/shm/*)
 		# the sandbox has its own /tmp, /var/tmp and /run: a checkout there is
-		# out of its sight, so the binary comes along into the demo's root
-		mkdir -p "$demo/bin" && cp "$bin" "$demo/bin/podunit" && bin="$demo/bin/podunit" ;;
+		# out of its sight, so the binaries come along into the demo's root
+		mkdir -p "$demo/bin" && cp "$bin" "$bin-full" "$demo/bin/" && bin="$demo/bin/podunit" ;;
 	esac
 fi
 cleanup() {

@@ -26,12 +26,6 @@ func newApp(in *os.File, out, errw io.Writer) *app {
 	return &app{in: in, out: out, err: errw}
 }
 
-func (a *app) rootCommand() *cobra.Command {
-	root := a.bareRoot()
-	a.addCommands(root)
-	return root
-}
-
 // bareRoot is the root command with its flags and no verbs.
 func (a *app) bareRoot() *cobra.Command {
 	root := &cobra.Command{
@@ -85,6 +79,13 @@ func (a *app) engine() (*engine.Engine, error) {
 		return a.eng, nil
 	}
 	a.cfg.Warn = a.warn
+	if a.cfg.Self == "" {
+		self, err := unitBinary()
+		if err != nil {
+			return nil, err
+		}
+		a.cfg.Self = self
+	}
 	a.cfg.Rootless = rootlessConfig()
 	if err := a.resolveModules(); err != nil {
 		return nil, err

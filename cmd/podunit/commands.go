@@ -7,42 +7,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// addCommands builds the verb tree: container verbs at the top level (as
-// Podman and Docker have them) and again under `container`.
-func (a *app) addCommands(root *cobra.Command) {
-	containerCmd := containerGroup()
-	for _, mk := range []func() *cobra.Command{
-		a.runCommand, a.createCommand, a.startCommand, a.stopCommand, a.killCommand,
-		a.restartCommand, a.rmCommand, a.psCommand, a.inspectCommand, a.waitCommand,
-		a.execCommand, a.logsCommand,
-	} {
-		root.AddCommand(mk())
-		containerCmd.AddCommand(mk())
-	}
-	for _, mk := range a.containerVerbs() {
-		root.AddCommand(mk())
-		containerCmd.AddCommand(mk())
-	}
-	containerCmd.AddCommand(a.containerOnlyVerbs()...)
-	containerCmd.AddCommand(a.containerExistsCommand(), a.unitStartCommand(), a.unitStopCommand(), a.cleanupCommand())
-	ps := a.psCommand()
-	ps.Use, ps.Aliases = "list", []string{"ls"}
-	containerCmd.AddCommand(ps)
-	pod := a.podCommand()
-	pod.AddCommand(a.podPruneCommand())
-	root.AddCommand(containerCmd, pod, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
-		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
-	root.AddCommand(a.secretCommand(), a.healthcheckCommand())
-	root.AddCommand(a.autoUpdateCommand())
-	root.AddCommand(a.networkCommand(), a.portCommand(), a.systemCommand())
-	root.AddCommand(a.quadletCommand())
-	root.AddCommand(a.kubeCommand())
-	a.addSupportCommands(root)
-	a.addEverydayCommands(root)
-	root.InitDefaultCompletionCmd()
-	requireSubcommands(root)
-}
-
 // containerGroup is the `container` command group, without its verbs.
 func containerGroup() *cobra.Command {
 	return &cobra.Command{Use: "container", Short: "Manage containers"}

@@ -41,12 +41,12 @@ func (a *app) fastGroups() map[string]func() *cobra.Command {
 	return map[string]func() *cobra.Command{"healthcheck": a.healthcheckCommand}
 }
 
-// rootCommandFor is rootCommand for one command line: the root with only
-// the branch args name when that is a fast verb, else the whole tree.
-func (a *app) rootCommandFor(args []string) *cobra.Command {
+// fastRootFor is the root with only the branch args name when that is a
+// fast verb, else nil.
+func (a *app) fastRootFor(args []string) *cobra.Command {
 	path, ok := verbPath(args)
 	if !ok {
-		return a.rootCommand()
+		return nil
 	}
 	if mk := a.fastGroups()[path[0]]; mk != nil {
 		root := a.bareRoot()
@@ -60,7 +60,7 @@ func (a *app) rootCommandFor(args []string) *cobra.Command {
 		mk, group = verbs[path[0]+" "+path[1]], path[0]
 	}
 	if mk == nil {
-		return a.rootCommand()
+		return nil
 	}
 	root := a.bareRoot()
 	if group == "" {

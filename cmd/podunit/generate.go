@@ -12,14 +12,6 @@ import (
 	"github.com/podunit/podunit/generator"
 )
 
-// generateCommand is `podunit generate`: check and systemd.
-func (a *app) generateCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "generate", Short: "Generate and check systemd units"}
-	cmd.AddCommand(a.generateCheckCommand(), a.generateSystemdCommand())
-	cmd.AddCommand(a.generateKubeCommand())
-	return cmd
-}
-
 // exitInvalid is generate check's status when it ran and found a source
 // file podunit-generator refuses: as quadlet -dryrun and systemd-analyze
 // verify, 1; 125 stays for a check that could not run.

@@ -57,7 +57,7 @@ func (a *app) exportUnits(cmd *cobra.Command, ref string, o export.Options) ([]e
 	if err != nil {
 		return nil, err
 	}
-	if o.Binary, err = os.Executable(); err != nil {
+	if o.Binary, err = unitBinary(); err != nil {
 		return nil, err
 	}
 	o.Globals = a.explicitGlobals(cmd)

@@ -3,10 +3,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
 
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
 )
 
@@ -14,6 +16,7 @@ func main() {
 	if image.ReexecInit() {
 		return
 	}
+	takeHotBinary()
 	join := awaitUserns()
 	setGCPercent()
 	stop := startProfile()
@@ -26,9 +29,15 @@ func main() {
 func run(args []string, join *os.File) int {
 	app := newApp(os.Stdin, os.Stdout, os.Stderr)
 	root := app.rootCommandFor(args)
+	if root == nil { // a hot-path binary without this verb
+		return execFull(args)
+	}
 	root.SetArgs(args)
 	err := root.Execute()
 	app.close()
+	if errors.Is(err, errdefs.ErrFullBinary) {
+		return execFull(args)
+	}
 	if err == nil {
 		return app.exitCode
 	}

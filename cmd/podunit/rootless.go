@@ -73,7 +73,11 @@ func (a *app) enterUserns(cmd *cobra.Command) error {
 	if err != nil {
 		return fmt.Errorf("finding the podunit binary: %w", err)
 	}
-	code, err := rootless.Reexec(plan, self, os.Args, os.Environ())
+	env := os.Environ()
+	if hotBinary != "" {
+		env = append(env, envHotBinary+"="+hotBinary)
+	}
+	code, err := rootless.Reexec(plan, self, os.Args, env)
 	if err != nil {
 		return err
 	}

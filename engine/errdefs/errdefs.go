@@ -43,3 +43,9 @@ func IsUnavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
 
 // IsCorrupt reports whether err is of class ErrCorrupt.
 func IsCorrupt(err error) bool { return errors.Is(err, ErrCorrupt) }
+
+// ErrFullBinary is not a class of the operation's failure but a dispatch:
+// the operation's code is not linked into the hot-path podunit binary
+// (build tag hotpath), which then runs the whole command line again in the
+// full one. It is returned before the operation changes anything.
+var ErrFullBinary = errors.New("needs podunit's full binary")

@@ -1,33 +1,13 @@
 package image
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"go.podman.io/image/v5/docker"
 	"go.podman.io/image/v5/docker/reference"
 )
-
-// RegistryDigest is the digest of the manifest the registry serves for the
-// fully qualified name (with a tag), without pulling anything.
-func (s *Store) RegistryDigest(ctx context.Context, name string, o RegistryOptions) (string, error) {
-	named, err := reference.ParseNormalizedNamed(name)
-	if err != nil {
-		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
-	}
-	src, err := docker.NewReference(reference.TagNameOnly(named))
-	if err != nil {
-		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
-	}
-	d, err := docker.GetDigest(ctx, s.systemContext(o), src)
-	if err != nil {
-		return "", fmt.Errorf("checking %q in its registry: %w: %w", name, registryClass(err), err)
-	}
-	return d.String(), nil
-}
 
 // Digests are the manifest digests the local image with ID id was pulled
 // or pushed as.

@@ -1,3 +1,5 @@
+//go:build !hotpath
+
 package image
 
 import (
@@ -16,6 +18,7 @@ import (
 	dockerarchive "go.podman.io/image/v5/docker/archive"
 	"go.podman.io/image/v5/docker/reference"
 	ocilayout "go.podman.io/image/v5/oci/layout"
+	"go.podman.io/image/v5/signature"
 	istorage "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/tarball"
 	"go.podman.io/image/v5/types"
@@ -178,13 +181,6 @@ func ociNames(annotations map[string]string) []string {
 	return []string{full}
 }
 
-func namesOrID(names []string, id string) []string {
-	if len(names) == 0 {
-		return []string{"sha256:" + id}
-	}
-	return names
-}
-
 // copyImage copies src into the store under names (the first one at copy
 // time, the others added after) and returns the image's ID. The ID is known
 // (the config's digest) and recorded in o before anything is written.
@@ -238,4 +234,15 @@ func (s *Store) destination(names []string, id string) (types.ImageReference, er
 		return nil, fmt.Errorf("image name %q: %w: %w", names[0], errdefs.ErrInvalidArgument, err)
 	}
 	return istorage.Transport.NewStoreReference(s.store, named, id)
+}
+
+// policyContext accepts any image: Import and Load read local files the user
+// named, as `podman load` does with the default policy.
+func policyContext() (*signature.PolicyContext, error) {
+	p := &signature.Policy{Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()}}
+	pc, err := signature.NewPolicyContext(p)
+	if err != nil {
+		return nil, fmt.Errorf("creating signature policy: %w", err)
+	}
+	return pc, nil
 }

@@ -117,3 +117,10 @@ func (sn shortName) pathMatches(named reference.Named) bool {
 	p := reference.Path(named)
 	return p == sn.path || strings.HasSuffix(p, "/"+sn.path)
 }
+
+func namesOrID(names []string, id string) []string {
+	if len(names) == 0 {
+		return []string{"sha256:" + id}
+	}
+	return names
+}

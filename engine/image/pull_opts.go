@@ -1,36 +1,18 @@
+//go:build !hotpath
+
 package image
 
 import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"go.podman.io/common/pkg/retry"
 	"go.podman.io/image/v5/docker"
 	"go.podman.io/image/v5/docker/reference"
-	"go.podman.io/image/v5/types"
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
-
-// PullExtras are pull's platform, certificate and retry settings
-// (podman pull --os, --arch, --variant, --cert-dir, --retry, --retry-delay).
-type PullExtras struct {
-	OS, Arch, Variant string        // the platform to choose from a manifest list ("": this machine's)
-	CertDir           string        // directory of *.crt, *.cert, *.key for the registry's TLS
-	Retry             int           // tries after the first failed copy of a candidate (0: none)
-	RetryDelay        time.Duration // wait between tries ("": exponential from 1s)
-	DecryptionKeys    []string      // KEY[:PASSPHRASE] files for encrypted layers (--decryption-key)
-}
-
-// apply sets x's platform and certificates on a pull's system context.
-func (x PullExtras) apply(sys *types.SystemContext) {
-	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = x.OS, x.Arch, x.Variant
-	if x.CertDir != "" {
-		sys.DockerCertPath = x.CertDir
-	}
-}
 
 // withRetry runs op, again up to x.Retry times while it fails with an error
 // worth retrying (network, registry 5xx), as podman's --retry.

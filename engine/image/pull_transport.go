@@ -1,3 +1,5 @@
+//go:build !hotpath
+
 package image
 
 import (
@@ -12,22 +14,6 @@ import (
 	ocilayout "go.podman.io/image/v5/oci/layout"
 	"go.podman.io/image/v5/types"
 )
-
-// pullTransports are the sources Pull takes besides a registry, by their
-// "transport:" prefix as podman names them ("docker://" is a registry).
-var pullTransports = []string{dockerarchive.Transport.Name(), ociarchive.Transport.Name(),
-	ocilayout.Transport.Name(), directory.Transport.Name()}
-
-// localSource splits "transport:rest" for a transport of pullTransports.
-func localSource(name string) (transport, rest string, ok bool) {
-	prefix, rest, found := strings.Cut(name, ":")
-	for _, t := range pullTransports {
-		if found && prefix == t {
-			return t, rest, true
-		}
-	}
-	return "", "", false
-}
 
 // pullLocal copies the image of a local transport into the store, as podman
 // does: archives as Load does (their own names), oci:DIR:NAME under NAME,

@@ -1,3 +1,5 @@
+//go:build !hotpath
+
 package image
 
 import (
@@ -8,9 +10,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
-
-// DefaultPullRetries is how often a failed pull is tried again, Podman's.
-const DefaultPullRetries = 3
 
 // retryablePull reports whether a pull's error may pass: not one of
 // podunit's final classes, and somewhere in its chain an error

@@ -1,9 +1,10 @@
+//go:build !hotpath
+
 package image
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,19 +20,6 @@ import (
 	istorage "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/transports"
 	"go.podman.io/image/v5/types"
-)
-
-// PushOptions control Push.
-type PushOptions struct {
-	Progress io.Writer // as PullOptions.Progress
-	RegistryOptions
-	PushEncryption
-}
-
-// The archive formats of Save.
-const (
-	FormatDockerArchive = "docker-archive"
-	FormatOCIArchive    = "oci-archive"
 )
 
 // pushTransports are the destinations Push accepts with a "transport:" prefix.

@@ -1,3 +1,5 @@
+//go:build !hotpath
+
 package image
 
 import (
@@ -8,14 +10,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 )
-
-// PushEncryption is podman push's --encryption-key and --encrypt-layer:
-// the pushed copy's layers encrypted (as an OCI image) for the given
-// recipients.
-type PushEncryption struct {
-	EncryptionKeys []string // PROTOCOL:KEY recipients: jwe:PUBLIC.pem, pkcs7:CERT.pem, pgp:EMAIL, pkcs11:…
-	EncryptLayers  []int    // layer indexes to encrypt (negative from the top); none given means all
-}
 
 // apply sets o's encryption settings; a PushEncryption without keys
 // leaves o unencrypted, and layers without keys are an error.

@@ -1,6 +1,9 @@
+//go:build !hotpath
+
 package image
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,57 +12,10 @@ import (
 	"github.com/docker/distribution/registry/api/errcode"
 	"github.com/podunit/podunit/engine/errdefs"
 	"go.podman.io/image/v5/docker"
+	"go.podman.io/image/v5/docker/reference"
 	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
 )
-
-// RegistryOptions are the per-call settings of a pull or push. Empty fields
-// take the Store's Config, then the system's defaults.
-type RegistryOptions struct {
-	RegistriesConf      string // registries.conf (else $CONTAINERS_REGISTRIES_CONF, else the system's)
-	SignaturePolicyPath string // policy.json
-	AuthFile            string // auth.json (else $REGISTRY_AUTH_FILE, else the default auth files)
-	// TLSVerify, when set, overrides registries.conf's insecure setting:
-	// false allows plain HTTP and unverified certificates (--tls-verify=false).
-	TLSVerify *bool
-	// Username and Password, when Username is set, authenticate instead of
-	// the auth file (--creds).
-	Username, Password string
-}
-
-// merged is o with empty fields filled from base.
-func (o RegistryOptions) merged(base RegistryOptions) RegistryOptions {
-	if o.RegistriesConf == "" {
-		o.RegistriesConf = base.RegistriesConf
-	}
-	if o.SignaturePolicyPath == "" {
-		o.SignaturePolicyPath = base.SignaturePolicyPath
-	}
-	if o.AuthFile == "" {
-		o.AuthFile = base.AuthFile
-	}
-	return o
-}
-
-// systemContext is the containers/image context for o over the Store's Config.
-func (s *Store) systemContext(o RegistryOptions) *types.SystemContext {
-	o = o.merged(s.reg)
-	sys := &types.SystemContext{
-		SystemRegistriesConfPath: o.RegistriesConf, // "" reads $CONTAINERS_REGISTRIES_CONF itself
-		SignaturePolicyPath:      o.SignaturePolicyPath,
-		AuthFilePath:             o.AuthFile,
-	}
-	if sys.AuthFilePath == "" {
-		sys.AuthFilePath = os.Getenv("REGISTRY_AUTH_FILE")
-	}
-	if o.TLSVerify != nil {
-		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*o.TLSVerify)
-	}
-	if o.Username != "" {
-		sys.DockerAuthConfig = &types.DockerAuthConfig{Username: o.Username, Password: o.Password}
-	}
-	return sys
-}
 
 // systemPolicy opens the signature policy sys names (policy.json by default).
 func systemPolicy(sys *types.SystemContext) (*signature.PolicyContext, error) {
@@ -106,4 +62,22 @@ func registryClass(err error) error {
 func isPolicyRejection(err error) bool {
 	var pre signature.PolicyRequirementError
 	return errors.As(err, &pre)
+}
+
+// RegistryDigest is the digest of the manifest the registry serves for the
+// fully qualified name (with a tag), without pulling anything.
+func (s *Store) RegistryDigest(ctx context.Context, name string, o RegistryOptions) (string, error) {
+	named, err := reference.ParseNormalizedNamed(name)
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
+	}
+	src, err := docker.NewReference(reference.TagNameOnly(named))
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
+	}
+	d, err := docker.GetDigest(ctx, s.systemContext(o), src)
+	if err != nil {
+		return "", fmt.Errorf("checking %q in its registry: %w: %w", name, registryClass(err), err)
+	}
+	return d.String(), nil
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sync"
 
-	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
 	"go.podman.io/storage/pkg/reexec"
@@ -135,17 +134,6 @@ func (s *Store) Driver() string {
 		return s.store.GraphDriverName()
 	}
 	return s.opts.GraphDriverName
-}
-
-// policyContext accepts any image: Import and Load read local files the user
-// named, as `podman load` does with the default policy.
-func policyContext() (*signature.PolicyContext, error) {
-	p := &signature.Policy{Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()}}
-	pc, err := signature.NewPolicyContext(p)
-	if err != nil {
-		return nil, fmt.Errorf("creating signature policy: %w", err)
-	}
-	return pc, nil
 }
 
 // ReexecInit must run first in every main that links this package: storage

@@ -27,7 +27,9 @@ var (
 
 // BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags and
 // CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
-// the binary's path, which is the same inside a sandbox. A build failure fails the
+// the binary's path, which is the same inside a sandbox. As make build, it builds
+// two: podunit is the hot-path binary (tag hotpath) and podunit-full beside it
+// has every verb; every test of a verb the hot one lacks runs both. A build failure fails the
 // test with the compiler's output. The folder outlives the test binary; the first
 // TempDir or BuildPodunit of a later test binary removes it.
 func BuildPodunit(t testing.TB) string { return BuildCommand(t, "podunit") }
@@ -74,14 +76,29 @@ func buildCommand(name string, race bool) (string, []byte, error) {
 		return "", nil, err
 	}
 	bin := filepath.Join(dir, name)
-	out, err := goBuild(root, "./cmd/"+name, bin, race)
+	if name == "podunit" { // the pair make build makes
+		if out, err := goBuild(root, "./cmd/podunit", bin+"-full", "", race); err != nil {
+			return bin, out, err
+		}
+		out, err := goBuild(root, "./cmd/podunit", bin, HotTag, race)
+		return bin, out, err
+	}
+	out, err := goBuild(root, "./cmd/"+name, bin, "", race)
 	return bin, out, err
 }
 
+// HotTag is the build tag of the hot-path podunit (cmd/podunit/fullbinary.go).
+const HotTag = "hotpath"
+
 // goBuild builds the package pkg of the module at root into the file bin,
-// statically, or with race on with the race detector (which needs cgo).
-func goBuild(root, pkg, bin string, race bool) ([]byte, error) {
-	args, cgo := []string{"build", "-tags", BuildTags, "-o", bin}, "CGO_ENABLED=0"
+// with the extra build tag tag (if not ""), statically, or with race on
+// with the race detector (which needs cgo).
+func goBuild(root, pkg, bin, tag string, race bool) ([]byte, error) {
+	tags := BuildTags
+	if tag != "" {
+		tags += "," + tag
+	}
+	args, cgo := []string{"build", "-tags", tags, "-o", bin}, "CGO_ENABLED=0"
 	if race {
 		args, cgo = append(args, "-race"), "CGO_ENABLED=1"
 	}

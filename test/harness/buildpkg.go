@@ -18,7 +18,7 @@ func BuildPackage(t testing.TB, pkg string) string {
 		t.Fatalf("harness: %v", err)
 	}
 	bin := filepath.Join(TempDir(t), filepath.Base(pkg))
-	if out, err := goBuild(root, pkg, bin, false); err != nil {
+	if out, err := goBuild(root, pkg, bin, "", false); err != nil {
 		t.Fatalf("harness: building %s: %v\n%s", pkg, err, out)
 	}
 	if err := os.Chmod(filepath.Dir(bin), 0o755); err != nil {

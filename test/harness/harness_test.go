@@ -242,7 +242,7 @@ func TestBuildPassesTheProjectTagsAndDisablesCgo(t *testing.T) {
 		}
 	}
 	bin := filepath.Join(mod, "tagged")
-	if out, err := goBuild(mod, ".", bin, false); err != nil {
+	if out, err := goBuild(mod, ".", bin, "", false); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	if out, err := exec.Command(bin).CombinedOutput(); err != nil || string(out) != "tagged\n" {

@@ -1,0 +1,64 @@
+package layering
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// heavy are the libraries the hot-path podunit (cmd/podunit with the build
+// tag hotpath) must not link: containers/image's copy and registry client,
+// signatures, image encryption, grpc and the Kubernetes API types. They are
+// most of the full binary's packages and of its start-up time
+// (docs/PERFORMANCE.md); a new import that drags one in fails here.
+// An entry ending in / is a prefix, any other one package.
+var heavy = []string{
+	"go.podman.io/image/v5/copy",
+	"go.podman.io/image/v5/docker",
+	"go.podman.io/image/v5/signature",
+	"github.com/containers/ocicrypt/helpers",
+	"google.golang.org/grpc",
+	"google.golang.org/protobuf/",
+	"github.com/sigstore/",
+	"k8s.io/",
+	"sigs.k8s.io/",
+	"github.com/cpuguy83/go-md2man",
+}
+
+func deps(t *testing.T, tags string) []string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-tags", tags, "-deps", module+"cmd/podunit").Output()
+	if err != nil {
+		t.Fatalf("go list -tags %s: %v", tags, err)
+	}
+	return strings.Fields(string(out))
+}
+
+func TestHotPathLinksNoTransfer(t *testing.T) {
+	const tags = "containers_image_openpgp,exclude_graphdriver_btrfs"
+	hot, full := deps(t, tags+",hotpath"), deps(t, tags)
+	linked := func(list []string, prefix string) bool {
+		for _, p := range list {
+			if p == prefix || (strings.HasSuffix(prefix, "/") && strings.HasPrefix(p, prefix)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range heavy {
+		if linked(hot, h) {
+			t.Errorf("the hot-path binary links %s", h)
+		}
+	}
+	// The check can fail: the full binary links them (all but md2man,
+	// which only bin/podunit-man has).
+	for _, h := range heavy[:len(heavy)-1] {
+		if !linked(full, h) {
+			t.Errorf("the full binary does not link %s: is this list stale?", h)
+		}
+	}
+	if len(hot)*2 > len(full)+len(full)/5 {
+		t.Errorf("the hot-path binary has %d packages against the full one's %d: it should have about half", len(hot), len(full))
+	}
+	t.Logf("packages: hot path %d, full %d", len(hot), len(full))
+}

@@ -7,6 +7,7 @@ package cliflags
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -101,4 +102,44 @@ func find(flags []Flag, match func(Flag) bool) (Flag, bool) {
 		}
 	}
 	return Flag{}, false
+}
+
+// Bool is the value args give verb's boolean flag long, as pflag would
+// leave it: false unless set, the last setting winning (--tty, --tty=false,
+// -t, -it); a flag's value word is not read as a flag.
+func Bool(verb string, args []string, long string) bool {
+	flags := append(table[verb][:len(table[verb]):len(table[verb])], table[Global]...)
+	want, ok := find(flags, func(f Flag) bool { return f.Long == long && !f.Value })
+	if !ok {
+		return false
+	}
+	on := false
+	for i := 0; i < len(args); i++ {
+		w := args[i]
+		switch {
+		case strings.HasPrefix(w, "--"):
+			name, value, hasValue := strings.Cut(w[2:], "=")
+			if name == long {
+				v, err := strconv.ParseBool(value)
+				on = !hasValue || (err == nil && v)
+			} else if f, ok := find(flags, func(f Flag) bool { return f.Long == name }); ok && f.Value && !hasValue {
+				i++ // the next word is its value
+			}
+		case len(w) > 1 && w[0] == '-':
+			for j := 1; j < len(w); j++ {
+				f, ok := find(flags, func(f Flag) bool { return f.Short == w[j:j+1] })
+				if !ok {
+					break
+				}
+				if f.Value { // the rest of the word, or the next one, is its value
+					if j+1 == len(w) {
+						i++
+					}
+					break
+				}
+				on = on || (want.Short != "" && f.Short == want.Short)
+			}
+		}
+	}
+	return on
 }

@@ -40,3 +40,28 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestBool(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"-t"}, true},
+		{[]string{"-it"}, true},
+		{[]string{"-ti"}, true},
+		{[]string{"--tty"}, true},
+		{[]string{"--tty=true"}, true},
+		{[]string{"--tty", "--tty=false"}, false},
+		{[]string{"-i"}, false},
+		{[]string{"--name", "-t"}, false},        // -t is --name's value
+		{[]string{"-e", "-t"}, false},            // and -e's
+		{[]string{"-et"}, false},                 // -e's value "t"
+		{[]string{"--env=X", "-t"}, true},
+		{[]string{"--interactive", "--tty"}, true},
+	} {
+		if got := Bool("run", c.args, "tty"); got != c.want {
+			t.Errorf("Bool(run, %q, tty) = %v, want %v", c.args, got, c.want)
+		}
+	}
+}

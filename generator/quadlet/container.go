@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/podunit/podunit/generator/cliflags"
 	"github.com/podunit/podunit/generator/unitfile"
 )
 
@@ -291,6 +292,11 @@ func (t *translator) ctrService() error {
 		t.out.Add("Service", "Type", "notify")
 	}
 	t.out.Add("Service", "NotifyAccess", "all")
+	if _, ok := svc.Lookup("SendSIGKILL"); !ok && t.tty() {
+		// as generate systemd and transient units: the console keeper
+		// ends by itself once the init is gone (engine/keeper_unit.go)
+		t.out.Add("Service", "SendSIGKILL", "no")
+	}
 	if _, ok := svc.Lookup("SyslogIdentifier"); !ok {
 		t.out.Add("Service", "SyslogIdentifier", t.logIdentifier())
 	}
@@ -351,3 +357,13 @@ func podSlice(name string) string {
 
 // sliceName is engine/names' grammar of a pod name that makes a slice name.
 var sliceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+// tty reports whether PodmanArgs= give the container a terminal (-t).
+func (t *translator) tty() bool {
+	var words []string
+	for _, e := range t.all("PodmanArgs") {
+		w, _, _ := unitfile.SplitWordsRelaxed(e.Value) // podmanArgs reports what is wrong
+		words = append(words, w...)
+	}
+	return cliflags.Bool(verbs[Container], words, "tty")
+}

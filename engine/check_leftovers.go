@@ -89,7 +89,31 @@ func (k *checker) orphanFiles(ctx context.Context) error {
 				func() error { return unpinPodDir(k.e.runDirOf("pods", id)) })
 		}
 	}
+	k.orphanHelpers(kn)
 	return nil
+}
+
+// orphanHelpers finds the pid files of rootless network helpers (pasta,
+// slirp4netns) whose container or pod has no record, and ends the helper
+// if it still runs: left over, it would keep a namespace and its ports.
+func (k *checker) orphanHelpers(kn *known) {
+	entries, _ := os.ReadDir(k.e.runDirOf("pasta"))
+	for _, ent := range entries {
+		name, stop := ent.Name(), network.StopPasta
+		owner, ok := strings.CutSuffix(name, ".slirp.pid")
+		if ok {
+			stop = network.StopSlirp
+		} else if owner, ok = strings.CutSuffix(name, ".pid"); !ok {
+			continue
+		}
+		pod, isPod := strings.CutPrefix(owner, "pod-")
+		switch {
+		case isPod && names.IsID(pod) && !kn.pods[pod], !isPod && names.IsID(owner) && !kn.containers[owner]:
+			path := k.e.runDirOf("pasta", name)
+			k.found("network helper", owner, "pasta or slirp4netns of an object that has no record", false, FixedRemoved,
+				func() error { return stop(path) })
+		}
+	}
 }
 
 // orphanUnits finds loaded podunit units (of this storage root) whose

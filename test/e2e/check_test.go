@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -289,6 +290,53 @@ func TestSystemCheckSetsAsideACorruptDatabase(t *testing.T) {
 	}
 	if got := strings.Count(e.must("ps", "-aq"), "\n"); got != 40 {
 		t.Errorf("ps -a after repair lists %d containers, want 40", got)
+	}
+	checkClean(t, e)
+}
+
+// TestSystemCheckEndsOrphanNetworkHelpers: a rootless network helper whose
+// container or pod has no record (a crash between the helper's start and
+// the record's) is reported by system check, and --repair ends the process
+// its pid file names (a stand-in whose command line names the file, as
+// pasta's does) and removes the file; a stale slirp4netns file goes too.
+func TestSystemCheckEndsOrphanNetworkHelpers(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.must("ps", "-a") // the run root exists
+	dir := filepath.Join(e.runDir(), "podunit", "pasta")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctr, pod := strings.Repeat("c1", 32), strings.Repeat("d2", 32)
+	pastaFile := filepath.Join(dir, ctr+".pid")
+	standIn := exec.Command("sh", "-c", "sleep 1000; :", "sh", pastaFile)
+	if err := standIn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = standIn.Process.Kill(); _ = standIn.Wait() }()
+	files := map[string]string{
+		pastaFile: strconv.Itoa(standIn.Process.Pid),
+		filepath.Join(dir, "pod-"+pod+".slirp.pid"): "999999999 1",
+	}
+	for p, content := range files {
+		if err := os.WriteFile(p, []byte(content+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkFinds(t, e, ctr, "pod-"+pod)
+	if r := e.run("system", "check", "--repair"); r.code != 0 {
+		t.Fatalf("system check --repair: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- standIn.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Error("the orphan helper still runs after --repair")
+	}
+	for p := range files {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is still there after --repair (%v)", p, err)
+		}
 	}
 	checkClean(t, e)
 }

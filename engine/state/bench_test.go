@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"testing"
+
+	"github.com/podunit/podunit/engine/model"
 )
 
 // BenchmarkOpen is what every CLI command pays: open an existing database
@@ -64,6 +66,26 @@ func BenchmarkContainers(b *testing.B) {
 		list, err := s.Containers(ctx)
 		if err != nil || len(list) != 1000 {
 			b.Fatal(len(list), err)
+		}
+	}
+}
+
+// BenchmarkUpdateContainer is one write transaction of a container's life
+// (running, exited, removing): read, decode, change, encode, write.
+func BenchmarkUpdateContainer(b *testing.B) {
+	s, _ := openTemp(b)
+	id := hashID(1)
+	if err := s.AddContainer(ctx, minimal(id, "c")); err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := s.UpdateContainer(ctx, id, func(c *model.Container) error {
+			c.State.ExitCode = n
+			return nil
+		}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

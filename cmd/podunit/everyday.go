@@ -13,7 +13,6 @@ import (
 func (a *app) addEverydayCommands(root *cobra.Command) {
 	root.AddCommand(a.infoCommand(), a.versionCommand(), a.historyCommand(), a.loginCommand(), a.logoutCommand(),
 		a.eventsCommand())
-	subcommand(root, "pod").AddCommand(a.podLogsCommand())
 	subcommand(root, "image").AddCommand(a.historyCommand(), a.imageTreeCommand(), a.imagePruneCommand())
 	a.addImageGroupAliases(root)
 }

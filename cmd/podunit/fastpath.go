@@ -36,9 +36,19 @@ func (a *app) fastVerbs() map[string]func() *cobra.Command {
 }
 
 // fastGroups are small command groups built whole for their fast verbs:
-// `healthcheck run` runs at every tick of a health timer.
+// `healthcheck run` runs at every tick of a health timer; pods' verbs are
+// what pod units and scripts run; `volume create` and `network create`
+// are the ExecStart= of .volume and .network units at every boot.
 func (a *app) fastGroups() map[string]func() *cobra.Command {
-	return map[string]func() *cobra.Command{"healthcheck": a.healthcheckCommand}
+	return map[string]func() *cobra.Command{"healthcheck": a.healthcheckCommand, "pod": a.podGroup,
+		"volume": a.volumeCommand, "network": a.networkCommand}
+}
+
+// podGroup is the pod command group with every verb.
+func (a *app) podGroup() *cobra.Command {
+	pod := a.podCommand()
+	pod.AddCommand(a.podPruneCommand(), a.podLogsCommand())
+	return pod
 }
 
 // fastRootFor is the root with only the branch args name when that is a

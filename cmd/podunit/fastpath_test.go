@@ -28,9 +28,16 @@ func execTree(build func(a *app, args []string) *cobra.Command, args []string) s
 func TestFastPathMatchesTree(t *testing.T) {
 	full := func(a *app, _ []string) *cobra.Command { return a.rootCommand() }
 	fast := func(a *app, args []string) *cobra.Command { return a.rootCommandFor(args) }
-	paths := []string{"healthcheck run", "healthcheck"}
-	for path := range newApp(nil, nil, nil).fastVerbs() {
+	var paths []string
+	a := newApp(nil, nil, nil)
+	for path := range a.fastVerbs() {
 		paths = append(paths, path)
+	}
+	for group, mk := range a.fastGroups() {
+		paths = append(paths, group)
+		for _, c := range mk().Commands() {
+			paths = append(paths, group+" "+c.Name())
+		}
 	}
 	for _, path := range paths {
 		words := strings.Fields(path)

@@ -45,8 +45,7 @@ func (a *app) addCommands(root *cobra.Command) {
 	ps := a.psCommand()
 	ps.Use, ps.Aliases = "list", []string{"ls"}
 	containerCmd.AddCommand(ps)
-	pod := a.podCommand()
-	pod.AddCommand(a.podPruneCommand())
+	pod := a.podGroup()
 	root.AddCommand(containerCmd, pod, a.imageCommand(), a.imagesCommand(), a.loadCommand(),
 		a.rmiCommand(), a.tagCommand(), a.importCommand(), a.generateCommand(), a.pullCommand(), a.pushCommand(), a.saveCommand(), a.volumeCommand())
 	root.AddCommand(a.secretCommand(), a.healthcheckCommand())

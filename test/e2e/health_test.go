@@ -116,8 +116,7 @@ func checkHealthInPod(t *testing.T, e *env) {
 		"--health-interval", "1s", "bb", "sleep", "600"))
 	e.must("pod", "init", "hp")
 	e.must("pod", "start", "hp")
-	// pod start runs in podunit-full (not a hot-path verb): the units it
-	// makes must still run the hot-path podunit.
+	// the units pod start makes run the hot-path podunit
 	for _, u := range []string{"podunit-hpm.service", "podunit-health-" + id + ".service"} {
 		if got := e.sh("systemctl show -P ExecStart " + u); !strings.Contains(got, "path="+e.bin+" ") {
 			t.Errorf("%s runs %q, want %s (the hot-path binary)", u, got, e.bin)

@@ -231,6 +231,11 @@ func checkTransientStops(t *testing.T, e *env) {
 	if st := e.field("deaf", "{{.State.Status}}"); st != "running" {
 		t.Fatalf("after restart: %s", st)
 	}
+	// restart runs in podunit-full (no hot-path verb); the unit it made
+	// must run the hot-path podunit all the same
+	if got := e.sb.Run(t, "systemctl", "show", "-P", "ExecStart", unit); !strings.Contains(got, "path="+e.bin+" ") {
+		t.Errorf("after podunit restart, %s runs %q, want %s (the hot-path binary)", unit, got, e.bin)
+	}
 	timed(t, "podunit rm -f", bound, func() { e.must("rm", "-f", "deaf") })
 	checkCleanStop(t, e, unit)
 }

@@ -108,8 +108,16 @@ func find(flags []Flag, match func(Flag) bool) (Flag, bool) {
 // leave it: false unless set, the last setting winning (--tty, --tty=false,
 // -t, -it); a flag's value word is not read as a flag.
 func Bool(verb string, args []string, long string) bool {
-	flags := append(table[verb][:len(table[verb]):len(table[verb])], table[Global]...)
-	want, ok := find(flags, func(f Flag) bool { return f.Long == long && !f.Value })
+	if len(args) == 0 {
+		return false
+	}
+	find := func(match func(Flag) bool) (Flag, bool) { // the verb's flags, then the global ones
+		if f, ok := find(table[verb], match); ok {
+			return f, ok
+		}
+		return find(table[Global], match)
+	}
+	want, ok := find(func(f Flag) bool { return f.Long == long && !f.Value })
 	if !ok {
 		return false
 	}
@@ -122,12 +130,12 @@ func Bool(verb string, args []string, long string) bool {
 			if name == long {
 				v, err := strconv.ParseBool(value)
 				on = !hasValue || (err == nil && v)
-			} else if f, ok := find(flags, func(f Flag) bool { return f.Long == name }); ok && f.Value && !hasValue {
+			} else if f, ok := find(func(f Flag) bool { return f.Long == name }); ok && f.Value && !hasValue {
 				i++ // the next word is its value
 			}
 		case len(w) > 1 && w[0] == '-':
 			for j := 1; j < len(w); j++ {
-				f, ok := find(flags, func(f Flag) bool { return f.Short == w[j:j+1] })
+				f, ok := find(func(f Flag) bool { return f.Short == w[j:j+1] })
 				if !ok {
 					break
 				}

@@ -361,7 +361,7 @@ var sliceName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 // tty reports whether PodmanArgs= give the container a terminal (-t).
 func (t *translator) tty() bool {
 	var words []string
-	for _, e := range t.all("PodmanArgs") {
+	for _, e := range t.sec.All("PodmanArgs") {
 		w, _, _ := unitfile.SplitWordsRelaxed(e.Value) // podmanArgs reports what is wrong
 		words = append(words, w...)
 	}

@@ -71,7 +71,8 @@ func (f *File) Ensure(name string) *Section {
 	if s := f.Section(name); s != nil {
 		return s
 	}
-	s := &Section{Name: name, File: f.Path}
+	// a generated [Service] holds about 16 entries: room for them at once
+	s := &Section{Name: name, File: f.Path, Entries: make([]Entry, 0, 16)}
 	f.Sections = append(f.Sections, s)
 	return s
 }

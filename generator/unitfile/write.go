@@ -16,7 +16,18 @@ func Write(w io.Writer, header []string, f *File) error {
 
 // Bytes returns what Write writes.
 func Bytes(header []string, f *File) []byte {
+	n := 0 // the size, so that the buffer is allocated once
+	for _, h := range header {
+		n += len(h) + 3
+	}
+	for _, s := range f.Sections {
+		n += len(s.Name) + 4
+		for _, e := range s.Entries {
+			n += len(e.Key) + len(e.Value) + 2
+		}
+	}
 	var b bytes.Buffer
+	b.Grow(n)
 	for _, h := range header {
 		b.WriteString("# ")
 		b.WriteString(h)

@@ -131,6 +131,9 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 // which nothing else can name: a unit's run --replace after a crash would
 // leave one more behind at every boot.
 func (e *Engine) replace(ctx context.Context, name string) error {
+	if err := e.settleInOwnUnit(ctx, name); err != nil {
+		return err
+	}
 	err := e.Remove(ctx, name, RemoveOptions{Force: true, Volumes: true})
 	if errdefs.IsNotFound(err) {
 		return nil
@@ -389,3 +392,37 @@ func ParseSignal(s string) (unix.Signal, error) {
 }
 
 var errStopped = errors.New("stopped")
+
+// settleInOwnUnit: a container of that name whose record says it runs in
+// the very unit this process runs in (a unit's `run --unit --replace` whose
+// last cleanup never ran: a crash, a unit file without ExecStopPost=) ran
+// there before. systemd ended it when that unit stopped, and the unit is now
+// this run's: the record is set exited, so that the replacement does not
+// stop the unit it runs in (Refresh would take the unit's activation for
+// the old container's).
+func (e *Engine) settleInOwnUnit(ctx context.Context, name string) error {
+	unit, err := ownUnit()
+	if err != nil {
+		return nil // not in a service
+	}
+	c, err := e.store.Container(ctx, name)
+	if err != nil || c.State.Unit != unit || alive(c.State.Pid) {
+		return nil
+	}
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
+		if c.State.Unit == unit && !alive(c.State.Pid) && (c.State.Status == model.Running || c.State.Status == model.Stopping) {
+			c.State.Status, c.State.Pid, c.State.ExitCode = model.Exited, 0, -1
+			c.State.FinishedAt = time.Now().UTC()
+		}
+		return nil
+	})
+	if errdefs.IsNotFound(err) {
+		return nil
+	}
+	return err
+}

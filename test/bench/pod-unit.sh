@@ -51,7 +51,8 @@ members="container-a.service container-b.service container-c.service"
 start() {
 	inside sh -c "s=\$(date +%s%N); systemctl start pod-p.service;
 		for u in $members; do n=0; until systemctl -q is-active \$u; do
-			n=\$((n+1)); [ \$n -gt 10000 ] && { echo failed; exit 0; }; sleep 0.002; done; done;
+			n=\$((n+1)); [ \$n -gt 10000 ] && { systemctl --no-pager -n 30 status pod-p.service $members >&2; echo failed; exit 0; }
+			sleep 0.002; done; done;
 		echo \$(( (\$(date +%s%N) - s) / 1000 ))"
 }
 # stop ENGINE: stop the units (Podman's take seconds to stop here, so the pod is

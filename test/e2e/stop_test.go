@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,6 +211,7 @@ func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
 			t.Run("a start that fails after READY=1", func(t *testing.T) { checkStartFailsAfterReady(t, e.on(t)) })
 			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
 			t.Run("run -d killed: the first rm -f finishes", func(t *testing.T) { checkKilledRunD(t, e.on(t)) })
+			t.Run("run --unit --replace after a lost cleanup", func(t *testing.T) { checkReplaceInOwnUnit(t, e.on(t)) })
 		})
 	}
 }
@@ -390,4 +392,31 @@ func checkKilledRunD(t *testing.T, e *env) {
 	if out := e.must("ps", "-aq", "--filter", "name=^killed"); out != "" {
 		t.Fatalf("containers remain: %q", out)
 	}
+}
+
+// checkReplaceInOwnUnit: a unit's `run --unit --replace` whose old record
+// still says it runs in that same unit (its cleanup never ran: here a unit
+// file without ExecStopPost=) replaces it without stopping the unit it
+// runs in, which it used to, ending its own start.
+func checkReplaceInOwnUnit(t *testing.T, e *env) {
+	name := "lost-" + e.runtime
+	unit := name + ".service"
+	e.sb.DumpOnFailure(t, unit)
+	argv := append(append([]string{e.bin}, e.globals()...), "run", "--unit", "--replace", "--rm", "--name", name, "bb", "sleep", "600")
+	e.sh(fmt.Sprintf("cat > /etc/systemd/system/%s <<'EOF'\n[Service]\nType=notify\nNotifyAccess=all\nDelegate=yes\nKillMode=mixed\nKillSignal=SIGKILL\nExecStart=%s\nEOF\nsystemctl daemon-reload",
+		unit, strings.Join(argv, " ")))
+	e.sb.Run(t, "systemctl", "start", unit)
+	first := e.field(name, "{{.ID}}")
+	e.sb.Run(t, "systemctl", "stop", unit) // no cleanup: the record still says running in unit
+	e.sb.Run(t, "systemctl", "start", unit)
+	time.Sleep(500 * time.Millisecond) // the old bug stopped the unit just after its start
+	if got := strings.TrimSpace(e.sh("systemctl is-active " + unit + " || true")); got != "active" {
+		t.Fatalf("%s after its second start: %s, want active", unit, got)
+	}
+	if got := e.field(name, "{{.ID}} {{.State.Status}}"); got == first+" running" || !strings.HasSuffix(got, " running") {
+		t.Errorf("after the second start %s is %q, want a new container running (old ID %s)", name, got, first)
+	}
+	e.sb.Run(t, "systemctl", "stop", unit)
+	e.must("rm", "-f", name)
+	e.sh("rm /etc/systemd/system/" + unit + " && systemctl daemon-reload")
 }

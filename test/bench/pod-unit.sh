@@ -56,10 +56,14 @@ start() {
 		echo \$(( (\$(date +%s%N) - s) / 1000 ))"
 }
 # stop ENGINE: stop the units (Podman's take seconds to stop here, so the pod is
-# removed beside them), wait until none is active, forget failures.
+# removed beside them), wait until none is active and no job is left, forget
+# failures. Both engines' units have the same names: a stop job still queued
+# for one engine's container-b.service would stop the other's next start of it.
 stop() {
 	inside sh -c "systemctl stop --no-block pod-p.service $members; $1 pod rm -f -t 0 p >/dev/null 2>&1;
 		for u in pod-p.service $members; do n=0; while systemctl -q is-active \$u && [ \$n -lt 3000 ]; do sleep 0.01; n=\$((n+1)); done; done;
+		n=0; while [ -n \"\$(systemctl list-jobs --no-legend)\" ] && [ \$n -lt 12000 ]; do sleep 0.01; n=\$((n+1)); done;
+		systemctl kill -s KILL pod-p.service $members >/dev/null 2>&1 || true
 		systemctl reset-failed >/dev/null 2>&1 || true"
 }
 

@@ -54,9 +54,9 @@ func TestBool(t *testing.T) {
 		{[]string{"--tty=true"}, true},
 		{[]string{"--tty", "--tty=false"}, false},
 		{[]string{"-i"}, false},
-		{[]string{"--name", "-t"}, false},        // -t is --name's value
-		{[]string{"-e", "-t"}, false},            // and -e's
-		{[]string{"-et"}, false},                 // -e's value "t"
+		{[]string{"--name", "-t"}, false}, // -t is --name's value
+		{[]string{"-e", "-t"}, false},     // and -e's
+		{[]string{"-et"}, false},          // -e's value "t"
 		{[]string{"--env=X", "-t"}, true},
 		{[]string{"--interactive", "--tty"}, true},
 	} {

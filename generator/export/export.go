@@ -203,7 +203,8 @@ func (o Options) containerService(f *unitfile.File, c *model.Container, pod *mod
 		stopSettings(f, policy)
 	}
 	initSettings(f, c, cleanup) // initctr.go
-	if c.Config.Tty { // as transient units: the console keeper ends by itself (engine/keeper_unit.go)
+	// as transient units: the console keeper ends by itself (engine/keeper_unit.go)
+	if c.Config.Tty {
 		f.Add("Service", "SendSIGKILL", "no")
 	}
 	resourceSettings(f, c.Config.Resources)

@@ -106,13 +106,12 @@ func (k *checker) orphanHelpers(kn *known) {
 		} else if owner, ok = strings.CutSuffix(name, ".pid"); !ok {
 			continue
 		}
-		pod, isPod := strings.CutPrefix(owner, "pod-")
-		switch {
-		case isPod && names.IsID(pod) && !kn.pods[pod], !isPod && names.IsID(owner) && !kn.containers[owner]:
-			path := k.e.runDirOf("pasta", name)
-			k.found("network helper", owner, "pasta or slirp4netns of an object that has no record", false, FixedRemoved,
-				func() error { return stop(path) })
+		if kn.recorded(owner) {
+			continue
 		}
+		path := k.e.runDirOf("pasta", name)
+		k.found("network helper", owner, "pasta or slirp4netns of an object that has no record", false, FixedRemoved,
+			func() error { return stop(path) })
 	}
 }
 
@@ -201,7 +200,7 @@ func (k *checker) staleLocks(ctx context.Context) error {
 	entries, _ := os.ReadDir(k.e.runDirOf("locks"))
 	for _, ent := range entries {
 		id, ok := strings.CutSuffix(ent.Name(), ".lock")
-		if !ok || kn.lockInUse(id) {
+		if !ok || kn.recorded(id) {
 			continue
 		}
 		k.found("lock file", id, "lock of an object that has no record", false, FixedRemoved,
@@ -210,9 +209,11 @@ func (k *checker) staleLocks(ctx context.Context) error {
 	return nil
 }
 
-// lockInUse reports whether lock id guards a recorded object (or is a
-// lock that always stays, such as the networks lock).
-func (kn *known) lockInUse(id string) bool {
+// recorded reports whether id, the name of a lock or network helper file
+// (a container ID, pod-ID or volume-NAME), is a recorded object's; any
+// other name (a lock that always stays, such as the networks lock) counts
+// as recorded.
+func (kn *known) recorded(id string) bool {
 	switch {
 	case names.IsID(id):
 		return kn.containers[id]

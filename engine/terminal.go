@@ -21,6 +21,7 @@ import (
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/internal/helperbin"
 )
 
 // AttachOptions are what Attach connects to a container's terminal.
@@ -61,12 +62,8 @@ func (e *Engine) startKeeper(c *model.Container, bundle string, stdio *oci.Stdio
 // small podunit-console beside this binary or in ../libexec/podunit (as
 // packages install it), else this binary's `container console-keeper`.
 func (e *Engine) keeperArgs(id string) []string {
-	dir := filepath.Dir(e.cfg.Self)
-	for _, p := range []string{filepath.Join(dir, "podunit-console"),
-		filepath.Join(dir, "..", "libexec", "podunit", "podunit-console")} {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return []string{p, id}
-		}
+	if p, ok := helperbin.Find(e.cfg.Self, "podunit-console"); ok {
+		return []string{p, id}
 	}
 	return e.unitArgs("console-keeper", id)
 }

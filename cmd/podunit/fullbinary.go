@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
+
+	"github.com/podunit/podunit/internal/helperbin"
 )
 
 // podunit is two binaries. /usr/bin/podunit, built with the tag hotpath,
@@ -42,31 +43,27 @@ func unitBinary() (string, error) {
 	return self, nil
 }
 
-// fullBinaryFor is podunit-full for the hot binary self: beside it (a
-// build tree's bin/), else in ../libexec/podunit (as packages install it).
+// fullBinaryFor is podunit-full for the hot binary self (helperbin.Places).
 func fullBinaryFor(self string) (string, error) {
-	dir := filepath.Dir(self)
-	tried := []string{filepath.Join(dir, "podunit-full"), filepath.Join(dir, "..", "libexec", "podunit", "podunit-full")}
-	for _, p := range tried {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
+	if p, ok := helperbin.Find(self, "podunit-full"); ok {
+		return p, nil
 	}
+	tried := helperbin.Places(self, "podunit-full")
 	return "", fmt.Errorf("this command needs podunit-full, found neither at %s nor at %s", tried[0], tried[1])
 }
 
 // execFull runs the command line args in podunit-full, in this process; it
-// returns only when it cannot, with the exit code.
-func execFull(args []string) int {
+// returns only when it cannot.
+func execFull(args []string) error {
 	self, err := os.Executable()
-	if err == nil {
-		var full string
-		if full, err = fullBinaryFor(self); err == nil {
-			env := append(os.Environ(), envHotBinary+"="+self)
-			err = syscall.Exec(full, append([]string{os.Args[0]}, args...), env)
-			err = fmt.Errorf("running %s: %w", full, err)
-		}
+	if err != nil {
+		return fmt.Errorf("finding the podunit binary: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "Error: %s\n", err)
-	return exitEngine
+	full, err := fullBinaryFor(self)
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), envHotBinary+"="+self)
+	err = syscall.Exec(full, append([]string{os.Args[0]}, args...), env)
+	return fmt.Errorf("running %s: %w", full, err)
 }

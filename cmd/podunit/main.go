@@ -28,15 +28,16 @@ func main() {
 // run executes one command line and returns the process exit code.
 func run(args []string, join *os.File) int {
 	app := newApp(os.Stdin, os.Stdout, os.Stderr)
-	root := app.rootCommandFor(args)
-	if root == nil { // a hot-path binary without this verb
-		return execFull(args)
-	}
-	root.SetArgs(args)
-	err := root.Execute()
-	app.close()
-	if errors.Is(err, errdefs.ErrFullBinary) {
-		return execFull(args)
+	var err error
+	if root := app.rootCommandFor(args); root == nil { // a hot-path binary without this verb
+		err = execFull(args)
+	} else {
+		root.SetArgs(args)
+		err = root.Execute()
+		app.close()
+		if errors.Is(err, errdefs.ErrFullBinary) {
+			err = execFull(args)
+		}
 	}
 	if err == nil {
 		return app.exitCode

@@ -34,10 +34,32 @@ func Flags(verb string) ([]Flag, bool) {
 // --name=value, --name value, -x value, -xvalue, -abc for booleans), and
 // returns an error naming the first word that is not one of them: an
 // unknown flag, a flag without its value, or a word that is no flag.
-func Check(verb string, args []string) error {
+func Check(verb string, args []string) error { return walk(verb, args, nil) }
+
+// Bool is the value args give verb's boolean flag long, as pflag would
+// leave it: false unless set, the last setting winning (--tty, --tty=false,
+// -t, -it); a flag's value word is not read as a flag. Words after one
+// Check refuses are not read.
+func Bool(verb string, args []string, long string) bool {
+	on := false
+	_ = walk(verb, args, func(f Flag, value string, hasValue bool) {
+		if f.Long == long && !f.Value {
+			v, err := strconv.ParseBool(value)
+			on = !hasValue || (err == nil && v)
+		}
+	})
+	return on
+}
+
+// walk parses args as Check describes, handing seen (if not nil) each flag
+// with its value (hasValue false for a boolean given bare).
+func walk(verb string, args []string, seen func(f Flag, value string, hasValue bool)) error {
 	flags, ok := table[verb]
 	if !ok {
 		return fmt.Errorf("no flag table for %q", verb)
+	}
+	if len(args) == 0 {
+		return nil // and no copy of the tables below (the generator asks per file)
 	}
 	name := "podunit " + verb
 	if verb == Global {
@@ -46,8 +68,11 @@ func Check(verb string, args []string) error {
 		// the global flags are accepted after a verb too
 		flags = append(flags[:len(flags):len(flags)], table[Global]...)
 	}
+	if seen == nil {
+		seen = func(Flag, string, bool) {}
+	}
 	for i := 0; i < len(args); i++ {
-		next, err := checkWord(flags, args[i], i+1 < len(args))
+		next, err := checkWord(flags, args, i, seen)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -58,19 +83,30 @@ func Check(verb string, args []string) error {
 	return nil
 }
 
-// checkWord checks one word; next reports that it takes the following
-// word as its value.
-func checkWord(flags []Flag, w string, hasNext bool) (next bool, err error) {
+// checkWord checks args[i]; next reports that it takes the following word
+// as its value.
+func checkWord(flags []Flag, args []string, i int, seen func(Flag, string, bool)) (next bool, err error) {
+	w, hasNext := args[i], i+1 < len(args)
+	valueOf := func(inWord string, hasInWord, next bool) (string, bool) {
+		if next {
+			return args[i+1], true
+		}
+		return inWord, hasInWord
+	}
 	switch {
 	case w == "--" || !strings.HasPrefix(w, "-") || w == "-":
 		return false, fmt.Errorf("%q is not a flag (only flags belong here)", w)
 	case strings.HasPrefix(w, "--"):
-		long, _, hasValue := strings.Cut(w[2:], "=")
+		long, value, hasValue := strings.Cut(w[2:], "=")
 		f, ok := find(flags, func(f Flag) bool { return f.Long == long })
 		if !ok {
 			return false, fmt.Errorf("unknown flag --%s", long)
 		}
-		return needsNext(f, hasValue, hasNext, "--"+long)
+		if next, err = needsNext(f, hasValue, hasNext, "--"+long); err == nil {
+			v, hv := valueOf(value, hasValue, next)
+			seen(f, v, hv)
+		}
+		return next, err
 	}
 	for j := 1; j < len(w); j++ {
 		c := w[j : j+1]
@@ -79,8 +115,13 @@ func checkWord(flags []Flag, w string, hasNext bool) (next bool, err error) {
 			return false, fmt.Errorf("unknown shorthand flag -%s in %s", c, w)
 		}
 		if f.Value {
-			return needsNext(f, j+1 < len(w), hasNext, "-"+c)
+			if next, err = needsNext(f, j+1 < len(w), hasNext, "-"+c); err == nil {
+				v, hv := valueOf(w[j+1:], j+1 < len(w), next)
+				seen(f, v, hv)
+			}
+			return next, err
 		}
+		seen(f, "", false)
 	}
 	return false, nil
 }
@@ -102,52 +143,4 @@ func find(flags []Flag, match func(Flag) bool) (Flag, bool) {
 		}
 	}
 	return Flag{}, false
-}
-
-// Bool is the value args give verb's boolean flag long, as pflag would
-// leave it: false unless set, the last setting winning (--tty, --tty=false,
-// -t, -it); a flag's value word is not read as a flag.
-func Bool(verb string, args []string, long string) bool {
-	if len(args) == 0 {
-		return false
-	}
-	find := func(match func(Flag) bool) (Flag, bool) { // the verb's flags, then the global ones
-		if f, ok := find(table[verb], match); ok {
-			return f, ok
-		}
-		return find(table[Global], match)
-	}
-	want, ok := find(func(f Flag) bool { return f.Long == long && !f.Value })
-	if !ok {
-		return false
-	}
-	on := false
-	for i := 0; i < len(args); i++ {
-		w := args[i]
-		switch {
-		case strings.HasPrefix(w, "--"):
-			name, value, hasValue := strings.Cut(w[2:], "=")
-			if name == long {
-				v, err := strconv.ParseBool(value)
-				on = !hasValue || (err == nil && v)
-			} else if f, ok := find(func(f Flag) bool { return f.Long == name }); ok && f.Value && !hasValue {
-				i++ // the next word is its value
-			}
-		case len(w) > 1 && w[0] == '-':
-			for j := 1; j < len(w); j++ {
-				f, ok := find(func(f Flag) bool { return f.Short == w[j:j+1] })
-				if !ok {
-					break
-				}
-				if f.Value { // the rest of the word, or the next one, is its value
-					if j+1 == len(w) {
-						i++
-					}
-					break
-				}
-				on = on || (want.Short != "" && f.Short == want.Short)
-			}
-		}
-	}
-	return on
 }

@@ -58,21 +58,23 @@ func walk(verb string, args []string, seen func(f Flag, value string, hasValue b
 	if !ok {
 		return fmt.Errorf("no flag table for %q", verb)
 	}
-	if len(args) == 0 {
-		return nil // and no copy of the tables below (the generator asks per file)
-	}
 	name := "podunit " + verb
+	lookup := func(match func(Flag) bool) (Flag, bool) { return find(flags, match) }
 	if verb == Global {
 		name = "podunit (global flags)"
-	} else {
-		// the global flags are accepted after a verb too
-		flags = append(flags[:len(flags):len(flags)], table[Global]...)
+	} else { // the global flags are accepted after a verb too
+		lookup = func(match func(Flag) bool) (Flag, bool) {
+			if f, ok := find(flags, match); ok {
+				return f, ok
+			}
+			return find(table[Global], match)
+		}
 	}
 	if seen == nil {
 		seen = func(Flag, string, bool) {}
 	}
 	for i := 0; i < len(args); i++ {
-		next, err := checkWord(flags, args, i, seen)
+		next, err := checkWord(lookup, args, i, seen)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -85,7 +87,7 @@ func walk(verb string, args []string, seen func(f Flag, value string, hasValue b
 
 // checkWord checks args[i]; next reports that it takes the following word
 // as its value.
-func checkWord(flags []Flag, args []string, i int, seen func(Flag, string, bool)) (next bool, err error) {
+func checkWord(find func(func(Flag) bool) (Flag, bool), args []string, i int, seen func(Flag, string, bool)) (next bool, err error) {
 	w, hasNext := args[i], i+1 < len(args)
 	valueOf := func(inWord string, hasInWord, next bool) (string, bool) {
 		if next {
@@ -98,7 +100,7 @@ func checkWord(flags []Flag, args []string, i int, seen func(Flag, string, bool)
 		return false, fmt.Errorf("%q is not a flag (only flags belong here)", w)
 	case strings.HasPrefix(w, "--"):
 		long, value, hasValue := strings.Cut(w[2:], "=")
-		f, ok := find(flags, func(f Flag) bool { return f.Long == long })
+		f, ok := find(func(f Flag) bool { return f.Long == long })
 		if !ok {
 			return false, fmt.Errorf("unknown flag --%s", long)
 		}
@@ -110,7 +112,7 @@ func checkWord(flags []Flag, args []string, i int, seen func(Flag, string, bool)
 	}
 	for j := 1; j < len(w); j++ {
 		c := w[j : j+1]
-		f, ok := find(flags, func(f Flag) bool { return f.Short == c })
+		f, ok := find(func(f Flag) bool { return f.Short == c })
 		if !ok {
 			return false, fmt.Errorf("unknown shorthand flag -%s in %s", c, w)
 		}

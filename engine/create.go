@@ -129,12 +129,17 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 
 // replace removes the container of that name and its anonymous volumes,
 // which nothing else can name: a unit's run --replace after a crash would
-// leave one more behind at every boot.
+// leave one more behind at every boot. Only a container of that very name
+// goes: a name is no ID prefix here (--replace --name db never removes a
+// container whose ID begins with db, nor fails as ambiguous).
 func (e *Engine) replace(ctx context.Context, name string) error {
 	if err := e.settleInOwnUnit(ctx, name); err != nil {
 		return err
 	}
-	err := e.Remove(ctx, name, RemoveOptions{Force: true, Volumes: true})
+	c, err := e.store.ContainerExact(ctx, name)
+	if err == nil {
+		err = e.Remove(ctx, c.ID, RemoveOptions{Force: true, Volumes: true})
+	}
 	if errdefs.IsNotFound(err) {
 		return nil
 	}
@@ -405,7 +410,7 @@ func (e *Engine) settleInOwnUnit(ctx context.Context, name string) error {
 	if err != nil {
 		return nil // not in a service
 	}
-	c, err := e.store.Container(ctx, name)
+	c, err := e.store.ContainerExact(ctx, name)
 	if err != nil || c.State.Unit != unit || alive(c.State.Pid) {
 		return nil
 	}

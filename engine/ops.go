@@ -93,7 +93,7 @@ func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
 	if mainPID <= 0 {
 		return nil // nothing runs
 	}
-	c, err := e.store.Container(ctx, ref)
+	c, err := e.store.ContainerExact(ctx, ref)
 	if err != nil {
 		// no record: still stop what runs, with Podman's defaults
 		c = &model.Container{}

@@ -44,8 +44,12 @@ func (e *Engine) PodCreate(ctx context.Context, o PodCreateOptions) (*model.Pod,
 	if err := e.podNetwork(ctx, &cfg, o.Network, o.Publish, o.FirstNetworkOpts); err != nil {
 		return nil, fmt.Errorf("pod %q: %w", o.Name, err)
 	}
-	if o.Replace {
-		if err := e.PodRemove(ctx, o.Name, true, nil); err != nil && !errdefs.IsNotFound(err) {
+	if o.Replace { // that very name: no ID prefix (see replace)
+		old, err := e.store.PodExact(ctx, o.Name)
+		if err == nil {
+			err = e.PodRemove(ctx, old.ID, true, nil)
+		}
+		if err != nil && !errdefs.IsNotFound(err) {
 			return nil, err
 		}
 	}

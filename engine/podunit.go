@@ -124,7 +124,7 @@ func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transi
 // PodUnitStart runs as the pod unit's ExecStart=: it pins the shared
 // namespaces and records that the pod is up.
 func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
-	p, err := e.store.Pod(ctx, ref)
+	p, err := e.store.PodExact(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (e *Engine) podDetach(ctx context.Context, p *model.Pod) error {
 // the members bound to it: it tears the namespaces down. With remove (units
 // written by the generator) the pod and its members are removed too.
 func (e *Engine) PodUnitStop(ctx context.Context, ref string, remove bool) error {
-	p, err := e.store.Pod(ctx, ref)
+	p, err := e.store.PodExact(ctx, ref)
 	if err != nil {
 		return err
 	}

@@ -209,7 +209,7 @@ func systemdRestart(p string) string { return model.SystemdRestart(p) }
 // container's init is the main process and returns. Its stdio, the unit's
 // journal streams, become the container's.
 func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error {
-	c, err := e.store.Container(ctx, ref)
+	c, err := e.store.ContainerExact(ctx, ref)
 	if err != nil {
 		return err
 	}
@@ -428,7 +428,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 // and the rootfs mount, and removes an --rm container.
 func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus string) error {
 	defer dropUnitCgroup() // whatever else fails: a record removed meanwhile left the cgroups too
-	c, err := e.store.Container(ctx, ref)
+	c, err := e.store.ContainerExact(ctx, ref)
 	if err != nil {
 		return err
 	}

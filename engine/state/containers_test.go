@@ -231,3 +231,26 @@ func mustAdd(t *testing.T, s *Store, c *model.Container) {
 }
 
 func reflectValue(c *model.Container) reflect.Value { return reflect.ValueOf(*c) }
+
+// TestExactNeverTakesAPrefix: what --replace and a unit file's commands name
+// is a name or a full ID; a name no container has is not found, though it
+// begins one ID ("abc2") or several ("abc").
+func TestExactNeverTakesAPrefix(t *testing.T) {
+	s, _ := openTemp(t)
+	a, b := testID("abc1", 1), testID("abc2", 2)
+	mustAdd(t, s, minimal(a, "web"))
+	mustAdd(t, s, minimal(b, "db"))
+	for _, ref := range []string{"abc", "abc2", a[:12]} {
+		if _, err := s.ContainerExact(ctx, ref); !errdefs.IsNotFound(err) {
+			t.Errorf("ContainerExact(%s): %v, want not found", ref, err)
+		}
+	}
+	for ref, want := range map[string]string{"db": b, a: a, "web": a} {
+		if c, err := s.ContainerExact(ctx, ref); err != nil || c.ID != want {
+			t.Errorf("ContainerExact(%s) = %v, %v; want %s", ref, c, err, want)
+		}
+	}
+	if c, err := s.Container(ctx, "abc2"); err != nil || c.ID != b {
+		t.Errorf("Container(abc2) = %v, %v: the prefix is for people", c, err)
+	}
+}

@@ -21,7 +21,19 @@ const byRef = `SELECT id, name, data FROM %s
 
 // Container finds a container by exact name, full ID, or unique ID prefix.
 func (s *Store) Container(ctx context.Context, ref string) (*model.Container, error) {
-	m, err := s.find(ctx, "container", "containers", ref)
+	return s.container(ctx, ref, true)
+}
+
+// ContainerExact finds a container by exact name or full ID, never by an
+// ID prefix: what --replace and a unit file's commands name. A name that
+// is no container's ("db", "b") is not found, even where it begins
+// other containers' IDs.
+func (s *Store) ContainerExact(ctx context.Context, ref string) (*model.Container, error) {
+	return s.container(ctx, ref, false)
+}
+
+func (s *Store) container(ctx context.Context, ref string, prefix bool) (*model.Container, error) {
+	m, err := s.find(ctx, "container", "containers", ref, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -29,12 +41,16 @@ func (s *Store) Container(ctx context.Context, ref string) (*model.Container, er
 	return c, named(err, m.name)
 }
 
-// find resolves ref among table's rows; kind names the object in errors.
-func (s *Store) find(ctx context.Context, kind, table, ref string) (match, error) {
+// find resolves ref among table's rows, by ID prefix too where prefix is
+// set; kind names the object in errors.
+func (s *Store) find(ctx context.Context, kind, table, ref string, prefix bool) (match, error) {
 	if ref == "" {
 		return match{}, fmt.Errorf("%s name or ID is empty: %w", kind, errdefs.ErrInvalidArgument)
 	}
-	lo, hi := prefixRange(ref)
+	lo, hi := "", "" // an empty range: no prefix matches
+	if prefix {
+		lo, hi = prefixRange(ref)
+	}
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(byRef, table), ref, lo, hi)
 	if err != nil {
 		return match{}, fmt.Errorf("%s %q: %w", kind, ref, err)

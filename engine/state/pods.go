@@ -37,7 +37,17 @@ func (s *Store) AddPod(ctx context.Context, p *model.Pod) error {
 
 // Pod finds a pod by exact name, full ID, or unique ID prefix.
 func (s *Store) Pod(ctx context.Context, ref string) (*model.Pod, error) {
-	m, err := s.find(ctx, "pod", "pods", ref)
+	return s.pod(ctx, ref, true)
+}
+
+// PodExact finds a pod by exact name or full ID, never by an ID prefix:
+// what --replace and a unit file's commands name.
+func (s *Store) PodExact(ctx context.Context, ref string) (*model.Pod, error) {
+	return s.pod(ctx, ref, false)
+}
+
+func (s *Store) pod(ctx context.Context, ref string, prefix bool) (*model.Pod, error) {
+	m, err := s.find(ctx, "pod", "pods", ref, prefix)
 	if err != nil {
 		return nil, err
 	}

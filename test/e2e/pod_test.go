@@ -25,6 +25,7 @@ func TestPods(t *testing.T) {
 	t.Run("systemctl stop of the pod unit", func(t *testing.T) { checkPodSystemctlStop(t, e) })
 	t.Run("concurrent pod and member commands", func(t *testing.T) { checkPodConcurrency(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkPodBadInput(t, e) })
+	t.Run("--replace takes a name, never an ID prefix", func(t *testing.T) { checkReplaceByName(t, e) })
 	t.Run("limits on the pod's slice and --pod new:", func(t *testing.T) { checkPodLimits(t, e) })
 	t.Run("--share pid: one holder, members see each other", func(t *testing.T) { checkPodSharePID(t, e) })
 }
@@ -239,6 +240,31 @@ func checkPodBadInput(t *testing.T, e *env) {
 		t.Errorf("bad input changed state:\n%s\n---\n%s", before, after)
 	}
 	e.must("pod", "rm", "-f", "-t", "0", "busy")
+}
+
+// checkReplaceByName: `create --replace --name X` and `pod create --replace
+// --name X` replace only a container or pod named X. X that begins another's
+// ID (a unit's member named "db", "b") once removed that one.
+func checkReplaceByName(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("create", "--name", "keep", "bb", "true")
+	e.must("pod", "create", "--name", "keeppod")
+	t.Cleanup(func() { e.run("rm", "-f", "keep"); e.run("pod", "rm", "-f", "keeppod") })
+	ctr, pod := e.field("keep", "{{.ID}}"), strings.TrimSpace(e.must("pod", "inspect", "--format", "{{.ID}}", "keeppod"))
+	e.must("create", "--replace", "--name", ctr[:4], "bb", "true")
+	e.must("create", "--replace", "--name", ctr[:4], "bb", "true") // now replaces its namesake
+	e.must("pod", "create", "--replace", "--name", pod[:4])
+	e.must("pod", "create", "--replace", "--name", pod[:4])
+	if got := e.must("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}}"); !strings.Contains(got, ctr+" keep\n") ||
+		strings.Count(got, " "+ctr[:4]+"\n") != 1 {
+		t.Errorf("after create --replace --name %s:\n%s", ctr[:4], got)
+	}
+	if got := e.must("pod", "ps", "--no-trunc", "--format", "{{.ID}} {{.Name}}"); !strings.Contains(got, pod+" keeppod\n") ||
+		strings.Count(got, " "+pod[:4]+"\n") != 1 {
+		t.Errorf("after pod create --replace --name %s:\n%s", pod[:4], got)
+	}
+	e.must("rm", "-f", ctr[:4]) // by its name: an exact name wins over the prefix
+	e.must("pod", "rm", "-f", pod[:4])
 }
 
 func checkPodLimits(t *testing.T, e *env) {

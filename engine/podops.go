@@ -207,7 +207,7 @@ func (e *Engine) podDown(ctx context.Context, p *model.Pod) error {
 		unit = names.PodUnit(p.Name, p.ID)
 	}
 	if unit == os.Getenv("PODUNIT_SYSTEMD_UNIT") {
-		// We run inside that unit (pod create --replace in its ExecStartPre=):
+		// We run inside that unit (pod create --unit --replace, its ExecStart=):
 		// asking systemd to stop it would wait on ourselves.
 		return e.PodUnitStop(ctx, p.ID, false)
 	}

@@ -30,6 +30,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	var nf netFlags
 	var uf usernsFlags
 	var hf podHostNSFlags
+	var inUnit bool
 	cmd := &cobra.Command{
 		Use:   "create [flags]",
 		Short: "Create a pod",
@@ -64,6 +65,9 @@ func (a *app) podCreateCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintln(a.out, p.ID)
+			if inUnit { // what `pod unit-start` does, without a second process
+				return eng.PodUnitStart(a.ctx(cmd), p.ID)
+			}
 			return nil
 		},
 	}
@@ -77,6 +81,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	fs.Float64Var(&o.CPUs, "cpus", 0, "CPU limit of the whole pod (its slice's CPUQuota=), e.g. 1.5")
 	fs.StringVar(&shmSize, "shm-size", "", "size of each member's /dev/shm unless it sets its own (e.g. 128m)")
 	fs.BoolVar(&o.Replace, "replace", false, "replace an existing pod of the same name")
+	fs.BoolVar(&inUnit, "unit", false, "run as the ExecStart= of a pod's unit file: create the pod and pin its namespaces in this unit")
 	nf.register(fs, "pod")
 	uf.register(fs)
 	hf.register(fs)

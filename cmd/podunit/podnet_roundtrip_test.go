@@ -34,7 +34,7 @@ func TestPodNetworkFlagsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	line, _ := f.Section("Service").Lookup("ExecStartPre")
+	line, _ := f.Section("Service").Lookup("ExecStart")
 	argv, _, err := unitfile.SplitWordsRelaxed(line.Value)
 	if err != nil {
 		t.Fatal(err)

@@ -139,6 +139,7 @@ var table = map[string][]Flag{
 		{Long: "subgidname", Short: "", Value: true},
 		{Long: "subuidname", Short: "", Value: true},
 		{Long: "uidmap", Short: "", Value: true},
+		{Long: "unit", Short: "", Value: false},
 		{Long: "userns", Short: "", Value: true},
 	},
 	"volume create": {

@@ -53,14 +53,13 @@ func (o Options) podService(f *unitfile.File, p *model.Pod) error {
 	f.Add("Service", "Slice", names.PodSlice(p.Name, p.ID))
 	f.Add("Service", "Type", "oneshot")
 	f.Add("Service", "RemainAfterExit", "yes")
+	// --new: one process creates the pod and brings it up in the unit
+	// (pod create --unit), instead of an ExecStartPre= and an ExecStart=.
+	startArgs := []string{"pod", "unit-start", p.Name}
 	if o.New {
-		create, err := o.command(append([]string{"pod", "create", "--replace"}, podFlags(p)...)...)
-		if err != nil {
-			return err
-		}
-		f.Add("Service", "ExecStartPre", create)
+		startArgs = append([]string{"pod", "create", "--unit", "--replace"}, podFlags(p)...)
 	}
-	start, err := o.command("pod", "unit-start", p.Name)
+	start, err := o.command(startArgs...)
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func (t *translator) oneshot(start []unitfile.Arg) error {
 
 func (t *translator) podUnit() error {
 	t.networkOnline()
-	t.args = append(t.cmd("pod", "create", "--replace", "--name"), t.id.Object)
+	t.args = append(t.cmd("pod", "create", "--unit", "--replace", "--name"), t.id.Object)
 	if err := t.exitPolicy(); err != nil {
 		return err
 	}
@@ -107,10 +107,8 @@ func (t *translator) podUnit() error {
 			t.out.Add("Service", "Slice", slice)
 		}
 	}
-	if err := t.exec("ExecStartPre", t.args); err != nil {
-		return err
-	}
-	if err := t.oneshot(append(t.cmd("pod", "unit-start"), t.id.Object)); err != nil {
+	// one process creates the pod and pins its namespaces in this unit
+	if err := t.oneshot(t.args); err != nil {
 		return err
 	}
 	return t.exec("ExecStopPost", append(t.cmd("pod", "unit-stop", "--rm"), t.id.Object))

@@ -155,7 +155,7 @@ func (t *translator) checkValues() error {
 // generator's, as Quadlet adds its command after them (userStarts).
 var reserved = map[Kind][]string{
 	Container: {"ExecStart", "ExecStop", "NotifyAccess", "Delegate"},
-	Pod:       {"ExecStart", "ExecStartPre", "ExecStopPost"},
+	Pod:       {"ExecStart", "ExecStopPost"},
 	Kube:      {"ExecStart", "ExecStopPost", "Type", "RemainAfterExit"},
 }
 

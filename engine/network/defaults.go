@@ -1,6 +1,7 @@
 package network
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -85,7 +86,7 @@ func ReadDefaults(files []string) (Defaults, error) {
 			return d, fmt.Errorf("containers.conf %s: %w", f, err)
 		}
 		var c containersConf
-		if err := toml.Unmarshal(data, &c); err != nil {
+		if err := toml.Unmarshal(blankComments(data), &c); err != nil {
 			return d, fmt.Errorf("containers.conf %s: %w: %w", f, errdefs.ErrInvalidArgument, err)
 		}
 		if err := d.take(c); err != nil {
@@ -96,6 +97,35 @@ func ReadDefaults(files []string) (Defaults, error) {
 		d.DefaultNetwork = DefaultName // podman's own default network is not ours
 	}
 	return d, nil
+}
+
+// blankComments empties every line of TOML data that holds only a comment,
+// keeping the line breaks, so that errors name the same lines. The vendor
+// containers.conf is 24 KB of comments around 1 KB of settings, and the TOML
+// lexer takes 0.3 ms to read past them, against 0.02 ms for the rest: every
+// podunit command reads the file. Data with a multi-line string, where a
+// line that begins with # may be the string's, is left as it is, and so is
+// data with a NUL byte (the TOML reader's UTF-16 check looks at its start).
+func blankComments(data []byte) []byte {
+	if bytes.Contains(data, []byte(`"""`)) || bytes.Contains(data, []byte("'''")) || bytes.IndexByte(data, 0) >= 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data)/8)
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line = data[:i+1]
+		}
+		data = data[len(line):]
+		if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && t[0] == '#' {
+			if line[len(line)-1] == '\n' {
+				out = append(out, '\n')
+			}
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
 }
 
 // take lays one file's settings over d.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/spec"
 	"github.com/podunit/podunit/internal/atomicfile"
 )
@@ -93,15 +93,11 @@ func checkLogDriver(m *model.MetaConfig) error {
 	if m.LogTag != "" && m.LogDriverName() != model.LogJournald {
 		return fmt.Errorf("--log-opt tag=%s: a tag is for the journald log driver, not %s: %w", m.LogTag, m.LogDriver, errdefs.ErrInvalidArgument)
 	}
-	if m.LogTag != "" && !logTag.MatchString(m.LogTag) {
+	if m.LogTag != "" && !names.ValidLogTag(m.LogTag) {
 		return fmt.Errorf("--log-opt tag=%q: want letters, digits, _ . - (at most 64): %w", m.LogTag, errdefs.ErrInvalidArgument)
 	}
 	return nil
 }
-
-// logTag is what a journal identifier may be: it reaches SyslogIdentifier=
-// of generated units as it is, like a container's name.
-var logTag = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 // ParseExpose reads --expose PORT[-PORT][/tcp|udp|sctp] into one "PORT/proto"
 // per port, as Podman's Config.ExposedPorts lists them.

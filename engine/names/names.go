@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -23,10 +22,26 @@ const MaxNameLen = 253
 // maxUnitLen is systemd's limit on a unit name (UNIT_NAME_MAX - 1).
 const maxUnitLen = 255
 
-var (
-	nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
-	idRE   = regexp.MustCompile(`^[0-9a-f]{64}$`)
-)
+// ValidName reports whether s matches [a-zA-Z0-9][a-zA-Z0-9_.-]*, the
+// grammar of names (and of journal tags). A loop, not a regular expression:
+// every podunit command would compile it at start.
+func ValidName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ValidLogTag reports whether s may be a container's journal identifier
+// (--log-opt tag=): a name of at most 64 characters. It reaches
+// SyslogIdentifier= of generated units as it is.
+func ValidLogTag(s string) bool { return len(s) <= 64 && ValidName(s) }
 
 // Validate checks name against the grammar; kind ("container", "pod") names
 // the object in the error.
@@ -37,7 +52,7 @@ func Validate(kind, name string) error {
 	case len(name) > MaxNameLen:
 		return fmt.Errorf("%s name %.40q… is %d characters, longer than %d: %w",
 			kind, name, len(name), MaxNameLen, errdefs.ErrInvalidArgument)
-	case !nameRE.MatchString(name):
+	case !ValidName(name):
 		return fmt.Errorf("%s name %s is invalid: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w",
 			kind, strconv.Quote(name), errdefs.ErrInvalidArgument)
 	case len(longestUnit(kind, name)) > maxUnitLen:
@@ -62,7 +77,17 @@ func longestUnit(kind, name string) string {
 }
 
 // IsID reports whether s is a full 64-hex-digit ID.
-func IsID(s string) bool { return idRE.MatchString(s) }
+func IsID(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // NewID returns a fresh random ID. It never returns an ID whose first 12
 // characters are all digits, so a short ID is never mistaken for a number.

@@ -1,6 +1,7 @@
 package names
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,4 +94,40 @@ func TestPodUnitAndSlice(t *testing.T) {
 	if got := PodUnit(strings.Repeat("p", MaxNameLen), id); got != "podunit-pod-"+id+".service" {
 		t.Errorf("PodUnit(long) = %q", got)
 	}
+}
+
+// The grammars are loops (a regular expression compiled at every command's
+// start costs more than all its uses); these are the expressions they keep.
+var (
+	nameRE   = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+	idRE     = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	logTagRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+)
+
+func checkGrammars(t *testing.T, s string) {
+	if got, want := ValidName(s), nameRE.MatchString(s); got != want {
+		t.Errorf("ValidName(%q) = %t, want %t", s, got, want)
+	}
+	if got, want := IsID(s), idRE.MatchString(s); got != want {
+		t.Errorf("IsID(%q) = %t, want %t", s, got, want)
+	}
+	if got, want := ValidLogTag(s), logTagRE.MatchString(s); got != want {
+		t.Errorf("ValidLogTag(%q) = %t, want %t", s, got, want)
+	}
+}
+
+var grammarSeeds = []string{"", "a", "A9", "_a", "a_", "-", "a.b-c_d", "a b", "é", "a\n", strings.Repeat("a", 64),
+	strings.Repeat("a", 65), strings.Repeat("0f", 32), strings.Repeat("0F", 32), strings.Repeat("0f", 32) + "0", "0.", "x/y"}
+
+func TestGrammars(t *testing.T) {
+	for _, s := range grammarSeeds {
+		checkGrammars(t, s)
+	}
+}
+
+func FuzzGrammars(f *testing.F) {
+	for _, s := range grammarSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkGrammars)
 }

@@ -7,7 +7,6 @@ package export
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,8 +115,16 @@ func render(name string, f *unitfile.File) (Unit, error) {
 	return Unit{Name: name, Text: unitfile.Bytes(header, f)}, nil
 }
 
-// signalRE is what a stop signal may look like in KillSignal=.
-var signalRE = regexp.MustCompile(`^[A-Z0-9+]+$`)
+// signalWord reports whether s may be a stop signal in KillSignal=:
+// [A-Z0-9+]+.
+func signalWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // Container writes the unit of container c; pod is its pod, or nil.
 func Container(c *model.Container, pod *model.Pod, o Options) (Unit, error) {
@@ -138,7 +145,7 @@ func container(c *model.Container, pod *model.Pod, o Options, after []string) (U
 	if err := names.Validate("container", c.Name); err != nil {
 		return Unit{}, err
 	}
-	if s := c.Config.StopSignal; s != "" && !signalRE.MatchString(s) {
+	if s := c.Config.StopSignal; s != "" && !signalWord(s) {
 		return Unit{}, fmt.Errorf("container %q: stop signal %q cannot be written to a unit", c.Name, s)
 	}
 	if err := checkLogTag(c); err != nil {

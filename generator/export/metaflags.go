@@ -3,10 +3,10 @@ package export
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
 )
 
 // metaFlags rebuilds the metadata flags. The recorded environment already
@@ -44,13 +44,9 @@ func logIdentifier(c *model.Container) string {
 	return c.Name
 }
 
-// logTagRE is the grammar of --log-opt tag= (engine's): it reaches
-// SyslogIdentifier= as it is.
-var logTagRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
 // checkLogTag refuses a tag that could not be written to a unit.
 func checkLogTag(c *model.Container) error {
-	if t := c.Config.LogTag; t != "" && !logTagRE.MatchString(t) {
+	if t := c.Config.LogTag; t != "" && !names.ValidLogTag(t) {
 		return fmt.Errorf("container %q: log tag %q cannot be written to a unit", c.Name, t)
 	}
 	return nil

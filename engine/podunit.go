@@ -121,6 +121,21 @@ func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transi
 	return err
 }
 
+// PodCreateInUnit creates a pod and brings it up in the unit this process
+// runs in, as `pod create --unit` does as a pod unit file's ExecStart=:
+// pod create and pod unit-start in one process. Outside a service it
+// refuses before it makes anything, as run --unit does.
+func (e *Engine) PodCreateInUnit(ctx context.Context, o PodCreateOptions) (*model.Pod, error) {
+	if _, err := ownUnit(); err != nil {
+		return nil, err
+	}
+	p, err := e.PodCreate(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return p, e.PodUnitStart(ctx, p.ID)
+}
+
 // PodUnitStart runs as the pod unit's ExecStart=: it pins the shared
 // namespaces and records that the pod is up.
 func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {

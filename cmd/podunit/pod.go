@@ -60,15 +60,15 @@ func (a *app) podCreateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := eng.PodCreate(a.ctx(cmd), o)
-			if err != nil {
-				return err
+			create := eng.PodCreate
+			if inUnit {
+				create = eng.PodCreateInUnit
 			}
-			fmt.Fprintln(a.out, p.ID)
-			if inUnit { // what `pod unit-start` does, without a second process
-				return eng.PodUnitStart(a.ctx(cmd), p.ID)
+			p, err := create(a.ctx(cmd), o)
+			if p != nil {
+				fmt.Fprintln(a.out, p.ID)
 			}
-			return nil
+			return err
 		},
 	}
 	fs := cmd.Flags()

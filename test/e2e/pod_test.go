@@ -227,6 +227,7 @@ func checkPodBadInput(t *testing.T, e *env) {
 		{[]string{"create", "--pod", "no-such-pod", "bb", "true"}, "no-such-pod"},
 		{[]string{"pod", "rm", "busy"}, "busy"},
 		{[]string{"pod", "create", "--share", "net,bogus"}, "bogus"},
+		{[]string{"pod", "create", "--unit", "--name", "nounit"}, "--unit is for a unit's ExecStart="},
 	}
 	before := e.must("pod", "ps", "--no-trunc", "--format", "{{.ID}} {{.Name}} {{.Status}}") + e.must("ps", "-a", "--no-trunc", "-q")
 	for _, c := range cases {

@@ -128,23 +128,72 @@ func (g *run) checkCollisions() {
 	}
 }
 
+// translateAll translates the sources kind by kind (images, volumes,
+// networks and pods before the containers that name them), each kind's in
+// parallel: translation is a third of the generator's CPU. A source of a
+// kind may name another of the same kind (Network=db.container); one that
+// named a source broken in the same round is translated again, in order,
+// once that one's failure is known, and fails as it names it.
 func (g *run) translateAll() {
-	opt := quadlet.Options{Binary: g.cfg.Binary, User: g.cfg.User, StorageRoot: g.cfg.StorageRoot, EtcDir: g.cfg.EtcDir}
 	for _, kind := range quadlet.Kinds {
+		var batch []*entry
 		for _, e := range g.entries {
-			if e.broken || e.id.Kind != kind {
-				continue
+			if !e.broken && e.id.Kind == kind {
+				batch = append(batch, e)
 			}
-			u, err := quadlet.Translate(e.id, e.file, filepath.Dir(e.src.path), g.resolve, opt)
-			if err != nil {
-				g.fail(e, err)
-				continue
+		}
+		names := make([][]string, len(batch)) // the sources each one named
+		errs := make([]error, len(batch))
+		jobs := make([]func() error, len(batch))
+		for i, e := range batch {
+			jobs[i] = func() error {
+				e.unit, errs[i] = g.translate(e, func(name string) (quadlet.Ident, error) {
+					names[i] = append(names[i], name)
+					return g.resolve(name)
+				})
+				return nil
 			}
-			e.unit = u
+		}
+		_ = parallel(jobs)
+		for i, e := range batch {
+			if errs[i] != nil {
+				e.unit = nil
+				g.fail(e, errs[i])
+			}
+		}
+		for again := true; again; {
+			again = false
+			for i, e := range batch {
+				if e.broken || !g.namesBroken(names[i]) {
+					continue
+				}
+				if u, err := g.translate(e, g.resolve); err != nil {
+					e.unit = nil
+					g.fail(e, err)
+					again = true
+				} else {
+					e.unit = u // cannot be: it names a broken source
+				}
+			}
 		}
 	}
 	g.checkExtraCollisions() // extras.go
 	g.linkPods()
+}
+
+func (g *run) translate(e *entry, resolve func(string) (quadlet.Ident, error)) (*quadlet.Unit, error) {
+	opt := quadlet.Options{Binary: g.cfg.Binary, User: g.cfg.User, StorageRoot: g.cfg.StorageRoot, EtcDir: g.cfg.EtcDir}
+	return quadlet.Translate(e.id, e.file, filepath.Dir(e.src.path), resolve, opt)
+}
+
+// namesBroken reports whether one of the names resolves to a broken source.
+func (g *run) namesBroken(names []string) bool {
+	for _, n := range names {
+		if _, err := g.resolve(n); errors.Is(err, errBroken) {
+			return true
+		}
+	}
+	return false
 }
 
 var errBroken = errors.New("that file has errors (see its own message)")

@@ -17,10 +17,11 @@ import (
 // returns the first error but writes everything it can. The files are
 // written in parallel: the work is system calls.
 func (r *Result) Write(dir string) error {
-	jobs := make([]func() error, 0, len(r.Units)+len(r.Links))
+	units := make([]func() error, 0, len(r.Units))
 	for _, u := range r.Units {
-		jobs = append(jobs, func() error { return writeFile(filepath.Join(dir, u.Name), u.Data) })
+		units = append(units, func() error { return writeFile(filepath.Join(dir, u.Name), u.Data) })
 	}
+	links := make([]func() error, 0, len(r.Links))
 	dirs := map[string]bool{}
 	for _, l := range r.Links {
 		path := filepath.Join(dir, l.Path)
@@ -30,9 +31,26 @@ func (r *Result) Write(dir string) error {
 				return err
 			}
 		}
-		jobs = append(jobs, func() error { return writeLink(path, l.Target) })
+		links = append(links, func() error { return writeLink(path, l.Target) })
 	}
-	return parallel(jobs)
+	return parallel(interleave(units, links))
+}
+
+// interleave takes a job from a and one from b in turn: the units go to one
+// directory and their links to another (a .wants/), and the kernel makes
+// the entries of one directory one at a time, so workers that take the jobs
+// in this order wait less on each other.
+func interleave(a, b []func() error) []func() error {
+	out := make([]func() error, 0, len(a)+len(b))
+	for i := 0; i < max(len(a), len(b)); i++ {
+		if i < len(a) {
+			out = append(out, a[i])
+		}
+		if i < len(b) {
+			out = append(out, b[i])
+		}
+	}
+	return out
 }
 
 // parallel runs the jobs on a few goroutines (the work is system calls)

@@ -133,12 +133,11 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 // goes: a name is no ID prefix here (--replace --name db never removes a
 // container whose ID begins with db, nor fails as ambiguous).
 func (e *Engine) replace(ctx context.Context, name string) error {
-	if err := e.settleInOwnUnit(ctx, name); err != nil {
-		return err
-	}
 	c, err := e.store.ContainerExact(ctx, name)
 	if err == nil {
-		err = e.Remove(ctx, c.ID, RemoveOptions{Force: true, Volumes: true})
+		if err = e.settleInOwnUnit(ctx, c); err == nil {
+			err = e.Remove(ctx, c.ID, RemoveOptions{Force: true, Volumes: true})
+		}
 	}
 	if errdefs.IsNotFound(err) {
 		return nil
@@ -398,21 +397,17 @@ func ParseSignal(s string) (unix.Signal, error) {
 
 var errStopped = errors.New("stopped")
 
-// settleInOwnUnit: a container of that name whose record says it runs in
+// settleInOwnUnit: a container c (about to be replaced) whose record says it runs in
 // the very unit this process runs in (a unit's `run --unit --replace` whose
 // last cleanup never ran: a crash, a unit file without ExecStopPost=) ran
 // there before. systemd ended it when that unit stopped, and the unit is now
 // this run's: the record is set exited, so that the replacement does not
 // stop the unit it runs in (Refresh would take the unit's activation for
 // the old container's).
-func (e *Engine) settleInOwnUnit(ctx context.Context, name string) error {
+func (e *Engine) settleInOwnUnit(ctx context.Context, c *model.Container) error {
 	unit, err := ownUnit()
-	if err != nil {
-		return nil // not in a service
-	}
-	c, err := e.store.ContainerExact(ctx, name)
 	if err != nil || c.State.Unit != unit || alive(c.State.Pid) {
-		return nil
+		return nil // not in a service, or not this one's, or it runs
 	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {

@@ -133,7 +133,7 @@ func (e *Engine) PodCreateInUnit(ctx context.Context, o PodCreateOptions) (*mode
 	if err != nil {
 		return nil, err
 	}
-	return p, e.PodUnitStart(ctx, p.ID)
+	return p, e.podUnitStart(ctx, p)
 }
 
 // PodUnitStart runs as the pod unit's ExecStart=: it pins the shared
@@ -143,6 +143,11 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
+	return e.podUnitStart(ctx, p)
+}
+
+// podUnitStart is PodUnitStart for the pod record p.
+func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod) error {
 	if e.cfg.Rootless.On {
 		return e.rootlessPodUnitStart(ctx, p)
 	}

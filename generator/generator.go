@@ -157,7 +157,6 @@ func (g *run) translateAll() {
 		_ = parallel(jobs)
 		for i, e := range batch {
 			if errs[i] != nil {
-				e.unit = nil
 				g.fail(e, errs[i])
 			}
 		}
@@ -167,12 +166,10 @@ func (g *run) translateAll() {
 				if e.broken || !g.namesBroken(names[i]) {
 					continue
 				}
-				if u, err := g.translate(e, g.resolve); err != nil {
-					e.unit = nil
+				var err error
+				if e.unit, err = g.translate(e, g.resolve); err != nil {
 					g.fail(e, err)
 					again = true
-				} else {
-					e.unit = u // cannot be: it names a broken source
 				}
 			}
 		}

@@ -233,24 +233,48 @@ func mustAdd(t *testing.T, s *Store, c *model.Container) {
 func reflectValue(c *model.Container) reflect.Value { return reflect.ValueOf(*c) }
 
 // TestExactNeverTakesAPrefix: what --replace and a unit file's commands name
-// is a name or a full ID; a name no container has is not found, though it
-// begins one ID ("abc2") or several ("abc").
+// is a name or a full ID; a name no container or pod has is not found,
+// though it begins one ID ("abc2") or several ("abc"). People's lookups
+// still take the prefix.
 func TestExactNeverTakesAPrefix(t *testing.T) {
 	s, _ := openTemp(t)
 	a, b := testID("abc1", 1), testID("abc2", 2)
 	mustAdd(t, s, minimal(a, "web"))
 	mustAdd(t, s, minimal(b, "db"))
-	for _, ref := range []string{"abc", "abc2", a[:12]} {
-		if _, err := s.ContainerExact(ctx, ref); !errdefs.IsNotFound(err) {
-			t.Errorf("ContainerExact(%s): %v, want not found", ref, err)
-		}
+	mustAddPod(t, s, minimalPod(a, "web"))
+	mustAddPod(t, s, minimalPod(b, "db"))
+	lookups := map[string]func(ref string) (string, error){
+		"ContainerExact": func(ref string) (string, error) {
+			c, err := s.ContainerExact(ctx, ref)
+			if err != nil {
+				return "", err
+			}
+			return c.ID, nil
+		},
+		"PodExact": func(ref string) (string, error) {
+			p, err := s.PodExact(ctx, ref)
+			if err != nil {
+				return "", err
+			}
+			return p.ID, nil
+		},
 	}
-	for ref, want := range map[string]string{"db": b, a: a, "web": a} {
-		if c, err := s.ContainerExact(ctx, ref); err != nil || c.ID != want {
-			t.Errorf("ContainerExact(%s) = %v, %v; want %s", ref, c, err, want)
+	for name, lookup := range lookups {
+		for _, ref := range []string{"ab", "abc", "abc2", a[:12]} {
+			if _, err := lookup(ref); !errdefs.IsNotFound(err) {
+				t.Errorf("%s(%s): %v, want not found", name, ref, err)
+			}
+		}
+		for ref, want := range map[string]string{"db": b, a: a, b: b, "web": a} {
+			if id, err := lookup(ref); err != nil || id != want {
+				t.Errorf("%s(%s) = %s, %v; want %s", name, ref, id, err, want)
+			}
 		}
 	}
 	if c, err := s.Container(ctx, "abc2"); err != nil || c.ID != b {
 		t.Errorf("Container(abc2) = %v, %v: the prefix is for people", c, err)
+	}
+	if p, err := s.Pod(ctx, "abc2"); err != nil || p.ID != b {
+		t.Errorf("Pod(abc2) = %v, %v: the prefix is for people", p, err)
 	}
 }

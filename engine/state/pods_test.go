@@ -412,20 +412,3 @@ func podNames(ps []*model.Pod) string {
 	}
 	return strings.Join(names, " ")
 }
-
-func TestPodExactNeverTakesAPrefix(t *testing.T) {
-	s, _ := openTemp(t)
-	a, b := testID("abc1", 1), testID("abc2", 2)
-	mustAddPod(t, s, minimalPod(a, "web"))
-	mustAddPod(t, s, minimalPod(b, "db"))
-	for _, ref := range []string{"ab", "abc1", b[:12]} {
-		if _, err := s.PodExact(ctx, ref); !errdefs.IsNotFound(err) {
-			t.Errorf("PodExact(%s): %v, want not found", ref, err)
-		}
-	}
-	for ref, want := range map[string]string{"db": b, b: b, "web": a} {
-		if p, err := s.PodExact(ctx, ref); err != nil || p.ID != want {
-			t.Errorf("PodExact(%s) = %v, %v; want %s", ref, p, err, want)
-		}
-	}
-}

@@ -33,9 +33,16 @@ func benchSources(b *testing.B, n int, pods bool) string {
 
 func benchGenerate(b *testing.B, n int, pods bool) {
 	src := benchSources(b, n, pods)
-	out := b.TempDir()
+	outs := b.TempDir()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		// systemd hands a generator empty directories: a fresh one each run
+		b.StopTimer()
+		out := filepath.Join(outs, fmt.Sprint(i))
+		if err := os.Mkdir(out, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 		res, err := Generate(Config{Dirs: []string{src}, Binary: DefaultBinary})
 		if err != nil || len(res.Errors) > 0 {
 			b.Fatal(err, res.Errors)

@@ -40,6 +40,8 @@ type entry struct {
 	id     quadlet.Ident
 	unit   *quadlet.Unit
 	broken bool
+	out    []Output       // the unit and its extras as written (serialize)
+	links  []quadlet.Link // the links its [Install] asks for
 }
 
 // Generate reads every source on cfg's search path and translates it.
@@ -151,6 +153,9 @@ func (g *run) translateAll() {
 					names[i] = append(names[i], name)
 					return g.resolve(name)
 				})
+				if errs[i] == nil && kind != quadlet.Pod {
+					g.serialize(e)
+				}
 				return nil
 			}
 		}
@@ -170,6 +175,8 @@ func (g *run) translateAll() {
 				if e.unit, err = g.translate(e, g.resolve); err != nil {
 					g.fail(e, err)
 					again = true
+				} else if kind != quadlet.Pod {
+					g.serialize(e)
 				}
 			}
 		}
@@ -177,6 +184,23 @@ func (g *run) translateAll() {
 	g.checkExtraCollisions() // extras.go
 	g.linkPods()
 }
+
+// serialize makes the bytes of e's unit and its extras, and its links. It
+// runs in the translation's job, so that both cores share the work; a
+// pod's unit is final only once linkPods has added its members.
+func (g *run) serialize(e *entry) {
+	if e.unit == nil || !g.wanted(e.src.path) {
+		return
+	}
+	e.out = make([]Output, 0, 1+len(e.unit.Extra))
+	e.out = append(e.out, Output{Name: e.id.Service, Source: e.src.path, Data: unitfile.Bytes(header, e.unit.File)})
+	for _, x := range e.unit.Extra {
+		e.out = append(e.out, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes(header, x.File), Extra: true})
+	}
+	e.links = e.unit.Install.Links(e.id.Service)
+}
+
+var header = []string{Header}
 
 func (g *run) translate(e *entry, resolve func(string) (quadlet.Ident, error)) (*quadlet.Unit, error) {
 	opt := quadlet.Options{Binary: g.cfg.Binary, User: g.cfg.User, StorageRoot: g.cfg.StorageRoot, EtcDir: g.cfg.EtcDir}
@@ -210,26 +234,38 @@ func (g *run) resolve(name string) (quadlet.Ident, error) {
 	return e.id, nil
 }
 
-// linkPods adds each member container to its pod's unit, sorted.
+// linkPods adds each member container to its pod's unit, sorted, and
+// serializes the pods' units.
 func (g *run) linkPods() {
-	pods := map[string]*quadlet.Unit{}
+	pods := map[string]*entry{}
 	for _, e := range g.entries {
 		if e.unit != nil && e.id.Kind == quadlet.Pod {
-			pods[e.id.Service] = e.unit
+			pods[e.id.Service] = e
 		}
 	}
 	for _, e := range g.entries {
 		if e.unit != nil && e.unit.Pod != "" && !e.unit.Alone {
 			if p := pods[e.unit.Pod]; p != nil {
-				quadlet.AddMember(p.File, e.id.Service)
+				quadlet.AddMember(p.unit.File, e.id.Service)
 			}
 		}
 	}
+	jobs := make([]func() error, 0, len(pods))
+	for _, p := range pods {
+		jobs = append(jobs, func() error { g.serialize(p); return nil })
+	}
+	_ = parallel(jobs)
 }
 
 func (g *run) result() *Result {
-	r := &Result{}
-	links := map[string]quadlet.Link{}
+	nu, nl := 0, 0
+	for _, e := range g.entries {
+		if e.unit != nil {
+			nu, nl = nu+len(e.out), nl+len(e.links)
+		}
+	}
+	r := &Result{Units: make([]Output, 0, nu), Sources: make([]string, 0, len(g.entries))}
+	links := make(map[string]quadlet.Link, nl)
 	for _, e := range g.entries {
 		if g.wanted(e.src.path) {
 			r.Sources = append(r.Sources, e.src.path)
@@ -238,12 +274,8 @@ func (g *run) result() *Result {
 			continue
 		}
 		r.Warnings = append(r.Warnings, e.unit.Warnings...)
-		data := unitfile.Bytes([]string{Header}, e.unit.File)
-		r.Units = append(r.Units, Output{Name: e.id.Service, Source: e.src.path, Data: data})
-		for _, x := range e.unit.Extra {
-			r.Units = append(r.Units, Output{Name: x.Name, Source: e.src.path, Data: unitfile.Bytes([]string{Header}, x.File), Extra: true})
-		}
-		for _, l := range e.unit.Install.Links(e.id.Service) {
+		r.Units = append(r.Units, e.out...)
+		for _, l := range e.links {
 			if prev, ok := links[l.Path]; ok && prev.Target != l.Target {
 				r.Errors = append(r.Errors, &unitfile.Error{File: e.src.path, Line: 1,
 					Err: fmt.Errorf("[Install] link %s would point at both %s and %s", l.Path, prev.Target, l.Target)})
@@ -252,12 +284,13 @@ func (g *run) result() *Result {
 			links[l.Path] = l
 		}
 	}
+	r.Links = make([]quadlet.Link, 0, len(links))
 	for _, l := range links {
 		r.Links = append(r.Links, l)
 	}
 	sort.Strings(r.Sources)
-	sort.Slice(r.Units, func(i, j int) bool { return r.Units[i].Name < r.Units[j].Name })
-	sort.Slice(r.Links, func(i, j int) bool { return r.Links[i].Path < r.Links[j].Path })
+	slices.SortFunc(r.Units, func(a, b Output) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(r.Links, func(a, b quadlet.Link) int { return strings.Compare(a.Path, b.Path) })
 	for _, err := range g.errs {
 		var ue *unitfile.Error
 		if !errors.As(err, &ue) || g.wanted(ue.File) || g.wantedDropin(ue.File) {

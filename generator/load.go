@@ -57,8 +57,12 @@ func (t *tree) walk(cfg Config, dir string, root, depth int, seen map[string]*so
 		}
 		return
 	}
+	sep := "/"
+	if strings.HasSuffix(dir, "/") {
+		sep = "" // the root directory
+	}
 	for _, ent := range ents {
-		p := filepath.Join(dir, ent.Name())
+		p := dir + sep + ent.Name() // dir is clean (filepath.Abs): no Join needed
 		isDir := ent.IsDir()
 		if ent.Type()&os.ModeSymlink != 0 {
 			if st, err := os.Stat(p); err == nil {
@@ -71,13 +75,12 @@ func (t *tree) walk(cfg Config, dir string, root, depth int, seen map[string]*so
 		case isDir && !cfg.skips(p):
 			t.walk(cfg, p, root, depth+1, seen)
 		case !isDir:
-			t.addSource(p, root, seen)
+			t.addSource(ent.Name(), p, root, seen)
 		}
 	}
 }
 
-func (t *tree) addSource(p string, root int, seen map[string]*source) {
-	name := filepath.Base(p)
+func (t *tree) addSource(name, p string, root int, seen map[string]*source) {
 	if _, ok := quadlet.KindOf(name); !ok {
 		return
 	}

@@ -25,7 +25,8 @@ func (t *translator) container() error {
 		return err
 	}
 	t.networkOnline()
-	t.args = append(append(t.cmd(), t.modules...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
+	t.args = make([]unitfile.Arg, 0, 32) // a container's command line: room for most at once
+	t.args = append(append(append(t.args, t.cmd()...), t.modules...), unitfile.Literal("run", "--unit", "--replace", "--rm", "--name")...)
 	t.args = append(t.args, t.id.Object)
 	for _, step := range []func() error{t.ctrPod, t.ctrNotify, t.ctrFlags, t.ctrMounts, t.ctrDevices, t.ctrNetwork, t.ctrUser, t.ctrIdent, t.ctrStop, t.ctrResources, t.ctrMeta, t.ctrSecrets, t.ctrHealth, t.ctrAutoUpdate, t.podmanArgs} {
 		if err := step(); err != nil {

@@ -34,7 +34,7 @@ func (k Kind) Section() string { return strings.ToUpper(string(k[:1])) + string(
 // KindOf returns the kind of a source file name by its extension.
 func KindOf(name string) (Kind, bool) {
 	for _, k := range Kinds {
-		if strings.HasSuffix(name, "."+string(k)) && len(name) > len(k)+1 {
+		if n := len(name) - len(k); n > 1 && name[n-1] == '.' && name[n:] == string(k) {
 			return k, true
 		}
 	}

@@ -74,9 +74,7 @@ func Translate(id Ident, src *unitfile.File, dir string, res Resolver, opt Optio
 	if err := t.checkQuadlet(); err != nil {
 		return nil, err
 	}
-	t.out = src.Clone()
-	t.out.Remove(id.Kind.Section())
-	t.out.Remove("Quadlet")
+	t.out = src.Clone(id.Kind.Section(), "Quadlet")
 	if err := t.rewriteDeps(); err != nil {
 		return nil, err
 	}
@@ -230,10 +228,13 @@ func (t *translator) checkLines() error {
 }
 
 func (t *translator) finishUnit() {
-	u := t.out.Ensure("Unit")
+	u := t.out.Section("Unit")
+	if u == nil {
+		u = &unitfile.Section{Name: "Unit", File: t.out.Path}
+	}
 	t.out.Remove("Unit")
 	t.out.Remove("Install")
-	t.out.Sections = append([]*unitfile.Section{u}, t.out.Sections...)
+	t.out.Sections = slices.Insert(t.out.Sections, 0, u)
 	// The default dependencies come before the file's own [Unit] lines, so
 	// that an empty After= or Wants= there resets them, as with Quadlet;
 	// the ones a key implies (Pod=, Volume=x.volume) come after.
@@ -246,7 +247,9 @@ func (t *translator) finishUnit() {
 			last = append(last, e)
 		}
 	}
-	entries := append(first, unitfile.Entry{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")})
+	entries := make([]unitfile.Entry, 0, len(first)+1+len(u.Entries)+len(last))
+	entries = append(entries, first...)
+	entries = append(entries, unitfile.Entry{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")})
 	entries = append(entries, u.Entries...)
 	u.Entries = append(entries, last...)
 }

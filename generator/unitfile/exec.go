@@ -80,6 +80,11 @@ func valueWord(w string) (string, error) {
 // ExecLine joins args into the value of an Exec= setting.
 func ExecLine(args []Arg) (string, error) {
 	var b strings.Builder
+	n := 0 // the line as it is when no word needs quoting: one allocation
+	for _, a := range args {
+		n += len(a.Text) + 1
+	}
+	b.Grow(n)
 	for i, a := range args {
 		if i > 0 {
 			b.WriteByte(' ')

@@ -4,7 +4,10 @@
 // no I/O beyond the byte slices and writers it is handed.
 package unitfile
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // MaxSize is the largest unit file Parse accepts. systemd's own limit is one
 // line of 1 MB; a source larger than that is never a hand-written unit.
@@ -71,8 +74,11 @@ func (f *File) Ensure(name string) *Section {
 	if s := f.Section(name); s != nil {
 		return s
 	}
-	// a generated [Service] holds about 16 entries: room for them at once
-	s := &Section{Name: name, File: f.Path, Entries: make([]Entry, 0, 16)}
+	s := &Section{Name: name, File: f.Path}
+	if name == "Service" {
+		// a generated [Service] holds about 16 entries: room for them at once
+		s.Entries = make([]Entry, 0, 16)
+	}
 	f.Sections = append(f.Sections, s)
 	return s
 }
@@ -97,13 +103,16 @@ func (f *File) Merge(other *File) {
 	f.Warnings = append(f.Warnings, other.Warnings...)
 }
 
-// Clone returns a deep copy of f.
-func (f *File) Clone() *File {
-	c := &File{Path: f.Path, Sections: make([]*Section, len(f.Sections)), Warnings: f.Warnings}
-	for i, s := range f.Sections {
+// Clone returns a deep copy of f without the sections named in drop.
+func (f *File) Clone(drop ...string) *File {
+	c := &File{Path: f.Path, Sections: make([]*Section, 0, len(f.Sections)), Warnings: f.Warnings}
+	for _, s := range f.Sections {
+		if slices.Contains(drop, s.Name) {
+			continue
+		}
 		cs := *s
-		cs.Entries = append([]Entry(nil), s.Entries...)
-		c.Sections[i] = &cs
+		cs.Entries = slices.Clone(s.Entries)
+		c.Sections = append(c.Sections, &cs)
 	}
 	return c
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	graphdriver "go.podman.io/storage/drivers"
+
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
 	"go.podman.io/storage/pkg/reexec"
@@ -129,11 +131,48 @@ func (s *Store) RunRoot() string { return s.opts.RunRoot }
 
 // Driver is the storage's graph driver name; where neither storage.conf
 // nor the caller names one, containers/storage picks it when it opens.
+// Where the pick follows from the graph root alone (priorDriver), the
+// store is not opened for it: a command that only starts units (start,
+// pod start) would otherwise open the store, which mounts its home and
+// rewrites its lock at close, to learn a name.
 func (s *Store) Driver() string {
-	if s.opts.GraphDriverName == "" && s.open() == nil {
+	if s.opts.GraphDriverName != "" {
+		return s.opts.GraphDriverName
+	}
+	s.mu.Lock()
+	opened := s.store != nil
+	s.mu.Unlock()
+	if !opened {
+		if d := priorDriver(s.opts.GraphRoot, s.opts.GraphDriverPriority); d != "" {
+			return d
+		}
+	}
+	if s.open() == nil {
 		return s.store.GraphDriverName()
 	}
-	return s.opts.GraphDriverName
+	return ""
+}
+
+// priorDriver is the driver containers/storage picks when none is named
+// and the graph root holds the state of exactly one driver it would take
+// (drivers.New: a "prior driver"; vfs only from an explicit priority list),
+// or "" where the pick needs more than the root's directories: no prior
+// state, or several (which storage refuses).
+func priorDriver(root string, priority []string) string {
+	prior := graphdriver.ScanPriorDrivers(root)
+	if len(prior) != 1 {
+		return ""
+	}
+	explicit := len(priority) > 0
+	if !explicit {
+		priority = graphdriver.Priority
+	}
+	for _, name := range priority {
+		if prior[name] && (name != "vfs" || explicit) {
+			return name
+		}
+	}
+	return ""
 }
 
 // ReexecInit must run first in every main that links this package: storage

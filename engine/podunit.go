@@ -63,17 +63,13 @@ func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) er
 	return startUnlessActive(ctx, conn, e.podTransient(p))
 }
 
-// sliceUp starts slice t with its limits or, where it is already active
-// (members still stopping, or a slice systemd made on reference), sets them.
+// sliceUp starts slice t with its limits or, where it is loaded already
+// (members still stopping, or a slice systemd made on reference), sets
+// them and starts it (no job to speak of where it is active). It asks for
+// the start first: a question about a unit systemd has not loaded makes
+// it search every unit directory for the name, several times over.
 func sliceUp(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {
-	st, err := conn.State(ctx, t.Name)
-	if err != nil {
-		return err
-	}
-	if st.ActiveState == "active" {
-		return conn.SetProperties(ctx, t.Name, true, t.Properties...)
-	}
-	err = conn.StartTransient(ctx, t)
+	err := conn.StartTransient(ctx, t)
 	if !errdefs.IsAlreadyExists(err) {
 		return err
 	}
@@ -106,7 +102,13 @@ func (e *Engine) sliceDown(ctx context.Context, p *model.Pod) error {
 	return nil
 }
 
+// startUnlessActive starts t, or the unit of its name that is loaded
+// already unless it is active; the start is asked for first, as in sliceUp.
 func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {
+	err := conn.StartTransient(ctx, t)
+	if !errdefs.IsAlreadyExists(err) {
+		return err
+	}
 	st, err := conn.State(ctx, t.Name)
 	if err != nil {
 		return err
@@ -114,11 +116,7 @@ func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transi
 	if st.ActiveState == "active" {
 		return nil
 	}
-	err = conn.StartTransient(ctx, t)
-	if errdefs.IsAlreadyExists(err) {
-		err = conn.Start(ctx, t.Name)
-	}
-	return err
+	return conn.Start(ctx, t.Name)
 }
 
 // PodCreateInUnit creates a pod and brings it up in the unit this process

@@ -70,7 +70,9 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if err := rt.UseSeccompCache(s, bundle); err != nil {
 		return "", nil, err
 	}
-	data, err := json.MarshalIndent(s, "", "\t")
+	// compact: indenting took a third of the marshalling in a fresh process
+	// (0.98 -> 0.70 ms), and only the runtime reads the file
+	data, err := json.Marshal(s)
 	if err != nil {
 		return "", nil, err
 	}

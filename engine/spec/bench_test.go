@@ -14,7 +14,7 @@ func BenchmarkGenerate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := json.MarshalIndent(s, "", "\t"); err != nil {
+		if _, err := json.Marshal(s); err != nil {
 			b.Fatal(err)
 		}
 	}

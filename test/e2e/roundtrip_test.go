@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"maps"
 	"os"
 	"path/filepath"
@@ -143,8 +144,9 @@ func roundTrip(t *testing.T, e *env) {
 func checkMetaInUnit(t *testing.T, e *env) {
 	id := e.field("rt", "{{.Id}}")
 	config := e.sh("cat " + filepath.Join(e.runDir(), "podunit", "containers", id, "config.json"))
-	if !strings.Contains(config, `"org.example.k": "v"`) {
-		t.Errorf("the annotation is not in the OCI spec:\n%.2000s", config)
+	var oci struct{ Annotations map[string]string }
+	if err := json.Unmarshal([]byte(config), &oci); err != nil || oci.Annotations["org.example.k"] != "v" {
+		t.Errorf("the annotation is not in the OCI spec (%v):\n%.2000s", err, config)
 	}
 	host, err := os.ReadFile("/usr/share/zoneinfo/UTC")
 	if zone := e.must("exec", "rt", "cat", "/etc/localtime"); err != nil || zone != string(host) {

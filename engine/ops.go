@@ -102,8 +102,43 @@ func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
 	return nil
 }
 
-// signalThenKill sends sig to pid and SIGKILL once wait has passed.
+// signalThenKill sends sig to pid and SIGKILL once wait has passed. Through
+// a pidfd (Linux 5.3), the signals cannot reach a process that took a
+// reused pid, and the exit ends the wait the moment it happens: a stop
+// returned up to a poll interval (10 ms) after the container had exited.
 func signalThenKill(pid int, sig unix.Signal, wait time.Duration) {
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		if err != unix.ESRCH { // no pidfds: signal and poll by pid
+			pollSignalThenKill(pid, sig, wait)
+		}
+		return
+	}
+	defer unix.Close(fd)
+	_ = unix.PidfdSendSignal(fd, sig, nil, 0)
+	if !pidfdExited(fd, wait) {
+		_ = unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		pidfdExited(fd, 5*time.Second)
+	}
+}
+
+// pidfdExited waits until the process of pidfd fd exits (a zombie counts)
+// or limit passes, and reports whether it exited.
+func pidfdExited(fd int, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for {
+		ms := int((time.Until(deadline) + time.Millisecond - 1) / time.Millisecond) // rounded up
+		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, max(ms, 0))
+		switch {
+		case n > 0:
+			return true
+		case err != nil && err != unix.EINTR, !time.Now().Before(deadline):
+			return false
+		}
+	}
+}
+
+func pollSignalThenKill(pid int, sig unix.Signal, wait time.Duration) {
 	_ = unix.Kill(pid, sig)
 	if !waitGone(pid, wait) {
 		_ = unix.Kill(pid, unix.SIGKILL)

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# run-d.sh: median wall time of `run -d` until the container runs, and of `stop`
+# until it is gone from the runtime, for podunit beside the bare runtime (its own
+# default spec, and podunit's spec) and Podman 4.3.1 when it is installed, under a
+# real systemd (test/sandbox.sh where PID 1 is not systemd), with hyperfine run
+# inside it. The container is a shell that exits on SIGTERM (`sleep & wait`), so a
+# stop is the signal, the exit and the cleanup, not a timeout. As root, after
+# `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
+# BASE=/path/to/older/podunit measures an older build beside this one.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin="$top/bin/podunit"
+work=/var/lib/podunit-bench-rund
+runs=${RUNS:-20}
+[ -x "$bin" ] || { echo "run-d.sh: build first (make build)" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "run-d.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
+
+. "$here/lib.sh"
+busybox_rootfs "$work"
+
+inside() { "$@"; }
+if [ ! -d /run/systemd/system ]; then
+	sb=$("$top/test/sandbox.sh" start --net) # nothing of it outlives the run
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
+fi
+
+# what every engine runs: exits at once on SIGTERM
+cmd="sh -c 'trap \"exit 0\" TERM; sleep 600 & wait'"
+runroot=/run/podunit-bench-rund
+pu="$bin --root $work/podunit --runroot $runroot/podunit"
+inside $pu image import "$work/rootfs.tar" bench >/dev/null
+
+# The bare runtime's bundle with its own default spec, and one with the spec
+# podunit wrote for the same command (copied from a running container; its
+# bind mounts of files under the run root and its cgroup path left out).
+mkdir -p "$work/bundle"
+cp -a "$work/rootfs" "$work/bundle/rootfs"
+(cd "$work/bundle" && runc spec && python3 - config.json <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["process"]["terminal"] = False
+s["process"]["args"] = ["sh", "-c", 'trap "exit 0" TERM; sleep 600 & wait']
+json.dump(s, open(sys.argv[1], "w"))
+PY
+)
+inside sh -c "$pu --runtime crun run -d --name spec-probe --network none bench $cmd >/dev/null"
+cfg=$(inside sh -c "ls $runroot/podunit/podunit/containers/*/config.json | head -1")
+mkdir -p "$work/hardened"
+inside cat "$cfg" >"$work/probe.json"
+python3 - "$work/probe.json" "$work/hardened/config.json" "$work/bundle/rootfs" <<'PY'
+import json, sys
+s = json.load(open(sys.argv.pop(1)))
+s["root"]["path"] = sys.argv[2]
+s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]
+s["linux"]["cgroupsPath"] = "/podunit-bench-rund-raw"
+s.get("annotations", {}).pop("run.oci.seccomp_bpf_data", None)  # crun compiles it, as bare
+json.dump(s, open(sys.argv[1], "w"))
+PY
+inside $pu rm -f -t 0 spec-probe >/dev/null
+
+pm=""
+if command -v podman >/dev/null; then
+	pm="podman --root $work/podman --runroot $runroot/podman --events-backend none"
+	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
+	pmflags="--network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never"
+fi
+
+# bare stop: the runtime's kill, a wait for the init's exit, the runtime's delete
+bare_stop() { # RUNTIME ROOT ID
+	echo "sh -c 'p=\$($1 --root $2 state $3 | sed -n \"s/.*\\\"pid\\\": *\\([0-9]*\\).*/\\1/p\"); $1 --root $2 kill $3 TERM; while kill -0 \$p 2>/dev/null; do :; done; $1 --root $2 delete $3'"
+}
+
+: >"$work/summary.txt"
+for rt in ${RUNTIMES:-crun}; do
+	raw="$rt --root $runroot/raw-$rt"
+	names=("bare $rt, its spec" "bare $rt, podunit's spec" "podunit")
+	run=("$raw run -d --bundle $work/bundle d" "$raw run -d --bundle $work/hardened d" "$pu --runtime $rt run -d --name d --network none bench $cmd")
+	gone=("$raw delete -f d" "$raw delete -f d" "$pu rm -f -t 0 d")
+	stop=("$(bare_stop "$rt" "$runroot/raw-$rt" d)" "$(bare_stop "$rt" "$runroot/raw-$rt" d)" "$pu stop d")
+	if [ -n "$pm" ]; then
+		names+=("podman")
+		run+=("$pm --runtime $rt run -d --name d $pmflags localhost/bench $cmd")
+		gone+=("$pm rm -f -t 0 d")
+		stop+=("$pm stop d")
+	fi
+	if [ -n "${BASE:-}" ]; then # an older build, on the same store
+		names+=("base build")
+		run+=("${run[2]//$bin/$BASE}")
+		gone+=("${gone[2]}")
+		stop+=("${stop[2]//$bin/$BASE}")
+	fi
+	for i in "${!names[@]}"; do
+		echo "== $rt: ${names[$i]}"
+		inside hyperfine --runs "$runs" --warmup 2 --prepare "${gone[$i]} >/dev/null 2>&1 || true" \
+			--export-json "$work/run-$rt-$i.json" "${run[$i]} >/dev/null"
+		inside hyperfine --runs "$runs" --warmup 2 \
+			--prepare "${gone[$i]} >/dev/null 2>&1; ${run[$i]} >/dev/null" \
+			--export-json "$work/stop-$rt-$i.json" "${stop[$i]} >/dev/null"
+		inside sh -c "${gone[$i]} >/dev/null 2>&1 || true"
+	done
+	python3 - "$work" "$rt" "${names[@]}" <<'PY' | tee -a "$work/summary.txt"
+import json, sys
+work, rt, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+for verb in ("run -d", "stop"):
+    med = [json.load(open(f"{work}/{verb.split()[0]}-{rt}-{i}.json"))["results"][0]["median"] * 1000 for i in range(len(names))]
+    bare, hard, ours = med[0], med[1], med[2]
+    line = f"{rt} {verb}: bare {bare:.1f} ms, bare with podunit's spec {hard:.1f} ms, podunit {ours:.1f} ms = {ours/bare:.2f}x bare, {ours/hard:.2f}x podunit's spec"
+    for name, m in zip(names[3:], med[3:]):
+        line += f"; {name} {m:.1f} ms (podunit = {ours/m:.2f}x)"
+    print(line)
+PY
+done
+echo; echo "== medians"; cat "$work/summary.txt"

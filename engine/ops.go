@@ -107,6 +107,9 @@ func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
 // reused pid, and the exit ends the wait the moment it happens: a stop
 // returned up to a poll interval (10 ms) after the container had exited.
 func signalThenKill(pid int, sig unix.Signal, wait time.Duration) {
+	if pid <= 0 {
+		return // kill(2) would take 0 and -1 for groups of processes
+	}
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
 		if err != unix.ESRCH { // no pidfds: signal and poll by pid

@@ -12,10 +12,9 @@ import (
 	"path/filepath"
 	"sync"
 
-	graphdriver "go.podman.io/storage/drivers"
-
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
+	graphdriver "go.podman.io/storage/drivers"
 	"go.podman.io/storage/pkg/reexec"
 	stypes "go.podman.io/storage/types"
 )

@@ -33,7 +33,7 @@ func Connect(ctx context.Context) (*Conn, error) {
 	if !Available() {
 		return nil, fmt.Errorf("systemd is not running on this host (PID 1 is not systemd): cannot start a detached container: %w", errdefs.ErrUnavailable)
 	}
-	bus, err := sdbus.NewSystemdConnectionContext(ctx)
+	bus, err := sdbus.NewConnection(privateBus(ctx, "/run/systemd/private", os.Getuid()))
 	if err == nil {
 		return &Conn{bus: bus}, nil
 	}

@@ -18,20 +18,34 @@ import (
 // which the kernel's peer credentials (the user outside) would contradict.
 func ConnectUser(ctx context.Context, runtimeDir string, uid int) (*Conn, error) {
 	path := filepath.Join(runtimeDir, "systemd", "private")
-	bus, err := sdbus.NewConnection(func() (*dbus.Conn, error) {
-		conn, err := dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
-		if err != nil {
-			return nil, err
-		}
-		if err := conn.Auth([]dbus.Auth{dbus.AuthExternal(strconv.Itoa(uid))}); err != nil {
-			conn.Close()
-			return nil, err
-		}
-		return conn, nil
-	})
+	bus, err := sdbus.NewConnection(privateBus(ctx, path, uid))
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to the systemd user manager of uid %d at %s: %w: %w",
 			uid, path, err, errdefs.ErrUnavailable)
 	}
 	return &Conn{bus: bus}, nil
+}
+
+// privateBus dials a service manager's private socket at path once, as
+// uid, and hands go-systemd that one connection for both its method calls
+// and its signals. go-systemd would dial twice: a second connect and
+// authentication for every command, and a manager that sends every
+// unit's signals down both.
+func privateBus(ctx context.Context, path string, uid int) func() (*dbus.Conn, error) {
+	var conn *dbus.Conn
+	return func() (*dbus.Conn, error) {
+		if conn != nil {
+			return conn, nil
+		}
+		c, err := dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Auth([]dbus.Auth{dbus.AuthExternal(strconv.Itoa(uid))}); err != nil {
+			c.Close()
+			return nil, err
+		}
+		conn = c
+		return c, nil
+	}
 }

@@ -30,6 +30,7 @@ var verbChecks = []struct {
 	{"stats", checkStats},
 	{"commit", checkCommit},
 	{"container prune", checkContainerPrune},
+	{"start without a driver named", checkStartWithoutDriver},
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
@@ -274,5 +275,39 @@ systemctl daemon-reload`, unit, e.shellLine(), e.shellLine()))
 	}
 	if r := e.run("container", "exists", "infile"); r.code != 0 {
 		t.Errorf("the refused rename changed the name")
+	}
+}
+
+// checkStartWithoutDriver: with no --storage-driver (and, on the test
+// machines, no storage.conf naming one), start learns the driver off the
+// graph root without opening the store (image.priorDriver) and hands it to
+// the unit's command line; a wrong name would leave the unit's process
+// without the container's rootfs.
+func checkStartWithoutDriver(t *testing.T, e *env) {
+	if e.sb == nil {
+		return // start makes a unit only under systemd
+	}
+	e = e.on(t)
+	e.must("create", "--name", "nodrv", "--network", "none", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "nodrv") })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := e.command(ctx)
+	for i, a := range cmd.Args { // the same command line without --storage-driver overlay
+		if a == "--storage-driver" {
+			cmd.Args = append(cmd.Args[:i:i], cmd.Args[i+2:]...)
+			break
+		}
+	}
+	cmd.Args = append(cmd.Args, "start", "nodrv")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("start without --storage-driver: %v: %s", err, out)
+	}
+	if got := e.field("nodrv", "{{.State.Status}}"); got != "running" {
+		t.Errorf("the container is %s, want running", got)
+	}
+	unit := e.field("nodrv", "{{.Unit}}")
+	if argv := e.sb.Run(t, "systemctl", "show", "-p", "ExecStart", unit); !strings.Contains(argv, "--storage-driver overlay ") {
+		t.Errorf("the unit's command line does not name the root's driver: %s", argv)
 	}
 }

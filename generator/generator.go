@@ -144,6 +144,12 @@ func (g *run) translateAll() {
 				batch = append(batch, e)
 			}
 		}
+		// a pod's unit is final, and serialized, once linkPods added its members
+		final := func(e *entry) {
+			if kind != quadlet.Pod {
+				g.serialize(e)
+			}
+		}
 		names := make([][]string, len(batch)) // the sources each one named
 		errs := make([]error, len(batch))
 		jobs := make([]func() error, len(batch))
@@ -153,8 +159,8 @@ func (g *run) translateAll() {
 					names[i] = append(names[i], name)
 					return g.resolve(name)
 				})
-				if errs[i] == nil && kind != quadlet.Pod {
-					g.serialize(e)
+				if errs[i] == nil {
+					final(e)
 				}
 				return nil
 			}
@@ -175,8 +181,8 @@ func (g *run) translateAll() {
 				if e.unit, err = g.translate(e, g.resolve); err != nil {
 					g.fail(e, err)
 					again = true
-				} else if kind != quadlet.Pod {
-					g.serialize(e)
+				} else {
+					final(e)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package quadlet
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -281,7 +282,8 @@ func (t *translator) networks() error {
 }
 
 func (t *translator) ctrService() error {
-	svc := t.out.Section("Service")
+	svc := t.out.Ensure("Service")
+	svc.Entries = slices.Grow(svc.Entries, 16) // a container's [Service] gets a dozen lines or so: one allocation
 	t.out.Add("Service", "Environment", "PODUNIT_SYSTEMD_UNIT=%n")
 	if _, ok := svc.Lookup("KillMode"); !ok {
 		t.out.Add("Service", "KillMode", "mixed")

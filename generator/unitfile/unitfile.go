@@ -75,10 +75,6 @@ func (f *File) Ensure(name string) *Section {
 		return s
 	}
 	s := &Section{Name: name, File: f.Path}
-	if name == "Service" {
-		// a generated [Service] holds about 16 entries: room for them at once
-		s.Entries = make([]Entry, 0, 16)
-	}
 	f.Sections = append(f.Sections, s)
 	return s
 }

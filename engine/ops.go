@@ -103,18 +103,14 @@ func (e *Engine) UnitStop(ctx context.Context, ref string, mainPID int) error {
 }
 
 // signalThenKill sends sig to pid and SIGKILL once wait has passed. Through
-// a pidfd (Linux 5.3), the signals cannot reach a process that took a
-// reused pid, and the exit ends the wait the moment it happens: a stop
-// returned up to a poll interval (10 ms) after the container had exited.
+// a pidfd, the signals cannot reach a process that took a reused pid, and
+// the exit ends the wait the moment it happens (polling the pid ended a
+// stop up to a poll interval after the container had exited). pidfds
+// (Linux 5.3) are required, as the rootless join requires them; a pid that
+// names no process (gone, or 0 and below) has nothing to stop.
 func signalThenKill(pid int, sig unix.Signal, wait time.Duration) {
-	if pid <= 0 {
-		return // kill(2) would take 0 and -1 for groups of processes
-	}
 	fd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
-		if err != unix.ESRCH { // no pidfds: signal and poll by pid
-			pollSignalThenKill(pid, sig, wait)
-		}
 		return
 	}
 	defer unix.Close(fd)
@@ -138,14 +134,6 @@ func pidfdExited(fd int, limit time.Duration) bool {
 		case err != nil && err != unix.EINTR, !time.Now().Before(deadline):
 			return false
 		}
-	}
-}
-
-func pollSignalThenKill(pid int, sig unix.Signal, wait time.Duration) {
-	_ = unix.Kill(pid, sig)
-	if !waitGone(pid, wait) {
-		_ = unix.Kill(pid, unix.SIGKILL)
-		waitGone(pid, 5*time.Second)
 	}
 }
 
@@ -182,20 +170,6 @@ func (e *Engine) waitRecorded(ctx context.Context, id string, limit time.Duratio
 		time.Sleep(20 * time.Millisecond)
 	}
 	return e.Refresh(ctx, id)
-}
-
-// waitGone polls until pid no longer exists or limit passes.
-func waitGone(pid int, limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	for {
-		if !alive(pid) {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // Kill sends sig to a running container's init (through systemd for a unit).

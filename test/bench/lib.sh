@@ -27,3 +27,41 @@ busybox_rootfs() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
 	tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 }
+
+# default_bundle DIR ROOTFS ARG...: an OCI bundle in DIR with a copy of ROOTFS
+# and the runtime's own default spec (`runc spec`), running ARGs without a
+# terminal: the bare runtime as it comes.
+default_bundle() {
+	local dir=$1 rootfs=$2
+	shift 2
+	mkdir -p "$dir"
+	cp -a "$rootfs" "$dir/rootfs"
+	(cd "$dir" && runc spec)
+	python3 - "$dir/config.json" "$@" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s["process"]["terminal"] = False
+s["process"]["args"] = sys.argv[2:]
+json.dump(s, open(sys.argv[1], "w"))
+PY
+}
+
+# bare_spec IN OUT ROOTFS CGROUP [ARG...]: OUT is the spec IN that podunit
+# wrote for a container, for the bare runtime: ROOTFS as its root, without
+# podunit's binds of files under its run root, in cgroup CGROUP, and
+# without a seccomp program crun kept (the bare runtime compiles its
+# filter); ARGs, if given, replace the command.
+bare_spec() {
+	python3 - "$@" <<'PY'
+import json, sys
+src, dst, rootfs, cgroup, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+s = json.load(open(src))
+s["root"]["path"] = rootfs
+s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]
+s["linux"]["cgroupsPath"] = cgroup
+s.get("annotations", {}).pop("run.oci.seccomp_bpf_data", None)
+if args:
+    s["process"]["args"] = args
+json.dump(s, open(dst, "w"))
+PY
+}

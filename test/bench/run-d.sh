@@ -35,29 +35,12 @@ inside $pu image import "$work/rootfs.tar" bench >/dev/null
 # The bare runtime's bundle with its own default spec, and one with the spec
 # podunit wrote for the same command (copied from a running container; its
 # bind mounts of files under the run root and its cgroup path left out).
-mkdir -p "$work/bundle"
-cp -a "$work/rootfs" "$work/bundle/rootfs"
-(cd "$work/bundle" && runc spec && python3 - config.json <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-s["process"]["terminal"] = False
-s["process"]["args"] = ["sh", "-c", 'trap "exit 0" TERM; sleep 600 & wait']
-json.dump(s, open(sys.argv[1], "w"))
-PY
-)
+default_bundle "$work/bundle" "$work/rootfs" sh -c 'trap "exit 0" TERM; sleep 600 & wait'
 inside sh -c "$pu --runtime crun run -d --name spec-probe --network none bench $cmd >/dev/null"
 cfg=$(inside sh -c "ls $runroot/podunit/podunit/containers/*/config.json | head -1")
 mkdir -p "$work/hardened"
 inside cat "$cfg" >"$work/probe.json"
-python3 - "$work/probe.json" "$work/hardened/config.json" "$work/bundle/rootfs" <<'PY'
-import json, sys
-s = json.load(open(sys.argv.pop(1)))
-s["root"]["path"] = sys.argv[2]
-s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]
-s["linux"]["cgroupsPath"] = "/podunit-bench-rund-raw"
-s.get("annotations", {}).pop("run.oci.seccomp_bpf_data", None)  # crun compiles it, as bare
-json.dump(s, open(sys.argv[1], "w"))
-PY
+bare_spec "$work/probe.json" "$work/hardened/config.json" "$work/bundle/rootfs" /podunit-bench-rund-raw
 inside $pu rm -f -t 0 spec-probe >/dev/null
 
 pm=""
@@ -68,9 +51,15 @@ if command -v podman >/dev/null; then
 fi
 
 # bare stop: the runtime's kill, a wait for the init's exit, the runtime's delete
-bare_stop() { # RUNTIME ROOT ID
-	echo "sh -c 'p=\$($1 --root $2 state $3 | sed -n \"s/.*\\\"pid\\\": *\\([0-9]*\\).*/\\1/p\"); $1 --root $2 kill $3 TERM; while kill -0 \$p 2>/dev/null; do :; done; $1 --root $2 delete $3'"
-}
+cat >"$work/bare-stop" <<'EOF'
+#!/bin/sh
+# bare-stop RUNTIME ROOT ID
+p=$("$1" --root "$2" state "$3" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+"$1" --root "$2" kill "$3" TERM
+while kill -0 "$p" 2>/dev/null; do :; done
+exec "$1" --root "$2" delete "$3"
+EOF
+chmod +x "$work/bare-stop"
 
 : >"$work/summary.txt"
 for rt in ${RUNTIMES:-crun}; do
@@ -78,7 +67,7 @@ for rt in ${RUNTIMES:-crun}; do
 	names=("bare $rt, its spec" "bare $rt, podunit's spec" "podunit")
 	run=("$raw run -d --bundle $work/bundle d" "$raw run -d --bundle $work/hardened d" "$pu --runtime $rt run -d --name d --network none bench $cmd")
 	gone=("$raw delete -f d" "$raw delete -f d" "$pu rm -f -t 0 d")
-	stop=("$(bare_stop "$rt" "$runroot/raw-$rt" d)" "$(bare_stop "$rt" "$runroot/raw-$rt" d)" "$pu stop d")
+	stop=("$work/bare-stop $rt $runroot/raw-$rt d" "$work/bare-stop $rt $runroot/raw-$rt d" "$pu stop d")
 	if [ -n "$pm" ]; then
 		names+=("podman")
 		run+=("$pm --runtime $rt run -d --name d $pmflags localhost/bench $cmd")

@@ -21,9 +21,7 @@ command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-
 busybox_rootfs "$work" /run/podunit-bench
 
 # The raw runtimes' bundle: the runtime's own default spec, running true.
-mkdir -p "$work/bundle"
-cp -a "$work/rootfs" "$work/bundle/rootfs"
-(cd "$work/bundle" && runc spec && sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"true"/' config.json)
+default_bundle "$work/bundle" "$work/rootfs" true
 
 # run roots on tmpfs, as storage.conf's defaults (/run/containers/storage) are
 runs_dir=/run/podunit-bench
@@ -40,15 +38,7 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 mkdir -p "$work/hardened"
-python3 - "$cfg" "$work/hardened/config.json" "$work/bundle/rootfs" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-s["root"]["path"] = sys.argv[3]
-s["process"]["args"] = ["true"]
-s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]  # podunit's hosts/resolv.conf binds
-s["linux"]["cgroupsPath"] = "/podunit-bench-raw"
-json.dump(s, open(sys.argv[2], "w"))
-PY
+bare_spec "$cfg" "$work/hardened/config.json" "$work/bundle/rootfs" /podunit-bench-raw true
 podunit kill spec-probe >/dev/null 2>&1 || true
 wait || true
 podunit rm -f spec-probe >/dev/null 2>&1 || true

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bufio"
 	"errors"
+	"io"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -10,14 +12,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startChild starts argv and returns it with a channel that reports how it
+// startChild starts argv and returns it with a function that reports how it
 // ended once it has (its zombie is reaped only by Wait, as a unit's main
-// process is reaped by systemd, not by the process stopping it).
-func startChild(t *testing.T, stdin bool, argv ...string) (*exec.Cmd, func() syscall.WaitStatus) {
+// process is reaped by systemd, not by the process stopping it). With
+// ready, the child's stdin is held open (a read blocks) and startChild
+// returns once the child has printed its first line.
+func startChild(t *testing.T, ready bool, argv ...string) (*exec.Cmd, func() syscall.WaitStatus) {
 	t.Helper()
 	cmd := exec.Command(argv[0], argv[1:]...)
-	if stdin {
-		if _, err := cmd.StdinPipe(); err != nil { // held open: a read blocks
+	var out io.Reader
+	if ready {
+		if _, err := cmd.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if out, err = cmd.StdoutPipe(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -25,6 +34,11 @@ func startChild(t *testing.T, stdin bool, argv ...string) (*exec.Cmd, func() sys
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if ready {
+		if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+			t.Fatalf("%s printed no line: %v", argv, err)
+		}
+	}
 	return cmd, func() syscall.WaitStatus {
 		err := cmd.Wait()
 		var ee *exec.ExitError
@@ -51,8 +65,7 @@ func TestSignalThenKill(t *testing.T) {
 		}
 	})
 	t.Run("ignores the signal", func(t *testing.T) {
-		cmd, wait := startChild(t, true, "sh", "-c", `trap "" TERM; read x`)
-		time.Sleep(100 * time.Millisecond) // the trap is set
+		cmd, wait := startChild(t, true, "sh", "-c", `trap "" TERM; echo trapped; read x`)
 		begin := time.Now()
 		signalThenKill(cmd.Process.Pid, unix.SIGTERM, 300*time.Millisecond)
 		if took := time.Since(begin); took < 300*time.Millisecond {

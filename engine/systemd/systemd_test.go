@@ -134,11 +134,20 @@ func TestInSystemdGracefulStop(t *testing.T) {
 	unit := "podunit-test-graceful.service"
 	writeStopPost(t, work)
 	tr := notifyUnit(unit, work)
-	tr.Environment = append(tr.Environment, `HELPER_CMD=/bin/sh -c 'trap "sleep 0.5; exit 4" TERM; while :; do sleep 0.05; done'`)
+	// READY=1 comes before the shell has set its trap: it says so in a file,
+	// or a stop right after the start kills it before it can take its time.
+	tr.Environment = append(tr.Environment, `HELPER_CMD=/bin/sh -c 'trap "sleep 0.5; exit 4" TERM; : >"$HELPER_DIR/trapped"; while :; do sleep 0.05; done'`)
 	if err := c.StartTransient(context.Background(), tr); err != nil {
 		t.Fatal(err)
 	}
 	waitState(t, c, unit, func(s *UnitState) bool { return s.ActiveState == "active" })
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(work, "trapped")); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the container never set its TERM trap: %v", err)
+		}
+	}
 	if err := c.Stop(context.Background(), unit); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podunit/podunit/internal/syncbuf"
 	"github.com/podunit/podunit/test/harness"
 	"github.com/podunit/podunit/test/testimage"
 )
@@ -234,15 +235,16 @@ func TestRootlessRunAttached(t *testing.T) {
 func checkRootlessSignal(t *testing.T, u *rootlessUser) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	var out bytes.Buffer
+	var out syncbuf.Buffer
 	cmd := u.command(ctx, nil, "run", "--rm", "--name", "sig", "bb", "sh", "-c",
 		`trap "echo got TERM; exit 7" TERM; echo up; sleep 30 & wait`)
 	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 20*time.Second, "the container to run", func() bool {
-		return strings.Contains(u.must("ps", "--format", "{{.Names}}"), "sig")
+	// "up" comes after the trap: a SIGTERM before it would kill the shell
+	eventually(t, 20*time.Second, "the container to print up", func() bool {
+		return strings.Contains(out.String(), "up\n")
 	})
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

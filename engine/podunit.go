@@ -55,8 +55,13 @@ func (e *Engine) podUnitArgs(verb, id string) []string {
 	return args
 }
 
-// podUp brings up the pod's slice with the pod's limits, then its unit.
+// podUp brings up the pod's slice with the pod's limits, then its unit: in
+// one call and one transaction where neither is loaded, else one by one.
 func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) error {
+	err := conn.StartTransient(ctx, e.podTransient(p), podSlice(p))
+	if !errdefs.IsAlreadyExists(err) {
+		return err
+	}
 	if err := sliceUp(ctx, conn, podSlice(p)); err != nil {
 		return err
 	}

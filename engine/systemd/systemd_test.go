@@ -279,3 +279,40 @@ func TestFirstArgv(t *testing.T) {
 		}
 	}
 }
+
+// TestInSystemdAuxSlice: a unit started with its slice as an aux unit runs
+// in that slice, made with the aux's limits in the same call; a second
+// call naming the same aux is ErrAlreadyExists and makes nothing.
+func TestInSystemdAuxSlice(t *testing.T) {
+	_, c := inSandbox(t)
+	ctx := context.Background()
+	slice := Transient{Name: "podunit-test-aux.slice", Properties: []Property{{Name: "MemoryMax", Value: uint64(64 << 20)}}}
+	unit := func(name string) Transient {
+		return Transient{Name: name, ExecStart: []string{"/bin/true"}, Type: "oneshot", RemainAfterExit: true,
+			Slice: slice.Name, CollectMode: "inactive-or-failed"}
+	}
+	if err := c.StartTransient(ctx, unit("podunit-test-aux1.service"), slice); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Stop(ctx, "podunit-test-aux1.service"); _ = c.Stop(ctx, slice.Name) })
+	show := func(unit, prop string) string {
+		out, err := exec.Command("systemctl", "show", "-p", prop, "--value", unit).Output()
+		if err != nil {
+			t.Fatalf("systemctl show %s: %v", unit, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := show(slice.Name, "ActiveState") + " " + show(slice.Name, "MemoryMax"); got != "active 67108864" {
+		t.Errorf("the aux slice: %q, want active with MemoryMax 67108864", got)
+	}
+	if got := show("podunit-test-aux1.service", "Slice"); got != slice.Name {
+		t.Errorf("the unit runs in %q, want %s", got, slice.Name)
+	}
+	err := c.StartTransient(ctx, unit("podunit-test-aux2.service"), slice)
+	if !errdefs.IsAlreadyExists(err) {
+		t.Fatalf("a second unit with the same aux slice: %v, want ErrAlreadyExists", err)
+	}
+	if s, err := c.State(ctx, "podunit-test-aux2.service"); err != nil || s.LoadState != "not-found" {
+		t.Errorf("the refused unit: %+v, %v; want it not made", s, err)
+	}
+}

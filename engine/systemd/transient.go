@@ -65,15 +65,24 @@ type execCommand struct {
 
 // StartTransient creates the transient unit and starts it (job mode "fail"),
 // waiting for the start job: for Type=notify, until READY=1 arrives or the
-// start fails. A unit of that name that is loaded already is
-// errdefs.ErrAlreadyExists.
-func (c *Conn) StartTransient(ctx context.Context, t Transient) error {
+// start fails. The aux units are created in the same call, unstarted: t
+// pulls them in (a Slice= it names, say) in its own start's transaction.
+// A unit of t's or an aux unit's name that is loaded already is
+// errdefs.ErrAlreadyExists, and then nothing is made.
+func (c *Conn) StartTransient(ctx context.Context, t Transient, aux ...Transient) error {
 	props, err := t.properties()
 	if err != nil {
 		return err
 	}
+	auxProps := make([]sdbus.PropertyCollection, len(aux))
+	for i, a := range aux {
+		if auxProps[i].Properties, err = a.properties(); err != nil {
+			return err
+		}
+		auxProps[i].Name = a.Name
+	}
 	return runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.StartTransientUnitContext(ctx, t.Name, "fail", props, ch)
+		return c.bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
 	})
 }
 

@@ -51,15 +51,27 @@ PY
 # podunit's binds of files under its run root, in cgroup CGROUP, and
 # without a seccomp program crun kept (the bare runtime compiles its
 # filter); ARGs, if given, replace the command.
-bare_spec() {
+bare_spec() { spec_for_bare drop "$@"; }
+
+# kept_spec IN OUT ROOTFS CGROUP [ARG...]: as bare_spec, but the seccomp
+# program crun compiled for an earlier container stays in the annotation
+# (run.oci.seccomp_bpf_data), as podunit hands it to crun: the runtime's
+# own cost of podunit's spec, without the compilation podunit saves it.
+kept_spec() { spec_for_bare keep "$@"; }
+
+spec_for_bare() {
 	python3 - "$@" <<'PY'
 import json, sys
-src, dst, rootfs, cgroup, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+bpf, src, dst, rootfs, cgroup, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
 s = json.load(open(src))
 s["root"]["path"] = rootfs
 s["mounts"] = [m for m in s["mounts"] if not m["source"].startswith("/run/")]
 s["linux"]["cgroupsPath"] = cgroup
-s.get("annotations", {}).pop("run.oci.seccomp_bpf_data", None)
+annotations = s.get("annotations", {})
+if bpf == "drop":
+    annotations.pop("run.oci.seccomp_bpf_data", None)
+elif "run.oci.seccomp_bpf_data" not in annotations:
+    sys.exit(f"{src}: no seccomp program kept in its annotations")
 if args:
     s["process"]["args"] = args
 json.dump(s, open(dst, "w"))

@@ -52,23 +52,46 @@ if command -v podman >/dev/null; then
 	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
 fi
 
+# kept_bundle PREFIX...: $work/kept, podunit's spec as crun gets it under
+# systemd (seccomp program kept from an earlier container), for bare crun.
+kept_bundle() {
+	local pre="$*" n # the prefix is one word: split it
+	for n in 1 2; do # the first container leaves the program, the second gets it
+		$pre "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" --runtime crun \
+			run -d --name kept-probe --network none bench sleep 30 >/dev/null
+		[ "$n" = 2 ] && $pre sh -c "cat $runs_dir/podunit/podunit/containers/*/config.json" >"$work/kept.json"
+		$pre "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" rm -f -t 0 kept-probe >/dev/null
+	done
+	mkdir -p "$work/kept"
+	kept_spec "$work/kept.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-raw true
+}
+
 measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	local rt=$1 where=$2; shift 2
 	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
 		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true"
 		"$@ $rt --root $work/raw-$rt run --bundle $work/hardened bench-hardened")
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
+	local kept=""
+	if [ "$rt" = crun ] && [ "$where" != host ]; then
+		kept_bundle "$@"
+		cmds+=("$@ crun --root $work/raw-crun run --bundle $work/kept bench-kept")
+		kept=1
+	fi
 	# BASE=/path/to/podunit: an older build beside this one, on the same store
 	[ -n "${BASE:-}" ] && cmds+=("$@ $BASE --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
-	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" <<'PY'
+	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" "$kept" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = r.pop()["median"] if sys.argv[5] else None
+kept = r.pop()["median"] if sys.argv[6] else None
 raw, ours, hard = r[0]["median"], r[1]["median"], r[2]["median"]
 line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
         f" (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
+if kept:
+    line += f"; raw with podunit's spec and kept seccomp program {kept*1000:.1f} ms = {kept/raw:.2f}x raw"
 if len(r) > 3:
     line += f", podman {r[3]['median']*1000:.1f} ms = {r[3]['median']/raw:.2f}x"
 if base:

@@ -129,14 +129,15 @@ func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transi
 // pod create and pod unit-start in one process. Outside a service it
 // refuses before it makes anything, as run --unit does.
 func (e *Engine) PodCreateInUnit(ctx context.Context, o PodCreateOptions) (*model.Pod, error) {
-	if _, err := ownUnit(); err != nil {
+	unit, err := ownUnit()
+	if err != nil {
 		return nil, err
 	}
 	p, err := e.PodCreate(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	return p, e.podUnitStart(ctx, p)
+	return p, e.podUnitStart(ctx, p, unit)
 }
 
 // PodUnitStart runs as the pod unit's ExecStart=: it pins the shared
@@ -146,11 +147,12 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
-	return e.podUnitStart(ctx, p)
+	unit, _ := ownUnit() // none when run by hand: the pod is up all the same
+	return e.podUnitStart(ctx, p, unit)
 }
 
-// podUnitStart is PodUnitStart for the pod record p.
-func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod) error {
+// podUnitStart is PodUnitStart for the pod record p, up in unit.
+func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) error {
 	if e.cfg.Rootless.On {
 		return e.rootlessPodUnitStart(ctx, p)
 	}
@@ -174,10 +176,6 @@ func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod) error {
 			_ = network.Unpin(pinned.Dir)
 			return fmt.Errorf("pod %q: %w", p.Name, err)
 		}
-	}
-	unit := os.Getenv("PODUNIT_SYSTEMD_UNIT")
-	if unit == "" {
-		unit, _ = ownUnit()
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
 		p.State.NamespacesPinned, p.State.Unit, p.State.IP, p.State.HolderPid = true, unit, ip, holder

@@ -26,6 +26,8 @@ type env struct {
 	runtime string
 	// noGlobals: use storage.conf's default paths and runtime (boot tests)
 	noGlobals bool
+	// noDriver: no --storage-driver, so podunit finds the root's driver
+	noDriver bool
 	// runRoot, where set, replaces dir/run: a path on the sandbox's own /run,
 	// which a reboot wipes as a real one does
 	runRoot string
@@ -76,8 +78,11 @@ func (e *env) globals() []string {
 	if e.noGlobals {
 		return nil
 	}
-	return []string{"--root", filepath.Join(e.dir, "root"), "--runroot", e.runDir(),
-		"--storage-driver", "overlay", "--runtime", e.runtime}
+	g := []string{"--root", filepath.Join(e.dir, "root"), "--runroot", e.runDir()}
+	if !e.noDriver {
+		g = append(g, "--storage-driver", "overlay")
+	}
+	return append(g, "--runtime", e.runtime)
 }
 
 func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {

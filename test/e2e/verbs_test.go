@@ -290,19 +290,9 @@ func checkStartWithoutDriver(t *testing.T, e *env) {
 	e = e.on(t)
 	e.must("create", "--name", "nodrv", "--network", "none", "bb", "sleep", "600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "nodrv") })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := e.command(ctx)
-	for i, a := range cmd.Args { // the same command line without --storage-driver overlay
-		if a == "--storage-driver" {
-			cmd.Args = append(cmd.Args[:i:i], cmd.Args[i+2:]...)
-			break
-		}
-	}
-	cmd.Args = append(cmd.Args, "start", "nodrv")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("start without --storage-driver: %v: %s", err, out)
-	}
+	nd := e.on(t)
+	nd.noDriver = true
+	nd.must("start", "nodrv")
 	if got := e.field("nodrv", "{{.State.Status}}"); got != "running" {
 		t.Errorf("the container is %s, want running", got)
 	}

@@ -34,14 +34,19 @@ inside $pu image import "$work/rootfs.tar" bench >/dev/null
 
 # The bare runtime's bundle with its own default spec, and one with the spec
 # podunit wrote for the same command (copied from a running container; its
-# bind mounts of files under the run root and its cgroup path left out).
+# bind mounts of files under the run root and its cgroup path left out),
+# once as the bare runtime would run it (crun compiles the seccomp filter)
+# and once as podunit hands it to crun (the program an earlier container left).
 default_bundle "$work/bundle" "$work/rootfs" sh -c 'trap "exit 0" TERM; sleep 600 & wait'
-inside sh -c "$pu --runtime crun run -d --name spec-probe --network none bench $cmd >/dev/null"
-cfg=$(inside sh -c "ls $runroot/podunit/podunit/containers/*/config.json | head -1")
-mkdir -p "$work/hardened"
-inside cat "$cfg" >"$work/probe.json"
+for _ in 1 2; do # the first container leaves its seccomp program, the second gets it
+	inside sh -c "$pu --runtime crun run -d --name spec-probe --network none bench $cmd >/dev/null"
+	cfg=$(inside sh -c "ls $runroot/podunit/podunit/containers/*/config.json | head -1")
+	inside cat "$cfg" >"$work/probe.json"
+	inside $pu rm -f -t 0 spec-probe >/dev/null
+done
+mkdir -p "$work/hardened" "$work/kept"
 bare_spec "$work/probe.json" "$work/hardened/config.json" "$work/bundle/rootfs" /podunit-bench-rund-raw
-inside $pu rm -f -t 0 spec-probe >/dev/null
+kept_spec "$work/probe.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-rund-raw
 
 pm=""
 if command -v podman >/dev/null; then
@@ -68,6 +73,12 @@ for rt in ${RUNTIMES:-crun}; do
 	run=("$raw run -d --bundle $work/bundle d" "$raw run -d --bundle $work/hardened d" "$pu --runtime $rt run -d --name d --network none bench $cmd")
 	gone=("$raw delete -f d" "$raw delete -f d" "$pu rm -f -t 0 d")
 	stop=("$work/bare-stop $rt $runroot/raw-$rt d" "$work/bare-stop $rt $runroot/raw-$rt d" "$pu stop d")
+	if [ "$rt" = crun ]; then
+		names+=("bare crun, podunit's spec, program kept")
+		run+=("$raw run -d --bundle $work/kept d")
+		gone+=("$raw delete -f d")
+		stop+=("$work/bare-stop $rt $runroot/raw-$rt d")
+	fi
 	if [ -n "$pm" ]; then
 		names+=("podman")
 		run+=("$pm --runtime $rt run -d --name d $pmflags localhost/bench $cmd")

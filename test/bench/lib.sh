@@ -1,4 +1,11 @@
-# lib.sh: sourced by the benchmarks in test/bench (bash).
+# lib.sh: sourced by the benchmarks in test/bench (bash), first thing after
+# `set -euo pipefail`, as `. "$(dirname "$0")/lib.sh"`. It sets here
+# (test/bench), top (the tree) and bin (bin/podunit, or the build PODUNIT
+# names), and stops a benchmark whose podunit is not built.
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=${PODUNIT:-$top/bin/podunit}
+[ -x "$bin" ] || { echo "$(basename "$0"): build first (make build)" >&2; exit 1; }
 
 # A benchmark stopped by a signal (a timeout's TERM, ^C) exits through its EXIT
 # trap, which stops its sandbox: one left running holds the harness lock, and
@@ -76,4 +83,18 @@ if args:
     s["process"]["args"] = args
 json.dump(s, open(dst, "w"))
 PY
+}
+
+# in_systemd [--net]: where PID 1 is not systemd, boots test/sandbox.sh's
+# (stopped when the benchmark exits; --net: its own network namespace).
+# Then `inside CMD...` runs CMD under that systemd, and prefix is the same
+# as words to put before a command line (empty where PID 1 is systemd).
+in_systemd() {
+	inside() { "$@"; }
+	prefix=""
+	[ -d /run/systemd/system ] && return
+	sb=$("$top/test/sandbox.sh" start "$@")
+	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	prefix="$top/test/sandbox.sh exec $sb"
+	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
 }

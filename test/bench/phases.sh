@@ -8,14 +8,11 @@
 # run on a quiet machine. Usage: test/bench/phases.sh [-- podunit args...]
 #   RUNS=50 RUNTIME=runc test/bench/phases.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 runs=${RUNS:-50}
 rt=${RUNTIME:-runc}
 work=${WORK:-/var/lib/podunit-bench}
 command -v perf >/dev/null || { echo "phases.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-[ -x "$bin" ] || { echo "phases.sh: build first (make build)" >&2; exit 1; }
 pu=("$bin" --root "$work/podunit/root" --runroot /run/podunit-bench/podunit)
 if ! "${pu[@]}" image exists bench 2>/dev/null; then
 	echo "phases.sh: no image 'bench' in $work: run test/bench/run-rm.sh once first" >&2

@@ -5,22 +5,13 @@
 # process that runs for a pod besides its members. As root, after `make build`.
 # BASE=/path/to/older/podunit measures an older build beside this one.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-pod
 runs=${RUNS:-10}
-[ -x "$bin" ] || { echo "pod-start.sh: build first (make build)" >&2; exit 1; }
 
-. "$here/lib.sh"
 busybox_rootfs "$work"
 
-inside() { "$@"; }
-if [ ! -d /run/systemd/system ]; then
-	sb=$("$top/test/sandbox.sh" start --net) # bridges and rules, if any, stay inside
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
-	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
-fi
+in_systemd --net # bridges and rules, if any, stay inside
 pu="$bin --root $work/podunit --runroot /run/podunit-bench-pod --runtime crun"
 inside $pu image import "$work/rootfs.tar" bench >/dev/null
 pu_up="$pu pod create --network none --name p >/dev/null && for m in a b c; do $pu create --pod p --name \$m --stop-signal KILL bench sleep 600 >/dev/null; done && $pu pod start p >/dev/null"

@@ -6,22 +6,13 @@
 # engines, so a drift of the machine hits both alike. As root, after `make build`.
 # RUNS=N (default 10).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-podunit-unit
 runs=${RUNS:-10}
-[ -x "$bin" ] || { echo "pod-unit.sh: build first (make build)" >&2; exit 1; }
 
-. "$here/lib.sh"
 busybox_rootfs "$work"
 
-inside() { "$@"; }
-if [ ! -d /run/systemd/system ]; then
-	sb=$("$top/test/sandbox.sh" start)
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
-	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
-fi
+in_systemd
 
 # units ENGINE DIR: make pod p with members a, b, c, write its --new units into
 # the unit directory, remove the pod (the units make it again), reload.

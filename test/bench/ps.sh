@@ -6,13 +6,10 @@
 # minutes) and kept under /var/lib/podunit-bench-ps; FRESH=1 remakes them.
 # As root, after `make build`; on a quiet machine. No container runs.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin=${PODUNIT:-$top/bin/podunit}
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-ps
 runs=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "ps.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
-[ -x "$bin" ] || { echo "ps.sh: build first (make build)" >&2; exit 1; }
 [ "${FRESH:-}" = 1 ] && rm -rf "$work" /run/podunit-bench-ps
 mkdir -p "$work"
 if [ ! -f "$work/rootfs.tar" ]; then

@@ -8,23 +8,14 @@
 # `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
 # BASE=/path/to/older/podunit measures an older build beside this one.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-rund
 runs=${RUNS:-20}
-[ -x "$bin" ] || { echo "run-d.sh: build first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run-d.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
-. "$here/lib.sh"
 busybox_rootfs "$work"
 
-inside() { "$@"; }
-if [ ! -d /run/systemd/system ]; then
-	sb=$("$top/test/sandbox.sh" start --net) # nothing of it outlives the run
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
-	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
-fi
+in_systemd --net # nothing of it outlives the run
 
 # what every engine runs: exits at once on SIGTERM
 cmd="sh -c 'trap \"exit 0\" TERM; sleep 600 & wait'"

@@ -11,26 +11,15 @@
 # It also counts the iptables/ip6tables/nft programs one more run starts
 # (strace -f -e trace=execve): a figure the machine's load does not disturb.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-bridge
 runs=${RUNS:-20}
 port=${PORT:-18480}
-[ -x "$bin" ] || { echo "run-rm-bridge.sh: build first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run-rm-bridge.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
-. "$here/lib.sh"
 busybox_rootfs "$work" /run/podunit-bench-bridge
 
-inside() { "$@"; }
-prefix=""
-if [ ! -d /run/systemd/system ]; then
-	sb=$("$top/test/sandbox.sh" start --net)
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
-	prefix="$top/test/sandbox.sh exec $sb"
-	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
-fi
+in_systemd --net
 pu="$bin --root $work/podunit --runroot /run/podunit-bench-bridge/podunit --runtime crun"
 inside $pu image import "$work/rootfs.tar" bench >/dev/null
 if [ -n "${COMPANION:-}" ]; then

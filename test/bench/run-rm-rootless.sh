@@ -11,18 +11,14 @@
 # --runroot of its own beside them, so neither store sees the other's.
 # Output: hyperfine's table and a line of medians and ratios.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-rootless
 runs=${RUNS:-20}
 name=${BENCH_USER:-pubench}
-[ -x "$bin" ] || { echo "run-rm-rootless.sh: build first (make build)" >&2; exit 1; }
 for p in hyperfine newuidmap useradd setpriv loginctl crun; do
 	command -v $p >/dev/null || { echo "run-rm-rootless.sh: $p is missing (Debian: hyperfine, uidmap, passwd, util-linux, systemd, crun)" >&2; exit 1; }
 done
 
-. "$here/lib.sh"
 busybox_rootfs "$work"
 chmod 755 "$work"
 home="$work/home"

@@ -8,16 +8,12 @@
 # Output: hyperfine's tables and a summary of ratios (podunit / raw runtime).
 # BASE=/path/to/older/podunit measures an older build beside this one.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin="$top/bin/podunit"
+. "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench
 runs=${RUNS:-30}
-[ -x "$bin" ] || { echo "run-rm.sh: build first (make build)" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 # a previous run's overlay mounts (podman's, ours) must go before its files
-. "$here/lib.sh"
 busybox_rootfs "$work" /run/podunit-bench
 
 # The raw runtimes' bundle: the runtime's own default spec, running true.

@@ -164,11 +164,14 @@ func checkAnyUnit(t *testing.T, u *Unit) {
 		}
 	}
 	written := []string{"Environment", "KillMode", "Delegate", "Type", "NotifyAccess", "SyslogIdentifier", "KillSignal",
-		"TimeoutStopSec", "RemainAfterExit", "ExecStart", "ExecStartPre", "ExecStop", "ExecStopPost", "ExecReload", "Slice",
+		"TimeoutStopSec", "RemainAfterExit", "SendSIGKILL", "ExecStart", "ExecStartPre", "ExecStop", "ExecStopPost", "ExecReload", "Slice",
 		"SuccessExitStatus", "RestartForceExitStatus", "RestartPreventExitStatus", "MemoryMax", "TasksMax", "LoadCredential"}
 	for _, e := range out.Section("Service").Entries {
 		if !slices.Contains(written, e.Key) {
 			t.Fatalf("unexpected [Service] %s=%s", e.Key, e.Value)
+		}
+		if e.Key == "SendSIGKILL" && e.Value != "no" { // a terminal's keeper ends by itself
+			t.Fatalf("SendSIGKILL=%s", e.Value)
 		}
 		if e.Key == "LoadCredential" && (!strings.HasPrefix(e.Value, "podunit-secret.") || strings.Count(e.Value, ":") != 1 ||
 			strings.ContainsAny(e.Value, " \t\"'\\")) {

@@ -117,7 +117,15 @@ func checkRunning(t *testing.T, c *Conn, unit, work string) int {
 	if s.ActiveState != "active" || s.SubState != "running" || s.MainPID != pid || pid == 0 {
 		t.Fatalf("state %+v, want active/running with main PID %d", s, pid)
 	}
-	if comm := readFile(t, "/proc/"+strconv.Itoa(pid)+"/comm"); comm != "sleep\n" {
+	// the helper writes the pid of its background child once forked: the
+	// child may still be the shell, about to exec sleep
+	comm := ""
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if comm = readFile(t, "/proc/"+strconv.Itoa(pid)+"/comm"); comm == "sleep\n" {
+			break
+		}
+	}
+	if comm != "sleep\n" {
 		t.Errorf("main process is %q, want sleep", comm)
 	}
 	if cg := readFile(t, filepath.Join(work, "cgroup")); cg != s.ControlGroup || !strings.HasSuffix(cg, "/"+unit) {

@@ -114,9 +114,10 @@ func checkPodInit(t *testing.T, e *env) {
 			t.Errorf("%s after pod start: %s", m, st)
 		}
 		pid := e.field(m, "{{.State.Pid}}")
-		if comm := strings.TrimSpace(e.sh("cat /proc/" + pid + "/comm")); comm != "sleep" {
-			t.Errorf("%s runs %q, want sleep", m, comm)
-		}
+		// crun start returns once it has released the init, which then execs
+		eventually(t, 10*time.Second, m+"'s init to run sleep", func() bool {
+			return strings.TrimSpace(e.sh("cat /proc/"+pid+"/comm")) == "sleep"
+		})
 	}
 	e.must("pod", "rm", "-f", "-t", "0", "ini")
 }

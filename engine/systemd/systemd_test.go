@@ -93,12 +93,15 @@ func TestInSystemdLifecycle(t *testing.T) {
 
 // writeStopPost writes work/stoppost.sh, which appends the exit status and
 // result that systemd passes to ExecStopPost to work/stoppost, and "alive"
-// if the main process is still there.
+// if the main process is still there. A zombie is not: systemd starts
+// ExecStopPost from its handling of the main process's exit, and reaps the
+// process only after that handling.
 func writeStopPost(t *testing.T, work string) {
 	t.Helper()
 	script := "cd " + work + "\n" +
 		`pid=$(cat mainpid 2>/dev/null); alive=""` + "\n" +
-		`[ -n "$pid" ] && [ -e /proc/$pid ] && alive=" alive"` + "\n" +
+		`st=$([ -n "$pid" ] && grep "^State:" /proc/$pid/status 2>/dev/null)` + "\n" +
+		`case "$st" in ""|*Z*) ;; *) alive=" alive" ;; esac` + "\n" +
 		`echo "$EXIT_STATUS $SERVICE_RESULT$alive" >>stoppost` + "\n"
 	if err := os.WriteFile(filepath.Join(work, "stoppost.sh"), []byte(script), 0o644); err != nil {
 		t.Fatal(err)

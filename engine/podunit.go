@@ -147,14 +147,17 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil {
 		return err
 	}
-	unit, _ := ownUnit() // none when run by hand: the pod is up all the same
-	return e.podUnitStart(ctx, p, unit)
+	unit, err := ownUnit()
+	if err != nil && e.cfg.Rootless.On {
+		return err // a rootless pod's unit is where its PID holder lives
+	}
+	return e.podUnitStart(ctx, p, unit) // run by hand as root: up all the same
 }
 
 // podUnitStart is PodUnitStart for the pod record p, up in unit.
 func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) error {
 	if e.cfg.Rootless.On {
-		return e.rootlessPodUnitStart(ctx, p)
+		return e.rootlessPodUnitStart(ctx, p, unit)
 	}
 	pinned, err := e.pinPod(p)
 	if err != nil {

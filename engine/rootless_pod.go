@@ -186,17 +186,13 @@ func (e *Engine) releasePodNS() {
 
 // rootlessPodUnitStart is a rootless pod unit's ExecStart=: there is
 // nothing to pin (the first member makes the namespaces), so it records
-// that the pod is up, in which unit; a pod that shares its PID namespace
-// gets its holder here, in the pod unit's cgroup.
-func (e *Engine) rootlessPodUnitStart(ctx context.Context, p *model.Pod) error {
-	unit, err := ownUnit()
-	if err != nil {
-		return err
-	}
+// that the pod is up, in unit; a pod that shares its PID namespace gets
+// its holder here, in the pod unit's cgroup.
+func (e *Engine) rootlessPodUnitStart(ctx context.Context, p *model.Pod, unit string) error {
 	if err := e.podUnitPIDHolder(ctx, p); err != nil {
 		return err
 	}
-	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+	_, err := e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
 		p.State.NamespacesPinned, p.State.Unit = true, unit
 		return nil
 	})

@@ -123,12 +123,10 @@ func checkRunning(t *testing.T, c *Conn, unit, work string) int {
 	// the helper writes the pid of its background child once forked: the
 	// child may still be the shell, about to exec sleep
 	comm := ""
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if comm = readFile(t, "/proc/"+strconv.Itoa(pid)+"/comm"); comm == "sleep\n" {
-			break
-		}
-	}
-	if comm != "sleep\n" {
+	if !until(10*time.Second, func() bool {
+		comm = readFile(t, "/proc/"+strconv.Itoa(pid)+"/comm")
+		return comm == "sleep\n"
+	}) {
 		t.Errorf("main process is %q, want sleep", comm)
 	}
 	if cg := readFile(t, filepath.Join(work, "cgroup")); cg != s.ControlGroup || !strings.HasSuffix(cg, "/"+unit) {
@@ -152,12 +150,8 @@ func TestInSystemdGracefulStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitState(t, c, unit, func(s *UnitState) bool { return s.ActiveState == "active" })
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(work, "trapped")); err == nil {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the container never set its TERM trap: %v", err)
-		}
+	if !until(20*time.Second, func() bool { _, err := os.Stat(filepath.Join(work, "trapped")); return err == nil }) {
+		t.Fatal("the container never set its TERM trap")
 	}
 	if err := c.Stop(context.Background(), unit); err != nil {
 		t.Fatal(err)
@@ -259,6 +253,16 @@ func waitState(t *testing.T, c *Conn, unit string, ok func(*UnitState) bool) *Un
 	}
 	t.Fatalf("unit %s: last state %+v, %v", unit, s, err)
 	return nil
+}
+
+// until polls ok every 10 ms and reports whether it held within limit.
+func until(limit time.Duration, ok func() bool) bool {
+	for deadline := time.Now().Add(limit); !ok(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
 }
 
 func mkdir(t *testing.T, dir, name string) string {

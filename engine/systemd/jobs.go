@@ -16,17 +16,49 @@ type jobFunc func(ctx context.Context, ch chan<- string) (int, error)
 // runJob enqueues a job and waits for its result. A result other than
 // "done" is an error naming the unit and the result.
 func runJob(ctx context.Context, op, unit string, enqueue jobFunc) error {
+	j, err := queueJob(ctx, op, unit, enqueue)
+	if err != nil {
+		return err
+	}
+	return j.Wait(ctx)
+}
+
+// Job is a systemd job that is enqueued and perhaps not finished: jobs
+// asked for after it, of units ordered after its unit, wait for it in
+// systemd's queue, not in the caller.
+type Job struct {
+	op, unit string
+	ch       chan string // nil: finished before it was handed out
+	waited   bool
+	err      error
+}
+
+// Done is a Job that has finished with err.
+func Done(err error) *Job { return &Job{waited: true, err: err} }
+
+func queueJob(ctx context.Context, op, unit string, enqueue jobFunc) (*Job, error) {
 	// Buffered: go-systemd's dispatcher must never block on us, even after
 	// we gave up waiting.
 	ch := make(chan string, 1)
 	if _, err := enqueue(ctx, ch); err != nil {
-		return wrap(op, unit, err)
+		return nil, wrap(op, unit, err)
+	}
+	return &Job{op: op, unit: unit, ch: ch}, nil
+}
+
+// Wait waits for the job's result; a result other than "done" is an error
+// naming the unit and the result. A job is waited for once: later calls
+// return the same error.
+func (j *Job) Wait(ctx context.Context) error {
+	if j.waited {
+		return j.err
 	}
 	select {
-	case result := <-ch:
-		return jobResult(op, unit, result)
+	case result := <-j.ch:
+		j.waited, j.err = true, jobResult(j.op, j.unit, result)
+		return j.err
 	case <-ctx.Done():
-		return wrap(op, unit, ctx.Err())
+		return wrap(j.op, j.unit, ctx.Err())
 	}
 }
 

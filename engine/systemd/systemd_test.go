@@ -331,3 +331,58 @@ func TestInSystemdAuxSlice(t *testing.T) {
 		t.Errorf("the refused unit: %+v, %v; want it not made", s, err)
 	}
 }
+
+// TestInSystemdQueuedJobs: a unit started after another's start is queued,
+// and ordered after and bound to it, waits for it in systemd's queue, and
+// fails with "dependency" (ErrConflict) when it fails, the first job's Wait
+// reporting the failure itself, the same on every call.
+func TestInSystemdQueuedJobs(t *testing.T) {
+	dir, c := inSandbox(t)
+	ctx := context.Background()
+	work := mkdir(t, dir, "queued")
+	mark := filepath.Join(work, "first-done")
+	first := func(name, script string) Transient {
+		return Transient{Name: name, ExecStart: []string{"/bin/sh", "-c", script}, Type: "oneshot",
+			RemainAfterExit: true, CollectMode: "inactive-or-failed"}
+	}
+	second := func(name, after string) Transient {
+		return Transient{Name: name, ExecStart: []string{"/bin/test", "-e", mark}, Type: "oneshot",
+			RemainAfterExit: true, After: []string{after}, BindsTo: []string{after}, CollectMode: "inactive-or-failed"}
+	}
+	ok1, ok2 := "podunit-test-queued1.service", "podunit-test-queued2.service"
+	t.Cleanup(func() { _ = c.Stop(ctx, ok2); _ = c.Stop(ctx, ok1) })
+	j, err := c.QueueTransient(ctx, first(ok1, "sleep 0.3; touch "+mark))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Errorf("QueueTransient returned after the unit's start finished, want at once")
+	}
+	if err := c.StartTransient(ctx, second(ok2, ok1)); err != nil {
+		t.Errorf("the unit queued after the first: %v (did it run before the first finished?)", err)
+	}
+	if err := j.Wait(ctx); err != nil {
+		t.Errorf("the first unit's job: %v", err)
+	}
+
+	bad1, bad2 := "podunit-test-queued3.service", "podunit-test-queued4.service"
+	t.Cleanup(func() { _ = c.ResetFailed(ctx, bad1) })
+	// it fails once the second's job is queued: one that failed before
+	// would be collected, and the second refused for a BindsTo= not found
+	if j, err = c.QueueTransient(ctx, first(bad1, "sleep 0.2; exit 3")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartTransient(ctx, second(bad2, bad1)); !errdefs.IsConflict(err) || !strings.Contains(err.Error(), "dependency") {
+		t.Errorf("the unit bound to a failing one: %v, want ErrConflict with dependency", err)
+	}
+	err = j.Wait(ctx)
+	if err == nil || !strings.Contains(err.Error(), bad1) || !strings.Contains(err.Error(), "failed") {
+		t.Errorf("the failing unit's job: %v, want its failure", err)
+	}
+	if again := j.Wait(ctx); again == nil || again.Error() != err.Error() {
+		t.Errorf("Wait a second time: %v, want %v", again, err)
+	}
+	if s, err := c.State(ctx, bad2); err != nil || s.ActiveState == "active" {
+		t.Errorf("the unit bound to the failed one: %+v, %v; want it not active", s, err)
+	}
+}

@@ -70,18 +70,28 @@ type execCommand struct {
 // A unit of t's or an aux unit's name that is loaded already is
 // errdefs.ErrAlreadyExists, and then nothing is made.
 func (c *Conn) StartTransient(ctx context.Context, t Transient, aux ...Transient) error {
-	props, err := t.properties()
+	j, err := c.QueueTransient(ctx, t, aux...)
 	if err != nil {
 		return err
+	}
+	return j.Wait(ctx)
+}
+
+// QueueTransient is StartTransient without the wait: it returns once
+// systemd has made the units and enqueued t's start job.
+func (c *Conn) QueueTransient(ctx context.Context, t Transient, aux ...Transient) (*Job, error) {
+	props, err := t.properties()
+	if err != nil {
+		return nil, err
 	}
 	auxProps := make([]sdbus.PropertyCollection, len(aux))
 	for i, a := range aux {
 		if auxProps[i].Properties, err = a.properties(); err != nil {
-			return err
+			return nil, err
 		}
 		auxProps[i].Name = a.Name
 	}
-	return runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
+	return queueJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
 	})
 }

@@ -55,9 +55,6 @@ func (e *Engine) PodInit(ctx context.Context, ref string) error {
 			return err
 		}
 		defer conn.Close()
-		if err := e.podUp(ctx, conn, p); err != nil {
-			return err
-		}
 		var todo []*model.Container
 		_, members = splitInits(members) // they run when the pod starts
 		for _, c := range members {
@@ -65,7 +62,14 @@ func (e *Engine) PodInit(ctx context.Context, ref string) error {
 				todo = append(todo, c)
 			}
 		}
-		return errors.Join(e.startMembers(ctx, conn, p, todo, true)...)
+		var errs []error
+		if err := e.withPod(ctx, conn, p, func() error {
+			errs = e.startMembers(ctx, conn, p, todo, true)
+			return nil
+		}); err != nil {
+			return err
+		}
+		return errors.Join(errs...)
 	})
 }
 
@@ -85,23 +89,27 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 			return err
 		}
 		defer conn.Close()
-		if err := e.podUp(ctx, conn, p); err != nil {
-			return err
-		}
-		if members, err = e.runPodInits(ctx, conn, p, members); err != nil {
-			return err
-		}
-		var initialized, todo []*model.Container
-		for _, c := range members {
-			switch {
-			case c.State.Status == model.Running:
-			case e.initialized(c):
-				initialized = append(initialized, c)
-			default:
-				todo = append(todo, c)
+		var initialized []*model.Container
+		var errs []error
+		if err := e.withPod(ctx, conn, p, func() error {
+			if members, err = e.runPodInits(ctx, conn, p, members); err != nil {
+				return err
 			}
+			var todo []*model.Container
+			for _, c := range members {
+				switch {
+				case c.State.Status == model.Running:
+				case e.initialized(c):
+					initialized = append(initialized, c)
+				default:
+					todo = append(todo, c)
+				}
+			}
+			errs = e.startMembers(ctx, conn, p, todo, false)
+			return nil
+		}); err != nil {
+			return err
 		}
-		errs := e.startMembers(ctx, conn, p, todo, false)
 		waiting := e.releaseInitialized(ctx, initialized)
 		e.podEvent(p, "start")
 		return errors.Join(append(errs, waiting...)...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -58,14 +59,53 @@ func (e *Engine) podUnitArgs(verb, id string) []string {
 // podUp brings up the pod's slice with the pod's limits, then its unit: in
 // one call and one transaction where neither is loaded, else one by one.
 func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) error {
-	err := conn.StartTransient(ctx, e.podTransient(p), podSlice(p))
+	return e.withPod(ctx, conn, p, func() error { return nil })
+}
+
+// podQueue is podUp up to the point where systemd has enqueued the pod
+// unit's start: members' starts asked for then wait for it in systemd's
+// queue (they are After= the pod's unit) rather than in podunit, so PID 1
+// makes their units while the pod's ExecStart= runs. On the road where a
+// unit was loaded already, the pod is up when it returns.
+func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod) (*systemd.Job, error) {
+	j, err := conn.QueueTransient(ctx, e.podTransient(p), podSlice(p))
 	if !errdefs.IsAlreadyExists(err) {
-		return err
+		return j, err
 	}
 	if err := sliceUp(ctx, conn, podSlice(p)); err != nil {
-		return err
+		return nil, err
 	}
-	return startUnlessActive(ctx, conn, e.podTransient(p))
+	if err := startUnlessActive(ctx, conn, e.podTransient(p)); err != nil {
+		return nil, err
+	}
+	return systemd.Done(nil), nil
+}
+
+// withPod runs start, which starts units bound to and ordered after pod
+// p's unit, once p's unit's start is enqueued, then waits for that start:
+// where the pod fails, its error is the one to report (the members' jobs
+// end with systemd's "dependency" and nothing of them ran).
+func (e *Engine) withPod(ctx context.Context, conn *systemd.Conn, p *model.Pod, start func() error) error {
+	begin := time.Now().UTC()
+	j, err := e.podQueue(ctx, conn, p)
+	if err != nil {
+		return e.podFailure(ctx, p, begin, err)
+	}
+	serr := start()
+	if err := j.Wait(ctx); err != nil {
+		return e.podFailure(ctx, p, begin, err)
+	}
+	return serr
+}
+
+// podFailure prefers the reason pod p's unit recorded, since begin, for
+// its failure to come up over systemd's word for it ("job failed").
+func (e *Engine) podFailure(ctx context.Context, p *model.Pod, begin time.Time, jobErr error) error {
+	after, err := e.store.Pod(ctx, p.ID)
+	if err != nil || after.State.Error == "" || after.State.ErrorAt.Before(begin) {
+		return jobErr
+	}
+	return fmt.Errorf("%s (unit %s)", after.State.Error, e.podTransient(p).Name)
 }
 
 // sliceUp starts slice t with its limits or, where it is loaded already
@@ -151,7 +191,15 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil && e.cfg.Rootless.On {
 		return err // a rootless pod's unit is where its PID holder lives
 	}
-	return e.podUnitStart(ctx, p, unit) // run by hand as root: up all the same
+	// run by hand as root: up all the same
+	if err := e.podUnitStart(ctx, p, unit); err != nil {
+		_, _ = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+			p.State.Error, p.State.ErrorAt = err.Error(), time.Now().UTC()
+			return nil
+		})
+		return err
+	}
+	return nil
 }
 
 // podUnitStart is PodUnitStart for the pod record p, up in unit.
@@ -182,6 +230,7 @@ func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) er
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
 		p.State.NamespacesPinned, p.State.Unit, p.State.IP, p.State.HolderPid = true, unit, ip, holder
+		p.State.Error, p.State.ErrorAt = "", time.Time{}
 		return nil
 	})
 	if err == nil && ip != "" {

@@ -58,13 +58,18 @@ func (e *Engine) startUnitWith(ctx context.Context, ref string, extra ...systemd
 		if p, err = e.store.Pod(ctx, c.Config.Pod); err != nil {
 			return nil, err
 		}
-		if err := e.podUp(ctx, conn, p); err != nil {
-			return nil, err
-		}
 	}
-	if e.initialized(c) {
+	switch {
+	case e.initialized(c):
+		if p != nil {
+			if err := e.podUp(ctx, conn, p); err != nil {
+				return nil, err
+			}
+		}
 		err = errors.Join(e.releaseInitialized(ctx, []*model.Container{c})...)
-	} else {
+	case p != nil:
+		err = e.withPod(ctx, conn, p, func() error { return e.startUnit(ctx, conn, c, p, false, extra...) })
+	default:
 		err = e.startUnit(ctx, conn, c, p, false, extra...)
 	}
 	if err != nil {

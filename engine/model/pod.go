@@ -35,6 +35,10 @@ type PodState struct {
 	HolderPid        int    `json:"holderPid,omitempty"` // catatonit holding a shared PID namespace
 	Unit             string `json:"unit,omitempty"`      // the pod's systemd unit, while started
 	IP               string `json:"ip,omitempty"`        // its address on its network, while attached
+	// Error is why the pod's unit last failed to come up (its ExecStart=),
+	// at ErrorAt; cleared when it comes up.
+	Error   string    `json:"error,omitempty"`
+	ErrorAt time.Time `json:"errorAt,omitzero"`
 }
 
 // Shares reports whether the pod's members share namespace ns.

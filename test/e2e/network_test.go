@@ -28,6 +28,7 @@ func TestNetwork(t *testing.T) {
 	t.Run("an internal network cannot reach the host", func(t *testing.T) { checkNetworkInternal(t, e) })
 	t.Run("a published port reaches the container", func(t *testing.T) { checkNetworkPublish(t, e) })
 	t.Run("a pod's published port reaches its member", func(t *testing.T) { checkNetworkPodPublish(t, e) })
+	t.Run("a pod whose unit fails says why; its members stay created", func(t *testing.T) { checkNetworkPodUnitFails(t, e) })
 	t.Run("the default bridge is made on first use", func(t *testing.T) { checkNetworkDefault(t, e) })
 	t.Run("a used bridge is kept: a run -p does only its own firewall work", func(t *testing.T) { checkNetworkKeeper(t, e) })
 	t.Run("none, host and container:NAME", func(t *testing.T) { checkNetworkModes(t, e) })
@@ -182,6 +183,47 @@ func checkNetworkPodPublish(t *testing.T, e *env) {
 	}
 	if r := e.run("create", "--pod", "ppod", "--network", "webnet", "bb", "true"); r.code != 125 {
 		t.Fatalf("--network on a pod member: exit %d, want 125", r.code)
+	}
+}
+
+// checkNetworkPodUnitFails starts a pod whose own unit fails (its address
+// is another container's): pod start and start of a member report the
+// unit's reason, not systemd's "job failed" or the members' "dependency";
+// no member ran or keeps a unit; once the address is free, the pod starts.
+func checkNetworkPodUnitFails(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("network", "create", "--subnet", "10.93.0.0/24", "failnet")
+	t.Cleanup(func() {
+		e.run("pod", "rm", "-f", "-t", "0", "pfail")
+		e.run("rm", "-f", "-t", "0", "pfail-holder")
+		e.run("network", "rm", "failnet")
+	})
+	e.must("run", "-d", "--name", "pfail-holder", "--network", "failnet", "--ip", "10.93.0.5", "bb", "sleep", "600")
+	e.must("pod", "create", "--name", "pfail", "--network", "failnet", "--ip", "10.93.0.5")
+	for _, m := range []string{"pfail-a", "pfail-b"} {
+		e.must("create", "--pod", "pfail", "--name", m, "bb", "sleep", "600")
+	}
+	want := `pod "pfail": network "failnet": address 10.93.0.5 is taken`
+	for _, args := range [][]string{{"pod", "start", "pfail"}, {"start", "pfail-b"}} {
+		r := e.run(args...)
+		if r.code != 125 || !strings.Contains(r.err, want) || strings.Contains(r.err, "dependency") || strings.Contains(r.err, "pfail-a") {
+			t.Fatalf("%s: exit %d, stderr %q; want 125 and %q", strings.Join(args, " "), r.code, r.err, want)
+		}
+	}
+	for _, m := range []string{"pfail-a", "pfail-b"} {
+		if st := e.field(m, "{{.State.Status}}"); st != "created" {
+			t.Errorf("%s after the failed starts: %s, want created", m, st)
+		}
+	}
+	if units := e.sh("systemctl list-units --all --plain --no-legend podunit-pfail-a.service podunit-pfail-b.service pfail-pod.service"); strings.TrimSpace(units) != "" {
+		t.Errorf("units left by the failed starts:\n%s", units)
+	}
+	e.must("rm", "-f", "-t", "0", "pfail-holder")
+	e.must("pod", "start", "pfail")
+	for _, m := range []string{"pfail-a", "pfail-b"} {
+		if st := e.field(m, "{{.State.Status}}"); st != "running" {
+			t.Errorf("%s after the pod started: %s, want running", m, st)
+		}
 	}
 }
 

@@ -15,11 +15,12 @@ import (
 // app holds what every command shares: the global flags, the streams and,
 // once a command needs it, the open engine.
 type app struct {
-	in       *os.File
-	out, err io.Writer
-	cfg      engine.Config
-	eng      *engine.Engine
-	exitCode int // set by commands that pass a container's code through
+	in              *os.File
+	out, err        io.Writer
+	cfg             engine.Config
+	eng             *engine.Engine
+	exitCode        int  // set by commands that pass a container's code through
+	modulesResolved bool // resolveModules ran
 }
 
 func newApp(in *os.File, out, errw io.Writer) *app {

@@ -85,6 +85,21 @@ json.dump(s, open(dst, "w"))
 PY
 }
 
+# spec_probe OUT RUNROOT PODUNIT CMD: OUT is the config.json podunit
+# writes for `run -d --network none bench CMD` (PODUNIT: the podunit command
+# line with its --root, --runtime and --runroot RUNROOT; CMD a string for
+# sh -c), as crun gets it under systemd: the second of two such containers,
+# which gets the seccomp program the first left. Through `inside`
+# (in_systemd first); the probe must be the only container of RUNROOT.
+spec_probe() {
+	local out=$1 runroot=$2 pu=$3 cmd=$4 n
+	for n in 1 2; do
+		inside sh -c "$pu run -d --name spec-probe --network none bench $cmd >/dev/null"
+		[ "$n" = 1 ] || inside sh -c "cat $runroot/podunit/containers/*/config.json" >"$out"
+		inside $pu rm -f -t 0 spec-probe >/dev/null
+	done
+}
+
 # in_systemd [--net]: where PID 1 is not systemd, boots test/sandbox.sh's
 # (stopped when the benchmark exits; --net: its own network namespace).
 # Then `inside CMD...` runs CMD under that systemd, and prefix is the same

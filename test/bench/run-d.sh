@@ -29,12 +29,7 @@ inside $pu image import "$work/rootfs.tar" bench >/dev/null
 # once as the bare runtime would run it (crun compiles the seccomp filter)
 # and once as podunit hands it to crun (the program an earlier container left).
 default_bundle "$work/bundle" "$work/rootfs" sh -c 'trap "exit 0" TERM; sleep 600 & wait'
-for _ in 1 2; do # the first container leaves its seccomp program, the second gets it
-	inside sh -c "$pu --runtime crun run -d --name spec-probe --network none bench $cmd >/dev/null"
-	cfg=$(inside sh -c "ls $runroot/podunit/podunit/containers/*/config.json | head -1")
-	inside cat "$cfg" >"$work/probe.json"
-	inside $pu rm -f -t 0 spec-probe >/dev/null
-done
+spec_probe "$work/probe.json" "$runroot/podunit" "$pu --runtime crun" "$cmd"
 mkdir -p "$work/hardened" "$work/kept"
 bare_spec "$work/probe.json" "$work/hardened/config.json" "$work/bundle/rootfs" /podunit-bench-rund-raw
 kept_spec "$work/probe.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-rund-raw

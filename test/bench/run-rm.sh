@@ -48,20 +48,6 @@ if command -v podman >/dev/null; then
 	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
 fi
 
-# kept_bundle PREFIX...: $work/kept, podunit's spec as crun gets it under
-# systemd (seccomp program kept from an earlier container), for bare crun.
-kept_bundle() {
-	local pre="$*" n # the prefix is one word: split it
-	for n in 1 2; do # the first container leaves the program, the second gets it
-		$pre "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" --runtime crun \
-			run -d --name kept-probe --network none bench sleep 30 >/dev/null
-		[ "$n" = 2 ] && $pre sh -c "cat $runs_dir/podunit/podunit/containers/*/config.json" >"$work/kept.json"
-		$pre "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" rm -f -t 0 kept-probe >/dev/null
-	done
-	mkdir -p "$work/kept"
-	kept_spec "$work/kept.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-raw true
-}
-
 measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	local rt=$1 where=$2; shift 2
 	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
@@ -70,7 +56,9 @@ measure() { # runtime, where ("host" or "sandbox"), exec prefix
 	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
 	local kept=""
 	if [ "$rt" = crun ] && [ "$where" != host ]; then
-		kept_bundle "$@"
+		spec_probe "$work/kept.json" "$runs_dir/podunit" "$bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime crun" "sleep 30"
+		mkdir -p "$work/kept"
+		kept_spec "$work/kept.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-raw true
 		cmds+=("$@ crun --root $work/raw-crun run --bundle $work/kept bench-kept")
 		kept=1
 	fi
@@ -98,14 +86,12 @@ PY
 }
 
 : >"$work/summary.txt"
-[ -d /run/systemd/system ] || measure runc host
-if [ -d /run/systemd/system ]; then
-	measure crun systemd; measure runc systemd
-else
-	sb=$("$top/test/sandbox.sh" start --net) # bridges and rules, if any, stay inside
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
-	prefix="$top/test/sandbox.sh exec $sb"
-	measure crun sandbox "$prefix"
-	measure runc sandbox "$prefix"
+where=systemd
+if ! [ -d /run/systemd/system ]; then
+	measure runc host
+	where=sandbox
 fi
+in_systemd --net # bridges and rules, if any, stay inside
+measure crun "$where" "$prefix"
+measure runc "$where" "$prefix"
 echo; echo "== medians"; cat "$work/summary.txt"

@@ -157,7 +157,8 @@ func fullPod(id, name string) *model.Pod {
 		NetConfig: fullNetConfig(), ShmSize: 1 << 20, UserNSConfig: fullUserNS(),
 		PodHostNS: model.PodHostNS{PIDMode: model.HostNS, IPCMode: model.HostNS},
 	}
-	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3", HolderPid: 4242}
+	p.State = model.PodState{NamespacesPinned: true, Unit: "podunit-pod-" + name + ".slice", IP: "10.89.0.3", HolderPid: 4242,
+		Error: `pod "` + name + `": address taken`, ErrorAt: time.Date(2026, 12, 5, 4, 30, 0, 0, time.UTC)}
 	return p
 }
 

@@ -224,7 +224,8 @@ func TestInSystemdLogs(t *testing.T) {
 }
 
 // checkLogs polls Logs until it returns what is wanted: journald stores a
-// stream's lines a moment after the unit wrote them.
+// stream's lines a moment after the unit wrote them. Every 100 ms, not
+// until's 10: each poll runs journalctl.
 func checkLogs(t *testing.T, opts LogOptions, wantOut, wantErr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -246,10 +247,11 @@ func waitState(t *testing.T, c *Conn, unit string, ok func(*UnitState) bool) *Un
 	t.Helper()
 	var s *UnitState
 	var err error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if s, err = c.State(context.Background(), unit); err == nil && ok(s) {
-			return s
-		}
+	if until(20*time.Second, func() bool {
+		s, err = c.State(context.Background(), unit)
+		return err == nil && ok(s)
+	}) {
+		return s
 	}
 	t.Fatalf("unit %s: last state %+v, %v", unit, s, err)
 	return nil

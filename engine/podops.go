@@ -162,9 +162,9 @@ func (e *Engine) releaseInitialized(ctx context.Context, members []*model.Contai
 	return errs
 }
 
-// PodStop stops every running member (in reverse start order, each with
-// its own stop timeout, or timeout), then the pod's unit, which tears down
-// the shared namespaces.
+// PodStop stops every running member (all at once, each with its own stop
+// timeout, or timeout), then the pod's unit, which tears down the shared
+// namespaces.
 func (e *Engine) PodStop(ctx context.Context, ref string, timeout *uint) error {
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
 		errs := e.stopMembers(ctx, members, timeout)

@@ -78,7 +78,7 @@ func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod)
 	if err := startUnlessActive(ctx, conn, e.podTransient(p)); err != nil {
 		return nil, err
 	}
-	return systemd.Done(nil), nil
+	return systemd.Done(), nil
 }
 
 // withPod runs start, which starts units bound to and ordered after pod
@@ -191,19 +191,21 @@ func (e *Engine) PodUnitStart(ctx context.Context, ref string) error {
 	if err != nil && e.cfg.Rootless.On {
 		return err // a rootless pod's unit is where its PID holder lives
 	}
-	// run by hand as root: up all the same
-	if err := e.podUnitStart(ctx, p, unit); err != nil {
-		_, _ = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
-			p.State.Error, p.State.ErrorAt = err.Error(), time.Now().UTC()
-			return nil
-		})
-		return err
-	}
-	return nil
+	return e.podUnitStart(ctx, p, unit) // run by hand as root: up all the same
 }
 
-// podUnitStart is PodUnitStart for the pod record p, up in unit.
-func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) error {
+// podUnitStart is PodUnitStart for the pod record p, up in unit. A failure
+// is recorded in the pod's record, for the command that started the unit
+// to report (podFailure), on every road: rootless, `pod create --unit`.
+func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) (err error) {
+	defer func() {
+		if err != nil {
+			_, _ = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+				p.State.Error, p.State.ErrorAt = err.Error(), time.Now().UTC()
+				return nil
+			})
+		}
+	}()
 	if e.cfg.Rootless.On {
 		return e.rootlessPodUnitStart(ctx, p, unit)
 	}
@@ -230,7 +232,6 @@ func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) er
 	}
 	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
 		p.State.NamespacesPinned, p.State.Unit, p.State.IP, p.State.HolderPid = true, unit, ip, holder
-		p.State.Error, p.State.ErrorAt = "", time.Time{}
 		return nil
 	})
 	if err == nil && ip != "" {

@@ -36,7 +36,8 @@ type PodState struct {
 	Unit             string `json:"unit,omitempty"`      // the pod's systemd unit, while started
 	IP               string `json:"ip,omitempty"`        // its address on its network, while attached
 	// Error is why the pod's unit last failed to come up (its ExecStart=),
-	// at ErrorAt; cleared when it comes up.
+	// at ErrorAt. It stays after a later start that succeeds: a reader
+	// takes it only if ErrorAt is after its own start began.
 	Error   string    `json:"error,omitempty"`
 	ErrorAt time.Time `json:"errorAt,omitzero"`
 }

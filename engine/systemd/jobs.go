@@ -33,8 +33,8 @@ type Job struct {
 	err      error
 }
 
-// Done is a Job that has finished with err.
-func Done(err error) *Job { return &Job{waited: true, err: err} }
+// Done is a Job that has finished well: the caller did the work itself.
+func Done() *Job { return &Job{waited: true} }
 
 func queueJob(ctx context.Context, op, unit string, enqueue jobFunc) (*Job, error) {
 	// Buffered: go-systemd's dispatcher must never block on us, even after

@@ -50,7 +50,7 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	if err := e.images.DeleteRootfs(c.ID); err != nil {
 		return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, img.ID, err)
 	}
-	if err := e.createRootfs(ctx, c); err != nil {
+	if err := e.remakeRootfs(ctx, c); err != nil {
 		return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, img.ID, err)
 	}
 	return nil

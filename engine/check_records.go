@@ -101,7 +101,7 @@ func (k *checker) recordsWithoutRootfs(ctx context.Context) error {
 		case k.e.images.RootfsExists(c.ID), c.Config.Rootfs != "": // --rootfs: no storage container
 		case k.e.images.HasImage(c.ImageID):
 			k.found("container", c.ID, "its storage container is gone", false, FixedStorage, func() error {
-				return k.e.createRootfs(ctx, c)
+				return k.e.remakeRootfs(ctx, c)
 			})
 		default:
 			k.found("container", c.ID, "its storage container and its image "+names.ShortID(c.ImageID)+" are gone",

@@ -17,8 +17,8 @@ import (
 )
 
 // createRootfs makes c's storage container (with its record copy), its
-// files owned by the user namespace c asks for; an --rm container's is
-// volatile, as Podman's.
+// files owned by the user namespace c asks for, and records what it made
+// (recordGraph); an --rm container's is volatile, as Podman's.
 func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	if c.Config.Rootfs != "" {
 		return nil // --rootfs: the user's directory
@@ -27,8 +27,60 @@ func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	return e.images.CreateRootfsWith(ctx, c.ImageID, c.ID, c.Name,
-		image.RootfsOptions{Record: recordCopy(c), UserNS: ns, Volatile: c.Config.Remove})
+	if err := e.images.CreateRootfsWith(ctx, c.ImageID, c.ID, c.Name,
+		image.RootfsOptions{Record: recordCopy(c), UserNS: ns, Volatile: c.Config.Remove}); err != nil {
+		return err
+	}
+	e.recordGraph(ctx, c)
+	return nil
+}
+
+// remakeRootfs makes c's storage container again (repair, a new image
+// followed) once the old one is gone: what was recorded of the old one is
+// forgotten first, so no crash leaves it standing for the new one.
+func (e *Engine) remakeRootfs(ctx context.Context, c *model.Container) error {
+	if err := e.store.SetContainerGraph(ctx, c.ID, nil); err != nil {
+		return err
+	}
+	return e.createRootfs(ctx, c)
+}
+
+// recordGraph keeps beside c's record what its rootfs was made of, so that
+// inspect opens no store (at 1000 containers storage reads all of their
+// records to find one). A failure is a warning and changes nothing else:
+// inspect asks storage where nothing is recorded (RootfsGraph).
+func (e *Engine) recordGraph(ctx context.Context, c *model.Container) {
+	drv, digest, err := e.images.RootfsGraph(c.ID)
+	if err == nil {
+		err = e.store.SetContainerGraph(ctx, c.ID, &model.Graph{Driver: drv.Name, Dirs: drv.Data, ImageDigest: digest})
+	}
+	if err != nil && e.cfg.Warn != nil {
+		e.cfg.Warn(fmt.Errorf("container %q: recording its rootfs's directories: %w", c.Name, err))
+	}
+}
+
+// RootfsGraph is inspect's Driver, GraphDriver and ImageDigest of c: as
+// recorded when its rootfs was made, else (a record system check rebuilt,
+// or one made before podunit kept them) as storage says. A --rootfs
+// container has the driver's name only.
+func (e *Engine) RootfsGraph(ctx context.Context, c *model.Container) (image.GraphDriver, string) {
+	if g, err := e.store.ContainerGraph(ctx, c.ID); err == nil && g != nil {
+		return graphDriver(g.Driver, g.Dirs), g.ImageDigest
+	}
+	if c.Config.Rootfs == "" {
+		if g, digest, err := e.images.RootfsGraph(c.ID); err == nil {
+			return graphDriver(g.Name, g.Data), digest
+		}
+	}
+	return graphDriver(e.images.Driver(), nil), ""
+}
+
+// graphDriver is inspect's GraphDriver, its Data {} rather than null.
+func graphDriver(name string, dirs map[string]string) image.GraphDriver {
+	if dirs == nil {
+		dirs = map[string]string{}
+	}
+	return image.GraphDriver{Name: name, Data: dirs}
 }
 
 // rootfsUserNS is the user namespace c's rootfs is made for: its pod's, the

@@ -238,7 +238,7 @@ func (a *app) inspectOne(cmd *cobra.Command, ref, kind string) (any, error) {
 				}
 				return ""
 			})
-			d.inspectMore = a.newInspectMore(cmd, eng, c)
+			d.inspectMore = newInspectMore(a.ctx(cmd), eng, c)
 			return d, nil
 		}
 		if kind == "container" || !errdefs.IsNotFound(err) {

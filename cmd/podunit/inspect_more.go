@@ -1,9 +1,8 @@
 package main
 
 import (
+	"context"
 	"strings"
-
-	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/image"
@@ -35,23 +34,17 @@ type inspectMore struct {
 }
 
 // newInspectMore reads the storage driver and the image's digest ("" when
-// the image is gone or the container runs from --rootfs).
-func (a *app) newInspectMore(cmd *cobra.Command, eng *engine.Engine, c *model.Container) inspectMore {
-	m := inspectMore{Driver: eng.Images().Driver(), Dependencies: []string{}, ExecIDs: eng.ExecIDs(c)}
+// the image is gone or the container runs from --rootfs): as recorded when
+// the rootfs was made, else from storage (engine.RootfsGraph).
+func newInspectMore(ctx context.Context, eng *engine.Engine, c *model.Container) inspectMore {
+	m := inspectMore{Dependencies: []string{}, ExecIDs: eng.ExecIDs(c)}
 	if b, e, err := engine.Capabilities(c); err == nil {
 		m.BoundingCaps, m.EffectiveCaps = b, e
 	}
 	m.AppArmorProfile = securityOptValue(c.Config.Identity.SecurityOpt, "apparmor")
 	m.RuntimeFiles = eng.ContainerFiles(c)
-	m.GraphDriver = image.GraphDriver{Name: m.Driver, Data: map[string]string{}}
-	if g, err := eng.Images().RootfsGraphDriver(c.ID); err == nil {
-		m.GraphDriver = g
-	}
-	if c.ImageID != "" {
-		if img, err := eng.Images().Inspect(a.ctx(cmd), c.ImageID); err == nil {
-			m.ImageDigest = img.Digest
-		}
-	}
+	m.GraphDriver, m.ImageDigest = eng.RootfsGraph(ctx, c)
+	m.Driver = m.GraphDriver.Name
 	return m
 }
 

@@ -1,6 +1,7 @@
 package image
 
 import (
+	"fmt"
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -57,23 +58,30 @@ func (s *Store) inspectMore(img *storage.Image, cfg *imgspecv1.Image, size int64
 	return m
 }
 
-// RootfsGraphDriver is the storage driver and the directories of a storage
-// container's layer (container inspect's GraphDriver).
-func (s *Store) RootfsGraphDriver(containerID string) (GraphDriver, error) {
+// RootfsGraph is what a storage container is made of: the storage driver
+// and its directories of the container's layer (container inspect's
+// GraphDriver), and the digest of the image it was made from ("" when that
+// image is gone). The engine records it when it makes the rootfs, so that
+// inspect need not open the store.
+func (s *Store) RootfsGraph(containerID string) (GraphDriver, string, error) {
 	if err := s.open(); err != nil {
-		return GraphDriver{}, err
+		return GraphDriver{}, "", err
 	}
 	g := GraphDriver{Name: s.store.GraphDriverName(), Data: map[string]string{}}
 	c, err := s.store.Container(containerID)
 	if err != nil {
-		return g, err
+		return g, "", fmt.Errorf("rootfs of container %s: %w", containerID, err)
 	}
 	drv, err := s.store.GraphDriver()
 	if err != nil {
-		return g, err
+		return g, "", err
 	}
 	if meta, err := drv.Metadata(c.LayerID); err == nil {
 		g.Data = meta
 	}
-	return g, nil
+	digest := ""
+	if img, err := s.store.Image(c.ImageID); err == nil {
+		digest = img.Digest.String()
+	}
+	return g, digest, nil
 }

@@ -18,6 +18,17 @@ type Storage struct {
 	Rootfs string `json:"rootfs,omitempty"`
 }
 
+// Graph is a rootfs as containers/storage made it: the driver, the
+// driver's directories of the container's layer (LowerDir, UpperDir,
+// WorkDir, MergedDir: inspect's GraphDriver.Data) and the digest of the
+// image it was made from ("" when that image had none). The state keeps it
+// beside the container's record, not in it, so listings decode no paths.
+type Graph struct {
+	Driver      string            `json:"driver"`
+	Dirs        map[string]string `json:"dirs,omitempty"`
+	ImageDigest string            `json:"imageDigest,omitempty"`
+}
+
 // Device is one --device HOST[:CTR[:PERMS]]: a host device node, or a
 // directory whose device nodes are all given, at PathInContainer.
 type Device struct {

@@ -50,6 +50,10 @@ var migrations = []string{
 		removed INTEGER NOT NULL
 	);
 	CREATE INDEX exits_name ON exits (name, removed)`,
+	// 6: what each container's rootfs was made of (the JSON of
+	// model.Graph, '' where unknown), apart from data so that listings do
+	// not decode its paths: see graph.go.
+	`ALTER TABLE containers ADD COLUMN graph TEXT NOT NULL DEFAULT ''`,
 }
 
 // querier is what *sql.DB and *sql.Tx share for reading one row.

@@ -166,6 +166,16 @@ func checkRunning(t *testing.T, e *env, id, v string, names ...string) {
 		if got := e.field(name, "{{.Image}} {{.State.Status}}"); got != id+" running" {
 			t.Errorf("inspect %s: %q, want image %s running", name, got, id)
 		}
+		// inspect's rootfs is the new one: the image's digest, and the
+		// upper directory the container writes into
+		digest := strings.TrimSpace(e.must("image", "inspect", "--format", "{{.Digest}}", id))
+		if got := e.field(name, "{{.ImageDigest}}"); got != digest {
+			t.Errorf("inspect %s: ImageDigest %s, want %s", name, got, digest)
+		}
+		upper := e.field(name, "{{.GraphDriver.Data.UpperDir}}")
+		if b, err := os.ReadFile(filepath.Join(upper, "tmp", "started")); err != nil || string(b) != v+" "+v+"\n" {
+			t.Errorf("inspect %s: UpperDir %s holds /tmp/started %q (%v), want %s's", name, upper, b, err, v)
+		}
 	}
 }
 

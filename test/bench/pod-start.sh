@@ -3,7 +3,8 @@
 # running, for podunit and (when installed) Podman 4.3.1, under a real systemd
 # (test/sandbox.sh where PID 1 is not systemd), and the resident memory of every
 # process that runs for a pod besides its members. As root, after `make build`.
-# BASE=/path/to/older/podunit measures an older build beside this one.
+# BASE=/path/to/older/podunit measures an older build beside this one, on a
+# store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-pod
@@ -27,13 +28,16 @@ if command -v podman >/dev/null; then
 	prep+=("$pm pod rm -f -t 0 p >/dev/null 2>&1 || true")
 	labels+=(podman)
 fi
-if [ -n "${BASE:-}" ]; then # BASE=/path/to/older/podunit, on the same store
-	cmds+=("${pu_up//$bin/$BASE}")
-	prep+=("$pu_down")
+if [ -n "${BASE:-}" ]; then # BASE=/path/to/older/podunit, on a store of its own (schemas differ)
+	pb="$BASE --root $work/podunit-base --runroot /run/podunit-bench-pod-base --runtime crun"
+	inside $pb image import "$work/rootfs.tar" bench >/dev/null
+	cmds+=("${pu_up//$pu/$pb}")
+	prep+=("${pu_down//$pu/$pb}")
 	labels+=("base build")
 fi
 for i in "${!cmds[@]}"; do
 	inside hyperfine --runs "$runs" --prepare "sh -c '${prep[$i]}'" --export-json "$work/pod-$i.json" "sh -c '${cmds[$i]}'"
+	inside sh -c "${prep[$i]}" # the builds' units share names: the next must find none
 done
 # what runs for the pod besides its members: everything in the pod's slice or
 # cgroups that is not a member's sleep (podunit), and podman's conmon + infra

@@ -6,7 +6,8 @@
 # inside it. The container is a shell that exits on SIGTERM (`sleep & wait`), so a
 # stop is the signal, the exit and the cleanup, not a timeout. As root, after
 # `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
-# BASE=/path/to/older/podunit measures an older build beside this one.
+# BASE=/path/to/older/podunit measures an older build beside this one, on a
+# store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-rund
@@ -22,6 +23,10 @@ cmd="sh -c 'trap \"exit 0\" TERM; sleep 600 & wait'"
 runroot=/run/podunit-bench-rund
 pu="$bin --root $work/podunit --runroot $runroot/podunit"
 inside $pu image import "$work/rootfs.tar" bench >/dev/null
+if [ -n "${BASE:-}" ]; then # schemas differ between builds: a store of its own
+	pb="$BASE --root $work/podunit-base --runroot $runroot/podunit-base"
+	inside $pb image import "$work/rootfs.tar" bench >/dev/null
+fi
 
 # The bare runtime's bundle with its own default spec, and one with the spec
 # podunit wrote for the same command (copied from a running container; its
@@ -71,11 +76,11 @@ for rt in ${RUNTIMES:-crun}; do
 		gone+=("$pm rm -f -t 0 d")
 		stop+=("$pm stop d")
 	fi
-	if [ -n "${BASE:-}" ]; then # an older build, on the same store
+	if [ -n "${BASE:-}" ]; then # an older build, on a store of its own
 		names+=("base build")
-		run+=("${run[2]//$bin/$BASE}")
-		gone+=("${gone[2]}")
-		stop+=("${stop[2]//$bin/$BASE}")
+		run+=("${run[2]//$pu/$pb}")
+		gone+=("${gone[2]//$pu/$pb}")
+		stop+=("${stop[2]//$pu/$pb}")
 	fi
 	for i in "${!names[@]}"; do
 		echo "== $rt: ${names[$i]}"

@@ -6,7 +6,8 @@
 # On a host whose PID 1 is not systemd, crun needs the cgroup hierarchies a booted
 # systemd mounts, so everything is measured inside test/sandbox.sh's systemd too.
 # Output: hyperfine's tables and a summary of ratios (podunit / raw runtime).
-# BASE=/path/to/older/podunit measures an older build beside this one.
+# BASE=/path/to/older/podunit measures an older build beside this one, on a
+# store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench
@@ -24,6 +25,7 @@ runs_dir=/run/podunit-bench
 rm -rf "$runs_dir"
 podunit() { "$bin" --root "$work/podunit/root" --runroot "$runs_dir/podunit" "$@"; }
 podunit image import "$work/rootfs.tar" bench >/dev/null
+[ -n "${BASE:-}" ] && "$BASE" --root "$work/podunit-base/root" --runroot "$runs_dir/podunit-base" image import "$work/rootfs.tar" bench >/dev/null
 # The raw runtimes again with podunit's own hardened spec (seccomp profile,
 # masked paths, capabilities, cgroup, pids limit), to tell podunit's own cost
 # from the cost of its security defaults: copied from a running container.
@@ -62,8 +64,8 @@ measure() { # runtime, where ("host" or "sandbox"), exec prefix
 		cmds+=("$@ crun --root $work/raw-crun run --bundle $work/kept bench-kept")
 		kept=1
 	fi
-	# BASE=/path/to/podunit: an older build beside this one, on the same store
-	[ -n "${BASE:-}" ] && cmds+=("$@ $BASE --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true")
+	# BASE=/path/to/podunit: an older build beside this one, on a store of its own
+	[ -n "${BASE:-}" ] && cmds+=("$@ $BASE --root $work/podunit-base/root --runroot $runs_dir/podunit-base --runtime $rt run --rm --network none bench true")
 	echo "== $rt on the $where"
 	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
 	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" "$kept" <<'PY'

@@ -66,8 +66,8 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 			continue
 		}
 		_ = c.Record() // an alias the user chose at a prompt; failing to record it is no failure to pull
-		s.event("pull", id, reference.TagNameOnly(c.Value).String())
-		return s.image(ctx, id, reference.TagNameOnly(c.Value).String())
+		s.event("pull", id, withDefaultTag(c.Value))
+		return s.image(ctx, id, withDefaultTag(c.Value))
 	}
 	if local != nil && policy == PullNewer {
 		return s.image(ctx, local.ID, name)
@@ -78,7 +78,7 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 // sameName reports whether name, fully qualified and tagged, is candidate.
 func sameName(candidate reference.Named, name string) bool {
 	named, err := reference.ParseNormalizedNamed(name)
-	return err == nil && reference.TagNameOnly(named).String() == candidate.String()
+	return err == nil && withDefaultTag(named) == candidate.String()
 }
 
 // sameDigest reports whether the registry's manifest for src is one local already has.

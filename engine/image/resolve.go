@@ -126,7 +126,7 @@ func byFullName(imgs []storage.Image, named reference.Named) (*storage.Image, st
 		}
 		return nil, "", nil
 	}
-	full := reference.TagNameOnly(named).String()
+	full := withDefaultTag(named)
 	for i := range imgs {
 		if slices.Contains(imgs[i].Names, full) {
 			return &imgs[i], full, nil

@@ -27,11 +27,12 @@ func (e *Engine) createRootfs(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if err := e.images.CreateRootfsWith(ctx, c.ImageID, c.ID, c.Name,
-		image.RootfsOptions{Record: recordCopy(c), UserNS: ns, Volatile: c.Config.Remove}); err != nil {
+	g, err := e.images.CreateRootfsWith(ctx, c.ImageID, c.ID, c.Name,
+		image.RootfsOptions{Record: recordCopy(c), UserNS: ns, Volatile: c.Config.Remove})
+	if err != nil {
 		return err
 	}
-	e.recordGraph(ctx, c)
+	e.recordGraph(ctx, c, g)
 	return nil
 }
 
@@ -49,11 +50,8 @@ func (e *Engine) remakeRootfs(ctx context.Context, c *model.Container) error {
 // inspect opens no store (at 1000 containers storage reads all of their
 // records to find one). A failure is a warning and changes nothing else:
 // inspect asks storage where nothing is recorded (RootfsGraph).
-func (e *Engine) recordGraph(ctx context.Context, c *model.Container) {
-	drv, digest, err := e.images.RootfsGraph(c.ID)
-	if err == nil {
-		err = e.store.SetContainerGraph(ctx, c.ID, &model.Graph{Driver: drv.Name, Dirs: drv.Data, ImageDigest: digest})
-	}
+func (e *Engine) recordGraph(ctx context.Context, c *model.Container, g *image.Graph) {
+	err := e.store.SetContainerGraph(ctx, c.ID, &model.Graph{Driver: g.Driver.Name, Dirs: g.Driver.Data, ImageDigest: g.ImageDigest})
 	if err != nil && e.cfg.Warn != nil {
 		e.cfg.Warn(fmt.Errorf("container %q: recording its rootfs's directories: %w", c.Name, err))
 	}
@@ -68,8 +66,8 @@ func (e *Engine) RootfsGraph(ctx context.Context, c *model.Container) (image.Gra
 		return graphDriver(g.Driver, g.Dirs), g.ImageDigest
 	}
 	if c.Config.Rootfs == "" {
-		if g, digest, err := e.images.RootfsGraph(c.ID); err == nil {
-			return graphDriver(g.Name, g.Data), digest
+		if g, err := e.images.RootfsGraph(c.ID); err == nil {
+			return graphDriver(g.Driver.Name, g.Driver.Data), g.ImageDigest
 		}
 	}
 	return graphDriver(e.images.Driver(), nil), ""

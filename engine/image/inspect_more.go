@@ -42,7 +42,7 @@ type GraphDriver struct {
 func (s *Store) inspectMore(img *storage.Image, cfg *imgspecv1.Image, size int64) InspectMore {
 	m := InspectMore{Author: cfg.Author, User: cfg.Config.User, VirtualSize: size,
 		NamesHistory: nonNil(img.NamesHistory), Annotations: map[string]string{}, History: []HistoryItem{},
-		GraphDriver: GraphDriver{Name: s.store.GraphDriverName(), Data: map[string]string{}}}
+		GraphDriver: s.layerGraph(img.TopLayer)}
 	for _, h := range cfg.History {
 		m.History = append(m.History, HistoryItem{Created: h.Created, CreatedBy: h.CreatedBy, Author: h.Author,
 			Comment: h.Comment, EmptyLayer: h.EmptyLayer})
@@ -50,38 +50,45 @@ func (s *Store) inspectMore(img *storage.Image, cfg *imgspecv1.Image, size int64
 	if len(cfg.History) > 0 {
 		m.Comment = cfg.History[0].Comment
 	}
-	if drv, err := s.store.GraphDriver(); err == nil && img.TopLayer != "" {
-		if meta, err := drv.Metadata(img.TopLayer); err == nil {
-			m.GraphDriver.Data = meta
-		}
-	}
 	return m
 }
 
-// RootfsGraph is what a storage container is made of: the storage driver
-// and its directories of the container's layer (container inspect's
-// GraphDriver), and the digest of the image it was made from ("" when that
-// image is gone). The engine records it when it makes the rootfs, so that
-// inspect need not open the store.
-func (s *Store) RootfsGraph(containerID string) (GraphDriver, string, error) {
-	if err := s.open(); err != nil {
-		return GraphDriver{}, "", err
-	}
+// layerGraph is the storage driver and its directories of layer (Data {}
+// where there is no layer or the driver does not say).
+func (s *Store) layerGraph(layer string) GraphDriver {
 	g := GraphDriver{Name: s.store.GraphDriverName(), Data: map[string]string{}}
+	if drv, err := s.store.GraphDriver(); err == nil && layer != "" {
+		if meta, err := drv.Metadata(layer); err == nil {
+			g.Data = meta
+		}
+	}
+	return g
+}
+
+// Graph is what a storage container is made of: the storage driver and
+// its directories of the container's layer (container inspect's
+// GraphDriver), and the digest of the image it was made from ("" when that
+// image has none or is gone). The engine records it when it makes the
+// rootfs (CreateRootfsWith returns it), so that inspect need not open the
+// store.
+type Graph struct {
+	Driver      GraphDriver
+	ImageDigest string
+}
+
+// RootfsGraph is the Graph of the storage container containerID, for a
+// record that has none.
+func (s *Store) RootfsGraph(containerID string) (*Graph, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	c, err := s.store.Container(containerID)
 	if err != nil {
-		return g, "", fmt.Errorf("rootfs of container %s: %w", containerID, err)
+		return nil, fmt.Errorf("rootfs of container %s: %w", containerID, err)
 	}
-	drv, err := s.store.GraphDriver()
-	if err != nil {
-		return g, "", err
-	}
-	if meta, err := drv.Metadata(c.LayerID); err == nil {
-		g.Data = meta
-	}
-	digest := ""
+	g := &Graph{Driver: s.layerGraph(c.LayerID)}
 	if img, err := s.store.Image(c.ImageID); err == nil {
-		digest = img.Digest.String()
+		g.ImageDigest = img.Digest.String()
 	}
-	return g, digest, nil
+	return g, nil
 }

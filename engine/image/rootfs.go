@@ -37,7 +37,8 @@ func (s *Store) CreateRootfsRecord(ctx context.Context, imageID, containerID, co
 	if err := s.open(); err != nil {
 		return err
 	}
-	return s.CreateRootfsWith(ctx, imageID, containerID, containerName, RootfsOptions{Record: record})
+	_, err := s.CreateRootfsWith(ctx, imageID, containerID, containerName, RootfsOptions{Record: record})
+	return err
 }
 
 // RootfsOptions are the choices CreateRootfsWith takes.
@@ -54,17 +55,19 @@ type RootfsOptions struct {
 	Volatile bool
 }
 
-// CreateRootfsWith is CreateRootfsRecord with the choices o makes.
-func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, containerName string, o RootfsOptions) error {
+// CreateRootfsWith is CreateRootfsRecord with the choices o makes. It
+// returns the Graph of what it made, from the storage container and image
+// it holds already.
+func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, containerName string, o RootfsOptions) (*Graph, error) {
 	if err := s.open(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(containerID) != 64 || !isHex(containerID) {
-		return fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
+		return nil, fmt.Errorf("container ID %q is not 64 hex digits: %w", containerID, errdefs.ErrInvalidArgument)
 	}
 	img, err := s.store.Image(imageID)
 	if err != nil || img.ID != imageID {
-		return fmt.Errorf("image ID %q not found: %w", imageID, errdefs.ErrNotFound)
+		return nil, fmt.Errorf("image ID %q not found: %w", imageID, errdefs.ErrNotFound)
 	}
 	meta := containerMetadata{ImageID: img.ID, Name: containerName, CreatedAt: time.Now().Unix()}
 	if len(img.Names) > 0 {
@@ -72,7 +75,7 @@ func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, cont
 	}
 	metaJSON, err := json.Marshal(meta)
 	if err != nil {
-		return fmt.Errorf("container %s: metadata: %w", containerID, err)
+		return nil, fmt.Errorf("container %s: metadata: %w", containerID, err)
 	}
 	var names []string
 	if containerName != "" {
@@ -82,14 +85,14 @@ func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, cont
 	if o.Record != nil {
 		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: o.Record}}
 	}
-	_, err = s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), opts)
+	c, err := s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), opts)
 	if errors.Is(err, storage.ErrDuplicateID) || errors.Is(err, storage.ErrDuplicateName) {
-		return fmt.Errorf("rootfs for container %q (%s): %w: %w", containerName, containerID, errdefs.ErrAlreadyExists, err)
+		return nil, fmt.Errorf("rootfs for container %q (%s): %w: %w", containerName, containerID, errdefs.ErrAlreadyExists, err)
 	}
 	if err != nil {
-		return fmt.Errorf("creating rootfs for container %q (%s): %w", containerName, containerID, err)
+		return nil, fmt.Errorf("creating rootfs for container %q (%s): %w", containerName, containerID, err)
 	}
-	return nil
+	return &Graph{Driver: s.layerGraph(c.LayerID), ImageDigest: img.Digest.String()}, nil
 }
 
 // Mount mounts the container's rootfs (counted: each Mount needs an Unmount)

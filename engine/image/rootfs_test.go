@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -237,7 +238,7 @@ func TestRootfsVolatile(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, plain := ctrID(3), ctrID(4)
-	if err := s.CreateRootfsWith(ctx, img.ID, id, "once", RootfsOptions{Volatile: true}); err != nil {
+	if _, err := s.CreateRootfsWith(ctx, img.ID, id, "once", RootfsOptions{Volatile: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateRootfs(ctx, img.ID, plain, "kept"); err != nil {
@@ -268,5 +269,40 @@ func TestRootfsVolatile(t *testing.T) {
 	}
 	if s.RootfsExists(id) || !s.RootfsExists(plain) {
 		t.Error("deleting the volatile rootfs must take it, and only it")
+	}
+}
+
+// TestCreatedGraph: the Graph CreateRootfsWith hands back, from what it
+// made, is the one RootfsGraph reads back from the store: the driver, the
+// container's own layer directories (its UpperDir exists) and the image's
+// digest, as image inspect gives it.
+func TestCreatedGraph(t *testing.T) {
+	s := newStore(t, "overlay")
+	load(t, s, fixtures.dockerArchive)
+	img, err := s.Resolve(ctx, "busybox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := s.CreateRootfsWith(ctx, img.ID, ctrID(8), "graph", RootfsOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.Inspect(ctx, img.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upper := made.Driver.Data["UpperDir"]
+	if made.Driver.Name != "overlay" || made.ImageDigest == "" || made.ImageDigest != in.Digest || upper == "" {
+		t.Fatalf("made %+v; want overlay, an UpperDir and the image's digest %s", made, in.Digest)
+	}
+	if st, err := os.Stat(upper); err != nil || !st.IsDir() {
+		t.Errorf("UpperDir %s: %v", upper, err)
+	}
+	stored, err := s.RootfsGraph(ctrID(8))
+	if err != nil || !reflect.DeepEqual(stored, made) {
+		t.Errorf("RootfsGraph: %+v, %v; want %+v", stored, err, made)
+	}
+	if _, err := s.RootfsGraph(ctrID(9)); err == nil {
+		t.Error("RootfsGraph of a container storage does not have: no error")
 	}
 }

@@ -24,7 +24,7 @@ func testRootfsUserNS(t *testing.T, driver string) {
 	}
 	id := ctrID(8)
 	uids, gids := []IDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}, []IDMap{{ContainerID: 0, HostID: 200000, Size: 65536}}
-	if err := s.CreateRootfsWith(ctx, img.ID, id, "mapped", RootfsOptions{UserNS: &UserNS{UIDMap: uids, GIDMap: gids}}); err != nil {
+	if _, err := s.CreateRootfsWith(ctx, img.ID, id, "mapped", RootfsOptions{UserNS: &UserNS{UIDMap: uids, GIDMap: gids}}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.DeleteRootfs(id) })

@@ -13,6 +13,7 @@ import (
 
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/state"
 )
 
@@ -60,8 +61,12 @@ type Engine struct {
 
 // New opens the storage and the state store named by cfg.
 func New(cfg Config) (*Engine, error) {
-	imgs, err := image.Open(image.Config{Root: cfg.StorageRoot, RunRoot: cfg.StorageRunRoot,
-		Driver: cfg.StorageDriver, DriverOptions: cfg.StorageOpts})
+	icfg := image.Config{Root: cfg.StorageRoot, RunRoot: cfg.StorageRunRoot,
+		Driver: cfg.StorageDriver, DriverOptions: cfg.StorageOpts}
+	if cfg.Rootless.Outside {
+		icfg.Refuse = rootless.ErrOutside
+	}
+	imgs, err := image.Open(icfg)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +88,11 @@ func (e *Engine) openState() error {
 		ifNew = nil
 	}
 	path := filepath.Join(e.cfg.StorageRoot, "podunit", "state.db")
+	if e.cfg.Rootless.Outside {
+		if _, err := os.Stat(path); err != nil {
+			return rootless.ErrOutside // made, or refused, in the namespace
+		}
+	}
 	store, err := state.OpenChecked(path, ifNew)
 	if state.IsDamagedDB(err) && e.cfg.SetAsideDamaged {
 		store, err = e.setAside(path)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/spec"
 )
 
@@ -60,17 +62,22 @@ func (e *Engine) recordGraph(ctx context.Context, c *model.Container, g *image.G
 // RootfsGraph is inspect's Driver, GraphDriver and ImageDigest of c: as
 // recorded when its rootfs was made, else (a record system check rebuilt,
 // or one made before podunit kept them) as storage says. A --rootfs
-// container has the driver's name only.
-func (e *Engine) RootfsGraph(ctx context.Context, c *model.Container) (image.GraphDriver, string) {
+// container has the driver's name only. The error is rootless.ErrOutside
+// alone: storage's answer was needed and this engine may not open it.
+func (e *Engine) RootfsGraph(ctx context.Context, c *model.Container) (image.GraphDriver, string, error) {
 	if g, err := e.store.ContainerGraph(ctx, c.ID); err == nil && g != nil {
-		return graphDriver(g.Driver, g.Dirs), g.ImageDigest
+		return graphDriver(g.Driver, g.Dirs), g.ImageDigest, nil
 	}
 	if c.Config.Rootfs == "" {
-		if g, err := e.images.RootfsGraph(c.ID); err == nil {
-			return graphDriver(g.Driver.Name, g.Driver.Data), g.ImageDigest
+		g, err := e.images.RootfsGraph(c.ID)
+		if err == nil {
+			return graphDriver(g.Driver.Name, g.Driver.Data), g.ImageDigest, nil
+		}
+		if errors.Is(err, rootless.ErrOutside) {
+			return image.GraphDriver{}, "", err
 		}
 	}
-	return graphDriver(e.images.Driver(), nil), ""
+	return graphDriver(e.images.Driver(), nil), "", nil
 }
 
 // graphDriver is inspect's GraphDriver, its Data {} rather than null.

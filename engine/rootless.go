@@ -18,8 +18,16 @@ import (
 // Rootless says the engine works for an unprivileged user, inside the user
 // namespace engine/rootless made (uid 0 there is UID here). Storage and
 // run root then come from storage.conf's per-user defaults.
+//
+// Outside: the engine runs as the user on the host, in no user namespace,
+// for a verb that reads records (ps, inspect): the state database, run
+// root and locks are the user's own files there, and the user owns every
+// container's namespace, so nothing else is needed. What only the
+// namespace gives (containers/storage, a state database not made yet)
+// returns rootless.ErrOutside, and the command runs again inside.
 type Rootless struct {
 	On         bool
+	Outside    bool
 	UID, GID   int    // the user's IDs on the host
 	RuntimeDir string // $XDG_RUNTIME_DIR: where the user manager's socket is
 }

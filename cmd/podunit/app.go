@@ -21,6 +21,7 @@ type app struct {
 	eng             *engine.Engine
 	exitCode        int  // set by commands that pass a container's code through
 	modulesResolved bool // resolveModules ran
+	outside         bool // a rootless command reading outside its user namespace (readsOutside)
 }
 
 func newApp(in *os.File, out, errw io.Writer) *app {
@@ -87,7 +88,7 @@ func (a *app) engine() (*engine.Engine, error) {
 		}
 		a.cfg.Self = self
 	}
-	a.cfg.Rootless = rootlessConfig()
+	a.cfg.Rootless = a.rootlessConfig()
 	if err := a.resolveModules(); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/rootless"
 )
 
 // inspectData is a container in `podman inspect`'s shape.
@@ -190,6 +192,7 @@ func (a *app) inspectCommand() *cobra.Command {
 	cmd := a.inspectVerb("inspect [flags] NAME [NAME...]", "Show containers (or images) as JSON",
 		func(cmd *cobra.Command, ref string) (any, error) { return a.inspectOne(cmd, ref, kind) })
 	cmd.Flags().StringVarP(&kind, "type", "t", "all", "what to inspect: container, image or all")
+	cmd.Annotations = map[string]string{readsOutside: "yes"}
 	return cmd
 }
 
@@ -210,6 +213,9 @@ func (a *app) inspectVerb(use, short string, find func(cmd *cobra.Command, ref s
 			var firstErr error
 			for _, ref := range args {
 				v, err := find(cmd, ref)
+				if errors.Is(err, rootless.ErrOutside) {
+					return err // before printing anything: run again in the user namespace
+				}
 				if err != nil {
 					firstErr = cmp.Or(firstErr, err)
 					continue
@@ -238,8 +244,8 @@ func (a *app) inspectOne(cmd *cobra.Command, ref, kind string) (any, error) {
 				}
 				return ""
 			})
-			d.inspectMore = newInspectMore(a.ctx(cmd), eng, c)
-			return d, nil
+			d.inspectMore, err = newInspectMore(a.ctx(cmd), eng, c)
+			return d, err
 		}
 		if kind == "container" || !errdefs.IsNotFound(err) {
 			return nil, err

@@ -35,17 +35,19 @@ type inspectMore struct {
 
 // newInspectMore reads the storage driver and the image's digest ("" when
 // the image is gone or the container runs from --rootfs): as recorded when
-// the rootfs was made, else from storage (engine.RootfsGraph).
-func newInspectMore(ctx context.Context, eng *engine.Engine, c *model.Container) inspectMore {
+// the rootfs was made, else from storage (engine.RootfsGraph, whose
+// error is the only one).
+func newInspectMore(ctx context.Context, eng *engine.Engine, c *model.Container) (inspectMore, error) {
 	m := inspectMore{Dependencies: []string{}, ExecIDs: eng.ExecIDs(c)}
 	if b, e, err := engine.Capabilities(c); err == nil {
 		m.BoundingCaps, m.EffectiveCaps = b, e
 	}
 	m.AppArmorProfile = securityOptValue(c.Config.Identity.SecurityOpt, "apparmor")
 	m.RuntimeFiles = eng.ContainerFiles(c)
-	m.GraphDriver, m.ImageDigest = eng.RootfsGraph(ctx, c)
+	var err error
+	m.GraphDriver, m.ImageDigest, err = eng.RootfsGraph(ctx, c)
 	m.Driver = m.GraphDriver.Name
-	return m
+	return m, err
 }
 
 // securityOptValue is the value of the last --security-opt KEY=VALUE.

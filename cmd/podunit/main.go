@@ -10,6 +10,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/rootless"
 )
 
 func main() {
@@ -37,6 +38,9 @@ func run(args []string, join *os.File) int {
 		app.close()
 		if errors.Is(err, errdefs.ErrFullBinary) {
 			err = execFull(args)
+		}
+		if app.outside && errors.Is(err, rootless.ErrOutside) {
+			err = reenterUserns()
 		}
 	}
 	if err == nil {

@@ -178,9 +178,10 @@ func (a *app) psCommand() *cobra.Command {
 	var filters []string
 	var more psExtra
 	cmd := &cobra.Command{
-		Use:   "ps [flags]",
-		Short: "List containers",
-		Args:  cobra.NoArgs,
+		Use:         "ps [flags]",
+		Short:       "List containers",
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{readsOutside: "yes"},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := more.check(); err != nil {
 				return err

@@ -58,6 +58,15 @@ func reexitCode(err error) (int, bool) {
 var noUserns = map[string]bool{"help": true, "completion": true, "internal": true, "quadlet": true,
 	"__complete": true, "__completeNoDesc": true}
 
+// readsOutside marks the commands (ps and inspect, wherever they sit)
+// that a rootless podunit begins as the user on the host, in no user
+// namespace (engine.Rootless.Outside): they read the user's own files,
+// and the namespace's making (a second podunit, newuidmap, newgidmap) was
+// two thirds of their time. Where they reach what only the namespace
+// gives, the engine says rootless.ErrOutside before anything is printed,
+// and main runs the command line again inside (reenterUserns).
+const readsOutside = "podunit/reads-outside"
+
 // enterUserns runs the command line again in a user namespace of the
 // calling user's (rootless podunit), before any of its work; as root, or
 // once in the namespace, it does nothing.
@@ -65,6 +74,16 @@ func (a *app) enterUserns(cmd *cobra.Command) error {
 	if !rootless.Needed() || skipsUserns(cmd) {
 		return nil
 	}
+	if cmd.Annotations[readsOutside] != "" {
+		a.outside = true
+		return nil
+	}
+	return reenterUserns()
+}
+
+// reenterUserns runs this command line again in a user namespace of the
+// calling user's and reports its exit code as a reexited error.
+func reenterUserns() error {
 	plan, err := rootless.Prepare(rootless.Host{}, os.Getuid(), os.Getgid())
 	if err != nil {
 		return err
@@ -92,6 +111,16 @@ func skipsUserns(cmd *cobra.Command) bool {
 		}
 	}
 	return false
+}
+
+// rootlessConfig tells the engine whom it works for in a user namespace,
+// or, outside one (readsOutside), as the user.
+func (a *app) rootlessConfig() engine.Rootless {
+	if a.outside {
+		return engine.Rootless{On: true, Outside: true, UID: os.Getuid(), GID: os.Getgid(),
+			RuntimeDir: os.Getenv("XDG_RUNTIME_DIR")}
+	}
+	return rootlessConfig()
 }
 
 // rootlessConfig tells the engine whom it works for in a user namespace.

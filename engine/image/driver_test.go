@@ -1,8 +1,11 @@
 package image
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	graphdriver "go.podman.io/storage/drivers"
@@ -92,4 +95,35 @@ func TestDriverWithoutOpening(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// TestRefusedStoreStaysClosed: a store opened with Config.Refuse answers
+// every use with that error and makes nothing on disk, though a store on
+// the same root without it opens and lists the image there.
+func TestRefusedStoreStaysClosed(t *testing.T) {
+	first := newStore(t, "vfs")
+	load(t, first, fixtures.dockerArchive)
+	refusal := errors.New("not here")
+	dir := t.TempDir()
+	for _, root := range []string{first.Root(), filepath.Join(dir, "root")} {
+		s, err := Open(Config{Root: root, RunRoot: filepath.Join(dir, "run"), Driver: "vfs", Refuse: refusal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.List(context.Background()); !errors.Is(err, refusal) {
+			t.Errorf("List on %s: %v, want the refusal", root, err)
+		}
+		if _, err := s.RootfsGraph(strings.Repeat("ab", 32)); !errors.Is(err, refusal) {
+			t.Errorf("RootfsGraph on %s: %v, want the refusal", root, err)
+		}
+		if s.store != nil {
+			t.Errorf("the refused store on %s opened", root)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused store made %v", entries)
+	}
+	if list, err := first.List(context.Background()); err != nil || len(list) != 1 {
+		t.Errorf("the same root without the refusal lists %v, %v", list, err)
+	}
 }

@@ -28,6 +28,10 @@ type Config struct {
 	// (registries.conf, $CONTAINERS_REGISTRIES_CONF; policy.json; auth.json,
 	// $REGISTRY_AUTH_FILE), as podman does.
 	RegistriesConf, SignaturePolicyPath, AuthFile string
+	// Refuse, where set, is what every use of containers/storage returns
+	// instead of opening it: the store's files are not this process's to
+	// open (a rootless command outside its user namespace).
+	Refuse error
 }
 
 // Store is an image and rootfs store. containers/storage itself opens on
@@ -39,10 +43,11 @@ type Store struct {
 	mu   sync.Mutex
 	// store is nil until open; every exported method that needs it
 	// calls open first.
-	store storage.Store
-	sys   *types.SystemContext
-	reg   RegistryOptions // Config's registry files, under each call's own
-	hook  EventHook       // nil: events go nowhere
+	store  storage.Store
+	sys    *types.SystemContext
+	reg    RegistryOptions // Config's registry files, under each call's own
+	refuse error           // Config.Refuse
+	hook   EventHook       // nil: events go nowhere
 	// mounters names the containers that mount an image (--mount
 	// type=image), which storage does not know of; nil: none do.
 	mounters MountersHook
@@ -57,7 +62,7 @@ func Open(cfg Config) (*Store, error) {
 	}
 	reg := RegistryOptions{RegistriesConf: cfg.RegistriesConf, SignaturePolicyPath: cfg.SignaturePolicyPath,
 		AuthFile: cfg.AuthFile}
-	return &Store{opts: opts, sys: &types.SystemContext{}, reg: reg}, nil
+	return &Store{opts: opts, sys: &types.SystemContext{}, reg: reg, refuse: cfg.Refuse}, nil
 }
 
 // open opens containers/storage once; a failure is returned to each
@@ -67,6 +72,9 @@ func (s *Store) open() error {
 	defer s.mu.Unlock()
 	if s.store != nil {
 		return nil
+	}
+	if s.refuse != nil {
+		return s.refuse
 	}
 	st, err := storage.GetStore(s.opts)
 	if err != nil {

@@ -221,6 +221,8 @@ func TestRootlessRunAttached(t *testing.T) {
 		}
 	}
 	checkRootlessFiles(t, dir, u)
+	checkRootlessReadsOutside(t, u)
+	checkRootlessReadsRunning(t, u)
 	checkRootlessSignal(t, u)
 	checkRootlessExec(t, u)
 	checkRootlessPod(t, u)
@@ -290,6 +292,7 @@ func checkRootlessFiles(t *testing.T, dir string, u *rootlessUser) {
 // and nothing written.
 func checkRootlessMissing(t *testing.T, dir string, u, nosub *rootlessUser) {
 	nosub.fails(nil, `no subordinate UID range for user "`+nosub.name+`"`, "images")
+	nosub.fails(nil, `no subordinate UID range for user "`+nosub.name+`"`, "ps") // no state yet: made in a namespace
 	u.hide = "/usr/bin/newuidmap"
 	u.fails(nil, "newuidmap not found", "run", "--rm", "bb", "true")
 	u.hide = ""

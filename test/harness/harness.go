@@ -259,7 +259,7 @@ func (s *Sandbox) waitRunning(ctx context.Context) error {
 }
 
 func (s *Sandbox) findSystemd() {
-	for _, pid := range children(s.cmd.Process.Pid) {
+	for _, pid := range Children(s.cmd.Process.Pid) {
 		if comm(pid) == "systemd" {
 			if ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err == nil {
 				s.PID, s.pidNS = pid, ns

@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/internal/syncbuf"
+	"github.com/podunit/podunit/test/harness"
+)
+
+// The rootless read verbs (ps, inspect) run as the user on the host, in no
+// user namespace: these checks hide newuidmap, without which no namespace
+// can be made, so a verb that still made one fails naming it.
+
+// checkRootlessReadsOutside (on the host): ps and inspect answer without
+// a namespace, as they would in one; what needs containers/storage (ps
+// --size, an image, a record without its rootfs's graph) runs again in a
+// namespace, having printed nothing, and answers once one can be made.
+func checkRootlessReadsOutside(t *testing.T, u *rootlessUser) {
+	u.must("create", "--name", "ro", "bb", "true")
+	graph := u.field("ro", "{{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}}")
+	root := filepath.Join(u.home, ".local/share/containers/storage")
+	if f := strings.Fields(graph); len(f) != 2 || f[0] != "overlay" || !strings.HasPrefix(f[1], root+"/overlay/") {
+		t.Fatalf("inspect ro: graph %q, want overlay under %s", graph, root)
+	}
+	u.hide = "/usr/bin/newuidmap"
+	defer func() { u.hide = "" }()
+	if out := u.must("ps", "-a", "--format", "{{.Names}} {{.State}}"); out != "ro created\n" {
+		t.Errorf("ps -a outside a user namespace: %q", out)
+	}
+	if got := u.field("ro", "{{.State.Status}} {{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}}"); got != "created "+graph {
+		t.Errorf("inspect outside a user namespace: %q, want created %s", got, graph)
+	}
+	for _, args := range [][]string{{"ps", "-a", "--size"}, {"inspect", "--type", "image", "bb"}, {"inspect", "ro", "bb"}} {
+		r := u.run(nil, args...)
+		if r.code != 125 || r.out != "" || !strings.Contains(r.err, "newuidmap not found") {
+			t.Errorf("%s without newuidmap: exit %d, stdout %q, stderr %q; want 125, nothing printed, newuidmap named",
+				args, r.code, r.out, r.err)
+		}
+	}
+	db := filepath.Join(root, "podunit", "state.db")
+	sql := exec.Command("setpriv", "--reuid="+u.uid, "--regid="+u.gid, "--clear-groups",
+		"sqlite3", db, `UPDATE containers SET graph = '' WHERE name = 'ro'`)
+	if out, err := sql.CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3 as %s: %v\n%s", u.name, err, out)
+	}
+	if r := u.run(nil, "inspect", "ro"); r.code != 125 || !strings.Contains(r.err, "newuidmap not found") {
+		t.Errorf("inspect of a record without its graph, no newuidmap: exit %d, %q; want storage asked in a namespace", r.code, r.err)
+	}
+	u.hide = ""
+	if got := u.field("ro", "{{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}}"); got != graph {
+		t.Errorf("inspect of a record without its graph: %q, want storage's %q", got, graph)
+	}
+	if out := u.must("ps", "-a", "--size", "--format", "{{.Names}} {{.Size}}"); !strings.HasPrefix(out, "ro ") || !strings.Contains(out, "virtual") {
+		t.Errorf("ps --size: %q", out)
+	}
+	u.must("rm", "ro")
+}
+
+// checkRootlessReadsRunning (on the host): a running container's
+// namespaces, which a podunit in a user namespace of its own could not
+// read (a sibling's), are shown outside; its end is recorded by a ps
+// outside too, and the namespace's verbs go on from that record.
+func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out syncbuf.Buffer
+	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rr", "bb", "sh", "-c", "echo up; exec sleep 60")
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	eventually(t, 20*time.Second, "the container to print up", func() bool { return strings.Contains(out.String(), "up\n") })
+	pid := u.field("rr", "{{.State.Pid}}")
+	var want []string
+	for _, ns := range []string{"net", "user", "mnt"} {
+		link, err := os.Readlink("/proc/" + pid + "/ns/" + ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, strings.TrimSuffix(strings.TrimPrefix(link, ns+":["), "]"))
+	}
+	u.hide = "/usr/bin/newuidmap"
+	defer func() { u.hide = "" }()
+	got := u.must("ps", "--ns", "--format", "{{.Names}} {{.State}} {{.Namespaces.NET}} {{.Namespaces.User}} {{.Namespaces.MNT}}")
+	if w := "rr running " + strings.Join(want, " ") + "\n"; got != w {
+		t.Errorf("ps --ns outside a user namespace: %q, want %q", got, w)
+	}
+	// the podunit in the namespace killed, then the container's init: a
+	// ps outside finds the init gone and no run left to record its end,
+	// and records it; rm, in a namespace, goes on from that record
+	inner := harness.Children(cmd.Process.Pid)
+	if len(inner) != 1 {
+		t.Fatalf("the rootless podunit %d has children %v, want the one in the namespace", cmd.Process.Pid, inner)
+	}
+	for _, p := range []int{inner[0], atoi(t, pid)} {
+		if err := syscall.Kill(p, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = cmd.Wait()
+	eventually(t, 10*time.Second, "ps outside to record the end", func() bool {
+		return u.must("ps", "-a", "--format", "{{.Names}} {{.State}}") == "rr exited\n"
+	})
+	u.hide = ""
+	u.must("rm", "rr")
+	if out := u.must("ps", "-aq"); out != "" {
+		t.Errorf("after rm: %q", out)
+	}
+}

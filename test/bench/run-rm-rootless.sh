@@ -9,7 +9,11 @@
 # systemd (stopped at exit). Podman keeps its rootless defaults
 # (~/.local/share/containers, /run/user/UID/containers); podunit gets a --root and
 # --runroot of its own beside them, so neither store sees the other's.
-# Output: hyperfine's table and a line of medians and ratios.
+# Then the read verbs: rootless `ps -a` and `inspect` of one container, beside
+# Podman's and the same verbs as root (on a store of root's own), and the cost of
+# the command that runs them (`true` through the same prefix); BASE=/path/to/podunit
+# adds an older build on a store of its own (schemas differ between builds).
+# Output: hyperfine's tables and lines of medians and ratios.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-rootless
@@ -99,4 +103,41 @@ if len(r) > 2:
     pm = r[2]["median"]
     line += f", podman {pm*1000:.1f} ms = {pm/raw:.2f}x (podunit / podman = {ours/pm:.2f})"
 print("\n== medians\n" + line)
+PY
+
+# the read verbs, one container in each store (a run before may have left one)
+user $pu rm -f c1 >/dev/null 2>&1 || true
+user $pu create --name c1 --network none bench true >/dev/null
+rootpu="$bin --root $work/root-store --runroot /run/podunit-bench-rootless-root"
+inside $rootpu image import "$work/rootfs.tar" bench >/dev/null
+inside $rootpu rm -f c1 >/dev/null 2>&1 || true
+inside $rootpu create --name c1 --network none bench true >/dev/null
+reads=("$prefix $as $pu ps -a" "$prefix $as $pu inspect c1"
+	"$prefix $rootpu ps -a" "$prefix $rootpu inspect c1" "$prefix true")
+if [ -n "${BASE:-}" ]; then
+	pb="$BASE --root $home/podunit/base --runroot $run/podunit-bench-base --runtime crun"
+	user $pb image import "$home/rootfs.tar" bench >/dev/null
+	user $pb rm -f c1 >/dev/null 2>&1 || true
+	user $pb create --name c1 --network none bench true >/dev/null
+	reads+=("$prefix $as $pb ps -a" "$prefix $as $pb inspect c1")
+fi
+if [ -n "${pm:-}" ]; then
+	user $pm rm -f c1 >/dev/null 2>&1 || true
+	user $pm create --name c1 --network none --pull never localhost/bench true >/dev/null
+	reads+=("$prefix $as $pm ps -a" "$prefix $as $pm inspect c1")
+fi
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/reads.json" "${reads[@]}"
+python3 - "$work/reads.json" "${BASE:-}" "${pm:-}" <<'PY'
+import json, sys
+r = [x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]]
+base, podman = sys.argv[2], sys.argv[3]
+ps, insp, rps, rinsp, true = r[:5]
+print("\n== medians (ms; every figure holds the prefix's %.1f)" % true)
+print(f"rootless ps -a {ps:.1f}, inspect {insp:.1f}; as root {rps:.1f}, {rinsp:.1f}")
+i = 5
+if base:
+    print(f"base build rootless ps -a {r[i]:.1f}, inspect {r[i+1]:.1f}")
+    i += 2
+if podman:
+    print(f"podman rootless ps -a {r[i]:.1f}, inspect {r[i+1]:.1f} (podunit / podman = {ps/r[i]:.2f}, {insp/r[i+1]:.2f})")
 PY

@@ -66,8 +66,13 @@ func (e *Engine) reservePodUserNS(p *model.Pod) error {
 	return e.images.ReserveUserNS(p.ID, "podunit-pod-userns-"+p.ID[:12], ns)
 }
 
-// removePodUserNS frees p's auto range, if it has one.
+// removePodUserNS frees p's auto range, if it has one. A pod that asked
+// for none has none to free, and storage is not opened to look (pod rm
+// of a pod without members reads nothing else of it).
 func (e *Engine) removePodUserNS(p *model.Pod) error {
+	if ns, err := userNSRequest(p.Config.UserNSConfig); err == nil && (ns == nil || !ns.Auto) {
+		return nil
+	}
 	if !e.images.RootfsExists(p.ID) {
 		return nil
 	}

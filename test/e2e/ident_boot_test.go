@@ -143,7 +143,18 @@ func checkPodUserNS(t *testing.T, sb *harness.Sandbox, e *defaultEnv) {
 	if host, _ := strconv.Atoi(f[2]); a1 != a2 || len(f) != 5 || f[1] != "0" || f[3] != "65536" || host < 1000000 || host+65536 > 2000000 {
 		t.Errorf("auto pod members:\nam1: %s\nam2: %s", a1, a2)
 	}
+	// the range is held by a storage container of the pod's until pod rm
+	reserved := func() string {
+		out, _, _, _ := sb.Exec("grep", "-c", "podunit-pod-userns-", "/var/lib/containers/storage/overlay-containers/containers.json")
+		return strings.TrimSpace(out)
+	}
+	if got := reserved(); got != "1" {
+		t.Errorf("autopod's range: %s storage containers hold it, want 1", got)
+	}
 	e.must("pod", "rm", "-f", "autopod")
+	if got := reserved(); got != "0" {
+		t.Errorf("after pod rm autopod: %s storage containers hold a pod's range, want 0", got)
+	}
 	// a member of a pod without a user namespace may have one of its own:
 	// the pod's network, IPC and UTS namespaces stay the host user namespace's
 	e.must("pod", "create", "--name", "plain", "--hostname", "plainhost")

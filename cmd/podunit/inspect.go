@@ -192,8 +192,7 @@ func (a *app) inspectCommand() *cobra.Command {
 	cmd := a.inspectVerb("inspect [flags] NAME [NAME...]", "Show containers (or images) as JSON",
 		func(cmd *cobra.Command, ref string) (any, error) { return a.inspectOne(cmd, ref, kind) })
 	cmd.Flags().StringVarP(&kind, "type", "t", "all", "what to inspect: container, image or all")
-	cmd.Annotations = map[string]string{readsOutside: "yes"}
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // inspectVerb builds an inspect command: every argument is looked up with

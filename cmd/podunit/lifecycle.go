@@ -290,8 +290,8 @@ func (a *app) waitCommand() *cobra.Command {
 }
 
 func (a *app) containerExistsCommand() *cobra.Command {
-	return a.existsVerb("container", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+	return outsideFirst(a.existsVerb("container", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
 		_, err := eng.Container(a.ctx(cmd), ref)
 		return err
-	})
+	}))
 }

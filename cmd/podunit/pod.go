@@ -184,10 +184,10 @@ func changedUint(cmd *cobra.Command, name string, v uint) *uint {
 }
 
 func (a *app) podExistsCommand() *cobra.Command {
-	return a.existsVerb("pod", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+	return outsideFirst(a.existsVerb("pod", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
 		_, err := eng.Pod(a.ctx(cmd), ref)
 		return err
-	})
+	}))
 }
 
 // podRow is one line of `pod ps`.
@@ -299,5 +299,5 @@ func (a *app) podPsCommand() *cobra.Command {
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	cols.register(fs)
 	order.register(fs)
-	return cmd
+	return outsideFirst(cmd)
 }

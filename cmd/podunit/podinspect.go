@@ -42,7 +42,7 @@ func newPodInspect(p *model.Pod, members []*model.Container) podInspectData {
 }
 
 func (a *app) podInspectCommand() *cobra.Command {
-	return a.inspectVerb("inspect [flags] POD [POD...]", "Show pods as JSON",
+	return outsideFirst(a.inspectVerb("inspect [flags] POD [POD...]", "Show pods as JSON",
 		func(cmd *cobra.Command, ref string) (any, error) {
 			p, err := a.eng.Pod(a.ctx(cmd), ref)
 			if err != nil {
@@ -53,7 +53,7 @@ func (a *app) podInspectCommand() *cobra.Command {
 				return nil, err
 			}
 			return newPodInspect(p, members), nil
-		})
+		}))
 }
 
 func (a *app) podTopCommand() *cobra.Command {

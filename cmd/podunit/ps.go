@@ -178,10 +178,9 @@ func (a *app) psCommand() *cobra.Command {
 	var filters []string
 	var more psExtra
 	cmd := &cobra.Command{
-		Use:         "ps [flags]",
-		Short:       "List containers",
-		Args:        cobra.NoArgs,
-		Annotations: map[string]string{readsOutside: "yes"},
+		Use:   "ps [flags]",
+		Short: "List containers",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := more.check(); err != nil {
 				return err
@@ -223,7 +222,7 @@ func (a *app) psCommand() *cobra.Command {
 	fs.StringVar(&format, "format", "", "Go template or json")
 	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, health, ancestor, pod, network, volume, before, since, until, restart-policy (KEY=VALUE)")
 	more.register(fs)
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // psRows lists the containers keep selects, each with its pod.

@@ -58,14 +58,24 @@ func reexitCode(err error) (int, bool) {
 var noUserns = map[string]bool{"help": true, "completion": true, "internal": true, "quadlet": true,
 	"__complete": true, "__completeNoDesc": true}
 
-// readsOutside marks the commands (ps and inspect, wherever they sit)
-// that a rootless podunit begins as the user on the host, in no user
+// readsOutside marks the commands that read records only (ps, inspect,
+// wherever they sit; pod ps and inspect; volume ls and inspect; the
+// exists of containers, pods and volumes) that a rootless podunit begins as the user on the host, in no user
 // namespace (engine.Rootless.Outside): they read the user's own files,
 // and the namespace's making (a second podunit, newuidmap, newgidmap) was
 // two thirds of their time. Where they reach what only the namespace
 // gives, the engine says rootless.ErrOutside before anything is printed,
 // and main runs the command line again inside (reenterUserns).
 const readsOutside = "podunit/reads-outside"
+
+// outsideFirst marks cmd readsOutside and returns it.
+func outsideFirst(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[readsOutside] = "yes"
+	return cmd
+}
 
 // enterUserns runs the command line again in a user namespace of the
 // calling user's (rootless podunit), before any of its work; as root, or

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/podunit/podunit/engine/rootless"
 )
@@ -18,5 +25,28 @@ func TestNotHere(t *testing.T) {
 	}
 	if notHere(nil) || notHere(errors.New("container \"a\" runs in another user namespace")) {
 		t.Error("another error was taken for a NotHereError")
+	}
+}
+
+// TestReadsOutside: the commands a rootless podunit begins outside its
+// user namespace are the record readers, and no verb that writes or needs
+// containers/storage or a container's namespace.
+func TestReadsOutside(t *testing.T) {
+	var got []string
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.Annotations[readsOutside] != "" {
+				got = append(got, strings.TrimPrefix(sub.CommandPath(), "podunit "))
+			}
+			walk(sub)
+		}
+	}
+	walk(newApp(os.Stdin, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand())
+	sort.Strings(got)
+	want := []string{"container exists", "container inspect", "container list", "container ps", "inspect",
+		"pod exists", "pod inspect", "pod ps", "ps", "volume exists", "volume inspect", "volume ls"}
+	if !slices.Equal(got, want) {
+		t.Errorf("commands read outside the user namespace: %q, want %q", got, want)
 	}
 }

@@ -163,7 +163,7 @@ func (a *app) volumeLsCommand() *cobra.Command {
 	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling, scope, opt, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
-	return cmd
+	return outsideFirst(cmd)
 }
 
 func (a *app) volumeInspectCommand() *cobra.Command {
@@ -196,7 +196,7 @@ func (a *app) volumeInspectCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "inspect every volume")
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // inspectVolumes finds the named volumes (or all); it returns those found
@@ -258,13 +258,13 @@ func volumeNames(cmd *cobra.Command, a *app, eng *engine.Engine) ([]string, erro
 }
 
 func (a *app) volumeExistsCommand() *cobra.Command {
-	return a.existsVerb("volume", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
+	return outsideFirst(a.existsVerb("volume", func(cmd *cobra.Command, eng *engine.Engine, ref string) error {
 		ok, err := eng.VolumeExists(a.ctx(cmd), ref)
 		if err == nil && !ok {
 			err = errdefs.ErrNotFound
 		}
 		return err
-	})
+	}))
 }
 
 func (a *app) volumePruneCommand() *cobra.Command {

@@ -18,12 +18,15 @@ import (
 // user namespace: these checks hide newuidmap, without which no namespace
 // can be made, so a verb that still made one fails naming it.
 
-// checkRootlessReadsOutside (on the host): ps and inspect answer without
-// a namespace, as they would in one; what needs containers/storage (ps
+// checkRootlessReadsOutside (on the host): ps and inspect, pod ps and
+// inspect, volume ls and inspect and the three exists answer without a
+// namespace, as they would in one; what needs containers/storage (ps
 // --size, an image, a record without its rootfs's graph) runs again in a
 // namespace, having printed nothing, and answers once one can be made.
 func checkRootlessReadsOutside(t *testing.T, u *rootlessUser) {
 	u.must("create", "--name", "ro", "bb", "true")
+	u.must("pod", "create", "--name", "rp")
+	u.must("volume", "create", "rv")
 	graph := u.field("ro", "{{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}}")
 	root := filepath.Join(u.home, ".local/share/containers/storage")
 	if f := strings.Fields(graph); len(f) != 2 || f[0] != "overlay" || !strings.HasPrefix(f[1], root+"/overlay/") {
@@ -37,7 +40,22 @@ func checkRootlessReadsOutside(t *testing.T, u *rootlessUser) {
 	if got := u.field("ro", "{{.State.Status}} {{.GraphDriver.Name}} {{.GraphDriver.Data.UpperDir}}"); got != "created "+graph {
 		t.Errorf("inspect outside a user namespace: %q, want created %s", got, graph)
 	}
-	for _, args := range [][]string{{"ps", "-a", "--size"}, {"inspect", "--type", "image", "bb"}, {"inspect", "ro", "bb"}} {
+	for _, c := range []struct{ args, want string }{
+		{"pod ps --format {{.Name}}", "rp\n"}, {"pod inspect --format {{.Name}} rp", "rp\n"},
+		{"volume ls -q", "rv\n"}, {"volume inspect --format {{.Name}} rv", "rv\n"},
+		{"container exists ro", ""}, {"pod exists rp", ""}, {"volume exists rv", ""},
+	} {
+		if out := u.must(strings.Fields(c.args)...); out != c.want {
+			t.Errorf("%s outside a user namespace: %q, want %q", c.args, out, c.want)
+		}
+	}
+	for _, args := range []string{"container exists nosuch", "pod exists nosuch", "volume exists nosuch"} {
+		if r := u.run(nil, strings.Fields(args)...); r.code != 1 || r.out+r.err != "" {
+			t.Errorf("%s outside a user namespace: exit %d, %q %q; want 1 and nothing said", args, r.code, r.out, r.err)
+		}
+	}
+	for _, args := range [][]string{{"ps", "-a", "--size"}, {"inspect", "--type", "image", "bb"}, {"inspect", "ro", "bb"},
+		{"image", "exists", "bb"}} {
 		r := u.run(nil, args...)
 		if r.code != 125 || r.out != "" || !strings.Contains(r.err, "newuidmap not found") {
 			t.Errorf("%s without newuidmap: exit %d, stdout %q, stderr %q; want 125, nothing printed, newuidmap named",
@@ -61,6 +79,8 @@ func checkRootlessReadsOutside(t *testing.T, u *rootlessUser) {
 		t.Errorf("ps --size: %q", out)
 	}
 	u.must("rm", "ro")
+	u.must("pod", "rm", "rp")
+	u.must("volume", "rm", "rv")
 }
 
 // checkRootlessReadsRunning (on the host): a running container's

@@ -44,7 +44,7 @@ func (a *app) logsCommand() *cobra.Command {
 	cmd.Flags().IntVarP(&o.Tail, "tail", "n", -1, "print only the last N lines (-1: all)")
 	cmd.Flags().StringVar(&since, "since", "", "only output since a time: RFC 3339, Unix seconds or a duration such as 10m")
 	logTimeFlags(cmd, &o, &until)
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // logTimeFlags are logs' and pod logs' --until and --timestamps.

@@ -41,5 +41,5 @@ func (a *app) podLogsCommand() *cobra.Command {
 	fs.StringVar(&since, "since", "", "only output since a time: RFC 3339, Unix seconds or a duration such as 10m")
 	fs.BoolVarP(&o.Names, "names", "n", false, "prefix lines with container names instead of IDs")
 	logTimeFlags(cmd, &o.LogOptions, &until)
-	return cmd
+	return outsideFirst(cmd)
 }

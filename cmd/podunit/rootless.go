@@ -60,7 +60,8 @@ var noUserns = map[string]bool{"help": true, "completion": true, "internal": tru
 
 // readsOutside marks the commands that read records only (ps, inspect,
 // wherever they sit; pod ps and inspect; volume ls and inspect; the
-// exists of containers, pods and volumes) that a rootless podunit begins as the user on the host, in no user
+// exists of containers, pods and volumes; logs and pod logs, whose
+// journalctl reads the same files as the user either way) that a rootless podunit begins as the user on the host, in no user
 // namespace (engine.Rootless.Outside): they read the user's own files,
 // and the namespace's making (a second podunit, newuidmap, newgidmap) was
 // two thirds of their time. Where they reach what only the namespace

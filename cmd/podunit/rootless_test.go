@@ -44,8 +44,9 @@ func TestReadsOutside(t *testing.T) {
 	}
 	walk(newApp(os.Stdin, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand())
 	sort.Strings(got)
-	want := []string{"container exists", "container inspect", "container list", "container ps", "inspect",
-		"pod exists", "pod inspect", "pod ps", "ps", "volume exists", "volume inspect", "volume ls"}
+	want := []string{"container exists", "container inspect", "container list", "container logs", "container ps",
+		"inspect", "logs", "pod exists", "pod inspect", "pod logs", "pod ps", "ps", "volume exists", "volume inspect",
+		"volume ls"}
 	if !slices.Equal(got, want) {
 		t.Errorf("commands read outside the user namespace: %q, want %q", got, want)
 	}

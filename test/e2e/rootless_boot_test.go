@@ -85,6 +85,13 @@ func checkRootlessLogs(t *testing.T, u *rootlessUser) {
 	if strings.Contains(r.out, "err-line") || strings.Contains(r.err, "out-line") {
 		t.Errorf("logs mixed the streams: stdout %q, stderr %q", r.out, r.err)
 	}
+	// logs reads the journal as the user, outside any user namespace
+	u.hide = "/usr/bin/newuidmap"
+	defer func() { u.hide = "" }()
+	if again := u.run(nil, "logs", "d1"); again.code != 0 || again.out != r.out || again.err != r.err {
+		t.Errorf("logs d1 outside a user namespace: exit %d, stdout %q, stderr %q; want %q, %q",
+			again.code, again.out, again.err, r.out, r.err)
+	}
 }
 
 // userctl runs systemctl --user as u in the sandbox.

@@ -127,6 +127,16 @@ func checkUserPodCLI(t *testing.T, u *rootlessUser) {
 		r := u.run(nil, "pod", "logs", "--names", "cp2")
 		return strings.Contains(r.out, "m2 served-m1")
 	})
+	u.hide = "/usr/bin/newuidmap" // the record readers need no user namespace
+	for _, c := range []struct {
+		args []string
+		want string
+	}{{[]string{"pod", "logs", "--names", "cp2"}, "m2 served-m1"}, {[]string{"pod", "ps", "--format", "{{.Name}} {{.Status}}"}, "cp2 Running"}} {
+		if r := u.run(nil, c.args...); r.code != 0 || !strings.Contains(r.out, c.want) {
+			t.Errorf("%s outside a user namespace: exit %d, %q %q; want %q", c.args, r.code, r.out, r.err, c.want)
+		}
+	}
+	u.hide = ""
 	checkUserPodPID(t, u)
 	pasta := checkPodPasta(t, u)
 	u.must("pod", "rm", "-f", "-t", "1", "cp2")

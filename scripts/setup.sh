@@ -11,7 +11,7 @@ packages=(
 	passt slirp4netns # pasta (rootless networking) and its alternative
 	netavark aardvark-dns # networks: setup/teardown and DNS between containers (/usr/lib/podman)
 	hyperfine tmux sqlite3 util-linux iproute2 dbus git make gcc ca-certificates
-	systemd procps
+	systemd procps strace # strace: e2e tests count the programs a command starts
 	golang-github-containers-common # /etc/containers/policy.json, shared with podman, skopeo, buildah
 	# make install/deb/rpm and test/e2e/package_test.go: systemd's directories, the
 	# package linters, rpm -qlp, man, bash completion's helpers, strip

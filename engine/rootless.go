@@ -24,7 +24,9 @@ import (
 // root and locks are the user's own files there, and the user owns every
 // container's namespace, so nothing else is needed. What only the
 // namespace gives (containers/storage, a state database not made yet)
-// returns rootless.ErrOutside, and the command runs again inside.
+// returns rootless.ErrOutside, and the command runs again inside; what
+// needs a running container's namespace (exec, healthcheck run, top, cp)
+// returns a NotHereError, and the command runs again in that namespace.
 type Rootless struct {
 	On         bool
 	Outside    bool

@@ -85,6 +85,9 @@ func (e *Engine) rootlessHerePid(pid int, what string) error {
 	if !e.cfg.Rootless.On || pid <= 0 {
 		return nil
 	}
+	if e.cfg.Rootless.Outside { // every container's namespace is another's: join it
+		return &rootless.NotHereError{PID: pid, What: what}
+	}
 	if same, err := rootless.SameNamespace(pid); err != nil || same {
 		return nil
 	}

@@ -21,7 +21,7 @@ type app struct {
 	eng             *engine.Engine
 	exitCode        int  // set by commands that pass a container's code through
 	modulesResolved bool // resolveModules ran
-	outside         bool // a rootless command reading outside its user namespace (readsOutside)
+	outside         bool // a rootless command begun outside its user namespace (beginsOutside)
 }
 
 func newApp(in *os.File, out, errw io.Writer) *app {

@@ -41,7 +41,7 @@ func (a *app) cpCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&o.Archive, "archive", "a", true, "chown what is copied into a container to its primary user and group")
 	cmd.Flags().BoolVar(&o.Overwrite, "overwrite", false, "allow directories to replace files and the other way round")
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // copyTarget splits CONTAINER:PATH; an argument whose part before the first

@@ -11,7 +11,7 @@ import (
 
 func (a *app) healthcheckCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "healthcheck", Short: "Run container health checks"}
-	cmd.AddCommand(&cobra.Command{
+	cmd.AddCommand(outsideFirst(&cobra.Command{
 		Use:   "run CONTAINER",
 		Short: "Run a container's health check once (exit 0: healthy or starting, 1: unhealthy)",
 		Args:  cobra.ExactArgs(1),
@@ -30,7 +30,7 @@ func (a *app) healthcheckCommand() *cobra.Command {
 			}
 			return nil
 		},
-	})
+	}))
 	return cmd
 }
 

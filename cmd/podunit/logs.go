@@ -108,7 +108,7 @@ func (a *app) execCommand() *cobra.Command {
 	fs.BoolVarP(&o.Tty, "tty", "t", false, "allocate a terminal")
 	fs.BoolVarP(&detach, "detach", "d", false, "run the process in the background and print its exec session's ID")
 	dk.register(fs)
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // unitStartCommand is what a container's unit runs as ExecStart=.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
-	"github.com/podunit/podunit/engine/rootless"
 )
 
 func main() {
@@ -39,8 +38,8 @@ func run(args []string, join *os.File) int {
 		if errors.Is(err, errdefs.ErrFullBinary) {
 			err = execFull(args)
 		}
-		if app.outside && errors.Is(err, rootless.ErrOutside) {
-			err = reenterUserns()
+		if app.outside {
+			err = leaveOutside(err)
 		}
 	}
 	if err == nil {

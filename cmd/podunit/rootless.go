@@ -58,23 +58,24 @@ func reexitCode(err error) (int, bool) {
 var noUserns = map[string]bool{"help": true, "completion": true, "internal": true, "quadlet": true,
 	"__complete": true, "__completeNoDesc": true}
 
-// readsOutside marks the commands that read records only (ps, inspect,
-// wherever they sit; pod ps and inspect; volume ls and inspect; the
-// exists of containers, pods and volumes; logs and pod logs, whose
-// journalctl reads the same files as the user either way) that a rootless podunit begins as the user on the host, in no user
-// namespace (engine.Rootless.Outside): they read the user's own files,
-// and the namespace's making (a second podunit, newuidmap, newgidmap) was
-// two thirds of their time. Where they reach what only the namespace
-// gives, the engine says rootless.ErrOutside before anything is printed,
-// and main runs the command line again inside (reenterUserns).
-const readsOutside = "podunit/reads-outside"
+// beginsOutside marks the commands a rootless podunit begins as the user
+// on the host, in no user namespace (engine.Rootless.Outside), because the
+// namespace's making (a second podunit, newuidmap, newgidmap) bought them
+// nothing or was undone at once: the record readers (ps, inspect, pod ps
+// and inspect, volume ls and inspect, the exists of containers, pods and
+// volumes, logs and pod logs, whose journalctl reads the same files as the
+// user either way), which read the user's own files; and the verbs that
+// work in a running container (exec, healthcheck run, top, cp), which a
+// namespace of their own sent to the container's anyway. Each does nothing
+// before the engine says where it must go instead (leaveOutside).
+const beginsOutside = "podunit/begins-outside"
 
-// outsideFirst marks cmd readsOutside and returns it.
+// outsideFirst marks cmd beginsOutside and returns it.
 func outsideFirst(cmd *cobra.Command) *cobra.Command {
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
-	cmd.Annotations[readsOutside] = "yes"
+	cmd.Annotations[beginsOutside] = "yes"
 	return cmd
 }
 
@@ -85,7 +86,7 @@ func (a *app) enterUserns(cmd *cobra.Command) error {
 	if !rootless.Needed() || skipsUserns(cmd) {
 		return nil
 	}
-	if cmd.Annotations[readsOutside] != "" {
+	if cmd.Annotations[beginsOutside] != "" {
 		a.outside = true
 		return nil
 	}
@@ -95,6 +96,31 @@ func (a *app) enterUserns(cmd *cobra.Command) error {
 // reenterUserns runs this command line again in a user namespace of the
 // calling user's and reports its exit code as a reexited error.
 func reenterUserns() error {
+	return inUserns(func(plan rootless.Plan, self string, env []string) (int, error) {
+		return rootless.Reexec(plan, self, os.Args, env)
+	})
+}
+
+// leaveOutside takes the error of a command that began outside the user
+// namespace (beginsOutside): where it needs the namespace, the command line
+// runs again in one of its own; where it needs a running container's, in
+// that one (pid's). Any other error is the command's.
+func leaveOutside(err error) error {
+	var nh *rootless.NotHereError
+	switch {
+	case errors.Is(err, rootless.ErrOutside):
+		return reenterUserns()
+	case errors.As(err, &nh):
+		return inUserns(func(plan rootless.Plan, self string, env []string) (int, error) {
+			return rootless.Rejoin(plan, nh.PID, self, os.Args, env)
+		})
+	}
+	return err
+}
+
+// inUserns plans the calling user's namespace and runs the command line
+// again through run, reporting its exit code as a reexited error.
+func inUserns(run func(plan rootless.Plan, self string, env []string) (int, error)) error {
 	plan, err := rootless.Prepare(rootless.Host{}, os.Getuid(), os.Getgid())
 	if err != nil {
 		return err
@@ -107,7 +133,7 @@ func reenterUserns() error {
 	if hotBinary != "" {
 		env = append(env, envHotBinary+"="+hotBinary)
 	}
-	code, err := rootless.Reexec(plan, self, os.Args, env)
+	code, err := run(plan, self, env)
 	if err != nil {
 		return err
 	}
@@ -125,7 +151,7 @@ func skipsUserns(cmd *cobra.Command) bool {
 }
 
 // rootlessConfig tells the engine whom it works for in a user namespace,
-// or, outside one (readsOutside), as the user.
+// or, outside one (beginsOutside), as the user.
 func (a *app) rootlessConfig() engine.Rootless {
 	if a.outside {
 		return engine.Rootless{On: true, Outside: true, UID: os.Getuid(), GID: os.Getgid(),

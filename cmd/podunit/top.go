@@ -46,7 +46,7 @@ func (a *app) topCommand() *cobra.Command {
 	}
 	// what follows the container is top's: descriptors, or options for ps
 	cmd.Flags().SetInterspersed(false)
-	return cmd
+	return outsideFirst(cmd)
 }
 
 // psOptions says whether top's arguments are options for ps(1) (-eo ...),

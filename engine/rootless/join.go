@@ -131,6 +131,17 @@ func Join(p Plan, pid int, self string, args, env []string) (int, error) {
 	return supervise(cmd, sigs)
 }
 
+// Rejoin is Join for a command that began outside any user namespace and
+// did nothing yet: where pid ended before it could be joined, the command
+// runs afresh in a namespace of its own (Reexec), which finds it gone.
+func Rejoin(p Plan, pid int, self string, args, env []string) (int, error) {
+	code, err := Join(p, pid, self, args, env)
+	if errors.Is(err, errGone) {
+		return Reexec(p, self, args, env)
+	}
+	return code, err
+}
+
 // sameMap compares a /proc/PID/uid_map text with m.
 func sameMap(text string, m []IDMap) bool {
 	var got []string

@@ -91,7 +91,8 @@ func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out syncbuf.Buffer
-	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rr", "bb", "sh", "-c", "echo up; exec sleep 60")
+	cmd := u.command(ctx, nil, "run", "--rm", "--name", "rr", "--health-cmd", "test -e /proc/1", "bb", "sh", "-c",
+		"echo up; exec sleep 60")
 	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -113,6 +114,9 @@ func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
 	if w := "rr running " + strings.Join(want, " ") + "\n"; got != w {
 		t.Errorf("ps --ns outside a user namespace: %q, want %q", got, w)
 	}
+	u.hide = ""
+	checkRootlessJoinsOutside(t, u, "rr")
+	u.hide = "/usr/bin/newuidmap"
 	// the podunit in the namespace killed, then the container's init: a
 	// ps outside finds the init gone and no run left to record its end,
 	// and records it; rm, in a namespace, goes on from that record
@@ -133,5 +137,37 @@ func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
 	u.must("rm", "rr")
 	if out := u.must("ps", "-aq"); out != "" {
 		t.Errorf("after rm: %q", out)
+	}
+}
+
+// checkRootlessJoinsOutside: exec, top and healthcheck run in the running
+// container ctr begin outside any user namespace and join the container's at once
+// (nsenter, unshare, podunit), making none of their own first: traced by
+// strace, under which newuidmap and newgidmap lose their set-uid bit and
+// fail, they work, and none of the two runs.
+func checkRootlessJoinsOutside(t *testing.T, u *rootlessUser, ctr string) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{{[]string{"exec", ctr, "echo", "in-" + ctr}, "in-" + ctr + "\n"}, {[]string{"top", ctr, "pid", "comm"}, "sleep"},
+		{[]string{"healthcheck", "run", ctr}, ""}} {
+		trace := filepath.Join(u.runtime, "join.trace")
+		argv := append([]string{"--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups", "env", "-i"}, u.env...)
+		argv = append(append(argv, "strace", "-f", "-qq", "-e", "trace=execve", "-o", trace, u.bin), c.args...)
+		out, err := exec.Command("setpriv", argv...).Output()
+		if err != nil || !strings.Contains(string(out), c.want) {
+			t.Errorf("%s traced: %v, %q; want %q", c.args, err, out, c.want)
+		}
+		data, err := os.ReadFile(trace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), "newuidmap") + strings.Count(string(data), "newgidmap"); n != 0 ||
+			!strings.Contains(string(data), "nsenter") {
+			t.Errorf("%s: %d runs of newuidmap/newgidmap, want none and nsenter:\n%s", c.args, n, data)
+		}
+	}
+	if got := u.field(ctr, "{{.State.Health.Status}}"); got != "healthy" {
+		t.Errorf("after healthcheck run: %q, want healthy", got)
 	}
 }

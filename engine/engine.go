@@ -130,8 +130,12 @@ func (e *Engine) Close() error {
 // Images is the image store, for the image verbs.
 func (e *Engine) Images() *image.Store { return e.images }
 
-// runtimeFor finds the OCI runtime a container uses.
+// runtimeFor finds the OCI runtime a container uses. A rootless engine
+// outside its user namespace runs none: it answers rootless.ErrOutside.
 func (e *Engine) runtimeFor(name string) (*oci.Runtime, error) {
+	if e.cfg.Rootless.Outside {
+		return nil, rootless.ErrOutside
+	}
 	if name == "" {
 		name = e.cfg.Runtime
 	}

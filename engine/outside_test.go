@@ -16,7 +16,8 @@ import (
 // TestOutsideEngine: a rootless engine outside its user namespace makes
 // no state (ErrOutside, nothing on disk), reads the state the namespace
 // made, and says ErrOutside where inspect needs storage's word (a record
-// without its rootfs's graph) or a verb needs the image store.
+// without its rootfs's graph) or a verb needs the image store or a
+// runtime, and NotHere for any running container's namespace.
 func TestOutsideEngine(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -71,5 +72,14 @@ func TestOutsideEngine(t *testing.T) {
 	}
 	if _, err := o.Images().List(ctx); !errors.Is(err, rootless.ErrOutside) {
 		t.Errorf("outside, image list: %v, want ErrOutside", err)
+	}
+	if _, err := o.runtimeFor("runc"); !errors.Is(err, rootless.ErrOutside) {
+		t.Errorf("outside, a runtime: %v, want ErrOutside", err)
+	}
+	running := *got
+	running.State = model.State{Status: model.Running, Pid: os.Getpid()}
+	var nh *rootless.NotHereError
+	if err := o.rootlessHere(&running); !errors.As(err, &nh) || nh.PID != os.Getpid() {
+		t.Errorf("outside, a running container's namespace: %v, want a NotHereError naming pid %d", err, os.Getpid())
 	}
 }

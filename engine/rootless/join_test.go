@@ -1,7 +1,10 @@
 package rootless
 
 import (
+	"errors"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,5 +77,38 @@ func TestJoinRefusesAPidOutsideTheUsersNamespace(t *testing.T) {
 	_, err := Join(p, os.Getpid(), "/bin/true", []string{"podunit"}, nil)
 	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), "not in the user's namespace") {
 		t.Fatalf("want a conflict naming the namespace, got %v", err)
+	}
+}
+
+// Rejoin of a pid that ended before it could be joined runs the command
+// afresh in a namespace of its own, as Reexec: the child here (a shell
+// that waits for its maps on fd 3) exits 7, which Rejoin returns; Join
+// alone says the pid is gone. As root, the two map helpers are scripts
+// that write the maps themselves.
+func TestRejoinStartsAfreshWhenThePidIsGone(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("this test needs root: it makes a user namespace and writes its maps")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"newuidmap", "newgidmap"} {
+		script := "#!/bin/sh\npid=$1; shift; echo \"$1 $2 $3\" > /proc/$pid/" + name[3:6] + "_map\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Fatal(err)
+	}
+	p := ownMap(t)
+	p.GIDMap = p.UIDMap
+	p.NewUIDMap, p.NewGIDMap = filepath.Join(dir, "newuidmap"), filepath.Join(dir, "newgidmap")
+	args := []string{"sh", "-c", "read -r x <&3; exit 7"}
+	if _, err := Join(p, ended.Process.Pid, "/bin/sh", args, nil); !errors.Is(err, errGone) {
+		t.Fatalf("Join of an ended pid: %v, want errGone", err)
+	}
+	code, err := Rejoin(p, ended.Process.Pid, "/bin/sh", args, nil)
+	if err != nil || code != 7 {
+		t.Fatalf("Rejoin of an ended pid: exit %d, %v; want the fresh run's 7", code, err)
 	}
 }

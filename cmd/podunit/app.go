@@ -37,14 +37,14 @@ func (a *app) bareRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.setLogLevel(); err != nil {
 				return err
 			}
 			if err := a.resolveModules(); err != nil { // and [engine] env, before any flag reads the environment
 				return err
 			}
-			return a.enterUserns(cmd)
+			return a.enterUserns(cmd, args)
 		},
 	}
 	root.SetOut(a.out)

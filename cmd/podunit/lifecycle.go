@@ -146,11 +146,11 @@ func (a *app) startable(cmd *cobra.Command, eng *engine.Engine, filters []string
 }
 
 func (a *app) stopCommand() *cobra.Command {
-	return a.containerTimeoutVerb("stop", "Stop running containers (through systemd for unit containers)",
+	return outsideFirstOne(a.containerTimeoutVerb("stop", "Stop running containers (through systemd for unit containers)",
 		func(cmd *cobra.Command, eng *engine.Engine, ref string, t *uint) error {
 			_, err := eng.Stop(a.ctx(cmd), ref, t)
 			return err
-		})
+		}))
 }
 
 // containerTimeoutVerb builds a verb on containers that takes -t/--time,
@@ -196,7 +196,7 @@ func (a *app) killCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send")
-	return cmd
+	return outsideFirstOne(cmd)
 }
 
 func (a *app) restartCommand() *cobra.Command {

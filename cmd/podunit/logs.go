@@ -133,11 +133,11 @@ func (a *app) unitStartCommand() *cobra.Command {
 
 // unitStopCommand is what a container's unit runs as ExecStop=.
 func (a *app) unitStopCommand() *cobra.Command {
-	return a.systemdVerb("unit-stop ID", "Stop a container's init, then kill it after the stop timeout (run by systemd)",
+	return outsideFirst(a.systemdVerb("unit-stop ID", "Stop a container's init, then kill it after the stop timeout (run by systemd)",
 		func(ctx context.Context, eng *engine.Engine, ref string) error {
 			pid, _ := strconv.Atoi(os.Getenv("MAINPID")) // unset: no main process
 			return eng.UnitStop(ctx, ref, pid)
-		})
+		}))
 }
 
 // cleanupCommand is what a container's unit runs as ExecStopPost=.

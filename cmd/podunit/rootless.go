@@ -67,26 +67,35 @@ var noUserns = map[string]bool{"help": true, "completion": true, "internal": tru
 // user either way), which read the user's own files; and the verbs that
 // work in a running container (exec, healthcheck run, top, cp), which a
 // namespace of their own sent to the container's anyway. Each does nothing
-// before the engine says where it must go instead (leaveOutside).
+// before the engine says where it must go instead (leaveOutside). stop and
+// kill (and a rootless unit's ExecStop=, unit-stop) go through the user's
+// manager or signal the init, which the user may do from outside; as they
+// act on several containers one by one, printing each, they begin outside
+// only for one ("one"): a later one sent inside would repeat the first.
 const beginsOutside = "podunit/begins-outside"
 
 // outsideFirst marks cmd beginsOutside and returns it.
-func outsideFirst(cmd *cobra.Command) *cobra.Command {
+func outsideFirst(cmd *cobra.Command) *cobra.Command { return markOutside(cmd, "yes") }
+
+// outsideFirstOne marks cmd beginsOutside for one argument.
+func outsideFirstOne(cmd *cobra.Command) *cobra.Command { return markOutside(cmd, "one") }
+
+func markOutside(cmd *cobra.Command, how string) *cobra.Command {
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
-	cmd.Annotations[beginsOutside] = "yes"
+	cmd.Annotations[beginsOutside] = how
 	return cmd
 }
 
 // enterUserns runs the command line again in a user namespace of the
 // calling user's (rootless podunit), before any of its work; as root, or
 // once in the namespace, it does nothing.
-func (a *app) enterUserns(cmd *cobra.Command) error {
+func (a *app) enterUserns(cmd *cobra.Command, args []string) error {
 	if !rootless.Needed() || skipsUserns(cmd) {
 		return nil
 	}
-	if cmd.Annotations[beginsOutside] != "" {
+	if how := cmd.Annotations[beginsOutside]; how == "yes" || how == "one" && len(args) == 1 {
 		a.outside = true
 		return nil
 	}

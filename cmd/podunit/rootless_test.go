@@ -29,24 +29,29 @@ func TestNotHere(t *testing.T) {
 }
 
 // TestBeginsOutside: the commands a rootless podunit begins outside its
-// user namespace are the record readers and the verbs that work in a
-// running container, and no verb that writes first.
+// user namespace are the record readers, the verbs that work in a running
+// container, and stop and kill of one container; no verb that writes first.
 func TestBeginsOutside(t *testing.T) {
 	var got []string
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
-			if sub.Annotations[beginsOutside] != "" {
-				got = append(got, strings.TrimPrefix(sub.CommandPath(), "podunit "))
+			if how := sub.Annotations[beginsOutside]; how != "" {
+				name := strings.TrimPrefix(sub.CommandPath(), "podunit ")
+				if how != "yes" {
+					name += " (" + how + ")"
+				}
+				got = append(got, name)
 			}
 			walk(sub)
 		}
 	}
 	walk(newApp(os.Stdin, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand())
 	sort.Strings(got)
-	want := []string{"container cp", "container exec", "container exists", "container inspect", "container list",
-		"container logs", "container ps", "container top", "cp", "exec", "healthcheck run", "inspect", "logs",
-		"pod exists", "pod inspect", "pod logs", "pod ps", "ps", "top", "volume exists", "volume inspect", "volume ls"}
+	want := []string{"container cp", "container exec", "container exists", "container inspect", "container kill (one)",
+		"container list", "container logs", "container ps", "container stop (one)", "container top", "container unit-stop",
+		"cp", "exec", "healthcheck run", "inspect", "kill (one)", "logs", "pod exists", "pod inspect", "pod logs", "pod ps",
+		"ps", "stop (one)", "top", "volume exists", "volume inspect", "volume ls"}
 	if !slices.Equal(got, want) {
 		t.Errorf("commands read outside the user namespace: %q, want %q", got, want)
 	}

@@ -117,17 +117,22 @@ func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
 	u.hide = ""
 	checkRootlessJoinsOutside(t, u, "rr")
 	u.hide = "/usr/bin/newuidmap"
-	// the podunit in the namespace killed, then the container's init: a
+	// the podunit in the namespace killed, then the container's init by a
+	// kill outside (kill of two containers goes inside, and fails here): a
 	// ps outside finds the init gone and no run left to record its end,
 	// and records it; rm, in a namespace, goes on from that record
 	inner := harness.Children(cmd.Process.Pid)
 	if len(inner) != 1 {
 		t.Fatalf("the rootless podunit %d has children %v, want the one in the namespace", cmd.Process.Pid, inner)
 	}
-	for _, p := range []int{inner[0], atoi(t, pid)} {
-		if err := syscall.Kill(p, syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
+	if err := syscall.Kill(inner[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if r := u.run(nil, "kill", "rr", "rr"); r.code != 125 || !strings.Contains(r.err, "newuidmap not found") {
+		t.Errorf("kill of two containers without newuidmap: exit %d, %q; want it sent inside", r.code, r.err)
+	}
+	if out := u.must("kill", "rr"); out != "rr\n" {
+		t.Errorf("kill rr outside a user namespace: %q", out)
 	}
 	_ = cmd.Wait()
 	eventually(t, 10*time.Second, "ps outside to record the end", func() bool {

@@ -268,7 +268,7 @@ func allContainerIDs(ctx context.Context, eng *engine.Engine) ([]string, error) 
 }
 
 func (a *app) waitCommand() *cobra.Command {
-	return &cobra.Command{
+	return outsideFirstOne(&cobra.Command{
 		Use:   "wait CONTAINER [CONTAINER...]",
 		Short: "Wait for containers to stop and print their exit codes",
 		Args:  cobra.MinimumNArgs(1),
@@ -286,7 +286,7 @@ func (a *app) waitCommand() *cobra.Command {
 			}
 			return nil
 		},
-	}
+	})
 }
 
 func (a *app) containerExistsCommand() *cobra.Command {

@@ -69,9 +69,10 @@ var noUserns = map[string]bool{"help": true, "completion": true, "internal": tru
 // namespace of their own sent to the container's anyway. Each does nothing
 // before the engine says where it must go instead (leaveOutside). stop and
 // kill (and a rootless unit's ExecStop=, unit-stop) go through the user's
-// manager or signal the init, which the user may do from outside; as they
-// act on several containers one by one, printing each, they begin outside
-// only for one ("one"): a later one sent inside would repeat the first.
+// manager or signal the init, which the user may do from outside, and wait
+// reads records; as they act on several containers one by one, printing
+// each, they begin outside only for one ("one"): a later one sent inside
+// would repeat the first.
 const beginsOutside = "podunit/begins-outside"
 
 // outsideFirst marks cmd beginsOutside and returns it.

@@ -49,9 +49,9 @@ func TestBeginsOutside(t *testing.T) {
 	walk(newApp(os.Stdin, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand())
 	sort.Strings(got)
 	want := []string{"container cp", "container exec", "container exists", "container inspect", "container kill (one)",
-		"container list", "container logs", "container ps", "container stop (one)", "container top", "container unit-stop",
+		"container list", "container logs", "container ps", "container stop (one)", "container top", "container unit-stop", "container wait (one)",
 		"cp", "exec", "healthcheck run", "inspect", "kill (one)", "logs", "pod exists", "pod inspect", "pod logs", "pod ps",
-		"ps", "stop (one)", "top", "volume exists", "volume inspect", "volume ls"}
+		"ps", "stop (one)", "top", "volume exists", "volume inspect", "volume ls", "wait (one)"}
 	if !slices.Equal(got, want) {
 		t.Errorf("commands read outside the user namespace: %q, want %q", got, want)
 	}

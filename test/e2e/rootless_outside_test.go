@@ -135,6 +135,9 @@ func checkRootlessReadsRunning(t *testing.T, u *rootlessUser) {
 		t.Errorf("kill rr outside a user namespace: %q", out)
 	}
 	_ = cmd.Wait()
+	if out := u.must("wait", "rr"); out != "-1\n" { // no run left to say how it ended
+		t.Errorf("wait rr outside a user namespace: %q, want -1", out)
+	}
 	eventually(t, 10*time.Second, "ps outside to record the end", func() bool {
 		return u.must("ps", "-a", "--format", "{{.Names}} {{.State}}") == "rr exited\n"
 	})

@@ -162,9 +162,11 @@ func checkHealthInUnitFile(t *testing.T, e *env) {
 	e.sb.DumpOnFailure(t, "hcu.service")
 	e.sb.Run(t, "systemctl", "start", "hcu.service")
 	id := e.field("hcu", "{{.Id}}")
-	if got := strings.TrimSpace(e.sh("systemctl is-active podunit-health-" + id + ".timer")); got != "active" {
-		t.Errorf("the unit file's container has no active check timer: %q", got)
-	}
+	// the unit starts the timer right after READY=1 (startReady), so
+	// systemctl start may return a moment before it is active
+	eventually(t, 5*time.Second, "the unit file's container's check timer to be active", func() bool {
+		return strings.TrimSpace(e.sh("systemctl is-active podunit-health-"+id+".timer || true")) == "active"
+	})
 	eventually(t, 15*time.Second, "the unit file's container to be healthy", func() bool {
 		return e.field("hcu", "{{.State.Health.Status}}") == "healthy"
 	})

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // graphOf is inspect's driver, GraphDriver directories and image digest
@@ -20,7 +21,8 @@ func graphOf(e *env, name string) string {
 // rootfs is made, so it answers without storage (storage reads every container's
 // record to find one); a rootfs made again by repair is recorded again,
 // and a record without them (rebuilt from storage, or made before podunit
-// kept them) is answered from storage as before.
+// kept them) is answered from storage as before. pod rm of a pod without
+// members opens no storage either.
 func TestInspectReadsNoStorage(t *testing.T) {
 	e := newEnv(t, nil, "runc")
 	e.image()
@@ -35,9 +37,16 @@ func TestInspectReadsNoStorage(t *testing.T) {
 		t.Errorf("UpperDir %s: %v", f[2], err)
 	}
 
-	// storage's container list made unreadable: inspect does not need it,
-	// nor does pod rm of a pod without members or a user namespace range
+	// pod rm of a pod without members or a user namespace range opens no
+	// storage (storage writes its lock files whenever it is opened)
 	e.must("pod", "create", "--name", "p0")
+	locks := storageLocks(t, e)
+	e.must("pod", "rm", "p0")
+	if after := storageLocks(t, e); after != locks {
+		t.Errorf("pod rm of a memberless pod opened storage: its locks went\n%s\nto\n%s", locks, after)
+	}
+
+	// storage's container list made unreadable: inspect does not need it
 	list := filepath.Join(e.dir, "root", "overlay-containers", "containers.json")
 	saved, err := os.ReadFile(list)
 	if err != nil {
@@ -49,7 +58,6 @@ func TestInspectReadsNoStorage(t *testing.T) {
 	if got := graphOf(e, "a"); got != want {
 		t.Errorf("inspect with storage unreadable: %q, want %q", got, want)
 	}
-	e.must("pod", "rm", "p0")
 	if err := os.WriteFile(list, saved, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -80,4 +88,28 @@ func TestInspectReadsNoStorage(t *testing.T) {
 		t.Errorf("inspect of the rebuilt record: %q, want %q", got, again)
 	}
 	runs(t, e, "a")
+}
+
+// storageLocks lists the modification times of e's storage lock files,
+// which containers/storage writes each time a command opens it.
+func storageLocks(t *testing.T, e *env) string {
+	t.Helper()
+	var out []string
+	for _, pattern := range []string{"*.lock", "*/*.lock"} {
+		paths, err := filepath.Glob(filepath.Join(e.dir, "root", pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range paths {
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p+" "+st.ModTime().Format(time.RFC3339Nano))
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no storage lock files: storage was never opened")
+	}
+	return strings.Join(out, "\n")
 }

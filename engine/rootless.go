@@ -20,11 +20,12 @@ import (
 // run root then come from storage.conf's per-user defaults.
 //
 // Outside: the engine runs as the user on the host, in no user namespace,
-// for a verb that reads records (ps, inspect): the state database, run
-// root and locks are the user's own files there, and the user owns every
-// container's namespace, so nothing else is needed. What only the
-// namespace gives (containers/storage, a state database not made yet)
-// returns rootless.ErrOutside, and the command runs again inside; what
+// for a verb that needs none to begin (cmd/podunit's beginsOutside: the
+// record readers, stop, kill, and the verbs that work in a running
+// container): the state database, run root and locks are the user's own
+// files there, and the user owns every container's namespace. What only
+// the namespace gives (containers/storage, a runtime, a state database
+// not made yet) returns rootless.ErrOutside, and the command runs again inside; what
 // needs a running container's namespace (exec, healthcheck run, top, cp)
 // returns a NotHereError, and the command runs again in that namespace.
 type Rootless struct {

@@ -28,10 +28,9 @@ const (
 func Needed() bool { return os.Geteuid() != 0 }
 
 // ErrOutside says a command that began as the user on the host, outside
-// any user namespace (the read verbs: their records are the user's own
-// files), reached something only the namespace gives: containers/storage,
-// or a state not made yet. The command has written nothing; it runs again
-// in a namespace (Reexec).
+// any user namespace (engine.Rootless.Outside), reached something only the
+// namespace gives: containers/storage, a runtime, or a state not made yet.
+// The command has done nothing yet; it runs again in a namespace (Reexec).
 var ErrOutside = errors.New("this needs the user namespace")
 
 // Identity is the user a re-executed podunit works for, as the host sees

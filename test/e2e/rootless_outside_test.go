@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -63,8 +62,7 @@ func checkRootlessReadsOutside(t *testing.T, u *rootlessUser) {
 		}
 	}
 	db := filepath.Join(root, "podunit", "state.db")
-	sql := exec.Command("setpriv", "--reuid="+u.uid, "--regid="+u.gid, "--clear-groups",
-		"sqlite3", db, `UPDATE containers SET graph = '' WHERE name = 'ro'`)
+	sql := u.commandOf(context.Background(), nil, "sqlite3", db, `UPDATE containers SET graph = '' WHERE name = 'ro'`)
 	if out, err := sql.CombinedOutput(); err != nil {
 		t.Fatalf("sqlite3 as %s: %v\n%s", u.name, err, out)
 	}
@@ -160,9 +158,8 @@ func checkRootlessJoinsOutside(t *testing.T, u *rootlessUser, ctr string) {
 	}{{[]string{"exec", ctr, "echo", "in-" + ctr}, "in-" + ctr + "\n"}, {[]string{"top", ctr, "pid", "comm"}, "sleep"},
 		{[]string{"healthcheck", "run", ctr}, ""}} {
 		trace := filepath.Join(u.runtime, "join.trace")
-		argv := append([]string{"--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups", "env", "-i"}, u.env...)
-		argv = append(append(argv, "strace", "-f", "-qq", "-e", "trace=execve", "-o", trace, u.bin), c.args...)
-		out, err := exec.Command("setpriv", argv...).Output()
+		traced := append([]string{"-f", "-qq", "-e", "trace=execve", "-o", trace, u.bin}, c.args...)
+		out, err := u.commandOf(context.Background(), nil, "strace", traced...).Output()
 		if err != nil || !strings.Contains(string(out), c.want) {
 			t.Errorf("%s traced: %v, %q; want %q", c.args, err, out, c.want)
 		}

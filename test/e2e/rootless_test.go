@@ -72,9 +72,14 @@ func newRootlessUser(t *testing.T, dir, name string, withSubIDs bool) *rootlessU
 // command is podunit as the user, with a clean environment (env replaces
 // or, with an empty value, removes variables).
 func (u *rootlessUser) command(ctx context.Context, env []string, args ...string) *exec.Cmd {
+	return u.commandOf(ctx, env, u.bin, args...)
+}
+
+// commandOf is program prog as the user, as command runs podunit.
+func (u *rootlessUser) commandOf(ctx context.Context, env []string, prog string, args ...string) *exec.Cmd {
 	argv := append([]string{"setpriv", "--reuid=" + u.uid, "--regid=" + u.gid, "--clear-groups",
 		"env", "-i"}, mergeEnv(u.env, env)...)
-	argv = append(append(argv, u.bin), args...)
+	argv = append(append(argv, prog), args...)
 	if u.hide != "" { // a mount namespace of the test's own, where the file is gone
 		argv = append([]string{"unshare", "-m", "--propagation", "private", "sh", "-c",
 			`mount --bind "$0" "$1" && shift && exec "$@"`, filepath.Join(u.home, "..", "empty"), u.hide}, argv...)

@@ -7,6 +7,9 @@
 # (Go's stack moves make return probes unsafe). As root, after `make build`;
 # run on a quiet machine. Usage: test/bench/phases.sh [-- podunit args...]
 #   RUNS=50 RUNTIME=runc test/bench/phases.sh
+# SYSTEMD=1 runs the command under a real systemd (test/sandbox.sh where PID 1
+# is not systemd), where an attached run first asks for a scope:
+#   SYSTEMD=1 RUNTIME=crun test/bench/phases.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 runs=${RUNS:-50}
@@ -18,8 +21,12 @@ if ! "${pu[@]}" image exists bench 2>/dev/null; then
 	echo "phases.sh: no image 'bench' in $work: run test/bench/run-rm.sh once first" >&2
 	exit 1
 fi
-cmd=("${pu[@]}" --runtime "$rt" run --rm --network none bench true)
-[ "${1:-}" = "--" ] && { shift; cmd=("${pu[@]}" "$@"); }
+prefix=""
+[ -n "${SYSTEMD:-}" ] && in_systemd --net # sets prefix: the words that run a command under it
+# shellcheck disable=SC2206 # prefix is words
+cmd=($prefix "${pu[@]}" --runtime "$rt" run --rm --network none bench true)
+# shellcheck disable=SC2206
+[ "${1:-}" = "--" ] && { shift; cmd=($prefix "${pu[@]}" "$@"); }
 
 # label=symbol, in the order a run passes them
 marks=(
@@ -50,7 +57,7 @@ marks=(
 	close=github.com/podunit/podunit/engine.\(\*Engine\).Close
 )
 perf probe -q -d 'probe_podunit:*' 2>/dev/null || true
-trap 'perf probe -q -d "probe_podunit:*" 2>/dev/null || true' EXIT
+trap 'perf probe -q -d "probe_podunit:*" 2>/dev/null || true; [ -z "${sb:-}" ] || "$top/test/sandbox.sh" stop "$sb"' EXIT
 events=(-e sched:sched_process_exec -e sched:sched_process_exit)
 for m in "${marks[@]}"; do
 	perf probe -q -x "$bin" -a "pu_${m%%=*}=${m#*=}" 2>/dev/null

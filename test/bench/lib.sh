@@ -7,6 +7,41 @@ top=$(cd "$here/../.." && pwd)
 bin=${PODUNIT:-$top/bin/podunit}
 [ -x "$bin" ] || { echo "$(basename "$0"): build first (make build)" >&2; exit 1; }
 
+# evict_programs FILE...: drops each file's pages from the page cache
+# (posix_fadvise DONTNEED; pages a running process maps stay), so that every
+# program a benchmark compares is read back from disk the same way, as after a
+# boot. How a binary's pages came into the cache changes how fast it starts:
+# on this machine's kernel (6.18, ext4 with large folios) a binary just
+# written by cp starts 0.6-0.8 ms faster (`ps --help`, perf stat, 100 runs)
+# than the same bytes read back from disk or written by the Go linker, so an
+# older build copied aside for BASE= ran ahead of bin/podunit by that much per
+# process (ab.sh shows it: the same build at two paths). Missing files are
+# skipped.
+evict_programs() {
+	python3 - "$@" <<'PY'
+import os, sys
+for p in sys.argv[1:]:
+    try:
+        fd = os.open(p, os.O_RDONLY)
+    except OSError:
+        continue
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    os.close(fd)
+PY
+}
+# this build, BASE= and their helper binaries beside them; the runtimes and
+# Podman's programs, whichever are installed
+_programs=()
+for _p in "$bin" ${BASE:-}; do
+	_d=$(dirname "$_p")
+	_programs+=("$_p" "$_d/podunit-full" "$_d/podunit-console" "$_d/podunit-generator")
+done
+for _p in crun runc podman conmon netavark aardvark-dns catatonit; do
+	_programs+=("$(command -v "$_p" 2>/dev/null || true)" "/usr/libexec/podman/$_p" "/usr/lib/podman/$_p")
+done
+evict_programs "${_programs[@]}"
+unset _p _d _programs
+
 # A benchmark stopped by a signal (a timeout's TERM, ^C) exits through its EXIT
 # trap, which stops its sandbox: one left running holds the harness lock, and
 # every later test and benchmark waits on it.

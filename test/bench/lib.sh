@@ -15,8 +15,9 @@ bin=${PODUNIT:-$top/bin/podunit}
 # written by cp starts 0.6-0.8 ms faster (`ps --help`, perf stat, 100 runs)
 # than the same bytes read back from disk or written by the Go linker, so an
 # older build copied aside for BASE= ran ahead of bin/podunit by that much per
-# process (ab.sh shows it: the same build at two paths). Missing files are
-# skipped.
+# process (ab.sh shows it: the same build at two paths). A file is synced
+# first: the kernel keeps dirty pages, and a build copied a moment ago has
+# them. Missing files are skipped.
 evict_programs() {
 	python3 - "$@" <<'PY'
 import os, sys
@@ -25,6 +26,7 @@ for p in sys.argv[1:]:
         fd = os.open(p, os.O_RDONLY)
     except OSError:
         continue
+    os.fsync(fd)
     os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
     os.close(fd)
 PY

@@ -19,6 +19,9 @@ type containerMetadata struct {
 	Name       string `json:"name"`
 	CreatedAt  int64  `json:"created-at"`
 	MountLabel string `json:"mountlabel,omitempty"`
+	// PodunitRecord marks a storage container whose directory holds the
+	// copy of podunit's record (recordFile); Podman ignores the field.
+	PodunitRecord bool `json:"podunit-record,omitempty"`
 }
 
 // CreateRootfs creates the storage container with ID containerID (64 hex
@@ -69,7 +72,7 @@ func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, cont
 	if err != nil || img.ID != imageID {
 		return nil, fmt.Errorf("image ID %q not found: %w", imageID, errdefs.ErrNotFound)
 	}
-	meta := containerMetadata{ImageID: img.ID, Name: containerName, CreatedAt: time.Now().Unix()}
+	meta := containerMetadata{ImageID: img.ID, Name: containerName, CreatedAt: time.Now().Unix(), PodunitRecord: o.Record != nil}
 	if len(img.Names) > 0 {
 		meta.ImageName = img.Names[0]
 	}
@@ -82,15 +85,18 @@ func (s *Store) CreateRootfsWith(ctx context.Context, imageID, containerID, cont
 		names = []string{containerName}
 	}
 	opts := &storage.ContainerOptions{IDMappingOptions: idMappingOptions(o.UserNS), Volatile: o.Volatile}
-	if o.Record != nil {
-		opts.BigData = []storage.ContainerBigDataOption{{Key: RecordKey, Data: o.Record}}
-	}
 	c, err := s.store.CreateContainer(containerID, names, img.ID, "", string(metaJSON), opts)
 	if errors.Is(err, storage.ErrDuplicateID) || errors.Is(err, storage.ErrDuplicateName) {
 		return nil, fmt.Errorf("rootfs for container %q (%s): %w: %w", containerName, containerID, errdefs.ErrAlreadyExists, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("creating rootfs for container %q (%s): %w", containerName, containerID, err)
+	}
+	if o.Record != nil {
+		if err := s.writeRecord(c.ID, o.Record, !o.Volatile); err != nil {
+			_ = s.store.DeleteContainer(c.ID) // nothing half made stays
+			return nil, fmt.Errorf("creating rootfs for container %q (%s): %w", containerName, containerID, err)
+		}
 	}
 	return &Graph{Driver: s.layerGraph(c.LayerID), ImageDigest: img.Digest.String()}, nil
 }

@@ -9,7 +9,9 @@
 # bootstrap interval: an interval that holds 0 shows no difference.
 # Under a real systemd (test/sandbox.sh where PID 1 is not systemd), crun, as
 # root after `make build`; each build has a store of its own (schemas differ).
-#   BASE=/path/to/podunit [RUNS=40] [SCENARIO=run-rm] test/bench/ab.sh
+#   BASE=/path/to/podunit [RUNS=40] [SCENARIO=run-rm] [FILL=N] test/bench/ab.sh
+# FILL=N first creates N containers in each build's store (what grows with the
+# store: storage's container and layer lists, read whole and rewritten).
 # Scenarios (the timed steps in brackets):
 #   run-rm   run --rm --network none IMAGE true                      [run-rm]
 #   run-d    run -d, then stop, then rm (untimed)                    [run-d stop]
@@ -37,6 +39,13 @@ a="$bin --root $work/a --runroot $runroot/a --runtime crun"
 b="$BASE --root $work/b --runroot $runroot/b --runtime crun"
 inside $a image import "$work/rootfs.tar" bench >/dev/null
 inside $b image import "$work/rootfs.tar" bench >/dev/null
+fill=${FILL:-0}
+case $fill in *[!0-9]*) echo "ab.sh: FILL=$fill: a number of containers" >&2; exit 1 ;; esac
+if [ "$fill" -gt 0 ]; then
+	for pu in "$a" "$b"; do
+		inside sh -c "i=0; while [ \$i -lt $fill ]; do $pu create --name fill\$i bench true >/dev/null || exit 1; i=\$((i + 1)); done"
+	done
+fi
 
 # One round of the scenario with the podunit command line in $1: prints
 # "step microseconds" per timed step. Runs inside the sandbox.
@@ -90,13 +99,13 @@ for i in $(seq "$runs"); do
 	done
 done
 
-python3 - "$work/times" "$scenario" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+python3 - "$work/times" "$scenario" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)" "$fill" <<'PY'
 import random, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 t = {}  # step -> which -> round -> us
 for rnd, which, step, us in rows:
     t.setdefault(step, {}).setdefault(which, {})[int(rnd)] = int(us) / 1000
-print(f"ab.sh {sys.argv[2]}: {sys.argv[3]} rounds, load {sys.argv[4]}; A = this build, B = BASE")
+print(f"ab.sh {sys.argv[2]}: {sys.argv[3]} rounds, {sys.argv[5]} containers filled in, load {sys.argv[4]}; A = this build, B = BASE")
 print(f"{'step':12} {'A median':>9} {'B median':>9} {'B - A':>8}   95 % interval")
 rng = random.Random(1)
 for step, by in t.items():

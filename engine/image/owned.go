@@ -45,11 +45,17 @@ func (s *Store) writeRecord(id string, record []byte, sync bool) error {
 	return nil
 }
 
+// keepsRecordFile reports whether storage container c's metadata marks
+// the record copy as a file of its own (recordFile).
+func keepsRecordFile(c *storage.Container) bool {
+	var meta containerMetadata
+	return json.Unmarshal([]byte(c.Metadata), &meta) == nil && meta.PodunitRecord
+}
+
 // ownedRecord is the copy of podunit's record that storage container c
 // carries, and whether it is podunit's at all.
 func (s *Store) ownedRecord(c *storage.Container) ([]byte, bool, error) {
-	var meta containerMetadata
-	if json.Unmarshal([]byte(c.Metadata), &meta) == nil && meta.PodunitRecord {
+	if keepsRecordFile(c) {
 		dir, err := s.store.ContainerDirectory(c.ID)
 		if err != nil {
 			return nil, true, ignoreUnknown(c.ID, err)
@@ -121,7 +127,7 @@ func (s *Store) SetRecord(containerID string, record []byte) error {
 	if err != nil {
 		return fmt.Errorf("storage container %s: %w", containerID, err)
 	}
-	if _, ours, _ := s.ownedRecord(c); ours && !slices.Contains(c.BigDataNames, RecordKey) {
+	if keepsRecordFile(c) {
 		return s.writeRecord(containerID, record, true)
 	}
 	if err := s.store.SetContainerBigData(containerID, RecordKey, record); err != nil { // made before recordFile

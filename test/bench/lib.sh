@@ -137,6 +137,10 @@ spec_probe() {
 	done
 }
 
+# stop_sandbox stops in_systemd's sandbox, if one was booted: its EXIT trap,
+# and part of the trap of a script that sets its own.
+stop_sandbox() { [ -z "${sb:-}" ] || "$top/test/sandbox.sh" stop "$sb"; }
+
 # in_systemd [--net]: where PID 1 is not systemd, boots test/sandbox.sh's
 # (stopped when the benchmark exits; --net: its own network namespace).
 # Then `inside CMD...` runs CMD under that systemd, and prefix is the same
@@ -146,7 +150,7 @@ in_systemd() {
 	prefix=""
 	[ -d /run/systemd/system ] && return
 	sb=$("$top/test/sandbox.sh" start "$@")
-	trap '"$top/test/sandbox.sh" stop "$sb"' EXIT
+	trap stop_sandbox EXIT
 	prefix="$top/test/sandbox.sh exec $sb"
 	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
 }

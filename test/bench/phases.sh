@@ -57,7 +57,7 @@ marks=(
 	close=github.com/podunit/podunit/engine.\(\*Engine\).Close
 )
 perf probe -q -d 'probe_podunit:*' 2>/dev/null || true
-trap 'perf probe -q -d "probe_podunit:*" 2>/dev/null || true; [ -z "${sb:-}" ] || "$top/test/sandbox.sh" stop "$sb"' EXIT
+trap 'perf probe -q -d "probe_podunit:*" 2>/dev/null || true; stop_sandbox' EXIT
 events=(-e sched:sched_process_exec -e sched:sched_process_exit)
 for m in "${marks[@]}"; do
 	perf probe -q -x "$bin" -a "pu_${m%%=*}=${m#*=}" 2>/dev/null

@@ -56,7 +56,7 @@ func (a *app) bareRoot() *cobra.Command {
 	f.StringVar(&a.cfg.StorageRoot, "root", "", "storage root directory (default from storage.conf)")
 	f.StringVar(&a.cfg.StorageRunRoot, "runroot", "", "storage run-state directory (default from storage.conf)")
 	f.StringVar(&a.cfg.StorageDriver, "storage-driver", "", "storage driver (default from storage.conf)")
-	f.StringArrayVar(&a.cfg.StorageOpts, "storage-opt", nil, "storage driver option")
+	stringArrayVar(f, &a.cfg.StorageOpts, "storage-opt", "storage driver option")
 	f.StringVar(&a.cfg.Runtime, "runtime", "", "OCI runtime: crun, runc or a path (default crun if installed, else runc)")
 	f.StringVar(&a.cfg.LogLevel, "log-level", "warn", "log level: trace, debug, info, warn, error, fatal or panic")
 	a.registerModule(f)

@@ -40,7 +40,7 @@ func (a *app) commitCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVarP(&o.Author, "author", "a", "", "the image's author")
 	f.StringVarP(&o.Message, "message", "m", "", "the commit message, kept in the image's history")
-	f.StringArrayVarP(&o.Changes, "change", "c", nil,
+	stringArrayVarP(f, &o.Changes, "change", "c",
 		"apply a Dockerfile instruction (INSTRUCTION VALUE or INSTRUCTION=VALUE): "+engine.ChangeInstructions)
 	f.BoolVarP(&o.Pause, "pause", "p", false, "pause the container while committing")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print only the image ID (podunit prints nothing else anyway)")

@@ -145,7 +145,7 @@ func (a *app) eventsCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&since, "since", "", "only events since a time: RFC 3339, Unix seconds or a duration such as 10m")
 	fs.StringVar(&until, "until", "", "only events until a time (implies --stream=false)")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: type, event, container, pod, image, volume, label (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: type, event, container, pod, image, volume, label (KEY=VALUE)")
 	fs.StringVar(&format, "format", "", "Go template or json")
 	fs.BoolVar(&stream, "stream", true, "keep printing new events; false: print what is recorded and exit")
 	fs.BoolVar(&noTrunc, "no-trunc", true, "do not truncate IDs")

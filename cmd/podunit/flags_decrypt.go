@@ -8,5 +8,5 @@ import "github.com/spf13/pflag"
 // .container's PodmanArgs=--decryption-key works as an .image's
 // DecryptionKey= does.
 func decryptionFlag(fs *pflag.FlagSet, keys *[]string) {
-	fs.StringArrayVar(keys, "decryption-key", nil, "KEY[:PASSPHRASE] to decrypt an encrypted image's layers (repeatable)")
+	stringArrayVar(fs, keys, "decryption-key", "KEY[:PASSPHRASE] to decrypt an encrypted image's layers (repeatable)")
 }

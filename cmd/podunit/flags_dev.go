@@ -21,8 +21,8 @@ type devFlags struct {
 }
 
 func (f *devFlags) register(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.devices, "device", nil, "give the container a host device (or a directory of them): HOST[:CONTAINER][:PERMISSIONS], permissions some of rwm")
-	fs.StringArrayVar(&f.deviceRules, "device-cgroup-rule", nil, `allow devices in the container's cgroup: "TYPE MAJOR:MINOR ACCESS", as "c 1:3 rwm"`)
+	stringArrayVar(fs, &f.devices, "device", "give the container a host device (or a directory of them): HOST[:CONTAINER][:PERMISSIONS], permissions some of rwm")
+	stringArrayVar(fs, &f.deviceRules, "device-cgroup-rule", `allow devices in the container's cgroup: "TYPE MAJOR:MINOR ACCESS", as "c 1:3 rwm"`)
 	fs.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "with --read-only: writable tmpfs on /run, /tmp and /var/tmp (false: those and /dev, /dev/shm read-only)")
 	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is a directory to run from instead of an image")
 }

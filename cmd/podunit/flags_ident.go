@@ -23,8 +23,8 @@ type usernsFlags struct {
 
 func (f *usernsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.mode, "userns", "", "user namespace: host, private, auto[:size=N,uidmapping=C:H:S,gidmapping=C:H:S], container:NAME, ns:PATH, keep-id, nomap (rootless only)")
-	fs.StringArrayVar(&f.uidMap, "uidmap", nil, "a user namespace UID range: CONTAINER_UID:HOST_UID:SIZE (again for more)")
-	fs.StringArrayVar(&f.gidMap, "gidmap", nil, "a user namespace GID range: CONTAINER_GID:HOST_GID:SIZE (again for more)")
+	stringArrayVar(fs, &f.uidMap, "uidmap", "a user namespace UID range: CONTAINER_UID:HOST_UID:SIZE (again for more)")
+	stringArrayVar(fs, &f.gidMap, "gidmap", "a user namespace GID range: CONTAINER_GID:HOST_GID:SIZE (again for more)")
 	fs.StringVar(&f.subUIDName, "subuidname", "", "map the UIDs /etc/subuid gives this user")
 	fs.StringVar(&f.subGIDName, "subgidname", "", "map the GIDs /etc/subgid gives this group")
 }
@@ -35,8 +35,8 @@ func (f *usernsFlags) config() model.UserNSConfig {
 
 func (f *identFlags) register(fs *pflag.FlagSet) {
 	f.userns.register(fs)
-	fs.StringArrayVar(&f.groupAdd, "group-add", nil, "an additional group (name or GID) for the container's process")
-	fs.StringArrayVar(&f.securityOpt, "security-opt", nil, "label=…, apparmor=PROFILE|unconfined, seccomp=PROFILE.json|unconfined, no-new-privileges, mask=PATHS, unmask=PATHS|ALL")
+	stringArrayVar(fs, &f.groupAdd, "group-add", "an additional group (name or GID) for the container's process")
+	stringArrayVar(fs, &f.securityOpt, "security-opt", "label=…, apparmor=PROFILE|unconfined, seccomp=PROFILE.json|unconfined, no-new-privileges, mask=PATHS, unmask=PATHS|ALL")
 	fs.StringVar(&f.cgroups, "cgroups", "enabled", "cgroup mode: enabled, disabled (crun), no-conmon, split")
 	fs.BoolVar(&f.init, "init", false, "run an init (catatonit) as PID 1 that forwards signals and reaps zombies")
 	fs.StringVar(&f.initPath, "init-path", "", "the init binary for --init (default catatonit)")

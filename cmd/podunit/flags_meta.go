@@ -23,14 +23,14 @@ type metaFlags struct {
 }
 
 func (f *metaFlags) register(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI runtime spec (KEY=VALUE)")
+	stringArrayVar(fs, &f.annotations, "annotation", "add an annotation to the OCI runtime spec (KEY=VALUE)")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local (the host's) or a zone name such as Europe/Berlin")
-	fs.StringArrayVar(&f.expose, "expose", nil, "declare a port or range the container listens on: PORT[-PORT][/tcp|udp|sctp]")
+	stringArrayVar(fs, &f.expose, "expose", "declare a port or range the container listens on: PORT[-PORT][/tcp|udp|sctp]")
 	fs.StringVar(&f.logDriver, "log-driver", defaultLogDriver, "where the container's output goes: journald, passthrough (the unit's own output) or none")
-	fs.StringArrayVar(&f.logOpts, "log-opt", nil, "a log driver option: tag=NAME (the journal's identifier)")
-	fs.StringArrayVar(&f.labelFiles, "label-file", nil, "read labels (KEY=VALUE lines) from a file")
-	fs.StringArrayVar(&f.envMerge, "env-merge", nil, "set NAME=VALUE where VALUE may use the image's variables: PATH=${PATH}:/opt/bin")
-	fs.StringArrayVar(&f.hostUsers, "hostuser", nil, "add this host user (name or UID) to the container's /etc/passwd")
+	stringArrayVar(fs, &f.logOpts, "log-opt", "a log driver option: tag=NAME (the journal's identifier)")
+	stringArrayVar(fs, &f.labelFiles, "label-file", "read labels (KEY=VALUE lines) from a file")
+	stringArrayVar(fs, &f.envMerge, "env-merge", "set NAME=VALUE where VALUE may use the image's variables: PATH=${PATH}:/opt/bin")
+	stringArrayVar(fs, &f.hostUsers, "hostuser", "add this host user (name or UID) to the container's /etc/passwd")
 	fs.BoolVar(&f.envHost, "env-host", false, "pass this environment into the container")
 	f.retry.register(fs)
 	fs.BoolVar(&f.httpProxy, "http-proxy", true, "pass the proxy variables of this environment (http_proxy, https_proxy, ftp_proxy, no_proxy and upper-case) into the container")

@@ -23,7 +23,7 @@ type opsFlags struct {
 }
 
 func (f *opsFlags) register(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.secrets, "secret", nil,
+	stringArrayVar(fs, &f.secrets, "secret",
 		"give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=N][,gid=N][,mode=OCTAL]")
 	fs.StringVar(&f.healthCmd, "health-cmd", "", "health check command: a shell command or a JSON array; none disables")
 	fs.StringVar(&f.healthInterval, "health-interval", "30s", "time between health checks; disable: only `healthcheck run`")

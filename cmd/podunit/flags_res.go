@@ -32,9 +32,9 @@ func (f *resFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.cpusetCPUs, "cpuset-cpus", "", "CPUs the container may run on (0-3, 0,1)")
 	fs.StringVar(&f.cpusetMems, "cpuset-mems", "", "memory nodes the container may use (0-3, 0,1)")
 	fs.Int64Var(&f.pidsLimit, "pids-limit", model.DefaultPidsLimit, "process limit, -1 for none")
-	fs.StringArrayVar(&f.ulimits, "ulimit", nil, "set a resource limit: NAME=SOFT[:HARD] (nofile=1024:2048), -1 for unlimited")
+	stringArrayVar(fs, &f.ulimits, "ulimit", "set a resource limit: NAME=SOFT[:HARD] (nofile=1024:2048), -1 for unlimited")
 	fs.StringVar(&f.shmSize, "shm-size", "", "size of /dev/shm (e.g. 128m; default 64m)")
-	fs.StringArrayVar(&f.sysctls, "sysctl", nil, "set a namespaced kernel parameter: NAME=VALUE")
+	stringArrayVar(fs, &f.sysctls, "sysctl", "set a namespaced kernel parameter: NAME=VALUE")
 	fs.IntVar(&f.oomScoreAdj, "oom-score-adj", 0, "tune the container's OOM killer preference (-1000 to 1000)")
 }
 

@@ -45,9 +45,9 @@ func (a *app) generateSystemdCommand() *cobra.Command {
 	fs.StringVar(&o.RestartPolicy, "restart-policy", "on-failure", "systemd Restart= policy (default: the container's --restart, else on-failure)")
 	fs.UintVar(&o.RestartSec, "restart-sec", 0, "systemd RestartSec= (0: systemd's default)")
 	fs.UintVarP(&stopTimeout, "stop-timeout", "t", 10, "stop timeout in seconds (default: each container's own)")
-	fs.StringArrayVar(&o.After, "after", nil, "add After= on this unit")
-	fs.StringArrayVar(&o.Wants, "wants", nil, "add Wants= on this unit")
-	fs.StringArrayVar(&o.Requires, "requires", nil, "add Requires= on this unit")
+	stringArrayVar(fs, &o.After, "after", "add After= on this unit")
+	stringArrayVar(fs, &o.Wants, "wants", "add Wants= on this unit")
+	stringArrayVar(fs, &o.Requires, "requires", "add Requires= on this unit")
 	return cmd
 }
 

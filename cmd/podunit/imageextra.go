@@ -165,6 +165,6 @@ func (a *app) imagePruneCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.BoolVarP(&all, "all", "a", false, "remove every image no container uses, not only dangling ones")
 	fs.BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	fs.StringArrayVar(&filters, "filter", nil, "only images matching: label, label!, until, reference, … (KEY=VALUE)")
+	stringArrayVar(fs, &filters, "filter", "only images matching: label, label!, until, reference, … (KEY=VALUE)")
 	return cmd
 }

@@ -120,7 +120,7 @@ func (a *app) imagesCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	cmd.Flags().BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	more.register(cmd.Flags())
-	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "filter: reference, label, dangling, id, before, since, until, containers, digest, intermediate, readonly (KEY=VALUE)")
+	stringArrayVarP(cmd.Flags(), &filters, "filter", "f", "filter: reference, label, dangling, id, before, since, until, containers, digest, intermediate, readonly (KEY=VALUE)")
 	return cmd
 }
 
@@ -194,7 +194,7 @@ func (a *app) importCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVarP(&changes, "change", "c", nil,
+	stringArrayVarP(cmd.Flags(), &changes, "change", "c",
 		"apply a Dockerfile instruction (INSTRUCTION VALUE or INSTRUCTION=VALUE): "+engine.ChangeInstructions)
 	return cmd
 }

@@ -62,9 +62,9 @@ func (a *app) kubePlayCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.BoolVar(&f.replace, "replace", false, "remove pods of the same names first")
 	fs.BoolVar(&f.start, "start", true, "start the pods")
-	fs.StringArrayVar(&f.networks, "network", nil, "network of the pods (as pod create --network)")
-	fs.StringArrayVar(&f.publish, "publish", nil, "publish another port of each pod: [ip:][hostPort:]containerPort[/tcp|udp]")
-	fs.StringSliceVar(&f.configs, "configmap", nil, "a YAML file of ConfigMaps the pods may use (again or comma-separated for more)")
+	stringArrayVar(fs, &f.networks, "network", "network of the pods (as pod create --network)")
+	stringArrayVar(fs, &f.publish, "publish", "publish another port of each pod: [ip:][hostPort:]containerPort[/tcp|udp]")
+	stringSliceVar(fs, &f.configs, "configmap", "a YAML file of ConfigMaps the pods may use (again or comma-separated for more)")
 	f.more.register(fs)
 	return cmd
 }

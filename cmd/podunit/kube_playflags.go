@@ -18,9 +18,9 @@ type kubePlayMore struct {
 }
 
 func (f *kubePlayMore) register(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to every pod (KEY=VALUE), over the YAML's own")
+	stringArrayVar(fs, &f.annotations, "annotation", "add an annotation to every pod (KEY=VALUE), over the YAML's own")
 	fs.StringVar(&f.logDriver, "log-driver", "", "log driver of every container: journald, passthrough or none")
-	fs.StringArrayVar(&f.logOpts, "log-opt", nil, "a log driver option of every container (as create --log-opt)")
+	stringArrayVar(fs, &f.logOpts, "log-opt", "a log driver option of every container (as create --log-opt)")
 	fs.StringVar(&f.userns, "userns", "", "user namespace of every pod (as pod create --userns)")
 	fs.StringVar(&f.exitProp, "service-exit-code-propagation", "", "wait until every started container has exited for good, then exit: none (0), all (non-zero if all failed) or any (non-zero if any failed)")
 }

@@ -108,7 +108,7 @@ func (a *app) startCommand() *cobra.Command {
 	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")
 	cmd.Flags().BoolVar(&all, "all", false, "start every stopped container that no unit file manages")
 	dk.register(cmd.Flags())
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, "with --all, only containers matching: restart-policy=POLICY (repeat to allow several)")
+	stringArrayVar(cmd.Flags(), &filters, "filter", "with --all, only containers matching: restart-policy=POLICY (repeat to allow several)")
 	return cmd
 }
 

@@ -101,7 +101,7 @@ func (a *app) execCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.SetInterspersed(false)
-	fs.StringArrayVarP(&o.Env, "env", "e", nil, "set an environment variable")
+	stringArrayVarP(fs, &o.Env, "env", "e", "set an environment variable")
 	fs.StringVarP(&o.WorkingDir, "workdir", "w", "", "working directory")
 	fs.StringVarP(&o.User, "user", "u", "", "user[:group]")
 	fs.BoolVarP(&interactive, "interactive", "i", false, "keep stdin open")

@@ -16,7 +16,7 @@ import (
 // follows from any containers.conf ([containers] netns, [network]
 // default_network, [engine] env) from modules too.
 func (a *app) registerModule(f *pflag.FlagSet) {
-	f.StringArrayVar(&a.cfg.ConfModules, "module", nil, "load a containers.conf module: a path, or a name in the containers.conf.modules directories")
+	stringArrayVar(f, &a.cfg.ConfModules, "module", "load a containers.conf module: a path, or a name in the containers.conf.modules directories")
 }
 
 // resolveModules replaces each --module name by its file, then applies

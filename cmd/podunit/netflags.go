@@ -21,18 +21,18 @@ type netFlags struct {
 }
 
 func (f *netFlags) register(fs *pflag.FlagSet, what string) {
-	fs.StringArrayVar(&f.networks, "network", nil, "network of the "+what+": a network's name (again for more networks), bridge, none, host"+
+	stringArrayVar(fs, &f.networks, "network", "network of the "+what+": a network's name (again for more networks), bridge, none, host"+
 		map[bool]string{true: ", container:NAME, ns:PATH", false: ""}[what == "container"]+" (default: containers.conf's, else bridge)")
-	fs.StringArrayVar(&f.networks, "net", nil, "alias of --network")
+	stringArrayVar(fs, &f.networks, "net", "alias of --network")
 	_ = fs.MarkHidden("net")
-	fs.StringArrayVar(&f.aliases, "network-alias", nil, "another name of the "+what+" on its first network (aardvark-dns)")
+	stringArrayVar(fs, &f.aliases, "network-alias", "another name of the "+what+" on its first network (aardvark-dns)")
 	fs.StringVar(&f.ip, "ip", "", "the "+what+"'s IPv4 address on its first network")
 	fs.StringVar(&f.ip6, "ip6", "", "the "+what+"'s IPv6 address on its first network")
 	fs.StringVar(&f.mac, "mac-address", "", "the "+what+"'s MAC address on its first network")
-	fs.StringArrayVar(&f.dns, "dns", nil, "a name server for /etc/resolv.conf")
-	fs.StringArrayVar(&f.dnsSearch, "dns-search", nil, "a search domain for /etc/resolv.conf")
-	fs.StringArrayVar(&f.dnsOption, "dns-option", nil, "an option for /etc/resolv.conf")
-	fs.StringArrayVar(&f.addHost, "add-host", nil, "an /etc/hosts line: HOST[;HOST...]:IP")
+	stringArrayVar(fs, &f.dns, "dns", "a name server for /etc/resolv.conf")
+	stringArrayVar(fs, &f.dnsSearch, "dns-search", "a search domain for /etc/resolv.conf")
+	stringArrayVar(fs, &f.dnsOption, "dns-option", "an option for /etc/resolv.conf")
+	stringArrayVar(fs, &f.addHost, "add-host", "an /etc/hosts line: HOST[;HOST...]:IP")
 	fs.BoolVar(&f.noHosts, "no-hosts", false, "do not make /etc/hosts: keep the image's")
 }
 

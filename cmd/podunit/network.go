@@ -52,19 +52,19 @@ func (a *app) networkCreateCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&o.Driver, "driver", "d", "bridge", "network driver: bridge, macvlan or ipvlan")
-	fs.StringArrayVar(&o.Subnets, "subnet", nil, "a subnet of the network (CIDR), again for more; default the first free 10.89.N.0/24")
-	fs.StringArrayVar(&o.Gateways, "gateway", nil, "the gateway of the --subnet at the same place (default its first address)")
-	fs.StringArrayVar(&o.IPRanges, "ip-range", nil, "the addresses handed out in the --subnet at the same place: CIDR or FIRST-LAST")
+	stringArrayVar(fs, &o.Subnets, "subnet", "a subnet of the network (CIDR), again for more; default the first free 10.89.N.0/24")
+	stringArrayVar(fs, &o.Gateways, "gateway", "the gateway of the --subnet at the same place (default its first address)")
+	stringArrayVar(fs, &o.IPRanges, "ip-range", "the addresses handed out in the --subnet at the same place: CIDR or FIRST-LAST")
 	fs.BoolVar(&o.IPv6, "ipv6", false, "also an IPv6 subnet (default the first free fd00:89:N::/64)")
 	fs.BoolVar(&o.Internal, "internal", false, "no route out: containers reach only each other")
 	fs.BoolVar(&o.DisableDNS, "disable-dns", false, "no aardvark-dns: names resolve through /etc/hosts only")
 	fs.StringVar(&o.IPAMDriver, "ipam-driver", "", "address management: host-local (default) or none")
 	fs.StringVar(&o.InterfaceName, "interface-name", "", "the bridge's name (default podunitN), or macvlan/ipvlan's parent interface")
-	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: mtu=N, vlan=N, isolate=true|false, mode=…, metric=N, parent=DEVICE, no_default_route=1")
-	fs.StringSliceVar(&o.DNS, "dns", nil, "name servers aardvark-dns asks for names outside the network")
+	stringArrayVarP(fs, &labels, "label", "l", "set a label (KEY=VALUE)")
+	stringArrayVarP(fs, &opts, "opt", "o", "driver option: mtu=N, vlan=N, isolate=true|false, mode=…, metric=N, parent=DEVICE, no_default_route=1")
+	stringSliceVar(fs, &o.DNS, "dns", "name servers aardvark-dns asks for names outside the network")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the network exists")
-	fs.StringArrayVar(&o.Routes, "route", nil, "a static route in every container on the network: DESTINATION,GATEWAY[,METRIC]")
+	stringArrayVar(fs, &o.Routes, "route", "a static route in every container on the network: DESTINATION,GATEWAY[,METRIC]")
 	return cmd
 }
 
@@ -142,7 +142,7 @@ func (a *app) networkLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id, label, driver, until, dangling (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: name, id, label, driver, until, dangling (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only network names")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "show full network IDs")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
@@ -230,7 +230,7 @@ func (a *app) networkConnectCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringArrayVar(&o.Aliases, "alias", nil, "another name of the container on the network (aardvark-dns)")
+	stringArrayVar(fs, &o.Aliases, "alias", "another name of the container on the network (aardvark-dns)")
 	fs.StringVar(&o.IP, "ip", "", "the container's IPv4 address on the network")
 	fs.StringVar(&o.IP6, "ip6", "", "the container's IPv6 address on the network")
 	fs.StringVar(&o.MAC, "mac-address", "", "the container's MAC address on the network")

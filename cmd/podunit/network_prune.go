@@ -38,6 +38,6 @@ func (a *app) networkPruneCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, "only networks matching: label, label!, until (KEY=VALUE)")
+	stringArrayVar(cmd.Flags(), &filters, "filter", "only networks matching: label, label!, until (KEY=VALUE)")
 	return cmd
 }

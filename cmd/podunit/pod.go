@@ -73,7 +73,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Name, "name", "", "name of the pod")
-	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
+	stringArrayVarP(fs, &labels, "label", "l", "set a label (KEY=VALUE)")
 	fs.StringVar(&share, "share", "ipc,net,uts", "namespaces the members share: net, ipc, uts")
 	fs.StringVar(&o.Hostname, "hostname", "", "the pod's host name")
 	fs.StringVar(&o.ExitPolicy, "exit-policy", "continue", "what the pod does when its last member exits: continue or stop")
@@ -85,7 +85,7 @@ func (a *app) podCreateCommand() *cobra.Command {
 	nf.register(fs, "pod")
 	uf.register(fs)
 	hf.register(fs)
-	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
+	stringArrayVarP(fs, &o.Publish, "publish", "p", "publish a port of the pod: [ip:][hostPort:]containerPort[/tcp|udp]")
 	return cmd
 }
 
@@ -293,7 +293,7 @@ func (a *app) podPsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: id, name, label, status, ctr-names, ctr-ids, ctr-status, ctr-number, network, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only pod IDs")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")

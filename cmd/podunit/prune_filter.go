@@ -44,7 +44,7 @@ func (a *app) pruneFiltered(short, warning string,
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, pruneFilterUsage)
+	stringArrayVar(cmd.Flags(), &filters, "filter", pruneFilterUsage)
 	return cmd
 }
 

@@ -220,7 +220,7 @@ func (a *app) psCommand() *cobra.Command {
 	fs.BoolVar(&noTrunc, "no-trunc", false, "do not truncate IDs and commands")
 	fs.BoolVar(&noHeading, "noheading", false, "do not print the header line")
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: id, name, label, status, exited, health, ancestor, pod, network, volume, before, since, until, restart-policy (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: id, name, label, status, exited, health, ancestor, pod, network, volume, before, since, until, restart-policy (KEY=VALUE)")
 	more.register(fs)
 	return outsideFirst(cmd)
 }

@@ -53,7 +53,7 @@ func (a *app) quadletListCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&o.format, "format", "", "json or a Go template ({{.Name}} {{.UnitName}} {{.Path}} {{.Status}} {{.App}})")
-	cmd.Flags().StringArrayVarP(&filters, "filter", "f", nil, "show only quadlets whose name matches: name=GLOB")
+	stringArrayVarP(cmd.Flags(), &filters, "filter", "f", "show only quadlets whose name matches: name=GLOB")
 	return cmd
 }
 

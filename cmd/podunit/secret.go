@@ -53,7 +53,7 @@ func (a *app) secretCreateCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&o.Driver, "driver", "d", secret.Driver, "secret driver (only file)")
-	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
+	stringArrayVarP(fs, &labels, "label", "l", "set a label (KEY=VALUE)")
 	fs.BoolVar(&fromEnv, "env", false, "read the value from the environment variable named by the second argument")
 	fs.BoolVar(&o.Replace, "replace", false, "replace a secret of the same name")
 	return cmd
@@ -161,7 +161,7 @@ func (a *app) secretLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, id (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: name, id (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only secret IDs")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return cmd

@@ -94,7 +94,7 @@ func (a *app) systemPruneCommand() *cobra.Command {
 	f.BoolVarP(&o.All, "all", "a", false, "remove every image no container uses, not only dangling ones")
 	f.BoolVar(&o.Volumes, "volumes", false, "remove volumes no container uses too")
 	f.BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	f.StringArrayVar(&filters, "filter", nil, pruneFilterUsage)
+	stringArrayVar(f, &filters, "filter", pruneFilterUsage)
 	return cmd
 }
 

@@ -59,8 +59,8 @@ func (a *app) volumeCreateCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringArrayVarP(&labels, "label", "l", nil, "set a label (KEY=VALUE)")
-	fs.StringArrayVarP(&opts, "opt", "o", nil, "driver option: type=tmpfs|none, o=OPTIONS, device=PATH, uid=N, gid=N, copy, nocopy")
+	stringArrayVarP(fs, &labels, "label", "l", "set a label (KEY=VALUE)")
+	stringArrayVarP(fs, &opts, "opt", "o", "driver option: type=tmpfs|none, o=OPTIONS, device=PATH, uid=N, gid=N, copy, nocopy")
 	fs.StringVarP(&o.Driver, "driver", "d", "local", "volume driver: local, or image (--opt image=IMAGE: a writable copy of an image's files)")
 	fs.BoolVar(&o.IgnoreIfExists, "ignore", false, "do nothing if the volume exists")
 	return cmd
@@ -160,7 +160,7 @@ func (a *app) volumeLsCommand() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "", "Go template or json")
-	fs.StringArrayVarP(&filters, "filter", "f", nil, "filter: name, label, driver, dangling, scope, opt, until (KEY=VALUE)")
+	stringArrayVarP(fs, &filters, "filter", "f", "filter: name, label, driver, dangling, scope, opt, until (KEY=VALUE)")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
 	fs.BoolVarP(&noHeading, "noheading", "n", false, "do not print the header line")
 	return outsideFirst(cmd)

@@ -55,7 +55,11 @@ if [ "${labels[1]:-}" = podman ]; then
 fi
 python3 - "$work" "${labels[@]}" <<'PY'
 import json, sys
+med = {}
 for i, label in enumerate(sys.argv[2:]):
-    r = json.load(open(f"{sys.argv[1]}/pod-{i}.json"))["results"][0]
-    print(f"{label}: pod create + 3 members + pod start, median {r['median']*1000:.0f} ms")
+    med[label] = json.load(open(f"{sys.argv[1]}/pod-{i}.json"))["results"][0]["median"] * 1000
+    print(f"{label}: pod create + 3 members + pod start, median {med[label]:.0f} ms")
+for other in ("podman", "base build"):
+    if other in med:
+        print(f"podunit / {other} = {med['podunit'] / med[other]:.2f}x")
 PY

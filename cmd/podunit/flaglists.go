@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -60,6 +61,10 @@ func (v *listValue) String() string {
 	w.Flush()
 	return "[" + strings.TrimSuffix(b.String(), "\n") + "]"
 }
+
+// GetSlice is a copy of the list (cobra.SliceValue: shell completion
+// offers such a flag again after it was given).
+func (v *listValue) GetSlice() []string { return slices.Clone(*v.p) }
 
 // readCSV is one use of a stringSlice flag's items: none for "".
 func readCSV(s string) ([]string, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -54,7 +55,8 @@ func TestListFlagsParseAsPflags(t *testing.T) {
 		}
 		for _, name := range []string{"arr", "sl"} {
 			p, o := pfs.Lookup(name), ofs.Lookup(name)
-			if o.Changed != p.Changed || o.Value.Type() != p.Value.Type() {
+			if o.Changed != p.Changed || o.Value.Type() != p.Value.Type() ||
+				!slices.Equal(o.Value.(cobra.SliceValue).GetSlice(), p.Value.(cobra.SliceValue).GetSlice()) {
 				t.Errorf("%q --%s: changed %v type %s, pflag's %v %s", args, name, o.Changed, o.Value.Type(), p.Changed, p.Value.Type())
 			}
 			if len(*oarr)+len(*osl) > 0 && p.Value.String() != "[]" && o.Value.String() != p.Value.String() {

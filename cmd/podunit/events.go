@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"os/signal"
@@ -176,4 +178,14 @@ func (a *app) printEvent(ev engine.Event, format string, noTrunc bool) error {
 	row := eventRow{ID: ev.ID, Image: ev.Image, Name: ev.Name, Status: ev.Status, Type: ev.Type, Time: ev.Time,
 		TimeNano: ev.Time.UnixNano(), ContainerExitCode: ev.ExitCode, PodID: ev.PodID, Attributes: ev.Attributes}
 	return writeTable(a.out, "events", format, nil, nil, []eventRow{row}, true)
+}
+
+// writeJSONLine prints v as one line of JSON (a stream of objects).
+func writeJSONLine(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
 }

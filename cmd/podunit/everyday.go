@@ -1,10 +1,8 @@
+//go:build !hotpath
+
 package main
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-
 	"github.com/spf13/cobra"
 )
 
@@ -25,14 +23,4 @@ func subcommand(root *cobra.Command, name string) *cobra.Command {
 		}
 	}
 	panic("no subcommand " + name) // a programming error: the tree is static
-}
-
-// writeJSONLine prints v as one line of JSON (a stream of objects).
-func writeJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintln(w, string(b))
-	return err
 }

@@ -1,3 +1,5 @@
+//go:build !hotpath
+
 package main
 
 import (

@@ -10,7 +10,10 @@ import (
 // tag hotpath) must not link: containers/image's copy and registry client,
 // signatures, image encryption, grpc and the Kubernetes API types. They are
 // most of the full binary's packages and of its start-up time
-// (docs/PERFORMANCE.md); a new import that drags one in fails here.
+// (docs/PERFORMANCE.md); a new import that drags one in fails here. Nor
+// packages whose init only cold verbs need: YAML (info, kube) and the
+// generator's Quadlet tables (quadlet, generate), whose inits every hot
+// process would run.
 // An entry ending in / is a prefix, any other one package.
 var heavy = []string{
 	"go.podman.io/image/v5/copy",
@@ -22,6 +25,9 @@ var heavy = []string{
 	"github.com/sigstore/",
 	"k8s.io/",
 	"sigs.k8s.io/",
+	"go.yaml.in/yaml/",
+	"github.com/podunit/podunit/generator/quadlet",
+	"github.com/podunit/podunit/generator/quadletdir",
 	"github.com/cpuguy83/go-md2man",
 }
 

@@ -82,15 +82,18 @@ for r in $(seq "$runs"); do
 		inside sh -c "cd /run/bench-units-$i && for f in *; do rm -f /etc/systemd/system/\$f; done && systemctl daemon-reload"
 	done
 done
-medians=()
-for i in "${!engines[@]}"; do
-	python3 -c "
+# one argument per engine: its label, then its times (us, or "failed")
+results=()
+for i in "${!engines[@]}"; do results+=("${labels[$i]} ${times[$i]}"); done
+python3 - "${results[@]}" <<'PY'
 import statistics, sys
-v = [int(x) / 1000 for x in sys.argv[2:] if x != 'failed']
-failed = sys.argv[2:].count('failed')
-print(f'{sys.argv[1]}: systemctl start pod unit -> 3 members active, median {statistics.median(v):.0f} ms (min {min(v):.0f}, max {max(v):.0f}, {len(v)} runs; {failed} failed)')" "${labels[$i]}" ${times[$i]}
-	medians+=("$(python3 -c "import statistics, sys; print(statistics.median(int(x) for x in sys.argv[1:] if x != 'failed'))" ${times[$i]})")
-done
-for i in "${!engines[@]}"; do
-	[ "$i" = 0 ] || python3 -c "import sys; print(f'podunit / {sys.argv[3]} = {float(sys.argv[1]) / float(sys.argv[2]):.2f}x')" "${medians[0]}" "${medians[$i]}" "${labels[$i]}"
-done
+med = []
+for arg in sys.argv[1:]:
+    label, *runs = arg.split()
+    v = [int(x) / 1000 for x in runs if x != "failed"]
+    med.append((label, statistics.median(v)))
+    print(f"{label}: systemctl start pod unit -> 3 members active, median {med[-1][1]:.0f} ms"
+          f" (min {min(v):.0f}, max {max(v):.0f}, {len(v)} runs; {runs.count('failed')} failed)")
+for label, m in med[1:]:
+    print(f"podunit / {label} = {med[0][1] / m:.2f}x")
+PY

@@ -80,7 +80,8 @@ test: setup vet ## setup, vet, then every test with -race (e2e tests need root: 
 
 # The fuzz targets that guard unit files: no value may add a directive or a section
 # or change the argv systemd runs; the name grammars match their regular expressions;
-# containers.conf means the same with its comment lines blanked. Their seed corpora run in every `go test`;
+# containers.conf means the same with its comment lines blanked; the D-Bus signal filter
+# drops no message godbus reads as one podunit needs. Their seed corpora run in every `go test`;
 # this searches a little further each time. The budget is a count of executions
 # (about 8 s each here), not a duration: Go 1.26's coordinator can fail a target
 # with a bare "context deadline exceeded" when a -fuzztime duration ends
@@ -89,8 +90,8 @@ FUZZTIME ?=
 FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet:80000x FuzzAnyKey:./generator/quadlet:120000x \
 	FuzzExecWord:./generator/unitfile:160000x FuzzParseRoundTrip:./generator/unitfile:500000x \
 	FuzzValuesCannotAddDirectives:./generator/export:60000x FuzzGrammars:./engine/names:300000x \
-	FuzzBlankComments:./engine/network:200000x
-fuzz: ## run each unit-file fuzz target for its execution budget (or FUZZTIME)
+	FuzzBlankComments:./engine/network:200000x FuzzSignalFilter:./engine/systemd:150000x
+fuzz: ## run each fuzz target for its execution budget (or FUZZTIME)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; rest=$${t#*:}; pkg=$${rest%%:*}; budget=$${rest#*:}; \
 		budget=$${FUZZTIME:-$$budget}; \

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 
 	sdbus "github.com/coreos/go-systemd/v22/dbus"
 
@@ -16,7 +17,15 @@ const bootedDir = "/run/systemd/system"
 // Conn is a connection to the system's service manager. It is safe for
 // concurrent use.
 type Conn struct {
-	bus *sdbus.Conn
+	bus    *sdbus.Conn
+	filter *signalFilter // bus's stream, on a private socket
+
+	// dialFDs makes a connection that passes descriptors, for a transient
+	// unit that takes a caller's stdin (the filtered one cannot); nil: bus
+	// passes them.
+	dialFDs func() (*sdbus.Conn, error)
+	fdMu    sync.Mutex
+	fdBus   *sdbus.Conn
 }
 
 // Available reports whether this host runs systemd as PID 1, as sd_booted(3)
@@ -33,9 +42,9 @@ func Connect(ctx context.Context) (*Conn, error) {
 	if !Available() {
 		return nil, fmt.Errorf("systemd is not running on this host (PID 1 is not systemd): cannot start a detached container: %w", errdefs.ErrUnavailable)
 	}
-	bus, err := sdbus.NewConnection(privateBus(ctx, "/run/systemd/private", os.Getuid()))
+	c, err := connectPrivate(ctx, "/run/systemd/private", os.Getuid())
 	if err == nil {
-		return &Conn{bus: bus}, nil
+		return c, nil
 	}
 	bus, err2 := sdbus.NewSystemConnectionContext(ctx)
 	if err2 == nil {
@@ -46,4 +55,29 @@ func Connect(ctx context.Context) (*Conn, error) {
 }
 
 // Close closes the connection.
-func (c *Conn) Close() { c.bus.Close() }
+func (c *Conn) Close() {
+	c.bus.Close()
+	c.fdMu.Lock()
+	defer c.fdMu.Unlock()
+	if c.fdBus != nil {
+		c.fdBus.Close()
+	}
+}
+
+// busFor is the connection to ask for t: bus, or one that passes
+// descriptors when t hands its commands a caller's stdin.
+func (c *Conn) busFor(t Transient) (*sdbus.Conn, error) {
+	if c.dialFDs == nil || !t.TakesStdin() {
+		return c.bus, nil
+	}
+	c.fdMu.Lock()
+	defer c.fdMu.Unlock()
+	if c.fdBus == nil {
+		bus, err := c.dialFDs()
+		if err != nil {
+			return nil, err
+		}
+		c.fdBus = bus
+	}
+	return c.fdBus, nil
+}

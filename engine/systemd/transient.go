@@ -91,8 +91,12 @@ func (c *Conn) QueueTransient(ctx context.Context, t Transient, aux ...Transient
 		}
 		auxProps[i].Name = a.Name
 	}
+	bus, err := c.busFor(t)
+	if err != nil {
+		return nil, wrap("start transient", t.Name, err)
+	}
 	return queueJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
+		return bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
 	})
 }
 

@@ -3,6 +3,7 @@ package systemd
 import (
 	"context"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strconv"
 
@@ -18,26 +19,54 @@ import (
 // which the kernel's peer credentials (the user outside) would contradict.
 func ConnectUser(ctx context.Context, runtimeDir string, uid int) (*Conn, error) {
 	path := filepath.Join(runtimeDir, "systemd", "private")
-	bus, err := sdbus.NewConnection(privateBus(ctx, path, uid))
+	c, err := connectPrivate(ctx, path, uid)
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to the systemd user manager of uid %d at %s: %w: %w",
 			uid, path, err, errdefs.ErrUnavailable)
 	}
-	return &Conn{bus: bus}, nil
+	return c, nil
 }
 
-// privateBus dials a service manager's private socket at path once, as
-// uid, and hands go-systemd that one connection for both its method calls
-// and its signals. go-systemd would dial twice: a second connect and
-// authentication for every command, and a manager that sends every
-// unit's signals down both.
-func privateBus(ctx context.Context, path string, uid int) func() (*dbus.Conn, error) {
+// connectPrivate connects to the service manager's private socket at path
+// as uid, through a signalFilter; a connection that passes descriptors is
+// made when one is needed.
+func connectPrivate(ctx context.Context, path string, uid int) (*Conn, error) {
+	var filter *signalFilter
+	bus, err := sdbus.NewConnection(privateBus(uid, func() (*dbus.Conn, error) {
+		sock, err := (&net.Dialer{}).DialContext(ctx, "unix", path)
+		if err != nil {
+			return nil, err
+		}
+		filter = newSignalFilter(sock)
+		c, err := dbus.NewConn(filter, dbus.WithContext(ctx))
+		if err != nil {
+			sock.Close()
+		}
+		return c, err
+	}))
+	if err != nil {
+		return nil, err
+	}
+	dialFDs := func() (*sdbus.Conn, error) {
+		return sdbus.NewConnection(privateBus(uid, func() (*dbus.Conn, error) {
+			return dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
+		}))
+	}
+	return &Conn{bus: bus, filter: filter, dialFDs: dialFDs}, nil
+}
+
+// privateBus authenticates the connection open makes to a service
+// manager's private socket, once, as uid, and hands go-systemd that one
+// connection for both its method calls and its signals. go-systemd would
+// dial twice: a second connect and authentication for every command, and a
+// manager that sends every unit's signals down both.
+func privateBus(uid int, open func() (*dbus.Conn, error)) func() (*dbus.Conn, error) {
 	var conn *dbus.Conn
 	return func() (*dbus.Conn, error) {
 		if conn != nil {
 			return conn, nil
 		}
-		c, err := dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
+		c, err := open()
 		if err != nil {
 			return nil, err
 		}

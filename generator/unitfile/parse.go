@@ -19,7 +19,9 @@ import (
 //     one followed only by blanks continues it too, as Quadlet reads it
 //     (systemd would not), with a warning in File.Warnings;
 //   - "[Name]" starts a section; "Key=Value" needs a section; both sides
-//     are trimmed of whitespace.
+//     are trimmed of whitespace; a value that then ends in an odd run of
+//     backslashes (a continuation's last line was blank) is an error: written
+//     back on a line of its own it would continue that line.
 func Parse(path string, data []byte) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, Errorf(path, 1, "file is larger than the %d byte limit (not a unit file?)", MaxSize)
@@ -112,6 +114,10 @@ func (p *parser) logical(line string, n int) error {
 	}
 	if p.cur == nil {
 		return Errorf(p.f.Path, n, "%s= is outside of any [Section]", short(key))
+	}
+	if endsEscaped(value) {
+		return Errorf(p.f.Path, n, "%s= ends in a backslash, which would continue the line it is written on: double it or remove it",
+			short(key))
 	}
 	p.cur.Entries = append(p.cur.Entries, Entry{Key: key, Value: value, File: p.f.Path, Line: n})
 	return nil

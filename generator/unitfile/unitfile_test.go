@@ -28,6 +28,7 @@ func TestParseErrors(t *testing.T) {
 		"[U]\nno equals\n":             "f:2: line is not",
 		"[U\n":                         "f:1: section header",
 		"[U]\nA=b\\\n":                 "f:2: continuation",
+		"[U]\nA=b\\ \\\n \n":           "f:2: A= ends in a backslash",
 		"[U]\nA=\x00\n":                "f:2: NUL byte",
 		"[U]\nA=\rB=c\n":               "f:2: control character 0x0d",
 		"[U]\nA=\xc3\n":                "f:2: invalid UTF-8",

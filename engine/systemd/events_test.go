@@ -1,6 +1,8 @@
 package systemd
 
 import (
+	"context"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -30,5 +32,32 @@ func TestDecodeEvent(t *testing.T) {
 	}
 	if _, err := decodeEvent([]byte("{")); err == nil {
 		t.Error("a broken line decoded")
+	}
+}
+
+// TestInSystemdSendEvent: an event sent to a real journald reads back
+// with its fields.
+func TestInSystemdSendEvent(t *testing.T) {
+	inSandbox(t)
+	name := "ev-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	since := time.Now().Add(-time.Second)
+	if err := SendEvent("container test "+name, map[string]string{"TYPE": "container", "EVENT": "test", "NAME": name},
+		"", false); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	if !until(10*time.Second, func() bool {
+		_ = ReadEvents(context.Background(), EventOptions{Since: since}, func(ev Event) error {
+			if ev.Fields["NAME"] == name {
+				got = ev.Fields
+			}
+			return nil
+		})
+		return got != nil
+	}) {
+		t.Fatalf("event %s not in the journal", name)
+	}
+	if got["TYPE"] != "container" || got["EVENT"] != "test" {
+		t.Errorf("event read back as %v", got)
 	}
 }

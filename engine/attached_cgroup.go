@@ -23,10 +23,10 @@ import (
 // or when it cannot be reached, it is the cgroupfs path /podunit/ID.
 func (e *Engine) attachedCgroup(ctx context.Context, id string) (string, error) {
 	fallback := "/podunit/" + id
-	if !systemd.Available() || e.cfg.Rootless.On {
-		return fallback, nil // rootless: the runtime makes no cgroup at all
+	if !e.attachedInScope() {
+		return fallback, nil
 	}
-	conn, err := systemd.Connect(ctx)
+	conn, err := e.connect(ctx)
 	if err != nil {
 		// a manager that cannot be reached starts no units either: run as
 		// without one rather than not at all
@@ -39,6 +39,11 @@ func (e *Engine) attachedCgroup(ctx context.Context, id string) (string, error) 
 	}
 	return scope + "/container", nil
 }
+
+// attachedInScope says whether a container run in the foreground runs in a
+// scope of its own: under systemd, and not rootless (the runtime then makes
+// no cgroup at all).
+func (e *Engine) attachedInScope() bool { return systemd.Available() && !e.cfg.Rootless.On }
 
 // dropAttachedCgroup removes what is left of an attached run's cgroups once
 // its container is gone: the runtime made the scope's directory in the

@@ -57,6 +57,7 @@ type Engine struct {
 	runDir  string // <runroot>/podunit: bundles
 	runtime *oci.Runtime
 	podns   func() // a rootless pod's namespace lock, until the member's init is recorded
+	soon    soonConn
 }
 
 // New opens the storage and the state store named by cfg.
@@ -117,6 +118,9 @@ func (e *Engine) openState() error {
 
 // Close releases the storage and the state store.
 func (e *Engine) Close() error {
+	if p := e.soon.take(); p != nil {
+		p.close()
+	}
 	var first error
 	if e.store != nil {
 		first = e.store.Close()

@@ -98,9 +98,9 @@ func dropCgroupLimits(l *spec.Limits) bool {
 	return had
 }
 
-// connect connects to the service manager that runs this engine's units:
-// the system's, or for a rootless engine the user's own.
-func (e *Engine) connect(ctx context.Context) (*systemd.Conn, error) {
+// dial connects to the service manager that runs this engine's units: the
+// system's, or for a rootless engine the user's own.
+func (e *Engine) dial(ctx context.Context) (*systemd.Conn, error) {
 	if e.cfg.Rootless.On {
 		return systemd.ConnectUser(ctx, e.cfg.Rootless.RuntimeDir, e.cfg.Rootless.UID)
 	}

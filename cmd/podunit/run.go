@@ -33,6 +33,9 @@ func (a *app) runCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !inUnit {
+				eng.ConnectSoon(a.ctx(cmd), detach || unitAttached)
+			}
 			if err := a.pullIfNeeded(cmd, o.Image, f.pull, f.meta.pull); err != nil {
 				return err
 			}

@@ -27,7 +27,7 @@ type pendingConn struct {
 // overlap that work instead of following it. detached says the run's
 // container gets a unit; an attached one talks to systemd only for its
 // scope (attachedInScope). The verb's first connect takes the connection;
-// Close closes one nobody took.
+// Close closes one nobody took, once it is made.
 func (e *Engine) ConnectSoon(ctx context.Context, detached bool) {
 	if !systemd.Available() || !detached && !e.attachedInScope() {
 		return

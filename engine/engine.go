@@ -119,7 +119,7 @@ func (e *Engine) openState() error {
 // Close releases the storage and the state store.
 func (e *Engine) Close() error {
 	if p := e.soon.take(); p != nil {
-		p.close()
+		go p.close() // not waited for: a manager that does not answer holds no command up
 	}
 	var first error
 	if e.store != nil {

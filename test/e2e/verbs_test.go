@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,8 +51,28 @@ func TestEverydayVerbsUnderSystemd(t *testing.T) {
 			for _, c := range verbChecks {
 				t.Run(c.name, func(t *testing.T) { c.check(t, e) })
 			}
+			t.Run("one connection per run", func(t *testing.T) { checkOneConnection(t, e) })
 		})
 	}
+}
+
+// checkOneConnection: a run asks systemd for its scope (attached) or its
+// unit (-d) over the connection it began to make before the container
+// (Engine.ConnectSoon), not over a second one: one connect to the manager's
+// private socket each.
+func checkOneConnection(t *testing.T, e *env) {
+	e = e.on(t)
+	trace := filepath.Join(e.dir, "connect.trace")
+	env := "CONTAINERS_CONF=" + filepath.Join(e.dir, "containers.conf") +
+		" CONTAINERS_REGISTRIES_CONF=" + filepath.Join(e.dir, "registries.conf")
+	for _, args := range [][]string{{"run", "--rm", "bb", "true"}, {"run", "-d", "--name", "onec", "bb", "sleep", "600"}} {
+		e.sh(env + " strace -f -qq -e trace=connect -o " + trace + " " + e.shellLine(args...) + " >/dev/null")
+		out := e.sh("cat " + trace)
+		if n := strings.Count(out, `sun_path="/run/systemd/private"`); n != 1 {
+			t.Errorf("%v connected to systemd's private socket %d times, want once:\n%s", args, n, out)
+		}
+	}
+	e.must("rm", "-f", "-t", "0", "onec")
 }
 
 // running starts a container that runs until the test ends: detached

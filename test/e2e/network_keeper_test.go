@@ -11,16 +11,24 @@ import (
 // execLine is one successful execve in strace's output: the program's argv.
 var execLine = regexp.MustCompile(`execve\("[^"]*", \[(.*)\], 0x[0-9a-f]+ /\* \d+ vars \*/\) = 0$`)
 
+// traced runs podunit args under strace where podunit runs, tracing the
+// system calls named by calls (strace's -e trace=), with the configuration
+// e.command gives podunit, and returns strace's output.
+func (e *env) traced(calls string, args ...string) string {
+	e.t.Helper()
+	trace := filepath.Join(e.dir, "strace.out")
+	env := "CONTAINERS_CONF=" + filepath.Join(e.dir, "containers.conf") +
+		" CONTAINERS_REGISTRIES_CONF=" + filepath.Join(e.dir, "registries.conf")
+	e.sh(env + " strace -f -qq -s 512 -e trace=" + calls + " -o " + trace + " " + e.shellLine(args...))
+	return e.sh("cat " + trace)
+}
+
 // tracedExecs runs podunit args under strace where podunit runs and
 // returns the argv of every program started on the way, in order.
 func tracedExecs(e *env, args ...string) [][]string {
 	e.t.Helper()
-	trace := filepath.Join(e.dir, "execve.trace")
-	env := "CONTAINERS_CONF=" + filepath.Join(e.dir, "containers.conf") +
-		" CONTAINERS_REGISTRIES_CONF=" + filepath.Join(e.dir, "registries.conf")
-	e.sh(env + " strace -f -qq -s 512 -e trace=execve -o " + trace + " " + e.shellLine(args...))
 	var out [][]string
-	for _, l := range strings.Split(e.sh("cat "+trace), "\n") {
+	for _, l := range strings.Split(e.traced("execve", args...), "\n") {
 		if m := execLine.FindStringSubmatch(l); m != nil {
 			out = append(out, strings.Split(strings.Trim(m[1], `"`), `", "`))
 		}

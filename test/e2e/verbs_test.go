@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -62,12 +61,8 @@ func TestEverydayVerbsUnderSystemd(t *testing.T) {
 // private socket each.
 func checkOneConnection(t *testing.T, e *env) {
 	e = e.on(t)
-	trace := filepath.Join(e.dir, "connect.trace")
-	env := "CONTAINERS_CONF=" + filepath.Join(e.dir, "containers.conf") +
-		" CONTAINERS_REGISTRIES_CONF=" + filepath.Join(e.dir, "registries.conf")
 	for _, args := range [][]string{{"run", "--rm", "bb", "true"}, {"run", "-d", "--name", "onec", "bb", "sleep", "600"}} {
-		e.sh(env + " strace -f -qq -e trace=connect -o " + trace + " " + e.shellLine(args...) + " >/dev/null")
-		out := e.sh("cat " + trace)
+		out := e.traced("connect", args...)
 		if n := strings.Count(out, `sun_path="/run/systemd/private"`); n != 1 {
 			t.Errorf("%v connected to systemd's private socket %d times, want once:\n%s", args, n, out)
 		}

@@ -141,8 +141,8 @@ func TestGeneratorBinary(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Errorf("exit: %v, want status 1", err)
 	}
-	if _, err := os.Lstat(filepath.Join(out, "multi-user.target.wants/ok.service")); err != nil {
-		t.Errorf("install symlink: %v", err)
+	if b, err := os.ReadFile(filepath.Join(out, "multi-user.target.d", DropinName)); err != nil || !bytes.Contains(b, []byte("\nWants=ok.service\n")) {
+		t.Errorf("install drop-in: %v\n%s", err, b)
 	}
 	if _, err := os.Stat(filepath.Join(out, "ok.service")); err != nil {
 		t.Errorf("unit: %v", err)

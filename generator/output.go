@@ -12,34 +12,46 @@ import (
 	"sync/atomic"
 )
 
-// Write puts the result's units and symlinks into dir, each through a
-// temporary name and a rename, so systemd never reads half a unit. It
-// returns the first error but writes everything it can. The files are
-// written in parallel: the work is system calls.
+// Write puts the result's units, drop-ins and symlinks into dir, each
+// through a temporary name and a rename where something is in the way, so
+// systemd never reads half a unit. It returns the first error but writes
+// everything it can. The files are written in parallel: the work is system
+// calls.
 func (r *Result) Write(dir string) error {
 	units := make([]func() error, 0, len(r.Units))
 	for _, u := range r.Units {
 		units = append(units, func() error { return writeFile(filepath.Join(dir, u.Name), u.Data) })
 	}
-	links := make([]func() error, 0, len(r.Links))
+	rest := make([]func() error, 0, len(r.Dropins)+len(r.Links))
 	dirs := map[string]bool{}
-	for _, l := range r.Links {
-		path := filepath.Join(dir, l.Path)
+	mkdir := func(path string) error {
 		if d := filepath.Dir(path); !dirs[d] {
 			dirs[d] = true
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				return err
-			}
+			return os.MkdirAll(d, 0o755)
 		}
-		links = append(links, func() error { return writeLink(path, l.Target) })
+		return nil
 	}
-	return parallel(interleave(units, links))
+	for _, u := range r.Dropins {
+		path := filepath.Join(dir, u.Name)
+		if err := mkdir(path); err != nil {
+			return err
+		}
+		rest = append(rest, func() error { return writeFile(path, u.Data) })
+	}
+	for _, l := range r.Links {
+		path := filepath.Join(dir, l.Path)
+		if err := mkdir(path); err != nil {
+			return err
+		}
+		rest = append(rest, func() error { return writeLink(path, l.Target) })
+	}
+	return parallel(interleave(units, rest))
 }
 
 // interleave takes a job from a and one from b in turn: the units go to one
-// directory and their links to another (a .wants/), and the kernel makes
-// the entries of one directory one at a time, so workers that take the jobs
-// in this order wait less on each other.
+// directory and drop-ins and links to others, and the kernel makes the
+// entries of one directory one at a time, so workers that take the jobs in
+// this order wait less on each other.
 func interleave(a, b []func() error) []func() error {
 	out := make([]func() error, 0, len(a)+len(b))
 	for i := 0; i < max(len(a), len(b)); i++ {
@@ -120,10 +132,11 @@ func writeLink(path, target string) error {
 	return nil
 }
 
-// Print writes the result as --dryrun shows it: each unit under a
-// "---NAME---" line, then each symlink as "---PATH -> TARGET---".
+// Print writes the result as --dryrun shows it: each unit, then each
+// drop-in, under a "---NAME---" line, then each symlink as
+// "---PATH -> TARGET---".
 func (r *Result) Print(w io.Writer) error {
-	for _, u := range r.Units {
+	for _, u := range append(r.Units[:len(r.Units):len(r.Units)], r.Dropins...) {
 		if _, err := fmt.Fprintf(w, "---%s---\n%s\n", u.Name, u.Data); err != nil {
 			return err
 		}

@@ -17,10 +17,13 @@ import (
 // generator run by hand into one directory does): both must end right.
 func TestWriteReplacesWhatIsThere(t *testing.T) {
 	dir := t.TempDir()
+	dropin := "multi-user.target.d/" + DropinName
 	first := &Result{Units: []Output{{Name: "a.service", Data: []byte("one\n")}},
-		Links: []quadlet.Link{{Path: "multi-user.target.wants/a.service", Target: "../a.service"}}}
+		Dropins: []Output{{Name: dropin, Data: []byte("[Unit]\nWants=a.service\n")}},
+		Links:   []quadlet.Link{{Path: "b.service", Target: "a.service"}}}
 	second := &Result{Units: []Output{{Name: "a.service", Data: []byte("two\n")}},
-		Links: []quadlet.Link{{Path: "multi-user.target.wants/a.service", Target: "../b.service"}}}
+		Dropins: []Output{{Name: dropin, Data: []byte("[Unit]\nWants=c.service\n")}},
+		Links:   []quadlet.Link{{Path: "b.service", Target: "c.service"}}}
 	for i, r := range []*Result{first, second} {
 		if err := r.Write(dir); err != nil {
 			t.Fatalf("write %d: %v", i, err)
@@ -29,7 +32,10 @@ func TestWriteReplacesWhatIsThere(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, "a.service")); string(b) != "two\n" {
 		t.Errorf("a.service = %q after the second write", b)
 	}
-	if target, err := os.Readlink(filepath.Join(dir, "multi-user.target.wants/a.service")); err != nil || target != "../b.service" {
+	if b, _ := os.ReadFile(filepath.Join(dir, dropin)); string(b) != "[Unit]\nWants=c.service\n" {
+		t.Errorf("%s = %q after the second write", dropin, b)
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "b.service")); err != nil || target != "c.service" {
 		t.Errorf("link = %q, %v after the second write", target, err)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(dir, "*", ".*tmp*"))
@@ -65,9 +71,10 @@ func TestDryRunShowsWhatIsWritten(t *testing.T) {
 	}
 }
 
-// writtenAsPrinted renders an output directory in Print's format.
+// writtenAsPrinted renders an output directory in Print's format: units,
+// then drop-ins (the files in directories), then symlinks.
 func writtenAsPrinted(t *testing.T, dir string) string {
-	var units, links strings.Builder
+	var units, dropins, links strings.Builder
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -79,11 +86,54 @@ func writtenAsPrinted(t *testing.T, dir string) string {
 			return err
 		}
 		data, err := os.ReadFile(path)
-		fmt.Fprintf(&units, "---%s---\n%s\n", rel, data)
+		w := &units
+		if strings.Contains(rel, "/") {
+			w = &dropins
+		}
+		fmt.Fprintf(w, "---%s---\n%s\n", rel, data)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return units.String() + links.String()
+	return units.String() + dropins.String() + links.String()
+}
+
+// TestInstallDropins: what the [Install] sections ask of one target lands
+// in that target's one drop-in, each dependency once, even where a
+// template's DefaultInstance= and an instance's own file name the same
+// unit (as symlinks they would have pointed at two files).
+func TestInstallDropins(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"web@.container":     "[Container]\nImage=quay.io/a/b\n[Install]\nWantedBy=multi-user.target multi-user.target\nRequiredBy=a.target\nDefaultInstance=main\n",
+		"web@main.container": "[Container]\nImage=quay.io/a/b\n[Install]\nWantedBy=multi-user.target\nAlias=main.service\n",
+		"db.container":       "[Container]\nImage=quay.io/a/b\n[Install]\nUpheldBy=multi-user.target\nWantedBy=\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Generate(Config{Binary: DefaultBinary, Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", res.Errors)
+	}
+	got := map[string]string{}
+	for _, d := range res.Dropins {
+		got[d.Name] = string(d.Data)
+	}
+	head := "# " + dropinHeader[0] + "\n\n[Unit]\n"
+	want := map[string]string{
+		"a.target.d/" + DropinName:          head + "Requires=web@main.service\n",
+		"multi-user.target.d/" + DropinName: head + "Upholds=db.service\nWants=web@main.service\n",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("drop-ins:\n%v\nwant\n%v", got, want)
+	}
+	if fmt.Sprint(res.Links) != fmt.Sprint([]quadlet.Link{{Path: "main.service", Target: "web@main.service"}}) {
+		t.Errorf("links: %v", res.Links)
+	}
 }

@@ -1,7 +1,6 @@
 package quadlet
 
 import (
-	"path"
 	"strings"
 
 	"github.com/podunit/podunit/generator/unitfile"
@@ -17,26 +16,54 @@ type Install struct {
 // directory) points at Target.
 type Link struct{ Path, Target string }
 
-// Links returns the symlinks that enable service as inst says, sorted by
-// the caller. A template enables only its DefaultInstance=, if any.
-func (inst Install) Links(service string) []Link {
-	name := service
-	if strings.HasSuffix(service, "@.service") {
-		if inst.DefaultInstance == "" {
-			return nil
+// Dep is a dependency that a unit's [Install] gives another unit: Of gains
+// Directive=Name (WantedBy=multi-user.target gives multi-user.target
+// Wants=NAME). systemd reads a NAME.wants/ symlink and a Wants= line alike;
+// the generator writes one drop-in per unit that gains any, not a symlink
+// per dependency.
+type Dep struct{ Of, Directive, Name string }
+
+// Deps returns what [Install] makes other units depend on, in the order of
+// its keys. A template is enabled only as its DefaultInstance=, if any.
+func (inst Install) Deps(service string) []Dep {
+	name, ok := inst.enabledAs(service)
+	if !ok {
+		return nil
+	}
+	var deps []Dep
+	for _, d := range []struct {
+		of        []string
+		directive string
+	}{{inst.WantedBy, "Wants"}, {inst.RequiredBy, "Requires"}, {inst.UpheldBy, "Upholds"}} {
+		for _, of := range d.of {
+			deps = append(deps, Dep{Of: of, Directive: d.directive, Name: name})
 		}
-		name = strings.TrimSuffix(service, ".service") + inst.DefaultInstance + ".service"
+	}
+	return deps
+}
+
+// Links returns the symlinks of service's Alias= names.
+func (inst Install) Links(service string) []Link {
+	if _, ok := inst.enabledAs(service); !ok {
+		return nil
 	}
 	var links []Link
-	for _, d := range [][2]any{{inst.WantedBy, ".wants"}, {inst.RequiredBy, ".requires"}, {inst.UpheldBy, ".upholds"}} {
-		for _, target := range d[0].([]string) {
-			links = append(links, Link{Path: path.Join(target+d[1].(string), name), Target: "../" + service})
-		}
-	}
 	for _, a := range inst.Alias {
 		links = append(links, Link{Path: a, Target: service})
 	}
 	return links
+}
+
+// enabledAs is the name service is enabled under: its own, or a template's
+// DefaultInstance=; false for a template without one.
+func (inst Install) enabledAs(service string) (string, bool) {
+	if !strings.HasSuffix(service, "@.service") {
+		return service, true
+	}
+	if inst.DefaultInstance == "" {
+		return "", false
+	}
+	return strings.TrimSuffix(service, ".service") + inst.DefaultInstance + ".service", true
 }
 
 // parseInstall reads and validates [Install].

@@ -65,11 +65,11 @@ compare() {
 		"$(awk -v a="$3" -v b="$5" 'BEGIN { printf "%.2fx", a / b }')"
 }
 echo "quadlet: $("$quadlet" -version), runs: $runs, load: $(cut -d' ' -f1 /proc/loadavg)"
-check() { # the two write the same units
+check() { # the two write the same units (files; Quadlet enables them with symlinks, podunit with drop-ins)
 	mkdir -p "$base/chk-p" "$base/chk-q"
 	PODUNIT_UNIT_DIRS="$1" "$base/podunit-generator" "$base/chk-p" "$base/chk-p" "$base/chk-p"
 	QUADLET_UNIT_DIRS="$1" "$quadlet" -no-kmsg-log "$base/chk-q" "$base/chk-q" "$base/chk-q"
-	p=$(find "$base/chk-p" -name "*.service" | wc -l) q=$(find "$base/chk-q" -name "*.service" | wc -l)
+	p=$(find "$base/chk-p" -type f -name "*.service" | wc -l) q=$(find "$base/chk-q" -type f -name "*.service" | wc -l)
 	rm -rf "$base/chk-p" "$base/chk-q"
 	if [ "$p" != "$q" ]; then echo "podunit wrote $p units, quadlet $q" >&2; exit 1; fi
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,13 @@ func TestBootStartsGeneratedUnits(t *testing.T) {
 		out, _, _, _ := sb.Exec("journalctl", "-u", "web-cli.service", "-o", "cat", "--no-pager")
 		return strings.Contains(out, "fetched-from-webhost")
 	})
+	// [Install]'s WantedBy= reached systemd as the generator's drop-in
+	wants, dropins := sb.Run(t, "systemctl", "show", "-P", "Wants", "multi-user.target"),
+		sb.Run(t, "systemctl", "show", "-P", "DropInPaths", "multi-user.target")
+	if !slices.Contains(strings.Fields(wants), "solo.service") || !slices.Contains(strings.Fields(wants), "web-pod.service") ||
+		!strings.Contains(dropins, "/run/systemd/generator/multi-user.target.d/podunit-generator.conf") {
+		t.Errorf("multi-user.target: Wants=%s, drop-ins %s", wants, dropins)
+	}
 	if got := e.must("ps", "--format", "{{.Names}} {{.State}}"); !strings.Contains(got, "solo running") ||
 		!strings.Contains(got, "systemd-web-srv running") || !strings.Contains(got, "systemd-web-cli running") {
 		t.Fatalf("podunit ps at boot:\n%s", got)

@@ -20,6 +20,7 @@ import (
 // bundle directory and the runtime. console is an attached caller's
 // terminal size (nil: none).
 func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath string, secrets secretSource, console *specs.Box) (string, *oci.Runtime, error) {
+	ctx = withPodMemo(ctx) // its steps read the pod's record once
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
 		return "", nil, err

@@ -95,7 +95,7 @@ func (e *Engine) rootfsUserNS(ctx context.Context, c *model.Container) (*image.U
 	case strings.HasPrefix(c.Config.UserNS, "container:") || strings.HasPrefix(c.Config.UserNS, "ns:"):
 		return e.joinedUserNS(c)
 	case c.Config.Pod != "" && c.Config.NewUserNS():
-		p, err := e.store.Pod(ctx, c.Config.Pod)
+		p, err := e.podOf(ctx, c)
 		if err != nil {
 			return nil, err
 		}

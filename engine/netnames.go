@@ -20,7 +20,7 @@ func (e *Engine) nameConfig(ctx context.Context, c *model.Container) model.NetCo
 	if c.Config.Pod == "" {
 		return nc
 	}
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil {
 		return nc
 	}

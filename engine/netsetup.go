@@ -208,7 +208,7 @@ func (e *Engine) writeEtc(ctx context.Context, c *model.Container, in *spec.Inpu
 // short ID.
 func (e *Engine) hostnameOf(ctx context.Context, c *model.Container) string {
 	if c.Config.Pod != "" {
-		if p, err := e.store.Pod(ctx, c.Config.Pod); err == nil && p.Config.Shares(network.UTS) {
+		if p, err := e.podOf(ctx, c); err == nil && p.Config.Shares(network.UTS) {
 			return p.Config.Hostname
 		}
 	}
@@ -228,7 +228,7 @@ func (e *Engine) hostsFor(ctx context.Context, c *model.Container) ([]byte, erro
 	}
 	ip, net, self := c.State.IP, c.Config.Network, []string{e.hostnameOf(ctx, c), c.Name}
 	if c.Config.Pod != "" {
-		p, err := e.store.Pod(ctx, c.Config.Pod)
+		p, err := e.podOf(ctx, c)
 		if err != nil {
 			return nil, err
 		}

@@ -116,7 +116,7 @@ func (e *Engine) inheritPodUserNS(ctx context.Context, c *model.Container) error
 	if c.Config.Pod == "" {
 		return nil
 	}
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -306,7 +306,7 @@ func (e *Engine) PodUnitStop(ctx context.Context, ref string, remove bool) error
 // podNamespacesFor is the namespace list of a pod member's spec: the pod's
 // pinned ones by path, fresh ones for the rest.
 func (e *Engine) podNamespacesFor(ctx context.Context, c *model.Container) ([]nsEntry, error) {
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}

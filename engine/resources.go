@@ -195,7 +195,7 @@ func (e *Engine) podResources(ctx context.Context, c *model.Container) error {
 	if c.Config.Pod == "" || c.Config.Resources.ShmSize != 0 {
 		return nil
 	}
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (e *Engine) helperMode(ctx context.Context, c *model.Container) (string, []
 	if c.Config.Pod == "" {
 		return c.Config.Network, c.Config.ModeOptions
 	}
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil || !p.Config.Shares(network.Net) {
 		return "", nil
 	}

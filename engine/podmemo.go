@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/podunit/podunit/engine/model"
+)
+
+// podMemoKey marks a context whose pod reads go through one podMemo.
+type podMemoKey struct{}
+
+// podMemo is the pod record that the steps of one container's prepare each
+// ask for (its namespaces, hosts file, resolv.conf, host name: eight reads
+// of the same record otherwise). It lives as long as that context: the
+// record is as it was when the prepare first read it, and the steps see
+// one pod, not a pod that changes between them.
+type podMemo struct {
+	id string
+	p  *model.Pod
+}
+
+// withPodMemo returns ctx with a pod memo of its own.
+func withPodMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, podMemoKey{}, &podMemo{})
+}
+
+// podOf is member c's pod record: the memo's in a context that has one
+// (read once), else read now. Callers must not change the record: those
+// sharing the memo see the same one.
+func (e *Engine) podOf(ctx context.Context, c *model.Container) (*model.Pod, error) {
+	m, _ := ctx.Value(podMemoKey{}).(*podMemo)
+	if m != nil && m.p != nil && m.id == c.Config.Pod {
+		return m.p, nil
+	}
+	p, err := e.store.Pod(ctx, c.Config.Pod)
+	if err == nil && m != nil {
+		m.id, m.p = c.Config.Pod, p
+	}
+	return p, err
+}

@@ -34,6 +34,7 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 	cmd := r.command(ctx, logPath, append(args, id)...)
 	cmd.Dir = bundle
 	cmd.ExtraFiles = stdio.Extra
+	r.useExec(cmd) // again, for the descriptors
 	in, out, errf, closers, err := openStdio(stdio)
 	if err != nil {
 		return 0, err

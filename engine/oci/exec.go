@@ -90,7 +90,7 @@ func (r *Runtime) ExecDetachedCommand(id string, o ExecOptions, pidFile, console
 		args = append(args, "--console-socket", consoleSocket)
 	}
 	cmd := r.command(context.Background(), logPath, append(append(args, id), o.Args...)...)
-	return append([]string{cmd.Path}, cmd.Args[1:]...), cmd.Env
+	return append([]string{r.Path}, cmd.Args[1:]...), cmd.Env // another process runs it: not the sealed copy
 }
 
 // ExecFailure is the error for a detached exec whose runtime exited with

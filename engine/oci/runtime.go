@@ -87,6 +87,7 @@ func (r *Runtime) command(ctx context.Context, logPath string, args ...string) *
 	}
 	cmd := exec.CommandContext(ctx, r.Path, append(global, args...)...)
 	cmd.Env = runtimeEnv()
+	r.useExec(cmd)
 	return cmd
 }
 

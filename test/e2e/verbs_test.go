@@ -51,6 +51,9 @@ func TestEverydayVerbsUnderSystemd(t *testing.T) {
 				t.Run(c.name, func(t *testing.T) { c.check(t, e) })
 			}
 			t.Run("one connection per run", func(t *testing.T) { checkOneConnection(t, e) })
+			if rt == "crun" {
+				t.Run("crun runs from a sealed copy", func(t *testing.T) { checkSealedCrun(t, e) })
+			}
 		})
 	}
 }
@@ -68,6 +71,24 @@ func checkOneConnection(t *testing.T, e *env) {
 		}
 	}
 	e.must("rm", "-f", "-t", "0", "onec")
+}
+
+// checkSealedCrun: podunit runs crun from a sealed in-memory copy of its
+// binary, so crun does not make one itself at every call (a read-only bind
+// mount of its binary, then its own execution again): each crun that run
+// --rm, exec and pause start is executed once, from /proc/self/fd/, and
+// none executes itself again (execveat). A unit's create and start go
+// through the same code (engine/oci's command).
+func checkSealedCrun(t *testing.T, e *env) {
+	e = e.on(t)
+	e.must("run", "-d", "--name", "sealed", "bb", "sleep", "600")
+	defer e.must("rm", "-f", "-t", "0", "sealed")
+	for _, args := range [][]string{{"run", "--rm", "bb", "true"}, {"exec", "sealed", "true"}, {"pause", "sealed"}, {"unpause", "sealed"}} {
+		out := e.traced("execve,execveat", args...)
+		if strings.Contains(out, "execveat(") || !strings.Contains(out, `execve("/proc/self/fd/`) {
+			t.Errorf("%v: crun not run from a sealed copy, or it copied itself:\n%s", args, out)
+		}
+	}
 }
 
 // running starts a container that runs until the test ends: detached

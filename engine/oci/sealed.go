@@ -60,9 +60,16 @@ func (r *Runtime) sealed() *sealedExe {
 	v, _ := sealedExes.LoadOrStore(r.Path, new(sealedExe))
 	s := v.(*sealedExe)
 	s.once.Do(func() {
-		if f, err := sealedCopy(r.Path); err == nil {
-			s.f, s.fd, s.path = f, int(f.Fd()), fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+		f, err := sealedCopy(r.Path)
+		if err != nil {
+			return
 		}
+		path := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+		if _, err := os.Stat(path); err != nil { // no /proc to execute it through
+			f.Close()
+			return
+		}
+		s.f, s.fd, s.path = f, int(f.Fd()), path
 	})
 	return s
 }

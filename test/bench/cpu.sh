@@ -64,9 +64,11 @@ for i in $(seq "$runs"); do
 	inside sh -c "$teardown"
 done
 
-python3 - "$pid1" "$work" "$runs" <<'PY'
+python3 - "$pid1" "$work" "$runs" "$(basename "$bin")" <<'PY'
 import collections, re, statistics, subprocess, sys
-pid1, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pid1, work, runs, build = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+me = build[:15]                 # the build's comm (PODUNIT= may name another file)
+forked = "(" + build[-8:] + ")"  # systemd's name for its child before the exec: the last 8 characters
 ev = re.compile(r"\s*\[(\d+)\]\s+([\d.]+):\s+sched:(\w+):\s+(.*)")
 kinds = collections.defaultdict(list)
 walls = []
@@ -76,6 +78,7 @@ for i in range(1, runs + 1):
     running = {}        # cpu -> (pid, since)
     unit = {pid1}       # PID 1 and every process forked from a unit's process
     command = set()     # the operation's podunit (the first to exec outside systemd), its threads and children
+    sealed = set()      # processes run from /proc/self/fd/N (podunit's sealed copy of crun)
     spent = collections.Counter()
     t0 = t1 = None
     for line in out.splitlines():
@@ -87,6 +90,8 @@ for i in range(1, runs + 1):
         t1 = t
         if name == "sched_process_fork":
             f = re.search(r"pid=(\d+) child_comm=.* child_pid=(\d+)", trace)
+            if f and f.group(1) in sealed:
+                sealed.add(f.group(2))
             if f and f.group(1) in unit:
                 unit.add(f.group(2))
             elif f and f.group(1) in command:
@@ -94,8 +99,10 @@ for i in range(1, runs + 1):
             continue
         if name == "sched_process_exec":
             f = re.search(r"filename=(\S+) pid=(\d+)", trace)
-            if f and not command and f.group(1).endswith("/podunit") and f.group(2) not in unit:
+            if f and not command and f.group(1).endswith("/" + build) and f.group(2) not in unit:
                 command.add(f.group(2))
+            if f and f.group(1).startswith("/proc/self/fd/"):
+                sealed.add(f.group(2))  # crun run from podunit's sealed copy: its comm is the descriptor
             continue
         f = re.search(r"prev_comm=(.*) prev_pid=(\d+) .*next_comm=(.*) next_pid=(\d+)", trace)
         if not f:
@@ -106,10 +113,12 @@ for i in range(1, runs + 1):
                 k = "idle"
             elif pid == pid1:
                 k = "systemd (PID 1)"
-            elif comm == "podunit":
+            elif pid in sealed:
+                k = "crun"
+            elif comm == me:
                 k = "podunit (command)" if pid in command else "podunit (units)" if pid in unit else "other podunit"
             elif comm.startswith("("):
-                k = "podunit (units)" if comm == "(podunit)" else "systemd (forks)"
+                k = "podunit (units)" if comm == forked else "systemd (forks)"
             elif comm in ("crun", "runc", "dbus-daemon", "systemd-journal"):
                 k = "systemd-journald" if comm == "systemd-journal" else comm
             elif comm in ("sleep", "true", "busybox"):

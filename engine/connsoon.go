@@ -29,7 +29,11 @@ type pendingConn struct {
 // scope (attachedInScope). The verb's first connect takes the connection;
 // Close closes one nobody took, once it is made.
 func (e *Engine) ConnectSoon(ctx context.Context, detached bool) {
-	if !systemd.Available() || !detached && !e.attachedInScope() {
+	talks := e.attachedInScope()
+	if detached {
+		talks = systemd.Available()
+	}
+	if !talks {
 		return
 	}
 	e.soon.mu.Lock()

@@ -285,7 +285,7 @@ func (g *run) result() *Result {
 	}
 	r := &Result{Units: make([]Output, 0, nu), Sources: make([]string, 0, len(g.entries))}
 	links := make(map[string]quadlet.Link, nl)
-	deps := map[string][]quadlet.Dep{}
+	var deps []quadlet.Dep
 	for _, e := range g.entries {
 		if g.wanted(e.src.path) {
 			r.Sources = append(r.Sources, e.src.path)
@@ -295,9 +295,7 @@ func (g *run) result() *Result {
 		}
 		r.Warnings = append(r.Warnings, e.unit.Warnings...)
 		r.Units = append(r.Units, e.out...)
-		for _, d := range e.deps {
-			deps[d.Of] = append(deps[d.Of], d)
-		}
+		deps = append(deps, e.deps...)
 		for _, l := range e.links {
 			if prev, ok := links[l.Path]; ok && prev.Target != l.Target {
 				r.Errors = append(r.Errors, &unitfile.Error{File: e.src.path, Line: 1,
@@ -357,9 +355,13 @@ func sortErrors(errs []error) {
 // sections give dependencies: its lines sorted (Requires=, Upholds=,
 // Wants=, each by name), one line per dependency, duplicates once. The
 // names are valid unit names (parseInstall), so no line can hold another.
-func dropins(deps map[string][]quadlet.Dep) []Output {
-	out := make([]Output, 0, len(deps))
-	for of, ds := range deps {
+func dropins(deps []quadlet.Dep) []Output {
+	byUnit := map[string][]quadlet.Dep{}
+	for _, d := range deps {
+		byUnit[d.Of] = append(byUnit[d.Of], d)
+	}
+	out := make([]Output, 0, len(byUnit))
+	for of, ds := range byUnit {
 		slices.SortFunc(ds, func(a, b quadlet.Dep) int {
 			return cmp.Or(strings.Compare(a.Directive, b.Directive), strings.Compare(a.Name, b.Name))
 		})

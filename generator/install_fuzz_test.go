@@ -42,11 +42,7 @@ func FuzzInstallDropins(f *testing.F) {
 		if err != nil {
 			return
 		}
-		deps := map[string][]quadlet.Dep{}
-		for _, d := range u.Install.Deps(id.Service) {
-			deps[d.Of] = append(deps[d.Of], d)
-		}
-		for _, d := range dropins(deps) {
+		for _, d := range dropins(u.Install.Deps(id.Service)) {
 			dir, file := path.Split(d.Name)
 			if file != DropinName || !strings.HasSuffix(dir, ".d/") || strings.Count(d.Name, "/") != 1 ||
 				!quadlet.ValidUnitName(strings.TrimSuffix(dir, ".d/")) {

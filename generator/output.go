@@ -136,9 +136,11 @@ func writeLink(path, target string) error {
 // drop-in, under a "---NAME---" line, then each symlink as
 // "---PATH -> TARGET---".
 func (r *Result) Print(w io.Writer) error {
-	for _, u := range append(r.Units[:len(r.Units):len(r.Units)], r.Dropins...) {
-		if _, err := fmt.Fprintf(w, "---%s---\n%s\n", u.Name, u.Data); err != nil {
-			return err
+	for _, files := range [][]Output{r.Units, r.Dropins} {
+		for _, u := range files {
+			if _, err := fmt.Fprintf(w, "---%s---\n%s\n", u.Name, u.Data); err != nil {
+				return err
+			}
 		}
 	}
 	for _, l := range r.Links {

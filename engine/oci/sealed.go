@@ -43,15 +43,17 @@ const sealedMinFD = 32
 
 type sealedExe struct {
 	once sync.Once
-	f    *os.File // kept open (and reachable) for the process's life
+	f    *os.File // nil when no copy could be made; kept open (and reachable) for the process's life
 	fd   int
-	path string // "/proc/self/fd/N", "" when no copy could be made
 }
+
+// path is where a child executes the copy.
+func (s *sealedExe) path() string { return fmt.Sprintf("/proc/self/fd/%d", s.fd) }
 
 var sealedExes sync.Map // binary path → *sealedExe
 
 // sealed is this process's sealed copy of r's binary, made on first use;
-// nil for a runtime other than crun. Its path is "" where no copy could be
+// nil for a runtime other than crun. Its f is nil where no copy could be
 // made: the binary itself runs then.
 func (r *Runtime) sealed() *sealedExe {
 	if r.Name != "crun" && filepath.Base(r.Path) != "crun" {
@@ -64,12 +66,11 @@ func (r *Runtime) sealed() *sealedExe {
 		if err != nil {
 			return
 		}
-		path := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
-		if _, err := os.Stat(path); err != nil { // no /proc to execute it through
+		s.f, s.fd = f, int(f.Fd())
+		if _, err := os.Stat(s.path()); err != nil { // no /proc to execute it through
 			f.Close()
-			return
+			s.f = nil
 		}
-		s.f, s.fd, s.path = f, int(f.Fd()), path
 	})
 	return s
 }
@@ -79,8 +80,8 @@ func (r *Runtime) sealed() *sealedExe {
 // many descriptors that os/exec could move one onto the copy's number.
 func (r *Runtime) useExec(cmd *exec.Cmd) {
 	cmd.Path = r.Path
-	if s := r.sealed(); s != nil && s.path != "" && s.fd >= 2*(3+len(cmd.ExtraFiles)) {
-		cmd.Path = s.path
+	if s := r.sealed(); s != nil && s.f != nil && s.fd >= 2*(3+len(cmd.ExtraFiles)) {
+		cmd.Path = s.path()
 	}
 }
 

@@ -35,7 +35,7 @@ func TestSealedCopy(t *testing.T) {
 	r := fakeRuntime(t, "crun")
 	cmd := r.command(context.Background(), "", "state", "x")
 	s := r.sealed()
-	if s == nil || s.path == "" || cmd.Path != s.path || cmd.Args[0] != r.Path {
+	if s == nil || s.f == nil || cmd.Path != s.path() || cmd.Args[0] != r.Path {
 		t.Fatalf("command path %q, argv[0] %q; sealed %+v", cmd.Path, cmd.Args[0], s)
 	}
 	if s.fd < sealedMinFD || s.fd >= 64 {
@@ -58,8 +58,8 @@ func TestSealedCopy(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Errorf("running the sealed copy: %v", err)
 	}
-	if again := r.command(context.Background(), "", "state", "y"); again.Path != s.path {
-		t.Errorf("a second command runs %q, want the same copy %q", again.Path, s.path)
+	if again := r.command(context.Background(), "", "state", "y"); again.Path != s.path() {
+		t.Errorf("a second command runs %q, want the same copy %q", again.Path, s.path())
 	}
 
 	crowded := r.command(context.Background(), "", "create", "x")

@@ -10,6 +10,8 @@
 # SYSTEMD=1 runs the command under a real systemd (test/sandbox.sh where PID 1
 # is not systemd), where an attached run first asks for a scope:
 #   SYSTEMD=1 RUNTIME=crun test/bench/phases.sh
+# MARKS="label=symbol ..." adds marks of one's own to the list (a finer look
+# inside one phase), e.g. MARKS='seccompKey=github.com/podunit/podunit/engine/oci.\(\*Runtime\).seccompKey'.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 runs=${RUNS:-50}
@@ -56,6 +58,8 @@ marks=(
 	removeRecord=github.com/podunit/podunit/engine/state.\(\*Store\).RemoveContainer
 	close=github.com/podunit/podunit/engine.\(\*Engine\).Close
 )
+# shellcheck disable=SC2206 # MARKS is words
+marks+=(${MARKS:-})
 perf probe -q -d 'probe_podunit:*' 2>/dev/null || true
 trap 'perf probe -q -d "probe_podunit:*" 2>/dev/null || true; stop_sandbox' EXIT
 events=(-e sched:sched_process_exec -e sched:sched_process_exit)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/oci"
 )
@@ -32,6 +33,10 @@ func exitCodeOf(err error) int {
 	}
 	if x, ok := oci.IsExecError(err); ok {
 		return x.Code
+	}
+	var intr *engine.InterruptedError
+	if errors.As(err, &intr) {
+		return intr.ExitCode()
 	}
 	return exitEngine
 }

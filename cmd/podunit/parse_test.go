@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/oci"
 )
@@ -50,6 +52,8 @@ func TestExitCodes(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", &oci.ExecError{Code: 127, Msg: "x"}), 127},
 		{&oci.ExecError{Code: 126, Msg: "x"}, 126},
 		{&exitError{code: 1, err: errors.New("x")}, 1},
+		{errors.Join(&engine.InterruptedError{Name: "c", Signal: syscall.SIGINT}, errors.New("x")), 130},
+		{&engine.InterruptedError{Name: "c", Signal: syscall.SIGTERM}, 143},
 	}
 	for _, c := range cases {
 		if got := exitCodeOf(c.err); got != c.want {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,6 +54,61 @@ func TestCrashesLeaveWhatARerunFinishes(t *testing.T) {
 			e.must("rm", fmt.Sprintf("k%d", i))
 		}
 	})
+	checkNothingLeft(t, e)
+}
+
+// TestInterruptedRunLeavesNothing sends SIGINT to `run --rm` at many points
+// of its course. A signal that comes before the container started ends the
+// run with 130 and says so, the container removed (podunit used to die of
+// it, leaving the container for an rm -f); one that comes after is the
+// container's (busybox's sleep, its PID 1, ignores it) and the run ends as
+// usual. Only a signal before the relay is set up, while the process starts
+// and makes its container, still kills podunit outright, like a crash.
+func TestInterruptedRunLeavesNothing(t *testing.T) {
+	e := newEnv(t, nil, "runc")
+	e.image()
+	outcomes := map[string]int{}
+	for i := 0; i < 40; i++ {
+		name := fmt.Sprintf("intr%d", i)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := e.command(ctx, "run", "--rm", "--name", name, "bb", "sleep", "0.2")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(i*2) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		err := cmd.Wait()
+		cancel()
+		ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		switch {
+		case ws.Signaled():
+			outcomes["killed before the relay"]++
+			continue // rm -f below finishes what it left
+		case ws.ExitStatus() == 130:
+			if !strings.Contains(stderr.String(), fmt.Sprintf("container %q: interrupted by SIGINT before it started", name)) {
+				t.Fatalf("run %s: exit 130 without saying why: %s", name, stderr.String())
+			}
+			outcomes["ended before the start"]++
+		case ws.ExitStatus() == 0:
+			outcomes["relayed to the container"]++
+		default:
+			t.Fatalf("run %s: %v\nstderr: %s", name, err, stderr.String())
+		}
+		for _, left := range strings.Fields(e.must("ps", "-a", "--format", "{{.Names}}")) {
+			if left == name {
+				t.Fatalf("run --rm %s ended (exit %d) but left its container: %s", name, ws.ExitStatus(), e.must("ps", "-a"))
+			}
+		}
+	}
+	t.Logf("outcomes: %v", outcomes)
+	if outcomes["ended before the start"] == 0 {
+		t.Fatalf("no SIGINT came between the relay's setup and the container's start: %v", outcomes)
+	}
+	for _, id := range strings.Fields(e.must("ps", "-aq", "--no-trunc")) {
+		e.must("rm", "-f", "-t", "0", id)
+	}
 	checkNothingLeft(t, e)
 }
 

@@ -83,7 +83,7 @@ func (e *Engine) StartAttached(ctx context.Context, ref string, stdio Stdio) (in
 			select {
 			case s := <-sigs:
 				n := s.(syscall.Signal)
-				if n != syscall.SIGWINCH {
+				if endsByDefault(n) {
 					passed.CompareAndSwap(0, int32(n))
 				}
 				_ = running.Signal(n)
@@ -143,6 +143,24 @@ func (e *InterruptedError) Error() string {
 // ExitCode is 128 + the signal's number.
 func (e *InterruptedError) ExitCode() int { return 128 + int(e.Signal) }
 
+// endsByDefault: a relayed signal whose default action ends a process, all
+// but SIGWINCH.
+func endsByDefault(n syscall.Signal) bool { return n != syscall.SIGWINCH }
+
+// ExitCodeOf is the exit code of an attached run that failed with err,
+// Podman's: 126 or 127 for an exec failure, 128+n for a signal that came
+// before the start (InterruptedError), else 125.
+func ExitCodeOf(err error) int {
+	if x, ok := oci.IsExecError(err); ok {
+		return x.Code
+	}
+	var intr *InterruptedError
+	if errors.As(err, &intr) {
+		return intr.ExitCode()
+	}
+	return 125
+}
+
 // earlySignal takes the signals that came before the container started off
 // sigs and returns the first that ends a process by default; a SIGWINCH is
 // dropped (the terminal's size is read when the container starts).
@@ -150,7 +168,7 @@ func earlySignal(sigs <-chan os.Signal) (syscall.Signal, bool) {
 	for {
 		select {
 		case s := <-sigs:
-			if n, ok := s.(syscall.Signal); ok && n != syscall.SIGWINCH {
+			if n, ok := s.(syscall.Signal); ok && endsByDefault(n) {
 				return n, true
 			}
 		default:
@@ -163,17 +181,10 @@ func earlySignal(sigs <-chan os.Signal) (syscall.Signal, bool) {
 // when its end was to be recorded.
 var errRemovedMeanwhile = errors.New("removed while it ran")
 
-// failAttached records a failed attached run and returns its exit code:
-// 126 or 127 for an exec failure, 128+n for a signal that came first
-// (InterruptedError), else 125.
+// failAttached records a failed attached run and returns its exit code
+// (ExitCodeOf).
 func (e *Engine) failAttached(id string, cause error) (int, error) {
-	code := 125
-	var intr *InterruptedError
-	if x, ok := oci.IsExecError(cause); ok {
-		code = x.Code
-	} else if errors.As(cause, &intr) {
-		code = intr.ExitCode()
-	}
+	code := ExitCodeOf(cause)
 	if err := e.finish(id, code, cause.Error()); err != nil {
 		return code, errors.Join(cause, err)
 	}

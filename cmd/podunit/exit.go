@@ -6,15 +6,12 @@ import (
 
 	"github.com/podunit/podunit/engine"
 	"github.com/podunit/podunit/engine/errdefs"
-	"github.com/podunit/podunit/engine/oci"
 )
 
-// Podman's exit codes for the engine's own failures.
-const (
-	exitEngine     = 125 // podunit itself failed, or the input was bad
-	exitCannotExec = 126 // the container's command cannot be invoked
-	exitNotFound   = 127 // the container's command does not exist
-)
+// exitEngine is Podman's exit code for the engine's own failures: podunit
+// itself failed, or the input was bad (126, 127 and 128+n for an attached
+// run come from engine.ExitCodeOf).
+const exitEngine = 125
 
 // exitError carries an exit code chosen by a command (exists, rm).
 type exitError struct {
@@ -31,14 +28,7 @@ func exitCodeOf(err error) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	if x, ok := oci.IsExecError(err); ok {
-		return x.Code
-	}
-	var intr *engine.InterruptedError
-	if errors.As(err, &intr) {
-		return intr.ExitCode()
-	}
-	return exitEngine
+	return engine.ExitCodeOf(err) // exec failures, signals before the start, else exitEngine
 }
 
 // errorText drops the class suffix the engine's wrapping leaves when it

@@ -91,7 +91,7 @@ FUZZ_TARGETS := FuzzContainerValues:./generator/quadlet:80000x FuzzAnyKey:./gene
 	FuzzExecWord:./generator/unitfile:160000x FuzzParseRoundTrip:./generator/unitfile:500000x \
 	FuzzValuesCannotAddDirectives:./generator/export:60000x FuzzGrammars:./engine/names:300000x \
 	FuzzBlankComments:./engine/network:200000x FuzzSignalFilter:./engine/systemd:150000x \
-	FuzzInstallDropins:./generator:100000x
+	FuzzInstallDropins:./generator:100000x FuzzReference:./engine/image:60000x
 fuzz: ## run each fuzz target for its execution budget (or FUZZTIME)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; rest=$${t#*:}; pkg=$${rest%%:*}; budget=$${rest#*:}; \

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"go.podman.io/image/v5/docker/reference"
 )
 
 // Digests are the manifest digests the local image with ID id was pulled
@@ -50,12 +49,12 @@ func (s *Store) RootfsImageID(containerID string) (string, error) {
 // short name, an ID or a digest would not say what to check and pull).
 func CheckUpdatable(name string) error {
 	name = strings.TrimPrefix(name, "docker://")
-	ref, err := reference.Parse(name)
+	r, err := parseRef(name)
 	if err != nil || !hasDomain(name) {
 		return fmt.Errorf("image %q: the registry auto-update policy needs a fully qualified name (registry/repository:tag): %w",
 			name, errdefs.ErrInvalidArgument)
 	}
-	if _, ok := ref.(reference.Digested); ok {
+	if r.digest != "" {
 		return fmt.Errorf("image %q: the registry auto-update policy needs a tag, not a digest: %w", name, errdefs.ErrInvalidArgument)
 	}
 	return nil

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"go.podman.io/image/v5/pkg/sysregistriesv2"
 	"go.podman.io/storage/pkg/unshare"
 )
 
@@ -26,16 +25,6 @@ func (s *Store) Info() (StoreInfo, error) {
 		return StoreInfo{}, fmt.Errorf("listing images: %w", err)
 	}
 	return StoreInfo{ConfigFile: storageConfFile(), GraphOptions: s.store.GraphOptions(), ImageCount: len(imgs)}, nil
-}
-
-// SearchRegistries lists registries.conf's unqualified-search-registries
-// (o's file, else $CONTAINERS_REGISTRIES_CONF, else the system's).
-func (s *Store) SearchRegistries(o RegistryOptions) ([]string, error) {
-	regs, err := sysregistriesv2.UnqualifiedSearchRegistries(s.systemContext(o))
-	if err != nil {
-		return nil, fmt.Errorf("reading registries.conf: %w", err)
-	}
-	return regs, nil
 }
 
 // storageConfFile is the storage.conf that storage reads: $CONTAINERS_STORAGE_CONF,

@@ -2,14 +2,14 @@ package image
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"time"
 
+	digest "github.com/opencontainers/go-digest"
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
-	"go.podman.io/image/v5/docker/reference"
-	istorage "go.podman.io/image/v5/storage"
 	"go.podman.io/storage"
 )
 
@@ -133,7 +133,7 @@ func diffIDs(cfg *imgspecv1.Image) []string {
 func repoDigests(img *storage.Image) []string {
 	out := []string{}
 	for _, n := range img.Names {
-		named, err := reference.ParseNormalizedNamed(n)
+		named, err := parseNormalized(n)
 		if err != nil {
 			continue
 		}
@@ -155,27 +155,29 @@ func (s *Store) ociConfig(ctx context.Context, id string) (*imgspecv1.Image, err
 
 // readImage reads the image's configuration, converted to OCI form, its
 // manifest's MIME type and its HEALTHCHECK (Docker's field, which the OCI
-// form drops; nil when it has none), all from one opening of the image.
+// form drops; nil when it has none). An image of one OCI or Docker schema 2
+// manifest, what pulls and imports store, is read here from storage's
+// own records of it: the manifest, then the configuration it names,
+// checked against its digest. Any other kind (a schema 1 manifest, a list,
+// an artifact) is containers/image's to read (readImageOther).
 func (s *Store) readImage(ctx context.Context, id string) (*imgspecv1.Image, string, *Healthcheck, error) {
-	ref, err := istorage.Transport.NewStoreReference(s.store, nil, id)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("image %s: %w", id, err)
-	}
-	img, err := ref.NewImage(ctx, s.sys)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("image %s: opening: %w", id, err)
-	}
-	defer img.Close()
-	cfg, err := img.OCIConfig(ctx)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
-	}
-	_, mt, err := img.Manifest(ctx)
+	m, err := s.store.ImageBigData(id, storage.ImageDigestBigDataKey)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: reading manifest: %w", id, err)
 	}
-	blob, err := img.ConfigBlob(ctx) // cached: OCIConfig read it
+	mt, config, ok := singleManifest(m)
+	if !ok {
+		return s.readImageOther(ctx, id)
+	}
+	blob, err := s.store.ImageBigData(id, config.String())
 	if err != nil {
+		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
+	}
+	if got := config.Algorithm().FromBytes(blob); got != config {
+		return nil, "", nil, fmt.Errorf("image %s: config %s has the digest %s", id, config, got)
+	}
+	cfg := new(imgspecv1.Image)
+	if err := json.Unmarshal(blob, cfg); err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
 	}
 	hc, err := parseHealthcheck(blob)
@@ -183,4 +185,39 @@ func (s *Store) readImage(ctx context.Context, id string) (*imgspecv1.Image, str
 		return nil, "", nil, fmt.Errorf("image %s: %w", id, err)
 	}
 	return cfg, mt, hc, nil
+}
+
+// The manifest and configuration types readImage reads itself.
+const (
+	dockerManifestType = "application/vnd.docker.distribution.manifest.v2+json"
+	dockerConfigType   = "application/vnd.docker.container.image.v1+json"
+)
+
+// singleManifest reads a manifest of one image, OCI or Docker schema 2, and
+// returns its MIME type and its configuration's digest; ok is false for
+// any other kind, and for one that does not parse. An OCI manifest may
+// leave out its own media type (before image-spec 1.0.2); its
+// configuration's then says what it is, as containers/image guesses it.
+func singleManifest(m []byte) (mimeType string, config digest.Digest, ok bool) {
+	var v struct {
+		SchemaVersion int    `json:"schemaVersion"`
+		MediaType     string `json:"mediaType"`
+		Config        struct {
+			MediaType string        `json:"mediaType"`
+			Digest    digest.Digest `json:"digest"`
+		} `json:"config"`
+		Manifests json.RawMessage `json:"manifests"`
+	}
+	if json.Unmarshal(m, &v) != nil || v.SchemaVersion != 2 || v.Manifests != nil || v.Config.Digest.Validate() != nil {
+		return "", "", false
+	}
+	switch {
+	case v.MediaType == dockerManifestType && v.Config.MediaType == dockerConfigType:
+	case (v.MediaType == imgspecv1.MediaTypeImageManifest || v.MediaType == "") &&
+		v.Config.MediaType == imgspecv1.MediaTypeImageConfig:
+		v.MediaType = imgspecv1.MediaTypeImageManifest
+	default:
+		return "", "", false
+	}
+	return v.MediaType, v.Config.Digest, true
 }

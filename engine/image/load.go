@@ -106,7 +106,7 @@ func (s *Store) Load(ctx context.Context, archive string, progress io.Writer) ([
 }
 
 func (s *Store) loadDockerArchive(ctx context.Context, o *op, archive string, progress io.Writer) ([]string, error) {
-	r, err := dockerarchive.NewReader(o.sys, archive)
+	r, err := dockerarchive.NewReader(o.sys(), archive)
 	if err != nil {
 		return nil, invalidFile("loading", archive, err)
 	}
@@ -185,7 +185,7 @@ func ociNames(annotations map[string]string) []string {
 // time, the others added after) and returns the image's ID. The ID is known
 // (the config's digest) and recorded in o before anything is written.
 func (s *Store) copyImage(ctx context.Context, o *op, src types.ImageReference, names []string, progress io.Writer) (string, error) {
-	id, err := configID(ctx, o.sys, src)
+	id, err := configID(ctx, o.sys(), src)
 	if err != nil {
 		return "", err
 	}
@@ -201,7 +201,7 @@ func (s *Store) copyImage(ctx context.Context, o *op, src types.ImageReference, 
 		return "", err
 	}
 	defer pc.Destroy()
-	opts := &copy.Options{ReportWriter: progress, SourceCtx: o.sys, DestinationCtx: o.sys}
+	opts := &copy.Options{ReportWriter: progress, SourceCtx: o.sys(), DestinationCtx: o.sys()}
 	if _, err := copy.Image(ctx, pc, dest, src, opts); err != nil {
 		return "", fmt.Errorf("copying image: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	digest "github.com/opencontainers/go-digest"
 	"github.com/podunit/podunit/engine/errdefs"
-	"go.podman.io/image/v5/docker/reference"
 )
 
 // defaultDomain is the registry of names given without one, as in podman.
@@ -15,17 +14,6 @@ const defaultDomain = "localhost"
 
 // defaultTag is the tag of names given with neither tag nor digest.
 const defaultTag = "latest"
-
-// withDefaultTag is named as reference.TagNameOnly(named).String() gives
-// it ("localhost/bb" → "localhost/bb:latest"), without TagNameOnly's
-// WithTag, which checks the constant tag with a regular expression compiled
-// on its first use in a process (0.15 ms of every create and run).
-func withDefaultTag(named reference.Named) string {
-	if reference.IsNameOnly(named) {
-		return named.String() + ":" + defaultTag
-	}
-	return named.String()
-}
 
 // NormalizeName turns a user's image name into the full reference podman
 // would store: "bb" → "localhost/bb:latest", "bb:1" → "localhost/bb:1",
@@ -36,23 +24,23 @@ func NormalizeName(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, ok := named.(reference.Digested); ok {
+	if named.digest != "" {
 		return "", fmt.Errorf("image name %q: a digest is not a tag: %w", name, errdefs.ErrInvalidArgument)
 	}
-	return withDefaultTag(named), nil
+	return named.withDefaultTag(), nil
 }
 
 // parseName parses name, adding the default domain when it has none.
-func parseName(name string) (reference.Named, error) {
+func parseName(name string) (ref, error) {
 	if name == "" {
-		return nil, fmt.Errorf("empty image name: %w", errdefs.ErrInvalidArgument)
+		return ref{}, fmt.Errorf("empty image name: %w", errdefs.ErrInvalidArgument)
 	}
 	if !hasDomain(name) {
 		name = defaultDomain + "/" + name
 	}
-	named, err := reference.ParseNormalizedNamed(name)
+	named, err := parseNormalized(name)
 	if err != nil {
-		return nil, fmt.Errorf("image name %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
+		return ref{}, fmt.Errorf("image name %q: %w: %w", name, errdefs.ErrInvalidArgument, err)
 	}
 	return named, nil
 }
@@ -89,33 +77,21 @@ func parseShort(name string) (shortName, bool) {
 	if err != nil || hasDomain(name) {
 		return shortName{}, false
 	}
-	sn := splitNamed(named)
-	if reference.IsNameOnly(named) {
-		sn.tag = defaultTag // as reference.TagNameOnly (withDefaultTag)
+	sn := shortName{path: named.path, tag: named.tag}
+	switch {
+	case named.digest != "":
+		sn.digest, sn.tag = string(named.digest), ""
+	case named.tag == "":
+		sn.tag = defaultTag // as withDefaultTag
 	}
 	return sn, true
-}
-
-func splitNamed(named reference.Named) shortName {
-	sn := shortName{path: reference.Path(named)}
-	if t, ok := named.(reference.Tagged); ok {
-		sn.tag = t.Tag()
-	}
-	if d, ok := named.(reference.Digested); ok {
-		sn.digest = d.Digest().String()
-		sn.tag = ""
-	}
-	return sn
 }
 
 // matches reports whether the stored full name full answers to the short name:
 // same tag, and a path equal to sn.path or ending in "/"+sn.path.
 func (sn shortName) matches(full string) bool {
-	named, err := reference.ParseNormalizedNamed(full)
-	if err != nil {
-		return false
-	}
-	if t, ok := named.(reference.Tagged); !ok || sn.tag == "" || t.Tag() != sn.tag {
+	named, err := parseNormalized(full)
+	if err != nil || sn.tag == "" || named.tag != sn.tag {
 		return false
 	}
 	return sn.pathMatches(named)
@@ -124,15 +100,15 @@ func (sn shortName) matches(full string) bool {
 // matchesDigest reports whether full's repository answers to the short name
 // and the image's digests hold the short name's digest.
 func (sn shortName) matchesDigest(full string, digests []digest.Digest) bool {
-	named, err := reference.ParseNormalizedNamed(full)
+	named, err := parseNormalized(full)
 	if err != nil || !sn.pathMatches(named) {
 		return false
 	}
 	return slices.Contains(digests, digest.Digest(sn.digest))
 }
 
-func (sn shortName) pathMatches(named reference.Named) bool {
-	p := reference.Path(named)
+func (sn shortName) pathMatches(named ref) bool {
+	p := named.path
 	return p == sn.path || strings.HasSuffix(p, "/"+sn.path)
 }
 

@@ -7,7 +7,7 @@ import (
 	"go.podman.io/image/v5/docker/reference"
 )
 
-// TestWithDefaultTag: withDefaultTag says what reference.TagNameOnly says,
+// TestWithDefaultTag: ref.withDefaultTag says what reference.TagNameOnly says,
 // for names with and without tag and digest.
 func TestWithDefaultTag(t *testing.T) {
 	for _, name := range []string{"localhost/bb", "localhost/bb:1", "docker.io/library/busybox",
@@ -17,7 +17,11 @@ func TestWithDefaultTag(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := withDefaultTag(named), reference.TagNameOnly(named).String(); got != want {
+		r, err := parseNormalized(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := r.withDefaultTag(), reference.TagNameOnly(named).String(); got != want {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}

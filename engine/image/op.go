@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
 	"golang.org/x/sys/unix"
 )
@@ -25,7 +24,6 @@ import (
 type op struct {
 	dir  string
 	lock *os.File
-	sys  *types.SystemContext
 }
 
 const (
@@ -68,9 +66,7 @@ func (s *Store) beginOp() (*op, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("image scratch space %s: %w", dir, err)
 	}
-	sys := *s.sys
-	sys.BigFilesTemporaryDir = dir
-	return &op{dir: dir, lock: lock, sys: &sys}, nil
+	return &op{dir: dir, lock: lock}, nil
 }
 
 // lockOps takes the scratch space's lock (a flock on its directory), which

@@ -66,8 +66,8 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 			continue
 		}
 		_ = c.Record() // an alias the user chose at a prompt; failing to record it is no failure to pull
-		s.event("pull", id, withDefaultTag(c.Value))
-		return s.image(ctx, id, withDefaultTag(c.Value))
+		s.event("pull", id, tagged(c.Value))
+		return s.image(ctx, id, tagged(c.Value))
 	}
 	if local != nil && policy == PullNewer {
 		return s.image(ctx, local.ID, name)
@@ -77,8 +77,18 @@ func (s *Store) pullFromRegistry(ctx context.Context, name, policy string, local
 
 // sameName reports whether name, fully qualified and tagged, is candidate.
 func sameName(candidate reference.Named, name string) bool {
-	named, err := reference.ParseNormalizedNamed(name)
-	return err == nil && withDefaultTag(named) == candidate.String()
+	named, err := parseNormalized(name)
+	return err == nil && named.withDefaultTag() == candidate.String()
+}
+
+// tagged is the name a pulled candidate is stored under: with the default
+// tag where it has none.
+func tagged(candidate reference.Named) string {
+	named, err := parseNormalized(candidate.String())
+	if err != nil { // docker/reference made it: the two parsers agree (FuzzReference)
+		return candidate.String()
+	}
+	return named.withDefaultTag()
 }
 
 // sameDigest reports whether the registry's manifest for src is one local already has.
@@ -105,7 +115,7 @@ func (s *Store) pullCandidate(ctx context.Context, pc *signature.PolicyContext, 
 		return "", err
 	}
 	defer o.end()
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys,
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{ReportWriter: progress, SourceCtx: sys, DestinationCtx: o.sys(),
 		OciDecryptConfig: decrypt})
 	if err != nil && decrypt == nil {
 		err = encryptedFailure(ctx, sys, src, err)

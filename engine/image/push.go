@@ -62,7 +62,7 @@ func (s *Store) Push(ctx context.Context, src, dest string, o PushOptions) error
 		return fmt.Errorf("pushing %s: %w", src, err)
 	}
 	defer pc.Destroy()
-	co := &copy.Options{ReportWriter: o.Progress, SourceCtx: s.sys, DestinationCtx: sys}
+	co := &copy.Options{ReportWriter: o.Progress, SourceCtx: &types.SystemContext{}, DestinationCtx: sys}
 	if err := o.PushEncryption.apply(co); err != nil {
 		return fmt.Errorf("pushing %s: %w", src, err)
 	}
@@ -149,7 +149,7 @@ func tempBeside(output string) (string, error) {
 }
 
 func (s *Store) saveDockerArchive(ctx context.Context, names []string, path string) error {
-	w, err := dockerarchive.NewWriter(s.sys, path)
+	w, err := dockerarchive.NewWriter(&types.SystemContext{}, path)
 	if err != nil {
 		return fmt.Errorf("saving: %w", err)
 	}
@@ -224,6 +224,6 @@ func (s *Store) copyLocal(ctx context.Context, dest, src types.ImageReference) e
 		return err
 	}
 	defer pc.Destroy()
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{SourceCtx: s.sys, DestinationCtx: s.sys})
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{SourceCtx: &types.SystemContext{}, DestinationCtx: &types.SystemContext{}})
 	return err
 }

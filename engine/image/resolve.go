@@ -8,7 +8,6 @@ import (
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/podunit/podunit/engine/errdefs"
-	"go.podman.io/image/v5/docker/reference"
 	"go.podman.io/storage"
 )
 
@@ -105,7 +104,7 @@ func notFound(nameOrID string) error {
 }
 
 // byName finds the image named name; (nil, "", nil) when none is.
-func byName(imgs []storage.Image, name string, named reference.Named) (*storage.Image, string, error) {
+func byName(imgs []storage.Image, name string, named ref) (*storage.Image, string, error) {
 	if hasDomain(name) {
 		return byFullName(imgs, named)
 	}
@@ -117,16 +116,16 @@ func byName(imgs []storage.Image, name string, named reference.Named) (*storage.
 }
 
 // byFullName finds the image with the full name named (tag, or repository and digest).
-func byFullName(imgs []storage.Image, named reference.Named) (*storage.Image, string, error) {
-	if d, ok := named.(reference.Digested); ok {
+func byFullName(imgs []storage.Image, named ref) (*storage.Image, string, error) {
+	if named.digest != "" {
 		for i := range imgs {
-			if slices.Contains(imgs[i].Digests, d.Digest()) && hasRepo(imgs[i].Names, named.Name()) {
+			if slices.Contains(imgs[i].Digests, named.digest) && hasRepo(imgs[i].Names, named.Name()) {
 				return &imgs[i], named.String(), nil
 			}
 		}
 		return nil, "", nil
 	}
-	full := withDefaultTag(named)
+	full := named.withDefaultTag()
 	for i := range imgs {
 		if slices.Contains(imgs[i].Names, full) {
 			return &imgs[i], full, nil
@@ -137,7 +136,7 @@ func byFullName(imgs []storage.Image, named reference.Named) (*storage.Image, st
 
 func hasRepo(names []string, repo string) bool {
 	for _, n := range names {
-		if named, err := reference.ParseNormalizedNamed(n); err == nil && named.Name() == repo {
+		if named, err := parseNormalized(n); err == nil && named.Name() == repo {
 			return true
 		}
 	}

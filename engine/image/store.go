@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sync"
 
-	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
 	graphdriver "go.podman.io/storage/drivers"
 	"go.podman.io/storage/pkg/reexec"
@@ -44,7 +43,6 @@ type Store struct {
 	// store is nil until open; every exported method that needs it
 	// calls open first.
 	store  storage.Store
-	sys    *types.SystemContext
 	reg    RegistryOptions // Config's registry files, under each call's own
 	refuse error           // Config.Refuse
 	hook   EventHook       // nil: events go nowhere
@@ -62,7 +60,7 @@ func Open(cfg Config) (*Store, error) {
 	}
 	reg := RegistryOptions{RegistriesConf: cfg.RegistriesConf, SignaturePolicyPath: cfg.SignaturePolicyPath,
 		AuthFile: cfg.AuthFile}
-	return &Store{opts: opts, sys: &types.SystemContext{}, reg: reg, refuse: cfg.Refuse}, nil
+	return &Store{opts: opts, reg: reg, refuse: cfg.Refuse}, nil
 }
 
 // open opens containers/storage once; a failure is returned to each

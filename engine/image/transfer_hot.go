@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/podunit/podunit/engine/errdefs"
 	"go.podman.io/storage"
 )
@@ -72,4 +73,16 @@ func (s *Store) Logout(string, RegistryOptions) (string, error) { return "", nee
 // RegistryDigest needs the full binary.
 func (s *Store) RegistryDigest(context.Context, string, RegistryOptions) (string, error) {
 	return "", needsFull("registry digest")
+}
+
+// readImageOther needs the full binary: containers/image reads the images
+// readImage does not.
+func (s *Store) readImageOther(_ context.Context, id string) (*imgspecv1.Image, string, *Healthcheck, error) {
+	return nil, "", nil, needsFull("image " + id + ": reading a manifest of another kind")
+}
+
+// SearchRegistries needs the full binary: registries.conf is
+// containers/image's to read.
+func (s *Store) SearchRegistries(RegistryOptions) ([]string, error) {
+	return nil, needsFull("registries.conf")
 }

@@ -7,11 +7,8 @@ package image
 
 import (
 	"io"
-	"os"
 	"strings"
 	"time"
-
-	"go.podman.io/image/v5/types"
 )
 
 // PullExtras are pull's platform, certificate and retry settings
@@ -22,14 +19,6 @@ type PullExtras struct {
 	Retry             int           // tries after the first failed copy of a candidate (0: none)
 	RetryDelay        time.Duration // wait between tries ("": exponential from 1s)
 	DecryptionKeys    []string      // KEY[:PASSPHRASE] files for encrypted layers (--decryption-key)
-}
-
-// apply sets x's platform and certificates on a pull's system context.
-func (x PullExtras) apply(sys *types.SystemContext) {
-	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = x.OS, x.Arch, x.Variant
-	if x.CertDir != "" {
-		sys.DockerCertPath = x.CertDir
-	}
 }
 
 // DefaultPullRetries is how often a failed pull is tried again, Podman's.
@@ -82,26 +71,6 @@ func (o RegistryOptions) merged(base RegistryOptions) RegistryOptions {
 		o.AuthFile = base.AuthFile
 	}
 	return o
-}
-
-// systemContext is the containers/image context for o over the Store's Config.
-func (s *Store) systemContext(o RegistryOptions) *types.SystemContext {
-	o = o.merged(s.reg)
-	sys := &types.SystemContext{
-		SystemRegistriesConfPath: o.RegistriesConf, // "" reads $CONTAINERS_REGISTRIES_CONF itself
-		SignaturePolicyPath:      o.SignaturePolicyPath,
-		AuthFilePath:             o.AuthFile,
-	}
-	if sys.AuthFilePath == "" {
-		sys.AuthFilePath = os.Getenv("REGISTRY_AUTH_FILE")
-	}
-	if o.TLSVerify != nil {
-		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*o.TLSVerify)
-	}
-	if o.Username != "" {
-		sys.DockerAuthConfig = &types.DockerAuthConfig{Username: o.Username, Password: o.Password}
-	}
-	return sys
 }
 
 // pullTransports are the sources Pull takes besides a registry, by their

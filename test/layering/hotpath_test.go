@@ -13,7 +13,9 @@ import (
 // (docs/PERFORMANCE.md); a new import that drags one in fails here. Nor
 // packages whose init only cold verbs need: YAML (info, kube) and the
 // generator's Quadlet tables (quadlet, generate), whose inits every hot
-// process would run.
+// process would run. Nor containers/image's reference parser, whose
+// regular expressions are built in every process that links it (0.5 ms;
+// engine/image parses names itself, ref.go), nor its storage transport.
 // An entry ending in / is a prefix, any other one package.
 var heavy = []string{
 	"go.podman.io/image/v5/copy",
@@ -26,6 +28,8 @@ var heavy = []string{
 	"k8s.io/",
 	"sigs.k8s.io/",
 	"go.yaml.in/yaml/",
+	"go.podman.io/image/v5/docker/reference",
+	"go.podman.io/image/v5/storage",
 	"github.com/podunit/podunit/generator/quadlet",
 	"github.com/podunit/podunit/generator/quadletdir",
 	"github.com/cpuguy83/go-md2man",

@@ -13,8 +13,9 @@ import (
 // holds the two to the same answers, errors included). That package builds
 // a dozen regular expressions when a process starts, whether it parses a
 // name or not: about 0.5 ms, a fifth of the package initialization of every
-// podunit process; the hot-path binary so links none of containers/image,
-// and the files that transfer images convert a ref to its reference.Named.
+// podunit process; the hot-path binary so links none of containers/image.
+// The transfers (pull, push, login: the full binary's) parse with
+// docker/reference where containers/image's calls want its types.
 
 // ref is a parsed reference: a repository, and a tag, a digest, both or
 // neither.

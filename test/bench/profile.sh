@@ -10,8 +10,10 @@
 # and, within a role, to the innermost phase function on its chain (the table
 # below: package init, runtime start, exit, SQLite, JSON, storage, the
 # runtime's fork and exec, ...). It prints ms of CPU per operation, with
-# perf's own overhead in them (about a fifth at 25 kHz): compare phases and
-# builds with it, take absolute times from the other scripts.
+# perf's own overhead in them (about a fifth at 25 kHz, likely more where call
+# chains are deep: each sample's unwinding stretches the code it interrupts,
+# and SQLite's translated C runs dozens of frames deep): compare builds with
+# it, take absolute times from the other scripts.
 # FOCUS=function adds the call paths below that function, per role.
 # As root, after `make build`. SCENARIO=pod (default: `pod start` of a created
 # pod of 3), create (`create --pod` into a pod), run-rm (`run --rm true`):

@@ -4,6 +4,7 @@ package image
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -28,7 +29,7 @@ func (s *Store) readImageOther(ctx context.Context, id string) (*imgspecv1.Image
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
 	}
-	_, mt, err := img.Manifest(ctx)
+	m, mt, err := img.Manifest(ctx)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: reading manifest: %w", id, err)
 	}
@@ -36,9 +37,28 @@ func (s *Store) readImageOther(ctx context.Context, id string) (*imgspecv1.Image
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: reading config: %w", id, err)
 	}
+	if len(blob) == 0 { // schema 1: no configuration blob
+		blob = schema1Config(m)
+	}
 	hc, err := parseHealthcheck(blob)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("image %s: %w", id, err)
 	}
 	return cfg, mt, hc, nil
+}
+
+// schema1Config is the configuration a schema 1 manifest carries: its
+// newest history entry's v1Compatibility, Docker's image JSON, whose
+// "config" holds the HEALTHCHECK as a configuration blob's does ("{}"
+// where there is none).
+func schema1Config(m []byte) []byte {
+	var v struct {
+		History []struct {
+			V1Compatibility string `json:"v1Compatibility"`
+		} `json:"history"`
+	}
+	if json.Unmarshal(m, &v) != nil || len(v.History) == 0 {
+		return []byte("{}")
+	}
+	return []byte(v.History[0].V1Compatibility)
 }

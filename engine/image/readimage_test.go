@@ -141,3 +141,19 @@ func TestSingleManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestSchema1Config: a schema 1 manifest's configuration, HEALTHCHECK
+// included, is its newest history entry's.
+func TestSchema1Config(t *testing.T) {
+	m := `{"schemaVersion":1,"history":[{"v1Compatibility":"{\"id\":\"b\",\"config\":{\"Healthcheck\":{\"Test\":[\"CMD\",\"true\"]}}}"},` +
+		`{"v1Compatibility":"{\"id\":\"a\"}"}]}`
+	hc, err := parseHealthcheck(schema1Config([]byte(m)))
+	if err != nil || hc == nil || !reflect.DeepEqual(hc.Test, []string{"CMD", "true"}) {
+		t.Errorf("healthcheck %+v, %v", hc, err)
+	}
+	for _, bad := range []string{`{"schemaVersion":1}`, `not json`} {
+		if hc, err := parseHealthcheck(schema1Config([]byte(bad))); hc != nil || err != nil {
+			t.Errorf("%s: %+v, %v", bad, hc, err)
+		}
+	}
+}

@@ -21,6 +21,11 @@ func TestHotPathBinary(t *testing.T) {
 	r := newRegistrySetup(t, e.dir)
 	ref := r.host + "/podunit/hot:1"
 	testimage.PushImage(t, ref, testimage.Config{Cmd: []string{"echo", "pulled"}})
+	// an image of a schema 1 manifest: its configuration is containers/image's
+	// to read, which only podunit-full links (image.Store.readImage)
+	old := r.host + "/podunit/old:1"
+	testimage.PushSchema1(t, old, testimage.Config{Cmd: []string{"echo", "schema 1"}})
+	r.mustReg(e, "pull", "-q", old)
 
 	lone := e.on(t) // the hot binary alone in its folder
 	lone.bin = filepath.Join(harness.TempDir(t), "podunit")
@@ -45,8 +50,11 @@ func TestHotPathBinary(t *testing.T) {
 			t.Errorf("the hot binary alone: %q: exit %d, want 125 naming podunit-full\n%s", args, res.code, res.err)
 		}
 	}
+	if res := lone.run("run", "--rm", "--name", "c3", old); res.code != 125 || !strings.Contains(res.err, "needs podunit-full") {
+		t.Errorf("the hot binary alone: run of a schema 1 image: exit %d, want 125 naming podunit-full\n%s", res.code, res.err)
+	}
 	if got := lone.must("ps", "-a", "--format", "{{.Names}}"); got != "c1\n" {
-		t.Errorf("the refused run left something: ps -a: %q", got)
+		t.Errorf("the refused runs left something: ps -a: %q", got)
 	}
 
 	// With podunit-full beside it, the same lines work.
@@ -55,6 +63,12 @@ func TestHotPathBinary(t *testing.T) {
 	}
 	if out := r.mustReg(e, "run", "--rm", "--name", "c2", ref).out; out != "pulled\n" {
 		t.Errorf("a run that pulls: %q, want the pulled image's output", out)
+	}
+	if out := e.must("run", "--rm", "--name", "c3", old); out != "schema 1\n" {
+		t.Errorf("a run of a schema 1 image (again in podunit-full): %q", out)
+	}
+	if out := e.must("image", "inspect", "--format", "{{.ManifestType}} {{.Config.Cmd}}", old); out != "application/vnd.docker.distribution.manifest.v1+json [echo schema 1]\n" {
+		t.Errorf("image inspect of a schema 1 image: %q", out)
 	}
 	if out := e.must("images", "--format", "{{.Repository}}"); !strings.Contains(out, "podunit/hot") {
 		t.Errorf("images after the run's pull: %q", out)

@@ -61,15 +61,7 @@ func serve(t testing.TB, h http.Handler) string {
 // go-containerregistry's remote links docker/cli, which this module lacks.)
 func PushImage(t testing.TB, ref string, cfg Config, userPassword ...string) string {
 	t.Helper()
-	tag, err := name.NewTag(ref, name.Insecure)
-	if err != nil {
-		t.Fatalf("parsing %q: %v", ref, err)
-	}
-	img, err := Image(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := pusher{base: "http://" + tag.RegistryStr() + "/v2/" + tag.RepositoryStr()}
+	p, tag, img := pusherFor(t, ref, cfg)
 	if len(userPassword) == 2 {
 		p.user, p.password = userPassword[0], userPassword[1]
 	}
@@ -81,6 +73,20 @@ func PushImage(t testing.TB, ref string, cfg Config, userPassword ...string) str
 		t.Fatal(err)
 	}
 	return id.Hex
+}
+
+// pusherFor parses ref and makes the busybox image with cfg for it.
+func pusherFor(t testing.TB, ref string, cfg Config) (pusher, name.Tag, v1.Image) {
+	t.Helper()
+	tag, err := name.NewTag(ref, name.Insecure)
+	if err != nil {
+		t.Fatalf("parsing %q: %v", ref, err)
+	}
+	img, err := Image(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pusher{base: "http://" + tag.RegistryStr() + "/v2/" + tag.RepositoryStr()}, tag, img
 }
 
 // pusher uploads an image to one repository.

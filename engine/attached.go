@@ -199,6 +199,9 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string, console *specs
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
+	if err := e.followsHere(ctx, c); err != nil {
+		return nil, nil, "", nil, err
+	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return nil, nil, "", nil, err

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 )
 
@@ -25,7 +27,7 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
 		return nil
 	}
-	img, err := e.images.Resolve(ctx, c.Image)
+	id, err := e.images.ImageID(ctx, c.Image) // the configuration is read only if it moved
 	if err != nil {
 		return nil
 	}
@@ -33,7 +35,12 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if c.ImageID != img.ID {
+	if c.ImageID != id {
+		img, err := e.images.Resolve(ctx, c.Image)
+		if err != nil {
+			return nil
+		}
+		id = img.ID
 		r, err := e.store.UpdateContainer(ctx, c.ID, func(r *model.Container) error {
 			r.ImageID = img.ID
 			retakeFromImage(&r.Config, img)
@@ -44,14 +51,34 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 		}
 		c.ImageID, c.Config = img.ID, r.Config
 	}
-	if made == img.ID {
+	if made == id {
 		return nil
 	}
 	if err := e.images.DeleteRootfs(c.ID); err != nil {
-		return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, img.ID, err)
+		return fmt.Errorf("container %q: replacing its rootfs with image %s: %w", c.Name, id, err)
 	}
 	if err := e.remakeRootfs(ctx, c); err != nil {
-		return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, img.ID, err)
+		return fmt.Errorf("container %q: making its rootfs from image %s: %w", c.Name, id, err)
+	}
+	return nil
+}
+
+// followsHere returns errdefs.ErrFullBinary where c follows its image's
+// name to an image whose configuration only the full binary reads (a
+// manifest other than OCI's or Docker's schema 2: image.Store.readImage).
+// A start asks first, before it changes anything, so that the command runs
+// again in the full binary instead of followImage leaving the container on
+// its old image halfway through the start.
+func (e *Engine) followsHere(ctx context.Context, c *model.Container) error {
+	policy, err := AutoUpdatePolicy(c.Config.Labels)
+	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
+		return nil
+	}
+	if id, err := e.images.ImageID(ctx, c.Image); err != nil || id == c.ImageID {
+		return nil
+	}
+	if _, err := e.images.Resolve(ctx, c.Image); errors.Is(err, errdefs.ErrFullBinary) {
+		return err
 	}
 	return nil
 }

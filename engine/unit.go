@@ -218,6 +218,9 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
+	if err := e.followsHere(ctx, c); err != nil {
+		return err
+	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return err

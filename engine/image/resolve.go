@@ -69,6 +69,19 @@ func (s *Store) Resolve(ctx context.Context, nameOrID string) (*Image, error) {
 	return s.image(ctx, img.ID, used)
 }
 
+// ImageID is the ID of the image nameOrID names (as Resolve finds it),
+// without reading its configuration.
+func (s *Store) ImageID(ctx context.Context, nameOrID string) (string, error) {
+	if err := s.open(); err != nil {
+		return "", err
+	}
+	img, _, err := s.lookup(nameOrID)
+	if err != nil {
+		return "", err
+	}
+	return img.ID, nil
+}
+
 // lookup returns the storage image nameOrID names and the name (or ID) that matched.
 func (s *Store) lookup(nameOrID string) (*storage.Image, string, error) {
 	if nameOrID == "" {

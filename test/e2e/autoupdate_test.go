@@ -117,6 +117,21 @@ func TestAutoUpdateUnderSystemd(t *testing.T) {
 	}
 	checkAutoUpdateUnits(t, e, v1, v3)
 	checkNoRollback(t, e, ref)
+
+	// A start that follows the name to an image only podunit-full reads (a
+	// schema 1 manifest) asks before it changes anything, and runs again in
+	// podunit-full, which follows it.
+	old := host + "/podunit/old:1"
+	testimage.PushSchema1(t, old, testimage.Config{Cmd: []string{"sleep", "600"}})
+	e.must("pull", "-q", old)
+	oldID := strings.TrimSpace(e.must("image", "inspect", "--format", "{{.Id}}", old))
+	e.must("tag", "bb", "localhost/follow:1")
+	e.must("run", "-d", "--name", "fol", "--stop-signal", "KILL", "--label", label+"local", "localhost/follow:1", "sleep", "600")
+	e.must("tag", old, "localhost/follow:1")
+	e.must("restart", "fol")
+	if got := e.field("fol", "{{.Image}} {{.State.Status}}"); got != oldID+" running" {
+		t.Errorf("fol after its name moved to a schema 1 image: %q, want %s running", got, oldID)
+	}
 }
 
 // checkAutoUpdateUnits installs the shipped units/podunit-auto-update.*

@@ -23,8 +23,7 @@ import (
 // from the image the record names. A name that no longer resolves leaves
 // the container as it is.
 func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
-	policy, err := AutoUpdatePolicy(c.Config.Labels)
-	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
+	if !followsName(c) {
 		return nil
 	}
 	id, err := e.images.ImageID(ctx, c.Image) // the configuration is read only if it moved
@@ -63,6 +62,13 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 	return nil
 }
 
+// followsName reports whether c follows its image's name: it has an
+// auto-update policy and a rootfs made from an image.
+func followsName(c *model.Container) bool {
+	policy, err := AutoUpdatePolicy(c.Config.Labels)
+	return err == nil && policy != PolicyDisabled && c.Config.Rootfs == ""
+}
+
 // followsHere returns errdefs.ErrFullBinary where c follows its image's
 // name to an image whose configuration only the full binary reads (a
 // manifest other than OCI's or Docker's schema 2: image.Store.readImage).
@@ -70,8 +76,7 @@ func (e *Engine) followImage(ctx context.Context, c *model.Container) error {
 // again in the full binary instead of followImage leaving the container on
 // its old image halfway through the start.
 func (e *Engine) followsHere(ctx context.Context, c *model.Container) error {
-	policy, err := AutoUpdatePolicy(c.Config.Labels)
-	if err != nil || policy == PolicyDisabled || c.Config.Rootfs != "" {
+	if !followsName(c) {
 		return nil
 	}
 	if id, err := e.images.ImageID(ctx, c.Image); err != nil || id == c.ImageID {

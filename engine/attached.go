@@ -199,9 +199,6 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string, console *specs
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
-	if err := e.followsHere(ctx, c); err != nil {
-		return nil, nil, "", nil, err
-	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return nil, nil, "", nil, err
@@ -215,6 +212,11 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string, console *specs
 		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
 	if err := e.rootlessPodHere(ctx, c, true); err != nil {
+		e.releasePodNS()
+		unlock()
+		return nil, nil, "", nil, err
+	}
+	if err := e.followsHere(ctx, c); err != nil {
 		e.releasePodNS()
 		unlock()
 		return nil, nil, "", nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/image"
 	"github.com/podunit/podunit/engine/model"
 )
 
@@ -72,11 +73,14 @@ func followsName(c *model.Container) bool {
 // followsHere returns errdefs.ErrFullBinary where c follows its image's
 // name to an image whose configuration only the full binary reads (a
 // manifest other than OCI's or Docker's schema 2: image.Store.readImage).
-// A start asks first, before it changes anything, so that the command runs
-// again in the full binary instead of followImage leaving the container on
-// its old image halfway through the start.
+// A start asks first, once it holds the container's lock and is in a
+// rootless pod's namespaces (so the store opens where the start goes on),
+// before it changes anything, so that the command runs again in the full
+// binary instead of followImage leaving the container on its old image
+// halfway through the start. The full binary reads every image: it does
+// not ask.
 func (e *Engine) followsHere(ctx context.Context, c *model.Container) error {
-	if !followsName(c) {
+	if image.ReadsEveryManifest || !followsName(c) {
 		return nil
 	}
 	if id, err := e.images.ImageID(ctx, c.Image); err != nil || id == c.ImageID {

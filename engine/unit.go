@@ -218,9 +218,6 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
-	if err := e.followsHere(ctx, c); err != nil {
-		return err
-	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return err
@@ -230,6 +227,9 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 		return err
 	}
 	if err := e.rootlessPodHere(ctx, c, true); err != nil {
+		return err
+	}
+	if err := e.followsHere(ctx, c); err != nil {
 		return err
 	}
 	unit, err := ownUnit()

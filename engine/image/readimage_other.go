@@ -12,6 +12,10 @@ import (
 	"go.podman.io/image/v5/types"
 )
 
+// ReadsEveryManifest says this binary reads the configuration of an image
+// of any manifest (the hot one: of OCI and Docker schema 2 ones).
+const ReadsEveryManifest = true
+
 // readImageOther is readImage for the images it does not read itself
 // (a schema 1 manifest, a list, an artifact): containers/image opens them,
 // all from one opening of the image.

@@ -75,6 +75,9 @@ func (s *Store) RegistryDigest(context.Context, string, RegistryOptions) (string
 	return "", needsFull("registry digest")
 }
 
+// ReadsEveryManifest: this binary reads only OCI and Docker schema 2 ones.
+const ReadsEveryManifest = false
+
 // readImageOther needs the full binary: containers/image reads the images
 // readImage does not.
 func (s *Store) readImageOther(_ context.Context, id string) (*imgspecv1.Image, string, *Healthcheck, error) {

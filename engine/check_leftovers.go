@@ -210,7 +210,7 @@ func (k *checker) staleLocks(ctx context.Context) error {
 }
 
 // recorded reports whether id, the name of a lock or network helper file
-// (a container ID, pod-ID or volume-NAME), is a recorded object's; any
+// (a container ID, pod-ID, podpin-ID or volume-NAME), is a recorded object's; any
 // other name (a lock that always stays, such as the networks lock) counts
 // as recorded.
 func (kn *known) recorded(id string) bool {
@@ -219,6 +219,8 @@ func (kn *known) recorded(id string) bool {
 		return kn.containers[id]
 	case strings.HasPrefix(id, "pod-"):
 		return kn.pods[strings.TrimPrefix(id, "pod-")]
+	case strings.HasPrefix(id, "podpin-"):
+		return kn.pods[strings.TrimPrefix(id, "podpin-")]
 	case strings.HasPrefix(id, "volume-"):
 		return kn.volumes[strings.TrimPrefix(id, "volume-")]
 	}

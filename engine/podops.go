@@ -277,6 +277,9 @@ func (e *Engine) PodRemove(ctx context.Context, ref string, force bool, timeout 
 			return err
 		}
 		e.podEvent(p, "remove")
+		if err := e.locks.RemoveIdle(podPinLock(p)); err != nil && !errdefs.IsConflict(err) {
+			return err
+		}
 		return e.locks.Remove("pod-" + p.ID) // podOp holds it
 	})
 }

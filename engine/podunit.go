@@ -16,20 +16,90 @@ import (
 	"github.com/podunit/podunit/engine/systemd"
 )
 
-// podTransient is the unit of a started pod: a oneshot that pins the pod's
-// namespaces (ExecStart=) and tears them down (ExecStopPost=); no process
-// stays. Its members BindsTo= and After= it, so stopping it stops them first.
+// podTransient is the unit of a started pod: a oneshot in the pod's slice
+// that its members BindsTo= and After=, so stopping it stops them first,
+// and whose stop tears the pod's namespaces down; no process stays. Where
+// the command that makes the unit can pin the namespaces itself
+// (pinsInCommand), the unit runs no process at start: ExecStop= alone
+// (systemd wants ExecStart= or ExecStop=) unpins. Else its ExecStart=
+// pins them (`pod unit-start`) and its ExecStopPost= unpins.
 func (e *Engine) podTransient(p *model.Pod) systemd.Transient {
-	return systemd.Transient{
+	t := systemd.Transient{
 		Name:            names.PodUnit(p.Name, p.ID),
 		Description:     "podunit pod " + p.Name,
-		ExecStart:       e.podUnitArgs("unit-start", p.ID),
-		ExecStopPost:    [][]string{e.podUnitArgs("unit-stop", p.ID)},
 		Type:            "oneshot",
 		RemainAfterExit: true,
 		Slice:           names.PodSlice(p.Name, p.ID),
 		CollectMode:     "inactive-or-failed",
 	}
+	if e.pinsInCommand(p) {
+		t.ExecStop = [][]string{e.podUnitArgs("unit-stop", p.ID)}
+	} else {
+		t.ExecStart = e.podUnitArgs("unit-start", p.ID)
+		t.ExecStopPost = [][]string{e.podUnitArgs("unit-stop", p.ID)}
+	}
+	return t
+}
+
+// pinsInCommand reports whether the pod's namespaces can be pinned by
+// whichever podunit process needs them first, with nothing left running:
+// a root pod that shares no PID namespace. A rootless pod's namespaces, and
+// a PID namespace, need a process in the pod's unit that holds them.
+func (e *Engine) pinsInCommand(p *model.Pod) bool {
+	return !e.cfg.Rootless.On && !p.Config.Shares(network.PID)
+}
+
+// podUpHere does `pod unit-start`'s work for pod p in this process, as the
+// pod's unit: unit, unless the pod is up already (recorded pinned, and its
+// namespaces there). Under the pod's pin lock, which no command holds while
+// it waits on systemd: the members of a pod whose unit systemd restarted
+// may all come here at once.
+func (e *Engine) podUpHere(ctx context.Context, p *model.Pod, unit string) error {
+	unlock, err := e.lockWhile(ctx, podPinLock(p), func() bool {
+		_, err := e.store.Pod(context.WithoutCancel(ctx), p.ID)
+		return !errdefs.IsNotFound(err)
+	})
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if p, err = e.store.Pod(ctx, p.ID); err != nil {
+		return err
+	}
+	if e.podPinned(p) {
+		return nil
+	}
+	return e.podUnitStart(ctx, p, unit)
+}
+
+// podPinLock is the lock that podUpHere takes for pod p.
+func podPinLock(p *model.Pod) string { return "podpin-" + p.ID }
+
+// podPinned reports whether pod p is up: recorded so, and every namespace
+// it pins there.
+func (e *Engine) podPinned(p *model.Pod) bool {
+	kinds := pinnable(p.Config.Share)
+	return p.State.NamespacesPinned && (len(kinds) == 0 || e.podNamespaces(p).All(kinds))
+}
+
+// memberPodUp brings member c's pod up from the member's unit-start where
+// the pod's unit runs no process and its namespaces are not there: systemd
+// restarted that unit (`systemctl restart NAME-pod.service`: its ExecStop=
+// unpinned them, and its start pins nothing), or the command that made it
+// died before it pinned them.
+func (e *Engine) memberPodUp(ctx context.Context, c *model.Container) error {
+	if c.Config.Pod == "" || e.cfg.Rootless.On {
+		return nil
+	}
+	p, err := e.store.Pod(ctx, c.Config.Pod)
+	if err != nil || !e.pinsInCommand(p) || e.podPinned(p) {
+		return err
+	}
+	unit := p.State.Unit
+	if unit == "" {
+		unit = names.PodUnit(p.Name, p.ID)
+	}
+	return e.podUpHere(ctx, p, unit)
 }
 
 // unlimited is systemd's "infinity" for MemoryMax= and CPUQuotaPerSecUSec=.
@@ -68,15 +138,30 @@ func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) er
 // makes their units while the pod's ExecStart= runs. On the road where a
 // unit was loaded already, the pod is up when it returns.
 func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod) (*systemd.Job, error) {
-	j, err := conn.QueueTransient(ctx, e.podTransient(p), podSlice(p))
+	t := e.podTransient(p)
+	j, err := conn.QueueTransient(ctx, t, podSlice(p))
+	if err == nil && e.pinsInCommand(p) {
+		// the unit just made runs nothing: the pod comes up here, before
+		// any member's start is asked for
+		if err := e.podUpHere(ctx, p, t.Name); err != nil {
+			_ = j.Wait(ctx)
+			_ = conn.Stop(ctx, t.Name) // its ExecStop= records the pod down
+			return nil, err
+		}
+	}
 	if !errdefs.IsAlreadyExists(err) {
 		return j, err
 	}
 	if err := sliceUp(ctx, conn, podSlice(p)); err != nil {
 		return nil, err
 	}
-	if err := startUnlessActive(ctx, conn, e.podTransient(p)); err != nil {
+	if err := startUnlessActive(ctx, conn, t); err != nil {
 		return nil, err
+	}
+	if e.pinsInCommand(p) { // a unit of ours loaded still, which pins nothing at start
+		if err := e.podUpHere(ctx, p, t.Name); err != nil {
+			return nil, err
+		}
 	}
 	return systemd.Done(), nil
 }

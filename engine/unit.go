@@ -229,6 +229,10 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err := e.rootlessPodHere(ctx, c, true); err != nil {
 		return err
 	}
+	if err := e.memberPodUp(ctx, c); err != nil {
+		e.recordFailure(c.ID, err)
+		return err
+	}
 	if err := e.followsHere(ctx, c); err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (p Pinned) Path(kind string) string { return filepath.Join(p.Dir, kind) }
 // namespaces again is a no-op, so a re-run after a crash finishes the job.
 func Pin(dir string, kinds []string, hostname string) (Pinned, error) {
 	p := Pinned{Dir: dir}
-	if p.pinned(kinds) {
+	if p.All(kinds) {
 		return p, nil
 	}
 	for _, k := range kinds {
@@ -154,8 +154,8 @@ func privateDir(dir string) error {
 	return nil
 }
 
-// pinned reports whether every kind is already a pinned namespace.
-func (p Pinned) pinned(kinds []string) bool {
+// All reports whether every kind is a pinned namespace (none for no kinds).
+func (p Pinned) All(kinds []string) bool {
 	for _, k := range kinds {
 		var st unix.Statfs_t
 		if unix.Statfs(p.Path(k), &st) != nil || st.Type != unix.NSFS_MAGIC {
@@ -181,4 +181,4 @@ func Unpin(dir string) error {
 }
 
 // Has reports whether kind is a pinned namespace.
-func (p Pinned) Has(kind string) bool { return p.pinned([]string{kind}) }
+func (p Pinned) Has(kind string) bool { return p.All([]string{kind}) }

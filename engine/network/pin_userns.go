@@ -22,7 +22,7 @@ const User = "user"
 func PinUserNS(dir string, kinds []string, hostname string, uids, gids []syscall.SysProcIDMap) (Pinned, error) {
 	p := Pinned{Dir: dir}
 	all := append([]string{User}, kinds...)
-	if p.pinned(all) {
+	if p.All(all) {
 		return p, nil
 	}
 	if err := Unpin(dir); err != nil {

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// UnitCommand is a loaded unit and the argv of its first ExecStart=.
+// UnitCommand is a loaded unit and the argv of its first ExecStart=, or of
+// its first ExecStop= where it runs nothing at start (a pod's unit).
 type UnitCommand struct {
 	Name        string
 	ActiveState string
@@ -13,7 +14,7 @@ type UnitCommand struct {
 }
 
 // UnitsMatching lists the loaded units whose names match any of the glob
-// patterns, each with its first ExecStart= command line (none for a unit
+// patterns, each with its command line (UnitCommand; none for a unit
 // without one).
 func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCommand, error) {
 	units, err := c.bus.ListUnitsByPatternsContext(ctx, nil, patterns)
@@ -25,6 +26,11 @@ func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCom
 		uc := UnitCommand{Name: u.Name, ActiveState: u.ActiveState}
 		if argv, err := c.ExecStart(ctx, u.Name); err == nil {
 			uc.Argv = argv
+		}
+		if uc.Argv == nil {
+			if p, err := c.bus.GetServicePropertyContext(ctx, u.Name, "ExecStop"); err == nil {
+				uc.Argv = firstArgv(p.Value.Value())
+			}
 		}
 		out = append(out, uc)
 	}

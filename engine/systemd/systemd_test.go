@@ -388,3 +388,34 @@ func TestInSystemdQueuedJobs(t *testing.T) {
 		t.Errorf("the unit bound to the failed one: %+v, %v; want it not active", s, err)
 	}
 }
+
+// A oneshot with only ExecStop= (a started pod's unit where the command
+// pins the namespaces): active at once with no process, its ExecStop= run
+// at each stop, a restart included, and nothing run at start.
+func TestInSystemdStopOnlyOneshot(t *testing.T) {
+	dir, c := inSandbox(t)
+	ctx := context.Background()
+	work := mkdir(t, dir, "stoponly")
+	unit := "podunit-test-stoponly.service"
+	tr := Transient{Name: unit, Type: "oneshot", RemainAfterExit: true, CollectMode: "inactive-or-failed",
+		ExecStop: [][]string{{"/bin/sh", "-c", "echo stop >>" + filepath.Join(work, "log")}}}
+	if err := c.StartTransient(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := c.State(ctx, unit); err != nil || s.ActiveState != "active" || s.MainPID != 0 {
+		t.Fatalf("after start: %+v, %v; want active with no main process", s, err)
+	}
+	if err := c.Restart(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(work, "log")); got != "stop\n" {
+		t.Errorf("after a restart the log is %q, want one stop", got)
+	}
+	if err := c.Stop(ctx, unit); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, c, unit, func(s *UnitState) bool { return s.LoadState == "not-found" })
+	if got := readFile(t, filepath.Join(work, "log")); got != "stop\nstop\n" {
+		t.Errorf("after the stop the log is %q, want two stops", got)
+	}
+}

@@ -18,7 +18,7 @@ type Transient struct {
 	Name        string // required, with its suffix: "podunit-web.service"
 	Description string
 
-	ExecStart    []string   // required argv; ExecStart[0] is an absolute path
+	ExecStart    []string   // argv, ExecStart[0] absolute; required but in a oneshot with ExecStop
 	ExecStop     [][]string // argv lists, run in order to stop the service
 	ExecStopPost [][]string // argv lists, run in order after the service stopped
 	Environment  []string   // "KEY=value"
@@ -102,9 +102,13 @@ func (c *Conn) QueueTransient(ctx context.Context, t Transient, aux ...Transient
 
 // properties validates t and turns its set fields into unit properties.
 func (t Transient) properties() ([]sdbus.Property, error) {
+	// systemd's rule: a service runs ExecStart=, or is a oneshot that has
+	// only ExecStop= (a unit that holds a state, nothing running)
 	service := strings.HasSuffix(t.Name, ".service")
-	if t.Name == "" || service && (len(t.ExecStart) == 0 || t.ExecStart[0] == "") {
-		return nil, fmt.Errorf("transient unit %q: a name and ExecStart are required: %w", t.Name, errdefs.ErrInvalidArgument)
+	stopOnly := len(t.ExecStart) == 0 && t.Type == "oneshot" && len(t.ExecStop) > 0
+	if t.Name == "" || service && !stopOnly && (len(t.ExecStart) == 0 || t.ExecStart[0] == "") {
+		return nil, fmt.Errorf("transient unit %q: a name and ExecStart (or, for a oneshot, ExecStop) are required: %w",
+			t.Name, errdefs.ErrInvalidArgument)
 	}
 	for _, argv := range append(append([][]string{}, t.ExecStop...), t.ExecStopPost...) {
 		if len(argv) == 0 || argv[0] == "" {

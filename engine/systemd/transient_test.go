@@ -43,6 +43,9 @@ func TestTransientInvalid(t *testing.T) {
 		{ExecStart: []string{"/bin/true"}},
 		{Name: "a.service"},
 		{Name: "a.service", ExecStart: []string{"/bin/true"}, ExecStopPost: [][]string{{}}},
+		{Name: "a.service", ExecStop: [][]string{{"/bin/true"}}},                                           // not a oneshot
+		{Name: "a.service", Type: "oneshot", ExecStopPost: [][]string{{"/bin/true"}}},                      // no ExecStop
+		{Name: "a.service", Type: "oneshot", ExecStart: []string{""}, ExecStop: [][]string{{"/bin/true"}}}, // empty
 	} {
 		if _, err := tr.properties(); !errdefs.IsInvalidArgument(err) {
 			t.Errorf("%+v: got %v", tr, err)
@@ -65,5 +68,20 @@ func TestSliceNeedsNoExecStart(t *testing.T) {
 	}
 	if _, err := (Transient{Name: "x.service"}).properties(); err == nil {
 		t.Fatal("a service without ExecStart was accepted")
+	}
+}
+
+// A oneshot with ExecStop= and no ExecStart= is a unit systemd accepts: it
+// is active once started, and its ExecStop= runs when it stops.
+func TestOneshotWithOnlyExecStop(t *testing.T) {
+	props, err := Transient{Name: "a.service", Type: "oneshot", RemainAfterExit: true,
+		ExecStop: [][]string{{"/bin/true"}}}.properties()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range props {
+		if p.Name == "ExecStart" {
+			t.Fatalf("ExecStart set: %v", p.Value)
+		}
 	}
 }

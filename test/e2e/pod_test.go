@@ -23,6 +23,7 @@ func TestPods(t *testing.T) {
 		t.Run(strings.Join(verb, " ")+" leaves nothing", func(t *testing.T) { checkPodTeardown(t, e, verb) })
 	}
 	t.Run("systemctl stop of the pod unit", func(t *testing.T) { checkPodSystemctlStop(t, e) })
+	t.Run("systemctl restart of the pod unit", func(t *testing.T) { checkPodSystemctlRestart(t, e) })
 	t.Run("concurrent pod and member commands", func(t *testing.T) { checkPodConcurrency(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkPodBadInput(t, e) })
 	t.Run("--replace takes a name, never an ID prefix", func(t *testing.T) { checkReplaceByName(t, e) })
@@ -186,6 +187,58 @@ func checkPodSystemctlStop(t *testing.T, e *env) {
 		t.Errorf("pod ps after pod start: %q", got)
 	}
 	e.must("pod", "rm", "-f", "-t", "0", "sys")
+}
+
+// The unit `pod start` makes runs no process: the command pins the pod's
+// namespaces. A systemctl restart of it unpins them (its ExecStop=) and
+// pins nothing; the members' unit-start brings the pod up again, once.
+func checkPodSystemctlRestart(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "rst-pod.service", "podunit-rst-m0.service", "podunit-rst-m1.service")
+	newPod(e, "rst", "hostname; exec sleep 600", "hostname; exec sleep 600")
+	e.must("pod", "start", "rst")
+	if got := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "ExecStart", "rst-pod.service")); got != "" {
+		t.Errorf("the pod's unit runs %q at start, want nothing", got)
+	}
+	netns := func() []string {
+		var out []string
+		for _, m := range []string{"rst-m0", "rst-m1"} {
+			pid := e.field(m, "{{.State.Pid}}")
+			out = append(out, strings.TrimSpace(e.sh("readlink /proc/"+pid+"/ns/net")), pid)
+		}
+		return out
+	}
+	before := netns()
+	e.sb.Run(t, "systemctl", "restart", "rst-pod.service")
+	for _, m := range []string{"rst-m0", "rst-m1"} {
+		// systemctl waits for the pod unit's job, not for the members' starts
+		eventually(t, 10*time.Second, m+" to run again", func() bool {
+			return e.field(m, "{{.State.Status}}") == "running"
+		})
+		eventually(t, 10*time.Second, m+" to print its host name again", func() bool {
+			return strings.Count(e.run("logs", m).out, "rst-host") == 2
+		})
+	}
+	// (a new namespace may get the old one's inode number: the kernel reuses them)
+	after, host := netns(), strings.TrimSpace(e.sh("readlink /proc/self/ns/net"))
+	if after[0] != after[2] || after[0] == host || after[1] == before[1] || after[3] == before[3] {
+		t.Errorf("members' network namespaces and PIDs before %v, after the restart %v (host %s): want one shared namespace, new PIDs",
+			before, after, host)
+	}
+	if got := e.must("pod", "ps", "--format", "{{.Status}}"); got != "Running\n" {
+		t.Errorf("pod ps after the restart: %q", got)
+	}
+	e.must("pod", "stop", "-t", "0", "rst")
+	if out := e.sh("ls " + e.runDir() + "/podunit/pods/ 2>&1; true"); strings.TrimSpace(out) != "" {
+		t.Errorf("after pod stop the pods' run directory holds:\n%s", out)
+	}
+	id := e.must("pod", "inspect", "--format", "{{.ID}}", "rst")
+	e.must("pod", "rm", "-f", "-t", "0", "rst")
+	for _, f := range lockFiles(t, e) {
+		if strings.Contains(f, strings.TrimSpace(id)) {
+			t.Errorf("lock file %s remains after pod rm", f)
+		}
+	}
 }
 
 func checkPodConcurrency(t *testing.T, e *env) {

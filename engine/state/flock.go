@@ -13,10 +13,16 @@ import (
 // errHeld says another open file description holds the lock.
 var errHeld = errors.New("lock is held")
 
-// Polling intervals while another process holds a lock: flock(2) cannot be
-// interrupted when a context ends, so waiters poll with LOCK_NB, backing off.
+// Polling while another process holds a lock: flock(2) cannot be
+// interrupted when a context ends, so waiters poll with LOCK_NB. The
+// common wait is short and on someone's critical path (a start waits for
+// its unit-start to record how it went, a few ms), so the first fastPolls
+// polls come every firstPoll, and a waiter wakes within that of the
+// release; a longer wait backs off, doubling up to maxPoll. A poll is one
+// system call.
 const (
 	firstPoll = time.Millisecond
+	fastPolls = 50
 	maxPoll   = 10 * time.Millisecond
 )
 
@@ -50,7 +56,7 @@ func lockFile(ctx context.Context, path string, wait bool, w *waitNotice) (*os.F
 // flock takes an exclusive flock on f, polling until ctx is done if wait.
 func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
 	delay := firstPoll
-	for {
+	for polls := 1; ; polls++ {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		switch {
 		case err == nil:
@@ -66,7 +72,9 @@ func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
 		if err := sleep(ctx, delay); err != nil {
 			return w.gaveUp(f, err)
 		}
-		delay = min(2*delay, maxPoll)
+		if polls >= fastPolls {
+			delay = min(2*delay, maxPoll)
+		}
 	}
 }
 

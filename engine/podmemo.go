@@ -19,9 +19,20 @@ type podMemo struct {
 	p  *model.Pod
 }
 
-// withPodMemo returns ctx with a pod memo of its own.
+// withPodMemo returns ctx with a pod memo: its own, or the one ctx has
+// (a unit-start's, whose first steps read the pod too).
 func withPodMemo(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(podMemoKey{}).(*podMemo); ok {
+		return ctx
+	}
 	return context.WithValue(ctx, podMemoKey{}, &podMemo{})
+}
+
+// forgetPod drops the memo's record, after a change to it in this process.
+func forgetPod(ctx context.Context) {
+	if m, _ := ctx.Value(podMemoKey{}).(*podMemo); m != nil {
+		m.id, m.p = "", nil
+	}
 }
 
 // podOf is member c's pod record: the memo's in a context that has one

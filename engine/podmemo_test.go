@@ -57,6 +57,13 @@ func TestPodMemo(t *testing.T) {
 	if h := hostname(withPodMemo(ctx), member); h != "second" {
 		t.Errorf("another prepare: %q, want the record as it is now", h)
 	}
+	if h := hostname(withPodMemo(memo), member); h != "first" {
+		t.Errorf("a prepare within a unit-start's memo: %q, want the memo's record", h)
+	}
+	forgetPod(memo)
+	if h := hostname(memo, member); h != "second" {
+		t.Errorf("after forgetPod: %q, want the record as it is now", h)
+	}
 	rename(ids[1], "other")
 	if h := hostname(memo, &model.Container{Config: model.Config{Pod: ids[1]}}); h != "other" {
 		t.Errorf("another pod through the memo: %q", h)

@@ -91,7 +91,7 @@ func (e *Engine) memberPodUp(ctx context.Context, c *model.Container) error {
 	if c.Config.Pod == "" || e.cfg.Rootless.On {
 		return nil
 	}
-	p, err := e.store.Pod(ctx, c.Config.Pod)
+	p, err := e.podOf(ctx, c)
 	if err != nil || !e.pinsInCommand(p) || e.podPinned(p) {
 		return err
 	}
@@ -99,6 +99,7 @@ func (e *Engine) memberPodUp(ctx context.Context, c *model.Container) error {
 	if unit == "" {
 		unit = names.PodUnit(p.Name, p.ID)
 	}
+	defer forgetPod(ctx) // the prepare reads the record as it is now
 	return e.podUpHere(ctx, p, unit)
 }
 

@@ -229,6 +229,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err := e.rootlessPodHere(ctx, c, true); err != nil {
 		return err
 	}
+	ctx = withPodMemo(ctx) // memberPodUp and the prepare read the pod once
 	if err := e.memberPodUp(ctx, c); err != nil {
 		e.recordFailure(c.ID, err)
 		return err

@@ -156,11 +156,15 @@ func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod)
 	if err := sliceUp(ctx, conn, podSlice(p)); err != nil {
 		return nil, err
 	}
-	if err := startUnlessActive(ctx, conn, t); err != nil {
+	started, err := startUnlessActive(ctx, conn, t)
+	if err != nil {
 		return nil, err
 	}
 	if e.pinsInCommand(p) { // a unit of ours loaded still, which pins nothing at start
 		if err := e.podUpHere(ctx, p, t.Name); err != nil {
+			if started {
+				_ = conn.Stop(ctx, t.Name)
+			}
 			return nil, err
 		}
 	}
@@ -235,19 +239,20 @@ func (e *Engine) sliceDown(ctx context.Context, p *model.Pod) error {
 
 // startUnlessActive starts t, or the unit of its name that is loaded
 // already unless it is active; the start is asked for first, as in sliceUp.
-func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transient) error {
-	err := conn.StartTransient(ctx, t)
+// started says whether it was not active before.
+func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transient) (started bool, err error) {
+	err = conn.StartTransient(ctx, t)
 	if !errdefs.IsAlreadyExists(err) {
-		return err
+		return err == nil, err
 	}
 	st, err := conn.State(ctx, t.Name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if st.ActiveState == "active" {
-		return nil
+		return false, nil
 	}
-	return conn.Start(ctx, t.Name)
+	return true, conn.Start(ctx, t.Name)
 }
 
 // PodCreateInUnit creates a pod and brings it up in the unit this process

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # pod-start.sh: median wall time from `pod create` with 3 members to all 3
 # running, for podunit and (when installed) Podman 4.3.1, under a real systemd
-# (test/sandbox.sh where PID 1 is not systemd), and the resident memory of every
-# process that runs for a pod besides its members. As root, after `make build`.
+# (test/sandbox.sh where PID 1 is not systemd), in alternating rounds, and the
+# resident memory of every process that runs for a pod besides its members. As
+# root, after `make build`.
 # BASE=/path/to/older/podunit measures an older build beside this one, on a
 # store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
@@ -35,9 +36,31 @@ if [ -n "${BASE:-}" ]; then # BASE=/path/to/older/podunit, on a store of its own
 	prep+=("${pu_down//$pu/$pb}")
 	labels+=("base build")
 fi
-for i in "${!cmds[@]}"; do
-	inside hyperfine --runs "$runs" --prepare "sh -c '${prep[$i]}'" --export-json "$work/pod-$i.json" "sh -c '${cmds[$i]}'"
+# Rounds alternate between the systems (the order turns each round), so that
+# the machine's drift over the run weighs on each alike: the ratio is the
+# median of the rounds' own ratios, with a 95 % bootstrap interval.
+cat >"$work/round" <<'EOF2'
+#!/bin/sh
+# round PREP CMD: runs PREP, then times CMD; prints its wall time in us
+sh -c "$1"
+t0=$(date +%s%N)
+sh -c "$2"
+t1=$(date +%s%N)
+echo $(((t1 - t0) / 1000))
+EOF2
+chmod +x "$work/round"
+for i in "${!cmds[@]}"; do # warm each: page cache, the seccomp program crun keeps
+	inside "$work/round" "${prep[$i]}" "${cmds[$i]}" >/dev/null
 	inside sh -c "${prep[$i]}" # the builds' units share names: the next must find none
+done
+: >"$work/pod-times"
+for r in $(seq "$runs"); do
+	order=$(seq 0 $((${#cmds[@]} - 1)))
+	[ $((r % 2)) = 0 ] && order=$(echo "$order" | tac)
+	for i in $order; do
+		echo "$r $i $(inside "$work/round" "${prep[$i]}" "${cmds[$i]}")" >>"$work/pod-times"
+		inside sh -c "${prep[$i]}"
+	done
 done
 # what runs for the pod besides its members: everything in the pod's slice or
 # cgroups that is not a member's sleep (podunit), and podman's conmon + infra
@@ -53,13 +76,21 @@ if [ "${labels[1]:-}" = podman ]; then
 	inside sh -c 'for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); case $c in conmon|catatonit|podman-pause) echo "${p#/proc/} $c $(grep VmRSS $p/status)";; esac; done'
 	inside sh -c "${prep[1]}"
 fi
-python3 - "$work" "${labels[@]}" <<'PY'
-import json, sys
-med = {}
-for i, label in enumerate(sys.argv[2:]):
-    med[label] = json.load(open(f"{sys.argv[1]}/pod-{i}.json"))["results"][0]["median"] * 1000
-    print(f"{label}: pod create + 3 members + pod start, median {med[label]:.0f} ms")
+python3 - "$work/pod-times" "${labels[@]}" <<'PY'
+import random, statistics, sys
+labels = sys.argv[2:]
+t = {}  # label -> round -> ms
+for line in open(sys.argv[1]):
+    r, i, us = line.split()
+    t.setdefault(labels[int(i)], {})[int(r)] = int(us) / 1000
+for label in labels:
+    print(f"{label}: pod create + 3 members + pod start, median {statistics.median(t[label].values()):.0f} ms")
+rng = random.Random(1)
 for other in ("podman", "base build"):
-    if other in med:
-        print(f"podunit / {other} = {med['podunit'] / med[other]:.2f}x")
+    if other not in t:
+        continue
+    rounds = sorted(set(t["podunit"]) & set(t[other]))
+    q = [t["podunit"][r] / t[other][r] for r in rounds]
+    boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
+    print(f"podunit / {other} = {statistics.median(q):.3f}x, 95 % interval [{boot[50]:.3f}, {boot[1949]:.3f}] over {len(q)} alternating rounds")
 PY

@@ -136,7 +136,9 @@ func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) er
 // podQueue is podUp up to the point where systemd has enqueued the pod
 // unit's start: members' starts asked for then wait for it in systemd's
 // queue (they are After= the pod's unit) rather than in podunit, so PID 1
-// makes their units while the pod's ExecStart= runs. On the road where a
+// makes their units while the pod's ExecStart= runs, where it has one. A
+// unit just made that runs nothing (pinsInCommand) is up at once, and this
+// command pins the pod's namespaces before it returns. On the road where a
 // unit was loaded already, the pod is up when it returns.
 func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod) (*systemd.Job, error) {
 	t := e.podTransient(p)
@@ -160,7 +162,7 @@ func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod)
 	if err != nil {
 		return nil, err
 	}
-	if e.pinsInCommand(p) { // a unit of ours loaded still, which pins nothing at start
+	if e.runsNothing(ctx, conn, p, t.Name) {
 		if err := e.podUpHere(ctx, p, t.Name); err != nil {
 			if started {
 				_ = conn.Stop(ctx, t.Name)
@@ -169,6 +171,17 @@ func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod)
 		}
 	}
 	return systemd.Done(), nil
+}
+
+// runsNothing reports whether the loaded unit of pod p's name is one that
+// runs nothing at start (a transient of ours still loaded), which leaves
+// the pinning to this command; a unit file's ExecStart= has pinned them.
+func (e *Engine) runsNothing(ctx context.Context, conn *systemd.Conn, p *model.Pod, unit string) bool {
+	if !e.pinsInCommand(p) {
+		return false
+	}
+	argv, err := conn.ExecStart(ctx, unit)
+	return err == nil && len(argv) == 0
 }
 
 // withPod runs start, which starts units bound to and ordered after pod

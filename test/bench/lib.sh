@@ -154,3 +154,50 @@ in_systemd() {
 	prefix="$top/test/sandbox.sh exec $sb"
 	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
 }
+
+# alternate OUT RUNS CMD...: runs every command line (words) once per round, RUNS
+# rounds after 3 unrecorded ones, the order turning each round, so the machine's
+# drift weighs on each alike. Each is timed by the shell that runs it under
+# `inside` (in_systemd's sandbox, if any), so entering the sandbox costs none of
+# them anything. OUT gets what hyperfine's --export-json writes, in part: per
+# command its median and times (seconds), the times round by round.
+alternate() {
+	local out=$1 runs=$2
+	shift 2
+	cat >"$out.round" <<'EOF2'
+#!/bin/bash
+# round ORDER CMD...: runs the commands in ORDER (indices, one word, commas);
+# prints "index start end" for each, the times $EPOCHREALTIME's
+IFS=, read -ra order <<<"$1"
+shift
+cmds=("$@")
+for i in "${order[@]}"; do
+	t0=$EPOCHREALTIME
+	${cmds[$i]} >/dev/null 2>&1 </dev/null
+	t1=$EPOCHREALTIME
+	echo "$i $t0 $t1"
+done
+EOF2
+	chmod +x "$out.round"
+	local n=$# r order
+	: >"$out.rounds"
+	for r in $(seq -3 "$runs"); do
+		order=$(seq -s, 0 $((n - 1)))
+		[ $((r % 2)) = 0 ] && order=$(seq -s, $((n - 1)) -1 0)
+		if [ "$r" -le 0 ]; then
+			inside "$out.round" "$order" "$@" >/dev/null
+		else
+			inside "$out.round" "$order" "$@" >>"$out.rounds"
+		fi
+	done
+	python3 - "$out" "$@" <<'PY'
+import json, statistics, sys
+out, cmds = sys.argv[1], sys.argv[2:]
+times = [[] for _ in cmds]
+for line in open(out + ".rounds"):
+    i, t0, t1 = line.split()
+    times[int(i)].append(float(t1) - float(t0))
+json.dump({"results": [{"command": c, "median": statistics.median(t), "times": t} for c, t in zip(cmds, times)]},
+          open(out, "w"))
+PY
+}

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # run-rm.sh: median wall time of `podunit run --rm IMAGE true` beside the raw
 # runtime (`crun run`, `runc run`) on the same rootfs, and Podman 4.3.1 when it is
-# installed, measured side by side with hyperfine. As root, after `make build`.
+# installed, measured side by side in alternating rounds (lib.sh's alternate),
+# each command timed where it runs. As root, after `make build`.
 #
 # On a host whose PID 1 is not systemd, crun needs the cgroup hierarchies a booted
 # systemd mounts, so everything is measured inside test/sandbox.sh's systemd too.
-# Output: hyperfine's tables and a summary of ratios (podunit / raw runtime).
+# Output: a summary of medians and ratios (podunit / raw runtime: the median of
+# the rounds' own ratios, with a 95 % bootstrap interval).
 # BASE=/path/to/older/podunit measures an older build beside this one, on a
 # store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench
 runs=${RUNS:-30}
-command -v hyperfine >/dev/null || { echo "run-rm.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 # a previous run's overlay mounts (podman's, ours) must go before its files
 busybox_rootfs "$work" /run/podunit-bench
@@ -50,32 +51,36 @@ if command -v podman >/dev/null; then
 	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
 fi
 
-measure() { # runtime, where ("host" or "sandbox"), exec prefix
+inside() { "$@"; } # on the host; in_systemd, below, makes it enter the sandbox
+measure() { # runtime, where ("host" or "sandbox")
 	local rt=$1 where=$2; shift 2
-	local cmds=("$@ $rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
-		"$@ $bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true"
-		"$@ $rt --root $work/raw-$rt run --bundle $work/hardened bench-hardened")
-	[ -n "$have_podman" ] && cmds+=("$@ ${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
+	local cmds=("$rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"
+		"$bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime $rt run --rm --network none bench true"
+		"$rt --root $work/raw-$rt run --bundle $work/hardened bench-hardened")
+	[ -n "$have_podman" ] && cmds+=("${pm[*]} --runtime $rt run --rm --network none --ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096 --pull never localhost/bench true")
 	local kept=""
 	if [ "$rt" = crun ] && [ "$where" != host ]; then
 		spec_probe "$work/kept.json" "$runs_dir/podunit" "$bin --root $work/podunit/root --runroot $runs_dir/podunit --runtime crun" "sleep 30"
 		mkdir -p "$work/kept"
 		kept_spec "$work/kept.json" "$work/kept/config.json" "$work/bundle/rootfs" /podunit-bench-raw true
-		cmds+=("$@ crun --root $work/raw-crun run --bundle $work/kept bench-kept")
+		cmds+=("crun --root $work/raw-crun run --bundle $work/kept bench-kept")
 		kept=1
 	fi
 	# BASE=/path/to/podunit: an older build beside this one, on a store of its own
-	[ -n "${BASE:-}" ] && cmds+=("$@ $BASE --root $work/podunit-base/root --runroot $runs_dir/podunit-base --runtime $rt run --rm --network none bench true")
+	[ -n "${BASE:-}" ] && cmds+=("$BASE --root $work/podunit-base/root --runroot $runs_dir/podunit-base --runtime $rt run --rm --network none bench true")
 	echo "== $rt on the $where"
-	hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/$rt-$where.json" "${cmds[@]}"
+	alternate "$work/$rt-$where.json" "$runs" "${cmds[@]}"
 	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" "$kept" <<'PY'
-import json, sys
+import json, random, statistics, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = r.pop()["median"] if sys.argv[5] else None
 kept = r.pop()["median"] if sys.argv[6] else None
 raw, ours, hard = r[0]["median"], r[1]["median"], r[2]["median"]
-line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {ours/raw:.2f}x"
-        f" (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
+q = [o / b for o, b in zip(r[1]["times"], r[0]["times"])]  # the rounds' own ratios
+rng = random.Random(1)
+boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
+line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {statistics.median(q):.2f}x"
+        f" [{boot[50]:.2f}, {boot[1949]:.2f}] (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
 if kept:
     line += f"; raw with podunit's spec and kept seccomp program {kept*1000:.1f} ms = {kept/raw:.2f}x raw"
 if len(r) > 3:
@@ -94,6 +99,6 @@ if ! [ -d /run/systemd/system ]; then
 	where=sandbox
 fi
 in_systemd --net # bridges and rules, if any, stay inside
-measure crun "$where" "$prefix"
-measure runc "$where" "$prefix"
+measure crun "$where"
+measure runc "$where"
 echo; echo "== medians"; cat "$work/summary.txt"

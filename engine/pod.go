@@ -168,8 +168,13 @@ func (e *Engine) podNamespaces(p *model.Pod) network.Pinned {
 // lockPod takes the pod's lock. The order is always pod, then member: a
 // container command never waits for a pod lock while holding its own.
 func (e *Engine) lockPod(ctx context.Context, p *model.Pod) (func(), error) {
-	return e.lockWhile(ctx, "pod-"+p.ID, func() bool {
+	return e.lockWhile(ctx, "pod-"+p.ID, e.podExists(ctx, p))
+}
+
+// podExists is lockWhile's question for a lock of pod p: is it recorded.
+func (e *Engine) podExists(ctx context.Context, p *model.Pod) func() bool {
+	return func() bool {
 		_, err := e.store.Pod(context.WithoutCancel(ctx), p.ID)
 		return !errdefs.IsNotFound(err)
-	})
+	}
 }

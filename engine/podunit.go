@@ -55,10 +55,7 @@ func (e *Engine) pinsInCommand(p *model.Pod) bool {
 // it waits on systemd: the members of a pod whose unit systemd restarted
 // may all come here at once.
 func (e *Engine) podUpHere(ctx context.Context, p *model.Pod, unit string) error {
-	unlock, err := e.lockWhile(ctx, podPinLock(p), func() bool {
-		_, err := e.store.Pod(context.WithoutCancel(ctx), p.ID)
-		return !errdefs.IsNotFound(err)
-	})
+	unlock, err := e.lockWhile(ctx, podPinLock(p), e.podExists(ctx, p))
 	if err != nil {
 		return err
 	}
@@ -88,7 +85,7 @@ func (e *Engine) podPinned(p *model.Pod) bool {
 // unpinned them, and its start pins nothing), or the command that made it
 // died before it pinned them.
 func (e *Engine) memberPodUp(ctx context.Context, c *model.Container) error {
-	if c.Config.Pod == "" || e.cfg.Rootless.On {
+	if c.Config.Pod == "" || e.cfg.Rootless.On { // no pod read where none can pin here
 		return nil
 	}
 	p, err := e.podOf(ctx, c)

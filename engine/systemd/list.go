@@ -28,9 +28,7 @@ func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCom
 			uc.Argv = argv
 		}
 		if uc.Argv == nil {
-			if p, err := c.bus.GetServicePropertyContext(ctx, u.Name, "ExecStop"); err == nil {
-				uc.Argv = firstArgv(p.Value.Value())
-			}
+			uc.Argv, _ = c.firstCommand(ctx, u.Name, "ExecStop")
 		}
 		out = append(out, uc)
 	}

@@ -88,9 +88,15 @@ func num(v any) int {
 // ExecStart reads the argv of a loaded service's first ExecStart= command;
 // nil if it has none.
 func (c *Conn) ExecStart(ctx context.Context, unit string) ([]string, error) {
-	p, err := c.bus.GetServicePropertyContext(ctx, unit, "ExecStart")
+	return c.firstCommand(ctx, unit, "ExecStart")
+}
+
+// firstCommand reads the argv of a loaded service's first command of the
+// Exec*= property prop; nil if it has none.
+func (c *Conn) firstCommand(ctx context.Context, unit, prop string) ([]string, error) {
+	p, err := c.bus.GetServicePropertyContext(ctx, unit, prop)
 	if err != nil {
-		return nil, wrap("ExecStart of", unit, err)
+		return nil, wrap(prop+" of", unit, err)
 	}
 	return firstArgv(p.Value.Value()), nil
 }

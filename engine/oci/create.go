@@ -49,8 +49,12 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 }
 
 // StartExec starts a created container and classifies an exec failure the
-// runtime reports at start (crun checks the command late).
+// runtime reports at start (crun checks the command late). crun and runc
+// are released through their fifo, without a process (release.go).
 func (r *Runtime) StartExec(ctx context.Context, id, bundle string) error {
+	if r.released() {
+		return r.release(ctx, id, bundle)
+	}
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(logPath)
 	cmd := r.command(ctx, logPath, "start", id)

@@ -134,11 +134,6 @@ func (r *Runtime) wrap(verb, msg string, err error) error {
 	return fmt.Errorf("%s %s: %s", r.Name, verb, msg)
 }
 
-// Start starts a created container's user process.
-func (r *Runtime) Start(ctx context.Context, id string) error {
-	return r.run(ctx, "start", id)
-}
-
 // Kill sends sig to the container's init (or to all its processes).
 func (r *Runtime) Kill(ctx context.Context, id string, sig syscall.Signal, all bool) error {
 	args := []string{"kill"}

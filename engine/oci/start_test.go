@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,20 +30,79 @@ func TestNotWaitingMessages(t *testing.T) {
 
 // TestStartAfterInitKilled: a start that comes after the waiting init was
 // killed (a stop or kill won the race) is ErrNotWaiting, a conflict, with
-// the real runc.
+// the real runtimes, released through their fifo or by their own start.
 func TestStartAfterInitKilled(t *testing.T) {
-	rt := testRunc(t)
-	bundle := busyboxBundle(t)
-	id := "oci-start-test"
-	ctx, pid := createTest(t, rt, id, bundle, Stdio{})
-	proc, _ := os.FindProcess(pid)
-	if err := proc.Kill(); err != nil {
-		t.Fatal(err)
+	for name, rt := range testRuntimes(t) {
+		t.Run(name, func(t *testing.T) {
+			bundle := busyboxBundle(t)
+			id := "oci-start-test"
+			ctx, pid := createTest(t, rt, id, bundle, Stdio{})
+			proc, _ := os.FindProcess(pid)
+			if err := proc.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(200 * time.Millisecond) // runc counts a zombie as stopped
+			err := rt.StartExec(ctx, id, bundle)
+			if !errors.Is(err, ErrNotWaiting) || !errors.Is(err, errdefs.ErrConflict) {
+				t.Fatalf("start after the init was killed: %v, want ErrNotWaiting", err)
+			}
+		})
 	}
-	time.Sleep(200 * time.Millisecond) // runc counts a zombie as stopped
-	err := rt.StartExec(ctx, id, bundle)
-	if !errors.Is(err, ErrNotWaiting) || !errors.Is(err, errdefs.ErrConflict) {
-		t.Fatalf("start after the init was killed: %v, want ErrNotWaiting", err)
+}
+
+// TestStartReleasesTheInit: crun's and runc's start done through their
+// fifo (no runtime process) runs the container's process, the runtime
+// then reports the container running, and a second start finds nothing
+// waiting. The process writes to its stdout only once it runs.
+func TestStartReleasesTheInit(t *testing.T) {
+	for name, rt := range testRuntimes(t) {
+		t.Run(name, func(t *testing.T) {
+			if !rt.released() {
+				t.Fatalf("%s at %s is not released through its fifo", name, rt.Path)
+			}
+			bundle := busyboxBundleArgs(t, "/busybox", "sh", "-c", "echo ran; exec /busybox sleep 60")
+			r, w := pipe(t)
+			id := "oci-release-test"
+			ctx, pid := createTest(t, rt, id, bundle, Stdio{Out: w})
+			w.Close()
+			if st, err := rt.State(ctx, id); err != nil || st.Status != "created" {
+				t.Fatalf("before start: %+v, %v; want created", st, err)
+			}
+			if err := rt.StartExec(ctx, id, bundle); err != nil {
+				t.Fatal(err)
+			}
+			_ = r.SetReadDeadline(time.Now().Add(10 * time.Second))
+			line := make([]byte, 4)
+			if _, err := io.ReadFull(r, line); err != nil || string(line) != "ran\n" {
+				t.Fatalf("the container's process wrote %q (%v), want it to run after start", line, err)
+			}
+			if st, err := rt.State(ctx, id); err != nil || st.Status != "running" || st.Pid != pid {
+				t.Fatalf("after start: %+v, %v; want running with pid %d", st, err, pid)
+			}
+			if err := rt.StartExec(ctx, id, bundle); !errors.Is(err, ErrNotWaiting) {
+				t.Fatalf("a second start: %v, want ErrNotWaiting", err)
+			}
+			if err := rt.Delete(ctx, id, true); err != nil || rt.Exists(id) {
+				t.Fatalf("delete after start: %v (state left: %v)", err, rt.Exists(id))
+			}
+		})
+	}
+}
+
+// TestWrappedRuntimeStartsItself: a crun or runc that is a script (a
+// wrapper) is not released through the fifo: its own start runs.
+func TestWrappedRuntimeStartsItself(t *testing.T) {
+	for _, name := range []string{"crun", "runc"} {
+		bin := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(bin, []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if rt := (&Runtime{Name: name, Path: bin, Root: t.TempDir()}); rt.released() {
+			t.Errorf("the script %s is released through a fifo", bin)
+		}
+	}
+	if rt := (&Runtime{Name: "youki", Path: "/proc/self/exe", Root: t.TempDir()}); rt.released() {
+		t.Error("a runtime of unknown layout is released through a fifo")
 	}
 }
 
@@ -61,6 +121,18 @@ func createTest(t *testing.T, rt *Runtime, id, bundle string, stdio Stdio) (cont
 		cancel()
 	})
 	return ctx, pid
+}
+
+// testRuntimes are the host's runc and crun (without cgroups: the host's
+// hierarchy is no place of crun's), each with a fresh state directory.
+func testRuntimes(t *testing.T) map[string]*Runtime {
+	rt := testRunc(t)
+	cr, err := Find("crun", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr.NoCgroups = true
+	return map[string]*Runtime{"runc": rt, "crun": cr}
 }
 
 // testRunc is the host's runc with a fresh state directory. Without root

@@ -1,14 +1,17 @@
 package state
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"modernc.org/sqlite"
 )
 
 func TestReopenKeepsDataAndVersion(t *testing.T) {
@@ -43,6 +46,64 @@ func TestConnectionPragmas(t *testing.T) {
 			t.Errorf("PRAGMA %s = %d, %v; want %d", p, v, err, w)
 		}
 	}
+}
+
+// TestCloseKeepsAnEmptyWAL: a closed store leaves its -wal and -shm in
+// place (the next process does not make them anew), the WAL emptied, and
+// everything committed in the database file itself: a copy of that file
+// alone holds the record.
+func TestCloseKeepsAnEmptyWAL(t *testing.T) {
+	s, path := openTemp(t)
+	if mode, err := s.persistWAL(); err != nil || mode != 1 {
+		t.Fatalf("SQLITE_FCNTL_PERSIST_WAL = %d, %v; want 1", mode, err)
+	}
+	mustAdd(t, s, minimal(testID("", 7), "kept"))
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("the open store's WAL holds nothing: %v", err)
+	}
+	s.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err != nil {
+			t.Errorf("%s gone after close: %v", suffix, err)
+		}
+	}
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() != 0 {
+		t.Fatalf("the WAL after close: %v, %v; want it empty", fi.Size(), err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(alone, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(alone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := mustGet(t, s2, "kept"); got.ID != testID("", 7) {
+		t.Errorf("the database file alone holds %s", got.ID)
+	}
+}
+
+// persistWAL reports the connection's SQLITE_FCNTL_PERSIST_WAL (tests).
+func (s *Store) persistWAL() (mode int, err error) {
+	conn, err := s.db.Conn(context.Background())
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(c any) error {
+		fc, ok := c.(sqlite.FileControl)
+		if !ok {
+			return fmt.Errorf("the driver's connection has no file control")
+		}
+		mode, err = fc.FileControlPersistWAL("main", -1)
+		return err
+	})
+	return mode, err
 }
 
 func TestNewerSchemaRefused(t *testing.T) {

@@ -17,9 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+	sqlite "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
 // busyTimeout is how long, in milliseconds, a statement waits for another
@@ -49,6 +50,7 @@ func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
+	keepWALOnce.Do(keepWAL)
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
@@ -71,6 +73,27 @@ func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	return s, nil
 }
 
+// keepWALOnce registers keepWAL with the driver, once per process.
+var keepWALOnce sync.Once
+
+// keepWAL makes every connection keep the -wal and -shm files when it
+// closes (SQLITE_FCNTL_PERSIST_WAL), with the WAL truncated to nothing
+// (journal_size_limit(0), in dsn) once the close has checkpointed it into
+// the database file, as before. Every podunit process opens and closes the
+// database once; with the files deleted at each close, each process made
+// both anew (two creations, 8 page-sized writes growing the -shm, a sync of
+// the new WAL's inode) and deleted them again: about half a millisecond of
+// every command that writes (ab.sh, `create`). A connection that cannot
+// keep them works as before.
+func keepWAL() {
+	sqlite.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
+		if fc, ok := c.(sqlite.FileControl); ok {
+			_, _ = fc.FileControlPersistWAL("main", 1)
+		}
+		return nil
+	})
+}
+
 // dsn is the driver's name for the database at path: the connection
 // pragmas, and BEGIN IMMEDIATE for every transaction.
 func dsn(path string) string {
@@ -79,6 +102,7 @@ func dsn(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_size_limit(0)")
 	q.Set("_txlock", "immediate")
 	return path + "?" + q.Encode()
 }

@@ -255,12 +255,8 @@ func (e *Engine) hostsFor(ctx context.Context, c *model.Container) ([]byte, erro
 
 // podNames are the names a pod answers to: its host name, its name and its members'.
 func (e *Engine) podNames(ctx context.Context, p *model.Pod) []string {
-	names := []string{p.Config.Hostname, p.Name}
-	members, _ := e.store.PodContainers(ctx, p.ID)
-	for _, m := range members {
-		names = append(names, m.Name)
-	}
-	return names
+	members, _ := e.store.PodMemberNames(ctx, p.ID)
+	return append([]string{p.Config.Hostname, p.Name}, members...)
 }
 
 // peers are the hosts entries of everything attached to network net.

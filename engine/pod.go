@@ -174,7 +174,7 @@ func (e *Engine) lockPod(ctx context.Context, p *model.Pod) (func(), error) {
 // podExists is lockWhile's question for a lock of pod p: is it recorded.
 func (e *Engine) podExists(ctx context.Context, p *model.Pod) func() bool {
 	return func() bool {
-		_, err := e.store.Pod(context.WithoutCancel(ctx), p.ID)
-		return !errdefs.IsNotFound(err)
+		ok, err := e.store.HasPod(context.WithoutCancel(ctx), p.ID)
+		return ok || err != nil // a lock file too many rather than one gone under a holder
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // Both decoders a listing uses read every field of a record alike: the
@@ -72,5 +74,38 @@ func TestHasContainer(t *testing.T) {
 		if got, err := s.HasContainer(ctx, id); got != want || err != nil {
 			t.Errorf("HasContainer(%q) = %v, %v; want %v (full IDs only)", id, got, err, want)
 		}
+	}
+}
+
+func TestHasPod(t *testing.T) {
+	s, _ := openTemp(t)
+	p := minimalPod(testID("", 901), "pone")
+	mustAddPod(t, s, p)
+	for id, want := range map[string]bool{p.ID: true, testID("", 902): false, p.ID[:12]: false, "pone": false} {
+		if got, err := s.HasPod(ctx, id); got != want || err != nil {
+			t.Errorf("HasPod(%q) = %v, %v; want %v (full IDs only)", id, got, err, want)
+		}
+	}
+}
+
+// TestPodMemberNames: the names of a pod's members in creation order,
+// none of another pod's or of a container in no pod.
+func TestPodMemberNames(t *testing.T) {
+	s, _ := openTemp(t)
+	p, other := minimalPod(testID("", 901), "pone"), minimalPod(testID("", 902), "ptwo")
+	mustAddPod(t, s, p)
+	mustAddPod(t, s, other)
+	for i, m := range []struct{ name, pod string }{{"b", p.ID}, {"x", other.ID}, {"a", p.ID}, {"solo", ""}, {"c", p.ID}} {
+		c := minimal(testID("", 10+i), m.name)
+		c.Created = c.Created.Add(time.Duration(i) * time.Second)
+		c.Config.Pod = m.pod
+		mustAdd(t, s, c)
+	}
+	got, err := s.PodMemberNames(ctx, p.ID)
+	if err != nil || !slices.Equal(got, []string{"b", "a", "c"}) {
+		t.Errorf("PodMemberNames = %q, %v; want [b a c]", got, err)
+	}
+	if got, err := s.PodMemberNames(ctx, testID("", 903)); err != nil || len(got) != 0 {
+		t.Errorf("PodMemberNames of no pod = %q, %v; want none", got, err)
 	}
 }

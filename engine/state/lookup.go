@@ -192,6 +192,43 @@ func (s *Store) HasContainer(ctx context.Context, id string) (bool, error) {
 	return true, nil
 }
 
+// HasPod reports whether the pod with the full ID id has a record, without
+// reading it (as the pod's lock releases ask).
+func (s *Store) HasPod(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM pods WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("pod %s: %w", shortID(id), err)
+	}
+	return true, nil
+}
+
+// PodMemberNames lists the names of the pod's containers in creation
+// order, without reading their records (a damaged one's name too).
+func (s *Store) PodMemberNames(ctx context.Context, podID string) ([]string, error) {
+	what := "list the names of pod " + shortID(podID) + "'s containers"
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM containers WHERE pod = ? ORDER BY created, id`, podID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
 // byID reads the container with the given full ID.
 func byID(ctx context.Context, q querier, id string) (*model.Container, error) {
 	var data string

@@ -22,7 +22,8 @@ type pendingConn struct {
 
 // ConnectSoon starts connecting to the service manager in the background,
 // for a verb that talks to it only after work of its own: `run` makes the
-// container's record and storage first. The connection's round trips to
+// container's record and storage first; `pod start` and `pod init` read
+// the pod and its members and take its lock. The connection's round trips to
 // PID 1 (its authentication, go-systemd's AddMatch: about 1.3 ms) then
 // overlap that work instead of following it. detached says the run's
 // container gets a unit; an attached one talks to systemd only for its

@@ -49,6 +49,7 @@ func (e *Engine) podOp(ctx context.Context, ref string, fn func(p *model.Pod, me
 // runtime's init, waiting to exec the command), so `pod start` only has to
 // let them go.
 func (e *Engine) PodInit(ctx context.Context, ref string) error {
+	e.ConnectSoon(ctx, true)
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
 		conn, err := e.connect(ctx)
 		if err != nil {
@@ -83,6 +84,7 @@ func (e *Engine) initialized(c *model.Container) bool {
 // members all at once: created or stopped ones start, running ones are left
 // alone. A member that fails is named; the others still start.
 func (e *Engine) PodStart(ctx context.Context, ref string) error {
+	e.ConnectSoon(ctx, true) // its round trips overlap the pod's reads and lock
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
 		conn, err := e.connect(ctx)
 		if err != nil {

@@ -181,27 +181,24 @@ func named(err error, name string) error {
 // HasContainer reports whether the container with the full ID id has a
 // record, without reading it (as every lock release asks).
 func (s *Store) HasContainer(ctx context.Context, id string) (bool, error) {
-	var one int
-	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM containers WHERE id = ?`, id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("container %s: %w", shortID(id), err)
-	}
-	return true, nil
+	return s.has(ctx, "container", "containers", id)
 }
 
 // HasPod reports whether the pod with the full ID id has a record, without
 // reading it (as the pod's lock releases ask).
 func (s *Store) HasPod(ctx context.Context, id string) (bool, error) {
+	return s.has(ctx, "pod", "pods", id)
+}
+
+// has asks table whether a row of the full ID id is there.
+func (s *Store) has(ctx context.Context, kind, table, id string) (bool, error) {
 	var one int
-	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM pods WHERE id = ?`, id).Scan(&one)
+	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("pod %s: %w", shortID(id), err)
+		return false, fmt.Errorf("%s %s: %w", kind, shortID(id), err)
 	}
 	return true, nil
 }

@@ -129,7 +129,10 @@ func TestFaultInjection(t *testing.T) {
 	for i := range int(trials) {
 		k := rng.IntN(len(ops))
 		delay := time.Duration(rng.Int64N(int64(took[k])*6/5 + 1))
-		name := fmt.Sprintf("f%d", i)
+		// not a hex string: the finishing rm or rmi of a name that the
+		// killed command never made would take it for an ID prefix, and
+		// remove bb (or another container) whose ID starts so
+		name := fmt.Sprintf("t%d", i)
 		killAt(t, e, ops[k], name, delay)
 		finishFault(t, e, ops[k], name)
 		if r := e.run("system", "check"); r.code != 0 {

@@ -55,8 +55,22 @@ func (e *Engine) startUnitWith(ctx context.Context, ref string, extra ...systemd
 	defer conn.Close()
 	var p *model.Pod
 	if c.Config.Pod != "" {
+		// under the pod's lock, which `pod rm` holds while it takes the pod
+		// down and removes it: a start that brought the pod up in between
+		// left its namespaces pinned for a pod with no record
+		unlock, err := e.lockPod(ctx, &model.Pod{ID: c.Config.Pod})
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		if p, err = e.store.Pod(ctx, c.Config.Pod); err != nil {
 			return nil, err
+		}
+		if c, err = e.store.Container(ctx, c.ID); err != nil {
+			return nil, err
+		}
+		if c.State.Status == model.Running {
+			return c, nil
 		}
 	}
 	switch {

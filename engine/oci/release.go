@@ -48,9 +48,7 @@ func isELF(path string) bool {
 		return false
 	}
 	defer f.Close()
-	magic := make([]byte, 4)
-	_, err = f.ReadAt(magic, 0)
-	return err == nil && string(magic) == "\x7fELF"
+	return elfMagic(f)
 }
 
 // release lets the created container id's init run its user process.

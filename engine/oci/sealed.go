@@ -85,6 +85,13 @@ func (r *Runtime) useExec(cmd *exec.Cmd) {
 	}
 }
 
+// elfMagic reports whether f begins as an ELF file does.
+func elfMagic(f *os.File) bool {
+	magic := make([]byte, 4)
+	_, err := f.ReadAt(magic, 0)
+	return err == nil && string(magic) == "\x7fELF"
+}
+
 // sealedCopy copies the binary at path into a memfd and seals it.
 func sealedCopy(path string) (*os.File, error) {
 	src, err := os.Open(path)
@@ -98,8 +105,7 @@ func sealedCopy(path string) (*os.File, error) {
 	}
 	// only a program: a script run as /proc/self/fd/N leaves its
 	// interpreter a path it cannot open (the descriptor closes at exec)
-	magic := make([]byte, 4)
-	if _, err := src.ReadAt(magic, 0); err != nil || string(magic) != "\x7fELF" {
+	if !elfMagic(src) {
 		return nil, fmt.Errorf("%s is not an ELF program", path)
 	}
 	// MFD_EXEC: executable where vm.memfd_noexec asks for it (Linux 6.3);

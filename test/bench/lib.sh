@@ -141,12 +141,15 @@ spec_probe() {
 # and part of the trap of a script that sets its own.
 stop_sandbox() { [ -z "${sb:-}" ] || "$top/test/sandbox.sh" stop "$sb"; }
 
+# inside CMD...: runs CMD where the benchmark measures: here, until
+# in_systemd has booted a sandbox.
+inside() { "$@"; }
+
 # in_systemd [--net]: where PID 1 is not systemd, boots test/sandbox.sh's
 # (stopped when the benchmark exits; --net: its own network namespace).
 # Then `inside CMD...` runs CMD under that systemd, and prefix is the same
 # as words to put before a command line (empty where PID 1 is systemd).
 in_systemd() {
-	inside() { "$@"; }
 	prefix=""
 	[ -d /run/systemd/system ] && return
 	sb=$("$top/test/sandbox.sh" start "$@")

@@ -34,7 +34,6 @@ grep -q "^$name:" /etc/subuid && grep -q "^$name:" /etc/subgid ||
 mkdir -p "$home"
 cp "$work/rootfs.tar" "$home/rootfs.tar"
 
-inside() { "$@"; }
 prefix=""
 sb=""
 cleanup() { # the user's manager stopped first: userdel refuses a user with processes

@@ -51,7 +51,6 @@ if command -v podman >/dev/null; then
 	"${pm[@]}" import "$work/rootfs.tar" localhost/bench >/dev/null
 fi
 
-inside() { "$@"; } # on the host; in_systemd, below, makes it enter the sandbox
 measure() { # runtime, where ("host" or "sandbox")
 	local rt=$1 where=$2; shift 2
 	local cmds=("$rt --root $work/raw-$rt run --bundle $work/bundle bench-raw"

@@ -53,7 +53,9 @@ func (r *Runtime) Create(ctx context.Context, id, bundle string, stdio Stdio) (i
 // are released through their fifo, without a process (release.go).
 func (r *Runtime) StartExec(ctx context.Context, id, bundle string) error {
 	if r.released() {
-		return r.release(ctx, id, bundle)
+		if err := r.release(ctx, id, bundle); !errors.Is(err, errNoPidfd) {
+			return err
+		}
 	}
 	logPath := filepath.Join(bundle, "runtime.log")
 	_ = os.Remove(logPath)

@@ -62,6 +62,9 @@ func (r *Runtime) release(ctx context.Context, id, bundle string) error {
 	} else {
 		err = releaseRunc(ctx, fifo, bundle)
 	}
+	if errors.Is(err, errNoPidfd) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%s start %s: %w", r.Name, id, err)
 	}
@@ -93,7 +96,10 @@ func releaseRunc(ctx context.Context, fifo, bundle string) error {
 	if err != nil {
 		return err
 	}
-	pidfd, err := unix.PidfdOpen(pid, 0)
+	pidfd, err := pidfdOpen(pid, 0)
+	if errors.Is(err, unix.ENOSYS) {
+		return errNoPidfd // a kernel before 5.3: runc's own start waits without one
+	}
 	if err != nil {
 		return notWaitingErr(fifo, err) // ESRCH: the init is gone
 	}
@@ -123,6 +129,14 @@ func releaseRunc(ctx context.Context, fifo, bundle string) error {
 	}
 	return nil
 }
+
+// pidfdOpen is unix.PidfdOpen; a test makes it fail as an old kernel does.
+var pidfdOpen = unix.PidfdOpen
+
+// errNoPidfd: the kernel has no pidfd_open (Linux before 5.3), without
+// which releaseRunc cannot tell an init that will never write from one
+// that has not yet; StartExec runs runc's own start instead.
+var errNoPidfd = errors.New("no pidfd_open in this kernel")
 
 // errInitGone is the init's exit seen through its pidfd.
 var errInitGone = errors.New("the container's init exited")

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podunit/podunit/engine/errdefs"
 )
 
@@ -71,14 +73,7 @@ func TestStartReleasesTheInit(t *testing.T) {
 			if err := rt.StartExec(ctx, id, bundle); err != nil {
 				t.Fatal(err)
 			}
-			_ = r.SetReadDeadline(time.Now().Add(10 * time.Second))
-			line := make([]byte, 4)
-			if _, err := io.ReadFull(r, line); err != nil || string(line) != "ran\n" {
-				t.Fatalf("the container's process wrote %q (%v), want it to run after start", line, err)
-			}
-			if st, err := rt.State(ctx, id); err != nil || st.Status != "running" || st.Pid != pid {
-				t.Fatalf("after start: %+v, %v; want running with pid %d", st, err, pid)
-			}
+			wantRan(ctx, t, rt, id, pid, r)
 			if err := rt.StartExec(ctx, id, bundle); !errors.Is(err, ErrNotWaiting) {
 				t.Fatalf("a second start: %v, want ErrNotWaiting", err)
 			}
@@ -86,6 +81,41 @@ func TestStartReleasesTheInit(t *testing.T) {
 				t.Fatalf("delete after start: %v (state left: %v)", err, rt.Exists(id))
 			}
 		})
+	}
+}
+
+// TestStartWithoutPidfd: on a kernel without pidfd_open (before 5.3) runc's
+// fifo cannot be read safely, and its own start runs instead.
+func TestStartWithoutPidfd(t *testing.T) {
+	rt := testRunc(t)
+	calls := 0
+	pidfdOpen = func(int, int) (int, error) { calls++; return -1, unix.ENOSYS }
+	t.Cleanup(func() { pidfdOpen = unix.PidfdOpen })
+	bundle := busyboxBundleArgs(t, "/busybox", "sh", "-c", "echo ran; exec /busybox sleep 60")
+	r, w := pipe(t)
+	id := "oci-nopidfd-test"
+	ctx, pid := createTest(t, rt, id, bundle, Stdio{Out: w})
+	w.Close()
+	if err := rt.StartExec(ctx, id, bundle); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Fatalf("pidfd_open asked %d times, want once (the fifo road tried first)", calls)
+	}
+	wantRan(ctx, t, rt, id, pid, r)
+}
+
+// wantRan: the started container's process wrote "ran" to r, and the
+// runtime says id runs with the init's pid.
+func wantRan(ctx context.Context, t *testing.T, rt *Runtime, id string, pid int, r *os.File) {
+	t.Helper()
+	_ = r.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line := make([]byte, 4)
+	if _, err := io.ReadFull(r, line); err != nil || string(line) != "ran\n" {
+		t.Fatalf("the container's process wrote %q (%v), want it to run after start", line, err)
+	}
+	if st, err := rt.State(ctx, id); err != nil || st.Status != "running" || st.Pid != pid {
+		t.Fatalf("after start: %+v, %v; want running with pid %d", st, err, pid)
 	}
 }
 

@@ -43,6 +43,7 @@ func (e *Engine) Create(ctx context.Context, o CreateOptions) (*model.Container,
 	if err := checkInitCtr(o); err != nil {
 		return nil, err
 	}
+	ctx = withPodMemo(ctx) // podFor reads the pod; the steps after it ask again
 	img, err := e.createImage(ctx, o)
 	if err != nil {
 		return nil, err
@@ -124,6 +125,7 @@ func (e *Engine) podFor(ctx context.Context, ref string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	rememberPod(ctx, p)
 	return p.ID, nil
 }
 

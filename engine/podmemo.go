@@ -35,6 +35,13 @@ func forgetPod(ctx context.Context) {
 	}
 }
 
+// rememberPod puts p, just read, in ctx's memo, if it has one.
+func rememberPod(ctx context.Context, p *model.Pod) {
+	if m, _ := ctx.Value(podMemoKey{}).(*podMemo); m != nil {
+		m.id, m.p = p.ID, p
+	}
+}
+
 // podOf is member c's pod record: the memo's in a context that has one
 // (read once), else read now. Callers must not change the record: those
 // sharing the memo see the same one.
@@ -44,8 +51,8 @@ func (e *Engine) podOf(ctx context.Context, c *model.Container) (*model.Pod, err
 		return m.p, nil
 	}
 	p, err := e.store.Pod(ctx, c.Config.Pod)
-	if err == nil && m != nil {
-		m.id, m.p = c.Config.Pod, p
+	if err == nil {
+		rememberPod(ctx, p)
 	}
 	return p, err
 }

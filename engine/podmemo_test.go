@@ -68,4 +68,16 @@ func TestPodMemo(t *testing.T) {
 	if h := hostname(memo, &model.Container{Config: model.Config{Pod: ids[1]}}); h != "other" {
 		t.Errorf("another pod through the memo: %q", h)
 	}
+
+	// a create resolves --pod by name (podFor), and its later steps take
+	// that record from the memo
+	created := withPodMemo(ctx)
+	id, err := e.podFor(created, "p0")
+	if err != nil || id != ids[0] {
+		t.Fatalf("podFor p0: %q, %v", id, err)
+	}
+	rename(ids[0], "third")
+	if h := hostname(created, member); h != "second" {
+		t.Errorf("a create's step after podFor: %q, want the record podFor read", h)
+	}
 }

@@ -158,31 +158,45 @@ in_systemd() {
 	inside() { "$top/test/sandbox.sh" exec "$sb" "$@"; }
 }
 
-# alternate OUT RUNS CMD...: runs every command line (words) once per round, RUNS
+# alternate OUT RUNS CMD...: runs every command line (bash's eval: quotes and
+# redirections work, no shell is started for it) once per round, RUNS
 # rounds after 3 unrecorded ones, the order turning each round, so the machine's
 # drift weighs on each alike. Each is timed by the shell that runs it under
 # `inside` (in_systemd's sandbox, if any), so entering the sandbox costs none of
 # them anything. OUT gets what hyperfine's --export-json writes, in part: per
 # command its median and times (seconds), the times round by round.
 alternate() {
+	local out=$1 runs=$2 c pairs=()
+	shift 2
+	for c in "$@"; do pairs+=("" "$c"); done
+	alternate_prep "$out" "$runs" "${pairs[@]}"
+}
+
+# alternate_prep OUT RUNS PREP CMD [PREP CMD]...: alternate, where each CMD has a
+# PREP (a line for sh -c, untimed, "" for none) run right before it every time:
+# what must be there or gone for the command to find (a container to stop, no
+# pod of that name).
+alternate_prep() {
 	local out=$1 runs=$2
 	shift 2
 	cat >"$out.round" <<'EOF2'
 #!/bin/bash
-# round ORDER CMD...: runs the commands in ORDER (indices, one word, commas);
-# prints "index start end" for each, the times $EPOCHREALTIME's
+# round ORDER PREP CMD...: runs the commands in ORDER (indices, one word, commas),
+# each after its PREP; prints "index start end" for each, the times $EPOCHREALTIME's
 IFS=, read -ra order <<<"$1"
 shift
-cmds=("$@")
+args=("$@")
 for i in "${order[@]}"; do
+	prep=${args[$((2 * i))]} cmd=${args[$((2 * i + 1))]}
+	[ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1 </dev/null || true
 	t0=$EPOCHREALTIME
-	${cmds[$i]} >/dev/null 2>&1 </dev/null
+	eval "$cmd" >/dev/null 2>&1 </dev/null
 	t1=$EPOCHREALTIME
 	echo "$i $t0 $t1"
 done
 EOF2
 	chmod +x "$out.round"
-	local n=$# r order
+	local n=$(($# / 2)) r order
 	: >"$out.rounds"
 	for r in $(seq -3 "$runs"); do
 		order=$(seq -s, 0 $((n - 1)))
@@ -195,12 +209,27 @@ EOF2
 	done
 	python3 - "$out" "$@" <<'PY'
 import json, statistics, sys
-out, cmds = sys.argv[1], sys.argv[2:]
+out, args = sys.argv[1], sys.argv[2:]
+cmds = args[1::2]
 times = [[] for _ in cmds]
 for line in open(out + ".rounds"):
     i, t0, t1 = line.split()
     times[int(i)].append(float(t1) - float(t0))
 json.dump({"results": [{"command": c, "median": statistics.median(t), "times": t} for c, t in zip(cmds, times)]},
           open(out, "w"))
+PY
+}
+
+# ratio_line JSON A B: "A/B = median of the rounds' own ratios [95 % bootstrap
+# interval]" for results A and B (indices) of alternate's JSON.
+ratio_line() {
+	python3 - "$@" <<'PY'
+import json, random, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+a, b = r[int(sys.argv[2])]["times"], r[int(sys.argv[3])]["times"]
+q = [x / y for x, y in zip(a, b)]
+rng = random.Random(1)
+boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
+print(f"{statistics.median(q):.3f}x [{boot[50]:.3f}, {boot[1949]:.3f}]")
 PY
 }

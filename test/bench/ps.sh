@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # ps.sh: `ps -a` and `inspect` of one container with 100 and with 1000
 # containers in the store, podunit beside Podman 4.3.1 when it is installed,
-# measured with hyperfine; prints the cost per additional container between
-# 100 and 1000. The stores are made once (creating 1100 containers takes
+# in alternating rounds (lib.sh's alternate); prints the cost per additional
+# container between 100 and 1000. The stores are made once (creating 1100 containers takes
 # minutes) and kept under /var/lib/podunit-bench-ps; FRESH=1 remakes them.
 # As root, after `make build`; on a quiet machine. No container runs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-ps
 runs=${RUNS:-30}
-command -v hyperfine >/dev/null || { echo "ps.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 [ "${FRESH:-}" = 1 ] && rm -rf "$work" /run/podunit-bench-ps
 mkdir -p "$work"
 if [ ! -f "$work/rootfs.tar" ]; then
@@ -39,7 +38,7 @@ for t in "${tools[@]}"; do
 		cmds+=("$b ps -a" "$b inspect c50")
 	done
 done
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/ps.json" "${cmds[@]}" >&2
+alternate "$work/ps.json" "$runs" "${cmds[@]}"
 python3 - "$work/ps.json" "${tools[@]}" <<'PY'
 import json, sys
 r = [x["median"] * 1000 for x in json.load(open(sys.argv[1]))["results"]]

@@ -2,8 +2,8 @@
 # run-d.sh: median wall time of `run -d` until the container runs, and of `stop`
 # until it is gone from the runtime, for podunit beside the bare runtime (its own
 # default spec, and podunit's spec) and Podman 4.3.1 when it is installed, under a
-# real systemd (test/sandbox.sh where PID 1 is not systemd), with hyperfine run
-# inside it. The container is a shell that exits on SIGTERM (`sleep & wait`), so a
+# real systemd (test/sandbox.sh where PID 1 is not systemd), in alternating
+# rounds (lib.sh's alternate_prep) timed inside it. The container is a shell that exits on SIGTERM (`sleep & wait`), so a
 # stop is the signal, the exit and the cleanup, not a timeout. As root, after
 # `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
 # BASE=/path/to/older/podunit measures an older build beside this one, on a
@@ -12,7 +12,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 work=/var/lib/podunit-bench-rund
 runs=${RUNS:-20}
-command -v hyperfine >/dev/null || { echo "run-d.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 busybox_rootfs "$work"
 
@@ -82,22 +81,30 @@ for rt in ${RUNTIMES:-crun}; do
 		gone+=("${gone[2]//$pu/$pb}")
 		stop+=("${stop[2]//$pu/$pb}")
 	fi
+	# every system's d goes before each command (podunit's and the base build's
+	# units share names); a stop's command finds its own d running
+	all_gone=$(printf '%s >/dev/null 2>&1; ' "${gone[@]}")
+	runs_pairs=() stop_pairs=()
 	for i in "${!names[@]}"; do
-		echo "== $rt: ${names[$i]}"
-		inside hyperfine --runs "$runs" --warmup 2 --prepare "${gone[$i]} >/dev/null 2>&1 || true" \
-			--export-json "$work/run-$rt-$i.json" "${run[$i]} >/dev/null"
-		inside hyperfine --runs "$runs" --warmup 2 \
-			--prepare "${gone[$i]} >/dev/null 2>&1; ${run[$i]} >/dev/null" \
-			--export-json "$work/stop-$rt-$i.json" "${stop[$i]} >/dev/null"
-		inside sh -c "${gone[$i]} >/dev/null 2>&1 || true"
+		runs_pairs+=("$all_gone" "${run[$i]}")
+		stop_pairs+=("$all_gone ${run[$i]}" "${stop[$i]}")
 	done
+	echo "== $rt: run -d, then stop (${names[*]})"
+	alternate_prep "$work/run-$rt.json" "$runs" "${runs_pairs[@]}"
+	alternate_prep "$work/stop-$rt.json" "$runs" "${stop_pairs[@]}"
+	inside sh -c "$all_gone"
 	python3 - "$work" "$rt" "${names[@]}" <<'PY' | tee -a "$work/summary.txt"
-import json, sys
+import json, random, statistics, sys
 work, rt, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+rng = random.Random(1)
 for verb in ("run -d", "stop"):
-    med = [json.load(open(f"{work}/{verb.split()[0]}-{rt}-{i}.json"))["results"][0]["median"] * 1000 for i in range(len(names))]
+    r = json.load(open(f"{work}/{verb.split()[0]}-{rt}.json"))["results"]
+    med = [x["median"] * 1000 for x in r]
     bare, hard, ours = med[0], med[1], med[2]
-    line = f"{rt} {verb}: bare {bare:.1f} ms, bare with podunit's spec {hard:.1f} ms, podunit {ours:.1f} ms = {ours/bare:.2f}x bare, {ours/hard:.2f}x podunit's spec"
+    q = [o / b for o, b in zip(r[2]["times"], r[0]["times"])]  # the rounds' own ratios
+    boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
+    line = (f"{rt} {verb}: bare {bare:.1f} ms, bare with podunit's spec {hard:.1f} ms, podunit {ours:.1f} ms ="
+            f" {statistics.median(q):.2f}x bare [{boot[50]:.2f}, {boot[1949]:.2f}], {ours/hard:.2f}x podunit's spec")
     for name, m in zip(names[3:], med[3:]):
         line += f"; {name} {m:.1f} ms (podunit = {ours/m:.2f}x)"
     print(line)

@@ -2,9 +2,9 @@
 # run-rm-bridge.sh: median wall time of `run --rm -p 127.0.0.1:P:80 IMAGE true`
 # on the default bridge (netavark: setup, port forwarding, teardown), podunit
 # beside Podman 4.3.1 when it is installed, and beside podunit with
-# --network none (what the bridge costs), measured with hyperfine under a real
-# systemd (test/sandbox.sh --net where PID 1 is not systemd, so every bridge,
-# veth and rule stays in the sandbox's namespace). As root, after `make build`.
+# --network none (what the bridge costs), in alternating rounds (lib.sh's
+# alternate) timed inside a real systemd (test/sandbox.sh --net where PID 1 is
+# not systemd, so every bridge, veth and rule stays in the sandbox's namespace). As root, after `make build`.
 # COMPANION=1 keeps one container running on the bridge meanwhile (since the
 # bridge keeper, podunit needs none: netavark no longer creates and removes the
 # bridge and its rules at each run; Podman still does).
@@ -15,7 +15,6 @@ set -euo pipefail
 work=/var/lib/podunit-bench-bridge
 runs=${RUNS:-20}
 port=${PORT:-18480}
-command -v hyperfine >/dev/null || { echo "run-rm-bridge.sh: hyperfine is missing (apt-get install hyperfine)" >&2; exit 1; }
 
 busybox_rootfs "$work" /run/podunit-bench-bridge
 
@@ -25,13 +24,13 @@ inside $pu image import "$work/rootfs.tar" bench >/dev/null
 if [ -n "${COMPANION:-}" ]; then
 	inside $pu run -d --name companion bench sleep 3600 >/dev/null
 fi
-cmds=("$prefix $pu run --rm -p 127.0.0.1:$port:80 bench true"
-	"$prefix $pu run --rm --network none bench true")
+cmds=("$pu run --rm -p 127.0.0.1:$port:80 bench true"
+	"$pu run --rm --network none bench true")
 if command -v podman >/dev/null; then
 	pm="podman --root $work/podman --runroot /run/podunit-bench-bridge/podman --events-backend none --runtime crun"
 	inside $pm import "$work/rootfs.tar" localhost/bench >/dev/null
 	ul="--ulimit nofile=$(ulimit -Hn):$(ulimit -Hn) --ulimit nproc=4096:4096"
-	cmds+=("$prefix $pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true")
+	cmds+=("$pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true")
 fi
 # firewall programs started by one run --rm -p after a first one, counted with strace
 fwcount() {
@@ -43,7 +42,7 @@ counts="iptables/nft runs per run --rm -p: podunit $(fwcount $pu run --rm -p 127
 if [ -n "${pm:-}" ]; then
 	counts+=", podman $(fwcount $pm run --rm -p 127.0.0.1:$port:80 $ul --pull never localhost/bench true)"
 fi
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/bridge.json" "${cmds[@]}"
+alternate "$work/bridge.json" "$runs" "${cmds[@]}"
 python3 - "$work/bridge.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]

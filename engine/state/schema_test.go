@@ -39,7 +39,7 @@ func TestReopenKeepsDataAndVersion(t *testing.T) {
 
 func TestConnectionPragmas(t *testing.T) {
 	s, _ := openTemp(t)
-	want := map[string]int{"busy_timeout": 10000, "foreign_keys": 1, "synchronous": 1}
+	want := map[string]int{"busy_timeout": 10000, "foreign_keys": 1, "synchronous": 1, "mmap_size": 268435456}
 	for p, w := range want {
 		var v int
 		if err := s.db.QueryRow("PRAGMA " + p).Scan(&v); err != nil || v != w {

@@ -93,6 +93,15 @@ func keepWAL() {
 	})
 }
 
+// mmapSize is the most of the database file a connection reads through a
+// memory map (PRAGMA mmap_size) instead of read(2) into its page cache:
+// without it every page a listing reads is a fresh allocation of the cache's,
+// page faults and a copy (`ps -a` at 1000 containers: 2 to 3 ms of 25).
+// Writes still go through write(2). An I/O error under a mapped read is a
+// SIGBUS that ends the process instead of an error: what any reader of a
+// failing disk meets sooner or later.
+const mmapSize = "268435456"
+
 // dsn is the driver's name for the database at path: the connection
 // pragmas, and BEGIN IMMEDIATE for every transaction.
 func dsn(path string) string {
@@ -102,6 +111,7 @@ func dsn(path string) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_size_limit(0)")
+	q.Add("_pragma", "mmap_size("+mmapSize+")")
 	q.Set("_txlock", "immediate")
 	return path + "?" + q.Encode()
 }

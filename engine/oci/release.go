@@ -62,9 +62,6 @@ func (r *Runtime) release(ctx context.Context, id, bundle string) error {
 	} else {
 		err = releaseRunc(ctx, fifo, bundle)
 	}
-	if errors.Is(err, errNoPidfd) {
-		return err
-	}
 	if err != nil {
 		return fmt.Errorf("%s start %s: %w", r.Name, id, err)
 	}

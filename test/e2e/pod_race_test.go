@@ -10,9 +10,10 @@ import (
 )
 
 // TestPodRemoveRacingMemberStarts runs `pod rm -f` while both members of
-// the pod are started one by one: a member's `start` takes no pod lock and
-// brings the pod up itself, so it may pin the pod's namespaces after the
-// removal took them down and before it removed the record. Whichever
+// the pod are started one by one: a member's `start` brings the pod up
+// itself, and without the pod's lock (which `pod rm` holds) it could pin
+// the pod's namespaces after the removal took them down and before it
+// removed the record. Whichever
 // order they land in, nothing of the pod may stay (census: records,
 // storage, mounts and pins, units, cgroups, system check). The starts
 // come a little later each round, across the removal's steps.

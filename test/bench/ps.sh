@@ -2,8 +2,9 @@
 # ps.sh: `ps -a` and `inspect` of one container with 100 and with 1000
 # containers in the store, podunit beside Podman 4.3.1 when it is installed,
 # in alternating rounds (lib.sh's alternate); prints the cost per additional
-# container between 100 and 1000. The stores are made once (creating 1100 containers takes
-# minutes) and kept under /var/lib/podunit-bench-ps; FRESH=1 remakes them.
+# container between 100 and 1000. The stores are made once (creating 1100
+# containers takes minutes) and kept under /var/lib/podunit-bench-ps; FRESH=1
+# remakes them.
 # As root, after `make build`; on a quiet machine. No container runs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"

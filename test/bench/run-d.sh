@@ -3,9 +3,9 @@
 # until it is gone from the runtime, for podunit beside the bare runtime (its own
 # default spec, and podunit's spec) and Podman 4.3.1 when it is installed, under a
 # real systemd (test/sandbox.sh where PID 1 is not systemd), in alternating
-# rounds (lib.sh's alternate_prep) timed inside it. The container is a shell that exits on SIGTERM (`sleep & wait`), so a
-# stop is the signal, the exit and the cleanup, not a timeout. As root, after
-# `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
+# rounds (lib.sh's alternate_prep) timed inside it. The container is a shell
+# that exits on SIGTERM (`sleep & wait`), so a stop is the signal, the exit and
+# the cleanup, not a timeout. As root, after `make build`. RUNS=N (default 20), RUNTIMES="crun runc" (default crun).
 # BASE=/path/to/older/podunit measures an older build beside this one, on a
 # store of its own (a build of another schema version refuses this one's).
 set -euo pipefail
@@ -93,18 +93,15 @@ for rt in ${RUNTIMES:-crun}; do
 	alternate_prep "$work/run-$rt.json" "$runs" "${runs_pairs[@]}"
 	alternate_prep "$work/stop-$rt.json" "$runs" "${stop_pairs[@]}"
 	inside sh -c "$all_gone"
-	python3 - "$work" "$rt" "${names[@]}" <<'PY' | tee -a "$work/summary.txt"
-import json, random, statistics, sys
-work, rt, names = sys.argv[1], sys.argv[2], sys.argv[3:]
-rng = random.Random(1)
-for verb in ("run -d", "stop"):
-    r = json.load(open(f"{work}/{verb.split()[0]}-{rt}.json"))["results"]
-    med = [x["median"] * 1000 for x in r]
+	python3 - "$work" "$rt" "$(ratio_line "$work/run-$rt.json" 2 0)" "$(ratio_line "$work/stop-$rt.json" 2 0)" \
+		"${names[@]}" <<'PY' | tee -a "$work/summary.txt"
+import json, sys
+work, rt, ratios, names = sys.argv[1], sys.argv[2], sys.argv[3:5], sys.argv[5:]
+for verb, ratio in zip(("run -d", "stop"), ratios):
+    med = [x["median"] * 1000 for x in json.load(open(f"{work}/{verb.split()[0]}-{rt}.json"))["results"]]
     bare, hard, ours = med[0], med[1], med[2]
-    q = [o / b for o, b in zip(r[2]["times"], r[0]["times"])]  # the rounds' own ratios
-    boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
     line = (f"{rt} {verb}: bare {bare:.1f} ms, bare with podunit's spec {hard:.1f} ms, podunit {ours:.1f} ms ="
-            f" {statistics.median(q):.2f}x bare [{boot[50]:.2f}, {boot[1949]:.2f}], {ours/hard:.2f}x podunit's spec")
+            f" {ratio} bare (the rounds' own ratios), {ours/hard:.2f}x podunit's spec")
     for name, m in zip(names[3:], med[3:]):
         line += f"; {name} {m:.1f} ms (podunit = {ours/m:.2f}x)"
     print(line)

@@ -4,7 +4,8 @@
 # beside Podman 4.3.1 when it is installed, and beside podunit with
 # --network none (what the bridge costs), in alternating rounds (lib.sh's
 # alternate) timed inside a real systemd (test/sandbox.sh --net where PID 1 is
-# not systemd, so every bridge, veth and rule stays in the sandbox's namespace). As root, after `make build`.
+# not systemd, so every bridge, veth and rule stays in the sandbox's
+# namespace). As root, after `make build`.
 # COMPANION=1 keeps one container running on the bridge meanwhile (since the
 # bridge keeper, podunit needs none: netavark no longer creates and removes the
 # bridge and its rules at each run; Podman still does).

@@ -69,17 +69,15 @@ measure() { # runtime, where ("host" or "sandbox")
 	[ -n "${BASE:-}" ] && cmds+=("$BASE --root $work/podunit-base/root --runroot $runs_dir/podunit-base --runtime $rt run --rm --network none bench true")
 	echo "== $rt on the $where"
 	alternate "$work/$rt-$where.json" "$runs" "${cmds[@]}"
-	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" "$kept" <<'PY'
-import json, random, statistics, sys
+	python3 - "$work/$rt-$where.json" "$rt" "$where" "$have_podman" "${BASE:-}" "$kept" \
+		"$(ratio_line "$work/$rt-$where.json" 1 0)" <<'PY'
+import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 base = r.pop()["median"] if sys.argv[5] else None
 kept = r.pop()["median"] if sys.argv[6] else None
 raw, ours, hard = r[0]["median"], r[1]["median"], r[2]["median"]
-q = [o / b for o, b in zip(r[1]["times"], r[0]["times"])]  # the rounds' own ratios
-rng = random.Random(1)
-boot = sorted(statistics.median(rng.choices(q, k=len(q))) for _ in range(2000))
-line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {statistics.median(q):.2f}x"
-        f" [{boot[50]:.2f}, {boot[1949]:.2f}] (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
+line = (f"{sys.argv[2]} ({sys.argv[3]}): raw {raw*1000:.1f} ms, podunit {ours*1000:.1f} ms = {sys.argv[7]}"
+        f" (raw with podunit's spec {hard*1000:.1f} ms: podunit = {ours/hard:.2f}x of that)")
 if kept:
     line += f"; raw with podunit's spec and kept seccomp program {kept*1000:.1f} ms = {kept/raw:.2f}x raw"
 if len(r) > 3:

@@ -39,7 +39,7 @@ STAGE_DIRS := PREFIX=/usr UNITDIR=/lib/systemd/system GENERATORDIR=/lib/systemd/
 	USERGENERATORDIR=/usr/lib/systemd/user-generators USERUNITDIR=/usr/lib/systemd/user PRESETDIR=/lib/systemd/system-preset \
 	TMPFILESDIR=/usr/lib/tmpfiles.d ZSHCOMPDIR=/usr/share/zsh/vendor-completions
 
-BINARIES := bin/podunit bin/podunit-full $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console
+BINARIES := bin/podunit bin/podunit-full $(if $(wildcard cmd/podunit-generator/*.go),bin/podunit-generator) bin/podunit-console bin/podunit-start
 
 .DEFAULT_GOAL := help
 .PHONY: help setup build test fuzz vet demo man install uninstall package-root deb rpm clean FORCE
@@ -113,6 +113,7 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 	install -D -m 0755 bin/podunit-full $(DESTDIR)$(LIBEXECDIR)/podunit-full
 	install -D -m 0755 bin/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-generator
 	install -D -m 0755 bin/podunit-console $(DESTDIR)$(LIBEXECDIR)/podunit-console
+	install -D -m 0755 bin/podunit-start $(DESTDIR)$(LIBEXECDIR)/podunit-start
 	install -d $(DESTDIR)$(GENERATORDIR) $(DESTDIR)$(USERGENERATORDIR)
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(GENERATORDIR)/podunit-system-generator
 	ln -sfn $(LIBEXECDIR)/podunit-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator
@@ -136,7 +137,7 @@ install: build man ## install under DESTDIR and PREFIX (default /usr), systemd's
 
 uninstall: ## remove what install installed (same DESTDIR, PREFIX and directories)
 	rm -f $(DESTDIR)$(BINDIR)/podunit $(DESTDIR)$(LIBEXECDIR)/podunit-full $(DESTDIR)$(LIBEXECDIR)/podunit-generator $(DESTDIR)$(LIBEXECDIR)/podunit-console \
-		$(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
+		$(DESTDIR)$(LIBEXECDIR)/podunit-start $(DESTDIR)$(GENERATORDIR)/podunit-system-generator $(DESTDIR)$(USERGENERATORDIR)/podunit-user-generator \
 		$(DESTDIR)$(UNITDIR)/podunit-restart.service $(DESTDIR)$(PRESETDIR)/90-podunit.preset \
 		$(DESTDIR)$(UNITDIR)/podunit-auto-update.service $(DESTDIR)$(UNITDIR)/podunit-auto-update.timer \
 		$(DESTDIR)$(USERUNITDIR)/podunit-restart.service $(DESTDIR)$(USERUNITDIR)/podunit-auto-update.service \
@@ -151,7 +152,7 @@ package-root: ## make install into $(DIST)/root with Debian 12's layout (what de
 	rm -rf $(STAGE)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(STAGE)) $(STAGE_DIRS)
 	strip --strip-unneeded $(STAGE)/usr/bin/podunit $(STAGE)/usr/libexec/podunit/podunit-full $(STAGE)/usr/libexec/podunit/podunit-generator \
-		$(STAGE)/usr/libexec/podunit/podunit-console
+		$(STAGE)/usr/libexec/podunit/podunit-console $(STAGE)/usr/libexec/podunit/podunit-start
 	install -D -m 0644 packaging/copyright $(STAGE)/usr/share/doc/podunit/copyright
 	gzip -9n < packaging/changelog > $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz
 	chmod 0644 $(STAGE)/usr/share/doc/podunit/changelog.Debian.gz

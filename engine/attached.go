@@ -17,6 +17,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // Stdio is the terminal or pipes an attached container uses.
@@ -280,14 +281,4 @@ func (e *Engine) finish(id string, code int, msg string) error {
 }
 
 // recordFailure notes why a start failed, for ps and inspect.
-func (e *Engine) recordFailure(id string, cause error) {
-	code := 125
-	if x, ok := oci.IsExecError(cause); ok {
-		code = x.Code
-	}
-	_, _ = e.store.UpdateContainer(context.Background(), id, func(c *model.Container) error {
-		c.State.Status, c.State.Pid = model.Exited, 0
-		c.State.ExitCode, c.State.Error, c.State.FinishedAt = code, cause.Error(), time.Now().UTC()
-		return nil
-	})
-}
+func (e *Engine) recordFailure(id string, cause error) { unitstart.RecordFailure(e.store, id, cause) }

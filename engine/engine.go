@@ -88,7 +88,7 @@ func (e *Engine) openState() error {
 	if e.cfg.LostState {
 		ifNew = nil
 	}
-	path := filepath.Join(e.cfg.StorageRoot, "podunit", "state.db")
+	path := e.dbPath()
 	if e.cfg.Rootless.Outside {
 		if _, err := os.Stat(path); err != nil {
 			return rootless.ErrOutside // made, or refused, in the namespace
@@ -105,7 +105,7 @@ func (e *Engine) openState() error {
 	if e.cfg.Warn != nil {
 		store.SetWarn(e.cfg.Warn)
 	}
-	if e.locks, err = state.NewLocksWith(filepath.Join(e.runDir, "locks"), e.lockOptions()); err != nil {
+	if e.locks, err = state.NewLocksWith(e.lockDir(), e.lockOptions()); err != nil {
 		return err
 	}
 	if e.cfg.Self == "" {
@@ -155,6 +155,12 @@ func (e *Engine) runtimeFor(name string) (*oci.Runtime, error) {
 	}
 	return rt, err
 }
+
+// dbPath is the state database's file.
+func (e *Engine) dbPath() string { return filepath.Join(e.cfg.StorageRoot, "podunit", "state.db") }
+
+// lockDir is the directory of the objects' lock files.
+func (e *Engine) lockDir() string { return filepath.Join(e.runDir, "locks") }
 
 // bundleDir is where a container's config.json and runtime logs live.
 func (e *Engine) bundleDir(id string) string {

@@ -81,18 +81,6 @@ func healthArgs(h *model.HealthConfig) []string {
 	return h.Test[1:]
 }
 
-// freshHealth is the health state a container starts with: starting, or
-// nil without a check.
-func freshHealth(c *model.Container) *model.HealthState {
-	if c.Config.Health == nil {
-		return nil
-	}
-	if c.Config.Health.Startup != nil {
-		return &model.HealthState{Status: model.HealthStarting, Startup: &model.HealthStartupState{}}
-	}
-	return &model.HealthState{Status: model.HealthStarting}
-}
-
 // healthRestart is the unit's Restart= for c: --health-on-failure=restart
 // needs systemd to restart the unit when the check kills its init, so a
 // unit that would not restart gets on-failure (SIGKILL then forces it).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // HealthcheckRun runs a container's health check once (its startup
@@ -46,7 +47,7 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 			return nil
 		}
 		if rec.State.Health == nil {
-			rec.State.Health = freshHealth(rec)
+			rec.State.Health = unitstart.FreshHealth(rec)
 		}
 		if startup {
 			outcome = recordStartup(rec.State.Health, h, result)

@@ -14,6 +14,7 @@ import (
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // memberError names the member an operation failed for.
@@ -145,7 +146,7 @@ func (e *Engine) releaseInitialized(ctx context.Context, members []*model.Contai
 	for _, c := range members {
 		rt, err := e.runtimeFor(c.Config.Runtime)
 		if err == nil {
-			err = startRaced(c, rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)))
+			err = unitstart.Raced(c, rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)))
 		}
 		if err != nil {
 			errs = append(errs, memberError(c, err))

@@ -4,11 +4,9 @@ import (
 	"context"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
-	"github.com/podunit/podunit/internal/procstat"
+	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // Refresh brings a container's recorded status in line with the machine:
@@ -68,13 +66,4 @@ func (e *Engine) exitFromUnit(ctx context.Context, c *model.Container) (code int
 }
 
 // alive reports whether pid is a live (not zombie) process.
-func alive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	if err := unix.Kill(pid, 0); err != nil && err != unix.EPERM {
-		return false
-	}
-	st, err := procstat.Read(pid)
-	return err == nil && st.Live()
-}
+func alive(pid int) bool { return unitstart.Alive(pid) }

@@ -17,6 +17,7 @@ import (
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // defaultStopTimeout is Podman's, in seconds.
@@ -99,15 +100,29 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	t := e.transientFor(c, p, initOnly)
 	t.Properties = append(t.Properties, extra...)
 	begin := time.Now().UTC()
-	err := e.startTransient(ctx, conn, t, c.ID)
-	// unit-start holds the lock until it has recorded how the start went,
-	// also after READY=1 (startReady)
+	var err error
+	plan := ""
+	if helper, ok := e.preparesStart(c, p, initOnly); ok {
+		plan, err = e.startPrepared(ctx, conn, c, t, helper)
+	} else {
+		err = e.startTransient(ctx, conn, t, c.ID)
+	}
+	// unit-start (or podunit-start) holds the lock until it has recorded
+	// how the start went, also after READY=1 (startReady)
 	if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
 		unlock()
+	}
+	if plan != "" && err != nil {
+		e.unprepare(ctx, c, plan) // no podunit-start took the plan: the unit never ran
 	}
 	if err == nil {
 		if err := e.failedAfterReady(ctx, c); err != nil {
 			return err
+		}
+		if plan != "" { // podunit-start took the plan: the event unit-start records
+			started := *c
+			started.State.Unit = t.Name
+			e.containerEvent(&started, "start")
 		}
 		e.startHealthTimer(ctx, conn, e.followed(ctx, c))
 		return nil
@@ -262,15 +277,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}
 	// readyFirst: systemd hears READY=1 before the init may run (startReady)
 	readyFirst := !initOnly && c.Config.SdNotify != "container" && c.Config.SdNotify != "healthy"
-	if _, err := e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {
-		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
-		if readyFirst {
-			c.State.Status = model.Running
-		}
-		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
-		c.State.Health = freshHealth(c)
-		return nil
-	}); err != nil {
+	if _, err := e.store.UpdateContainer(ctx, c.ID, unitstart.Started(readyFirst, pid, unit)); err != nil {
 		return err
 	}
 	e.releasePodNS()
@@ -295,30 +302,17 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 }
 
 // startReady tells systemd the unit is ready, and only then lets the
-// created container (recorded Running already) run. An init that exits at
-// once (`true`, a failing entrypoint) so ends a unit that was active, as
-// under Podman's conmon, not one that never became ready: systemd takes
-// that for a failed start (Result=protocol) and Restart=on-failure would
-// run a container again that exited 0. The datagram is queued before the
-// init may exit, and systemd reads notifications before exits. A start
-// that fails now is recorded before the container's lock is let go: the
-// command that started the unit waits for that lock (startUnit), and
-// finds the failure in the record, as it finds the store closed.
+// created container (recorded Running already) run (unitstart.Release), and
+// closes the store: the command that started the unit waits for the
+// container's lock (startUnit), and finds a failure in the record, as it
+// finds the store closed.
 func (e *Engine) startReady(ctx context.Context, c *model.Container) error {
 	rt, err := e.runtimeFor(c.Config.Runtime)
 	if err != nil {
 		e.recordFailure(c.ID, err)
 		return err
 	}
-	if err := e.notifyReady(); err != nil {
-		_ = rt.Delete(ctx, c.ID, true)
-		e.recordFailure(c.ID, err)
-		return err
-	}
-	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
-		err = startRaced(c, err)
-		e.recordFailure(c.ID, err)
-		_ = rt.Delete(ctx, c.ID, true)
+	if err := unitstart.Release(ctx, e.store, rt, c, e.bundleDir(c.ID), e.notifyReady); err != nil {
 		_ = e.store.Close()
 		return err
 	}
@@ -337,7 +331,7 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
-		err = startRaced(c, err)
+		err = unitstart.Raced(c, err)
 		e.recordFailure(c.ID, err)
 		_ = rt.Delete(ctx, c.ID, true)
 		return err
@@ -348,32 +342,6 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 		}
 		return nil
 	})
-	return err
-}
-
-// startRaced names a start that lost a race: the init that waited for
-// start is gone, or no longer waits (oci.ErrNotWaiting), so a stop or kill
-// reached it first. The runtime's own complaint is no cause to show.
-func startRaced(c *model.Container, err error) error {
-	if err == nil {
-		return nil
-	}
-	if pid := c.State.Pid; pid > 0 && !alive(pid) || errors.Is(err, oci.ErrNotWaiting) {
-		return fmt.Errorf("container %q was stopped by another command while it started: %w", c.Name, errdefs.ErrConflict)
-	}
-	return err
-}
-
-// handOver makes the container's init the unit's main process while it
-// waits for start and cannot exit yet: systemd then is its parent and gets
-// its exit status however soon it exits, and hands it to ExecStopPost=.
-// The barrier makes sure systemd took MAINPID before the init may run.
-func handOver(pid int) error {
-	sent, err := systemd.Notify("MAINPID=" + strconv.Itoa(pid))
-	if err != nil || !sent {
-		return err
-	}
-	_, err = systemd.Barrier()
 	return err
 }
 
@@ -426,7 +394,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 	if err != nil {
 		return 0, err
 	}
-	stdio, closeStdio, err := unitStdio(c, unit)
+	stdio, closeStdio, err := unitstart.Stdio(c, unit)
 	if err != nil {
 		return 0, err
 	}
@@ -443,7 +411,7 @@ func (e *Engine) createInUnit(ctx context.Context, c *model.Container, unit stri
 		stopKeeper()
 		return 0, err
 	}
-	if err := handOver(pid); err != nil {
+	if err := unitstart.HandOver(pid); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
 		return 0, err
 	}

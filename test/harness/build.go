@@ -28,8 +28,9 @@ var (
 // BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags and
 // CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
 // the binary's path, which is the same inside a sandbox. As make build, it builds
-// two: podunit is the hot-path binary (tag hotpath) and podunit-full beside it
-// has every verb; every test of a verb the hot one lacks runs both. A build failure fails the
+// three: podunit is the hot-path binary (tag hotpath), podunit-full beside it
+// has every verb (every test of a verb the hot one lacks runs both), and
+// podunit-start finishes the starts of pod members' units (engine/unitstart). A build failure fails the
 // test with the compiler's output. The folder outlives the test binary; the first
 // TempDir or BuildPodunit of a later test binary removes it.
 func BuildPodunit(t testing.TB) string { return BuildCommand(t, "podunit") }
@@ -76,8 +77,11 @@ func buildCommand(name string, race bool) (string, []byte, error) {
 		return "", nil, err
 	}
 	bin := filepath.Join(dir, name)
-	if name == "podunit" { // the pair make build makes
+	if name == "podunit" { // what make build makes for a unit's start
 		if out, err := goBuild(root, "./cmd/podunit", bin+"-full", "", race); err != nil {
+			return bin, out, err
+		}
+		if out, err := goBuild(root, "./cmd/podunit-start", filepath.Join(dir, "podunit-start"), "", race); err != nil {
 			return bin, out, err
 		}
 		out, err := goBuild(root, "./cmd/podunit", bin, HotTag, race)

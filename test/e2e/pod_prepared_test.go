@@ -1,0 +1,174 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestPreparedStart: `pod start` makes its members' bundles itself and
+// their units run podunit-start on them (engine/unit_prepared.go,
+// engine/unitstart); a start systemd makes alone, a plan that is not the
+// start's own and a unit name another unit holds take the full unit-start.
+func TestPreparedStart(t *testing.T) {
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	t.Run("members run podunit-start, recorded as unit-start records them", func(t *testing.T) { checkPreparedMembers(t, e) })
+	t.Run("a restart by systemd takes the full unit-start", func(t *testing.T) { checkPreparedRestart(t, e) })
+	t.Run("a failing member is named and leaves no mount", func(t *testing.T) { checkPreparedFailure(t, e) })
+	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkPreparedNameHeld(t, e) })
+	t.Run("podunit-start without its own plan runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
+}
+
+// noPlanLeft fails t where container id's bundle still holds a plan.
+func noPlanLeft(t *testing.T, e *env, id string) {
+	t.Helper()
+	plan := filepath.Join(e.runDir(), "podunit", "containers", id, "start.plan")
+	if _, err := os.Stat(plan); !os.IsNotExist(err) {
+		t.Errorf("%s is left (%v)", plan, err)
+	}
+}
+
+func checkPreparedMembers(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-pp-m0.service", "podunit-pp-m1.service", "podunit-pp-m2.service")
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
+	newPod(e, "pp", "echo out-$(hostname); echo err-line >&2; exec sleep 600", "exec sleep 600", "exec sleep 600")
+	e.must("pod", "start", "pp")
+	for i := range 3 {
+		m := fmt.Sprintf("pp-m%d", i)
+		unit, id := "podunit-"+m+".service", e.field(m, "{{.ID}}")
+		exec := unitProp(t, e, unit, "ExecStart")
+		if !strings.Contains(exec, "/podunit-start ") || !strings.Contains(exec, " container unit-start "+id+" ") {
+			t.Errorf("%s: ExecStart %s, want podunit-start before the full unit-start", unit, exec)
+		}
+		if st, pid, main := e.field(m, "{{.State.Status}}"), e.field(m, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main || pid == "0" {
+			t.Errorf("%s: recorded %s with pid %s; the unit's main pid %s", m, st, pid, main)
+		}
+		if u := e.field(m, "{{.Unit}}"); u != unit {
+			t.Errorf("%s: recorded unit %q", m, u)
+		}
+		noPlanLeft(t, e, id)
+		// one start event per member, named after it
+		starts := e.must("events", "--stream=false", "--since", since, "--filter", "container="+m, "--filter", "event=start", "--format", "{{.Status}} {{.Name}}")
+		if starts != "start "+m+"\n" {
+			t.Errorf("%s: start events %q", m, starts)
+		}
+	}
+	// stdout and stderr reach the journal as unit-start's streams: apart
+	eventually(t, 10*time.Second, "pp-m0's two lines in its logs", func() bool {
+		r := e.run("logs", "pp-m0")
+		return strings.Contains(r.out, "out-pp-host") && strings.Contains(r.err, "err-line") && !strings.Contains(r.out, "err-line")
+	})
+	if others := podCgroupStrangers(e, "pp"); others != "" {
+		t.Fatalf("processes in the pod's slice besides the members':\n%s", others)
+	}
+	e.must("pod", "rm", "-f", "-t", "0", "pp")
+}
+
+func checkPreparedRestart(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-pr-m0.service")
+	e.must("pod", "create", "--name", "pr")
+	t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", "pr") })
+	// the first run exits 3; systemd runs the unit again, with no plan
+	e.must("create", "--pod", "pr", "--name", "pr-m0", "--restart", "on-failure", "--stop-signal", "KILL", "bb",
+		"sh", "-c", "if [ -e /again ]; then exec sleep 600; fi; touch /again; exit 3")
+	id := e.field("pr-m0", "{{.ID}}")
+	e.must("pod", "start", "pr")
+	unit := "podunit-pr-m0.service"
+	eventually(t, 20*time.Second, "pr-m0 restarted and running", func() bool {
+		return unitProp(t, e, unit, "NRestarts") != "0" && unitProp(t, e, unit, "ActiveState") == "active" &&
+			e.field("pr-m0", "{{.State.Status}}") == "running"
+	})
+	if pid, main := e.field("pr-m0", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); pid != main {
+		t.Errorf("after the restart: recorded pid %s, the unit's main pid %s", pid, main)
+	}
+	if cmd := strings.TrimSpace(e.sh("cat /proc/" + unitProp(t, e, unit, "MainPID") + "/cmdline | tr '\\0' ' '")); cmd != "sleep 600" {
+		t.Errorf("the restarted init runs %q", cmd)
+	}
+	noPlanLeft(t, e, id)
+}
+
+func checkPreparedFailure(t *testing.T, e *env) {
+	e = e.on(t)
+	newPod(e, "pf", "exec sleep 600")
+	e.must("create", "--pod", "pf", "--name", "pf-bad", "bb", "/no-such-command")
+	id := e.field("pf-bad", "{{.ID}}")
+	r := e.run("pod", "start", "pf")
+	if r.code != 125 || !strings.Contains(r.err, `"pf-bad"`) || !strings.Contains(r.err, "/no-such-command") {
+		t.Fatalf("pod start with a bad member: exit %d, stderr %q", r.code, r.err)
+	}
+	if st, code := e.field("pf-bad", "{{.State.Status}}"), e.field("pf-bad", "{{.State.ExitCode}}"); st != "exited" || code != "127" {
+		t.Errorf("pf-bad: %s, exit code %s", st, code)
+	}
+	eventually(t, 10*time.Second, "pf-bad's rootfs unmounted", func() bool {
+		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
+	})
+	noPlanLeft(t, e, id)
+	if st := e.field("pf-m0", "{{.State.Status}}"); st != "running" {
+		t.Errorf("pf-m0: %s", st)
+	}
+}
+
+func checkPreparedNameHeld(t *testing.T, e *env) {
+	e = e.on(t)
+	// another unit holds the name the member's unit would take
+	e.sb.Run(t, "systemd-run", "--quiet", "--unit", "podunit-ph-m0.service", "sleep", "600")
+	t.Cleanup(func() {
+		e.run("pod", "rm", "-f", "-t", "0", "ph")
+		e.sh("systemctl stop podunit-ph-m0.service || true")
+	})
+	newPod(e, "ph", "exec sleep 600")
+	id := e.field("ph-m0", "{{.ID}}")
+	e.must("pod", "start", "ph")
+	unit := e.field("ph-m0", "{{.Unit}}")
+	if unit != "podunit-"+id+".service" {
+		t.Fatalf("ph-m0 runs in %q, want the unit named by its ID", unit)
+	}
+	if exec := unitProp(t, e, unit, "ExecStart"); strings.Contains(exec, "podunit-start") || !strings.Contains(exec, " container unit-start "+id+" ") {
+		t.Errorf("%s: ExecStart %s, want the full unit-start", unit, exec)
+	}
+	if st, pid, main := e.field("ph-m0", "{{.State.Status}}"), e.field("ph-m0", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
+		t.Errorf("ph-m0: %s, pid %s, the unit's main pid %s", st, pid, main)
+	}
+	noPlanLeft(t, e, id)
+}
+
+func checkPreparedForeignPlan(t *testing.T, e *env) {
+	e = e.on(t)
+	dir := harness.TempDir(t)
+	bundle, locks := filepath.Join(dir, "bundle"), filepath.Join(dir, "locks")
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(bundle, "start.plan")
+	helper := filepath.Join(filepath.Dir(e.bin), "podunit-start")
+	for _, tc := range []struct{ what, plan string }{
+		{"another start's plan", `{"Nonce":"aaaa","ID":"feed","Bundle":"` + bundle + `"}`},
+		{"a damaged plan", `{"Nonce":`},
+		{"no plan", ""},
+	} {
+		if tc.plan != "" {
+			if err := os.WriteFile(plan, []byte(tc.plan), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := e.sh(helper + " bbbb " + plan + " " + locks + " -- /bin/sh -c 'echo full road for $0' feed")
+		if out != "full road for feed\n" {
+			t.Errorf("%s: podunit-start printed %q", tc.what, out)
+		}
+		if _, err := os.Stat(plan); !os.IsNotExist(err) {
+			t.Errorf("%s: the plan is left (%v)", tc.what, err)
+		}
+	}
+	if r := e.sh(helper + " only-two-words x; echo exit=$?"); !strings.Contains(r, "usage") || !strings.HasSuffix(r, "exit=125\n") {
+		t.Errorf("podunit-start without its arguments: %q", r)
+	}
+}

@@ -8,8 +8,9 @@
 # over one operation; each slice of CPU goes to the process that ran it, by
 # kind:
 #   podunit (command)     the podunit process the operation's command line starts
-#   podunit (units)       podunit processes that systemd started (unit-start,
-#                         pod unit-start, cleanup) and their children before exec
+#   podunit (units)       podunit processes that systemd started (unit-start or
+#                         podunit-start, pod unit-start, cleanup) and their
+#                         children before exec
 #   systemd (PID 1)       the service manager itself
 #   systemd (forks)       its children before they exec (comm "(name)")
 #   crun, runc            the runtime; container: what runs in the containers
@@ -154,8 +155,10 @@ for i in range(1, runs + 1):
                 k = "crun"
             elif comm == me:
                 k = "podunit (command)" if pid in command else "podunit (units)" if pid in unit else "other podunit"
+            elif comm == "podunit-start":
+                k = "podunit (units)"
             elif comm.startswith("("):
-                k = "podunit (units)" if comm == forked else "systemd (forks)"
+                k = "podunit (units)" if comm in (forked, "(unit-start)") else "systemd (forks)"
             elif comm in ("crun", "runc", "dbus-daemon", "systemd-journal"):
                 k = "systemd-journald" if comm == "systemd-journal" else comm
             elif comm in ("sleep", "true", "busybox"):

@@ -4,7 +4,8 @@
 # call chains: Go keeps them) over RUNS operations under systemd (test/sandbox.sh
 # where PID 1 is not systemd); each sample of a podunit process goes to its
 # role, told by a function in any of that process's chains:
-#   member    a container unit's `container unit-start` (Engine.UnitStart)
+#   member    a container unit's `container unit-start` (Engine.UnitStart) or
+#             podunit-start (unitstart.Main)
 #   pod unit  the pod's unit's `pod unit-start` (Engine.PodUnitStart)
 #   command   the command line's podunit (the rest)
 # and, within a role, to the innermost phase function on its chain (the table
@@ -60,7 +61,7 @@ import collections, sys
 path, runs, freq, build, focus = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4][:15], sys.argv[5]
 per = 1000 / freq / runs  # ms of CPU per sample, per operation
 # the roles, by a function found in any chain of the process
-roles = [("member", "engine.(*Engine).UnitStart"), ("pod unit", "engine.(*Engine).PodUnitStart")]
+roles = [("member", "engine.(*Engine).UnitStart"), ("member", "unitstart.Main"), ("pod unit", "engine.(*Engine).PodUnitStart")]
 # the phases: the innermost of these on a sample's chain (leaf first)
 phases = [
     ("package init", "runtime.doInit1"), ("runtime start", "runtime.schedinit"), ("runtime start", "runtime.rt0_go"),

@@ -35,9 +35,12 @@ var heavy = []string{
 	"github.com/cpuguy83/go-md2man",
 }
 
-func deps(t *testing.T, tags string) []string {
+func deps(t *testing.T, tags string) []string { return depsOf(t, tags, "cmd/podunit") }
+
+// depsOf lists what the podunit package pkg links, with the build tags tags.
+func depsOf(t *testing.T, tags, pkg string) []string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-tags", tags, "-deps", module+"cmd/podunit").Output()
+	out, err := exec.Command("go", "list", "-tags", tags, "-deps", module+pkg).Output()
 	if err != nil {
 		t.Fatalf("go list -tags %s: %v", tags, err)
 	}
@@ -71,4 +74,28 @@ func TestHotPathLinksNoTransfer(t *testing.T) {
 		t.Errorf("the hot-path binary has %d packages against the full one's %d: it should have about half", len(hot), len(full))
 	}
 	t.Logf("packages: hot path %d, full %d", len(hot), len(full))
+}
+
+// TestStartHelperLinksLittle: podunit-start, the ExecStart= of a pod
+// member's unit where the command made the bundle (engine/unitstart), is
+// there to skip what a podunit process pays at start: it must link no
+// container storage or image library, no command line, no containers.conf
+// parser, no network plugins' code, nothing of engine/ but the packages a
+// unit's start needs after the bundle.
+func TestStartHelperLinksLittle(t *testing.T) {
+	const tags = "containers_image_openpgp,exclude_graphdriver_btrfs"
+	list := depsOf(t, tags, "cmd/podunit-start")
+	allowed := map[string]bool{"engine/unitstart": true, "engine/state": true, "engine/model": true, "engine/oci": true,
+		"engine/systemd": true, "engine/errdefs": true}
+	for _, p := range list {
+		for _, banned := range []string{"go.podman.io/", "github.com/spf13/cobra", "github.com/BurntSushi/toml", "k8s.io/", "github.com/containernetworking/"} {
+			if strings.HasPrefix(p, banned) {
+				t.Errorf("podunit-start links %s", p)
+			}
+		}
+		if rel, ok := strings.CutPrefix(p, module+"engine/"); ok && !allowed["engine/"+rel] {
+			t.Errorf("podunit-start links %s", p)
+		}
+	}
+	t.Logf("podunit-start: %d packages", len(list))
 }

@@ -17,10 +17,10 @@ import (
 // A prepared start: the command that starts a pod member's unit makes the
 // member's bundle itself (mounts the rootfs, writes config.json, under the
 // member's lock) and leaves a plan beside it; the unit's ExecStart= is then
-// podunit-start, which finishes the start as unit-start would and takes a
-// process's fixed costs of a few MB program instead of podunit's (about 10
-// ms of CPU less per member; a pod of 3 started about 9 ms sooner,
-// PERFORMANCE.md). The unit's own ExecStart= line names the full
+// podunit-start, which finishes the start as unit-start would with the
+// fixed costs of a 12 MB program instead of podunit's (a pod of 3 takes
+// about 8 ms of CPU less, PERFORMANCE.md). The unit's own ExecStart= line
+// names the full
 // unit-start after "--", which podunit-start runs when the plan is not its
 // own: a start systemd makes itself (Restart=, systemctl) makes its bundle
 // in the unit, as every start did before.

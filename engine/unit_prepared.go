@@ -14,34 +14,49 @@ import (
 	"github.com/podunit/podunit/internal/helperbin"
 )
 
-// A prepared start: the command that starts a pod member's unit makes the
-// member's bundle itself (mounts the rootfs, writes config.json, under the
-// member's lock) and leaves a plan beside it; the unit's ExecStart= is then
-// podunit-start, which finishes the start as unit-start would with the
-// fixed costs of a 12 MB program instead of podunit's (a pod of 3 takes
+// A prepared start: the command that starts a container's unit makes the
+// container's bundle itself (mounts the rootfs, writes config.json, under
+// the container's lock) and leaves a plan beside it; the unit's ExecStart=
+// is then podunit-start, which finishes the start as unit-start would with
+// the fixed costs of a 12 MB program instead of podunit's (a pod of 3 takes
 // about 8 ms of CPU less, PERFORMANCE.md). The unit's own ExecStart= line
-// names the full
-// unit-start after "--", which podunit-start runs when the plan is not its
-// own: a start systemd makes itself (Restart=, systemctl) makes its bundle
-// in the unit, as every start did before.
+// names the full unit-start after "--", which podunit-start runs when the
+// plan is not its own: a start systemd makes itself (Restart=, systemctl)
+// makes its bundle in the unit, as every start did before.
 
 // startHelper is podunit-start's name beside podunit (helperbin.Find).
 const startHelper = "podunit-start"
 
-// preparesStart reports whether this command makes the bundle of c, a
-// member of pod p whose unit it starts, and the podunit-start to run: a root
-// pod's member that starts now (not `pod init`), whose bundle needs nothing
-// only its unit has (a terminal's keeper, secrets as the unit's
-// credentials, an image the unit resolves for auto-update) and which tells
-// systemd it is ready as the runtime creates it (no --sdnotify=container or
-// healthy).
+// preparesStart reports whether this command makes the bundle of c, whose
+// unit it starts (in pod p's slice when p is set), and the podunit-start to
+// run: a root container that starts now (not `pod init`), whose bundle
+// needs nothing only its unit has (a terminal's keeper, secrets as the
+// unit's credentials, an image the unit resolves for auto-update), which
+// tells systemd it is ready as the runtime creates it (no
+// --sdnotify=container or healthy), and whose network has no process of its
+// own to live in the unit's cgroup: a member of a pod this command brings
+// up, or a container with no network, the host's or another's namespace
+// (not a network's netavark and aardvark-dns, nor pasta or slirp4netns).
 func (e *Engine) preparesStart(c *model.Container, p *model.Pod, initOnly bool) (string, bool) {
-	if p == nil || initOnly || !e.pinsInCommand(p) || e.cfg.Rootless.On || c.Config.Tty ||
-		len(c.Config.Secrets) > 0 || followsName(c) || c.Config.SdNotify == "container" || c.Config.SdNotify == "healthy" {
+	if initOnly || e.cfg.Rootless.On || c.Config.Tty || len(c.Config.Secrets) > 0 || followsName(c) ||
+		c.Config.SdNotify == "container" || c.Config.SdNotify == "healthy" {
+		return "", false
+	}
+	if p != nil && !e.pinsInCommand(p) || p == nil && !netnsOnly(c.Config.Network) {
 		return "", false
 	}
 	return helperbin.Find(e.cfg.Self, startHelper)
 }
+
+// netnsOnly reports whether network mode runs no process beside the
+// container: no network, the host's, or another container's or a path's.
+func netnsOnly(mode string) bool {
+	return !isNetwork(mode) && mode != pastaMode && mode != slirpMode
+}
+
+// defaultSlice is where systemd's system manager puts a transient service
+// that names no slice.
+const defaultSlice = "system.slice"
 
 // startPrepared starts unit t for c with podunit-start as its ExecStart=
 // and makes c's bundle while systemd makes the unit: it holds c's lock from
@@ -57,6 +72,9 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 		return "", err
 	}
 	full, plan := t, unitstart.PlanFile(e.bundleDir(c.ID))
+	if t.Slice == "" {
+		t.Slice = defaultSlice // named, so that the bundle's cgroup is the unit's
+	}
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
 	p := &unitstart.Plan{Nonce: hex.EncodeToString(nonce), ID: c.ID, Cgroup: names.SliceCgroup(t.Slice, t.Name), DB: e.dbPath(),

@@ -13,8 +13,10 @@ import (
 
 // TestPreparedStart: `pod start` makes its members' bundles itself and
 // their units run podunit-start on them (engine/unit_prepared.go,
-// engine/unitstart); a start systemd makes alone, a plan that is not the
-// start's own and a unit name another unit holds take the full unit-start.
+// engine/unitstart), as `run -d` and `start` do for a container without a
+// network of its own; a start systemd makes alone, a plan that is not the
+// start's own, a unit name another unit holds and a terminal take the full
+// unit-start.
 func TestPreparedStart(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
@@ -24,6 +26,7 @@ func TestPreparedStart(t *testing.T) {
 	t.Run("a failing member is named and leaves no mount", func(t *testing.T) { checkPreparedFailure(t, e) })
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkPreparedNameHeld(t, e) })
 	t.Run("podunit-start without its own plan runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
+	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkPreparedDetached(t, e) })
 }
 
 // noPlanLeft fails t where container id's bundle still holds a plan.
@@ -171,4 +174,41 @@ func checkPreparedForeignPlan(t *testing.T, e *env) {
 	if r := e.sh(helper + " only-two-words x; echo exit=$?"); !strings.Contains(r, "usage") || !strings.HasSuffix(r, "exit=125\n") {
 		t.Errorf("podunit-start without its arguments: %q", r)
 	}
+}
+
+func checkPreparedDetached(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-pd-none.service", "podunit-pd-host.service")
+	for _, nw := range []string{"none", "host"} {
+		name := "pd-" + nw
+		e.must("run", "-d", "--name", name, "--network", nw, "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-"+nw+"; exec sleep 600")
+		unit, id := "podunit-"+name+".service", e.field(name, "{{.ID}}")
+		if exec := unitProp(t, e, unit, "ExecStart"); !strings.Contains(exec, "/podunit-start ") {
+			t.Errorf("%s: ExecStart %s, want podunit-start", unit, exec)
+		}
+		if cg := unitProp(t, e, unit, "ControlGroup"); cg != "/system.slice/"+unit {
+			t.Errorf("%s: cgroup %s", unit, cg)
+		}
+		if st, pid, main := e.field(name, "{{.State.Status}}"), e.field(name, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
+			t.Errorf("%s: %s, pid %s, the unit's main pid %s", name, st, pid, main)
+		}
+		eventually(t, 10*time.Second, name+"'s output in its logs", func() bool {
+			return strings.Contains(e.run("logs", name).out, "up-"+nw)
+		})
+		noPlanLeft(t, e, id)
+		// stop, then start again: the start prepares anew
+		e.must("stop", name)
+		e.must("start", name)
+		if st, pid, main := e.field(name, "{{.State.Status}}"), e.field(name, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
+			t.Errorf("%s started again: %s, pid %s, the unit's main pid %s", name, st, pid, main)
+		}
+		e.must("rm", "-f", "-t", "0", name)
+	}
+	// a terminal's keeper lives in the unit: the full unit-start
+	harness.BuildCommand(t, "podunit-console") // beside podunit, where unit-start finds it
+	e.must("run", "-dt", "--name", "pd-tty", "bb", "sleep", "600")
+	if exec := unitProp(t, e, "podunit-pd-tty.service", "ExecStart"); strings.Contains(exec, "podunit-start") {
+		t.Errorf("a -t container's ExecStart %s", exec)
+	}
+	e.must("rm", "-f", "-t", "0", "pd-tty")
 }

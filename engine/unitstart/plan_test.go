@@ -1,8 +1,10 @@
 package unitstart
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/engine/model"
@@ -69,5 +71,18 @@ func TestMainUsage(t *testing.T) {
 		if code := Main(args); code != 125 {
 			t.Errorf("Main(%q) = %d, want 125", args, code)
 		}
+	}
+}
+
+// TestRunRefusesALostDatabase: a plan whose state database is gone starts
+// nothing and makes no new, empty database there.
+func TestRunRefusesALostDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "state.db")
+	err := Run(context.Background(), &Plan{ID: "c1", DB: db, Bundle: t.TempDir(), Cgroup: "/system.slice/u.service"})
+	if err == nil || !strings.Contains(err.Error(), "no records") {
+		t.Fatalf("Run with no database: %v", err)
+	}
+	if fi, err := os.Stat(db); err == nil && fi.Size() > 0 {
+		t.Errorf("Run made a database at %s (%d bytes)", db, fi.Size())
 	}
 }

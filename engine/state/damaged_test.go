@@ -101,6 +101,11 @@ func TestOpenCheckedAsksOnlyWithoutASchema(t *testing.T) {
 	if _, err := OpenChecked(empty, func() error { return refuse }); !errors.Is(err, refuse) {
 		t.Fatalf("a refused new database opened: %v", err)
 	}
+	for _, f := range []string{empty, empty + "-wal", empty + ".reserve"} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("the refusal left %s (%v)", f, err)
+		}
+	}
 	s, err = OpenChecked(empty, func() error { return nil })
 	if err != nil {
 		t.Fatalf("the refusal wrote a schema or broke the file: %v", err)

@@ -12,15 +12,18 @@ package state
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/podunit/podunit/engine/errdefs"
 	sqlite "modernc.org/sqlite" // the "sqlite" database/sql driver
+
+	"github.com/podunit/podunit/engine/errdefs"
 )
 
 // busyTimeout is how long, in milliseconds, a statement waits for another
@@ -42,10 +45,19 @@ func Open(path string) (*Store, error) { return OpenChecked(path, nil) }
 // OpenChecked is Open that first asks ifNew, when the database has no
 // schema yet (it is new, zero-length or emptied), whether one may be
 // created there; an error from ifNew fails the open and writes nothing.
+// Where there is no file at all, ifNew is asked before SQLite would make
+// one (its header and WAL, the reserve beside it).
 func OpenChecked(path string, ifNew func() error) (*Store, error) {
 	if path == "" || strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("state database path %q: must be non-empty and without '?': %w",
 			path, errdefs.ErrInvalidArgument)
+	}
+	if ifNew != nil && missing(path) {
+		if refusal := ifNew(); refusal != nil && missing(path) { // not made meanwhile by another process
+			return nil, fmt.Errorf("state database %s: %w", path, refusal)
+		} else if refusal == nil {
+			ifNew = nil // asked and allowed: migrate makes the schema
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
@@ -71,6 +83,12 @@ func OpenChecked(path string, ifNew func() error) (*Store, error) {
 		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// missing reports whether there is no file at path.
+func missing(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // keepWALOnce registers keepWAL with the driver, once per process.

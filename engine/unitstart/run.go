@@ -81,13 +81,9 @@ func inCgroup(cg string) bool {
 // and the state database closed (its WAL checkpointed) before the caller
 // lets go of the lock, for the command that started the unit waits for it.
 func Run(ctx context.Context, p *Plan) error {
-	lost := func() error {
-		return fmt.Errorf("state database %s: it has no records (lost?): not starting container %s", p.DB, p.ID)
-	}
-	if _, err := os.Stat(p.DB); err != nil {
-		return lost() // the command that made the plan had it: open would make an empty one
-	}
-	st, err := state.OpenChecked(p.DB, lost)
+	st, err := state.OpenChecked(p.DB, func() error { // the command that made the plan had one
+		return fmt.Errorf("it has no records (lost?): not starting container %s", p.ID)
+	})
 	if err != nil {
 		return err
 	}

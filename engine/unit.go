@@ -330,10 +330,7 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if err := rt.StartExec(ctx, c.ID, e.bundleDir(c.ID)); err != nil {
-		err = unitstart.Raced(c, err)
-		e.recordFailure(c.ID, err)
-		_ = rt.Delete(ctx, c.ID, true)
+	if err := unitstart.Start(ctx, e.store, rt, c, e.bundleDir(c.ID)); err != nil {
 		return err
 	}
 	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {

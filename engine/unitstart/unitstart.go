@@ -127,6 +127,12 @@ func Release(ctx context.Context, st *state.Store, rt *oci.Runtime, c *model.Con
 		RecordFailure(st, c.ID, err)
 		return err
 	}
+	return Start(ctx, st, rt, c, bundle)
+}
+
+// Start lets the created container c run; a start that fails is recorded
+// (Raced names a lost race) and the runtime's container deleted.
+func Start(ctx context.Context, st *state.Store, rt *oci.Runtime, c *model.Container, bundle string) error {
 	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
 		err = Raced(c, err)
 		RecordFailure(st, c.ID, err)

@@ -101,16 +101,18 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	t.Properties = append(t.Properties, extra...)
 	begin := time.Now().UTC()
 	var err error
-	plan := ""
+	plan, reported := "", false
 	if helper, ok := e.preparesStart(c, p, initOnly); ok {
-		plan, err = e.startPrepared(ctx, conn, c, t, helper)
+		plan, reported, err = e.startPrepared(ctx, conn, c, t, helper)
 	} else {
 		err = e.startTransient(ctx, conn, t, c.ID)
 	}
-	// unit-start (or podunit-start) holds the lock until it has recorded
-	// how the start went, also after READY=1 (startReady)
-	if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
-		unlock()
+	// unit-start (or podunit-start recording itself) holds the lock until
+	// it has recorded how the start went, also after READY=1 (startReady)
+	if !reported {
+		if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
+			unlock()
+		}
 	}
 	if plan != "" && err != nil {
 		e.unprepare(ctx, c, plan) // no podunit-start took the plan: the unit never ran
@@ -312,7 +314,7 @@ func (e *Engine) startReady(ctx context.Context, c *model.Container) error {
 		e.recordFailure(c.ID, err)
 		return err
 	}
-	if err := unitstart.Release(ctx, e.store, rt, c, e.bundleDir(c.ID), e.notifyReady); err != nil {
+	if err := unitstart.Release(ctx, unitstart.StoreRecorder(e.store), rt, c, e.bundleDir(c.ID), e.notifyReady); err != nil {
 		_ = e.store.Close()
 		return err
 	}
@@ -330,7 +332,7 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if err := unitstart.Start(ctx, e.store, rt, c, e.bundleDir(c.ID)); err != nil {
+	if err := unitstart.Start(ctx, unitstart.StoreRecorder(e.store), rt, c, e.bundleDir(c.ID)); err != nil {
 		return err
 	}
 	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {

@@ -61,15 +61,18 @@ const defaultSlice = "system.slice"
 // startPrepared starts unit t for c with podunit-start as its ExecStart=
 // and makes c's bundle while systemd makes the unit: it holds c's lock from
 // before the start is queued until the plan is written, and podunit-start
-// waits for that lock first. A unit of t's name still loaded (this
-// container's, stopped, or an earlier container's of the name, not yet
-// collected) is left to startTransient on the full road. It returns the
-// plan's path where it wrote a plan (which podunit-start takes, unless the
-// unit never ran: see unprepare), else "".
-func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model.Container, t systemd.Transient, helper string) (string, error) {
+// waits for that lock first. Then it records what podunit-start reports
+// over the plan's socket (unitstart.Serve) until podunit-start is done. A
+// unit of t's name still loaded (this container's, stopped, or an earlier
+// container's of the name, not yet collected) is left to startTransient on
+// the full road. It returns the plan's path where it wrote a plan (which
+// podunit-start takes, unless the unit never ran: see unprepare), else "",
+// and whether podunit-start reported to it: its record then tells how the
+// start went, and podunit-start holds no lock any more that it waits for.
+func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model.Container, t systemd.Transient, helper string) (string, bool, error) {
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	full, plan := t, unitstart.PlanFile(e.bundleDir(c.ID))
 	if t.Slice == "" {
@@ -79,21 +82,34 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 	_, _ = rand.Read(nonce)
 	p := &unitstart.Plan{Nonce: hex.EncodeToString(nonce), ID: c.ID, Cgroup: names.SliceCgroup(t.Slice, t.Name), DB: e.dbPath(),
 		Name: c.Name, LogDriver: c.Config.LogDriver, LogTag: c.Config.LogTag}
+	ln, lerr := unitstart.Listen(p.Nonce) // without it podunit-start records the start itself
+	if lerr != nil {
+		ln = nil
+	}
 	t.ExecStart = append([]string{helper, p.Nonce, plan, e.lockDir(), "--"}, t.ExecStart...)
 	j, err := conn.QueueTransient(ctx, t)
-	if errdefs.IsAlreadyExists(err) {
-		unlock()
-		return "", e.startTransient(ctx, conn, full, c.ID)
-	}
 	if err != nil {
 		unlock()
-		return "", err
+		if ln != nil {
+			ln.Close()
+		}
+		if errdefs.IsAlreadyExists(err) {
+			return "", false, e.startTransient(ctx, conn, full, c.ID)
+		}
+		return "", false, err
 	}
 	if !e.prepareStart(ctx, c, p) {
 		plan = ""
 	}
 	unlock()
-	return plan, j.Wait(ctx)
+	if ln == nil {
+		return plan, false, j.Wait(ctx)
+	}
+	served := make(chan bool, 1)
+	go func() { served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, unitstart.StoreRecorder(e.store)) }()
+	err = j.Wait(ctx)
+	ln.Close() // the unit is up or gone: a podunit-start that reports has connected by now
+	return plan, <-served, err
 }
 
 // prepareStart makes c's bundle for the unit whose cgroup p names and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -17,6 +18,16 @@ func OwnCgroup() (string, error) {
 	f, err := os.Open("/proc/self/cgroup")
 	if err != nil {
 		return "", fmt.Errorf("own cgroup: %w", err)
+	}
+	defer f.Close()
+	return parseCgroup(f)
+}
+
+// CgroupOf returns process pid's cgroup path as systemd sees it (OwnCgroup).
+func CgroupOf(pid int) (string, error) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil {
+		return "", fmt.Errorf("cgroup of process %d: %w", pid, err)
 	}
 	defer f.Close()
 	return parseCgroup(f)
@@ -43,7 +54,7 @@ func parseCgroup(r io.Reader) (string, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return "", fmt.Errorf("own cgroup: %w", err)
+		return "", fmt.Errorf("cgroup: %w", err)
 	}
 	if named != "" {
 		return named, nil
@@ -51,5 +62,5 @@ func parseCgroup(r io.Reader) (string, error) {
 	if unified != "" {
 		return unified, nil
 	}
-	return "", fmt.Errorf("own cgroup: no systemd or unified hierarchy in /proc/self/cgroup: %w", errdefs.ErrUnavailable)
+	return "", fmt.Errorf("cgroup: no systemd or unified hierarchy in /proc/PID/cgroup: %w", errdefs.ErrUnavailable)
 }

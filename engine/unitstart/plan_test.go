@@ -1,7 +1,6 @@
 package unitstart
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,15 +73,16 @@ func TestMainUsage(t *testing.T) {
 	}
 }
 
-// TestRunRefusesALostDatabase: a plan whose state database is gone starts
-// nothing and makes no new, empty database there.
+// TestRunRefusesALostDatabase: a start whose command cannot be reached and
+// whose state database is gone starts nothing and makes no new, empty
+// database there.
 func TestRunRefusesALostDatabase(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "state.db")
-	err := Run(context.Background(), &Plan{ID: "c1", DB: db, Bundle: t.TempDir(), Cgroup: "/system.slice/u.service"})
+	_, err := reportTo(&Plan{Nonce: "lost-" + filepath.Base(t.TempDir()), ID: "c1", DB: db, Bundle: t.TempDir(), Cgroup: "/system.slice/u.service"})
 	if err == nil || !strings.Contains(err.Error(), "no records") {
-		t.Fatalf("Run with no database: %v", err)
+		t.Fatalf("a start with no command and no database: %v", err)
 	}
 	if fi, err := os.Stat(db); err == nil && fi.Size() > 0 {
-		t.Errorf("Run made a database at %s (%d bytes)", db, fi.Size())
+		t.Errorf("it made a database at %s (%d bytes)", db, fi.Size())
 	}
 }

@@ -66,7 +66,12 @@ func planned(ctx context.Context, nonce, path, lockDir, id string) error {
 	if p == nil || p.ID != id || !inCgroup(p.Cgroup) {
 		return errNoPlan
 	}
-	return Run(ctx, p)
+	rec, err := reportTo(p)
+	if err != nil {
+		return fmt.Errorf("state database %s: %w", p.DB, err)
+	}
+	defer rec.close() // before the unlock: the command waits for the report's end
+	return Run(ctx, p, rec)
 }
 
 // inCgroup reports whether this process runs in the cgroup cg.
@@ -77,39 +82,32 @@ func inCgroup(cg string) bool {
 
 // Run finishes the start p plans, in its unit, as unit-start does after the
 // bundle (engine.UnitStart), with the container's lock held: the runtime's
-// create, the init handed over, the record running, READY=1, the release,
-// and the state database closed (its WAL checkpointed) before the caller
-// lets go of the lock, for the command that started the unit waits for it.
-func Run(ctx context.Context, p *Plan) error {
-	st, err := state.OpenChecked(p.DB, func() error { // the command that made the plan had one
-		return fmt.Errorf("it has no records (lost?): not starting container %s", p.ID)
-	})
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+// create, the init handed over, the record running (rec), READY=1 and the
+// release; a failure is recorded before the caller lets go of the lock, for
+// the command that started the unit waits for it.
+func Run(ctx context.Context, p *Plan, rec Recorder) error {
 	c, rt := p.container(), p.Runtime
 	unit := path.Base(p.Cgroup)
 	stdio, closeStdio, err := Stdio(c, unit)
 	if err != nil {
-		RecordFailure(st, c.ID, err)
+		rec.Failed(c.ID, err)
 		return err
 	}
 	defer closeStdio()
 	pid, err := rt.Create(ctx, c.ID, p.Bundle, stdio)
 	if err != nil {
-		RecordFailure(st, c.ID, err)
+		rec.Failed(c.ID, err)
 		return err
 	}
 	if err := HandOver(pid); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
-		RecordFailure(st, c.ID, err)
+		rec.Failed(c.ID, err)
 		return err
 	}
-	if _, err := st.UpdateContainer(ctx, c.ID, Started(true, pid, unit)); err != nil {
+	if err := rec.Running(ctx, c.ID, pid, unit); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
 		return err
 	}
 	c.State.Pid, c.State.Unit = pid, unit
-	return Release(ctx, st, &rt, c, p.Bundle, NotifyReady)
+	return Release(ctx, rec, &rt, c, p.Bundle, NotifyReady)
 }

@@ -9,9 +9,11 @@
 // program of a few MB that links neither containers/storage nor the command
 // line nor containers.conf, for a process's fixed costs (Go's start on a 25
 // MB binary, package inits, the exit) were half of unit-start's CPU in a
-// pod's start. Without a plan of its own, podunit-start executes the full
-// unit-start: a start that systemd makes itself (Restart=, `systemctl
-// start`) makes its bundle in the unit, as before.
+// pod's start; the record it reports to that command, which writes it
+// (report.go), so it opens no database unless the command is gone. Without
+// a plan of its own, podunit-start executes the full unit-start: a start
+// that systemd makes itself (Restart=, `systemctl start`) makes its bundle
+// in the unit, as before.
 package unitstart
 
 import (
@@ -121,21 +123,21 @@ func Alive(pid int) bool {
 // is recorded before the caller lets go of the container's lock: the command
 // that started the unit waits for that lock, and finds the failure in the
 // record.
-func Release(ctx context.Context, st *state.Store, rt *oci.Runtime, c *model.Container, bundle string, notify func() error) error {
+func Release(ctx context.Context, rec Recorder, rt *oci.Runtime, c *model.Container, bundle string, notify func() error) error {
 	if err := notify(); err != nil {
 		_ = rt.Delete(ctx, c.ID, true)
-		RecordFailure(st, c.ID, err)
+		rec.Failed(c.ID, err)
 		return err
 	}
-	return Start(ctx, st, rt, c, bundle)
+	return Start(ctx, rec, rt, c, bundle)
 }
 
 // Start lets the created container c run; a start that fails is recorded
 // (Raced names a lost race) and the runtime's container deleted.
-func Start(ctx context.Context, st *state.Store, rt *oci.Runtime, c *model.Container, bundle string) error {
+func Start(ctx context.Context, rec Recorder, rt *oci.Runtime, c *model.Container, bundle string) error {
 	if err := rt.StartExec(ctx, c.ID, bundle); err != nil {
 		err = Raced(c, err)
-		RecordFailure(st, c.ID, err)
+		rec.Failed(c.ID, err)
 		_ = rt.Delete(ctx, c.ID, true)
 		return err
 	}

@@ -16,7 +16,8 @@ import (
 // engine/unitstart), as `run -d` and `start` do for a container without a
 // network of its own; a start systemd makes alone, a plan that is not the
 // start's own, a unit name another unit holds and a terminal take the full
-// unit-start.
+// unit-start. podunit-start reports the start to the command, which
+// records it; a command that died leaves the record to podunit-start.
 func TestPreparedStart(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
@@ -27,6 +28,7 @@ func TestPreparedStart(t *testing.T) {
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkPreparedNameHeld(t, e) })
 	t.Run("podunit-start without its own plan runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
 	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkPreparedDetached(t, e) })
+	t.Run("the command killed as its plan is written: podunit-start records the start", func(t *testing.T) { checkPreparedCommandKilled(t, e) })
 }
 
 // noPlanLeft fails t where container id's bundle still holds a plan.
@@ -211,4 +213,41 @@ func checkPreparedDetached(t *testing.T, e *env) {
 		t.Errorf("a -t container's ExecStart %s", exec)
 	}
 	e.must("rm", "-f", "-t", "0", "pd-tty")
+}
+
+// checkPreparedCommandKilled: `start` SIGKILLed once its plan is written
+// (podunit-start then finds no command to report to, or one gone before it
+// answers) still leaves a container recorded running with the unit's main
+// pid, as the unit runs it, and a stop that cleans up after it.
+func checkPreparedCommandKilled(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-pk.service")
+	e.must("create", "--name", "pk", "--network", "none", "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-pk; exec sleep 600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "pk") })
+	id := e.field("pk", "{{.ID}}")
+	plan := filepath.Join(e.runDir(), "podunit", "containers", id, "start.plan")
+	out := e.sh(e.shellLine("start", "pk") + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + plan + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+		"kill -9 $cmd; wait $cmd; echo exit=$?")
+	if !strings.HasSuffix(out, "exit=137\n") { // after the shell's "Killed"
+		t.Fatalf("the killed start: %q (the plan never appeared, or the command ended first)", out)
+	}
+	unit := "podunit-pk.service"
+	eventually(t, 20*time.Second, "pk running, as its unit", func() bool {
+		return unitProp(t, e, unit, "ActiveState") == "active" && e.field("pk", "{{.State.Status}}") == "running"
+	})
+	if pid, main := e.field("pk", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); pid != main || pid == "0" {
+		t.Errorf("pk: recorded pid %s, the unit's main pid %s", pid, main)
+	}
+	eventually(t, 10*time.Second, "pk's output in its logs", func() bool {
+		return strings.Contains(e.run("logs", "pk").out, "up-pk")
+	})
+	noPlanLeft(t, e, id)
+	e.must("stop", "pk")
+	if st := e.field("pk", "{{.State.Status}}"); st != "exited" {
+		t.Errorf("pk after stop: %s", st)
+	}
+	eventually(t, 10*time.Second, "pk's rootfs unmounted", func() bool {
+		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
+	})
 }

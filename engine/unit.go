@@ -101,15 +101,15 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	t.Properties = append(t.Properties, extra...)
 	begin := time.Now().UTC()
 	var err error
-	plan, reported := "", false
+	plan, served := "", unitstart.NotReported
 	if helper, ok := e.preparesStart(c, p, initOnly); ok {
-		plan, reported, err = e.startPrepared(ctx, conn, c, t, helper)
+		plan, served, err = e.startPrepared(ctx, conn, c, t, helper)
 	} else {
 		err = e.startTransient(ctx, conn, t, c.ID)
 	}
 	// unit-start (or podunit-start recording itself) holds the lock until
 	// it has recorded how the start went, also after READY=1 (startReady)
-	if !reported {
+	if served == unitstart.NotReported {
 		if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
 			unlock()
 		}
@@ -118,8 +118,11 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 		e.unprepare(ctx, c, plan) // no podunit-start took the plan: the unit never ran
 	}
 	if err == nil {
-		if err := e.failedAfterReady(ctx, c); err != nil {
-			return err
+		// podunit-start reported no failure after READY=1: none to read
+		if served != unitstart.ReportedRunning {
+			if err := e.failedAfterReady(ctx, c); err != nil {
+				return err
+			}
 		}
 		if plan != "" { // podunit-start took the plan: the event unit-start records
 			started := *c

@@ -67,12 +67,12 @@ const defaultSlice = "system.slice"
 // container's of the name, not yet collected) is left to startTransient on
 // the full road. It returns the plan's path where it wrote a plan (which
 // podunit-start takes, unless the unit never ran: see unprepare), else "",
-// and whether podunit-start reported to it: its record then tells how the
-// start went, and podunit-start holds no lock any more that it waits for.
-func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model.Container, t systemd.Transient, helper string) (string, bool, error) {
+// and how podunit-start reported the start went: where it did, the record
+// is written, and podunit-start holds no lock any more to wait for.
+func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model.Container, t systemd.Transient, helper string) (string, unitstart.Served, error) {
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
-		return "", false, err
+		return "", unitstart.NotReported, err
 	}
 	full, plan := t, unitstart.PlanFile(e.bundleDir(c.ID))
 	if t.Slice == "" {
@@ -94,18 +94,18 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 			ln.Close()
 		}
 		if errdefs.IsAlreadyExists(err) {
-			return "", false, e.startTransient(ctx, conn, full, c.ID)
+			return "", unitstart.NotReported, e.startTransient(ctx, conn, full, c.ID)
 		}
-		return "", false, err
+		return "", unitstart.NotReported, err
 	}
 	if !e.prepareStart(ctx, c, p) {
 		plan = ""
 	}
 	unlock()
 	if ln == nil {
-		return plan, false, j.Wait(ctx)
+		return plan, unitstart.NotReported, j.Wait(ctx)
 	}
-	served := make(chan bool, 1)
+	served := make(chan unitstart.Served, 1)
 	go func() { served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, unitstart.StoreRecorder(e.store)) }()
 	err = j.Wait(ctx)
 	ln.Close() // the unit is up or gone: a podunit-start that reports has connected by now

@@ -73,19 +73,32 @@ func Listen(nonce string) (*net.UnixListener, error) {
 	return net.ListenUnix("unix", &net.UnixAddr{Name: socketName(nonce), Net: "unix"})
 }
 
+// Served is how a start went, as its podunit-start reported it (Serve).
+type Served int
+
+const (
+	// NotReported: no podunit-start reported to the end (none came, it
+	// found no plan of its own, or it or the command gave up): the record
+	// is the unit's to write, under the container's lock.
+	NotReported Served = iota
+	// ReportedRunning: recorded running, and no failure after.
+	ReportedRunning
+	// ReportedFailed: a failure was recorded, or the record refused.
+	ReportedFailed
+)
+
 // Serve takes podunit-start's reports for container id from ln and
 // records them with rec, until that podunit-start closes its end or ctx
 // ends. A peer that is not root in cgroup, the unit's, is turned away (the
 // socket's name is on the unit's ExecStart=, which anyone may read). It
-// reports whether a podunit-start reported to it and closed its end, every
-// report answered (serveConn); ln is closed on return,
-// and an Accept that waits ends when the caller closes ln.
-func Serve(ctx context.Context, ln *net.UnixListener, id, cgroup string, rec Recorder) bool {
+// returns how the start went (serveConn); ln is closed on return, and an
+// Accept that waits ends when the caller closes ln.
+func Serve(ctx context.Context, ln *net.UnixListener, id, cgroup string, rec Recorder) Served {
 	defer ln.Close()
 	for {
 		conn, err := ln.AcceptUnix()
 		if err != nil {
-			return false
+			return NotReported
 		}
 		if pid, ok := peerRoot(conn); !ok || !inCgroupOf(pid, cgroup) {
 			conn.Close()
@@ -96,32 +109,45 @@ func Serve(ctx context.Context, ln *net.UnixListener, id, cgroup string, rec Rec
 	}
 }
 
-// serveConn records one podunit-start's reports, and reports whether it
-// answered them all until podunit-start closed its end.
-func serveConn(ctx context.Context, conn *net.UnixConn, id, cgroup string, rec Recorder) bool {
+// serveConn tells podunit-start to go on, records its reports, and returns
+// how the start went where it answered them all until podunit-start closed
+// its end.
+func serveConn(ctx context.Context, conn *net.UnixConn, id, cgroup string, rec Recorder) Served {
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	dec, enc := json.NewDecoder(bufio.NewReader(conn)), json.NewEncoder(conn)
-	unit := path.Base(cgroup)
+	if enc.Encode(answer{}) != nil { // go: the bundle is made, the lock free
+		return NotReported
+	}
+	unit, served := path.Base(cgroup), NotReported
 	for {
 		var r report
 		if err := dec.Decode(&r); err != nil {
-			return errors.Is(err, io.EOF)
+			// a podunit-start that found no plan of its own reports
+			// nothing: the full unit-start it runs records
+			if !errors.Is(err, io.EOF) {
+				return NotReported
+			}
+			return served
 		}
 		var a answer
 		switch {
 		case r.Pid > 0:
 			if err := rec.Running(ctx, id, r.Pid, unit); err != nil {
 				a.Error = err.Error()
+				served = ReportedFailed
+			} else if served == NotReported {
+				served = ReportedRunning
 			}
 		case r.Failed != "":
 			rec.Failed(id, failure(r))
+			served = ReportedFailed
 		default:
 			a.Error = "a report of nothing"
 		}
 		if enc.Encode(a) != nil {
-			return false
+			return NotReported
 		}
 	}
 }
@@ -168,20 +194,45 @@ type commandRecorder struct {
 	local *state.Store
 }
 
-// reportTo returns the Recorder of plan p's start: the command's socket,
-// when it listens and runs as root, else the state database, opened now so
-// that a lost one is refused before anything starts.
-func reportTo(p *Plan) (*commandRecorder, error) {
-	r := &commandRecorder{db: p.DB}
-	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socketName(p.Nonce), Net: "unix"})
-	if err == nil {
-		if _, root := peerRoot(conn); root {
-			r.conn, r.rd = conn, bufio.NewReader(conn)
-			return r, nil
-		}
-		conn.Close()
+// dialCommand connects to the command that starts the unit of the plan
+// nonce names, when it listens and runs as root, and waits for its word
+// that the bundle and plan are made and the container's lock let go (the
+// first answer Serve sends): no poll of the lock then. Without a command
+// it returns a recorder that records in the state database (open).
+func dialCommand(nonce string) *commandRecorder {
+	r := &commandRecorder{}
+	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socketName(nonce), Net: "unix"})
+	if err != nil {
+		return r
 	}
-	if _, err := r.store(); err != nil {
+	if _, root := peerRoot(conn); !root {
+		conn.Close()
+		return r
+	}
+	r.conn, r.rd = conn, bufio.NewReader(conn)
+	if _, ok := r.answer(); !ok {
+		r.drop()
+	}
+	return r
+}
+
+// open readies r to record plan p's start: with no command to report to,
+// it opens the state database now, so that a lost one is refused before
+// anything starts.
+func (r *commandRecorder) open(p *Plan) error {
+	r.db = p.DB
+	if r.conn != nil {
+		return nil
+	}
+	_, err := r.store()
+	return err
+}
+
+// reportTo is dialCommand and open: the Recorder of plan p's start.
+func reportTo(p *Plan) (*commandRecorder, error) {
+	r := dialCommand(p.Nonce)
+	if err := r.open(p); err != nil {
+		r.close()
 		return nil, err
 	}
 	return r, nil
@@ -208,20 +259,35 @@ func (r *commandRecorder) ask(rep report) (err error, ok bool) {
 	if r.conn == nil {
 		return nil, false
 	}
-	var a answer
 	b, _ := json.Marshal(rep)
-	if _, werr := r.conn.Write(append(b, '\n')); werr == nil {
-		line, rerr := r.rd.ReadBytes('\n')
-		if rerr == nil && json.Unmarshal(line, &a) == nil {
-			if a.Error != "" {
-				return errors.New(a.Error), true
-			}
-			return nil, true
-		}
+	if _, werr := r.conn.Write(append(b, '\n')); werr != nil {
+		r.drop()
+		return nil, false
 	}
+	err, ok = r.answer()
+	if !ok {
+		r.drop()
+	}
+	return err, ok
+}
+
+// answer reads the command's next answer.
+func (r *commandRecorder) answer() (err error, ok bool) {
+	var a answer
+	line, rerr := r.rd.ReadBytes('\n')
+	if rerr != nil || json.Unmarshal(line, &a) != nil {
+		return nil, false
+	}
+	if a.Error != "" {
+		return errors.New(a.Error), true
+	}
+	return nil, true
+}
+
+// drop gives up on the command.
+func (r *commandRecorder) drop() {
 	r.conn.Close()
 	r.conn = nil
-	return nil, false
 }
 
 func (r *commandRecorder) Running(ctx context.Context, id string, pid int, unit string) error {

@@ -69,25 +69,25 @@ func testPlan(t *testing.T) *Plan {
 
 // serve runs the command's side of p's start with rec, returning what
 // Serve returns once it does.
-func serve(t *testing.T, p *Plan, cgroup string, rec Recorder) (<-chan bool, func()) {
+func serve(t *testing.T, p *Plan, cgroup string, rec Recorder) (<-chan Served, func()) {
 	t.Helper()
 	ln, err := Listen(p.Nonce)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan bool, 1)
+	done := make(chan Served, 1)
 	go func() { done <- Serve(context.Background(), ln, p.ID, cgroup, rec) }()
 	return done, func() { ln.Close() }
 }
 
-func wait(t *testing.T, done <-chan bool) bool {
+func wait(t *testing.T, done <-chan Served) Served {
 	t.Helper()
 	select {
-	case ok := <-done:
-		return ok
+	case s := <-done:
+		return s
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return")
-		return false
+		return NotReported
 	}
 }
 
@@ -125,8 +125,8 @@ func TestReportToTheCommand(t *testing.T) {
 	rec.Failed(cid, &oci.ExecError{Code: 127, Msg: "crun: executable file not found"})
 	rec.Failed(cid, errors.New("no fifo"))
 	rec.close()
-	if !wait(t, done) {
-		t.Error("Serve: the reports did not end well")
+	if got := wait(t, done); got != ReportedFailed {
+		t.Errorf("Serve after failures: %d, want ReportedFailed", got)
 	}
 	if rec.local != nil {
 		t.Error("podunit-start opened the database while the command answered")
@@ -149,6 +149,24 @@ func TestReportToTheCommand(t *testing.T) {
 	}
 }
 
+// TestReportRunning: a start reported running, and nothing after, is
+// ReportedRunning: the command reads no record for a failure.
+func TestReportRunning(t *testing.T) {
+	p := testPlan(t)
+	done, _ := serve(t, p, p.Cgroup, &memRecorder{})
+	rec, err := reportTo(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Running(context.Background(), cid, 4242, "u.service"); err != nil {
+		t.Fatal(err)
+	}
+	rec.close()
+	if got := wait(t, done); got != ReportedRunning {
+		t.Errorf("Serve: %d, want ReportedRunning", got)
+	}
+}
+
 // TestReportRefused: the command's refusal comes back as the error, and
 // podunit-start does not record past it.
 func TestReportRefused(t *testing.T) {
@@ -162,7 +180,9 @@ func TestReportRefused(t *testing.T) {
 		t.Errorf("Running: %v, want the command's error", err)
 	}
 	rec.close()
-	wait(t, done)
+	if got := wait(t, done); got != ReportedFailed {
+		t.Errorf("Serve after a refusal: %d, want ReportedFailed", got)
+	}
 	if rec.local != nil {
 		t.Error("podunit-start opened the database after the command's answer")
 	}
@@ -202,8 +222,8 @@ func TestReportWithoutTheCommand(t *testing.T) {
 		rec.Failed(cid, &oci.ExecError{Code: 126, Msg: "permission denied"})
 		rec.close()
 		stop()
-		if wait(t, done) {
-			t.Error("Serve: a peer in another cgroup reported")
+		if got := wait(t, done); got != NotReported {
+			t.Errorf("Serve: a peer in another cgroup reported (%d)", got)
 		}
 		if len(cmd.running)+len(cmd.failed) > 0 {
 			t.Errorf("the command recorded for a stranger: %v %v", cmd.running, cmd.failed)
@@ -218,21 +238,25 @@ func TestReportWithoutTheCommand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		go func() { // the command says go, takes the report and dies unanswering
+			conn, err := ln.Accept()
+			ln.Close()
+			if err != nil {
+				return
+			}
+			_, _ = conn.Write([]byte("{}\n"))
+			buf := make([]byte, 512)
+			_, _ = conn.Read(buf)
+			conn.Close()
+		}()
 		rec, err := reportTo(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rec.close()
-		conn, err := ln.Accept() // the command takes the report and dies unanswering
-		if err != nil {
-			t.Fatal(err)
+		if rec.conn == nil || rec.local != nil {
+			t.Fatalf("connected %v, database open %v", rec.conn != nil, rec.local != nil)
 		}
-		go func() {
-			buf := make([]byte, 512)
-			_, _ = conn.Read(buf)
-			conn.Close()
-			ln.Close()
-		}()
 		if err := rec.Running(ctx, cid, 4243, "u.service"); err != nil {
 			t.Fatal(err)
 		}
@@ -241,4 +265,21 @@ func TestReportWithoutTheCommand(t *testing.T) {
 			t.Errorf("record: %s pid %d", c.State.Status, c.State.Pid)
 		}
 	})
+}
+
+// TestServeWithoutReports: a podunit-start that hangs up without a report
+// (it found no plan of its own, and the full unit-start records) is no
+// report: the command then waits for the lock.
+func TestServeWithoutReports(t *testing.T) {
+	p := testPlan(t)
+	cmd := &memRecorder{}
+	done, _ := serve(t, p, p.Cgroup, cmd)
+	rec := dialCommand(p.Nonce)
+	if rec.conn == nil {
+		t.Fatal("no command reached, or no word from it")
+	}
+	rec.close()
+	if got := wait(t, done); got != NotReported {
+		t.Errorf("Serve counted a podunit-start that reported nothing (%d)", got)
+	}
 }

@@ -48,17 +48,22 @@ func Main(args []string) int {
 var errNoPlan = errors.New("no plan")
 
 // planned takes container id's lock in lockDir, and the plan at path that
-// nonce names, and runs it, letting go of the lock when it is done.
+// nonce names, and runs it, letting go of the lock when it is done. The
+// command that made the plan says when it let go of the lock, where it
+// can be reached (dialCommand).
 func planned(ctx context.Context, nonce, path, lockDir, id string) error {
 	locks, err := state.NewLocks(lockDir)
 	if err != nil {
 		return err
 	}
+	rec := dialCommand(nonce)
 	unlock, err := locks.Lock(ctx, id)
 	if err != nil {
+		rec.close()
 		return err
 	}
 	defer unlock()
+	defer rec.close() // before the unlock: the command waits for the report's end
 	p, err := TakePlan(path, nonce)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "Warning: %s\n", err)
@@ -66,11 +71,9 @@ func planned(ctx context.Context, nonce, path, lockDir, id string) error {
 	if p == nil || p.ID != id || !inCgroup(p.Cgroup) {
 		return errNoPlan
 	}
-	rec, err := reportTo(p)
-	if err != nil {
+	if err := rec.open(p); err != nil {
 		return fmt.Errorf("state database %s: %w", p.DB, err)
 	}
-	defer rec.close() // before the unlock: the command waits for the report's end
 	return Run(ctx, p, rec)
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync"
 
 	"github.com/podunit/podunit/engine/model"
 )
@@ -15,7 +16,7 @@ type podMemoKey struct{}
 // record is as it was when the prepare first read it, and the steps see
 // one pod, not a pod that changes between them.
 type podMemo struct {
-	id string
+	mu sync.Mutex // a pod start's members prepare at once
 	p  *model.Pod
 }
 
@@ -31,14 +32,18 @@ func withPodMemo(ctx context.Context) context.Context {
 // forgetPod drops the memo's record, after a change to it in this process.
 func forgetPod(ctx context.Context) {
 	if m, _ := ctx.Value(podMemoKey{}).(*podMemo); m != nil {
-		m.id, m.p = "", nil
+		m.mu.Lock()
+		m.p = nil
+		m.mu.Unlock()
 	}
 }
 
 // rememberPod puts p, just read, in ctx's memo, if it has one.
 func rememberPod(ctx context.Context, p *model.Pod) {
 	if m, _ := ctx.Value(podMemoKey{}).(*podMemo); m != nil {
-		m.id, m.p = p.ID, p
+		m.mu.Lock()
+		m.p = p
+		m.mu.Unlock()
 	}
 }
 
@@ -46,9 +51,13 @@ func rememberPod(ctx context.Context, p *model.Pod) {
 // (read once), else read now. Callers must not change the record: those
 // sharing the memo see the same one.
 func (e *Engine) podOf(ctx context.Context, c *model.Container) (*model.Pod, error) {
-	m, _ := ctx.Value(podMemoKey{}).(*podMemo)
-	if m != nil && m.p != nil && m.id == c.Config.Pod {
-		return m.p, nil
+	if m, _ := ctx.Value(podMemoKey{}).(*podMemo); m != nil {
+		m.mu.Lock()
+		p := m.p
+		m.mu.Unlock()
+		if p != nil && p.ID == c.Config.Pod {
+			return p, nil
+		}
 	}
 	p, err := e.store.Pod(ctx, c.Config.Pod)
 	if err == nil {

@@ -86,6 +86,9 @@ func (e *Engine) initialized(c *model.Container) bool {
 // alone. A member that fails is named; the others still start.
 func (e *Engine) PodStart(ctx context.Context, ref string) error {
 	e.ConnectSoon(ctx, true) // its round trips overlap the pod's reads and lock
+	// the pod's record as the pod came up, which each member's prepare
+	// reads; the pod's lock is held until they are started
+	ctx = withPodMemo(ctx)
 	return e.podOp(ctx, ref, func(p *model.Pod, members []*model.Container) error {
 		conn, err := e.connect(ctx)
 		if err != nil {

@@ -64,6 +64,7 @@ func (e *Engine) podUpHere(ctx context.Context, p *model.Pod, unit string) error
 		return err
 	}
 	if e.podPinned(p) {
+		rememberPod(ctx, p)
 		return nil
 	}
 	return e.podUnitStart(ctx, p, unit)
@@ -331,10 +332,13 @@ func (e *Engine) podUnitStart(ctx context.Context, p *model.Pod, unit string) (e
 			return fmt.Errorf("pod %q: %w", p.Name, err)
 		}
 	}
-	_, err = e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
+	up, err := e.store.UpdatePod(ctx, p.ID, func(p *model.Pod) error {
 		p.State.NamespacesPinned, p.State.Unit, p.State.IP, p.State.HolderPid = true, unit, ip, holder
 		return nil
 	})
+	if err == nil {
+		rememberPod(ctx, up) // the members' prepares, in a pod start, read it there
+	}
 	if err == nil && ip != "" {
 		err = e.refreshHosts(ctx, p.Config.Network, "")
 	}

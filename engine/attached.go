@@ -17,7 +17,6 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // Stdio is the terminal or pipes an attached container uses.
@@ -281,4 +280,4 @@ func (e *Engine) finish(id string, code int, msg string) error {
 }
 
 // recordFailure notes why a start failed, for ps and inspect.
-func (e *Engine) recordFailure(id string, cause error) { unitstart.RecordFailure(e.store, id, cause) }
+func (e *Engine) recordFailure(id string, cause error) { recordFailureIn(e.store, id, cause) }

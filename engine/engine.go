@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podunit/podunit/engine/image"
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/rootless"
 	"github.com/podunit/podunit/engine/state"
@@ -53,7 +54,7 @@ type Engine struct {
 	cfg     Config
 	images  *image.Store
 	store   *state.Store
-	locks   *state.Locks
+	locks   *locks.Dir
 	runDir  string // <runroot>/podunit: bundles
 	runtime *oci.Runtime
 	podns   func() // a rootless pod's namespace lock, until the member's init is recorded
@@ -105,7 +106,7 @@ func (e *Engine) openState() error {
 	if e.cfg.Warn != nil {
 		store.SetWarn(e.cfg.Warn)
 	}
-	if e.locks, err = state.NewLocksWith(e.lockDir(), e.lockOptions()); err != nil {
+	if e.locks, err = locks.NewWith(e.lockDir(), e.lockOptions()); err != nil {
 		return err
 	}
 	if e.cfg.Self == "" {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/engine/unitstart"
 )
 
 func TestMergeImageHealth(t *testing.T) {
@@ -36,7 +35,7 @@ func TestStartupCheckRecords(t *testing.T) {
 		Startup: &model.HealthStartup{Test: []string{"CMD", "/ready"}, Timeout: 7 * time.Second, Retries: 2, Successes: 2},
 		Log:     &model.HealthLogSettings{Destination: "local", MaxCount: 3}}
 	c := &model.Container{Config: model.Config{Health: h}}
-	c.State.Health = unitstart.FreshHealth(c)
+	c.State.Health = c.FreshHealth()
 	if args, to := checkToRun(c); !reflect.DeepEqual(args, []string{"/ready"}) || to != 7*time.Second {
 		t.Fatalf("first check %q %s, want the startup check", args, to)
 	}

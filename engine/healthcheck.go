@@ -13,7 +13,6 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
-	"github.com/podunit/podunit/engine/unitstart"
 )
 
 // HealthcheckRun runs a container's health check once (its startup
@@ -47,7 +46,7 @@ func (e *Engine) HealthcheckRun(ctx context.Context, ref string) (string, error)
 			return nil
 		}
 		if rec.State.Health == nil {
-			rec.State.Health = unitstart.FreshHealth(rec)
+			rec.State.Health = rec.FreshHealth()
 		}
 		if startup {
 			outcome = recordStartup(rec.State.Health, h, result)

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/names"
-	"github.com/podunit/podunit/engine/state"
 )
 
 // lockNotice is how long a command waits for another's lock before it
@@ -15,10 +15,10 @@ const lockNotice = 2 * time.Second
 
 // lockOptions bounds lock waits by cfg.LockTimeout and reports a long
 // wait to cfg.Warn.
-func (e *Engine) lockOptions() state.LockOptions {
-	o := state.LockOptions{Timeout: e.cfg.LockTimeout, NoticeAfter: lockNotice}
+func (e *Engine) lockOptions() locks.Options {
+	o := locks.Options{Timeout: e.cfg.LockTimeout, NoticeAfter: lockNotice}
 	if e.cfg.Warn != nil {
-		o.OnWait = func(h state.Holder) {
+		o.OnWait = func(h locks.Holder) {
 			e.cfg.Warn(fmt.Errorf("%s is locked by %s; waiting", lockObject(h.ID), h))
 		}
 	}

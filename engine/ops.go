@@ -322,7 +322,7 @@ func (e *Engine) removeLocked(ctx context.Context, c *model.Container) error {
 		return err
 	}
 	e.containerEvent(c, "remove")
-	return e.locks.Remove(c.ID) // last, while held: see Locks.Remove
+	return e.locks.Remove(c.ID) // last, while held: see locks.Dir.Remove
 }
 
 // RemoveStorage removes a storage container that no podunit record holds:

@@ -252,6 +252,11 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err != nil {
 		return err
 	}
+	if nonce := os.Getenv(unitstart.PlanEnv); nonce != "" && !initOnly {
+		if done, err := e.unitStartPlanned(ctx, c.ID, nonce); done {
+			return err
+		}
+	}
 	unlock, err := e.lock(ctx, c.ID)
 	if err != nil {
 		return err
@@ -282,7 +287,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	}
 	// readyFirst: systemd hears READY=1 before the init may run (startReady)
 	readyFirst := !initOnly && c.Config.SdNotify != "container" && c.Config.SdNotify != "healthy"
-	if _, err := e.store.UpdateContainer(ctx, c.ID, unitstart.Started(readyFirst, pid, unit)); err != nil {
+	if _, err := e.store.UpdateContainer(ctx, c.ID, started(readyFirst, pid, unit)); err != nil {
 		return err
 	}
 	e.releasePodNS()
@@ -317,7 +322,7 @@ func (e *Engine) startReady(ctx context.Context, c *model.Container) error {
 		e.recordFailure(c.ID, err)
 		return err
 	}
-	if err := unitstart.Release(ctx, unitstart.StoreRecorder(e.store), rt, c, e.bundleDir(c.ID), e.notifyReady); err != nil {
+	if err := unitstart.Release(ctx, storeRecorder{e.store}, rt, c, e.bundleDir(c.ID), e.notifyReady); err != nil {
 		_ = e.store.Close()
 		return err
 	}
@@ -335,7 +340,7 @@ func (e *Engine) startInUnit(ctx context.Context, c *model.Container) error {
 	if err != nil {
 		return err
 	}
-	if err := unitstart.Start(ctx, unitstart.StoreRecorder(e.store), rt, c, e.bundleDir(c.ID)); err != nil {
+	if err := unitstart.Start(ctx, storeRecorder{e.store}, rt, c, e.bundleDir(c.ID)); err != nil {
 		return err
 	}
 	_, err = e.store.UpdateContainer(ctx, c.ID, func(c *model.Container) error {

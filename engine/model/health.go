@@ -66,3 +66,15 @@ func (h *HealthState) Record(l HealthLog, retries uint, inStartPeriod bool, keep
 		h.Status = HealthUnhealthy
 	}
 }
+
+// FreshHealth is the health state container c starts with: starting (with
+// its startup check's state where it has one), or nil without a check.
+func (c *Container) FreshHealth() *HealthState {
+	if c.Config.Health == nil {
+		return nil
+	}
+	if c.Config.Health.Startup != nil {
+		return &HealthState{Status: HealthStarting, Startup: &HealthStartupState{}}
+	}
+	return &HealthState{Status: HealthStarting}
+}

@@ -58,7 +58,7 @@ func incrementN(path, id string, n int) error {
 	return nil
 }
 
-// Four processes, each a read and a separate write under Locks.Lock: the
+// Four processes, each a read and a separate write under a locks.Dir's Lock: the
 // lock alone keeps the count exact.
 func TestCrossProcessLockedIncrements(t *testing.T) {
 	s, path := openTemp(t)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/model"
 )
 
@@ -64,12 +65,12 @@ func helperIncrement(dbPath, lockDir, id, count string) error {
 		return err
 	}
 	defer s.Close()
-	locks, err := NewLocks(lockDir)
+	l, err := locks.New(lockDir)
 	if err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
-		if err := lockedIncrement(s, locks, id); err != nil {
+		if err := lockedIncrement(s, l, id); err != nil {
 			return err
 		}
 	}
@@ -78,8 +79,8 @@ func helperIncrement(dbPath, lockDir, id, count string) error {
 
 // lockedIncrement is a lost-update pattern that only the lock makes safe:
 // read in one statement, write in another transaction.
-func lockedIncrement(s *Store, locks *Locks, id string) error {
-	unlock, err := locks.Lock(context.Background(), id)
+func lockedIncrement(s *Store, l *locks.Dir, id string) error {
+	unlock, err := l.Lock(context.Background(), id)
 	if err != nil {
 		return err
 	}
@@ -97,11 +98,11 @@ func lockedIncrement(s *Store, locks *Locks, id string) error {
 }
 
 func helperHold(lockDir, id string) error {
-	locks, err := NewLocks(lockDir)
+	l, err := locks.New(lockDir)
 	if err != nil {
 		return err
 	}
-	unlock, err := locks.Lock(context.Background(), id)
+	unlock, err := l.Lock(context.Background(), id)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type Plan struct {
 	// Name, LogDriver and LogTag are the container's, for its stdio
 	// (Stdio) and its errors, so that only the record's update reads it.
 	Name, LogDriver, LogTag string
+	// Pid is the init a podunit-start created and handed to systemd
+	// before it handed the start over (PlanEnv); 0 before.
+	Pid int `json:",omitempty"`
 }
 
 // PlanFile is where the plan for the container whose bundle is bundle lies.

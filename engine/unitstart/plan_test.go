@@ -3,7 +3,6 @@ package unitstart
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/engine/model"
@@ -70,19 +69,5 @@ func TestMainUsage(t *testing.T) {
 		if code := Main(args); code != 125 {
 			t.Errorf("Main(%q) = %d, want 125", args, code)
 		}
-	}
-}
-
-// TestRunRefusesALostDatabase: a start whose command cannot be reached and
-// whose state database is gone starts nothing and makes no new, empty
-// database there.
-func TestRunRefusesALostDatabase(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "state.db")
-	_, err := reportTo(&Plan{Nonce: "lost-" + filepath.Base(t.TempDir()), ID: "c1", DB: db, Bundle: t.TempDir(), Cgroup: "/system.slice/u.service"})
-	if err == nil || !strings.Contains(err.Error(), "no records") {
-		t.Fatalf("a start with no command and no database: %v", err)
-	}
-	if fi, err := os.Stat(db); err == nil && fi.Size() > 0 {
-		t.Errorf("it made a database at %s (%d bytes)", db, fi.Size())
 	}
 }

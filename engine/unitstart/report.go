@@ -13,21 +13,25 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/state"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
 // A prepared start's record is written by the command that made the plan:
-// it has the state database open already, and podunit-start then opens no
-// database (its open, update and checkpoint were a quarter of its CPU). The
-// command listens on an abstract socket that the plan's nonce names before
-// it queues the unit; podunit-start, holding the container's lock, reports
-// over it what the record must say (the init handed over, or the start
-// failed) and waits for the answer before it goes on, so the record is
-// written under podunit-start's lock and before the init runs, as in
-// unit-start. When the command cannot be reached (it died, or never
-// listened), or stops answering, podunit-start writes the record itself:
-// nothing a command's death interrupts is left unrecorded.
+// it has the state database open already, and podunit-start then links
+// and opens no database (SQLite's open, update and checkpoint were a
+// quarter of its CPU, its code half of its binary). The command listens on
+// an abstract socket that the plan's nonce names before it queues the
+// unit; podunit-start connects, waits for the command's word that the
+// bundle is made and the lock free, takes the container's lock, reports
+// over the socket what the record must say (the init handed over, or the
+// start failed) and waits for the answer before it goes on, so the record
+// is written under podunit-start's lock and before the init runs, as in
+// unit-start. Where the command cannot be reached (it died, or never
+// listened), or it stops answering before the init's record is written,
+// podunit-start hands the start to the full unit-start (PlanEnv), which
+// records it: nothing a command's death interrupts is left unrecorded. A
+// failure the command no longer hears of is the unit's cleanup's to
+// record, as an exit.
 
 // report is podunit-start's message to the command: Pid, the init created
 // and handed over, to be recorded running; or Failed, why the start failed
@@ -54,18 +58,6 @@ type Recorder interface {
 	// Failed records that the start failed, and why (RecordFailure).
 	Failed(id string, cause error)
 }
-
-// StoreRecorder records in st.
-func StoreRecorder(st *state.Store) Recorder { return storeRecorder{st} }
-
-type storeRecorder struct{ st *state.Store }
-
-func (r storeRecorder) Running(ctx context.Context, id string, pid int, unit string) error {
-	_, err := r.st.UpdateContainer(ctx, id, Started(true, pid, unit))
-	return err
-}
-
-func (r storeRecorder) Failed(id string, cause error) { RecordFailure(r.st, id, cause) }
 
 // Listen opens the socket on which the command that starts the unit of
 // the plan nonce names hears podunit-start's reports (Serve).
@@ -184,21 +176,28 @@ func inCgroupOf(pid int, cg string) bool {
 	return err == nil && own == cg
 }
 
+// PlanEnv names, in the environment of the full unit-start that
+// podunit-start executes, the nonce of the plan it hands over: unit-start
+// takes that plan (with its init, where one was created) and records the
+// start itself.
+const PlanEnv = "PODUNIT_START_PLAN"
+
+// ErrCommandGone is a report the command did not answer: the start is
+// handed to the full unit-start (PlanEnv).
+var ErrCommandGone = errors.New("the command that started the unit did not answer")
+
 // commandRecorder is podunit-start's Recorder: it reports to the command
-// over conn, and where the command cannot be reached, or stops answering,
-// records in the state database itself.
+// over conn.
 type commandRecorder struct {
-	conn  *net.UnixConn
-	rd    *bufio.Reader
-	db    string
-	local *state.Store
+	conn *net.UnixConn
+	rd   *bufio.Reader
 }
 
 // dialCommand connects to the command that starts the unit of the plan
 // nonce names, when it listens and runs as root, and waits for its word
 // that the bundle and plan are made and the container's lock let go (the
-// first answer Serve sends): no poll of the lock then. Without a command
-// it returns a recorder that records in the state database (open).
+// first answer Serve sends): no poll of the lock then. Its conn is nil
+// where there is no such command.
 func dialCommand(nonce string) *commandRecorder {
 	r := &commandRecorder{}
 	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: socketName(nonce), Net: "unix"})
@@ -214,43 +213,6 @@ func dialCommand(nonce string) *commandRecorder {
 		r.drop()
 	}
 	return r
-}
-
-// open readies r to record plan p's start: with no command to report to,
-// it opens the state database now, so that a lost one is refused before
-// anything starts.
-func (r *commandRecorder) open(p *Plan) error {
-	r.db = p.DB
-	if r.conn != nil {
-		return nil
-	}
-	_, err := r.store()
-	return err
-}
-
-// reportTo is dialCommand and open: the Recorder of plan p's start.
-func reportTo(p *Plan) (*commandRecorder, error) {
-	r := dialCommand(p.Nonce)
-	if err := r.open(p); err != nil {
-		r.close()
-		return nil, err
-	}
-	return r, nil
-}
-
-// store opens the state database, once.
-func (r *commandRecorder) store() (*state.Store, error) {
-	if r.local != nil {
-		return r.local, nil
-	}
-	st, err := state.OpenChecked(r.db, func() error { // the command that made the plan had one
-		return errors.New("it has no records (lost?): not starting the container")
-	})
-	if err != nil {
-		return nil, err
-	}
-	r.local = st
-	return st, nil
 }
 
 // ask sends rep to the command and returns its answer; ok is false when
@@ -294,11 +256,7 @@ func (r *commandRecorder) Running(ctx context.Context, id string, pid int, unit 
 	if err, ok := r.ask(report{Pid: pid}); ok {
 		return err
 	}
-	st, err := r.store()
-	if err != nil {
-		return err
-	}
-	return storeRecorder{st}.Running(ctx, id, pid, unit)
+	return ErrCommandGone
 }
 
 func (r *commandRecorder) Failed(id string, cause error) {
@@ -306,21 +264,12 @@ func (r *commandRecorder) Failed(id string, cause error) {
 	if x, ok := oci.IsExecError(cause); ok {
 		rep.Code = x.Code
 	}
-	if _, ok := r.ask(rep); ok {
-		return
-	}
-	if st, err := r.store(); err == nil {
-		RecordFailure(st, id, cause)
-	}
+	_, _ = r.ask(rep) // unanswered: the unit's cleanup records the exit
 }
 
-// close ends the report (the command goes on when it sees the end) and
-// closes the database where it was opened, checkpointing its WAL.
+// close ends the report: the command goes on when it sees the end.
 func (r *commandRecorder) close() {
 	if r.conn != nil {
-		r.conn.Close()
-	}
-	if r.local != nil {
-		_ = r.local.Close()
+		r.drop()
 	}
 }

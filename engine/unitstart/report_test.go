@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,9 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/state"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
@@ -43,8 +42,8 @@ func (m *memRecorder) Failed(id string, cause error) {
 	m.failed = append(m.failed, cause)
 }
 
-// testPlan is a plan whose unit is this test's own cgroup, with a state
-// database holding container cid created.
+// testPlan is a plan whose unit is this test's own cgroup, its bundle a
+// directory of the test's.
 func testPlan(t *testing.T) *Plan {
 	t.Helper()
 	cg, err := systemd.OwnCgroup()
@@ -53,18 +52,7 @@ func testPlan(t *testing.T) *Plan {
 	}
 	nonce := make([]byte, 8)
 	_, _ = rand.Read(nonce)
-	db := filepath.Join(t.TempDir(), "state.db")
-	st, err := state.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &model.Container{ID: cid, Name: "web"}
-	c.State.Status = model.Created
-	if err := st.AddContainer(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	return &Plan{Nonce: hex.EncodeToString(nonce), ID: cid, DB: db, Cgroup: cg}
+	return &Plan{Nonce: hex.EncodeToString(nonce), ID: cid, Bundle: t.TempDir(), Cgroup: cg}
 }
 
 // serve runs the command's side of p's start with rec, returning what
@@ -91,32 +79,15 @@ func wait(t *testing.T, done <-chan Served) Served {
 	}
 }
 
-func record(t *testing.T, db string) *model.Container {
-	t.Helper()
-	st, err := state.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := st.Container(context.Background(), cid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestReportToTheCommand: podunit-start's reports reach the command, which
 // records them and answers; podunit-start opens no database.
 func TestReportToTheCommand(t *testing.T) {
 	p := testPlan(t)
 	cmd := &memRecorder{}
 	done, _ := serve(t, p, p.Cgroup, cmd)
-	rec, err := reportTo(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rec.conn == nil || rec.local != nil {
-		t.Fatalf("reportTo: connected %v, opened the database %v", rec.conn != nil, rec.local != nil)
+	rec := dialCommand(p.Nonce)
+	if rec.conn == nil {
+		t.Fatal("dialCommand: no command reached, or no word from it")
 	}
 	ctx := context.Background()
 	if err := rec.Running(ctx, cid, 4242, "u.service"); err != nil {
@@ -127,9 +98,6 @@ func TestReportToTheCommand(t *testing.T) {
 	rec.close()
 	if got := wait(t, done); got != ReportedFailed {
 		t.Errorf("Serve after failures: %d, want ReportedFailed", got)
-	}
-	if rec.local != nil {
-		t.Error("podunit-start opened the database while the command answered")
 	}
 	want := cid + " " + filepath.Base(p.Cgroup) + " " + strconv.Itoa(4242)
 	if len(cmd.running) != 1 || cmd.running[0] != want {
@@ -144,9 +112,6 @@ func TestReportToTheCommand(t *testing.T) {
 	if _, ok := oci.IsExecError(cmd.failed[1]); ok || cmd.failed[1].Error() != "no fifo" {
 		t.Errorf("second failure: %#v", cmd.failed[1])
 	}
-	if c := record(t, p.DB); c.State.Status != model.Created {
-		t.Errorf("the database was written: %s", c.State.Status)
-	}
 }
 
 // TestReportRunning: a start reported running, and nothing after, is
@@ -154,10 +119,7 @@ func TestReportToTheCommand(t *testing.T) {
 func TestReportRunning(t *testing.T) {
 	p := testPlan(t)
 	done, _ := serve(t, p, p.Cgroup, &memRecorder{})
-	rec, err := reportTo(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := dialCommand(p.Nonce)
 	if err := rec.Running(context.Background(), cid, 4242, "u.service"); err != nil {
 		t.Fatal(err)
 	}
@@ -172,10 +134,7 @@ func TestReportRunning(t *testing.T) {
 func TestReportRefused(t *testing.T) {
 	p := testPlan(t)
 	done, _ := serve(t, p, p.Cgroup, &memRecorder{runningErr: errors.New("database is locked")})
-	rec, err := reportTo(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := dialCommand(p.Nonce)
 	if err := rec.Running(context.Background(), cid, 4242, "u.service"); err == nil || err.Error() != "database is locked" {
 		t.Errorf("Running: %v, want the command's error", err)
 	}
@@ -183,57 +142,56 @@ func TestReportRefused(t *testing.T) {
 	if got := wait(t, done); got != ReportedFailed {
 		t.Errorf("Serve after a refusal: %d, want ReportedFailed", got)
 	}
-	if rec.local != nil {
-		t.Error("podunit-start opened the database after the command's answer")
-	}
 }
 
 // TestReportWithoutTheCommand: with no command listening, or one that
-// turns it away (its peer is in another cgroup), or gone before it
-// answers, podunit-start records in the database itself.
+// turns it away (its peer is in another cgroup), podunit-start hands the
+// plan, untaken, to the full unit-start; with one gone before it answers
+// the init's report, it writes the plan back with the init's pid and hands
+// it over too.
 func TestReportWithoutTheCommand(t *testing.T) {
 	ctx := context.Background()
+	lockDir := t.TempDir()
 	t.Run("none", func(t *testing.T) {
 		p := testPlan(t)
-		rec, err := reportTo(p)
-		if err != nil {
+		if err := WritePlan(p); err != nil {
 			t.Fatal(err)
 		}
-		defer rec.close()
-		if rec.conn != nil || rec.local == nil {
-			t.Fatalf("connected %v, database open %v", rec.conn != nil, rec.local != nil)
+		if err := planned(ctx, p.Nonce, PlanFile(p.Bundle), lockDir, cid); !errors.Is(err, errHandOff) {
+			t.Fatalf("planned without a command: %v, want the hand-over", err)
 		}
-		if err := rec.Running(ctx, cid, 4242, "u.service"); err != nil {
-			t.Fatal(err)
-		}
-		rec.close()
-		if c := record(t, p.DB); c.State.Status != model.Running || c.State.Pid != 4242 || c.State.Unit != "u.service" {
-			t.Errorf("record: %s pid %d unit %q", c.State.Status, c.State.Pid, c.State.Unit)
+		if got, _ := TakePlan(PlanFile(p.Bundle), p.Nonce); got == nil || got.Pid != 0 {
+			t.Errorf("the plan handed over: %+v", got)
 		}
 	})
 	t.Run("turned away", func(t *testing.T) {
 		p := testPlan(t)
 		cmd := &memRecorder{}
 		done, stop := serve(t, p, "/another.slice/u.service", cmd)
-		rec, err := reportTo(p)
-		if err != nil {
+		if err := WritePlan(p); err != nil {
 			t.Fatal(err)
 		}
-		rec.Failed(cid, &oci.ExecError{Code: 126, Msg: "permission denied"})
-		rec.close()
+		err := planned(ctx, p.Nonce, PlanFile(p.Bundle), lockDir, cid)
 		stop()
+		if !errors.Is(err, errHandOff) {
+			t.Fatalf("planned, turned away: %v, want the hand-over", err)
+		}
 		if got := wait(t, done); got != NotReported {
 			t.Errorf("Serve: a peer in another cgroup reported (%d)", got)
 		}
 		if len(cmd.running)+len(cmd.failed) > 0 {
 			t.Errorf("the command recorded for a stranger: %v %v", cmd.running, cmd.failed)
 		}
-		if c := record(t, p.DB); c.State.Status != model.Exited || c.State.ExitCode != 126 || c.State.Error != "permission denied" {
-			t.Errorf("record: %s code %d error %q", c.State.Status, c.State.ExitCode, c.State.Error)
+		if _, err := os.Stat(PlanFile(p.Bundle)); err != nil {
+			t.Errorf("the plan was not left for the full unit-start: %v", err)
 		}
 	})
 	t.Run("gone", func(t *testing.T) {
 		p := testPlan(t)
+		p.Pid = 4243 // created and handed over already: Run goes to the report
+		if err := WritePlan(p); err != nil {
+			t.Fatal(err)
+		}
 		ln, err := Listen(p.Nonce)
 		if err != nil {
 			t.Fatal(err)
@@ -249,20 +207,11 @@ func TestReportWithoutTheCommand(t *testing.T) {
 			_, _ = conn.Read(buf)
 			conn.Close()
 		}()
-		rec, err := reportTo(p)
-		if err != nil {
-			t.Fatal(err)
+		if err := planned(ctx, p.Nonce, PlanFile(p.Bundle), lockDir, cid); !errors.Is(err, errHandOff) {
+			t.Fatalf("planned with the command gone: %v, want the hand-over", err)
 		}
-		defer rec.close()
-		if rec.conn == nil || rec.local != nil {
-			t.Fatalf("connected %v, database open %v", rec.conn != nil, rec.local != nil)
-		}
-		if err := rec.Running(ctx, cid, 4243, "u.service"); err != nil {
-			t.Fatal(err)
-		}
-		rec.close()
-		if c := record(t, p.DB); c.State.Status != model.Running || c.State.Pid != 4243 {
-			t.Errorf("record: %s pid %d", c.State.Status, c.State.Pid)
+		if got, _ := TakePlan(PlanFile(p.Bundle), p.Nonce); got == nil || got.Pid != 4243 {
+			t.Errorf("the plan handed over: %+v, want pid 4243 in it", got)
 		}
 	})
 }
@@ -281,5 +230,32 @@ func TestServeWithoutReports(t *testing.T) {
 	rec.close()
 	if got := wait(t, done); got != NotReported {
 		t.Errorf("Serve counted a podunit-start that reported nothing (%d)", got)
+	}
+}
+
+// TestPlannedWithoutItsOwnPlan: with the command there but a plan that is
+// not this start's (another nonce), or none, podunit-start takes the full
+// road (errNoPlan) and reports nothing; another start's plan is removed.
+func TestPlannedWithoutItsOwnPlan(t *testing.T) {
+	ctx := context.Background()
+	for _, other := range []bool{true, false} {
+		p := testPlan(t)
+		if other {
+			foreign := *p
+			foreign.Nonce = "another"
+			if err := WritePlan(&foreign); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done, _ := serve(t, p, p.Cgroup, &memRecorder{})
+		if err := planned(ctx, p.Nonce, PlanFile(p.Bundle), t.TempDir(), cid); !errors.Is(err, errNoPlan) {
+			t.Errorf("another plan %v: planned = %v, want the full road", other, err)
+		}
+		if got := wait(t, done); got != NotReported {
+			t.Errorf("another plan %v: Serve = %d, want NotReported", other, got)
+		}
+		if _, err := os.Stat(PlanFile(p.Bundle)); !os.IsNotExist(err) {
+			t.Errorf("another plan %v: a plan is left (%v)", other, err)
+		}
 	}
 }

@@ -9,57 +9,70 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/state"
 	"github.com/podunit/podunit/engine/systemd"
 )
 
 // Main is podunit-start, a container unit's ExecStart= when the command
 // that started the unit makes the bundle: NONCE PLAN LOCKS -- ARGV..., where
 // ARGV is the full `container unit-start ID` command line and LOCKS the
-// directory of the objects' locks. It waits for the container's lock, which
-// that command holds until the bundle and the plan are made, takes the plan
-// NONCE names and finishes the start (Run); without one, or in a unit other
-// than the plan's, it lets go of the lock and executes ARGV. It returns the
-// exit status.
+// directory of the objects' locks. It waits for the command's word and the
+// container's lock, takes the plan NONCE names and finishes the start
+// (Run), reporting it to the command. Without a plan of its own, or in a
+// unit other than the plan's, it lets go of the lock and executes ARGV;
+// without the command to report to, it executes ARGV with PlanEnv, which
+// takes the plan over. It returns the exit status.
 func Main(args []string) int {
 	if len(args) < 5 || args[3] != "--" {
 		fmt.Fprintln(os.Stderr, "Error: usage: podunit-start NONCE PLAN LOCKS -- UNIT-START-COMMAND... (a container unit's ExecStart=)")
 		return 125
 	}
 	nonce, planPath, lockDir, argv := args[0], args[1], args[2], args[4:]
-	ctx := context.Background()
-	if err := planned(ctx, nonce, planPath, lockDir, argv[len(argv)-1]); err != errNoPlan {
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "Error: %s\n", err)
-			if x, ok := oci.IsExecError(err); ok {
-				return x.Code
-			}
-			return 125
-		}
+	env := os.Environ()
+	switch err := planned(context.Background(), nonce, planPath, lockDir, argv[len(argv)-1]); {
+	case err == nil:
 		return 0
+	case errors.Is(err, errHandOff):
+		env = append(env, PlanEnv+"="+nonce)
+	case !errors.Is(err, errNoPlan):
+		fmt.Fprintf(os.Stderr, "Error: %s\n", err)
+		if x, ok := oci.IsExecError(err); ok {
+			return x.Code
+		}
+		return 125
 	}
-	err := unix.Exec(argv[0], argv, os.Environ())
+	err := unix.Exec(argv[0], argv, env)
 	fmt.Fprintf(os.Stderr, "Error: running %s: %s\n", argv[0], err)
 	return 125
 }
 
-// errNoPlan is a start with no plan of its own: the full unit-start's.
-var errNoPlan = errors.New("no plan")
+var (
+	// errNoPlan is a start with no plan of its own: the full unit-start's.
+	errNoPlan = errors.New("no plan")
+	// errHandOff is a planned start that the full unit-start finishes
+	// (PlanEnv): there is no command to report to.
+	errHandOff = errors.New("handed over")
+)
 
 // planned takes container id's lock in lockDir, and the plan at path that
 // nonce names, and runs it, letting go of the lock when it is done. The
-// command that made the plan says when it let go of the lock, where it
-// can be reached (dialCommand).
+// command that made the plan says when it let go of the lock; without that
+// command the plan is left to the full unit-start, and so is a start whose
+// record the command did not write (the plan is written back, with the
+// init's pid).
 func planned(ctx context.Context, nonce, path, lockDir, id string) error {
-	locks, err := state.NewLocks(lockDir)
+	rec := dialCommand(nonce)
+	if rec.conn == nil {
+		return errHandOff
+	}
+	defer rec.close()
+	l, err := locks.New(lockDir)
 	if err != nil {
 		return err
 	}
-	rec := dialCommand(nonce)
-	unlock, err := locks.Lock(ctx, id)
+	unlock, err := l.Lock(ctx, id)
 	if err != nil {
-		rec.close()
 		return err
 	}
 	defer unlock()
@@ -68,49 +81,60 @@ func planned(ctx context.Context, nonce, path, lockDir, id string) error {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "Warning: %s\n", err)
 	}
-	if p == nil || p.ID != id || !inCgroup(p.Cgroup) {
+	if p == nil || p.ID != id || !InCgroup(p.Cgroup) {
 		return errNoPlan
 	}
-	if err := rec.open(p); err != nil {
-		return fmt.Errorf("state database %s: %w", p.DB, err)
+	err = Run(ctx, p, rec)
+	if errors.Is(err, ErrCommandGone) {
+		if werr := WritePlan(p); werr != nil {
+			return fmt.Errorf("%w, and the start cannot be handed over: %w", err, werr)
+		}
+		return errHandOff
 	}
-	return Run(ctx, p, rec)
+	return err
 }
 
-// inCgroup reports whether this process runs in the cgroup cg.
-func inCgroup(cg string) bool {
+// InCgroup reports whether this process runs in the cgroup cg.
+func InCgroup(cg string) bool {
 	own, err := systemd.OwnCgroup()
 	return err == nil && own == cg
 }
 
 // Run finishes the start p plans, in its unit, as unit-start does after the
 // bundle (engine.UnitStart), with the container's lock held: the runtime's
-// create, the init handed over, the record running (rec), READY=1 and the
-// release; a failure is recorded before the caller lets go of the lock, for
-// the command that started the unit waits for it.
+// create and the init handed over (unless p has its Pid already), the
+// record running (rec), READY=1 and the release; a failure is recorded
+// before the caller lets go of the lock, for the command that started the
+// unit waits for it. An ErrCommandGone from rec leaves p.Pid created and
+// handed over, waiting for its release.
 func Run(ctx context.Context, p *Plan, rec Recorder) error {
 	c, rt := p.container(), p.Runtime
 	unit := path.Base(p.Cgroup)
-	stdio, closeStdio, err := Stdio(c, unit)
-	if err != nil {
-		rec.Failed(c.ID, err)
+	if p.Pid == 0 {
+		stdio, closeStdio, err := Stdio(c, unit)
+		if err != nil {
+			rec.Failed(c.ID, err)
+			return err
+		}
+		defer closeStdio()
+		pid, err := rt.Create(ctx, c.ID, p.Bundle, stdio)
+		if err != nil {
+			rec.Failed(c.ID, err)
+			return err
+		}
+		if err := HandOver(pid); err != nil {
+			_ = rt.Delete(ctx, c.ID, true)
+			rec.Failed(c.ID, err)
+			return err
+		}
+		p.Pid = pid
+	}
+	if err := rec.Running(ctx, c.ID, p.Pid, unit); err != nil {
+		if !errors.Is(err, ErrCommandGone) {
+			_ = rt.Delete(ctx, c.ID, true)
+		}
 		return err
 	}
-	defer closeStdio()
-	pid, err := rt.Create(ctx, c.ID, p.Bundle, stdio)
-	if err != nil {
-		rec.Failed(c.ID, err)
-		return err
-	}
-	if err := HandOver(pid); err != nil {
-		_ = rt.Delete(ctx, c.ID, true)
-		rec.Failed(c.ID, err)
-		return err
-	}
-	if err := rec.Running(ctx, c.ID, pid, unit); err != nil {
-		_ = rt.Delete(ctx, c.ID, true)
-		return err
-	}
-	c.State.Pid, c.State.Unit = pid, unit
+	c.State.Pid, c.State.Unit = p.Pid, unit
 	return Release(ctx, rec, &rt, c, p.Bundle, NotifyReady)
 }

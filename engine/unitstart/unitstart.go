@@ -6,14 +6,14 @@
 // `container unit-start` (engine.UnitStart) makes the bundle in the unit and
 // then takes these steps. podunit-start (cmd/podunit-start) takes them alone,
 // on a bundle that the command starting the unit made before (a Plan): a
-// program of a few MB that links neither containers/storage nor the command
-// line nor containers.conf, for a process's fixed costs (Go's start on a 25
-// MB binary, package inits, the exit) were half of unit-start's CPU in a
-// pod's start; the record it reports to that command, which writes it
-// (report.go), so it opens no database unless the command is gone. Without
-// a plan of its own, podunit-start executes the full unit-start: a start
-// that systemd makes itself (Restart=, `systemctl start`) makes its bundle
-// in the unit, as before.
+// 5 MB program that links neither containers/storage nor the command line,
+// containers.conf or SQLite, for a process's fixed costs (Go's start on a
+// 25 MB binary, package inits, the exit) were half of unit-start's CPU in a
+// pod's start. The record it reports to that command, which writes it
+// (report.go); without that command it hands the plan to the full
+// unit-start (PlanEnv). Without a plan of its own, podunit-start executes
+// the full unit-start: a start that systemd makes itself (Restart=,
+// `systemctl start`) makes its bundle in the unit, as before.
 package unitstart
 
 import (
@@ -21,14 +21,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/state"
 	"github.com/podunit/podunit/engine/systemd"
 	"github.com/podunit/podunit/internal/procstat"
 )
@@ -44,48 +42,6 @@ func HandOver(pid int) error {
 	}
 	_, err = systemd.Barrier()
 	return err
-}
-
-// Started is the record's change for a start in unit whose init is pid:
-// running (or created, when the init is not let go yet), its error and
-// exit code cleared, its health starting again.
-func Started(running bool, pid int, unit string) func(*model.Container) error {
-	return func(c *model.Container) error {
-		c.State.Status, c.State.Pid, c.State.Error = model.Created, pid, ""
-		if running {
-			c.State.Status = model.Running
-		}
-		c.State.Unit, c.State.StartedAt, c.State.ExitCode = unit, time.Now().UTC(), 0
-		c.State.Health = FreshHealth(c)
-		return nil
-	}
-}
-
-// FreshHealth is the health state a container starts with: starting, or
-// nothing without a health check.
-func FreshHealth(c *model.Container) *model.HealthState {
-	if c.Config.Health == nil {
-		return nil
-	}
-	if c.Config.Health.Startup != nil {
-		return &model.HealthState{Status: model.HealthStarting, Startup: &model.HealthStartupState{}}
-	}
-	return &model.HealthState{Status: model.HealthStarting}
-}
-
-// RecordFailure records that container id did not start, and why: exited,
-// with the exec error's code (126, 127) or 125. The command that started
-// the unit reports that reason rather than systemd's "job failed".
-func RecordFailure(st *state.Store, id string, cause error) {
-	code := 125
-	if x, ok := oci.IsExecError(cause); ok {
-		code = x.Code
-	}
-	_, _ = st.UpdateContainer(context.Background(), id, func(c *model.Container) error {
-		c.State.Status, c.State.Pid = model.Exited, 0
-		c.State.ExitCode, c.State.Error, c.State.FinishedAt = code, cause.Error(), time.Now().UTC()
-		return nil
-	})
 }
 
 // Raced names a start that lost a race: the init that waited for start is

@@ -17,7 +17,8 @@ import (
 // network of its own; a start systemd makes alone, a plan that is not the
 // start's own, a unit name another unit holds and a terminal take the full
 // unit-start. podunit-start reports the start to the command, which
-// records it; a command that died leaves the record to podunit-start.
+// records it; a command that died leaves the plan and the record to the
+// full unit-start.
 func TestPreparedStart(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
@@ -26,9 +27,9 @@ func TestPreparedStart(t *testing.T) {
 	t.Run("a restart by systemd takes the full unit-start", func(t *testing.T) { checkPreparedRestart(t, e) })
 	t.Run("a failing member is named and leaves no mount", func(t *testing.T) { checkPreparedFailure(t, e) })
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkPreparedNameHeld(t, e) })
-	t.Run("podunit-start without its own plan runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
+	t.Run("podunit-start without a command to report to runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
 	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkPreparedDetached(t, e) })
-	t.Run("the command killed as its plan is written: podunit-start records the start", func(t *testing.T) { checkPreparedCommandKilled(t, e) })
+	t.Run("the command killed as its plan is written: the start is recorded", func(t *testing.T) { checkPreparedCommandKilled(t, e) })
 }
 
 // noPlanLeft fails t where container id's bundle still holds a plan.
@@ -165,13 +166,16 @@ func checkPreparedForeignPlan(t *testing.T, e *env) {
 				t.Fatal(err)
 			}
 		}
-		out := e.sh(helper + " bbbb " + plan + " " + locks + " -- /bin/sh -c 'echo full road for $0' feed")
-		if out != "full road for feed\n" {
+		// no command listens for nonce bbbb: the full road gets the plan's
+		// nonce, and the plan is left to it (unit-start takes its own)
+		out := e.sh(helper + " bbbb " + plan + " " + locks + " -- /bin/sh -c 'echo full road for $0 plan=$PODUNIT_START_PLAN' feed")
+		if out != "full road for feed plan=bbbb\n" {
 			t.Errorf("%s: podunit-start printed %q", tc.what, out)
 		}
-		if _, err := os.Stat(plan); !os.IsNotExist(err) {
-			t.Errorf("%s: the plan is left (%v)", tc.what, err)
+		if _, err := os.Stat(plan); (err == nil) != (tc.plan != "") {
+			t.Errorf("%s: the plan is not left as it was (%v)", tc.what, err)
 		}
+		_ = os.Remove(plan)
 	}
 	if r := e.sh(helper + " only-two-words x; echo exit=$?"); !strings.Contains(r, "usage") || !strings.HasSuffix(r, "exit=125\n") {
 		t.Errorf("podunit-start without its arguments: %q", r)
@@ -217,8 +221,9 @@ func checkPreparedDetached(t *testing.T, e *env) {
 
 // checkPreparedCommandKilled: `start` SIGKILLed once its plan is written
 // (podunit-start then finds no command to report to, or one gone before it
-// answers) still leaves a container recorded running with the unit's main
-// pid, as the unit runs it, and a stop that cleans up after it.
+// answers, and hands the plan to the full unit-start) still leaves a
+// container recorded running with the unit's main pid, as the unit runs
+// it, and a stop that cleans up after it.
 func checkPreparedCommandKilled(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-pk.service")

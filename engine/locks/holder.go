@@ -1,4 +1,4 @@
-package state
+package locks
 
 import (
 	"bufio"
@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// LockOptions bound and report the wait for a lock another process holds.
-type LockOptions struct {
+// Options bound and report the wait for a lock another process holds.
+type Options struct {
 	// Timeout ends a wait with ErrConflict naming the holder; 0 waits
 	// as long as the caller's context allows.
 	Timeout time.Duration

@@ -1,4 +1,7 @@
-package state
+// Package locks is the per-object locks that every podunit process shares
+// (containers, pods, volumes, ...), kept apart from the state database so
+// that a program that takes a lock needs no SQLite (podunit-start).
+package locks
 
 import (
 	"context"
@@ -13,49 +16,49 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 )
 
-// Locks hands out exclusive per-object locks shared by every podunit
+// Dir hands out exclusive per-object locks shared by every podunit
 // process: an flock(2) on dir/<id>.lock. The kernel drops a dead process's
 // locks, so a SIGKILL never leaves a stale one. Goroutines of one process
 // queue on an in-process gate first, so only one of them at a time waits
 // on the file.
-type Locks struct {
+type Dir struct {
 	dir   string
-	opts  LockOptions
+	opts  Options
 	mu    sync.Mutex
 	gates map[string]*gate
 }
 
-// NewLocks keeps lock files in dir, creating it if needed. A directory on
+// New keeps lock files in dir, creating it if needed. A directory on
 // tmpfs (under the run root) suits: locks need not outlive a boot.
-func NewLocks(dir string) (*Locks, error) { return NewLocksWith(dir, LockOptions{}) }
+func New(dir string) (*Dir, error) { return NewWith(dir, Options{}) }
 
-// NewLocksWith is NewLocks whose waits opts bounds and reports. dir must
+// NewWith is New whose waits opts bounds and reports. dir must
 // be a directory, not a symbolic link to one.
-func NewLocksWith(dir string, opts LockOptions) (*Locks, error) {
+func NewWith(dir string, opts Options) (*Dir, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("lock directory %s: %w", dir, err)
 	}
 	if st, err := os.Lstat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("lock directory %s: not a directory (a symbolic link?): %w", dir, errdefs.ErrInvalidArgument)
 	}
-	return &Locks{dir: dir, opts: opts, gates: map[string]*gate{}}, nil
+	return &Dir{dir: dir, opts: opts, gates: map[string]*gate{}}, nil
 }
 
 // Lock takes the lock on id, waiting until it is free or ctx is done. The
 // returned unlock releases it; calling unlock more than once is harmless.
-func (l *Locks) Lock(ctx context.Context, id string) (unlock func(), err error) {
+func (l *Dir) Lock(ctx context.Context, id string) (unlock func(), err error) {
 	return l.lock(ctx, id, true)
 }
 
 // TryLock takes the lock on id if it is free, and fails with ErrConflict
 // if another process or goroutine holds it.
-func (l *Locks) TryLock(id string) (unlock func(), err error) {
+func (l *Dir) TryLock(id string) (unlock func(), err error) {
 	return l.lock(context.Background(), id, false)
 }
 
 // LockAll takes the locks on every id, in sorted order so that two callers
 // with overlapping sets cannot deadlock. On failure it holds none of them.
-func (l *Locks) LockAll(ctx context.Context, ids []string) (unlock func(), err error) {
+func (l *Dir) LockAll(ctx context.Context, ids []string) (unlock func(), err error) {
 	var held []func()
 	release := func() {
 		for i := len(held) - 1; i >= 0; i-- {
@@ -77,7 +80,7 @@ func (l *Locks) LockAll(ctx context.Context, ids []string) (unlock func(), err e
 // the last step before unlock, once the object itself is gone: a command
 // arriving after the removal locks a fresh file at once, and one already
 // waiting moves to that fresh file when it wakes.
-func (l *Locks) Remove(id string) error {
+func (l *Dir) Remove(id string) error {
 	if err := checkLockID(id); err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func (l *Locks) Remove(id string) error {
 
 // RemoveIdle deletes id's lock file if nobody holds the lock, taking it
 // for the removal (as Remove wants); a held lock is ErrConflict.
-func (l *Locks) RemoveIdle(id string) error {
+func (l *Dir) RemoveIdle(id string) error {
 	unlock, err := l.TryLock(id)
 	if err != nil {
 		return err
@@ -100,7 +103,7 @@ func (l *Locks) RemoveIdle(id string) error {
 }
 
 // lock takes id's in-process gate, then its file lock.
-func (l *Locks) lock(ctx context.Context, id string, wait bool) (func(), error) {
+func (l *Dir) lock(ctx context.Context, id string, wait bool) (func(), error) {
 	if err := checkLockID(id); err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func lockErr(id string, err error) error {
 }
 
 // path is id's lock file.
-func (l *Locks) path(id string) string {
+func (l *Dir) path(id string) string {
 	return filepath.Join(l.dir, id+".lock")
 }
 

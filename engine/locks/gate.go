@@ -1,4 +1,4 @@
-package state
+package locks
 
 import "context"
 
@@ -11,7 +11,7 @@ type gate struct {
 }
 
 // enter takes id's gate, waiting (if wait) until it is free or ctx is done.
-func (l *Locks) enter(ctx context.Context, id string, wait bool) error {
+func (l *Dir) enter(ctx context.Context, id string, wait bool) error {
 	g := l.ref(id)
 	select {
 	case g.slot <- struct{}{}:
@@ -32,7 +32,7 @@ func (l *Locks) enter(ctx context.Context, id string, wait bool) error {
 }
 
 // leave releases id's gate.
-func (l *Locks) leave(id string) {
+func (l *Dir) leave(id string) {
 	l.mu.Lock()
 	g := l.gates[id]
 	l.mu.Unlock()
@@ -41,7 +41,7 @@ func (l *Locks) leave(id string) {
 }
 
 // ref finds or makes id's gate and counts one more user.
-func (l *Locks) ref(id string) *gate {
+func (l *Dir) ref(id string) *gate {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g := l.gates[id]
@@ -54,7 +54,7 @@ func (l *Locks) ref(id string) *gate {
 }
 
 // unref counts one user fewer and drops an unused gate.
-func (l *Locks) unref(id string) {
+func (l *Dir) unref(id string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g := l.gates[id]

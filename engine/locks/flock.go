@@ -1,4 +1,4 @@
-package state
+package locks
 
 import (
 	"context"
@@ -27,7 +27,7 @@ const (
 )
 
 // lockFile opens path and takes an exclusive flock on it. If the file was
-// removed (Locks.Remove) while this process waited, the lock it got guards
+// removed (Dir.Remove) while this process waited, the lock it got guards
 // nothing any more, so it starts again on the file now at path.
 // A symlink at path is refused (O_NOFOLLOW), so a lock file never makes
 // podunit create or lock a file elsewhere. waited, if set, is called once
@@ -121,11 +121,11 @@ func unlockFile(f *os.File) {
 	f.Close()
 }
 
-// waitNotice tells LockOptions.OnWait once who holds a lock waited on,
+// waitNotice tells Options.OnWait once who holds a lock waited on,
 // and names the holder when the wait times out.
 type waitNotice struct {
 	id       string
-	opts     LockOptions
+	opts     Options
 	start    time.Time
 	told     bool
 	deadline bool // the context's deadline is opts.Timeout's

@@ -1,4 +1,4 @@
-package state
+package locks
 
 import (
 	"context"
@@ -33,7 +33,7 @@ func TestWaitNamesTheHolderAndTimesOut(t *testing.T) {
 	dir := t.TempDir()
 	var mu sync.Mutex
 	var told []Holder
-	l, err := NewLocksWith(dir, LockOptions{Timeout: 300 * time.Millisecond, NoticeAfter: 50 * time.Millisecond,
+	l, err := NewWith(dir, Options{Timeout: 300 * time.Millisecond, NoticeAfter: 50 * time.Millisecond,
 		OnWait: func(h Holder) { mu.Lock(); told = append(told, h); mu.Unlock() }})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestLockFollowsNoSymlink(t *testing.T) {
 	if err := os.Symlink(dir, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewLocks(link); !errdefs.IsInvalidArgument(err) {
+	if _, err := New(link); !errdefs.IsInvalidArgument(err) {
 		t.Errorf("a lock directory that is a symlink: %v", err)
 	}
 }

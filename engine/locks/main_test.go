@@ -1,0 +1,5 @@
+package locks
+
+import "context"
+
+var ctx = context.Background()

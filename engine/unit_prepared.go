@@ -84,7 +84,7 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 	_, _ = rand.Read(nonce)
 	p := &unitstart.Plan{Nonce: hex.EncodeToString(nonce), ID: c.ID, Cgroup: names.SliceCgroup(t.Slice, t.Name), DB: e.dbPath(),
 		Name: c.Name, LogDriver: c.Config.LogDriver, LogTag: c.Config.LogTag}
-	ln, lerr := unitstart.Listen(p.Nonce) // without it podunit-start records the start itself
+	ln, lerr := unitstart.Listen(p.Nonce) // without it podunit-start hands the plan to unit-start
 	if lerr != nil {
 		ln = nil
 	}
@@ -146,7 +146,7 @@ func (e *Engine) unprepare(ctx context.Context, c *model.Container, plan string)
 // unitStartPlanned finishes in its unit the prepared start of container id
 // that podunit-start handed over (unitstart.PlanEnv names the plan's
 // nonce): the command that made the plan was gone, so this process writes
-// the record. The plan says whether podunit-start created the init and
+// the record, the `start` event and the health check's timer. The plan says whether podunit-start created the init and
 // handed it to systemd already (its Pid). It reports whether the plan was
 // the start's own: if not, the full unit-start goes on.
 func (e *Engine) unitStartPlanned(ctx context.Context, id, nonce string) (bool, error) {
@@ -162,9 +162,14 @@ func (e *Engine) unitStartPlanned(ctx context.Context, id, nonce string) (bool, 
 	if p == nil || p.ID != id || !unitstart.InCgroup(p.Cgroup) {
 		return false, nil
 	}
-	err = unitstart.Run(ctx, p, storeRecorder{e.store})
-	if cerr := e.store.Close(); err == nil { // checkpointed before the lock goes
-		err = cerr
+	if err := unitstart.Run(ctx, p, storeRecorder{e.store}); err != nil {
+		_ = e.store.Close()
+		return true, err
 	}
-	return true, err
+	// what the command would have done after the start (startUnit)
+	if c, err := e.store.Container(ctx, id); err == nil {
+		e.containerEvent(c, "start")
+		e.startHealthTimerHere(ctx, c)
+	}
+	return true, e.store.Close() // checkpointed before the lock goes
 }

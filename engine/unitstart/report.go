@@ -53,9 +53,10 @@ func socketName(nonce string) string { return "@podunit-start." + nonce }
 // A Recorder writes how a start went into the container's record.
 type Recorder interface {
 	// Running records the init pid, created in unit and handed over to
-	// systemd, as running (Started).
+	// systemd, as running, its error and exit code cleared.
 	Running(ctx context.Context, id string, pid int, unit string) error
-	// Failed records that the start failed, and why (RecordFailure).
+	// Failed records that the start failed, and why: exited, with the
+	// exec error's code (126, 127) or 125.
 	Failed(id string, cause error)
 }
 

@@ -223,11 +223,14 @@ func checkPreparedDetached(t *testing.T, e *env) {
 // (podunit-start then finds no command to report to, or one gone before it
 // answers, and hands the plan to the full unit-start) still leaves a
 // container recorded running with the unit's main pid, as the unit runs
-// it, and a stop that cleans up after it.
+// it, its `start` event and health timer, and a stop that cleans up after
+// it.
 func checkPreparedCommandKilled(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-pk.service")
-	e.must("create", "--name", "pk", "--network", "none", "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-pk; exec sleep 600")
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
+	e.must("create", "--name", "pk", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
+		"bb", "sh", "-c", "echo up-pk; exec sleep 600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "pk") })
 	id := e.field("pk", "{{.ID}}")
 	plan := filepath.Join(e.runDir(), "podunit", "containers", id, "start.plan")
@@ -248,6 +251,15 @@ func checkPreparedCommandKilled(t *testing.T, e *env) {
 		return strings.Contains(e.run("logs", "pk").out, "up-pk")
 	})
 	noPlanLeft(t, e, id)
+	// what the command would have done after the start: its event, the
+	// health check's timer
+	if starts := e.must("events", "--stream=false", "--since", since, "--filter", "container=pk", "--filter", "event=start",
+		"--format", "{{.Status}}"); starts != "start\n" {
+		t.Errorf("pk's start events: %q", starts)
+	}
+	if st := unitProp(t, e, "podunit-health-"+id+".timer", "ActiveState"); st != "active" {
+		t.Errorf("pk's health timer: %s", st)
+	}
 	e.must("stop", "pk")
 	if st := e.field("pk", "{{.State.Status}}"); st != "exited" {
 		t.Errorf("pk after stop: %s", st)

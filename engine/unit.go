@@ -107,8 +107,9 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	} else {
 		err = e.startTransient(ctx, conn, t, c.ID)
 	}
-	// unit-start (or podunit-start recording itself) holds the lock until
-	// it has recorded how the start went, also after READY=1 (startReady)
+	// unit-start (the full one, or one podunit-start handed the plan to)
+	// holds the lock until it has recorded how the start went, also after
+	// READY=1 (startReady); what podunit-start reported is recorded already
 	if served == unitstart.NotReported {
 		if unlock, lerr := e.lock(ctx, c.ID); lerr == nil {
 			unlock()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"os"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -84,10 +83,7 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 	_, _ = rand.Read(nonce)
 	p := &unitstart.Plan{Nonce: hex.EncodeToString(nonce), ID: c.ID, Cgroup: names.SliceCgroup(t.Slice, t.Name), DB: e.dbPath(),
 		Name: c.Name, LogDriver: c.Config.LogDriver, LogTag: c.Config.LogTag}
-	ln, lerr := unitstart.Listen(p.Nonce) // without it podunit-start hands the plan to unit-start
-	if lerr != nil {
-		ln = nil
-	}
+	ln, _ := unitstart.Listen(p.Nonce) // nil where it fails: podunit-start then hands the plan to unit-start
 	t.ExecStart = append([]string{helper, p.Nonce, plan, e.lockDir(), "--"}, t.ExecStart...)
 	j, err := conn.QueueTransient(ctx, t)
 	if err != nil {
@@ -155,11 +151,8 @@ func (e *Engine) unitStartPlanned(ctx context.Context, id, nonce string) (bool, 
 		return true, err
 	}
 	defer unlock()
-	p, err := unitstart.TakePlan(unitstart.PlanFile(e.bundleDir(id)), nonce)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "Warning: %s\n", err)
-	}
-	if p == nil || p.ID != id || !unitstart.InCgroup(p.Cgroup) {
+	p := unitstart.TakeOwnPlan(unitstart.PlanFile(e.bundleDir(id)), nonce, id)
+	if p == nil {
 		return false, nil
 	}
 	if err := unitstart.Run(ctx, p, storeRecorder{e.store}); err != nil {

@@ -74,6 +74,21 @@ func TakePlan(path, nonce string) (*Plan, error) {
 	return &p, nil
 }
 
+// TakeOwnPlan takes the plan at path (TakePlan) and returns it when it is
+// the start's own: nonce's, for container id, whose unit's cgroup is this
+// process's. nil means the full unit-start's road; a plan that cannot be
+// read is warned of on stderr, the unit's journal.
+func TakeOwnPlan(path, nonce, id string) *Plan {
+	p, err := TakePlan(path, nonce)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "Warning: %s\n", err)
+	}
+	if p == nil || p.ID != id || !inCgroup(os.Getpid(), p.Cgroup) {
+		return nil
+	}
+	return p
+}
+
 // container is the part of the container's record the plan carries.
 func (p *Plan) container() *model.Container {
 	c := &model.Container{ID: p.ID, Name: p.Name}

@@ -93,7 +93,7 @@ func Serve(ctx context.Context, ln *net.UnixListener, id, cgroup string, rec Rec
 		if err != nil {
 			return NotReported
 		}
-		if pid, ok := peerRoot(conn); !ok || !inCgroupOf(pid, cgroup) {
+		if pid, ok := peerRoot(conn); !ok || !inCgroup(pid, cgroup) {
 			conn.Close()
 			continue
 		}
@@ -171,8 +171,8 @@ func peerRoot(conn *net.UnixConn) (int, bool) {
 	return int(cred.Pid), int(cred.Uid) == os.Geteuid()
 }
 
-// inCgroupOf reports whether process pid runs in cgroup cg.
-func inCgroupOf(pid int, cg string) bool {
+// inCgroup reports whether process pid runs in cgroup cg.
+func inCgroup(pid int, cg string) bool {
 	own, err := systemd.CgroupOf(pid)
 	return err == nil && own == cg
 }
@@ -183,9 +183,9 @@ func inCgroupOf(pid int, cg string) bool {
 // start itself.
 const PlanEnv = "PODUNIT_START_PLAN"
 
-// ErrCommandGone is a report the command did not answer: the start is
+// errCommandGone is a report the command did not answer: the start is
 // handed to the full unit-start (PlanEnv).
-var ErrCommandGone = errors.New("the command that started the unit did not answer")
+var errCommandGone = errors.New("the command that started the unit did not answer")
 
 // commandRecorder is podunit-start's Recorder: it reports to the command
 // over conn.
@@ -257,7 +257,7 @@ func (r *commandRecorder) Running(ctx context.Context, id string, pid int, unit 
 	if err, ok := r.ask(report{Pid: pid}); ok {
 		return err
 	}
-	return ErrCommandGone
+	return errCommandGone
 }
 
 func (r *commandRecorder) Failed(id string, cause error) {

@@ -48,7 +48,7 @@ func testPlan(t *testing.T) *Plan {
 	t.Helper()
 	cg, err := systemd.OwnCgroup()
 	if err != nil {
-		t.Skipf("no cgroup of its own: %v", err)
+		t.Fatalf("no cgroup of its own: %v", err) // every Linux process has one
 	}
 	nonce := make([]byte, 8)
 	_, _ = rand.Read(nonce)
@@ -68,6 +68,18 @@ func serve(t *testing.T, p *Plan, cgroup string, rec Recorder) (<-chan Served, f
 	return done, func() { ln.Close() }
 }
 
+// reporting is podunit-start connected to a command (serve) that records
+// with cmd and has said go.
+func reporting(t *testing.T, p *Plan, cmd Recorder) (*commandRecorder, <-chan Served) {
+	t.Helper()
+	done, _ := serve(t, p, p.Cgroup, cmd)
+	rec := dialCommand(p.Nonce)
+	if rec.conn == nil {
+		t.Fatal("dialCommand: no command reached, or no word from it")
+	}
+	return rec, done
+}
+
 func wait(t *testing.T, done <-chan Served) Served {
 	t.Helper()
 	select {
@@ -84,11 +96,7 @@ func wait(t *testing.T, done <-chan Served) Served {
 func TestReportToTheCommand(t *testing.T) {
 	p := testPlan(t)
 	cmd := &memRecorder{}
-	done, _ := serve(t, p, p.Cgroup, cmd)
-	rec := dialCommand(p.Nonce)
-	if rec.conn == nil {
-		t.Fatal("dialCommand: no command reached, or no word from it")
-	}
+	rec, done := reporting(t, p, cmd)
 	ctx := context.Background()
 	if err := rec.Running(ctx, cid, 4242, "u.service"); err != nil {
 		t.Fatalf("Running: %v", err)
@@ -118,8 +126,7 @@ func TestReportToTheCommand(t *testing.T) {
 // ReportedRunning: the command reads no record for a failure.
 func TestReportRunning(t *testing.T) {
 	p := testPlan(t)
-	done, _ := serve(t, p, p.Cgroup, &memRecorder{})
-	rec := dialCommand(p.Nonce)
+	rec, done := reporting(t, p, &memRecorder{})
 	if err := rec.Running(context.Background(), cid, 4242, "u.service"); err != nil {
 		t.Fatal(err)
 	}
@@ -133,8 +140,7 @@ func TestReportRunning(t *testing.T) {
 // podunit-start does not record past it.
 func TestReportRefused(t *testing.T) {
 	p := testPlan(t)
-	done, _ := serve(t, p, p.Cgroup, &memRecorder{runningErr: errors.New("database is locked")})
-	rec := dialCommand(p.Nonce)
+	rec, done := reporting(t, p, &memRecorder{runningErr: errors.New("database is locked")})
 	if err := rec.Running(context.Background(), cid, 4242, "u.service"); err == nil || err.Error() != "database is locked" {
 		t.Errorf("Running: %v, want the command's error", err)
 	}
@@ -221,12 +227,7 @@ func TestReportWithoutTheCommand(t *testing.T) {
 // report: the command then waits for the lock.
 func TestServeWithoutReports(t *testing.T) {
 	p := testPlan(t)
-	cmd := &memRecorder{}
-	done, _ := serve(t, p, p.Cgroup, cmd)
-	rec := dialCommand(p.Nonce)
-	if rec.conn == nil {
-		t.Fatal("no command reached, or no word from it")
-	}
+	rec, done := reporting(t, p, &memRecorder{})
 	rec.close()
 	if got := wait(t, done); got != NotReported {
 		t.Errorf("Serve counted a podunit-start that reported nothing (%d)", got)

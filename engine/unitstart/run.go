@@ -11,7 +11,6 @@ import (
 
 	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/oci"
-	"github.com/podunit/podunit/engine/systemd"
 )
 
 // Main is podunit-start, a container unit's ExecStart= when the command
@@ -62,30 +61,27 @@ var (
 // record the command did not write (the plan is written back, with the
 // init's pid).
 func planned(ctx context.Context, nonce, path, lockDir, id string) error {
-	rec := dialCommand(nonce)
-	if rec.conn == nil {
-		return errHandOff
-	}
-	defer rec.close()
 	l, err := locks.New(lockDir)
 	if err != nil {
 		return err
 	}
+	rec := dialCommand(nonce)
+	if rec.conn == nil {
+		return errHandOff
+	}
 	unlock, err := l.Lock(ctx, id)
 	if err != nil {
+		rec.close()
 		return err
 	}
 	defer unlock()
 	defer rec.close() // before the unlock: the command waits for the report's end
-	p, err := TakePlan(path, nonce)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "Warning: %s\n", err)
-	}
-	if p == nil || p.ID != id || !InCgroup(p.Cgroup) {
+	p := TakeOwnPlan(path, nonce, id)
+	if p == nil {
 		return errNoPlan
 	}
 	err = Run(ctx, p, rec)
-	if errors.Is(err, ErrCommandGone) {
+	if errors.Is(err, errCommandGone) {
 		if werr := WritePlan(p); werr != nil {
 			return fmt.Errorf("%w, and the start cannot be handed over: %w", err, werr)
 		}
@@ -94,18 +90,12 @@ func planned(ctx context.Context, nonce, path, lockDir, id string) error {
 	return err
 }
 
-// InCgroup reports whether this process runs in the cgroup cg.
-func InCgroup(cg string) bool {
-	own, err := systemd.OwnCgroup()
-	return err == nil && own == cg
-}
-
 // Run finishes the start p plans, in its unit, as unit-start does after the
 // bundle (engine.UnitStart), with the container's lock held: the runtime's
 // create and the init handed over (unless p has its Pid already), the
 // record running (rec), READY=1 and the release; a failure is recorded
 // before the caller lets go of the lock, for the command that started the
-// unit waits for it. An ErrCommandGone from rec leaves p.Pid created and
+// unit waits for it. An errCommandGone from rec leaves p.Pid created and
 // handed over, waiting for its release.
 func Run(ctx context.Context, p *Plan, rec Recorder) error {
 	c, rt := p.container(), p.Runtime
@@ -130,7 +120,7 @@ func Run(ctx context.Context, p *Plan, rec Recorder) error {
 		p.Pid = pid
 	}
 	if err := rec.Running(ctx, c.ID, p.Pid, unit); err != nil {
-		if !errors.Is(err, ErrCommandGone) {
+		if !errors.Is(err, errCommandGone) {
 			_ = rt.Delete(ctx, c.ID, true)
 		}
 		return err

@@ -119,17 +119,17 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 		e.unprepare(ctx, c, plan) // no podunit-start took the plan: the unit never ran
 	}
 	if err == nil {
-		// podunit-start reported no failure after READY=1: none to read
-		if served != unitstart.ReportedRunning {
-			if err := e.failedAfterReady(ctx, c); err != nil {
-				return err
-			}
+		// what podunit-start reported running was recorded with its event
+		// and health timer before the unit went ready (reportRecorder)
+		if served == unitstart.ReportedRunning {
+			return nil
 		}
-		if plan != "" { // podunit-start took the plan: the event unit-start records
-			started := *c
-			started.State.Unit = t.Name
-			e.containerEvent(&started, "start")
+		if err := e.failedAfterReady(ctx, c); err != nil {
+			return err
 		}
+		// the unit-start that recorded the start also wrote its event
+		// (startReady, unitStartPlanned) and started the timer, unless it
+		// died after READY=1: a timer that runs is left as it is
 		e.startHealthTimer(ctx, conn, e.followed(ctx, c))
 		return nil
 	}

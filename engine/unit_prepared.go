@@ -104,7 +104,7 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 		return plan, unitstart.NotReported, j.Wait(ctx)
 	}
 	served := make(chan unitstart.Served, 1)
-	go func() { served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, storeRecorder{e.store}) }()
+	go func() { served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, reportRecorder{e, conn, c}) }()
 	err = j.Wait(ctx)
 	ln.Close() // the unit is up or gone: a podunit-start that reports has connected by now
 	return plan, <-served, err

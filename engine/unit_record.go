@@ -7,6 +7,7 @@ import (
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/oci"
 	"github.com/podunit/podunit/engine/state"
+	"github.com/podunit/podunit/engine/systemd"
 )
 
 // storeRecorder is the unitstart.Recorder that writes a start's outcome in
@@ -20,6 +21,31 @@ func (r storeRecorder) Running(ctx context.Context, id string, pid int, unit str
 }
 
 func (r storeRecorder) Failed(id string, cause error) { recordFailureIn(r.st, id, cause) }
+
+// reportRecorder is the recorder of the command that started c's unit for
+// what its podunit-start reports (unitstart.Serve). Running does, before
+// its answer lets the unit go ready, all that follows a start: the record,
+// the `start` event and the health check's timer. So a command killed once
+// the unit is active has left nothing undone, and one killed before it
+// answered leaves it all to the full unit-start the plan is handed to.
+type reportRecorder struct {
+	e    *Engine
+	conn *systemd.Conn
+	c    *model.Container
+}
+
+func (r reportRecorder) Running(ctx context.Context, id string, pid int, unit string) error {
+	if err := (storeRecorder{r.e.store}).Running(ctx, id, pid, unit); err != nil {
+		return err
+	}
+	started := *r.c
+	started.State.Unit = unit
+	r.e.containerEvent(&started, "start")
+	r.e.startHealthTimer(ctx, r.conn, r.e.followed(ctx, &started))
+	return nil
+}
+
+func (r reportRecorder) Failed(id string, cause error) { recordFailureIn(r.e.store, id, cause) }
 
 // started is the record's change for a start in unit whose init is pid:
 // running (or created, when the init is not let go yet), its error and

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,7 +30,17 @@ func TestPreparedStart(t *testing.T) {
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkPreparedNameHeld(t, e) })
 	t.Run("podunit-start without a command to report to runs the command after --", func(t *testing.T) { checkPreparedForeignPlan(t, e) })
 	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkPreparedDetached(t, e) })
-	t.Run("the command killed as its plan is written: the start is recorded", func(t *testing.T) { checkPreparedCommandKilled(t, e) })
+	t.Run("the command killed as its plan is written: the start is recorded", func(t *testing.T) {
+		checkPreparedCommandKilled(t, e, "pk", func(id string) string {
+			return filepath.Join(e.runDir(), "podunit", "containers", id, "start.plan")
+		})
+	})
+	t.Run("the command killed as the init is created: the start is recorded", func(t *testing.T) {
+		checkPreparedCommandKilled(t, e, "pc", func(id string) string {
+			return filepath.Join(e.runDir(), "podunit", "runtime", "crun", id) // the runtime's state: the command said go
+		})
+	})
+	t.Run("the command killed as its unit goes active: nothing is left undone", func(t *testing.T) { checkPreparedKilledActive(t, e) })
 }
 
 // noPlanLeft fails t where container id's bundle still holds a plan.
@@ -219,52 +230,93 @@ func checkPreparedDetached(t *testing.T, e *env) {
 	e.must("rm", "-f", "-t", "0", "pd-tty")
 }
 
-// checkPreparedCommandKilled: `start` SIGKILLed once its plan is written
-// (podunit-start then finds no command to report to, or one gone before it
-// answers, and hands the plan to the full unit-start) still leaves a
-// container recorded running with the unit's main pid, as the unit runs
-// it, its `start` event and health timer, and a stop that cleans up after
-// it.
-func checkPreparedCommandKilled(t *testing.T, e *env) {
+// checkPreparedCommandKilled: `start` SIGKILLed once the file at
+// killAt(ID) appears (its plan: podunit-start then finds no command to
+// report to, or one gone before it answers; the runtime's state of the init
+// podunit-start creates: the command is gone before it answers the report)
+// still leaves a container recorded running with the unit's main pid, as
+// the unit runs it (the full unit-start, handed the plan), its `start`
+// event and health timer, and a stop that cleans up after it.
+func checkPreparedCommandKilled(t *testing.T, e *env, name string, killAt func(id string) string) {
 	e = e.on(t)
-	e.sb.DumpOnFailure(t, "podunit-pk.service")
+	unit := "podunit-" + name + ".service"
+	e.sb.DumpOnFailure(t, unit)
 	since := time.Now().Add(-time.Second).Format(time.RFC3339)
-	e.must("create", "--name", "pk", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
-		"bb", "sh", "-c", "echo up-pk; exec sleep 600")
-	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "pk") })
-	id := e.field("pk", "{{.ID}}")
-	plan := filepath.Join(e.runDir(), "podunit", "containers", id, "start.plan")
-	out := e.sh(e.shellLine("start", "pk") + " >/dev/null 2>&1 & cmd=$!\n" +
-		"i=0; while [ ! -e " + plan + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+	e.must("create", "--name", name, "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
+		"bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
+	id := e.field(name, "{{.ID}}")
+	out := e.sh(e.shellLine("start", name) + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + killAt(id) + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
 		"kill -9 $cmd; wait $cmd; echo exit=$?")
 	if !strings.HasSuffix(out, "exit=137\n") { // after the shell's "Killed"
-		t.Fatalf("the killed start: %q (the plan never appeared, or the command ended first)", out)
+		t.Fatalf("the killed start: %q (%s never appeared, or the command ended first)", out, killAt(id))
 	}
-	unit := "podunit-pk.service"
-	eventually(t, 20*time.Second, "pk running, as its unit", func() bool {
-		return unitProp(t, e, unit, "ActiveState") == "active" && e.field("pk", "{{.State.Status}}") == "running"
+	eventually(t, 20*time.Second, name+" running, as its unit", func() bool {
+		return unitProp(t, e, unit, "ActiveState") == "active" && e.field(name, "{{.State.Status}}") == "running"
 	})
-	if pid, main := e.field("pk", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); pid != main || pid == "0" {
-		t.Errorf("pk: recorded pid %s, the unit's main pid %s", pid, main)
+	if pid, main := e.field(name, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); pid != main || pid == "0" {
+		t.Errorf("%s: recorded pid %s, the unit's main pid %s", name, pid, main)
 	}
-	eventually(t, 10*time.Second, "pk's output in its logs", func() bool {
-		return strings.Contains(e.run("logs", "pk").out, "up-pk")
+	eventually(t, 10*time.Second, name+"'s output in its logs", func() bool {
+		return strings.Contains(e.run("logs", name).out, "up-"+name)
 	})
 	noPlanLeft(t, e, id)
 	// what the command would have done after the start: its event, the
 	// health check's timer
-	if starts := e.must("events", "--stream=false", "--since", since, "--filter", "container=pk", "--filter", "event=start",
+	if starts := e.must("events", "--stream=false", "--since", since, "--filter", "container="+name, "--filter", "event=start",
 		"--format", "{{.Status}}"); starts != "start\n" {
-		t.Errorf("pk's start events: %q", starts)
+		t.Errorf("%s's start events: %q", name, starts)
 	}
 	if st := unitProp(t, e, "podunit-health-"+id+".timer", "ActiveState"); st != "active" {
-		t.Errorf("pk's health timer: %s", st)
+		t.Errorf("%s's health timer: %s", name, st)
 	}
-	e.must("stop", "pk")
-	if st := e.field("pk", "{{.State.Status}}"); st != "exited" {
-		t.Errorf("pk after stop: %s", st)
+	e.must("stop", name)
+	if st := e.field(name, "{{.State.Status}}"); st != "exited" {
+		t.Errorf("%s after stop: %s", name, st)
 	}
-	eventually(t, 10*time.Second, "pk's rootfs unmounted", func() bool {
+	eventually(t, 10*time.Second, name+"'s rootfs unmounted", func() bool {
 		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
 	})
+}
+
+// checkPreparedKilledActive: what follows a start reported by podunit-start
+// (the record, the `start` event, the health check's timer) is done before
+// the unit goes active, so `start` SIGKILLed the moment its unit is active
+// leaves none of it undone. The timer's activation before the unit's shows
+// that order however soon the kill comes.
+func checkPreparedKilledActive(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-pa.service")
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
+	e.must("create", "--name", "pa", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
+		"bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "pa") })
+	id, unit := e.field("pa", "{{.ID}}"), "podunit-pa.service"
+	timer := "podunit-health-" + id + ".timer"
+	out := e.sh(e.shellLine("start", "pa") + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; until systemctl is-active -q " + unit + " || [ $i -ge 20000 ]; do i=$((i+1)); done\n" +
+		"kill -9 $cmd 2>/dev/null; wait $cmd; echo exit=$?")
+	if !strings.HasSuffix(out, "exit=137\n") && !strings.HasSuffix(out, "exit=0\n") {
+		t.Fatalf("the start: %q", out)
+	}
+	if st := unitProp(t, e, unit, "ActiveState"); st != "active" {
+		t.Fatalf("%s: %s", unit, st)
+	}
+	if st, pid, main := e.field("pa", "{{.State.Status}}"), e.field("pa", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
+		t.Errorf("pa: recorded %s with pid %s; the unit's main pid %s", st, pid, main)
+	}
+	if st := unitProp(t, e, timer, "ActiveState"); st != "active" {
+		t.Errorf("pa's health timer: %s", st)
+	}
+	timerUp, _ := strconv.ParseUint(unitProp(t, e, timer, "ActiveEnterTimestampMonotonic"), 10, 64)
+	unitUp, _ := strconv.ParseUint(unitProp(t, e, unit, "ActiveEnterTimestampMonotonic"), 10, 64)
+	if timerUp == 0 || unitUp == 0 || timerUp > unitUp {
+		t.Errorf("pa's health timer went active at %d µs, its unit at %d: the timer must come first", timerUp, unitUp)
+	}
+	if starts := e.must("events", "--stream=false", "--since", since, "--filter", "container=pa", "--filter", "event=start",
+		"--format", "{{.Status}}"); starts != "start\n" {
+		t.Errorf("pa's start events: %q", starts)
+	}
+	noPlanLeft(t, e, id)
 }

@@ -162,6 +162,13 @@ func (e *Engine) stopHealthTimer(ctx context.Context, c *model.Container) error 
 	return errors.Join(conn.StopTimer(ctx, healthTimerName(c.ID)), conn.StopTimer(ctx, healthStartupTimerName(c.ID)))
 }
 
+// startedHere is what follows a start that a unit-start recorded in its
+// unit: the `start` event and the health check's timer.
+func (e *Engine) startedHere(ctx context.Context, c *model.Container) {
+	e.containerEvent(c, "start")
+	e.startHealthTimerHere(ctx, c)
+}
+
 // startHealthTimerHere starts c's check timer from inside its unit (a unit
 // file's `run --unit`; for a transient unit its starter did already).
 func (e *Engine) startHealthTimerHere(ctx context.Context, c *model.Container) {

@@ -303,8 +303,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 	if err := e.startInUnit(ctx, c); err != nil {
 		return err
 	}
-	e.containerEvent(c, "start")
-	e.startHealthTimerHere(ctx, c)
+	e.startedHere(ctx, c)
 	if c.Config.SdNotify == "container" {
 		return nil // the application says READY=1 itself
 	}
@@ -327,8 +326,7 @@ func (e *Engine) startReady(ctx context.Context, c *model.Container) error {
 		_ = e.store.Close()
 		return err
 	}
-	e.containerEvent(c, "start")
-	e.startHealthTimerHere(ctx, c)
+	e.startedHere(ctx, c)
 	return e.store.Close()
 }
 

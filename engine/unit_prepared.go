@@ -104,7 +104,9 @@ func (e *Engine) startPrepared(ctx context.Context, conn *systemd.Conn, c *model
 		return plan, unitstart.NotReported, j.Wait(ctx)
 	}
 	served := make(chan unitstart.Served, 1)
-	go func() { served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, reportRecorder{e, conn, c}) }()
+	go func() {
+		served <- unitstart.Serve(ctx, ln, c.ID, p.Cgroup, reportRecorder{storeRecorder{e.store}, e, conn, c})
+	}()
 	err = j.Wait(ctx)
 	ln.Close() // the unit is up or gone: a podunit-start that reports has connected by now
 	return plan, <-served, err
@@ -161,8 +163,7 @@ func (e *Engine) unitStartPlanned(ctx context.Context, id, nonce string) (bool, 
 	}
 	// what the command would have done after the start (startUnit)
 	if c, err := e.store.Container(ctx, id); err == nil {
-		e.containerEvent(c, "start")
-		e.startHealthTimerHere(ctx, c)
+		e.startedHere(ctx, c)
 	}
 	return true, e.store.Close() // checkpointed before the lock goes
 }

@@ -28,14 +28,16 @@ func (r storeRecorder) Failed(id string, cause error) { recordFailureIn(r.st, id
 // the `start` event and the health check's timer. So a command killed once
 // the unit is active has left nothing undone, and one killed before it
 // answered leaves it all to the full unit-start the plan is handed to.
+// Failed is storeRecorder's.
 type reportRecorder struct {
+	storeRecorder
 	e    *Engine
 	conn *systemd.Conn
 	c    *model.Container
 }
 
 func (r reportRecorder) Running(ctx context.Context, id string, pid int, unit string) error {
-	if err := (storeRecorder{r.e.store}).Running(ctx, id, pid, unit); err != nil {
+	if err := r.storeRecorder.Running(ctx, id, pid, unit); err != nil {
 		return err
 	}
 	started := *r.c
@@ -44,8 +46,6 @@ func (r reportRecorder) Running(ctx context.Context, id string, pid int, unit st
 	r.e.startHealthTimer(ctx, r.conn, r.e.followed(ctx, &started))
 	return nil
 }
-
-func (r reportRecorder) Failed(id string, cause error) { recordFailureIn(r.e.store, id, cause) }
 
 // started is the record's change for a start in unit whose init is pid:
 // running (or created, when the init is not let go yet), its error and

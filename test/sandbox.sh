@@ -16,11 +16,16 @@
 # a "reboot" (stop, start again) finds its enabled units and state. No spaces in paths.
 # SANDBOX_LOG=FILE keeps systemd's own console output there (default: discarded).
 #
-# Only one sandbox runs at a time on a machine: two would fight over the same host
-# cgroup paths (/system.slice/X.service). start holds the lock $SANDBOX_LOCK
-# (default /run/lock/podunit-harness.lock) for the sandbox's whole life, the same
-# lock test/harness takes, and waits up to $SANDBOX_LOCK_WAIT seconds (600) for it.
-# The Go harness (test/harness) runs this script's __boot step too: one recipe.
+# Each sandbox has a cgroup of its own in every hierarchy, below the cgroups of whoever
+# started it (sandbox-LOCKNAME, LOCKNAME being the lock's file name without .lock), and
+# a cgroup namespace whose root that cgroup is: inside, /sys/fs/cgroup/* are mounted
+# again and show only the sandbox's tree, so its systemd makes /system.slice/X.service
+# there and two sandboxes never share a cgroup path. exec puts what it runs into the
+# sandbox's cgroups and namespace too. start holds the lock $SANDBOX_LOCK (default
+# /run/lock/podunit-harness.lock, the first of test/harness's slots) for the sandbox's
+# whole life, and waits up to $SANDBOX_LOCK_WAIT seconds (600) for it: the lock owns
+# the cgroup name. The Go harness (test/harness) runs this script's __cgroup, __boot,
+# __cgroup-dirs and __cgroup-rmtree steps too: one recipe.
 set -eu
 
 lock=${SANDBOX_LOCK:-/run/lock/podunit-harness.lock}
@@ -35,8 +40,71 @@ masked="postgresql.service console-getty.service getty@tty1.service serial-getty
 	apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer fstrim.timer
 	logrotate.timer dpkg-db-backup.timer systemd-tmpfiles-clean.timer"
 
+# cgroup_dirs PID: the host paths of PID's cgroups, one per mounted hierarchy (a mount
+# point in /proc/self/mountinfo joined with PID's path in /proc/PID/cgroup).
+cgroup_dirs() {
+	awk '
+	FNR == NR { i = index($0, ":"); rest = substr($0, i + 1); j = index(rest, ":")
+		path[substr(rest, 1, j - 1)] = substr(rest, j + 1); next }
+	{
+		k = index($0, " - "); split(substr($0, k + 3), f, " ")
+		if (f[1] != "cgroup" && f[1] != "cgroup2") next
+		key = "" # cgroup2 is line 0::PATH; a v1 hierarchy is named by its controllers
+		if (f[1] == "cgroup") {
+			n = split(f[3], o, ",")
+			for (i = 1; i <= n; i++)
+				if (o[i] !~ /^(rw|ro|xattr|noprefix|clone_children|cpuset_v2_mode|release_agent=.*)$/)
+					key = key (key == "" ? "" : ",") o[i]
+		}
+		if (!(key in path) || seen[$5]++) next
+		p = path[key]
+		if ($4 != "/") { if (index(p, $4) != 1) next; p = substr(p, length($4) + 1) }
+		if (p == "/") p = ""
+		print $5 p
+	}' "/proc/$1/cgroup" /proc/self/mountinfo
+}
+
+# cgroup_rmtree DIR: removes the cgroup DIR and every cgroup below it, children first.
+# One whose last process has just died can be busy for a moment: it tries for 2 s,
+# then fails, leaving those that still hold a process.
+cgroup_rmtree() {
+	i=0
+	while [ -d "$1" ] && ! find "$1" -depth -type d -exec rmdir {} + 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -le 40 ] || { echo "sandbox.sh: cgroups remain below $1" >&2; return 1; }
+		sleep 0.05
+	done
+}
+
+# cgroup_enter NAME: makes NAME below this shell's cgroup in every hierarchy (what a
+# sandbox of the same lock that died left there removed first) and moves this shell in.
+cgroup_enter() {
+	for d in $(cgroup_dirs $$); do
+		c=$d/$1
+		cgroup_rmtree "$c" || true
+		mkdir -p "$c"
+		if [ -f "$c/cpuset.cpus" ]; then # a v1 cpuset cgroup starts empty: no task may join
+			[ -n "$(cat "$c/cpuset.cpus")" ] || cat "$d/cpuset.cpus" >"$c/cpuset.cpus"
+			[ -n "$(cat "$c/cpuset.mems")" ] || cat "$d/cpuset.mems" >"$c/cpuset.mems"
+		fi
+		echo $$ >"$c/cgroup.procs"
+	done
+}
+
+# cgroup_name LOCK: the cgroup of the sandbox that holds LOCK.
+cgroup_name() { n=${1##*/}; echo "sandbox-${n%.lock}"; }
+
 boot() { # runs as the new namespaces' first process, then becomes systemd
 	mount --make-rprivate /
+	# the cgroup hierarchies again, from inside the cgroup namespace: rooted at the
+	# sandbox's own cgroup (nsdelegate is the host's to set)
+	for m in $(awk '{ k = index($0, " - "); split(substr($0, k + 3), f, " ")
+		if (f[1] == "cgroup" || f[1] == "cgroup2") print $5 ":" f[1] ":" f[3] }' /proc/self/mountinfo); do
+		mp=${m%%:*} rest=${m#*:}
+		opts=$(echo "${rest#*:}" | sed 's/,nsdelegate//; s/^nsdelegate,\{0,1\}//')
+		umount "$mp"
+		mount -t "${rest%%:*}" -o "$opts" "${rest%%:*}" "$mp"
+	done
 	for d in /run /tmp /var/tmp /dev/shm; do mount -t tmpfs tmpfs "$d"; done
 	mount -t tmpfs tmpfs /etc/systemd/system
 	mkdir -p /run/systemd/system /run/lock /var/log/journal
@@ -100,18 +168,18 @@ kill_entered() {
 }
 
 start() {
-	nsflags="--pid --mount --fork --mount-proc --kill-child=SIGKILL"
+	nsflags="--pid --mount --cgroup --fork --mount-proc --kill-child=SIGKILL"
 	if [ "${1:-}" = --net ]; then nsflags="$nsflags --net"; export SANDBOX_NET=1; fi
 	mkdir -p "$(dirname "$lock")"
 	# flock holds the lock while unshare runs, that is while the sandbox lives
 	# shellcheck disable=SC2086
 	setsid flock -w "${SANDBOX_LOCK_WAIT:-600}" "$lock" \
-		unshare $nsflags sh "$0" __boot </dev/null >/dev/null 2>&1 &
+		sh "$0" __cgroup "$(cgroup_name "$lock")" unshare $nsflags sh "$0" __boot </dev/null >/dev/null 2>&1 &
 	holder=$!
 	pid="" i=0
 	while :; do
 		alive "$holder" || { echo "sandbox.sh: gave up (lock $lock busy, or boot failed)" >&2; exit 1; }
-		if [ -z "$pid" ]; then
+		if ! is "$pid" systemd; then # (before unshare, the child may be __cgroup's awk)
 			for u in $(children "$holder"); do pid=$(children "$u" | cut -d' ' -f1); done
 		fi
 		if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = systemd ]; then
@@ -135,6 +203,7 @@ stop() {
 	ns=$(readlink "/proc/$pid/ns/pid") || return 0
 	unshare_pid=$(parent "$pid")
 	flock_pid=$(parent "$unshare_pid")
+	cgroups=$(cgroup_dirs "$unshare_pid" 2>/dev/null) || true
 	kill_entered "$ns" "$pid"
 	# SIGRTMIN+4 (38) asks systemd for poweroff.target too (SIGTERM would re-exec it)
 	nsenter -t "$pid" -m -p systemctl poweroff >/dev/null 2>&1 || kill -38 "$pid" 2>/dev/null || true
@@ -159,17 +228,28 @@ stop() {
 		fi
 		sleep 0.05
 	done
+	for d in $cgroups; do
+		case ${d##*/} in sandbox-*) cgroup_rmtree "$d" ;; esac
+	done
 }
 
 case "${1:-}" in
 start) start "${2:-}" ;;
 __boot) boot ;;
+__cgroup) # __cgroup NAME CMD...: CMD in the cgroups NAME (see cgroup_enter)
+	cgroup_enter "$2"
+	shift 2
+	exec "$@"
+	;;
+__cgroup-dirs) cgroup_dirs "$2" ;;
+__cgroup-rmtree) cgroup_rmtree "$2" ;;
 exec)
 	pid=$2
 	shift 2
 	netflag=""
 	[ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)" ] && netflag=-n
-	exec nsenter -t "$pid" -m -p $netflag "$@"
+	for d in $(cgroup_dirs "$(parent "$pid")"); do echo $$ >"$d/cgroup.procs"; done
+	exec nsenter -t "$pid" -C -m -p $netflag "$@"
 	;;
 stop) stop "$2" ;;
 *)

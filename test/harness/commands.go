@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -11,16 +12,22 @@ import (
 	"time"
 )
 
-// Command returns a command that runs name inside the sandbox: in its mount and PID
-// namespaces (and its network namespace with Options.Net), through nsenter. It
-// inherits the test's environment and working directory.
+// Command returns a command that runs name inside the sandbox: in its cgroups, and its
+// cgroup, mount and PID namespaces (and its network namespace with Options.Net),
+// through a shell that joins the cgroups and becomes nsenter. It inherits the test's
+// environment and working directory.
 func (s *Sandbox) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	nsargs := []string{"-t", strconv.Itoa(s.PID), "-m", "-p"}
+	var join strings.Builder
+	for _, d := range s.cgroups { // harness-made paths: no quoting needed
+		fmt.Fprintf(&join, "echo $$ >%s/cgroup.procs || exit 125; ", d)
+	}
+	join.WriteString(`exec nsenter "$@"`)
+	nsargs := []string{"-c", join.String(), "sh", "-t", strconv.Itoa(s.PID), "-C", "-m", "-p"}
 	if s.opts.Net {
 		nsargs = append(nsargs, "-n")
 	}
 	nsargs = append(nsargs, "--", name)
-	return exec.CommandContext(ctx, "nsenter", append(nsargs, args...)...)
+	return exec.CommandContext(ctx, "sh", append(nsargs, args...)...)
 }
 
 // Exec runs name inside the sandbox and returns its output and exit code. err is

@@ -8,10 +8,13 @@
 // /etc/systemd/system and /var/log/journal are private tmpfs; everything else is the
 // host's file system, so test data belongs under TempDir (/var/lib/podunit-test).
 //
-// Only one sandbox runs on a machine at a time: two systemds would fight over the same
-// host cgroup paths (/system.slice/X.service). Boot takes an exclusive flock on
-// /run/lock/podunit-harness.lock and holds it until the sandbox is gone, across
-// Reboot; test binaries of different packages therefore queue for it.
+// Each sandbox has cgroups of its own: Boot makes one below the test binary's cgroup in
+// every hierarchy and boots systemd in a cgroup namespace rooted there, with the
+// hierarchies mounted again inside, so its systemd's /system.slice/X.service is a path
+// no other sandbox shares, and Command puts what it runs into those cgroups too. Up to
+// Slots() sandboxes run at once (PODUNIT_SANDBOXES, default 2): Boot takes the first
+// free slot's flock in /run/lock and holds it until the sandbox is gone, across Reboot;
+// the lock owns the slot's cgroup name, and test binaries queue for a free slot.
 package harness
 
 import (
@@ -21,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -54,6 +58,7 @@ type Sandbox struct {
 
 	opts    Options
 	lock    *os.File
+	cgroups []string      // host paths of the sandbox's cgroup in each hierarchy
 	logPath string        // systemd's own console output, appended by every boot
 	cmd     *exec.Cmd     // unshare, parent of PID
 	done    chan struct{} // closed once cmd has exited and been waited for
@@ -183,6 +188,10 @@ func (s *Sandbox) start(t testing.TB) {
 		t.Fatalf("harness: sandbox did not boot: %v\n%s", err, why)
 	}
 	writeLockOwner(s.lock, s.PID, s.pidNS)
+	if err := s.findCgroups(); err != nil {
+		s.shutdown(t)
+		t.Fatalf("harness: %v", err)
+	}
 	t.Logf("harness: sandbox systemd (pid %d) running after %v", s.PID, time.Since(began).Round(time.Millisecond))
 }
 
@@ -196,11 +205,14 @@ func (s *Sandbox) spawn() error {
 		return err
 	}
 	defer log.Close()
-	args := []string{"--pid", "--mount", "--fork", "--mount-proc", "--kill-child=SIGKILL"}
+	args := []string{script, "__cgroup", cgroupName(s.lock.Name()),
+		"unshare", "--pid", "--mount", "--cgroup", "--fork", "--mount-proc", "--kill-child=SIGKILL"}
 	if s.opts.Net {
 		args = append(args, "--net")
 	}
-	cmd := exec.Command("unshare", append(args, "sh", script, "__boot")...)
+	// sh runs the script's __cgroup step, which moves itself into the slot's cgroups
+	// and then becomes unshare
+	cmd := exec.Command("sh", append(args, "sh", script, "__boot")...)
 	cmd.Env = s.bootEnv()
 	cmd.Stdout, cmd.Stderr = log, log
 	// Pdeathsig: should this test binary die (a -timeout panic), unshare gets
@@ -257,6 +269,31 @@ func (s *Sandbox) waitRunning(ctx context.Context) error {
 		}
 	}
 }
+
+// findCgroups reads where unshare (the sandbox's cgroup namespace root: it stays in
+// the cgroups __cgroup made) is in each hierarchy, through the script's own mapping.
+func (s *Sandbox) findCgroups() error {
+	out, err := exec.Command("sh", scriptPath(), "__cgroup-dirs", strconv.Itoa(s.cmd.Process.Pid)).Output()
+	dirs := strings.Fields(string(out))
+	name := cgroupName(s.lock.Name())
+	for _, d := range dirs {
+		if filepath.Base(d) != name {
+			err = fmt.Errorf("sandbox cgroup %s is not the slot's %s", d, name)
+		}
+	}
+	if err == nil && len(dirs) == 0 {
+		err = fmt.Errorf("no cgroup hierarchy found for the sandbox")
+	}
+	if err != nil {
+		return fmt.Errorf("the sandbox's cgroups: %v", err)
+	}
+	s.cgroups = dirs
+	return nil
+}
+
+// Cgroups returns the host paths of the sandbox's own cgroup, one per hierarchy
+// (/sys/fs/cgroup/HIERARCHY/.../sandbox-SLOT): inside, each is /sys/fs/cgroup/HIERARCHY.
+func (s *Sandbox) Cgroups() []string { return s.cgroups }
 
 func (s *Sandbox) findSystemd() {
 	for _, pid := range Children(s.cmd.Process.Pid) {
@@ -325,6 +362,11 @@ func (s *Sandbox) shutdown(t testing.TB) {
 	}
 	if left := reapNamespace(s.pidNS); len(left) > 0 {
 		t.Errorf("harness: processes of sandbox %d remain after poweroff: %v", s.PID, left)
+	}
+	for _, d := range s.cgroups {
+		if err := removeCgroupTree(d); err != nil {
+			t.Errorf("harness: the cgroups of sandbox %d: %v", s.PID, err)
+		}
 	}
 	t.Logf("harness: sandbox systemd (pid %d) gone after %v", s.PID, time.Since(began).Round(time.Millisecond))
 	s.cmd = nil

@@ -260,3 +260,78 @@ func waitFor(t *testing.T, timeout time.Duration, what string, ok func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Two sandboxes up at once: each systemd makes its units' cgroups in a tree of its
+// own, sees that tree as its whole hierarchy, and a unit of the same name in each is
+// two cgroups; one sandbox's stop neither touches the other's unit nor leaves cgroups.
+func TestTwoSandboxesAtOnceHaveCgroupsOfTheirOwn(t *testing.T) {
+	if Slots() < 2 {
+		t.Fatalf("PODUNIT_SANDBOXES=%s allows one sandbox; this test needs two", os.Getenv("PODUNIT_SANDBOXES"))
+	}
+	var a *Sandbox
+	var aCgroups []string
+	t.Run("a", func(t *testing.T) {
+		a = Boot(t, Options{})
+		b := Boot(t, Options{})
+		aCgroups = a.Cgroups()
+		pids := map[*Sandbox]string{}
+		for _, s := range []*Sandbox{a, b} {
+			s.Run(t, "systemd-run", "--unit", "same", "sleep", "1000")
+			s.WaitActive(t, "same.service", "active", 10*time.Second)
+			pids[s] = strings.TrimSpace(s.Run(t, "systemctl", "show", "-P", "MainPID", "same.service"))
+			// inside, the namespace's root is the sandbox's cgroup, and Command's
+			// processes are in it
+			if got := s.Run(t, "cat", "/proc/self/cgroup"); !strings.Contains(got, "\n0::/\n") &&
+				!strings.HasPrefix(got, "0::/\n") {
+				t.Errorf("a command in sandbox %d is in cgroups\n%s", s.PID, got)
+			}
+		}
+		for _, s := range []*Sandbox{a, b} {
+			unified := ""
+			for _, d := range s.Cgroups() {
+				if strings.HasPrefix(d, "/sys/fs/cgroup/unified/") || strings.HasPrefix(d, "/sys/fs/cgroup/sandbox-") {
+					unified = d
+				}
+			}
+			if unified == "" {
+				t.Fatalf("sandbox %d: no cgroup v2 directory in %v", s.PID, s.Cgroups())
+			}
+			procs, err := os.ReadFile(filepath.Join(unified, "system.slice", "same.service", "cgroup.procs"))
+			// the host PID of the unit's process, seen from the sandbox as MainPID
+			if err != nil || len(strings.Fields(string(procs))) != 1 {
+				t.Fatalf("sandbox %d: same.service's cgroup.procs on the host: %q (%v)", s.PID, procs, err)
+			}
+			host, _ := strconv.Atoi(strings.TrimSpace(string(procs)))
+			if inner := nsPID(host); inner != pids[s] {
+				t.Errorf("sandbox %d: its same.service's cgroup holds pid %d (%s inside), want its MainPID %s",
+					s.PID, host, inner, pids[s])
+			}
+		}
+		a.Run(t, "systemctl", "stop", "same.service")
+		if got := strings.TrimSpace(b.Run(t, "systemctl", "is-active", "same.service")); got != "active" {
+			t.Errorf("stopping a's same.service made b's %s", got)
+		}
+	})
+	for _, d := range aCgroups {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Errorf("cgroup %s of a sandbox that is gone remains (stat: %v)", d, err)
+		}
+	}
+}
+
+// nsPID is pid's number in its own (innermost) PID namespace, from NSpid.
+func nsPID(pid int) string {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "NSpid:"); ok {
+			fields := strings.Fields(rest)
+			return fields[len(fields)-1]
+		}
+	}
+	return ""
+}

@@ -14,36 +14,84 @@ import (
 	"time"
 )
 
-const lockPath = "/run/lock/podunit-harness.lock"
+// lockDir holds one lock file per sandbox slot: podunit-harness.lock (the one
+// test/sandbox.sh takes too), then podunit-harness.1.lock and on.
+const lockDir = "/run/lock"
 
-// acquireLock takes the machine-wide sandbox lock, waiting for whoever holds it, and
-// kills a sandbox left behind by a test binary that died while holding it.
-func acquireLock(t testing.TB) *os.File {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(lockPath), 0o755); err != nil {
-		t.Fatalf("harness: %v", err)
+// Slots is how many sandboxes may run at once on this machine: $PODUNIT_SANDBOXES,
+// or 2. Each has cgroups of its own (see Sandbox), so they share no cgroup path; the
+// limit is the machine's cores and memory.
+func Slots() int {
+	if n, err := strconv.Atoi(os.Getenv("PODUNIT_SANDBOXES")); err == nil && n > 0 {
+		return n
 	}
-	f, err := os.OpenFile(lockPath, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatalf("harness: %v", err)
-	}
-	began := time.Now()
-	if err := flock(f); err != nil {
-		f.Close()
-		t.Fatalf("harness: locking %s: %v", lockPath, err)
-	}
-	if waited := time.Since(began); waited > time.Second {
-		t.Logf("harness: waited %v for %s (another sandbox was up)", waited.Round(time.Millisecond), lockPath)
-	}
-	if stale := reapLockOwner(f); stale != "" {
-		t.Logf("harness: killed a sandbox left behind by a dead test binary: %s", stale)
-	}
-	return f
+	return 2
 }
 
-func flock(f *os.File) error {
+func lockPath(slot int) string {
+	if slot == 0 {
+		return filepath.Join(lockDir, "podunit-harness.lock")
+	}
+	return filepath.Join(lockDir, fmt.Sprintf("podunit-harness.%d.lock", slot))
+}
+
+// cgroupName is the cgroup, below the test binary's own, of the sandbox that holds
+// the lock at path: test/sandbox.sh's cgroup_name.
+func cgroupName(path string) string {
+	return "sandbox-" + strings.TrimSuffix(filepath.Base(path), ".lock")
+}
+
+// acquireLock takes the first free slot's lock, waiting until one is free, and
+// kills a sandbox left behind in that slot by a test binary that died holding it.
+func acquireLock(t testing.TB) *os.File {
+	t.Helper()
+	if err := os.MkdirAll(lockDir, 0o755); err != nil {
+		t.Fatalf("harness: %v", err)
+	}
+	slots := Slots()
+	files := make([]*os.File, slots)
+	for i := range files {
+		f, err := os.OpenFile(lockPath(i), os.O_CREATE|os.O_RDWR, 0o644)
+		if err != nil {
+			for _, g := range files[:i] {
+				g.Close()
+			}
+			t.Fatalf("harness: %v", err)
+		}
+		files[i] = f
+	}
+	began := time.Now()
+	var held *os.File
+	for held == nil {
+		for _, f := range files {
+			if err := tryFlock(f); err == nil {
+				held = f
+				break
+			} else if err != syscall.EWOULDBLOCK {
+				t.Fatalf("harness: locking %s: %v", f.Name(), err)
+			}
+		}
+		if held == nil {
+			time.Sleep(pollInterval)
+		}
+	}
+	for _, f := range files {
+		if f != held {
+			f.Close()
+		}
+	}
+	if waited := time.Since(began); waited > time.Second {
+		t.Logf("harness: waited %v for a sandbox slot (%d up)", waited.Round(time.Millisecond), slots)
+	}
+	if stale := reapLockOwner(held); stale != "" {
+		t.Logf("harness: killed a sandbox left behind by a dead test binary: %s", stale)
+	}
+	return held
+}
+
+func tryFlock(f *os.File) error {
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err != syscall.EINTR {
 			return err
 		}
@@ -220,4 +268,14 @@ func reapNamespace(pidNS string) []int {
 		}
 		time.Sleep(pollInterval)
 	}
+}
+
+// removeCgroupTree removes the cgroup dir and all below it (the script's
+// __cgroup-rmtree step, which retries a cgroup still busy for 2 seconds).
+func removeCgroupTree(dir string) error {
+	out, err := exec.Command("sh", scriptPath(), "__cgroup-rmtree", dir).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }

@@ -19,11 +19,11 @@ func TestDecodersAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	std, err := decodeWith(c.ID, string(data), unmarshalFor(1))
+	std, err := decodeWith(c.ID, data, unmarshalFor(1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	iter, err := decodeWith(c.ID, string(data), unmarshalFor(manyRecords+1))
+	iter, err := decodeWith(c.ID, data, unmarshalFor(manyRecords+1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +32,31 @@ func TestDecodersAgree(t *testing.T) {
 	}
 	for _, bad := range []string{`{"id":`, `{"id":"` + c.ID + `","name":1}`} {
 		var d *DamagedError
-		if _, err := decodeWith(c.ID, bad, unmarshalFor(manyRecords+1)); !errors.As(err, &d) {
+		if _, err := decodeWith(c.ID, []byte(bad), unmarshalFor(manyRecords+1)); !errors.As(err, &d) {
 			t.Errorf("json-iterator on %q: %v, want a damaged record", bad, err)
+		}
+	}
+}
+
+// A listing hands the decoders the driver's buffer of a row, which the next row
+// overwrites: what they return must not share it.
+func TestDecodersCopy(t *testing.T) {
+	c := full(testID("", 1), "web")
+	data, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{1, manyRecords + 1} {
+		buf := slices.Clone(data)
+		got, err := decodeWith(c.ID, buf, unmarshalFor(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if !reflect.DeepEqual(got, c) {
+			t.Fatalf("decoder %d: the record changed with the buffer it was read from:\n%+v", n, got)
 		}
 	}
 }

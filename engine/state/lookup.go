@@ -73,7 +73,10 @@ func (s *Store) find(ctx context.Context, kind, table, ref string, prefix bool) 
 }
 
 // match is one row byRef found.
-type match struct{ id, name, data string }
+type match struct {
+	id, name string
+	data     []byte
+}
 
 // pick chooses among byRef's rows.
 func pick(kind, ref string, m []match) (match, error) {
@@ -141,7 +144,7 @@ func (s *Store) PodContainers(ctx context.Context, podID string) ([]*model.Conta
 func (s *Store) listContainers(ctx context.Context, what, query string, args ...any) ([]*model.Container, []*DamagedError, error) {
 	var good []*model.Container
 	n := 0
-	bad, err := s.scan(ctx, what, query, args, func(id, data string) error {
+	bad, err := s.scan(ctx, what, query, args, func(id string, data []byte) error {
 		n++
 		c, err := decodeWith(id, data, unmarshalFor(n))
 		if err == nil {
@@ -154,7 +157,9 @@ func (s *Store) listContainers(ctx context.Context, what, query string, args ...
 
 // scan runs query, whose rows are (id, name, data), and hands each row to
 // fn; the damaged records fn finds come back apart, other errors end it.
-func (s *Store) scan(ctx context.Context, what, query string, args []any, fn func(id, data string) error) ([]*DamagedError, error) {
+// data is the driver's buffer, valid only until fn returns: no copy of a
+// record's text per row (ps -a at 1000 containers allocates that much less).
+func (s *Store) scan(ctx context.Context, what, query string, args []any, fn func(id string, data []byte) error) ([]*DamagedError, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -162,7 +167,8 @@ func (s *Store) scan(ctx context.Context, what, query string, args []any, fn fun
 	defer rows.Close()
 	var bad []*DamagedError
 	for rows.Next() {
-		var id, name, data string
+		var id, name string
+		var data sql.RawBytes
 		if err := rows.Scan(&id, &name, &data); err != nil {
 			return bad, fmt.Errorf("%s: %w", what, err)
 		}
@@ -241,7 +247,7 @@ func (s *Store) PodMemberNames(ctx context.Context, podID string) ([]string, err
 
 // byID reads the container with the given full ID.
 func byID(ctx context.Context, q querier, id string) (*model.Container, error) {
-	var data string
+	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT data FROM containers WHERE id = ?`, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFoundID(id)

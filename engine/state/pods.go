@@ -68,7 +68,7 @@ func (s *Store) Pods(ctx context.Context) ([]*model.Pod, error) {
 func (s *Store) ScanPods(ctx context.Context) ([]*model.Pod, []*DamagedError, error) {
 	var good []*model.Pod
 	bad, err := s.scan(ctx, "list pods", `SELECT id, name, data FROM pods ORDER BY created, id`, nil,
-		func(id, data string) error {
+		func(id string, data []byte) error {
 			p, err := decodePod(id, data)
 			if err == nil {
 				good = append(good, p)
@@ -201,7 +201,7 @@ func checkPodFree(ctx context.Context, tx *sql.Tx, id, name, self string) error 
 
 // podByID reads the pod with the given full ID.
 func podByID(ctx context.Context, q querier, id string) (*model.Pod, error) {
-	var data string
+	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT data FROM pods WHERE id = ?`, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFoundPodID(id)
@@ -248,9 +248,9 @@ func encodePod(p *model.Pod) (string, error) {
 }
 
 // decodePod reads a stored pod record.
-func decodePod(id, data string) (*model.Pod, error) {
+func decodePod(id string, data []byte) (*model.Pod, error) {
 	p := new(model.Pod)
-	if err := json.Unmarshal([]byte(data), p); err != nil {
+	if err := json.Unmarshal(data, p); err != nil {
 		return nil, damaged("pod", id, "", err)
 	}
 	if p.ID != id {

@@ -65,12 +65,12 @@ func encode(c *model.Container) (string, error) {
 
 // decode reads a stored record, and refuses one that does not parse or
 // lacks its own ID or a name with a *DamagedError.
-func decode(id, data string) (*model.Container, error) {
+func decode(id string, data []byte) (*model.Container, error) {
 	return decodeWith(id, data, unmarshalStd)
 }
 
 // decodeWith is decode with the given JSON decoder (unmarshalFor).
-func decodeWith(id, data string, unmarshal func(string, any) error) (*model.Container, error) {
+func decodeWith(id string, data []byte, unmarshal func([]byte, any) error) (*model.Container, error) {
 	c := new(model.Container)
 	if err := unmarshal(data, c); err != nil {
 		return nil, damaged("container", id, "", err)
@@ -90,9 +90,9 @@ func decodeWith(id, data string, unmarshal func(string, any) error) (*model.Cont
 // what ps -a pays per container) but first spends about a millisecond
 // building its codec for the record's types, once per process: a command
 // that reads a few records is faster with encoding/json.
-func unmarshalFor(n int) func(data string, v any) error {
+func unmarshalFor(n int) func(data []byte, v any) error {
 	if n > manyRecords {
-		return jsoniter.ConfigCompatibleWithStandardLibrary.UnmarshalFromString
+		return jsoniter.ConfigCompatibleWithStandardLibrary.Unmarshal
 	}
 	return unmarshalStd
 }
@@ -100,4 +100,6 @@ func unmarshalFor(n int) func(data string, v any) error {
 // manyRecords is where json-iterator's codec starts to pay for itself.
 const manyRecords = 100
 
-func unmarshalStd(data string, v any) error { return json.Unmarshal([]byte(data), v) }
+// unmarshalStd is encoding/json's. Neither decoder keeps data (a listing hands
+// them the driver's buffer of the row, reused for the next: TestDecodersCopy).
+func unmarshalStd(data []byte, v any) error { return json.Unmarshal(data, v) }

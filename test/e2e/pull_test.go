@@ -46,14 +46,15 @@ func newRegistrySetup(t *testing.T, dir string) registrySetup {
 	return r
 }
 
-// runReg runs podunit like e.run, with $CONTAINERS_REGISTRIES_CONF set to r's.
+// runReg runs podunit like e.run, with $CONTAINERS_REGISTRIES_CONF set to r's
+// (over e's own; e's CONTAINERS_CONF stays, so a run makes no bridge on the host).
 func (r registrySetup) runReg(e *env, args ...string) result {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer
 	cmd := e.command(ctx, args...)
-	cmd.Env = append(os.Environ(), "CONTAINERS_REGISTRIES_CONF="+r.conf)
+	cmd.Env = append(cmd.Environ(), "CONTAINERS_REGISTRIES_CONF="+r.conf)
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
@@ -93,6 +94,7 @@ func (r registrySetup) failReg(e *env, args []string, parts ...string) {
 // TestPullOnHostWithRunc pulls, pushes and saves through an in-process
 // registry on 127.0.0.1, and runs a pulled image.
 func TestPullOnHostWithRunc(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	r := newRegistrySetup(t, e.dir)
 	ref := r.host + "/podunit/bb:1"

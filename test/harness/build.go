@@ -25,8 +25,8 @@ var (
 	builds   = map[string]*build{}
 )
 
-// BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags and
-// CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
+// BuildPodunit builds ./cmd/podunit once per test binary, with make build's tags,
+// -trimpath and CGO_ENABLED=0, into /var/lib/podunit-test/p<PID>-build/, and returns
 // the binary's path, which is the same inside a sandbox. As make build, it builds
 // three: podunit is the hot-path binary (tag hotpath), podunit-full beside it
 // has every verb (every test of a verb the hot one lacks runs both), and
@@ -96,13 +96,14 @@ const HotTag = "hotpath"
 
 // goBuild builds the package pkg of the module at root into the file bin,
 // with the extra build tag tag (if not ""), statically, or with race on
-// with the race detector (which needs cgo).
+// with the race detector (which needs cgo). -trimpath as make build: the
+// same flags let `make deb rpm` (TestPackage) reuse the packages compiled here.
 func goBuild(root, pkg, bin, tag string, race bool) ([]byte, error) {
 	tags := BuildTags
 	if tag != "" {
 		tags += "," + tag
 	}
-	args, cgo := []string{"build", "-tags", tags, "-o", bin}, "CGO_ENABLED=0"
+	args, cgo := []string{"build", "-trimpath", "-tags", tags, "-o", bin}, "CGO_ENABLED=0"
 	if race {
 		args, cgo = append(args, "-race"), "CGO_ENABLED=1"
 	}

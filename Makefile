@@ -52,6 +52,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10 | sed 's/^/  /'
 
 setup: ## install what building and testing need (Debian 12, as root; idempotent)
+	@date +'make setup: from %T'
 	bash scripts/setup.sh
 
 build: $(BINARIES) ## build bin/podunit (and bin/podunit-generator)
@@ -78,8 +79,11 @@ vet: ## go vet with the build tags
 # the slowest tests, so every CI log shows where the run's time goes.
 test: setup vet ## setup, vet, then every test with -race (e2e tests need root: they boot systemd), then brief fuzzing
 	$(GO) build -o bin/testsum ./test/testsum
+	@date +'make test: go test from %T'
 	set -o pipefail; $(GOTEST) -json ./... | bin/testsum
+	@date +'make test: fuzzing from %T'
 	$(MAKE) --no-print-directory fuzz
+	@date +'make test: done at %T'
 
 # The fuzz targets that guard unit files: no value may add a directive or a section
 # or change the argv systemd runs; the name grammars match their regular expressions;
@@ -99,7 +103,7 @@ fuzz: ## run each fuzz target for its execution budget (or FUZZTIME)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$${t%%:*}; rest=$${t#*:}; pkg=$${rest%%:*}; budget=$${rest#*:}; \
 		budget=$${FUZZTIME:-$$budget}; \
-		echo "fuzz $$name ($$pkg, $$budget)"; \
+		echo "fuzz $$name ($$pkg, $$budget) at $$(date +%T)"; \
 		$(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$name$$" -fuzztime $$budget $$pkg; \
 	done
 

@@ -21,6 +21,7 @@ import (
 // No such file or directory" (issue 13's churn defect). Here a loop starts and
 // stops a delegated unit while attached runs race it.
 func TestAttachedRunsOutliveSystemdTrims(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

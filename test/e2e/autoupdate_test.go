@@ -46,6 +46,7 @@ func autoUpdateApp(t *testing.T, ref, v string, kind int) string {
 // rolled back where there is a check and kept where there is none; with
 // --rollback=false a broken image is left failed.
 func TestAutoUpdateUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, generatorOptions(t))
 	e := newEnv(t, sb, "crun")
 	e.image()
@@ -225,6 +226,7 @@ func checkAutoUpdated(t *testing.T, e *env, v, id string) {
 // line naming the thing, exit 125 and change nothing; with no running
 // labelled container auto-update prints nothing.
 func TestAutoUpdateBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "idle", "--label", "io.containers.autoupdate=local", "bb", "true")

@@ -18,6 +18,7 @@ import (
 // Error: line naming the thing, exit 125, and leave containers and images
 // exactly as they were.
 func TestBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "taken", "bb", "true")

@@ -86,6 +86,7 @@ func bootEnv(t *testing.T) (harness.Options, *env, string) {
 // TestBootStartsGeneratedUnits boots systemd with Quadlet-format sources and
 // checks the pod and the standalone container are up at multi-user.target.
 func TestBootStartsGeneratedUnits(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	sb := harness.Boot(t, opts)
 	sb.DumpOnFailure(t, "web-pod.service", "web-srv.service", "web-cli.service", "solo.service")
@@ -172,6 +173,7 @@ func (d *defaultEnv) sh(script string) string        { return d.env().sh(script)
 // container (it sleeps first) runs to completion before front starts, at
 // every start: front prints what it finds in their shared volume.
 func TestGenerateSystemdSurvivesReboot(t *testing.T) {
+	t.Parallel()
 	bin := harness.BuildPodunit(t)
 	dir := harness.TempDir(t)
 	units, storage := filepath.Join(dir, "units"), filepath.Join(dir, "storage")
@@ -241,6 +243,7 @@ func checkShopRuns(t *testing.T, e *defaultEnv, sb *harness.Sandbox, order strin
 // comes from an .image file (pulled from a registry on 127.0.0.1 at boot)
 // and whose volume comes from a .volume file.
 func TestBootPullsImagesAndMakesVolumes(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	for name := range quadletFiles {
 		if err := os.Remove(filepath.Join(sources, name)); err != nil {
@@ -291,6 +294,7 @@ WantedBy=multi-user.target
 // a .network file and a .container on it: the network exists before the
 // container starts, which gets an address in the network's subnet.
 func TestBootMakesNetworks(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	for name := range quadletFiles {
 		if err := os.Remove(filepath.Join(sources, name)); err != nil {

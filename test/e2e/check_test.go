@@ -57,6 +57,7 @@ func runs(t *testing.T, e *env, name string) {
 }
 
 func TestSystemCheckRepairsACorruptedDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -72,6 +73,7 @@ func TestSystemCheckRepairsACorruptedDatabase(t *testing.T) {
 }
 
 func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -106,6 +108,7 @@ func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
 }
 
 func TestSystemCheckRepairsADeletedStorageContainer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -168,6 +171,7 @@ func deleteStorageContainer(t *testing.T, e *env, id string) {
 // lost record; repair stops the unit and rebuilds the record as created,
 // and the container starts again as its unit.
 func TestSystemCheckUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()
@@ -212,6 +216,7 @@ func killedRun(t *testing.T, e *env, name string) string {
 // leaves its unit and pinned namespaces; check finds both by the pod's ID
 // and repair stops the unit and unpins them.
 func TestSystemCheckStopsOrphanPodUnit(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	e := newEnv(t, sb, "crun")
 	e.image()
@@ -238,6 +243,7 @@ func TestSystemCheckStopsOrphanPodUnit(t *testing.T) {
 // a database is refused, naming it; repair sets it aside and rebuilds the
 // records from the storage containers.
 func TestSystemCheckRepairsAGarbledDatabaseFile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -266,6 +272,7 @@ func TestSystemCheckRepairsAGarbledDatabaseFile(t *testing.T) {
 // are found by SQLite's own check; --repair --force sets the file aside
 // and rebuilds the container records from the storage containers.
 func TestSystemCheckSetsAsideACorruptDatabase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	for i := 0; i < 40; i++ {
@@ -300,6 +307,7 @@ func TestSystemCheckSetsAsideACorruptDatabase(t *testing.T) {
 // its pid file names (a stand-in whose command line names the file, as
 // pasta's does) and removes the file; a stale slirp4netns file goes too.
 func TestSystemCheckEndsOrphanNetworkHelpers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.must("ps", "-a") // the run root exists
 	dir := filepath.Join(e.runDir(), "podunit", "pasta")

@@ -41,6 +41,7 @@ var churnOps = [][]string{
 // tests: the start/stop race (oci.ErrNotWaiting), and attached runs whose
 // cgroup systemd trimmed (TestAttachedRunsOutliveSystemdTrims).
 func TestChurn(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := raceEnv(t, sb)
 	e.image()
@@ -64,6 +65,7 @@ func TestChurn(t *testing.T) {
 // theirs may be left. It runs for 20 s (PODUNIT_CHURN_SECONDS for longer);
 // the four network defects it found have regression tests in TestNetworkDNS.
 func TestNetworkChurn(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	e := raceEnv(t, sb)
 	e.image()
@@ -179,6 +181,7 @@ func firstLine(s string) string {
 // as it ends is what rm -f asked for: rm -f succeeds, not "removed by
 // another command".
 func TestAttachedRunRemovedMeanwhile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	for _, rm := range []bool{false, true} {

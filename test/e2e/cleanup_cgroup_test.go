@@ -13,6 +13,7 @@ import (
 // systemd does not manage. The churn left podunit-c2.service in cpuacct,
 // cpuset and freezer that way.
 func TestUnitCleanupWithoutRecordDropsCgroups(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

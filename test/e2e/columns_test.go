@@ -89,6 +89,7 @@ var inspectKeys = []struct {
 // binary (on the host, runc) and compares its header line and JSON keys
 // with Podman's.
 func TestColumnsAndJSONKeysAsPodman(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("volume", "create", "cols")

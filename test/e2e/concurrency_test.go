@@ -19,6 +19,7 @@ import (
 // or fail with a clear conflict, and afterwards the records, storage and
 // systemd must agree.
 func TestConcurrentCommands(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "runc")
 	e.image()

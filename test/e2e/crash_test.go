@@ -22,6 +22,7 @@ import (
 // and nothing remains: no record, no storage container, no mount, no
 // runtime state (DESIGN.md principle 5).
 func TestCrashesLeaveWhatARerunFinishes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("killed while its container runs", func(t *testing.T) {
@@ -65,6 +66,7 @@ func TestCrashesLeaveWhatARerunFinishes(t *testing.T) {
 // usual. Only a signal before the relay is set up, while the process starts
 // and makes its container, still kills podunit outright, like a crash.
 func TestInterruptedRunLeavesNothing(t *testing.T) {
+	// not parallel: SIGINTs within 78 ms of the start must hit a window
 	e := newEnv(t, nil, "runc")
 	e.image()
 	outcomes := map[string]int{}
@@ -139,6 +141,7 @@ func checkNothingLeft(t *testing.T, e *env) {
 // image, no scratch directory (defect: dangling <none> images and
 // container_images_storage* directories).
 func TestCrashedImportLeavesNoImage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	const trials = 60
 	tars := make([]string, trials+2)

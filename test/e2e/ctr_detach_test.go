@@ -14,6 +14,7 @@ import (
 // created, and a malformed one always (exec's too). Under systemd run -it
 // detaches (checkRunITDetaches).
 func TestDetachKeysOnAttachedRuns(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	if out := e.must("run", "--rm", "--detach-keys", "", "bb", "echo", "ran"); out != "ran\n" {

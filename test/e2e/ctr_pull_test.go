@@ -26,6 +26,7 @@ import (
 // and generate systemd --new writing --pull, --retry, --retry-delay and
 // --decryption-key back into a run line that works.
 func TestRunPullPolicyAndRetry(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	r := newRegistrySetup(t, e.dir)
 	ref := r.host + "/podunit/pp:1"

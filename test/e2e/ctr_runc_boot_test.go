@@ -25,6 +25,7 @@ const runcMountProbe = `ls -l /dev/mynull /dev/f | sed 's/  */ /g' | cut -d' ' -
 // containers user's /etc/subuid; an idmapped volume is refused on runc
 // older than 1.2.
 func TestBootRunc(t *testing.T) {
+	t.Parallel()
 	opts, host, _ := bootEnv(t)
 	sub := filepath.Join(host.dir, "subid")
 	if err := os.WriteFile(sub, []byte("containers:1000000:1000000\n"), 0o644); err != nil {

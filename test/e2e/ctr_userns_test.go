@@ -12,6 +12,7 @@ import (
 // which need /etc/subuid's containers range, are read under systemd in
 // TestBootIdentity.)
 func TestUserNSModesOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	for _, mode := range []string{"host", ""} {

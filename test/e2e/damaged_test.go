@@ -26,6 +26,7 @@ func (e *env) stateDB() string { return filepath.Join(e.dir, "root", "podunit", 
 // or whose name is empty, neither fails ps -a nor blocks rm -f of the
 // others; ps warns naming its ID, and rm -f ID removes it and its rootfs.
 func TestDamagedRecordIsSkippedAndRemovable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	for name, damage := range map[string]string{
@@ -66,6 +67,7 @@ func TestDamagedRecordIsSkippedAndRemovable(t *testing.T) {
 // holds (here, one whose record was deleted by hand) and refuses one of
 // podunit's; rm -i takes a missing name as done; rm -a -f removes them all.
 func TestRmStorageIgnoreAll(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "lost", "bb", "true")

@@ -52,6 +52,7 @@ func unitQuoted(script string) string {
 // stopping the unit (--rm) removes the anonymous volume. A Rootfs= unit
 // runs from a directory.
 func TestBootDevicesAndMounts(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	lower := fixtureDir(t, filepath.Join(host.dir, "lower"), map[string]string{"f": "lower\n"})
 	exploded := fixtureDir(t, filepath.Join(host.dir, "exploded"), nil)

@@ -15,6 +15,7 @@ import (
 // volumes, the -v options and --read-only-tmpfs with runc on the host,
 // each read from inside the container.
 func TestDevicesAndMountsOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("devices", func(t *testing.T) { checkDevices(t, e) })

@@ -42,6 +42,7 @@ func fillFull(t *testing.T, e *env, root string) {
 // TestFullDiskRemovalAndTruth: with the storage root full, ps still tells
 // what runs and what does not, and rm -f removes a running container.
 func TestFullDiskRemovalAndTruth(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	root := fullRoot(t, e)
 	e.image()
@@ -75,6 +76,7 @@ func TestFullDiskRemovalAndTruth(t *testing.T) {
 // container stops its unit and removes it, and ps never says Up for a
 // container whose unit has stopped.
 func TestFullDiskUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	root := fullRoot(t, e)

@@ -16,6 +16,7 @@ import (
 // TestEvents records events under a real systemd and reads them back from
 // its journal with Podman's filters and formats.
 func TestEvents(t *testing.T) {
+	// not parallel: the follower must be up within a 1 s sleep
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

@@ -13,6 +13,7 @@ import (
 // TestContainerVerbsOnHost covers create, start -a, exec, wait, inspect,
 // ps filters and flags on the host with runc.
 func TestContainerVerbsOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	bind := e.dir + "/bind"

@@ -43,6 +43,7 @@ func checkExitCodes(t *testing.T, e *env) {
 
 // TestExitCodesOnHostWithRunc runs attached, without systemd, on the host.
 func TestExitCodesOnHostWithRunc(t *testing.T) {
+	// not parallel: catches a container in its 0.3 s life while two CPU hogs run
 	e := newEnv(t, nil, "runc")
 	e.image()
 	checkExitCodes(t, e)

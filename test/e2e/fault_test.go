@@ -106,6 +106,7 @@ func envInt(t *testing.T, key string, def int64) int64 {
 // program's page faults cost five times more); the count run is logged. PODUNIT_FAULT_SEED (default: the time; the seed is logged)
 // and PODUNIT_FAULT_OPS (op names, comma-separated) replay or narrow it.
 func TestFaultInjection(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true}) // bridges and rules stay in the sandbox
 	e := newEnv(t, sb, "crun")
 	e.image()

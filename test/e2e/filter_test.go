@@ -15,6 +15,7 @@ import (
 // TestFilters runs the --filter forms Podman documents for ps, images,
 // pod ps, volume ls and network ls against real records.
 func TestFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	archive := filepath.Join(e.dir, "lab.tar")
@@ -141,6 +142,7 @@ func sameSet(a, b []string) bool {
 // with `healthcheck run`; a passing check makes ps say (healthy), failing
 // ones past the retries (unhealthy), and --filter health= picks each.
 func TestHealthFilterOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -52,6 +52,7 @@ func checkDir(t *testing.T) (dir string, broken []string) {
 // FILE:LINE, every other file as ok, exits 1, and podunit-generator over
 // the same directory still writes the other 33 units.
 func TestGenerateCheckListsEveryFile(t *testing.T) {
+	t.Parallel()
 	bin := harness.BuildPodunit(t)
 	dir, broken := checkDir(t)
 	cmd := exec.Command(bin, "generate", "check", "--format", "json", dir)

@@ -11,6 +11,7 @@ import (
 // TestGenerateSystemdOnHost checks what `generate systemd` writes for
 // recorded containers; it needs no systemd.
 func TestGenerateSystemdOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("restart follows the container", func(t *testing.T) {

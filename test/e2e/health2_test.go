@@ -63,6 +63,7 @@ StopSignal=KILL
 // generated timers (the template's an instance of a template); startup
 // retries restart the unit; generate --new writes the flags back.
 func TestBootHealthStartupAndImageCheck(t *testing.T) {
+	// not parallel: health status read 2 s before it changes
 	opts, host, sources := bootEnv(t)
 	logDir := filepath.Join(host.dir, "hclog")
 	if err := os.Mkdir(logDir, 0o755); err != nil {

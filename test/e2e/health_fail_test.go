@@ -40,6 +40,7 @@ TimeoutStartSec=60
 // units carry such a timer too. Checks that run longer than their timeout
 // (--health-timeout, --health-startup-timeout, and a unit file's keys) fail.
 func TestBootHealthOnFailure(t *testing.T) {
+	// not parallel: checks that must pass within 2 s timeouts
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, map[string]string{"qh.container": notifyHealthyFile, "tq.container": healthTimeoutFile})
 	sb := harness.Boot(t, opts)

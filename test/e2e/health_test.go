@@ -25,6 +25,7 @@ const gatedCheck = `test -e /tmp/gated && until rm /tmp/token 2>/dev/null; do to
 // restart its unit (NRestarts), it is healthy again, and rm takes the
 // timer away.
 func TestHealthUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

@@ -16,6 +16,7 @@ import (
 // naming where it was looked for, and change nothing. The units and
 // unit files podunit-full writes run the hot-path binary.
 func TestHotPathBinary(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image() // image import: podunit-full
 	r := newRegistrySetup(t, e.dir)

@@ -16,6 +16,7 @@ import (
 // Quadlet container with the identity keys and two CLI containers in
 // transient units; each reads its own uid_map, groups and status.
 func TestBootIdentity(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	sub := filepath.Join(host.dir, "subid")
 	if err := os.WriteFile(sub, []byte("containers:1000000:1000000\n"), 0o644); err != nil {

@@ -21,6 +21,7 @@ func statusField(status, key string) string {
 // TestIdentityFlags reads, inside containers run with runc on the host, what
 // --uidmap, --gidmap, --group-add, --security-opt and --init did.
 func TestIdentityFlags(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("uidmap", func(t *testing.T) {
@@ -75,6 +76,7 @@ func TestIdentityFlags(t *testing.T) {
 // the identity flags; bad values are refused naming flag and value, exit
 // 125, nothing created.
 func TestIdentityRecordAndRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	flags := []string{"--uidmap", "0:100000:65536", "--group-add", "4242", "--security-opt", "no-new-privileges",

@@ -13,6 +13,7 @@ import (
 // TestImageVerbs checks image history, tree, exists and prune with Podman's
 // columns and JSON keys, against what storage holds afterwards.
 func TestImageVerbs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	archive := filepath.Join(e.dir, "lab.tar")

@@ -12,6 +12,7 @@ import (
 // TestInfoAndVersion compares `info` and `version` with Podman's documented
 // JSON keys and template fields, and checks the numbers follow the store.
 func TestInfoAndVersion(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	t.Run("version", func(t *testing.T) {
 		e := e.on(t)

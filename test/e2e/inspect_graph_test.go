@@ -24,6 +24,7 @@ func graphOf(e *env, name string) string {
 // kept them) is answered from storage as before. pod rm of a pod without
 // members opens no storage either.
 func TestInspectReadsNoStorage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")

@@ -67,6 +67,7 @@ func brief(v any) string {
 }
 
 func TestInspectDiff(t *testing.T) {
+	t.Parallel()
 	a := `[{"Id":"1","Config":{"Env":["A=1"],"Labels":{"x":"y"}},"HostConfig":{"Dns":[]}}]`
 	b := `[{"Id":"2","Config":{"Env":["A=2"],"Labels":{"x":"y","z":""}},"HostConfig":{"Dns":[]}}]`
 	got := inspectDiff(t, a, b, []string{"Id"})

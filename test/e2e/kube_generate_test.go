@@ -24,6 +24,7 @@ var kubeRoundTripMembers = [][]string{
 // and every member's inspect agree but for IDs and times. On the host: no
 // systemd is needed to create.
 func TestKubeGenerateRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	if err := os.MkdirAll(filepath.Join(e.dir, "data"), 0o755); err != nil {

@@ -9,6 +9,7 @@ import (
 // later YAML names; playing it again needs --replace; kube down removes it.
 // On the host: nothing here starts.
 func TestKubeSecrets(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	sec := writeKube(t, e, "sec.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: dbpw}\nstringData: {PW: hunter2}\n")

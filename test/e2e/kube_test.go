@@ -85,6 +85,7 @@ spec:
 // TestKube plays a Deployment under the harness's systemd, takes it down
 // and plays it again, and feeds kube play bad YAML.
 func TestKube(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()
@@ -246,6 +247,7 @@ spec:
 // member is restarted alone, and stopping the .kube unit takes the pod
 // down.
 func TestBootKube(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	opts.Net = true
 	sub := filepath.Join(host.dir, "subid")

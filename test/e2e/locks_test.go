@@ -31,6 +31,7 @@ func lockFiles(t *testing.T, e *env) []string {
 // leave no lock file behind (715 were found in one run root), nor do a
 // failed create and a removal that finds its object gone.
 func TestLockFilesGoWithTheirObjects(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -67,6 +68,7 @@ func TestLockFilesGoWithTheirObjects(t *testing.T) {
 // holds says which object and which process after a short wait, and
 // --lock-timeout ends the wait with exit 125 naming the holder.
 func TestHeldLockNamesItsHolder(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")

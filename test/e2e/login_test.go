@@ -15,6 +15,7 @@ import (
 // TestLoginLogout logs in to an in-process registry on 127.0.0.1 that
 // wants basic auth, pulls with the stored credentials, and logs out.
 func TestLoginLogout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	host := testimage.StartAuthRegistry(t, "alice", "s3cret")
 	ref := host + "/podunit/private:1"

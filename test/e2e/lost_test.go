@@ -32,6 +32,7 @@ func (e *env) loseState(remove bool) {
 // every command fails naming the file, and nothing is written over it.
 // A new installation, with nothing of podunit's, still just works.
 func TestLostStateIsRefused(t *testing.T) {
+	t.Parallel()
 	fresh := newEnv(t, nil, "runc")
 	fresh.must("ps", "-a")
 	for name, remove := range map[string]bool{"emptied": false, "deleted": true} {

@@ -11,6 +11,7 @@ import (
 // host: their effects inside the container and in inspect, and their bad
 // values refused with nothing created.
 func TestMetaOnHost(t *testing.T) {
+	// not parallel: t.Setenv in a subtest
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("tz, env-host, http-proxy", func(t *testing.T) {

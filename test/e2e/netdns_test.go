@@ -14,6 +14,7 @@ import (
 // disconnect, reload and the name flags in a sandbox with a network
 // namespace of its own, and requires that nothing is left afterwards.
 func TestNetworkDNS(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	e := newEnv(t, sb, "crun")
 	e.image()

@@ -14,6 +14,7 @@ import (
 // macvlan parent is a veth pair made there: this machine's kernel has no
 // dummy (nor ipvlan) link type.
 func TestNetworkMacvlan(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	e := newEnv(t, sb, "crun")
 	e.image()

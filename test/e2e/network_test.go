@@ -17,6 +17,7 @@ import (
 // a sandbox with a network namespace of its own: every bridge, veth and
 // iptables rule lives there, and all traffic stays inside it.
 func TestNetwork(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	e := newEnv(t, sb, "crun")
 	e.image()

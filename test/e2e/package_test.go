@@ -159,6 +159,7 @@ func machineState(t *testing.T, paths []string) string {
 // generator and podunit, checks man pages and completion, and removes and
 // purges the package, leaving the machine as it was.
 func TestPackage(t *testing.T) {
+	// not parallel: dpkg installs and removes the package on the host
 	p := buildPackages(t)
 	payload := debPayload(t, p.deb)
 	t.Run("lintian", func(t *testing.T) {
@@ -372,6 +373,7 @@ func importImage(t *testing.T, dir, storage string) {
 // preset, reboots, and expects the always and unless-stopped ones running
 // again and the others not.
 func TestRestartService(t *testing.T) {
+	// not parallel: dpkg installs the package on the host
 	p := buildPackages(t)
 	installPackage(t, p.deb)
 	dir := harness.TempDir(t)

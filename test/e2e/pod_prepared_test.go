@@ -21,6 +21,7 @@ import (
 // records it; a command that died leaves the plan and the record to the
 // full unit-start.
 func TestPreparedStart(t *testing.T) {
+	// not parallel: kills the command inside a window of milliseconds
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

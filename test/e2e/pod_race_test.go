@@ -18,6 +18,7 @@ import (
 // storage, mounts and pins, units, cgroups, system check). The starts
 // come a little later each round, across the removal's steps.
 func TestPodRemoveRacingMemberStarts(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

@@ -13,6 +13,7 @@ import (
 
 // TestPods runs pods under the harness's systemd with crun.
 func TestPods(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

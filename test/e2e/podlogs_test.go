@@ -15,6 +15,7 @@ import (
 // TestPodEveryday checks pod logs, pod restart and pod exists under a real
 // systemd, with crun.
 func TestPodEveryday(t *testing.T) {
+	// not parallel: log order from members half a second apart
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

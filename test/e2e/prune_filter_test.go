@@ -11,6 +11,7 @@ import (
 // until=) against objects that must stay and objects that must go, and
 // bad filters, which must exit 125 naming the filter and change nothing.
 func TestPruneFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	tar := filepath.Join(e.dir, "rootfs.tar")

@@ -11,6 +11,7 @@ import (
 // no earlier entry fails to pull with an error that names the image, the
 // layer and the entry, where containers/storage's own names none of them.
 func TestPullNamesTheBadLayer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	r := newRegistrySetup(t, e.dir)
 	layer := filepath.Join(e.dir, "hardlink.tar")

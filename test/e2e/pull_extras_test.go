@@ -16,6 +16,7 @@ import (
 // generator makes of .image files with Arch=, OS=, Variant=, AllTags=,
 // Retry=, RetryDelay= and CertDir=: each key reaches the pulled image.
 func TestPullExtrasOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	r := newRegistrySetup(t, e.dir)
 	multi := r.host + "/podunit/multi:1"

@@ -34,6 +34,7 @@ exec sleep 600`
 // specifiers and a word ending in a lone %) and reads each effect inside
 // the container that systemd runs.
 func TestBootQuadletContainerKeys(t *testing.T) {
+	t.Parallel()
 	opts, _, sources := bootEnv(t)
 	replaceSources(t, sources, map[string]string{
 		"ctrkeys.container": "[Container]\nImage=bb\nContainerName=ctrkeys\nMemory=64m\nPidsLimit=77\n" +
@@ -102,6 +103,7 @@ func mountLine(out, target string) string {
 // volume's podunit: a valid module creates the volume, a malformed one
 // fails the unit naming the module's file.
 func TestBootQuadletVolumeKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	shared := fixtureDir(t, filepath.Join(host.dir, "shared"), map[string]string{"marker": "from-bound-dir\n"})
 	replaceSources(t, sources, map[string]string{
@@ -175,6 +177,7 @@ func TestBootQuadletVolumeKeys(t *testing.T) {
 // [engine] env points the pull at a registries.conf that marks the
 // registry insecure (the units give no --tls-verify=false).
 func TestBootQuadletImageKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	pub, priv := opensslKeyPair(t, filepath.Join(host.dir, "enckeys"))
 	authReg := testimage.StartAuthRegistry(t, "alice", "s3cret")
@@ -303,6 +306,7 @@ func keysPodFiles() map[string]string {
 // show the ID maps, /dev/shm and addresses, and the published port
 // answers on the sandbox's loopback.
 func TestBootQuadletPodKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	opts.Net = true
 	sub := filepath.Join(host.dir, "subid")

@@ -41,6 +41,7 @@ StopSignal=KILL
 // their effects: ExecReload= (systemctl reload) signals or runs a command,
 // the zone, the annotation and the log tag, with crun and runc.
 func TestBootMetaKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, metaFiles)
 	sb := harness.Boot(t, opts)

@@ -48,6 +48,7 @@ var quadletNetFiles = map[string]string{
 // network, the pod or the container (inspect, addresses, resolv.conf,
 // /etc/hosts, aardvark-dns), and NetworkDeleteOnStop= removes the network.
 func TestBootQuadletNetworkKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, quadletNetFiles)
 	dropins := map[string]string{"container.d/10-all.conf": "[Container]\nEnvironment=FROM_DROPIN=all\n",

@@ -32,6 +32,7 @@ func replaceSources(t *testing.T, sources string, files map[string]string) {
 // home, %i the instance, %% one percent sign). The same boot checks the
 // references between files and the drop-ins (checkReferences).
 func TestBootExpandsSpecifiersInValues(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	home := filepath.Join(host.dir, "home")
 	if err := os.MkdirAll(filepath.Join(home, "data"), 0o755); err != nil {
@@ -126,6 +127,7 @@ func checkReferences(t *testing.T, sb *harness.Sandbox, e *defaultEnv, journal f
 // User=/Group=, a pod with ExitPolicy= and an .image with Policy=missing
 // and ImageTag=: each value reaches the object it configures.
 func TestBootPodVolumesAndKeys(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	static := filepath.Join(host.dir, "static")
 	if err := os.MkdirAll(static, 0o755); err != nil {

@@ -17,6 +17,7 @@ import (
 // and podunit-restart.service say so), every object must start and be
 // removed again, and nothing of the old boot may be left.
 func TestHardReboot(t *testing.T) {
+	t.Parallel()
 	units := harness.TempDir(t)
 	sb := harness.Boot(t, harness.Options{Binds: []string{units + ":/etc/systemd/system"}})
 	e := newEnv(t, sb, "crun")

@@ -63,6 +63,7 @@ func checkPairs(t *testing.T, what, out, sep string, want map[string]string) {
 // (runc, attached) and reads each limit from inside it; inspect shows them
 // under Podman's names, and bad values are refused creating nothing.
 func TestResourcesHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	args := append(append([]string{"run", "--rm"}, resourceFlags...), "bb", "sh", "-c", resourceScript)
@@ -108,6 +109,7 @@ func TestResourcesHost(t *testing.T) {
 // systemd applies them to the unit's cgroup; a unit from `generate systemd
 // --new` carries them too.
 func TestResourcesUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {

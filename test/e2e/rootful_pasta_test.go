@@ -23,6 +23,7 @@ import (
 // resolv.conf, and -p 127.0.0.1:P:80 answers on the host's loopback
 // through its own pasta, which ends with the container.
 func TestRootfulPasta(t *testing.T) {
+	// not parallel: pasta publishes a port in the host's network namespace
 	if _, err := exec.LookPath("pasta"); err != nil {
 		t.Fatal("pasta is missing (Debian: apt-get install passt)")
 	}

@@ -16,6 +16,7 @@ import (
 // a user unit whose main process is the container's init, whose output
 // logs reads from the journal.
 func TestRootlessUnderSystemd(t *testing.T) {
+	// not parallel: useradd and userdel on the host, a resolver on 127.83.5.3:53 in the host's network namespace
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
 	u := newRootlessUser(t, dir, fmt.Sprintf("purb%d", os.Getpid()%100000), true)

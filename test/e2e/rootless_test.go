@@ -210,6 +210,7 @@ func requireRootlessHost(t *testing.T) {
 // follows, the user's storage is in their home, and what is missing for a
 // rootless run is named with exit 125 before anything is made.
 func TestRootlessRunAttached(t *testing.T) {
+	// not parallel: useradd and userdel on the host
 	requireRootlessHost(t)
 	dir, tar := rootlessDir(t)
 	tag := fmt.Sprint(os.Getpid() % 100000)

@@ -62,6 +62,7 @@ func roundTripArgs(t *testing.T, dir string) []string {
 // unit under systemd and requires inspect of the container the unit made
 // to equal the original's in every field but identity, times and state.
 func TestGenerateNewRoundTrip(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{Net: true})
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {

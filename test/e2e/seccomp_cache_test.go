@@ -17,6 +17,7 @@ import (
 // same filter. An unconfined container gets none; system reset removes
 // what was kept.
 func TestSeccompCacheUnderCrun(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	e := newEnv(t, sb, "crun")
 	e.image()

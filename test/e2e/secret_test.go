@@ -17,6 +17,7 @@ const secretValue = "s3cr3t-V4lue-7f1c"
 // TestSecretsOnHostWithRunc: the secret verbs, and secrets given to an
 // attached container (values from the store) as a file and a variable.
 func TestSecretsOnHostWithRunc(t *testing.T) {
+	// not parallel: t.Setenv in a subtest
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("verbs", func(t *testing.T) { checkSecretVerbs(t, e) })
@@ -142,6 +143,7 @@ func checkSecretBadInput(t *testing.T, e *env) {
 // generate output holds it, and no process but the containers' has it in
 // its environment.
 func TestSecretsUnderSystemd(t *testing.T) {
+	t.Parallel()
 	opts, host, sources := bootEnv(t)
 	replaceSources(t, sources, map[string]string{
 		"vault.container": "[Container]\nImage=bb\nContainerName=vault\nSecret=dbpw\n" +

@@ -13,6 +13,7 @@ const defaultCaps = "00000000800405fb"
 
 // TestSecurityDefaults reads a default container's own view of itself.
 func TestSecurityDefaults(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	status := e.must("run", "--rm", "bb", "cat", "/proc/1/status")

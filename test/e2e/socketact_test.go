@@ -42,6 +42,7 @@ StopSignal=KILL
 // the container's init is the unit's main process; after a stop the next
 // request starts it again.
 func TestBootSocketActivation(t *testing.T) {
+	t.Parallel()
 	server := harness.BuildPackage(t, "./test/e2e/testdata/sockserve")
 	opts, host, sources := bootEnv(t)
 	opts.Net = true

@@ -88,6 +88,7 @@ func stopped(t *testing.T, sb *harness.Sandbox, unit string) {
 // containers ignore SIGTERM: systemctl stop and podunit stop, restart and
 // rm -f end them in their stop timeout (+2 s), the unit inactive, not failed.
 func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
+	// not parallel: stops timed to their timeout + 2 s
 	sb, e := bootWith(t, stopFiles)
 	units := []string{"slow.service", "always.service", "plain.service", "shop-pod.service", "shopweb.service", "shopdeaf.service"}
 	sb.DumpOnFailure(t, units...)
@@ -200,6 +201,7 @@ func TestUnitFileContainersStopWithinTheirTimeout(t *testing.T) {
 // SIGTERM stop in their stop timeout (+2 s) and their units end cleanly;
 // a container that exits at once has its own exit code recorded, every time.
 func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
+	// not parallel: stops timed to their timeout + 2 s
 	sb := harness.Boot(t, harness.Options{})
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {

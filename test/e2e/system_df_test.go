@@ -10,6 +10,7 @@ import (
 // (images one row per name, containers, local volumes) with their sizes
 // and links, and refuses --format, as Podman's documentation says.
 func TestSystemDfVerbose(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("tag", "bb", "bb2")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestSystemDfAndPrune(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -46,6 +47,7 @@ func TestSystemDfAndPrune(t *testing.T) {
 }
 
 func TestSystemResetOverALostState(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
@@ -78,6 +80,7 @@ func TestSystemResetOverALostState(t *testing.T) {
 }
 
 func TestPodPruneAndPruneSparesRunning(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")

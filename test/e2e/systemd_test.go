@@ -13,6 +13,7 @@ import (
 // TestUnderSystemd runs the process model of DESIGN.md under a real systemd,
 // once with each runtime.
 func TestUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 // TestTerminalOnHost drives the attached terminal cases with runc, no
 // systemd: run -it, create -it + start -ai, exec -it, and -i with pipes.
 func TestTerminalOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("run -it", func(t *testing.T) { checkRunIT(t, e) })
@@ -84,6 +85,7 @@ func checkExecOutputOnly(t *testing.T, e *env, name string) {
 // detaching through podunit-console among them, with crun and runc under a
 // real systemd.
 func TestTerminalUnderSystemd(t *testing.T) {
+	// not parallel: runs two CPU hogs on the host
 	sb := harness.Boot(t, harness.Options{})
 	harness.BuildCommand(t, "podunit-console") // beside podunit: unit-start finds it there
 	for _, rt := range []string{"crun", "runc"} {

@@ -250,6 +250,7 @@ var podmanContainerGroup = []string{"attach", "checkpoint", "cleanup", "clone", 
 // that podunit has at the top level is also under `container`, with the
 // same flags.
 func TestContainerGroupHasEveryContainerVerb(t *testing.T) {
+	t.Parallel()
 	help := helpOf(t)
 	top, group := commandNames(help()), commandNames(help("container"))
 	for _, verb := range podmanContainerGroup {
@@ -335,6 +336,7 @@ var podmanImageGroup = map[string]string{"build": "build", "exists": "", "histor
 // podunit has at the top level is also under `image`, and the verbs Podman
 // has only there (exists, prune, tree) are too.
 func TestImageGroupHasEveryImageVerb(t *testing.T) {
+	t.Parallel()
 	help := helpOf(t)
 	top, group := commandNames(help()), commandNames(help("image"))
 	for verb, topVerb := range podmanImageGroup {

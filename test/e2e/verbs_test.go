@@ -34,6 +34,7 @@ var verbChecks = []struct {
 }
 
 func TestEverydayVerbsOnHost(t *testing.T) {
+	// not parallel: two stats samples within 2.5 s
 	e := newEnv(t, nil, "runc")
 	e.image()
 	for _, c := range verbChecks {
@@ -42,6 +43,7 @@ func TestEverydayVerbsOnHost(t *testing.T) {
 }
 
 func TestEverydayVerbsUnderSystemd(t *testing.T) {
+	t.Parallel()
 	sb := harness.Boot(t, harness.Options{})
 	for _, rt := range []string{"crun", "runc"} {
 		t.Run(rt, func(t *testing.T) {

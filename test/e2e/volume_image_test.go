@@ -10,6 +10,7 @@ import (
 // stays for the next one, and volume rm removes its storage container (the
 // image can then be removed). Bad options change nothing.
 func TestImageVolumeOnHost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	e.must("volume", "create", "--driver", "image", "--opt", "image=bb", "tools")

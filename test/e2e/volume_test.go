@@ -11,6 +11,7 @@ import (
 // TestVolumeOnHostWithRunc runs named volumes, --mount and the volume
 // verbs attached, without systemd, on the host.
 func TestVolumeOnHostWithRunc(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, nil, "runc")
 	e.image()
 	t.Run("data outlives the container", func(t *testing.T) { checkVolumeKeepsData(t, e) })

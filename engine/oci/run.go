@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,8 +67,60 @@ func (x *Running) Pid(exited <-chan struct{}) (int, error) {
 	}
 }
 
-// Signal sends sig to the runtime process, which passes it on.
-func (x *Running) Signal(sig syscall.Signal) error { return x.cmd.Process.Signal(sig) }
+// Signal sends sig to the runtime process, which passes it on to the container's
+// init. It first waits (up to execWait each) until the runtime has made the container
+// (its pid file) and the init has exec'd the container's program: before that the
+// init runs the runtime's own code, where runc's init (Go, the PID namespace's init)
+// exits 2 of a SIGINT and crun's drops it. runc writes its pid file only after it has
+// released the init, and passes on a signal it got meanwhile at once, so the wait
+// must come before the signal reaches the runtime. A runtime that makes nothing within
+// execWait gets the signal anyway (a run interrupted while it is made).
+func (x *Running) Signal(sig syscall.Signal) error {
+	deadline := time.Now().Add(execWait)
+	for {
+		if pid, err := pidfile.Read(bundlePidFile(x.bundle)); err == nil {
+			waitExec(pid, x.cmd.Process.Pid, execWait)
+			break
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return x.cmd.Process.Signal(sig)
+}
+
+// execWait bounds how long a signal waits for the init's exec.
+const execWait = time.Second
+
+// waitExec waits until process pid no longer runs the runtime's code (inRuntime),
+// polling, for at most limit.
+func waitExec(pid, runtimePid int, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for inRuntime(pid, runtimePid) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// inRuntime reports whether the container init pid still runs the runtime's code:
+// runc's init names itself "runc:[2:INIT]" (a re-executed copy of runc), crun's is
+// a clone of the runtime process, the same executable. A process that is gone is
+// not (nothing to wait for).
+func inRuntime(pid, runtimePid int) bool {
+	comm, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
+	if err != nil {
+		return false
+	}
+	if strings.HasPrefix(string(comm), "runc:[") {
+		return true
+	}
+	init, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
+	if err != nil {
+		return false
+	}
+	rt, err := os.Stat(filepath.Join("/proc", strconv.Itoa(runtimePid), "exe"))
+	return err == nil && os.SameFile(init, rt)
+}
 
 // Wait waits for the runtime to exit and returns the container's exit
 // code. A failure of the runtime itself (its log holds an error) is an

@@ -30,17 +30,53 @@ func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
 		return nil, err
 	}
 	for i, c := range all {
-		if c.State.Status == model.Running {
-			fresh, err := e.Refresh(ctx, c.ID)
-			if fresh != nil {
-				all[i] = withPaused(fresh) // even when it could not be recorded: never show a stale "Up"
-			}
-			if err != nil && !errdefs.IsNotFound(err) && e.cfg.Warn != nil {
-				e.cfg.Warn(err)
-			}
-		}
+		all[i] = e.current(ctx, c)
 	}
 	return all, nil
+}
+
+// EachContainer hands fn every container as Containers lists it, in no set
+// order. c is valid only until fn returns; fn may keep a copy of *c
+// (state.Store.EachContainer): a listing that keeps a row per container
+// does not also hold every decoded record.
+func (e *Engine) EachContainer(ctx context.Context, fn func(c *model.Container) error) error {
+	var running []*model.Container // brought up to date after the scan, which holds the store
+	err := e.store.EachContainer(ctx, func(c *model.Container) error {
+		if c.State.Status != model.Running {
+			return fn(c)
+		}
+		kept := *c
+		running = append(running, &kept)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range running {
+		if err := fn(e.current(ctx, c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// current brings a listed container's status up to date: a running one
+// whose init is gone is refreshed (its end recorded: Refresh), a frozen one
+// is "paused". One whose init lives is not read again.
+func (e *Engine) current(ctx context.Context, c *model.Container) *model.Container {
+	if c.State.Status != model.Running {
+		return c
+	}
+	if !alive(c.State.Pid) {
+		fresh, err := e.Refresh(ctx, c.ID)
+		if fresh != nil {
+			c = fresh // even when it could not be recorded: never show a stale "Up"
+		}
+		if err != nil && !errdefs.IsNotFound(err) && e.cfg.Warn != nil {
+			e.cfg.Warn(err)
+		}
+	}
+	return withPaused(c)
 }
 
 // LogOptions are `podunit logs` flags.

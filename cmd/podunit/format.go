@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -105,8 +106,8 @@ func printList[R any](a *app, o listOutput, rows []R, key func(R) string) error 
 	case o.format == "json":
 		return writeJSON(a.out, rows)
 	}
-	var zero R
-	if _, ok := any(zero).(defaultRow); ok && o.format == "" {
+	zero := zeroRow[R]()
+	if _, ok := zero.(defaultRow); ok && o.format == "" {
 		// the default table without a template: no reflection per field
 		// of each of a thousand rows
 		return writeTableWith(a.out, o.name, o.defaultFormat, zero, o.headers, rows[:0], o.noHeading, func(out io.Writer) error {
@@ -119,6 +120,16 @@ func printList[R any](a *app, o listOutput, rows []R, key func(R) string) error 
 		})
 	}
 	return writeTable(a.out, o.name, cmp.Or(o.format, o.defaultFormat), zero, o.headers, rows, o.noHeading)
+}
+
+// zeroRow is the row a table's headers are named from: R's zero value, or
+// for rows held by pointer a pointer to a zero row (not nil).
+func zeroRow[R any]() any {
+	if t := reflect.TypeFor[R](); t.Kind() == reflect.Pointer {
+		return reflect.New(t.Elem()).Interface()
+	}
+	var zero R
+	return zero
 }
 
 // defaultRow is a row that gives the cells of its command's default table

@@ -211,7 +211,7 @@ func (a *app) psCommand() *cobra.Command {
 				return writeJSON(a.out, js)
 			}
 			return printList(a, listOutput{name: "ps", format: more.table(format), defaultFormat: psDefaultFormat,
-				quiet: quiet, noHeading: noHeading, headers: psAllHeaders()}, rows, func(r psRow) string { return r.ID() })
+				quiet: quiet, noHeading: noHeading, headers: psAllHeaders()}, rows, func(r *psRow) string { return r.ID() })
 		},
 	}
 	fs := cmd.Flags()
@@ -225,13 +225,11 @@ func (a *app) psCommand() *cobra.Command {
 	return outsideFirst(cmd)
 }
 
-// psRows lists the containers keep selects, each with its pod.
-func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTrunc bool) ([]psRow, error) {
+// psRows lists the containers keep selects, each with its pod, in no set
+// order (psExtra.apply sorts them). A row keeps what ps prints of its
+// container, not the whole decoded record (engine.EachContainer).
+func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTrunc bool) ([]*psRow, error) {
 	eng, err := a.engine()
-	if err != nil {
-		return nil, err
-	}
-	list, err := eng.Containers(a.ctx(cmd))
 	if err != nil {
 		return nil, err
 	}
@@ -244,13 +242,15 @@ func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTru
 		byID[p.ID] = p
 	}
 	now := time.Now()
-	rows := []psRow{}
-	for _, c := range list {
+	rows := []*psRow{}
+	err = eng.EachContainer(a.ctx(cmd), func(c *model.Container) error {
 		if keep(c) {
-			rows = append(rows, newPsRow(c, byID[c.Config.Pod], noTrunc, now))
+			r := newPsRow(c, byID[c.Config.Pod], noTrunc, now)
+			rows = append(rows, &r)
 		}
-	}
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // hasStatusFilter: a status or exited filter lists every container it

@@ -20,15 +20,15 @@ type psExtra struct {
 
 // psSortKeys compare two rows by each --sort value (podman-ps(1)'s, but
 // size, which needs --size).
-var psSortKeys = sortKeys[psRow]{
-	"command":    func(a, b psRow) int { return strings.Compare(a.Command(), b.Command()) },
-	"created":    func(a, b psRow) int { return a.created.Compare(b.created) },
-	"id":         func(a, b psRow) int { return strings.Compare(a.psJSON.ID, b.psJSON.ID) },
-	"image":      func(a, b psRow) int { return strings.Compare(a.Image, b.Image) },
-	"names":      func(a, b psRow) int { return strings.Compare(a.Names(), b.Names()) },
-	"runningfor": func(a, b psRow) int { return b.created.Compare(a.created) },
-	"status":     func(a, b psRow) int { return strings.Compare(a.Status, b.Status) },
-	"size": func(a, b psRow) int {
+var psSortKeys = sortKeys[*psRow]{
+	"command":    func(a, b *psRow) int { return strings.Compare(a.Command(), b.Command()) },
+	"created":    func(a, b *psRow) int { return a.created.Compare(b.created) },
+	"id":         func(a, b *psRow) int { return strings.Compare(a.psJSON.ID, b.psJSON.ID) },
+	"image":      func(a, b *psRow) int { return strings.Compare(a.Image, b.Image) },
+	"names":      func(a, b *psRow) int { return strings.Compare(a.Names(), b.Names()) },
+	"runningfor": func(a, b *psRow) int { return b.created.Compare(a.created) },
+	"status":     func(a, b *psRow) int { return strings.Compare(a.Status, b.Status) },
+	"size": func(a, b *psRow) int {
 		return cmp.Compare(cmp.Or(a.psJSON.Size, &psSize{}).RwSize, cmp.Or(b.psJSON.Size, &psSize{}).RwSize)
 	},
 }
@@ -50,8 +50,8 @@ func (x psExtra) check() error { return psSortKeys.check(x.sort) }
 
 // apply keeps the last created rows that --last/--latest ask for, in
 // --sort's order (ties by creation).
-func (x psExtra) apply(rows []psRow) []psRow {
-	byCreated := func(a, b psRow) int {
+func (x psExtra) apply(rows []*psRow) []*psRow {
+	byCreated := func(a, b *psRow) int {
 		return cmp.Or(a.created.Compare(b.created), strings.Compare(a.psJSON.ID, b.psJSON.ID))
 	}
 	slices.SortStableFunc(rows, byCreated)
@@ -62,7 +62,7 @@ func (x psExtra) apply(rows []psRow) []psRow {
 	if n >= 0 && n < len(rows) {
 		rows = rows[len(rows)-n:]
 	}
-	slices.SortStableFunc(rows, func(a, b psRow) int { return cmp.Or(psSortKeys[x.sort](a, b), byCreated(a, b)) })
+	slices.SortStableFunc(rows, func(a, b *psRow) int { return cmp.Or(psSortKeys[x.sort](a, b), byCreated(a, b)) })
 	return rows
 }
 

@@ -37,7 +37,7 @@ func (r psRow) Size() string {
 
 // fill reads what --size and --ns show: each container's written bytes
 // (and with its image's), each running init's namespaces.
-func (x psExtra) fill(ctx context.Context, eng *engine.Engine, rows []psRow) error {
+func (x psExtra) fill(ctx context.Context, eng *engine.Engine, rows []*psRow) error {
 	imageSize := map[string]int64{}
 	if x.size {
 		list, err := eng.Images().List(ctx)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/podunit/podunit/engine/model"
 )
 
 // Both decoders a listing uses read every field of a record alike: the
@@ -83,6 +85,49 @@ func TestLongListing(t *testing.T) {
 		data, _ := json.Marshal(c)
 		if string(data) != want[c.ID] {
 			t.Fatalf("container %s reads back as\n%s\nwant\n%s", c.Name, data, want[c.ID])
+		}
+	}
+}
+
+// EachContainer decodes every record into one struct: the copies its
+// callback keeps are each their own record, whole, even where a minimal
+// record follows a full one (no field, map or slice left over from the
+// record before), and a damaged record is skipped and reported.
+func TestEachContainerCopiesAreWhole(t *testing.T) {
+	s, _ := openTemp(t)
+	var warned []error
+	s.SetWarn(func(err error) { warned = append(warned, err) })
+	addFullPod(t, s)
+	want := map[string]string{}
+	for i := 0; i < manyRecords+20; i++ {
+		c := minimal(testID("", i), "c"+strconv.Itoa(i))
+		if i%2 == 0 {
+			c = full(testID("", i), "c"+strconv.Itoa(i))
+			c.Config.Labels = map[string]string{"n": strconv.Itoa(i)}
+		}
+		if err := s.AddContainer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(c)
+		want[c.ID] = string(data)
+	}
+	bad := testID("", 3)
+	damage(t, s, "containers", bad, `{"id": "`)
+	delete(want, bad)
+	var kept []model.Container
+	if err := s.EachContainer(ctx, func(c *model.Container) error {
+		kept = append(kept, *c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != len(want) || len(warned) != 1 {
+		t.Fatalf("%d containers and warnings %v; want %d and one warning", len(kept), warned, len(want))
+	}
+	for _, c := range kept {
+		data, _ := json.Marshal(c)
+		if string(data) != want[c.ID] {
+			t.Fatalf("container %s kept as\n%s\nwant\n%s", c.Name, data, want[c.ID])
 		}
 	}
 }

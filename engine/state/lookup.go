@@ -120,6 +120,27 @@ func (s *Store) ScanContainers(ctx context.Context) ([]*model.Container, []*Dama
 	return good, bad, err
 }
 
+// EachContainer hands fn every container in the table's order (not
+// Containers' order: the caller sorts what it keeps), skipping damaged records (reported to
+// the warn function). All records are decoded into one *model.Container,
+// valid only until fn returns: fn may keep a copy of *c (its maps and
+// slices are the record's own), never c. So a listing that keeps a little
+// of each record (ps -a) does not hold a decoded record per container.
+// fn must not use the store: the query holds its one connection.
+func (s *Store) EachContainer(ctx context.Context, fn func(c *model.Container) error) error {
+	var c model.Container
+	n := 0
+	bad, err := s.scan(ctx, "list containers", `SELECT id, name, data FROM containers`, nil, func(id string, data []byte) error {
+		n++
+		if err := decodeInto(&c, id, data, unmarshalFor(n)); err != nil {
+			return err
+		}
+		return fn(&c)
+	})
+	s.report(bad)
+	return err
+}
+
 // byCreated orders containers as the created column and then the ID do: the
 // column is Created.UnixNano() (insert, update).
 func byCreated(a, b *model.Container) int {

@@ -72,16 +72,27 @@ func decode(id string, data []byte) (*model.Container, error) {
 // decodeWith is decode with the given JSON decoder (unmarshalFor).
 func decodeWith(id string, data []byte, unmarshal func([]byte, any) error) (*model.Container, error) {
 	c := new(model.Container)
-	if err := unmarshal(data, c); err != nil {
-		return nil, damaged("container", id, "", err)
-	}
-	if c.ID != id {
-		return nil, damaged("container", id, c.Name, fmt.Errorf("it holds the ID %q", c.ID))
-	}
-	if err := checkRecord(c); err != nil {
-		return nil, damaged("container", id, c.Name, err)
+	if err := decodeInto(c, id, data, unmarshal); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// decodeInto is decodeWith into a zeroed *c, which a listing reuses: the
+// maps, slices and strings it fills in are new, never those of the record
+// *c held before.
+func decodeInto(c *model.Container, id string, data []byte, unmarshal func([]byte, any) error) error {
+	*c = model.Container{}
+	if err := unmarshal(data, c); err != nil {
+		return damaged("container", id, "", err)
+	}
+	if c.ID != id {
+		return damaged("container", id, c.Name, fmt.Errorf("it holds the ID %q", c.ID))
+	}
+	if err := checkRecord(c); err != nil {
+		return damaged("container", id, c.Name, err)
+	}
+	return nil
 }
 
 // unmarshalFor is the decoder for the nth record of a listing. Past

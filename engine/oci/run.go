@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ type Running struct {
 	bundle  string
 	logPath string
 	closers []*os.File
+	execd   atomic.Bool // the init has exec'd the container's program (Signal)
 }
 
 // Run starts `<runtime> run` for the bundle in the background: one runtime
@@ -74,39 +76,50 @@ func (x *Running) Pid(exited <-chan struct{}) (int, error) {
 // exits 2 of a SIGINT and crun's drops it. runc writes its pid file only after it has
 // released the init, and passes on a signal it got meanwhile at once, so the wait
 // must come before the signal reaches the runtime. A runtime that makes nothing within
-// execWait gets the signal anyway (a run interrupted while it is made).
+// execWait gets the signal anyway (a run interrupted while it is made). Once the
+// program runs, later signals (a burst of SIGWINCH) go on without a look.
 func (x *Running) Signal(sig syscall.Signal) error {
-	deadline := time.Now().Add(execWait)
-	for {
-		if pid, err := pidfile.Read(bundlePidFile(x.bundle)); err == nil {
-			waitExec(pid, x.cmd.Process.Pid, execWait)
-			break
+	if !x.execd.Load() {
+		pid := 0
+		if pollUntil(execWait, func() bool { pid, _ = pidfile.Read(bundlePidFile(x.bundle)); return pid > 0 }) {
+			code := runtimeCodeOf(x.cmd.Process.Pid)
+			x.execd.Store(pollUntil(execWait, func() bool { return !code.runs(pid) }))
 		}
-		if time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(time.Millisecond)
 	}
 	return x.cmd.Process.Signal(sig)
 }
 
-// execWait bounds how long a signal waits for the init's exec.
+// execWait bounds how long a signal waits for the pid file, and then for the init's exec.
 const execWait = time.Second
 
-// waitExec waits until process pid no longer runs the runtime's code (inRuntime),
-// polling, for at most limit.
-func waitExec(pid, runtimePid int, limit time.Duration) {
+// pollUntil asks ok every millisecond until it says yes or limit has passed,
+// and returns its last answer.
+func pollUntil(limit time.Duration, ok func() bool) bool {
 	deadline := time.Now().Add(limit)
-	for inRuntime(pid, runtimePid) && time.Now().Before(deadline) {
+	for !ok() {
+		if time.Now().After(deadline) {
+			return false
+		}
 		time.Sleep(time.Millisecond)
 	}
+	return true
 }
 
-// inRuntime reports whether the container init pid still runs the runtime's code:
-// runc's init names itself "runc:[2:INIT]" (a re-executed copy of runc), crun's is
-// a clone of the runtime process, the same executable. A process that is gone is
-// not (nothing to wait for).
-func inRuntime(pid, runtimePid int) bool {
+// runtimeCode tells a container init that still runs the runtime's code from one
+// that has exec'd the container's program: runc's init names itself
+// "runc:[2:INIT]" (a re-executed copy of runc), crun's is a clone of the runtime
+// process, the same executable (exe, read once).
+type runtimeCode struct{ exe os.FileInfo }
+
+// runtimeCodeOf is the runtimeCode of the runtime process runtimePid.
+func runtimeCodeOf(runtimePid int) runtimeCode {
+	exe, _ := os.Stat(filepath.Join("/proc", strconv.Itoa(runtimePid), "exe"))
+	return runtimeCode{exe: exe}
+}
+
+// runs reports whether process pid runs the runtime's code. A process that is
+// gone does not (nothing to wait for).
+func (r runtimeCode) runs(pid int) bool {
 	comm, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "comm"))
 	if err != nil {
 		return false
@@ -115,11 +128,7 @@ func inRuntime(pid, runtimePid int) bool {
 		return true
 	}
 	init, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid), "exe"))
-	if err != nil {
-		return false
-	}
-	rt, err := os.Stat(filepath.Join("/proc", strconv.Itoa(runtimePid), "exe"))
-	return err == nil && os.SameFile(init, rt)
+	return err == nil && r.exe != nil && os.SameFile(init, r.exe)
 }
 
 // Wait waits for the runtime to exit and returns the container's exit

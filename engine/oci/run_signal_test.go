@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // startSleep runs the executable at path as "sleep 30", killed at the test's end.
@@ -22,7 +23,7 @@ func startSleep(t *testing.T, path string) int {
 // process (crun's) or names itself runc:[...] (runc's re-executed init); once it
 // has exec'd the container's program it does not, and a process that is gone
 // does not either (a signal has nothing to wait for).
-func TestInRuntime(t *testing.T) {
+func TestRuntimeCode(t *testing.T) {
 	sleep, err := exec.LookPath("sleep")
 	if err != nil {
 		t.Fatal(err)
@@ -53,9 +54,15 @@ func TestInRuntime(t *testing.T) {
 		want bool
 	}{{"a clone of the runtime", clone, true}, {"another program", program, false},
 		{"runc's init", runcInit, true}, {"a process that is gone", gone.Process.Pid, false}} {
-		if got := inRuntime(c.pid, runtime); got != c.want {
-			t.Errorf("inRuntime(%s) = %v, want %v", c.name, got, c.want)
+		if got := runtimeCodeOf(runtime).runs(c.pid); got != c.want {
+			t.Errorf("runtimeCode.runs(%s) = %v, want %v", c.name, got, c.want)
 		}
 	}
-	waitExec(program, runtime, execWait) // returns at once: nothing to wait for
+	start := time.Now()
+	if !pollUntil(execWait, func() bool { return !runtimeCodeOf(runtime).runs(program) }) || time.Since(start) > execWait/2 {
+		t.Errorf("the wait for a program that runs took %v", time.Since(start)) // returns at once: nothing to wait for
+	}
+	if runtimeCodeOf(gone.Process.Pid).runs(clone) {
+		t.Error("a runtime process that is gone has the clone's executable")
+	}
 }

@@ -2,9 +2,9 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -17,18 +17,17 @@ import (
 // through a shell that joins the cgroups and becomes nsenter. It inherits the test's
 // environment and working directory.
 func (s *Sandbox) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	var join strings.Builder
-	for _, d := range s.cgroups { // harness-made paths: no quoting needed
-		fmt.Fprintf(&join, "echo $$ >%s/cgroup.procs || exit 125; ", d)
-	}
-	join.WriteString(`exec nsenter "$@"`)
-	nsargs := []string{"-c", join.String(), "sh", "-t", strconv.Itoa(s.PID), "-C", "-m", "-p"}
+	// before findCgroups (the boot's own checks) it joins no cgroup
+	nsargs := []string{"-c", cmp.Or(s.join, enterScript), "sh", "-t", strconv.Itoa(s.PID), "-C", "-m", "-p"}
 	if s.opts.Net {
 		nsargs = append(nsargs, "-n")
 	}
 	nsargs = append(nsargs, "--", name)
 	return exec.CommandContext(ctx, "sh", append(nsargs, args...)...)
 }
+
+// enterScript is the end of Command's script: become nsenter with the script's arguments.
+const enterScript = `exec nsenter "$@"`
 
 // Exec runs name inside the sandbox and returns its output and exit code. err is
 // non-nil only when the command could not be run or was killed by a signal (then

@@ -59,6 +59,7 @@ type Sandbox struct {
 	opts    Options
 	lock    *os.File
 	cgroups []string      // host paths of the sandbox's cgroup in each hierarchy
+	join    string        // Command's shell script: join the cgroups, then enterScript; "" until findCgroups
 	logPath string        // systemd's own console output, appended by every boot
 	cmd     *exec.Cmd     // unshare, parent of PID
 	done    chan struct{} // closed once cmd has exited and been waited for
@@ -288,6 +289,12 @@ func (s *Sandbox) findCgroups() error {
 		return fmt.Errorf("the sandbox's cgroups: %v", err)
 	}
 	s.cgroups = dirs
+	var join strings.Builder
+	for _, d := range dirs { // harness-made paths: no quoting needed
+		fmt.Fprintf(&join, "echo $$ >%s/cgroup.procs || exit 125; ", d)
+	}
+	join.WriteString(enterScript)
+	s.join = join.String()
 	return nil
 }
 

@@ -24,7 +24,9 @@
 # systemd forks is blocked before its exec too (its cgroup attach).
 # As root, after `make build`; test/sandbox.sh's systemd where PID 1 is not
 # systemd. SCENARIO=pod (default: `pod start` of a created pod of 3 members,
-# the CPU of its start only), run-rm (`run --rm true`), run-d (`run -d sleep`):
+# the CPU of its start only), run-rm (`run --rm true`), run-d (`run -d sleep`),
+# pod-unit (`systemctl start` of a `generate systemd --new` pod unit and its 3
+# members, as pod-unit.sh times it; its command is systemctl, not podunit):
 #   RUNS=10 SCENARIO=pod test/bench/cpu.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -32,8 +34,8 @@ runs=${RUNS:-10}
 scenario=${SCENARIO:-pod}
 work=/var/lib/podunit-bench-cpu
 command -v perf >/dev/null || { echo "cpu.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-case $scenario in pod | run-rm | run-d) ;; *)
-	echo "cpu.sh: SCENARIO=$scenario: pod, run-rm or run-d" >&2
+case $scenario in pod | run-rm | run-d | pod-unit) ;; *)
+	echo "cpu.sh: SCENARIO=$scenario: pod, run-rm, run-d or pod-unit" >&2
 	exit 1
 	;;
 esac
@@ -54,6 +56,16 @@ run-rm)
 	setup=true
 	op="$pu run --rm --network none bench true"
 	teardown=true
+	;;
+pod-unit)
+	members="container-a.service container-b.service container-c.service"
+	inside sh -c "$pu pod rm -f -t 0 p >/dev/null 2>&1; $pu pod create --network none --name p >/dev/null &&
+		for m in a b c; do $pu create --pod p --name \$m --stop-signal KILL bench sleep 600 >/dev/null; done &&
+		cd /etc/systemd/system && $pu generate systemd --new --files --name p >/dev/null &&
+		$pu pod rm -f -t 0 p >/dev/null && systemctl daemon-reload"
+	setup=true
+	op="systemctl start pod-p.service $members"
+	teardown="systemctl stop pod-p.service $members; $pu pod rm -f -t 0 p >/dev/null 2>&1 || true; systemctl reset-failed"
 	;;
 run-d)
 	setup="$pu rm -f -t 0 d >/dev/null 2>&1 || true"

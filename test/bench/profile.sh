@@ -17,7 +17,9 @@
 # it, take absolute times from the other scripts.
 # FOCUS=function adds the call paths below that function, per role.
 # As root, after `make build`. SCENARIO=pod (default: `pod start` of a created
-# pod of 3), create (`create --pod` into a pod), run-rm (`run --rm true`):
+# pod of 3), create (`create --pod` into a pod), run-rm (`run --rm true`),
+# pod-unit (`systemctl start` of a `generate systemd --new` pod unit and its 3
+# members; each member's `run --unit` counts as a command):
 #   RUNS=10 SCENARIO=create FOCUS='image.(*Store).Mount' test/bench/profile.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,8 +28,8 @@ scenario=${SCENARIO:-pod}
 freq=${FREQ:-25000}
 work=/var/lib/podunit-bench-profile
 command -v perf >/dev/null || { echo "profile.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
-case $scenario in pod | create | run-rm) ;; *)
-	echo "profile.sh: SCENARIO=$scenario: pod, create or run-rm" >&2
+case $scenario in pod | create | run-rm | pod-unit) ;; *)
+	echo "profile.sh: SCENARIO=$scenario: pod, create, run-rm or pod-unit" >&2
 	exit 1
 	;;
 esac
@@ -43,6 +45,12 @@ case $scenario in
 pod) setup="$pod_rm; $pod_create && $members" op="$pu pod start p" teardown="$pod_rm" ;;
 create) setup="$pod_rm; $pod_create" op="$pu create --pod p --name c --stop-signal KILL bench sleep 600" teardown="$pod_rm" ;;
 run-rm) setup=true op="$pu run --rm --network none bench true" teardown=true ;;
+pod-unit) # cpu.sh's pod-unit: the units of `generate systemd --new`, started by systemctl
+	units="pod-p.service container-a.service container-b.service container-c.service"
+	inside sh -c "$pod_rm; $pod_create && $members && cd /etc/systemd/system &&
+		$pu generate systemd --new --files --name p >/dev/null && $pod_rm && systemctl daemon-reload"
+	setup=true op="systemctl start $units" teardown="systemctl stop $units; $pod_rm; systemctl reset-failed"
+	;;
 esac
 # two operations first, unrecorded: caches warm, the runtime's seccomp program kept
 for i in 1 2; do inside sh -c "$setup; $op >/dev/null; $teardown"; done

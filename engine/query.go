@@ -36,12 +36,14 @@ func (e *Engine) Containers(ctx context.Context) ([]*model.Container, error) {
 }
 
 // EachContainer hands fn every container as Containers lists it, in no set
-// order. c is valid only until fn returns; fn may keep a copy of *c
-// (state.Store.EachContainer): a listing that keeps a row per container
-// does not also hold every decoded record.
-func (e *Engine) EachContainer(ctx context.Context, fn func(c *model.Container) error) error {
+// order; with statuses, only those whose recorded status is one of them
+// (model.Running for the running and paused ones: brought up to date, some
+// may be exited by then). c is valid only until fn returns; fn may keep a
+// copy of *c (state.Store.EachContainer): a listing that keeps a row per
+// container does not also hold every decoded record.
+func (e *Engine) EachContainer(ctx context.Context, statuses []model.Status, fn func(c *model.Container) error) error {
 	var running []*model.Container // brought up to date after the scan, which holds the store
-	err := e.store.EachContainer(ctx, func(c *model.Container) error {
+	err := e.store.EachContainer(ctx, statuses, func(c *model.Container) error {
 		if c.State.Status != model.Running {
 			return fn(c)
 		}

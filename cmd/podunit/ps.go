@@ -193,8 +193,12 @@ func (a *app) psCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := a.psRows(cmd, func(c *model.Container) bool {
-				return (all || more.all() || c.State.Status == model.Running || c.State.Status == model.Paused || hasStatusFilter(filters)) && match(c)
+			var recorded []model.Status // without -a only running and paused ones, which are recorded running
+			if !all && !more.all() && !hasStatusFilter(filters) {
+				recorded = []model.Status{model.Running}
+			}
+			rows, err := a.psRows(cmd, recorded, func(c *model.Container) bool {
+				return (recorded == nil || c.State.Status == model.Running || c.State.Status == model.Paused) && match(c)
 			}, noTrunc)
 			if err != nil {
 				return err
@@ -225,10 +229,11 @@ func (a *app) psCommand() *cobra.Command {
 	return outsideFirst(cmd)
 }
 
-// psRows lists the containers keep selects, each with its pod, in no set
-// order (psExtra.apply sorts them). A row keeps what ps prints of its
-// container, not the whole decoded record (engine.EachContainer).
-func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTrunc bool) ([]*psRow, error) {
+// psRows lists the containers recorded in one of statuses (all for none)
+// that keep selects, each with its pod, in no set order (psExtra.apply sorts
+// them). A row keeps what ps prints of its container, not the whole decoded
+// record (engine.EachContainer).
+func (a *app) psRows(cmd *cobra.Command, statuses []model.Status, keep func(*model.Container) bool, noTrunc bool) ([]*psRow, error) {
 	eng, err := a.engine()
 	if err != nil {
 		return nil, err
@@ -243,7 +248,7 @@ func (a *app) psRows(cmd *cobra.Command, keep func(*model.Container) bool, noTru
 	}
 	now := time.Now()
 	rows := []*psRow{}
-	err = eng.EachContainer(a.ctx(cmd), func(c *model.Container) error {
+	err = eng.EachContainer(a.ctx(cmd), statuses, func(c *model.Container) error {
 		if keep(c) {
 			r := newPsRow(c, byID[c.Config.Pod], noTrunc, now)
 			rows = append(rows, &r)

@@ -178,8 +178,8 @@ func checkFree(ctx context.Context, tx *sql.Tx, id, name, self string) error {
 // insert writes a new row for c.
 func insert(ctx context.Context, tx *sql.Tx, c *model.Container, data string) error {
 	_, err := tx.ExecContext(ctx,
-		`INSERT INTO containers (id, name, created, pod, data) VALUES (?, ?, ?, ?, ?)`,
-		c.ID, c.Name, c.Created.UnixNano(), podOf(c), data)
+		`INSERT INTO containers (id, name, created, pod, status, data) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.Created.UnixNano(), podOf(c), string(c.State.Status), data)
 	if err != nil {
 		return fmt.Errorf("add container %s: %w", c.Name, err)
 	}
@@ -194,8 +194,8 @@ func update(ctx context.Context, tx *sql.Tx, c *model.Container) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx,
-		`UPDATE containers SET name = ?, created = ?, pod = ?, data = ? WHERE id = ?`,
-		c.Name, c.Created.UnixNano(), podOf(c), data, c.ID)
+		`UPDATE containers SET name = ?, created = ?, pod = ?, status = ?, data = ? WHERE id = ?`,
+		c.Name, c.Created.UnixNano(), podOf(c), string(c.State.Status), data, c.ID)
 	if err != nil {
 		return fmt.Errorf("update container %s: %w", c.Name, err)
 	}

@@ -115,7 +115,7 @@ func TestEachContainerCopiesAreWhole(t *testing.T) {
 	damage(t, s, "containers", bad, `{"id": "`)
 	delete(want, bad)
 	var kept []model.Container
-	if err := s.EachContainer(ctx, func(c *model.Container) error {
+	if err := s.EachContainer(ctx, nil, func(c *model.Container) error {
 		kept = append(kept, *c)
 		return nil
 	}); err != nil {

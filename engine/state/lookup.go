@@ -120,17 +120,26 @@ func (s *Store) ScanContainers(ctx context.Context) ([]*model.Container, []*Dama
 	return good, bad, err
 }
 
-// EachContainer hands fn every container in the table's order (not
-// Containers' order: the caller sorts what it keeps), skipping damaged records (reported to
-// the warn function). All records are decoded into one *model.Container,
-// valid only until fn returns: fn may keep a copy of *c (its maps and
-// slices are the record's own), never c. So a listing that keeps a little
-// of each record (ps -a) does not hold a decoded record per container.
+// EachContainer hands fn every container whose recorded status is one of
+// statuses (every container for none), in the table's order (not
+// Containers' order: the caller sorts what it keeps), skipping damaged
+// records (reported to the warn function). All records are decoded into one
+// *model.Container, valid only until fn returns: fn may keep a copy of *c
+// (its maps and slices are the record's own), never c. So a listing that
+// keeps a little of each record (ps -a) does not hold a decoded record per
+// container, and one of running containers (ps) decodes no other record.
 // fn must not use the store: the query holds its one connection.
-func (s *Store) EachContainer(ctx context.Context, fn func(c *model.Container) error) error {
+func (s *Store) EachContainer(ctx context.Context, statuses []model.Status, fn func(c *model.Container) error) error {
+	query, args := `SELECT id, name, data FROM containers`, []any{}
+	if len(statuses) > 0 {
+		query += ` WHERE status IN (?` + strings.Repeat(`, ?`, len(statuses)-1) + `)`
+		for _, st := range statuses {
+			args = append(args, string(st))
+		}
+	}
 	var c model.Container
 	n := 0
-	bad, err := s.scan(ctx, "list containers", `SELECT id, name, data FROM containers`, nil, func(id string, data []byte) error {
+	bad, err := s.scan(ctx, "list containers", query, args, func(id string, data []byte) error {
 		n++
 		if err := decodeInto(&c, id, data, unmarshalFor(n)); err != nil {
 			return err

@@ -30,7 +30,7 @@ var migrations = []string{
 	// 3: each container's pod (Config.Pod, "" for none), indexed so that a
 	// pod's members are found without reading every record.
 	`ALTER TABLE containers ADD COLUMN pod TEXT NOT NULL DEFAULT '';
-	UPDATE containers SET pod = coalesce(json_extract(data, '$.config.pod'), '');
+	UPDATE containers SET pod = coalesce(CASE WHEN json_valid(data) THEN json_extract(data, '$.config.pod') END, '');
 	CREATE INDEX containers_pod ON containers (pod, created, id)`,
 	// 4: named volumes, one row each; data is the JSON of model.Volume.
 	// Which containers use a volume is read from their mounts.
@@ -54,6 +54,12 @@ var migrations = []string{
 	// model.Graph, '' where unknown), apart from data so that listings do
 	// not decode its paths: see graph.go.
 	`ALTER TABLE containers ADD COLUMN graph TEXT NOT NULL DEFAULT ''`,
+	// 7: each container's recorded status (State.Status), apart from data so
+	// that `ps` without -a finds the running ones without decoding every
+	// record. A damaged record (no valid JSON) gets '' and stays listed as
+	// damaged by the full listings.
+	`ALTER TABLE containers ADD COLUMN status TEXT NOT NULL DEFAULT '';
+	UPDATE containers SET status = coalesce(CASE WHEN json_valid(data) THEN json_extract(data, '$.state.status') END, '')`,
 }
 
 // querier is what *sql.DB and *sql.Tx share for reading one row.

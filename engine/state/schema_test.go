@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/podunit/podunit/engine/errdefs"
@@ -162,6 +164,14 @@ func insertOld(t *testing.T, db *sql.DB, c *model.Container) {
 	}
 }
 
+// insertTorn writes a damaged record, named torn: its data is not JSON.
+func insertTorn(t *testing.T, db *sql.DB, id string) {
+	t.Helper()
+	if _, err := db.Exec(`INSERT INTO containers (id, name, created, data) VALUES (?, 'torn', 0, '{"id":')`, id); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestUpgradeFromVersion1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "podunit.db")
 	db := atVersion(t, path, 1)
@@ -192,7 +202,8 @@ func TestUpgradeFromVersion1(t *testing.T) {
 }
 
 // A version 2 database may hold members whose pod is only in their JSON:
-// the upgrade fills the indexed column from it.
+// the upgrade fills the indexed column from it, and a damaged record (not
+// JSON) gets none instead of failing the upgrade.
 func TestUpgradeFromVersion2(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "podunit.db")
 	db := atVersion(t, path, 2)
@@ -208,6 +219,7 @@ func TestUpgradeFromVersion2(t *testing.T) {
 	in, out := member(testID("", 2), "in", podID), minimal(testID("", 3), "out")
 	insertOld(t, db, in)
 	insertOld(t, db, out)
+	insertTorn(t, db, testID("", 4))
 	db.Close()
 
 	s, err := Open(path)
@@ -231,7 +243,7 @@ func TestUpgradeFromVersion2(t *testing.T) {
 		}
 		pods = append(pods, p)
 	}
-	if want := []string{podID, ""}; !reflect.DeepEqual(pods, want) {
+	if want := []string{podID, "", ""}; !reflect.DeepEqual(pods, want) {
 		t.Errorf("pod column = %q, want %q", pods, want)
 	}
 	if got := mustGet(t, s, "in"); !reflect.DeepEqual(got, in) {
@@ -241,4 +253,92 @@ func TestUpgradeFromVersion2(t *testing.T) {
 	if want := `pod "pod" still has 1 container: conflict`; err == nil || err.Error() != want {
 		t.Errorf("RemovePod = %v, want %q", err, want)
 	}
+}
+
+// A version 6 database holds statuses only in the records' JSON: the upgrade
+// fills the status column from it, a damaged record (not JSON) gets '' and
+// still opens, and the status filter of EachContainer reads the column.
+func TestUpgradeFromVersion6FillsStatus(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "podunit.db")
+	db := atVersion(t, path, 6)
+	created, running := minimal(testID("", 1), "created"), minimal(testID("", 2), "running")
+	running.State.Status, running.State.Pid = model.Running, 42
+	insertOld(t, db, created)
+	insertOld(t, db, running)
+	insertTorn(t, db, testID("", 3))
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("upgrade with a damaged record: %v", err)
+	}
+	defer s.Close()
+	statuses := map[string]string{}
+	rows, err := s.db.Query(`SELECT name, status FROM containers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, status string
+		if err := rows.Scan(&name, &status); err != nil {
+			t.Fatal(err)
+		}
+		statuses[name] = status
+	}
+	if want := map[string]string{"created": "created", "running": "running", "torn": ""}; !reflect.DeepEqual(statuses, want) {
+		t.Fatalf("status column = %v, want %v", statuses, want)
+	}
+	if got := names(t, s, model.Running); got != "running" {
+		t.Errorf("EachContainer(running) = %q, want running", got)
+	}
+}
+
+// The status column follows every write of a record: EachContainer with
+// statuses lists by what the records say now.
+func TestEachContainerByStatus(t *testing.T) {
+	s, _ := openTemp(t)
+	for i, n := range []string{"a", "b", "c"} {
+		mustAdd(t, s, minimal(testID("", i+1), n))
+	}
+	if got := names(t, s, model.Running); got != "" {
+		t.Errorf("running before any start = %q", got)
+	}
+	for _, i := range []int{1, 3} { // a and c
+		if _, err := s.UpdateContainer(ctx, testID("", i), func(c *model.Container) error {
+			c.State.Status, c.State.Pid = model.Running, 42
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := names(t, s, model.Running); got != "a c" {
+		t.Errorf("running = %q, want a c", got)
+	}
+	if _, err := s.UpdateContainer(ctx, testID("", 1), func(c *model.Container) error {
+		c.State.Status, c.State.Pid = model.Exited, 0
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, s, model.Running, model.Created); got != "b c" {
+		t.Errorf("running or created = %q, want b c", got)
+	}
+	if got := names(t, s); got != "a b c" {
+		t.Errorf("all = %q, want a b c", got)
+	}
+}
+
+// names lists the names EachContainer hands over for statuses, sorted.
+func names(t *testing.T, s *Store, statuses ...model.Status) string {
+	t.Helper()
+	var got []string
+	if err := s.EachContainer(ctx, statuses, func(c *model.Container) error {
+		got = append(got, c.Name)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	return strings.Join(got, " ")
 }

@@ -61,6 +61,14 @@ func TestFilters(t *testing.T) {
 			}
 		})
 	}
+	// without -a only the containers recorded running (none here: the store is asked
+	// for those alone); a status filter lists every container it matches, -a or not
+	if got := lines(e.must("ps", "--format", "{{.Names}}")); len(got) != 0 {
+		t.Errorf("ps without -a: %v, want none running", got)
+	}
+	if got := lines(e.must("ps", "--format", "{{.Names}}", "--filter", "status=exited")); !sameSet(got, []string{"three"}) {
+		t.Errorf("ps --filter status=exited without -a: %v, want three", got)
+	}
 	if got := ps(t, "--filter", "name=first", "--filter", "name=three"); !sameSet(got, []string{"first", "three"}) {
 		t.Errorf("two name filters OR: %v", got)
 	}
@@ -168,6 +176,10 @@ func TestHealthFilterOnHost(t *testing.T) {
 	}
 	if got := e.field("sick", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}"); got != "unhealthy 2" {
 		t.Errorf("after 2 failed checks with 2 retries: %q, want unhealthy 2", got)
+	}
+	e.must("create", "--name", "idle", "bb", "true")
+	if got := lines(e.must("ps", "--format", "{{.Names}}")); !sameSet(got, []string{"fine", "sick"}) {
+		t.Errorf("ps without -a: %v, want the two running (not the created idle)", got)
 	}
 	status := e.must("ps", "--format", "{{.Names}} {{.Status}}")
 	if !regexp.MustCompile(`(?m)^fine Up .*\(healthy\)$`).MatchString(status) || !regexp.MustCompile(`(?m)^sick Up .*\(unhealthy\)$`).MatchString(status) {

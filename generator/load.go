@@ -139,6 +139,9 @@ func dropinNames(name string) []string {
 // the first found (roots in precedence order, then the most specific
 // directory), sorted by base name, the order they apply in.
 func (t *tree) dropinFiles(name string) []string {
+	if len(t.dropins) == 0 {
+		return nil // no drop-in directory anywhere: nothing to name or look up per source
+	}
 	chosen := map[string]string{}
 	roots := map[int]bool{}
 	names := dropinNames(name)

@@ -238,20 +238,22 @@ func (t *translator) finishUnit() {
 	// The default dependencies come before the file's own [Unit] lines, so
 	// that an empty After= or Wants= there resets them, as with Quadlet;
 	// the ones a key implies (Pod=, Volume=x.volume) come after.
-	var first, last []unitfile.Entry
-	for _, d := range t.deps {
-		e := unitfile.Entry{Key: d[0], Value: d[1]}
-		if d[1] == "network-online.target" {
-			first = append(first, e)
-		} else {
-			last = append(last, e)
-		}
-	}
-	entries := make([]unitfile.Entry, 0, len(first)+1+len(u.Entries)+len(last))
-	entries = append(entries, first...)
+	entries := make([]unitfile.Entry, 0, len(t.deps)+1+len(u.Entries))
+	entries = t.appendDeps(entries, true)
 	entries = append(entries, unitfile.Entry{Key: "SourcePath", Value: strings.ReplaceAll(t.src.Path, "%", "%%")})
 	entries = append(entries, u.Entries...)
-	u.Entries = append(entries, last...)
+	u.Entries = t.appendDeps(entries, false)
+}
+
+// appendDeps appends the recorded dependencies on network-online.target
+// (online) or the others (!online) to entries, as [Unit] lines.
+func (t *translator) appendDeps(entries []unitfile.Entry, online bool) []unitfile.Entry {
+	for _, d := range t.deps {
+		if (d[1] == "network-online.target") == online {
+			entries = append(entries, unitfile.Entry{Key: d[0], Value: d[1]})
+		}
+	}
+	return entries
 }
 
 // dep records [Unit] key=unit once.

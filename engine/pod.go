@@ -113,19 +113,16 @@ func (e *Engine) Pods(ctx context.Context) ([]*model.Pod, error) {
 }
 
 // PodContainers lists a pod's members in creation order (the order they
-// start in), their statuses brought up to date: a running one whose init is
-// gone is refreshed (its end recorded); one whose init lives is not read
-// again.
+// start in), their statuses brought up to date (refreshIfGone; one that
+// cannot be is listed as recorded).
 func (e *Engine) PodContainers(ctx context.Context, p *model.Pod) ([]*model.Container, error) {
 	members, err := e.store.PodContainers(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	for i, c := range members {
-		if c.State.Status == model.Running && !alive(c.State.Pid) {
-			if fresh, err := e.Refresh(ctx, c.ID); err == nil {
-				members[i] = fresh
-			}
+		if fresh, err := e.refreshIfGone(ctx, c); err == nil {
+			members[i] = fresh
 		}
 	}
 	return members, nil

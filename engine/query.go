@@ -62,23 +62,31 @@ func (e *Engine) EachContainer(ctx context.Context, statuses []model.Status, fn 
 	return nil
 }
 
-// current brings a listed container's status up to date: a running one
-// whose init is gone is refreshed (its end recorded: Refresh), a frozen one
-// is "paused". One whose init lives is not read again.
+// current brings a listed container's status up to date (refreshIfGone),
+// a frozen one "paused".
 func (e *Engine) current(ctx context.Context, c *model.Container) *model.Container {
 	if c.State.Status != model.Running {
 		return c
 	}
-	if !alive(c.State.Pid) {
-		fresh, err := e.Refresh(ctx, c.ID)
-		if fresh != nil {
-			c = fresh // even when it could not be recorded: never show a stale "Up"
-		}
-		if err != nil && !errdefs.IsNotFound(err) && e.cfg.Warn != nil {
-			e.cfg.Warn(err)
-		}
+	fresh, err := e.refreshIfGone(ctx, c)
+	if fresh != nil {
+		c = fresh // even when it could not be recorded: never show a stale "Up"
+	}
+	if err != nil && !errdefs.IsNotFound(err) && e.cfg.Warn != nil {
+		e.cfg.Warn(err)
 	}
 	return withPaused(c)
+}
+
+// refreshIfGone is a listed record brought up to date: one recorded running
+// whose init is gone is refreshed (Refresh: its end recorded, and its
+// answer returned), any other is c as listed (a live init: nothing to read
+// again).
+func (e *Engine) refreshIfGone(ctx context.Context, c *model.Container) (*model.Container, error) {
+	if c.State.Status != model.Running || alive(c.State.Pid) {
+		return c, nil
+	}
+	return e.Refresh(ctx, c.ID)
 }
 
 // LogOptions are `podunit logs` flags.

@@ -256,7 +256,7 @@ func TestUpgradeFromVersion2(t *testing.T) {
 }
 
 // A version 6 database holds statuses only in the records' JSON: the upgrade
-// fills the status column from it, a damaged record (not JSON) gets '' and
+// fills the status column from it, a damaged record (not JSON) gets an empty one and
 // still opens, and the status filter of EachContainer reads the column.
 func TestUpgradeFromVersion6FillsStatus(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "podunit.db")

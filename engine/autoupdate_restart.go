@@ -33,13 +33,15 @@ func (e *Engine) updateSteps(ctx context.Context, c *model.Container) updateStep
 // restartForUpdate restarts c's unit as `podunit restart` does (the start
 // follows the image's name: followImage) and waits until the container
 // is up in it. A unit file's --rm container whose start failed is gone
-// with its record: its unit, started again, makes it anew.
+// with its record: its unit, started again, makes it anew. That removal
+// may also come while the restart begins (the failed unit's cleanup, still
+// running when the record was found): then too the unit is started again.
 func (e *Engine) restartForUpdate(ctx context.Context, c *model.Container) error {
 	_, err := e.store.Container(ctx, c.Name)
-	switch {
-	case err == nil:
+	if err == nil {
 		_, err = e.Restart(ctx, c.Name, nil)
-	case errdefs.IsNotFound(err) && InUnitFile(c):
+	}
+	if errdefs.IsNotFound(err) && InUnitFile(c) {
 		err = e.startUnitByName(ctx, c.State.Unit)
 	}
 	if err != nil {

@@ -164,6 +164,19 @@ func insertOld(t *testing.T, db *sql.DB, c *model.Container) {
 	}
 }
 
+// upgraded closes db, the old schema's, and opens its file as a Store, which
+// upgrades it; the test fails if that does not work.
+func upgraded(t *testing.T, db *sql.DB, path string) *Store {
+	t.Helper()
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // insertTorn writes a damaged record, named torn: its data is not JSON.
 func insertTorn(t *testing.T, db *sql.DB, id string) {
 	t.Helper()
@@ -177,13 +190,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	db := atVersion(t, path, 1)
 	old := minimal(testID("", 1), "web")
 	insertOld(t, db, old)
-	db.Close()
-
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := upgraded(t, db, path)
 	if v, err := userVersion(ctx, s.db); err != nil || v != len(migrations) {
 		t.Errorf("user_version = %d, %v; want %d", v, err, len(migrations))
 	}
@@ -220,13 +227,7 @@ func TestUpgradeFromVersion2(t *testing.T) {
 	insertOld(t, db, in)
 	insertOld(t, db, out)
 	insertTorn(t, db, testID("", 4))
-	db.Close()
-
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := upgraded(t, db, path)
 	if got := podMembers(t, s, podID); got != "in" {
 		t.Errorf("PodContainers = %q, want in", got)
 	}
@@ -266,13 +267,7 @@ func TestUpgradeFromVersion6FillsStatus(t *testing.T) {
 	insertOld(t, db, created)
 	insertOld(t, db, running)
 	insertTorn(t, db, testID("", 3))
-	db.Close()
-
-	s, err := Open(path)
-	if err != nil {
-		t.Fatalf("upgrade with a damaged record: %v", err)
-	}
-	defer s.Close()
+	s := upgraded(t, db, path)
 	statuses := map[string]string{}
 	rows, err := s.db.Query(`SELECT name, status FROM containers`)
 	if err != nil {

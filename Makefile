@@ -3,6 +3,7 @@ SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 
 GO ?= go
+GOFMT ?= gofmt
 # The one place for build tags: every build, vet and test passes them explicitly.
 TAGS := containers_image_openpgp,exclude_graphdriver_btrfs
 GOBUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags $(TAGS)
@@ -72,7 +73,9 @@ bin/podunit-full: FORCE
 
 # vet with make build's flags (CGO_ENABLED=0, -trimpath): what ships, and on a fresh
 # machine the packages vet compiles are then the ones the e2e harness and make deb reuse.
-vet: ## go vet with the build tags
+vet: ## gofmt and go vet with the build tags
+	@unformatted=$$($(GOFMT) -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt -l lists files not formatted:"; echo "$$unformatted"; exit 1; fi
 	CGO_ENABLED=0 $(GO) vet -trimpath -tags $(TAGS) ./...
 	CGO_ENABLED=0 $(GO) vet -trimpath -tags $(TAGS),manpages ./cmd/podunit
 	$(GOBUILD),hotpath -o /dev/null ./cmd/podunit # the hot-path binary's files (its tests are the full build's)

@@ -153,6 +153,20 @@ func TestGeneratorBinary(t *testing.T) {
 	if err != nil || !bytes.Contains(stdout, []byte("---web-pod.service---")) {
 		t.Errorf("--dryrun: %v\n%s", err, stdout)
 	}
+	// enough sources for the generator to take its heap in huge pages
+	// (cmd/podunit-generator's reserveHeap), each one's unit written
+	many, manyOut := t.TempDir(), t.TempDir()
+	for i := range 150 {
+		write(t, filepath.Join(many, fmt.Sprintf("c%d.container", i)), []byte("[Container]\nImage=nginx\n"))
+	}
+	big := exec.Command(bin, manyOut, manyOut, manyOut)
+	big.Env = append(os.Environ(), "PODUNIT_UNIT_DIRS="+many)
+	if out, err := big.CombinedOutput(); err != nil {
+		t.Errorf("150 sources: %v\n%s", err, out)
+	}
+	if units, _ := filepath.Glob(filepath.Join(manyOut, "c*.service")); len(units) != 150 {
+		t.Errorf("150 sources made %d units", len(units))
+	}
 }
 
 // TestNoHeavyDeps keeps the generator binary free of D-Bus, storage and SQLite.

@@ -64,6 +64,9 @@ func Generate(cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("podunit binary %q: want an absolute path without quotes, spaces, %%, $ or \\", cfg.Binary)
 	}
 	t := scan(cfg)
+	if cfg.Scanned != nil {
+		cfg.Scanned(len(t.sources))
+	}
 	g := &run{cfg: cfg, tree: t, byName: map[string]*entry{}, errs: t.errs}
 	g.loadAll()
 	g.checkCollisions()

@@ -137,3 +137,32 @@ func TestInstallDropins(t *testing.T) {
 		t.Errorf("links: %v", res.Links)
 	}
 }
+
+// TestScannedCountsTheSources: Config.Scanned learns, once, how many source
+// files the search path holds (not drop-ins or other files), before the
+// translation; the units are the same with it.
+func TestScannedCountsTheSources(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"a.container":          "[Container]\nImage=nginx\n",
+		"b.pod":                "[Pod]\n",
+		"c.volume":             "[Volume]\n",
+		"a.container.d/x.conf": "[Container]\nLabel=x=1\n",
+		"README":               "not a source\n",
+	} {
+		path := filepath.Join(dir, name)
+		_ = os.Mkdir(filepath.Dir(path), 0o755)
+		write(t, path, []byte(data))
+	}
+	var calls []int
+	res, err := Generate(Config{Dirs: []string{dir}, Binary: DefaultBinary, Scanned: func(n int) { calls = append(calls, n) }})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, res.Errors)
+	}
+	if fmt.Sprint(calls) != "[3]" {
+		t.Errorf("Scanned was called with %v, want [3]", calls)
+	}
+	if len(res.Units) != 3 {
+		t.Errorf("%d units, want 3: %v", len(res.Units), res.Units)
+	}
+}

@@ -28,6 +28,9 @@ type Config struct {
 	// EtcDir holds the passwd and group files that [Volume] User= and
 	// Group= names are looked up in; "" is quadlet.DefaultEtcDir.
 	EtcDir string
+	// Scanned, when set, learns how many source files the scan found,
+	// before any is read: the command may size its heap by it.
+	Scanned func(sources int)
 }
 
 // DefaultBinary is podunit's path in generated units.

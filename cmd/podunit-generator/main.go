@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/podunit/podunit/generator"
+	"github.com/podunit/podunit/internal/hugeheap"
 )
 
 func main() {
@@ -54,6 +55,7 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	defer closeLog()
 	home, _ := os.UserHomeDir()
 	cfg := generator.DefaultConfig(user, generator.Env{Getenv: os.Getenv, UID: os.Getuid(), Home: home})
+	cfg.Scanned = reserveHeap
 	res, err := generator.Generate(cfg)
 	if err != nil {
 		fmt.Fprintln(logw, err)
@@ -79,3 +81,20 @@ func run(argv []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// heapPerSource is about what the generator allocates per source file
+// (BenchmarkGenerate: 8.4 MB for 1000 .container files, 8.9 MB for 300 pods
+// of three), with room.
+const heapPerSource = 16 << 10
+
+// reserveHeap has a generator of many sources take its heap in huge pages
+// (hugeheap): about 2000 fewer page faults at 1000 sources, for one early
+// collection that a handful of sources would not repay.
+func reserveHeap(sources int) {
+	if sources >= hugeHeapSources {
+		hugeheap.Reserve(sources * heapPerSource)
+	}
+}
+
+// hugeHeapSources is the fewest sources reserveHeap reserves for.
+const hugeHeapSources = 100

@@ -6,7 +6,10 @@
 # falls on both alike; hyperfine runs each command's runs in one block, where
 # a drift of a few ms lands on one build only. It prints, per timed step, the
 # medians of A and B and the median of the paired differences B - A with a 95 %
-# bootstrap interval: an interval that holds 0 shows no difference.
+# bootstrap interval: an interval that holds 0 shows no difference. Then the same
+# for the CPU time the sandbox's cgroup (everything under its systemd: the
+# command, PID 1, the units, the runtime) used during each step: on a machine
+# whose neighbours' load moves the wall times, CPU time moves less.
 # Under a real systemd (test/sandbox.sh where PID 1 is not systemd), crun, as
 # root after `make build`; each build has a store of its own (schemas differ).
 #   BASE=/path/to/podunit [RUNS=40] [SCENARIO=run-rm] [FILL=N] test/bench/ab.sh
@@ -54,12 +57,20 @@ cat >"$work/round" <<'EOF'
 set -eu
 pu=$1 scenario=$2
 now() { date +%s%N; }
-timed() { # timed STEP CMD...: runs CMD, prints STEP and its wall time
-	local t0 t1
-	t0=$(now)
+# cpu: the CPU time in ns of this (the sandbox's) cgroup and all below it
+if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
+	cpu() { cat /sys/fs/cgroup/cpuacct/cpuacct.usage; }
+elif [ -r /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage ]; then
+	cpu() { cat /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; }
+else # cgroup2 alone: usage_usec
+	cpu() { echo $(($(sed -n 's/^usage_usec //p' /sys/fs/cgroup/cpu.stat) * 1000)); }
+fi
+timed() { # timed STEP CMD...: runs CMD, prints STEP, its wall time and the CPU used meanwhile (us)
+	local t0 t1 c0 c1
+	c0=$(cpu) t0=$(now)
 	"${@:2}" >/dev/null
-	t1=$(now)
-	echo "$1 $(((t1 - t0) / 1000))"
+	t1=$(now) c1=$(cpu)
+	echo "$1 $(((t1 - t0) / 1000)) $(((c1 - c0) / 1000))"
 }
 case $scenario in
 run-rm) timed run-rm $pu run --rm --network none bench true ;;
@@ -73,13 +84,13 @@ create)
 	$pu rm ab >/dev/null
 	;;
 pod)
-	t0=$(now)
+	c0=$(cpu) t0=$(now)
 	timed pod-create $pu pod create --network none --name abp
 	for m in a b c; do
 		timed create-$m $pu create --pod abp --name ab$m --stop-signal KILL bench sleep 600
 	done
 	timed pod-start $pu pod start abp
-	echo "total $((($(now) - t0) / 1000))"
+	echo "total $((($(now) - t0) / 1000)) $((($(cpu) - c0) / 1000))"
 	$pu pod rm -f -t 0 abp >/dev/null
 	;;
 esac
@@ -102,17 +113,19 @@ done
 python3 - "$work/times" "$scenario" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)" "$fill" <<'PY'
 import random, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
-t = {}  # step -> which -> round -> us
-for rnd, which, step, us in rows:
-    t.setdefault(step, {}).setdefault(which, {})[int(rnd)] = int(us) / 1000
+wall, cpu = {}, {}  # step -> which -> round -> ms
+for rnd, which, step, us, cpu_us in rows:
+    wall.setdefault(step, {}).setdefault(which, {})[int(rnd)] = int(us) / 1000
+    cpu.setdefault(step, {}).setdefault(which, {})[int(rnd)] = int(cpu_us) / 1000
 print(f"ab.sh {sys.argv[2]}: {sys.argv[3]} rounds, {sys.argv[5]} containers filled in, load {sys.argv[4]}; A = this build, B = BASE")
-print(f"{'step':12} {'A median':>9} {'B median':>9} {'B - A':>8}   95 % interval")
 rng = random.Random(1)
-for step, by in t.items():
-    rounds = sorted(set(by.get('a', {})) & set(by.get('b', {})))
-    d = [by['b'][r] - by['a'][r] for r in rounds]
-    boot = sorted(statistics.median(rng.choices(d, k=len(d))) for _ in range(2000))
-    lo, hi = boot[50], boot[1949]
-    print(f"{step:12} {statistics.median(by['a'].values()):8.2f}  {statistics.median(by['b'].values()):8.2f}"
-          f"  {statistics.median(d):+7.2f}   [{lo:+.2f}, {hi:+.2f}] ms")
+for title, t in (("wall time", wall), ("CPU time of the sandbox", cpu)):
+    print(f"{'step (' + title + ')':32} {'A median':>9} {'B median':>9} {'B - A':>8}   95 % interval")
+    for step, by in t.items():
+        rounds = sorted(set(by.get('a', {})) & set(by.get('b', {})))
+        d = [by['b'][r] - by['a'][r] for r in rounds]
+        boot = sorted(statistics.median(rng.choices(d, k=len(d))) for _ in range(2000))
+        lo, hi = boot[50], boot[1949]
+        print(f"{step:32} {statistics.median(by['a'].values()):8.2f}  {statistics.median(by['b'].values()):8.2f}"
+              f"  {statistics.median(d):+7.2f}   [{lo:+.2f}, {hi:+.2f}] ms")
 PY

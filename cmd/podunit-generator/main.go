@@ -17,6 +17,7 @@ import (
 
 	"github.com/podunit/podunit/generator"
 	"github.com/podunit/podunit/internal/hugeheap"
+	_ "github.com/podunit/podunit/internal/hugeheap/early"
 )
 
 func main() {

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/podunit/podunit/engine/unitstart"
+	_ "github.com/podunit/podunit/internal/hugeheap/early"
 )
 
 func main() { os.Exit(unitstart.Main(os.Args[1:])) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/image"
+	_ "github.com/podunit/podunit/internal/hugeheap/early"
 )
 
 func main() {

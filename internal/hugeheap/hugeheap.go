@@ -16,7 +16,6 @@ package hugeheap
 
 import (
 	"bytes"
-	"os"
 	"runtime"
 	"unsafe"
 
@@ -42,7 +41,7 @@ const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // touched, so it costs no memory until used; what the command allocates past
 // it comes in small pages as before.
 func Reserve(n int) {
-	if mode, err := os.ReadFile(enabledFile); err != nil || !onAdvice(mode) {
+	if !onAdvice(thpMode()) {
 		return
 	}
 	front = new([64]byte) // on the heap, where the allocator works now
@@ -52,8 +51,26 @@ func Reserve(n int) {
 	runtime.GC() // hands the reservation back to the allocator
 }
 
-// front is a small allocation of Reserve's, a package variable so that it
-// lies in the heap.
+// Early advises the heap the runtime has mapped so far (a few megabytes at
+// a process's start) for huge pages and makes the huge page the allocator
+// works in whole, when the kernel gives huge pages only on advice: no
+// reservation and no collection, for a command whose heap stays small. Run at
+// package initialization (package early), it spares a podunit command two or
+// three hundred page faults of its first megabytes, for 0.3-0.5 ms of
+// collapse and up to 2 MiB more of resident memory.
+func Early() {
+	if !onAdvice(thpMode()) {
+		return
+	}
+	front = new([64]byte)
+	at := uintptr(unsafe.Pointer(front))
+	front = nil
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, at&^(arenaBytes-1), arenaBytes, unix.MADV_HUGEPAGE)
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, at&^(hugePage-1), hugePage, unix.MADV_COLLAPSE)
+}
+
+// front is a small allocation of Reserve's and Early's, a package variable
+// so that it lies in the heap.
 var front *[64]byte
 
 // advise marks the heap arenas that hold b for huge pages: all of them that
@@ -76,6 +93,23 @@ func advise(b []byte, at uintptr) {
 	if last != first {
 		_, _, _ = unix.Syscall(unix.SYS_MADVISE, last, hugePage, unix.MADV_COLLAPSE)
 	}
+}
+
+// thpMode is enabledFile's content, or nothing. Read without package os,
+// whose first file registers with the network poller (an epoll instance, a
+// tenth of a millisecond) in a command that may need none.
+func thpMode() []byte {
+	fd, err := unix.Open(enabledFile, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 128)
+	n, err := unix.Read(fd, buf)
+	if err != nil || n < 0 {
+		return nil
+	}
+	return buf[:n]
 }
 
 // onAdvice: mode, enabledFile's content, chooses "madvise".

@@ -30,10 +30,7 @@ func TestOnAdvice(t *testing.T) {
 // reservation is free again: half of it allocated next fits in it, the heap's
 // mappings growing by less than that.
 func TestReserveAdvisesWhatComesNext(t *testing.T) {
-	mode, err := os.ReadFile(enabledFile)
-	if err != nil || !onAdvice(mode) {
-		t.Skipf("THP mode %q (%v): Reserve does nothing here", mode, err)
-	}
+	skipUnlessOnAdvice(t)
 	Reserve(32 << 20)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -95,19 +92,43 @@ func vmaRange(line string) (lo, hi uintptr, ok bool) {
 // when Reserve is called (partly used, so begun in small pages) is one huge
 // page afterwards, as /proc/self/pagemap and /proc/kpageflags (root) say.
 func TestReserveMakesTheWorkingPageWhole(t *testing.T) {
-	mode, err := os.ReadFile(enabledFile)
-	if err != nil || !onAdvice(mode) {
-		t.Skipf("THP mode %q (%v): Reserve does nothing here", mode, err)
+	workingPageWhole(t, "Reserve", func() { Reserve(8 << 20) })
+}
+
+// TestEarlyMakesTheWorkingPageWhole: so does Early, and it leaves the heap
+// it found advised.
+func TestEarlyMakesTheWorkingPageWhole(t *testing.T) {
+	p := workingPageWhole(t, "Early", Early)
+	if flags := vmFlags(t, p); !strings.Contains(" "+flags+" ", " hg ") {
+		t.Errorf("the heap's mapping after Early has no huge-page advice: VmFlags %q", flags)
 	}
+}
+
+// workingPageWhole runs call and checks that a small allocation made next
+// lies in a huge page; it returns the allocation's address.
+func workingPageWhole(t *testing.T, name string, call func()) uintptr {
+	t.Helper()
+	skipUnlessOnAdvice(t)
 	failedBefore := vmstat(t, "thp_collapse_alloc_failed")
-	Reserve(8 << 20)
-	p := new([64]byte) // the size of Reserve's own small allocation: the same span
+	call()
+	p := new([64]byte) // the size of the call's own small allocation: the same span
 	sink = p
-	if !inHugePage(t, uintptr(unsafe.Pointer(p))) {
+	at := uintptr(unsafe.Pointer(p))
+	if !inHugePage(t, at) {
 		if vmstat(t, "thp_collapse_alloc_failed") > failedBefore {
 			t.Skip("the kernel had no huge page to collapse into")
 		}
-		t.Fatalf("the page at %p, allocated after Reserve, is not part of a huge page", p)
+		t.Fatalf("the page at %#x, allocated after %s, is not part of a huge page", at, name)
+	}
+	return at
+}
+
+// skipUnlessOnAdvice skips a test of what the package does only where the
+// kernel's THP mode is "madvise".
+func skipUnlessOnAdvice(t *testing.T) {
+	t.Helper()
+	if mode := thpMode(); !onAdvice(mode) {
+		t.Skipf("THP mode %q: hugeheap does nothing here", mode)
 	}
 }
 

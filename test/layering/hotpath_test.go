@@ -2,6 +2,7 @@ package layering
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,4 +101,29 @@ func TestStartHelperLinksLittle(t *testing.T) {
 		}
 	}
 	t.Logf("podunit-start: %d packages", len(list))
+}
+
+// TestShortCommandsAdviseTheirHeap: the commands that run for milliseconds
+// import internal/hugeheap/early, whose init has their heap backed by huge
+// pages where THP is "madvise" (a few hundred page faults fewer each:
+// docs/PERFORMANCE.md, nineteenth session); podunit-console, which lives as
+// long as its container, does not (up to 2 MiB more resident memory).
+func TestShortCommandsAdviseTheirHeap(t *testing.T) {
+	const tags = "containers_image_openpgp,exclude_graphdriver_btrfs"
+	const early = module + "internal/hugeheap/early"
+	for _, c := range []struct {
+		pkg, tags string
+		want      bool
+	}{
+		{"cmd/podunit", tags + ",hotpath", true},
+		{"cmd/podunit", tags, true},
+		{"cmd/podunit-start", tags, true},
+		{"cmd/podunit-generator", tags, true},
+		{"cmd/podunit-console", tags, false},
+	} {
+		list := depsOf(t, c.tags, c.pkg)
+		if got := slices.Contains(list, early); got != c.want {
+			t.Errorf("%s (tags %s) imports %s: %v, want %v", c.pkg, c.tags, early, got, c.want)
+		}
+	}
 }

@@ -62,7 +62,7 @@ type checker struct {
 func (e *Engine) Check(ctx context.Context, o CheckOptions) (*CheckReport, error) {
 	k := &checker{e: e, o: o}
 	for _, step := range []func(context.Context) error{
-		k.damagedDatabase, k.damagedContainers, k.damagedPods, k.orphanRootfs, k.recordsWithoutRootfs,
+		k.damagedDatabase, k.damagedContainers, k.columnsOutOfStep, k.damagedPods, k.orphanRootfs, k.recordsWithoutRootfs,
 		k.orphanRuntime, k.orphanFiles, k.orphanVolumes, k.orphanUnits, k.staleLocks,
 	} {
 		if err := step(ctx); err != nil {

@@ -37,6 +37,23 @@ func (k *checker) damagedContainers(ctx context.Context) error {
 	return nil
 }
 
+// columnsOutOfStep finds container rows whose name, pod or status column
+// disagrees with their record: a container ps does not list as running, or
+// lists though it is not. Repair writes the columns again from the record.
+func (k *checker) columnsOutOfStep(ctx context.Context) error {
+	ids, err := k.e.store.ColumnsOutOfStep(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		k.found("container", id, "the state database's name, pod or status column disagrees with the record", false, FixedRecord, func() error {
+			_, err := k.e.store.UpdateContainer(ctx, id, func(*model.Container) error { return nil })
+			return err
+		})
+	}
+	return nil
+}
+
 // damagedPods finds pod records that cannot be read; only --force removes
 // them (their members keep their own records).
 func (k *checker) damagedPods(ctx context.Context) error {

@@ -204,3 +204,29 @@ func update(ctx context.Context, tx *sql.Tx, c *model.Container) error {
 
 // podOf is the full ID of the pod c belongs to, or "" for none.
 func podOf(c *model.Container) string { return c.Config.Pod }
+
+// ColumnsOutOfStep lists the containers whose name, pod or status column
+// says other than the record they are written from (insert, update): what
+// the listings select and order by (ps by the status), read without the
+// record. Nothing but a hand-made change of the table puts them out of step;
+// a damaged record is not compared. UpdateContainer with a function that
+// changes nothing writes them again.
+func (s *Store) ColumnsOutOfStep(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM containers WHERE json_valid(data) AND (
+		name IS NOT coalesce(json_extract(data, '$.name'), '') OR
+		pod IS NOT coalesce(json_extract(data, '$.config.pod'), '') OR
+		status IS NOT coalesce(json_extract(data, '$.state.status'), ''))`)
+	if err != nil {
+		return nil, fmt.Errorf("compare containers' columns with their records: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("compare containers' columns with their records: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

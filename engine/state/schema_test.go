@@ -337,3 +337,42 @@ func names(t *testing.T, s *Store, statuses ...model.Status) string {
 	slices.Sort(got)
 	return strings.Join(got, " ")
 }
+
+// TestColumnsOutOfStep: rows whose name, pod or status column was changed
+// by hand are found (a damaged record and the rows left alone are not), and
+// an update that changes nothing writes the columns again.
+func TestColumnsOutOfStep(t *testing.T) {
+	s, _ := openTemp(t)
+	podID := testID("", 9)
+	mustAddPod(t, s, minimalPod(podID, "p"))
+	for _, c := range []*model.Container{minimal(testID("", 1), "a"), minimal(testID("", 2), "b"),
+		member(testID("", 3), "c", podID), minimal(testID("", 4), "d")} {
+		mustAdd(t, s, c)
+	}
+	insertTorn(t, s.db, testID("", 5))
+	for _, change := range []string{
+		`UPDATE containers SET status = 'running' WHERE name = 'a'`,
+		`UPDATE containers SET name = 'bee' WHERE name = 'b'`,
+		`UPDATE containers SET pod = '' WHERE name = 'c'`,
+	} {
+		if _, err := s.db.Exec(change); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids, err := s.ColumnsOutOfStep(ctx)
+	slices.Sort(ids)
+	if want := []string{testID("", 1), testID("", 2), testID("", 3)}; err != nil || !slices.Equal(ids, want) {
+		t.Fatalf("ColumnsOutOfStep = %v, %v; want %v", ids, err, want)
+	}
+	for _, id := range ids {
+		if _, err := s.UpdateContainer(ctx, id, func(*model.Container) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids, err := s.ColumnsOutOfStep(ctx); err != nil || len(ids) != 0 {
+		t.Errorf("after the updates: %v, %v", ids, err)
+	}
+	if got := names(t, s, model.Running); got != "" {
+		t.Errorf("running after the repair = %q", got)
+	}
+}

@@ -72,6 +72,31 @@ func TestSystemCheckRepairsACorruptedDatabase(t *testing.T) {
 	repaired(t, e, "a\nb\n", "b")
 }
 
+// TestSystemCheckRewritesColumnsOutOfStep: a row whose status column says
+// running while its record says created (ps, which asks for the rows whose
+// column says running, would list it) is found by check, and repair writes
+// the column again from the record.
+func TestSystemCheckRewritesColumnsOutOfStep(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil, "runc")
+	e.image()
+	e.must("create", "--name", "a", "bb", "true")
+	e.must("create", "--name", "b", "bb", "true")
+	a := e.field("a", "{{.ID}}")
+	e.sql(`UPDATE containers SET status = 'running' WHERE id = '` + a + `'`)
+	checkFinds(t, e, a)
+	if out := e.must("system", "check", "--repair"); !strings.Contains(out, "Rebuilt container record: "+a) {
+		t.Errorf("repair does not say it rebuilt %s:\n%s", a, out)
+	}
+	checkClean(t, e)
+	if got := e.sql(`SELECT status FROM containers WHERE id = '` + a + `'`); got != "created" {
+		t.Errorf("status column after repair = %q, want created", got)
+	}
+	if out := e.must("ps", "--format", "{{.Names}}"); out != "" {
+		t.Errorf("ps lists %q after the repair; nothing runs", out)
+	}
+}
+
 func TestSystemCheckRebuildsAnEmptiedDatabase(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil, "runc")

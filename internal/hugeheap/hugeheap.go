@@ -11,7 +11,8 @@
 // heap ahead, advises it and hands it back to the allocator.
 //
 // With THP "always" the heap has huge pages already, and with "never" it can
-// have none: Reserve then does nothing.
+// have none: Reserve and Early then do nothing. Both are meant for a
+// command's start, on one goroutine.
 package hugeheap
 
 import (
@@ -65,8 +66,8 @@ func Early() {
 	front = new([64]byte)
 	at := uintptr(unsafe.Pointer(front))
 	front = nil
-	_, _, _ = unix.Syscall(unix.SYS_MADVISE, at&^(arenaBytes-1), arenaBytes, unix.MADV_HUGEPAGE)
-	_, _, _ = unix.Syscall(unix.SYS_MADVISE, at&^(hugePage-1), hugePage, unix.MADV_COLLAPSE)
+	adviseRange(at&^(arenaBytes-1), arenaBytes)
+	collapse(at)
 }
 
 // front is a small allocation of Reserve's and Early's, a package variable
@@ -84,15 +85,25 @@ func advise(b []byte, at uintptr) {
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	lo := start &^ (arenaBytes - 1)
 	hi := (start + uintptr(len(b)) + arenaBytes - 1) &^ (arenaBytes - 1)
-	// Errors are ignored: ENOMEM only says part of the range is not mapped
-	// (the mapped part has the advice), and a kernel without MADV_COLLAPSE
-	// leaves the partly used pages small.
-	_, _, _ = unix.Syscall(unix.SYS_MADVISE, lo, hi-lo, unix.MADV_HUGEPAGE)
-	first, last := at&^(hugePage-1), (start-1)&^(hugePage-1)
-	_, _, _ = unix.Syscall(unix.SYS_MADVISE, first, hugePage, unix.MADV_COLLAPSE)
-	if last != first {
-		_, _, _ = unix.Syscall(unix.SYS_MADVISE, last, hugePage, unix.MADV_COLLAPSE)
+	adviseRange(lo, hi-lo)
+	collapse(at)
+	if (start-1)&^(hugePage-1) != at&^(hugePage-1) {
+		collapse(start - 1)
 	}
+}
+
+// adviseRange marks n bytes from addr for huge pages. An error is ignored:
+// ENOMEM only says part of the range is not mapped, and the mapped part has
+// the advice.
+func adviseRange(addr, n uintptr) {
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, addr, n, unix.MADV_HUGEPAGE)
+}
+
+// collapse makes the huge page that holds addr whole now, its small pages
+// copied into it (MADV_COLLAPSE, Linux 6.1). An error is ignored: an older
+// kernel, or none free, leaves the page small.
+func collapse(addr uintptr) {
+	_, _, _ = unix.Syscall(unix.SYS_MADVISE, addr&^(hugePage-1), hugePage, unix.MADV_COLLAPSE)
 }
 
 // thpMode is enabledFile's content, or nothing. Read without package os,

@@ -12,7 +12,10 @@
 //
 // With THP "always" the heap has huge pages already, and with "never" it can
 // have none: Reserve and Early then do nothing. Both are meant for a
-// command's start, on one goroutine.
+// command's start, on one goroutine. Where memory is fragmented, a fault in
+// an advised range may wait for the kernel to compact memory (THP's defrag
+// setting, "madvise" by default, allows it for advised ranges); a host where
+// that matters more than page faults sets THP to "never".
 package hugeheap
 
 import (

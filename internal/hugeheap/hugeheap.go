@@ -11,7 +11,8 @@
 // heap ahead, advises it and hands it back to the allocator.
 //
 // With THP "always" the heap has huge pages already, and with "never" it can
-// have none: Reserve and Early then do nothing. Both are meant for a
+// have none: Reserve and Early then do nothing, as they do under
+// GODEBUG=disablethp=1 (the runtime's own switch). Both are meant for a
 // command's start, on one goroutine. Where memory is fragmented, a fault in
 // an advised range may wait for the kernel to compact memory (THP's defrag
 // setting, "madvise" by default, allows it for advised ranges); a host where
@@ -20,7 +21,9 @@ package hugeheap
 
 import (
 	"bytes"
+	"os"
 	"runtime"
+	"strings"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -45,7 +48,7 @@ const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // touched, so it costs no memory until used; what the command allocates past
 // it comes in small pages as before.
 func Reserve(n int) {
-	if !onAdvice(thpMode()) {
+	if !wanted(thpMode(), os.Getenv("GODEBUG")) {
 		return
 	}
 	front = new([64]byte) // on the heap, where the allocator works now
@@ -63,7 +66,7 @@ func Reserve(n int) {
 // three hundred page faults of its first megabytes, for 0.3-0.5 ms of
 // collapse and up to 2 MiB more of resident memory.
 func Early() {
-	if !onAdvice(thpMode()) {
+	if !wanted(thpMode(), os.Getenv("GODEBUG")) {
 		return
 	}
 	front = new([64]byte)
@@ -124,6 +127,19 @@ func thpMode() []byte {
 		return nil
 	}
 	return buf[:n]
+}
+
+// wanted: the kernel gives huge pages only on advice (mode, enabledFile's
+// content, chooses "madvise") and the Go runtime was not told to keep its
+// heap out of them (godebug, $GODEBUG, holds disablethp=1, after which the
+// runtime marks its heap MADV_NOHUGEPAGE: an advice here would undo that).
+func wanted(mode []byte, godebug string) bool {
+	for _, kv := range strings.Split(godebug, ",") {
+		if strings.TrimSpace(kv) == "disablethp=1" {
+			return false
+		}
+	}
+	return onAdvice(mode)
 }
 
 // onAdvice: mode, enabledFile's content, chooses "madvise".

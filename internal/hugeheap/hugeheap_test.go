@@ -182,3 +182,24 @@ func vmstat(t *testing.T, name string) int {
 	t.Fatalf("no %s in /proc/vmstat", name)
 	return 0
 }
+
+func TestWanted(t *testing.T) {
+	madvise, always := []byte("always [madvise] never\n"), []byte("[always] madvise never\n")
+	for _, c := range []struct {
+		mode    []byte
+		godebug string
+		want    bool
+	}{
+		{madvise, "", true},
+		{madvise, "madvdontneed=1", true},
+		{madvise, "disablethp=1", false},
+		{madvise, "gctrace=1, disablethp=1", false},
+		{madvise, "disablethp=0", true},
+		{always, "", false},
+		{nil, "", false},
+	} {
+		if got := wanted(c.mode, c.godebug); got != c.want {
+			t.Errorf("wanted(%q, %q) = %v, want %v", c.mode, c.godebug, got, c.want)
+		}
+	}
+}

@@ -40,6 +40,10 @@ const (
 // enabledFile holds the kernel's THP mode, the chosen one in brackets.
 const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 
+// enabled: Reserve and Early do their work here (wanted), read once per
+// process (the generator calls both).
+var enabled = wanted(thpMode(), os.Getenv("GODEBUG"))
+
 // Reserve maps n bytes of heap ahead, advises the heap's arenas for huge
 // pages and frees the reservation, when the kernel gives huge pages only on
 // advice. It costs one garbage collection of the young heap and about a
@@ -48,7 +52,7 @@ const enabledFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // touched, so it costs no memory until used; what the command allocates past
 // it comes in small pages as before.
 func Reserve(n int) {
-	if !wanted(thpMode(), os.Getenv("GODEBUG")) {
+	if !enabled {
 		return
 	}
 	front = new([64]byte) // on the heap, where the allocator works now
@@ -66,7 +70,7 @@ func Reserve(n int) {
 // three hundred page faults of its first megabytes, for 0.3-0.5 ms of
 // collapse and up to 2 MiB more of resident memory.
 func Early() {
-	if !wanted(thpMode(), os.Getenv("GODEBUG")) {
+	if !enabled {
 		return
 	}
 	front = new([64]byte)

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
+	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,7 +32,9 @@ func TestOnAdvice(t *testing.T) {
 // reservation is free again: half of it allocated next fits in it, the heap's
 // mappings growing by less than that.
 func TestReserveAdvisesWhatComesNext(t *testing.T) {
-	skipUnlessOnAdvice(t)
+	if !onAdviceHere(t, "Reserve", func() { Reserve(32 << 20) }) {
+		return
+	}
 	Reserve(32 << 20)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -39,8 +43,7 @@ func TestReserveAdvisesWhatComesNext(t *testing.T) {
 		kept = append(kept, make([]byte, 64<<10))
 	}
 	runtime.ReadMemStats(&after)
-	flags := vmFlags(t, uintptr(unsafe.Pointer(unsafe.SliceData(kept[255]))))
-	if !strings.Contains(" "+flags+" ", " hg ") {
+	if flags := vmFlags(t, uintptr(unsafe.Pointer(unsafe.SliceData(kept[255])))); !hasFlag(flags, "hg") {
 		t.Errorf("a heap allocation after Reserve lies in a mapping without the advice: VmFlags %q", flags)
 	}
 	if int64(after.HeapSys)-int64(before.HeapSys) >= 8<<20 {
@@ -73,6 +76,9 @@ func vmFlags(t *testing.T, addr uintptr) string {
 	return ""
 }
 
+// hasFlag: flags, a VmFlags line, holds flag.
+func hasFlag(flags, flag string) bool { return slices.Contains(strings.Fields(flags), flag) }
+
 // vmaRange parses a mapping's first line, "lo-hi perms ...".
 func vmaRange(line string) (lo, hi uintptr, ok bool) {
 	r, _, found := strings.Cut(line, " ")
@@ -98,37 +104,70 @@ func TestReserveMakesTheWorkingPageWhole(t *testing.T) {
 // TestEarlyMakesTheWorkingPageWhole: so does Early, and it leaves the heap
 // it found advised.
 func TestEarlyMakesTheWorkingPageWhole(t *testing.T) {
-	p := workingPageWhole(t, "Early", Early)
-	if flags := vmFlags(t, p); !strings.Contains(" "+flags+" ", " hg ") {
-		t.Errorf("the heap's mapping after Early has no huge-page advice: VmFlags %q", flags)
-	}
+	workingPageWhole(t, "Early", Early)
 }
 
 // workingPageWhole runs call and checks that a small allocation made next
-// lies in a huge page; it returns the allocation's address.
-func workingPageWhole(t *testing.T, name string, call func()) uintptr {
+// lies in a mapping with the advice and in a huge page (where the kernel had
+// one to collapse into: else that it said so).
+func workingPageWhole(t *testing.T, name string, call func()) {
 	t.Helper()
-	skipUnlessOnAdvice(t)
+	if !onAdviceHere(t, name, call) {
+		return
+	}
 	failedBefore := vmstat(t, "thp_collapse_alloc_failed")
 	call()
-	p := new([64]byte) // the size of the call's own small allocation: the same span
-	sink = p
-	at := uintptr(unsafe.Pointer(p))
-	if !inHugePage(t, at) {
-		if vmstat(t, "thp_collapse_alloc_failed") > failedBefore {
-			t.Skip("the kernel had no huge page to collapse into")
-		}
-		t.Fatalf("the page at %#x, allocated after %s, is not part of a huge page", at, name)
+	at := nextAllocation()
+	if flags := vmFlags(t, at); !hasFlag(flags, "hg") {
+		t.Errorf("the heap's mapping after %s has no huge-page advice: VmFlags %q", name, flags)
 	}
-	return at
+	switch {
+	case inHugePage(t, at):
+	case vmstat(t, "thp_collapse_alloc_failed") > failedBefore:
+		t.Logf("the kernel had no huge page to collapse into: only the advice was checked")
+	default:
+		t.Errorf("the page at %#x, allocated after %s, is not part of a huge page", at, name)
+	}
 }
 
-// skipUnlessOnAdvice skips a test of what the package does only where the
-// kernel's THP mode is "madvise".
-func skipUnlessOnAdvice(t *testing.T) {
+// nextAllocation is the address of a new small allocation, of the size of
+// Reserve's and Early's own: in the span they worked in.
+func nextAllocation() uintptr {
+	sink = new([64]byte)
+	return uintptr(unsafe.Pointer(sink))
+}
+
+// onAdviceHere says whether this process does hugeheap's work (enabled: THP
+// "madvise", no GODEBUG=disablethp=1). Where it does not, it runs call and
+// checks that nothing got the advice, which ends the test.
+func onAdviceHere(t *testing.T, name string, call func()) bool {
 	t.Helper()
-	if mode := thpMode(); !onAdvice(mode) {
-		t.Skipf("THP mode %q: hugeheap does nothing here", mode)
+	if enabled {
+		return true
+	}
+	call()
+	if flags := vmFlags(t, nextAllocation()); hasFlag(flags, "hg") {
+		t.Errorf("THP mode %q, GODEBUG %q: the heap has the advice after %s: VmFlags %q", thpMode(), os.Getenv("GODEBUG"), name, flags)
+	}
+	return false
+}
+
+// TestNothingUnderDisableTHP runs this test binary again under
+// GODEBUG=disablethp=1, where the runtime marks its heap MADV_NOHUGEPAGE:
+// after Early and Reserve the heap must still carry that mark and no advice.
+func TestNothingUnderDisableTHP(t *testing.T) {
+	if os.Getenv("HUGEHEAP_TEST_CHILD") == "1" {
+		Early()
+		Reserve(8 << 20)
+		if flags := vmFlags(t, nextAllocation()); !hasFlag(flags, "nh") || hasFlag(flags, "hg") {
+			t.Fatalf("under GODEBUG=disablethp=1, after Early and Reserve: VmFlags %q, want nh and no hg", flags)
+		}
+		return
+	}
+	child := exec.Command(os.Args[0], "-test.run=^TestNothingUnderDisableTHP$", "-test.count=1")
+	child.Env = append(os.Environ(), "GODEBUG=disablethp=1", "HUGEHEAP_TEST_CHILD=1")
+	if out, err := child.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("PASS")) {
+		t.Fatalf("the test under GODEBUG=disablethp=1: %v\n%s", err, out)
 	}
 }
 
@@ -137,30 +176,28 @@ var sink *[64]byte
 // inHugePage: the page at addr is present and part of a transparent huge page.
 func inHugePage(t *testing.T, addr uintptr) bool {
 	t.Helper()
-	pagemap, err := os.Open("/proc/self/pagemap")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pagemap.Close()
-	var e [8]byte
-	if _, err := pagemap.ReadAt(e[:], int64(addr/uintptr(os.Getpagesize()))*8); err != nil {
-		t.Fatal(err)
-	}
-	entry := binary.LittleEndian.Uint64(e[:])
+	entry := word(t, "/proc/self/pagemap", int64(addr/uintptr(os.Getpagesize())))
 	pfn := entry & (1<<55 - 1)
 	if entry>>63 == 0 || pfn == 0 {
 		t.Fatalf("pagemap entry %#x for %#x: not present, or no frame number shown (root needed)", entry, addr)
 	}
-	flags, err := os.Open("/proc/kpageflags")
+	const kpfTHP = 22
+	return word(t, "/proc/kpageflags", int64(pfn))&(1<<kpfTHP) != 0
+}
+
+// word is the i-th 64-bit word of a /proc table (pagemap, kpageflags).
+func word(t *testing.T, path string, i int64) uint64 {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer flags.Close()
-	if _, err := flags.ReadAt(e[:], int64(pfn)*8); err != nil {
-		t.Fatal(err)
+	defer f.Close()
+	var w [8]byte
+	if _, err := f.ReadAt(w[:], i*8); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	const kpfTHP = 22
-	return binary.LittleEndian.Uint64(e[:])&(1<<kpfTHP) != 0
+	return binary.LittleEndian.Uint64(w[:])
 }
 
 // vmstat is a counter of /proc/vmstat.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -123,17 +122,9 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 func interruptedWhileLocked(t *testing.T, e *env) {
 	t.Helper()
 	e.must("create", "--rm", "--name", "held", "bb", "sleep", "0.2")
-	id := e.field("held", "{{.ID}}")
-	lock := filepath.Join(e.dir, "run", "podunit", "locks", id+".lock")
+	_, release := holdLock(t, e, e.field("held", "{{.ID}}"))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	holder := exec.CommandContext(ctx, "flock", "-o", lock, "sleep", "60")
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, 30*time.Second, "flock(1) to take the lock", func() bool {
-		return exec.Command("flock", "-n", lock, "true").Run() != nil
-	})
 	cmd := e.command(ctx, "start", "-a", "held")
 	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
@@ -144,8 +135,7 @@ func interruptedWhileLocked(t *testing.T, e *env) {
 		return strings.Contains(stderr.String(), "is locked by")
 	})
 	_ = cmd.Process.Signal(syscall.SIGINT)
-	_ = holder.Process.Kill()
-	_ = holder.Wait()
+	release()
 	_ = cmd.Wait()
 	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	want := `container "held": interrupted by SIGINT before it started`

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -73,18 +74,8 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	e.image()
 	e.must("create", "--name", "a", "bb", "true")
 	id := e.field("a", "{{.ID}}")
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	// -o: the lock stays with flock(1) itself, not with sleep.
-	lock := filepath.Join(e.dir, "run", "podunit", "locks", id+".lock")
-	holder := exec.CommandContext(ctx, "flock", "-o", lock, "sleep", "60")
-	if err := holder.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Wait()
-	eventually(t, 30*time.Second, "flock(1) to take the lock", func() bool {
-		return exec.Command("flock", "-n", lock, "true").Run() != nil
-	})
+	holder, release := holdLock(t, e, id)
+	defer release()
 	start := time.Now()
 	r := e.run("--lock-timeout", "3s", "rm", "-f", "a")
 	pid := "process " + strconv.Itoa(holder.Process.Pid)
@@ -98,6 +89,24 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("--lock-timeout 3s took %s", d)
 	}
-	cancel()
+	release()
 	e.must("rm", "-f", "a")
+}
+
+// holdLock has flock(1) take object id's lock (-o: the lock stays with
+// flock itself, not with the sleep it runs) and returns once it holds it;
+// release ends the holder and waits for it (again: nothing).
+func holdLock(t *testing.T, e *env, id string) (*exec.Cmd, func()) {
+	t.Helper()
+	lock := filepath.Join(e.dir, "run", "podunit", "locks", id+".lock")
+	holder := exec.Command("flock", "-o", lock, "sleep", "60")
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	release := sync.OnceFunc(func() { _ = holder.Process.Kill(); _ = holder.Wait() })
+	t.Cleanup(release)
+	eventually(t, 30*time.Second, "flock(1) to take the lock", func() bool {
+		return exec.Command("flock", "-n", lock, "true").Run() != nil
+	})
+	return holder, release
 }

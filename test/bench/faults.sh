@@ -85,6 +85,6 @@ pu=("$bin" --root "$work/root" --runroot /run/podunit-bench-faults)
 echo "faults.sh: page faults of one run (median of $runs) by region, and CPU ms (perf stat); $(uname -r)"
 printf '%-34s %6s %7s %7s %7s %7s %7s %7s %7s   %6s\n' program total text rodata pclntab data bss heap runtime "CPU ms"
 measure "empty Go program" "$work/empty-go"
-measure "podunit-start (no plan: usage)" "$start"
+[ -x "$start" ] && measure "podunit-start (no plan: usage)" "$start"
 measure "podunit ${args[*]}" "${pu[@]}" "${args[@]}"
 rm -rf /run/podunit-bench-faults

@@ -52,24 +52,18 @@ fi
 
 # One round of the scenario with the podunit command line in $1: prints
 # "step microseconds" per timed step. Runs inside the sandbox.
-cat >"$work/round" <<'EOF'
-#!/bin/bash
+{
+	echo '#!/bin/bash'
+	declare -f cgroup_cpu
+	cat <<'EOF'
 set -eu
 pu=$1 scenario=$2
 now() { date +%s%N; }
-# cpu: the CPU time in ns of this (the sandbox's) cgroup and all below it
-if [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
-	cpu() { cat /sys/fs/cgroup/cpuacct/cpuacct.usage; }
-elif [ -r /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage ]; then
-	cpu() { cat /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; }
-else # cgroup2 alone: usage_usec
-	cpu() { echo $(($(sed -n 's/^usage_usec //p' /sys/fs/cgroup/cpu.stat) * 1000)); }
-fi
 timed() { # timed STEP CMD...: runs CMD, prints STEP, its wall time and the CPU used meanwhile (us)
 	local t0 t1 c0 c1
-	c0=$(cpu) t0=$(now)
+	c0=$(cgroup_cpu) t0=$(now)
 	"${@:2}" >/dev/null
-	t1=$(now) c1=$(cpu)
+	t1=$(now) c1=$(cgroup_cpu)
 	echo "$1 $(((t1 - t0) / 1000)) $(((c1 - c0) / 1000))"
 }
 case $scenario in
@@ -84,17 +78,18 @@ create)
 	$pu rm ab >/dev/null
 	;;
 pod)
-	c0=$(cpu) t0=$(now)
+	c0=$(cgroup_cpu) t0=$(now)
 	timed pod-create $pu pod create --network none --name abp
 	for m in a b c; do
 		timed create-$m $pu create --pod abp --name ab$m --stop-signal KILL bench sleep 600
 	done
 	timed pod-start $pu pod start abp
-	echo "total $((($(now) - t0) / 1000)) $((($(cpu) - c0) / 1000))"
+	echo "total $((($(now) - t0) / 1000)) $((($(cgroup_cpu) - c0) / 1000))"
 	$pu pod rm -f -t 0 abp >/dev/null
 	;;
 esac
 EOF
+} >"$work/round"
 chmod +x "$work/round"
 
 for _ in 1 2 3; do # warm both: page cache, the seccomp program crun keeps

@@ -29,18 +29,21 @@ evict_programs "$bin" "$start" "$work/empty-go"
 
 # measure LABEL PROGRAM ARGS...: RUNS recorded runs; prints one table row
 measure() {
-	local label=$1 prog=$2 i
+	local label=$1 prog=$2 i cpu
 	shift 2
 	"$prog" "$@" >/dev/null 2>&1 || true # once unrecorded: the page cache
-	: >"$work/rows"
+	rm -f "$work"/pf-*.txt
 	for i in $(seq "$runs"); do
 		perf record -q -e page-faults -c 1 -d -o "$work/pf.data" -- "$prog" "$@" >/dev/null 2>&1 || true
-		perf script -i "$work/pf.data" -F pid,addr 2>/dev/null >"$work/pf.txt"
-		readelf -SW "$prog" >"$work/sections"
-		python3 - "$work/sections" "$work/pf.txt" >>"$work/rows" <<'PY'
-import collections, sys
+		perf script -i "$work/pf.data" -F pid,addr 2>/dev/null >"$work/pf-$i.txt"
+	done
+	readelf -SW "$prog" >"$work/sections"
+	cpu=$({ perf stat -r "$runs" -x, -e task-clock -- "$prog" "$@" 2>&1 >/dev/null || true; } | awk -F, '/task-clock/ {print $1}')
+	python3 - "$work/sections" "$label" "$cpu" "$work"/pf-*.txt <<'PY'
+import collections, statistics, sys
+sections, label, cpu, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 sec = {}
-for line in open(sys.argv[1]):
+for line in open(sections):
     p = line.replace("[ ", "[").split()
     if len(p) > 5 and p[1].startswith("."):
         sec[p[1]] = (int(p[3], 16), int(p[5], 16))
@@ -48,36 +51,25 @@ text, ro, pcln = sec[".text"][0], sec[".rodata"][0], sec[".gopclntab"][0]
 data = min(sec[s][0] for s in (".go.buildinfo", ".noptrdata", ".data") if s in sec)
 bss = sec[".bss"][0]
 end = max(a + n for a, n in sec.values() if a)
-pids = collections.Counter()
+regions = ("text", "rodata", "pclntab", "data", "bss", "heap", "runtime")
+def region(a):
+    if text - 0x1000 <= a < ro: return "text"
+    if ro <= a < pcln: return "rodata"
+    if pcln <= a < data: return "pclntab"
+    if data <= a < bss: return "data"
+    if bss <= a < end: return "bss"
+    return "runtime" if a >= 0x7F0000000000 else "heap"
 rows = []
-for line in open(sys.argv[2]):
-    p = line.split()
-    if len(p) == 2:
-        pids[p[0]] += 1
-        rows.append((p[0], int(p[1], 16)))
-main = pids.most_common(1)[0][0] if pids else None  # the program, not perf's own fork
-c = collections.Counter()
-for pid, a in rows:
-    if pid != main:
-        continue
-    if text - 0x1000 <= a < ro: k = "text"
-    elif ro <= a < pcln: k = "rodata"
-    elif pcln <= a < data: k = "pclntab"
-    elif data <= a < bss: k = "data"
-    elif bss <= a < end: k = "bss"
-    elif a >= 0x7F0000000000: k = "runtime"
-    else: k = "heap"
-    c[k] += 1
-print(" ".join(str(c[k]) for k in ("text", "rodata", "pclntab", "data", "bss", "heap", "runtime")))
-PY
-	done
-	cpu=$({ perf stat -r "$runs" -x, -e task-clock -- "$prog" "$@" 2>&1 >/dev/null || true; } | awk -F, '/task-clock/ {print $1}')
-	python3 - "$work/rows" "$label" "$cpu" <<'PY'
-import statistics, sys
-rows = [list(map(int, l.split())) for l in open(sys.argv[1]) if l.strip()]
-cols = [statistics.median(r[i] for r in rows) for i in range(7)]
-cpu = f"{float(sys.argv[3]):6.2f}" if sys.argv[3] not in ("", "?") else "     ?"
-print(f"{sys.argv[2]:34} {statistics.median(sum(r) for r in rows):6.0f} " + " ".join(f"{v:7.0f}" for v in cols) + "   " + cpu)
+for path in runs:
+    faults = [line.split() for line in open(path)]
+    faults = [(pid, int(addr, 16)) for pid, addr in (f for f in faults if len(f) == 2)]
+    pids = collections.Counter(pid for pid, _ in faults)
+    main = pids.most_common(1)[0][0] if pids else None  # the program, not perf's own fork
+    c = collections.Counter(region(a) for pid, a in faults if pid == main)
+    rows.append([c[k] for k in regions])
+cols = [statistics.median(r[i] for r in rows) for i in range(len(regions))]
+cpu = f"{float(cpu):6.2f}" if cpu else "     ?"
+print(f"{label:34} {statistics.median(sum(r) for r in rows):6.0f} " + " ".join(f"{v:7.0f}" for v in cols) + "   " + cpu)
 PY
 }
 

@@ -141,6 +141,21 @@ spec_probe() {
 # and part of the trap of a script that sets its own.
 stop_sandbox() { [ -z "${sb:-}" ] || "$top/test/sandbox.sh" stop "$sb"; }
 
+# cgroup_cpu: the CPU time in ns that this process's cgroup (the sandbox's,
+# inside it) and all below it used: cgroup v1's cpuacct.usage, or cgroup2's
+# usage_usec. A round script run through `inside` does not source this file:
+# it gets the function with `declare -f cgroup_cpu`.
+cgroup_cpu() {
+	local f
+	for f in /sys/fs/cgroup/cpuacct/cpuacct.usage /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; do
+		if [ -r "$f" ]; then
+			cat "$f"
+			return
+		fi
+	done
+	echo $(($(sed -n 's/^usage_usec //p' /sys/fs/cgroup/cpu.stat) * 1000))
+}
+
 # inside CMD...: runs CMD where the benchmark measures: here, until
 # in_systemd has booted a sandbox.
 inside() { "$@"; }

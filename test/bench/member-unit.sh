@@ -75,18 +75,13 @@ for i in 1 2 3; do
 done
 
 # One round of one way (inside the sandbox): prints "way wall_us cpu_us".
-cat >"$work/round" <<'EOF'
-#!/bin/bash
+{
+	echo '#!/bin/bash'
+	declare -f cgroup_cpu
+	cat <<'EOF'
 set -eu
 way=$1 work=$2 crun=$3
 state=/run/podunit-bench-member-crun
-if [ -r /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage ]; then
-	cpu() { cat /sys/fs/cgroup/cpu,cpuacct/cpuacct.usage; }
-elif [ -r /sys/fs/cgroup/cpuacct/cpuacct.usage ]; then
-	cpu() { cat /sys/fs/cgroup/cpuacct/cpuacct.usage; }
-else
-	cpu() { echo $(($(sed -n 's/^usage_usec //p' /sys/fs/cgroup/cpu.stat) * 1000)); }
-fi
 exe=$crun holder=
 if [ "$way" = sealed ]; then # the copy, held by a process of its own while the units start
 	python3 -c '
@@ -105,7 +100,7 @@ time.sleep(60)
 	exe=/proc/$holder/fd/9
 fi
 props=(-p Delegate=yes -p KillSignal=SIGKILL -p CollectMode=inactive-or-failed)
-c0=$(cpu) t0=$(date +%s%N)
+c0=$(cgroup_cpu) t0=$(date +%s%N)
 for i in 1 2 3; do
 	unit=bench-member$i pid=/run/bench-member$i.pid
 	case $way in
@@ -117,7 +112,7 @@ for i in 1 2 3; do
 done
 wait
 for i in 1 2 3; do "$crun" --root "$state" start "bench-member$i"; done
-t1=$(date +%s%N) c1=$(cpu)
+t1=$(date +%s%N) c1=$(cgroup_cpu)
 echo "$way $(((t1 - t0) / 1000)) $(((c1 - c0) / 1000))"
 for i in 1 2 3; do
 	systemctl stop "bench-member$i"
@@ -126,6 +121,7 @@ done
 systemctl reset-failed 2>/dev/null || true
 [ -z "$holder" ] || { kill "$holder"; rm -f "$work/holder"; }
 EOF
+} >"$work/round"
 chmod +x "$work/round"
 
 for _ in 1 2; do for way in helper crun sealed; do inside "$work/round" "$way" "$work" "$crun" >/dev/null; done; done

@@ -75,7 +75,6 @@ func TestHeldLockNamesItsHolder(t *testing.T) {
 	e.must("create", "--name", "a", "bb", "true")
 	id := e.field("a", "{{.ID}}")
 	holder, release := holdLock(t, e, id)
-	defer release()
 	start := time.Now()
 	r := e.run("--lock-timeout", "3s", "rm", "-f", "a")
 	pid := "process " + strconv.Itoa(holder.Process.Pid)

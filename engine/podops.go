@@ -116,7 +116,7 @@ func (e *Engine) PodStart(ctx context.Context, ref string) error {
 		}); err != nil {
 			return err
 		}
-		waiting := e.releaseInitialized(ctx, initialized)
+		waiting := e.releaseInitialized(ctx, conn, initialized)
 		e.podEvent(p, "start")
 		return errors.Join(append(errs, waiting...)...)
 	})
@@ -142,8 +142,10 @@ func (e *Engine) startMembers(ctx context.Context, conn *systemd.Conn, p *model.
 }
 
 // releaseInitialized starts the user process of members that `pod init`
-// created, and records them running in one transaction.
-func (e *Engine) releaseInitialized(ctx context.Context, members []*model.Container) []error {
+// created (or a direct start whose command was killed: unit_direct.go),
+// records them running in one transaction, and then sends their `start`
+// events and starts their health checks' timers.
+func (e *Engine) releaseInitialized(ctx context.Context, conn *systemd.Conn, members []*model.Container) []error {
 	var errs []error
 	var started []string
 	for _, c := range members {
@@ -162,7 +164,13 @@ func (e *Engine) releaseInitialized(ctx context.Context, members []*model.Contai
 			c.State.Status = model.Running
 			return nil
 		}); err != nil {
-			errs = append(errs, err)
+			return append(errs, err)
+		}
+	}
+	for _, c := range members {
+		if slices.Contains(started, c.ID) {
+			e.containerEvent(c, "start")
+			e.startHealthTimer(ctx, conn, e.followed(ctx, c))
 		}
 	}
 	return errs

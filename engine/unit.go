@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (e *Engine) startUnitWith(ctx context.Context, ref string, extra ...systemd
 				return nil, err
 			}
 		}
-		err = errors.Join(e.releaseInitialized(ctx, []*model.Container{c})...)
+		err = errors.Join(e.releaseInitialized(ctx, conn, []*model.Container{c})...)
 	case p != nil:
 		err = e.withPod(ctx, conn, p, func() error { return e.startUnit(ctx, conn, c, p, false, extra...) })
 	default:
@@ -102,9 +103,13 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 	begin := time.Now().UTC()
 	var err error
 	plan, served := "", unitstart.NotReported
-	if helper, ok := e.preparesStart(c, p, initOnly); ok {
+	helper, prepared := e.preparesStart(c, p, initOnly)
+	switch {
+	case prepared && startsDirect(t):
+		served, err = e.startDirect(ctx, conn, c, t)
+	case prepared:
 		plan, served, err = e.startPrepared(ctx, conn, c, t, helper)
-	} else {
+	default:
 		err = e.startTransient(ctx, conn, t, c.ID)
 	}
 	// unit-start (the full one, or one podunit-start handed the plan to)
@@ -174,7 +179,7 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		switch {
 		case st.ActiveState == "failed":
 			_ = conn.ResetFailed(ctx, t.Name)
-		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin():
+		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin() && e.podunitStarts(argv):
 			return conn.Start(ctx, t.Name)
 		case time.Now().After(deadline):
 			t.Name = names.ContainerUnitOfID(id)
@@ -186,6 +191,13 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// podunitStarts reports whether a unit's ExecStart= argv runs podunit's
+// unit-start (itself or through podunit-start), which makes a start of its
+// own; a direct start's create (unit_direct.go) cannot run again.
+func (e *Engine) podunitStarts(argv []string) bool {
+	return argv[0] == e.cfg.Self || filepath.Base(argv[0]) == startHelper
 }
 
 // startFailure prefers the reason the unit recorded over systemd's job result.

@@ -136,6 +136,11 @@ func classify(name, verb, logPath string, err error) error {
 	if msg == "" {
 		msg = err.Error()
 	}
+	return classifyMsg(name, verb, msg)
+}
+
+// classifyMsg is classify of the runtime's message msg.
+func classifyMsg(name, verb, msg string) error {
 	if code := execCode(msg); code != 0 {
 		return &ExecError{Code: code, Msg: fmt.Sprintf("%s: %s", name, msg)}
 	}
@@ -189,4 +194,7 @@ func IsExecError(err error) (*ExecError, bool) {
 }
 
 // bundlePidFile is where the runtime writes the init's pid for a bundle.
-func bundlePidFile(bundle string) string { return filepath.Join(bundle, "pidfile") }
+func bundlePidFile(bundle string) string { return filepath.Join(bundle, PidFileName) }
+
+// PidFileName is the name of the init's pid file in a bundle.
+const PidFileName = "pidfile"

@@ -21,8 +21,8 @@ type Conn struct {
 	filter *signalFilter // bus's stream, on a private socket
 
 	// dialFDs makes a connection that passes descriptors, for a transient
-	// unit that takes a caller's stdin (the filtered one cannot); nil: bus
-	// passes them.
+	// unit that takes a caller's stdin or stderr (the filtered one cannot);
+	// nil: bus passes them.
 	dialFDs func() (*sdbus.Conn, error)
 	fdMu    sync.Mutex
 	fdBus   *sdbus.Conn
@@ -65,9 +65,9 @@ func (c *Conn) Close() {
 }
 
 // busFor is the connection to ask for t: bus, or one that passes
-// descriptors when t hands its commands a caller's stdin.
+// descriptors when t hands its commands one of the caller's.
 func (c *Conn) busFor(t Transient) (*sdbus.Conn, error) {
-	if c.dialFDs == nil || !t.TakesStdin() {
+	if c.dialFDs == nil || !t.passesFDs() {
 		return c.bus, nil
 	}
 	c.fdMu.Lock()

@@ -2,6 +2,7 @@ package systemd
 
 import (
 	"os"
+	"strings"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -24,6 +25,23 @@ func StdinProperties(f *os.File) []Property {
 func (t Transient) TakesStdin() bool {
 	for _, p := range t.Properties {
 		if p.Name == "StandardInputFileDescriptor" {
+			return true
+		}
+	}
+	return false
+}
+
+// StderrProperty makes f the stderr of a transient service's commands
+// (StandardErrorFileDescriptor=), their stdout staying the unit's own.
+func StderrProperty(f *os.File) Property {
+	return Property{Name: "StandardErrorFileDescriptor", Value: dbus.UnixFD(f.Fd())}
+}
+
+// passesFDs says whether t hands its commands descriptors of the caller's
+// (Standard*FileDescriptor=), which only a connection that passes them can.
+func (t Transient) passesFDs() bool {
+	for _, p := range t.Properties {
+		if strings.HasPrefix(p.Name, "Standard") && strings.HasSuffix(p.Name, "FileDescriptor") {
 			return true
 		}
 	}

@@ -12,10 +12,12 @@ import (
 	"github.com/podunit/podunit/test/harness"
 )
 
-// TestPreparedStart: `pod start` makes its members' bundles itself and
-// their units run podunit-start on them (engine/unit_prepared.go,
-// engine/unitstart), as `run -d` and `start` do for a container without a
-// network of its own; a start systemd makes alone, a plan that is not the
+// TestPreparedStart: `pod start` makes the bundles of its members that
+// systemd may restart (a --restart policy) itself and their units run
+// podunit-start on them (engine/unit_prepared.go, engine/unitstart), as
+// `run -d` and `start` do for such a container without a network of its
+// own (members and containers without a restart policy start directly:
+// TestDirectStart); a start systemd makes alone, a plan that is not the
 // start's own, a unit name another unit holds and a terminal take the full
 // unit-start. podunit-start reports the start to the command, which
 // records it; a command that died leaves the plan and the record to the
@@ -44,6 +46,10 @@ func TestPreparedStart(t *testing.T) {
 	t.Run("the command killed as its unit goes active: nothing is left undone", func(t *testing.T) { checkPreparedKilledActive(t, e) })
 }
 
+// restarts is a restart policy: a container with one starts through
+// podunit-start (one without starts directly).
+var restarts = []string{"--restart", "on-failure"}
+
 // noPlanLeft fails t where container id's bundle still holds a plan.
 func noPlanLeft(t *testing.T, e *env, id string) {
 	t.Helper()
@@ -57,7 +63,7 @@ func checkPreparedMembers(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-pp-m0.service", "podunit-pp-m1.service", "podunit-pp-m2.service")
 	since := time.Now().Add(-time.Second).Format(time.RFC3339)
-	newPod(e, "pp", "echo out-$(hostname); echo err-line >&2; exec sleep 600", "exec sleep 600", "exec sleep 600")
+	newPodWith(e, "pp", restarts, "echo out-$(hostname); echo err-line >&2; exec sleep 600", "exec sleep 600", "exec sleep 600")
 	e.must("pod", "start", "pp")
 	for i := range 3 {
 		m := fmt.Sprintf("pp-m%d", i)
@@ -116,47 +122,68 @@ func checkPreparedRestart(t *testing.T, e *env) {
 
 func checkPreparedFailure(t *testing.T, e *env) {
 	e = e.on(t)
-	newPod(e, "pf", "exec sleep 600")
-	e.must("create", "--pod", "pf", "--name", "pf-bad", "bb", "/no-such-command")
-	id := e.field("pf-bad", "{{.ID}}")
-	r := e.run("pod", "start", "pf")
-	if r.code != 125 || !strings.Contains(r.err, `"pf-bad"`) || !strings.Contains(r.err, "/no-such-command") {
+	noPlanLeft(t, e, checkFailingMember(t, e, "pf", restarts))
+}
+
+// checkFailingMember: in pod (made here, its members created with flags)
+// a member whose command does not exist is named by `pod start` with the
+// runtime's reason, recorded exited 127, and leaves its rootfs unmounted;
+// the other member runs. It returns the failing member's ID.
+func checkFailingMember(t *testing.T, e *env, pod string, flags []string) string {
+	newPodWith(e, pod, flags, "exec sleep 600")
+	bad := pod + "-bad"
+	e.must(append(append([]string{"create", "--pod", pod, "--name", bad}, flags...), "bb", "/no-such-command")...)
+	id := e.field(bad, "{{.ID}}")
+	r := e.run("pod", "start", pod)
+	if r.code != 125 || !strings.Contains(r.err, `"`+bad+`"`) || !strings.Contains(r.err, "/no-such-command") {
 		t.Fatalf("pod start with a bad member: exit %d, stderr %q", r.code, r.err)
 	}
-	if st, code := e.field("pf-bad", "{{.State.Status}}"), e.field("pf-bad", "{{.State.ExitCode}}"); st != "exited" || code != "127" {
-		t.Errorf("pf-bad: %s, exit code %s", st, code)
+	if st, code := e.field(bad, "{{.State.Status}}"), e.field(bad, "{{.State.ExitCode}}"); st != "exited" || code != "127" {
+		t.Errorf("%s: %s, exit code %s", bad, st, code)
 	}
-	eventually(t, 10*time.Second, "pf-bad's rootfs unmounted", func() bool {
+	eventually(t, 10*time.Second, bad+"'s rootfs unmounted", func() bool {
 		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
 	})
-	noPlanLeft(t, e, id)
-	if st := e.field("pf-m0", "{{.State.Status}}"); st != "running" {
-		t.Errorf("pf-m0: %s", st)
+	if st := e.field(pod+"-m0", "{{.State.Status}}"); st != "running" {
+		t.Errorf("%s-m0: %s", pod, st)
 	}
+	return id
 }
 
 func checkPreparedNameHeld(t *testing.T, e *env) {
 	e = e.on(t)
-	// another unit holds the name the member's unit would take
-	e.sb.Run(t, "systemd-run", "--quiet", "--unit", "podunit-ph-m0.service", "sleep", "600")
-	t.Cleanup(func() {
-		e.run("pod", "rm", "-f", "-t", "0", "ph")
-		e.sh("systemctl stop podunit-ph-m0.service || true")
-	})
-	newPod(e, "ph", "exec sleep 600")
-	id := e.field("ph-m0", "{{.ID}}")
-	e.must("pod", "start", "ph")
-	unit := e.field("ph-m0", "{{.Unit}}")
-	if unit != "podunit-"+id+".service" {
-		t.Fatalf("ph-m0 runs in %q, want the unit named by its ID", unit)
-	}
-	if exec := unitProp(t, e, unit, "ExecStart"); strings.Contains(exec, "podunit-start") || !strings.Contains(exec, " container unit-start "+id+" ") {
+	id, unit := checkUnitNameHeld(t, e, "ph", restarts)
+	if exec := unitProp(t, e, unit, "ExecStart"); strings.Contains(exec, "podunit-start") {
 		t.Errorf("%s: ExecStart %s, want the full unit-start", unit, exec)
 	}
-	if st, pid, main := e.field("ph-m0", "{{.State.Status}}"), e.field("ph-m0", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
-		t.Errorf("ph-m0: %s, pid %s, the unit's main pid %s", st, pid, main)
-	}
 	noPlanLeft(t, e, id)
+}
+
+// checkUnitNameHeld: pod's member m0 (created with flags), whose unit name
+// another unit holds, runs in the unit named by its ID, on the full
+// unit-start, recorded running with its main pid. It returns the member's
+// ID and unit.
+func checkUnitNameHeld(t *testing.T, e *env, pod string, flags []string) (string, string) {
+	m := pod + "-m0"
+	e.sb.Run(t, "systemd-run", "--quiet", "--unit", "podunit-"+m+".service", "sleep", "600")
+	t.Cleanup(func() {
+		e.run("pod", "rm", "-f", "-t", "0", pod)
+		e.sh("systemctl stop podunit-" + m + ".service || true")
+	})
+	newPodWith(e, pod, flags, "exec sleep 600")
+	id := e.field(m, "{{.ID}}")
+	e.must("pod", "start", pod)
+	unit := e.field(m, "{{.Unit}}")
+	if unit != "podunit-"+id+".service" {
+		t.Fatalf("%s runs in %q, want the unit named by its ID", m, unit)
+	}
+	if exec := unitProp(t, e, unit, "ExecStart"); !strings.Contains(exec, " container unit-start "+id+" ") {
+		t.Errorf("%s: ExecStart %s, want the full unit-start", unit, exec)
+	}
+	if st, pid, main := e.field(m, "{{.State.Status}}"), e.field(m, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main {
+		t.Errorf("%s: %s, pid %s, the unit's main pid %s", m, st, pid, main)
+	}
+	return id, unit
 }
 
 func checkPreparedForeignPlan(t *testing.T, e *env) {
@@ -199,7 +226,7 @@ func checkPreparedDetached(t *testing.T, e *env) {
 	e.sb.DumpOnFailure(t, "podunit-pd-none.service", "podunit-pd-host.service")
 	for _, nw := range []string{"none", "host"} {
 		name := "pd-" + nw
-		e.must("run", "-d", "--name", name, "--network", nw, "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-"+nw+"; exec sleep 600")
+		e.must("run", "-d", "--name", name, "--network", nw, "--stop-signal", "KILL", "--restart", "on-failure", "bb", "sh", "-c", "echo up-"+nw+"; exec sleep 600")
 		unit, id := "podunit-"+name+".service", e.field(name, "{{.ID}}")
 		if exec := unitProp(t, e, unit, "ExecStart"); !strings.Contains(exec, "/podunit-start ") {
 			t.Errorf("%s: ExecStart %s, want podunit-start", unit, exec)
@@ -243,8 +270,8 @@ func checkPreparedCommandKilled(t *testing.T, e *env, name string, killAt func(i
 	unit := "podunit-" + name + ".service"
 	e.sb.DumpOnFailure(t, unit)
 	since := time.Now().Add(-time.Second).Format(time.RFC3339)
-	e.must("create", "--name", name, "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
-		"bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")
+	e.must("create", "--name", name, "--network", "none", "--stop-signal", "KILL", "--restart", "on-failure", "--health-cmd", "true",
+		"--health-interval", "1h", "bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
 	id := e.field(name, "{{.ID}}")
 	out := e.sh(e.shellLine("start", name) + " >/dev/null 2>&1 & cmd=$!\n" +
@@ -290,8 +317,8 @@ func checkPreparedKilledActive(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-pa.service")
 	since := time.Now().Add(-time.Second).Format(time.RFC3339)
-	e.must("create", "--name", "pa", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
-		"bb", "sleep", "600")
+	e.must("create", "--name", "pa", "--network", "none", "--stop-signal", "KILL", "--restart", "on-failure", "--health-cmd", "true",
+		"--health-interval", "1h", "bb", "sleep", "600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "pa") })
 	id, unit := e.field("pa", "{{.ID}}"), "podunit-pa.service"
 	timer := "podunit-health-" + id + ".timer"

@@ -35,10 +35,17 @@ func TestPods(t *testing.T) {
 // newPod creates pod name with members running the given shell scripts.
 func newPod(e *env, name string, scripts ...string) {
 	e.t.Helper()
+	newPodWith(e, name, nil, scripts...)
+}
+
+// newPodWith is newPod with more create flags for every member.
+func newPodWith(e *env, name string, flags []string, scripts ...string) {
+	e.t.Helper()
 	e.must("pod", "create", "--name", name, "--hostname", name+"-host")
 	e.t.Cleanup(func() { e.run("pod", "rm", "-f", "-t", "0", name) })
 	for i, s := range scripts {
-		e.must("create", "--pod", name, "--name", fmt.Sprintf("%s-m%d", name, i), "--stop-signal", "KILL", "bb", "sh", "-c", s)
+		args := append([]string{"create", "--pod", name, "--name", fmt.Sprintf("%s-m%d", name, i), "--stop-signal", "KILL"}, flags...)
+		e.must(append(args, "bb", "sh", "-c", s)...)
 	}
 }
 

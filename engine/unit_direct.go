@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/model"
+	"github.com/podunit/podunit/engine/names"
+	"github.com/podunit/podunit/engine/oci"
+	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/engine/unitstart"
+	"github.com/podunit/podunit/internal/pidfile"
+)
+
+// A direct start: of the starts this command prepares (unit_prepared.go),
+// those whose unit systemd never starts again on its own (no Restart=)
+// need no process of podunit's in the unit at all. The command makes the
+// bundle first, and the unit's ExecStart= is the runtime's create itself
+// (Type=forking, PIDFile=): systemd runs it, the start job is done once the
+// init waits on its fifo, and this command records the init, lets it run
+// (StartExec, through the fifo) and records it running, all under the
+// container's lock. podunit-start's Go process per container, about 30 ms
+// of a pod of 3's start here, is gone (PERFORMANCE.md, twentieth and
+// twenty-first sessions).
+//
+// The init's stdout is the unit's journal stream, as it is under
+// podunit-start; its stderr a stream this command opens with the unit's
+// name at priority 3 and hands to the unit (StandardErrorFileDescriptor=),
+// for journald files a root stream under the unit it names. A unit that
+// systemd starts again by itself (`systemctl restart`) finds its create's
+// link gone (oci.UnitCreate) and fails; podunit's own starts make a new
+// unit.
+
+// startsDirect reports whether c, whose start this command prepares, is
+// started directly in its unit t: no restart policy (systemd would run the
+// create again without this command), no caller's stdin.
+func startsDirect(t systemd.Transient) bool {
+	return (t.Restart == "" || t.Restart == "no") && !t.TakesStdin()
+}
+
+// startDirect starts unit t of container c directly (see above). A unit of
+// t's name still loaded is left to startTransient on the full road, as
+// startPrepared does. It reports ReportedRunning when c is recorded
+// running with its event and health timer; a failure is recorded with the
+// runtime's own reason, and c's bundle released.
+func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.Container, t systemd.Transient) (unitstart.Served, error) {
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return unitstart.NotReported, err
+	}
+	if pid := e.directLeftover(ctx, conn, c, t.Name); pid > 0 {
+		defer unlock()
+		return e.finishDirect(ctx, conn, c, pid, t.Name)
+	}
+	full := t
+	if t.Slice == "" {
+		t.Slice = defaultSlice // named, so that the bundle's cgroup is the unit's
+	}
+	bundle, rt, err := e.prepare(ctx, c, names.SliceCgroup(t.Slice, t.Name)+"/container", credentialSecrets, nil)
+	var create *oci.UnitCreate
+	if err == nil {
+		if create, err = rt.UnitCreate(c.ID, bundle); err == nil {
+			defer create.Close()
+			t.ExecStart, t.ExecPath = create.Argv, create.Path
+			t.Properties = append(t.Properties, systemd.Property{Name: "PIDFile", Value: create.PidFile})
+		}
+	}
+	if err != nil {
+		e.recordFailure(c.ID, err)
+		_ = e.release(context.WithoutCancel(ctx), c)
+		unlock()
+		return unitstart.NotReported, err
+	}
+	t.Type, t.NotifyAccess = "forking", "" // no NOTIFY_SOCKET: the runtime would proxy it
+	switch c.Config.LogDriverName() {
+	case model.LogJournald:
+		if stderr, err := systemd.JournalStream(LogIdentifier(c), t.Name, 3); err == nil {
+			defer stderr.Close() // systemd has its own copy once the unit is made
+			t.Properties = append(t.Properties, systemd.StderrProperty(stderr))
+		}
+	case model.LogNone:
+		t.Properties = append(t.Properties, systemd.Property{Name: "StandardOutput", Value: "null"},
+			systemd.Property{Name: "StandardError", Value: "null"})
+	}
+	j, err := conn.QueueTransient(ctx, t)
+	if err != nil {
+		_ = e.release(context.WithoutCancel(ctx), c)
+		unlock()
+		if errdefs.IsAlreadyExists(err) {
+			return unitstart.NotReported, e.startTransient(ctx, conn, full, c.ID)
+		}
+		return unitstart.NotReported, err
+	}
+	// Not under the lock: a create that fails ends the job only once the
+	// unit's cleanup (ExecStopPost=), which takes the lock, is done. The job
+	// is waited for to its end, even by a command told to stop: a create
+	// left running would leave an init waiting with no record.
+	unlock()
+	ctx = context.WithoutCancel(ctx)
+	jobErr := j.Wait(ctx)
+	if unlock, err = e.lock(ctx, c.ID); err != nil {
+		return unitstart.NotReported, err
+	}
+	defer unlock()
+	pid := 0
+	if jobErr == nil {
+		pid, err = rt.UnitCreated(c.ID, bundle)
+	} else {
+		err = create.Error(rt.Name, jobErr)
+	}
+	if err != nil {
+		e.recordFailure(c.ID, err)
+		_ = e.release(ctx, c) // what the unit's cleanup did not
+		return unitstart.NotReported, err
+	}
+	return e.finishDirect(ctx, conn, c, pid, t.Name)
+}
+
+// finishDirect records c's init pid, created in unit, lets it run and
+// records it running, with its `start` event and health timer, under c's
+// lock. It records the init first (initialized, as `pod init` leaves it):
+// a command killed from the unit's start on leaves an init that waits on
+// its fifo in an active unit, which the next start finds (directLeftover).
+func (e *Engine) finishDirect(ctx context.Context, conn *systemd.Conn, c *model.Container, pid int, unit string) (unitstart.Served, error) {
+	rt, err := e.runtimeFor(c.Config.Runtime)
+	if err == nil {
+		_, err = e.store.UpdateContainer(ctx, c.ID, started(false, pid, unit))
+	}
+	if err != nil {
+		e.recordFailure(c.ID, err)
+		_ = e.release(ctx, c)
+		return unitstart.NotReported, err
+	}
+	c.State.Pid, c.State.Unit = pid, unit
+	rec := reportRecorder{storeRecorder{e.store}, e, conn, c}
+	if err := unitstart.Start(ctx, rec, rt, c, e.bundleDir(c.ID)); err != nil {
+		return unitstart.NotReported, err
+	}
+	if err := rec.Running(ctx, c.ID, pid, unit); err != nil {
+		return unitstart.NotReported, err
+	}
+	return unitstart.ReportedRunning, nil
+}
+
+// directLeftover is the init of c's direct start whose command was killed
+// before it recorded the init: c's unit (of name unit) is active, runs a
+// direct create for c, and its main pid is the one the runtime wrote into
+// c's bundle. 0 where there is none, as for every start but such a re-run,
+// which finds no pid file (a bundle is removed when its container stops).
+func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *model.Container, unit string) int {
+	if c.State.Status == model.Running {
+		return 0
+	}
+	pid, err := pidfile.Read(filepath.Join(e.bundleDir(c.ID), oci.PidFileName))
+	if err != nil {
+		return 0
+	}
+	st, err := conn.State(ctx, unit)
+	if err != nil || st.ActiveState != "active" || st.MainPID != pid {
+		return 0
+	}
+	argv, _ := conn.ExecStart(ctx, unit)
+	if len(argv) == 0 || argv[len(argv)-1] != c.ID || e.podunitStarts(argv) {
+		return 0
+	}
+	// the link to the killed command's sealed copy: its pid may be another
+	// process's by now
+	_ = os.Remove(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
+	return pid
+}

@@ -1,0 +1,219 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/test/harness"
+)
+
+// TestDirectStart: a member of a pod that `pod start` brings up, or a
+// container without a network of its own that `run -d` or `start` starts,
+// with no restart policy, runs in a unit whose ExecStart= is the runtime's
+// create (engine/unit_direct.go): no process of podunit's in the unit. The
+// command records the init and releases it. Its stderr reaches the journal
+// apart from stdout; a create that fails is named with the runtime's reason
+// and leaves nothing mounted; a restart systemd makes by itself fails
+// cleanly; a command killed once the unit is active leaves a start the next
+// `start` finishes.
+func TestDirectStart(t *testing.T) {
+	// not parallel: kills the command inside a window of milliseconds
+	sb := harness.Boot(t, harness.Options{})
+	e := newEnv(t, sb, "crun")
+	e.image()
+	t.Run("members run the runtime's create, recorded running", func(t *testing.T) { checkDirectMembers(t, e) })
+	t.Run("a failing create is named and leaves no mount", func(t *testing.T) { checkDirectFailure(t, e) })
+	t.Run("a restart by systemd fails cleanly; start starts again", func(t *testing.T) { checkDirectSystemdRestart(t, e) })
+	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkDirectNameHeld(t, e) })
+	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkDirectDetached(t, e) })
+	t.Run("the command killed as its unit goes active: start finishes it", func(t *testing.T) { checkDirectKilledActive(t, e) })
+}
+
+// checkDirectUnit fails t unless container name runs in unit as a direct
+// start: the runtime's create as ExecStart= (through the bundle's link,
+// gone once the start is done), Type=forking, and the record running with
+// the unit's main pid.
+func checkDirectUnit(t *testing.T, e *env, name, unit string) {
+	t.Helper()
+	id := e.field(name, "{{.ID}}")
+	exec := unitProp(t, e, unit, "ExecStart")
+	if !strings.Contains(exec, "/"+id+"/runtime-exe ;") || !strings.Contains(exec, "argv[]=/usr/bin/crun ") ||
+		!strings.Contains(exec, " create --bundle ") || strings.Contains(exec, "podunit") && strings.Contains(exec, "unit-start") {
+		t.Errorf("%s: ExecStart %s, want the runtime's create", unit, exec)
+	}
+	if typ := unitProp(t, e, unit, "Type"); typ != "forking" {
+		t.Errorf("%s: Type=%s", unit, typ)
+	}
+	if st, pid, main := e.field(name, "{{.State.Status}}"), e.field(name, "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main || pid == "0" {
+		t.Errorf("%s: recorded %s with pid %s; the unit's main pid %s", name, st, pid, main)
+	}
+	if u := e.field(name, "{{.Unit}}"); u != unit {
+		t.Errorf("%s: recorded unit %q", name, u)
+	}
+	link := filepath.Join(e.runDir(), "podunit", "containers", id, "runtime-exe")
+	if _, err := os.Lstat(link); !os.IsNotExist(err) {
+		t.Errorf("%s is left after the start (%v)", link, err)
+	}
+}
+
+func checkDirectMembers(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dm-m0.service", "podunit-dm-m1.service", "podunit-dm-m2.service")
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
+	newPod(e, "dm", "echo out-$(hostname); echo err-line >&2; exec sleep 600", "exec sleep 600", "exec sleep 600")
+	e.must("pod", "start", "dm")
+	for i := range 3 {
+		m := fmt.Sprintf("dm-m%d", i)
+		checkDirectUnit(t, e, m, "podunit-"+m+".service")
+		starts := e.must("events", "--stream=false", "--since", since, "--filter", "container="+m, "--filter", "event=start", "--format", "{{.Status}} {{.Name}}")
+		if starts != "start "+m+"\n" {
+			t.Errorf("%s: start events %q", m, starts)
+		}
+	}
+	// stdout is the unit's stream; stderr the one the command handed it
+	eventually(t, 10*time.Second, "dm-m0's two lines in its logs, apart", func() bool {
+		r := e.run("logs", "dm-m0")
+		return strings.Contains(r.out, "out-dm-host") && strings.Contains(r.err, "err-line") && !strings.Contains(r.out, "err-line")
+	})
+	if others := podCgroupStrangers(e, "dm"); others != "" {
+		t.Fatalf("processes in the pod's slice besides the members':\n%s", others)
+	}
+	e.must("pod", "stop", "-t", "0", "dm")
+	for i := range 3 {
+		if st := e.field(fmt.Sprintf("dm-m%d", i), "{{.State.Status}}"); st != "exited" {
+			t.Errorf("dm-m%d after pod stop: %s", i, st)
+		}
+	}
+	e.must("pod", "start", "dm") // again, on bundles made anew
+	checkDirectUnit(t, e, "dm-m1", "podunit-dm-m1.service")
+	e.must("pod", "rm", "-f", "-t", "0", "dm")
+}
+
+func checkDirectFailure(t *testing.T, e *env) {
+	e = e.on(t)
+	id := checkFailingMember(t, e, "df", nil)
+	if _, err := os.Stat(filepath.Join(e.runDir(), "podunit", "containers", id)); !os.IsNotExist(err) {
+		t.Errorf("df-bad's bundle is left (%v)", err)
+	}
+	checkDirectUnit(t, e, "df-m0", "podunit-df-m0.service")
+	// the same through start: its own exit code
+	if r := e.run("start", "df-bad"); r.code != 127 || !strings.Contains(r.err, "/no-such-command") {
+		t.Errorf("start of df-bad: exit %d, stderr %q", r.code, r.err)
+	}
+}
+
+func checkDirectSystemdRestart(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "podunit-dr.service"
+	e.sb.DumpOnFailure(t, unit)
+	e.must("run", "-d", "--name", "dr", "--network", "none", "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dr") })
+	id := e.field("dr", "{{.ID}}")
+	checkDirectUnit(t, e, "dr", unit)
+	// its create's link is gone with the command: nothing runs, nothing is left
+	if out := e.sh("systemctl restart " + unit + " 2>&1; echo exit=$?"); !strings.HasSuffix(out, "exit=1\n") {
+		t.Errorf("systemctl restart of a direct unit: %q", out)
+	}
+	eventually(t, 10*time.Second, "dr exited, its rootfs unmounted", func() bool {
+		return e.field("dr", "{{.State.Status}}") == "exited" &&
+			strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
+	})
+	e.must("start", "dr")
+	checkDirectUnit(t, e, "dr", unit)
+}
+
+func checkDirectNameHeld(t *testing.T, e *env) {
+	e = e.on(t)
+	checkUnitNameHeld(t, e, "dh", nil)
+	// the direct start's bundle was released: one stop unmounts the rootfs
+	merged := e.field("dh-m0", "{{.GraphDriver.Data.MergedDir}}")
+	mounts := func() string {
+		return strings.TrimSpace(e.sh("grep -c -e ' " + merged + " ' /proc/self/mountinfo || true"))
+	}
+	if n := mounts(); n != "1" {
+		t.Errorf("dh-m0's rootfs %s is mounted %s times", merged, n)
+	}
+	e.must("stop", "dh-m0")
+	if n := mounts(); n != "0" {
+		t.Errorf("dh-m0's rootfs %s is mounted %s times after its stop", merged, n)
+	}
+}
+
+func checkDirectDetached(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dd-none.service", "podunit-dd-host.service")
+	for _, nw := range []string{"none", "host"} {
+		name := "dd-" + nw
+		unit := "podunit-" + name + ".service"
+		e.must("run", "-d", "--name", name, "--network", nw, "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-"+nw+"; exec sleep 600")
+		checkDirectUnit(t, e, name, unit)
+		if cg := unitProp(t, e, unit, "ControlGroup"); cg != "/system.slice/"+unit {
+			t.Errorf("%s: cgroup %s", unit, cg)
+		}
+		eventually(t, 10*time.Second, name+"'s output in its logs", func() bool {
+			return strings.Contains(e.run("logs", name).out, "up-"+nw)
+		})
+		e.must("stop", name)
+		e.must("start", name)
+		checkDirectUnit(t, e, name, unit)
+		e.must("rm", "-f", "-t", "0", name)
+	}
+	// --log-driver none: nothing in the journal
+	e.must("run", "-d", "--name", "dd-quiet", "--network", "none", "--log-driver", "none", "bb", "sh", "-c", "echo quiet-line; exec sleep 600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dd-quiet") })
+	checkDirectUnit(t, e, "dd-quiet", "podunit-dd-quiet.service")
+	time.Sleep(300 * time.Millisecond)
+	if out := e.sh("journalctl --no-pager -o cat _SYSTEMD_UNIT=podunit-dd-quiet.service _TRANSPORT=stdout"); strings.Contains(out, "quiet-line") {
+		t.Errorf("--log-driver none: the journal has %q", out)
+	}
+}
+
+// checkDirectKilledActive: `start` SIGKILLed as the runtime's create in its
+// unit writes the pid file (the command still waits for the job, or records
+// the init) leaves an init waiting on its fifo in an active unit, which the
+// next `start` finishes: the init released, recorded running with the
+// unit's main pid, its `start` event and health timer.
+func checkDirectKilledActive(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "podunit-dk.service"
+	e.sb.DumpOnFailure(t, unit)
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
+	e.must("create", "--name", "dk", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
+		"bb", "sh", "-c", "echo up-dk; exec sleep 600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dk") })
+	id := e.field("dk", "{{.ID}}")
+	pidFile := filepath.Join(e.runDir(), "podunit", "containers", id, "pidfile")
+	out := e.sh(e.shellLine("start", "dk") + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + pidFile + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+		"kill -9 $cmd; wait $cmd; echo exit=$?")
+	if !strings.HasSuffix(out, "exit=137\n") {
+		t.Fatalf("the killed start: %q (%s never appeared, or the command ended first)", out, pidFile)
+	}
+	eventually(t, 10*time.Second, unit+" active", func() bool { return unitProp(t, e, unit, "ActiveState") == "active" })
+	if st := e.field("dk", "{{.State.Status}}"); st != "created" {
+		t.Fatalf("dk after the killed start: %s, want created (its init waits)", st)
+	}
+	if strings.Contains(e.run("logs", "dk").out, "up-dk") {
+		t.Fatalf("dk ran before anything released it")
+	}
+	e.must("start", "dk")
+	checkDirectUnit(t, e, "dk", unit)
+	eventually(t, 10*time.Second, "dk's output in its logs", func() bool {
+		return strings.Contains(e.run("logs", "dk").out, "up-dk")
+	})
+	if starts := e.must("events", "--stream=false", "--since", since, "--filter", "container=dk", "--filter", "event=start",
+		"--format", "{{.Status}}"); starts != "start\n" {
+		t.Errorf("dk's start events: %q", starts)
+	}
+	if st := unitProp(t, e, "podunit-health-"+id+".timer", "ActiveState"); st != "active" {
+		t.Errorf("dk's health timer: %s", st)
+	}
+	e.must("stop", "dk")
+	eventually(t, 10*time.Second, "dk's rootfs unmounted", func() bool {
+		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
+	})
+}

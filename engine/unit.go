@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -179,7 +178,7 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		switch {
 		case st.ActiveState == "failed":
 			_ = conn.ResetFailed(ctx, t.Name)
-		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin() && e.podunitStarts(argv):
+		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin():
 			return conn.Start(ctx, t.Name)
 		case time.Now().After(deadline):
 			t.Name = names.ContainerUnitOfID(id)
@@ -191,13 +190,6 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-}
-
-// podunitStarts reports whether a unit's ExecStart= argv runs podunit's
-// unit-start (itself or through podunit-start), which makes a start of its
-// own; a direct start's create (unit_direct.go) cannot run again.
-func (e *Engine) podunitStarts(argv []string) bool {
-	return argv[0] == e.cfg.Self || filepath.Base(argv[0]) == startHelper
 }
 
 // startFailure prefers the reason the unit recorded over systemd's job result.

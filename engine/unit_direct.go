@@ -15,23 +15,22 @@ import (
 )
 
 // A direct start: of the starts this command prepares (unit_prepared.go),
-// those whose unit systemd never starts again on its own (no Restart=)
-// need no process of podunit's in the unit at all. The command makes the
-// bundle first, and the unit's ExecStart= is the runtime's create itself
-// (Type=forking, PIDFile=): systemd runs it, the start job is done once the
-// init waits on its fifo, and this command records the init, lets it run
-// (StartExec, through the fifo) and records it running, all under the
-// container's lock. podunit-start's Go process per container, about 30 ms
-// of a pod of 3's start here, is gone (PERFORMANCE.md, twentieth and
-// twenty-first sessions).
+// those whose unit systemd does not start again on its own (no Restart=)
+// and that take no caller's stdin run no process of podunit's in the unit.
+// The command makes the bundle first, and the unit's ExecStart= is the
+// runtime's create itself (Type=forking, PIDFile=; behind a shell line that
+// falls back to the full unit-start for a start systemd makes by itself,
+// `systemctl restart` of the unit or its pod's: oci.UnitCreate). systemd
+// runs it, the start job is done once the init waits on its fifo, and this
+// command records the init, lets it run (through the fifo) and records it
+// running, all under the container's lock. podunit-start's Go process per
+// container, about 30 ms of a pod of 3's start here, is gone
+// (PERFORMANCE.md, twentieth and twenty-first sessions).
 //
-// The init's stdout is the unit's journal stream, as it is under
-// podunit-start; its stderr a stream this command opens with the unit's
-// name at priority 3 and hands to the unit (StandardErrorFileDescriptor=),
-// for journald files a root stream under the unit it names. A unit that
-// systemd starts again by itself (`systemctl restart`) finds its create's
-// link gone (oci.UnitCreate) and fails; podunit's own starts make a new
-// unit.
+// The init's stdout is the unit's journal stream, as under podunit-start;
+// its stderr a stream this command opens with the unit's name at priority 3
+// and hands to the unit (StandardErrorFileDescriptor=): journald files a
+// root's stream under the unit it names.
 
 // startsDirect reports whether c, whose start this command prepares, is
 // started directly in its unit t: no restart policy (systemd would run the
@@ -54,6 +53,15 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		defer unlock()
 		return e.finishDirect(ctx, conn, c, pid, t.Name)
 	}
+	if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
+		// another command's direct start of c waits for its job (it lets go
+		// of the lock meanwhile): this start joins that unit's start job
+		unlock()
+		return unitstart.NotReported, e.startTransient(ctx, conn, t, c.ID)
+	}
+	if c.Config.LogDriverName() == model.LogJournald {
+		conn.PassFDsSoon() // for the stderr stream, while the bundle is made
+	}
 	full := t
 	if t.Slice == "" {
 		t.Slice = defaultSlice // named, so that the bundle's cgroup is the unit's
@@ -61,9 +69,9 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 	bundle, rt, err := e.prepare(ctx, c, names.SliceCgroup(t.Slice, t.Name)+"/container", credentialSecrets, nil)
 	var create *oci.UnitCreate
 	if err == nil {
-		if create, err = rt.UnitCreate(c.ID, bundle); err == nil {
+		if create, err = rt.UnitCreate(c.ID, bundle, t.ExecStart); err == nil {
 			defer create.Close()
-			t.ExecStart, t.ExecPath = create.Argv, create.Path
+			t.ExecStart = create.Argv
 			t.Properties = append(t.Properties, systemd.Property{Name: "PIDFile", Value: create.PidFile})
 		}
 	}
@@ -161,12 +169,17 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 	if err != nil || st.ActiveState != "active" || st.MainPID != pid {
 		return 0
 	}
-	argv, _ := conn.ExecStart(ctx, unit)
-	if len(argv) == 0 || argv[len(argv)-1] != c.ID || e.podunitStarts(argv) {
+	if argv, _ := conn.ExecStart(ctx, unit); !directArgv(argv, c.ID) {
 		return 0
 	}
 	// the link to the killed command's sealed copy: its pid may be another
 	// process's by now
 	_ = os.Remove(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
 	return pid
+}
+
+// directArgv reports whether a unit's ExecStart= argv is a direct start's
+// of container id.
+func directArgv(argv []string, id string) bool {
+	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
 }

@@ -15,17 +15,21 @@ import (
 // the unit itself and no process of podunit's starts in it. The command that
 // queued the unit reads the pid file once systemd reports the start done,
 // and releases the init through its fifo (StartExec).
+//
+// The unit runs a shell line, not the runtime itself: the unit keeps its
+// ExecStart= as long as it is loaded, and a start that systemd makes by
+// itself (`systemctl restart` of the unit or of its pod's) has no command
+// to finish it and, after the stop's cleanup, no bundle. The line executes
+// the runtime while the link to it in the bundle exists (from before the
+// command queues the unit until its start job is done: Close), and the
+// fallback command line after it otherwise: the full unit-start, which makes
+// the bundle and finishes the start in the unit as before. dash's start is
+// about a millisecond of CPU, a twentieth of a Go program's.
 
-// UnitCreate is the command line of a unit's create.
+// UnitCreate is a unit's create of one container.
 type UnitCreate struct {
-	// Path is the file the unit executes: the runtime's binary, or (crun)
-	// a link in the bundle to this process's sealed copy of it, which lives
-	// as long as this process does; Close removes the link.
-	Path string
-	// Argv is the command line, Argv[0] the runtime's own path (crun picks
-	// a handler by its name).
-	Argv    []string
-	PidFile string // the unit's PIDFile=
+	Argv    []string // the shell line and its arguments (Shell)
+	PidFile string   // the unit's PIDFile=
 	link    string
 	log     *os.File // the runtime's log: a memfd of this process's, which a cleanup cannot remove
 }
@@ -34,45 +38,56 @@ type UnitCreate struct {
 // executes.
 const UnitExeLink = "runtime-exe"
 
+// UnitShellName is the shell line's $0, which names it in the unit's
+// ExecStart=.
+const UnitShellName = "podunit-direct-start"
+
+// unitShell is the line: $1 the link, $2 the runtime's root, $3 its log, $4
+// the bundle, $5 the container; then the fallback. "$$" is systemd's escape
+// of "$" (it expands variables in every command line it runs). crun picks a
+// handler by argv[0]'s name: the link's is no handler's.
+const unitShell = `if [ -e "$$1" ]; then exec "$$1" --root "$$2"%s --log-format=json --log="$$3" create --bundle "$$4" --pid-file "$$4/` +
+	PidFileName + `" "$$5"; fi; shift 5; exec "$$@"`
+
 // UnitCreate is the create of container id in bundle as a unit's
-// ExecStart=, with the runtime's errors in a log of this process's (Error):
-// the unit's cleanup may remove the bundle before this process reads it.
-// For crun, the unit executes this process's sealed copy (sealed.go)
-// through a link in the bundle, not /proc/PID/fd/N itself: the unit keeps
-// its ExecStart= as long as it is loaded, and a restart after this process
-// is gone must not execute whatever another process of this pid holds at
-// that number. Close, called once the start job is done, and the bundle's
-// removal (a stop's cleanup) remove the link; a restart of the unit that
-// systemd makes itself then fails to execute it.
-func (r *Runtime) UnitCreate(id, bundle string) (*UnitCreate, error) {
+// ExecStart=, falling back to the command line fallback (see above), with
+// the runtime's errors in a log of this process's (Error): the unit's
+// cleanup may remove the bundle before this process reads it. For crun the
+// link is to this process's sealed copy (sealed.go), which crun then does
+// not make itself; the unit does not name /proc/PID/fd/N itself, which
+// could be another process's file once this one is gone.
+func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate, error) {
 	pidFile := bundlePidFile(bundle)
 	_ = os.Remove(pidFile)
+	link := filepath.Join(bundle, UnitExeLink)
+	_ = os.Remove(link)
+	target := r.Path
+	if s := r.sealed(); s != nil && s.f != nil {
+		target = procFD(s.fd)
+	}
+	if err := os.Symlink(target, link); err != nil {
+		return nil, err
+	}
 	fd, err := unix.MemfdCreate("podunit-runtime-log", unix.MFD_CLOEXEC)
 	if err != nil {
+		_ = os.Remove(link)
 		return nil, fmt.Errorf("runtime log: %w", err)
 	}
-	u := &UnitCreate{Path: r.Path, PidFile: pidFile, log: os.NewFile(uintptr(fd), "runtime log")}
-	global := []string{r.Path, "--root", r.Root}
+	cgroups := ""
 	if r.NoCgroups {
-		global = append(global, "--cgroup-manager=disabled")
+		cgroups = " --cgroup-manager=disabled"
 	}
-	u.Argv = append(global, "--log-format=json", "--log="+procFD(fd), "create", "--bundle", bundle, "--pid-file", pidFile, id)
-	if s := r.sealed(); s != nil && s.f != nil {
-		link := filepath.Join(bundle, UnitExeLink)
-		_ = os.Remove(link)
-		if err := os.Symlink(procFD(s.fd), link); err != nil {
-			u.Close()
-			return nil, err
-		}
-		u.Path, u.link = link, link
-	}
+	u := &UnitCreate{PidFile: pidFile, link: link, log: os.NewFile(uintptr(fd), "runtime log")}
+	u.Argv = append([]string{"/bin/sh", "-c", fmt.Sprintf(unitShell, cgroups), UnitShellName, link, r.Root, procFD(fd), bundle, id},
+		fallback...)
 	return u, nil
 }
 
 // procFD is this process's descriptor fd as another process opens it.
 func procFD(fd int) string { return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd) }
 
-// Close removes the link to this process's sealed copy and closes the log.
+// Close removes the link, so the unit's shell line falls back from now on,
+// and closes the log.
 func (u *UnitCreate) Close() {
 	if u.link != "" {
 		_ = os.Remove(u.link)

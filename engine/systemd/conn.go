@@ -2,6 +2,7 @@ package systemd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -26,6 +27,7 @@ type Conn struct {
 	dialFDs func() (*sdbus.Conn, error)
 	fdMu    sync.Mutex
 	fdBus   *sdbus.Conn
+	closed  bool // under fdMu
 }
 
 // Available reports whether this host runs systemd as PID 1, as sd_booted(3)
@@ -59,9 +61,29 @@ func (c *Conn) Close() {
 	c.bus.Close()
 	c.fdMu.Lock()
 	defer c.fdMu.Unlock()
+	c.closed = true
 	if c.fdBus != nil {
 		c.fdBus.Close()
 	}
+}
+
+// PassFDsSoon makes the connection that passes descriptors in the
+// background, for a transient unit the caller will hand one of its
+// descriptors: the connect and authentication overlap what it does
+// meanwhile.
+func (c *Conn) PassFDsSoon() {
+	if c.dialFDs == nil {
+		return
+	}
+	go func() {
+		c.fdMu.Lock()
+		defer c.fdMu.Unlock()
+		if c.fdBus == nil && !c.closed {
+			if bus, err := c.dialFDs(); err == nil {
+				c.fdBus = bus
+			}
+		}
+	}()
 }
 
 // busFor is the connection to ask for t: bus, or one that passes
@@ -72,6 +94,9 @@ func (c *Conn) busFor(t Transient) (*sdbus.Conn, error) {
 	}
 	c.fdMu.Lock()
 	defer c.fdMu.Unlock()
+	if c.closed {
+		return nil, errors.New("connection closed")
+	}
 	if c.fdBus == nil {
 		bus, err := c.dialFDs()
 		if err != nil {

@@ -19,7 +19,6 @@ type Transient struct {
 	Description string
 
 	ExecStart    []string   // argv, ExecStart[0] absolute; required but in a oneshot with ExecStop
-	ExecPath     string     // the file ExecStart= executes when not ExecStart[0] (systemd's "@" prefix)
 	ExecStop     [][]string // argv lists, run in order to stop the service
 	ExecStopPost [][]string // argv lists, run in order after the service stopped
 	Environment  []string   // "KEY=value"
@@ -119,11 +118,7 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	p := propList{}
 	p.add("Description", t.Description, t.Description != "")
 	if len(t.ExecStart) > 0 { // a slice has none
-		start := execCommands([][]string{t.ExecStart})
-		if t.ExecPath != "" {
-			start[0].Path = t.ExecPath
-		}
-		p.add("ExecStart", start, true)
+		p.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
 	}
 	p.add("ExecStop", execCommands(t.ExecStop), len(t.ExecStop) > 0)
 	p.add("ExecStopPost", execCommands(t.ExecStopPost), len(t.ExecStopPost) > 0)

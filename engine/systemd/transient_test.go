@@ -87,30 +87,10 @@ func TestOneshotWithOnlyExecStop(t *testing.T) {
 	}
 }
 
-// TestExecPath: ExecStart= executes ExecPath where it is set, with ExecStart
-// as the whole argv (systemd's "@"), and a descriptor property asks for the
-// connection that passes descriptors.
-func TestExecPath(t *testing.T) {
-	tr := Transient{Name: "a.service", ExecStart: []string{"/usr/bin/crun", "create", "x"}, ExecPath: "/run/b/runtime-exe"}
-	props, err := tr.properties()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cmds []execCommand
-	for _, p := range props {
-		if p.Name == "ExecStart" {
-			if err := p.Value.Store(&cmds); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if len(cmds) != 1 || cmds[0].Path != "/run/b/runtime-exe" || len(cmds[0].Argv) != 3 || cmds[0].Argv[0] != "/usr/bin/crun" {
-		t.Errorf("ExecStart = %+v", cmds)
-	}
-	tr.ExecPath = ""
-	if props, _ = tr.properties(); props[0].Value.Value().([]execCommand)[0].Path != "/usr/bin/crun" {
-		t.Errorf("without ExecPath: %+v", props[0].Value)
-	}
+// TestStderrPasses: a descriptor property asks for the connection that
+// passes descriptors; a stderr is no stdin.
+func TestStderrPasses(t *testing.T) {
+	tr := Transient{Name: "a.service", ExecStart: []string{"/bin/true"}}
 	if tr.passesFDs() {
 		t.Error("a unit with no descriptor passes some")
 	}

@@ -17,9 +17,9 @@ import (
 // create (engine/unit_direct.go): no process of podunit's in the unit. The
 // command records the init and releases it. Its stderr reaches the journal
 // apart from stdout; a create that fails is named with the runtime's reason
-// and leaves nothing mounted; a restart systemd makes by itself fails
-// cleanly; a command killed once the unit is active leaves a start the next
-// `start` finishes.
+// and leaves nothing mounted; a restart systemd makes by itself runs the
+// full unit-start; a command killed once the unit is active leaves a start
+// the next `start` finishes.
 func TestDirectStart(t *testing.T) {
 	// not parallel: kills the command inside a window of milliseconds
 	sb := harness.Boot(t, harness.Options{})
@@ -27,7 +27,7 @@ func TestDirectStart(t *testing.T) {
 	e.image()
 	t.Run("members run the runtime's create, recorded running", func(t *testing.T) { checkDirectMembers(t, e) })
 	t.Run("a failing create is named and leaves no mount", func(t *testing.T) { checkDirectFailure(t, e) })
-	t.Run("a restart by systemd fails cleanly; start starts again", func(t *testing.T) { checkDirectSystemdRestart(t, e) })
+	t.Run("a restart by systemd takes the full unit-start", func(t *testing.T) { checkDirectSystemdRestart(t, e) })
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkDirectNameHeld(t, e) })
 	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkDirectDetached(t, e) })
 	t.Run("the command killed as its unit goes active: start finishes it", func(t *testing.T) { checkDirectKilledActive(t, e) })
@@ -41,9 +41,9 @@ func checkDirectUnit(t *testing.T, e *env, name, unit string) {
 	t.Helper()
 	id := e.field(name, "{{.ID}}")
 	exec := unitProp(t, e, unit, "ExecStart")
-	if !strings.Contains(exec, "/"+id+"/runtime-exe ;") || !strings.Contains(exec, "argv[]=/usr/bin/crun ") ||
-		!strings.Contains(exec, " create --bundle ") || strings.Contains(exec, "podunit") && strings.Contains(exec, "unit-start") {
-		t.Errorf("%s: ExecStart %s, want the runtime's create", unit, exec)
+	if !strings.Contains(exec, "path=/bin/sh ;") || !strings.Contains(exec, " podunit-direct-start "+e.runDir()) ||
+		!strings.Contains(exec, "/"+id+"/runtime-exe ") || !strings.Contains(exec, " container unit-start "+id+" ;") {
+		t.Errorf("%s: ExecStart %s, want the runtime's create, the full unit-start after it", unit, exec)
 	}
 	if typ := unitProp(t, e, unit, "Type"); typ != "forking" {
 		t.Errorf("%s: Type=%s", unit, typ)
@@ -110,18 +110,20 @@ func checkDirectSystemdRestart(t *testing.T, e *env) {
 	e = e.on(t)
 	unit := "podunit-dr.service"
 	e.sb.DumpOnFailure(t, unit)
-	e.must("run", "-d", "--name", "dr", "--network", "none", "--stop-signal", "KILL", "bb", "sleep", "600")
+	e.must("run", "-d", "--name", "dr", "--network", "none", "--stop-signal", "KILL", "bb", "sh", "-c", "echo up-dr; exec sleep 600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dr") })
-	id := e.field("dr", "{{.ID}}")
 	checkDirectUnit(t, e, "dr", unit)
-	// its create's link is gone with the command: nothing runs, nothing is left
-	if out := e.sh("systemctl restart " + unit + " 2>&1; echo exit=$?"); !strings.HasSuffix(out, "exit=1\n") {
-		t.Errorf("systemctl restart of a direct unit: %q", out)
+	before := e.field("dr", "{{.State.Pid}}")
+	// no command and no link: the unit's line runs the full unit-start,
+	// which makes the bundle and starts the container in the unit
+	e.sb.Run(t, "systemctl", "restart", unit)
+	if st, pid, main := e.field("dr", "{{.State.Status}}"), e.field("dr", "{{.State.Pid}}"), unitProp(t, e, unit, "MainPID"); st != "running" || pid != main || pid == before {
+		t.Errorf("dr after systemctl restart: %s, pid %s (before %s), the unit's main pid %s", st, pid, before, main)
 	}
-	eventually(t, 10*time.Second, "dr exited, its rootfs unmounted", func() bool {
-		return e.field("dr", "{{.State.Status}}") == "exited" &&
-			strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
+	eventually(t, 10*time.Second, "dr's output twice in its logs", func() bool {
+		return strings.Count(e.run("logs", "dr").out, "up-dr") == 2
 	})
+	e.must("stop", "dr")
 	e.must("start", "dr")
 	checkDirectUnit(t, e, "dr", unit)
 }

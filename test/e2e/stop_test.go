@@ -236,13 +236,17 @@ func checkTransientStops(t *testing.T, e *env) {
 		t.Fatalf("after restart: %s", st)
 	}
 	// restart runs in podunit-full (no hot-path verb); the unit it made
-	// must run the hot-path podunit all the same: itself, or podunit-start
+	// must not run podunit-full: the hot-path podunit itself, podunit-start
 	// beside it with the hot-path unit-start as its fallback after "--"
-	// (a prepared start, engine/unit_prepared.go)
+	// (a prepared start, engine/unit_prepared.go), or the runtime's create
+	// with the hot-path unit-start as its fallback (a direct start,
+	// engine/unit_direct.go: no restart policy)
 	got := e.sb.Run(t, "systemctl", "show", "-P", "ExecStart", unit)
 	helper := filepath.Join(filepath.Dir(e.bin), "podunit-start")
-	if !strings.Contains(got, "path="+e.bin+" ") && !(strings.Contains(got, "path="+helper+" ") && strings.Contains(got, " -- "+e.bin+" ")) {
-		t.Errorf("after podunit restart, %s runs %q, want %s (the hot-path binary)", unit, got, e.bin)
+	hot := strings.Contains(got, "path="+e.bin+" ") || strings.Contains(got, "path="+helper+" ") && strings.Contains(got, " -- "+e.bin+" ")
+	direct := strings.Contains(got, "path=/bin/sh ") && strings.Contains(got, " podunit-direct-start ") && strings.Contains(got, " "+e.bin+" ")
+	if !hot && !direct {
+		t.Errorf("after podunit restart, %s runs %q, want %s (the hot-path binary) or the runtime's create", unit, got, e.bin)
 	}
 	timed(t, "podunit rm -f", bound, func() { e.must("rm", "-f", "deaf") })
 	checkCleanStop(t, e, unit)

@@ -63,13 +63,18 @@ func TestEverydayVerbsUnderSystemd(t *testing.T) {
 // checkOneConnection: a run asks systemd for its scope (attached) or its
 // unit (-d) over the connection it began to make before the container
 // (Engine.ConnectSoon), not over a second one: one connect to the manager's
-// private socket each.
+// private socket each, and for -d one more that passes descriptors.
 func checkOneConnection(t *testing.T, e *env) {
 	e = e.on(t)
-	for _, args := range [][]string{{"run", "--rm", "bb", "true"}, {"run", "-d", "--name", "onec", "bb", "sleep", "600"}} {
-		out := e.traced("connect", args...)
-		if n := strings.Count(out, `sun_path="/run/systemd/private"`); n != 1 {
-			t.Errorf("%v connected to systemd's private socket %d times, want once:\n%s", args, n, out)
+	// run -d starts directly (engine/unit_direct.go): a second connection,
+	// which passes descriptors, hands the unit the container's stderr
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{{[]string{"run", "--rm", "bb", "true"}, 1}, {[]string{"run", "-d", "--name", "onec", "bb", "sleep", "600"}, 2}} {
+		out := e.traced("connect", tc.args...)
+		if n := strings.Count(out, `sun_path="/run/systemd/private"`); n != tc.want {
+			t.Errorf("%v connected to systemd's private socket %d times, want %d:\n%s", tc.args, n, tc.want, out)
 		}
 	}
 	e.must("rm", "-f", "-t", "0", "onec")
@@ -336,7 +341,8 @@ func checkStartWithoutDriver(t *testing.T, e *env) {
 		t.Errorf("the container is %s, want running", got)
 	}
 	unit := e.field("nodrv", "{{.Unit}}")
-	if argv := e.sb.Run(t, "systemctl", "show", "-p", "ExecStart", unit); !strings.Contains(argv, "--storage-driver overlay ") {
-		t.Errorf("the unit's command line does not name the root's driver: %s", argv)
+	// its cleanup's (a direct start's ExecStart= is the runtime's create)
+	if argv := e.sb.Run(t, "systemctl", "show", "-p", "ExecStopPost", unit); !strings.Contains(argv, "--storage-driver overlay ") {
+		t.Errorf("the unit's cleanup does not name the root's driver: %s", argv)
 	}
 }

@@ -256,6 +256,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		return err
 	}
 	for range removeAttempts {
+		if c.State.Status == model.Created {
+			e.stopUnstarted(ctx, c)
+		}
 		if c.State.Status == model.Running || c.State.Status == model.Stopping {
 			if !o.Force {
 				return fmt.Errorf("cannot remove container %q as it is running: stop it first or use -f: %w", c.Name, errdefs.ErrConflict)

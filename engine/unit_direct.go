@@ -183,3 +183,21 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 func directArgv(argv []string, id string) bool {
 	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
 }
+
+// stopUnstarted stops the unit of c, recorded created, whose bundle exists:
+// a direct start of it is under way, or its command was killed before it
+// recorded the init. The unit's create runs without the container's lock,
+// and removing c under it would leave an active unit whose init nobody
+// releases. A created container has no bundle otherwise: only such a
+// removal asks systemd.
+func (e *Engine) stopUnstarted(ctx context.Context, c *model.Container) {
+	if _, err := os.Stat(e.bundleDir(c.ID)); err != nil || !systemd.Available() {
+		return
+	}
+	conn, err := e.connect(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	_ = conn.Stop(ctx, names.ContainerUnit(c.Name, c.ID)) // its cleanup takes the lock, not held here
+}

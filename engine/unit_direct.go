@@ -51,7 +51,7 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 	}
 	if pid := e.directLeftover(ctx, conn, c, t.Name); pid > 0 {
 		defer unlock()
-		return e.finishDirect(ctx, conn, c, pid, t.Name)
+		return e.finishDirect(ctx, conn, c, nil, pid, t.Name)
 	}
 	if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
 		// another command's direct start of c waits for its job (it lets go
@@ -123,7 +123,7 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		_ = e.release(ctx, c) // what the unit's cleanup did not
 		return unitstart.NotReported, err
 	}
-	return e.finishDirect(ctx, conn, c, pid, t.Name)
+	return e.finishDirect(ctx, conn, c, rt, pid, t.Name)
 }
 
 // finishDirect records c's init pid, created in unit, lets it run and
@@ -131,8 +131,12 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 // lock. It records the init first (initialized, as `pod init` leaves it):
 // a command killed from the unit's start on leaves an init that waits on
 // its fifo in an active unit, which the next start finds (directLeftover).
-func (e *Engine) finishDirect(ctx context.Context, conn *systemd.Conn, c *model.Container, pid int, unit string) (unitstart.Served, error) {
-	rt, err := e.runtimeFor(c.Config.Runtime)
+// rt is the runtime the bundle was made for; nil: c's.
+func (e *Engine) finishDirect(ctx context.Context, conn *systemd.Conn, c *model.Container, rt *oci.Runtime, pid int, unit string) (unitstart.Served, error) {
+	var err error
+	if rt == nil {
+		rt, err = e.runtimeFor(c.Config.Runtime)
+	}
 	if err == nil {
 		_, err = e.store.UpdateContainer(ctx, c.ID, started(false, pid, unit))
 	}

@@ -72,18 +72,9 @@ func (c *Conn) Close() {
 // descriptors: the connect and authentication overlap what it does
 // meanwhile.
 func (c *Conn) PassFDsSoon() {
-	if c.dialFDs == nil {
-		return
+	if c.dialFDs != nil {
+		go func() { _, _ = c.fdConn() }()
 	}
-	go func() {
-		c.fdMu.Lock()
-		defer c.fdMu.Unlock()
-		if c.fdBus == nil && !c.closed {
-			if bus, err := c.dialFDs(); err == nil {
-				c.fdBus = bus
-			}
-		}
-	}()
 }
 
 // busFor is the connection to ask for t: bus, or one that passes
@@ -92,6 +83,11 @@ func (c *Conn) busFor(t Transient) (*sdbus.Conn, error) {
 	if c.dialFDs == nil || !t.passesFDs() {
 		return c.bus, nil
 	}
+	return c.fdConn()
+}
+
+// fdConn is the connection that passes descriptors, made on first use.
+func (c *Conn) fdConn() (*sdbus.Conn, error) {
 	c.fdMu.Lock()
 	defer c.fdMu.Unlock()
 	if c.closed {

@@ -34,7 +34,11 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 	if c, err = e.withVolumes(ctx, c); err != nil {
 		return "", nil, err
 	}
-	rootfs, err := e.mountRootfs(c)
+	bundle := e.bundleDir(c.ID)
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		return "", nil, err
+	}
+	rootfs, err := e.mountBundleRootfs(c, bundle)
 	if err != nil {
 		return "", nil, fmt.Errorf("mounting the rootfs of container %q: %w", c.Name, err)
 	}
@@ -47,10 +51,6 @@ func (e *Engine) prepare(ctx context.Context, c *model.Container, cgroupsPath st
 		return "", nil, fmt.Errorf("container %q: %w", c.Name, err)
 	}
 	rt = e.rootlessInput(&in, rt)
-	bundle := e.bundleDir(c.ID)
-	if err := os.MkdirAll(bundle, 0o700); err != nil {
-		return "", nil, err
-	}
 	if err := e.storageInput(c, &in, bundle); err != nil {
 		return "", nil, err
 	}
@@ -144,6 +144,9 @@ func (e *Engine) releaseFor(ctx context.Context, c *model.Container, deleting bo
 	if err := e.releasePasta(ctx, c); err != nil && first == nil {
 		first = err
 	}
+	// the mark first: a crash between the two leaves a count mounted
+	// rather than a next prepare taking back one that is not its own
+	_ = os.Remove(filepath.Join(e.bundleDir(c.ID), rootfsMark))
 	if !deleting && e.images.RootfsExists(c.ID) {
 		if err := e.images.Unmount(c.ID, false); err != nil && first == nil {
 			first = err

@@ -19,8 +19,19 @@ import (
 // stopped through systemd, so systemd's view and ours stay one.
 func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Container, error) {
 	c, err := e.container(ctx, ref)
-	if err != nil || c.State.Status != model.Running {
+	if err != nil {
 		return c, err
+	}
+	switch {
+	case e.initialized(c): // by `pod init`: its unit holds the waiting init
+		return e.stopUnit(ctx, c, timeout)
+	case c.State.Status == model.Created:
+		if e.stopUnstarted(ctx, c) {
+			return e.Refresh(ctx, c.ID)
+		}
+		return c, nil
+	case c.State.Status != model.Running:
+		return c, nil
 	}
 	if err := e.thawForStop(ctx, c); err != nil {
 		return nil, err

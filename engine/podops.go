@@ -202,21 +202,13 @@ func (e *Engine) stopMembers(ctx context.Context, members []*model.Container, ti
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := e.stopAny(ctx, c, timeout); err != nil {
+			if _, err := e.Stop(ctx, c.ID, timeout); err != nil {
 				errs[i] = memberError(c, err)
 			}
 		}()
 	}
 	wg.Wait()
 	return slices.DeleteFunc(errs, func(err error) bool { return err == nil })
-}
-
-// stopAny stops a running member, or the unit of an initialized one.
-func (e *Engine) stopAny(ctx context.Context, c *model.Container, timeout *uint) (*model.Container, error) {
-	if c.State.Status == model.Running {
-		return e.Stop(ctx, c.ID, timeout)
-	}
-	return e.stopUnit(ctx, c, timeout)
 }
 
 // podDown stops the pod's unit, or, without systemd, unpins its namespaces.

@@ -48,6 +48,38 @@ func (e *Engine) mountRootfs(c *model.Container) (string, error) {
 	return e.images.Mount(c.ID)
 }
 
+// rootfsMark is the file in a bundle that says the rootfs mount of the
+// prepare that made it is counted and not yet released.
+const rootfsMark = "rootfs-mounted"
+
+// mountBundleRootfs is mountRootfs for the bundle in directory bundle,
+// counted once per bundle: a command killed after its prepare (before its
+// unit ran, or with the unit's cleanup never run) leaves a bundle whose
+// mount no release took back, and the next prepare, finding its mark, takes
+// that count back rather than leaving the rootfs mounted once more than its
+// runs hold. release removes the mark before it unmounts.
+func (e *Engine) mountBundleRootfs(c *model.Container, bundle string) (string, error) {
+	rootfs, err := e.mountRootfs(c)
+	if err != nil || c.Config.Rootfs != "" {
+		return rootfs, err
+	}
+	mark := filepath.Join(bundle, rootfsMark)
+	if _, err := os.Lstat(mark); err == nil {
+		// the left prepare's count: this bundle's mount stands for both
+		if err := e.unmountRootfs(c); err != nil {
+			return "", err
+		}
+		return rootfs, nil
+	}
+	f, err := os.OpenFile(mark, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		_ = e.unmountRootfs(c)
+		return "", err
+	}
+	f.Close()
+	return rootfs, nil
+}
+
 // unmountRootfs releases one mountRootfs.
 func (e *Engine) unmountRootfs(c *model.Container) error {
 	if c.Config.Rootfs != "" {

@@ -190,18 +190,24 @@ func directArgv(argv []string, id string) bool {
 
 // stopUnstarted stops the unit of c, recorded created, whose bundle exists:
 // a direct start of it is under way, or its command was killed before it
-// recorded the init. The unit's create runs without the container's lock,
-// and removing c under it would leave an active unit whose init nobody
-// releases. A created container has no bundle otherwise: only such a
-// removal asks systemd.
-func (e *Engine) stopUnstarted(ctx context.Context, c *model.Container) {
+// recorded the init, which waits in the active unit. The unit's create runs
+// without the container's lock, and removing c under it would leave an
+// active unit whose init nobody releases; a `stop` that left it would leave
+// the init. A created container has no bundle otherwise: only such a stop
+// or removal asks systemd. It reports whether it asked.
+func (e *Engine) stopUnstarted(ctx context.Context, c *model.Container) bool {
 	if _, err := os.Stat(e.bundleDir(c.ID)); err != nil || !systemd.Available() {
-		return
+		return false
 	}
 	conn, err := e.connect(ctx)
 	if err != nil {
-		return
+		return false
 	}
 	defer conn.Close()
-	_ = conn.Stop(ctx, names.ContainerUnit(c.Name, c.ID)) // its cleanup takes the lock, not held here
+	unit := c.State.Unit
+	if unit == "" {
+		unit = names.ContainerUnit(c.Name, c.ID)
+	}
+	_ = conn.Stop(ctx, unit) // its cleanup takes the lock, not held here
+	return true
 }

@@ -31,6 +31,8 @@ func TestDirectStart(t *testing.T) {
 	t.Run("a unit name held by another unit: the full road", func(t *testing.T) { checkDirectNameHeld(t, e) })
 	t.Run("run -d and start without a network of their own", func(t *testing.T) { checkDirectDetached(t, e) })
 	t.Run("the command killed as its unit goes active: start finishes it", func(t *testing.T) { checkDirectKilledActive(t, e) })
+	t.Run("the command killed as its unit goes active: stop ends the init", func(t *testing.T) { checkDirectKilledStop(t, e) })
+	t.Run("the command killed before it queues the unit: the rootfs mounted once", func(t *testing.T) { checkDirectKilledEarly(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -132,17 +134,20 @@ func checkDirectNameHeld(t *testing.T, e *env) {
 	e = e.on(t)
 	checkUnitNameHeld(t, e, "dh", nil)
 	// the direct start's bundle was released: one stop unmounts the rootfs
-	merged := e.field("dh-m0", "{{.GraphDriver.Data.MergedDir}}")
-	mounts := func() string {
-		return strings.TrimSpace(e.sh("grep -c -e ' " + merged + " ' /proc/self/mountinfo || true"))
-	}
-	if n := mounts(); n != "1" {
-		t.Errorf("dh-m0's rootfs %s is mounted %s times", merged, n)
+	if n := rootfsMounts(e, "dh-m0"); n != "1" {
+		t.Errorf("dh-m0's rootfs is mounted %s times", n)
 	}
 	e.must("stop", "dh-m0")
-	if n := mounts(); n != "0" {
-		t.Errorf("dh-m0's rootfs %s is mounted %s times after its stop", merged, n)
+	if n := rootfsMounts(e, "dh-m0"); n != "0" {
+		t.Errorf("dh-m0's rootfs is mounted %s times after its stop", n)
 	}
+}
+
+// rootfsMounts is how often container name's rootfs (its merged directory)
+// is mounted in the sandbox.
+func rootfsMounts(e *env, name string) string {
+	merged := e.field(name, "{{.GraphDriver.Data.MergedDir}}")
+	return strings.TrimSpace(e.sh("grep -c -e ' " + merged + " ' /proc/self/mountinfo || true"))
 }
 
 func checkDirectDetached(t *testing.T, e *env) {
@@ -182,26 +187,8 @@ func checkDirectDetached(t *testing.T, e *env) {
 func checkDirectKilledActive(t *testing.T, e *env) {
 	e = e.on(t)
 	unit := "podunit-dk.service"
-	e.sb.DumpOnFailure(t, unit)
 	since := time.Now().Add(-time.Second).Format(time.RFC3339)
-	e.must("create", "--name", "dk", "--network", "none", "--stop-signal", "KILL", "--health-cmd", "true", "--health-interval", "1h",
-		"bb", "sh", "-c", "echo up-dk; exec sleep 600")
-	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dk") })
-	id := e.field("dk", "{{.ID}}")
-	pidFile := filepath.Join(e.runDir(), "podunit", "containers", id, "pidfile")
-	out := e.sh(e.shellLine("start", "dk") + " >/dev/null 2>&1 & cmd=$!\n" +
-		"i=0; while [ ! -e " + pidFile + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
-		"kill -9 $cmd; wait $cmd; echo exit=$?")
-	if !strings.HasSuffix(out, "exit=137\n") {
-		t.Fatalf("the killed start: %q (%s never appeared, or the command ended first)", out, pidFile)
-	}
-	eventually(t, 10*time.Second, unit+" active", func() bool { return unitProp(t, e, unit, "ActiveState") == "active" })
-	if st := e.field("dk", "{{.State.Status}}"); st != "created" {
-		t.Fatalf("dk after the killed start: %s, want created (its init waits)", st)
-	}
-	if strings.Contains(e.run("logs", "dk").out, "up-dk") {
-		t.Fatalf("dk ran before anything released it")
-	}
+	id := killDirectStart(t, e, "dk", "--health-cmd", "true", "--health-interval", "1h")
 	e.must("start", "dk")
 	checkDirectUnit(t, e, "dk", unit)
 	eventually(t, 10*time.Second, "dk's output in its logs", func() bool {
@@ -215,7 +202,96 @@ func checkDirectKilledActive(t *testing.T, e *env) {
 		t.Errorf("dk's health timer: %s", st)
 	}
 	e.must("stop", "dk")
-	eventually(t, 10*time.Second, "dk's rootfs unmounted", func() bool {
-		return strings.TrimSpace(e.sh("grep -c -e "+id+" /proc/self/mountinfo || true")) == "0"
-	})
+	if n := rootfsMounts(e, "dk"); n != "0" {
+		t.Errorf("dk's rootfs is mounted %s times after its stop", n)
+	}
+}
+
+// checkDirectKilledEarly: `start` SIGKILLed once its bundle is made, as it
+// queues the unit (the link the unit's line runs appears just before),
+// leaves a bundle whose rootfs mount no release took back; the next start
+// takes that count back, so that the rootfs is mounted once while the
+// container runs and not at all once it stopped, as after any start.
+func checkDirectKilledEarly(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dq.service")
+	e.must("create", "--name", "dq", "--network", "none", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dq") })
+	link := filepath.Join(e.runDir(), "podunit", "containers", e.field("dq", "{{.ID}}"), "runtime-exe")
+	for round := range 3 {
+		out := e.sh(e.shellLine("start", "dq") + " >/dev/null 2>&1 & cmd=$!\n" +
+			"i=0; while [ ! -e " + link + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+			"kill -9 $cmd; wait $cmd; echo exit=$?")
+		if !strings.HasSuffix(out, "exit=137\n") {
+			t.Fatalf("round %d: the killed start: %q (%s never appeared, or the command ended first)", round, out, link)
+		}
+		t.Logf("round %d: the unit after the kill: %s", round, unitProp(t, e, "podunit-dq.service", "ActiveState"))
+		e.must("start", "dq")
+		if n := rootfsMounts(e, "dq"); n != "1" {
+			t.Errorf("round %d: dq's rootfs is mounted %s times while it runs", round, n)
+		}
+		e.must("stop", "-t", "0", "dq")
+		if n := rootfsMounts(e, "dq"); n != "0" {
+			t.Errorf("round %d: dq's rootfs is mounted %s times after its stop", round, n)
+		}
+	}
+}
+
+// killDirectStart creates container name (args are create's options) and
+// SIGKILLs its `start` as the runtime's create in its unit writes the pid
+// file (the command still waits for the job, or records the init): its init
+// waits on its fifo in the active unit, the container recorded created. It
+// returns the container's ID.
+func killDirectStart(t *testing.T, e *env, name string, args ...string) string {
+	t.Helper()
+	unit := "podunit-" + name + ".service"
+	e.sb.DumpOnFailure(t, unit)
+	e.must(append(append([]string{"create", "--name", name, "--network", "none", "--stop-signal", "KILL"}, args...),
+		"bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")...)
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
+	id := e.field(name, "{{.ID}}")
+	pidFile := filepath.Join(e.runDir(), "podunit", "containers", id, "pidfile")
+	out := e.sh(e.shellLine("start", name) + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + pidFile + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+		"kill -9 $cmd; wait $cmd; echo exit=$?")
+	if !strings.HasSuffix(out, "exit=137\n") {
+		t.Fatalf("the killed start: %q (%s never appeared, or the command ended first)", out, pidFile)
+	}
+	eventually(t, 10*time.Second, unit+" active", func() bool { return unitProp(t, e, unit, "ActiveState") == "active" })
+	if st := e.field(name, "{{.State.Status}}"); st != "created" {
+		t.Fatalf("%s after the killed start: %s, want created (its init waits)", name, st)
+	}
+	if strings.Contains(e.run("logs", name).out, "up-"+name) {
+		t.Fatalf("%s ran before anything released it", name)
+	}
+	return id
+}
+
+// checkDirectKilledStop: `stop` of a container whose direct start was
+// killed as its init waited (killDirectStart) stops the unit, which ends
+// the init and releases the bundle and the rootfs; the container is
+// recorded exited and starts again.
+func checkDirectKilledStop(t *testing.T, e *env) {
+	e = e.on(t)
+	unit := "podunit-dks.service"
+	id := killDirectStart(t, e, "dks")
+	e.must("stop", "dks")
+	if st := unitProp(t, e, unit, "ActiveState"); st != "inactive" && st != "failed" {
+		t.Errorf("%s after stop: %s, want it stopped", unit, st)
+	}
+	if st := e.field("dks", "{{.State.Status}}"); st != "exited" {
+		t.Errorf("dks after stop: %s, want exited", st)
+	}
+	if n := rootfsMounts(e, "dks"); n != "0" {
+		t.Errorf("dks's rootfs is mounted %s times after its stop", n)
+	}
+	if out := e.sh("ls " + filepath.Join(e.runDir(), "podunit", "containers", id) + " 2>&1 || true"); !strings.Contains(out, "No such file") {
+		t.Errorf("dks's bundle after stop: %q", out)
+	}
+	e.must("start", "dks")
+	checkDirectUnit(t, e, "dks", unit)
+	if n := rootfsMounts(e, "dks"); n != "1" {
+		t.Errorf("dks's rootfs is mounted %s times once started again", n)
+	}
+	e.must("stop", "-t", "0", "dks")
 }

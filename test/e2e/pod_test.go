@@ -117,6 +117,14 @@ func checkPodInit(t *testing.T, e *env) {
 			t.Errorf("runtime state of %s after pod init:\n%s", m, state)
 		}
 	}
+	// stop of an initialized member ends its waiting init and its unit
+	e.must("stop", "ini-m1")
+	if st := e.field("ini-m1", "{{.State.Status}}"); st != "exited" {
+		t.Errorf("ini-m1 after stop: %s, want exited", st)
+	}
+	if st := unitProp(t, e, "podunit-ini-m1.service", "ActiveState"); st != "inactive" {
+		t.Errorf("ini-m1's unit after stop: %s", st)
+	}
 	e.must("pod", "start", "ini")
 	for _, m := range []string{"ini-m0", "ini-m1"} {
 		if st := e.field(m, "{{.State.Status}}"); st != "running" {

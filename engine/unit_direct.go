@@ -126,24 +126,21 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 	return e.finishDirect(ctx, conn, c, rt, pid, t.Name)
 }
 
-// finishDirect records c's init pid, created in unit, lets it run and
-// records it running, with its `start` event and health timer, under c's
-// lock. It records the init first (initialized, as `pod init` leaves it):
-// a command killed from the unit's start on leaves an init that waits on
-// its fifo in an active unit, which the next start finds (directLeftover).
-// rt is the runtime the bundle was made for; nil: c's.
+// finishDirect lets c's init pid, created in unit, run and records it
+// running, with its `start` event and health timer, under c's lock. It
+// writes the record once, after the release: a command killed from the
+// unit's start until then leaves an init that waits on its fifo in an
+// active unit and a record without it, which the next start finds
+// (directLeftover) and a stop ends (stopUnstarted). rt is the runtime the
+// bundle was made for; nil: c's.
 func (e *Engine) finishDirect(ctx context.Context, conn *systemd.Conn, c *model.Container, rt *oci.Runtime, pid int, unit string) (unitstart.Served, error) {
-	var err error
 	if rt == nil {
-		rt, err = e.runtimeFor(c.Config.Runtime)
-	}
-	if err == nil {
-		_, err = e.store.UpdateContainer(ctx, c.ID, started(false, pid, unit))
-	}
-	if err != nil {
-		e.recordFailure(c.ID, err)
-		_ = e.release(ctx, c)
-		return unitstart.NotReported, err
+		var err error
+		if rt, err = e.runtimeFor(c.Config.Runtime); err != nil {
+			e.recordFailure(c.ID, err)
+			_ = e.release(ctx, c)
+			return unitstart.NotReported, err
+		}
 	}
 	c.State.Pid, c.State.Unit = pid, unit
 	rec := reportRecorder{storeRecorder{e.store}, e, conn, c}

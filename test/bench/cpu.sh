@@ -13,7 +13,9 @@
 #                         children before exec
 #   systemd (PID 1)       the service manager itself
 #   systemd (forks)       its children before they exec (comm "(name)")
-#   crun, runc            the runtime; container: what runs in the containers
+#   crun, runc            the runtime (a direct start's create: comm runtime-exe);
+#   sh (direct start)     a direct start's shell line before it executes the runtime;
+#                         container: what runs in the containers
 #   dbus-daemon, systemd-journald, other, idle
 # and the medians over RUNS operations are printed in ms of CPU time, beside
 # the median wall time of the operation (perf's recording slows it a little).
@@ -173,6 +175,10 @@ for i in range(1, runs + 1):
                 k = "podunit (units)" if comm in (forked, "(unit-start)") else "systemd (forks)"
             elif comm in ("crun", "runc", "dbus-daemon", "systemd-journal"):
                 k = "systemd-journald" if comm == "systemd-journal" else comm
+            elif comm == "runtime-exe":  # a direct start's create, run through the bundle's link
+                k = "crun"
+            elif comm == "sh":  # a direct start's shell line (ExecStart=), before it executes the runtime
+                k = "sh (direct start)"
             elif comm in ("sleep", "true", "busybox"):
                 k = "container"
             elif comm.startswith("perf"):

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -55,19 +56,32 @@ func (e *Engine) pinsInCommand(p *model.Pod) bool {
 // it waits on systemd: the members of a pod whose unit systemd restarted
 // may all come here at once.
 func (e *Engine) podUpHere(ctx context.Context, p *model.Pod, unit string) error {
+	_, err := e.podUpHereFresh(ctx, p, unit)
+	return err
+}
+
+// podUpHereFresh is podUpHere, and reports whether it brought the pod up
+// (false: it was up already).
+func (e *Engine) podUpHereFresh(ctx context.Context, p *model.Pod, unit string) (bool, error) {
 	unlock, err := e.lockWhile(ctx, podPinLock(p), e.podExists(ctx, p))
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer unlock()
 	if p, err = e.store.Pod(ctx, p.ID); err != nil {
-		return err
+		return false, err
 	}
 	if e.podPinned(p) {
 		rememberPod(ctx, p)
-		return nil
+		return false, nil
 	}
-	return e.podUnitStart(ctx, p, unit)
+	return true, e.podUnitStart(ctx, p, unit)
+}
+
+// pinResult is what podUpHereFresh reports.
+type pinResult struct {
+	up  bool
+	err error
 }
 
 // podPinLock is the lock that podUpHere takes for pod p.
@@ -140,14 +154,33 @@ func (e *Engine) podUp(ctx context.Context, conn *systemd.Conn, p *model.Pod) er
 // unit was loaded already, the pod is up when it returns.
 func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod) (*systemd.Job, error) {
 	t := e.podTransient(p)
+	// The unit made here runs nothing: the pod comes up in this command,
+	// before any member's start is asked for, while systemd makes the unit
+	// (a round trip in which this command waited, about 2 ms of a pod's
+	// start). Where no unit was made, what was brought up for it goes down
+	// again, and a unit of the name that was loaded already takes the road
+	// below, as before.
+	var pinned chan pinResult
+	if e.pinsInCommand(p) {
+		pinned = make(chan pinResult, 1)
+		go func() {
+			up, err := e.podUpHereFresh(ctx, p, t.Name)
+			pinned <- pinResult{up, err}
+		}()
+	}
 	j, err := conn.QueueTransient(ctx, t, podSlice(p))
-	if err == nil && e.pinsInCommand(p) {
-		// the unit just made runs nothing: the pod comes up here, before
-		// any member's start is asked for
-		if err := e.podUpHere(ctx, p, t.Name); err != nil {
+	if pinned != nil {
+		pin := <-pinned
+		switch {
+		case err == nil && pin.err != nil:
 			_ = j.Wait(ctx)
 			_ = conn.Stop(ctx, t.Name) // its ExecStop= records the pod down
-			return nil, err
+			return nil, pin.err
+		case err != nil && pin.up:
+			// no unit of ours to take it down: the pin goes now
+			if uerr := e.PodUnitStop(context.WithoutCancel(ctx), p.ID, false); uerr != nil {
+				return nil, errors.Join(err, uerr)
+			}
 		}
 	}
 	if !errdefs.IsAlreadyExists(err) {

@@ -106,6 +106,7 @@ func podCgroupStrangers(e *env, pod string) string {
 func checkPodInit(t *testing.T, e *env) {
 	e = e.on(t)
 	newPod(e, "ini", "exec sleep 600", "exec sleep 600")
+	since := time.Now().Add(-time.Second).Format(time.RFC3339)
 	e.must("pod", "init", "ini")
 	for _, m := range []string{"ini-m0", "ini-m1"} {
 		if st := e.field(m, "{{.State.Status}}"); st != "created" {
@@ -129,6 +130,12 @@ func checkPodInit(t *testing.T, e *env) {
 	for _, m := range []string{"ini-m0", "ini-m1"} {
 		if st := e.field(m, "{{.State.Status}}"); st != "running" {
 			t.Errorf("%s after pod start: %s", m, st)
+		}
+		// one start each: ini-m0's init released (releaseInitialized), ini-m1 started again
+		starts := e.must("events", "--stream=false", "--since", since, "--filter", "container="+m, "--filter", "event=start",
+			"--format", "{{.Status}} {{.Name}}")
+		if starts != "start "+m+"\n" {
+			t.Errorf("%s's start events since pod init: %q", m, starts)
 		}
 		pid := e.field(m, "{{.State.Pid}}")
 		// crun start returns once it has released the init, which then execs

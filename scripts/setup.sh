@@ -58,6 +58,34 @@ check_go() {
 	say "Go $v ($(command -v go))"
 }
 
+# bind_cgroup_v1: on a host whose PID 1 is not systemd and whose cgroups are
+# hybrid (v1 hierarchies under a tmpfs /sys/fs/cgroup, cgroup2 at
+# /sys/fs/cgroup/unified), a controller that no v1 hierarchy holds sits on
+# cgroup2, and crun then refuses to run at all outside systemd's cgroups
+# ("cgroups in hybrid mode not supported, drop all controllers from
+# cgroupv2"), even with no cgroup of its own: the engine's tests run it on the
+# host. systemd in hybrid mode binds every controller to a v1 hierarchy; here
+# each one left on cgroup2 (hugetlb, on some machines) gets a hierarchy of its
+# own, kept alive by one child cgroup and unmounted again, so nothing sees it
+# and cgroup2 holds no controller. Nothing to do on a systemd host.
+bind_cgroup_v1() {
+	local v2=/sys/fs/cgroup/unified ctrls c dir
+	[ ! -d /run/systemd/system ] || return 0
+	[ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = tmpfs ] || return 0
+	[ "$(stat -f -c %T "$v2" 2>/dev/null)" = cgroup2fs ] || return 0
+	ctrls=$(cat "$v2/cgroup.controllers")
+	[ -n "$ctrls" ] || return 0
+	[ "$(id -u)" -eq 0 ] || die "cgroup2 holds controllers ($ctrls) that crun refuses in hybrid mode; run this as root"
+	for c in $ctrls; do
+		dir=$(mktemp -d /run/podunit-cgroup-v1.XXXXXX)
+		mount -t cgroup -o "$c" cgroup "$dir" || die "cannot bind the $c controller to a v1 hierarchy"
+		mkdir -p "$dir/podunit-keep"
+		umount "$dir"
+		rmdir "$dir"
+	done
+	say "cgroup controllers moved from cgroup2 to v1 hierarchies of their own (crun's hybrid mode): $ctrls"
+}
+
 download_modules() {
 	cd "$(dirname "${BASH_SOURCE[0]}")/.."
 	go mod download
@@ -65,5 +93,6 @@ download_modules() {
 }
 
 install_packages
+bind_cgroup_v1
 check_go
 download_modules

@@ -26,7 +26,9 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	case e.initialized(c): // by `pod init`: its unit holds the waiting init
 		return e.stopUnit(ctx, c, timeout)
 	case c.State.Status == model.Created:
-		if e.stopUnstarted(ctx, c) {
+		// a direct start's init a killed command left waiting in its unit;
+		// a start under way is left to finish (directUnderWay)
+		if !e.directUnderWay(c) && e.stopUnstarted(ctx, c) {
 			return e.Refresh(ctx, c.ID)
 		}
 		return c, nil

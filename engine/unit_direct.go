@@ -49,15 +49,23 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 	if err != nil {
 		return unitstart.NotReported, err
 	}
-	if pid := e.directLeftover(ctx, conn, c, t.Name); pid > 0 {
-		defer unlock()
-		return e.finishDirect(ctx, conn, c, nil, pid, t.Name)
-	}
-	if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
-		// another command's direct start of c waits for its job (it lets go
-		// of the lock meanwhile): this start joins that unit's start job
-		unlock()
-		return unitstart.NotReported, e.startTransient(ctx, conn, t, c.ID)
+	if _, err := os.Stat(e.bundleDir(c.ID)); err == nil {
+		// A bundle: another command's start of c is under way or finished
+		// since c was read (before the lock), or a killed one's is left.
+		if now, err := e.store.Container(ctx, c.ID); err == nil && now.State.Status == model.Running {
+			unlock() // started meanwhile: its bundle is no leftover to finish
+			return unitstart.ReportedRunning, nil
+		}
+		if pid := e.directLeftover(ctx, conn, c, t.Name); pid > 0 {
+			defer unlock()
+			return e.finishDirect(ctx, conn, c, nil, pid, t.Name)
+		}
+		if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
+			// another command's direct start of c waits for its job (it lets
+			// go of the lock meanwhile): this start joins that unit's start job
+			unlock()
+			return unitstart.NotReported, e.startTransient(ctx, conn, t, c.ID)
+		}
 	}
 	if c.Config.LogDriverName() == model.LogJournald {
 		conn.PassFDsSoon() // for the stderr stream, while the bundle is made
@@ -183,6 +191,16 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 // of container id.
 func directArgv(argv []string, id string) bool {
 	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
+}
+
+// directUnderWay reports whether a command's direct start of c waits for
+// its unit's start job: the link the unit's line runs is there and resolves,
+// which it does only while that command lives (oci.UnitCreate). A stop
+// leaves such a start alone, as it leaves any created container: the start
+// then finishes, and a stop after it stops the container.
+func (e *Engine) directUnderWay(c *model.Container) bool {
+	_, err := os.Stat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
+	return err == nil
 }
 
 // stopUnstarted stops the unit of c, recorded created, whose bundle exists:

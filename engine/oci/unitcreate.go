@@ -54,8 +54,11 @@ const unitShell = `if [ -e "$$1" ]; then exec "$$1" --root "$$2"%s --log-format=
 // the runtime's errors in a log of this process's (Error): the unit's
 // cleanup may remove the bundle before this process reads it. For crun the
 // link is to this process's sealed copy (sealed.go), which crun then does
-// not make itself; the unit does not name /proc/PID/fd/N itself, which
-// could be another process's file once this one is gone.
+// not make itself; otherwise to the runtime's binary through this process's
+// root (/proc/PID/root/...). Either way it resolves only while this process
+// lives, so that a link a killed command left tells no start under way
+// (engine's directUnderWay), and the unit does not name /proc/PID/...
+// itself, which could be another process's once this one is gone.
 func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate, error) {
 	pidFile := bundlePidFile(bundle)
 	_ = os.Remove(pidFile)
@@ -64,6 +67,8 @@ func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate,
 	target := r.Path
 	if s := r.sealed(); s != nil && s.f != nil {
 		target = procFD(s.fd)
+	} else if filepath.IsAbs(r.Path) {
+		target = fmt.Sprintf("/proc/%d/root%s", os.Getpid(), r.Path)
 	}
 	if err := os.Symlink(target, link); err != nil {
 		return nil, err

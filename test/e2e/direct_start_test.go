@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("the command killed as its unit goes active: start finishes it", func(t *testing.T) { checkDirectKilledActive(t, e) })
 	t.Run("the command killed as its unit goes active: stop ends the init", func(t *testing.T) { checkDirectKilledStop(t, e) })
 	t.Run("the command killed before it queues the unit: the rootfs mounted once", func(t *testing.T) { checkDirectKilledEarly(t, e) })
+	t.Run("a stop while the start waits for its unit leaves the start to finish", func(t *testing.T) { checkDirectStopDuringStart(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -234,6 +236,47 @@ func checkDirectKilledEarly(t *testing.T, e *env) {
 		if n := rootfsMounts(e, "dq"); n != "0" {
 			t.Errorf("round %d: dq's rootfs is mounted %s times after its stop", round, n)
 		}
+	}
+}
+
+// checkDirectStopDuringStart: a `stop` that comes while a direct start
+// waits for its unit's job (the runtime's create made slow by a wrapper)
+// finds the container created, with a start under way, and leaves it, as a
+// stop of a created container does: the start finishes and the container
+// runs, and a stop after it stops it. (The stop of a killed start's init,
+// checkDirectKilledStop, tells the two apart by the link the unit's line
+// runs, which resolves only while its command lives.)
+func checkDirectStopDuringStart(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dsl.service")
+	real, err := exec.LookPath("crun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := filepath.Join(e.dir, "slowcreate", "crun")
+	script := "#!/bin/sh\nfor a; do [ \"$a\" = create ] && sleep 1; done\nexec " + real + " \"$@\"\n"
+	if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.must("create", "--name", "dsl", "--network", "none", "--runtime", wrapper, "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dsl") })
+	link := filepath.Join(e.runDir(), "podunit", "containers", e.field("dsl", "{{.ID}}"), "runtime-exe")
+	out := e.sh(e.shellLine("start", "dsl") + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + link + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
+		e.shellLine("stop", "-t", "0", "dsl") + " >/dev/null 2>&1; echo stop=$?\n" +
+		"wait $cmd; echo start=$?")
+	if out != "stop=0\nstart=0\n" {
+		t.Fatalf("stop while the start waits: %q, want both to succeed", out)
+	}
+	if st := e.field("dsl", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("dsl after the start the stop left alone: %s, want running", st)
+	}
+	e.must("stop", "-t", "0", "dsl")
+	if st := e.field("dsl", "{{.State.Status}}"); st != "exited" {
+		t.Errorf("dsl after its stop: %s, want exited", st)
 	}
 }
 

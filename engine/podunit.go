@@ -78,12 +78,6 @@ func (e *Engine) podUpHereFresh(ctx context.Context, p *model.Pod, unit string) 
 	return true, e.podUnitStart(ctx, p, unit)
 }
 
-// pinResult is what podUpHereFresh reports.
-type pinResult struct {
-	up  bool
-	err error
-}
-
 // podPinLock is the lock that podUpHere takes for pod p.
 func podPinLock(p *model.Pod) string { return "podpin-" + p.ID }
 
@@ -160,23 +154,25 @@ func (e *Engine) podQueue(ctx context.Context, conn *systemd.Conn, p *model.Pod)
 	// start). Where no unit was made, what was brought up for it goes down
 	// again, and a unit of the name that was loaded already takes the road
 	// below, as before.
-	var pinned chan pinResult
+	var pinned chan struct{}
+	var up bool
+	var pinErr error
 	if e.pinsInCommand(p) {
-		pinned = make(chan pinResult, 1)
+		pinned = make(chan struct{})
 		go func() {
-			up, err := e.podUpHereFresh(ctx, p, t.Name)
-			pinned <- pinResult{up, err}
+			defer close(pinned)
+			up, pinErr = e.podUpHereFresh(ctx, p, t.Name)
 		}()
 	}
 	j, err := conn.QueueTransient(ctx, t, podSlice(p))
 	if pinned != nil {
-		pin := <-pinned
+		<-pinned
 		switch {
-		case err == nil && pin.err != nil:
+		case err == nil && pinErr != nil:
 			_ = j.Wait(ctx)
 			_ = conn.Stop(ctx, t.Name) // its ExecStop= records the pod down
-			return nil, pin.err
-		case err != nil && pin.up:
+			return nil, pinErr
+		case err != nil && up:
 			// no unit of ours to take it down: the pin goes now
 			if uerr := e.PodUnitStop(context.WithoutCancel(ctx), p.ID, false); uerr != nil {
 				return nil, errors.Join(err, uerr)

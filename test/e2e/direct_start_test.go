@@ -219,13 +219,10 @@ func checkDirectKilledEarly(t *testing.T, e *env) {
 	e.sb.DumpOnFailure(t, "podunit-dq.service")
 	e.must("create", "--name", "dq", "--network", "none", "bb", "sleep", "600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dq") })
-	link := filepath.Join(e.runDir(), "podunit", "containers", e.field("dq", "{{.ID}}"), "runtime-exe")
 	for round := range 3 {
-		out := e.sh(e.shellLine("start", "dq") + " >/dev/null 2>&1 & cmd=$!\n" +
-			"i=0; while [ ! -e " + link + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
-			"kill -9 $cmd; wait $cmd; echo exit=$?")
+		out := startThen(e, "dq", "runtime-exe", killStart)
 		if !strings.HasSuffix(out, "exit=137\n") {
-			t.Fatalf("round %d: the killed start: %q (%s never appeared, or the command ended first)", round, out, link)
+			t.Fatalf("round %d: the killed start: %q (runtime-exe never appeared, or the command ended first)", round, out)
 		}
 		t.Logf("round %d: the unit after the kill: %s", round, unitProp(t, e, "podunit-dq.service", "ActiveState"))
 		e.must("start", "dq")
@@ -263,10 +260,7 @@ func checkDirectStopDuringStart(t *testing.T, e *env) {
 	}
 	e.must("create", "--name", "dsl", "--network", "none", "--runtime", wrapper, "--stop-signal", "KILL", "bb", "sleep", "600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dsl") })
-	link := filepath.Join(e.runDir(), "podunit", "containers", e.field("dsl", "{{.ID}}"), "runtime-exe")
-	out := e.sh(e.shellLine("start", "dsl") + " >/dev/null 2>&1 & cmd=$!\n" +
-		"i=0; while [ ! -e " + link + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
-		e.shellLine("stop", "-t", "0", "dsl") + " >/dev/null 2>&1; echo stop=$?\n" +
+	out := startThen(e, "dsl", "runtime-exe", e.shellLine("stop", "-t", "0", "dsl")+" >/dev/null 2>&1; echo stop=$?\n"+
 		"wait $cmd; echo start=$?")
 	if out != "stop=0\nstart=0\n" {
 		t.Fatalf("stop while the start waits: %q, want both to succeed", out)
@@ -279,6 +273,18 @@ func checkDirectStopDuringStart(t *testing.T, e *env) {
 		t.Errorf("dsl after its stop: %s, want exited", st)
 	}
 }
+
+// startThen runs `start name` in the sandbox's background and, once file
+// appears in the container's bundle, the shell line then, which may name
+// the start's pid as $cmd; it returns the script's output.
+func startThen(e *env, name, file, then string) string {
+	path := filepath.Join(e.runDir(), "podunit", "containers", e.field(name, "{{.ID}}"), file)
+	return e.sh(e.shellLine("start", name) + " >/dev/null 2>&1 & cmd=$!\n" +
+		"i=0; while [ ! -e " + path + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" + then)
+}
+
+// killStart is startThen's line that SIGKILLs the start and prints its exit.
+const killStart = "kill -9 $cmd; wait $cmd; echo exit=$?"
 
 // killDirectStart creates container name (args are create's options) and
 // SIGKILLs its `start` as the runtime's create in its unit writes the pid
@@ -293,12 +299,8 @@ func killDirectStart(t *testing.T, e *env, name string, args ...string) string {
 		"bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")...)
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
 	id := e.field(name, "{{.ID}}")
-	pidFile := filepath.Join(e.runDir(), "podunit", "containers", id, "pidfile")
-	out := e.sh(e.shellLine("start", name) + " >/dev/null 2>&1 & cmd=$!\n" +
-		"i=0; while [ ! -e " + pidFile + " ] && [ $i -lt 500000 ]; do i=$((i+1)); done\n" +
-		"kill -9 $cmd; wait $cmd; echo exit=$?")
-	if !strings.HasSuffix(out, "exit=137\n") {
-		t.Fatalf("the killed start: %q (%s never appeared, or the command ended first)", out, pidFile)
+	if out := startThen(e, name, "pidfile", killStart); !strings.HasSuffix(out, "exit=137\n") {
+		t.Fatalf("the killed start: %q (the pid file never appeared, or the command ended first)", out)
 	}
 	eventually(t, 10*time.Second, unit+" active", func() bool { return unitProp(t, e, unit, "ActiveState") == "active" })
 	if st := e.field(name, "{{.State.Status}}"); st != "created" {

@@ -52,17 +52,24 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 	if _, err := os.Stat(e.bundleDir(c.ID)); err == nil {
 		// A bundle: another command's start of c is under way or finished
 		// since c was read (before the lock), or a killed one's is left.
-		if now, err := e.store.Container(ctx, c.ID); err == nil && now.State.Status == model.Running {
+		now, err := e.store.Container(ctx, c.ID)
+		if err == nil && now.State.Status == model.Running {
 			unlock() // started meanwhile: its bundle is no leftover to finish
 			return unitstart.ReportedRunning, nil
 		}
-		if pid := e.directLeftover(ctx, conn, c, t.Name); pid > 0 {
-			defer unlock()
-			return e.finishDirect(ctx, conn, c, nil, pid, t.Name)
+		if err == nil {
+			if pid := e.directLeftover(ctx, conn, now, t.Name); pid > 0 {
+				defer unlock()
+				return e.finishDirect(ctx, conn, c, nil, pid, t.Name)
+			}
 		}
 		if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
 			// another command's direct start of c waits for its job (it lets
-			// go of the lock meanwhile): this start joins that unit's start job
+			// go of the lock meanwhile): this start joins that unit's start
+			// job. The link is there even if it no longer resolves (not
+			// directUnderWay, as a stop asks): a command killed after it
+			// queued the job leaves a create running on this bundle, which a
+			// new bundle in its place would pull from under it.
 			unlock()
 			return unitstart.NotReported, e.startTransient(ctx, conn, t, c.ID)
 		}
@@ -166,10 +173,8 @@ func (e *Engine) finishDirect(ctx context.Context, conn *systemd.Conn, c *model.
 // direct create for c, and its main pid is the one the runtime wrote into
 // c's bundle. 0 where there is none, as for every start but such a re-run,
 // which finds no pid file (a bundle is removed when its container stops).
+// c is the record read under c's lock, not running.
 func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *model.Container, unit string) int {
-	if c.State.Status == model.Running {
-		return 0
-	}
 	pid, err := pidfile.Read(filepath.Join(e.bundleDir(c.ID), oci.PidFileName))
 	if err != nil {
 		return 0

@@ -269,6 +269,11 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		return err
 	}
 	for range removeAttempts {
+		if e.directUnderWay(c) { // recorded created, or exited from a run before
+			if c, err = e.awaitDirectStart(ctx, c); err != nil {
+				return err
+			}
+		}
 		if c.State.Status == model.Created {
 			e.stopUnstarted(ctx, c)
 		}
@@ -294,6 +299,29 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		c = again
 	}
 	return fmt.Errorf("container %q was started again while being removed: %w", c.Name, errdefs.ErrConflict)
+}
+
+// awaitDirectStart waits until another command's direct start of c (whose
+// record says created, or exited from an earlier run) has ended (directUnderWay no longer holds) and returns
+// c's record then: as Podman's rm waits for a start that holds the
+// container's lock, the removal then takes what the start left (a running
+// container is refused without -f). Stopping the unit under the start
+// instead would fail that start with a canceled job.
+func (e *Engine) awaitDirectStart(ctx context.Context, c *model.Container) (*model.Container, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for e.directUnderWay(c) {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+	now, err := e.store.Container(ctx, c.ID)
+	if errdefs.IsNotFound(err) {
+		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)
+	}
+	return now, err
 }
 
 // removeStopped removes c under its lock unless a unit started it again

@@ -35,6 +35,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("the command killed as its unit goes active: stop ends the init", func(t *testing.T) { checkDirectKilledStop(t, e) })
 	t.Run("the command killed before it queues the unit: the rootfs mounted once", func(t *testing.T) { checkDirectKilledEarly(t, e) })
 	t.Run("a stop while the start waits for its unit leaves the start to finish", func(t *testing.T) { checkDirectStopDuringStart(t, e) })
+	t.Run("an rm while the start waits for its unit waits for the start", func(t *testing.T) { checkDirectRemoveDuringStart(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -246,19 +247,7 @@ func checkDirectKilledEarly(t *testing.T, e *env) {
 func checkDirectStopDuringStart(t *testing.T, e *env) {
 	e = e.on(t)
 	e.sb.DumpOnFailure(t, "podunit-dsl.service")
-	real, err := exec.LookPath("crun")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapper := filepath.Join(e.dir, "slowcreate", "crun")
-	script := "#!/bin/sh\nfor a; do [ \"$a\" = create ] && sleep 1; done\nexec " + real + " \"$@\"\n"
-	if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	e.must("create", "--name", "dsl", "--network", "none", "--runtime", wrapper, "--stop-signal", "KILL", "bb", "sleep", "600")
+	e.must("create", "--name", "dsl", "--network", "none", "--runtime", slowCreate(t, e), "--stop-signal", "KILL", "bb", "sleep", "600")
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dsl") })
 	out := startThen(e, "dsl", "runtime-exe", e.shellLine("stop", "-t", "0", "dsl")+" >/dev/null 2>&1; echo stop=$?\n"+
 		"wait $cmd; echo start=$?")
@@ -272,6 +261,58 @@ func checkDirectStopDuringStart(t *testing.T, e *env) {
 	if st := e.field("dsl", "{{.State.Status}}"); st != "exited" {
 		t.Errorf("dsl after its stop: %s, want exited", st)
 	}
+}
+
+// checkDirectRemoveDuringStart: an `rm` that comes while a direct start
+// waits for its unit's job waits for the start, as Podman's waits for the
+// start's lock: the start succeeds, and the rm then refuses the running
+// container without -f (a created one), and stops and removes it with -f
+// (an exited one, whose record says so until the start has recorded it
+// running: before, that rm removed the container under the start).
+func checkDirectRemoveDuringStart(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-drm.service")
+	e.must("create", "--name", "drm", "--network", "none", "--runtime", slowCreate(t, e), "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "drm") })
+	out := startThen(e, "drm", "runtime-exe", e.shellLine("rm", "drm")+" >/dev/null 2>&1; echo rm=$?\n"+
+		"wait $cmd; echo start=$?")
+	if out != "rm=2\nstart=0\n" {
+		t.Fatalf("rm while the start waits: %q, want the rm refused (2) after the start succeeded", out)
+	}
+	if st := e.field("drm", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("drm after the start the rm waited for: %s, want running", st)
+	}
+	e.must("stop", "-t", "0", "drm")
+	out = startThen(e, "drm", "runtime-exe", e.shellLine("rm", "-f", "-t", "0", "drm")+" >/dev/null 2>&1; echo rm=$?\n"+
+		"wait $cmd; echo start=$?")
+	if out != "rm=0\nstart=0\n" {
+		t.Fatalf("rm -f while the start waits: %q, want both to succeed", out)
+	}
+	if r := e.run("inspect", "drm"); r.code == 0 {
+		t.Errorf("drm is still there after rm -f: %s", r.out)
+	}
+	if state := unitProp(t, e, "podunit-drm.service", "ActiveState"); state == "active" || state == "activating" {
+		t.Errorf("drm's unit after rm -f: %s", state)
+	}
+}
+
+// slowCreate is a runtime for e's sandbox: crun, whose create sleeps a
+// second first, so that a command's start waits for its unit's job.
+func slowCreate(t *testing.T, e *env) string {
+	t.Helper()
+	real, err := exec.LookPath("crun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := filepath.Join(e.dir, "slowcreate", "crun")
+	script := "#!/bin/sh\nfor a; do [ \"$a\" = create ] && sleep 1; done\nexec " + real + " \"$@\"\n"
+	if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return wrapper
 }
 
 // startThen runs `start name` in the sandbox's background and, once file

@@ -246,12 +246,8 @@ func checkDirectKilledEarly(t *testing.T, e *env) {
 // runs, which resolves only while its command lives.)
 func checkDirectStopDuringStart(t *testing.T, e *env) {
 	e = e.on(t)
-	e.sb.DumpOnFailure(t, "podunit-dsl.service")
-	e.must("create", "--name", "dsl", "--network", "none", "--runtime", slowCreate(t, e), "--stop-signal", "KILL", "bb", "sleep", "600")
-	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dsl") })
-	out := startThen(e, "dsl", "runtime-exe", e.shellLine("stop", "-t", "0", "dsl")+" >/dev/null 2>&1; echo stop=$?\n"+
-		"wait $cmd; echo start=$?")
-	if out != "stop=0\nstart=0\n" {
+	slowCreated(t, e, "dsl")
+	if out := whileStarting(e, "dsl", "stop", "-t", "0", "dsl"); out != "stop=0\nstart=0\n" {
 		t.Fatalf("stop while the start waits: %q, want both to succeed", out)
 	}
 	if st := e.field("dsl", "{{.State.Status}}"); st != "running" {
@@ -271,21 +267,15 @@ func checkDirectStopDuringStart(t *testing.T, e *env) {
 // running: before, that rm removed the container under the start).
 func checkDirectRemoveDuringStart(t *testing.T, e *env) {
 	e = e.on(t)
-	e.sb.DumpOnFailure(t, "podunit-drm.service")
-	e.must("create", "--name", "drm", "--network", "none", "--runtime", slowCreate(t, e), "--stop-signal", "KILL", "bb", "sleep", "600")
-	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "drm") })
-	out := startThen(e, "drm", "runtime-exe", e.shellLine("rm", "drm")+" >/dev/null 2>&1; echo rm=$?\n"+
-		"wait $cmd; echo start=$?")
-	if out != "rm=2\nstart=0\n" {
+	slowCreated(t, e, "drm")
+	if out := whileStarting(e, "drm", "rm", "drm"); out != "rm=2\nstart=0\n" {
 		t.Fatalf("rm while the start waits: %q, want the rm refused (2) after the start succeeded", out)
 	}
 	if st := e.field("drm", "{{.State.Status}}"); st != "running" {
 		t.Fatalf("drm after the start the rm waited for: %s, want running", st)
 	}
 	e.must("stop", "-t", "0", "drm")
-	out = startThen(e, "drm", "runtime-exe", e.shellLine("rm", "-f", "-t", "0", "drm")+" >/dev/null 2>&1; echo rm=$?\n"+
-		"wait $cmd; echo start=$?")
-	if out != "rm=0\nstart=0\n" {
+	if out := whileStarting(e, "drm", "rm", "-f", "-t", "0", "drm"); out != "rm=0\nstart=0\n" {
 		t.Fatalf("rm -f while the start waits: %q, want both to succeed", out)
 	}
 	if r := e.run("inspect", "drm"); r.code == 0 {
@@ -294,6 +284,21 @@ func checkDirectRemoveDuringStart(t *testing.T, e *env) {
 	if state := unitProp(t, e, "podunit-drm.service", "ActiveState"); state == "active" || state == "activating" {
 		t.Errorf("drm's unit after rm -f: %s", state)
 	}
+}
+
+// slowCreated creates container name, to run sleep on slowCreate's runtime.
+func slowCreated(t *testing.T, e *env, name string) {
+	t.Helper()
+	e.sb.DumpOnFailure(t, "podunit-"+name+".service")
+	e.must("create", "--name", name, "--network", "none", "--runtime", slowCreate(t, e), "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
+}
+
+// whileStarting runs the podunit command args while `start name` waits for
+// its unit's job; it returns both exits, as "VERB=N\nstart=N\n".
+func whileStarting(e *env, name string, args ...string) string {
+	return startThen(e, name, "runtime-exe", e.shellLine(args...)+" >/dev/null 2>&1; echo "+args[0]+"=$?\n"+
+		"wait $cmd; echo start=$?")
 }
 
 // slowCreate is a runtime for e's sandbox: crun, whose create sleeps a

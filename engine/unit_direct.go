@@ -97,9 +97,10 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		return unitstart.NotReported, err
 	}
 	t.Type, t.NotifyAccess = "forking", "" // no NOTIFY_SOCKET: the runtime would proxy it
+	// the output unitstart.Stdio gives a full start, as unit properties
 	switch c.Config.LogDriverName() {
 	case model.LogJournald:
-		if stderr, err := systemd.JournalStream(LogIdentifier(c), t.Name, 3); err == nil {
+		if stderr, err := unitstart.ErrStream(c, t.Name); err == nil {
 			defer stderr.Close() // systemd has its own copy once the unit is made
 			t.Properties = append(t.Properties, systemd.StderrProperty(stderr))
 		}

@@ -34,10 +34,17 @@ func Stdio(c *model.Container, unit string) (oci.Stdio, func(), error) {
 	case model.LogPassthrough:
 		return stdio, func() {}, nil
 	}
-	errStream, err := systemd.JournalStream(LogIdentifier(c), unit, 3)
+	errStream, err := ErrStream(c, unit)
 	if err != nil {
 		return stdio, func() {}, nil // the unit's stderr still reaches the journal
 	}
 	stdio.Err = errStream
 	return stdio, func() { errStream.Close() }, nil
+}
+
+// ErrStream is the journal stream a container's stderr goes to under the
+// journald log driver, filed under unit at priority 3 (stdout being the
+// unit's own stream, at the unit's priority).
+func ErrStream(c *model.Container, unit string) (*os.File, error) {
+	return systemd.JournalStream(LogIdentifier(c), unit, 3)
 }

@@ -22,13 +22,17 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	if err != nil {
 		return c, err
 	}
+	if e.directUnderWay(c) { // stopped once started
+		if c, err = e.awaitDirectStart(ctx, c); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case e.initialized(c): // by `pod init`: its unit holds the waiting init
 		return e.stopUnit(ctx, c, timeout)
 	case c.State.Status == model.Created:
-		// a direct start's init a killed command left waiting in its unit;
-		// a start under way is left to finish (directUnderWay)
-		if !e.directUnderWay(c) && e.stopUnstarted(ctx, c) {
+		// a direct start's init a killed command left waiting in its unit
+		if e.stopUnstarted(ctx, c) {
 			return e.Refresh(ctx, c.ID)
 		}
 		return c, nil
@@ -302,11 +306,13 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 }
 
 // awaitDirectStart waits until another command's direct start of c (whose
-// record says created, or exited from an earlier run) has ended (directUnderWay no longer holds) and returns
-// c's record then: as Podman's rm waits for a start that holds the
-// container's lock, the removal then takes what the start left (a running
-// container is refused without -f). Stopping the unit under the start
-// instead would fail that start with a canceled job.
+// record says created, or exited from an earlier run) has ended
+// (directUnderWay no longer holds) and returns c's record then. A direct
+// start lets go of c's lock while its unit's job runs; a stop or removal
+// that came meanwhile waits for it, as Podman's wait for the lock its start
+// holds throughout, and then stops or removes what the start left (a
+// running container is stopped; rm refuses it without -f). Stopping the
+// unit under the start instead would fail that start with a canceled job.
 func (e *Engine) awaitDirectStart(ctx context.Context, c *model.Container) (*model.Container, error) {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -317,15 +323,12 @@ func (e *Engine) awaitDirectStart(ctx context.Context, c *model.Container) (*mod
 		case <-tick.C:
 		}
 	}
-	now, err := e.store.Container(ctx, c.ID)
-	if errdefs.IsNotFound(err) {
-		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)
-	}
-	return now, err
+	return e.container(ctx, c.ID)
 }
 
 // removeStopped removes c under its lock unless a unit started it again
-// meanwhile; then it returns the running record for another stop. A --rm
+// meanwhile, or a direct start of it is under way (it made its link under
+// the lock); then it returns the record for another round. A --rm
 // container that its unit, or its attached run, removed on stopping is
 // removed already: no error.
 func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.Container, error) {
@@ -342,7 +345,7 @@ func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.
 		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)
 	case err != nil:
 		return nil, err
-	case now.State.Status == model.Running:
+	case now.State.Status == model.Running, e.directUnderWay(now):
 		return now, nil
 	}
 	return nil, e.removeLocked(ctx, now)

@@ -36,6 +36,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("the command killed before it queues the unit: the rootfs mounted once", func(t *testing.T) { checkDirectKilledEarly(t, e) })
 	t.Run("a stop while the start waits for its unit stops what the start left", func(t *testing.T) { checkDirectStopDuringStart(t, e) })
 	t.Run("an rm while the start waits for its unit waits for the start", func(t *testing.T) { checkDirectRemoveDuringStart(t, e) })
+	t.Run("an attached start while the start waits for its unit finds it running", func(t *testing.T) { checkDirectAttachDuringStart(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -287,6 +288,27 @@ func checkDirectRemoveDuringStart(t *testing.T, e *env) {
 	}
 }
 
+// checkDirectAttachDuringStart: an attached start (`start -a`) that comes
+// while a direct start waits for its unit's job waits for it and then finds
+// the container running (exit 125, as Podman's start --attach of a running
+// container: the same refusal as a start -a after it), where it made a second bundle and ran the runtime on the
+// same container beside the unit's create (crun: "cannot open status
+// file", both starts failing; seen in the churn test's restarts and runs).
+func checkDirectAttachDuringStart(t *testing.T, e *env) {
+	e = e.on(t)
+	slowCreated(t, e, "dat")
+	out := whileStarting(e, "dat", "start", "-a", "dat")
+	if out != "start=125\nstart=0\n" {
+		t.Fatalf("start -a while the start waits: %q, want it refused (125) once the start succeeded", out)
+	}
+	if r := e.run("start", "-a", "dat"); r.code != 125 || !strings.Contains(r.err, "already running") {
+		t.Fatalf("start -a of the running dat: exit %d, %q; want 125, already running", r.code, r.err)
+	}
+	if st := e.field("dat", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("dat after both starts: %s, want running", st)
+	}
+}
+
 // slowCreated creates container name, to run sleep on slowCreate's runtime.
 func slowCreated(t *testing.T, e *env, name string) {
 	t.Helper()
@@ -305,17 +327,30 @@ func whileStarting(e *env, name string, args ...string) string {
 // slowCreate is a runtime for e's sandbox: crun, whose create sleeps a
 // second first, so that a command's start waits for its unit's job.
 func slowCreate(t *testing.T, e *env) string {
+	return crunWrapper(t, e, "slowcreate", "for a; do [ \"$a\" = create ] && sleep 1; done\nexec CRUN \"$@\"")
+}
+
+// lingeringCreate is a runtime for e's sandbox: crun, whose create returns a
+// second after crun's own has made the container and written its pid file,
+// so that a start's unit job ends that much later: a test can kill the
+// start between the pid file and the release whatever the machine's load.
+func lingeringCreate(t *testing.T, e *env) string {
+	return crunWrapper(t, e, "lingeringcreate", "CRUN \"$@\"; rc=$?\nfor a; do [ \"$a\" = create ] && sleep 1; done\nexit $rc")
+}
+
+// crunWrapper writes a shell script named crun in e's directory dir, of
+// body with CRUN standing for crun's path, and returns its path.
+func crunWrapper(t *testing.T, e *env, dir, body string) string {
 	t.Helper()
 	real, err := exec.LookPath("crun")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrapper := filepath.Join(e.dir, "slowcreate", "crun")
-	script := "#!/bin/sh\nfor a; do [ \"$a\" = create ] && sleep 1; done\nexec " + real + " \"$@\"\n"
+	wrapper := filepath.Join(e.dir, dir, "crun")
 	if err := os.MkdirAll(filepath.Dir(wrapper), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\n"+strings.ReplaceAll(body, "CRUN", real)+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return wrapper
@@ -335,15 +370,16 @@ const killStart = "kill -9 $cmd; wait $cmd; echo exit=$?"
 
 // killDirectStart creates container name (args are create's options) and
 // SIGKILLs its `start` as the runtime's create in its unit writes the pid
-// file (the command still waits for the job, or records the init): its init
-// waits on its fifo in the active unit, the container recorded created. It
-// returns the container's ID.
+// file (the command still waits for the job: lingeringCreate, without which
+// a loaded machine's kill came after the release): its init waits on its
+// fifo in the active unit, the container recorded created. It returns the
+// container's ID.
 func killDirectStart(t *testing.T, e *env, name string, args ...string) string {
 	t.Helper()
 	unit := "podunit-" + name + ".service"
 	e.sb.DumpOnFailure(t, unit)
-	e.must(append(append([]string{"create", "--name", name, "--network", "none", "--stop-signal", "KILL"}, args...),
-		"bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")...)
+	e.must(append(append([]string{"create", "--name", name, "--network", "none", "--stop-signal", "KILL",
+		"--runtime", lingeringCreate(t, e)}, args...), "bb", "sh", "-c", "echo up-"+name+"; exec sleep 600")...)
 	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", name) })
 	id := e.field(name, "{{.ID}}")
 	if out := startThen(e, name, "pidfile", killStart); !strings.HasSuffix(out, "exit=137\n") {

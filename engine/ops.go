@@ -22,10 +22,8 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	if err != nil {
 		return c, err
 	}
-	if e.directUnderWay(c) { // stopped once started
-		if c, err = e.awaitDirectStart(ctx, c); err != nil {
-			return nil, err
-		}
+	if c, err = e.awaitDirectStart(ctx, c); err != nil { // stopped once started
+		return nil, err
 	}
 	switch {
 	case e.initialized(c): // by `pod init`: its unit holds the waiting init
@@ -273,10 +271,8 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		return err
 	}
 	for range removeAttempts {
-		if e.directUnderWay(c) { // recorded created, or exited from a run before
-			if c, err = e.awaitDirectStart(ctx, c); err != nil {
-				return err
-			}
+		if c, err = e.awaitDirectStart(ctx, c); err != nil {
+			return err
 		}
 		if c.State.Status == model.Created {
 			e.stopUnstarted(ctx, c)
@@ -307,13 +303,17 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 
 // awaitDirectStart waits until another command's direct start of c (whose
 // record says created, or exited from an earlier run) has ended
-// (directUnderWay no longer holds) and returns c's record then. A direct
+// (directUnderWay no longer holds) and returns c's record then; c itself
+// where none is under way. A direct
 // start lets go of c's lock while its unit's job runs; a stop or removal
 // that came meanwhile waits for it, as Podman's wait for the lock its start
 // holds throughout, and then stops or removes what the start left (a
 // running container is stopped; rm refuses it without -f). Stopping the
 // unit under the start instead would fail that start with a canceled job.
 func (e *Engine) awaitDirectStart(ctx context.Context, c *model.Container) (*model.Container, error) {
+	if !e.directUnderWay(c) {
+		return c, nil
+	}
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for e.directUnderWay(c) {

@@ -201,17 +201,17 @@ func directArgv(argv []string, id string) bool {
 
 // directUnderWay reports whether a command's direct start of c waits for
 // its unit's start job: the link the unit's line runs is there and resolves,
-// which it does only while that command lives (oci.UnitCreate). A stop
-// leaves such a start alone, as it leaves any created container: the start
-// then finishes, and a stop after it stops the container.
+// which it does only while that command lives (oci.UnitCreate). Stop, rm
+// and an attached start wait for such a start (awaitDirectStart).
 func (e *Engine) directUnderWay(c *model.Container) bool {
 	_, err := os.Stat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
 	return err == nil
 }
 
-// stopUnstarted stops the unit of c, recorded created, whose bundle exists:
-// a direct start of it is under way, or its command was killed before it
-// recorded the init, which waits in the active unit. The unit's create runs
+// stopUnstarted stops the unit of c, recorded created, whose bundle exists
+// with no start under way (its callers wait for one first): a direct
+// start's command was killed before it recorded the init, which waits in
+// the active unit. The unit's create runs
 // without the container's lock, and removing c under it would leave an
 // active unit whose init nobody releases; a `stop` that left it would leave
 // the init. A created container has no bundle otherwise: only such a stop

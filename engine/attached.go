@@ -199,28 +199,19 @@ func (e *Engine) prepareAttached(ctx context.Context, ref string, console *specs
 	if err != nil {
 		return nil, nil, "", nil, err
 	}
-	var unlock func()
-	for {
-		if unlock, err = e.lock(ctx, c.ID); err != nil {
-			return nil, nil, "", nil, err
-		}
-		if c, err = e.Refresh(ctx, c.ID); err != nil {
-			unlock()
-			return nil, nil, "", nil, err
-		}
-		if c.State.Status == model.Running || c.State.Status == model.Stopping {
-			unlock()
-			return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
-		}
-		if !e.directUnderWay(c) {
-			break
-		}
-		// another command's start of c waits for its unit's job, without the
-		// lock: a bundle made here would be the same runtime container's
+	// the lock waits for another command's direct start under way: a bundle
+	// made beside it would be the same runtime container's
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	if c, err = e.Refresh(ctx, c.ID); err != nil {
 		unlock()
-		if c, err = e.awaitDirectStart(ctx, c); err != nil {
-			return nil, nil, "", nil, err
-		}
+		return nil, nil, "", nil, err
+	}
+	if c.State.Status == model.Running || c.State.Status == model.Stopping {
+		unlock()
+		return nil, nil, "", nil, fmt.Errorf("container %q is already running: %w", c.Name, errdefs.ErrConflict)
 	}
 	if err := e.rootlessPodHere(ctx, c, true); err != nil {
 		e.releasePodNS()

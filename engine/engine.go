@@ -189,8 +189,30 @@ func (e *Engine) unitArgs(verb, id string) []string {
 	return append(args, "container", verb, id)
 }
 
-// lock takes the container's lock, honouring ctx.
+// lock takes the container's lock for a command, honouring ctx. Where
+// another command's direct start of the container waits for its unit's job
+// (startDirect lets go of the lock meanwhile), it lets go and waits until
+// that start holds the lock again and is done (awaitStart): every verb meets
+// a start under way after it, as Podman's meet its start's lock. What
+// systemd runs for the container's unit takes lockInUnit instead: the
+// start's job may wait for it.
 func (e *Engine) lock(ctx context.Context, id string) (func(), error) {
+	for {
+		unlock, err := e.lockInUnit(ctx, id)
+		if err != nil || !e.startUnderWay(id) {
+			return unlock, err
+		}
+		unlock()
+		if err := e.awaitStart(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// lockInUnit takes the container's lock, honouring ctx, whatever start is
+// under way: for the processes of the container's own unit (its cleanup,
+// the full unit-start), which a direct start's job waits for.
+func (e *Engine) lockInUnit(ctx context.Context, id string) (func(), error) {
 	return e.lockWhile(ctx, id, func() bool {
 		ok, err := e.store.HasContainer(context.WithoutCancel(ctx), id)
 		return ok || err != nil // unsure: keep the lock file

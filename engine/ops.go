@@ -22,9 +22,6 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	if err != nil {
 		return c, err
 	}
-	if c, err = e.awaitDirectStart(ctx, c); err != nil { // stopped once started
-		return nil, err
-	}
 	switch {
 	case e.initialized(c): // by `pod init`: its unit holds the waiting init
 		return e.stopUnit(ctx, c, timeout)
@@ -46,11 +43,23 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 	return e.stopAttached(ctx, c, timeout)
 }
 
-// container finds a container and brings its status up to date.
+// container finds a container and brings its status up to date, after
+// another command's direct start of it under way: a verb meets the
+// container as that start leaves it, as it would at the lock.
 func (e *Engine) container(ctx context.Context, ref string) (*model.Container, error) {
 	c, err := e.store.Container(ctx, ref)
 	if err != nil {
 		return nil, err
+	}
+	if e.startUnderWay(c.ID) {
+		// through the lock, not only until the link is gone: the start
+		// holds the lock again before it removes the link, until it has
+		// recorded how it went
+		unlock, err := e.lock(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		unlock()
 	}
 	c, err = e.Refresh(ctx, c.ID)
 	if errdefs.IsNotFound(err) {
@@ -271,9 +280,6 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 		return err
 	}
 	for range removeAttempts {
-		if c, err = e.awaitDirectStart(ctx, c); err != nil {
-			return err
-		}
 		if c.State.Status == model.Created {
 			e.stopUnstarted(ctx, c)
 		}
@@ -301,34 +307,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 	return fmt.Errorf("container %q was started again while being removed: %w", c.Name, errdefs.ErrConflict)
 }
 
-// awaitDirectStart waits until another command's direct start of c (whose
-// record says created, or exited from an earlier run) has ended
-// (directUnderWay no longer holds) and returns c's record then; c itself
-// where none is under way. A direct
-// start lets go of c's lock while its unit's job runs; a stop or removal
-// that came meanwhile waits for it, as Podman's wait for the lock its start
-// holds throughout, and then stops or removes what the start left (a
-// running container is stopped; rm refuses it without -f). Stopping the
-// unit under the start instead would fail that start with a canceled job.
-func (e *Engine) awaitDirectStart(ctx context.Context, c *model.Container) (*model.Container, error) {
-	if !e.directUnderWay(c) {
-		return c, nil
-	}
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for e.directUnderWay(c) {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-tick.C:
-		}
-	}
-	return e.container(ctx, c.ID)
-}
-
-// removeStopped removes c under its lock unless a unit started it again
-// meanwhile, or a direct start of it is under way (it made its link under
-// the lock); then it returns the record for another round. A --rm
+// removeStopped removes c under its lock unless it was started again
+// meanwhile (a unit, or a direct start the lock waited for); then it
+// returns the record for another round. A --rm
 // container that its unit, or its attached run, removed on stopping is
 // removed already: no error.
 func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.Container, error) {
@@ -345,7 +326,7 @@ func (e *Engine) removeStopped(ctx context.Context, c *model.Container) (*model.
 		return nil, fmt.Errorf("container %q was removed by another command: %w", c.Name, errdefs.ErrNotFound)
 	case err != nil:
 		return nil, err
-	case now.State.Status == model.Running, e.directUnderWay(now):
+	case now.State.Status == model.Running:
 		return now, nil
 	}
 	return nil, e.removeLocked(ctx, now)

@@ -262,7 +262,7 @@ func (e *Engine) UnitStart(ctx context.Context, ref string, initOnly bool) error
 			return err
 		}
 	}
-	unlock, err := e.lock(ctx, c.ID)
+	unlock, err := e.lockInUnit(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -437,7 +437,7 @@ func (e *Engine) Cleanup(ctx context.Context, ref string, exitCode, exitStatus s
 	if err != nil {
 		return err
 	}
-	unlock, err := e.lock(ctx, c.ID)
+	unlock, err := e.lockInUnit(ctx, c.ID)
 	if err != nil {
 		return err
 	}

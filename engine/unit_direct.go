@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -64,12 +65,10 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 			}
 		}
 		if _, err := os.Lstat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink)); err == nil {
-			// another command's direct start of c waits for its job (it lets
-			// go of the lock meanwhile): this start joins that unit's start
-			// job. The link is there even if it no longer resolves (not
-			// directUnderWay, as a stop asks): a command killed after it
-			// queued the job leaves a create running on this bundle, which a
-			// new bundle in its place would pull from under it.
+			// a command killed after it queued its unit's job (the lock
+			// waited for one alive: startUnderWay) left a create running on
+			// this bundle, which a new bundle in its place would pull from
+			// under it: this start joins that unit's start job.
 			unlock()
 			return unitstart.NotReported, e.startTransient(ctx, conn, t, c.ID)
 		}
@@ -118,9 +117,11 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		return unitstart.NotReported, err
 	}
 	// Not under the lock: a create that fails ends the job only once the
-	// unit's cleanup (ExecStopPost=), which takes the lock, is done. The job
-	// is waited for to its end, even by a command told to stop: a create
-	// left running would leave an init waiting with no record.
+	// unit's cleanup (ExecStopPost=), which takes the lock, is done. Other
+	// commands' locks wait meanwhile, for the link (startUnderWay), until
+	// this start holds the lock again. The job is waited for to its end,
+	// even by a command told to stop: a create left running would leave an
+	// init waiting with no record.
 	unlock()
 	ctx = context.WithoutCancel(ctx)
 	jobErr := j.Wait(ctx)
@@ -128,6 +129,7 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		return unitstart.NotReported, err
 	}
 	defer unlock()
+	create.Unlink()
 	pid := 0
 	if jobErr == nil {
 		pid, err = rt.UnitCreated(c.ID, bundle)
@@ -199,17 +201,44 @@ func directArgv(argv []string, id string) bool {
 	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
 }
 
-// directUnderWay reports whether a command's direct start of c waits for
-// its unit's start job: the link the unit's line runs is there and resolves,
-// which it does only while that command lives (oci.UnitCreate). Stop, rm
-// and an attached start wait for such a start (awaitDirectStart).
-func (e *Engine) directUnderWay(c *model.Container) bool {
-	_, err := os.Stat(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
+// startUnderWay reports whether another command's direct start of
+// container id is under way without the container's lock: the link the
+// unit's line runs is there and resolves, which it does only while the
+// command that made it lives (oci.UnitCreate), and it is not this
+// process's. The start removes the link once it holds the lock again after
+// its unit's job, and lets go of the lock when it is done: a command's lock
+// and lookups wait for such a start (lock, container).
+func (e *Engine) startUnderWay(id string) bool {
+	link := filepath.Join(e.bundleDir(id), oci.UnitExeLink)
+	target, err := os.Readlink(link)
+	if err != nil || oci.UnitCreateStarter(target) == os.Getpid() {
+		return false
+	}
+	_, err = os.Stat(link)
 	return err == nil
 }
 
+// awaitStart waits until no other command's direct start of container id
+// is under way (startUnderWay), polling every 10 ms, or ctx is done. The
+// start may still hold the lock then: lock takes it after.
+func (e *Engine) awaitStart(ctx context.Context, id string) error {
+	if !e.startUnderWay(id) {
+		return nil
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for e.startUnderWay(id) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
 // stopUnstarted stops the unit of c, recorded created, whose bundle exists
-// with no start under way (its callers wait for one first): a direct
+// with no start under way (c's lookup waited for one): a direct
 // start's command was killed before it recorded the init, which waits in
 // the active unit. The unit's create runs
 // without the container's lock, and removing c under it would leave an

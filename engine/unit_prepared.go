@@ -148,7 +148,7 @@ func (e *Engine) unprepare(ctx context.Context, c *model.Container, plan string)
 // handed it to systemd already (its Pid). It reports whether the plan was
 // the start's own: if not, the full unit-start goes on.
 func (e *Engine) unitStartPlanned(ctx context.Context, id, nonce string) (bool, error) {
-	unlock, err := e.lock(ctx, id)
+	unlock, err := e.lockInUnit(ctx, id)
 	if err != nil {
 		return true, err
 	}

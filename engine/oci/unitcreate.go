@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -57,7 +59,7 @@ const unitShell = `if [ -e "$$1" ]; then exec "$$1" --root "$$2"%s --log-format=
 // not make itself; otherwise to the runtime's binary through this process's
 // root (/proc/PID/root/...). Either way it resolves only while this process
 // lives, so that a link a killed command left tells no start under way
-// (engine's directUnderWay), and the unit does not name /proc/PID/...
+// (engine's startUnderWay), and the unit does not name /proc/PID/...
 // itself, which could be another process's once this one is gone.
 func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate, error) {
 	pidFile := bundlePidFile(bundle)
@@ -88,16 +90,36 @@ func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate,
 	return u, nil
 }
 
+// UnitCreateStarter is the pid of the process whose UnitCreate made a
+// bundle's link with target (as os.Readlink reads it): the process that
+// queued the unit; 0 where target names none.
+func UnitCreateStarter(target string) int {
+	rest, ok := strings.CutPrefix(target, "/proc/")
+	if !ok {
+		return 0
+	}
+	pid, _, _ := strings.Cut(rest, "/")
+	n, err := strconv.Atoi(pid)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
 // procFD is this process's descriptor fd as another process opens it.
 func procFD(fd int) string { return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd) }
 
-// Close removes the link, so the unit's shell line falls back from now on,
-// and closes the log.
-func (u *UnitCreate) Close() {
+// Unlink removes the link, so the unit's shell line falls back from now on.
+func (u *UnitCreate) Unlink() {
 	if u.link != "" {
 		_ = os.Remove(u.link)
 		u.link = ""
 	}
+}
+
+// Close removes the link (Unlink) and closes the log.
+func (u *UnitCreate) Close() {
+	u.Unlink()
 	if u.log != nil {
 		u.log.Close()
 		u.log = nil

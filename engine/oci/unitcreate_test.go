@@ -43,6 +43,9 @@ func TestUnitCreate(t *testing.T) {
 			if target, err := os.Readlink(filepath.Join(bundle, UnitExeLink)); err != nil || target != wantTarget {
 				t.Errorf("link to %q (%v), want %q", target, err, wantTarget)
 			}
+			if target, _ := os.Readlink(filepath.Join(bundle, UnitExeLink)); UnitCreateStarter(target) != os.Getpid() {
+				t.Errorf("the link %q names starter %d, want this process %d", target, UnitCreateStarter(target), os.Getpid())
+			}
 			run := func() string {
 				// as systemd runs it: "$$" is its escape of "$"
 				argv := append([]string(nil), u.Argv...)
@@ -90,5 +93,22 @@ func TestUnitCreate(t *testing.T) {
 	defer u.Close()
 	if target, err := os.Readlink(u.link); err != nil || target != fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), r.sealed().fd) {
 		t.Errorf("crun's link to %q (%v)", target, err)
+	}
+}
+
+func TestUnitCreateStarter(t *testing.T) {
+	for target, want := range map[string]int{
+		"/proc/4242/fd/7":            4242,
+		"/proc/17/root/usr/bin/crun": 17,
+		"/usr/bin/crun":              0,
+		"crun":                       0,
+		"/proc/self/fd/3":            0,
+		"/proc/0/fd/3":               0,
+		"/proc/-3/fd/3":              0,
+		"/proc/":                     0,
+	} {
+		if got := UnitCreateStarter(target); got != want {
+			t.Errorf("UnitCreateStarter(%q) = %d, want %d", target, got, want)
+		}
 	}
 }

@@ -37,6 +37,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("a stop while the start waits for its unit stops what the start left", func(t *testing.T) { checkDirectStopDuringStart(t, e) })
 	t.Run("an rm while the start waits for its unit waits for the start", func(t *testing.T) { checkDirectRemoveDuringStart(t, e) })
 	t.Run("an attached start while the start waits for its unit finds it running", func(t *testing.T) { checkDirectAttachDuringStart(t, e) })
+	t.Run("exec and kill while the start waits for its unit reach its init", func(t *testing.T) { checkDirectVerbsDuringStart(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -306,6 +307,28 @@ func checkDirectAttachDuringStart(t *testing.T, e *env) {
 	}
 	if st := e.field("dat", "{{.State.Status}}"); st != "running" {
 		t.Fatalf("dat after both starts: %s, want running", st)
+	}
+}
+
+// checkDirectVerbsDuringStart: the verbs that do not stop or remove meet a
+// start under way after it too (the engine's lookup and lock wait for it,
+// not each verb): an `exec` that comes while a direct start waits for its
+// unit's job runs in the container the start left running, and a `kill`
+// kills it. Before, each found the container created, not running, and
+// failed (125).
+func checkDirectVerbsDuringStart(t *testing.T, e *env) {
+	e = e.on(t)
+	slowCreated(t, e, "dvx")
+	if out := whileStarting(e, "dvx", "exec", "dvx", "true"); out != "exec=0\nstart=0\n" {
+		t.Fatalf("exec while the start waits: %q, want both to succeed", out)
+	}
+	e.must("stop", "-t", "0", "dvx")
+	if out := whileStarting(e, "dvx", "kill", "dvx"); out != "kill=0\nstart=0\n" {
+		t.Fatalf("kill while the start waits: %q, want both to succeed", out)
+	}
+	eventually(t, 10*time.Second, "dvx exited", func() bool { return e.field("dvx", "{{.State.Status}}") == "exited" })
+	if code := e.field("dvx", "{{.State.ExitCode}}"); code != "137" {
+		t.Fatalf("dvx after the kill that waited for its start: exit code %s, want 137", code)
 	}
 }
 

@@ -51,15 +51,8 @@ func (e *Engine) container(ctx context.Context, ref string) (*model.Container, e
 	if err != nil {
 		return nil, err
 	}
-	if e.startUnderWay(c.ID) {
-		// through the lock, not only until the link is gone: the start
-		// holds the lock again before it removes the link, until it has
-		// recorded how it went
-		unlock, err := e.lock(ctx, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		unlock()
+	if err := e.afterStart(ctx, c.ID); err != nil {
+		return nil, err
 	}
 	c, err = e.Refresh(ctx, c.ID)
 	if errdefs.IsNotFound(err) {

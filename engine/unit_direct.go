@@ -237,6 +237,23 @@ func (e *Engine) awaitStart(ctx context.Context, id string) error {
 	return nil
 }
 
+// afterStart returns once no other command's direct start of container id
+// is under way (startUnderWay) or ctx is done: it passes through the lock,
+// not only until the link is gone, because the start holds the lock again
+// before it removes the link, until it has recorded how it went. For a
+// verb that reads the record without the lock.
+func (e *Engine) afterStart(ctx context.Context, id string) error {
+	if !e.startUnderWay(id) {
+		return nil
+	}
+	unlock, err := e.lock(ctx, id)
+	if err != nil {
+		return err
+	}
+	unlock()
+	return nil
+}
+
 // stopUnstarted stops the unit of c, recorded created, whose bundle exists
 // with no start under way (c's lookup waited for one): a direct
 // start's command was killed before it recorded the init, which waits in

@@ -26,6 +26,9 @@ func (e *Engine) Wait(ctx context.Context, ref string) (int, error) {
 		return 0, err
 	}
 	for {
+		if err := e.afterStart(ctx, c.ID); err != nil { // the run it starts is the one waited for
+			return 0, err
+		}
 		cur, err := e.Refresh(ctx, c.ID)
 		if errdefs.IsNotFound(err) {
 			return e.removedExit(ctx, c.ID, fmt.Errorf("container %q was removed before it ended: %w", c.Name, errdefs.ErrNotFound))

@@ -38,6 +38,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("an rm while the start waits for its unit waits for the start", func(t *testing.T) { checkDirectRemoveDuringStart(t, e) })
 	t.Run("an attached start while the start waits for its unit finds it running", func(t *testing.T) { checkDirectAttachDuringStart(t, e) })
 	t.Run("exec and kill while the start waits for its unit reach its init", func(t *testing.T) { checkDirectVerbsDuringStart(t, e) })
+	t.Run("a wait while the start waits for its unit waits for that run", func(t *testing.T) { checkDirectWaitDuringStart(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -329,6 +330,26 @@ func checkDirectVerbsDuringStart(t *testing.T, e *env) {
 	eventually(t, 10*time.Second, "dvx exited", func() bool { return e.field("dvx", "{{.State.Status}}") == "exited" })
 	if code := e.field("dvx", "{{.State.ExitCode}}"); code != "137" {
 		t.Fatalf("dvx after the kill that waited for its start: exit code %s, want 137", code)
+	}
+}
+
+// checkDirectWaitDuringStart: a `wait` that comes while a direct start waits
+// for its unit's job waits for the run that start begins, not for the one
+// before it: the container exits 3 on its first run and 4 after, and the
+// wait prints 4 (on the build before it printed the 3 recorded at once).
+func checkDirectWaitDuringStart(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dvw.service")
+	e.must("create", "--name", "dvw", "--network", "none", "--runtime", slowCreate(t, e), "bb",
+		"sh", "-c", "if [ -e /ran ]; then sleep 1; exit 4; fi; touch /ran; exit 3")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dvw") })
+	e.must("start", "dvw")
+	if code := strings.TrimSpace(e.must("wait", "dvw")); code != "3" {
+		t.Fatalf("dvw's first run: wait printed %q, want 3", code)
+	}
+	out := startThen(e, "dvw", "runtime-exe", e.shellLine("wait", "dvw")+"; wait $cmd; echo start=$?")
+	if out != "4\nstart=0\n" {
+		t.Fatalf("wait while the start waits: %q, want the second run's 4 and the start's success", out)
 	}
 }
 

@@ -199,7 +199,7 @@ func (e *Engine) unitArgs(verb, id string) []string {
 func (e *Engine) lock(ctx context.Context, id string) (func(), error) {
 	for {
 		unlock, err := e.lockInUnit(ctx, id)
-		if err != nil || !e.startUnderWay(id) {
+		if err != nil || e.startUnderWay(id) == 0 {
 			return unlock, err
 		}
 		unlock()

@@ -2,11 +2,13 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/oci"
@@ -201,33 +203,53 @@ func directArgv(argv []string, id string) bool {
 	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
 }
 
-// startUnderWay reports whether another command's direct start of
-// container id is under way without the container's lock: the link the
-// unit's line runs is there and resolves, which it does only while the
-// command that made it lives (oci.UnitCreate), and it is not this
-// process's. The start removes the link once it holds the lock again after
-// its unit's job, and lets go of the lock when it is done: a command's lock
-// and lookups wait for such a start (lock, container).
-func (e *Engine) startUnderWay(id string) bool {
+// startUnderWay is the pid of another command whose direct start of
+// container id is under way without the container's lock, 0 where none
+// is: the link the unit's line runs is there and resolves, which it does
+// only while the command that made it lives, and its target names that
+// command (oci.UnitCreate, oci.UnitCreateStarter), not this process. The
+// start removes the link once it holds the lock again after its unit's
+// job, and lets go of the lock when it is done: a command's lock and
+// lookups wait for such a start (lock, afterStart).
+func (e *Engine) startUnderWay(id string) int {
 	link := filepath.Join(e.bundleDir(id), oci.UnitExeLink)
 	target, err := os.Readlink(link)
-	if err != nil || oci.UnitCreateStarter(target) == os.Getpid() {
-		return false
+	if err != nil {
+		return 0
 	}
-	_, err = os.Stat(link)
-	return err == nil
+	pid := oci.UnitCreateStarter(target)
+	if pid == os.Getpid() {
+		return 0
+	}
+	if _, err := os.Stat(link); err != nil {
+		return 0
+	}
+	return pid
 }
 
 // awaitStart waits until no other command's direct start of container id
-// is under way (startUnderWay), polling every 10 ms, or ctx is done. The
-// start may still hold the lock then: lock takes it after.
+// is under way (startUnderWay), polling every 10 ms, as a wait at the lock
+// would: it says after lockNotice who starts the container, and gives up
+// after the lock timeout (a conflict naming the starter) or when ctx is
+// done. The start may still hold the lock then: lock takes it after.
 func (e *Engine) awaitStart(ctx context.Context, id string) error {
-	if !e.startUnderWay(id) {
+	pid := e.startUnderWay(id)
+	if pid == 0 {
 		return nil
 	}
+	began, noticed := time.Now(), false
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for e.startUnderWay(id) {
+	for ; pid != 0; pid = e.startUnderWay(id) {
+		waited := time.Since(began)
+		if e.cfg.LockTimeout > 0 && waited >= e.cfg.LockTimeout {
+			return fmt.Errorf("%s is still being started by %s after %s: %w",
+				lockObject(id), locks.ProcessHolder(id, pid), e.cfg.LockTimeout, errdefs.ErrConflict)
+		}
+		if !noticed && waited >= lockNotice && e.cfg.Warn != nil {
+			e.cfg.Warn(fmt.Errorf("%s is being started by %s; waiting", lockObject(id), locks.ProcessHolder(id, pid)))
+			noticed = true
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -243,7 +265,7 @@ func (e *Engine) awaitStart(ctx context.Context, id string) error {
 // before it removes the link, until it has recorded how it went. For a
 // verb that reads the record without the lock.
 func (e *Engine) afterStart(ctx context.Context, id string) error {
-	if !e.startUnderWay(id) {
+	if e.startUnderWay(id) == 0 {
 		return nil
 	}
 	unlock, err := e.lock(ctx, id)

@@ -40,6 +40,12 @@ func (h Holder) String() string {
 	return fmt.Sprintf("process %d (%s)", h.Pid, h.Command)
 }
 
+// ProcessHolder is id's holder, process pid, with its command line: for a
+// caller that knows who holds an object by other means than the lock.
+func ProcessHolder(id string, pid int) Holder {
+	return Holder{ID: id, Pid: pid, Command: commandOf(pid)}
+}
+
 // holderOf finds who holds an flock on f's file: the FLOCK line of
 // /proc/locks (not a "->" waiter line) with f's device and inode.
 func holderOf(id string, f *os.File) Holder {

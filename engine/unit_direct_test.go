@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/oci"
+)
+
+// TestAwaitStart: a start under way is told by its link to a live process
+// other than this one (as oci.UnitCreate makes it, through that process's
+// root); a wait for it says who starts the container after lockNotice,
+// gives up after the lock timeout naming the starter, and ends when the
+// starter is gone (its link no longer resolves).
+func TestAwaitStart(t *testing.T) {
+	e := &Engine{runDir: t.TempDir()}
+	id := strings.Repeat("ab", 32)
+	bundle := e.bundleDir(id)
+	if err := os.MkdirAll(bundle, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(bundle, oci.UnitExeLink)
+	if pid := e.startUnderWay(id); pid != 0 {
+		t.Fatalf("no link: a start by %d", pid)
+	}
+
+	// this process's own link is no other command's start
+	if err := os.Symlink(fmt.Sprintf("/proc/%d/root/bin/sh", os.Getpid()), link); err != nil {
+		t.Fatal(err)
+	}
+	if pid := e.startUnderWay(id); pid != 0 {
+		t.Fatalf("this process's own link: a start by %d", pid)
+	}
+	_ = os.Remove(link)
+
+	starter := exec.Command("sleep", "60")
+	if err := starter.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ended := sync.OnceFunc(func() { _ = starter.Process.Kill(); _ = starter.Wait() })
+	defer ended()
+	spid := starter.Process.Pid
+	if err := os.Symlink(fmt.Sprintf("/proc/%d/root/bin/sh", spid), link); err != nil {
+		t.Fatal(err)
+	}
+	if pid := e.startUnderWay(id); pid != spid {
+		t.Fatalf("a live starter's link: start by %d, want %d", pid, spid)
+	}
+
+	e.cfg.LockTimeout = 200 * time.Millisecond
+	err := e.awaitStart(context.Background(), id)
+	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), fmt.Sprintf("process %d (sleep 60)", spid)) {
+		t.Fatalf("the wait past the lock timeout: %v, want a conflict naming process %d (sleep 60)", err, spid)
+	}
+
+	e.cfg.LockTimeout = 0
+	var warned []string
+	e.cfg.Warn = func(err error) { warned = append(warned, err.Error()) }
+	go func() { time.Sleep(lockNotice + 300*time.Millisecond); ended() }()
+	began := time.Now()
+	if err := e.awaitStart(context.Background(), id); err != nil {
+		t.Fatalf("the wait for a starter that ends: %v", err)
+	}
+	if d := time.Since(began); d < lockNotice {
+		t.Errorf("the wait ended after %s, before its starter", d)
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "is being started by process") {
+		t.Errorf("notices: %q, want one naming the starter", warned)
+	}
+	if pid := e.startUnderWay(id); pid != 0 {
+		t.Errorf("a dead starter's link: a start by %d", pid)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = os.Remove(link)
+	if err := os.Symlink(fmt.Sprintf("/proc/%d/root/bin/sh", os.Getppid()), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.awaitStart(ctx, id); err != context.Canceled {
+		t.Errorf("a wait whose context is done: %v", err)
+	}
+}

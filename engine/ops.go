@@ -27,8 +27,12 @@ func (e *Engine) Stop(ctx context.Context, ref string, timeout *uint) (*model.Co
 		return e.stopUnit(ctx, c, timeout)
 	case c.State.Status == model.Created:
 		// a direct start's init a killed command left waiting in its unit
-		if e.stopUnstarted(ctx, c) {
+		now, asked := e.stopUnstarted(ctx, c)
+		switch {
+		case asked:
 			return e.Refresh(ctx, c.ID)
+		case now != nil && now.State.Status != model.Created:
+			return e.Stop(ctx, c.ID, timeout) // started since c was read: stop that
 		}
 		return c, nil
 	case c.State.Status != model.Running:
@@ -274,7 +278,9 @@ func (e *Engine) Remove(ctx context.Context, ref string, o RemoveOptions) error 
 	}
 	for range removeAttempts {
 		if c.State.Status == model.Created {
-			e.stopUnstarted(ctx, c)
+			if now, _ := e.stopUnstarted(ctx, c); now != nil {
+				c = now // started since it was read, maybe
+			}
 		}
 		if c.State.Status == model.Running || c.State.Status == model.Stopping {
 			if !o.Force {

@@ -277,26 +277,40 @@ func (e *Engine) afterStart(ctx context.Context, id string) error {
 }
 
 // stopUnstarted stops the unit of c, recorded created, whose bundle exists
-// with no start under way (c's lookup waited for one): a direct
-// start's command was killed before it recorded the init, which waits in
-// the active unit. The unit's create runs
-// without the container's lock, and removing c under it would leave an
+// with no start under way: a direct start's command was killed before it
+// recorded the init, which waits in the active unit. It decides under c's
+// lock, which waits for a start under way and which a start takes to make
+// its bundle, so that the unit it stops is no start's that began after c
+// was read; it stops the unit after letting go, since the unit's cleanup
+// takes the lock. (A start that comes between finds the leftover and
+// finishes it; the stop then stops that.) Removing c instead would leave an
 // active unit whose init nobody releases; a `stop` that left it would leave
 // the init. A created container has no bundle otherwise: only such a stop
-// or removal asks systemd. It reports whether it asked.
-func (e *Engine) stopUnstarted(ctx context.Context, c *model.Container) bool {
+// or removal asks systemd. It returns c's record as read under the lock
+// (nil where it could not read it) and whether it asked systemd.
+func (e *Engine) stopUnstarted(ctx context.Context, c *model.Container) (*model.Container, bool) {
 	if _, err := os.Stat(e.bundleDir(c.ID)); err != nil || !systemd.Available() {
-		return false
+		return c, false
+	}
+	unlock, err := e.lock(ctx, c.ID)
+	if err != nil {
+		return nil, false
+	}
+	now, err := e.store.Container(ctx, c.ID)
+	_, statErr := os.Stat(e.bundleDir(c.ID))
+	unlock()
+	if err != nil || now.State.Status != model.Created || statErr != nil {
+		return now, false
 	}
 	conn, err := e.connect(ctx)
 	if err != nil {
-		return false
+		return now, false
 	}
 	defer conn.Close()
-	unit := c.State.Unit
+	unit := now.State.Unit
 	if unit == "" {
-		unit = names.ContainerUnit(c.Name, c.ID)
+		unit = names.ContainerUnit(now.Name, now.ID)
 	}
-	_ = conn.Stop(ctx, unit) // its cleanup takes the lock, not held here
-	return true
+	_ = conn.Stop(ctx, unit)
+	return now, true
 }

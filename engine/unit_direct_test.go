@@ -89,3 +89,18 @@ func TestAwaitStart(t *testing.T) {
 		t.Errorf("a wait whose context is done: %v", err)
 	}
 }
+
+// BenchmarkStartUnderWay: what the check costs every lock and lookup of a
+// container when no start is under way (its bundle without the link).
+func BenchmarkStartUnderWay(b *testing.B) {
+	e := &Engine{runDir: b.TempDir()}
+	id := strings.Repeat("cd", 32)
+	if err := os.MkdirAll(e.bundleDir(id), 0o700); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if e.startUnderWay(id) != 0 {
+			b.Fatal("a start under way")
+		}
+	}
+}

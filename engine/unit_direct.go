@@ -53,14 +53,15 @@ func (e *Engine) startDirect(ctx context.Context, conn *systemd.Conn, c *model.C
 		return unitstart.NotReported, err
 	}
 	if _, err := os.Stat(e.bundleDir(c.ID)); err == nil {
-		// A bundle: another command's start of c is under way or finished
-		// since c was read (before the lock), or a killed one's is left.
+		// A bundle: another command's start of c finished since c was read
+		// (the lock waited for one under way), or a killed one's is left.
 		now, err := e.store.Container(ctx, c.ID)
-		if err == nil && now.State.Status == model.Running {
+		switch {
+		case err != nil:
+		case now.State.Status == model.Running:
 			unlock() // started meanwhile: its bundle is no leftover to finish
 			return unitstart.ReportedRunning, nil
-		}
-		if err == nil {
+		default:
 			if pid := e.directLeftover(ctx, conn, now, t.Name); pid > 0 {
 				defer unlock()
 				return e.finishDirect(ctx, conn, c, nil, pid, t.Name)

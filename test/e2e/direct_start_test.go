@@ -39,6 +39,7 @@ func TestDirectStart(t *testing.T) {
 	t.Run("an attached start while the start waits for its unit finds it running", func(t *testing.T) { checkDirectAttachDuringStart(t, e) })
 	t.Run("exec and kill while the start waits for its unit reach its init", func(t *testing.T) { checkDirectVerbsDuringStart(t, e) })
 	t.Run("a wait while the start waits for its unit waits for that run", func(t *testing.T) { checkDirectWaitDuringStart(t, e) })
+	t.Run("--lock-timeout ends a wait for a start, naming it", func(t *testing.T) { checkDirectStartLockTimeout(t, e) })
 }
 
 // checkDirectUnit fails t unless container name runs in unit as a direct
@@ -350,6 +351,29 @@ func checkDirectWaitDuringStart(t *testing.T, e *env) {
 	out := startThen(e, "dvw", "runtime-exe", e.shellLine("wait", "dvw")+"; wait $cmd; echo start=$?")
 	if out != "4\nstart=0\n" {
 		t.Fatalf("wait while the start waits: %q, want the second run's 4 and the start's success", out)
+	}
+}
+
+// checkDirectStartLockTimeout: the wait for another command's start under
+// way is bounded by --lock-timeout as a wait at the lock is: an exec during
+// a start whose create takes 3 s gives up after 1 s with exit 125, naming
+// the starting command, and the start goes on to succeed.
+func checkDirectStartLockTimeout(t *testing.T, e *env) {
+	e = e.on(t)
+	e.sb.DumpOnFailure(t, "podunit-dlt.service")
+	slower := crunWrapper(t, e, "slowercreate", "for a; do [ \"$a\" = create ] && sleep 3; done\nexec CRUN \"$@\"")
+	e.must("create", "--name", "dlt", "--network", "none", "--runtime", slower, "--stop-signal", "KILL", "bb", "sleep", "600")
+	t.Cleanup(func() { e.run("rm", "-f", "-t", "0", "dlt") })
+	out := startThen(e, "dlt", "runtime-exe", "echo start-pid=$cmd\n"+
+		e.shellLine("--lock-timeout", "1s", "exec", "dlt", "true")+" 2>&1; echo exec=$?\n"+
+		"wait $cmd; echo start=$?")
+	pid, _, _ := strings.Cut(strings.TrimPrefix(out, "start-pid="), "\n")
+	if !strings.Contains(out, "exec=125\n") || !strings.HasSuffix(out, "start=0\n") ||
+		!strings.Contains(out, "is still being started by process "+pid+" (") {
+		t.Fatalf("exec --lock-timeout 1s during a 3 s start: %q, want exit 125 naming the start's process, and the start to succeed", out)
+	}
+	if st := e.field("dlt", "{{.State.Status}}"); st != "running" {
+		t.Fatalf("dlt after its start: %s, want running", st)
 	}
 }
 

@@ -19,7 +19,7 @@ func (e *Engine) lockOptions() locks.Options {
 	o := locks.Options{Timeout: e.cfg.LockTimeout, NoticeAfter: lockNotice}
 	if e.cfg.Warn != nil {
 		o.OnWait = func(h locks.Holder) {
-			e.cfg.Warn(fmt.Errorf("%s is locked by %s; waiting", lockObject(h.ID), h))
+			e.cfg.Warn(fmt.Errorf("%s is %s by %s; waiting", lockObject(h.ID), h.Holding(), h))
 		}
 	}
 	return o

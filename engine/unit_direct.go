@@ -2,13 +2,10 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
-	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/oci"
@@ -229,35 +226,11 @@ func (e *Engine) startUnderWay(id string) int {
 }
 
 // awaitStart waits until no other command's direct start of container id
-// is under way (startUnderWay), polling every 10 ms, as a wait at the lock
-// would: it says after lockNotice who starts the container, and gives up
-// after the lock timeout (a conflict naming the starter) or when ctx is
-// done. The start may still hold the lock then: lock takes it after.
+// is under way (startUnderWay), as a wait for the lock would (reported
+// after a while, bounded by --lock-timeout: locks.Dir.AwaitRelease), or
+// ctx is done. The start may still hold the lock then: lock takes it after.
 func (e *Engine) awaitStart(ctx context.Context, id string) error {
-	pid := e.startUnderWay(id)
-	if pid == 0 {
-		return nil
-	}
-	began, noticed := time.Now(), false
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for ; pid != 0; pid = e.startUnderWay(id) {
-		waited := time.Since(began)
-		if e.cfg.LockTimeout > 0 && waited >= e.cfg.LockTimeout {
-			return fmt.Errorf("%s is still being started by %s after %s: %w",
-				lockObject(id), locks.ProcessHolder(id, pid), e.cfg.LockTimeout, errdefs.ErrConflict)
-		}
-		if !noticed && waited >= lockNotice && e.cfg.Warn != nil {
-			e.cfg.Warn(fmt.Errorf("%s is being started by %s; waiting", lockObject(id), locks.ProcessHolder(id, pid)))
-			noticed = true
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
-	}
-	return nil
+	return e.locks.AwaitRelease(ctx, id, "being started", func() int { return e.startUnderWay(id) })
 }
 
 // afterStart returns once no other command's direct start of container id

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,14 +13,16 @@ import (
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/engine/locks"
 	"github.com/podunit/podunit/engine/oci"
 )
 
 // TestAwaitStart: a start under way is told by its link to a live process
 // other than this one (as oci.UnitCreate makes it, through that process's
-// root); a wait for it says who starts the container after lockNotice,
-// gives up after the lock timeout naming the starter, and ends when the
-// starter is gone (its link no longer resolves).
+// root); a wait for it, the lock's (locks.Dir.AwaitRelease with the
+// engine's options), says who starts the container after the notice's
+// delay, gives up after the lock timeout naming the starter, and ends when
+// the starter is gone (its link no longer resolves).
 func TestAwaitStart(t *testing.T) {
 	e := &Engine{runDir: t.TempDir()}
 	id := strings.Repeat("ab", 32)
@@ -55,26 +58,39 @@ func TestAwaitStart(t *testing.T) {
 		t.Fatalf("a live starter's link: start by %d, want %d", pid, spid)
 	}
 
-	e.cfg.LockTimeout = 200 * time.Millisecond
-	err := e.awaitStart(context.Background(), id)
-	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), fmt.Sprintf("process %d (sleep 60)", spid)) {
-		t.Fatalf("the wait past the lock timeout: %v, want a conflict naming process %d (sleep 60)", err, spid)
+	var mu sync.Mutex
+	var warned []string
+	e.cfg.Warn = func(err error) { mu.Lock(); warned = append(warned, err.Error()); mu.Unlock() }
+	withLocks := func(timeout time.Duration) {
+		o := e.lockOptions() // the engine's, with a shorter notice
+		o.Timeout, o.NoticeAfter = timeout, 100*time.Millisecond
+		var err error
+		if e.locks, err = locks.NewWith(t.TempDir(), o); err != nil {
+			t.Fatal(err)
+		}
 	}
 
-	e.cfg.LockTimeout = 0
-	var warned []string
-	e.cfg.Warn = func(err error) { warned = append(warned, err.Error()) }
-	go func() { time.Sleep(lockNotice + 300*time.Millisecond); ended() }()
+	withLocks(300 * time.Millisecond)
+	err := e.awaitStart(context.Background(), id)
+	if want := fmt.Sprintf("still being started by process %d (sleep 60)", spid); !errdefs.IsConflict(err) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("the wait past the lock timeout: %v, want a conflict with %q", err, want)
+	}
+
+	withLocks(0)
+	warned = nil
+	go func() { time.Sleep(400 * time.Millisecond); ended() }()
 	began := time.Now()
 	if err := e.awaitStart(context.Background(), id); err != nil {
 		t.Fatalf("the wait for a starter that ends: %v", err)
 	}
-	if d := time.Since(began); d < lockNotice {
+	if d := time.Since(began); d < 400*time.Millisecond {
 		t.Errorf("the wait ended after %s, before its starter", d)
 	}
-	if len(warned) != 1 || !strings.Contains(warned[0], "is being started by process") {
-		t.Errorf("notices: %q, want one naming the starter", warned)
+	mu.Lock()
+	if want := fmt.Sprintf("container %s is being started by process %d (sleep 60); waiting", id[:12], spid); len(warned) != 1 || warned[0] != want {
+		t.Errorf("notices: %q, want once %q", warned, want)
 	}
+	mu.Unlock()
 	if pid := e.startUnderWay(id); pid != 0 {
 		t.Errorf("a dead starter's link: a start by %d", pid)
 	}
@@ -85,7 +101,7 @@ func TestAwaitStart(t *testing.T) {
 	if err := os.Symlink(fmt.Sprintf("/proc/%d/root/bin/sh", os.Getppid()), link); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.awaitStart(ctx, id); err != context.Canceled {
+	if err := e.awaitStart(ctx, id); !errors.Is(err, context.Canceled) {
 		t.Errorf("a wait whose context is done: %v", err)
 	}
 }

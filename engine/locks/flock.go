@@ -55,7 +55,10 @@ func lockFile(ctx context.Context, path string, wait bool, w *waitNotice) (*os.F
 
 // flock takes an exclusive flock on f, polling until ctx is done if wait.
 func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
-	delay := firstPoll
+	var who func() Holder
+	if w != nil {
+		who = func() Holder { return holderOf(w.id, f) }
+	}
 	for polls := 1; ; polls++ {
 		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
 		switch {
@@ -68,14 +71,19 @@ func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
 		case !wait:
 			return errHeld
 		}
-		w.tick(f)
-		if err := sleep(ctx, delay); err != nil {
-			return w.gaveUp(f, err)
-		}
-		if polls >= fastPolls {
-			delay = min(2*delay, maxPoll)
+		w.tick(who)
+		if err := sleep(ctx, pollDelay(polls)); err != nil {
+			return w.gaveUp(who, err)
 		}
 	}
+}
+
+// pollDelay is the pause after a wait's poll number polls (from 1).
+func pollDelay(polls int) time.Duration {
+	if polls <= fastPolls {
+		return firstPoll
+	}
+	return min(firstPoll<<min(polls-fastPolls, 8), maxPoll)
 }
 
 // sleep waits for d or until ctx is done.
@@ -131,22 +139,23 @@ type waitNotice struct {
 	deadline bool // the context's deadline is opts.Timeout's
 }
 
-// tick tells OnWait of the holder once the wait is long enough.
-func (w *waitNotice) tick(f *os.File) {
+// tick tells OnWait of the holder (who finds it) once the wait is long
+// enough.
+func (w *waitNotice) tick(who func() Holder) {
 	if w == nil || w.told || w.opts.OnWait == nil || time.Since(w.start) < w.opts.NoticeAfter {
 		return
 	}
 	w.told = true
-	w.opts.OnWait(holderOf(w.id, f))
+	w.opts.OnWait(who())
 }
 
 // gaveUp turns the end of a wait that opts.Timeout set into ErrConflict
-// naming the holder; other ends come back as they are.
-func (w *waitNotice) gaveUp(f *os.File, err error) error {
+// naming the holder (who finds it); other ends come back as they are.
+func (w *waitNotice) gaveUp(who func() Holder, err error) error {
 	if w == nil || !w.deadline || !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return &timeoutError{holder: holderOf(w.id, f), after: w.opts.Timeout}
+	return &timeoutError{holder: who(), after: w.opts.Timeout}
 }
 
 // timeoutError is a wait for a lock that ran out of time.
@@ -156,5 +165,5 @@ type timeoutError struct {
 }
 
 func (e *timeoutError) Error() string {
-	return fmt.Sprintf("still locked by %s after %s", e.holder, e.after)
+	return fmt.Sprintf("still %s by %s after %s", e.holder.Holding(), e.holder, e.after)
 }

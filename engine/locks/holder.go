@@ -28,6 +28,15 @@ type Holder struct {
 	ID      string // the lock's name
 	Pid     int    // 0 if unknown
 	Command string // the holder's command line, shortened; "" if unknown
+	How     string // how it holds the object where not by the lock (AwaitRelease)
+}
+
+// Holding is how h holds its object: "locked", or its How.
+func (h Holder) Holding() string {
+	if h.How == "" {
+		return "locked"
+	}
+	return h.How
 }
 
 func (h Holder) String() string {

@@ -2,6 +2,7 @@ package locks
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -93,5 +94,49 @@ func TestRemoveIdleSparesAHeldLock(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(dir, "c2.lock")); !os.IsNotExist(err) {
 		t.Errorf("the idle lock file remains: %v", err)
+	}
+}
+
+// TestAwaitRelease: a hold by other means than the lock file is waited out
+// as the lock is: OnWait hears once who holds it and how, the timeout is a
+// conflict saying how and naming the holder, a holder that lets go ends the
+// wait, and no holder means no wait.
+func TestAwaitRelease(t *testing.T) {
+	var mu sync.Mutex
+	var told []Holder
+	l, err := NewWith(t.TempDir(), Options{Timeout: 300 * time.Millisecond, NoticeAfter: 50 * time.Millisecond,
+		OnWait: func(h Holder) { mu.Lock(); told = append(told, h); mu.Unlock() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	self := func() int { return os.Getpid() }
+	err = l.AwaitRelease(context.Background(), "c1", "being started", self)
+	want := "still being started by process " + strconv.Itoa(os.Getpid()) + " ("
+	if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("a hold past the timeout: %v, want a conflict with %q", err, want)
+	}
+	mu.Lock()
+	if len(told) != 1 || told[0].ID != "c1" || told[0].Pid != os.Getpid() || told[0].Holding() != "being started" {
+		t.Errorf("OnWait heard %+v, want once, c1 being started by %d", told, os.Getpid())
+	}
+	mu.Unlock()
+
+	polls := 0
+	lets := func() int {
+		if polls++; polls < 5 {
+			return os.Getpid()
+		}
+		return 0
+	}
+	if err := l.AwaitRelease(context.Background(), "c1", "being started", lets); err != nil || polls != 5 {
+		t.Fatalf("a holder that lets go at the 5th look: %v after %d looks", err, polls)
+	}
+	if err := l.AwaitRelease(context.Background(), "c1", "being started", func() int { return 0 }); err != nil {
+		t.Fatalf("no holder: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.AwaitRelease(ctx, "c1", "being started", self); !errors.Is(err, context.Canceled) || errdefs.IsConflict(err) {
+		t.Errorf("a wait whose context is done: %v, want canceled, no conflict", err)
 	}
 }

@@ -107,12 +107,11 @@ func (l *Dir) lock(ctx context.Context, id string, wait bool) (func(), error) {
 	if err := checkLockID(id); err != nil {
 		return nil, err
 	}
-	w := &waitNotice{id: id, opts: l.opts, start: time.Now()}
-	if wait && l.opts.Timeout > 0 {
+	var w *waitNotice
+	if wait {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, l.opts.Timeout)
+		ctx, cancel, w = l.waiting(ctx, id)
 		defer cancel()
-		w.deadline = true
 	}
 	if err := l.enter(ctx, id, wait); err != nil {
 		return nil, lockErr(id, err)
@@ -126,6 +125,45 @@ func (l *Dir) lock(ctx context.Context, id string, wait bool) (func(), error) {
 		unlockFile(f)
 		l.leave(id)
 	}), nil
+}
+
+// AwaitRelease waits while holder names a process that holds id by other
+// means than its lock file (its pid; 0: none does), as a wait for the lock
+// itself waits: polled on the same schedule, told to Options.OnWait (the
+// Holder says how, as how: "being started") and bounded by
+// Options.Timeout (ErrConflict naming the holder), or until ctx is done.
+func (l *Dir) AwaitRelease(ctx context.Context, id, how string, holder func() int) error {
+	pid := holder()
+	if pid == 0 {
+		return nil
+	}
+	ctx, cancel, w := l.waiting(ctx, id)
+	defer cancel()
+	who := func() Holder {
+		h := ProcessHolder(id, pid)
+		h.How = how
+		return h
+	}
+	for polls := 1; pid != 0; polls++ {
+		w.tick(who)
+		if err := sleep(ctx, pollDelay(polls)); err != nil {
+			return lockErr(id, w.gaveUp(who, err))
+		}
+		pid = holder()
+	}
+	return nil
+}
+
+// waiting is ctx bounded by Options.Timeout and the notice of a wait for
+// id that begins now.
+func (l *Dir) waiting(ctx context.Context, id string) (context.Context, context.CancelFunc, *waitNotice) {
+	w := &waitNotice{id: id, opts: l.opts, start: time.Now()}
+	if l.opts.Timeout <= 0 {
+		return ctx, func() {}, w
+	}
+	ctx, cancel := context.WithTimeout(ctx, l.opts.Timeout)
+	w.deadline = true
+	return ctx, cancel, w
 }
 
 // lockErr names the lock in err, and classes a held lock as a conflict.

@@ -369,7 +369,7 @@ func checkDirectStartLockTimeout(t *testing.T, e *env) {
 		"wait $cmd; echo start=$?")
 	pid, _, _ := strings.Cut(strings.TrimPrefix(out, "start-pid="), "\n")
 	if !strings.Contains(out, "exec=125\n") || !strings.HasSuffix(out, "start=0\n") ||
-		!strings.Contains(out, "is still being started by process "+pid+" (") {
+		!strings.Contains(out, "still being started by process "+pid+" (") {
 		t.Fatalf("exec --lock-timeout 1s during a 3 s start: %q, want exit 125 naming the start's process, and the start to succeed", out)
 	}
 	if st := e.field("dlt", "{{.State.Status}}"); st != "running" {

@@ -154,8 +154,10 @@ func (m *Manager) removeHost(ctx context.Context, n Network) error {
 	pin := Pinned{Dir: m.removerDir(n.Name)}
 	if !bridge && !keeper && !pin.Has(Net) {
 		// never used, taken down already, or its bridge deleted by hand:
-		// no teardown left to stop aardvark-dns, so tell it itself
-		return m.dropDNSNotify(n)
+		// no teardown left to stop aardvark-dns, so tell it itself; a
+		// removal killed in its last Unpin (or in Pin, before the
+		// namespace) left the place mounted with nothing in it
+		return errors.Join(Unpin(pin.Dir), m.dropDNSNotify(n))
 	}
 	if err := m.cycle(ctx, n, pin); err != nil {
 		return fmt.Errorf("network %q: taking its bridge and rules down: %w", n.Name, err)

@@ -135,6 +135,29 @@ func TestKeeperKeepsTheBridge(t *testing.T) {
 	}
 }
 
+// TestRemoveFinishesAKilledUnpin: a network rm killed after its teardown,
+// between Unpin's unmount of the namespace and of its place, left the place
+// mounted and no bridge or keeper; a re-run removes the place too.
+func TestRemoveFinishesAKilledUnpin(t *testing.T) {
+	if !inNetNS(t) {
+		return
+	}
+	m, n := defaultNetworkManager(t)
+	dir := m.removerDir(n.Name)
+	if err := privateDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, Net), nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Remove(context.Background(), n, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) || strings.Contains(sh(t, "cat /proc/self/mountinfo"), dir) {
+		t.Fatalf("network rm left its namespace's place: %v", err)
+	}
+}
+
 // defaultNetworkManager is a manager in a temporary folder with the
 // default network added.
 func defaultNetworkManager(t *testing.T) (*Manager, Network) {

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -52,6 +53,13 @@ func TestStopPasta(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		// Start returns once the exec is past its point of no return, a
+		// moment before the new command line is readable in /proc.
+		for deadline := time.Now().Add(10 * time.Second); !pastaOf(cmd.Process.Pid, name); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: command line never readable", name)
+			}
+		}
 		return cmd
 	}
 	other := start(filepath.Join(dir, "other.pid"))
@@ -64,8 +72,9 @@ func TestStopPasta(t *testing.T) {
 	if err := StopPasta(pidFile); err != nil {
 		t.Fatal(err)
 	}
-	if cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(other.Process.Pid) + "/cmdline"); len(cmdline) == 0 {
-		t.Error("another process was killed")
+	// Not reaped by anyone but this test: killed, it would be a zombie.
+	if stat, err := os.ReadFile("/proc/" + strconv.Itoa(other.Process.Pid) + "/stat"); err != nil || bytes.Contains(stat, []byte(") Z ")) {
+		t.Errorf("another process was killed: %q %v", stat, err)
 	}
 	mine := start(pidFile)
 	if err := os.WriteFile(pidFile, []byte(strconv.Itoa(mine.Process.Pid)+"\n"), 0o600); err != nil {

@@ -28,10 +28,17 @@ func (e *Engine) volumeDir() volume.Dir {
 }
 
 // lockVolume takes a volume's lock. A volume lock is never held while
-// waiting for a container's lock.
+// waiting for a container's lock. As a container's, its unlock removes the
+// lock file if the volume is gone (a create that failed, a use that lost a
+// race to volume rm).
 func (e *Engine) lockVolume(ctx context.Context, name string) (func(), error) {
-	return e.locks.Lock(ctx, "volume-"+name)
+	return e.lockWhile(ctx, volumeLock(name), func() bool {
+		ok, err := e.VolumeExists(context.WithoutCancel(ctx), name)
+		return ok || err != nil // unsure: keep the lock file
+	})
 }
+
+func volumeLock(name string) string { return "volume-" + name }
 
 // VolumeCreate records a volume, then makes its directory. A crash in
 // between leaves a record whose directory the first use makes.
@@ -116,6 +123,11 @@ func (e *Engine) VolumeUsers(ctx context.Context, name string) ([]*model.Contain
 // does, less stopping running ones.
 func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) error {
 	v, err := e.store.Volume(ctx, name)
+	if errdefs.IsNotFound(err) && names.Validate("volume", name) == nil {
+		// a create killed before its record was written left its
+		// lock file: the removal of that name finishes it
+		_ = e.locks.RemoveIdle(volumeLock(name))
+	}
 	if err != nil {
 		return err
 	}
@@ -141,7 +153,7 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 			return err
 		}
 	}
-	return e.locks.Remove("volume-" + name) // held since above
+	return e.locks.Remove(volumeLock(name)) // held since above
 }
 
 // removeVolumeUsers removes the containers that use a volume, after

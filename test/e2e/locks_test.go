@@ -30,7 +30,8 @@ func lockFiles(t *testing.T, e *env) []string {
 
 // TestLockFilesGoWithTheirObjects: rm, run --rm, pod rm and volume rm
 // leave no lock file behind (715 were found in one run root), nor do a
-// failed create and a removal that finds its object gone.
+// failed create and a removal that finds its object gone; a volume rm of a
+// name whose create was killed removes its lock file.
 func TestLockFilesGoWithTheirObjects(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil, "runc")
@@ -60,6 +61,15 @@ func TestLockFilesGoWithTheirObjects(t *testing.T) {
 	e.must("rm", "a")
 	e.must("volume", "rm", "v")
 	e.must("pod", "rm", "-f", "p")
+	// a volume create killed after it took its lock, before its record:
+	// the removal of that name, which finds no volume, takes the file
+	killed := filepath.Join(e.dir, "run", "podunit", "locks", "volume-k.lock")
+	if err := os.WriteFile(killed, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.run("volume", "rm", "-f", "k"); r.code != 1 || !strings.Contains(r.err, `no volume with name "k"`) {
+		t.Errorf("volume rm of a volume never made: exit %d, %q", r.code, r.err)
+	}
 	if left := lockFiles(t, e); len(left) != 0 {
 		t.Errorf("lock files remain after everything was removed: %v", left)
 	}

@@ -25,6 +25,12 @@ func (k *checker) orphanVolumes(ctx context.Context) error {
 		if !ent.IsDir() || kn.volumes[name] || names.Validate("volume", name) != nil {
 			continue
 		}
+		if _, marked := dir.Removal(name); marked {
+			k.found("volume", name, "directory of a removed volume, whose removal was interrupted", false, FixedRemoved, func() error {
+				return k.e.finishVolumeRemoval(ctx, name)
+			})
+			continue
+		}
 		k.found("volume", name, "volume directory without a record", false, FixedRecord, func() error {
 			return k.rebuildVolume(ctx, dir, name)
 		})

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -116,17 +117,22 @@ func (e *Engine) VolumeUsers(ctx context.Context, name string) ([]*model.Contain
 	return e.store.VolumeUsers(ctx, name)
 }
 
-// VolumeRemove deletes a volume: its record, then its directory (a crash
-// in between leaves a directory the next create of that name clears). A
-// volume in use is refused with ErrConflict naming its users; with force,
+// VolumeRemove deletes a volume: it marks its directory as being removed,
+// deletes its record, then its directory (and an image volume's storage
+// container). A kill after the record went leaves a marked directory,
+// which the next `volume rm` of that name (answering that there is no such
+// volume) or system check finishes; an unmarked directory without a
+// record is a volume whose record was lost, which system check rebuilds.
+// A volume in use is refused with ErrConflict naming its users; with force,
 // the users are removed first if none is running, as `podman volume rm -f`
 // does, less stopping running ones.
 func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) error {
 	v, err := e.store.Volume(ctx, name)
 	if errdefs.IsNotFound(err) && names.Validate("volume", name) == nil {
-		// a create killed before its record was written left its
-		// lock file: the removal of that name finishes it
-		_ = e.locks.RemoveIdle(volumeLock(name))
+		// what a killed removal or create of that name left
+		if ferr := e.finishVolumeRemoval(ctx, name); ferr != nil {
+			return ferr
+		}
 	}
 	if err != nil {
 		return err
@@ -141,19 +147,51 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 		return err
 	}
 	defer unlock()
-	if err := e.store.RemoveVolume(ctx, name); err != nil {
+	dir := e.volumeDir()
+	if err := dir.MarkRemoval(name, v.Options["storage"]); err != nil {
 		return err
 	}
+	if err := e.store.RemoveVolume(ctx, name); err != nil {
+		return errors.Join(err, dir.Unmark(name))
+	}
 	e.volumeEvent(v, "remove")
+	return errors.Join(e.removeVolumeFiles(name, v.Options["storage"]),
+		e.locks.Remove(volumeLock(name))) // held since above
+}
+
+// removeVolumeFiles deletes what volume name kept on disk: its directory
+// and, for an image volume, its storage container. The caller holds the
+// volume's lock and its record is gone.
+func (e *Engine) removeVolumeFiles(name, storage string) error {
 	if err := e.volumeDir().Remove(name); err != nil {
 		return err
 	}
-	if v.Driver == DriverImage {
-		if err := e.images.DeleteRootfs(v.Options["storage"]); err != nil {
-			return err
-		}
+	if storage != "" {
+		return e.images.DeleteRootfs(storage)
 	}
-	return e.locks.Remove(volumeLock(name)) // held since above
+	return nil
+}
+
+// finishVolumeRemoval finishes what a killed command left of volume name,
+// which has no record: a removal's marked directory, a create's lock
+// file. A volume recorded meanwhile is left alone.
+func (e *Engine) finishVolumeRemoval(ctx context.Context, name string) error {
+	unlock, err := e.lockVolume(ctx, name) // its unlock drops the lock file
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if ok, err := e.VolumeExists(ctx, name); ok || err != nil {
+		return err
+	}
+	storage, marked := e.volumeDir().Removal(name)
+	if !marked {
+		return nil
+	}
+	if storage != "" && !names.IsID(storage) {
+		return fmt.Errorf("volume %s: its removal mark names %q, not a storage container ID: %w", name, storage, errdefs.ErrInvalidArgument)
+	}
+	return e.removeVolumeFiles(name, storage)
 }
 
 // removeVolumeUsers removes the containers that use a volume, after

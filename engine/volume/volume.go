@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/internal/atomicfile"
 )
 
 // Options are a local volume's checked --opt settings.
@@ -249,6 +250,50 @@ func (d Dir) Mounted(name string) (bool, error) {
 	return isMountpoint(d.data(name))
 }
 
+// removalMark is the file in a volume's directory that says its removal
+// has begun; it holds the ID of the storage container that goes with the
+// volume (an image volume's), or nothing.
+const removalMark = "removing"
+
+// MarkRemoval notes in name's directory (made if missing: an image volume
+// has none) that its removal has begun, before its record goes: a
+// directory so marked whose record is gone is what a killed removal left,
+// not a volume whose record was lost. storage is the ID of the storage
+// container to delete with it, or "".
+func (d Dir) MarkRemoval(name, storage string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(d.path(name), 0o700); err != nil {
+		return fmt.Errorf("volume %s: %w", name, err)
+	}
+	if err := atomicfile.WriteVolatile(filepath.Join(d.path(name), removalMark), []byte(storage), 0o600); err != nil {
+		return fmt.Errorf("volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// Unmark takes back MarkRemoval, for a removal that was refused.
+func (d Dir) Unmark(name string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(d.path(name), removalMark)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// Removal reports whether name's directory is marked as being removed,
+// and the storage container the mark names.
+func (d Dir) Removal(name string) (storage string, marked bool) {
+	if checkName(name) != nil {
+		return "", false
+	}
+	data, err := os.ReadFile(filepath.Join(d.path(name), removalMark))
+	return strings.TrimSpace(string(data)), err == nil
+}
+
 // Remove unmounts the volume's tmpfs if mounted and deletes its directory
 // (never a bind volume's host directory). Removing what is gone is not an
 // error, so a re-run finishes what a crash left.
@@ -264,6 +309,15 @@ func (d Dir) Remove(name string) error {
 		}
 		if err := unix.Unmount(data, unix.MNT_DETACH); err != nil {
 			return fmt.Errorf("volume %s: unmounting its tmpfs: %w", name, err)
+		}
+	}
+	// the removal mark goes last, so a removal cut short stays marked
+	entries, _ := os.ReadDir(d.path(name))
+	for _, e := range entries {
+		if e.Name() != removalMark {
+			if err := os.RemoveAll(filepath.Join(d.path(name), e.Name())); err != nil {
+				return fmt.Errorf("volume %s: %w", name, err)
+			}
 		}
 	}
 	if err := os.RemoveAll(d.path(name)); err != nil {

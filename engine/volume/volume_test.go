@@ -171,3 +171,46 @@ func TestTmpfsMountedAtUseUnmountedAtRemove(t *testing.T) {
 		t.Errorf("after Remove: %v", err)
 	}
 }
+
+// TestRemovalMark: a mark is read back with its storage ID (an image
+// volume has no directory before it), taken back by Unmark, and gone with
+// Remove; a name that is not a file name is refused.
+func TestRemovalMark(t *testing.T) {
+	d := Dir(t.TempDir())
+	if _, marked := d.Removal("v"); marked {
+		t.Fatal("a volume never marked reads as marked")
+	}
+	id := strings.Repeat("ab", 32)
+	if err := d.MarkRemoval("v", id); err != nil {
+		t.Fatal(err)
+	}
+	if got, marked := d.Removal("v"); !marked || got != id {
+		t.Fatalf("Removal = %q, %v; want %q, true", got, marked, id)
+	}
+	if err := d.Unmark("v"); err != nil {
+		t.Fatal(err)
+	}
+	if _, marked := d.Removal("v"); marked {
+		t.Fatal("marked after Unmark")
+	}
+	if err := d.Create("w", Options{UID: -1, GID: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.MarkRemoval("w", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, marked := d.Removal("w"); !marked || got != "" {
+		t.Fatalf("Removal(w) = %q, %v", got, marked)
+	}
+	for _, n := range []string{"v", "w"} {
+		if err := d.Remove(n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(d.path(n)); !os.IsNotExist(err) {
+			t.Errorf("%s after Remove: %v", n, err)
+		}
+	}
+	if err := d.MarkRemoval("../x", ""); !errdefs.IsInvalidArgument(err) {
+		t.Errorf("MarkRemoval(../x) = %v", err)
+	}
+}

@@ -22,6 +22,7 @@ func TestVolumeOnHostWithRunc(t *testing.T) {
 	t.Run("ls inspect exists prune", func(t *testing.T) { checkVolumeVerbs(t, e) })
 	t.Run("export and import", func(t *testing.T) { checkVolumeExportImport(t, e) })
 	t.Run("bad input", func(t *testing.T) { checkVolumeBadInput(t, e) })
+	t.Run("a removal cut short after its record", func(t *testing.T) { checkVolumeRemovalFinished(t, e) })
 }
 
 // volumeData is the host directory of a plain volume.
@@ -243,4 +244,46 @@ func checkVolumeBadInput(t *testing.T, e *env) {
 		})
 	}
 	e.must("volume", "rm", "taken")
+}
+
+// checkVolumeRemovalFinished: a volume rm that stops after the record went
+// (here its directory holds an immutable file; a kill leaves the same)
+// leaves a directory marked as being removed: system check names it
+// without taking it for a lost record, and both the next volume rm of that
+// name (which still says there is no such volume) and check's repair
+// remove it. A create of that name starts empty.
+func checkVolumeRemovalFinished(t *testing.T, e *env) {
+	e = e.on(t)
+	for _, finish := range [][]string{{"volume", "rm", "cut"}, {"system", "check", "--repair"}, {"volume", "create", "cut"}} {
+		e.must("run", "--rm", "-v", "cut:/v", "bb", "sh", "-c", "echo data > /v/f")
+		stuck := filepath.Join(volumeData(e, "cut"), "f")
+		e.sh("chattr +i " + stuck)
+		r := e.run("volume", "rm", "cut")
+		e.sh("chattr -i " + stuck)
+		if r.code == 0 || !strings.Contains(r.err, "operation not permitted") {
+			t.Fatalf("volume rm over an immutable file: exit %d, %q", r.code, r.err)
+		}
+		if out := e.must("volume", "ls", "-q"); strings.Contains(out, "cut") {
+			t.Errorf("volume ls after the cut removal: %q", out)
+		}
+		if r := e.run("system", "check"); r.code != 125 || !strings.Contains(r.out, "cut") || !strings.Contains(r.out, "removal was interrupted") {
+			t.Errorf("system check after the cut removal: exit %d, %q", r.code, r.out)
+		}
+		r = e.run(finish...)
+		switch {
+		case finish[1] == "rm" && (r.code != 1 || !strings.Contains(r.err, `no volume with name "cut"`)),
+			finish[1] != "rm" && r.code != 0:
+			t.Errorf("%v after the cut removal: exit %d, %q", finish, r.code, r.err)
+		}
+		if finish[1] == "create" {
+			if got := e.must("run", "--rm", "-v", "cut:/v", "bb", "ls", "-A", "/v"); got != "" {
+				t.Errorf("a volume created after a cut removal holds %q", got)
+			}
+			e.must("volume", "rm", "cut")
+		}
+		if _, err := os.Stat(filepath.Dir(volumeData(e, "cut"))); !os.IsNotExist(err) {
+			t.Errorf("after %v the volume's directory is still there: %v", finish, err)
+		}
+		checkClean(t, e)
+	}
 }

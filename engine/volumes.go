@@ -79,6 +79,9 @@ func (e *Engine) recordVolume(ctx context.Context, v *model.Volume, ignore bool,
 		return nil, err
 	}
 	defer unlock()
+	if err := e.finishRemoval(ctx, v.Name); err != nil { // of an earlier volume of that name
+		return nil, err
+	}
 	if err := e.store.AddVolume(ctx, v); err != nil {
 		if errdefs.IsAlreadyExists(err) && ignore {
 			return e.store.Volume(ctx, v.Name)
@@ -173,20 +176,26 @@ func (e *Engine) removeVolumeFiles(name, storage string) error {
 }
 
 // finishVolumeRemoval finishes what a killed command left of volume name,
-// which has no record: a removal's marked directory, a create's lock
-// file. A volume recorded meanwhile is left alone.
+// which has no record: a removal's marked directory, a create's lock file.
 func (e *Engine) finishVolumeRemoval(ctx context.Context, name string) error {
 	unlock, err := e.lockVolume(ctx, name) // its unlock drops the lock file
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if ok, err := e.VolumeExists(ctx, name); ok || err != nil {
-		return err
-	}
+	return e.finishRemoval(ctx, name)
+}
+
+// finishRemoval deletes the marked directory (and the storage container
+// the mark names) that a removal of volume name cut short left, unless a
+// volume of that name is recorded. The caller holds the volume's lock.
+func (e *Engine) finishRemoval(ctx context.Context, name string) error {
 	storage, marked := e.volumeDir().Removal(name)
 	if !marked {
 		return nil
+	}
+	if ok, err := e.VolumeExists(ctx, name); ok || err != nil {
+		return err
 	}
 	if storage != "" && !names.IsID(storage) {
 		return fmt.Errorf("volume %s: its removal mark names %q, not a storage container ID: %w", name, storage, errdefs.ErrInvalidArgument)

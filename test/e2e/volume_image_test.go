@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,7 +28,29 @@ func TestImageVolumeOnHost(t *testing.T) {
 	if r := e.run("rmi", "bb"); r.code == 0 {
 		t.Fatal("rmi removed the image an image volume is made of")
 	}
+	// a removal cut short after the record went (its directory, which
+	// an image volume has only for the removal's mark, holds an immutable
+	// file): a create of that name finishes it first, storage container
+	// included, and a plain volume rm leaves nothing
+	before := len(storageContainers(t, e))
+	dir := filepath.Join(e.dir, "root", "podunit", "volumes", "tools")
+	e.sh("mkdir -p " + dir + " && touch " + dir + "/stuck && chattr +i " + dir + "/stuck")
+	r := e.run("volume", "rm", "tools")
+	e.sh("chattr -i " + dir + "/stuck")
+	if r.code == 0 {
+		t.Fatal("volume rm deleted an immutable file")
+	}
+	e.must("volume", "create", "--driver", "image", "--opt", "image=bb", "tools")
+	if got := e.must("run", "--rm", "-v", "tools:/tools", "bb", "sh", "-c", "test -e /tools/new || echo fresh"); got != "fresh\n" {
+		t.Errorf("the image volume made after a cut removal: %q", got)
+	}
+	if after := len(storageContainers(t, e)); after != before {
+		t.Errorf("storage containers: %d before the cut removal, %d after a new create of the name", before, after)
+	}
 	e.must("volume", "rm", "tools")
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("volume rm of an image volume left its directory: %v", err)
+	}
 	e.must("rmi", "bb")
 	e.image()
 	for _, c := range [][]string{

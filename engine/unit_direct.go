@@ -191,7 +191,7 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 	}
 	// the link to the killed command's sealed copy: its pid may be another
 	// process's by now
-	_ = os.Remove(filepath.Join(e.bundleDir(c.ID), oci.UnitExeLink))
+	oci.RemoveUnitLinks(e.bundleDir(c.ID))
 	return pid
 }
 

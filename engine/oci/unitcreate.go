@@ -1,6 +1,8 @@
 package oci
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,12 +29,22 @@ import (
 // fallback command line after it otherwise: the full unit-start, which makes
 // the bundle and finishes the start in the unit as before. dash's start is
 // about a millisecond of CPU, a twentieth of a Go program's.
+//
+// The link the line runs is the queueing command's own: its name carries a
+// token drawn for this start, as does the line. A unit still loaded keeps
+// an earlier command's line, whose log is that command's descriptor; when
+// another command starts such a unit by name while a newer command's link
+// is in the bundle, the old line finds no link of its token and falls back
+// (a line that ran the newer link would hand the runtime a log gone with its
+// command, and fail the job of every start waiting on it). The link of the
+// fixed name UnitExeLink, to the same target, tells other commands who starts
+// (engine's startUnderWay).
 
 // UnitCreate is a unit's create of one container.
 type UnitCreate struct {
 	Argv    []string // the shell line and its arguments (Shell)
 	PidFile string   // the unit's PIDFile=
-	link    string
+	links   []string // the line's own link, then UnitExeLink
 	log     *os.File // the runtime's log: a memfd of this process's, which a cleanup cannot remove
 }
 
@@ -64,28 +76,35 @@ const unitShell = `if [ -e "$$1" ]; then exec "$$1" --root "$$2"%s --log-format=
 func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate, error) {
 	pidFile := bundlePidFile(bundle)
 	_ = os.Remove(pidFile)
-	link := filepath.Join(bundle, UnitExeLink)
-	_ = os.Remove(link)
 	target := r.Path
 	if s := r.sealed(); s != nil && s.f != nil {
 		target = procFD(s.fd)
 	} else if filepath.IsAbs(r.Path) {
 		target = fmt.Sprintf("/proc/%d/root%s", os.Getpid(), r.Path)
 	}
-	if err := os.Symlink(target, link); err != nil {
-		return nil, err
+	var token [6]byte
+	_, _ = rand.Read(token[:])
+	own := filepath.Join(bundle, UnitExeLink+"."+hex.EncodeToString(token[:]))
+	u := &UnitCreate{PidFile: pidFile}
+	for _, link := range []string{own, filepath.Join(bundle, UnitExeLink)} {
+		_ = os.Remove(link)
+		if err := os.Symlink(target, link); err != nil {
+			u.Unlink()
+			return nil, err
+		}
+		u.links = append(u.links, link)
 	}
 	fd, err := unix.MemfdCreate("podunit-runtime-log", unix.MFD_CLOEXEC)
 	if err != nil {
-		_ = os.Remove(link)
+		u.Unlink()
 		return nil, fmt.Errorf("runtime log: %w", err)
 	}
 	cgroups := ""
 	if r.NoCgroups {
 		cgroups = " --cgroup-manager=disabled"
 	}
-	u := &UnitCreate{PidFile: pidFile, link: link, log: os.NewFile(uintptr(fd), "runtime log")}
-	u.Argv = append([]string{"/bin/sh", "-c", fmt.Sprintf(unitShell, cgroups), UnitShellName, link, r.Root, procFD(fd), bundle, id},
+	u.log = os.NewFile(uintptr(fd), "runtime log")
+	u.Argv = append([]string{"/bin/sh", "-c", fmt.Sprintf(unitShell, cgroups), UnitShellName, own, r.Root, procFD(fd), bundle, id},
 		fallback...)
 	return u, nil
 }
@@ -109,11 +128,20 @@ func UnitCreateStarter(target string) int {
 // procFD is this process's descriptor fd as another process opens it.
 func procFD(fd int) string { return fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd) }
 
-// Unlink removes the link, so the unit's shell line falls back from now on.
+// Unlink removes the links, so the unit's shell line falls back from now on.
 func (u *UnitCreate) Unlink() {
-	if u.link != "" {
-		_ = os.Remove(u.link)
-		u.link = ""
+	for _, link := range u.links {
+		_ = os.Remove(link)
+	}
+	u.links = nil
+}
+
+// RemoveUnitLinks removes every start's links from bundle (those a killed
+// command left).
+func RemoveUnitLinks(bundle string) {
+	own, _ := filepath.Glob(filepath.Join(bundle, UnitExeLink+".*"))
+	for _, link := range append(own, filepath.Join(bundle, UnitExeLink)) {
+		_ = os.Remove(link)
 	}
 }
 

@@ -73,8 +73,8 @@ func TestUnitCreate(t *testing.T) {
 				t.Errorf("a logged exec failure: %v", u.Error(name, jobErr))
 			}
 			u.Close()
-			if _, err := os.Lstat(filepath.Join(bundle, UnitExeLink)); !os.IsNotExist(err) {
-				t.Errorf("the link is left after Close (%v)", err)
+			if left, _ := filepath.Glob(filepath.Join(bundle, UnitExeLink+"*")); len(left) != 0 {
+				t.Errorf("links left after Close: %v", left)
 			}
 			if got := run(); got != "fallback ctr1\n" {
 				t.Errorf("without the link: %q", got)
@@ -91,8 +91,55 @@ func TestUnitCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer u.Close()
-	if target, err := os.Readlink(u.link); err != nil || target != fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), r.sealed().fd) {
-		t.Errorf("crun's link to %q (%v)", target, err)
+	for _, link := range u.links {
+		if target, err := os.Readlink(link); err != nil || target != fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), r.sealed().fd) {
+			t.Errorf("crun's link %s to %q (%v)", link, target, err)
+		}
+	}
+}
+
+// TestUnitCreateOldLineFallsBack: the line of an earlier start of a unit
+// still loaded, started again by name while a newer start's links are in
+// the bundle, runs the fallback, not the newer link with its own (gone)
+// log; the newer line runs its link. RemoveUnitLinks leaves none.
+func TestUnitCreateOldLineFallsBack(t *testing.T) {
+	r := fakeRuntime(t, "runc")
+	if err := os.WriteFile(r.Path, []byte("#!/bin/sh\necho runtime\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bundle := t.TempDir()
+	old, err := r.UnitCreate("ctr1", bundle, []string{"/bin/echo", "fallback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldArgv := old.Argv
+	old.Close()
+	newer, err := r.UnitCreate("ctr1", bundle, []string{"/bin/echo", "fallback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer newer.Close()
+	run := func(argv []string) string {
+		argv = append([]string(nil), argv...)
+		argv[2] = strings.ReplaceAll(argv[2], "$$", "$")
+		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v: %s", argv, err, out)
+		}
+		return string(out)
+	}
+	if got := run(oldArgv); got != "fallback\n" {
+		t.Errorf("the earlier start's line with a newer start's links: %q, want the fallback", got)
+	}
+	if got := run(newer.Argv); got != "runtime\n" {
+		t.Errorf("the newer start's line: %q, want its runtime", got)
+	}
+	if oldArgv[4] == newer.Argv[4] {
+		t.Errorf("two starts share the link %s", oldArgv[4])
+	}
+	RemoveUnitLinks(bundle)
+	if left, _ := filepath.Glob(filepath.Join(bundle, UnitExeLink+"*")); len(left) != 0 {
+		t.Errorf("RemoveUnitLinks left %v", left)
 	}
 }
 

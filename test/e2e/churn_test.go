@@ -125,6 +125,27 @@ func churn(t *testing.T, e *env, draw func(*rand.Rand) []string, seconds int64) 
 	}
 	if len(unclear) > 0 {
 		t.Logf("the commands in the order they started:\n%s", strings.Join(history, "\n"))
+		logUnitJournals(t, e, unclear)
+	}
+}
+
+// failedUnit finds the units that errors name ("start unit podunit-c3.service: job failed").
+var failedUnit = regexp.MustCompile(`unit ([\w@.-]+\.service)`)
+
+// logUnitJournals logs the journal of every unit an unclear failure names:
+// why its job failed is there, not in the command's error.
+func logUnitJournals(t *testing.T, e *env, unclear []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, u := range unclear {
+		for _, m := range failedUnit.FindAllStringSubmatch(u, -1) {
+			if seen[m[1]] {
+				continue
+			}
+			seen[m[1]] = true
+			out, _, _, _ := e.sb.Exec("sh", "-c", "journalctl --no-pager -o short-precise -u "+m[1]+" | tail -n 120")
+			t.Logf("journal of %s:\n%s", m[1], out)
+		}
 	}
 }
 

@@ -34,7 +34,7 @@ type faultOp struct {
 // command can name: the lock file of the ID a killed create drew, which
 // system check's repair removes. For every other op, the finishing
 // commands leave system check nothing to find.
-var unnamedLeftovers = map[string]bool{"run -d": true, "run -d -p": true}
+var unnamedLeftovers = map[string]bool{"run -d": true, "run -d -p": true, "create": true, "pod create": true}
 
 func faultOps(tar, archive string) []faultOp {
 	rmCtr := func(n string) [][]string { return [][]string{{"rm", "-f", "-t", "0", n}} }
@@ -50,17 +50,29 @@ func faultOps(tar, archive string) []faultOp {
 		{"run -d -p", nil, func(n string) []string {
 			return []string{"run", "-d", "--name", n, "--network", "bridge", "-p", "127.0.0.1:18099:80", "bb", "sleep", "600"}
 		}, rmCtr},
+		{"create", nil, func(n string) []string { return []string{"create", "--name", n, "bb", "sleep", "600"} }, rmCtr},
 		{"start", sleeper, func(n string) []string { return []string{"start", n} }, rmCtr},
+		{"restart", running, func(n string) []string { return []string{"restart", "-t", "1", n} }, rmCtr},
+		{"exec", running, func(n string) []string { return []string{"exec", n, "sleep", "5"} }, rmCtr},
 		{"stop", running, func(n string) []string { return []string{"stop", "-t", "1", n} }, rmCtr},
 		{"rm -f", running, func(n string) []string { return []string{"rm", "-f", "-t", "1", n} }, rmCtr},
+		{"pod create", nil, func(n string) []string { return []string{"pod", "create", "--name", n} }, rmPod},
 		{"pod start", pod, func(n string) []string { return []string{"pod", "start", n} }, rmPod},
 		{"pod rm -f", func(e *env, n string) { pod(e, n); e.must("pod", "start", n) },
 			func(n string) []string { return []string{"pod", "rm", "-f", "-t", "1", n} }, rmPod},
 		{"image import", nil, func(n string) []string { return []string{"image", "import", tar, n} },
 			func(n string) [][]string { return [][]string{{"rmi", n}} }},
+		{"rmi", func(e *env, n string) { e.must("image", "import", tar, n) },
+			func(n string) []string { return []string{"rmi", n} },
+			func(n string) [][]string { return [][]string{{"rmi", n}} }},
 		{"load", nil, func(string) []string { return []string{"load", "-q", "-i", archive} },
 			func(string) [][]string { return [][]string{{"rmi", "localhost/faultload:1"}} }},
 		{"volume create", nil, func(n string) []string { return []string{"volume", "create", n} },
+			func(n string) [][]string { return [][]string{{"volume", "rm", "-f", n}} }},
+		{"volume rm", func(e *env, n string) {
+			e.must("volume", "create", n)
+			e.must("run", "--rm", "-v", n+":/v", "bb", "sh", "-c", "echo data > /v/f")
+		}, func(n string) []string { return []string{"volume", "rm", n} },
 			func(n string) [][]string { return [][]string{{"volume", "rm", "-f", n}} }},
 		{"network create", nil, func(n string) []string { return []string{"network", "create", n} },
 			func(n string) [][]string { return [][]string{{"network", "rm", "-f", n}} }},
@@ -69,6 +81,11 @@ func faultOps(tar, archive string) []faultOp {
 			e.must("run", "--rm", "--network", n, "-p", "127.0.0.1:18098:80", "bb", "true")
 		}, func(n string) []string { return []string{"network", "rm", "-f", n} },
 			func(n string) [][]string { return [][]string{{"network", "rm", "-f", n}} }},
+		{"network connect", func(e *env, n string) { // a second bridge for a running container
+			e.must("network", "create", n)
+			e.must("run", "-d", "--name", n, "--network", "bridge", "bb", "sleep", "600")
+		}, func(n string) []string { return []string{"network", "connect", n, n} },
+			func(n string) [][]string { return [][]string{{"rm", "-f", "-t", "0", n}, {"network", "rm", "-f", n}} }},
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 )
 
 // fakeRuntime is a runtime named name whose binary is a copy of /bin/true.
-func fakeRuntime(t *testing.T, name string) *Runtime {
+func fakeRuntime(t testing.TB, name string) *Runtime {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
 	data, err := os.ReadFile("/bin/true")

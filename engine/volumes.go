@@ -34,7 +34,7 @@ func (e *Engine) volumeDir() volume.Dir {
 // race to volume rm).
 func (e *Engine) lockVolume(ctx context.Context, name string) (func(), error) {
 	return e.lockWhile(ctx, volumeLock(name), func() bool {
-		ok, err := e.VolumeExists(context.WithoutCancel(ctx), name)
+		ok, err := e.store.HasVolume(context.WithoutCancel(ctx), name)
 		return ok || err != nil // unsure: keep the lock file
 	})
 }
@@ -158,8 +158,7 @@ func (e *Engine) VolumeRemove(ctx context.Context, name string, force bool) erro
 		return errors.Join(err, dir.Unmark(name))
 	}
 	e.volumeEvent(v, "remove")
-	return errors.Join(e.removeVolumeFiles(name, v.Options["storage"]),
-		e.locks.Remove(volumeLock(name))) // held since above
+	return e.removeVolumeFiles(name, v.Options["storage"]) // the unlock removes the lock file
 }
 
 // removeVolumeFiles deletes what volume name kept on disk: its directory
@@ -194,7 +193,7 @@ func (e *Engine) finishRemoval(ctx context.Context, name string) error {
 	if !marked {
 		return nil
 	}
-	if ok, err := e.VolumeExists(ctx, name); ok || err != nil {
+	if ok, err := e.store.HasVolume(ctx, name); ok || err != nil {
 		return err
 	}
 	if storage != "" && !names.IsID(storage) {

@@ -156,6 +156,16 @@ func TestHasPod(t *testing.T) {
 	}
 }
 
+func TestHasVolume(t *testing.T) {
+	s, _ := openTemp(t)
+	mustAddVolume(t, s, testVolume("data"))
+	for name, want := range map[string]bool{"data": true, "dat": false, "other": false} {
+		if got, err := s.HasVolume(ctx, name); got != want || err != nil {
+			t.Errorf("HasVolume(%q) = %v, %v; want %v", name, got, err, want)
+		}
+	}
+}
+
 // TestPodMemberNames: the names of a pod's members in creation order,
 // none of another pod's or of a container in no pod.
 func TestPodMemberNames(t *testing.T) {

@@ -230,24 +230,34 @@ func named(err error, name string) error {
 // HasContainer reports whether the container with the full ID id has a
 // record, without reading it (as every lock release asks).
 func (s *Store) HasContainer(ctx context.Context, id string) (bool, error) {
-	return s.has(ctx, "container", "containers", id)
+	return s.has(ctx, "container", "containers", "id", id)
 }
 
 // HasPod reports whether the pod with the full ID id has a record, without
 // reading it (as the pod's lock releases ask).
 func (s *Store) HasPod(ctx context.Context, id string) (bool, error) {
-	return s.has(ctx, "pod", "pods", id)
+	return s.has(ctx, "pod", "pods", "id", id)
 }
 
-// has asks table whether a row of the full ID id is there.
-func (s *Store) has(ctx context.Context, kind, table, id string) (bool, error) {
+// HasVolume reports whether volume name has a record, without reading it
+// (as the volume's lock releases ask).
+func (s *Store) HasVolume(ctx context.Context, name string) (bool, error) {
+	return s.has(ctx, "volume", "volumes", "name", name)
+}
+
+// has asks table whether a row whose column key (a full ID, or a
+// volume's name) is there.
+func (s *Store) has(ctx context.Context, kind, table, column, key string) (bool, error) {
 	var one int
-	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one)
+	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE "+column+" = ?", key).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("%s %s: %w", kind, shortID(id), err)
+		if column == "id" {
+			key = shortID(key)
+		}
+		return false, fmt.Errorf("%s %s: %w", kind, key, err)
 	}
 	return true, nil
 }

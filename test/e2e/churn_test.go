@@ -143,8 +143,7 @@ func logUnitJournals(t *testing.T, e *env, unclear []string) {
 				continue
 			}
 			seen[m[1]] = true
-			out, _, _, _ := e.sb.Exec("sh", "-c", "journalctl --no-pager -o short-precise -u "+m[1]+" | tail -n 120")
-			t.Logf("journal of %s:\n%s", m[1], out)
+			e.sb.DumpUnit(t, m[1])
 		}
 	}
 }

@@ -153,6 +153,7 @@ func (e *Engine) runtimeFor(name string) (*oci.Runtime, error) {
 	rt, err := oci.Find(name, filepath.Join(e.runDir, "runtime", filepath.Base(name)))
 	if err == nil {
 		rt.SeccompCache = filepath.Join(e.runDir, "seccomp", rt.Name)
+		rt.Scripts = filepath.Join(e.runDir, "scripts")
 	}
 	return rt, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -198,7 +199,7 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 // directArgv reports whether a unit's ExecStart= argv is a direct start's
 // of container id.
 func directArgv(argv []string, id string) bool {
-	return len(argv) > 8 && argv[3] == oci.UnitShellName && argv[8] == id
+	return len(argv) > 7 && strings.HasPrefix(filepath.Base(argv[1]), oci.UnitShellName+"-") && argv[7] == id
 }
 
 // startUnderWay is the pid of another command whose direct start of

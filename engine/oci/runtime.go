@@ -26,6 +26,9 @@ type Runtime struct {
 	// SeccompCache is where compiled seccomp programs are kept for the
 	// next containers (crun only; "" keeps none). See seccompcache.go.
 	SeccompCache string
+	// Scripts is where UnitCreate keeps the shell script a unit's create
+	// runs (unitcreate.go).
+	Scripts string
 	// NoCgroups makes no cgroup for the container (crun's
 	// --cgroup-manager=disabled, --cgroups=disabled).
 	NoCgroups bool

@@ -23,7 +23,7 @@ func fakeRuntime(t testing.TB, name string) *Runtime {
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &Runtime{Name: name, Path: bin, Root: t.TempDir()}
+	return &Runtime{Name: name, Path: bin, Root: t.TempDir(), Scripts: t.TempDir()}
 }
 
 // TestSealedCopy: crun's commands execute a copy of its binary that is

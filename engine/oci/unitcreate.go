@@ -2,6 +2,7 @@ package oci
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -20,7 +21,7 @@ import (
 // queued the unit reads the pid file once systemd reports the start done,
 // and releases the init through its fifo (StartExec).
 //
-// The unit runs a shell line, not the runtime itself: the unit keeps its
+// The unit runs a shell script, not the runtime itself: the unit keeps its
 // ExecStart= as long as it is loaded, and a start that systemd makes by
 // itself (`systemctl restart` of the unit or of its pod's) has no command
 // to finish it and, after the stop's cleanup, no bundle. The line executes
@@ -52,16 +53,68 @@ type UnitCreate struct {
 // executes.
 const UnitExeLink = "runtime-exe"
 
-// UnitShellName is the shell line's $0, which names it in the unit's
-// ExecStart=.
+// UnitShellName begins the name of the shell script a unit's line runs,
+// which names the line in the unit's ExecStart=.
 const UnitShellName = "podunit-direct-start"
 
-// unitShell is the line: $1 the link, $2 the runtime's root, $3 its log, $4
-// the bundle, $5 the container; then the fallback. "$$" is systemd's escape
-// of "$" (it expands variables in every command line it runs). crun picks a
-// handler by argv[0]'s name: the link's is no handler's.
-const unitShell = `if [ -e "$$1" ]; then exec "$$1" --root "$$2"%s --log-format=json --log="$$3" create --bundle "$$4" --pid-file "$$4/` +
-	PidFileName + `" "$$5"; fi; shift 5; exec "$$@"`
+// The line is /bin/sh running a script file, not `sh -c SCRIPT`: systemd
+// writes a transient unit's properties to /run/systemd/transient and, on
+// daemon-reload, reads them back, and up to at least v252 it writes an
+// argument's "$" as "\$" and ";" as "\;", escapes its own parser rejects:
+// a loaded unit's `sh -c` line was mangled by any daemon-reload, and its
+// next start (a restart, systemctl's or a command's) failed with the
+// shell's syntax error. The script's arguments carry no "$" or ";".
+
+// unitScript is the script: $1 the link, $2 the runtime's root, $3 a flag
+// or "", $4 the runtime's log, $5 the bundle, $6 the container; then the
+// fallback. crun picks a handler by argv[0]'s name: the link's is no
+// handler's.
+const unitScript = `if [ -e "$1" ]; then
+	exec "$1" --root "$2" ${3:+"$3"} --log-format=json --log="$4" create --bundle "$5" --pid-file "$5/` + PidFileName + `" "$6"
+fi
+shift 6
+exec "$@"
+`
+
+// unitScriptName is the script's file name: UnitShellName and a hash of
+// its text, so that a podunit of another version writes its own beside a
+// loaded unit's.
+var unitScriptName = func() string {
+	sum := sha256.Sum256([]byte(unitScript))
+	return UnitShellName + "-" + hex.EncodeToString(sum[:4])
+}()
+
+// unitScriptPath writes the script into dir unless it is there, and
+// returns its path. The file is replaced whole (renamed into place), so a
+// unit never reads half of it.
+func unitScriptPath(dir string) (string, error) {
+	if dir == "" {
+		return "", fmt.Errorf("direct start script: no directory for it")
+	}
+	path := filepath.Join(dir, unitScriptName)
+	if _, err := os.Lstat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("direct start script: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".tmp-"+unitScriptName+"-")
+	if err != nil {
+		return "", fmt.Errorf("direct start script: %w", err)
+	}
+	_, err = f.WriteString(unitScript)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return "", fmt.Errorf("direct start script: %w", err)
+	}
+	return path, nil
+}
 
 // UnitCreate is the create of container id in bundle as a unit's
 // ExecStart=, falling back to the command line fallback (see above), with
@@ -99,13 +152,17 @@ func (r *Runtime) UnitCreate(id, bundle string, fallback []string) (*UnitCreate,
 		u.Unlink()
 		return nil, fmt.Errorf("runtime log: %w", err)
 	}
-	cgroups := ""
-	if r.NoCgroups {
-		cgroups = " --cgroup-manager=disabled"
-	}
 	u.log = os.NewFile(uintptr(fd), "runtime log")
-	u.Argv = append([]string{"/bin/sh", "-c", fmt.Sprintf(unitShell, cgroups), UnitShellName, own, r.Root, procFD(fd), bundle, id},
-		fallback...)
+	script, err := unitScriptPath(r.Scripts)
+	if err != nil {
+		u.Close()
+		return nil, err
+	}
+	flag := ""
+	if r.NoCgroups {
+		flag = "--cgroup-manager=disabled"
+	}
+	u.Argv = append([]string{"/bin/sh", script, own, r.Root, flag, procFD(fd), bundle, id}, fallback...)
 	return u, nil
 }
 

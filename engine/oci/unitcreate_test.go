@@ -46,17 +46,9 @@ func TestUnitCreate(t *testing.T) {
 			if target, _ := os.Readlink(filepath.Join(bundle, UnitExeLink)); UnitCreateStarter(target) != os.Getpid() {
 				t.Errorf("the link %q names starter %d, want this process %d", target, UnitCreateStarter(target), os.Getpid())
 			}
-			run := func() string {
-				// as systemd runs it: "$$" is its escape of "$"
-				argv := append([]string(nil), u.Argv...)
-				argv[2] = strings.ReplaceAll(argv[2], "$$", "$")
-				out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-				if err != nil {
-					t.Fatalf("%v: %v: %s", argv, err, out)
-				}
-				return string(out)
-			}
-			want := "runtime --root " + r.Root + " --log-format=json --log=" + u.Argv[6] + " create --bundle " + bundle +
+			checkSurvivesSystemd(t, u.Argv)
+			run := func() string { return runLine(t, u.Argv) }
+			want := "runtime --root " + r.Root + " --log-format=json --log=" + u.Argv[5] + " create --bundle " + bundle +
 				" --pid-file " + u.PidFile + " ctr1\n"
 			if got := run(); got != want {
 				t.Errorf("with the link: %q, want %q", got, want)
@@ -66,7 +58,7 @@ func TestUnitCreate(t *testing.T) {
 				t.Errorf("no log: %v", err)
 			}
 			line := `{"msg": "executable file ` + "`/nope`" + ` not found in $PATH: No such file or directory", "level": "error"}` + "\n"
-			if err := os.WriteFile(u.Argv[6], []byte(line), 0o600); err != nil { // as the runtime opens it
+			if err := os.WriteFile(u.Argv[5], []byte(line), 0o600); err != nil { // as the runtime opens it
 				t.Fatal(err)
 			}
 			if x, ok := IsExecError(u.Error(name, jobErr)); !ok || x.Code != 127 || !strings.Contains(x.Msg, "/nope") {
@@ -119,27 +111,80 @@ func TestUnitCreateOldLineFallsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer newer.Close()
-	run := func(argv []string) string {
-		argv = append([]string(nil), argv...)
-		argv[2] = strings.ReplaceAll(argv[2], "$$", "$")
-		out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("%v: %v: %s", argv, err, out)
-		}
-		return string(out)
-	}
+	run := func(argv []string) string { return runLine(t, argv) }
 	if got := run(oldArgv); got != "fallback\n" {
 		t.Errorf("the earlier start's line with a newer start's links: %q, want the fallback", got)
 	}
 	if got := run(newer.Argv); got != "runtime\n" {
 		t.Errorf("the newer start's line: %q, want its runtime", got)
 	}
-	if oldArgv[4] == newer.Argv[4] {
-		t.Errorf("two starts share the link %s", oldArgv[4])
+	if oldArgv[2] == newer.Argv[2] {
+		t.Errorf("two starts share the link %s", oldArgv[2])
 	}
 	RemoveUnitLinks(bundle)
 	if left, _ := filepath.Glob(filepath.Join(bundle, UnitExeLink+"*")); len(left) != 0 {
 		t.Errorf("RemoveUnitLinks left %v", left)
+	}
+}
+
+// runLine runs a unit's create line as systemd would, and returns its output.
+func runLine(t *testing.T, argv []string) string {
+	t.Helper()
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %v: %s", argv, err, out)
+	}
+	return string(out)
+}
+
+// checkSurvivesSystemd fails t unless argv is one systemd runs as given and
+// keeps through a daemon-reload: no "$" (which it expands; up to v252 it
+// also writes one into the transient unit file as "\$", which its parser
+// rejects) and no ";" (written as "\;", rejected alike).
+func checkSurvivesSystemd(t *testing.T, argv []string) {
+	t.Helper()
+	for i, arg := range argv {
+		if strings.ContainsAny(arg, "$;") {
+			t.Errorf("argument %d of the line, %q, has a $ or ;", i, arg)
+		}
+	}
+}
+
+// TestUnitCreateScript: the line's script is one file in the runtime's
+// script directory, shared by every start, written again where it is gone;
+// a runtime without cgroups gets its flag.
+func TestUnitCreateScript(t *testing.T) {
+	r := fakeRuntime(t, "crun")
+	if err := os.WriteFile(r.Path, []byte("#!/bin/sh\necho runtime \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.NoCgroups = true
+	bundle := t.TempDir()
+	var scripts []string
+	for range 3 {
+		u, err := r.UnitCreate("ctr1", bundle, []string{"/bin/echo", "fallback"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := runLine(t, u.Argv); !strings.HasPrefix(got, "runtime --root "+r.Root+" --cgroup-manager=disabled --log-format=json ") {
+			t.Errorf("without cgroups: %q", got)
+		}
+		scripts = append(scripts, u.Argv[1])
+		u.Close()
+		if len(scripts) == 2 {
+			os.Remove(u.Argv[1])
+		}
+	}
+	if scripts[0] != scripts[1] || scripts[1] != scripts[2] || filepath.Dir(scripts[0]) != r.Scripts ||
+		!strings.HasPrefix(filepath.Base(scripts[0]), UnitShellName+"-") {
+		t.Errorf("scripts %v, want one in %s named %s-HASH", scripts, r.Scripts, UnitShellName)
+	}
+	if entries, _ := os.ReadDir(r.Scripts); len(entries) != 1 {
+		t.Errorf("%d files in the script directory, want the script alone", len(entries))
+	}
+	r.Scripts = ""
+	if _, err := r.UnitCreate("ctr1", bundle, nil); err == nil {
+		t.Error("a runtime without a script directory made a line")
 	}
 }
 

@@ -243,7 +243,7 @@ func checkTransientStops(t *testing.T, e *env) {
 	got := e.sb.Run(t, "systemctl", "show", "-P", "ExecStart", unit)
 	helper := filepath.Join(filepath.Dir(e.bin), "podunit-start")
 	hot := strings.Contains(got, "path="+e.bin+" ") || strings.Contains(got, "path="+helper+" ") && strings.Contains(got, " -- "+e.bin+" ")
-	direct := strings.Contains(got, "path=/bin/sh ") && strings.Contains(got, " podunit-direct-start ") && strings.Contains(got, " "+e.bin+" ")
+	direct := strings.Contains(got, "path=/bin/sh ") && strings.Contains(got, "/podunit-direct-start-") && strings.Contains(got, " "+e.bin+" ")
 	if !hot && !direct {
 		t.Errorf("after podunit restart, %s runs %q, want %s (the hot-path binary) or the runtime's create", unit, got, e.bin)
 	}

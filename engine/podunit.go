@@ -32,6 +32,7 @@ func (e *Engine) podTransient(p *model.Pod) systemd.Transient {
 		RemainAfterExit: true,
 		Slice:           names.PodSlice(p.Name, p.ID),
 		CollectMode:     "inactive-or-failed",
+		NoStartLimit:    true, // systemd never restarts it by itself
 	}
 	if e.pinsInCommand(p) {
 		t.ExecStop = [][]string{e.podUnitArgs("unit-stop", p.ID)}
@@ -292,7 +293,7 @@ func startUnlessActive(ctx context.Context, conn *systemd.Conn, t systemd.Transi
 	if st.ActiveState == "active" {
 		return false, nil
 	}
-	return true, conn.Start(ctx, t.Name)
+	return true, startLoaded(ctx, conn, t.Name)
 }
 
 // PodCreateInUnit creates a pod and brings it up in the unit this process

@@ -179,7 +179,7 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 		case st.ActiveState == "failed":
 			_ = conn.ResetFailed(ctx, t.Name)
 		case len(argv) > 0 && argv[len(argv)-1] == id && !t.TakesStdin():
-			return conn.Start(ctx, t.Name)
+			return startLoaded(ctx, conn, t.Name)
 		case time.Now().After(deadline):
 			t.Name = names.ContainerUnitOfID(id)
 			return conn.StartTransient(ctx, t)
@@ -192,8 +192,24 @@ func (e *Engine) startTransient(ctx context.Context, conn *systemd.Conn, t syste
 	}
 }
 
+// startLoaded starts a unit of ours that is loaded already. The caller
+// asked for this start: one that systemd's start rate limit refuses (the
+// unit, kept loaded by other commands' jobs, was started often within its
+// StartLimitIntervalSec=) is asked for once more with the limit reset, as
+// `systemctl reset-failed` would; the limit is for systemd's own restarts.
+func startLoaded(ctx context.Context, conn *systemd.Conn, unit string) error {
+	err := conn.Start(ctx, unit)
+	if systemd.IsStartLimit(err) && conn.ResetFailed(ctx, unit) == nil {
+		err = conn.Start(ctx, unit)
+	}
+	return err
+}
+
 // startFailure prefers the reason the unit recorded over systemd's job result.
 func startFailure(c *model.Container, jobErr error) error {
+	if systemd.IsStartLimit(jobErr) { // the unit never ran: the record tells of an earlier run
+		return fmt.Errorf("container %q: %w", c.Name, jobErr)
+	}
 	if c.State.Error == "" && c.State.Status == model.Exited && c.State.ExitCode > 128 {
 		// killed before its unit was up: a stop, kill or restart came first
 		return fmt.Errorf("container %q was stopped by another command while it started (exit code %d): %w: %w",
@@ -232,6 +248,7 @@ func (e *Engine) transientFor(c *model.Container, p *model.Pod, initOnly bool) s
 		SuccessSignals:   []int32{int32(unix.SIGKILL)},
 	}
 	t.Restart = healthRestart(c, t.Restart)
+	t.NoStartLimit = t.Restart == "no" // only systemd's own restarts are rate limited
 	if t.Restart == "on-failure" {
 		t.RestartSignals = t.SuccessSignals
 	}

@@ -2,7 +2,9 @@ package systemd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 
 	sdbus "github.com/coreos/go-systemd/v22/dbus"
@@ -13,10 +15,20 @@ import (
 // jobFunc enqueues one systemd job and reports its result on ch.
 type jobFunc func(ctx context.Context, ch chan<- string) (int, error)
 
+// ErrStartLimit is a start that systemd refused because the unit was
+// started more often than its start rate limit allows: more than
+// StartLimitBurst= times within StartLimitIntervalSec=. ResetFailed lifts it.
+var ErrStartLimit = errors.New("start request repeated too quickly: systemd's start rate limit " +
+	"(StartLimitBurst= within StartLimitIntervalSec=) refused it; systemctl reset-failed lifts it")
+
+// IsStartLimit reports whether err is a start refused by the unit's start
+// rate limit.
+func IsStartLimit(err error) bool { return errors.Is(err, ErrStartLimit) }
+
 // runJob enqueues a job and waits for its result. A result other than
 // "done" is an error naming the unit and the result.
-func runJob(ctx context.Context, op, unit string, enqueue jobFunc) error {
-	j, err := queueJob(ctx, op, unit, enqueue)
+func (c *Conn) runJob(ctx context.Context, op, unit string, enqueue jobFunc) error {
+	j, err := c.queueJob(ctx, op, unit, enqueue)
 	if err != nil {
 		return err
 	}
@@ -29,6 +41,7 @@ func runJob(ctx context.Context, op, unit string, enqueue jobFunc) error {
 type Job struct {
 	op, unit string
 	ch       chan string // nil: finished before it was handed out
+	conn     *Conn       // asked why a failed start failed
 	waited   bool
 	err      error
 }
@@ -36,14 +49,14 @@ type Job struct {
 // Done is a Job that has finished well: the caller did the work itself.
 func Done() *Job { return &Job{waited: true} }
 
-func queueJob(ctx context.Context, op, unit string, enqueue jobFunc) (*Job, error) {
+func (c *Conn) queueJob(ctx context.Context, op, unit string, enqueue jobFunc) (*Job, error) {
 	// Buffered: go-systemd's dispatcher must never block on us, even after
 	// we gave up waiting.
 	ch := make(chan string, 1)
 	if _, err := enqueue(ctx, ch); err != nil {
 		return nil, wrap(op, unit, err)
 	}
-	return &Job{op: op, unit: unit, ch: ch}, nil
+	return &Job{op: op, unit: unit, ch: ch, conn: c}, nil
 }
 
 // Wait waits for the job's result; a result other than "done" is an error
@@ -56,10 +69,24 @@ func (j *Job) Wait(ctx context.Context) error {
 	select {
 	case result := <-j.ch:
 		j.waited, j.err = true, jobResult(j.op, j.unit, result)
+		if result == "failed" && j.startLimitHit(ctx) {
+			j.err = fmt.Errorf("%s unit %s: job failed: %w", j.op, j.unit, ErrStartLimit)
+		}
 		return j.err
 	case <-ctx.Done():
 		return wrap(j.op, j.unit, ctx.Err())
 	}
+}
+
+// startLimitHit reports whether the failed job's unit, a service, records
+// that its start rate limit refused the start (Result=start-limit-hit).
+// systemd reports such a start as a job "failed" like any other.
+func (j *Job) startLimitHit(ctx context.Context) bool {
+	if j.conn == nil || !strings.HasSuffix(j.unit, ".service") {
+		return false
+	}
+	st, err := j.conn.State(ctx, j.unit)
+	return err == nil && st.Result == "start-limit-hit"
 }
 
 // jobResult turns a job result into an error unless it is "done".
@@ -78,7 +105,7 @@ func jobResult(op, unit, result string) error {
 
 // Start starts a unit and waits until its start job finishes.
 func (c *Conn) Start(ctx context.Context, unit string) error {
-	return runJob(ctx, "start", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+	return c.runJob(ctx, "start", unit, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus.StartUnitContext(ctx, unit, "replace", ch)
 	})
 }
@@ -86,14 +113,14 @@ func (c *Conn) Start(ctx context.Context, unit string) error {
 // Stop stops a unit and waits until its stop job finishes. A unit that is
 // not loaded is errdefs.ErrNotFound.
 func (c *Conn) Stop(ctx context.Context, unit string) error {
-	return runJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+	return c.runJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus.StopUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
 // Restart restarts a unit (starting it if inactive) and waits for the job.
 func (c *Conn) Restart(ctx context.Context, unit string) error {
-	return runJob(ctx, "restart", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+	return c.runJob(ctx, "restart", unit, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus.RestartUnitContext(ctx, unit, "replace", ch)
 	})
 }

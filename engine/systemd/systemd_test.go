@@ -419,3 +419,47 @@ func TestInSystemdStopOnlyOneshot(t *testing.T) {
 		t.Errorf("after the stop the log is %q, want two stops", got)
 	}
 }
+
+// TestInSystemdStartLimit: a start that systemd's start rate limit refuses
+// is ErrStartLimit, named as such (systemd's job says only "failed"), and
+// ResetFailed lifts the limit; a unit made with NoStartLimit is started as
+// often as asked. Another unit's Wants= keeps each loaded between its
+// stop and its next start, as other commands' jobs keep a container's.
+func TestInSystemdStartLimit(t *testing.T) {
+	_, c := inSandbox(t)
+	ctx := context.Background()
+	for _, noLimit := range []bool{false, true} {
+		unit := "podunit-test-limit-" + strconv.FormatBool(noLimit) + ".service"
+		tr := Transient{Name: unit, ExecStart: []string{"/bin/true"}, Type: "oneshot", RemainAfterExit: true, NoStartLimit: noLimit}
+		if err := c.StartTransient(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+		holder := Transient{Name: "podunit-test-hold-" + unit, ExecStart: []string{"/bin/true"},
+			Type: "oneshot", RemainAfterExit: true, Wants: []string{unit}}
+		if err := c.StartTransient(ctx, holder); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		starts := 1
+		for ; starts < 10 && err == nil; starts++ {
+			if err = c.Stop(ctx, unit); err == nil {
+				err = c.Start(ctx, unit)
+			}
+		}
+		switch {
+		case noLimit && err != nil:
+			t.Errorf("%s, made without a start limit: start %d: %v", unit, starts, err)
+		case !noLimit && (!IsStartLimit(err) || !strings.Contains(err.Error(), unit) || !strings.Contains(err.Error(), "repeated too quickly")):
+			t.Errorf("%s: start %d: %v, want ErrStartLimit naming the unit", unit, starts, err)
+		case !noLimit:
+			if err := c.ResetFailed(ctx, unit); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Start(ctx, unit); err != nil {
+				t.Errorf("start after ResetFailed: %v", err)
+			}
+		}
+		_ = c.Stop(ctx, holder.Name)
+		_ = c.Stop(ctx, unit)
+	}
+}

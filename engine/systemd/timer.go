@@ -48,7 +48,7 @@ func (c *Conn) StartTimer(ctx context.Context, t Timer) error {
 	svc.add("CollectMode", "inactive-or-failed", true) // a failed check must not keep it loaded
 	svc.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
 	aux := []sdbus.PropertyCollection{{Name: service, Properties: svc}}
-	return runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
+	return c.runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus.StartTransientUnitAux(ctx, t.Name, "fail", timer, aux, ch)
 	})
 }

@@ -38,10 +38,13 @@ type Transient struct {
 	// (RestartPreventExitStatus=).
 	SuccessSignals, RestartSignals, NoRestartSignals []int32
 
-	Restart            string // "no", "on-failure", "always", ...
-	RestartSec         time.Duration
-	StartLimitBurst    uint32        // 0: systemd's default
-	StartLimitInterval time.Duration // 0: systemd's default
+	Restart    string // "no", "on-failure", "always", ...
+	RestartSec time.Duration
+	// NoStartLimit turns systemd's start rate limit off
+	// (StartLimitIntervalSec=0): every start of a unit that systemd does
+	// not restart by itself is a caller's own, and none may be refused
+	// because a unit kept loaded was started often before.
+	NoStartLimit bool
 
 	SyslogIdentifier string
 	Slice            string // e.g. "machine.slice"
@@ -95,7 +98,7 @@ func (c *Conn) QueueTransient(ctx context.Context, t Transient, aux ...Transient
 	if err != nil {
 		return nil, wrap("start transient", t.Name, err)
 	}
-	return queueJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
+	return c.queueJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
 		return bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
 	})
 }
@@ -135,8 +138,7 @@ func (t Transient) properties() ([]sdbus.Property, error) {
 	p.add("RestartForceExitStatus", exitStatus{Signals: t.RestartSignals}, len(t.RestartSignals) > 0)
 	p.add("RestartPreventExitStatus", exitStatus{Signals: t.NoRestartSignals}, len(t.NoRestartSignals) > 0)
 	p.add("RestartUSec", usec(t.RestartSec), t.RestartSec > 0)
-	p.add("StartLimitBurst", t.StartLimitBurst, t.StartLimitBurst > 0)
-	p.add("StartLimitIntervalUSec", usec(t.StartLimitInterval), t.StartLimitInterval > 0)
+	p.add("StartLimitIntervalUSec", uint64(0), t.NoStartLimit)
 	p.add("SyslogIdentifier", t.SyslogIdentifier, t.SyslogIdentifier != "")
 	p.add("Slice", t.Slice, t.Slice != "")
 	p.add("CollectMode", t.CollectMode, t.CollectMode != "")

@@ -211,6 +211,7 @@ func TestTransientUnitsStopAndKeepExitCodes(t *testing.T) {
 			t.Run("a quick exit 0 is no failed start", func(t *testing.T) { checkQuickExitZero(t, e.on(t)) })
 			t.Run("a start that fails after READY=1", func(t *testing.T) { checkStartFailsAfterReady(t, e.on(t)) })
 			t.Run("a name reused while its old unit is loaded", func(t *testing.T) { checkNameReuse(t, e.on(t)) })
+			t.Run("starts of a unit kept loaded pass the start limit", func(t *testing.T) { checkStartLimit(t, e.on(t)) })
 			t.Run("run -d killed: the first rm -f finishes", func(t *testing.T) { checkKilledRunD(t, e.on(t)) })
 			t.Run("run --unit --replace after a lost cleanup", func(t *testing.T) { checkReplaceInOwnUnit(t, e.on(t)) })
 		})
@@ -371,6 +372,48 @@ func checkNameReuse(t *testing.T, e *env) {
 			if ls := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "LoadState", unit)); ls != "loaded" {
 				t.Fatalf("the stopped unit is %s: the test needs it kept loaded", ls)
 			}
+		}
+	}
+}
+
+// checkStartLimit: a container's or pod's unit kept loaded between its
+// stop and its next start (here by a unit ordered after it; in a churn, by
+// other commands' jobs) is started as often as a user asks: systemd's start
+// rate limit (5 starts in 10 s) refused the sixth start, which the command
+// reported as "job failed". A unit without Restart= has no limit; one with
+// it keeps its limit for systemd's own restarts, and the command lifts it.
+func checkStartLimit(t *testing.T, e *env) {
+	e.must("run", "-d", "--name", "lim", "--stop-signal", "KILL", "bb", "sleep", "1000")
+	e.must("run", "-d", "--name", "limr", "--restart", "always", "--stop-signal", "KILL", "bb", "sleep", "1000")
+	e.must("pod", "create", "--name", "limp")
+	e.must("create", "--pod", "limp", "--name", "limp-m", "--stop-signal", "KILL", "bb", "sleep", "1000")
+	e.must("pod", "start", "limp")
+	defer e.run("rm", "-f", "-t", "0", "lim", "limr")
+	defer e.run("pod", "rm", "-f", "-t", "0", "limp")
+	units := []string{"podunit-lim.service", "podunit-limr.service", "limp-pod.service"}
+	e.sb.DumpOnFailure(t, units...)
+	e.sh("printf '[Unit]\\nAfter=" + strings.Join(units, " ") + "\\n[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' " +
+		"> /etc/systemd/system/limit-holder.service && systemctl daemon-reload && systemctl start limit-holder.service")
+	defer e.sb.Exec("systemctl", "stop", "limit-holder.service")
+	run := func(i int, verbs ...string) {
+		if r := e.run(verbs...); r.code != 0 {
+			t.Fatalf("round %d: %s: exit %d: %s", i, strings.Join(verbs, " "), r.code, r.err)
+		}
+	}
+	for i := range 8 {
+		run(i, "stop", "-t", "0", "lim", "limr")
+		run(i, "pod", "stop", "-t", "0", "limp")
+		for _, u := range units {
+			if ls := strings.TrimSpace(e.sb.Run(t, "systemctl", "show", "-P", "LoadState", u)); ls != "loaded" && i == 7 {
+				t.Fatalf("%s is %s between its stop and start: the test needs it kept loaded", u, ls)
+			}
+		}
+		run(i, "start", "lim", "limr")
+		run(i, "pod", "start", "limp")
+	}
+	for _, name := range []string{"lim", "limr", "limp-m"} {
+		if st := e.field(name, "{{.State.Status}}"); st != "running" {
+			t.Errorf("%s is %s after 8 stops and starts", name, st)
 		}
 	}
 }

@@ -463,3 +463,27 @@ func TestInSystemdStartLimit(t *testing.T) {
 		_ = c.Stop(ctx, unit)
 	}
 }
+
+// TestInSystemdTimerRunsPastTheStartLimit: a timer's service is started
+// as often as its interval says, past systemd's start rate limit (5 starts
+// in 10 s), which ended a short health check interval's runs for good.
+func TestInSystemdTimerRunsPastTheStartLimit(t *testing.T) {
+	dir, c := inSandbox(t)
+	ctx := context.Background()
+	runs := filepath.Join(mkdir(t, dir, "timer"), "runs")
+	tm := Timer{Name: "podunit-test-often.timer", ExecStart: []string{"/bin/sh", "-c", "echo run >> " + runs}, Every: 100 * time.Millisecond}
+	if err := c.StartTimer(ctx, tm); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.StopTimer(ctx, tm.Name) })
+	service := "podunit-test-often.service"
+	n := 0
+	if !until(30*time.Second, func() bool {
+		data, _ := os.ReadFile(runs)
+		n = strings.Count(string(data), "run\n")
+		s, err := c.State(ctx, service)
+		return n >= 8 || err == nil && s.Result == "start-limit-hit"
+	}) || n < 8 {
+		t.Fatalf("the timer's service ran %d times, then stopped", n)
+	}
+}

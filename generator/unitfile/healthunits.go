@@ -61,6 +61,9 @@ func HealthService(description, source, exec string) *File {
 	if source != "" {
 		f.Add("Unit", "SourcePath", source)
 	}
+	// every start is its timer's, counted by systemd's start rate limit
+	// (5 in 10 s), which would end a short interval's checks for good
+	f.Add("Unit", "StartLimitIntervalSec", "0")
 	f.Add("Service", "Type", "oneshot")
 	f.Add("Service", "ExecStart", exec)
 	return f

@@ -35,7 +35,8 @@ var churnOps = [][]string{
 }
 
 // TestChurn runs 8 workers that race each other on a few names for a bounded
-// time (30 s, PODUNIT_CHURN_SECONDS for longer) under the harness's systemd.
+// time (30 s, PODUNIT_CHURN_SECONDS for longer) under the harness's systemd,
+// which a daemon-reload every 2 s makes read its transient units back.
 // Every failure must be a clear one, and once everything is removed nothing
 // of podunit's may be left. Defects it found keep their own regression
 // tests: the start/stop race (oci.ErrNotWaiting), and attached runs whose
@@ -45,7 +46,9 @@ func TestChurn(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := raceEnv(t, sb)
 	e.image()
+	stop := reloadEvery(t, e, 2*time.Second)
 	churn(t, e, churnArgs, 30)
+	stop()
 	checkAgreement(t, e)
 	for _, p := range []string{"p0", "p1"} {
 		if r := e.run("pod", "rm", "-f", "-t", "0", p); r.code != 0 && !clearFailure.MatchString(r.err) {
@@ -56,6 +59,30 @@ func TestChurn(t *testing.T) {
 		e.must("rm", "-f", "-t", "0", id)
 	}
 	census(t, e, "after the churn and rm -f of everything")
+}
+
+// reloadEvery runs `systemctl daemon-reload` every period until the
+// returned stop is called: systemd then reads every transient unit back
+// from its file, at random moments of the commands' work on them.
+func reloadEvery(t *testing.T, e *env, period time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for reloads := 0; ; reloads++ {
+			select {
+			case <-done:
+				t.Logf("%d daemon-reloads during the churn", reloads)
+				return
+			case <-time.After(period):
+			}
+			if _, stderr, code, err := e.sb.Exec("systemctl", "daemon-reload"); err != nil || code != 0 {
+				t.Errorf("systemctl daemon-reload: exit %d, %v: %s", code, err, stderr)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 // TestNetworkChurn races 8 workers on containers that publish ports on the

@@ -14,7 +14,7 @@ import (
 // reloadProps are the properties of podunit's units that a daemon-reload
 // reads back from the transient unit files systemd wrote for them.
 var reloadProps = []string{"ExecStart", "ExecStop", "ExecStopPost", "Environment", "SyslogIdentifier",
-	"Description", "PIDFile", "Type", "Restart", "StartLimitIntervalUSec", "BindsTo", "After", "Slice"}
+	"Description", "PIDFile", "Type", "Restart", "StartLimitIntervalUSec", "BindsTo", "After", "Slice", "LoadCredential"}
 
 // execArgv keeps an Exec*= property's commands and drops their run-time
 // fields (pids, times, status), which a reload need not keep.

@@ -8,6 +8,7 @@ import (
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/systemd"
+	"github.com/podunit/podunit/internal/ctxsleep"
 )
 
 // updateSettle is how long a restarted container must keep running in its
@@ -89,7 +90,7 @@ func (e *Engine) waitUp(ctx context.Context, name string) error {
 		if time.Now().After(deadline) {
 			return e.waitHealthy(ctx, c)
 		}
-		if err := sleepCtx(ctx, 100*time.Millisecond); err != nil {
+		if err := ctxsleep.Sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -150,7 +151,7 @@ func (e *Engine) waitHealthy(ctx context.Context, c *model.Container) error {
 		case time.Now().After(deadline):
 			return fmt.Errorf("container %q is not healthy %s after the restart: %w", c.Name, limit, errdefs.ErrConflict)
 		}
-		if err := sleepCtx(ctx, pause); err != nil {
+		if err := ctxsleep.Sleep(ctx, pause); err != nil {
 			return err
 		}
 		if c, err = e.store.Container(ctx, c.ID); err != nil {
@@ -170,14 +171,4 @@ func healthWait(h *model.HealthConfig) time.Duration {
 		every = time.Second
 	}
 	return h.StartPeriod + time.Duration(h.Retries+1)*(every+h.Timeout) + updateSettle
-}
-
-// sleepCtx sleeps for d unless ctx ends first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(d):
-		return nil
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/podunit/podunit/engine/model"
 	"github.com/podunit/podunit/engine/names"
 	"github.com/podunit/podunit/engine/network"
+	"github.com/podunit/podunit/internal/ctxsleep"
 )
 
 // Network is one network as the network verbs show it.
@@ -207,7 +208,7 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool, tim
 		if !force || !errdefs.IsConflict(err) || round == 10 {
 			return err
 		}
-		if err := sleepCtx(ctx, time.Duration(round)*20*time.Millisecond); err != nil {
+		if err := ctxsleep.Sleep(ctx, time.Duration(round)*20*time.Millisecond); err != nil {
 			return err
 		}
 	}

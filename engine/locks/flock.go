@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/podunit/podunit/internal/ctxsleep"
 )
 
 // errHeld says another open file description holds the lock.
@@ -72,7 +74,7 @@ func flock(ctx context.Context, f *os.File, wait bool, w *waitNotice) error {
 			return errHeld
 		}
 		w.tick(who)
-		if err := sleep(ctx, pollDelay(polls)); err != nil {
+		if err := ctxsleep.Sleep(ctx, pollDelay(polls)); err != nil {
 			return w.gaveUp(who, err)
 		}
 	}
@@ -84,18 +86,6 @@ func pollDelay(polls int) time.Duration {
 		return firstPoll
 	}
 	return min(firstPoll<<min(polls-fastPolls, 8), maxPoll)
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // stillAt reports whether f is the file now at path.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
+	"github.com/podunit/podunit/internal/ctxsleep"
 )
 
 // Dir hands out exclusive per-object locks shared by every podunit
@@ -146,7 +147,7 @@ func (l *Dir) AwaitRelease(ctx context.Context, id, how string, holder func() in
 	}
 	for polls := 1; pid != 0; polls++ {
 		w.tick(who)
-		if err := sleep(ctx, pollDelay(polls)); err != nil {
+		if err := ctxsleep.Sleep(ctx, pollDelay(polls)); err != nil {
 			return lockErr(id, w.gaveUp(who, err))
 		}
 		pid = holder()

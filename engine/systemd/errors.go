@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/godbus/dbus/v5"
 
@@ -40,8 +41,9 @@ func classify(err error) error {
 	if errors.As(err, &dep) {
 		return errorClasses[dep.Name]
 	}
-	if errors.Is(err, dbus.ErrClosed) {
-		return errdefs.ErrUnavailable
+	if errors.Is(err, dbus.ErrClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) {
+		return errdefs.ErrUnavailable // the manager went away (re-executed, or died)
 	}
 	return nil
 }

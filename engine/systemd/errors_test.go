@@ -3,7 +3,10 @@ package systemd
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
@@ -20,6 +23,8 @@ func TestWrapClassifies(t *testing.T) {
 		{&dbus.Error{Name: "org.freedesktop.systemd1.UnitExists"}, errdefs.ErrAlreadyExists},
 		{dbus.Error{Name: "org.freedesktop.DBus.Error.InvalidArgs"}, errdefs.ErrInvalidArgument},
 		{dbus.ErrClosed, errdefs.ErrUnavailable},
+		{&net.OpError{Op: "write", Net: "unix", Err: os.NewSyscallError("write", syscall.EPIPE)}, errdefs.ErrUnavailable},
+		{&net.OpError{Op: "read", Net: "unix", Err: os.NewSyscallError("read", syscall.ECONNRESET)}, errdefs.ErrUnavailable},
 	}
 	for _, c := range cases {
 		err := wrap("stop", "a.service", c.err)

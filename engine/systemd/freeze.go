@@ -6,10 +6,10 @@ import "context"
 // refuses where it cannot freeze (no unified cgroup hierarchy):
 // errdefs.ErrNotImplemented.
 func (c *Conn) Freeze(ctx context.Context, unit string) error {
-	return wrap("freeze", unit, c.bus.FreezeUnit(ctx, unit))
+	return wrap("freeze", unit, c.bus().FreezeUnit(ctx, unit))
 }
 
 // Thaw thaws a frozen unit.
 func (c *Conn) Thaw(ctx context.Context, unit string) error {
-	return wrap("thaw", unit, c.bus.ThawUnit(ctx, unit))
+	return wrap("thaw", unit, c.bus().ThawUnit(ctx, unit))
 }

@@ -40,8 +40,10 @@ func (c *Conn) runJob(ctx context.Context, op, unit string, enqueue jobFunc) err
 // systemd's queue, not in the caller.
 type Job struct {
 	op, unit string
-	ch       chan string // nil: finished before it was handed out
-	conn     *Conn       // asked why a failed start failed
+	id       uint32          // systemd's job id
+	ch       chan string     // nil: finished before it was handed out
+	lost     <-chan struct{} // closed once the connection it was asked on is gone
+	conn     *Conn           // asked why a failed start failed; follows a lost job
 	waited   bool
 	err      error
 }
@@ -49,14 +51,21 @@ type Job struct {
 // Done is a Job that has finished well: the caller did the work itself.
 func Done() *Job { return &Job{waited: true} }
 
+// queueJob enqueues a job over the connection in use.
 func (c *Conn) queueJob(ctx context.Context, op, unit string, enqueue jobFunc) (*Job, error) {
+	return c.queueJobOn(ctx, c.cur.Load(), op, unit, enqueue)
+}
+
+// queueJobOn enqueues a job over l, whose signals report its end.
+func (c *Conn) queueJobOn(ctx context.Context, l *link, op, unit string, enqueue jobFunc) (*Job, error) {
 	// Buffered: go-systemd's dispatcher must never block on us, even after
 	// we gave up waiting.
 	ch := make(chan string, 1)
-	if _, err := enqueue(ctx, ch); err != nil {
+	id, err := enqueue(ctx, ch)
+	if err != nil {
 		return nil, wrap(op, unit, err)
 	}
-	return &Job{op: op, unit: unit, ch: ch, conn: c}, nil
+	return &Job{op: op, unit: unit, id: uint32(id), ch: ch, lost: l.lost, conn: c}, nil
 }
 
 // Wait waits for the job's result; a result other than "done" is an error
@@ -66,16 +75,27 @@ func (j *Job) Wait(ctx context.Context) error {
 	if j.waited {
 		return j.err
 	}
+	var result string
 	select {
-	case result := <-j.ch:
-		j.waited, j.err = true, jobResult(j.op, j.unit, result)
-		if result == "failed" && j.startLimitHit(ctx) {
-			j.err = fmt.Errorf("%s unit %s: job failed: %w", j.op, j.unit, ErrStartLimit)
+	case result = <-j.ch:
+	case <-j.lost:
+		select {
+		case result = <-j.ch: // it came before the end
+		default:
+			var err error
+			if result, err = j.conn.follow(ctx, j); err != nil {
+				j.waited, j.err = true, err
+				return err
+			}
 		}
-		return j.err
 	case <-ctx.Done():
 		return wrap(j.op, j.unit, ctx.Err())
 	}
+	j.waited, j.err = true, jobResult(j.op, j.unit, result)
+	if result == "failed" && j.startLimitHit(ctx) {
+		j.err = fmt.Errorf("%s unit %s: job failed: %w", j.op, j.unit, ErrStartLimit)
+	}
+	return j.err
 }
 
 // startLimitHit reports whether the failed job's unit, a service, records
@@ -106,7 +126,7 @@ func jobResult(op, unit, result string) error {
 // Start starts a unit and waits until its start job finishes.
 func (c *Conn) Start(ctx context.Context, unit string) error {
 	return c.runJob(ctx, "start", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.StartUnitContext(ctx, unit, "replace", ch)
+		return c.bus().StartUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
@@ -114,14 +134,14 @@ func (c *Conn) Start(ctx context.Context, unit string) error {
 // not loaded is errdefs.ErrNotFound.
 func (c *Conn) Stop(ctx context.Context, unit string) error {
 	return c.runJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.StopUnitContext(ctx, unit, "replace", ch)
+		return c.bus().StopUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
 // Restart restarts a unit (starting it if inactive) and waits for the job.
 func (c *Conn) Restart(ctx context.Context, unit string) error {
 	return c.runJob(ctx, "restart", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.RestartUnitContext(ctx, unit, "replace", ch)
+		return c.bus().RestartUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
@@ -131,11 +151,11 @@ func (c *Conn) Kill(ctx context.Context, unit, who string, sig syscall.Signal) e
 	if who != "main" && who != "all" {
 		return fmt.Errorf("kill unit %s: who %q is not main or all: %w", unit, who, errdefs.ErrInvalidArgument)
 	}
-	return wrap("kill", unit, c.bus.KillUnitWithTarget(ctx, unit, sdbus.Who(who), int32(sig)))
+	return wrap("kill", unit, c.bus().KillUnitWithTarget(ctx, unit, sdbus.Who(who), int32(sig)))
 }
 
 // ResetFailed resets the unit's failed state and its restart counters, so a
 // failed transient unit can be collected and its name reused.
 func (c *Conn) ResetFailed(ctx context.Context, unit string) error {
-	return wrap("reset-failed", unit, c.bus.ResetFailedUnitContext(ctx, unit))
+	return wrap("reset-failed", unit, c.bus().ResetFailedUnitContext(ctx, unit))
 }

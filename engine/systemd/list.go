@@ -17,7 +17,7 @@ type UnitCommand struct {
 // patterns, each with its command line (UnitCommand; none for a unit
 // without one).
 func (c *Conn) UnitsMatching(ctx context.Context, patterns ...string) ([]UnitCommand, error) {
-	units, err := c.bus.ListUnitsByPatternsContext(ctx, nil, patterns)
+	units, err := c.bus().ListUnitsByPatternsContext(ctx, nil, patterns)
 	if err != nil {
 		return nil, wrap("list", strings.Join(patterns, " "), err)
 	}

@@ -26,5 +26,5 @@ func (c *Conn) SetProperties(ctx context.Context, unit string, runtime bool, pro
 	for _, p := range props {
 		list = append(list, sdbus.Property{Name: p.Name, Value: dbus.MakeVariant(p.Value)})
 	}
-	return wrap("set properties of", unit, c.bus.SetUnitPropertiesContext(ctx, unit, runtime, list...))
+	return wrap("set properties of", unit, c.bus().SetUnitPropertiesContext(ctx, unit, runtime, list...))
 }

@@ -253,7 +253,7 @@ func TestInSystemdSignalsFiltered(t *testing.T) {
 	if n := c.filter.dropped.Load(); n == 0 {
 		t.Error("no signal was dropped while a unit started")
 	}
-	if c.fdBus != nil {
+	if c.fdLink != nil {
 		t.Error("a unit without a caller's stdin opened the descriptor-passing connection")
 	}
 	if err := c.Stop(ctx, plain.Name); err != nil {
@@ -274,7 +274,7 @@ func TestInSystemdSignalsFiltered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.fdBus == nil {
+	if c.fdLink == nil {
 		t.Error("a unit that takes the caller's stdin was not started over the descriptor-passing connection")
 	}
 	if _, err := w.WriteString("through the unit's stdin\n"); err != nil {

@@ -33,7 +33,7 @@ const (
 // State reads a unit's state. A unit that is neither loaded nor on disk is
 // no error: its LoadState is "not-found".
 func (c *Conn) State(ctx context.Context, unit string) (*UnitState, error) {
-	props, err := c.bus.GetAllPropertiesContext(ctx, unit)
+	props, err := c.bus().GetAllPropertiesContext(ctx, unit)
 	if err != nil {
 		err = wrap("state of", unit, err)
 		if errdefs.IsNotFound(err) {
@@ -94,7 +94,7 @@ func (c *Conn) ExecStart(ctx context.Context, unit string) ([]string, error) {
 // firstCommand reads the argv of a loaded service's first command of the
 // Exec*= property prop; nil if it has none.
 func (c *Conn) firstCommand(ctx context.Context, unit, prop string) ([]string, error) {
-	p, err := c.bus.GetServicePropertyContext(ctx, unit, prop)
+	p, err := c.bus().GetServicePropertyContext(ctx, unit, prop)
 	if err != nil {
 		return nil, wrap(prop+" of", unit, err)
 	}

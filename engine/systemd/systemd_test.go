@@ -487,3 +487,45 @@ func TestInSystemdTimerRunsPastTheStartLimit(t *testing.T) {
 		t.Fatalf("the timer's service ran %d times, then stopped", n)
 	}
 }
+
+// TestInSystemdJobOutlivesReexec: a job waited for while the manager
+// re-executes (daemon-reexec, as an upgrade of systemd runs it) is
+// followed over a new connection to its end, which the connection serves
+// from then on; before, the wait never ended (Go's "all goroutines are
+// asleep" in a command).
+func TestInSystemdJobOutlivesReexec(t *testing.T) {
+	_, c := inSandbox(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	unit := "podunit-test-reexec.service"
+	tr := Transient{Name: unit, Type: "oneshot", RemainAfterExit: true, ExecStart: []string{"/bin/sleep", "2"},
+		ExecStop: [][]string{{"/bin/sleep", "2"}}}
+	for _, op := range []string{"start", "stop"} {
+		var j *Job
+		var err error
+		if op == "start" {
+			j, err = c.QueueTransient(ctx, tr)
+		} else {
+			j, err = c.queueJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
+				return c.bus().StopUnitContext(ctx, unit, "replace", ch)
+			})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if out, err := exec.Command("systemctl", "daemon-reexec").CombinedOutput(); err != nil {
+			t.Fatalf("daemon-reexec: %v: %s", err, out)
+		}
+		if err := j.Wait(ctx); err != nil {
+			t.Fatalf("%s across daemon-reexec: %v", op, err)
+		}
+		s, err := c.State(ctx, unit)
+		if err != nil {
+			t.Fatalf("state after the %s: %v", op, err)
+		}
+		if want := map[string]string{"start": "active", "stop": "inactive"}[op]; s.ActiveState != want && !(op == "stop" && s.LoadState == "not-found") {
+			t.Errorf("after the %s: %s, want %s", op, s.ActiveState, want)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func (c *Conn) StartTimer(ctx context.Context, t Timer) error {
 	svc.add("StartLimitIntervalUSec", uint64(0), true)
 	aux := []sdbus.PropertyCollection{{Name: service, Properties: svc}}
 	return c.runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus.StartTransientUnitAux(ctx, t.Name, "fail", timer, aux, ch)
+		return c.bus().StartTransientUnitAux(ctx, t.Name, "fail", timer, aux, ch)
 	})
 }
 

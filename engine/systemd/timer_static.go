@@ -10,7 +10,7 @@ import (
 // (OnUnitInactiveSec=), as its TimersMonotonic property says; 0 if it
 // sets none.
 func (c *Conn) TimerInterval(ctx context.Context, timer string) (time.Duration, error) {
-	p, err := c.bus.GetUnitTypePropertyContext(ctx, timer, "Timer", "TimersMonotonic")
+	p, err := c.bus().GetUnitTypePropertyContext(ctx, timer, "Timer", "TimersMonotonic")
 	if err != nil {
 		return 0, wrap("TimersMonotonic of", timer, err)
 	}
@@ -39,9 +39,9 @@ func unitInactiveSpan(v any) time.Duration {
 // job for a unit ordered after it would wait for that start to end.
 func (c *Conn) Enqueue(ctx context.Context, unit string, start bool) error {
 	if start {
-		_, err := c.bus.StartUnitContext(ctx, unit, "replace", nil)
+		_, err := c.bus().StartUnitContext(ctx, unit, "replace", nil)
 		return wrap("start", unit, err)
 	}
-	_, err := c.bus.StopUnitContext(ctx, unit, "replace", nil)
+	_, err := c.bus().StopUnitContext(ctx, unit, "replace", nil)
 	return wrap("stop", unit, err)
 }

@@ -94,12 +94,12 @@ func (c *Conn) QueueTransient(ctx context.Context, t Transient, aux ...Transient
 		}
 		auxProps[i].Name = a.Name
 	}
-	bus, err := c.busFor(t)
+	l, err := c.linkFor(t)
 	if err != nil {
 		return nil, wrap("start transient", t.Name, err)
 	}
-	return c.queueJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
-		return bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
+	return c.queueJobOn(ctx, l, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
+		return l.bus.StartTransientUnitAux(ctx, t.Name, "fail", props, auxProps, ch)
 	})
 }
 

@@ -29,10 +29,10 @@ func ConnectUser(ctx context.Context, runtimeDir string, uid int) (*Conn, error)
 
 // connectPrivate connects to the service manager's private socket at path
 // as uid, through a signalFilter; a connection that passes descriptors is
-// made when one is needed.
+// made when one is needed, and one like the first where it was lost.
 func connectPrivate(ctx context.Context, path string, uid int) (*Conn, error) {
 	var filter *signalFilter
-	bus, err := sdbus.NewConnection(privateBus(uid, func() (*dbus.Conn, error) {
+	l, err := dialPrivate(uid, func() (*dbus.Conn, error) {
 		sock, err := (&net.Dialer{}).DialContext(ctx, "unix", path)
 		if err != nil {
 			return nil, err
@@ -43,16 +43,43 @@ func connectPrivate(ctx context.Context, path string, uid int) (*Conn, error) {
 			sock.Close()
 		}
 		return c, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := newConn(l)
+	c.filter = filter
+	c.dialFDs = func() (*link, error) {
+		return whileReexec(ctx, func() (*link, error) {
+			return dialPrivate(uid, func() (*dbus.Conn, error) {
+				return dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
+			})
+		})
+	}
+	c.redial = func(ctx context.Context) (*link, error) {
+		// the new connection outlives the deadline of the wait that made it
+		n, err := connectPrivate(context.WithoutCancel(ctx), path, uid)
+		if err != nil {
+			return nil, err
+		}
+		return n.cur.Load(), nil
+	}
+	return c, nil
+}
+
+// dialPrivate is a go-systemd connection over the one open makes to a
+// private socket, authenticated as uid (privateBus), and the end of it.
+func dialPrivate(uid int, open func() (*dbus.Conn, error)) (*link, error) {
+	var raw *dbus.Conn
+	bus, err := sdbus.NewConnection(privateBus(uid, func() (*dbus.Conn, error) {
+		c, err := open()
+		raw = c
+		return c, err
 	}))
 	if err != nil {
 		return nil, err
 	}
-	dialFDs := func() (*sdbus.Conn, error) {
-		return sdbus.NewConnection(privateBus(uid, func() (*dbus.Conn, error) {
-			return dbus.Dial("unix:path="+path, dbus.WithContext(ctx))
-		}))
-	}
-	return &Conn{bus: bus, filter: filter, dialFDs: dialFDs}, nil
+	return &link{bus: bus, lost: raw.Context().Done()}, nil
 }
 
 // privateBus authenticates the connection open makes to a service

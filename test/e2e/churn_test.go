@@ -46,7 +46,7 @@ func TestChurn(t *testing.T) {
 	sb := harness.Boot(t, harness.Options{})
 	e := raceEnv(t, sb)
 	e.image()
-	stop := reloadEvery(t, e, 2*time.Second)
+	stop := systemctlEvery(t, e, 2*time.Second, "daemon-reload")
 	churn(t, e, churnArgs, 30)
 	stop()
 	checkAgreement(t, e)
@@ -61,24 +61,24 @@ func TestChurn(t *testing.T) {
 	census(t, e, "after the churn and rm -f of everything")
 }
 
-// reloadEvery runs `systemctl daemon-reload` every period until the
-// returned stop is called: systemd then reads every transient unit back
-// from its file, at random moments of the commands' work on them.
-func reloadEvery(t *testing.T, e *env, period time.Duration) (stop func()) {
+// systemctlEvery runs `systemctl verb` (daemon-reload, daemon-reexec)
+// every period until the returned stop is called: systemd then reads every
+// unit back, at random moments of the commands' work on them.
+func systemctlEvery(t *testing.T, e *env, period time.Duration, verb string) (stop func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for reloads := 0; ; reloads++ {
+		for n := 0; ; n++ {
 			select {
 			case <-done:
-				t.Logf("%d daemon-reloads during the churn", reloads)
+				t.Logf("%d %ss", n, verb)
 				return
 			case <-time.After(period):
 			}
-			if _, stderr, code, err := e.sb.Exec("systemctl", "daemon-reload"); err != nil || code != 0 {
-				t.Errorf("systemctl daemon-reload: exit %d, %v: %s", code, err, stderr)
+			if _, stderr, code, err := e.sb.Exec("systemctl", verb); err != nil || code != 0 {
+				t.Errorf("systemctl %s: exit %d, %v: %s", verb, code, err, stderr)
 			}
 		}
 	}()

@@ -149,7 +149,7 @@ func (e *Engine) startUnit(ctx context.Context, conn *systemd.Conn, c *model.Con
 		// exit is its own, recorded by the unit's cleanup, no failed start
 		return nil
 	}
-	return startFailure(after, err)
+	return startFailure(after, err, begin)
 }
 
 // unitGoneWait bounds how long a start waits for systemd to collect a
@@ -205,9 +205,12 @@ func startLoaded(ctx context.Context, conn *systemd.Conn, unit string) error {
 	return err
 }
 
-// startFailure prefers the reason the unit recorded over systemd's job result.
-func startFailure(c *model.Container, jobErr error) error {
-	if systemd.IsStartLimit(jobErr) { // the unit never ran: the record tells of an earlier run
+// startFailure prefers the reason the unit recorded over systemd's job
+// result. since, where set, is when the start began: an exit recorded
+// before it is an earlier run's, and the job never ran the unit (systemd's
+// start limit refused it, or the manager went away as it was asked).
+func startFailure(c *model.Container, jobErr error, since time.Time) error {
+	if !since.IsZero() && c.State.FinishedAt.Before(since) {
 		return fmt.Errorf("container %q: %w", c.Name, jobErr)
 	}
 	if c.State.Error == "" && c.State.Status == model.Exited && c.State.ExitCode > 128 {

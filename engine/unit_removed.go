@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -42,7 +43,7 @@ func (e *Engine) removedWhileStarting(ctx context.Context, c *model.Container, j
 		return nil
 	case err == nil:
 		return startFailure(&model.Container{Name: c.Name, State: model.State{Status: model.Exited,
-			ExitCode: r.Code, Error: r.Error}}, jobErr)
+			ExitCode: r.Code, Error: r.Error}}, jobErr, time.Time{})
 	}
 	return fmt.Errorf("container %q was removed by another command while it started: %w", c.Name, errdefs.ErrConflict)
 }
@@ -62,5 +63,5 @@ func (e *Engine) failedAfterReady(ctx context.Context, c *model.Container) error
 	if err != nil || after.State.Error == "" {
 		return nil
 	}
-	return startFailure(after, errors.New("its unit was ready"))
+	return startFailure(after, errors.New("its unit was ready"), time.Time{})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"syscall"
+	"time"
 
 	sdbus "github.com/coreos/go-systemd/v22/dbus"
 
@@ -125,24 +126,64 @@ func jobResult(op, unit, result string) error {
 
 // Start starts a unit and waits until its start job finishes.
 func (c *Conn) Start(ctx context.Context, unit string) error {
-	return c.runJob(ctx, "start", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus().StartUnitContext(ctx, unit, "replace", ch)
+	return c.namedJob(ctx, "start", unit, func(ctx context.Context, bus *sdbus.Conn, ch chan<- string) (int, error) {
+		return bus.StartUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
 // Stop stops a unit and waits until its stop job finishes. A unit that is
 // not loaded is errdefs.ErrNotFound.
 func (c *Conn) Stop(ctx context.Context, unit string) error {
-	return c.runJob(ctx, "stop", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus().StopUnitContext(ctx, unit, "replace", ch)
+	return c.namedJob(ctx, "stop", unit, func(ctx context.Context, bus *sdbus.Conn, ch chan<- string) (int, error) {
+		return bus.StopUnitContext(ctx, unit, "replace", ch)
 	})
 }
 
 // Restart restarts a unit (starting it if inactive) and waits for the job.
 func (c *Conn) Restart(ctx context.Context, unit string) error {
-	return c.runJob(ctx, "restart", unit, func(ctx context.Context, ch chan<- string) (int, error) {
-		return c.bus().RestartUnitContext(ctx, unit, "replace", ch)
+	return c.namedJob(ctx, "restart", unit, func(ctx context.Context, bus *sdbus.Conn, ch chan<- string) (int, error) {
+		return bus.RestartUnitContext(ctx, unit, "replace", ch)
 	})
+}
+
+// namedJob enqueues a job on a unit by its name and waits for it. Such a
+// call may be made twice: where the manager dropped it unanswered as it
+// re-executed, it is made once more over a new connection (a job the first
+// call did queue takes the second in, as a job of the same kind does).
+func (c *Conn) namedJob(ctx context.Context, op, unit string, enqueue func(context.Context, *sdbus.Conn, chan<- string) (int, error)) error {
+	l := c.cur.Load()
+	on := func(l *link) (*Job, error) {
+		return c.queueJobOn(ctx, l, op, unit, func(ctx context.Context, ch chan<- string) (int, error) { return enqueue(ctx, l.bus, ch) })
+	}
+	j, err := on(l)
+	if errdefs.IsUnavailable(err) && lostSoon(l.lost) {
+		rctx, cancel := context.WithTimeout(ctx, lostWait)
+		l, rerr := c.relink(rctx)
+		cancel()
+		if rerr == nil {
+			j, err = on(l)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return j.Wait(ctx)
+}
+
+// lostSoon reports whether a connection's end comes within a second: a
+// manager that goes away answers the calls under way "no reply" first.
+func lostSoon(lost <-chan struct{}) bool {
+	if lost == nil {
+		return false
+	}
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-lost:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // Kill sends sig to the unit's main process (who "main") or to all of its

@@ -148,6 +148,7 @@ func TestDaemonReexecDuringCommands(t *testing.T) {
 				continue
 			}
 			failed++
+			t.Logf("podunit %s: exit %d: %s", strings.Join(args, " "), r.code, firstLine(r.err))
 			if r.code != 125 || !strings.Contains(r.err, "unavailable") {
 				t.Errorf("podunit %s: exit %d: %s", strings.Join(args, " "), r.code, firstLine(r.err))
 			}

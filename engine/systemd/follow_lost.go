@@ -37,8 +37,8 @@ func (c *Conn) follow(ctx context.Context, j *Job) (string, error) {
 		}
 		queued, err := jobQueued(ctx, l.bus, j.id)
 		switch {
-		case err != nil && isClosed(l.lost):
-			continue // lost again: the manager was still going away
+		case err != nil && lostSoon(l.lost):
+			continue // lost (again): the manager was still going away
 		case err != nil:
 			return "", wrap(j.op, j.unit, err)
 		case queued:

@@ -19,7 +19,7 @@ import (
 // which the kernel's peer credentials (the user outside) would contradict.
 func ConnectUser(ctx context.Context, runtimeDir string, uid int) (*Conn, error) {
 	path := filepath.Join(runtimeDir, "systemd", "private")
-	c, err := connectPrivate(ctx, path, uid)
+	c, err := whileReexec(ctx, func() (*Conn, error) { return connectPrivate(ctx, path, uid) })
 	if err != nil {
 		return nil, fmt.Errorf("cannot connect to the systemd user manager of uid %d at %s: %w: %w",
 			uid, path, err, errdefs.ErrUnavailable)

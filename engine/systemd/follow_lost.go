@@ -23,9 +23,12 @@ const lostWait = time.Minute
 // connection (the manager takes a moment to come back) it waits until the
 // job, which a re-execution keeps by its id, has left the manager's queue,
 // and then judges by the unit's state: a start that left the unit active,
-// or a stop that left it inactive, failed or unloaded, is "done"; anything
-// else "failed", which callers explain from what the unit recorded. The
-// new connection serves the Conn from then on.
+// or a stop that left it inactive, failed or unloaded, is "done"; a start
+// that left it failed "failed", which callers explain from what the unit
+// recorded; anything else is ErrConflict (another command's job on the
+// unit replaced this one, as "canceled" would say, or a container ended at
+// once, which callers tell from the record). The new connection serves the
+// Conn from then on.
 func (c *Conn) follow(ctx context.Context, j *Job) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, lostWait)
 	defer cancel()
@@ -51,11 +54,15 @@ func (c *Conn) follow(ctx context.Context, j *Job) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if j.op == "stop" && (st.ActiveState == "inactive" || st.ActiveState == "failed" || st.LoadState == "not-found") ||
-			j.op != "stop" && st.ActiveState == "active" {
+		stopped := st.ActiveState == "inactive" || st.ActiveState == "failed" || st.LoadState == "not-found"
+		switch {
+		case j.op == "stop" && stopped, j.op != "stop" && st.ActiveState == "active":
 			return "done", nil
+		case j.op != "stop" && st.ActiveState == "failed":
+			return "failed", nil
 		}
-		return "failed", nil
+		return "", fmt.Errorf("%s unit %s: systemd re-executed before the job ended, and the unit is %s: "+
+			"another job took it over, or it ended at once: %w", j.op, j.unit, st.ActiveState, errdefs.ErrConflict)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/podunit/podunit/engine/errdefs"
 	"github.com/podunit/podunit/engine/model"
@@ -187,19 +186,13 @@ func (e *Engine) directLeftover(ctx context.Context, conn *systemd.Conn, c *mode
 	if err != nil || st.ActiveState != "active" || st.MainPID != pid {
 		return 0
 	}
-	if argv, _ := conn.ExecStart(ctx, unit); !directArgv(argv, c.ID) {
+	if argv, _ := conn.ExecStart(ctx, unit); !oci.IsUnitCreate(argv, c.ID) {
 		return 0
 	}
 	// the link to the killed command's sealed copy: its pid may be another
 	// process's by now
 	oci.RemoveUnitLinks(e.bundleDir(c.ID))
 	return pid
-}
-
-// directArgv reports whether a unit's ExecStart= argv is a direct start's
-// of container id.
-func directArgv(argv []string, id string) bool {
-	return len(argv) > 7 && strings.HasPrefix(filepath.Base(argv[1]), oci.UnitShellName+"-") && argv[7] == id
 }
 
 // startUnderWay is the pid of another command whose direct start of

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/podunit/podunit/internal/atomicfile"
 	"github.com/podunit/podunit/internal/pidfile"
 )
 
@@ -53,9 +54,9 @@ type UnitCreate struct {
 // executes.
 const UnitExeLink = "runtime-exe"
 
-// UnitShellName begins the name of the shell script a unit's line runs,
+// unitShellName begins the name of the shell script a unit's line runs,
 // which names the line in the unit's ExecStart=.
-const UnitShellName = "podunit-direct-start"
+const unitShellName = "podunit-direct-start"
 
 // The line is /bin/sh running a script file, not `sh -c SCRIPT`: systemd
 // writes a transient unit's properties to /run/systemd/transient and, on
@@ -76,12 +77,12 @@ shift 6
 exec "$@"
 `
 
-// unitScriptName is the script's file name: UnitShellName and a hash of
+// unitScriptName is the script's file name: unitShellName and a hash of
 // its text, so that a podunit of another version writes its own beside a
 // loaded unit's.
 var unitScriptName = func() string {
 	sum := sha256.Sum256([]byte(unitScript))
-	return UnitShellName + "-" + hex.EncodeToString(sum[:4])
+	return unitShellName + "-" + hex.EncodeToString(sum[:4])
 }()
 
 // unitScriptPath writes the script into dir unless it is there, and
@@ -98,22 +99,16 @@ func unitScriptPath(dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("direct start script: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".tmp-"+unitScriptName+"-")
-	if err != nil {
-		return "", fmt.Errorf("direct start script: %w", err)
-	}
-	_, err = f.WriteString(unitScript)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
+	if err := atomicfile.Write(path, []byte(unitScript), 0o600); err != nil {
 		return "", fmt.Errorf("direct start script: %w", err)
 	}
 	return path, nil
+}
+
+// IsUnitCreate reports whether argv, a unit's ExecStart=, is a line
+// UnitCreate made for container id.
+func IsUnitCreate(argv []string, id string) bool {
+	return len(argv) > 7 && strings.HasPrefix(filepath.Base(argv[1]), unitShellName+"-") && argv[7] == id
 }
 
 // UnitCreate is the create of container id in bundle as a unit's

@@ -47,6 +47,9 @@ func TestUnitCreate(t *testing.T) {
 				t.Errorf("the link %q names starter %d, want this process %d", target, UnitCreateStarter(target), os.Getpid())
 			}
 			checkSurvivesSystemd(t, u.Argv)
+			if !IsUnitCreate(u.Argv, "ctr1") || IsUnitCreate(u.Argv, "ctr2") || IsUnitCreate(u.Argv[2:], "ctr1") {
+				t.Errorf("IsUnitCreate does not tell the line %v for ctr1 alone", u.Argv)
+			}
 			run := func() string { return runLine(t, u.Argv) }
 			want := "runtime --root " + r.Root + " --log-format=json --log=" + u.Argv[5] + " create --bundle " + bundle +
 				" --pid-file " + u.PidFile + " ctr1\n"
@@ -176,8 +179,8 @@ func TestUnitCreateScript(t *testing.T) {
 		}
 	}
 	if scripts[0] != scripts[1] || scripts[1] != scripts[2] || filepath.Dir(scripts[0]) != r.Scripts ||
-		!strings.HasPrefix(filepath.Base(scripts[0]), UnitShellName+"-") {
-		t.Errorf("scripts %v, want one in %s named %s-HASH", scripts, r.Scripts, UnitShellName)
+		!strings.HasPrefix(filepath.Base(scripts[0]), unitShellName+"-") {
+		t.Errorf("scripts %v, want one in %s named %s-HASH", scripts, r.Scripts, unitShellName)
 	}
 	if entries, _ := os.ReadDir(r.Scripts); len(entries) != 1 {
 		t.Errorf("%d files in the script directory, want the script alone", len(entries))

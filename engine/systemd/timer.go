@@ -42,14 +42,15 @@ func (c *Conn) StartTimer(ctx context.Context, t Timer) error {
 	timer.add("AccuracyUSec", usec(time.Second), true)
 	timer.add("RemainAfterElapse", false, true)
 	timer.add("CollectMode", "inactive-or-failed", true)
-	svc := propList{}
-	svc.add("Description", t.Description, t.Description != "")
-	svc.add("Type", "oneshot", true)
-	svc.add("CollectMode", "inactive-or-failed", true) // a failed check must not keep it loaded
-	svc.add("ExecStart", execCommands([][]string{t.ExecStart}), true)
-	// each start is the timer's: systemd's start rate limit (5 in 10 s)
-	// counts them, and would end a short interval's runs for good
-	svc.add("StartLimitIntervalUSec", uint64(0), true)
+	svc, err := Transient{Name: service, Description: t.Description, Type: "oneshot", ExecStart: t.ExecStart,
+		CollectMode: "inactive-or-failed", // a failed check must not keep it loaded
+		// each start is the timer's: systemd's start rate limit (5 in 10 s)
+		// counts them, and would end a short interval's runs for good
+		NoStartLimit: true,
+	}.properties()
+	if err != nil {
+		return err
+	}
 	aux := []sdbus.PropertyCollection{{Name: service, Properties: svc}}
 	return c.runJob(ctx, "start transient", t.Name, func(ctx context.Context, ch chan<- string) (int, error) {
 		return c.bus().StartTransientUnitAux(ctx, t.Name, "fail", timer, aux, ch)
